@@ -1,0 +1,21 @@
+// An entity that flows through the blocks of a model: an order, a part, a customer.
+import type { Request } from '../kernel/resources.ts';
+
+export type Attributes = Record<string, number | string | undefined>;
+
+/** A unit of flow; `attributes` carry the data blocks and queue rules read. */
+export class Entity {
+  /** When the entity entered the block it is in. */
+  enteredAt: number;
+  /** Units of resources the entity holds, by resource id (created on the first seize). */
+  held: Map<string, Request<Entity>> | undefined = undefined;
+
+  constructor(
+    /** An order id, or a source's running number. */
+    readonly id: string | number,
+    readonly createdAt: number,
+    readonly attributes: Attributes = {},
+  ) {
+    this.enteredAt = createdAt;
+  }
+}

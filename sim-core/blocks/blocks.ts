@@ -1,0 +1,273 @@
+// The block library: source, delay, seize (a queue in front of a resource), release, router and
+// sink. Blocks are wired into a network from a model definition; entities flow through them.
+// Blocks drive the kernel with events and callbacks (no process per entity), which keeps large
+// runs fast; the kernel's processes remain available to hand-written models.
+import type { Environment } from '../kernel/Environment.ts';
+import { ModelError } from '../kernel/errors.ts';
+import type { Event } from '../kernel/events.ts';
+import type { BaseResource, Request } from '../kernel/resources.ts';
+import type { Random, Sampler } from '../random/Random.ts';
+import { Entity } from './Entity.ts';
+import { Samples } from './stats.ts';
+
+/** Notified when an entity enters or leaves a block (to record step times, traces, animations). */
+export interface BlockObserver {
+  enter?(block: Block, entity: Entity, time: number): void;
+  leave?(block: Block, entity: Entity, time: number): void;
+}
+
+/** Per-block counters and the distribution of time spent in the block. */
+export class BlockStats {
+  entered = 0;
+  left = 0;
+  readonly timeInBlock = new Samples();
+  get inside(): number {
+    return this.entered - this.left;
+  }
+}
+
+/** A step of a process model; `enter` hands it an entity, `leave` passes the entity on. */
+export abstract class Block {
+  next: Block | undefined;
+  readonly stats = new BlockStats();
+  /** Whether entities spend time here (delays and queues); others pass through at once. */
+  readonly timed: boolean;
+  observer: BlockObserver | undefined;
+
+  constructor(
+    readonly env: Environment,
+    readonly id: string,
+    readonly type: string,
+    /** Optional label of the process step this block stands for (for example `production`). */
+    readonly step?: string,
+  ) {
+    this.timed = type === 'delay' || type === 'seize';
+  }
+
+  enter(entity: Entity): void {
+    const now = this.env.now;
+    entity.enteredAt = now;
+    this.stats.entered++;
+    this.observer?.enter?.(this, entity, now);
+    this.accept(entity);
+  }
+
+  protected abstract accept(entity: Entity): void;
+
+  protected leave(entity: Entity): void {
+    const now = this.env.now;
+    this.stats.left++;
+    if (this.timed) this.stats.timeInBlock.add(now - entity.enteredAt);
+    this.observer?.leave?.(this, entity, now);
+    const next = this.next;
+    if (next === undefined) throw new ModelError(`block "${this.id}" has no next block`);
+    next.enter(entity);
+  }
+
+  /** Counts an entity restored into this block mid-way (work in process), entered at `since`. */
+  protected restore(entity: Entity, since: number): void {
+    entity.enteredAt = since;
+    this.stats.entered++;
+    this.observer?.enter?.(this, entity, since);
+  }
+}
+
+/** Creates entities: the first at `start`, then one every inter-arrival time, up to `count`. */
+export class Source extends Block {
+  private created = 0;
+  private readonly attributeNames: string[];
+
+  constructor(
+    env: Environment,
+    id: string,
+    private readonly interArrival: Sampler,
+    private readonly count: number,
+    private readonly attributes: Record<string, Sampler>,
+    private readonly start: number,
+    step?: string,
+  ) {
+    super(env, id, 'source', step);
+    this.attributeNames = Object.keys(attributes);
+  }
+
+  /** Schedules the first arrival; call once when the model runs from empty. */
+  begin(): void {
+    if (this.count <= 0) return;
+    this.env.timeout(Math.max(0, this.start - this.env.now)).addCallback(this.arrive);
+  }
+
+  private arrive = (): void => {
+    const n = ++this.created;
+    const attributes: Record<string, number> = {};
+    const names = this.attributeNames;
+    for (let i = 0; i < names.length; i++) attributes[names[i]!] = this.attributes[names[i]!]!.sample();
+    const entity = new Entity(n, this.env.now, attributes);
+    if (this.created < this.count) this.env.timeout(this.interArrival.sample()).addCallback(this.arrive);
+    this.enter(entity);
+  };
+
+  protected accept(entity: Entity): void {
+    this.leave(entity);
+  }
+}
+
+/** Holds each entity for a sampled duration; any number at once. */
+export class Delay extends Block {
+  constructor(
+    env: Environment,
+    id: string,
+    private readonly duration: Sampler,
+    /** Entity attribute that, when it holds a number, overrides the sampled duration. */
+    private readonly durationAttribute: string | undefined,
+    step?: string,
+  ) {
+    super(env, id, 'delay', step);
+  }
+
+  /** The duration this entity would spend here (its attribute, or a draw). */
+  durationFor(entity: Entity): number {
+    if (this.durationAttribute !== undefined) {
+      const own = entity.attributes[this.durationAttribute];
+      if (typeof own === 'number') return own;
+    }
+    return this.duration.sample();
+  }
+
+  protected accept(entity: Entity): void {
+    this.env.timeout(this.durationFor(entity), entity).addCallback(this.done);
+  }
+
+  /** Restores an entity that entered at `since` and has `remaining` time left here. */
+  place(entity: Entity, since: number, remaining: number): void {
+    this.restore(entity, since);
+    this.env.timeout(Math.max(0, remaining), entity).addCallback(this.done);
+  }
+
+  private done = (event: Event<Entity>): void => {
+    this.leave(event._value as Entity);
+  };
+}
+
+/** Waits for a unit of a resource (the resource's queue is this block's queue), then passes on holding it. */
+export class Seize extends Block {
+  constructor(
+    env: Environment,
+    id: string,
+    readonly resource: BaseResource<Entity>,
+    readonly resourceId: string,
+    step?: string,
+  ) {
+    super(env, id, 'seize', step);
+  }
+
+  protected accept(entity: Entity): void {
+    this.resource.request(entity).addCallback(this.granted);
+  }
+
+  /** Restores an entity that already holds a unit since `since` (seized beyond capacity if need be). */
+  hold(entity: Entity, since: number): void {
+    this.restore(entity, since);
+    holdings(entity).set(this.resourceId, this.resource.seize(entity, since));
+    this.stats.left++;
+  }
+
+  /** Restores an entity that has been waiting since `since` (its place in a first-come queue). */
+  place(entity: Entity, since: number): void {
+    this.restore(entity, since);
+    this.resource.request(entity, 0, since).addCallback(this.granted);
+  }
+
+  private granted = (event: Event<Request<Entity>>): void => {
+    const request = event._value as Request<Entity>;
+    const entity = request.owner;
+    holdings(entity).set(this.resourceId, request);
+    this.leave(entity);
+  };
+}
+
+/** Gives back the unit of a resource that the entity holds. */
+export class Release extends Block {
+  constructor(
+    env: Environment,
+    id: string,
+    private readonly resource: BaseResource<Entity>,
+    private readonly resourceId: string,
+    step?: string,
+  ) {
+    super(env, id, 'release', step);
+  }
+
+  protected accept(entity: Entity): void {
+    const request = entity.held?.get(this.resourceId);
+    if (request === undefined) {
+      throw new ModelError(
+        `block "${this.id}": entity ${entity.id} does not hold resource "${this.resourceId}"`,
+      );
+    }
+    entity.held!.delete(this.resourceId);
+    this.resource.release(request);
+    this.leave(entity);
+  }
+}
+
+export type RouterRule = 'alternate' | 'random';
+
+/** Sends each entity to one of several blocks: in turn, or at random with weights. */
+export class Router extends Block {
+  targets: Block[] = [];
+  private turn = 0;
+
+  constructor(
+    env: Environment,
+    id: string,
+    private readonly rule: RouterRule,
+    private readonly weights: readonly number[] | undefined,
+    private readonly random: Random,
+    step?: string,
+  ) {
+    super(env, id, 'router', step);
+  }
+
+  protected accept(entity: Entity): void {
+    this.stats.left++;
+    this.observer?.leave?.(this, entity, this.env.now);
+    this.pick().enter(entity);
+  }
+
+  private pick(): Block {
+    const targets = this.targets;
+    if (this.rule === 'alternate') {
+      const target = targets[this.turn]!;
+      this.turn = (this.turn + 1) % targets.length;
+      return target;
+    }
+    const weights = this.weights ?? targets.map(() => 1);
+    const total = weights.reduce((s, w) => s + w, 0);
+    let u = this.random.next() * total;
+    for (let i = 0; i < targets.length; i++) {
+      u -= weights[i]!;
+      if (u < 0) return targets[i]!;
+    }
+    return targets[targets.length - 1]!;
+  }
+}
+
+function holdings(entity: Entity): Map<string, Request<Entity>> {
+  if (entity.held === undefined) entity.held = new Map();
+  return entity.held;
+}
+
+/** Where entities leave the model; records time in system. */
+export class Sink extends Block {
+  readonly timeInSystem = new Samples();
+
+  constructor(env: Environment, id: string, step?: string) {
+    super(env, id, 'sink', step);
+  }
+
+  protected accept(entity: Entity): void {
+    this.stats.left++;
+    this.timeInSystem.add(this.env.now - entity.createdAt);
+    this.observer?.leave?.(this, entity, this.env.now);
+  }
+}

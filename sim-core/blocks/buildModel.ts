@@ -1,0 +1,221 @@
+// Builds a runnable network of blocks and resources from a model definition, and reports its KPIs.
+import type { z } from 'zod';
+import type { Environment } from '../kernel/Environment.ts';
+import { ModelError } from '../kernel/errors.ts';
+import { type BaseResource, OrderedResource, type Request, Resource } from '../kernel/resources.ts';
+import { type DistributionSpec, type Random, type Sampler, sampler } from '../random/Random.ts';
+import { type Block, Delay, Release, Router, Seize, Sink, Source } from './blocks.ts';
+import type { Entity } from './Entity.ts';
+import {
+  type BlockDefinition,
+  type ModelDefinition,
+  ModelDefinitionSchema,
+  type ParameterValue,
+} from './ModelDefinition.ts';
+
+export interface BuildOptions {
+  env: Environment;
+  random: Random;
+  /** Overrides of the model's parameters, by name. */
+  parameters?: Record<string, ParameterValue>;
+  /** Every distribution draws its mean (a deterministic run). */
+  deterministic?: boolean;
+}
+
+/** A model ready to run: its blocks and resources by id. */
+export interface Model {
+  readonly definition: ModelDefinition;
+  readonly env: Environment;
+  readonly blocks: ReadonlyMap<string, Block>;
+  readonly resources: ReadonlyMap<string, BaseResource<Entity>>;
+  readonly parameters: Readonly<Record<string, ParameterValue>>;
+  /** Starts every source. */
+  start(): void;
+}
+
+/** Validates raw JSON as a model definition; the error names the path of the first problem. */
+export function parseModelDefinition(raw: unknown): ModelDefinition {
+  const result = ModelDefinitionSchema.safeParse(raw);
+  if (!result.success) throw new ModelError(describeIssue(result.error));
+  const definition = result.data;
+  checkReferences(definition);
+  return definition;
+}
+
+function describeIssue(error: z.ZodError): string {
+  const issue = error.issues[0]!;
+  const path = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('');
+  return `model${path}: ${issue.message}`;
+}
+
+function checkReferences(definition: ModelDefinition): void {
+  const ids = new Set<string>();
+  for (const block of definition.blocks) {
+    if (ids.has(block.id)) throw new ModelError(`model: block id "${block.id}" is used twice`);
+    ids.add(block.id);
+  }
+  const resources = new Set(definition.resources.map((r) => r.id));
+  for (const block of definition.blocks) {
+    const targets = 'next' in block ? [block.next] : block.type === 'router' ? block.to : [];
+    for (const target of targets) {
+      if (!ids.has(target))
+        throw new ModelError(`model: block "${block.id}" leads to unknown block "${target}"`);
+    }
+    if ((block.type === 'seize' || block.type === 'release') && !resources.has(block.resource)) {
+      throw new ModelError(`model: block "${block.id}" uses unknown resource "${block.resource}"`);
+    }
+    if (block.type === 'router' && block.weights && block.weights.length !== block.to.length) {
+      throw new ModelError(`model: router "${block.id}" needs one weight per target`);
+    }
+  }
+}
+
+/** Creates the blocks and resources of `definition` in `options.env`. */
+export function buildModel(definition: ModelDefinition, options: BuildOptions): Model {
+  const { env, random } = options;
+  const parameters = { ...definition.parameters, ...options.parameters };
+  for (const name of Object.keys(options.parameters ?? {})) {
+    if (!(name in definition.parameters)) {
+      throw new ModelError(`model "${definition.name}" has no parameter "${name}"`);
+    }
+  }
+  const param = (name: string): ParameterValue => {
+    const value = parameters[name];
+    if (value === undefined) throw new ModelError(`model "${definition.name}": unknown parameter "${name}"`);
+    return value;
+  };
+  const resolve = <T>(value: T | { param: string }): T | ParameterValue =>
+    typeof value === 'object' && value !== null && 'param' in value ? param(value.param) : value;
+  const distribution = (value: DistributionSpec | { param: string }, where: string): Sampler => {
+    const resolved = resolve(value);
+    if (typeof resolved === 'string') throw new ModelError(`${where}: parameter is not a distribution`);
+    return sampler(resolved, random, options.deterministic);
+  };
+  const whole = (value: number | { param: string }, where: string): number => {
+    const resolved = resolve(value);
+    if (typeof resolved !== 'number' || !Number.isInteger(resolved) || resolved < 0) {
+      throw new ModelError(`${where}: must be a whole number, got ${JSON.stringify(resolved)}`);
+    }
+    return resolved;
+  };
+
+  const resources = new Map<string, BaseResource<Entity>>();
+  for (const r of definition.resources) {
+    const capacity =
+      r.capacity === 'unlimited'
+        ? Number.POSITIVE_INFINITY
+        : whole(r.capacity, `resource "${r.id}" capacity`);
+    if (capacity < 1) throw new ModelError(`resource "${r.id}": capacity must be at least 1`);
+    const queue = resolve(r.queue);
+    if (typeof queue !== 'string') throw new ModelError(`resource "${r.id}": queue must name a rule`);
+    const rule = definition.queueRules[queue];
+    const settings = { capacity, dispatch: r.dispatch };
+    if (rule) resources.set(r.id, new OrderedResource<Entity>(env, byAttributes(rule.orderBy), settings));
+    else if (queue === 'fifo') resources.set(r.id, new Resource<Entity>(env, settings));
+    else throw new ModelError(`resource "${r.id}": unknown queue rule "${queue}"`);
+  }
+
+  const blocks = new Map<string, Block>();
+  const sources: Source[] = [];
+  const create = (b: BlockDefinition): Block => {
+    const where = `block "${b.id}"`;
+    switch (b.type) {
+      case 'source': {
+        const attributes: Record<string, Sampler> = {};
+        for (const [name, spec] of Object.entries(b.attributes ?? {})) {
+          attributes[name] = distribution(spec, `${where} attribute ${name}`);
+        }
+        const count = b.count === undefined ? Number.POSITIVE_INFINITY : whole(b.count, `${where} count`);
+        const source = new Source(
+          env,
+          b.id,
+          distribution(b.interArrival, where),
+          count,
+          attributes,
+          b.start ?? env.now,
+          b.step,
+        );
+        sources.push(source);
+        return source;
+      }
+      case 'delay':
+        return new Delay(env, b.id, distribution(b.duration, where), b.durationAttribute, b.step);
+      case 'seize':
+        return new Seize(env, b.id, resources.get(b.resource)!, b.resource, b.step);
+      case 'release':
+        return new Release(env, b.id, resources.get(b.resource)!, b.resource, b.step);
+      case 'router':
+        return new Router(env, b.id, b.rule, b.weights, random, b.step);
+      case 'sink':
+        return new Sink(env, b.id, b.step);
+    }
+  };
+  for (const b of definition.blocks) blocks.set(b.id, create(b));
+  for (const b of definition.blocks) {
+    const block = blocks.get(b.id)!;
+    if ('next' in b) block.next = blocks.get(b.next);
+    if (b.type === 'router') (block as Router).targets = b.to.map((id) => blocks.get(id)!);
+  }
+  return {
+    definition,
+    env,
+    blocks,
+    resources,
+    parameters,
+    start: () => {
+      for (const source of sources) source.begin();
+    },
+  };
+}
+
+/**
+ * Orders requests by the owners' attributes: ascending, `-name` descending, missing values last.
+ * `@requestedAt` is the time the request joined the queue (first come, first served).
+ */
+export function byAttributes(keys: readonly string[]): (a: Request<Entity>, b: Request<Entity>) => number {
+  const fields = keys.map((k) => (k.startsWith('-') ? { name: k.slice(1), sign: -1 } : { name: k, sign: 1 }));
+  const read = (r: Request<Entity>, name: string): number | string | undefined =>
+    name === '@requestedAt' ? r.requestedAt : r.owner.attributes[name];
+  return (a, b) => {
+    for (const { name, sign } of fields) {
+      const x = read(a, name);
+      const y = read(b, name);
+      if (x === y) continue;
+      if (x === undefined) return 1;
+      if (y === undefined) return -1;
+      return (x < y ? -1 : 1) * sign;
+    }
+    return 0;
+  };
+}
+
+/** Throughput, time in each block and resource utilisation of a model run so far. */
+export interface ModelKpis {
+  endTime: number;
+  throughput: number;
+  blocks: { id: string; type: string; entered: number; left: number; meanTime: number; p95Time: number }[];
+  resources: { id: string; capacity: number; utilisation: number }[];
+}
+
+/** KPIs of a model after a run. */
+export function modelKpis(model: Model): ModelKpis {
+  let throughput = 0;
+  const blocks: ModelKpis['blocks'] = [];
+  for (const block of model.blocks.values()) {
+    if (block instanceof Sink) throughput += block.stats.left;
+    blocks.push({
+      id: block.id,
+      type: block.type,
+      entered: block.stats.entered,
+      left: block.stats.left,
+      meanTime: block.timed ? block.stats.timeInBlock.mean() : 0,
+      p95Time: block.timed ? block.stats.timeInBlock.quantile(0.95) : 0,
+    });
+  }
+  const resources = [...model.resources].map(([id, r]) => ({
+    id,
+    capacity: r.capacity,
+    utilisation: r.capacity === Number.POSITIVE_INFINITY ? 0 : r.utilisation(),
+  }));
+  return { endTime: model.env.now, throughput, blocks, resources };
+}

@@ -1,0 +1,39 @@
+// Streaming statistics for blocks: counts, mean and exact percentiles of durations.
+
+/** Collects non-negative samples in a growable typed array; mean and percentiles on demand. */
+export class Samples {
+  private values = new Float64Array(256);
+  private n = 0;
+  private sum = 0;
+  private sorted = true;
+
+  get count(): number {
+    return this.n;
+  }
+
+  add(x: number): void {
+    if (this.n === this.values.length) {
+      const next = new Float64Array(this.values.length * 2);
+      next.set(this.values);
+      this.values = next;
+    }
+    if (this.n > 0 && x < this.values[this.n - 1]!) this.sorted = false;
+    this.values[this.n++] = x;
+    this.sum += x;
+  }
+
+  mean(): number {
+    return this.n === 0 ? Number.NaN : this.sum / this.n;
+  }
+
+  /** The q-quantile (0..1) by the nearest-rank method. */
+  quantile(q: number): number {
+    if (this.n === 0) return Number.NaN;
+    if (!this.sorted) {
+      this.values.subarray(0, this.n).sort();
+      this.sorted = true;
+    }
+    const rank = Math.min(this.n, Math.max(1, Math.ceil(q * this.n)));
+    return this.values[rank - 1]!;
+  }
+}

@@ -1,0 +1,128 @@
+// The simulation environment: the clock, the event calendar and the loop that processes it.
+import { EventQueue } from './EventQueue.ts';
+import { EmptyScheduleError, SimError } from './errors.ts';
+import { AllOf, AnyOf, Event, Priority, Process, type ProcessGenerator, Timeout } from './events.ts';
+
+// Sequence numbers stay below 2^43, so (priority, sequence) packs exactly into one double.
+const PRIORITY_STRIDE = 2 ** 43;
+
+/** Holds the simulated clock and the event calendar; `run` processes events in (time, priority, sequence) order. */
+export class Environment {
+  private clock: number;
+  private readonly queue = new EventQueue<Event>();
+  private sequence = 0;
+  private stopped = false;
+  /** Number of events processed so far. */
+  eventsProcessed = 0;
+  /** @internal */
+  _activeProcess: Process<unknown> | null = null;
+
+  constructor(readonly initialTime = 0) {
+    if (!Number.isFinite(initialTime))
+      throw new SimError(`the initial time must be a finite number, got ${initialTime}`);
+    this.clock = initialTime;
+  }
+
+  /** The current simulated time. */
+  get now(): number {
+    return this.clock;
+  }
+
+  /** The process whose generator is running, if any. */
+  get activeProcess(): Process<unknown> | null {
+    return this._activeProcess;
+  }
+
+  /** Number of events in the calendar. */
+  get pending(): number {
+    return this.queue.size;
+  }
+
+  /** Puts `event` in the calendar, `delay` after now. */
+  schedule(event: Event, priority: Priority = Priority.normal, delay = 0): void {
+    this.queue.push(this.clock + delay, priority * PRIORITY_STRIDE + this.sequence++, event);
+  }
+
+  /** Time of the next event, or Infinity. */
+  peek(): number {
+    return this.queue.peekTime();
+  }
+
+  /** Processes the next event; throws the error of a failed event that nobody handled. */
+  step(): void {
+    const event = this.queue.pop();
+    if (event === undefined) throw new EmptyScheduleError('no events left to process');
+    this.clock = this.queue.lastTime;
+    this.eventsProcessed++;
+    event._process();
+    if (!event._ok && !event.defused) throw event._value;
+  }
+
+  /**
+   * Runs until the calendar is empty, until time `until` (events at exactly that time are not
+   * processed), or until the event `until` has been processed; returns that event's value.
+   */
+  run(options: { until?: number | Event } = {}): unknown {
+    const { until } = options;
+    let stopAt: Event | undefined;
+    if (until !== undefined) {
+      if (typeof until === 'number') {
+        if (!(until > this.clock)) {
+          throw new SimError(`until (${until}) must be later than the current time (${this.clock})`);
+        }
+        stopAt = new Event(this);
+        stopAt._value = undefined;
+        this.schedule(stopAt, Priority.urgent, until - this.clock);
+      } else {
+        stopAt = until;
+        if (stopAt.processed) return stopAt.value;
+      }
+      stopAt.addCallback(this.stop);
+    }
+    this.stopped = false;
+    try {
+      while (!this.stopped) {
+        if (this.queue.size === 0) {
+          if (stopAt !== undefined && typeof until !== 'number') {
+            throw new EmptyScheduleError('no events left, but the "until" event was not triggered');
+          }
+          return undefined;
+        }
+        this.step();
+      }
+    } finally {
+      this.stopped = false;
+    }
+    if (stopAt !== undefined && !stopAt._ok) throw stopAt._value;
+    return stopAt?._value;
+  }
+
+  private stop = (): void => {
+    this.stopped = true;
+  };
+
+  /** A new, untriggered event. */
+  event<T = unknown>(): Event<T> {
+    return new Event<T>(this);
+  }
+
+  /** An event that succeeds after `delay`. */
+  timeout<T = undefined>(delay: number, value?: T): Timeout<T> {
+    return new Timeout(this, delay, value);
+  }
+
+  /** Starts a process driven by `generator`. */
+  process<T>(generator: ProcessGenerator<T>): Process<T> {
+    return new Process(this, generator);
+  }
+
+  /** An event that succeeds when all of `events` have. */
+  allOf(events: readonly Event[]): AllOf {
+    return new AllOf(this, events);
+  }
+
+  /** An event that succeeds when any of `events` has. */
+  anyOf(events: readonly Event[]): AnyOf {
+    return new AnyOf(this, events);
+  }
+}

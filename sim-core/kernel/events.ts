@@ -1,0 +1,306 @@
+// Everything a process can wait on: events with callbacks, timeouts, processes (themselves events
+// that drive a generator), interruptions and the all-of / any-of conditions. SimPy's events.py, in
+// TypeScript.
+import type { Environment } from './Environment.ts';
+import { EventStateError, Interrupt, SimError } from './errors.ts';
+
+/** Scheduling priorities at one instant: urgent before normal before late. */
+export const Priority = { urgent: 0, normal: 1, late: 2 } as const;
+export type Priority = (typeof Priority)[keyof typeof Priority];
+
+const PENDING: unique symbol = Symbol('pending');
+
+// biome-ignore lint/suspicious/noExplicitAny: callbacks accept events of any value type
+export type Callback = (event: Event<any>) => void;
+
+/** A thing that may happen at some point in simulated time; callbacks run when it is processed. */
+export class Event<T = unknown> {
+  /** @internal the first callback, kept inline: most events have exactly one */
+  _callback: Callback | undefined = undefined;
+  /** @internal further callbacks, in the order they were added */
+  _more: Callback[] | undefined = undefined;
+  /** @internal set once the callbacks have run */
+  _processed = false;
+  /** @internal value, the failure's error, or PENDING */
+  _value: unknown = PENDING;
+  /** @internal */
+  _ok = true;
+  /** A failed event marked defused does not stop the simulation when nobody else handles it. */
+  defused = false;
+
+  constructor(readonly env: Environment) {}
+
+  /** True once the event has been scheduled with a value (succeeded or failed). */
+  get triggered(): boolean {
+    return this._value !== PENDING;
+  }
+
+  /** True once the event's callbacks have run. */
+  get processed(): boolean {
+    return this._processed;
+  }
+
+  /** The callbacks that will run when the event is processed (empty once it has been). */
+  get callbacks(): readonly Callback[] {
+    if (this._processed || this._callback === undefined) return [];
+    return this._more === undefined ? [this._callback] : [this._callback, ...this._more];
+  }
+
+  /** Whether the event succeeded; only meaningful once triggered. */
+  get ok(): boolean {
+    if (this._value === PENDING) throw new EventStateError('the event has not been triggered yet');
+    return this._ok;
+  }
+
+  /** The event's value (or error, if it failed). */
+  get value(): T {
+    if (this._value === PENDING) throw new EventStateError('the value of a pending event is not available');
+    return this._value as T;
+  }
+
+  /** Schedules the event as succeeded with `value`. */
+  succeed(value?: T, priority: Priority = Priority.normal): this {
+    if (this._value !== PENDING) throw new EventStateError('the event has already been triggered');
+    this._ok = true;
+    this._value = value;
+    this.env.schedule(this, priority);
+    return this;
+  }
+
+  /** Schedules the event as failed with `error`; thrown from the kernel if nobody handles it. */
+  fail(error: unknown): this {
+    if (this._value !== PENDING) throw new EventStateError('the event has already been triggered');
+    this._ok = false;
+    this._value = error;
+    this.env.schedule(this);
+    return this;
+  }
+
+  /** Triggers this event with the state of `event` (use as a callback to chain events). */
+  trigger(event: Event): void {
+    if (this._value !== PENDING) return;
+    this._ok = event._ok;
+    this._value = event._value;
+    this.env.schedule(this);
+  }
+
+  /** Adds a callback; it runs at once if the event has already been processed. */
+  addCallback(callback: Callback): this {
+    if (this._processed) callback(this);
+    else if (this._callback === undefined) this._callback = callback;
+    else if (this._more === undefined) this._more = [callback];
+    else this._more.push(callback);
+    return this;
+  }
+
+  /** Removes a callback that has not run yet. */
+  removeCallback(callback: Callback): void {
+    if (this._processed) return;
+    if (this._callback === callback) {
+      this._callback = this._more?.shift();
+      if (this._more?.length === 0) this._more = undefined;
+    } else if (this._more !== undefined) {
+      const i = this._more.indexOf(callback);
+      if (i >= 0) this._more.splice(i, 1);
+    }
+  }
+
+  /** @internal runs the callbacks (called by the environment) */
+  _process(): void {
+    this._processed = true;
+    const first = this._callback;
+    if (first === undefined) return;
+    this._callback = undefined;
+    first(this);
+    const more = this._more;
+    if (more !== undefined) {
+      this._more = undefined;
+      for (let i = 0; i < more.length; i++) more[i]!(this);
+    }
+  }
+}
+
+/** An event that succeeds `delay` time units after its creation. */
+export class Timeout<T = undefined> extends Event<T> {
+  constructor(
+    env: Environment,
+    readonly delay: number,
+    value?: T,
+  ) {
+    super(env);
+    if (!(delay >= 0)) throw new SimError(`a timeout's delay must be a number >= 0, got ${delay}`);
+    this._value = value;
+    env.schedule(this, Priority.normal, delay);
+  }
+}
+
+/** Starts a process at the current instant, before the instant's normal events. */
+class Initialize extends Event<undefined> {
+  constructor(env: Environment, process: Process<unknown>) {
+    super(env);
+    this._callback = process._resume;
+    this._value = undefined;
+    env.schedule(this, Priority.urgent);
+  }
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: a process may yield any kind of event
+export type ProcessGenerator<T = unknown> = Generator<Event<any>, T, any>;
+
+/** A process: an event that drives a generator and succeeds with the generator's return value. */
+export class Process<T = unknown> extends Event<T> {
+  /** @internal the event the process waits for */
+  _target: Event | null;
+
+  constructor(
+    env: Environment,
+    private readonly generator: ProcessGenerator<T>,
+  ) {
+    super(env);
+    if (typeof generator?.next !== 'function' || typeof generator.throw !== 'function') {
+      throw new SimError('a process needs a generator (call the generator function)');
+    }
+    this._target = new Initialize(env, this as Process<unknown>);
+  }
+
+  /** The event the process is waiting for, or null once it has finished. */
+  get target(): Event | null {
+    return this._target;
+  }
+
+  get isAlive(): boolean {
+    return this._value === PENDING;
+  }
+
+  /** Throws an Interrupt into the process at the current instant. */
+  interrupt(cause?: unknown): void {
+    new Interruption(this as Process<unknown>, cause);
+  }
+
+  /** @internal resumes the generator with the value (or error) of `event`. */
+  _resume = (trigger: Event): void => {
+    const env = this.env;
+    env._activeProcess = this as Process<unknown>;
+    let event: Event = trigger;
+    for (;;) {
+      let step: IteratorResult<Event, T>;
+      try {
+        if (event._ok) step = this.generator.next(event._value);
+        else {
+          event.defused = true;
+          step = this.generator.throw(event._value);
+        }
+      } catch (error) {
+        this._ok = false;
+        this._value = error;
+        this._target = null;
+        env.schedule(this);
+        break;
+      }
+      if (step.done) {
+        this._ok = true;
+        this._value = step.value;
+        this._target = null;
+        env.schedule(this);
+        break;
+      }
+      const next = step.value;
+      if (!(next instanceof Event)) {
+        const invalid = new Event(env);
+        invalid._ok = false;
+        invalid._value = new SimError(`a process may only yield events, got ${String(next)}`);
+        event = invalid;
+        continue;
+      }
+      if (!next._processed) {
+        next.addCallback(this._resume);
+        this._target = next;
+        break;
+      }
+      event = next;
+    }
+    env._activeProcess = null;
+  };
+}
+
+/** Delivers an Interrupt into a process, detaching it from the event it waited for. */
+class Interruption extends Event<undefined> {
+  constructor(
+    private readonly process: Process<unknown>,
+    cause: unknown,
+  ) {
+    super(process.env);
+    if (!process.isAlive) throw new SimError('a process that has finished cannot be interrupted');
+    if (process.env.activeProcess === process) throw new SimError('a process may not interrupt itself');
+    this._callback = this.deliver;
+    this._ok = false;
+    this._value = new Interrupt(cause);
+    this.defused = true;
+    process.env.schedule(this, Priority.urgent);
+  }
+
+  private deliver = (): void => {
+    const process = this.process;
+    if (!process.isAlive) return;
+    process._target?.removeCallback(process._resume);
+    process._resume(this);
+  };
+}
+
+/** Values of the events of a condition that had happened when it was processed, in their given order. */
+export type ConditionValue = Map<Event, unknown>;
+
+/** An event that succeeds when `evaluate` holds for its events, and fails as soon as one fails. */
+export class Condition extends Event<ConditionValue> {
+  private count = 0;
+
+  constructor(
+    env: Environment,
+    private readonly evaluate: (events: readonly Event[], count: number) => boolean,
+    private readonly events: readonly Event[],
+  ) {
+    super(env);
+    for (const event of events) {
+      if (event.env !== env) throw new SimError('a condition cannot mix events of different environments');
+    }
+    this._callback = this.collect;
+    if (events.length === 0) {
+      this.succeed(new Map());
+      return;
+    }
+    for (const event of events) event.addCallback(this.check);
+  }
+
+  private check = (event: Event): void => {
+    if (this._value !== PENDING) return;
+    this.count++;
+    if (!event._ok) {
+      event.defused = true;
+      this.fail(event._value);
+    } else if (this.evaluate(this.events, this.count)) {
+      this.succeed();
+    }
+  };
+
+  private collect = (): void => {
+    for (const event of this.events) event.removeCallback(this.check);
+    if (!this._ok) return;
+    const value: ConditionValue = new Map();
+    for (const event of this.events) if (event._processed) value.set(event, event._value);
+    this._value = value;
+  };
+}
+
+/** Succeeds when all of its events have succeeded. */
+export class AllOf extends Condition {
+  constructor(env: Environment, events: readonly Event[]) {
+    super(env, (all, count) => count === all.length, events);
+  }
+}
+
+/** Succeeds when any of its events has succeeded. */
+export class AnyOf extends Condition {
+  constructor(env: Environment, events: readonly Event[]) {
+    super(env, (_all, count) => count > 0, events);
+  }
+}

@@ -1,0 +1,276 @@
+// Shared resources with a capacity: processes request a unit, wait in the resource's queue until
+// it is granted, and release it. Queues and bookkeeping are shared; each kind of resource decides
+// only the order in which waiting requests are granted.
+import type { Environment } from './Environment.ts';
+import { SimError } from './errors.ts';
+import { Event, Priority } from './events.ts';
+
+/** A request for one unit of a resource; succeeds (with itself) when the unit is granted. */
+export class Request<O = unknown> extends Event<Request<O>> {
+  /** When the request was made (its place in a first-come queue), and when it was granted (NaN while waiting). */
+  readonly requestedAt: number;
+  grantedAt = Number.NaN;
+  /** @internal set when cancelled while waiting */
+  _cancelled = false;
+  /** @internal tie-breaker: requests of equal rank are granted first come, first served */
+  readonly _seq: number;
+
+  constructor(
+    readonly resource: BaseResource<O>,
+    readonly owner: O,
+    readonly priority: number,
+    seq: number,
+    requestedAt: number,
+  ) {
+    super(resource.env);
+    this.requestedAt = requestedAt;
+    this._seq = seq;
+  }
+
+  /** Withdraws a waiting request, or releases a granted one. */
+  cancel(): void {
+    if (this.triggered) this.resource.release(this);
+    else this._cancelled = true;
+  }
+}
+
+/** Orders waiting requests; the resource grants from its head. */
+interface RequestQueue<O> {
+  readonly size: number;
+  push(request: Request<O>): void;
+  shift(): Request<O> | undefined;
+  toArray(): Request<O>[];
+}
+
+class FifoQueue<O> implements RequestQueue<O> {
+  private items: (Request<O> | undefined)[] = [];
+  private head = 0;
+  get size(): number {
+    return this.items.length - this.head;
+  }
+  push(request: Request<O>): void {
+    this.items.push(request);
+  }
+  shift(): Request<O> | undefined {
+    if (this.head === this.items.length) return undefined;
+    const item = this.items[this.head];
+    this.items[this.head++] = undefined;
+    if (this.head > 1024 && this.head * 2 > this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
+    return item;
+  }
+  toArray(): Request<O>[] {
+    return this.items.slice(this.head) as Request<O>[];
+  }
+}
+
+/** Compares two waiting requests: negative if `a` goes first. */
+export type RequestOrder<O> = (a: Request<O>, b: Request<O>) => number;
+
+class HeapQueue<O> implements RequestQueue<O> {
+  private items: Request<O>[] = [];
+  constructor(private readonly order: RequestOrder<O>) {}
+  get size(): number {
+    return this.items.length;
+  }
+  private before(a: Request<O>, b: Request<O>): boolean {
+    const c = this.order(a, b);
+    return c < 0 || (c === 0 && a._seq < b._seq);
+  }
+  push(request: Request<O>): void {
+    const items = this.items;
+    let i = items.length;
+    items.push(request);
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!this.before(request, items[parent]!)) break;
+      items[i] = items[parent]!;
+      i = parent;
+    }
+    items[i] = request;
+  }
+  shift(): Request<O> | undefined {
+    const items = this.items;
+    const top = items[0];
+    const last = items.pop();
+    if (items.length > 0 && last !== undefined) {
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        if (l >= items.length) break;
+        const r = l + 1;
+        const c = r < items.length && this.before(items[r]!, items[l]!) ? r : l;
+        if (!this.before(items[c]!, last)) break;
+        items[i] = items[c]!;
+        i = c;
+      }
+      items[i] = last;
+    }
+    return top;
+  }
+  toArray(): Request<O>[] {
+    return [...this.items].sort((a, b) => (this.before(a, b) ? -1 : 1));
+  }
+}
+
+/**
+ * When a free unit is handed to a waiting request: `immediate` (SimPy's rule: at the moment of the
+ * request or release), or `end-of-instant` (after every other event of the current instant, so
+ * that requests made at the same instant compete by the queue's order, not by the order in which
+ * their events happened to be scheduled).
+ */
+export type Dispatch = 'immediate' | 'end-of-instant';
+
+export interface ResourceOptions {
+  capacity?: number;
+  dispatch?: Dispatch;
+}
+
+/** Capacity, users, queue and utilisation bookkeeping shared by every kind of resource. */
+export abstract class BaseResource<O = unknown> {
+  readonly capacity: number;
+  readonly dispatch: Dispatch;
+  private readonly users = new Set<Request<O>>();
+  private sequence = 0;
+  private dispatchPending = false;
+  private busyArea = 0;
+  private lastChange: number;
+  private readonly createdAt: number;
+
+  constructor(
+    readonly env: Environment,
+    protected readonly queue: RequestQueue<O>,
+    options: ResourceOptions,
+  ) {
+    const capacity = options.capacity ?? 1;
+    if (!(capacity >= 1) || (!Number.isInteger(capacity) && capacity !== Number.POSITIVE_INFINITY)) {
+      throw new SimError(`a resource's capacity must be a whole number >= 1, got ${capacity}`);
+    }
+    this.capacity = capacity;
+    this.dispatch = options.dispatch ?? 'immediate';
+    this.lastChange = env.now;
+    this.createdAt = env.now;
+  }
+
+  /** Units in use. */
+  get count(): number {
+    return this.users.size;
+  }
+
+  /** Requests waiting, in the order they would be granted. */
+  get waiting(): Request<O>[] {
+    return this.queue.toArray().filter((r) => !r._cancelled);
+  }
+
+  /** Requests holding a unit. */
+  get holders(): Request<O>[] {
+    return [...this.users];
+  }
+
+  /**
+   * Requests one unit; yield the returned event to wait until it is granted. `requestedAt`
+   * (default now) restores a request that has been waiting since then.
+   */
+  request(owner?: O, priority = 0, requestedAt = this.env.now): Request<O> {
+    const request = new Request<O>(this, owner as O, priority, this.sequence++, requestedAt);
+    this.queue.push(request);
+    this.dispatchNow();
+    return request;
+  }
+
+  /**
+   * Grants a unit to `owner` at once, even beyond capacity: for restoring work in process that
+   * already holds the resource. Returns the (already triggered) request.
+   */
+  seize(owner?: O, since = this.env.now): Request<O> {
+    const request = new Request<O>(this, owner as O, 0, this.sequence++, since);
+    this.account();
+    this.users.add(request);
+    request.grantedAt = since;
+    request.succeed(request);
+    return request;
+  }
+
+  /**
+   * Releases the unit held by `request` at once (or withdraws it, if still waiting), and hands the
+   * unit to the next waiting request. Nothing to wait for: a release never blocks.
+   */
+  release(request: Request<O>): void {
+    if (this.users.has(request)) {
+      this.account();
+      this.users.delete(request);
+    } else if (!request.triggered) {
+      request._cancelled = true;
+    }
+    this.dispatchNow();
+  }
+
+  /** Time-weighted mean of units in use between the resource's creation and now, over capacity. */
+  utilisation(): number {
+    this.account();
+    const span = this.env.now - this.createdAt;
+    if (span <= 0) return 0;
+    return this.busyArea / (span * this.capacity);
+  }
+
+  /** Time-integral of units in use since creation (unit-time). */
+  busyTime(): number {
+    this.account();
+    return this.busyArea;
+  }
+
+  private account(): void {
+    const now = this.env.now;
+    this.busyArea += this.users.size * (now - this.lastChange);
+    this.lastChange = now;
+  }
+
+  private dispatchNow(): void {
+    if (this.dispatch === 'immediate') this.grant();
+    else if (!this.dispatchPending) {
+      this.dispatchPending = true;
+      const tick = new Event(this.env);
+      tick.addCallback(this.grantAtEndOfInstant);
+      tick.succeed(undefined, Priority.late);
+    }
+  }
+
+  private grantAtEndOfInstant = (): void => {
+    this.dispatchPending = false;
+    this.grant();
+  };
+
+  private grant(): void {
+    while (this.users.size < this.capacity && this.queue.size > 0) {
+      const request = this.queue.shift()!;
+      if (request._cancelled) continue;
+      this.account();
+      this.users.add(request);
+      request.grantedAt = this.env.now;
+      request.succeed(request);
+    }
+  }
+}
+
+/** Grants waiting requests first come, first served. */
+export class Resource<O = unknown> extends BaseResource<O> {
+  constructor(env: Environment, options: ResourceOptions = {}) {
+    super(env, new FifoQueue<O>(), options);
+  }
+}
+
+/** Grants waiting requests by ascending `priority`, first come, first served among equals. */
+export class PriorityResource<O = unknown> extends BaseResource<O> {
+  constructor(env: Environment, options: ResourceOptions = {}) {
+    super(env, new HeapQueue<O>((a, b) => a.priority - b.priority), options);
+  }
+}
+
+/** Grants waiting requests in the order of `order` (for example by due date), then first come, first served. */
+export class OrderedResource<O = unknown> extends BaseResource<O> {
+  constructor(env: Environment, order: RequestOrder<O>, options: ResourceOptions = {}) {
+    super(env, new HeapQueue<O>(order), options);
+  }
+}

@@ -1,0 +1,294 @@
+// Forecasting from work in process: every active order is put back where it stands (mid-step
+// orders keep the time already spent), the plant is simulated ahead, and each order's delay is
+// attributed to its own material, to a production overrun, or to another order's delay.
+import { Entity } from '../blocks/Entity.ts';
+import type { ModelDefinition, ParameterValue } from '../blocks/ModelDefinition.ts';
+import { Environment } from '../kernel/Environment.ts';
+import { orderFlowModel } from '../models/index.ts';
+import { SIM_CORE_VERSION } from '../version.ts';
+import { type OrderFlowNetwork, orderFlowNetwork } from './network.ts';
+import {
+  DelayCause,
+  type Forecast,
+  type ForecastWarning,
+  type OrderForecast,
+  type OrderState,
+  OrderStatus,
+  type Snapshot,
+  Step,
+  type StepSpan,
+} from './types.ts';
+
+export interface ForecastOptions {
+  /** Overrides of the model's parameters (for example `{ lines: 2 }`). */
+  parameters?: Record<string, ParameterValue>;
+}
+
+// Differences below a millisecond are rounding, not delay.
+const TOLERANCE_MS = 0.5;
+
+interface Placed {
+  order: OrderState;
+  entity: Entity;
+  overrun: boolean;
+  overdue: boolean;
+}
+
+/**
+ * Forecasts every active order of `snapshot` with the (deterministic) order-flow `model`. A pure
+ * function: the same snapshot and model always give the same forecast, whatever the order of the
+ * snapshot's orders.
+ */
+export function forecast(
+  snapshot: Snapshot,
+  model: ModelDefinition = orderFlowModel,
+  options: ForecastOptions = {},
+): Forecast {
+  const asOf = snapshot.asOf;
+  const orders = snapshot.orders
+    .filter((o) => o.status !== OrderStatus.delivered)
+    .sort((a, b) => (a.orderId < b.orderId ? -1 : a.orderId > b.orderId ? 1 : 0));
+  const warnings: ForecastWarning[] = [];
+
+  const env = new Environment(asOf);
+  const net = orderFlowNetwork(model, env, { parameters: options.parameters });
+  const placed = placeWorkInProcess(orders, asOf, net, warnings);
+  env.run();
+
+  const plan = planEnds(orders, asOf, model, options);
+  const productionTime = net.production.durationFor(new Entity('nominal', asOf));
+  const results: OrderForecast[] = placed.map((p) =>
+    describe(p, asOf, plan.get(p.order.orderId)!, productionTime),
+  );
+  results.sort((a, b) => a.productionStartAt - b.productionStartAt || (a.orderId < b.orderId ? -1 : 1));
+
+  const horizonEnd = results.reduce((end, o) => Math.max(end, o.productionEndAt), asOf);
+  const late = results.filter((o) => o.late);
+  const line = net.queue.resource;
+  return {
+    asOf,
+    model: { name: model.name, parameters: { ...net.model.parameters } },
+    simCoreVersion: SIM_CORE_VERSION,
+    orders: results,
+    kpis: {
+      activeOrders: results.length,
+      makespanMs: horizonEnd - asOf,
+      lineUtilisation: horizonEnd > asOf ? line.busyTime() / (line.capacity * (horizonEnd - asOf)) : 0,
+      ordersLate: late.length,
+      meanLatenessMs: late.length === 0 ? 0 : late.reduce((s, o) => s + o.latenessMs!, 0) / late.length,
+      ordersDelayed: results.filter((o) => o.delayCause !== DelayCause.none).length,
+    },
+    warnings,
+    events: env.eventsProcessed + plan.events,
+  };
+}
+
+function newEntity(order: OrderState, createdAt: number): Entity {
+  return new Entity(order.orderId, createdAt, {
+    orderId: order.orderId,
+    acceptedAt: order.acceptedAt,
+    dueAt: order.dueAt,
+    priority: order.priority,
+  });
+}
+
+/** Puts each active order where it stands at `asOf`: production first (it holds its line), then the queue, then material. */
+function placeWorkInProcess(
+  orders: readonly OrderState[],
+  asOf: number,
+  net: OrderFlowNetwork,
+  warnings: ForecastWarning[],
+): Placed[] {
+  const placed: Placed[] = [];
+  const missing = (order: OrderState, field: string, assumption: string): void => {
+    warnings.push({
+      orderId: order.orderId,
+      kind: 'missing-time',
+      message: `order ${order.orderId} is ${order.status} but has no ${field}; assumed ${assumption}`,
+    });
+  };
+  const byStatus = (status: OrderStatus) => orders.filter((o) => o.status === status);
+
+  for (const order of byStatus(OrderStatus.finished)) {
+    const entity = newEntity(order, order.acceptedAt ?? asOf);
+    const end = order.productionFinishedAt ?? asOf;
+    if (order.productionFinishedAt === undefined) missing(order, 'productionFinishedAt', 'asOf');
+    const start = order.productionStartedAt ?? end;
+    Object.assign(entity.attributes, {
+      productionEndAt: end,
+      productionStartAt: start,
+      materialReadyAt: order.materialArrivedAt ?? start,
+    });
+    placed.push({ order, entity, overrun: false, overdue: false });
+  }
+
+  const inProduction = byStatus(OrderStatus.inProduction);
+  const capacity = net.queue.resource.capacity;
+  if (inProduction.length > capacity) {
+    warnings.push({
+      kind: 'over-capacity',
+      message: `${inProduction.length} orders are in production on ${capacity} line(s); all are assumed to continue`,
+    });
+  }
+  for (const order of inProduction) {
+    const entity = newEntity(order, order.acceptedAt ?? asOf);
+    let start = order.productionStartedAt;
+    if (start === undefined) {
+      missing(order, 'productionStartedAt', 'it started at asOf');
+      start = asOf;
+    }
+    entity.attributes.materialReadyAt = order.materialArrivedAt ?? start;
+    entity.attributes.productionStartAt = start;
+    net.queue.hold(entity, start);
+    const remaining = net.production.durationFor(entity) - (asOf - start);
+    const overrun = remaining < 0;
+    if (overrun) {
+      warnings.push({
+        orderId: order.orderId,
+        kind: 'overrun',
+        message: `order ${order.orderId} has been in production ${Math.round(-remaining / 1000)} s longer than planned; assumed to finish now`,
+      });
+    }
+    net.production.place(entity, start, Math.max(0, remaining));
+    placed.push({ order, entity, overrun, overdue: false });
+  }
+
+  for (const order of byStatus(OrderStatus.ready)) {
+    const entity = newEntity(order, order.acceptedAt ?? asOf);
+    let since = order.materialArrivedAt;
+    if (since === undefined) {
+      missing(order, 'materialArrivedAt', 'it arrived at asOf');
+      since = asOf;
+    }
+    entity.attributes.materialReadyAt = since;
+    net.queue.place(entity, since);
+    placed.push({ order, entity, overrun: false, overdue: false });
+  }
+
+  for (const order of byStatus(OrderStatus.awaitingMaterial)) {
+    const entity = newEntity(order, order.acceptedAt ?? asOf);
+    const eta = order.eta ?? order.initialEta;
+    if (eta === undefined) {
+      missing(order, 'eta', 'material is ordered now');
+      net.material.enter(entity);
+      placed.push({ order, entity, overrun: false, overdue: false });
+      continue;
+    }
+    const overdue = eta < asOf;
+    if (overdue) {
+      warnings.push({
+        orderId: order.orderId,
+        kind: 'overdue-material',
+        message: `order ${order.orderId}'s material was due ${Math.round((asOf - eta) / 1000)} s ago; assumed to arrive now`,
+      });
+    }
+    const since = Math.min(order.materialOrderedAt ?? order.acceptedAt ?? asOf, asOf);
+    net.material.place(entity, since, eta - asOf);
+    placed.push({ order, entity, overrun: false, overdue });
+  }
+
+  for (const order of byStatus(OrderStatus.accepted)) {
+    const entity = newEntity(order, order.acceptedAt ?? asOf);
+    net.material.enter(entity);
+    placed.push({ order, entity, overrun: false, overdue: false });
+  }
+  return placed;
+}
+
+interface Plan {
+  materialReadyAt: number;
+  productionEndAt: number;
+}
+
+/**
+ * The plan: the same orders run from their material orders with every ETA as first announced and
+ * nominal production times. A forecast later than the plan is a delay.
+ */
+function planEnds(
+  orders: readonly OrderState[],
+  asOf: number,
+  model: ModelDefinition,
+  options: ForecastOptions,
+): Map<string, Plan> & { events: number } {
+  const entries = orders.map((o) =>
+    o.status === OrderStatus.accepted ? asOf : Math.min(o.materialOrderedAt ?? o.acceptedAt ?? asOf, asOf),
+  );
+  const start = entries.reduce((t, e) => Math.min(t, e), asOf);
+  const env = new Environment(start);
+  const net = orderFlowNetwork(model, env, { parameters: options.parameters });
+  const entities: Entity[] = [];
+  orders.forEach((order, i) => {
+    const entry = entries[i]!;
+    const entity = newEntity(order, entry);
+    const ready =
+      order.status === OrderStatus.accepted
+        ? undefined
+        : (order.initialEta ?? order.eta ?? order.materialArrivedAt);
+    if (ready !== undefined) entity.attributes.leadTime = Math.max(0, ready - entry);
+    entities.push(entity);
+    env.timeout(entry - start).addCallback(() => net.material.enter(entity));
+  });
+  env.run();
+  const plan = new Map<string, Plan>() as Map<string, Plan> & { events: number };
+  for (const entity of entities) {
+    plan.set(entity.attributes.orderId as string, {
+      materialReadyAt: entity.attributes.materialReadyAt as number,
+      productionEndAt: entity.attributes.productionEndAt as number,
+    });
+  }
+  plan.events = env.eventsProcessed;
+  return plan;
+}
+
+function describe(p: Placed, asOf: number, plan: Plan, productionTime: number): OrderForecast {
+  const { order, entity } = p;
+  const a = entity.attributes;
+  const materialReadyAt = a.materialReadyAt as number;
+  const productionStartAt = a.productionStartAt as number;
+  const productionEndAt = a.productionEndAt as number;
+  const materialStart =
+    order.status === OrderStatus.accepted
+      ? asOf
+      : Math.min(order.materialOrderedAt ?? order.acceptedAt ?? materialReadyAt, materialReadyAt);
+  const steps: StepSpan[] = [];
+  split(steps, Step.material, materialStart, materialReadyAt, asOf);
+  split(steps, Step.queue, materialReadyAt, productionStartAt, asOf);
+  split(steps, Step.production, productionStartAt, productionEndAt, asOf);
+
+  const overran =
+    p.overrun ||
+    (order.status === OrderStatus.finished &&
+      productionEndAt - productionStartAt > productionTime + TOLERANCE_MS);
+  const delayMs = productionEndAt - plan.productionEndAt;
+  let delayCause: DelayCause = DelayCause.none;
+  if (overran) delayCause = DelayCause.overrun;
+  else if (p.overdue) delayCause = DelayCause.overdueMaterial;
+  else if (delayMs > TOLERANCE_MS) {
+    delayCause =
+      materialReadyAt > plan.materialReadyAt + TOLERANCE_MS ? DelayCause.ownMaterial : DelayCause.knockOn;
+  }
+  const latenessMs = order.dueAt === undefined ? undefined : productionEndAt - order.dueAt;
+  return {
+    orderId: order.orderId,
+    status: order.status,
+    ...(order.acceptedAt !== undefined && { acceptedAt: order.acceptedAt }),
+    ...(order.initialEta !== undefined && { initialEta: order.initialEta }),
+    ...(order.eta !== undefined && { eta: order.eta }),
+    materialReadyAt,
+    productionStartAt,
+    productionEndAt,
+    plannedEndAt: plan.productionEndAt,
+    delayMs,
+    ...(order.dueAt !== undefined && { dueAt: order.dueAt, latenessMs }),
+    late: latenessMs !== undefined && latenessMs > 0,
+    delayCause,
+    steps,
+  };
+}
+
+/** Adds the step [start, end] to `steps`, cut at `asOf` into its actual and forecast parts. */
+function split(steps: StepSpan[], step: Step, start: number, end: number, asOf: number): void {
+  if (!(end > start)) return;
+  if (start < asOf) steps.push({ step, start, end: Math.min(end, asOf), actual: true });
+  if (end > asOf) steps.push({ step, start: Math.max(start, asOf), end, actual: false });
+}

@@ -1,0 +1,62 @@
+// The order-flow network: the blocks of an order-flow model found by their step labels, with an
+// observer that stamps each order with the times it leaves each step.
+import { type BlockObserver, Delay, Seize } from '../blocks/blocks.ts';
+import { buildModel, type Model } from '../blocks/buildModel.ts';
+import type { ModelDefinition, ParameterValue } from '../blocks/ModelDefinition.ts';
+import type { Environment } from '../kernel/Environment.ts';
+import { ModelError } from '../kernel/errors.ts';
+import { Random } from '../random/Random.ts';
+import { Step } from './types.ts';
+
+/** The order-flow steps of a model, ready to receive orders. */
+export interface OrderFlowNetwork {
+  model: Model;
+  material: Delay;
+  queue: Seize;
+  production: Delay;
+}
+
+/** Entity attributes stamped when an order leaves each step. */
+export const StepEnd = {
+  material: 'materialReadyAt',
+  queue: 'productionStartAt',
+  production: 'productionEndAt',
+} as const;
+
+const stamp: BlockObserver = {
+  leave(block, entity, time) {
+    const attribute = StepEnd[block.step as Step];
+    if (attribute !== undefined) entity.attributes[attribute] = time;
+  },
+};
+
+/**
+ * Builds an order-flow model in `env`. The model must label a delay `material`, a seize `queue`
+ * and a delay `production` (see `models/order-flow.json`).
+ */
+export function orderFlowNetwork(
+  definition: ModelDefinition,
+  env: Environment,
+  options: { parameters?: Record<string, ParameterValue>; random?: Random; deterministic?: boolean } = {},
+): OrderFlowNetwork {
+  const model = buildModel(definition, {
+    env,
+    random: options.random ?? new Random(0),
+    parameters: options.parameters,
+    deterministic: options.deterministic ?? true,
+  });
+  const find = <T extends Delay | Seize>(step: Step, kind: new (...args: never[]) => T, what: string): T => {
+    const block = [...model.blocks.values()].find((b) => b.step === step);
+    if (block === undefined || !(block instanceof kind)) {
+      throw new ModelError(`model "${definition.name}" needs a ${what} block labelled "step": "${step}"`);
+    }
+    block.observer = stamp;
+    return block;
+  };
+  return {
+    model,
+    material: find(Step.material, Delay, 'delay'),
+    queue: find(Step.queue, Seize, 'seize'),
+    production: find(Step.production, Delay, 'delay'),
+  };
+}

@@ -1,0 +1,112 @@
+// The order-flow model's inputs and outputs: order state, the WIP snapshot, and the forecast.
+
+/** Where an order stands, derived from which of its events have happened. */
+export const OrderStatus = {
+  accepted: 'accepted',
+  awaitingMaterial: 'awaiting-material',
+  ready: 'ready',
+  inProduction: 'in-production',
+  finished: 'finished',
+  delivered: 'delivered',
+} as const;
+export type OrderStatus = (typeof OrderStatus)[keyof typeof OrderStatus];
+export const ORDER_STATUSES: readonly OrderStatus[] = Object.values(OrderStatus);
+
+/** The state of one order as the twin knows it; all times in epoch milliseconds. */
+export interface OrderState {
+  orderId: string;
+  status: OrderStatus;
+  acceptedAt?: number;
+  dueAt?: number;
+  priority?: number;
+  quantity?: number;
+  materialOrderedAt?: number;
+  initialEta?: number;
+  eta?: number;
+  materialArrivedAt?: number;
+  productionStartedAt?: number;
+  productionFinishedAt?: number;
+  deliveredAt?: number;
+  updatedAt?: number;
+}
+
+/** The work in process at `asOf`: the input of a forecast. */
+export interface Snapshot {
+  asOf: number;
+  orders: readonly OrderState[];
+}
+
+/** The steps of an order that the forecast reports. */
+export const Step = { material: 'material', queue: 'queue', production: 'production' } as const;
+export type Step = (typeof Step)[keyof typeof Step];
+
+/** One part of a step: `actual` if it lies before the forecast's `asOf` (it happened), else forecast. */
+export interface StepSpan {
+  step: Step;
+  start: number;
+  end: number;
+  actual: boolean;
+}
+
+/** Why an order finishes later than planned. */
+export const DelayCause = {
+  none: 'none',
+  ownMaterial: 'own-material',
+  knockOn: 'knock-on',
+  overrun: 'overrun',
+  overdueMaterial: 'overdue-material',
+} as const;
+export type DelayCause = (typeof DelayCause)[keyof typeof DelayCause];
+
+/** The forecast of one active order. */
+export interface OrderForecast {
+  orderId: string;
+  status: OrderStatus;
+  acceptedAt?: number;
+  initialEta?: number;
+  eta?: number;
+  materialReadyAt: number;
+  productionStartAt: number;
+  productionEndAt: number;
+  /** When production would end had nothing slipped: every ETA as first announced, nominal durations. */
+  plannedEndAt: number;
+  /** productionEndAt − plannedEndAt. */
+  delayMs: number;
+  dueAt?: number;
+  /** productionEndAt − dueAt: positive when late, negative when early. */
+  latenessMs?: number;
+  late: boolean;
+  delayCause: DelayCause;
+  steps: StepSpan[];
+}
+
+/** Something in the snapshot that the forecast had to assume around; never a crash. */
+export interface ForecastWarning {
+  orderId?: string;
+  kind: 'overdue-material' | 'overrun' | 'over-capacity' | 'missing-time';
+  message: string;
+}
+
+/** Plant KPIs over the forecast horizon [asOf, last production end]. */
+export interface ForecastKpis {
+  activeOrders: number;
+  /** Time from asOf until the last active order's production ends. */
+  makespanMs: number;
+  /** Busy line time over (lines × horizon); 0 when nothing is left to produce. */
+  lineUtilisation: number;
+  ordersLate: number;
+  /** Mean lateness of the late orders (0 when none is late). */
+  meanLatenessMs: number;
+  ordersDelayed: number;
+}
+
+export interface Forecast {
+  asOf: number;
+  model: { name: string; parameters: Record<string, unknown> };
+  simCoreVersion: string;
+  orders: OrderForecast[];
+  kpis: ForecastKpis;
+  warnings: ForecastWarning[];
+  /** Kernel events processed (forecast and plan runs). */
+  events: number;
+}

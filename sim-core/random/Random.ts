@@ -1,0 +1,210 @@
+// A seeded random source and the usual distributions. Randomness is injected, never Math.random:
+// a run is a pure function of its inputs and seed.
+import { ModelError } from '../kernel/errors.ts';
+
+/** A source of uniform numbers in [0, 1). */
+export type Rng = () => number;
+
+/** sfc32: a small, fast generator with a 128-bit state, seeded through splitmix32. */
+export function seededRng(seed: number): Rng {
+  let s = seed >>> 0;
+  const splitmix = (): number => {
+    s = (s + 0x9e3779b9) | 0;
+    let z = s;
+    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+    return (z ^ (z >>> 16)) >>> 0;
+  };
+  let a = splitmix();
+  let b = splitmix();
+  let c = splitmix();
+  let d = splitmix();
+  const next = (): number => {
+    const t = (((a + b) | 0) + d) | 0;
+    d = (d + 1) | 0;
+    a = b ^ (b >>> 9);
+    b = (c + (c << 3)) | 0;
+    c = (c << 21) | (c >>> 11);
+    c = (c + t) | 0;
+    return (t >>> 0) / 4294967296;
+  };
+  for (let i = 0; i < 12; i++) next();
+  return next;
+}
+
+/** Draws from the usual distributions with an injected uniform source. */
+export class Random {
+  private spare = Number.NaN;
+  readonly rng: Rng;
+
+  constructor(seedOrRng: number | Rng = 1) {
+    this.rng = typeof seedOrRng === 'function' ? seedOrRng : seededRng(seedOrRng);
+  }
+
+  /** Uniform in [0, 1). */
+  next(): number {
+    return this.rng();
+  }
+
+  uniform(min: number, max: number): number {
+    return min + (max - min) * this.rng();
+  }
+
+  /** Whole number in [min, max]. */
+  integer(min: number, max: number): number {
+    return min + Math.floor((max - min + 1) * this.rng());
+  }
+
+  triangular(min: number, mode: number, max: number): number {
+    const u = this.rng();
+    const c = max === min ? 0.5 : (mode - min) / (max - min);
+    return u < c
+      ? min + Math.sqrt(u * (max - min) * (mode - min))
+      : max - Math.sqrt((1 - u) * (max - min) * (max - mode));
+  }
+
+  exponential(mean: number): number {
+    return -mean * Math.log(1 - this.rng());
+  }
+
+  /** Standard normal by the polar Box–Muller method. */
+  standardNormal(): number {
+    if (!Number.isNaN(this.spare)) {
+      const z = this.spare;
+      this.spare = Number.NaN;
+      return z;
+    }
+    for (;;) {
+      const u = 2 * this.rng() - 1;
+      const v = 2 * this.rng() - 1;
+      const s = u * u + v * v;
+      if (s > 0 && s < 1) {
+        const f = Math.sqrt((-2 * Math.log(s)) / s);
+        this.spare = v * f;
+        return u * f;
+      }
+    }
+  }
+
+  normal(mean: number, sd: number): number {
+    return mean + sd * this.standardNormal();
+  }
+
+  /** Normal truncated at zero: redrawn while negative (a duration is never negative). */
+  truncatedNormal(mean: number, sd: number): number {
+    for (let i = 0; i < 1000; i++) {
+      const x = this.normal(mean, sd);
+      if (x >= 0) return x;
+    }
+    return 0;
+  }
+
+  /** Lognormal with the given mean and standard deviation of the variable itself. */
+  lognormal(mean: number, sd: number): number {
+    const sigma2 = Math.log(1 + (sd * sd) / (mean * mean));
+    return Math.exp(Math.log(mean) - sigma2 / 2 + Math.sqrt(sigma2) * this.standardNormal());
+  }
+
+  /** One of `values`, with probabilities proportional to `weights` (equal if omitted). */
+  empirical(values: readonly number[], weights?: readonly number[]): number {
+    if (weights === undefined) return values[Math.floor(this.rng() * values.length)]!;
+    const total = weights.reduce((s, w) => s + w, 0);
+    let u = this.rng() * total;
+    for (let i = 0; i < values.length; i++) {
+      u -= weights[i]!;
+      if (u < 0) return values[i]!;
+    }
+    return values[values.length - 1]!;
+  }
+}
+
+/** A distribution as data, as written in a model file. A plain number means a fixed value. */
+export type DistributionSpec =
+  | number
+  | { dist: 'deterministic'; value: number }
+  | { dist: 'uniform'; min: number; max: number }
+  | { dist: 'triangular'; min: number; mode: number; max: number }
+  | { dist: 'exponential'; mean: number }
+  | { dist: 'normal'; mean: number; sd: number }
+  | { dist: 'lognormal'; mean: number; sd: number }
+  | { dist: 'empirical'; values: number[]; weights?: number[] };
+
+/** Draws from a distribution; `mean` is its expected value (the deterministic forecast uses it). */
+export interface Sampler {
+  sample(): number;
+  readonly mean: number;
+}
+
+/** Turns a distribution spec into a sampler; `deterministic` makes every draw the mean. */
+export function sampler(spec: DistributionSpec, random: Random, deterministic = false): Sampler {
+  const { mean, draw } = describe(spec, random);
+  if (deterministic) return { mean, sample: () => mean };
+  return { mean, sample: draw };
+}
+
+function describe(spec: DistributionSpec, r: Random): { mean: number; draw: () => number } {
+  if (typeof spec === 'number') return fixed(spec);
+  const need = (ok: boolean, what: string): void => {
+    if (!ok) throw new ModelError(`distribution ${spec.dist}: ${what}`);
+  };
+  switch (spec.dist) {
+    case 'deterministic':
+      return fixed(spec.value);
+    case 'uniform':
+      need(spec.min <= spec.max, 'min must not exceed max');
+      return { mean: (spec.min + spec.max) / 2, draw: () => r.uniform(spec.min, spec.max) };
+    case 'triangular':
+      need(spec.min <= spec.mode && spec.mode <= spec.max, 'needs min <= mode <= max');
+      return {
+        mean: (spec.min + spec.mode + spec.max) / 3,
+        draw: () => r.triangular(spec.min, spec.mode, spec.max),
+      };
+    case 'exponential':
+      need(spec.mean > 0, 'mean must be > 0');
+      return { mean: spec.mean, draw: () => r.exponential(spec.mean) };
+    case 'normal':
+      need(spec.sd >= 0, 'sd must be >= 0');
+      return {
+        mean: truncatedNormalMean(spec.mean, spec.sd),
+        draw: () => r.truncatedNormal(spec.mean, spec.sd),
+      };
+    case 'lognormal':
+      need(spec.mean > 0 && spec.sd >= 0, 'needs mean > 0 and sd >= 0');
+      return { mean: spec.mean, draw: () => r.lognormal(spec.mean, spec.sd) };
+    case 'empirical': {
+      need(spec.values.length > 0, 'needs at least one value');
+      const w = spec.weights;
+      need(
+        w === undefined || (w.length === spec.values.length && w.every((x) => x >= 0)),
+        'needs one weight >= 0 per value',
+      );
+      const total = w ? w.reduce((s, x) => s + x, 0) : spec.values.length;
+      const mean = spec.values.reduce((s, v, i) => s + v * (w ? w[i]! : 1), 0) / total;
+      return { mean, draw: () => r.empirical(spec.values, w) };
+    }
+  }
+}
+
+function fixed(value: number): { mean: number; draw: () => number } {
+  if (!Number.isFinite(value)) throw new ModelError(`a fixed value must be a finite number, got ${value}`);
+  return { mean: value, draw: () => value };
+}
+
+/** Mean of a normal(mean, sd) truncated below at zero. */
+function truncatedNormalMean(mean: number, sd: number): number {
+  if (sd === 0) return Math.max(0, mean);
+  const a = -mean / sd;
+  const pdf = Math.exp((-a * a) / 2) / Math.sqrt(2 * Math.PI);
+  const tail = 1 - normalCdf(a);
+  return tail <= 0 ? 0 : mean + (sd * pdf) / tail;
+}
+
+/** Standard normal CDF (Abramowitz–Stegun 7.1.26 on erf; error < 1.5e-7). */
+function normalCdf(x: number): number {
+  const z = Math.abs(x) / Math.SQRT2;
+  const t = 1 / (1 + 0.3275911 * z);
+  const poly =
+    t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))));
+  const erf = 1 - poly * Math.exp(-z * z);
+  return x >= 0 ? 0.5 * (1 + erf) : 0.5 * (1 - erf);
+}
