@@ -16,6 +16,7 @@ export { AllOf, AnyOf, Condition, Event, Priority, Process, Timeout } from './ke
 export type { Dispatch, ResourceOptions } from './kernel/resources.ts';
 export { BaseResource, OrderedResource, PriorityResource, Request, Resource } from './kernel/resources.ts';
 export { casymdaBenchmarkModel, orderFlowModel } from './models/index.ts';
+export { demoOrders } from './orderflow/demo.ts';
 export type { ForecastOptions } from './orderflow/forecast.ts';
 export { forecast } from './orderflow/forecast.ts';
 export { orderFlowNetwork } from './orderflow/network.ts';

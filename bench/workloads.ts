@@ -1,0 +1,97 @@
+// Benchmark workloads: Casymda's model and forecasts of synthetic plants of a given size.
+import {
+  casymdaBenchmarkModel,
+  forecast,
+  type OrderState,
+  Random,
+  runModel,
+  type Snapshot,
+} from '../sim-core/index.ts';
+
+export interface CasymdaResult {
+  endTime: number;
+  events: number;
+  /** Run time of the simulation itself (model build and run), ms. */
+  wallMs: number;
+}
+
+/** Runs Casymda's benchmark model once. */
+export function casymda(entities: number, interArrival: number): CasymdaResult {
+  const started = performance.now();
+  const result = runModel(casymdaBenchmarkModel, { parameters: { entities, interArrival } });
+  const wallMs = performance.now() - started;
+  const run = result.replications[0]!;
+  return { endTime: run.endTime, events: run.events, wallMs: Math.round(wallMs * 10) / 10 };
+}
+
+const MIN = 60_000;
+
+/**
+ * A plant with `n` active orders at `asOf`: about 1 in 20 finished, one in production, a third
+ * queued, the rest waiting for material (some ETAs slipped, some overdue) or not yet ordered.
+ */
+export function syntheticSnapshot(n: number, seed = 1): Snapshot {
+  const random = new Random(seed);
+  const asOf = Date.UTC(2026, 0, 5, 12, 0, 0);
+  const orders: OrderState[] = [];
+  for (let i = 0; i < n; i++) {
+    const orderId = `order-${String(i + 1).padStart(6, '0')}`;
+    const acceptedAt = asOf - random.integer(1, 600) * MIN;
+    const dueAt = acceptedAt + random.integer(60, 24 * 60) * MIN;
+    const base = {
+      orderId,
+      acceptedAt,
+      dueAt,
+      materialOrderedAt: acceptedAt,
+      initialEta: acceptedAt + 10 * MIN,
+    };
+    const u = random.next();
+    if (i === 0) {
+      orders.push({
+        ...base,
+        status: 'in-production',
+        materialArrivedAt: asOf - 12 * MIN,
+        productionStartedAt: asOf - 4 * MIN,
+      });
+    } else if (u < 0.05) {
+      orders.push({
+        ...base,
+        status: 'finished',
+        materialArrivedAt: acceptedAt + 10 * MIN,
+        productionStartedAt: acceptedAt + 10 * MIN,
+        productionFinishedAt: acceptedAt + 20 * MIN,
+      });
+    } else if (u < 0.4) {
+      orders.push({ ...base, status: 'ready', materialArrivedAt: asOf - random.integer(0, 300) * MIN });
+    } else if (u < 0.85) {
+      orders.push({ ...base, status: 'awaiting-material', eta: asOf + random.integer(-5, 120) * MIN });
+    } else {
+      orders.push({ orderId, acceptedAt, dueAt, status: 'accepted' });
+    }
+  }
+  return { asOf, orders };
+}
+
+export interface ForecastBenchResult {
+  orders: number;
+  medianMs: number;
+  minMs: number;
+  events: number;
+  runs: number;
+}
+
+/** Forecasts a synthetic plant of `n` active orders `runs` times; the median is the figure. */
+export function forecastBench(n: number, runs = 15): ForecastBenchResult {
+  const snapshot = syntheticSnapshot(n);
+  forecast(snapshot); // warm-up: the first run pays for compilation
+  const times: number[] = [];
+  let events = 0;
+  for (let i = 0; i < runs; i++) {
+    const started = performance.now();
+    events = forecast(snapshot).events;
+    times.push(performance.now() - started);
+  }
+  times.sort((a, b) => a - b);
+  const round = (x: number) => Math.round(x * 100) / 100;
+  return { orders: n, medianMs: round(times[Math.floor(runs / 2)]!), minMs: round(times[0]!), events, runs };
+}

@@ -1,0 +1,118 @@
+// A small command framework on node:util's parseArgs: every command declares its options once,
+// and gets `--help`, strict option checking and clear usage errors from that declaration.
+import { parseArgs } from 'node:util';
+import { CliError } from './errors.ts';
+
+export interface OptionSpec {
+  type: 'string' | 'boolean';
+  short?: string;
+  /** Placeholder shown in help, e.g. FILE. */
+  value?: string;
+  description: string;
+  default?: string | boolean;
+  required?: boolean;
+}
+
+/** Where a command writes: stdout for results, stderr for progress and errors. */
+export interface Io {
+  out: (text: string) => void;
+  err: (text: string) => void;
+  /** Whether stderr is a terminal (progress lines are redrawn in place only there). */
+  interactive: boolean;
+}
+
+export interface Command<O extends Record<string, OptionSpec> = Record<string, OptionSpec>> {
+  name: string;
+  summary: string;
+  /** Further lines of help: what it does, examples. */
+  details?: string;
+  options: O;
+  run(
+    values: { [K in keyof O]: O[K]['type'] extends 'boolean' ? boolean : string | undefined },
+    io: Io,
+    positionals: string[],
+  ): Promise<number> | number;
+  /** Whether positional arguments are accepted (sub-subcommands such as `bench casymda`). */
+  positionals?: string;
+}
+
+/** Defines a command with its options typed. */
+export function defineCommand<O extends Record<string, OptionSpec>>(command: Command<O>): Command {
+  return command as unknown as Command;
+}
+
+export function helpText(command: Command): string {
+  const lines = [
+    `Usage: twin ${command.name}${command.positionals ? ` ${command.positionals}` : ''} [options]`,
+    '',
+    command.summary,
+  ];
+  if (command.details) lines.push('', command.details);
+  lines.push('', 'Options:');
+  const entries = Object.entries(command.options).map(([name, o]) => {
+    const flag = `${o.short ? `-${o.short}, ` : '    '}--${name}${o.type === 'string' ? ` ${o.value ?? 'VALUE'}` : ''}`;
+    const extra =
+      o.default !== undefined && o.type === 'string'
+        ? ` (default: ${o.default})`
+        : o.required
+          ? ' (required)'
+          : '';
+    return [flag, `${o.description}${extra}`] as const;
+  });
+  entries.push(['-h, --help', 'show this help']);
+  const width = Math.max(...entries.map(([f]) => f.length)) + 2;
+  for (const [flag, text] of entries) lines.push(`  ${flag.padEnd(width)}${text}`);
+  return lines.join('\n');
+}
+
+/** Parses `argv` for `command` and runs it; usage errors become CliError. */
+export async function runCommand(command: Command, argv: string[], io: Io): Promise<number> {
+  const options: Record<string, { type: 'string' | 'boolean'; short?: string }> = {
+    help: { type: 'boolean', short: 'h' },
+  };
+  for (const [name, o] of Object.entries(command.options))
+    options[name] = { type: o.type, ...(o.short && { short: o.short }) };
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      options,
+      strict: true,
+      allowPositionals: command.positionals !== undefined,
+    });
+  } catch (error) {
+    const reason = (error as Error).message.split('\n')[0]!.replace(/\. To specify a positional.*$/, '');
+    throw new CliError(`twin ${command.name}: ${reason} (see 'twin ${command.name} --help')`);
+  }
+  if (parsed.values.help) {
+    io.out(helpText(command));
+    return 0;
+  }
+  const values: Record<string, unknown> = {};
+  for (const [name, o] of Object.entries(command.options)) {
+    const v = parsed.values[name];
+    if (v === undefined && o.required) {
+      throw new CliError(`twin ${command.name}: --${name} is required (see 'twin ${command.name} --help')`);
+    }
+    values[name] = v ?? o.default ?? (o.type === 'boolean' ? false : undefined);
+  }
+  return command.run(values as never, io, parsed.positionals);
+}
+
+/** Parses a whole number option; names the option when it is not one. */
+export function intOption(name: string, value: string | undefined, min = 0): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value.replaceAll('_', ''));
+  if (!Number.isInteger(n) || n < min)
+    throw new CliError(`--${name} must be a whole number >= ${min}, got "${value}"`);
+  return n;
+}
+
+/** Parses a number option; names the option when it is not one. */
+export function numberOption(name: string, value: string | undefined, min = 0): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value.replaceAll('_', ''));
+  if (!Number.isFinite(n) || n < min)
+    throw new CliError(`--${name} must be a number >= ${min}, got "${value}"`);
+  return n;
+}

@@ -1,0 +1,241 @@
+// `twin bench`: the speed and memory benchmarks (`npm run bench` runs them all).
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { casymda, forecastBench } from '../../bench/workloads.ts';
+import { defineCommand, type Io, intOption, numberOption } from '../command.ts';
+import { CliError } from '../errors.ts';
+import { table } from '../format.ts';
+
+const run = promisify(execFile);
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+
+export const benchCommand = defineCommand({
+  name: 'bench',
+  positionals: '<casymda|forecast|all>',
+  summary:
+    "Measure speed and memory: Casymda's benchmark model (beside SimPy, if installed), forecasts of 1,000 and 10,000 orders.",
+  details: [
+    'twin bench casymda --entities N --inter-arrival T --json   one run: { "endTime", "events", "wallMs" }',
+    'twin bench forecast --orders N                              median time of a deterministic forecast',
+    'twin bench all                                              everything, each run in a fresh process of an',
+    '                                                            esbuild bundle (as Lambda runs it); SimPy runs',
+    '                                                            side by side when python3 can import simpy',
+  ].join('\n'),
+  options: {
+    entities: { type: 'string', value: 'N', description: 'casymda: number of entities', default: '100000' },
+    'inter-arrival': {
+      type: 'string',
+      value: 'T',
+      description: 'casymda: time between arrivals',
+      default: '0',
+    },
+    orders: { type: 'string', value: 'N', description: 'forecast: number of active orders', default: '1000' },
+    memory: { type: 'boolean', description: 'casymda: add the peak resident memory (peakRssMb)' },
+    quick: { type: 'boolean', description: 'all: skip the 1,000,000-entity runs' },
+    json: { type: 'boolean', description: 'print JSON' },
+  },
+  async run(values, io, positionals) {
+    const what = positionals[0];
+    if (what === 'casymda') {
+      const entities = intOption('entities', values.entities, 1)!;
+      const interArrival = numberOption('inter-arrival', values['inter-arrival'])!;
+      const result = casymda(entities, interArrival);
+      const out = values.memory
+        ? { ...result, peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024) }
+        : result;
+      io.out(
+        values.json ? JSON.stringify(out) : `end time ${out.endTime}, ${out.events} events, ${out.wallMs} ms`,
+      );
+      return 0;
+    }
+    if (what === 'forecast') {
+      const result = forecastBench(intOption('orders', values.orders, 1)!);
+      io.out(
+        values.json
+          ? JSON.stringify(result)
+          : `${result.orders} orders: median ${result.medianMs} ms (min ${result.minMs} ms, ${result.runs} runs)`,
+      );
+      return 0;
+    }
+    if (what === 'all') return benchAll(io, values.quick, values.json);
+    throw new CliError(`twin bench: say what to measure: casymda, forecast or all (see 'twin bench --help')`);
+  },
+});
+
+interface Row {
+  entities: number;
+  interArrival: number;
+  endTime: number;
+  events: number;
+  wallMs: number;
+  peakRssMb: number;
+  eventsPerSecond: number;
+  simpyMs?: number;
+  speedup?: number;
+}
+
+async function benchAll(io: Io, quick: boolean, json: boolean): Promise<number> {
+  const dir = await mkdtemp(join(tmpdir(), 'twin-bench-'));
+  try {
+    const bundle = join(dir, 'twin.mjs');
+    const { build } = await import('esbuild');
+    await build({
+      stdin: {
+        contents:
+          "import { main } from './cli/main.ts'; process.exitCode = await main(process.argv.slice(2));",
+        resolveDir: root,
+        loader: 'ts',
+      },
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      outfile: bundle,
+      external: ['esbuild'],
+      logLevel: 'error',
+    });
+    const child = async (args: string[]) =>
+      JSON.parse((await run(process.execPath, [bundle, ...args])).stdout);
+    const python = await findSimpy();
+    const progress = (text: string) => io.err(io.interactive ? `\r\x1b[K${text}` : `${text}\n`);
+
+    const sizes = quick ? [10_000, 100_000] : [10_000, 100_000, 1_000_000];
+    const rows: Row[] = [];
+    for (const entities of sizes) {
+      for (const interArrival of [0, 10]) {
+        progress(`casymda ${entities.toLocaleString('en')} entities, inter-arrival ${interArrival} ...`);
+        const repeats = entities >= 1_000_000 ? 1 : 3;
+        const runs = [];
+        for (let i = 0; i < repeats; i++) {
+          runs.push(
+            await child([
+              'bench',
+              'casymda',
+              '--entities',
+              String(entities),
+              '--inter-arrival',
+              String(interArrival),
+              '--memory',
+              '--json',
+            ]),
+          );
+        }
+        runs.sort((a, b) => a.wallMs - b.wallMs);
+        const r = runs[Math.floor(runs.length / 2)];
+        const row: Row = {
+          entities,
+          interArrival,
+          endTime: r.endTime,
+          events: r.events,
+          wallMs: r.wallMs,
+          peakRssMb: r.peakRssMb,
+          eventsPerSecond: Math.round((r.events / r.wallMs) * 1000),
+        };
+        // SimPy's resource queue pops from the front of a list, which is quadratic with 500,000 waiting: skipped at 1,000,000.
+        if (python && entities <= 100_000) {
+          progress(`simpy   ${entities.toLocaleString('en')} entities, inter-arrival ${interArrival} ...`);
+          const simpy = [];
+          for (let i = 0; i < repeats; i++) {
+            const { stdout } = await run(python, [
+              join(root, 'bench/casymda_simpy.py'),
+              String(entities),
+              String(interArrival),
+            ]);
+            simpy.push(JSON.parse(stdout));
+          }
+          simpy.sort((a, b) => a.wallMs - b.wallMs);
+          row.simpyMs = simpy[Math.floor(simpy.length / 2)].wallMs;
+          row.speedup = Math.round((row.simpyMs! / row.wallMs) * 10) / 10;
+        }
+        rows.push(row);
+      }
+    }
+    const forecasts = [];
+    for (const orders of [1_000, 10_000]) {
+      progress(`forecast of ${orders.toLocaleString('en')} active orders ...`);
+      forecasts.push(await child(['bench', 'forecast', '--orders', String(orders), '--json']));
+    }
+    progress('done');
+    if (!io.interactive) io.err('');
+    else io.err('\n');
+
+    if (json) {
+      io.out(
+        JSON.stringify(
+          { node: process.versions.node, simpy: python !== undefined, casymda: rows, forecasts },
+          null,
+          2,
+        ),
+      );
+      return 0;
+    }
+    io.out(
+      `Node.js ${process.versions.node}; sim-core bundled with esbuild; medians of 3 runs (1 for 1,000,000 entities)`,
+    );
+    io.out('');
+    io.out('Casymda benchmark model');
+    const head = [
+      'entities',
+      'inter-arrival',
+      'end time',
+      'events',
+      'sim-core ms',
+      'events/s',
+      'peak RSS MB',
+      'SimPy ms',
+      'speed-up',
+    ];
+    io.out(
+      table([
+        head,
+        ...rows.map((r) => [
+          r.entities.toLocaleString('en'),
+          String(r.interArrival),
+          String(r.endTime),
+          r.events.toLocaleString('en'),
+          String(r.wallMs),
+          r.eventsPerSecond.toLocaleString('en'),
+          String(r.peakRssMb),
+          r.simpyMs === undefined ? (python ? 'skipped' : 'no simpy') : String(r.simpyMs),
+          r.speedup === undefined ? '-' : `${r.speedup}x`,
+        ]),
+      ]),
+    );
+    io.out('');
+    io.out('Deterministic forecast of a synthetic plant (median of 15 runs after a warm-up)');
+    io.out(
+      table([
+        ['active orders', 'median ms', 'min ms', 'kernel events'],
+        ...forecasts.map((f) => [
+          f.orders.toLocaleString('en'),
+          String(f.medianMs),
+          String(f.minMs),
+          f.events.toLocaleString('en'),
+        ]),
+      ]),
+    );
+    if (!python)
+      io.out(
+        '\nSimPy not found: install it (Debian: apt-get install python3-simpy3) to measure side by side.',
+      );
+    return 0;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function findSimpy(): Promise<string | undefined> {
+  for (const python of ['python3', '/usr/bin/python3']) {
+    try {
+      await run(python, ['-c', 'import simpy']);
+      return python;
+    } catch {
+      // try the next one
+    }
+  }
+  return undefined;
+}

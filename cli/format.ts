@@ -1,0 +1,86 @@
+// Human-readable tables and times for the terminal.
+import type { Forecast } from '../sim-core/index.ts';
+
+/** `08:31:05` in UTC (the header carries the date). */
+export function clock(ms: number): string {
+  return new Date(ms).toISOString().slice(11, 19);
+}
+
+/** `2026-11-23 08:31:05Z`. */
+export function dateTime(ms: number): string {
+  return `${new Date(ms).toISOString().slice(0, 19).replace('T', ' ')}Z`;
+}
+
+/** `12 min`, `1 h 5 min`, `40 s`; negative values keep their sign. */
+export function duration(ms: number): string {
+  const sign = ms < 0 ? '-' : '';
+  const s = Math.round(Math.abs(ms) / 1000);
+  if (s < 60) return `${sign}${s} s`;
+  const m = Math.round(s / 60);
+  if (m < 60) return `${sign}${m} min`;
+  return `${sign}${Math.floor(m / 60)} h ${m % 60} min`;
+}
+
+/** Pads columns to their widest cell. */
+export function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  return rows
+    .map((r) =>
+      r
+        .map((c, i) => c.padEnd(widths[i]!))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
+}
+
+/** The forecast as a table, with KPIs and warnings. */
+export function forecastTable(f: Forecast): string {
+  const p = f.model.parameters;
+  const lines: string[] = [];
+  const minutes = (v: unknown) => (typeof v === 'number' ? duration(v) : JSON.stringify(v));
+  lines.push(
+    `Forecast as of ${dateTime(f.asOf)} · model ${f.model.name}: material lead time ${minutes(p.materialLeadTime)}, ` +
+      `production ${minutes(p.productionTime)}, ${p.lines} line(s), queue ${p.queueRule}`,
+    '',
+  );
+  if (f.orders.length === 0) {
+    lines.push('No active orders.');
+  } else {
+    const rows = [
+      [
+        'order',
+        'status',
+        'material ready',
+        'production start',
+        'production end',
+        'due',
+        'lateness',
+        'delay',
+        'cause',
+      ],
+    ];
+    for (const o of f.orders) {
+      rows.push([
+        o.orderId,
+        o.status,
+        clock(o.materialReadyAt),
+        clock(o.productionStartAt),
+        clock(o.productionEndAt),
+        o.dueAt === undefined ? '-' : clock(o.dueAt),
+        o.latenessMs === undefined ? '-' : o.late ? `LATE ${duration(o.latenessMs)}` : 'on time',
+        o.delayMs > 0 ? `+${duration(o.delayMs)}` : '-',
+        o.delayCause,
+      ]);
+    }
+    lines.push(table(rows));
+  }
+  const k = f.kpis;
+  lines.push(
+    '',
+    `${k.activeOrders} active · last production ends in ${duration(k.makespanMs)} · line utilisation ${(100 * k.lineUtilisation).toFixed(0)} % · ` +
+      `${k.ordersLate} late${k.ordersLate ? ` (mean ${duration(k.meanLatenessMs)})` : ''} · ${k.ordersDelayed} delayed`,
+  );
+  for (const w of f.warnings) lines.push(`warning: ${w.message}`);
+  return lines.join('\n');
+}

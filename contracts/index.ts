@@ -1,0 +1,5 @@
+// Shared contracts: every folder imports event, state, snapshot and forecast shapes from here.
+export { ContractError, SnapshotError } from './errors.ts';
+export type { OrderStateItem } from './orderState.ts';
+export { ORDER_TIME_FIELDS, OrderStateItemSchema, REQUIRED_FOR_STATUS } from './orderState.ts';
+export { parseSnapshot } from './snapshot.ts';
