@@ -7,8 +7,8 @@ export type Attributes = Record<string, number | string | undefined>;
 export class Entity {
   /** When the entity entered the block it is in. */
   enteredAt: number;
-  /** Units of resources the entity holds, by resource id (created on the first seize). */
-  held: Map<string, Request<Entity>> | undefined = undefined;
+  /** Granted requests of the units the entity holds (created on the first seize). */
+  held: Request<Entity>[] | undefined = undefined;
 
   constructor(
     /** An order id, or a source's running number. */

@@ -161,13 +161,18 @@ export class Seize extends Block {
   }
 
   protected accept(entity: Entity): void {
-    this.resource.request(entity).addCallback(this.granted);
+    const free = this.resource.tryAcquire(entity);
+    if (free === undefined) this.resource.request(entity).addCallback(this.granted);
+    else {
+      holdings(entity).push(free);
+      this.leave(entity);
+    }
   }
 
   /** Restores an entity that already holds a unit since `since` (seized beyond capacity if need be). */
   hold(entity: Entity, since: number): void {
     this.restore(entity, since);
-    holdings(entity).set(this.resourceId, this.resource.seize(entity, since));
+    holdings(entity).push(this.resource.seize(entity, since));
     this.stats.left++;
   }
 
@@ -180,7 +185,7 @@ export class Seize extends Block {
   private granted = (event: Event<Request<Entity>>): void => {
     const request = event._value as Request<Entity>;
     const entity = request.owner;
-    holdings(entity).set(this.resourceId, request);
+    holdings(entity).push(request);
     this.leave(entity);
   };
 }
@@ -198,13 +203,17 @@ export class Release extends Block {
   }
 
   protected accept(entity: Entity): void {
-    const request = entity.held?.get(this.resourceId);
-    if (request === undefined) {
+    const held = entity.held;
+    let i = held === undefined ? -1 : held.length - 1;
+    while (i >= 0 && held![i]!.resource !== this.resource) i--;
+    if (i < 0) {
       throw new ModelError(
         `block "${this.id}": entity ${entity.id} does not hold resource "${this.resourceId}"`,
       );
     }
-    entity.held!.delete(this.resourceId);
+    const request = held![i]!;
+    held![i] = held![held!.length - 1]!;
+    held!.pop();
     this.resource.release(request);
     this.leave(entity);
   }
@@ -252,8 +261,8 @@ export class Router extends Block {
   }
 }
 
-function holdings(entity: Entity): Map<string, Request<Entity>> {
-  if (entity.held === undefined) entity.held = new Map();
+function holdings(entity: Entity): Request<Entity>[] {
+  if (entity.held === undefined) entity.held = [];
   return entity.held;
 }
 

@@ -173,17 +173,18 @@ export function buildModel(definition: ModelDefinition, options: BuildOptions): 
  * `@requestedAt` is the time the request joined the queue (first come, first served).
  */
 export function byAttributes(keys: readonly string[]): (a: Request<Entity>, b: Request<Entity>) => number {
-  const fields = keys.map((k) => (k.startsWith('-') ? { name: k.slice(1), sign: -1 } : { name: k, sign: 1 }));
-  const read = (r: Request<Entity>, name: string): number | string | undefined =>
-    name === '@requestedAt' ? r.requestedAt : r.owner.attributes[name];
+  const names = keys.map((k) => (k.startsWith('-') ? k.slice(1) : k));
+  const signs = keys.map((k) => (k.startsWith('-') ? -1 : 1));
+  const n = names.length;
   return (a, b) => {
-    for (const { name, sign } of fields) {
-      const x = read(a, name);
-      const y = read(b, name);
+    for (let i = 0; i < n; i++) {
+      const name = names[i]!;
+      const x = name === '@requestedAt' ? a.requestedAt : a.owner.attributes[name];
+      const y = name === '@requestedAt' ? b.requestedAt : b.owner.attributes[name];
       if (x === y) continue;
       if (x === undefined) return 1;
       if (y === undefined) return -1;
-      return (x < y ? -1 : 1) * sign;
+      return x < y ? -signs[i]! : signs[i]!;
     }
     return 0;
   };

@@ -27,6 +27,13 @@ export class Request<O = unknown> extends Event<Request<O>> {
     this._seq = seq;
   }
 
+  /** @internal marks the request granted and processed, without scheduling it */
+  _grantedNow(): void {
+    this._ok = true;
+    this._value = this;
+    this._processed = true;
+  }
+
   /** Withdraws a waiting request, or releases a granted one. */
   cancel(): void {
     if (this.triggered) this.resource.release(this);
@@ -189,7 +196,24 @@ export abstract class BaseResource<O = unknown> {
     this.account();
     this.users.add(request);
     request.grantedAt = since;
-    request.succeed(request);
+    request._grantedNow();
+    return request;
+  }
+
+  /**
+   * Takes a unit at once if one is free and nobody waits (and dispatch is immediate), without an
+   * event to wait for; otherwise returns undefined and the caller requests as usual. Blocks use it
+   * to pass a free resource without a round trip through the event calendar.
+   */
+  tryAcquire(owner: O): Request<O> | undefined {
+    if (this.dispatch !== 'immediate' || this.users.size >= this.capacity || this.queue.size > 0)
+      return undefined;
+    const now = this.env.now;
+    const request = new Request<O>(this, owner, 0, this.sequence++, now);
+    this.account();
+    this.users.add(request);
+    request.grantedAt = now;
+    request._grantedNow();
     return request;
   }
 

@@ -6,7 +6,7 @@ import type { ModelDefinition, ParameterValue } from '../blocks/ModelDefinition.
 import { Environment } from '../kernel/Environment.ts';
 import { orderFlowModel } from '../models/index.ts';
 import { SIM_CORE_VERSION } from '../version.ts';
-import { type OrderFlowNetwork, orderFlowNetwork } from './network.ts';
+import { type OrderAttributes, type OrderFlowNetwork, orderEntity, orderFlowNetwork } from './network.ts';
 import {
   DelayCause,
   type Forecast,
@@ -29,7 +29,7 @@ const TOLERANCE_MS = 0.5;
 
 interface Placed {
   order: OrderState;
-  entity: Entity;
+  entity: Entity & { attributes: OrderAttributes };
   overrun: boolean;
   overdue: boolean;
 }
@@ -83,13 +83,8 @@ export function forecast(
   };
 }
 
-function newEntity(order: OrderState, createdAt: number): Entity {
-  return new Entity(order.orderId, createdAt, {
-    orderId: order.orderId,
-    acceptedAt: order.acceptedAt,
-    dueAt: order.dueAt,
-    priority: order.priority,
-  });
+function newEntity(order: OrderState, createdAt: number): Entity & { attributes: OrderAttributes } {
+  return orderEntity(order, createdAt);
 }
 
 /** Puts each active order where it stands at `asOf`: production first (it holds its line), then the queue, then material. */
@@ -114,11 +109,9 @@ function placeWorkInProcess(
     const end = order.productionFinishedAt ?? asOf;
     if (order.productionFinishedAt === undefined) missing(order, 'productionFinishedAt', 'asOf');
     const start = order.productionStartedAt ?? end;
-    Object.assign(entity.attributes, {
-      productionEndAt: end,
-      productionStartAt: start,
-      materialReadyAt: order.materialArrivedAt ?? start,
-    });
+    entity.attributes.productionEndAt = end;
+    entity.attributes.productionStartAt = start;
+    entity.attributes.materialReadyAt = order.materialArrivedAt ?? start;
     placed.push({ order, entity, overrun: false, overdue: false });
   }
 
@@ -268,22 +261,27 @@ function describe(p: Placed, asOf: number, plan: Plan, productionTime: number): 
       materialReadyAt > plan.materialReadyAt + TOLERANCE_MS ? DelayCause.ownMaterial : DelayCause.knockOn;
   }
   const latenessMs = order.dueAt === undefined ? undefined : productionEndAt - order.dueAt;
-  return {
+  const result: OrderForecast = {
     orderId: order.orderId,
     status: order.status,
-    ...(order.acceptedAt !== undefined && { acceptedAt: order.acceptedAt }),
-    ...(order.initialEta !== undefined && { initialEta: order.initialEta }),
-    ...(order.eta !== undefined && { eta: order.eta }),
     materialReadyAt,
     productionStartAt,
     productionEndAt,
     plannedEndAt: plan.productionEndAt,
     delayMs,
-    ...(order.dueAt !== undefined && { dueAt: order.dueAt, latenessMs }),
     late: latenessMs !== undefined && latenessMs > 0,
     delayCause,
     steps,
   };
+  // Optional fields are set only when known, so that JSON output carries no nulls.
+  if (order.acceptedAt !== undefined) result.acceptedAt = order.acceptedAt;
+  if (order.initialEta !== undefined) result.initialEta = order.initialEta;
+  if (order.eta !== undefined) result.eta = order.eta;
+  if (order.dueAt !== undefined) {
+    result.dueAt = order.dueAt;
+    result.latenessMs = latenessMs;
+  }
+  return result;
 }
 
 /** Adds the step [start, end] to `steps`, cut at `asOf` into its actual and forecast parts. */

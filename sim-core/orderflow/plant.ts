@@ -5,7 +5,7 @@ import { Entity } from '../blocks/Entity.ts';
 import type { ModelDefinition, ParameterValue } from '../blocks/ModelDefinition.ts';
 import { Environment } from '../kernel/Environment.ts';
 import { orderFlowModel } from '../models/index.ts';
-import { orderFlowNetwork } from './network.ts';
+import { orderEntity, orderFlowNetwork } from './network.ts';
 import { type OrderState, OrderStatus, type Snapshot } from './types.ts';
 
 /** An order of a plant run, with what really happens to it. */
@@ -44,15 +44,10 @@ export function runPlant(
   const net = orderFlowNetwork(model, env, options);
   const nominalLead = net.material.durationFor(new Entity('nominal', env.now));
   const entities = orders.map((order) => {
-    const attributes: Entity['attributes'] = {
-      orderId: order.orderId,
-      acceptedAt: order.acceptedAt,
-      dueAt: order.dueAt,
-      priority: order.priority,
+    const entity = orderEntity(order, order.acceptedAt, {
       leadTime: order.leadTime,
-      productionTime: order.productionTime,
-    };
-    const entity = new Entity(order.orderId, order.acceptedAt, attributes);
+      ...(order.productionTime !== undefined && { productionTime: order.productionTime }),
+    });
     env.timeout(order.acceptedAt - env.now).addCallback(() => net.material.enter(entity));
     return { order, entity };
   });

@@ -1,0 +1,99 @@
+// The `twin` tool as a whole: help on every subcommand, simulate, bench, the demo, and a real
+// process that exits with code 2 and no stack trace on a user error.
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { commands } from '../../cli/main.ts';
+import { twin } from '../support/cli.ts';
+
+const exec = promisify(execFile);
+
+describe('twin', () => {
+  it('lists its commands', async () => {
+    const run = await twin('--help');
+
+    expect(run.code).toBe(0);
+    for (const c of commands) expect(run.stdout).toContain(c.name);
+  });
+
+  for (const command of commands) {
+    it(`explains "${command.name}" with --help`, async () => {
+      const run = await twin(command.name, '--help');
+
+      expect(run.code).toBe(0);
+      expect(run.stdout).toContain(`Usage: twin ${command.name}`);
+      expect(run.stdout).toContain('--help');
+    });
+  }
+
+  it('names an unknown command', async () => {
+    const run = await twin('frobnicate');
+
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe(`twin: unknown command "frobnicate" (see 'twin --help')\n`);
+  });
+
+  it('exits 2 with one line and no stack trace when run as a process', async () => {
+    const run = exec(process.execPath, ['bin/twin.mjs', 'forecast', '--state', 'package.json']);
+
+    await expect(run).rejects.toMatchObject({ code: 2 });
+    const error = (await run.catch((e) => e)) as { stderr: string };
+    expect(error.stderr.trim().split('\n')).toHaveLength(1);
+    expect(error.stderr).toMatch(/^twin: package\.json: field "asOf": required/);
+    expect(error.stderr).not.toMatch(/\s+at\s/);
+  });
+});
+
+describe('twin simulate', () => {
+  it("prints KPIs of Casymda's model", async () => {
+    const run = await twin('simulate', '--model', 'sim-core/models/casymda-benchmark.json');
+
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('end time 1000000 min');
+    expect(run.stdout).toContain('throughput 100000 entities');
+    expect(run.stdout).toMatch(/machine\s+1\s+50\.0 %/);
+  });
+
+  it('runs replications with their seeds and shows progress, as JSON', async () => {
+    const run = await twin('simulate', '--model', 'sim-core/models/order-flow.json', '--until', '86400000', '--replications', '3', '--seed', '7', '--json');
+    const result = JSON.parse(run.stdout);
+
+    expect(result.replications.map((r: { seed: number }) => r.seed)).toEqual([7, 8, 9]);
+    // Orders every 10 min, done 20 min later: those accepted up to 23:30 finish within the day.
+    expect(result.replications[0].throughput).toBe(142);
+    expect(run.stderr).toContain('replication 3/3 done');
+  });
+
+  it('asks for a time limit when a source never stops', async () => {
+    const run = await twin('simulate', '--model', 'sim-core/models/order-flow.json');
+
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/source without a count: give a time to run until/);
+  });
+});
+
+describe('twin bench casymda', () => {
+  it('prints endTime, events and wallMs as JSON', async () => {
+    const run = await twin('bench', 'casymda', '--entities', '10000', '--inter-arrival', '0', '--json');
+    const result = JSON.parse(run.stdout);
+
+    expect(Object.keys(result)).toEqual(['endTime', 'events', 'wallMs']);
+    expect(result.endTime).toBe(50_000);
+    expect(result.events).toBeGreaterThan(20_000);
+    expect(result.wallMs).toBeGreaterThan(0);
+  });
+
+  it('says what to measure when nothing is named', async () => {
+    expect((await twin('bench')).stderr).toMatch(/say what to measure: casymda, forecast or all/);
+  });
+});
+
+describe('twin start (the demo, until the live twin exists)', () => {
+  it('shows the cascade of the late supplier', async () => {
+    const run = await twin('start');
+
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/order-2 .*own-material/);
+    expect(run.stdout).toMatch(/order-4 .*knock-on/);
+  });
+});

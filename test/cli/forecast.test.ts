@@ -1,0 +1,123 @@
+// `twin forecast`: a saved snapshot in, a readable table or JSON out; a malformed snapshot is one
+// clear line that names the file, the order and the field, and exit code 2.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { twin } from '../support/cli.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'twin-forecast-'));
+const file = (name: string, content: string) => {
+  const path = join(dir, name);
+  writeFileSync(path, content);
+  return path;
+};
+const DEMO = 'examples/demo-snapshot.json';
+
+describe('twin forecast', () => {
+  it('prints a table of the demo snapshot with the knock-on orders', async () => {
+    const run = await twin('forecast', '--state', DEMO);
+
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/order-2\s+in-production.*own-material/);
+    expect(run.stdout).toMatch(/order-3\s+ready.*knock-on/);
+    expect(run.stdout).toMatch(/order-4\s+awaiting-material.*knock-on/);
+    expect(run.stderr).toBe('');
+  });
+
+  it('prints JSON with the per-order fields under "orders"', async () => {
+    const run = await twin('forecast', '--state', DEMO, '--json');
+    const result = JSON.parse(run.stdout);
+
+    expect(run.code).toBe(0);
+    expect(result.orders).toHaveLength(4);
+    expect(Object.keys(result.orders[1])).toEqual(
+      expect.arrayContaining(['orderId', 'materialReadyAt', 'productionStartAt', 'productionEndAt', 'steps', 'dueAt', 'latenessMs', 'delayCause']),
+    );
+    expect(result.kpis).toMatchObject({ activeOrders: 4, ordersLate: 2 });
+  });
+
+  it('takes the number of lines and the queue rule as options', async () => {
+    const run = await twin('forecast', '--state', DEMO, '--json', '--lines', '2', '--queue-rule', 'due-date');
+
+    expect(JSON.parse(run.stdout).model.parameters).toMatchObject({ lines: 2, queueRule: 'due-date' });
+  });
+
+  const malformed: [string, string, RegExp][] = [
+    ['not JSON', '{"asOf": 1, ', /bad\.json: not valid JSON/],
+    ['missing asOf', '{"orders": []}', /field "asOf": required/],
+    ['asOf not a number', '{"asOf": "today", "orders": []}', /field "asOf": expected a number \(epoch ms\), got "today"/],
+    ['orders not an array', '{"asOf": 1}', /field "orders": expected an array/],
+    ['an order without orderId', '{"asOf": 1, "orders": [{"status": "ready", "materialArrivedAt": 1}]}', /orders\[0\]: field "orderId": required/],
+    [
+      'a time that is not a number',
+      '{"asOf": 1, "orders": [{"orderId": "o-7", "status": "awaiting-material", "eta": "soon"}]}',
+      /orders\[0\] \(order "o-7"\): field "eta": expected a number \(epoch ms\), got "soon"/,
+    ],
+    [
+      'an unknown status',
+      '{"asOf": 1, "orders": [{"orderId": "o-8", "status": "lost"}]}',
+      /orders\[0\] \(order "o-8"\): field "status": unknown status "lost"/,
+    ],
+    [
+      'a status without its time',
+      '{"asOf": 1, "orders": [{"orderId": "o-9", "status": "in-production"}]}',
+      /order "o-9"\): field "productionStartedAt": required when status is "in-production"/,
+    ],
+    [
+      'an order listed twice',
+      '{"asOf": 1, "orders": [{"orderId": "x", "status": "accepted"}, {"orderId": "x", "status": "accepted"}]}',
+      /orders\[1\] \(order "x"\): the order appears twice/,
+    ],
+    ['not an object', '[1, 2]', /expected an object/],
+  ];
+
+  for (const [what, content, message] of malformed) {
+    it(`rejects a snapshot with ${what} in one line, exit code 2`, async () => {
+      const path = file('bad.json', content);
+
+      const run = await twin('forecast', '--state', path);
+
+      expect(run.code).toBe(2);
+      expect(run.stdout).toBe('');
+      expect(run.stderr).toMatch(message);
+      expect(run.stderr).toContain(path);
+      expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    });
+  }
+
+  it('names a file that does not exist', async () => {
+    const run = await twin('forecast', '--state', join(dir, 'nope.json'));
+
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/nope\.json: cannot read: no such file/);
+  });
+
+  it('asks for --state when it is missing', async () => {
+    const run = await twin('forecast');
+
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/--state is required/);
+  });
+
+  it('names an unknown option', async () => {
+    const run = await twin('forecast', '--state', DEMO, '--colour');
+
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/Unknown option '--colour'.*twin forecast --help/);
+  });
+
+  it('names the problem in a bad model file', async () => {
+    const model = file('model.json', JSON.stringify({ name: 'm', blocks: [{ id: 'a', type: 'delay', duration: -1, next: 'a' }] }));
+
+    const run = await twin('forecast', '--state', DEMO, '--model', model);
+
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/model\.json: model\.blocks\[0\]/);
+  });
+
+  it('rejects an unknown queue rule and a bad number of lines', async () => {
+    expect((await twin('forecast', '--state', DEMO, '--queue-rule', 'random')).stderr).toMatch(/--queue-rule must be one of fifo, priority, due-date/);
+    expect((await twin('forecast', '--state', DEMO, '--lines', '0')).stderr).toMatch(/--lines must be a whole number >= 1/);
+  });
+});

@@ -1,0 +1,116 @@
+// Laws of the forecast, for all inputs: a forecast from a mid-run snapshot equals the run
+// continued, and the order of the snapshot's orders never matters.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { forecast, type PlantOrder, runPlant, snapshotAt } from '../../sim-core/index.ts';
+
+const MIN = 60_000;
+const T0 = Date.UTC(2026, 0, 5, 8, 0, 0);
+
+interface Scenario {
+  orders: PlantOrder[];
+  lines: number;
+  queueRule: 'fifo' | 'priority' | 'due-date';
+  /** When the snapshot is taken: after every acceptance and every ETA announcement. */
+  snapshotAt: number;
+}
+
+/**
+ * Orders with ETA slips (or early arrivals) announced before the snapshot, on 1 to 3 lines. Times
+ * are whole minutes, so that simultaneous arrivals, finishes and snapshots are frequent.
+ */
+const scenario: fc.Arbitrary<Scenario> = fc
+  .record({
+    gaps: fc.array(fc.integer({ min: 0, max: 20 }), { minLength: 1, maxLength: 14 }),
+    leads: fc.array(fc.integer({ min: 0, max: 40 }), { minLength: 14, maxLength: 14 }),
+    announce: fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 14, maxLength: 14 }),
+    priorities: fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 14, maxLength: 14 }),
+    dues: fc.array(fc.integer({ min: 10, max: 120 }), { minLength: 14, maxLength: 14 }),
+    lines: fc.integer({ min: 1, max: 3 }),
+    queueRule: fc.constantFrom('fifo' as const, 'priority' as const, 'due-date' as const),
+    after: fc.integer({ min: 0, max: 90 * 60 }),
+  })
+  .map(({ gaps, leads, announce, priorities, dues, lines, queueRule, after }) => {
+    let t = T0;
+    let lastKnown = T0;
+    const orders = gaps.map((gap, i): PlantOrder => {
+      t += gap * MIN;
+      const leadTime = leads[i]! * MIN;
+      const order: PlantOrder = {
+        orderId: `o${String(i).padStart(2, '0')}`,
+        acceptedAt: t,
+        leadTime,
+        priority: priorities[i]!,
+        dueAt: t + dues[i]! * MIN,
+      };
+      lastKnown = Math.max(lastKnown, t);
+      if (leadTime !== 10 * MIN) {
+        // The supplier announces the real ETA before the material arrives (and before the snapshot).
+        const at = t + Math.floor(announce[i]! * Math.min(leadTime, 10 * MIN));
+        order.etaUpdates = [{ at, eta: t + leadTime }];
+        lastKnown = Math.max(lastKnown, at);
+      }
+      return order;
+    });
+    return { orders, lines, queueRule, snapshotAt: lastKnown + after * 1000 };
+  });
+
+describe('forecast properties', () => {
+  it('equals the run continued when nothing unforeseen happens after the snapshot', () => {
+    fc.assert(
+      fc.property(scenario, (s) => {
+        const parameters = { lines: s.lines, queueRule: s.queueRule };
+        const plant = runPlant(s.orders, undefined, { parameters });
+
+        const result = forecast(snapshotAt(plant, s.snapshotAt), undefined, { parameters });
+
+        expect(result.orders).toHaveLength(s.orders.length);
+        for (const o of result.orders) {
+          const truth = plant.get(o.orderId)!;
+          expect(o.materialReadyAt, `${o.orderId} material`).toBe(truth.materialArrivedAt);
+          expect(o.productionStartAt, `${o.orderId} start`).toBe(truth.productionStartedAt);
+          expect(o.productionEndAt, `${o.orderId} end`).toBe(truth.productionFinishedAt);
+        }
+        expect(result.warnings).toEqual([]);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('never depends on the order of the snapshot’s orders', () => {
+    fc.assert(
+      fc.property(scenario, fc.integer(), (s, seed) => {
+        const parameters = { lines: s.lines, queueRule: s.queueRule };
+        const snapshot = snapshotAt(runPlant(s.orders, undefined, { parameters }), s.snapshotAt);
+        const shuffled = fc.sample(fc.shuffledSubarray([...snapshot.orders], { minLength: snapshot.orders.length }), {
+          seed,
+          numRuns: 1,
+        })[0]!;
+
+        const a = forecast(snapshot, undefined, { parameters });
+        const b = forecast({ asOf: snapshot.asOf, orders: shuffled }, undefined, { parameters });
+
+        expect(b).toEqual(a);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('splits every step at the snapshot into actual and forecast parts', () => {
+    fc.assert(
+      fc.property(scenario, (s) => {
+        const plant = runPlant(s.orders, undefined, { parameters: { lines: s.lines } });
+        const result = forecast(snapshotAt(plant, s.snapshotAt), undefined, { parameters: { lines: s.lines } });
+
+        for (const o of result.orders) {
+          for (const span of o.steps) {
+            expect(span.end).toBeGreaterThan(span.start);
+            if (span.actual) expect(span.end).toBeLessThanOrEqual(result.asOf);
+            else expect(span.start).toBeGreaterThanOrEqual(result.asOf);
+          }
+        }
+      }),
+      { numRuns: 100 },
+    );
+  });
+});
