@@ -16,6 +16,7 @@ export function duration(ms: number): string {
   const sign = ms < 0 ? '-' : '';
   const s = Math.round(Math.abs(ms) / 1000);
   if (s < 60) return `${sign}${s} s`;
+  if (s < 600 && s % 60 !== 0) return `${sign}${Math.floor(s / 60)} min ${s % 60} s`;
   const m = Math.round(s / 60);
   if (m < 60) return `${sign}${m} min`;
   return `${sign}${Math.floor(m / 60)} h ${m % 60} min`;

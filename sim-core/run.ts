@@ -13,6 +13,9 @@ export interface RunOptions {
   parameters?: Record<string, ParameterValue>;
   /** Called after each replication (for progress on long runs). */
   onReplication?: (done: number, total: number) => void;
+  /** Called about every `progressEvery` events of a replication with its simulated time. */
+  onProgress?: (replication: number, now: number, events: number) => void;
+  progressEvery?: number;
 }
 
 export interface RunResult {
@@ -36,9 +39,34 @@ export function runModel(definition: ModelDefinition, options: RunOptions = {}):
       parameters: options.parameters,
     });
     model.start();
-    env.run(options.until === undefined ? {} : { until: options.until });
+    if (options.onProgress === undefined)
+      env.run(options.until === undefined ? {} : { until: options.until });
+    else
+      runWithProgress(env, options.until, options.progressEvery ?? 500_000, (now, events) =>
+        options.onProgress!(i + 1, now, events),
+      );
     result.replications.push({ ...modelKpis(model), seed: seed + i, events: env.eventsProcessed });
     options.onReplication?.(i + 1, replications);
   }
   return result;
+}
+
+/** Runs like `env.run({ until })`, reporting progress every `every` events. */
+function runWithProgress(
+  env: Environment,
+  until: number | undefined,
+  every: number,
+  report: (now: number, events: number) => void,
+): void {
+  const end = until ?? Number.POSITIVE_INFINITY;
+  let next = env.eventsProcessed + every;
+  while (env.pending > 0 && env.peek() < end) {
+    env.step();
+    if (env.eventsProcessed >= next) {
+      report(env.now, env.eventsProcessed);
+      next += every;
+    }
+  }
+  // Like run({ until }): the clock stands at `until` even if nothing happens then.
+  if (until !== undefined && env.now < until) env.run({ until });
 }

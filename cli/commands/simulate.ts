@@ -31,10 +31,16 @@ export const simulateCommand = defineCommand({
       ...(until !== undefined && { until }),
       replications,
       seed,
+      ...(io.interactive && {
+        onProgress: (replication: number, now: number, events: number) =>
+          io.err(
+            `\rreplication ${replication}/${replications}: simulated time ${Math.round(now)} ${model.timeUnit}, ${events.toLocaleString('en')} events`,
+          ),
+      }),
       onReplication: (done, total) => {
         const elapsed = ((performance.now() - started) / 1000).toFixed(1);
         const line = `replication ${done}/${total} done (${elapsed} s)`;
-        if (io.interactive) io.err(`\r${line}${done === total ? '\n' : ''}`);
+        if (io.interactive) io.err(`\r\x1b[K${line}${done === total ? '\n' : ''}`);
         else if (total > 1) io.err(`${line}\n`);
       },
     });
