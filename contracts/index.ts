@@ -2,4 +2,11 @@
 export { ContractError, SnapshotError } from './errors.ts';
 export type { OrderStateItem } from './orderState.ts';
 export { ORDER_TIME_FIELDS, OrderStateItemSchema, REQUIRED_FOR_STATUS } from './orderState.ts';
+export {
+  FailureQueue,
+  ForecastsTable,
+  OrderEventsStream,
+  OrderStateTable,
+  resourceNames,
+} from './resources.ts';
 export { parseSnapshot } from './snapshot.ts';

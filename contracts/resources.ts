@@ -1,0 +1,60 @@
+// The twin's AWS resources, defined once: the CDK stack and the embedded runtime both provision
+// from here, so names, keys and settings cannot drift apart.
+
+/** The Kinesis stream of order events (partition key: orderId). */
+export const OrderEventsStream = {
+  name: 'order-events',
+  shards: 1,
+  /** Hours a record stays readable. */
+  retentionHours: 24,
+} as const;
+
+/**
+ * The `order-state` table: one item per order. The sparse index `active-orders` holds only orders
+ * not yet delivered (the ingest removes `activeShard` on delivery), so the forecast reads the
+ * work in process with a Query, never a Scan.
+ */
+export const OrderStateTable = {
+  name: 'order-state',
+  partitionKey: 'orderId',
+  stream: 'NEW_AND_OLD_IMAGES',
+  activeIndex: {
+    name: 'active-orders',
+    partitionKey: 'activeShard',
+    sortKey: 'orderId',
+  },
+  /** Active orders are spread over this many index partitions ("0" … "N-1"). */
+  activeShards: 1,
+} as const;
+
+/**
+ * The `forecasts` table: the plant's latest forecast (`pk = "plant"`, `sk = "latest"`, written
+ * only if newer) and its history (`sk = "history#<asOf>"`, expiring after `historyDays`).
+ */
+export const ForecastsTable = {
+  name: 'forecasts',
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  ttlAttribute: 'expiresAt',
+  historyDays: 14,
+} as const;
+
+/** Where records that can never be applied go, with their reason (SQS on AWS). */
+export const FailureQueue = {
+  name: 'order-events-failures',
+} as const;
+
+/** Names of every resource, optionally prefixed (for side-by-side stacks and test isolation). */
+export function resourceNames(prefix = ''): {
+  stream: string;
+  orderStateTable: string;
+  forecastsTable: string;
+  failureQueue: string;
+} {
+  return {
+    stream: `${prefix}${OrderEventsStream.name}`,
+    orderStateTable: `${prefix}${OrderStateTable.name}`,
+    forecastsTable: `${prefix}${ForecastsTable.name}`,
+    failureQueue: `${prefix}${FailureQueue.name}`,
+  };
+}
