@@ -14,7 +14,7 @@ export const DistributionSchema = z.union([
   z.object({ dist: z.literal('uniform'), min: nonNegative, max: nonNegative }).strict(),
   z.object({ dist: z.literal('triangular'), min: nonNegative, mode: nonNegative, max: nonNegative }).strict(),
   z.object({ dist: z.literal('exponential'), mean: nonNegative }).strict(),
-  z.object({ dist: z.literal('normal'), mean: finite, sd: nonNegative }).strict(),
+  z.object({ dist: z.literal('normal'), mean: nonNegative, sd: nonNegative }).strict(),
   z.object({ dist: z.literal('lognormal'), mean: nonNegative, sd: nonNegative }).strict(),
   z
     .object({

@@ -67,6 +67,9 @@ function checkReferences(definition: ModelDefinition): void {
     if (block.type === 'router' && block.weights && block.weights.length !== block.to.length) {
       throw new ModelError(`model: router "${block.id}" needs one weight per target`);
     }
+    if (block.type === 'router' && block.weights?.every((w) => w === 0)) {
+      throw new ModelError(`model: router "${block.id}" needs a weight above zero`);
+    }
   }
 }
 

@@ -65,6 +65,13 @@ export class Environment {
   run(options: { until?: number | Event } = {}): unknown {
     const { until } = options;
     let stopAt: Event | undefined;
+    // One stop callback per run, detached afterwards: a run that ends by an error leaves no stale
+    // stop behind for the next run.
+    const stop = (): void => {
+      this.stopped = true;
+      // The stop event of a numeric `until` is the kernel's own, not a model event.
+      if (typeof until === 'number') this.eventsProcessed--;
+    };
     if (until !== undefined) {
       if (typeof until === 'number') {
         if (!(until > this.clock)) {
@@ -77,7 +84,7 @@ export class Environment {
         stopAt = until;
         if (stopAt.processed) return stopAt.value;
       }
-      stopAt.addCallback(this.stop);
+      stopAt.addCallback(stop);
     }
     this.stopped = false;
     try {
@@ -92,14 +99,11 @@ export class Environment {
       }
     } finally {
       this.stopped = false;
+      stopAt?.removeCallback(stop);
     }
     if (stopAt !== undefined && !stopAt._ok) throw stopAt._value;
     return stopAt?._value;
   }
-
-  private stop = (): void => {
-    this.stopped = true;
-  };
 
   /** A new, untriggered event. */
   event<T = unknown>(): Event<T> {

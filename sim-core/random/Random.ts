@@ -163,7 +163,8 @@ function describe(spec: DistributionSpec, r: Random): { mean: number; draw: () =
       need(spec.mean > 0, 'mean must be > 0');
       return { mean: spec.mean, draw: () => r.exponential(spec.mean) };
     case 'normal':
-      need(spec.sd >= 0, 'sd must be >= 0');
+      // Truncation at zero redraws negative values: with a mean below zero most draws would be redrawn.
+      need(spec.mean >= 0 && spec.sd >= 0, 'needs mean >= 0 and sd >= 0');
       return {
         mean: truncatedNormalMean(spec.mean, spec.sd),
         draw: () => r.truncatedNormal(spec.mean, spec.sd),
@@ -175,8 +176,9 @@ function describe(spec: DistributionSpec, r: Random): { mean: number; draw: () =
       need(spec.values.length > 0, 'needs at least one value');
       const w = spec.weights;
       need(
-        w === undefined || (w.length === spec.values.length && w.every((x) => x >= 0)),
-        'needs one weight >= 0 per value',
+        w === undefined ||
+          (w.length === spec.values.length && w.every((x) => x >= 0) && w.some((x) => x > 0)),
+        'needs one weight >= 0 per value, not all zero',
       );
       const total = w ? w.reduce((s, x) => s + x, 0) : spec.values.length;
       const mean = spec.values.reduce((s, v, i) => s + v * (w ? w[i]! : 1), 0) / total;

@@ -55,7 +55,18 @@ describe('twin simulate', () => {
   });
 
   it('runs replications with their seeds and shows progress, as JSON', async () => {
-    const run = await twin('simulate', '--model', 'sim-core/models/order-flow.json', '--until', '86400000', '--replications', '3', '--seed', '7', '--json');
+    const run = await twin(
+      'simulate',
+      '--model',
+      'sim-core/models/order-flow.json',
+      '--until',
+      '86400000',
+      '--replications',
+      '3',
+      '--seed',
+      '7',
+      '--json',
+    );
     const result = JSON.parse(run.stdout);
 
     expect(result.replications.map((r: { seed: number }) => r.seed)).toEqual([7, 8, 9]);

@@ -32,7 +32,16 @@ describe('twin forecast', () => {
     expect(run.code).toBe(0);
     expect(result.orders).toHaveLength(4);
     expect(Object.keys(result.orders[1])).toEqual(
-      expect.arrayContaining(['orderId', 'materialReadyAt', 'productionStartAt', 'productionEndAt', 'steps', 'dueAt', 'latenessMs', 'delayCause']),
+      expect.arrayContaining([
+        'orderId',
+        'materialReadyAt',
+        'productionStartAt',
+        'productionEndAt',
+        'steps',
+        'dueAt',
+        'latenessMs',
+        'delayCause',
+      ]),
     );
     expect(result.kpis).toMatchObject({ activeOrders: 4, ordersLate: 2 });
   });
@@ -46,9 +55,17 @@ describe('twin forecast', () => {
   const malformed: [string, string, RegExp][] = [
     ['not JSON', '{"asOf": 1, ', /bad\.json: not valid JSON/],
     ['missing asOf', '{"orders": []}', /field "asOf": required/],
-    ['asOf not a number', '{"asOf": "today", "orders": []}', /field "asOf": expected a number \(epoch ms\), got "today"/],
+    [
+      'asOf not a number',
+      '{"asOf": "today", "orders": []}',
+      /field "asOf": expected a number \(epoch ms\), got "today"/,
+    ],
     ['orders not an array', '{"asOf": 1}', /field "orders": expected an array/],
-    ['an order without orderId', '{"asOf": 1, "orders": [{"status": "ready", "materialArrivedAt": 1}]}', /orders\[0\]: field "orderId": required/],
+    [
+      'an order without orderId',
+      '{"asOf": 1, "orders": [{"status": "ready", "materialArrivedAt": 1}]}',
+      /orders\[0\]: field "orderId": required/,
+    ],
     [
       'a time that is not a number',
       '{"asOf": 1, "orders": [{"orderId": "o-7", "status": "awaiting-material", "eta": "soon"}]}',
@@ -108,7 +125,10 @@ describe('twin forecast', () => {
   });
 
   it('names the problem in a bad model file', async () => {
-    const model = file('model.json', JSON.stringify({ name: 'm', blocks: [{ id: 'a', type: 'delay', duration: -1, next: 'a' }] }));
+    const model = file(
+      'model.json',
+      JSON.stringify({ name: 'm', blocks: [{ id: 'a', type: 'delay', duration: -1, next: 'a' }] }),
+    );
 
     const run = await twin('forecast', '--state', DEMO, '--model', model);
 
@@ -117,7 +137,11 @@ describe('twin forecast', () => {
   });
 
   it('rejects an unknown queue rule and a bad number of lines', async () => {
-    expect((await twin('forecast', '--state', DEMO, '--queue-rule', 'random')).stderr).toMatch(/--queue-rule must be one of fifo, priority, due-date/);
-    expect((await twin('forecast', '--state', DEMO, '--lines', '0')).stderr).toMatch(/--lines must be a whole number >= 1/);
+    expect((await twin('forecast', '--state', DEMO, '--queue-rule', 'random')).stderr).toMatch(
+      /--queue-rule must be one of fifo, priority, due-date/,
+    );
+    expect((await twin('forecast', '--state', DEMO, '--lines', '0')).stderr).toMatch(
+      /--lines must be a whole number >= 1/,
+    );
   });
 });

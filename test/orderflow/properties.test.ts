@@ -82,10 +82,13 @@ describe('forecast properties', () => {
       fc.property(scenario, fc.integer(), (s, seed) => {
         const parameters = { lines: s.lines, queueRule: s.queueRule };
         const snapshot = snapshotAt(runPlant(s.orders, undefined, { parameters }), s.snapshotAt);
-        const shuffled = fc.sample(fc.shuffledSubarray([...snapshot.orders], { minLength: snapshot.orders.length }), {
-          seed,
-          numRuns: 1,
-        })[0]!;
+        const shuffled = fc.sample(
+          fc.shuffledSubarray([...snapshot.orders], { minLength: snapshot.orders.length }),
+          {
+            seed,
+            numRuns: 1,
+          },
+        )[0]!;
 
         const a = forecast(snapshot, undefined, { parameters });
         const b = forecast({ asOf: snapshot.asOf, orders: shuffled }, undefined, { parameters });
@@ -100,7 +103,9 @@ describe('forecast properties', () => {
     fc.assert(
       fc.property(scenario, (s) => {
         const plant = runPlant(s.orders, undefined, { parameters: { lines: s.lines } });
-        const result = forecast(snapshotAt(plant, s.snapshotAt), undefined, { parameters: { lines: s.lines } });
+        const result = forecast(snapshotAt(plant, s.snapshotAt), undefined, {
+          parameters: { lines: s.lines },
+        });
 
         for (const o of result.orders) {
           for (const span of o.steps) {

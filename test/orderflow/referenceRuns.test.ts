@@ -6,17 +6,28 @@ const MIN = 60_000;
 const T0 = Date.UTC(2026, 0, 5, 8, 0, 0);
 
 function sixOrders(): PlantOrder[] {
-  return Array.from({ length: 6 }, (_, i) => ({ orderId: `o${i + 1}`, acceptedAt: T0 + i * 10 * MIN, leadTime: 10 * MIN }));
+  return Array.from({ length: 6 }, (_, i) => ({
+    orderId: `o${i + 1}`,
+    acceptedAt: T0 + i * 10 * MIN,
+    leadTime: 10 * MIN,
+  }));
 }
 
 /** Every second order's material arrives 50 % late, announced halfway through its wait. */
 function everySecondLate(): PlantOrder[] {
   return sixOrders().map((o, i) =>
-    i % 2 === 1 ? { ...o, leadTime: 15 * MIN, etaUpdates: [{ at: o.acceptedAt + 5 * MIN, eta: o.acceptedAt + 15 * MIN }] } : o,
+    i % 2 === 1
+      ? {
+          ...o,
+          leadTime: 15 * MIN,
+          etaUpdates: [{ at: o.acceptedAt + 5 * MIN, eta: o.acceptedAt + 15 * MIN }],
+        }
+      : o,
   );
 }
 
-const lastEnd = (plant: ReturnType<typeof runPlant>) => Math.max(...[...plant.values()].map((h) => h.productionFinishedAt));
+const lastEnd = (plant: ReturnType<typeof runPlant>) =>
+  Math.max(...[...plant.values()].map((h) => h.productionFinishedAt));
 
 describe('reference runs of the demo plant', () => {
   it('finishes six orders arriving every 10 minutes 70 minutes after the first arrives', () => {
@@ -68,7 +79,7 @@ describe("the seed article's sample flow", () => {
     expect(orders['order-2']!.delayCause).toBe('own-material');
   });
 
-  it("starts order 3 late although its material is ready in time: knock-on", () => {
+  it('starts order 3 late although its material is ready in time: knock-on', () => {
     const orders = at(16);
     const o3 = orders['order-3']!;
 

@@ -19,7 +19,13 @@ const byId = (snapshot: Snapshot, options?: Parameters<typeof forecast>[2]) =>
 describe('WIP initialisation', () => {
   it('lets an order in production keep the time it has already spent', () => {
     const orders: OrderState[] = [
-      { orderId: 'a', status: 'in-production', acceptedAt: at(-20), materialArrivedAt: at(-6), productionStartedAt: at(-4) },
+      {
+        orderId: 'a',
+        status: 'in-production',
+        acceptedAt: at(-20),
+        materialArrivedAt: at(-6),
+        productionStartedAt: at(-4),
+      },
     ];
 
     const a = byId({ asOf: NOW, orders }).a!;
@@ -46,7 +52,14 @@ describe('WIP initialisation', () => {
 
   it('reports an overdue ETA and assumes the material arrives now', () => {
     const orders: OrderState[] = [
-      { orderId: 'a', status: 'awaiting-material', acceptedAt: at(-30), materialOrderedAt: at(-30), initialEta: at(-20), eta: at(-5) },
+      {
+        orderId: 'a',
+        status: 'awaiting-material',
+        acceptedAt: at(-30),
+        materialOrderedAt: at(-30),
+        initialEta: at(-20),
+        eta: at(-5),
+      },
     ];
 
     const result = forecast({ asOf: NOW, orders });
@@ -85,7 +98,12 @@ describe('WIP initialisation', () => {
   it('lets orders in production hold their line before queued ones are restored', () => {
     const orders: OrderState[] = [
       { orderId: 'queued', status: 'ready', materialArrivedAt: at(-30) },
-      { orderId: 'running', status: 'in-production', materialArrivedAt: at(-10), productionStartedAt: at(-3) },
+      {
+        orderId: 'running',
+        status: 'in-production',
+        materialArrivedAt: at(-10),
+        productionStartedAt: at(-3),
+      },
     ];
 
     const o = byId({ asOf: NOW, orders });
@@ -95,15 +113,27 @@ describe('WIP initialisation', () => {
   });
 
   it('runs orders on several lines in parallel', () => {
-    const orders: OrderState[] = ['a', 'b', 'c'].map((orderId, i) => ({ orderId, status: 'ready', materialArrivedAt: at(-3 + i) }));
+    const orders: OrderState[] = ['a', 'b', 'c'].map((orderId, i) => ({
+      orderId,
+      status: 'ready',
+      materialArrivedAt: at(-3 + i),
+    }));
 
     const o = byId({ asOf: NOW, orders }, { parameters: { lines: 2 } });
 
-    expect([o.a!.productionStartAt, o.b!.productionStartAt, o.c!.productionStartAt]).toEqual([NOW, NOW, at(10)]);
+    expect([o.a!.productionStartAt, o.b!.productionStartAt, o.c!.productionStartAt]).toEqual([
+      NOW,
+      NOW,
+      at(10),
+    ]);
   });
 
   it('warns, and carries on, when more orders are in production than there are lines', () => {
-    const orders: OrderState[] = ['a', 'b'].map((orderId) => ({ orderId, status: 'in-production', productionStartedAt: at(-1) }));
+    const orders: OrderState[] = ['a', 'b'].map((orderId) => ({
+      orderId,
+      status: 'in-production',
+      productionStartedAt: at(-1),
+    }));
 
     const result = forecast({ asOf: NOW, orders });
 
@@ -113,7 +143,13 @@ describe('WIP initialisation', () => {
 
   it('reports finished orders with their actual times and ignores delivered ones', () => {
     const orders: OrderState[] = [
-      { orderId: 'done', status: 'finished', materialArrivedAt: at(-30), productionStartedAt: at(-25), productionFinishedAt: at(-15) },
+      {
+        orderId: 'done',
+        status: 'finished',
+        materialArrivedAt: at(-30),
+        productionStartedAt: at(-25),
+        productionFinishedAt: at(-15),
+      },
       { orderId: 'gone', status: 'delivered', productionFinishedAt: at(-50), deliveredAt: at(-40) },
     ];
 
@@ -126,7 +162,13 @@ describe('WIP initialisation', () => {
 
   it('calls a finished order that took longer than planned an overrun', () => {
     const orders: OrderState[] = [
-      { orderId: 'slow', status: 'finished', materialArrivedAt: at(-30), productionStartedAt: at(-30), productionFinishedAt: at(-15) },
+      {
+        orderId: 'slow',
+        status: 'finished',
+        materialArrivedAt: at(-30),
+        productionStartedAt: at(-30),
+        productionFinishedAt: at(-15),
+      },
     ];
 
     expect(forecast({ asOf: NOW, orders }).orders[0]!.delayCause).toBe('overrun');
@@ -142,7 +184,12 @@ describe('WIP initialisation', () => {
 
     const result = forecast({ asOf: NOW, orders });
 
-    expect(result.warnings.filter((w) => w.kind === 'missing-time').map((w) => w.orderId)).toEqual(['d', 'a', 'b', 'c']);
+    expect(result.warnings.filter((w) => w.kind === 'missing-time').map((w) => w.orderId)).toEqual([
+      'd',
+      'a',
+      'b',
+      'c',
+    ]);
     expect(result.orders).toHaveLength(4);
   });
 
@@ -150,7 +197,14 @@ describe('WIP initialisation', () => {
     const result = forecast({ asOf: NOW, orders: [] });
 
     expect(result.orders).toEqual([]);
-    expect(result.kpis).toEqual({ activeOrders: 0, makespanMs: 0, lineUtilisation: 0, ordersLate: 0, meanLatenessMs: 0, ordersDelayed: 0 });
+    expect(result.kpis).toEqual({
+      activeOrders: 0,
+      makespanMs: 0,
+      lineUtilisation: 0,
+      ordersLate: 0,
+      meanLatenessMs: 0,
+      ordersDelayed: 0,
+    });
   });
 
   it('computes lateness and the plant KPIs over the horizon', () => {
@@ -188,7 +242,11 @@ describe('WIP initialisation', () => {
     const result = forecast({ asOf: NOW, orders: [] }, undefined, { parameters: { lines: 3 } });
 
     expect(result.model.name).toBe('order-flow');
-    expect(result.model.parameters).toMatchObject({ lines: 3, productionTime: 10 * MIN, materialLeadTime: 10 * MIN });
+    expect(result.model.parameters).toMatchObject({
+      lines: 3,
+      productionTime: 10 * MIN,
+      materialLeadTime: 10 * MIN,
+    });
     expect(result.simCoreVersion).toMatch(/^\d+\.\d+\.\d+$/);
   });
 
