@@ -1,0 +1,177 @@
+// The contract every state store must meet (in memory, DynamoDB): one suite, run against each.
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { StoredOrderState } from '../../state/applyEvent.ts';
+import type { DomainEvent } from '../../state/events.ts';
+import type { StateStore } from '../../state/StateStore.ts';
+
+const T0 = Date.UTC(2026, 0, 5, 8, 0, 0);
+const MIN = 60_000;
+const at = (minutes: number) => T0 + minutes * MIN;
+
+/** Runs the state store contract against stores made by `create` (a fresh, empty store each test). */
+export function stateStoreContract(name: string, create: () => Promise<StateStore> | StateStore): void {
+  describe(`${name} state store contract`, () => {
+    let store: StateStore;
+    let n = 0;
+    beforeEach(async () => {
+      store = await create();
+    });
+    const ev = <T extends DomainEvent['type']>(
+      type: T,
+      orderId: string,
+      minutes: number,
+      extra: object = {},
+    ) =>
+      ({
+        type,
+        eventId: `e${String(++n).padStart(6, '0')}`,
+        orderId,
+        at: at(minutes),
+        ...extra,
+      }) as DomainEvent;
+    const strip = (s: StoredOrderState | undefined) => {
+      if (!s) return s;
+      const { version: _version, ...rest } = s;
+      return rest;
+    };
+
+    it('keeps an accepted order with its due date and priority, active', async () => {
+      expect(
+        await store.apply(ev('OrderAccepted', 'o1', 0, { dueAt: at(60), priority: 2, quantity: 5 })),
+      ).toBe('applied');
+
+      expect(await store.get('o1')).toMatchObject({
+        orderId: 'o1',
+        status: 'accepted',
+        acceptedAt: at(0),
+        dueAt: at(60),
+        priority: 2,
+        quantity: 5,
+        updatedAt: at(0),
+        activeShard: '0',
+        version: 1,
+      });
+    });
+
+    it('follows an order through its statuses', async () => {
+      const steps: [DomainEvent, string][] = [
+        [ev('OrderAccepted', 'o1', 0), 'accepted'],
+        [ev('MaterialOrdered', 'o1', 1, { eta: at(11) }), 'awaiting-material'],
+        [ev('EtaUpdated', 'o1', 5, { eta: at(15) }), 'awaiting-material'],
+        [ev('MaterialArrived', 'o1', 15), 'ready'],
+        [ev('ProductionStarted', 'o1', 16), 'in-production'],
+        [ev('ProductionFinished', 'o1', 26), 'finished'],
+        [ev('OrderDelivered', 'o1', 30), 'delivered'],
+      ];
+      for (const [event, status] of steps) {
+        await store.apply(event);
+        expect((await store.get('o1'))!.status, event.type).toBe(status);
+      }
+      expect(await store.get('o1')).toMatchObject({
+        materialOrderedAt: at(1),
+        initialEta: at(11),
+        eta: at(15),
+        materialArrivedAt: at(15),
+        productionStartedAt: at(16),
+        productionFinishedAt: at(26),
+        deliveredAt: at(30),
+        updatedAt: at(30),
+        version: 7,
+      });
+    });
+
+    it('changes nothing when an event is delivered twice', async () => {
+      const accepted = ev('OrderAccepted', 'o1', 0, { dueAt: at(60) });
+      await store.apply(accepted);
+      const before = await store.get('o1');
+
+      expect(await store.apply(accepted)).toBe('ignored');
+
+      expect(await store.get('o1')).toEqual(before);
+    });
+
+    it('keeps the newer ETA when an older update arrives late', async () => {
+      await store.apply(ev('MaterialOrdered', 'o1', 0, { eta: at(10) }));
+      await store.apply(ev('EtaUpdated', 'o1', 6, { eta: at(20) }));
+
+      expect(await store.apply(ev('EtaUpdated', 'o1', 4, { eta: at(12) }))).toBe('ignored');
+
+      expect((await store.get('o1'))!.eta).toBe(at(20));
+    });
+
+    it('takes the first ETA of a late MaterialOrdered as initial ETA, but not as current ETA', async () => {
+      await store.apply(ev('EtaUpdated', 'o1', 6, { eta: at(20) }));
+
+      expect(await store.apply(ev('MaterialOrdered', 'o1', 0, { eta: at(10) }))).toBe('applied');
+
+      expect(await store.get('o1')).toMatchObject({
+        initialEta: at(10),
+        materialOrderedAt: at(0),
+        eta: at(20),
+        updatedAt: at(6),
+      });
+    });
+
+    it('derives the status from the fields, not from the order of arrival', async () => {
+      await store.apply(ev('ProductionStarted', 'o1', 20));
+      await store.apply(ev('MaterialArrived', 'o1', 15));
+      await store.apply(ev('OrderAccepted', 'o1', 0));
+
+      expect(await store.get('o1')).toMatchObject({
+        status: 'in-production',
+        acceptedAt: at(0),
+        updatedAt: at(20),
+      });
+    });
+
+    it('lists only active orders, and a late event does not bring a delivered order back', async () => {
+      await store.apply(ev('OrderAccepted', 'o1', 0));
+      await store.apply(ev('OrderAccepted', 'o2', 0));
+      await store.apply(ev('OrderDelivered', 'o2', 30));
+
+      await store.apply(ev('ProductionFinished', 'o2', 25));
+
+      expect((await store.listActive()).map((s) => s.orderId)).toEqual(['o1']);
+      expect((await store.get('o2'))!.status).toBe('delivered');
+      expect((await store.get('o2'))!.activeShard).toBeUndefined();
+    });
+
+    it('replaces an acceptance with a newer one, dropping what the newer one does not say', async () => {
+      await store.apply(ev('OrderAccepted', 'o1', 0, { dueAt: at(60), priority: 3 }));
+
+      await store.apply(ev('OrderAccepted', 'o1', 1, { dueAt: at(90) }));
+
+      const state = await store.get('o1');
+      expect(state).toMatchObject({ acceptedAt: at(1), dueAt: at(90) });
+      expect(state!.priority).toBeUndefined();
+    });
+
+    it('breaks a tie between two events of the same time by event id, in any order', async () => {
+      const a = { type: 'EtaUpdated', eventId: 'a', orderId: 'o1', at: at(5), eta: at(30) } as DomainEvent;
+      const b = { type: 'EtaUpdated', eventId: 'b', orderId: 'o1', at: at(5), eta: at(40) } as DomainEvent;
+      await store.apply(b);
+      await store.apply(a);
+      const other = await create();
+      await other.apply(a);
+      await other.apply(b);
+
+      expect((await store.get('o1'))!.eta).toBe(at(40));
+      expect(strip(await other.get('o1'))).toEqual(strip(await store.get('o1')));
+    });
+
+    it('keeps an item the same size however many ETA updates it receives', async () => {
+      await store.apply(ev('MaterialOrdered', 'o1', 0, { eta: at(10) }));
+      await store.apply(ev('EtaUpdated', 'o1', 1, { eta: at(11) }));
+      const size = JSON.stringify(strip(await store.get('o1'))).length;
+
+      for (let i = 2; i < 200; i++) await store.apply(ev('EtaUpdated', 'o1', i, { eta: at(10 + i) }));
+
+      expect(JSON.stringify(strip(await store.get('o1'))).length).toBe(size);
+    });
+
+    it('returns nothing for an unknown order', async () => {
+      expect(await store.get('nope')).toBeUndefined();
+      expect(await store.listActive()).toEqual([]);
+    });
+  });
+}
