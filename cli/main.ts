@@ -4,11 +4,18 @@ import { ModelError } from '../sim-core/index.ts';
 import { type Command, type Io, runCommand } from './command.ts';
 import { benchCommand } from './commands/bench.ts';
 import { forecastCommand } from './commands/forecast.ts';
+import { schemaCommand } from './commands/schema.ts';
 import { simulateCommand } from './commands/simulate.ts';
 import { startCommand } from './commands/start.ts';
 import { CliError } from './errors.ts';
 
-export const commands: readonly Command[] = [startCommand, forecastCommand, simulateCommand, benchCommand];
+export const commands: readonly Command[] = [
+  startCommand,
+  forecastCommand,
+  simulateCommand,
+  schemaCommand,
+  benchCommand,
+];
 
 function usage(): string {
   const width = Math.max(...commands.map((c) => c.name.length)) + 2;

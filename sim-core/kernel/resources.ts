@@ -253,7 +253,8 @@ export abstract class BaseResource<O = unknown> {
 
   private dispatchNow(): void {
     if (this.dispatch === 'immediate') this.grant();
-    else if (!this.dispatchPending) {
+    // Nothing to hand out (no free unit, or nobody waiting): a later release or request re-checks.
+    else if (!this.dispatchPending && this.users.size < this.capacity && this.queue.size > 0) {
       this.dispatchPending = true;
       const tick = new Event(this.env);
       tick.addCallback(this.grantAtEndOfInstant);

@@ -102,7 +102,11 @@ function placeWorkInProcess(
       message: `order ${order.orderId} is ${order.status} but has no ${field}; assumed ${assumption}`,
     });
   };
-  const byStatus = (status: OrderStatus) => orders.filter((o) => o.status === status);
+  const buckets = new Map<OrderStatus, OrderState[]>(
+    Object.values(OrderStatus).map((status) => [status, []]),
+  );
+  for (const order of orders) buckets.get(order.status)?.push(order);
+  const byStatus = (status: OrderStatus): OrderState[] => buckets.get(status)!;
 
   for (const order of byStatus(OrderStatus.finished)) {
     const entity = newEntity(order, order.acceptedAt ?? asOf);

@@ -1,0 +1,109 @@
+// AWS SDK v3 client factories: local emulators get dummy credentials and HTTP/1.1, AWS gets the default chain.
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import { KinesisClient } from '@aws-sdk/client-kinesis';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+
+/** Region every local client uses: the emulators namespace their resources by region. */
+export const LOCAL_REGION = 'us-east-1';
+
+/** Dummy static credentials for the local emulators (they check the signature's shape, not its secret). */
+export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' } as const;
+
+export interface ClientOptions {
+  /** Where the service answers (a local emulator or LocalStack); omit for AWS itself. */
+  endpoint?: string;
+  /** Attempts per call, retries included (the SDK's default is 3). */
+  maxAttempts?: number;
+  /** Socket connect timeout, ms. */
+  connectionTimeoutMs?: number;
+  /** Time allowed for one request to answer, ms. */
+  requestTimeoutMs?: number;
+}
+
+/** The endpoints of one DynamoDB (with Streams) and one Kinesis; omit both for AWS. */
+export interface Endpoints {
+  kinesis?: string;
+  dynamodb?: string;
+}
+
+/** Every client the twin needs, pointed at one set of endpoints. */
+export interface AwsClients {
+  kinesis: KinesisClient;
+  dynamodb: DynamoDBClient;
+  dynamodbStreams: DynamoDBStreamsClient;
+  documentClient: DynamoDBDocumentClient;
+}
+
+function baseConfig(options: ClientOptions) {
+  return {
+    ...(options.endpoint === undefined
+      ? {}
+      : { endpoint: options.endpoint, region: LOCAL_REGION, credentials: { ...LOCAL_CREDENTIALS } }),
+    ...(options.maxAttempts === undefined ? {} : { maxAttempts: options.maxAttempts }),
+  };
+}
+
+function httpHandler(options: ClientOptions): NodeHttpHandler {
+  return new NodeHttpHandler({
+    ...(options.connectionTimeoutMs === undefined ? {} : { connectionTimeout: options.connectionTimeoutMs }),
+    ...(options.requestTimeoutMs === undefined ? {} : { requestTimeout: options.requestTimeoutMs }),
+  });
+}
+
+function needsOwnHandler(options: ClientOptions): boolean {
+  return options.connectionTimeoutMs !== undefined || options.requestTimeoutMs !== undefined;
+}
+
+/** A Kinesis client; against an endpoint it speaks HTTP/1.1 (the SDK's HTTP/2 default fails on kinesis-mock). */
+export function createKinesisClient(options: ClientOptions = {}): KinesisClient {
+  const local = options.endpoint !== undefined;
+  return new KinesisClient({
+    ...baseConfig(options),
+    ...(local || needsOwnHandler(options) ? { requestHandler: httpHandler(options) } : {}),
+  });
+}
+
+/** A DynamoDB client. */
+export function createDynamoDbClient(options: ClientOptions = {}): DynamoDBClient {
+  return new DynamoDBClient({
+    ...baseConfig(options),
+    ...(needsOwnHandler(options) ? { requestHandler: httpHandler(options) } : {}),
+  });
+}
+
+/** A DynamoDB Streams client (same endpoint as DynamoDB: DynamoDB Local serves both). */
+export function createDynamoDbStreamsClient(options: ClientOptions = {}): DynamoDBStreamsClient {
+  return new DynamoDBStreamsClient({
+    ...baseConfig(options),
+    ...(needsOwnHandler(options) ? { requestHandler: httpHandler(options) } : {}),
+  });
+}
+
+/** A document client over `dynamodb` that drops `undefined` attributes instead of failing on them. */
+export function createDocumentClient(dynamodb: DynamoDBClient): DynamoDBDocumentClient {
+  return DynamoDBDocumentClient.from(dynamodb, { marshallOptions: { removeUndefinedValues: true } });
+}
+
+/** All of the twin's clients for one set of endpoints (none given: AWS, default credentials and region). */
+export function createClients(
+  endpoints: Endpoints = {},
+  options: Omit<ClientOptions, 'endpoint'> = {},
+): AwsClients {
+  const dynamodb = createDynamoDbClient({ ...options, endpoint: endpoints.dynamodb });
+  return {
+    kinesis: createKinesisClient({ ...options, endpoint: endpoints.kinesis }),
+    dynamodb,
+    dynamodbStreams: createDynamoDbStreamsClient({ ...options, endpoint: endpoints.dynamodb }),
+    documentClient: createDocumentClient(dynamodb),
+  };
+}
+
+/** Closes the clients' sockets, so that a process (or a test file) can end promptly. */
+export function destroyClients(clients: AwsClients): void {
+  clients.documentClient.destroy();
+  clients.dynamodb.destroy();
+  clients.dynamodbStreams.destroy();
+  clients.kinesis.destroy();
+}

@@ -1,0 +1,253 @@
+// Creates the twin's Kinesis stream and DynamoDB tables (from contracts/resources.ts) on the emulators, idempotently.
+import {
+  CreateTableCommand,
+  type CreateTableCommandInput,
+  DescribeTableCommand,
+  DescribeTimeToLiveCommand,
+  type DynamoDBClient,
+  type TableDescription,
+  ResourceInUseException as TableInUseException,
+  UpdateTimeToLiveCommand,
+  type UpdateTimeToLiveCommandInput,
+} from '@aws-sdk/client-dynamodb';
+import {
+  CreateStreamCommand,
+  DecreaseStreamRetentionPeriodCommand,
+  DescribeStreamSummaryCommand,
+  IncreaseStreamRetentionPeriodCommand,
+  type KinesisClient,
+  ResourceInUseException as StreamInUseException,
+} from '@aws-sdk/client-kinesis';
+import { ForecastsTable, OrderEventsStream, OrderStateTable, resourceNames } from '../contracts/resources.ts';
+
+export type ResourceNames = ReturnType<typeof resourceNames>;
+
+/** The clients provisioning needs. */
+export interface ProvisionClients {
+  kinesis: KinesisClient;
+  dynamodb: DynamoDBClient;
+}
+
+/** What provisioning made (or found). */
+export interface Provisioned {
+  names: ResourceNames;
+  streamArn: string;
+  orderStateTableArn: string;
+  /** The order-state table's change stream, which the forecast pipeline reads. */
+  orderStateStreamArn: string;
+  forecastsTableArn: string;
+}
+
+/** A resource exists but is not what the contracts describe, or never became ACTIVE. */
+export class ProvisionError extends Error {
+  override name = 'ProvisionError';
+  readonly resource: string;
+  constructor(resource: string, message: string, options?: { cause?: unknown }) {
+    super(`${resource}: ${message}`, options);
+    this.resource = resource;
+  }
+}
+
+const POLL_MS = 50;
+const DEFAULT_TIMEOUT_MS = 30_000;
+
+/** The CreateTable inputs of both tables, exactly as provisioned (for comparison with the CDK stack). */
+export function createTableInputs(names: ResourceNames = resourceNames()): {
+  orderState: CreateTableCommandInput;
+  forecasts: CreateTableCommandInput;
+} {
+  const active = OrderStateTable.activeIndex;
+  return {
+    orderState: {
+      TableName: names.orderStateTable,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [
+        { AttributeName: OrderStateTable.partitionKey, AttributeType: 'S' },
+        { AttributeName: active.partitionKey, AttributeType: 'S' },
+      ],
+      KeySchema: [{ AttributeName: OrderStateTable.partitionKey, KeyType: 'HASH' }],
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: active.name,
+          KeySchema: [
+            { AttributeName: active.partitionKey, KeyType: 'HASH' },
+            { AttributeName: active.sortKey, KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        },
+      ],
+      StreamSpecification: { StreamEnabled: true, StreamViewType: OrderStateTable.stream },
+    },
+    forecasts: {
+      TableName: names.forecastsTable,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [
+        { AttributeName: ForecastsTable.partitionKey, AttributeType: 'S' },
+        { AttributeName: ForecastsTable.sortKey, AttributeType: 'S' },
+      ],
+      KeySchema: [
+        { AttributeName: ForecastsTable.partitionKey, KeyType: 'HASH' },
+        { AttributeName: ForecastsTable.sortKey, KeyType: 'RANGE' },
+      ],
+    },
+  };
+}
+
+/** The forecasts table's time-to-live setting (history items expire). */
+export function forecastsTimeToLive(names: ResourceNames = resourceNames()): UpdateTimeToLiveCommandInput {
+  return {
+    TableName: names.forecastsTable,
+    TimeToLiveSpecification: { AttributeName: ForecastsTable.ttlAttribute, Enabled: true },
+  };
+}
+
+/** Creates the stream and both tables unless they exist, and waits until all are ACTIVE. */
+export async function provision(
+  clients: ProvisionClients,
+  names: ResourceNames = resourceNames(),
+  options: { timeoutMs?: number } = {},
+): Promise<Provisioned> {
+  const deadline = Date.now() + (options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+  const inputs = createTableInputs(names);
+  const [streamArn, orderState, forecasts] = await Promise.all([
+    provisionStream(clients.kinesis, names.stream, deadline),
+    provisionTable(clients.dynamodb, inputs.orderState, deadline),
+    provisionTable(clients.dynamodb, inputs.forecasts, deadline),
+  ]);
+  await enableTimeToLive(clients.dynamodb, forecastsTimeToLive(names));
+  if (!orderState.LatestStreamArn) {
+    throw new ProvisionError(names.orderStateTable, 'has no stream (LatestStreamArn missing)');
+  }
+  return {
+    names,
+    streamArn,
+    orderStateTableArn: orderState.TableArn!,
+    orderStateStreamArn: orderState.LatestStreamArn,
+    forecastsTableArn: forecasts.TableArn!,
+  };
+}
+
+async function waitUntil<T>(
+  resource: string,
+  deadline: number,
+  check: () => Promise<T | undefined>,
+  describeState: () => string,
+): Promise<T> {
+  for (;;) {
+    const done = await check();
+    if (done !== undefined) return done;
+    if (Date.now() > deadline) throw new ProvisionError(resource, `not ACTIVE in time (${describeState()})`);
+    await new Promise((r) => setTimeout(r, POLL_MS));
+  }
+}
+
+async function provisionStream(
+  kinesis: KinesisClient,
+  streamName: string,
+  deadline: number,
+): Promise<string> {
+  try {
+    await kinesis.send(
+      new CreateStreamCommand({ StreamName: streamName, ShardCount: OrderEventsStream.shards }),
+    );
+  } catch (error) {
+    if (!(error instanceof StreamInUseException)) throw error;
+  }
+  let status = 'unknown';
+  const summary = await waitUntil(
+    streamName,
+    deadline,
+    async () => {
+      const { StreamDescriptionSummary: s } = await kinesis.send(
+        new DescribeStreamSummaryCommand({ StreamName: streamName }),
+      );
+      status = s?.StreamStatus ?? 'unknown';
+      return status === 'ACTIVE' ? s : undefined;
+    },
+    () => `status ${status}`,
+  );
+  const hours = summary?.RetentionPeriodHours;
+  if (hours !== undefined && hours !== OrderEventsStream.retentionHours) {
+    const input = { StreamName: streamName, RetentionPeriodHours: OrderEventsStream.retentionHours };
+    await kinesis.send(
+      hours < OrderEventsStream.retentionHours
+        ? new IncreaseStreamRetentionPeriodCommand(input)
+        : new DecreaseStreamRetentionPeriodCommand(input),
+    );
+  }
+  return summary!.StreamARN!;
+}
+
+async function provisionTable(
+  dynamodb: DynamoDBClient,
+  input: CreateTableCommandInput,
+  deadline: number,
+): Promise<TableDescription> {
+  const tableName = input.TableName!;
+  let created = true;
+  try {
+    await dynamodb.send(new CreateTableCommand(input));
+  } catch (error) {
+    if (!(error instanceof TableInUseException)) throw error;
+    created = false;
+  }
+  let state = 'unknown';
+  const table = await waitUntil(
+    tableName,
+    deadline,
+    async () => {
+      const { Table: t } = await dynamodb.send(new DescribeTableCommand({ TableName: tableName }));
+      const indexes = (t?.GlobalSecondaryIndexes ?? []).map((i) => `${i.IndexName} ${i.IndexStatus}`);
+      state = [`table ${t?.TableStatus}`, ...indexes].join(', ');
+      const ready = t?.TableStatus === 'ACTIVE' && indexes.every((i) => i.endsWith(' ACTIVE'));
+      return ready ? t : undefined;
+    },
+    () => state,
+  );
+  if (!created) checkExistingTable(table, input);
+  return table;
+}
+
+/** A table found in place must match the contracts where the pipeline depends on it; otherwise say so now. */
+function checkExistingTable(table: TableDescription, input: CreateTableCommandInput): void {
+  const keys = (schema: { AttributeName?: string; KeyType?: string }[] | undefined) =>
+    (schema ?? []).map((k) => `${k.AttributeName}:${k.KeyType}`).join(',');
+  const problems: string[] = [];
+  if (keys(table.KeySchema) !== keys(input.KeySchema)) {
+    problems.push(`key ${keys(table.KeySchema)} instead of ${keys(input.KeySchema)}`);
+  }
+  for (const wanted of input.GlobalSecondaryIndexes ?? []) {
+    const found = table.GlobalSecondaryIndexes?.find((i) => i.IndexName === wanted.IndexName);
+    if (!found || keys(found.KeySchema) !== keys(wanted.KeySchema)) {
+      problems.push(`index ${wanted.IndexName} missing or keyed differently`);
+    }
+  }
+  const wantedStream = input.StreamSpecification;
+  if (
+    wantedStream?.StreamEnabled &&
+    (!table.StreamSpecification?.StreamEnabled ||
+      table.StreamSpecification.StreamViewType !== wantedStream.StreamViewType)
+  ) {
+    problems.push(`stream is not ${wantedStream.StreamViewType}`);
+  }
+  if (problems.length > 0) {
+    throw new ProvisionError(
+      input.TableName!,
+      `exists but differs from contracts/resources.ts: ${problems.join('; ')} (delete it or use a fresh data directory)`,
+    );
+  }
+}
+
+async function enableTimeToLive(
+  dynamodb: DynamoDBClient,
+  input: UpdateTimeToLiveCommandInput,
+): Promise<void> {
+  const { TimeToLiveDescription: ttl } = await dynamodb.send(
+    new DescribeTimeToLiveCommand({ TableName: input.TableName }),
+  );
+  const wanted = input.TimeToLiveSpecification!.AttributeName;
+  const status = ttl?.TimeToLiveStatus;
+  if ((status === 'ENABLED' || status === 'ENABLING') && ttl?.AttributeName === wanted) return;
+  // AWS rejects UpdateTimeToLive when TTL is already on, hence the check above.
+  await dynamodb.send(new UpdateTimeToLiveCommand(input));
+}
