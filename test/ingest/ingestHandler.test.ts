@@ -1,0 +1,213 @@
+// The ingest handler: poison records go to the failure destination and block nothing; transient
+// failures are reported per record for retry; each order's records are applied in order; logs
+// carry orderId and eventId.
+import { Logger } from '@aws-lambda-powertools/logger';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { InMemoryFailureSink } from '../../ingest/FailureSink.ts';
+import { createIngestHandler } from '../../ingest/ingestHandler.ts';
+import type { StoredOrderState } from '../../state/applyEvent.ts';
+import { TransientStoreError } from '../../state/errors.ts';
+import type { DomainEvent } from '../../state/events.ts';
+import { InMemoryStateStore } from '../../state/InMemoryStateStore.ts';
+import type { ApplyOutcome, StateStore } from '../../state/StateStore.ts';
+import { kinesisEvent, lifecycle, v1 } from '../support/events.ts';
+
+/** Captures what the Powertools logger prints. */
+function captureLogs(): { lines: () => Record<string, unknown>[]; restore: () => void } {
+  const written: string[] = [];
+  const capture = (chunk: string | Uint8Array) => {
+    written.push(String(chunk));
+    return true;
+  };
+  const spies = [
+    vi.spyOn(process.stdout, 'write').mockImplementation(capture),
+    vi.spyOn(process.stderr, 'write').mockImplementation(capture),
+  ];
+  return {
+    lines: () =>
+      written
+        .join('')
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l)),
+    restore: () => {
+      for (const spy of spies) spy.mockRestore();
+    },
+  };
+}
+
+/** A store that fails transiently for one order, and records the order of applies. */
+class FlakyStore implements StateStore {
+  readonly applied: DomainEvent[] = [];
+  inFlight = 0;
+  maxInFlight = 0;
+  constructor(
+    private readonly inner = new InMemoryStateStore(),
+    private readonly failFor = new Set<string>(),
+  ) {}
+  async apply(event: DomainEvent): Promise<ApplyOutcome> {
+    this.inFlight++;
+    this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+    await new Promise((r) => setTimeout(r, 2));
+    this.inFlight--;
+    if (this.failFor.has(event.eventId))
+      throw new TransientStoreError('throttled', { orderId: event.orderId, eventId: event.eventId });
+    this.applied.push(event);
+    return this.inner.apply(event);
+  }
+  get(orderId: string): Promise<StoredOrderState | undefined> {
+    return this.inner.get(orderId);
+  }
+  listActive(): Promise<StoredOrderState[]> {
+    return this.inner.listActive();
+  }
+}
+
+describe('ingest handler', () => {
+  let logs: ReturnType<typeof captureLogs>;
+  const logger = new Logger({ serviceName: 'ingest', logLevel: 'DEBUG' });
+  beforeEach(() => {
+    logs = captureLogs();
+  });
+  afterEach(() => logs.restore());
+
+  it('applies the valid records and sends poison records to the failure destination, losing none', async () => {
+    const store = new InMemoryStateStore();
+    const failures = new InMemoryFailureSink();
+    const handler = createIngestHandler({ store, failures, logger });
+    const good = [...lifecycle('o1'), ...lifecycle('o2', 3).slice(0, 4)];
+    const event = kinesisEvent([
+      ...good.slice(0, 4),
+      { raw: '{"not json', key: 'o1' },
+      { raw: JSON.stringify({ ...v1('EtaUpdated', 'o2', 7), eta: 'tomorrow' }), key: 'o2' },
+      {
+        raw: JSON.stringify({
+          eventId: 'x',
+          orderId: 'o3',
+          occurredAt: '2026-01-05T08:00:00Z',
+          type: 'OrderShipped',
+        }),
+        key: 'o3',
+      },
+      ...good.slice(4),
+    ]);
+
+    const response = await handler(event);
+
+    expect(response.batchItemFailures).toEqual([]);
+    expect((await store.get('o1'))!.status).toBe('delivered');
+    expect((await store.get('o2'))!.status).toBe('ready');
+    // Orders are processed concurrently: the failures of different orders come in any order.
+    const byKey = [...failures.records].sort((a, b) => (a.partitionKey < b.partitionKey ? -1 : 1));
+    expect(byKey.map((r) => [r.partitionKey, r.reason])).toEqual([
+      ['o1', expect.stringMatching(/^not valid JSON/)],
+      [
+        'o2',
+        'not a valid v1 order event: field "eta": expected an ISO-8601 time with offset, e.g. 2026-11-23T08:00:00Z',
+      ],
+      ['o3', expect.stringMatching(/^not a valid v1 order event: field "type"/)],
+    ]);
+    expect(byKey[0]).toMatchObject({ data: '{"not json', dataEncoding: 'utf8' });
+    expect(failures.records.every((r) => r.sequenceNumber.length > 0)).toBe(true);
+  });
+
+  it('keeps bytes that are not UTF-8 in base64 in the failure destination', async () => {
+    const failures = new InMemoryFailureSink();
+    const handler = createIngestHandler({ store: new InMemoryStateStore(), failures, logger });
+    const event = kinesisEvent([]);
+    const record = kinesisEvent([v1('OrderAccepted', 'o1', 0)]).Records[0]!;
+    record.kinesis.data = Buffer.from([0xff, 0xfe, 0x00]).toString('base64');
+    event.Records.push(record);
+
+    await handler(event);
+
+    expect(failures.records[0]).toMatchObject({
+      reason: 'not valid UTF-8 text',
+      data: '//4A',
+      dataEncoding: 'base64',
+    });
+  });
+
+  it('reports a transient failure for retry, with the later records of that order, and applies other orders', async () => {
+    const o1 = lifecycle('o1');
+    const o2 = lifecycle('o2');
+    const store = new FlakyStore(undefined, new Set([o1[2]!.eventId]));
+    const handler = createIngestHandler({ store, failures: new InMemoryFailureSink(), logger });
+    const event = kinesisEvent(o1.flatMap((e, i) => [e, o2[i]!]));
+
+    const response = await handler(event);
+
+    const failed = new Set(response.batchItemFailures.map((f) => f.itemIdentifier));
+    const sequenceOf = (eventId: string) =>
+      event.Records.find((r) => Buffer.from(r.kinesis.data, 'base64').toString().includes(eventId))!.kinesis
+        .sequenceNumber;
+    expect(failed).toEqual(new Set(o1.slice(2).map((e) => sequenceOf(e.eventId))));
+    expect((await store.get('o2'))!.status).toBe('delivered');
+    expect((await store.get('o1'))!.status).toBe('awaiting-material');
+    expect(store.applied.filter((e) => e.orderId === 'o1').map((e) => e.eventId)).toEqual(
+      o1.slice(0, 2).map((e) => e.eventId),
+    );
+  });
+
+  it("applies each order's records in stream order, different orders concurrently within the bound", async () => {
+    const orders = Array.from({ length: 12 }, (_, i) => lifecycle(`o${i}`, i));
+    const store = new FlakyStore();
+    const handler = createIngestHandler({
+      store,
+      failures: new InMemoryFailureSink(),
+      logger,
+      concurrency: 4,
+    });
+    const interleaved = orders[0]!.flatMap((_, step) => orders.map((o) => o[step]!));
+
+    await handler(kinesisEvent(interleaved));
+
+    for (const order of orders) {
+      const id = order[0]!.orderId;
+      expect(store.applied.filter((e) => e.orderId === id).map((e) => e.eventId)).toEqual(
+        order.map((e) => e.eventId),
+      );
+    }
+    expect(store.maxInFlight).toBe(4);
+  });
+
+  it('makes re-applying a batch that already succeeded harmless', async () => {
+    const store = new InMemoryStateStore();
+    const handler = createIngestHandler({ store, failures: new InMemoryFailureSink(), logger });
+    const event = kinesisEvent([...lifecycle('o1').slice(0, 5)]);
+    await handler(event);
+    const before = await store.get('o1');
+
+    await handler(event);
+
+    expect(await store.get('o1')).toEqual(before);
+  });
+
+  it('logs every line about a record with its orderId and eventId', async () => {
+    const o1 = lifecycle('o1');
+    const handler = createIngestHandler({
+      store: new FlakyStore(undefined, new Set([o1[1]!.eventId])),
+      failures: new InMemoryFailureSink(),
+      logger,
+    });
+
+    await handler(kinesisEvent([o1[0]!, o1[1]!, { raw: 'oops', key: 'o9' }]));
+
+    const lines = logs.lines();
+    const about = lines.filter(
+      (l) => typeof l.message === 'string' && /event|record/.test(l.message as string),
+    );
+    expect(about.length).toBeGreaterThanOrEqual(3);
+    for (const line of about) expect(line).toHaveProperty('orderId');
+    expect(lines.find((l) => l.message === 'event applied')).toMatchObject({
+      orderId: 'o1',
+      eventId: o1[0]!.eventId,
+      service: 'ingest',
+    });
+    expect(lines.find((l) => l.level === 'ERROR')).toMatchObject({ orderId: 'o1', eventId: o1[1]!.eventId });
+    expect(lines.find((l) => l.level === 'WARN')).toMatchObject({
+      orderId: 'o9',
+      reason: expect.stringMatching(/JSON/),
+    });
+  });
+});
