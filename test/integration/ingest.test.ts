@@ -1,0 +1,130 @@
+// The ingest end to end on the local emulators: events put on the stream, read back with GetRecords
+// as Lambda's event source would deliver them, handled, and the order state read from DynamoDB
+// Local. Runs on both local Kinesis engines; the DynamoDB store also meets the state store contract.
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
+import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { OrderEvent } from '../../contracts/events.ts';
+import { resourceNames } from '../../contracts/resources.ts';
+import { FileFailureSink } from '../../ingest/FailureSink.ts';
+import { createIngestHandler } from '../../ingest/ingestHandler.ts';
+import { KinesisEngines } from '../../local/emulators.ts';
+import { readAllRecords, toKinesisStreamEvent } from '../../local/kinesisEvent.ts';
+import { createTableInputs } from '../../local/provision.ts';
+import { DynamoDbStateStore } from '../../state/DynamoDbStateStore.ts';
+import { toDomainEvent } from '../../state/events.ts';
+import { InMemoryStateStore } from '../../state/InMemoryStateStore.ts';
+import { interleave, plantHistory } from '../state/history.ts';
+import { stateStoreContract } from '../state/stateStore.contract.ts';
+import { useEmulators } from '../support/emulators.ts';
+import { lifecycle, v1 } from '../support/events.ts';
+
+const logger = new Logger({ serviceName: 'ingest', logLevel: 'SILENT' });
+
+for (const engine of KinesisEngines) {
+  describe(`ingest on ${engine} and DynamoDB Local`, () => {
+    const env = useEmulators(engine);
+
+    it('applies events read from the stream, and sends poison records to the failure file', async () => {
+      const { clients, names, provisioned } = env;
+      const orders = ['order-a', 'order-b', 'order-c'].map((id, i) => lifecycle(id, i * 2));
+      orders[2] = orders[2]!.slice(0, 4);
+      const events: (OrderEvent | { raw: string; key: string })[] = orders[0]!.flatMap((_, step) =>
+        orders.flatMap((o) => (o[step] ? [o[step]!] : [])),
+      );
+      events.splice(5, 0, { raw: 'not json at all', key: 'order-a' });
+      events.splice(9, 0, {
+        raw: JSON.stringify({ ...v1('MaterialArrived', 'order-b', 9), occurredAt: 'yesterday' }),
+        key: 'order-b',
+      });
+      await clients.kinesis.send(
+        new PutRecordsCommand({
+          StreamName: names.stream,
+          Records: events.map((e) => ({
+            PartitionKey: 'raw' in e ? e.key : e.orderId,
+            Data: Buffer.from('raw' in e ? e.raw : JSON.stringify(e)),
+          })),
+        }),
+      );
+      const failureFile = join(mkdtempSync(join(tmpdir(), 'twin-ingest-')), 'failures.jsonl');
+      const store = new DynamoDbStateStore(clients.documentClient, names.orderStateTable);
+      const handler = createIngestHandler({ store, failures: new FileFailureSink(failureFile), logger });
+
+      const shards = await readAllRecords(clients.kinesis, names.stream);
+      const responses = [];
+      for (const { shardId, records } of shards) {
+        for (let i = 0; i < records.length; i += 7) {
+          responses.push(
+            await handler(toKinesisStreamEvent(records.slice(i, i + 7), provisioned.streamArn, shardId)),
+          );
+        }
+      }
+
+      expect(shards.flatMap((s) => s.records)).toHaveLength(events.length);
+      expect(responses.every((r) => r.batchItemFailures.length === 0)).toBe(true);
+      expect(await store.get('order-a')).toMatchObject({
+        status: 'delivered',
+        eta: Date.parse(orders[0]![2]!.type === 'EtaUpdated' ? (orders[0]![2] as { eta: string }).eta : ''),
+      });
+      expect((await store.get('order-b'))!.status).toBe('delivered');
+      expect((await store.get('order-c'))!.status).toBe('ready');
+      expect((await store.listActive()).map((s) => s.orderId)).toEqual(['order-c']);
+      const rejected = readFileSync(failureFile, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l));
+      expect(rejected.map((r) => [r.partitionKey, r.reason.split(':')[0]])).toEqual([
+        ['order-a', 'not valid JSON'],
+        ['order-b', 'not a valid v1 order event'],
+      ]);
+      expect(rejected[0].data).toBe('not json at all');
+    });
+  });
+}
+
+describe('the DynamoDB state store on DynamoDB Local', () => {
+  const env = useEmulators('kinesalite');
+  let tables = 0;
+  const freshStore = async () => {
+    const names = resourceNames(`contract-${Date.now()}-${++tables}-`);
+    await env.clients.dynamodb.send(new CreateTableCommand(createTableInputs(names).orderState));
+    return new DynamoDbStateStore(env.clients.documentClient, names.orderStateTable);
+  };
+
+  stateStoreContract('DynamoDB', freshStore);
+
+  it('gives the same state as the in-memory store for any interleaving of order histories', async () => {
+    await fc.assert(
+      fc.asyncProperty(plantHistory, fc.array(fc.nat()), async (histories, picks) => {
+        const events = interleave(histories, picks);
+        const twice = [...events, ...events.slice(0, Math.ceil(events.length / 2))];
+        const dynamo = await freshStore();
+        const memory = new InMemoryStateStore();
+        for (const event of twice) {
+          await dynamo.apply(event);
+          await memory.apply(event);
+        }
+
+        for (const id of new Set(events.map((e) => e.orderId))) {
+          expect(await dynamo.get(id), id).toEqual(await memory.get(id));
+        }
+        expect(await dynamo.listActive()).toEqual(await memory.listActive());
+      }),
+      { numRuns: 15 },
+    );
+  });
+
+  it('makes one DynamoDB call per event when events arrive in order', async () => {
+    const store = await freshStore();
+
+    for (const event of lifecycle('o1'))
+      await store.apply((await import('../../state/events.ts')).toDomainEvent(event));
+
+    expect(store.calls).toBe(7);
+  });
+});
