@@ -1,10 +1,10 @@
 // `twin bench`: the speed and memory benchmarks (`npm run bench` runs them all).
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { ingestBench } from '../../bench/ingestBench.ts';
 import { casymda, forecastBench } from '../../bench/workloads.ts';
 import { defineCommand, type Io, intOption, numberOption } from '../command.ts';
 import { CliError } from '../errors.ts';
@@ -15,12 +15,14 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
 export const benchCommand = defineCommand({
   name: 'bench',
-  positionals: '<casymda|forecast|all>',
+  positionals: '<casymda|forecast|ingest|all>',
   summary:
     "Measure speed and memory: Casymda's benchmark model (beside SimPy, if installed), forecasts of 1,000 and 10,000 orders.",
   details: [
     'twin bench casymda --entities N --inter-arrival T --json   one run: { "endTime", "events", "wallMs" }',
     'twin bench forecast --orders N                              median time of a deterministic forecast',
+    'twin bench ingest --events N                                events/s through the ingest on kinesalite and',
+    "                                                            DynamoDB Local, beside DynamoDB Local's raw rate",
     'twin bench all                                              everything, each run in a fresh process of an',
     '                                                            esbuild bundle (as Lambda runs it); SimPy runs',
     '                                                            side by side when python3 can import simpy',
@@ -34,6 +36,7 @@ export const benchCommand = defineCommand({
       default: '0',
     },
     orders: { type: 'string', value: 'N', description: 'forecast: number of active orders', default: '1000' },
+    events: { type: 'string', value: 'N', description: 'ingest: number of events', default: '10000' },
     memory: { type: 'boolean', description: 'casymda: add the peak resident memory (peakRssMb)' },
     quick: { type: 'boolean', description: 'all: skip the 1,000,000-entity runs' },
     json: { type: 'boolean', description: 'print JSON' },
@@ -61,8 +64,24 @@ export const benchCommand = defineCommand({
       );
       return 0;
     }
+    if (what === 'ingest') {
+      const result = await ingestBench({
+        events: intOption('events', values.events, 100)!,
+        progress: (text) => io.err(io.interactive ? `\r\x1b[K${text}` : `${text}\n`),
+      });
+      if (io.interactive) io.err('\r\x1b[K');
+      io.out(
+        values.json
+          ? JSON.stringify(result)
+          : `${result.events} events: ${result.pipelinePerSecond}/s through the ingest, DynamoDB Local's raw rate ${result.rawPerSecond}/s ` +
+              `(${Math.round(result.ofCeiling * 100)} %), ${result.callsPerEvent} DynamoDB calls and ${result.cpuMicrosPerEvent} µs CPU per event`,
+      );
+      return 0;
+    }
     if (what === 'all') return benchAll(io, values.quick, values.json);
-    throw new CliError(`twin bench: say what to measure: casymda, forecast or all (see 'twin bench --help')`);
+    throw new CliError(
+      `twin bench: say what to measure: casymda, forecast, ingest or all (see 'twin bench --help')`,
+    );
   },
 });
 
@@ -79,7 +98,9 @@ interface Row {
 }
 
 async function benchAll(io: Io, quick: boolean, json: boolean): Promise<number> {
-  const dir = await mkdtemp(join(tmpdir(), 'twin-bench-'));
+  // Inside the project, so that the bundle resolves its (external) packages from node_modules.
+  await mkdir(join(root, 'node_modules/.cache'), { recursive: true });
+  const dir = await mkdtemp(join(root, 'node_modules/.cache/twin-bench-'));
   try {
     const bundle = join(dir, 'twin.mjs');
     const { build } = await import('esbuild');
@@ -95,7 +116,7 @@ async function benchAll(io: Io, quick: boolean, json: boolean): Promise<number> 
       format: 'esm',
       target: 'node20',
       outfile: bundle,
-      external: ['esbuild'],
+      packages: 'external',
       logLevel: 'error',
     });
     const child = async (args: string[]) =>
@@ -159,6 +180,10 @@ async function benchAll(io: Io, quick: boolean, json: boolean): Promise<number> 
       progress(`forecast of ${orders.toLocaleString('en')} active orders ...`);
       forecasts.push(await child(['bench', 'forecast', '--orders', String(orders), '--json']));
     }
+    progress('ingest of 10,000 events on kinesalite and DynamoDB Local ...');
+    const ingest = await child(['bench', 'ingest', '--events', '10000', '--json']).catch((error: Error) => ({
+      error: error.message.split('\n').slice(-2).join(' '),
+    }));
     progress('done');
     if (!io.interactive) io.err('');
     else io.err('\n');
