@@ -179,11 +179,17 @@ export function byAttributes(keys: readonly string[]): (a: Request<Entity>, b: R
   const names = keys.map((k) => (k.startsWith('-') ? k.slice(1) : k));
   const signs = keys.map((k) => (k.startsWith('-') ? -1 : 1));
   const n = names.length;
+  // The values are read once per request: a queue compares each request many times.
+  const keyOf = (r: Request<Entity>): (number | string | undefined)[] =>
+    names.map((name) => (name === '@requestedAt' ? r.requestedAt : r.owner.attributes[name]));
   return (a, b) => {
+    if (a.sortKey === undefined) a.sortKey = keyOf(a);
+    if (b.sortKey === undefined) b.sortKey = keyOf(b);
+    const ka = a.sortKey;
+    const kb = b.sortKey;
     for (let i = 0; i < n; i++) {
-      const name = names[i]!;
-      const x = name === '@requestedAt' ? a.requestedAt : a.owner.attributes[name];
-      const y = name === '@requestedAt' ? b.requestedAt : b.owner.attributes[name];
+      const x = ka[i];
+      const y = kb[i];
       if (x === y) continue;
       if (x === undefined) return 1;
       if (y === undefined) return -1;

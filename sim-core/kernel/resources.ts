@@ -14,6 +14,8 @@ export class Request<O = unknown> extends Event<Request<O>> {
   _cancelled = false;
   /** @internal tie-breaker: requests of equal rank are granted first come, first served */
   readonly _seq: number;
+  /** Cache for queue rules that rank by values read from the owner (filled on first comparison). */
+  sortKey: (number | string | undefined)[] | undefined = undefined;
 
   constructor(
     readonly resource: BaseResource<O>,
@@ -27,11 +29,10 @@ export class Request<O = unknown> extends Event<Request<O>> {
     this._seq = seq;
   }
 
-  /** @internal marks the request granted and processed, without scheduling it */
+  /** @internal marks the request granted, without scheduling it */
   _grantedNow(): void {
     this._ok = true;
     this._value = this;
-    this._processed = true;
   }
 
   /** Withdraws a waiting request, or releases a granted one. */
@@ -197,6 +198,7 @@ export abstract class BaseResource<O = unknown> {
     this.users.add(request);
     request.grantedAt = since;
     request._grantedNow();
+    request._process();
     return request;
   }
 
@@ -214,6 +216,7 @@ export abstract class BaseResource<O = unknown> {
     this.users.add(request);
     request.grantedAt = now;
     request._grantedNow();
+    request._process();
     return request;
   }
 
@@ -264,17 +267,24 @@ export abstract class BaseResource<O = unknown> {
 
   private grantAtEndOfInstant = (): void => {
     this.dispatchPending = false;
-    this.grant();
+    this.grant(true);
   };
 
-  private grant(): void {
+  /**
+   * Hands free units to waiting requests. At the end of an instant nothing else can happen at this
+   * time any more, so the granted requests are processed at once rather than through the calendar.
+   */
+  private grant(endOfInstant = false): void {
     while (this.users.size < this.capacity && this.queue.size > 0) {
       const request = this.queue.shift()!;
       if (request._cancelled) continue;
       this.account();
       this.users.add(request);
       request.grantedAt = this.env.now;
-      request.succeed(request);
+      if (endOfInstant) {
+        request._grantedNow();
+        request._process();
+      } else request.succeed(request);
     }
   }
 }

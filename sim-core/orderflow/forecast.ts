@@ -221,9 +221,10 @@ function planEnds(
       order.status === OrderStatus.accepted
         ? undefined
         : (order.initialEta ?? order.eta ?? order.materialArrivedAt);
-    if (ready !== undefined) entity.attributes.leadTime = Math.max(0, ready - entry);
+    const leadTime = ready === undefined ? net.material.durationFor(entity) : Math.max(0, ready - entry);
     entities.push(entity);
-    env.timeout(entry - start).addCallback(() => net.material.enter(entity));
+    // Every order waits for its material from its entry on: placed at once, no event to enter.
+    net.material.place(entity, entry, entry - start + leadTime);
   });
   env.run();
   const plan = new Map<string, Plan>() as Map<string, Plan> & { events: number };

@@ -122,8 +122,7 @@ describe('the DynamoDB state store on DynamoDB Local', () => {
   it('makes one DynamoDB call per event when events arrive in order', async () => {
     const store = await freshStore();
 
-    for (const event of lifecycle('o1'))
-      await store.apply((await import('../../state/events.ts')).toDomainEvent(event));
+    for (const event of lifecycle('o1')) await store.apply(toDomainEvent(event));
 
     expect(store.calls).toBe(7);
   });
