@@ -237,11 +237,12 @@ async function benchAll(io: Io, quick: boolean, json: boolean): Promise<number> 
       'inter-arrival',
       'end time',
       'events',
-      'sim-core ms',
-      'events/s',
+      'sim-core ms fresh',
+      'sim-core ms warm',
+      'events/s warm',
       'peak RSS MB',
       'SimPy ms',
-      'speed-up',
+      'speed-up fresh / warm',
     ];
     io.out(
       table([

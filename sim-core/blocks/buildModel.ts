@@ -2,7 +2,13 @@
 import type { z } from 'zod';
 import type { Environment } from '../kernel/Environment.ts';
 import { ModelError } from '../kernel/errors.ts';
-import { type BaseResource, OrderedResource, type Request, Resource } from '../kernel/resources.ts';
+import {
+  type BaseResource,
+  OrderedResource,
+  type Request,
+  type RequestOrder,
+  Resource,
+} from '../kernel/resources.ts';
 import { type DistributionSpec, type Random, type Sampler, sampler } from '../random/Random.ts';
 import { type Block, Delay, Release, Router, Seize, Sink, Source } from './blocks.ts';
 import type { Entity } from './Entity.ts';
@@ -175,14 +181,14 @@ export function buildModel(definition: ModelDefinition, options: BuildOptions): 
  * Orders requests by the owners' attributes: ascending, `-name` descending, missing values last.
  * `@requestedAt` is the time the request joined the queue (first come, first served).
  */
-export function byAttributes(keys: readonly string[]): (a: Request<Entity>, b: Request<Entity>) => number {
+export function byAttributes(keys: readonly string[]): RequestOrder<Entity> {
   const names = keys.map((k) => (k.startsWith('-') ? k.slice(1) : k));
   const signs = keys.map((k) => (k.startsWith('-') ? -1 : 1));
   const n = names.length;
   // The values are read once per request: a queue compares each request many times.
   const keyOf = (r: Request<Entity>): (number | string | undefined)[] =>
     names.map((name) => (name === '@requestedAt' ? r.requestedAt : r.owner.attributes[name]));
-  return (a, b) => {
+  const order: RequestOrder<Entity> = (a, b) => {
     if (a.sortKey === undefined) a.sortKey = keyOf(a);
     if (b.sortKey === undefined) b.sortKey = keyOf(b);
     const ka = a.sortKey;
@@ -197,6 +203,14 @@ export function byAttributes(keys: readonly string[]): (a: Request<Entity>, b: R
     }
     return 0;
   };
+  // The first key, when numeric, ranks requests with a plain number compare (missing values last).
+  const first = names[0]!;
+  const sign = signs[0]!;
+  order.rank = (r) => {
+    const v = first === '@requestedAt' ? r.requestedAt : r.owner.attributes[first];
+    return typeof v === 'number' ? sign * v : Number.POSITIVE_INFINITY;
+  };
+  return order;
 }
 
 /** Throughput, time in each block and resource utilisation of a model run so far. */

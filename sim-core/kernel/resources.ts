@@ -14,6 +14,8 @@ export class Request<O = unknown> extends Event<Request<O>> {
   _cancelled = false;
   /** @internal tie-breaker: requests of equal rank are granted first come, first served */
   readonly _seq: number;
+  /** @internal the queue order's numeric first criterion (0 when the order has none) */
+  _rank = 0;
   /** Cache for queue rules that rank by values read from the owner (filled on first comparison). */
   sortKey: (number | string | undefined)[] | undefined = undefined;
 
@@ -75,19 +77,30 @@ class FifoQueue<O> implements RequestQueue<O> {
 }
 
 /** Compares two waiting requests: negative if `a` goes first. */
-export type RequestOrder<O> = (a: Request<O>, b: Request<O>) => number;
+export type RequestOrder<O> = ((a: Request<O>, b: Request<O>) => number) & {
+  /**
+   * Optional: a number that ranks requests as the order's first criterion (ascending). Compared
+   * first, it spares most calls of the order itself; the order decides ties.
+   */
+  rank?: (request: Request<O>) => number;
+};
 
 class HeapQueue<O> implements RequestQueue<O> {
   private items: Request<O>[] = [];
-  constructor(private readonly order: RequestOrder<O>) {}
+  private readonly rank: ((request: Request<O>) => number) | undefined;
+  constructor(private readonly order: RequestOrder<O>) {
+    this.rank = order.rank;
+  }
   get size(): number {
     return this.items.length;
   }
   private before(a: Request<O>, b: Request<O>): boolean {
+    if (a._rank !== b._rank) return a._rank < b._rank;
     const c = this.order(a, b);
     return c < 0 || (c === 0 && a._seq < b._seq);
   }
   push(request: Request<O>): void {
+    if (this.rank !== undefined) request._rank = this.rank(request);
     const items = this.items;
     let i = items.length;
     items.push(request);

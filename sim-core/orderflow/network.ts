@@ -65,8 +65,10 @@ export const StepEnd = {
 
 const stamp: BlockObserver = {
   leave(block, entity, time) {
-    const attribute = StepEnd[block.step as Step];
-    if (attribute !== undefined) entity.attributes[attribute] = time;
+    const attributes = entity.attributes as OrderAttributes;
+    if (block.step === Step.material) attributes.materialReadyAt = time;
+    else if (block.step === Step.queue) attributes.productionStartAt = time;
+    else if (block.step === Step.production) attributes.productionEndAt = time;
   },
 };
 

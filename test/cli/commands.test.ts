@@ -83,6 +83,29 @@ describe('twin simulate', () => {
   });
 });
 
+describe('twin schema', () => {
+  it('prints the JSON Schema of the seven v1 order events', async () => {
+    const run = await twin('schema');
+    const schema = JSON.parse(run.stdout);
+
+    expect(run.code).toBe(0);
+    expect(schema.$schema).toBe('https://json-schema.org/draft/2020-12/schema');
+    const variants = schema.oneOf as { properties: Record<string, { const?: string }>; required: string[] }[];
+    expect(variants.map((v) => v.properties.type!.const)).toEqual([
+      'OrderAccepted',
+      'MaterialOrdered',
+      'EtaUpdated',
+      'MaterialArrived',
+      'ProductionStarted',
+      'ProductionFinished',
+      'OrderDelivered',
+    ]);
+    for (const v of variants)
+      expect(v.required).toEqual(expect.arrayContaining(['eventId', 'orderId', 'occurredAt', 'type']));
+    expect(variants[1]!.required).toContain('eta');
+  });
+});
+
 describe('twin bench casymda', () => {
   it('prints endTime, events and wallMs as JSON', async () => {
     const run = await twin('bench', 'casymda', '--entities', '10000', '--inter-arrival', '0', '--json');
@@ -95,7 +118,7 @@ describe('twin bench casymda', () => {
   });
 
   it('says what to measure when nothing is named', async () => {
-    expect((await twin('bench')).stderr).toMatch(/say what to measure: casymda, forecast or all/);
+    expect((await twin('bench')).stderr).toMatch(/say what to measure: casymda, forecast, ingest or all/);
   });
 });
 
