@@ -1,5 +1,7 @@
 // Shared contracts: every folder imports event, state, snapshot and forecast shapes from here.
 export { ContractError, SnapshotError } from './errors.ts';
+export type { ForecastRecord } from './forecastRecord.ts';
+export { ForecastKeys } from './forecastRecord.ts';
 export type { OrderStateItem } from './orderState.ts';
 export { ORDER_TIME_FIELDS, OrderStateItemSchema, REQUIRED_FOR_STATUS } from './orderState.ts';
 export {

@@ -1,0 +1,20 @@
+// The forecast as stored in the `forecasts` table and served to the dashboard.
+import type { Forecast } from '../sim-core/index.ts';
+
+/** A forecast with how, when and from what it was made. */
+export interface ForecastRecord extends Forecast {
+  /** When the forecast was computed (wall clock, epoch ms). */
+  generatedAt: number;
+  /** The state it was computed from: the latest event time applied to any active order, and how many orders. */
+  stateVersion: { latestEventAt: number; activeOrders: number };
+  /** Run time: reading the snapshot, simulating, in ms (writing follows). */
+  timings: { readMs: number; simulateMs: number };
+}
+
+/** Keys of the forecast items (table `forecasts`). */
+export const ForecastKeys = {
+  partition: 'plant',
+  latest: 'latest',
+  /** History items sort by the forecast's asOf. */
+  history: (asOf: number) => `history#${new Date(asOf).toISOString()}`,
+} as const;

@@ -1,0 +1,137 @@
+// The forecasts table: the latest forecast is replaced only by a newer one (a conditional write,
+// not read-then-write), every forecast is also kept in history with a time to live. Large
+// forecasts are gzip-compressed and split over chunk items written in one transaction; the
+// dashboard reads the latest forecast with one Query in the common case.
+import { randomUUID } from 'node:crypto';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { ForecastKeys, type ForecastRecord } from '../contracts/forecastRecord.ts';
+import { ForecastsTable } from '../contracts/resources.ts';
+import { decodeForecast, encodeForecast } from './encoding.ts';
+import type { ForecastStore, SaveOutcome } from './ForecastStore.ts';
+
+const MAX_TRANSACTION_ITEMS = 100;
+const chunkKey = (base: string, i: number) => `${base}#${String(i).padStart(3, '0')}`;
+
+/** What the head item carries besides the data: enough to show a summary without decoding. */
+function summaryOf(record: ForecastRecord) {
+  return {
+    asOf: record.asOf,
+    generatedAt: record.generatedAt,
+    kpis: record.kpis,
+    model: record.model.name,
+    simCoreVersion: record.simCoreVersion,
+    timings: record.timings,
+    stateVersion: record.stateVersion,
+    warnings: record.warnings.length,
+  };
+}
+
+export class DynamoDbForecastStore implements ForecastStore {
+  /** DynamoDB calls made so far. */
+  calls = 0;
+
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    private readonly historyDays: number = ForecastsTable.historyDays,
+  ) {}
+
+  async save(record: ForecastRecord): Promise<SaveOutcome> {
+    const chunks = encodeForecast(record);
+    if (chunks.length > MAX_TRANSACTION_ITEMS) {
+      throw new Error(
+        `forecast of ${record.orders.length} orders is too large: ${chunks.length} chunks (at most ${MAX_TRANSACTION_ITEMS})`,
+      );
+    }
+    const forecastId = `${record.asOf}-${randomUUID().slice(0, 8)}`;
+    const expiresAt = Math.floor(record.generatedAt / 1000) + this.historyDays * 86_400;
+    const items = (base: string, extra: Record<string, unknown>) =>
+      chunks.map((data, i) => ({
+        pk: ForecastKeys.partition,
+        sk: i === 0 ? base : chunkKey(base, i),
+        forecastId,
+        data,
+        ...(i === 0 && { ...summaryOf(record), chunks: chunks.length, encoding: 'gzip-json' }),
+        ...extra,
+      }));
+
+    // History first: every forecast made is kept, also one that turns out to be stale.
+    await Promise.all(
+      items(ForecastKeys.history(record.asOf), { [ForecastsTable.ttlAttribute]: expiresAt }).map((Item) => {
+        this.calls++;
+        return this.client.send(new PutCommand({ TableName: this.tableName, Item }));
+      }),
+    );
+
+    const [head, ...rest] = items(ForecastKeys.latest, {});
+    const condition = {
+      ConditionExpression: 'attribute_not_exists(asOf) OR asOf < :asOf',
+      ExpressionAttributeValues: { ':asOf': record.asOf },
+    };
+    try {
+      this.calls++;
+      if (rest.length === 0) {
+        await this.client.send(new PutCommand({ TableName: this.tableName, Item: head, ...condition }));
+      } else {
+        await this.client.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              { Put: { TableName: this.tableName, Item: head, ...condition } },
+              ...rest.map((Item) => ({ Put: { TableName: this.tableName, Item } })),
+            ],
+          }),
+        );
+      }
+      return 'saved';
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return 'stale';
+      if (
+        error instanceof TransactionCanceledException &&
+        error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed'
+      ) {
+        return 'stale';
+      }
+      throw error;
+    }
+  }
+
+  async latest(): Promise<ForecastRecord | undefined> {
+    // A Query may see a transaction's items from before and after it: the chunks must all carry the
+    // head's forecastId, else read again.
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const items: Record<string, unknown>[] = [];
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        this.calls++;
+        const page = await this.client.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :latest)',
+            ExpressionAttributeValues: { ':pk': ForecastKeys.partition, ':latest': ForecastKeys.latest },
+            ConsistentRead: true,
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        items.push(...(page.Items ?? []));
+        startKey = page.LastEvaluatedKey;
+      } while (startKey !== undefined);
+      const head = items.find((i) => i.sk === ForecastKeys.latest);
+      if (head === undefined) return undefined;
+      const count = head.chunks as number;
+      const chunks = [head.data as Uint8Array];
+      for (let i = 1; i < count; i++) {
+        const chunk = items.find((item) => item.sk === chunkKey(ForecastKeys.latest, i));
+        if (chunk === undefined || chunk.forecastId !== head.forecastId) break;
+        chunks.push(chunk.data as Uint8Array);
+      }
+      if (chunks.length === count) return decodeForecast(chunks);
+    }
+    throw new Error('the latest forecast kept changing while it was read');
+  }
+}

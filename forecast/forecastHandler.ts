@@ -1,0 +1,105 @@
+// The forecast: after a batch of order-state changes, read the work in process, simulate ahead
+// and store the forecast. One forecast per batch (the event source's batching window coalesces a
+// burst), none when no change can move it. Nothing is kept between invocations.
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import type { ForecastRecord } from '../contracts/forecastRecord.ts';
+import { forecast, type ModelDefinition, orderFlowModel, type ParameterValue } from '../sim-core/index.ts';
+import type { StoredOrderState } from '../state/applyEvent.ts';
+import type { StateStore } from '../state/StateStore.ts';
+import type { ForecastStore } from './ForecastStore.ts';
+import { canMoveForecast } from './relevance.ts';
+
+/**
+ * The forecast's "now", from the active orders and the batch of changes that triggered it: the
+ * wall clock live, or the latest event time when replaying history.
+ */
+export type ForecastClock = (
+  orders: readonly StoredOrderState[],
+  changes: readonly DynamoDBRecord[],
+) => number;
+export const wallClock: ForecastClock = () => Date.now();
+/** The latest event applied: to an active order, or in the changes (an order that just left the plant). */
+export const latestEventClock: ForecastClock = (orders, changes) => {
+  let latest = orders.reduce((t, o) => Math.max(t, o.updatedAt), 0);
+  for (const change of changes) {
+    const updatedAt = Number(change.dynamodb?.NewImage?.updatedAt?.N ?? Number.NaN);
+    if (updatedAt > latest) latest = updatedAt;
+  }
+  return latest;
+};
+
+export interface ForecastDependencies {
+  states: StateStore;
+  forecasts: ForecastStore;
+  logger: Logger;
+  model?: ModelDefinition;
+  parameters?: Record<string, ParameterValue>;
+  clock?: ForecastClock;
+  /** When the forecast was made (default: the wall clock). */
+  now?: () => number;
+}
+
+export type ForecastRunOutcome =
+  | { outcome: 'skipped' }
+  | { outcome: 'saved' | 'stale'; record: ForecastRecord; writeMs: number };
+
+/** Reads the work in process, forecasts it and stores the result. */
+export async function runForecast(
+  deps: ForecastDependencies,
+  changes: readonly DynamoDBRecord[] = [],
+): Promise<Exclude<ForecastRunOutcome, { outcome: 'skipped' }>> {
+  const started = performance.now();
+  const orders = await deps.states.listActive();
+  const read = performance.now();
+  const asOf = (deps.clock ?? wallClock)(orders, changes);
+  const result = forecast({ asOf, orders }, deps.model ?? orderFlowModel, {
+    parameters: deps.parameters ?? {},
+  });
+  const simulated = performance.now();
+  const record: ForecastRecord = {
+    ...result,
+    generatedAt: (deps.now ?? Date.now)(),
+    stateVersion: { latestEventAt: latestEventClock(orders, changes), activeOrders: orders.length },
+    timings: { readMs: round(read - started), simulateMs: round(simulated - read) },
+  };
+  const outcome = await deps.forecasts.save(record);
+  return { outcome, record, writeMs: round(performance.now() - simulated) };
+}
+
+const round = (ms: number) => Math.round(ms * 10) / 10;
+
+/** The Lambda handler of the forecast, for a DynamoDB stream event source mapping with ReportBatchItemFailures. */
+export function createForecastHandler(deps: ForecastDependencies) {
+  return async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
+    const relevant = event.Records.filter(canMoveForecast);
+    if (relevant.length === 0) {
+      deps.logger.debug('no change that can move the forecast', { records: event.Records.length });
+      return { batchItemFailures: [] };
+    }
+    try {
+      const { outcome, record, writeMs } = await runForecast(deps, relevant);
+      deps.logger.info(
+        outcome === 'saved' ? 'forecast written' : 'forecast kept in history only: a newer one is stored',
+        {
+          asOf: new Date(record.asOf).toISOString(),
+          activeOrders: record.orders.length,
+          changes: relevant.length,
+          ordersLate: record.kpis.ordersLate,
+          readMs: record.timings.readMs,
+          simulateMs: record.timings.simulateMs,
+          writeMs,
+        },
+      );
+      return { batchItemFailures: [] };
+    } catch (error) {
+      // The forecast is one unit: the whole batch is retried from its first record.
+      deps.logger.error('forecast failed: the batch will be retried', {
+        error: error as Error,
+        records: event.Records.length,
+      });
+      const first = event.Records[0]?.dynamodb?.SequenceNumber;
+      return { batchItemFailures: first ? [{ itemIdentifier: first }] : [] };
+    }
+  };
+}

@@ -1,0 +1,184 @@
+// The forecast handler: one forecast per batch of changes, none for changes that cannot move it,
+// nothing carried over between invocations, a failure retries the batch.
+import { Logger } from '@aws-lambda-powertools/logger';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { describe, expect, it } from 'vitest';
+import { decodeForecast, encodeForecast } from '../../forecast/encoding.ts';
+import { InMemoryForecastStore } from '../../forecast/ForecastStore.ts';
+import { createForecastHandler, latestEventClock } from '../../forecast/forecastHandler.ts';
+import { canMoveForecast } from '../../forecast/relevance.ts';
+import { forecast } from '../../sim-core/index.ts';
+import type { StoredOrderState } from '../../state/applyEvent.ts';
+import { toDomainEvent } from '../../state/events.ts';
+import { InMemoryStateStore } from '../../state/InMemoryStateStore.ts';
+import { lifecycle } from '../support/events.ts';
+
+const logger = new Logger({ serviceName: 'forecast', logLevel: 'SILENT' });
+const NOW = Date.UTC(2026, 0, 5, 8, 25, 0);
+
+let seq = 0;
+function change(
+  eventName: 'INSERT' | 'MODIFY' | 'REMOVE',
+  before?: Partial<StoredOrderState>,
+  after?: Partial<StoredOrderState>,
+): DynamoDBRecord {
+  return {
+    eventName,
+    dynamodb: {
+      Keys: marshall({ orderId: (after ?? before)!.orderId }) as never,
+      ...(before && { OldImage: marshall(before, { removeUndefinedValues: true }) as never }),
+      ...(after && { NewImage: marshall(after, { removeUndefinedValues: true }) as never }),
+      SequenceNumber: String(++seq).padStart(21, '0'),
+      StreamViewType: 'NEW_AND_OLD_IMAGES',
+    },
+    eventSource: 'aws:dynamodb',
+  };
+}
+const active = {
+  orderId: 'o1',
+  status: 'ready',
+  activeShard: '0',
+  materialArrivedAt: 1,
+  updatedAt: 1,
+} as const;
+
+async function storeWith(...orders: string[][]): Promise<InMemoryStateStore> {
+  const store = new InMemoryStateStore();
+  for (const [id, steps] of orders.map(([id, n]) => [id!, Number(n)] as const)) {
+    for (const e of lifecycle(id).slice(0, steps)) await store.apply(toDomainEvent(e));
+  }
+  return store;
+}
+
+describe('which changes can move a forecast', () => {
+  it('counts a new or removed active order and a change of its times, status or priority', () => {
+    expect(canMoveForecast(change('INSERT', undefined, active))).toBe(true);
+    expect(canMoveForecast(change('REMOVE', active, undefined))).toBe(true);
+    expect(
+      canMoveForecast(
+        change('MODIFY', active, { ...active, status: 'in-production', productionStartedAt: 5 }),
+      ),
+    ).toBe(true);
+    expect(canMoveForecast(change('MODIFY', { ...active, eta: 10 }, { ...active, eta: 12 }))).toBe(true);
+    expect(canMoveForecast(change('MODIFY', active, { ...active, priority: 3 }))).toBe(true);
+  });
+
+  it('counts an order leaving the plant', () => {
+    const { activeShard: _a, ...delivered } = active;
+    expect(
+      canMoveForecast(change('MODIFY', active, { ...delivered, status: 'delivered', deliveredAt: 9 })),
+    ).toBe(true);
+  });
+
+  it('ignores changes to delivered orders and to fields the forecast does not read', () => {
+    const { activeShard: _a, ...delivered } = { ...active, status: 'delivered' as const };
+    expect(canMoveForecast(change('MODIFY', delivered, { ...delivered, productionFinishedAt: 8 }))).toBe(
+      false,
+    );
+    expect(
+      canMoveForecast(
+        change('MODIFY', { ...active, quantity: 1 }, { ...active, quantity: 2, version: 3 } as never),
+      ),
+    ).toBe(false);
+    expect(canMoveForecast(change('MODIFY', active, { ...active, updatedAt: 5 }))).toBe(false);
+  });
+});
+
+describe('forecast handler', () => {
+  it('makes one forecast for a batch of changes, equal to sim-core’s for the same snapshot', async () => {
+    const states = await storeWith(['a', '5'], ['b', '4'], ['c', '2']);
+    const forecasts = new InMemoryForecastStore();
+    const handler = createForecastHandler({
+      states,
+      forecasts,
+      logger,
+      clock: () => NOW,
+      now: () => NOW + 5,
+    });
+    const event: DynamoDBStreamEvent = {
+      Records: [change('INSERT', undefined, active), change('MODIFY', active, { ...active, eta: 3 })],
+    };
+
+    const response = await handler(event);
+
+    expect(response.batchItemFailures).toEqual([]);
+    expect(forecasts.history).toHaveLength(1);
+    const stored = (await forecasts.latest())!;
+    const expected = forecast({ asOf: NOW, orders: await states.listActive() });
+    expect(stored.orders).toEqual(expected.orders);
+    expect(stored.kpis).toEqual(expected.kpis);
+    expect(stored).toMatchObject({
+      asOf: NOW,
+      generatedAt: NOW + 5,
+      model: { name: 'order-flow' },
+      simCoreVersion: expected.simCoreVersion,
+    });
+    expect(stored.stateVersion).toEqual({
+      latestEventAt: latestEventClock(await states.listActive(), event.Records),
+      activeOrders: 3,
+    });
+    expect(stored.timings.simulateMs).toBeGreaterThanOrEqual(0);
+  });
+
+  it('makes no forecast when no change can move it', async () => {
+    const forecasts = new InMemoryForecastStore();
+    const handler = createForecastHandler({ states: await storeWith(['a', '3']), forecasts, logger });
+
+    await handler({ Records: [change('MODIFY', active, { ...active, updatedAt: 7 })] });
+
+    expect(forecasts.history).toHaveLength(0);
+  });
+
+  it('forgets everything between invocations: a warm container shows no order from a previous run', async () => {
+    const forecasts = new InMemoryForecastStore();
+    const states = await storeWith(['a', '5'], ['b', '3']);
+    const handler = createForecastHandler({ states, forecasts, logger, clock: latestEventClock });
+    await handler({ Records: [change('INSERT', undefined, active)] });
+    for (const e of lifecycle('a').slice(5)) await states.apply(toDomainEvent(e));
+
+    const delivered = (await states.get('a'))!;
+    await handler({ Records: [change('MODIFY', active, delivered)] });
+
+    const [first, second] = forecasts.history;
+    expect(first!.orders.map((o) => o.orderId).sort()).toEqual(['a', 'b']);
+    expect(second!.orders.map((o) => o.orderId)).toEqual(['b']);
+    expect(second!.asOf).toBeGreaterThan(first!.asOf);
+  });
+
+  it('asks for the batch again, from its first record, when the forecast fails', async () => {
+    const states = await storeWith(['a', '2']);
+    const forecasts = new InMemoryForecastStore();
+    forecasts.save = async () => {
+      throw new Error('ProvisionedThroughputExceededException');
+    };
+    const handler = createForecastHandler({ states, forecasts, logger });
+    const event = {
+      Records: [change('INSERT', undefined, active), change('MODIFY', active, { ...active, eta: 4 })],
+    };
+
+    const response = await handler(event);
+
+    expect(response.batchItemFailures).toEqual([
+      { itemIdentifier: event.Records[0]!.dynamodb!.SequenceNumber },
+    ]);
+  });
+});
+
+describe('forecast encoding', () => {
+  it('compresses a forecast and restores it whole, over several chunks if need be', async () => {
+    const states = await storeWith(...Array.from({ length: 300 }, (_, i) => [`o${i}`, String(1 + (i % 6))]));
+    const record = {
+      ...forecast({ asOf: NOW, orders: await states.listActive() }),
+      generatedAt: NOW,
+      stateVersion: { latestEventAt: NOW, activeOrders: 300 },
+      timings: { readMs: 1, simulateMs: 2 },
+    };
+
+    const chunks = encodeForecast(record, 4_000);
+
+    expect(chunks.length).toBeGreaterThan(1);
+    expect(chunks.every((c) => c.length <= 4_000)).toBe(true);
+    expect(decodeForecast(chunks)).toEqual(record);
+  });
+});
