@@ -4,6 +4,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { forecastHandlerBench } from '../../bench/forecastHandlerBench.ts';
 import { ingestBench } from '../../bench/ingestBench.ts';
 import { casymda, forecastBench } from '../../bench/workloads.ts';
 import { defineCommand, type Io, intOption, numberOption } from '../command.ts';
@@ -15,12 +16,14 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
 export const benchCommand = defineCommand({
   name: 'bench',
-  positionals: '<casymda|forecast|ingest|all>',
+  positionals: '<casymda|forecast|ingest|forecast-handler|all>',
   summary:
     "Measure speed and memory: Casymda's benchmark model (beside SimPy, if installed), forecasts of 1,000 and 10,000 orders.",
   details: [
     'twin bench casymda --entities N --inter-arrival T --json   one run: { "endTime", "events", "wallMs" }',
     'twin bench forecast --orders N                              median time of a deterministic forecast',
+    'twin bench forecast-handler                                 forecast handler latency for 100, 1,000 and',
+    '                                                            10,000 active orders on DynamoDB Local',
     'twin bench ingest --events N                                events/s through the ingest on kinesalite and',
     "                                                            DynamoDB Local, beside DynamoDB Local's raw rate",
     'twin bench all                                              everything, each run in a fresh process of an',
@@ -86,9 +89,17 @@ export const benchCommand = defineCommand({
       );
       return 0;
     }
+    if (what === 'forecast-handler') {
+      const rows = await forecastHandlerBench([100, 1_000, 10_000], {
+        progress: (text) => io.err(io.interactive ? `\r\x1b[K${text}` : `${text}\n`),
+      });
+      if (io.interactive) io.err('\r\x1b[K');
+      io.out(values.json ? JSON.stringify(rows) : forecastHandlerTable(rows));
+      return 0;
+    }
     if (what === 'all') return benchAll(io, values.quick, values.json);
     throw new CliError(
-      `twin bench: say what to measure: casymda, forecast, ingest or all (see 'twin bench --help')`,
+      `twin bench: say what to measure: casymda, forecast, ingest, forecast-handler or all (see 'twin bench --help')`,
     );
   },
 });
@@ -212,6 +223,10 @@ async function benchAll(io: Io, quick: boolean, json: boolean): Promise<number> 
     const ingest = await child(['bench', 'ingest', '--events', '10000', '--json']).catch((error: Error) => ({
       error: error.message.split('\n').slice(-2).join(' '),
     }));
+    progress('forecast handler on DynamoDB Local ...');
+    const handlerRows = await child(['bench', 'forecast-handler', '--json']).catch((error: Error) => ({
+      error: error.message.split('\n').slice(-2).join(' '),
+    }));
     progress('done');
     if (!io.interactive) io.err('');
     else io.err('\n');
@@ -219,7 +234,14 @@ async function benchAll(io: Io, quick: boolean, json: boolean): Promise<number> 
     if (json) {
       io.out(
         JSON.stringify(
-          { node: process.versions.node, simpy: python !== undefined, casymda: rows, forecasts },
+          {
+            node: process.versions.node,
+            simpy: python !== undefined,
+            casymda: rows,
+            forecasts,
+            ingest,
+            forecastHandler: handlerRows,
+          },
           null,
           2,
         ),
@@ -299,6 +321,11 @@ async function benchAll(io: Io, quick: boolean, json: boolean): Promise<number> 
         ]),
       );
     }
+    io.out('');
+    io.out(
+      'Forecast handler on DynamoDB Local: read the active orders, simulate, write (median of 5 runs after a warm-up)',
+    );
+    io.out('error' in handlerRows ? `not measured: ${handlerRows.error}` : forecastHandlerTable(handlerRows));
     if (!python)
       io.out(
         '\nSimPy not found: install it (Debian: apt-get install python3-simpy3) to measure side by side.',
@@ -319,4 +346,19 @@ async function findSimpy(): Promise<string | undefined> {
     }
   }
   return undefined;
+}
+
+function forecastHandlerTable(rows: Awaited<ReturnType<typeof forecastHandlerBench>>): string {
+  return table([
+    ['active orders', 'total ms', 'read ms', 'simulate ms', 'write ms', 'DynamoDB calls', 'stored KB'],
+    ...rows.map((r) => [
+      r.orders.toLocaleString('en'),
+      String(r.totalMs),
+      String(r.readMs),
+      String(r.simulateMs),
+      String(r.writeMs),
+      String(r.calls),
+      String(Math.round(r.storedBytes / 1000)),
+    ]),
+  ]);
 }

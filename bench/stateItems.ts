@@ -1,0 +1,54 @@
+// Filling the order-state table quickly with many active orders (BatchWriteItem), for tests and benchmarks.
+import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { StoredOrderState } from '../state/applyEvent.ts';
+import { syntheticSnapshot } from './workloads.ts';
+
+/** `n` active order state items, as the ingest would have stored them (a synthetic plant). */
+export function syntheticStateItems(n: number): StoredOrderState[] {
+  const stage = {
+    accepted: 1,
+    'awaiting-material': 2,
+    ready: 3,
+    'in-production': 4,
+    finished: 5,
+    delivered: 6,
+  } as const;
+  return syntheticSnapshot(n).orders.map((o) => ({
+    ...o,
+    stage: stage[o.status],
+    version: 1,
+    activeShard: '0',
+    updatedAt: Math.max(
+      ...[
+        o.acceptedAt,
+        o.materialOrderedAt,
+        o.materialArrivedAt,
+        o.productionStartedAt,
+        o.productionFinishedAt,
+      ].filter((t): t is number => t !== undefined),
+    ),
+  }));
+}
+
+/** Writes `items` to `table`, 25 per BatchWriteItem, several batches at once, retrying unprocessed items. */
+export async function putItems(
+  client: DynamoDBDocumentClient,
+  table: string,
+  items: readonly object[],
+): Promise<void> {
+  const batches: object[][] = [];
+  for (let i = 0; i < items.length; i += 25) batches.push(items.slice(i, i + 25) as object[]);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 8 }, async () => {
+      for (let b = next++; b < batches.length; b = next++) {
+        let requests = batches[b]!.map((Item) => ({ PutRequest: { Item: Item as Record<string, unknown> } }));
+        for (let attempt = 0; requests.length > 0 && attempt < 10; attempt++) {
+          const result = await client.send(new BatchWriteCommand({ RequestItems: { [table]: requests } }));
+          requests = (result.UnprocessedItems?.[table] ?? []) as typeof requests;
+        }
+        if (requests.length > 0) throw new Error(`${requests.length} items not written to ${table}`);
+      }
+    }),
+  );
+}

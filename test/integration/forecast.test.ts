@@ -1,0 +1,108 @@
+// The forecast end to end on DynamoDB Local with its real stream: state written by the ingest path,
+// stream records read with the DynamoDB Streams client in the shape Lambda delivers, the handler,
+// and the forecast read back and checked against sim-core's own result for the same snapshot.
+import { Logger } from '@aws-lambda-powertools/logger';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { describe, expect, it } from 'vitest';
+import { putItems, syntheticStateItems } from '../../bench/stateItems.ts';
+import { ForecastKeys } from '../../contracts/forecastRecord.ts';
+import { DynamoDbForecastStore } from '../../forecast/DynamoDbForecastStore.ts';
+import { createForecastHandler } from '../../forecast/forecastHandler.ts';
+import { readStreamRecords, toDynamoDbStreamEvent } from '../../local/dynamodbStreamEvent.ts';
+import { forecast } from '../../sim-core/index.ts';
+import { DynamoDbStateStore } from '../../state/DynamoDbStateStore.ts';
+import { toDomainEvent } from '../../state/events.ts';
+import { useEmulators } from '../support/emulators.ts';
+import { lifecycle } from '../support/events.ts';
+
+const logger = new Logger({ serviceName: 'forecast', logLevel: 'SILENT' });
+const NOW = Date.UTC(2026, 0, 5, 8, 30, 0);
+
+describe('forecast on DynamoDB Local', () => {
+  const env = useEmulators('kinesalite');
+
+  it('forecasts from the stream of state changes, as sim-core does for the same snapshot', async () => {
+    const { clients, names, provisioned } = env;
+    const states = new DynamoDbStateStore(clients.documentClient, names.orderStateTable);
+    const forecasts = new DynamoDbForecastStore(clients.documentClient, names.forecastsTable);
+    const orders = [
+      lifecycle('order-1'),
+      lifecycle('order-2', 4).slice(0, 5),
+      lifecycle('order-3', 8).slice(0, 3),
+    ];
+    for (const event of orders.flat()) await states.apply(toDomainEvent(event));
+    const handler = createForecastHandler({ states, forecasts, logger, clock: () => NOW });
+
+    const records = await readStreamRecords(clients.dynamodbStreams, provisioned.orderStateStreamArn);
+    const response = await handler(toDynamoDbStreamEvent(records, provisioned.orderStateStreamArn));
+
+    expect(records.length).toBe(orders.flat().length);
+    expect(records[0]!.dynamodb!.NewImage).toBeDefined();
+    expect(response.batchItemFailures).toEqual([]);
+    const stored = (await forecasts.latest())!;
+    const expected = forecast({ asOf: NOW, orders: await states.listActive() });
+    expect(stored.orders.map((o) => o.orderId)).toEqual(['order-2', 'order-3']);
+    expect(stored.orders).toEqual(expected.orders);
+    expect(stored.kpis).toEqual(expected.kpis);
+  });
+
+  it('keeps the newer forecast when two are written in the wrong order, and both in history', async () => {
+    const { clients, names } = env;
+    const states = new DynamoDbStateStore(clients.documentClient, names.orderStateTable);
+    const forecasts = new DynamoDbForecastStore(clients.documentClient, names.forecastsTable);
+    const newer = createForecastHandler({ states, forecasts, logger, clock: () => NOW + 120_000 });
+    const older = createForecastHandler({ states, forecasts, logger, clock: () => NOW + 60_000 });
+    const change = toDynamoDbStreamEvent(
+      (await readStreamRecords(clients.dynamodbStreams, env.provisioned.orderStateStreamArn)).slice(0, 1),
+      env.provisioned.orderStateStreamArn,
+    );
+
+    await newer(change);
+    await older(change);
+
+    expect((await forecasts.latest())!.asOf).toBe(NOW + 120_000);
+    const history = await clients.documentClient.send(
+      new QueryCommand({
+        TableName: names.forecastsTable,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :h)',
+        ExpressionAttributeValues: { ':pk': ForecastKeys.partition, ':h': 'history#' },
+      }),
+    );
+    const asOfs = (history.Items ?? []).map((i) => i.asOf);
+    expect(asOfs).toEqual(expect.arrayContaining([NOW + 60_000, NOW + 120_000]));
+    expect(
+      (history.Items ?? []).every((i) => typeof i.expiresAt === 'number' && i.expiresAt > NOW / 1000),
+    ).toBe(true);
+  });
+
+  it('forecasts 10,000 active orders, stores the forecast over several items and reads it back whole', async () => {
+    const { clients, names } = env;
+    const table = `${names.orderStateTable}`;
+    await putItems(clients.documentClient, table, syntheticStateItems(10_000));
+    const states = new DynamoDbStateStore(clients.documentClient, table);
+    const forecasts = new DynamoDbForecastStore(clients.documentClient, names.forecastsTable);
+    const handler = createForecastHandler({ states, forecasts, logger, clock: () => NOW + 600_000 });
+    const trigger = toDynamoDbStreamEvent(
+      (await readStreamRecords(clients.dynamodbStreams, env.provisioned.orderStateStreamArn)).slice(-1),
+      env.provisioned.orderStateStreamArn,
+    );
+
+    const response = await handler(trigger);
+
+    expect(response.batchItemFailures).toEqual([]);
+    const stored = (await forecasts.latest())!;
+    expect(stored.orders.length).toBeGreaterThanOrEqual(10_000);
+    expect(stored.stateVersion.activeOrders).toBe(stored.orders.length);
+    const expected = forecast({ asOf: NOW + 600_000, orders: await states.listActive() });
+    expect(stored.orders).toEqual(expected.orders);
+    const latestItems = await clients.documentClient.send(
+      new QueryCommand({
+        TableName: names.forecastsTable,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :l)',
+        ExpressionAttributeValues: { ':pk': ForecastKeys.partition, ':l': ForecastKeys.latest },
+      }),
+    );
+    expect(latestItems.Items!.length).toBeGreaterThan(1);
+    expect(latestItems.LastEvaluatedKey).toBeUndefined();
+  }, 120_000);
+});
