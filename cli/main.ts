@@ -3,6 +3,7 @@ import { SnapshotError } from '../contracts/index.ts';
 import { ModelError } from '../sim-core/index.ts';
 import { type Command, type Io, runCommand } from './command.ts';
 import { benchCommand } from './commands/bench.ts';
+import { emulateCommand } from './commands/emulate.ts';
 import { forecastCommand } from './commands/forecast.ts';
 import { schemaCommand } from './commands/schema.ts';
 import { simulateCommand } from './commands/simulate.ts';
@@ -14,6 +15,7 @@ export const commands: readonly Command[] = [
   forecastCommand,
   simulateCommand,
   schemaCommand,
+  emulateCommand,
   benchCommand,
 ];
 

@@ -1,0 +1,106 @@
+// `twin emulate`: a live plant's events, published to Kinesis (or printed), so the twin can be watched without a plant.
+import { resourceNames } from '../../contracts/resources.ts';
+import { parseDuration } from '../../emulator/duration.ts';
+import { emulate } from '../../emulator/emulate.ts';
+import { KinesisPublisher, PrintingPublisher, type Publisher } from '../../emulator/publisher.ts';
+import { SCENARIOS, type ScenarioName } from '../../emulator/scenarios.ts';
+import { createKinesisClient } from '../../local/clients.ts';
+import { defineCommand, intOption, numberOption } from '../command.ts';
+import { CliError } from '../errors.ts';
+import { dateTime } from '../format.ts';
+
+export const emulateCommand = defineCommand({
+  name: 'emulate',
+  summary:
+    'Run the plant emulator: its orders flow in scaled real time, and every event is published to Kinesis.',
+  details: [
+    "Scenarios: demo (the seed article's four orders: order 2's supplier slips), steady (random orders, due",
+    'dates and supplier slips, for hours of plant time), load (a fixed event rate, for stress tests).',
+    'Example: twin emulate --scenario steady --speed 60 --endpoint http://localhost:4567',
+    'Ctrl-C stops after sending what was produced.',
+  ].join('\n'),
+  options: {
+    scenario: { type: 'string', value: 'S', description: `one of ${SCENARIOS.join(', ')}`, default: 'demo' },
+    speed: {
+      type: 'string',
+      value: 'X',
+      description: 'plant time per wall-clock time (60 = a minute per second), or max',
+      default: '60',
+    },
+    seed: { type: 'string', value: 'N', description: 'seed of the scenario', default: '1' },
+    rate: { type: 'string', value: 'R', description: 'load: events per second', default: '100' },
+    duration: {
+      type: 'string',
+      value: 'D',
+      description: 'how long orders keep arriving, in plant time (90s, 45m, 8h)',
+      default: '8h',
+    },
+    endpoint: {
+      type: 'string',
+      value: 'URL',
+      description: 'Kinesis endpoint (default: AWS_ENDPOINT_URL, or AWS itself)',
+    },
+    stream: { type: 'string', value: 'NAME', description: 'stream name', default: resourceNames().stream },
+    truth: {
+      type: 'string',
+      value: 'FILE',
+      description: 'write what really happened to each order, one JSON line per step',
+    },
+    'dry-run': { type: 'boolean', description: 'print the events as JSON lines instead of publishing them' },
+  },
+  async run(values, io) {
+    const name = values.scenario as ScenarioName;
+    if (!SCENARIOS.includes(name))
+      throw new CliError(`--scenario must be one of ${SCENARIOS.join(', ')}, got "${values.scenario}"`);
+    const speed = values.speed === 'max' ? Number.POSITIVE_INFINITY : numberOption('speed', values.speed, 0)!;
+    if (!(speed > 0)) throw new CliError(`--speed must be above 0 (or max), got "${values.speed}"`);
+    const duration = parseDuration(values.duration!);
+    if (duration === undefined || duration <= 0) {
+      throw new CliError(`--duration must be a duration such as 90s, 45m or 8h, got "${values.duration}"`);
+    }
+    const endpoint = values.endpoint ?? process.env.AWS_ENDPOINT_URL;
+    const publisher: Publisher = values['dry-run']
+      ? new PrintingPublisher((line) => io.out(line))
+      : new KinesisPublisher(createKinesisClient(endpoint ? { endpoint } : {}), values.stream!);
+
+    const controller = new AbortController();
+    const stop = () => controller.abort();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    let plantTime = 0;
+    const progress = setInterval(() => {
+      if (!io.interactive || values['dry-run']) return;
+      const s = publisher.stats;
+      io.err(
+        `\r\x1b[Kplant ${dateTime(plantTime)} · ${s.sent} events sent · ${s.retries} retries · ${s.pending} waiting`,
+      );
+    }, 500);
+    try {
+      const result = await emulate({
+        scenario: name,
+        publisher,
+        speed,
+        seed: intOption('seed', values.seed)!,
+        rate: numberOption('rate', values.rate, 1)!,
+        duration,
+        ...(values.truth && { truthFile: values.truth }),
+        signal: controller.signal,
+        onProgress: (now) => {
+          plantTime = now;
+        },
+      });
+      if (!values['dry-run']) {
+        const s = publisher.stats;
+        io.err(
+          `${io.interactive ? '\r\x1b[K' : ''}${controller.signal.aborted ? 'stopped' : 'done'}: plant ${dateTime(result.start)} to ${dateTime(result.end)}, ` +
+            `${s.sent} events sent to ${values.stream}, ${s.retries} retries\n`,
+        );
+      }
+      return 0;
+    } finally {
+      clearInterval(progress);
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+    }
+  },
+});

@@ -1,0 +1,88 @@
+// The plant emulator: a scenario's orders run through the emulated plant in scaled real time, and
+// every event is published (or printed); the ground truth goes to a file if asked.
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { Environment } from '../sim-core/index.ts';
+import { runPaced } from './pacing.ts';
+import { startPlant, type TruthRecord } from './plant.ts';
+import type { Publisher } from './publisher.ts';
+import { type ScenarioName, scenario } from './scenarios.ts';
+
+export interface EmulateOptions {
+  scenario: ScenarioName;
+  publisher: Publisher;
+  /** Simulated time per wall-clock time; Infinity runs as fast as possible. */
+  speed: number;
+  seed: number;
+  /** How long orders keep arriving, in plant time (ms). */
+  duration: number;
+  /** `load` only: events per wall-clock second. */
+  rate: number;
+  /** Plant time at the start (epoch ms); default: now. */
+  start?: number;
+  truthFile?: string;
+  signal?: AbortSignal;
+  /** How often queued events are sent (wall-clock ms). */
+  flushEveryMs?: number;
+  onProgress?: (plantTime: number) => void;
+}
+
+export interface EmulateResult {
+  start: number;
+  end: number;
+  events: number;
+}
+
+/** Runs the emulator until the scenario is over or the signal aborts; sends everything produced before returning. */
+export async function emulate(options: EmulateOptions): Promise<EmulateResult> {
+  const start = options.start ?? Math.round(Date.now() / 1000) * 1000;
+  const env = new Environment(start);
+  const { publisher } = options;
+  let events = 0;
+  let truth: WriteStream | undefined;
+  if (options.truthFile) truth = createWriteStream(options.truthFile, { flags: 'w' });
+  const chosen = scenario(options.scenario, {
+    start,
+    seed: options.seed,
+    duration: options.duration,
+    rate: options.rate,
+    speed: options.speed,
+  });
+  startPlant(
+    env,
+    chosen.orders,
+    {
+      event: (event) => {
+        events++;
+        publisher.publish(event);
+      },
+      ...(truth && { truth: (record: TruthRecord) => truth!.write(`${JSON.stringify(record)}\n`) }),
+    },
+    { lines: chosen.lines },
+  );
+
+  // Events are sent in the background, every flushEveryMs, while the plant runs on.
+  let pump: Promise<void> = Promise.resolve();
+  const timer = setInterval(() => {
+    pump = pump.then(() => publisher.flush());
+  }, options.flushEveryMs ?? 100);
+  try {
+    await runPaced(env, {
+      speed: options.speed,
+      ...(options.signal && { signal: options.signal }),
+      afterStep: async (now) => {
+        options.onProgress?.(now);
+        // Back-pressure: never more than a few thousand events waiting.
+        if (publisher.stats.pending > 5_000) await publisher.flush();
+      },
+    });
+  } finally {
+    clearInterval(timer);
+    await pump;
+    await publisher.flush();
+    if (truth)
+      await new Promise<void>((resolve, reject) =>
+        truth!.end((error?: Error | null) => (error ? reject(error) : resolve())),
+      );
+  }
+  return { start, end: env.now, events };
+}
