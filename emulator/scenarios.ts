@@ -95,7 +95,8 @@ function* load({ start, seed, duration, rate, speed }: ScenarioOptions): Generat
       orderId: `load-${n}`,
       acceptedAt: Math.round(t),
       promisedLead: 1000,
-      actualLead: 1000 + r.integer(0, 1) * 500,
+      // Every supplier slips and says so: seven events per order, a steady rate.
+      actualLead: 1500 + r.integer(0, 100),
       announceAfter: 200,
       productionTime: 1000,
       deliveryAfter: 500,
