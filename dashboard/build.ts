@@ -1,0 +1,64 @@
+// Builds the dashboard page with esbuild into dashboard/dist/ (index.html, app.js, app.css): one bundle,
+// ECharts included, nothing loaded from the network.
+import { randomUUID } from 'node:crypto';
+import { copyFile, mkdir, rename, writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { PageBuildError } from './errors.ts';
+
+const PAGE_DIR = fileURLToPath(new URL('./page/', import.meta.url));
+/** Where the page is built by default (gitignored). */
+export const DIST_DIR = fileURLToPath(new URL('./dist/', import.meta.url));
+
+export interface PageBuild {
+  outDir: string;
+  /** The files written, by name, with their sizes in bytes. */
+  files: Record<string, number>;
+  ms: number;
+}
+
+/** Bundles the page into `outDir`; each file is replaced atomically, so a server reading it never sees half a file. */
+export async function buildDashboard(options: { outDir?: string; minify?: boolean } = {}): Promise<PageBuild> {
+  const outDir = options.outDir ?? DIST_DIR;
+  const started = performance.now();
+  await mkdir(outDir, { recursive: true });
+  let outputs: { path: string; contents: Uint8Array }[];
+  try {
+    const result = await build({
+      entryPoints: { app: join(PAGE_DIR, 'main.ts') },
+      bundle: true,
+      format: 'iife',
+      platform: 'browser',
+      target: ['chrome110', 'firefox110', 'safari16'],
+      minify: options.minify ?? true,
+      sourcemap: 'linked',
+      legalComments: 'eof',
+      outdir: outDir,
+      write: false,
+      logLevel: 'silent',
+    });
+    outputs = result.outputFiles;
+  } catch (error) {
+    const first = (error as { errors?: { text: string; location?: { file: string; line: number } }[] }).errors?.[0];
+    const where = first?.location ? ` (${first.location.file}:${first.location.line})` : '';
+    throw new PageBuildError(`the dashboard page did not build: ${first?.text ?? String(error)}${where}`, {
+      cause: error,
+    });
+  }
+  const files: Record<string, number> = {};
+  const replace = async (name: string, write: (tmp: string) => Promise<void>) => {
+    const tmp = join(outDir, `.${name}.${randomUUID().slice(0, 8)}.tmp`);
+    await write(tmp);
+    await rename(tmp, join(outDir, name));
+  };
+  await Promise.all([
+    ...outputs.map((file) => {
+      files[basename(file.path)] = file.contents.byteLength;
+      return replace(basename(file.path), (tmp) => writeFile(tmp, file.contents));
+    }),
+    replace('index.html', (tmp) => copyFile(join(PAGE_DIR, 'index.html'), tmp)),
+    replace('favicon.svg', (tmp) => copyFile(join(PAGE_DIR, 'favicon.svg'), tmp)),
+  ]);
+  return { outDir, files, ms: Math.round(performance.now() - started) };
+}

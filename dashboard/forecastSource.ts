@@ -1,0 +1,78 @@
+// Where the dashboard reads forecasts from: the latest forecast, and (cheaply) which one is latest.
+import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ForecastKeys, type ForecastRecord } from '../contracts/forecastRecord.ts';
+import { DynamoDbForecastStore } from '../forecast/DynamoDbForecastStore.ts';
+import { ForecastTableMissingError, ForecastUnavailableError } from './errors.ts';
+
+/** What identifies a forecast: two forecasts with the same version are the same forecast. */
+export interface ForecastVersion {
+  asOf: number;
+  generatedAt: number;
+}
+
+/** The read side of the forecasts the dashboard needs. */
+export interface ForecastSource {
+  /** The latest forecast, if any. */
+  latest(): Promise<ForecastRecord | undefined>;
+  /** The latest forecast's version without its data, if the source can tell it cheaply. */
+  version?(): Promise<ForecastVersion | undefined>;
+}
+
+const THROTTLED = new Set([
+  'ProvisionedThroughputExceededException',
+  'ThrottlingException',
+  'RequestLimitExceeded',
+  'InternalServerError',
+  'ServiceUnavailable',
+  'TimeoutError',
+]);
+const NETWORK = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND']);
+
+/** Reads the forecasts table; the version check is one small GetItem, so polling does not read the data. */
+export class DynamoDbForecastSource implements ForecastSource {
+  private readonly store: DynamoDbForecastStore;
+
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {
+    this.store = new DynamoDbForecastStore(client, tableName);
+  }
+
+  async latest(): Promise<ForecastRecord | undefined> {
+    try {
+      return await this.store.latest();
+    } catch (error) {
+      throw this.mapped(error);
+    }
+  }
+
+  async version(): Promise<ForecastVersion | undefined> {
+    try {
+      const { Item } = await this.client.send(
+        new GetCommand({
+          TableName: this.tableName,
+          Key: { pk: ForecastKeys.partition, sk: ForecastKeys.latest },
+          ProjectionExpression: 'asOf, generatedAt',
+          ConsistentRead: true,
+        }),
+      );
+      if (Item === undefined) return undefined;
+      return { asOf: Number(Item.asOf), generatedAt: Number(Item.generatedAt) };
+    } catch (error) {
+      throw this.mapped(error);
+    }
+  }
+
+  private mapped(error: unknown): unknown {
+    const name = (error as { name?: string }).name ?? '';
+    const code = (error as { code?: string }).code ?? '';
+    if (name === 'ResourceNotFoundException') return new ForecastTableMissingError(this.tableName, { cause: error });
+    if (THROTTLED.has(name) || NETWORK.has(code) || NETWORK.has(name)) {
+      return new ForecastUnavailableError(`the forecasts table did not answer (${name || code})`, {
+        cause: error,
+      });
+    }
+    return error;
+  }
+}

@@ -1,0 +1,70 @@
+// Formatting of times, durations and text for the dashboard page (browser's time zone and locale).
+
+const timeFormat = new Intl.DateTimeFormat(undefined, {
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  hourCycle: 'h23',
+});
+const dateTimeFormat = new Intl.DateTimeFormat(undefined, {
+  weekday: 'short',
+  day: 'numeric',
+  month: 'short',
+  year: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  hourCycle: 'h23',
+});
+const dayFormat = new Intl.DateTimeFormat(undefined, { weekday: 'short', day: 'numeric', month: 'short' });
+
+/** Clock time, e.g. 08:31:00. */
+export function formatTime(ms: number): string {
+  return timeFormat.format(ms);
+}
+
+/** Clock time with the day when it is not the same day as `reference`, e.g. "Tue 6 Jan 08:31:00". */
+export function formatTimeNear(ms: number, reference: number): string {
+  const sameDay = new Date(ms).toDateString() === new Date(reference).toDateString();
+  return sameDay ? formatTime(ms) : `${dayFormat.format(ms)} ${formatTime(ms)}`;
+}
+
+/** Date and time, e.g. "Mon, 5 Jan 2026, 08:31:00". */
+export function formatDateTime(ms: number): string {
+  return dateTimeFormat.format(ms);
+}
+
+/** A duration in the two largest units, e.g. "3 min 20 s", "2 h 05 min", "1 d 4 h". */
+export function formatDuration(ms: number): string {
+  const s = Math.round(Math.abs(ms) / 1000);
+  if (s < 60) return `${s} s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return s % 60 === 0 ? `${m} min` : `${m} min ${String(s % 60).padStart(2, '0')} s`;
+  const h = Math.floor(m / 60);
+  if (h < 24) return m % 60 === 0 ? `${h} h` : `${h} h ${String(m % 60).padStart(2, '0')} min`;
+  const d = Math.floor(h / 24);
+  return h % 24 === 0 ? `${d} d` : `${d} d ${h % 24} h`;
+}
+
+/** A signed duration, e.g. "+3 min 20 s", "−45 s". */
+export function formatSigned(ms: number): string {
+  return `${ms < 0 ? '−' : '+'}${formatDuration(ms)}`;
+}
+
+/** How long ago, e.g. "just now", "42 s ago", "3 min 05 s ago". */
+export function formatAge(ms: number): string {
+  if (ms < 2000) return 'just now';
+  return `${formatDuration(ms)} ago`;
+}
+
+/** Milliseconds of compute, e.g. "12.3 ms", "1.24 s". */
+export function formatRunTime(ms: number): string {
+  return ms < 1000 ? `${ms < 10 ? ms.toFixed(1) : Math.round(ms)} ms` : `${(ms / 1000).toFixed(2)} s`;
+}
+
+const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+/** Text made safe to put into HTML. */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
+}

@@ -1,0 +1,183 @@
+// The local event-source mappings: Kinesis → ingest and DynamoDB stream → forecast, run in process
+// with Lambda's semantics (see ShardPoller.ts), checkpoints persisted, exhausted records sent to
+// the failure destination.
+import type { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import type { KinesisClient } from '@aws-sdk/client-kinesis';
+import type {
+  DynamoDBBatchResponse,
+  DynamoDBStreamEvent,
+  KinesisStreamBatchResponse,
+  KinesisStreamEvent,
+} from 'aws-lambda';
+import type { FailureSink } from '../../ingest/FailureSink.ts';
+import { toDynamoDbRecord } from '../dynamodbStreamEvent.ts';
+import { toKinesisStreamEvent } from '../kinesisEvent.ts';
+import type { Checkpoints } from './Checkpoints.ts';
+import {
+  DynamoDbStreamShardReader,
+  dynamoDbStreamShards,
+  KinesisShardReader,
+  kinesisShards,
+} from './readers.ts';
+import { type MappingSettings, pollShard } from './ShardPoller.ts';
+
+/** What a mapping has done so far. */
+export interface MappingStats {
+  batches: number;
+  records: number;
+  failedInvocations: number;
+  exhausted: number;
+}
+
+export interface RunningMapping {
+  stats: MappingStats;
+  /** Resolves when every shard poller has stopped (after the signal aborts, or the shards closed). */
+  done: Promise<void>;
+}
+
+interface Common {
+  settings: MappingSettings;
+  checkpoints: Checkpoints;
+  failures: FailureSink;
+  signal: AbortSignal;
+  onError?: (error: unknown) => void;
+}
+
+const freshStats = (): MappingStats => ({ batches: 0, records: 0, failedInvocations: 0, exhausted: 0 });
+
+/** Polls every shard of a Kinesis stream into `handler`. */
+export function startKinesisMapping(
+  options: Common & {
+    client: KinesisClient;
+    streamName: string;
+    streamArn: string;
+    handler: (event: KinesisStreamEvent) => Promise<KinesisStreamBatchResponse>;
+  },
+): RunningMapping {
+  const stats = freshStats();
+  const done = (async () => {
+    const shards = await kinesisShards(options.client, options.streamName);
+    await Promise.all(
+      shards.map((shardId) => {
+        const key = `${options.streamArn}/${shardId}`;
+        return pollShard(
+          new KinesisShardReader(options.client, options.streamName, shardId),
+          options.checkpoints.get(key),
+          options.settings,
+          {
+            invoke: async (records) => {
+              stats.batches++;
+              const response = await options.handler(
+                toKinesisStreamEvent(
+                  records.map((r) => r.record),
+                  options.streamArn,
+                  shardId,
+                ),
+              );
+              const failed = (response?.batchItemFailures ?? []).map((f) => f.itemIdentifier);
+              if (failed.length > 0) stats.failedInvocations++;
+              else stats.records += records.length;
+              return { failed };
+            },
+            checkpoint: (sequenceNumber) => options.checkpoints.set(key, sequenceNumber),
+            exhausted: async ({ record, sequenceNumber }, reason) => {
+              stats.exhausted++;
+              const data = Buffer.from(record.Data ?? new Uint8Array());
+              await options.failures.send({
+                reason,
+                partitionKey: record.PartitionKey ?? '',
+                sequenceNumber,
+                data: data.toString('utf8'),
+                dataEncoding: 'utf8',
+                rejectedAt: new Date().toISOString(),
+              });
+            },
+            onError: (error) => {
+              stats.failedInvocations++;
+              options.onError?.(error);
+            },
+          },
+          options.signal,
+        );
+      }),
+    );
+  })();
+  return { stats, done };
+}
+
+/** Polls every shard of a DynamoDB stream into `handler`, parents before children, finding new shards as they open. */
+export function startDynamoDbStreamMapping(
+  options: Common & {
+    client: DynamoDBStreamsClient;
+    streamArn: string;
+    handler: (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse>;
+    /** How often to look for new shards (ms). */
+    discoverEveryMs?: number;
+  },
+): RunningMapping {
+  const stats = freshStats();
+  const started = new Map<string, Promise<void>>();
+  const poll = (shardId: string) => {
+    const key = `${options.streamArn}/${shardId}`;
+    return pollShard(
+      new DynamoDbStreamShardReader(options.client, options.streamArn, shardId),
+      options.checkpoints.get(key),
+      options.settings,
+      {
+        invoke: async (records) => {
+          stats.batches++;
+          const response = await options.handler({
+            Records: records.map((r) => toDynamoDbRecord(r.record, options.streamArn)),
+          });
+          const failed = (response?.batchItemFailures ?? []).map((f) => f.itemIdentifier);
+          if (failed.length > 0) stats.failedInvocations++;
+          else stats.records += records.length;
+          return { failed };
+        },
+        checkpoint: (sequenceNumber) => options.checkpoints.set(key, sequenceNumber),
+        exhausted: async ({ record, sequenceNumber }, reason) => {
+          stats.exhausted++;
+          await options.failures.send({
+            reason,
+            partitionKey: JSON.stringify(record.dynamodb?.Keys ?? {}),
+            sequenceNumber,
+            data: JSON.stringify(record),
+            dataEncoding: 'utf8',
+            rejectedAt: new Date().toISOString(),
+          });
+        },
+        onError: (error) => {
+          stats.failedInvocations++;
+          options.onError?.(error);
+        },
+      },
+      options.signal,
+    );
+  };
+  const done = (async () => {
+    while (!options.signal.aborted) {
+      try {
+        for (const { shardId, parent } of await dynamoDbStreamShards(options.client, options.streamArn)) {
+          if (started.has(shardId)) continue;
+          // A child shard starts once its parent has been read to its end.
+          const after = parent !== undefined ? started.get(parent) : undefined;
+          started.set(
+            shardId,
+            (after ?? Promise.resolve()).then(() => poll(shardId)),
+          );
+        }
+      } catch (error) {
+        options.onError?.(error);
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, options.discoverEveryMs ?? 5_000);
+        options.signal.addEventListener('abort', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+    await Promise.all(started.values());
+  })();
+  return { stats, done };
+}

@@ -1,0 +1,131 @@
+// The local event-source mapping's semantics, on a fake shard: batches, checkpoints after success,
+// resuming from the lowest failed record, bisect on error, retries and the failure destination.
+import { describe, expect, it } from 'vitest';
+import {
+  type MappingSettings,
+  type PolledRecord,
+  pollShard,
+  type ShardReader,
+} from '../../local/pollers/ShardPoller.ts';
+
+/** A shard holding `n` records "r1".."rn", with sequence numbers 1..n, closed at its end. */
+function shard(n: number): ShardReader<string> & { reads: number } {
+  const records = Array.from({ length: n }, (_, i) => ({
+    sequenceNumber: String(i + 1).padStart(5, '0'),
+    record: `r${i + 1}`,
+  }));
+  let position = 0;
+  return {
+    reads: 0,
+    async open(after) {
+      position = after === undefined ? 0 : records.findIndex((r) => r.sequenceNumber === after) + 1;
+    },
+    async read(limit) {
+      this.reads++;
+      const page = records.slice(position, position + limit);
+      position += page.length;
+      return { records: page, closed: position >= records.length };
+    },
+  };
+}
+
+const settings: MappingSettings = {
+  batchSize: 4,
+  batchingWindowMs: 0,
+  maxRetries: 2,
+  bisectOnError: true,
+  pollIntervalMs: 1,
+  maxBackoffMs: 2,
+};
+
+async function run(
+  n: number,
+  invoke: (batch: string[]) => Promise<string[]> | string[],
+  options: Partial<MappingSettings> = {},
+  after?: string,
+) {
+  const batches: string[][] = [];
+  const checkpoints: string[] = [];
+  const exhausted: [string, string][] = [];
+  await pollShard(
+    shard(n),
+    after,
+    { ...settings, ...options },
+    {
+      invoke: async (records: PolledRecord<string>[]) => {
+        const batch = records.map((r) => r.record);
+        batches.push(batch);
+        const failed = await invoke(batch);
+        return { failed: records.filter((r) => failed.includes(r.record)).map((r) => r.sequenceNumber) };
+      },
+      checkpoint: async (seq) => void checkpoints.push(seq),
+      exhausted: async (record, reason) => void exhausted.push([record.record, reason]),
+    },
+    new AbortController().signal,
+  );
+  return { batches, checkpoints, exhausted };
+}
+
+describe('local event-source mapping', () => {
+  it('hands records over in order, in batches, and checkpoints after each', async () => {
+    const { batches, checkpoints } = await run(10, () => []);
+
+    expect(batches).toEqual([
+      ['r1', 'r2', 'r3', 'r4'],
+      ['r5', 'r6', 'r7', 'r8'],
+      ['r9', 'r10'],
+    ]);
+    expect(checkpoints).toEqual(['00004', '00008', '00010']);
+  });
+
+  it('resumes from the lowest failed record of a partial failure', async () => {
+    let failOnce = true;
+    const { batches, checkpoints } = await run(6, (batch) => {
+      if (failOnce && batch.includes('r3')) {
+        failOnce = false;
+        return ['r3', 'r4'];
+      }
+      return [];
+    });
+
+    expect(batches).toEqual([
+      ['r1', 'r2', 'r3', 'r4'],
+      ['r3', 'r4', 'r5', 'r6'],
+    ]);
+    expect(checkpoints).toEqual(['00002', '00006']);
+  });
+
+  it('splits a batch that throws until the poison record is alone, then gives up on it after the retries', async () => {
+    const { batches, exhausted, checkpoints } = await run(4, (batch) => {
+      if (batch.includes('r3')) throw new Error('boom');
+      return [];
+    });
+
+    expect(batches.slice(0, 3)).toEqual([
+      ['r1', 'r2', 'r3', 'r4'],
+      ['r1', 'r2'],
+      ['r3', 'r4'],
+    ]);
+    expect(exhausted).toEqual([['r3', 'retries exhausted (2): boom']]);
+    expect(batches.filter((b) => b.length === 1 && b[0] === 'r3')).toHaveLength(3);
+    expect(batches.at(-1)).toEqual(['r4']);
+    expect(checkpoints.at(-1)).toBe('00004');
+  });
+
+  it('gives up on a record a handler keeps reporting as failed, after the maximum retries', async () => {
+    const { exhausted, checkpoints, batches } = await run(3, () => ['r2'], {
+      bisectOnError: false,
+      maxRetries: 1,
+    });
+
+    expect(exhausted).toEqual([['r2', 'retries exhausted (1): reported as failed by the handler']]);
+    expect(batches.filter((b) => b.includes('r2'))).toHaveLength(2);
+    expect(checkpoints.at(-1)).toBe('00003');
+  });
+
+  it('starts after the checkpoint', async () => {
+    const { batches } = await run(6, () => [], {}, '00004');
+
+    expect(batches).toEqual([['r5', 'r6']]);
+  });
+});
