@@ -3,6 +3,7 @@ import { SnapshotError } from '../contracts/index.ts';
 import { ModelError } from '../sim-core/index.ts';
 import { type Command, type Io, runCommand } from './command.ts';
 import { benchCommand } from './commands/bench.ts';
+import { demoCommand } from './commands/demo.ts';
 import { emulateCommand } from './commands/emulate.ts';
 import { forecastCommand } from './commands/forecast.ts';
 import { schemaCommand } from './commands/schema.ts';
@@ -12,6 +13,7 @@ import { CliError } from './errors.ts';
 
 export const commands: readonly Command[] = [
   startCommand,
+  demoCommand,
   forecastCommand,
   simulateCommand,
   schemaCommand,

@@ -25,7 +25,7 @@ export interface Publisher {
 export class KinesisPublisher implements Publisher {
   readonly stats: PublisherStats = { sent: 0, retries: 0, pending: 0 };
   private readonly queues = new Map<string, OrderEvent[]>();
-  private flushing: Promise<void> | undefined;
+  private flushing: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly client: KinesisClient,
@@ -42,10 +42,9 @@ export class KinesisPublisher implements Publisher {
 
   flush(): Promise<void> {
     // One flush at a time: a second caller waits for the running one, then sends what is left.
-    const run = (this.flushing ?? Promise.resolve()).then(() => this.drain());
-    this.flushing = run.finally(() => {
-      if (this.flushing === run) this.flushing = undefined;
-    });
+    const run = this.flushing.then(() => this.drain());
+    // The caller gets a failure through `run`; the chain the next flush waits on must not reject unhandled.
+    this.flushing = run.catch(() => undefined);
     return run;
   }
 

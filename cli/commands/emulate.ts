@@ -88,6 +88,16 @@ export const emulateCommand = defineCommand({
         onProgress: (now) => {
           plantTime = now;
         },
+      }).catch((error: NodeJS.ErrnoException & { name: string }) => {
+        const where = endpoint ?? 'AWS';
+        if (error.code === 'ECONNREFUSED' || error.code === 'ENOTFOUND' || error.name === 'TimeoutError') {
+          throw new CliError(`cannot reach Kinesis at ${where}: ${error.message}`);
+        }
+        if (error.name === 'ResourceNotFoundException')
+          throw new CliError(`stream "${values.stream}" not found at ${where}`);
+        if (error.name === 'CredentialsProviderError')
+          throw new CliError(`no AWS credentials for ${where}: ${error.message}`);
+        throw error;
       });
       if (!values['dry-run']) {
         const s = publisher.stats;

@@ -1,40 +1,144 @@
-// `twin start`: today, the demo forecast in the terminal (the live pipeline comes with later work).
-import { demoOrders, forecast, runPlant, snapshotAt } from '../../sim-core/index.ts';
-import { defineCommand } from '../command.ts';
-import { forecastTable } from '../format.ts';
+// `twin start` (`npm start`): the whole twin on this machine, no Docker: emulators, pipeline,
+// dashboard and the plant emulator, with a live status line until Ctrl-C.
 
-const MIN = 60_000;
+import { DashboardError, PortInUseError } from '../../dashboard/errors.ts';
+import { parseDuration } from '../../emulator/duration.ts';
+import { SCENARIOS, type ScenarioName } from '../../emulator/scenarios.ts';
+import { EmulatorError } from '../../local/emulators.ts';
+import { startTwin, TwinAlreadyRunningError, type TwinStatus } from '../../local/runtime.ts';
+import { defineCommand, intOption, numberOption } from '../command.ts';
+import { CliError } from '../errors.ts';
+import { duration as formatDuration } from '../format.ts';
 
 export const startCommand = defineCommand({
   name: 'start',
   summary:
-    "Run the demo: the seed article's four orders, forecast at three moments, so the cascade of a late supplier can be watched.",
-  details:
-    "Order 2's supplier announces at 08:15 that its material will come a third later than promised; order 3,\n" +
-    'whose material is on time, and order 4 are pushed back behind it (knock-on).',
+    'Run the twin: local Kinesis and DynamoDB, the ingest and forecast pipeline, the dashboard and the plant emulator.',
+  details: [
+    'Starts kinesalite and DynamoDB Local (Java 17+) as child processes, unless an endpoint is given.',
+    'Ctrl-C stops everything cleanly. With --data-dir the state, the stream and the checkpoints survive a restart.',
+    'Example: npm start -- --scenario steady --speed 120 --data-dir .twin',
+  ].join('\n'),
   options: {
-    json: { type: 'boolean', description: 'print the three forecasts as JSON' },
+    'data-dir': {
+      type: 'string',
+      value: 'DIR',
+      description: 'keep state across restarts here (default: a temporary folder)',
+    },
+    endpoint: {
+      type: 'string',
+      value: 'URL',
+      description:
+        'use a running LocalStack (or AWS) instead of starting emulators (default: AWS_ENDPOINT_URL)',
+    },
+    'kinesis-endpoint': {
+      type: 'string',
+      value: 'URL',
+      description: 'Kinesis endpoint, when it differs from --endpoint',
+    },
+    'dynamodb-endpoint': {
+      type: 'string',
+      value: 'URL',
+      description: 'DynamoDB endpoint, when it differs from --endpoint',
+    },
+    port: { type: 'string', value: 'N', description: 'dashboard port', default: '8080' },
+    scenario: {
+      type: 'string',
+      value: 'S',
+      description: `plant emulator scenario: ${SCENARIOS.join(', ')} or none`,
+      default: 'demo',
+    },
+    speed: { type: 'string', value: 'X', description: 'plant time per wall-clock time', default: '60' },
+    seed: { type: 'string', value: 'N', description: 'seed of the scenario', default: '1' },
+    duration: {
+      type: 'string',
+      value: 'D',
+      description: 'how long orders keep arriving (plant time)',
+      default: '8h',
+    },
+    'log-level': {
+      type: 'string',
+      value: 'LEVEL',
+      description: "handlers' log level: DEBUG, INFO, WARN, ERROR",
+      default: 'WARN',
+    },
   },
-  run(values, io) {
-    const start = Date.UTC(2026, 0, 5, 8, 0, 0);
-    const plant = runPlant(demoOrders(start));
-    const moments = [
-      { at: 12 * MIN, what: 'Before the slip: order 2 is expected on time.' },
-      { at: 16 * MIN, what: "08:15, order 2's supplier says its material will be 3 min 20 s late." },
-      { at: 31 * MIN, what: 'Order 4 has arrived: orders 3 and 4 are knocked on by order 2.' },
-    ];
-    const forecasts = moments.map((m) => forecast(snapshotAt(plant, start + m.at)));
-    if (values.json) {
-      io.out(JSON.stringify(forecasts, null, 2));
-      return 0;
+  async run(values, io) {
+    const scenario = values.scenario as ScenarioName | 'none';
+    if (scenario !== 'none' && !SCENARIOS.includes(scenario)) {
+      throw new CliError(
+        `--scenario must be one of ${SCENARIOS.join(', ')} or none, got "${values.scenario}"`,
+      );
     }
-    moments.forEach((m, i) => {
-      io.out(`── ${m.what}`);
-      io.out(forecastTable(forecasts[i]!));
-      io.out('');
+    const duration = parseDuration(values.duration!);
+    if (duration === undefined)
+      throw new CliError(`--duration must be a duration such as 90s, 45m or 8h, got "${values.duration}"`);
+    const endpoint = values.endpoint ?? process.env.AWS_ENDPOINT_URL;
+    const kinesis = values['kinesis-endpoint'] ?? endpoint;
+    const dynamodb = values['dynamodb-endpoint'] ?? endpoint;
+    if ((kinesis === undefined) !== (dynamodb === undefined)) {
+      throw new CliError('give both --kinesis-endpoint and --dynamodb-endpoint (or --endpoint for both)');
+    }
+    const level = values['log-level']!.toUpperCase();
+    if (!['DEBUG', 'INFO', 'WARN', 'ERROR'].includes(level))
+      throw new CliError(`--log-level must be DEBUG, INFO, WARN or ERROR, got "${values['log-level']}"`);
+    const port = intOption('port', values.port, 0)!;
+
+    io.err(
+      kinesis
+        ? `using Kinesis at ${kinesis} and DynamoDB at ${dynamodb}\n`
+        : 'starting kinesalite and DynamoDB Local ...\n',
+    );
+    let twin: Awaited<ReturnType<typeof startTwin>>;
+    try {
+      twin = await startTwin({
+        ...(values['data-dir'] && { dataDir: values['data-dir'] }),
+        ...(kinesis && dynamodb && { endpoints: { kinesis, dynamodb } }),
+        port,
+        scenario,
+        speed: numberOption('speed', values.speed, 0.001)!,
+        seed: intOption('seed', values.seed)!,
+        duration,
+        logLevel: level as 'WARN',
+        log: (line) => io.err(`${io.interactive ? '\r\x1b[K' : ''}${line}\n`),
+      });
+    } catch (error) {
+      if (error instanceof PortInUseError) {
+        throw new CliError(
+          `port ${error.port} is busy: is a twin already running? Open http://localhost:${error.port}/ or start with --port N`,
+        );
+      }
+      if (error instanceof TwinAlreadyRunningError || error instanceof EmulatorError)
+        throw new CliError(error.message);
+      throw error;
+    }
+
+    io.out(`The twin is running. Dashboard: ${twin.dashboardUrl}`);
+    io.out(`Data: ${twin.dataDir} (failures.jsonl holds records that could not be applied). Ctrl-C stops.`);
+    const line = (s: TwinStatus) => {
+      const age = s.lastForecast ? formatDuration(Date.now() - s.lastForecast.generatedAt) : '-';
+      const last = s.lastForecast
+        ? `, ${s.lastForecast.activeOrders} active, ${s.lastForecast.ordersLate} late`
+        : '';
+      return `events published ${s.eventsPublished} · in ${s.eventsIn} · forecasts ${s.forecastsWritten} (last ${age} ago${last}) · failures ${s.failures}`;
+    };
+    let lastPrinted = 0;
+    const timer = setInterval(() => {
+      const s = twin.status();
+      if (io.interactive) io.err(`\r\x1b[K${line(s)}`);
+      else if (Date.now() - lastPrinted > 10_000) {
+        io.err(`${line(s)}\n`);
+        lastPrinted = Date.now();
+      }
+    }, 1_000);
+    await new Promise<void>((resolve) => {
+      process.once('SIGINT', resolve);
+      process.once('SIGTERM', resolve);
     });
-    io.out('This is the offline demo: the live twin (Kinesis, Lambdas, dashboard) is not wired up yet.');
-    io.out('Forecast your own snapshot with: twin forecast --state FILE (see twin forecast --help).');
+    clearInterval(timer);
+    io.err(`${io.interactive ? '\r\x1b[K' : ''}stopping ...\n`);
+    await twin.stop();
+    io.err(`stopped: ${line(twin.status())}\n`);
     return 0;
   },
 });

@@ -124,9 +124,9 @@ describe('twin bench casymda', () => {
   });
 });
 
-describe('twin start (the demo, until the live twin exists)', () => {
+describe('twin demo (offline)', () => {
   it('shows the cascade of the late supplier', async () => {
-    const run = await twin('start');
+    const run = await twin('demo');
 
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/order-2 .*own-material/);

@@ -1,0 +1,263 @@
+// The embedded twin behind `npm start`: the local AWS emulators (or a given endpoint), the stream
+// and tables provisioned from the shared definition, the ingest and forecast handlers run by the
+// local event-source mappings, the dashboard server and the plant emulator, in one process.
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { LogLevel } from '@aws-lambda-powertools/logger/types';
+import { type ForecastRecord, resourceNames } from '../contracts/index.ts';
+import { DynamoDbForecastSource } from '../dashboard/forecastSource.ts';
+import { startDashboardServer } from '../dashboard/server.ts';
+import { emulate } from '../emulator/emulate.ts';
+import { KinesisPublisher } from '../emulator/publisher.ts';
+import type { ScenarioName } from '../emulator/scenarios.ts';
+import { DynamoDbForecastStore } from '../forecast/DynamoDbForecastStore.ts';
+import type { ForecastStore, SaveOutcome } from '../forecast/ForecastStore.ts';
+import { createForecastHandler, latestEventClock, wallClock } from '../forecast/forecastHandler.ts';
+import { type FailureSink, FileFailureSink, type RejectedRecord } from '../ingest/FailureSink.ts';
+import { createIngestHandler } from '../ingest/ingestHandler.ts';
+import { DynamoDbStateStore } from '../state/DynamoDbStateStore.ts';
+import { createClients, destroyClients, type Endpoints } from './clients.ts';
+import { type RunningEmulators, startEmulators } from './emulators.ts';
+import { Checkpoints } from './pollers/Checkpoints.ts';
+import { startDynamoDbStreamMapping, startKinesisMapping } from './pollers/mappings.ts';
+import type { MappingSettings } from './pollers/ShardPoller.ts';
+import { provision } from './provision.ts';
+
+export interface TwinOptions {
+  /** Keeps state, stream, checkpoints and the failure file across restarts; a temporary folder if omitted. */
+  dataDir?: string;
+  /** Use these endpoints (LocalStack, or AWS when empty strings) instead of starting the emulators. */
+  endpoints?: Endpoints;
+  /** Dashboard port (0: any free port). */
+  port?: number;
+  /** The emulator's scenario, or none (events come from elsewhere). */
+  scenario?: ScenarioName | 'none';
+  speed?: number;
+  seed?: number;
+  duration?: number;
+  rate?: number;
+  /** The forecast mapping's batching window (ms). */
+  batchingWindowMs?: number;
+  /** Settings of the Kinesis → ingest mapping. */
+  ingest?: Partial<MappingSettings>;
+  logLevel?: LogLevel;
+  /** Where the handlers' and the runtime's log lines go (default: stderr). */
+  log?: (line: string) => void;
+}
+
+export interface TwinStatus {
+  eventsIn: number;
+  forecastsWritten: number;
+  lastForecast?: { asOf: number; generatedAt: number; activeOrders: number; ordersLate: number };
+  failures: number;
+  eventsPublished: number;
+  publishRetries: number;
+}
+
+export interface RunningTwin {
+  dashboardUrl: string;
+  dataDir: string;
+  endpoints: Endpoints;
+  status(): TwinStatus;
+  /** Stops the emulator, then (once it has sent what it produced) everything else. */
+  stop(): Promise<void>;
+  /** Stops only the plant emulator (the pipeline keeps running). */
+  stopEmulator(): Promise<void>;
+}
+
+/** Another twin runs with this data directory. */
+export class TwinAlreadyRunningError extends Error {
+  override name = 'TwinAlreadyRunningError';
+}
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
+
+/** Starts the whole twin; resolves once it runs. */
+export async function startTwin(options: TwinOptions = {}): Promise<RunningTwin> {
+  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'order-flow-twin-')));
+  await mkdir(dataDir, { recursive: true });
+  const lockFile = join(dataDir, 'twin.lock');
+  try {
+    const lock = JSON.parse(await readFile(lockFile, 'utf8')) as { pid: number; dashboardUrl: string };
+    if (lock.pid !== process.pid && alive(lock.pid)) {
+      throw new TwinAlreadyRunningError(
+        `a twin already runs with ${dataDir} (process ${lock.pid}): its dashboard is ${lock.dashboardUrl}`,
+      );
+    }
+  } catch (error) {
+    if (error instanceof TwinAlreadyRunningError) throw error;
+  }
+
+  const cleanups: (() => Promise<unknown> | unknown)[] = [];
+  const cleanup = async () => {
+    for (const step of cleanups.reverse()) await Promise.resolve(step()).catch(() => undefined);
+  };
+  try {
+    let emulators: RunningEmulators | undefined;
+    let endpoints = options.endpoints;
+    if (endpoints === undefined) {
+      emulators = await startEmulators({ kinesis: 'kinesalite', dataDir: join(dataDir, 'emulators') });
+      cleanups.push(() => emulators!.stop());
+      endpoints = emulators.endpoints;
+    }
+    const clients = createClients(endpoints);
+    cleanups.push(() => destroyClients(clients));
+    const names = resourceNames();
+    const provisioned = await provision(clients, names);
+
+    const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+    const logger = new Logger({ serviceName: 'twin', logLevel: options.logLevel ?? 'WARN' });
+    const states = new DynamoDbStateStore(clients.documentClient, names.orderStateTable);
+    const failureFile = join(dataDir, 'failures.jsonl');
+    const status: TwinStatus = {
+      eventsIn: 0,
+      forecastsWritten: 0,
+      failures: 0,
+      eventsPublished: 0,
+      publishRetries: 0,
+    };
+    const failures: FailureSink = {
+      send: async (record: RejectedRecord) => {
+        status.failures++;
+        await new FileFailureSink(failureFile).send(record);
+      },
+    };
+    const forecastStore = new DynamoDbForecastStore(clients.documentClient, names.forecastsTable);
+    const forecasts: ForecastStore = {
+      save: async (record: ForecastRecord): Promise<SaveOutcome> => {
+        const outcome = await forecastStore.save(record);
+        if (outcome === 'saved') {
+          status.forecastsWritten++;
+          status.lastForecast = {
+            asOf: record.asOf,
+            generatedAt: record.generatedAt,
+            activeOrders: record.orders.length,
+            ordersLate: record.kpis.ordersLate,
+          };
+        }
+        return outcome;
+      },
+      latest: () => forecastStore.latest(),
+    };
+    const speed = options.speed ?? 60;
+    const ingest = createIngestHandler({ store: states, failures, logger });
+    const forecastHandler = createForecastHandler({
+      states,
+      forecasts,
+      logger,
+      // At any speed but real time, the plant's clock runs ahead of the wall clock: "now" is the latest event.
+      clock: speed === 1 ? wallClock : latestEventClock,
+    });
+
+    const checkpoints = await Checkpoints.open(join(dataDir, 'checkpoints.json'));
+    const pipeline = new AbortController();
+    const common = {
+      checkpoints,
+      failures,
+      signal: pipeline.signal,
+      onError: (error: unknown) => log(`handler failed: ${(error as Error).message}`),
+    };
+    const kinesisMapping = startKinesisMapping({
+      ...common,
+      client: clients.kinesis,
+      streamName: names.stream,
+      streamArn: provisioned.streamArn,
+      handler: async (event) => {
+        const response = await ingest(event);
+        status.eventsIn += event.Records.length - response.batchItemFailures.length;
+        return response;
+      },
+      settings: {
+        batchSize: 100,
+        batchingWindowMs: 0,
+        maxRetries: 10,
+        bisectOnError: true,
+        pollIntervalMs: 100,
+        maxBackoffMs: 5_000,
+        ...options.ingest,
+      },
+    });
+    const streamMapping = startDynamoDbStreamMapping({
+      ...common,
+      client: clients.dynamodbStreams,
+      streamArn: provisioned.orderStateStreamArn,
+      handler: forecastHandler,
+      settings: {
+        batchSize: 1_000,
+        batchingWindowMs: options.batchingWindowMs ?? 1_000,
+        maxRetries: 10,
+        bisectOnError: false,
+        pollIntervalMs: 50,
+        maxBackoffMs: 5_000,
+      },
+    });
+    cleanups.push(async () => {
+      pipeline.abort();
+      await Promise.all([kinesisMapping.done, streamMapping.done]);
+    });
+
+    const dashboard = await startDashboardServer({
+      forecasts: new DynamoDbForecastSource(clients.documentClient, names.forecastsTable),
+      port: options.port ?? 8080,
+    });
+    cleanups.push(() => dashboard.close());
+
+    await writeFile(
+      lockFile,
+      JSON.stringify({ pid: process.pid, dashboardUrl: dashboard.url, endpoints, dataDir }, null, 2),
+    );
+    cleanups.push(() => rm(lockFile, { force: true }));
+
+    const emulatorStop = new AbortController();
+    let emulatorDone: Promise<unknown> = Promise.resolve();
+    if ((options.scenario ?? 'demo') !== 'none') {
+      const publisher = new KinesisPublisher(clients.kinesis, names.stream);
+      emulatorDone = emulate({
+        scenario: (options.scenario ?? 'demo') as ScenarioName,
+        publisher,
+        speed,
+        seed: options.seed ?? 1,
+        duration: options.duration ?? 8 * 3_600_000,
+        rate: options.rate ?? 100,
+        signal: emulatorStop.signal,
+        onProgress: () => {
+          status.eventsPublished = publisher.stats.sent;
+          status.publishRetries = publisher.stats.retries;
+        },
+      })
+        .then(() => {
+          status.eventsPublished = publisher.stats.sent;
+          status.publishRetries = publisher.stats.retries;
+        })
+        .catch((error: Error) => log(`emulator stopped: ${error.message}`));
+    }
+    const stopEmulator = async () => {
+      emulatorStop.abort();
+      await emulatorDone;
+    };
+    let stopping: Promise<void> | undefined;
+    return {
+      dashboardUrl: dashboard.url,
+      dataDir,
+      endpoints,
+      status: () => ({ ...status }),
+      stopEmulator,
+      stop: () => {
+        stopping ??= stopEmulator().then(cleanup);
+        return stopping;
+      },
+    };
+  } catch (error) {
+    await cleanup();
+    throw error;
+  }
+}
