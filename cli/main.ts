@@ -3,9 +3,11 @@ import { SnapshotError } from '../contracts/index.ts';
 import { ModelError } from '../sim-core/index.ts';
 import { type Command, type Io, runCommand } from './command.ts';
 import { benchCommand } from './commands/bench.ts';
+import { dashboardCommand } from './commands/dashboard.ts';
 import { demoCommand } from './commands/demo.ts';
 import { emulateCommand } from './commands/emulate.ts';
 import { forecastCommand } from './commands/forecast.ts';
+import { resetCommand } from './commands/reset.ts';
 import { schemaCommand } from './commands/schema.ts';
 import { simulateCommand } from './commands/simulate.ts';
 import { startCommand } from './commands/start.ts';
@@ -18,6 +20,7 @@ export const commands: readonly Command[] = [
   simulateCommand,
   schemaCommand,
   emulateCommand,
+  resetCommand,
   benchCommand,
 ];
 
