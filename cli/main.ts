@@ -21,6 +21,7 @@ export const commands: readonly Command[] = [
   schemaCommand,
   emulateCommand,
   resetCommand,
+  dashboardCommand,
   benchCommand,
 ];
 

@@ -26,7 +26,10 @@ import type { MappingSettings } from './pollers/ShardPoller.ts';
 import { provision } from './provision.ts';
 
 export interface TwinOptions {
-  /** Keeps state, stream, checkpoints and the failure file across restarts; a temporary folder if omitted. */
+  /**
+   * Keeps state (DynamoDB Local on disk), stream (kinesalite on LevelDB), checkpoints and the
+   * failure file across restarts. Without it: emulators in memory, the rest in a temporary folder.
+   */
   dataDir?: string;
   /** Use these endpoints (LocalStack, or AWS when empty strings) instead of starting the emulators. */
   endpoints?: Endpoints;
@@ -105,7 +108,12 @@ export async function startTwin(options: TwinOptions = {}): Promise<RunningTwin>
     let emulators: RunningEmulators | undefined;
     let endpoints = options.endpoints;
     if (endpoints === undefined) {
-      emulators = await startEmulators({ kinesis: 'kinesalite', dataDir: join(dataDir, 'emulators') });
+      // Only a given data directory keeps the emulators' data on disk: in memory, DynamoDB Local
+      // writes several times faster (measured here: about 90/s on disk against 650/s in memory).
+      emulators = await startEmulators({
+        kinesis: 'kinesalite',
+        ...(options.dataDir !== undefined && { dataDir: join(dataDir, 'emulators') }),
+      });
       cleanups.push(() => emulators!.stop());
       endpoints = emulators.endpoints;
     }
@@ -196,7 +204,7 @@ export async function startTwin(options: TwinOptions = {}): Promise<RunningTwin>
         batchingWindowMs: options.batchingWindowMs ?? 1_000,
         maxRetries: 10,
         bisectOnError: false,
-        pollIntervalMs: 50,
+        pollIntervalMs: 100,
         maxBackoffMs: 5_000,
       },
     });

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { forecastHandlerBench } from '../../bench/forecastHandlerBench.ts';
 import { ingestBench } from '../../bench/ingestBench.ts';
+import { latencyBench } from '../../bench/latencyBench.ts';
 import { casymda, forecastBench } from '../../bench/workloads.ts';
 import { defineCommand, type Io, intOption, numberOption } from '../command.ts';
 import { CliError } from '../errors.ts';
@@ -16,7 +17,7 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
 export const benchCommand = defineCommand({
   name: 'bench',
-  positionals: '<casymda|forecast|ingest|forecast-handler|all>',
+  positionals: '<casymda|forecast|ingest|forecast-handler|latency|all>',
   summary:
     "Measure speed and memory: Casymda's benchmark model (beside SimPy, if installed), forecasts of 1,000 and 10,000 orders.",
   details: [
@@ -24,6 +25,8 @@ export const benchCommand = defineCommand({
     'twin bench forecast --orders N                              median time of a deterministic forecast',
     'twin bench forecast-handler                                 forecast handler latency for 100, 1,000 and',
     '                                                            10,000 active orders on DynamoDB Local',
+    'twin bench latency                                          the embedded twin: PutRecords to forecast, p50/p95',
+    '                                                            at 10, 100 and 1,000 events/s; sustained rate',
     'twin bench ingest --events N                                events/s through the ingest on kinesalite and',
     "                                                            DynamoDB Local, beside DynamoDB Local's raw rate",
     'twin bench all                                              everything, each run in a fresh process of an',
@@ -97,9 +100,17 @@ export const benchCommand = defineCommand({
       io.out(values.json ? JSON.stringify(rows) : forecastHandlerTable(rows));
       return 0;
     }
+    if (what === 'latency') {
+      const result = await latencyBench({
+        progress: (text) => io.err(io.interactive ? `\r\x1b[K${text}` : `${text}\n`),
+      });
+      if (io.interactive) io.err('\r\x1b[K');
+      io.out(values.json ? JSON.stringify(result) : latencyTable(result));
+      return 0;
+    }
     if (what === 'all') return benchAll(io, values.quick, values.json);
     throw new CliError(
-      `twin bench: say what to measure: casymda, forecast, ingest, forecast-handler or all (see 'twin bench --help')`,
+      `twin bench: say what to measure: casymda, forecast, ingest, forecast-handler, latency or all (see 'twin bench --help')`,
     );
   },
 });
@@ -227,6 +238,10 @@ async function benchAll(io: Io, quick: boolean, json: boolean): Promise<number> 
     const handlerRows = await child(['bench', 'forecast-handler', '--json']).catch((error: Error) => ({
       error: error.message.split('\n').slice(-2).join(' '),
     }));
+    progress('latency of the embedded twin ...');
+    const latency = await child(['bench', 'latency', '--json']).catch((error: Error) => ({
+      error: error.message.split('\n').slice(-2).join(' '),
+    }));
     progress('done');
     if (!io.interactive) io.err('');
     else io.err('\n');
@@ -241,6 +256,7 @@ async function benchAll(io: Io, quick: boolean, json: boolean): Promise<number> 
             forecasts,
             ingest,
             forecastHandler: handlerRows,
+            latency,
           },
           null,
           2,
@@ -326,6 +342,11 @@ async function benchAll(io: Io, quick: boolean, json: boolean): Promise<number> 
       'Forecast handler on DynamoDB Local: read the active orders, simulate, write (median of 5 runs after a warm-up)',
     );
     io.out('error' in handlerRows ? `not measured: ${handlerRows.error}` : forecastHandlerTable(handlerRows));
+    io.out('');
+    io.out(
+      'Embedded twin: PutRecords to the first readable forecast that reflects the event (1 s batching window)',
+    );
+    io.out('error' in latency ? `not measured: ${latency.error}` : latencyTable(latency));
     if (!python)
       io.out(
         '\nSimPy not found: install it (Debian: apt-get install python3-simpy3) to measure side by side.',
@@ -361,4 +382,21 @@ function forecastHandlerTable(rows: Awaited<ReturnType<typeof forecastHandlerBen
       String(Math.round(r.storedBytes / 1000)),
     ]),
   ]);
+}
+
+function latencyTable(result: Awaited<ReturnType<typeof latencyBench>>): string {
+  return [
+    table([
+      ['events/s', 'events', 'p50 ms', 'p95 ms', 'max ms', 'not reflected'],
+      ...result.rows.map((r) => [
+        String(r.rate),
+        String(r.events),
+        String(r.p50Ms),
+        String(r.p95Ms),
+        String(r.maxMs),
+        String(r.lost),
+      ]),
+    ]),
+    `highest rate sustained (p95 under 5 s, nothing lost): ${result.sustainedPerSecond}/s; DynamoDB Local's raw rate in the same run: ${result.rawPerSecond}/s`,
+  ].join('\n');
 }

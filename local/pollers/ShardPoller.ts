@@ -58,13 +58,27 @@ export async function pollShard<R>(
   hooks: ShardPollerHooks<R>,
   signal: AbortSignal,
 ): Promise<void> {
-  await reader.open(after);
+  let position = after;
+  /** Opens (again) after the last checkpoint; a read error waits and reopens, never ends the poller. */
+  const reopen = async (attempt: number): Promise<void> => {
+    for (let n = attempt; !signal.aborted; n++) {
+      try {
+        await reader.open(position);
+        return;
+      } catch (error) {
+        hooks.onError?.(error);
+        // The stream no longer holds the checkpoint's record: start from the oldest record it has.
+        if ((error as Error).name === 'TrimmedDataAccessException') position = undefined;
+        await sleep(backoff(n), signal);
+      }
+    }
+  };
+  const backoff = (n: number) => Math.min(settings.maxBackoffMs, settings.pollIntervalMs * 2 ** n);
+  await reopen(0);
   const pending: PolledRecord<R>[] = [];
   const attempts = new Map<string, number>();
   let closed = false;
   let lastError = '';
-
-  const backoff = (n: number) => Math.min(settings.maxBackoffMs, settings.pollIntervalMs * 2 ** n);
 
   /** Handles `batch`; returns how many records at its head are done (succeeded, or given up on). */
   const handle = async (batch: PolledRecord<R>[]): Promise<number> => {
@@ -104,21 +118,30 @@ export async function pollShard<R>(
   };
 
   while (!signal.aborted) {
-    // Gather a batch: up to batchSize records, waiting at most the batching window once one is there.
-    const windowEnds = Date.now() + settings.batchingWindowMs;
+    // Gather a batch: up to batchSize records, waiting at most the batching window from the first
+    // record on. Between reads the poller always sleeps a poll interval: a tight loop of reads
+    // would starve the emulators (and costs money on AWS).
+    let windowEnds = pending.length > 0 ? Date.now() + settings.batchingWindowMs : Number.POSITIVE_INFINITY;
     while (!closed && pending.length < settings.batchSize && !signal.aborted) {
-      const page = await reader.read(settings.batchSize - pending.length);
-      pending.push(...page.records);
-      closed = page.closed;
-      if (pending.length === 0) {
-        if (closed) return;
-        await sleep(settings.pollIntervalMs, signal);
+      let page: Awaited<ReturnType<ShardReader<R>['read']>>;
+      try {
+        page = await reader.read(settings.batchSize - pending.length);
+      } catch (error) {
+        hooks.onError?.(error);
+        if ((error as Error).name === 'TrimmedDataAccessException') position = undefined;
+        pending.length = 0;
+        await sleep(backoff(1), signal);
+        await reopen(1);
         continue;
       }
-      if (Date.now() >= windowEnds || page.records.length === 0) {
-        if (Date.now() >= windowEnds) break;
-        await sleep(Math.min(settings.pollIntervalMs, windowEnds - Date.now()), signal);
-      }
+      if (pending.length === 0 && page.records.length > 0)
+        windowEnds = Date.now() + settings.batchingWindowMs;
+      pending.push(...page.records);
+      closed = page.closed;
+      if (pending.length === 0 && closed) return;
+      if (pending.length >= settings.batchSize || Date.now() >= windowEnds) break;
+      await sleep(Math.min(settings.pollIntervalMs, Math.max(0, windowEnds - Date.now())), signal);
+      if (Date.now() >= windowEnds) break;
     }
     if (pending.length === 0) {
       if (closed) return;
@@ -134,7 +157,8 @@ export async function pollShard<R>(
       return i;
     })();
     if (done > 0) {
-      await hooks.checkpoint(batch[done - 1]!.sequenceNumber);
+      position = batch[done - 1]!.sequenceNumber;
+      await hooks.checkpoint(position);
       pending.splice(0, done);
     }
   }

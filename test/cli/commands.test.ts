@@ -119,7 +119,7 @@ describe('twin bench casymda', () => {
 
   it('says what to measure when nothing is named', async () => {
     expect((await twin('bench')).stderr).toMatch(
-      /say what to measure: casymda, forecast, ingest, forecast-handler or all/,
+      /say what to measure: casymda, forecast, ingest, forecast-handler, latency or all/,
     );
   });
 });

@@ -1,0 +1,93 @@
+// `twin dashboard`: serves the forecast dashboard (the Gantt page and its API) from a forecasts table.
+import { resourceNames } from '../../contracts/resources.ts';
+import { PageBuildError, PortInUseError } from '../../dashboard/errors.ts';
+import { DynamoDbForecastSource } from '../../dashboard/forecastSource.ts';
+import { startDashboardServer } from '../../dashboard/server.ts';
+import { createDocumentClient, createDynamoDbClient } from '../../local/clients.ts';
+import { defineCommand, intOption } from '../command.ts';
+import { CliError } from '../errors.ts';
+
+const isLoopback = (host: string) => host === 'localhost' || host === '::1' || host.startsWith('127.');
+
+export const dashboardCommand = defineCommand({
+  name: 'dashboard',
+  summary:
+    'Serve the forecast dashboard: the Gantt of every active order, refreshed as new forecasts arrive.',
+  details:
+    'Builds the page, then serves it and its API (GET /api/forecast) until Ctrl+C.\n' +
+    'Page options in the address: ?poll=SECONDS (default 5), ?stale=SECONDS (warn after, default 120),\n' +
+    '?auto=off (start with auto-refresh off). With DASHBOARD_TOKEN set, the API needs that token:\n' +
+    'open the printed address, which carries it (?token=…).\n' +
+    'Example: twin dashboard --endpoint http://127.0.0.1:8000 --table forecasts',
+  options: {
+    port: { type: 'string', value: 'N', description: 'port to listen on', default: '8080' },
+    host: {
+      type: 'string',
+      value: 'ADDRESS',
+      description: 'interface to listen on (0.0.0.0: every interface, e.g. in a container)',
+      default: '127.0.0.1',
+    },
+    endpoint: {
+      type: 'string',
+      value: 'URL',
+      description: 'DynamoDB endpoint, e.g. DynamoDB Local (default: AWS, with the usual credentials)',
+    },
+    table: {
+      type: 'string',
+      value: 'NAME',
+      description: 'the forecasts table',
+      default: resourceNames().forecastsTable,
+    },
+  },
+  async run(values, io) {
+    const port = intOption('port', values.port, 0)!;
+    if (port > 65_535) throw new CliError(`--port must be at most 65535, got "${values.port}"`);
+    const table = values.table!;
+    const dynamodb = createDynamoDbClient({ endpoint: values.endpoint });
+    const token = process.env.DASHBOARD_TOKEN || undefined;
+    let server: Awaited<ReturnType<typeof startDashboardServer>>;
+    try {
+      server = await startDashboardServer({
+        forecasts: new DynamoDbForecastSource(createDocumentClient(dynamodb), table),
+        port,
+        host: values.host!,
+        token,
+        logger: {
+          error: (message, details) => {
+            const error = details.error as Error | undefined;
+            io.err(`twin dashboard: ${message}${error ? `: ${error.name}: ${error.message}` : ''}\n`);
+          },
+        },
+      });
+    } catch (error) {
+      dynamodb.destroy();
+      if (error instanceof PortInUseError) {
+        throw new CliError(`port ${error.port} is in use: stop what uses it, or choose another with --port`);
+      }
+      if (error instanceof PageBuildError) throw new CliError(error.message, 1);
+      throw error;
+    }
+    const address = token === undefined ? server.url : `${server.url}?token=${encodeURIComponent(token)}`;
+    if (token === undefined && !isLoopback(values.host!)) {
+      io.err(
+        `twin dashboard: listening on ${values.host} without DASHBOARD_TOKEN: whoever reaches this port can read the forecast\n`,
+      );
+    }
+    io.out(`Dashboard: ${address}`);
+    io.out(
+      `Forecasts from table "${table}" on ${values.endpoint ?? 'AWS'}${token === undefined ? '' : ' (token required)'}. Ctrl+C stops it.`,
+    );
+    await new Promise<void>((resolve) => {
+      const stop = () => {
+        process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
+        resolve();
+      };
+      process.on('SIGINT', stop);
+      process.on('SIGTERM', stop);
+    });
+    await server.close();
+    dynamodb.destroy();
+    return 0;
+  },
+});
