@@ -1,9 +1,9 @@
 // Builds the dashboard page with esbuild into dashboard/dist/ (index.html, app.js, app.css): one bundle,
 // ECharts included, nothing loaded from the network.
 import { randomUUID } from 'node:crypto';
-import { copyFile, mkdir, rename, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { PageBuildError } from './errors.ts';
 
@@ -19,7 +19,9 @@ export interface PageBuild {
 }
 
 /** Bundles the page into `outDir`; each file is replaced atomically, so a server reading it never sees half a file. */
-export async function buildDashboard(options: { outDir?: string; minify?: boolean } = {}): Promise<PageBuild> {
+export async function buildDashboard(
+  options: { outDir?: string; minify?: boolean } = {},
+): Promise<PageBuild> {
   const outDir = options.outDir ?? DIST_DIR;
   const started = performance.now();
   await mkdir(outDir, { recursive: true });
@@ -40,17 +42,24 @@ export async function buildDashboard(options: { outDir?: string; minify?: boolea
     });
     outputs = result.outputFiles;
   } catch (error) {
-    const first = (error as { errors?: { text: string; location?: { file: string; line: number } }[] }).errors?.[0];
+    const first = (error as { errors?: { text: string; location?: { file: string; line: number } }[] })
+      .errors?.[0];
     const where = first?.location ? ` (${first.location.file}:${first.location.line})` : '';
     throw new PageBuildError(`the dashboard page did not build: ${first?.text ?? String(error)}${where}`, {
       cause: error,
     });
   }
+  await removeAbandonedTemporaries(outDir);
   const files: Record<string, number> = {};
   const replace = async (name: string, write: (tmp: string) => Promise<void>) => {
     const tmp = join(outDir, `.${name}.${randomUUID().slice(0, 8)}.tmp`);
-    await write(tmp);
-    await rename(tmp, join(outDir, name));
+    try {
+      await write(tmp);
+      await rename(tmp, join(outDir, name));
+    } catch (error) {
+      await rm(tmp, { force: true });
+      throw error;
+    }
   };
   await Promise.all([
     ...outputs.map((file) => {
@@ -61,4 +70,25 @@ export async function buildDashboard(options: { outDir?: string; minify?: boolea
     replace('favicon.svg', (tmp) => copyFile(join(PAGE_DIR, 'favicon.svg'), tmp)),
   ]);
   return { outDir, files, ms: Math.round(performance.now() - started) };
+}
+
+/** Temporary files of builds that were killed mid-write (a running build's are younger than a minute). */
+async function removeAbandonedTemporaries(outDir: string): Promise<void> {
+  const names = (await readdir(outDir)).filter((n) => n.startsWith('.') && n.endsWith('.tmp'));
+  await Promise.all(
+    names.map(async (name) => {
+      const file = join(outDir, name);
+      const age = Date.now() - (await stat(file).catch(() => ({ mtimeMs: Date.now() }))).mtimeMs;
+      if (age > 60_000) await rm(file, { force: true });
+    }),
+  );
+}
+
+// `npm run build:dashboard` (tsx dashboard/build.ts): build and say what was written.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const built = await buildDashboard();
+  const sizes = Object.entries(built.files).map(
+    ([name, bytes]) => `${name} ${(bytes / 1024).toFixed(0)} KiB`,
+  );
+  process.stdout.write(`dashboard page built in ${built.ms} ms into ${built.outDir}: ${sizes.join(', ')}\n`);
 }

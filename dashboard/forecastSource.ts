@@ -1,5 +1,5 @@
 // Where the dashboard reads forecasts from: the latest forecast, and (cheaply) which one is latest.
-import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { ForecastKeys, type ForecastRecord } from '../contracts/forecastRecord.ts';
 import { DynamoDbForecastStore } from '../forecast/DynamoDbForecastStore.ts';
 import { ForecastTableMissingError, ForecastUnavailableError } from './errors.ts';
@@ -67,7 +67,8 @@ export class DynamoDbForecastSource implements ForecastSource {
   private mapped(error: unknown): unknown {
     const name = (error as { name?: string }).name ?? '';
     const code = (error as { code?: string }).code ?? '';
-    if (name === 'ResourceNotFoundException') return new ForecastTableMissingError(this.tableName, { cause: error });
+    if (name === 'ResourceNotFoundException')
+      return new ForecastTableMissingError(this.tableName, { cause: error });
     if (THROTTLED.has(name) || NETWORK.has(code) || NETWORK.has(name)) {
       return new ForecastUnavailableError(`the forecasts table did not answer (${name || code})`, {
         cause: error,

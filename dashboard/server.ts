@@ -89,6 +89,8 @@ export async function startDashboardServer(options: DashboardServerOptions): Pro
     }
   }
   const actual = (server.address() as AddressInfo).port;
-  const shownHost = host.includes(':') ? `[${host}]` : host;
+  // Listening on every interface: this machine's own address is the one to open.
+  const reachable = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+  const shownHost = reachable.includes(':') ? `[${reachable}]` : reachable;
   return { url: `http://${shownHost}:${actual}/`, port: actual, close };
 }

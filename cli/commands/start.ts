@@ -108,7 +108,11 @@ export const startCommand = defineCommand({
           `port ${error.port} is busy: is a twin already running? Open http://localhost:${error.port}/ or start with --port N`,
         );
       }
-      if (error instanceof TwinAlreadyRunningError || error instanceof EmulatorError)
+      if (
+        error instanceof TwinAlreadyRunningError ||
+        error instanceof EmulatorError ||
+        error instanceof DashboardError
+      )
         throw new CliError(error.message);
       throw error;
     }

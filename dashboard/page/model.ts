@@ -64,7 +64,9 @@ export function toRows(forecast: ForecastRecord, sort: SortOrder = 'start', filt
     if (filter.attentionOnly && !order.late && group === DelayGroup.none) continue;
     if (text && !order.orderId.toLowerCase().includes(text)) continue;
     const etaSlipMs =
-      order.initialEta !== undefined && order.eta !== undefined ? Math.max(0, order.eta - order.initialEta) : 0;
+      order.initialEta !== undefined && order.eta !== undefined
+        ? Math.max(0, order.eta - order.initialEta)
+        : 0;
     rows.push({ orderId: order.orderId, order, group, late: order.late, etaSlipMs, steps: order.steps });
   }
   const byStart = (a: Row, b: Row) =>

@@ -1,0 +1,620 @@
+// The forecast Gantt on Apache ECharts: custom series for the step bars and the markers, a "now" line,
+// time zoom and pan (dataZoom on x), and scrolling rows (dataZoom on y) so 500 orders stay quick.
+
+import type { CustomSeriesRenderItemAPI, CustomSeriesRenderItemParams } from 'echarts';
+import { CustomChart } from 'echarts/charts';
+import {
+  AriaComponent,
+  DataZoomComponent,
+  GridComponent,
+  MarkLineComponent,
+  TooltipComponent,
+} from 'echarts/components';
+import * as echarts from 'echarts/core';
+import { CanvasRenderer } from 'echarts/renderers';
+import type { ForecastRecord } from '../../contracts/forecastRecord.ts';
+import type { Step } from '../../sim-core/orderflow/types.ts';
+import { escapeHtml, formatDuration, formatSigned, formatTimeNear } from './format.ts';
+import { CAUSE_TEXT, DelayGroup, type Row, STEP_TEXT, timeExtent } from './model.ts';
+
+echarts.use([
+  CustomChart,
+  GridComponent,
+  TooltipComponent,
+  DataZoomComponent,
+  MarkLineComponent,
+  AriaComponent,
+  CanvasRenderer,
+]);
+
+/** The colours, shared with the legend (styles.css uses the same values). */
+export const COLORS = {
+  material: '#4c78a8',
+  queue: '#98a2b3',
+  production: '#2a9d8f',
+  own: '#f08c00',
+  knockOn: '#d62728',
+  late: '#b4123a',
+  lateRow: 'rgba(214, 39, 40, 0.08)',
+  due: '#344054',
+  now: '#101828',
+  text: '#344054',
+  muted: '#667085',
+  grid: '#eaecf0',
+} as const;
+
+const STEPS: readonly Step[] = ['material', 'queue', 'production'];
+const STATUS_TEXT: Record<string, string> = {
+  accepted: 'accepted, material not ordered',
+  'awaiting-material': 'waiting for material',
+  ready: 'queued for the line',
+  'in-production': 'in production',
+  finished: 'finished, not delivered',
+};
+
+/** Pixels per row: the chart grows with the rows until the window is full, then rows scroll. */
+export const ROW_PX = 30;
+/** A few rows get taller, up to this. */
+const MAX_ROW_PX = 46;
+/** The plot area's margins; `top` is where the first row starts. */
+export const GRID = { top: 34, bottom: 46, left: 200, right: 34 } as const;
+const MIN_HEIGHT = 180;
+
+type Api = CustomSeriesRenderItemAPI;
+type Params = CustomSeriesRenderItemParams & {
+  coordSys: { x: number; y: number; width: number; height: number };
+};
+
+const hatches = new Map<string, object>();
+/** A diagonal hatch of `color` on a pale ground: how forecast (not yet happened) parts are drawn. */
+function hatch(color: string): object {
+  let pattern = hatches.get(color);
+  if (pattern) return pattern;
+  const size = 8;
+  const scale = Math.max(1, Math.round(window.devicePixelRatio || 1));
+  const canvas = document.createElement('canvas');
+  canvas.width = canvas.height = size * scale;
+  const ctx = canvas.getContext('2d')!;
+  ctx.scale(scale, scale);
+  ctx.fillStyle = '#ffffff';
+  ctx.fillRect(0, 0, size, size);
+  ctx.globalAlpha = 0.28;
+  ctx.fillStyle = color;
+  ctx.fillRect(0, 0, size, size);
+  ctx.globalAlpha = 1;
+  ctx.strokeStyle = color;
+  ctx.lineWidth = 1.6;
+  ctx.beginPath();
+  for (const offset of [-size, 0, size]) {
+    ctx.moveTo(offset, size);
+    ctx.lineTo(offset + size, 0);
+  }
+  ctx.stroke();
+  pattern = { type: 'pattern', image: canvas, repeat: 'repeat', scaleX: 1 / scale, scaleY: 1 / scale };
+  hatches.set(color, pattern);
+  return pattern;
+}
+
+function groupColor(group: DelayGroup): string {
+  return group === DelayGroup.knockOn ? COLORS.knockOn : COLORS.own;
+}
+
+/** The tooltip of a row: every step with its times, delays, due date. */
+export function rowTooltip(row: Row, asOf: number, hovered?: Step): string {
+  const o = row.order;
+  const t = (ms: number) => formatTimeNear(ms, asOf);
+  const lines: string[] = [];
+  const lateness =
+    o.latenessMs === undefined
+      ? ''
+      : o.late
+        ? `<span class="tt-late">late by ${formatDuration(o.latenessMs)}</span>`
+        : `<span class="tt-ok">${formatDuration(o.latenessMs)} early</span>`;
+  lines.push(
+    `<div class="tt-head"><b>${escapeHtml(o.orderId)}</b> · ${escapeHtml(STATUS_TEXT[o.status] ?? o.status)}${lateness ? ` · ${lateness}` : ''}</div>`,
+  );
+  if (row.group !== DelayGroup.none) {
+    lines.push(
+      `<div class="tt-cause" style="color:${groupColor(row.group)}">${escapeHtml(CAUSE_TEXT[o.delayCause])} (${formatSigned(o.delayMs)} vs plan)</div>`,
+    );
+  }
+  lines.push('<table class="tt-steps">');
+  for (const step of STEPS) {
+    const parts = row.steps.filter((s) => s.step === step);
+    if (parts.length === 0) continue;
+    const start = Math.min(...parts.map((p) => p.start));
+    const end = Math.max(...parts.map((p) => p.end));
+    const actual = parts.every((p) => p.actual)
+      ? 'actual'
+      : parts.some((p) => p.actual)
+        ? 'actual, then forecast'
+        : 'forecast';
+    lines.push(
+      `<tr class="${step === hovered ? 'tt-hovered' : ''}"><td><i class="sw sw-${step}"></i>${STEP_TEXT[step]}</td><td>${t(start)} – ${t(end)}</td><td class="tt-muted">${formatDuration(end - start)}, ${actual}</td></tr>`,
+    );
+  }
+  lines.push('</table>');
+  if (row.etaSlipMs > 0 && o.initialEta !== undefined && o.eta !== undefined) {
+    lines.push(
+      `<div>First ETA ${t(o.initialEta)} → ETA ${t(o.eta)} <span style="color:${COLORS.own}">(${formatSigned(row.etaSlipMs)})</span></div>`,
+    );
+  }
+  if (o.delayMs > 0) {
+    lines.push(`<div>Planned end ${t(o.plannedEndAt)} → forecast end ${t(o.productionEndAt)}</div>`);
+  } else {
+    lines.push(`<div>Forecast end ${t(o.productionEndAt)}</div>`);
+  }
+  if (o.dueAt !== undefined) lines.push(`<div>Due ${t(o.dueAt)}</div>`);
+  return `<div class="tt">${lines.join('')}</div>`;
+}
+
+/** The y-axis label of a row: the order id, and tags for late and delayed orders. */
+function rowLabel(row: Row | undefined): string {
+  if (!row) return '';
+  const tags: string[] = [];
+  if (row.late) tags.push('{late|LATE}');
+  if (row.group === DelayGroup.own) tags.push('{own|own delay}');
+  if (row.group === DelayGroup.knockOn) tags.push('{knock|knock-on}');
+  return `{id|${row.orderId}}${tags.length ? `{gap| }${tags.join('{gap| }')}` : ''}`;
+}
+
+const tag = (color: string, filled: boolean) => ({
+  color: filled ? '#fff' : color,
+  backgroundColor: filled ? color : '#fff',
+  borderColor: color,
+  borderWidth: 1,
+  borderRadius: 3,
+  padding: [2, 4],
+  fontSize: 10,
+  fontWeight: 600 as const,
+});
+
+export interface GanttRender {
+  ms: number;
+  rows: number;
+  /** Height of a row, px. */
+  rowPx: number;
+  /** First and last row in view. */
+  window: [number, number];
+}
+
+/** The Gantt chart in one element; re-rendered with each forecast, keeping the user's zoom and scroll. */
+export class Gantt {
+  private readonly chart: echarts.ECharts;
+  private rows: Row[] = [];
+  private forecast: ForecastRecord | undefined;
+  private yStart = 0;
+  private inView = 0;
+  private rowPx = ROW_PX;
+  private initialised = false;
+  /** Until the user scrolls or zooms, each forecast opens at the orders in progress, time fitted to them. */
+  private following = true;
+  private dispatching = false;
+
+  /** Called when the rows in view change (scrolling), with the first and last row in view. */
+  onWindow: ((window: [number, number]) => void) | undefined;
+  /** Called when following "now" is switched on or off. */
+  onFollow: ((following: boolean) => void) | undefined;
+
+  constructor(private readonly el: HTMLElement) {
+    this.chart = echarts.init(el, undefined, { renderer: 'canvas' });
+    // A scrollable region takes focus, so that keyboard users can scroll its rows (keydown below).
+    el.tabIndex = 0;
+    // Plain wheel scrolls the rows; Ctrl+wheel zooms and Shift+wheel pans time (ECharts' own handlers).
+    el.addEventListener(
+      'wheel',
+      (event) => {
+        if (event.ctrlKey || event.shiftKey || event.metaKey || this.rows.length <= this.inView) return;
+        event.preventDefault();
+        event.stopPropagation();
+        const steps = Math.sign(event.deltaY) * Math.max(1, Math.round(Math.abs(event.deltaY) / this.rowPx));
+        this.setFollowing(false);
+        this.scrollTo(this.yStart + steps);
+      },
+      { capture: true, passive: false },
+    );
+    el.addEventListener('keydown', (event) => {
+      const page = Math.max(1, this.inView - 1);
+      const moves: Record<string, number> = {
+        ArrowDown: 1,
+        ArrowUp: -1,
+        PageDown: page,
+        PageUp: -page,
+        Home: -this.rows.length,
+        End: this.rows.length,
+      };
+      const move = moves[event.key];
+      if (move === undefined) return;
+      event.preventDefault();
+      this.setFollowing(false);
+      this.scrollTo(this.yStart + move);
+    });
+    this.chart.on('datazoom', () => {
+      if (!this.dispatching) this.setFollowing(false);
+      const zoom = (this.chart.getOption().dataZoom as { startValue?: number }[] | undefined)?.[2];
+      if (zoom?.startValue !== undefined && zoom.startValue !== this.yStart) {
+        this.yStart = zoom.startValue;
+        this.onWindow?.(this.window());
+      }
+    });
+  }
+
+  /** Draws `rows` of `forecast`; returns how long it took. */
+  render(forecast: ForecastRecord, rows: Row[]): GanttRender {
+    const started = performance.now();
+    this.forecast = forecast;
+    this.rows = rows;
+    this.layout();
+    if (this.following) this.yStart = this.presentRow(forecast.asOf);
+    this.chart.setOption(this.option(forecast, rows), {
+      replaceMerge: ['series'],
+      lazyUpdate: false,
+    });
+    if (this.following) this.fitTime();
+    this.initialised = true;
+    return { ms: performance.now() - started, rows: rows.length, rowPx: this.rowPx, window: this.window() };
+  }
+
+  /** Follows "now" again: scrolls to the orders in progress and fits time to them, now and with each forecast. */
+  follow(): void {
+    this.setFollowing(true);
+    if (!this.forecast) return;
+    this.scrollTo(this.presentRow(this.forecast.asOf));
+    this.fitTime();
+  }
+
+  private setFollowing(following: boolean): void {
+    if (following === this.following) return;
+    this.following = following;
+    this.onFollow?.(following);
+  }
+
+  /** Zooms time to the rows in view and "now": readable bars however long the whole plan is. */
+  private fitTime(): void {
+    if (!this.forecast) return;
+    const [first, last] = this.window();
+    let min = this.forecast.asOf;
+    let max = this.forecast.asOf;
+    for (const row of this.rows.slice(first, last + 1)) {
+      for (const span of row.steps) {
+        min = Math.min(min, span.start);
+        max = Math.max(max, span.end);
+      }
+      // Due dates and plans may lie days ahead: they do not widen the window (zoom out to see them).
+    }
+    const margin = Math.max((max - min) * 0.04, 60_000);
+    this.dispatching = true;
+    try {
+      this.chart.dispatchAction({
+        type: 'dataZoom',
+        dataZoomIndex: 0,
+        startValue: min - margin,
+        endValue: max + margin,
+      });
+    } finally {
+      this.dispatching = false;
+    }
+  }
+
+  /** The row to open at when the rows scroll: a little above the first order not finished by now. */
+  private presentRow(asOf: number): number {
+    if (this.rows.length <= this.inView) return 0;
+    const current = this.rows.findIndex((row) => row.order.productionEndAt >= asOf);
+    return Math.max(0, Math.min(current - 2, this.rows.length - this.inView));
+  }
+
+  /** Fits the chart to the window (call on resize). */
+  resize(): void {
+    if (!this.forecast) return;
+    this.layout();
+    this.chart.setOption({ dataZoom: this.yZoom() });
+    this.onWindow?.(this.window());
+  }
+
+  /** The x pixel of the "now" line, as ECharts placed it. */
+  nowPixel(): number | undefined {
+    const option = this.chart.getOption() as { series?: { markLine?: { data?: { xAxis?: number }[] } }[] };
+    const asOf = option.series?.find((s) => s.markLine)?.markLine?.data?.[0]?.xAxis;
+    if (asOf === undefined) return undefined;
+    return this.chart.convertToPixel({ xAxisIndex: 0 }, asOf) as number;
+  }
+
+  /** Where the "now" line is drawn (the forecast's asOf, as ECharts holds it). */
+  nowValue(): number | undefined {
+    const option = this.chart.getOption() as { series?: { markLine?: { data?: { xAxis?: number }[] } }[] };
+    return option.series?.find((s) => s.markLine)?.markLine?.data?.[0]?.xAxis;
+  }
+
+  /** The first and last row in view. */
+  window(): [number, number] {
+    return [this.yStart, Math.min(this.rows.length, this.yStart + this.inView) - 1];
+  }
+
+  /** Scrolls so that row `first` is at the top. */
+  scrollTo(first: number): void {
+    const max = Math.max(0, this.rows.length - this.inView);
+    const start = Math.min(max, Math.max(0, first));
+    if (start === this.yStart) return;
+    this.yStart = start;
+    this.chart.setOption({ dataZoom: this.yZoom() });
+    this.onWindow?.(this.window());
+  }
+
+  clear(): void {
+    this.forecast = undefined;
+    this.rows = [];
+    this.chart.clear();
+    this.initialised = false;
+  }
+
+  private layout(): void {
+    const top = this.el.getBoundingClientRect().top + window.scrollY;
+    const available = Math.max(MIN_HEIGHT + 120, window.innerHeight - top - 12);
+    const chrome = GRID.top + GRID.bottom;
+    const fits = Math.floor((available - chrome) / Math.max(1, this.rows.length));
+    this.rowPx = Math.min(MAX_ROW_PX, Math.max(ROW_PX, fits));
+    const height = Math.max(MIN_HEIGHT, Math.min(this.rows.length * this.rowPx + chrome, available));
+    this.inView = Math.max(1, Math.floor((height - chrome) / this.rowPx));
+    this.yStart = Math.min(this.yStart, Math.max(0, this.rows.length - this.inView));
+    if (this.el.style.height !== `${height}px`) this.el.style.height = `${height}px`;
+    if (this.chart.getWidth() !== this.el.clientWidth || this.chart.getHeight() !== this.el.clientHeight) {
+      this.chart.resize();
+    }
+  }
+
+  private yZoom() {
+    const scrolls = this.rows.length > this.inView;
+    return [
+      {},
+      {},
+      {
+        show: scrolls,
+        startValue: this.yStart,
+        endValue: Math.min(this.rows.length, this.yStart + this.inView) - 1,
+      },
+    ];
+  }
+
+  private option(forecast: ForecastRecord, rows: Row[]): echarts.EChartsCoreOption {
+    const asOf = forecast.asOf;
+    const [min, max] = timeExtent(forecast);
+    const bars: number[][] = [];
+    rows.forEach((row, i) => {
+      for (const span of row.steps) {
+        bars.push([i, span.start, span.end, STEPS.indexOf(span.step), span.actual ? 1 : 0]);
+      }
+    });
+    const byId = new Map(rows.map((row) => [row.orderId, row]));
+    const marks = rows.map((row, i) => [i, row.order.plannedEndAt, row.order.productionEndAt]);
+    const scrolls = rows.length > this.inView;
+    const tooltip = (params: { value: number[]; seriesId?: string }) => {
+      const row = rows[params.value[0]!];
+      if (!row) return '';
+      const hovered = params.seriesId === 'steps' ? STEPS[params.value[3]!] : undefined;
+      return rowTooltip(row, asOf, hovered);
+    };
+
+    const option: echarts.EChartsCoreOption = {
+      animation: false,
+      aria: {
+        enabled: true,
+        label: {
+          description: `Gantt chart of ${rows.length} active orders: one row per order, bars for waiting for material, queued for the line and production; the table below the chart lists the same data.`,
+        },
+      },
+      textStyle: { fontFamily: 'inherit', color: COLORS.text },
+      grid: { ...GRID, containLabel: false },
+      tooltip: {
+        trigger: 'item',
+        confine: true,
+        enterable: false,
+        transitionDuration: 0,
+        className: 'gantt-tooltip',
+        borderColor: '#d0d5dd',
+        extraCssText: 'box-shadow: 0 4px 12px rgba(16, 24, 40, 0.12);',
+        padding: [8, 10],
+        formatter: tooltip as never,
+      },
+      xAxis: {
+        type: 'time',
+        position: 'top',
+        min,
+        max,
+        axisLine: { show: false },
+        axisTick: { show: false },
+        axisLabel: { color: COLORS.muted, hideOverlap: true },
+        splitLine: { show: true, lineStyle: { color: COLORS.grid } },
+      },
+      yAxis: {
+        type: 'category',
+        inverse: true,
+        data: rows.map((r) => r.orderId),
+        axisTick: { show: false },
+        axisLine: { lineStyle: { color: '#d0d5dd' } },
+        splitArea: { show: true, areaStyle: { color: ['#ffffff', '#f9fafb'] } },
+        axisLabel: {
+          interval: 0,
+          // The index ECharts passes counts the rows in view, not all rows: look the row up by id.
+          formatter: (orderId: string) => rowLabel(byId.get(orderId)),
+          rich: {
+            id: { fontSize: 12, color: COLORS.text, fontFamily: 'inherit' },
+            gap: { width: 4 },
+            late: tag(COLORS.late, true),
+            own: tag(COLORS.own, false),
+            knock: tag(COLORS.knockOn, false),
+          },
+        },
+      },
+      dataZoom: [
+        {
+          id: 'time-slider',
+          type: 'slider',
+          xAxisIndex: 0,
+          filterMode: 'none',
+          bottom: 8,
+          height: 22,
+          ...(this.initialised ? {} : { start: 0, end: 100 }),
+          labelFormatter: (value: number) => formatTimeNear(value, asOf),
+          borderColor: '#d0d5dd',
+          fillerColor: 'rgba(76, 120, 168, 0.15)',
+          dataBackground: { lineStyle: { opacity: 0 }, areaStyle: { opacity: 0 } },
+        },
+        {
+          id: 'time-inside',
+          type: 'inside',
+          xAxisIndex: 0,
+          filterMode: 'none',
+          zoomOnMouseWheel: 'ctrl',
+          moveOnMouseWheel: 'shift',
+          moveOnMouseMove: true,
+          preventDefaultMouseMove: true,
+        },
+        {
+          id: 'rows-slider',
+          type: 'slider',
+          yAxisIndex: 0,
+          filterMode: 'filter',
+          show: scrolls,
+          right: 8,
+          width: 14,
+          zoomLock: true,
+          showDetail: false,
+          brushSelect: false,
+          startValue: this.yStart,
+          endValue: Math.min(rows.length, this.yStart + this.inView) - 1,
+          borderColor: '#d0d5dd',
+          fillerColor: 'rgba(52, 64, 84, 0.18)',
+          handleSize: 0,
+          dataBackground: { lineStyle: { opacity: 0 }, areaStyle: { opacity: 0 } },
+        },
+      ],
+      series: [
+        {
+          id: 'rows',
+          type: 'custom',
+          z: 1,
+          encode: { x: 1, y: 0 },
+          data: rows.map((row, i) => [i, asOf, row.late ? 1 : 0]),
+          renderItem: (params: Params, api: Api) => {
+            const y = api.coord([asOf, api.value(0)])[1]!;
+            const band = (api.size!([0, 1]) as number[])[1]!;
+            const late = api.value(2) === 1;
+            return {
+              type: 'rect',
+              shape: { x: params.coordSys.x, y: y - band / 2, width: params.coordSys.width, height: band },
+              style: { fill: late ? COLORS.lateRow : 'rgba(0,0,0,0)' },
+            };
+          },
+        },
+        {
+          id: 'steps',
+          type: 'custom',
+          z: 2,
+          clip: true,
+          encode: { x: [1, 2], y: 0 },
+          data: bars,
+          renderItem: (_params: Params, api: Api) => {
+            const y = api.value(0);
+            const start = api.coord([api.value(1), y]);
+            const end = api.coord([api.value(2), y]);
+            const band = (api.size!([0, 1]) as number[])[1]!;
+            const height = Math.min(22, band * 0.56);
+            const color = [COLORS.material, COLORS.queue, COLORS.production][api.value(3) as number]!;
+            const actual = api.value(4) === 1;
+            return {
+              type: 'rect',
+              shape: {
+                x: start[0]!,
+                y: start[1]! - height / 2,
+                width: Math.max(end[0]! - start[0]!, 1.5),
+                height,
+                r: 2,
+              },
+              style: actual
+                ? { fill: color, stroke: color, lineWidth: 1 }
+                : { fill: hatch(color), stroke: color, lineWidth: 1 },
+            };
+          },
+        },
+        {
+          id: 'marks',
+          type: 'custom',
+          z: 3,
+          clip: true,
+          encode: { x: [1, 2], y: 0 },
+          data: marks,
+          renderItem: (_params: Params, api: Api) => {
+            const row = rows[api.value(0) as number]!;
+            const o = row.order;
+            const y = api.coord([asOf, api.value(0)])[1]!;
+            const band = (api.size!([0, 1]) as number[])[1]!;
+            const barHalf = Math.min(22, band * 0.56) / 2;
+            const x = (t: number) => api.coord([t, api.value(0)])[0]!;
+            const children: object[] = [];
+            const slipLine = (from: number, to: number, color: string, dy: number) => {
+              children.push(
+                {
+                  type: 'rect',
+                  shape: { x: x(from), y: y + dy, width: Math.max(2, x(to) - x(from)), height: 3 },
+                  style: { fill: color },
+                },
+                {
+                  type: 'rect',
+                  shape: { x: x(from) - 1, y: y + dy - 3, width: 2, height: 9 },
+                  style: { fill: color },
+                },
+              );
+            };
+            if (row.etaSlipMs > 0 && o.initialEta !== undefined && o.eta !== undefined) {
+              slipLine(o.initialEta, o.eta, COLORS.own, -barHalf - 5);
+            }
+            if (o.delayMs > 0 && row.group !== DelayGroup.none) {
+              slipLine(o.plannedEndAt, o.productionEndAt, groupColor(row.group), barHalf + 2);
+            }
+            if (o.dueAt !== undefined) {
+              const dx = x(o.dueAt);
+              const color = row.late ? COLORS.late : COLORS.due;
+              children.push(
+                {
+                  type: 'rect',
+                  shape: { x: dx - 1, y: y - band / 2 + 3, width: 2, height: band - 6 },
+                  style: { fill: color },
+                },
+                {
+                  type: 'polygon',
+                  shape: {
+                    points: [
+                      [dx - 5, y - band / 2 + 2],
+                      [dx + 5, y - band / 2 + 2],
+                      [dx, y - band / 2 + 8],
+                    ],
+                  },
+                  style: { fill: color },
+                },
+              );
+            }
+            return { type: 'group', children };
+          },
+          markLine: {
+            silent: true,
+            symbol: ['none', 'none'],
+            animation: false,
+            lineStyle: { color: COLORS.now, width: 2, type: 'solid' },
+            label: {
+              formatter: `now ${formatTimeNear(asOf, asOf)}`,
+              position: 'end',
+              distance: 4,
+              color: '#fff',
+              backgroundColor: COLORS.now,
+              padding: [2, 5],
+              borderRadius: 3,
+              fontSize: 11,
+            },
+            data: [{ xAxis: asOf }],
+          },
+        },
+      ],
+    };
+    return option;
+  }
+}

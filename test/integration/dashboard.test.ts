@@ -1,0 +1,256 @@
+// The dashboard API against DynamoDB Local with seeded forecasts: through the local HTTP server, the
+// Lambda entry (payload 2.0 events) and `twin dashboard` as a process; ETag and 304, the empty state,
+// the token, and errors as one JSON line.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { resourceNames } from '../../contracts/resources.ts';
+import { DynamoDbForecastSource } from '../../dashboard/forecastSource.ts';
+import { type DashboardServer, startDashboardServer } from '../../dashboard/server.ts';
+import { DynamoDbForecastStore } from '../../forecast/DynamoDbForecastStore.ts';
+import {
+  createDocumentClient,
+  createDynamoDbClient,
+  LOCAL_CREDENTIALS,
+  LOCAL_REGION,
+} from '../../local/clients.ts';
+import { createTableInputs } from '../../local/provision.ts';
+import { demoRecord, syntheticRecord } from '../dashboard/fixtures.ts';
+import { useEmulators } from '../support/emulators.ts';
+
+describe('dashboard API on DynamoDB Local', () => {
+  const env = useEmulators('kinesalite');
+  const servers: DashboardServer[] = [];
+
+  afterAll(async () => {
+    await Promise.all(servers.map((s) => s.close()));
+  });
+
+  /** A fresh, empty forecasts table. */
+  async function freshTable(): Promise<string> {
+    const names = resourceNames(`dash-${randomUUID().slice(0, 8)}-`);
+    await env.clients.dynamodb.send(new CreateTableCommand(createTableInputs(names).forecasts));
+    return names.forecastsTable;
+  }
+
+  async function serve(table: string, token?: string): Promise<DashboardServer> {
+    const server = await startDashboardServer({
+      forecasts: new DynamoDbForecastSource(env.clients.documentClient, table),
+      token,
+      build: false,
+    });
+    servers.push(server);
+    return server;
+  }
+
+  it('serves the stored forecast, then 304 while it stays the latest, then the newer one', async () => {
+    const table = await freshTable();
+    const store = new DynamoDbForecastStore(env.clients.documentClient, table);
+    const first = demoRecord(31);
+    await store.save(first);
+    const server = await serve(table);
+    const url = `${server.url}api/forecast`;
+
+    const response = await fetch(url);
+    const etag = response.headers.get('etag')!;
+    const unchanged = await fetch(url, { headers: { 'if-none-match': etag } });
+    const newer = demoRecord(41);
+    await store.save(newer);
+    const changed = await fetch(url, { headers: { 'if-none-match': etag } });
+
+    expect(response.status).toBe(200);
+    expect(etag).toBe(`"fc-${first.asOf}-${first.generatedAt}"`);
+    expect(await response.json()).toEqual({ forecast: first });
+    expect(unchanged.status).toBe(304);
+    expect(await unchanged.text()).toBe('');
+    expect(changed.status).toBe(200);
+    expect(changed.headers.get('etag')).toBe(`"fc-${newer.asOf}-${newer.generatedAt}"`);
+    expect(((await changed.json()) as { forecast: { asOf: number } }).forecast.asOf).toBe(newer.asOf);
+  });
+
+  it('serves a forecast of 2,000 orders stored over several items, gzip-compressed on the wire', async () => {
+    const table = await freshTable();
+    const record = syntheticRecord(2_000);
+    await new DynamoDbForecastStore(env.clients.documentClient, table).save(record);
+    const server = await serve(table);
+
+    const response = await fetch(`${server.url}api/forecast`);
+
+    expect(response.headers.get('content-encoding')).toBe('gzip');
+    const body = (await response.json()) as { forecast: typeof record };
+    expect(body.forecast.orders).toHaveLength(record.orders.length);
+    expect(body.forecast.orders).toEqual(record.orders);
+  });
+
+  it('answers the empty state when no forecast was ever stored', async () => {
+    const server = await serve(await freshTable());
+
+    const response = await fetch(`${server.url}api/forecast`);
+    const again = await fetch(`${server.url}api/forecast`, {
+      headers: { 'if-none-match': response.headers.get('etag')! },
+    });
+
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ forecast: null });
+    expect(again.status).toBe(304);
+  });
+
+  it('requires the token when one is set', async () => {
+    const table = await freshTable();
+    await new DynamoDbForecastStore(env.clients.documentClient, table).save(demoRecord(31));
+    const server = await serve(table, 'tok-123');
+
+    const without = await fetch(`${server.url}api/forecast`);
+    const wrong = await fetch(`${server.url}api/forecast?token=tok-124`);
+    const bearer = await fetch(`${server.url}api/forecast`, { headers: { authorization: 'Bearer tok-123' } });
+    const query = await fetch(`${server.url}api/forecast?token=tok-123`);
+
+    expect(without.status).toBe(401);
+    expect(await without.json()).toMatchObject({ error: 'unauthorized' });
+    expect(wrong.status).toBe(401);
+    expect(bearer.status).toBe(200);
+    expect(query.status).toBe(200);
+  });
+
+  it('names a missing table in one JSON line, with no stack trace', async () => {
+    const server = await serve('no-such-table');
+
+    const response = await fetch(`${server.url}api/forecast`);
+    const text = await response.text();
+
+    expect(response.status).toBe(500);
+    expect(JSON.parse(text)).toEqual({
+      error: 'no-table',
+      message: 'the forecasts table "no-such-table" does not exist',
+    });
+  });
+
+  it('answers 503 when DynamoDB does not answer', async () => {
+    const unreachable = createDynamoDbClient({ endpoint: 'http://127.0.0.1:9', maxAttempts: 1 });
+    const server = await startDashboardServer({
+      forecasts: new DynamoDbForecastSource(createDocumentClient(unreachable), 'forecasts'),
+      build: false,
+    });
+    servers.push(server);
+
+    const response = await fetch(`${server.url}api/forecast`);
+
+    expect(response.status).toBe(503);
+    expect(response.headers.get('retry-after')).toBe('5');
+    expect(await response.json()).toMatchObject({ error: 'unavailable' });
+    unreachable.destroy();
+  });
+
+  describe('the Lambda entry (lambdas/dashboard-api.ts)', () => {
+    let table: string;
+    let record: ReturnType<typeof demoRecord>;
+
+    beforeAll(async () => {
+      table = await freshTable();
+      record = demoRecord(31);
+      await new DynamoDbForecastStore(env.clients.documentClient, table).save(record);
+    });
+
+    afterAll(() => {
+      vi.unstubAllEnvs();
+    });
+
+    async function loadHandler(extraEnv: Record<string, string | undefined>) {
+      vi.resetModules();
+      vi.stubEnv('AWS_ENDPOINT_URL_DYNAMODB', env.running.endpoints.dynamodb);
+      vi.stubEnv('AWS_REGION', LOCAL_REGION);
+      vi.stubEnv('AWS_ACCESS_KEY_ID', LOCAL_CREDENTIALS.accessKeyId);
+      vi.stubEnv('AWS_SECRET_ACCESS_KEY', LOCAL_CREDENTIALS.secretAccessKey);
+      vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'SILENT');
+      vi.stubEnv('FORECASTS_TABLE', table);
+      for (const [name, value] of Object.entries(extraEnv)) vi.stubEnv(name, value);
+      const module = await import('../../lambdas/dashboard-api.ts');
+      return module.handler as (e: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
+    }
+
+    const event = (headers: Record<string, string>, rawQueryString = ''): APIGatewayProxyEventV2 =>
+      ({
+        version: '2.0',
+        routeKey: '$default',
+        rawPath: '/api/forecast',
+        rawQueryString,
+        headers,
+        requestContext: { http: { method: 'GET', path: '/api/forecast' } },
+        isBase64Encoded: false,
+      }) as unknown as APIGatewayProxyEventV2;
+
+    it('serves the forecast to a function URL event that carries the token, and 304 after', async () => {
+      const handler = await loadHandler({ DASHBOARD_TOKEN: 'lambda-token' });
+
+      const denied = await handler(event({}));
+      const served = await handler(event({ authorization: 'Bearer lambda-token' }));
+      const unchanged = await handler(
+        event({ 'if-none-match': String(served.headers!.etag) }, 'token=lambda-token'),
+      );
+
+      expect(denied.statusCode).toBe(401);
+      expect(served.statusCode).toBe(200);
+      expect(JSON.parse(served.body!)).toEqual({ forecast: record });
+      expect(unchanged.statusCode).toBe(304);
+    });
+
+    it('will not start without a token unless IAM auth guards the function URL', async () => {
+      await expect(loadHandler({ DASHBOARD_TOKEN: '' })).rejects.toThrow(
+        /environment variable DASHBOARD_TOKEN is not set/,
+      );
+      const behindIam = await loadHandler({ DASHBOARD_TOKEN: '', DASHBOARD_AUTH: 'iam' });
+
+      expect((await behindIam(event({}))).statusCode).toBe(200);
+    });
+  });
+
+  describe('twin dashboard, as a process', () => {
+    let child: ChildProcess | undefined;
+
+    afterAll(() => {
+      if (child && child.exitCode === null) child.kill('SIGKILL');
+    });
+
+    it('serves the page and the API until SIGTERM, then exits 0', async () => {
+      const table = await freshTable();
+      await new DynamoDbForecastStore(env.clients.documentClient, table).save(demoRecord(31));
+      child = spawn(
+        process.execPath,
+        [
+          'bin/twin.mjs',
+          'dashboard',
+          '--port',
+          '0',
+          '--endpoint',
+          env.running.endpoints.dynamodb,
+          '--table',
+          table,
+        ],
+        { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, DASHBOARD_TOKEN: '' } },
+      );
+      let stdout = '';
+      const url = await new Promise<string>((resolve, reject) => {
+        child!.stdout!.on('data', (chunk: Buffer) => {
+          stdout += chunk.toString();
+          const match = stdout.match(/Dashboard: (http:\/\/\S+)/);
+          if (match) resolve(match[1]!);
+        });
+        child!.once('exit', (code) => reject(new Error(`twin dashboard exited with ${code}: ${stdout}`)));
+      });
+
+      const page = await fetch(url);
+      const api = await fetch(`${url}api/forecast`);
+      const exited = new Promise<number | null>((resolve) => child!.once('exit', (code) => resolve(code)));
+      child.kill('SIGTERM');
+
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain('id="gantt"');
+      expect(api.status).toBe(200);
+      expect(((await api.json()) as { forecast: { orders: unknown[] } }).forecast.orders).toHaveLength(4);
+      expect(stdout).toContain(`Forecasts from table "${table}"`);
+      expect(await exited).toBe(0);
+    }, 60_000);
+  });
+});
