@@ -19,15 +19,19 @@ describe('embedded twin', () => {
     const twin = await startTwin({
       dataDir: mkdtempSync(join(tmpdir(), 'twin-e2e-')),
       port: 0,
-      scenario: 'steady',
-      speed: 3_600,
-      duration: 6 * 3_600_000,
+      scenario: 'demo',
+      speed: 300,
       batchingWindowMs: 200,
       log: () => {},
     });
     const clients = createClients(twin.endpoints);
     try {
-      await waitFor('three forecasts', () => twin.status().forecastsWritten >= 3, 60_000);
+      // The demo's first orders are in the plant after about 20 plant minutes: 4 s at speed 300.
+      await waitFor(
+        'orders in the plant',
+        () => twin.status().eventsIn >= 8 && twin.status().forecastsWritten >= 2,
+        60_000,
+      );
       await twin.stopEmulator();
       const names = resourceNames();
       const states = new DynamoDbStateStore(clients.documentClient, names.orderStateTable);

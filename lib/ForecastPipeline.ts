@@ -1,0 +1,119 @@
+// order-state's DynamoDB stream → forecast Lambda → forecasts table: the function, its event source
+// mapping (batching window, a filter that drops changes no forecast can depend on, partial batch
+// failures, failures to SQS) and its alarms.
+import { Duration, Validations } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { OrderStateTable } from '../contracts/resources.ts';
+import { TwinFunction } from './TwinFunction.ts';
+
+/**
+ * The event filter (patterns are OR-ed): only a change where the order is active before or after
+ * it — `activeShard` present in the old or the new image — reaches the function. A delivered
+ * order's late events never do (forecast/relevance.ts: both images inactive → no forecast). The
+ * finer check (did a forecast field change?) stays in the handler: filters cannot compare images.
+ */
+export const FORECAST_FILTER_PATTERNS = [
+  { dynamodb: { NewImage: { [OrderStateTable.activeIndex.partitionKey]: { S: FilterRule.exists() } } } },
+  { dynamodb: { OldImage: { [OrderStateTable.activeIndex.partitionKey]: { S: FilterRule.exists() } } } },
+] as const;
+
+/** The forecast's event source settings. */
+export const FORECAST_SOURCE = {
+  /** A burst of changes within this window makes one forecast. */
+  defaultBatchingWindow: Duration.seconds(1),
+  batchSize: 1000,
+  /**
+   * A forecast reads the whole state, not the records: a batch that keeps failing can be dropped
+   * (to the failure queue) without losing anything the next change's forecast will not see.
+   */
+  retryAttempts: 3,
+  maxRecordAge: Duration.hours(1),
+} as const;
+
+/** Iterator age (ms) above which forecasts lag behind the order state. */
+export const FORECAST_ITERATOR_AGE_ALARM_MS = 60_000;
+
+export interface ForecastPipelineProps {
+  orderState: ITable;
+  forecasts: ITable;
+  failureQueue: IQueue;
+  /** How long the event source gathers changes before one forecast (default 1 s). */
+  batchingWindow?: Duration | undefined;
+  /** Overrides of the order-flow model's parameters (MODEL_PARAMETERS). */
+  modelParameters?: Record<string, number | string> | undefined;
+}
+
+/** The forecast: one forecast of every active order per batch of relevant state changes. */
+export class ForecastPipeline extends Construct {
+  readonly handler: TwinFunction;
+  readonly iteratorAgeAlarm: Alarm;
+  readonly errorsAlarm: Alarm;
+
+  constructor(scope: Construct, id: string, props: ForecastPipelineProps) {
+    super(scope, id);
+    this.handler = new TwinFunction(this, 'Handler', {
+      entry: 'lambdas/forecast.ts',
+      description: 'order-flow twin: forecasts every active order after a batch of order-state changes',
+      // More memory is more CPU: the simulation of 10,000 active orders is CPU-bound.
+      memorySize: 1024,
+      timeout: Duration.seconds(60),
+      environment: {
+        ...(props.modelParameters && { MODEL_PARAMETERS: JSON.stringify(props.modelParameters) }),
+      },
+    });
+    // It reads the work in process with a Query on the sparse index only, and writes the forecast
+    // (Put, and a TransactWriteItems of Puts for a chunked one) to the forecasts table.
+    this.handler.useTable('ORDER_STATE_TABLE', props.orderState, {
+      indexes: { [OrderStateTable.activeIndex.name]: ['Query'] },
+    });
+    this.handler.useTable('FORECASTS_TABLE', props.forecasts, { table: ['PutItem'] });
+
+    // The mapping reads the table's stream: its EventSourceArn is the table's StreamArn attribute,
+    // so CloudFormation creates it only once the table and its stream exist.
+    this.handler.function.addEventSource(
+      new DynamoEventSource(props.orderState, {
+        startingPosition: StartingPosition.TRIM_HORIZON,
+        batchSize: FORECAST_SOURCE.batchSize,
+        maxBatchingWindow: props.batchingWindow ?? FORECAST_SOURCE.defaultBatchingWindow,
+        filters: FORECAST_FILTER_PATTERNS.map((pattern) => FilterCriteria.filter(pattern)),
+        reportBatchItemFailures: true,
+        retryAttempts: FORECAST_SOURCE.retryAttempts,
+        maxRecordAge: FORECAST_SOURCE.maxRecordAge,
+        // No bisect (the default): a forecast fails as a whole, never because of one record.
+        onFailure: new SqsDlq(props.failureQueue),
+      }),
+    );
+
+    Validations.of(this.handler.role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        "The DynamoDB event source needs dynamodb:ListStreams, which IAM grants on Resource '*' only; reading " +
+        'the stream (DescribeStream, GetShardIterator, GetRecords) is granted on the table stream ARN.',
+    });
+
+    const fn = this.handler.function;
+    this.iteratorAgeAlarm = new Alarm(this, 'IteratorAgeAlarm', {
+      alarmDescription: 'Forecasts are more than a minute behind the order-state changes',
+      metric: fn.metric('IteratorAge', { statistic: 'Maximum', period: Duration.minutes(1) }),
+      threshold: FORECAST_ITERATOR_AGE_ALARM_MS,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 5,
+      datapointsToAlarm: 3,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+    this.errorsAlarm = new Alarm(this, 'ErrorsAlarm', {
+      alarmDescription:
+        'The forecast function failed (the batch is retried, then lands in the failure queue)',
+      metric: fn.metricErrors({ statistic: 'Sum', period: Duration.minutes(5) }),
+      threshold: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+  }
+}

@@ -1,0 +1,91 @@
+// Kinesis order events → ingest Lambda → order-state table: the function, its event source mapping
+// (partial batch failures, bisect, bounded retries and record age, failures to SQS) and its alarms.
+import { Duration } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { IStream } from 'aws-cdk-lib/aws-kinesis';
+import { StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { KinesisEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { TwinFunction } from './TwinFunction.ts';
+
+/** The ingest's event source settings; the defaults are what runs on AWS. */
+export const INGEST_SOURCE = {
+  batchSize: 100,
+  /** Throttling and timeouts are retried; a record that still fails goes to the failure queue. */
+  retryAttempts: 10,
+  /** Well under the stream's 24 h retention, so a failed batch can still be re-read from the stream. */
+  maxRecordAge: Duration.hours(6),
+} as const;
+
+/** Iterator age (ms) above which the ingest is falling behind the plant. */
+export const INGEST_ITERATOR_AGE_ALARM_MS = 60_000;
+
+export interface IngestPipelineProps {
+  stream: IStream;
+  orderState: ITable;
+  failureQueue: IQueue;
+  /** Split a failing batch in two (AWS); LocalStack does not implement it. */
+  bisectBatchOnError: boolean;
+  /** Concurrent batches per shard (1–10); unset: Lambda's default of 1. Not on LocalStack. */
+  parallelizationFactor?: number | undefined;
+}
+
+/** The ingest: applies every order event to the order's state item. */
+export class IngestPipeline extends Construct {
+  readonly handler: TwinFunction;
+  readonly iteratorAgeAlarm: Alarm;
+  readonly errorsAlarm: Alarm;
+
+  constructor(scope: Construct, id: string, props: IngestPipelineProps) {
+    super(scope, id);
+    this.handler = new TwinFunction(this, 'Handler', {
+      entry: 'lambdas/ingest.ts',
+      description: 'order-flow twin: applies order events from Kinesis to the order-state table',
+      memorySize: 512,
+      timeout: Duration.seconds(60),
+    });
+    // The state store writes with a conditional UpdateItem, and falls back to a conditional PutItem
+    // for out-of-order events (state/DynamoDbStateStore.ts); it never reads on its own.
+    this.handler.useTable('ORDER_STATE_TABLE', props.orderState, { table: ['UpdateItem', 'PutItem'] });
+    // Records that are not valid events go here at once, with their reason (ingest/SqsFailureSink.ts).
+    this.handler.useQueue('FAILURE_QUEUE_URL', props.failureQueue);
+
+    this.handler.function.addEventSource(
+      new KinesisEventSource(props.stream, {
+        // Nothing published before the mapping exists is skipped.
+        startingPosition: StartingPosition.TRIM_HORIZON,
+        batchSize: INGEST_SOURCE.batchSize,
+        reportBatchItemFailures: true,
+        // Left out entirely when off: LocalStack's mappings know neither setting.
+        ...(props.bisectBatchOnError && { bisectBatchOnError: true }),
+        retryAttempts: INGEST_SOURCE.retryAttempts,
+        maxRecordAge: INGEST_SOURCE.maxRecordAge,
+        onFailure: new SqsDlq(props.failureQueue),
+        ...(props.parallelizationFactor !== undefined && {
+          parallelizationFactor: props.parallelizationFactor,
+        }),
+      }),
+    );
+
+    const fn = this.handler.function;
+    this.iteratorAgeAlarm = new Alarm(this, 'IteratorAgeAlarm', {
+      alarmDescription: 'The ingest is more than a minute behind the order events stream',
+      metric: fn.metric('IteratorAge', { statistic: 'Maximum', period: Duration.minutes(1) }),
+      threshold: INGEST_ITERATOR_AGE_ALARM_MS,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 5,
+      datapointsToAlarm: 3,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+    this.errorsAlarm = new Alarm(this, 'ErrorsAlarm', {
+      alarmDescription: 'The ingest function failed (its batch is retried, or lands in the failure queue)',
+      metric: fn.metricErrors({ statistic: 'Sum', period: Duration.minutes(5) }),
+      threshold: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+  }
+}

@@ -1,0 +1,139 @@
+// The twin's one stack: the order events stream, the order-state and forecasts tables (names, keys
+// and settings from contracts/resources.ts, as the embedded runtime provisions them), the failure
+// queue, the ingest and forecast pipelines, the dashboard, and the outputs a user needs.
+import { CfnOutput, Duration, Fn, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import {
+  AttributeType,
+  BillingMode,
+  ProjectionType,
+  type StreamViewType,
+  Table,
+} from 'aws-cdk-lib/aws-dynamodb';
+import { Stream, StreamEncryption, StreamMode } from 'aws-cdk-lib/aws-kinesis';
+import type { Construct } from 'constructs';
+import { ForecastsTable, OrderEventsStream, OrderStateTable, resourceNames } from '../contracts/resources.ts';
+import { Dashboard } from './Dashboard.ts';
+import { FailureQueue } from './FailureQueue.ts';
+import { ForecastPipeline } from './ForecastPipeline.ts';
+import { IngestPipeline } from './IngestPipeline.ts';
+
+/** The stack's name in CloudFormation (and the `cdk deploy` argument). */
+export const TWIN_STACK_NAME = 'OrderFlowTwin';
+
+export interface TwinStackProps extends StackProps {
+  /**
+   * Deploying to LocalStack: its event source mappings implement neither bisect-on-error nor the
+   * parallelisation factor, so neither is set.
+   */
+  localstack?: boolean;
+  /** Prefix of every resource name (side-by-side stacks in one account); default none. */
+  namePrefix?: string;
+  /** Concurrent ingest batches per shard (1–10); unset: Lambda's default (1). Ignored on LocalStack. */
+  ingestParallelizationFactor?: number | undefined;
+  /** The forecast's batching window (default 1 s). */
+  forecastBatchingWindow?: Duration | undefined;
+  /** Keep the tables when the stack is deleted (default true: they hold the plant's state). */
+  retainData?: boolean;
+  /** Bundle the dashboard page with its function (default true). */
+  dashboardPage?: boolean;
+}
+
+/** The order-flow twin on AWS (or LocalStack). */
+export class TwinStack extends Stack {
+  readonly stream: Stream;
+  readonly orderState: Table;
+  readonly forecasts: Table;
+  readonly failures: FailureQueue;
+  readonly ingest: IngestPipeline;
+  readonly forecast: ForecastPipeline;
+  readonly dashboard: Dashboard;
+
+  constructor(scope: Construct, id: string, props: TwinStackProps = {}) {
+    super(scope, id, {
+      description: 'Order-flow digital twin: Kinesis → ingest → DynamoDB → forecast → dashboard',
+      ...props,
+    });
+    const names = resourceNames(props.namePrefix ?? '');
+    const removalPolicy = (props.retainData ?? true) ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+
+    // Stateful resources sit directly in the stack with stable ids: renaming one replaces it.
+    this.stream = new Stream(this, 'OrderEvents', {
+      streamName: names.stream,
+      streamMode: StreamMode.PROVISIONED,
+      shardCount: OrderEventsStream.shards,
+      retentionPeriod: Duration.hours(OrderEventsStream.retentionHours),
+      // The AWS managed key aws/kinesis: encrypted at rest, no key policy to keep (cdk-nag KDS3).
+      encryption: StreamEncryption.MANAGED,
+    });
+
+    this.orderState = new Table(this, 'OrderState', {
+      tableName: names.orderStateTable,
+      partitionKey: { name: OrderStateTable.partitionKey, type: AttributeType.STRING },
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      stream: OrderStateTable.stream as StreamViewType,
+      removalPolicy,
+    });
+    this.orderState.addGlobalSecondaryIndex({
+      indexName: OrderStateTable.activeIndex.name,
+      partitionKey: { name: OrderStateTable.activeIndex.partitionKey, type: AttributeType.STRING },
+      sortKey: { name: OrderStateTable.activeIndex.sortKey, type: AttributeType.STRING },
+      projectionType: ProjectionType.ALL,
+    });
+
+    this.forecasts = new Table(this, 'Forecasts', {
+      tableName: names.forecastsTable,
+      partitionKey: { name: ForecastsTable.partitionKey, type: AttributeType.STRING },
+      sortKey: { name: ForecastsTable.sortKey, type: AttributeType.STRING },
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      timeToLiveAttribute: ForecastsTable.ttlAttribute,
+      removalPolicy,
+    });
+
+    this.failures = new FailureQueue(this, 'Failures', { queueName: names.failureQueue });
+
+    const localstack = props.localstack ?? false;
+    this.ingest = new IngestPipeline(this, 'Ingest', {
+      stream: this.stream,
+      orderState: this.orderState,
+      failureQueue: this.failures.queue,
+      bisectBatchOnError: !localstack,
+      parallelizationFactor: localstack ? undefined : props.ingestParallelizationFactor,
+    });
+    this.forecast = new ForecastPipeline(this, 'Forecast', {
+      orderState: this.orderState,
+      forecasts: this.forecasts,
+      failureQueue: this.failures.queue,
+      batchingWindow: props.forecastBatchingWindow,
+    });
+    this.dashboard = new Dashboard(this, 'Dashboard', {
+      forecasts: this.forecasts,
+      page: props.dashboardPage ?? true,
+    });
+
+    new CfnOutput(this, 'StreamName', {
+      description: 'Kinesis stream to publish order events to (partition key: orderId)',
+      value: this.stream.streamName,
+    });
+    new CfnOutput(this, 'OrderStateTableName', { value: this.orderState.tableName });
+    new CfnOutput(this, 'ForecastsTableName', { value: this.forecasts.tableName });
+    new CfnOutput(this, 'FailureQueueUrl', {
+      description: 'Records that could not be applied, and batches that failed for good',
+      value: this.failures.queue.queueUrl,
+    });
+    new CfnOutput(this, 'DashboardUrl', {
+      description: 'The dashboard: open it with ?token=<the token> (see DashboardTokenCommand)',
+      value: this.dashboard.url.url,
+    });
+    new CfnOutput(this, 'DashboardTokenSecretArn', { value: this.dashboard.token.secretArn });
+    new CfnOutput(this, 'DashboardTokenCommand', {
+      description: 'Prints the dashboard token',
+      value: Fn.join('', [
+        'aws secretsmanager get-secret-value --secret-id ',
+        this.dashboard.token.secretArn,
+        ' --query SecretString --output text',
+      ]),
+    });
+  }
+}

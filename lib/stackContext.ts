@@ -1,0 +1,60 @@
+// The stack's settings from CDK context (`cdk deploy -c twin:localstack=true`, or cdk.json), checked:
+// a malformed value stops the synth with a message that names the key.
+import { Duration } from 'aws-cdk-lib';
+import type { Node } from 'constructs';
+import type { TwinStackProps } from './TwinStack.ts';
+
+/** The context keys the app reads, and what they do. */
+export const CONTEXT_KEYS = {
+  localstack: 'twin:localstack',
+  namePrefix: 'twin:name-prefix',
+  ingestParallelizationFactor: 'twin:ingest-parallelization-factor',
+  forecastBatchingWindowSeconds: 'twin:forecast-batching-window-seconds',
+  retainData: 'twin:retain-data',
+  dashboardPage: 'twin:dashboard-page',
+} as const;
+
+/** A context value that is not what its key takes. */
+export class ContextError extends Error {
+  override name = 'ContextError';
+  readonly key: string;
+  constructor(key: string, message: string) {
+    super(`context ${key}: ${message}`);
+    this.key = key;
+  }
+}
+
+function flag(node: Node, key: string): boolean | undefined {
+  const value: unknown = node.tryGetContext(key);
+  if (value === undefined) return undefined;
+  if (value === true || value === 'true') return true;
+  if (value === false || value === 'false') return false;
+  throw new ContextError(key, `must be true or false, got ${JSON.stringify(value)}`);
+}
+
+function integer(node: Node, key: string, min: number, max: number): number | undefined {
+  const value: unknown = node.tryGetContext(key);
+  if (value === undefined) return undefined;
+  const n = typeof value === 'number' ? value : Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new ContextError(key, `must be a whole number from ${min} to ${max}, got ${JSON.stringify(value)}`);
+  }
+  return n;
+}
+
+/** The TwinStack settings given as context on `node` (the app's). */
+export function twinStackPropsFromContext(node: Node): TwinStackProps {
+  const prefix: unknown = node.tryGetContext(CONTEXT_KEYS.namePrefix);
+  if (prefix !== undefined && (typeof prefix !== 'string' || !/^[A-Za-z0-9_.-]*$/.test(prefix))) {
+    throw new ContextError(CONTEXT_KEYS.namePrefix, 'may hold letters, digits, _ . and - only');
+  }
+  const windowSeconds = integer(node, CONTEXT_KEYS.forecastBatchingWindowSeconds, 0, 300);
+  const props: TwinStackProps = {
+    localstack: flag(node, CONTEXT_KEYS.localstack) ?? false,
+    ingestParallelizationFactor: integer(node, CONTEXT_KEYS.ingestParallelizationFactor, 1, 10),
+    forecastBatchingWindow: windowSeconds === undefined ? undefined : Duration.seconds(windowSeconds),
+    retainData: flag(node, CONTEXT_KEYS.retainData) ?? true,
+    dashboardPage: flag(node, CONTEXT_KEYS.dashboardPage) ?? true,
+  };
+  return typeof prefix === 'string' ? { ...props, namePrefix: prefix } : props;
+}

@@ -1,0 +1,96 @@
+// The forecast mapping's event filter against forecast/relevance.ts: the filter may let through
+// changes the handler then skips, but must never drop a change that can move the forecast.
+import type { AttributeValue, DynamoDBRecord } from 'aws-lambda';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { canMoveForecast, FORECAST_FIELDS } from '../../forecast/relevance.ts';
+import { FORECAST_FILTER_PATTERNS } from '../../lib/ForecastPipeline.ts';
+
+/**
+ * Lambda's event filtering for the patterns the stack uses: nested objects whose leaves are lists of
+ * `{ exists: true }` (or `{ exists: false }`) and plain values; a record matches any one pattern.
+ */
+function leafMatches(rules: unknown[], value: unknown): boolean {
+  return rules.some((rule) => {
+    if (rule !== null && typeof rule === 'object' && 'exists' in rule) {
+      return (rule as { exists: boolean }).exists === (value !== undefined);
+    }
+    return value === rule;
+  });
+}
+
+function patternMatches(pattern: unknown, value: unknown): boolean {
+  if (Array.isArray(pattern)) return leafMatches(pattern, value);
+  if (pattern === null || typeof pattern !== 'object') throw new Error('unsupported pattern');
+  return Object.entries(pattern).every(([key, sub]) => {
+    const child =
+      value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
+    return patternMatches(sub, child);
+  });
+}
+
+const passesFilter = (record: DynamoDBRecord) =>
+  FORECAST_FILTER_PATTERNS.some((pattern) => patternMatches(JSON.parse(JSON.stringify(pattern)), record));
+
+const attribute = fc.oneof(
+  fc.string({ maxLength: 3 }).map((s): AttributeValue => ({ S: s })),
+  fc.integer({ min: 0, max: 5 }).map((n): AttributeValue => ({ N: String(n) })),
+);
+const image = fc.option(
+  fc.record(
+    {
+      orderId: fc.constant<AttributeValue>({ S: 'o-1' }),
+      activeShard: fc.constant<AttributeValue>({ S: '0' }),
+      quantity: attribute,
+      ...Object.fromEntries(FORECAST_FIELDS.filter((f) => f !== 'activeShard').map((f) => [f, attribute])),
+    },
+    { requiredKeys: ['orderId'] },
+  ),
+  { nil: undefined },
+);
+const record = fc
+  .record({ eventName: fc.constantFrom('INSERT', 'MODIFY', 'REMOVE'), OldImage: image, NewImage: image })
+  .map(
+    ({ eventName, OldImage, NewImage }): DynamoDBRecord => ({
+      eventName: eventName as DynamoDBRecord['eventName'],
+      dynamodb: {
+        ...(OldImage && { OldImage: OldImage as Record<string, AttributeValue> }),
+        ...(NewImage && { NewImage: NewImage as Record<string, AttributeValue> }),
+      },
+    }),
+  );
+
+describe('the forecast event filter', () => {
+  it('never drops a change that can move the forecast', () => {
+    fc.assert(
+      fc.property(record, (r) => !canMoveForecast(r) || passesFilter(r)),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('drops every change of an order that is inactive before and after it', () => {
+    fc.assert(
+      fc.property(record, (r) => {
+        const active = (i?: Record<string, AttributeValue>) => i?.activeShard !== undefined;
+        return active(r.dynamodb?.OldImage) || active(r.dynamodb?.NewImage) || !passesFilter(r);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('lets through a newly accepted order, and drops a delivered order’s late ETA update', () => {
+    const accepted: DynamoDBRecord = {
+      eventName: 'INSERT',
+      dynamodb: { NewImage: { orderId: { S: 'o-1' }, activeShard: { S: '0' }, status: { S: 'accepted' } } },
+    };
+    const lateEta: DynamoDBRecord = {
+      eventName: 'MODIFY',
+      dynamodb: {
+        OldImage: { orderId: { S: 'o-1' }, status: { S: 'delivered' }, eta: { N: '1' } },
+        NewImage: { orderId: { S: 'o-1' }, status: { S: 'delivered' }, eta: { N: '2' } },
+      },
+    };
+    expect(passesFilter(accepted)).toBe(true);
+    expect(passesFilter(lateEta)).toBe(false);
+  });
+});

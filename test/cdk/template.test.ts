@@ -1,0 +1,485 @@
+// Template assertions on the twin's stack (esbuild skipped): event source mappings, encryption, tables,
+// alarms, outputs, the functions' defaults and environment, and each function's exact IAM grants.
+import { readFileSync } from 'node:fs';
+import type { CfnElement } from 'aws-cdk-lib';
+import { Match } from 'aws-cdk-lib/assertions';
+import { Runtime } from 'aws-cdk-lib/aws-lambda';
+import { describe, expect, it } from 'vitest';
+import { ForecastsTable, OrderEventsStream, OrderStateTable } from '../../contracts/resources.ts';
+import { DASHBOARD_PAGE_DIR } from '../../lib/Dashboard.ts';
+import { FORECAST_FILTER_PATTERNS } from '../../lib/ForecastPipeline.ts';
+import { CONTEXT_KEYS, ContextError } from '../../lib/stackContext.ts';
+import { LAMBDA_RUNTIME, type TwinFunction } from '../../lib/TwinFunction.ts';
+import { type TwinApp, twinApp } from './twinApp.ts';
+
+const aws = twinApp();
+const { template, stack } = aws;
+
+type Statement = { Effect: string; Action: string | string[]; Resource: unknown };
+
+/** Every Allow of the policies attached to `fn`'s role, as "action on resource" lines. */
+function grantsOf(twin: TwinApp, fn: TwinFunction): string[] {
+  const role = twin.logicalId(fn.role.node.defaultChild as CfnElement);
+  const policies = Object.values(twin.template.findResources('AWS::IAM::Policy')).filter((policy) =>
+    (policy.Properties.Roles as unknown[]).some((r) => JSON.stringify(r) === JSON.stringify({ Ref: role })),
+  );
+  return policies.flatMap((policy) =>
+    (policy.Properties.PolicyDocument.Statement as Statement[]).flatMap((s) => {
+      expect(s.Effect).toBe('Allow');
+      const actions = Array.isArray(s.Action) ? s.Action : [s.Action];
+      const resources = Array.isArray(s.Resource) ? s.Resource : [s.Resource];
+      return actions.flatMap((a) => resources.map((r) => `${a} on ${JSON.stringify(r)}`));
+    }),
+  );
+}
+
+function on(twin: TwinApp, actions: string[], resource: unknown): string[] {
+  const resolved = resource === '*' ? '*' : twin.resolve(resource);
+  return actions.map((a) => `${a} on ${JSON.stringify(resolved)}`);
+}
+
+const fnRef = (twin: TwinApp, fn: TwinFunction) => twin.resolve(fn.function.functionName);
+
+describe('the ingest event source mapping (Kinesis → ingest)', () => {
+  it('reads the order events stream from the oldest record, with partial batch failures', () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: aws.resolve(stack.stream.streamArn),
+      FunctionName: fnRef(aws, stack.ingest.handler),
+      StartingPosition: 'TRIM_HORIZON',
+      BatchSize: 100,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+  });
+
+  it('bisects a failing batch, retries a bounded number of times and drops records older than 6 h to SQS', () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: aws.resolve(stack.stream.streamArn),
+      BisectBatchOnFunctionError: true,
+      MaximumRetryAttempts: 10,
+      MaximumRecordAgeInSeconds: 6 * 3600,
+      DestinationConfig: { OnFailure: { Destination: aws.resolve(stack.failures.queue.queueArn) } },
+      ParallelizationFactor: Match.absent(),
+    });
+    // The record age bound is well inside the stream's retention: a failed batch can be re-read.
+    expect(6).toBeLessThan(OrderEventsStream.retentionHours);
+  });
+
+  it('sets the parallelisation factor only when the context asks for one', () => {
+    const parallel = twinApp({ [CONTEXT_KEYS.ingestParallelizationFactor]: '4' });
+    parallel.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: parallel.resolve(parallel.stack.stream.streamArn),
+      ParallelizationFactor: 4,
+    });
+  });
+
+  it('on LocalStack leaves out bisect and the parallelisation factor, and keeps everything else', () => {
+    const local = twinApp({
+      [CONTEXT_KEYS.localstack]: 'true',
+      [CONTEXT_KEYS.ingestParallelizationFactor]: '4',
+    });
+    local.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: local.resolve(local.stack.stream.streamArn),
+      BisectBatchOnFunctionError: Match.absent(),
+      ParallelizationFactor: Match.absent(),
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      MaximumRetryAttempts: 10,
+      StartingPosition: 'TRIM_HORIZON',
+      DestinationConfig: { OnFailure: { Destination: local.resolve(local.stack.failures.queue.queueArn) } },
+    });
+  });
+});
+
+describe('the forecast event source mapping (order-state stream → forecast)', () => {
+  const streamArn = aws.resolve(stack.orderState.tableStreamArn);
+
+  it('reads the order-state table stream, which makes CloudFormation create it after the stream', () => {
+    expect(streamArn).toEqual({
+      'Fn::GetAtt': [aws.logicalId(stack.orderState.node.defaultChild as CfnElement), 'StreamArn'],
+    });
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: streamArn,
+      FunctionName: fnRef(aws, stack.forecast.handler),
+      StartingPosition: 'TRIM_HORIZON',
+    });
+  });
+
+  it('coalesces a burst within a 1 s batching window, reports partial failures and sends failures to SQS', () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: streamArn,
+      MaximumBatchingWindowInSeconds: 1,
+      BatchSize: 1000,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      MaximumRetryAttempts: 3,
+      MaximumRecordAgeInSeconds: 3600,
+      BisectBatchOnFunctionError: Match.absent(),
+      DestinationConfig: { OnFailure: { Destination: aws.resolve(stack.failures.queue.queueArn) } },
+    });
+  });
+
+  it('takes another batching window from the context', () => {
+    const slow = twinApp({ [CONTEXT_KEYS.forecastBatchingWindowSeconds]: '5' });
+    slow.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: slow.resolve(slow.stack.orderState.tableStreamArn),
+      MaximumBatchingWindowInSeconds: 5,
+    });
+  });
+
+  it('lets through only changes of orders that are active before or after the change', () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: streamArn,
+      FilterCriteria: {
+        Filters: [
+          { Pattern: JSON.stringify({ dynamodb: { NewImage: { activeShard: { S: [{ exists: true }] } } } }) },
+          { Pattern: JSON.stringify({ dynamodb: { OldImage: { activeShard: { S: [{ exists: true }] } } } }) },
+        ],
+      },
+    });
+    expect(FORECAST_FILTER_PATTERNS).toHaveLength(2);
+  });
+
+  it('creates each mapping only after its function may read the source (the role policy)', () => {
+    for (const fn of [stack.ingest.handler, stack.forecast.handler]) {
+      const policy = aws.logicalId(fn.role.node.findChild('DefaultPolicy').node.defaultChild as CfnElement);
+      const functionId = aws.logicalId(fn.function.node.defaultChild as CfnElement);
+      expect(template.toJSON().Resources[functionId].DependsOn).toContain(policy);
+    }
+  });
+});
+
+describe('encryption, tables and queues', () => {
+  it('encrypts the order events stream with the AWS managed Kinesis key', () => {
+    template.hasResourceProperties('AWS::Kinesis::Stream', {
+      Name: OrderEventsStream.name,
+      ShardCount: OrderEventsStream.shards,
+      RetentionPeriodHours: OrderEventsStream.retentionHours,
+      StreamEncryption: { EncryptionType: 'KMS', KeyId: 'alias/aws/kinesis' },
+    });
+  });
+
+  it('keeps both tables on demand with point-in-time recovery, retained when the stack goes', () => {
+    for (const name of [OrderStateTable.name, ForecastsTable.name]) {
+      template.hasResource('AWS::DynamoDB::Table', {
+        Properties: Match.objectLike({
+          TableName: name,
+          BillingMode: 'PAY_PER_REQUEST',
+          PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        }),
+        DeletionPolicy: 'Retain',
+        UpdateReplacePolicy: 'Retain',
+      });
+    }
+  });
+
+  it('lets the tables go with the stack when twin:retain-data is false', () => {
+    const disposable = twinApp({ [CONTEXT_KEYS.retainData]: 'false' });
+    disposable.template.hasResource('AWS::DynamoDB::Table', {
+      Properties: Match.objectLike({ TableName: OrderStateTable.name }),
+      DeletionPolicy: 'Delete',
+    });
+  });
+
+  it('gives order-state its stream of new and old images and the active-orders index', () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      TableName: OrderStateTable.name,
+      StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' },
+      GlobalSecondaryIndexes: [
+        Match.objectLike({
+          IndexName: OrderStateTable.activeIndex.name,
+          KeySchema: [
+            { AttributeName: OrderStateTable.activeIndex.partitionKey, KeyType: 'HASH' },
+            { AttributeName: OrderStateTable.activeIndex.sortKey, KeyType: 'RANGE' },
+          ],
+        }),
+      ],
+    });
+  });
+
+  it('expires forecast history through the time to live on expiresAt', () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      TableName: ForecastsTable.name,
+      TimeToLiveSpecification: { AttributeName: ForecastsTable.ttlAttribute, Enabled: true },
+    });
+  });
+
+  it('encrypts the failure queue and its dead-letter queue, and refuses plain HTTP on both', () => {
+    const queues = template.findResources('AWS::SQS::Queue');
+    expect(Object.keys(queues)).toHaveLength(2);
+    for (const queue of Object.values(queues)) expect(queue.Properties.SqsManagedSseEnabled).toBe(true);
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      QueueName: 'order-events-failures',
+      RedrivePolicy: {
+        deadLetterTargetArn: aws.resolve(stack.failures.deadLetterQueue.queueArn),
+        maxReceiveCount: 5,
+      },
+    });
+    for (const queue of [stack.failures.queue, stack.failures.deadLetterQueue]) {
+      template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+        Queues: [aws.resolve(queue.queueUrl)],
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Effect: 'Deny',
+              Action: 'sqs:*',
+              Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+            }),
+          ]),
+        },
+      });
+    }
+  });
+
+  it('prefixes every resource name with twin:name-prefix', () => {
+    const prefixed = twinApp({ [CONTEXT_KEYS.namePrefix]: 'test-' });
+    prefixed.template.hasResourceProperties('AWS::Kinesis::Stream', { Name: 'test-order-events' });
+    prefixed.template.hasResourceProperties('AWS::DynamoDB::Table', { TableName: 'test-order-state' });
+    prefixed.template.hasResourceProperties('AWS::DynamoDB::Table', { TableName: 'test-forecasts' });
+    prefixed.template.hasResourceProperties('AWS::SQS::Queue', { QueueName: 'test-order-events-failures' });
+  });
+});
+
+describe('alarms', () => {
+  const alarmOn = (metricName: string, namespace: string, dimension: { Name: string; Value: unknown }) =>
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: metricName,
+      Namespace: namespace,
+      Dimensions: [dimension],
+    });
+
+  it('watches the iterator age of both mappings', () => {
+    for (const fn of [stack.ingest.handler, stack.forecast.handler]) {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: 'IteratorAge',
+        Namespace: 'AWS/Lambda',
+        Statistic: 'Maximum',
+        Threshold: 60_000,
+        Dimensions: [{ Name: 'FunctionName', Value: fnRef(aws, fn) }],
+      });
+    }
+  });
+
+  it('watches the failure queue depth', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Namespace: 'AWS/SQS',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      Dimensions: [{ Name: 'QueueName', Value: aws.resolve(stack.failures.queue.queueName) }],
+    });
+  });
+
+  it('watches the errors of every function', () => {
+    for (const fn of [stack.ingest.handler, stack.forecast.handler, stack.dashboard.handler]) {
+      alarmOn('Errors', 'AWS/Lambda', { Name: 'FunctionName', Value: fnRef(aws, fn) });
+    }
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 6);
+  });
+});
+
+describe('the functions', () => {
+  const functions = {
+    ingest: stack.ingest.handler,
+    forecast: stack.forecast.handler,
+    dashboard: stack.dashboard.handler,
+  };
+
+  it('run on the newest Node.js runtime that aws-cdk-lib knows, on ARM64, traced, with source maps', () => {
+    const majors = Object.values(Runtime)
+      .filter((r): r is Runtime => r instanceof Runtime)
+      .map((r) => /^nodejs(\d+)\.x$/.exec(r.name)?.[1])
+      .filter((m) => m !== undefined)
+      .map(Number);
+    expect(LAMBDA_RUNTIME.name).toBe(`nodejs${Math.max(...majors)}.x`);
+    for (const fn of Object.values(functions)) {
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        FunctionName: Match.absent(),
+        Handler: 'index.handler',
+        Runtime: LAMBDA_RUNTIME.name,
+        Architectures: ['arm64'],
+        TracingConfig: { Mode: 'Active' },
+        LoggingConfig: { LogGroup: aws.resolve(fn.logGroup.logGroupName) },
+        Environment: { Variables: Match.objectLike({ NODE_OPTIONS: '--enable-source-maps' }) },
+        Role: aws.resolve(fn.role.roleArn),
+      });
+    }
+    template.resourceCountIs('AWS::Lambda::Function', 3);
+    template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
+  });
+
+  it('set only environment variables that their handler reads', () => {
+    const sources = Object.fromEntries(
+      Object.entries({ ingest: 'ingest', forecast: 'forecast', dashboard: 'dashboard-api' }).map(
+        ([k, file]) => [k, readFileSync(new URL(`../../lambdas/${file}.ts`, import.meta.url), 'utf8')],
+      ),
+    );
+    const expected = {
+      ingest: ['FAILURE_QUEUE_URL', 'NODE_OPTIONS', 'ORDER_STATE_TABLE'],
+      forecast: ['FORECASTS_TABLE', 'NODE_OPTIONS', 'ORDER_STATE_TABLE'],
+      dashboard: ['DASHBOARD_PAGE_DIR', 'DASHBOARD_TOKEN', 'FORECASTS_TABLE', 'NODE_OPTIONS'],
+    };
+    for (const [name, fn] of Object.entries(functions)) {
+      const id = aws.logicalId(fn.function.node.defaultChild as CfnElement);
+      const variables = Object.keys(template.toJSON().Resources[id].Properties.Environment.Variables).sort();
+      expect(variables, name).toEqual(expected[name as keyof typeof expected]);
+      for (const variable of variables.filter((v) => v !== 'NODE_OPTIONS')) {
+        expect(sources[name], `${name} reads ${variable}`).toMatch(
+          new RegExp(`process\\.env\\.${variable}\\b|'${variable}'`),
+        );
+      }
+    }
+  });
+
+  it('hand the table and queue names to the functions by reference', () => {
+    const variables = (fn: TwinFunction) =>
+      template.toJSON().Resources[aws.logicalId(fn.function.node.defaultChild as CfnElement)].Properties
+        .Environment.Variables;
+    expect(variables(stack.ingest.handler)).toMatchObject({
+      ORDER_STATE_TABLE: aws.resolve(stack.orderState.tableName),
+      FAILURE_QUEUE_URL: aws.resolve(stack.failures.queue.queueUrl),
+    });
+    expect(variables(stack.forecast.handler)).toMatchObject({
+      ORDER_STATE_TABLE: aws.resolve(stack.orderState.tableName),
+      FORECASTS_TABLE: aws.resolve(stack.forecasts.tableName),
+    });
+    expect(variables(stack.dashboard.handler)).toMatchObject({
+      FORECASTS_TABLE: aws.resolve(stack.forecasts.tableName),
+      DASHBOARD_PAGE_DIR,
+      // A dynamic reference: the template never holds the token itself.
+      DASHBOARD_TOKEN: {
+        'Fn::Join': [
+          '',
+          ['{{resolve:secretsmanager:', aws.resolve(stack.dashboard.token.secretArn), ':SecretString:::}}'],
+        ],
+      },
+    });
+  });
+});
+
+describe('least-privilege IAM', () => {
+  const basics = (fn: TwinFunction) => [
+    ...on(aws, ['logs:CreateLogStream', 'logs:PutLogEvents'], fn.logGroup.logGroupArn),
+    ...on(aws, ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'], '*'),
+  ];
+  const sendToFailureQueue = on(
+    aws,
+    ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'],
+    stack.failures.queue.queueArn,
+  );
+
+  it('lets the ingest write order state, send failures, and read the stream: nothing else', () => {
+    const fn = stack.ingest.handler;
+    expect(grantsOf(aws, fn).sort()).toEqual(
+      [
+        ...basics(fn),
+        ...on(aws, ['dynamodb:PutItem', 'dynamodb:UpdateItem'], stack.orderState.tableArn),
+        ...sendToFailureQueue,
+        ...on(
+          aws,
+          [
+            'kinesis:DescribeStream',
+            'kinesis:DescribeStreamConsumer',
+            'kinesis:DescribeStreamSummary',
+            'kinesis:GetRecords',
+            'kinesis:GetShardIterator',
+            'kinesis:ListShards',
+            'kinesis:ListStreams',
+            'kinesis:SubscribeToShard',
+          ],
+          stack.stream.streamArn,
+        ),
+      ].sort(),
+    );
+  });
+
+  it('lets the forecast query the active-orders index, put forecasts and read the table stream: nothing else', () => {
+    const fn = stack.forecast.handler;
+    expect(grantsOf(aws, fn).sort()).toEqual(
+      [
+        ...basics(fn),
+        ...on(
+          aws,
+          ['dynamodb:Query'],
+          `${stack.orderState.tableArn}/index/${OrderStateTable.activeIndex.name}`,
+        ),
+        ...on(aws, ['dynamodb:PutItem'], stack.forecasts.tableArn),
+        ...sendToFailureQueue,
+        ...on(aws, ['dynamodb:ListStreams'], '*'),
+        ...on(
+          aws,
+          ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator'],
+          stack.orderState.tableStreamArn,
+        ),
+      ].sort(),
+    );
+  });
+
+  it('lets the dashboard read forecasts: nothing else (its token arrives at deploy time)', () => {
+    const fn = stack.dashboard.handler;
+    expect(grantsOf(aws, fn).sort()).toEqual(
+      [...basics(fn), ...on(aws, ['dynamodb:GetItem', 'dynamodb:Query'], stack.forecasts.tableArn)].sort(),
+    );
+  });
+
+  it('grants no wildcard action, and Resource * only for actions that take no resource', () => {
+    const resourceless = new Set([
+      'xray:PutTraceSegments',
+      'xray:PutTelemetryRecords',
+      'dynamodb:ListStreams',
+    ]);
+    for (const policy of Object.values(template.findResources('AWS::IAM::Policy'))) {
+      for (const s of policy.Properties.PolicyDocument.Statement as Statement[]) {
+        const actions = Array.isArray(s.Action) ? s.Action : [s.Action];
+        for (const action of actions) expect(action).not.toContain('*');
+        if (JSON.stringify(s.Resource).includes('"*"')) {
+          for (const action of actions) expect(resourceless, action).toContain(action);
+        }
+      }
+    }
+    // No AWS managed policy on any role (cdk-nag IAM4), and no inline policy besides the grants.
+    for (const role of Object.values(template.findResources('AWS::IAM::Role'))) {
+      expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+      expect(role.Properties.Policies).toBeUndefined();
+    }
+  });
+});
+
+describe('the dashboard', () => {
+  it('is a public function URL whose handler demands the generated token', () => {
+    template.hasResourceProperties('AWS::Lambda::Url', {
+      AuthType: 'NONE',
+      TargetFunctionArn: aws.resolve(stack.dashboard.handler.function.functionArn),
+    });
+    template.hasResourceProperties('AWS::SecretsManager::Secret', {
+      GenerateSecretString: { PasswordLength: 40, ExcludePunctuation: true, IncludeSpace: false },
+    });
+  });
+});
+
+describe('outputs', () => {
+  it('name the stream, the dashboard URL and how to get the dashboard token', () => {
+    template.hasOutput('StreamName', { Value: aws.resolve(stack.stream.streamName) });
+    template.hasOutput('DashboardUrl', { Value: aws.resolve(stack.dashboard.url.url) });
+    template.hasOutput('DashboardTokenCommand', {
+      Value: {
+        'Fn::Join': [
+          '',
+          [
+            'aws secretsmanager get-secret-value --secret-id ',
+            aws.resolve(stack.dashboard.token.secretArn),
+            ' --query SecretString --output text',
+          ],
+        ],
+      },
+    });
+    template.hasOutput('FailureQueueUrl', { Value: aws.resolve(stack.failures.queue.queueUrl) });
+  });
+});
+
+describe('context', () => {
+  it('rejects a malformed value with the key in the message', () => {
+    expect(() => twinApp({ [CONTEXT_KEYS.localstack]: 'yes' })).toThrow(ContextError);
+    expect(() => twinApp({ [CONTEXT_KEYS.ingestParallelizationFactor]: '11' })).toThrow(
+      /twin:ingest-parallelization-factor/,
+    );
+    expect(() => twinApp({ [CONTEXT_KEYS.namePrefix]: 'a b' })).toThrow(/twin:name-prefix/);
+  });
+});
