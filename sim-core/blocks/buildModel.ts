@@ -203,13 +203,20 @@ export function byAttributes(keys: readonly string[]): RequestOrder<Entity> {
     }
     return 0;
   };
-  // The first key, when numeric, ranks requests with a plain number compare (missing values last).
-  const first = names[0]!;
-  const sign = signs[0]!;
-  order.rank = (r) => {
-    const v = first === '@requestedAt' ? r.requestedAt : r.owner.attributes[first];
-    return typeof v === 'number' ? sign * v : Number.POSITIVE_INFINITY;
+  // The first two keys, when numeric, rank requests with plain number compares (missing values last).
+  const numeric = (i: number) => {
+    const name = names[i];
+    const sign = signs[i]!;
+    if (name === undefined) return undefined;
+    return (r: Request<Entity>) => {
+      const v = name === '@requestedAt' ? r.requestedAt : r.owner.attributes[name];
+      return typeof v === 'number' ? sign * v : Number.POSITIVE_INFINITY;
+    };
   };
+  const rank = numeric(0);
+  const rank2 = numeric(1);
+  if (rank) order.rank = rank;
+  if (rank2) order.rank2 = rank2;
   return order;
 }
 

@@ -14,8 +14,9 @@ export class Request<O = unknown> extends Event<Request<O>> {
   _cancelled = false;
   /** @internal tie-breaker: requests of equal rank are granted first come, first served */
   readonly _seq: number;
-  /** @internal the queue order's numeric first criterion (0 when the order has none) */
+  /** @internal the queue order's numeric first and second criteria (0 when the order has none) */
   _rank = 0;
+  _rank2 = 0;
   /** Cache for queue rules that rank by values read from the owner (filled on first comparison). */
   sortKey: (number | string | undefined)[] | undefined = undefined;
 
@@ -83,24 +84,30 @@ export type RequestOrder<O> = ((a: Request<O>, b: Request<O>) => number) & {
    * first, it spares most calls of the order itself; the order decides ties.
    */
   rank?: (request: Request<O>) => number;
+  /** Optional: the second criterion, as a number (compared when the ranks are equal). */
+  rank2?: (request: Request<O>) => number;
 };
 
 class HeapQueue<O> implements RequestQueue<O> {
   private items: Request<O>[] = [];
   private readonly rank: ((request: Request<O>) => number) | undefined;
+  private readonly rank2: ((request: Request<O>) => number) | undefined;
   constructor(private readonly order: RequestOrder<O>) {
     this.rank = order.rank;
+    this.rank2 = order.rank2;
   }
   get size(): number {
     return this.items.length;
   }
   private before(a: Request<O>, b: Request<O>): boolean {
     if (a._rank !== b._rank) return a._rank < b._rank;
+    if (a._rank2 !== b._rank2) return a._rank2 < b._rank2;
     const c = this.order(a, b);
     return c < 0 || (c === 0 && a._seq < b._seq);
   }
   push(request: Request<O>): void {
     if (this.rank !== undefined) request._rank = this.rank(request);
+    if (this.rank2 !== undefined) request._rank2 = this.rank2(request);
     const items = this.items;
     let i = items.length;
     items.push(request);
