@@ -1,6 +1,7 @@
 // Scaled real time, as an outer layer around the kernel (SimPy's rt.py idea): the simulation is
 // stepped when the wall clock reaches each event's time divided by the speed. The kernel itself
 // never sees the wall clock.
+import { setTimeout as delay } from 'node:timers/promises';
 import type { Environment } from '../sim-core/index.ts';
 
 export interface PacingOptions {
@@ -16,14 +17,8 @@ export interface PacingOptions {
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
-const defaultSleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-  });
+const defaultSleep = (ms: number, signal?: AbortSignal): Promise<void> =>
+  delay(ms, undefined, signal ? { signal } : {}).catch(() => undefined);
 
 /** Runs `env` in scaled real time until its calendar is empty, `until`, or the signal aborts. */
 export async function runPaced(env: Environment, options: PacingOptions): Promise<void> {

@@ -3,6 +3,7 @@
 // checkpoint moves past a batch only once it succeeded. A partial failure (`batchItemFailures`)
 // resumes from the lowest failed record; a thrown error splits the batch in two (bisect on error);
 // a record that keeps failing goes, after the maximum retry count, to the failure destination.
+import { setTimeout as delay } from 'node:timers/promises';
 
 /** A record as the poller sees it: its sequence number, and whatever the handler's event needs. */
 export interface PolledRecord<R> {
@@ -40,15 +41,9 @@ export interface ShardPollerHooks<R> {
   onError?(error: unknown): void;
 }
 
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    if (signal?.aborted) return resolve();
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-  });
+/** Waits `ms`, or less if `signal` aborts (node's timer removes its abort listener itself). */
+const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
+  delay(ms, undefined, signal ? { signal } : {}).catch(() => undefined);
 
 /** Polls one shard until it is closed and done, or `signal` aborts. */
 export async function pollShard<R>(

@@ -1,6 +1,7 @@
 // The local event-source mappings: Kinesis → ingest and DynamoDB stream → forecast, run in process
 // with Lambda's semantics (see ShardPoller.ts), checkpoints persisted, exhausted records sent to
 // the failure destination.
+import { setTimeout as delay } from 'node:timers/promises';
 import type { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import type {
@@ -169,13 +170,9 @@ export function startDynamoDbStreamMapping(
       } catch (error) {
         options.onError?.(error);
       }
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, options.discoverEveryMs ?? 5_000);
-        options.signal.addEventListener('abort', () => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
+      await delay(options.discoverEveryMs ?? 5_000, undefined, { signal: options.signal }).catch(
+        () => undefined,
+      );
     }
     await Promise.all(started.values());
   })();
