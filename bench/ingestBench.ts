@@ -8,7 +8,7 @@ import {
   ListShardsCommand,
   PutRecordsCommand,
 } from '@aws-sdk/client-kinesis';
-import type { OrderEvent } from '../contracts/events.ts';
+import { ORDER_EVENT_TYPES, type OrderEvent } from '../contracts/events.ts';
 import { resourceNames } from '../contracts/resources.ts';
 import { InMemoryFailureSink } from '../ingest/FailureSink.ts';
 import { createIngestHandler } from '../ingest/ingestHandler.ts';
@@ -47,16 +47,7 @@ export function plantEvents(n: number, prefix = 'o'): OrderEvent[] {
       const orderId = `${prefix}-${i}`;
       const at = T0 + i * 1000 + step * 600_000;
       const common = { eventId: `${orderId}-${step}`, orderId, occurredAt: iso(at) };
-      const types = [
-        'OrderAccepted',
-        'MaterialOrdered',
-        'EtaUpdated',
-        'MaterialArrived',
-        'ProductionStarted',
-        'ProductionFinished',
-        'OrderDelivered',
-      ] as const;
-      const type = types[step]!;
+      const type = ORDER_EVENT_TYPES[step]!;
       const extra =
         type === 'OrderAccepted'
           ? { dueAt: iso(at + 3_600_000) }

@@ -3,7 +3,7 @@
 // DynamoDB Local's raw write rate measured in the same run.
 import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import type { OrderEvent } from '../contracts/events.ts';
+import { ORDER_EVENT_TYPES, type OrderEvent } from '../contracts/events.ts';
 import { ForecastKeys } from '../contracts/forecastRecord.ts';
 import { resourceNames } from '../contracts/resources.ts';
 import { createClients, destroyClients } from '../local/clients.ts';
@@ -30,15 +30,8 @@ export interface LatencyBenchResult {
   rawPerSecond: number;
 }
 
-const TYPES = [
-  'OrderAccepted',
-  'MaterialOrdered',
-  'EtaUpdated',
-  'MaterialArrived',
-  'ProductionStarted',
-  'ProductionFinished',
-  'OrderDelivered',
-] as const;
+/** An order's events in the order of its life (the schema lists them so). */
+const TYPES = ORDER_EVENT_TYPES;
 
 /** Events of orders moving through their lives, about 40 active at a time, with strictly increasing times. */
 function eventSource(prefix: string) {

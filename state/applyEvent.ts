@@ -1,7 +1,7 @@
 // The order state reducer: how one event changes an order's state item. Every field remembers the
 // event that set it, so that applying events is idempotent and order-independent: a duplicate, or
 // an event older than the one that set a field, changes nothing.
-import type { OrderStatus } from '../sim-core/index.ts';
+import type { OrderState, OrderStatus } from '../sim-core/index.ts';
 import type { DomainEvent } from './events.ts';
 
 /**
@@ -31,29 +31,17 @@ export const STAGES: readonly OrderStatus[] = [
   'delivered',
 ];
 
-/** The order state item as stored (table `order-state`). */
-export interface StoredOrderState {
-  orderId: string;
-  status: OrderStatus;
+/** The order state item as stored (table `order-state`): sim-core's order state, and the ingest's bookkeeping. */
+export interface StoredOrderState extends OrderState {
   /** Index of the furthest milestone reached (see STAGES). */
   stage: number;
   /** Applied changes so far: the item's version. */
   version: number;
   /** Present while the order is active (not delivered): the key of the sparse active-orders index. */
   activeShard?: string;
-  acceptedAt?: number;
-  dueAt?: number;
-  priority?: number;
-  quantity?: number;
-  materialOrderedAt?: number;
-  initialEta?: number;
-  eta?: number;
-  materialArrivedAt?: number;
-  productionStartedAt?: number;
-  productionFinishedAt?: number;
-  deliveredAt?: number;
   /** Latest occurredAt applied. */
   updatedAt: number;
+  /** Per slot, the key of the event that set it (see SLOTS). */
   acceptedEvent?: string;
   orderedEvent?: string;
   etaEvent?: string;
