@@ -8,7 +8,7 @@ import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-la
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { OrderStateTable } from '../contracts/resources.ts';
+import { FORECAST_NODE_OPTIONS, OrderStateTable } from '../contracts/resources.ts';
 import { TwinFunction } from './TwinFunction.ts';
 
 /**
@@ -62,6 +62,10 @@ export class ForecastPipeline extends Construct {
       // More memory is more CPU: the simulation of 10,000 active orders is CPU-bound.
       memorySize: 1024,
       timeout: Duration.seconds(60),
+      // A forecast keeps every order's objects alive until it ends: a young generation that holds
+      // them spares the garbage collector most of its copying (10,000 orders: about 110 → 80 ms,
+      // measured with `twin bench forecast`).
+      nodeOptions: [FORECAST_NODE_OPTIONS],
       environment: {
         ...(props.modelParameters && { MODEL_PARAMETERS: JSON.stringify(props.modelParameters) }),
       },

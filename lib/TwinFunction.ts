@@ -45,6 +45,8 @@ export interface TwinFunctionProps {
   memorySize: number;
   /** Environment besides the table and queue names that `useTable`/`useQueue` set. */
   environment?: Record<string, string>;
+  /** Node.js options besides source maps (NODE_OPTIONS), e.g. V8 heap settings. */
+  nodeOptions?: string[];
   /** Extra steps around esbuild (e.g. building the dashboard page into the bundle). */
   commandHooks?: ICommandHooks;
   /** How long the function's logs are kept (default one month). */
@@ -89,7 +91,7 @@ export class TwinFunction extends Construct implements IGrantable {
       role: this.role,
       environment: {
         // Stack traces in the logs point at the TypeScript sources.
-        NODE_OPTIONS: '--enable-source-maps',
+        NODE_OPTIONS: ['--enable-source-maps', ...(props.nodeOptions ?? [])].join(' '),
         ...props.environment,
       },
       bundling: {

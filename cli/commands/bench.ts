@@ -8,6 +8,7 @@ import { forecastHandlerBench } from '../../bench/forecastHandlerBench.ts';
 import { ingestBench } from '../../bench/ingestBench.ts';
 import { latencyBench } from '../../bench/latencyBench.ts';
 import { casymda, forecastBench } from '../../bench/workloads.ts';
+import { FORECAST_NODE_OPTIONS } from '../../contracts/resources.ts';
 import { defineCommand, type Io, intOption, numberOption } from '../command.ts';
 import { CliError } from '../errors.ts';
 import { table } from '../format.ts';
@@ -153,8 +154,9 @@ async function benchAll(io: Io, quick: boolean, json: boolean): Promise<number> 
       packages: 'external',
       logLevel: 'error',
     });
+    // The young generation the forecast Lambda and `npm start` run with (see lib/ForecastPipeline.ts).
     const child = async (args: string[]) =>
-      JSON.parse((await run(process.execPath, [bundle, ...args])).stdout);
+      JSON.parse((await run(process.execPath, [FORECAST_NODE_OPTIONS, bundle, ...args])).stdout);
     const python = await findSimpy();
     const progress = (text: string) => io.err(io.interactive ? `\r\x1b[K${text}` : `${text}\n`);
 
@@ -265,7 +267,7 @@ async function benchAll(io: Io, quick: boolean, json: boolean): Promise<number> 
       return 0;
     }
     io.out(
-      `Node.js ${process.versions.node}; sim-core bundled with esbuild; medians of 3 runs (1 for 1,000,000 entities); ` +
+      `Node.js ${process.versions.node} with ${FORECAST_NODE_OPTIONS} (as the forecast Lambda); sim-core bundled with esbuild; medians of 3 runs (1 for 1,000,000 entities); ` +
         'fresh process = the first run in a new process, compilation included; warm = after warm-up runs in the same process',
     );
     io.out('');

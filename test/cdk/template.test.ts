@@ -5,7 +5,12 @@ import type { CfnElement } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import { Runtime } from 'aws-cdk-lib/aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { ForecastsTable, OrderEventsStream, OrderStateTable } from '../../contracts/resources.ts';
+import {
+  FORECAST_NODE_OPTIONS,
+  ForecastsTable,
+  OrderEventsStream,
+  OrderStateTable,
+} from '../../contracts/resources.ts';
 import { DASHBOARD_PAGE_DIR } from '../../lib/Dashboard.ts';
 import { FORECAST_FILTER_PATTERNS } from '../../lib/ForecastPipeline.ts';
 import { CONTEXT_KEYS, ContextError } from '../../lib/stackContext.ts';
@@ -297,7 +302,14 @@ describe('the functions', () => {
         Architectures: ['arm64'],
         TracingConfig: { Mode: 'Active' },
         LoggingConfig: { LogGroup: aws.resolve(fn.logGroup.logGroupName) },
-        Environment: { Variables: Match.objectLike({ NODE_OPTIONS: '--enable-source-maps' }) },
+        Environment: {
+          Variables: Match.objectLike({
+            NODE_OPTIONS:
+              fn === stack.forecast.handler
+                ? `--enable-source-maps ${FORECAST_NODE_OPTIONS}`
+                : '--enable-source-maps',
+          }),
+        },
         Role: aws.resolve(fn.role.roleArn),
       });
     }
