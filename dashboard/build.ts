@@ -84,8 +84,9 @@ async function removeAbandonedTemporaries(outDir: string): Promise<void> {
   );
 }
 
-// `npm run build:dashboard` (tsx dashboard/build.ts): build and say what was written.
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+// `npm run build:dashboard` (tsx dashboard/build.ts): build and say what was written. (The file
+// name is checked too: bundled into another program, import.meta.url is that program's.)
+if (process.argv[1]?.endsWith('build.ts') && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const built = await buildDashboard();
   const sizes = Object.entries(built.files).map(
     ([name, bytes]) => `${name} ${(bytes / 1024).toFixed(0)} KiB`,

@@ -120,11 +120,10 @@ export const startCommand = defineCommand({
     io.out(`The twin is running. Dashboard: ${twin.dashboardUrl}`);
     io.out(`Data: ${twin.dataDir} (failures.jsonl holds records that could not be applied). Ctrl-C stops.`);
     const line = (s: TwinStatus) => {
-      const age = s.lastForecast ? formatDuration(Date.now() - s.lastForecast.generatedAt) : '-';
       const last = s.lastForecast
-        ? `, ${s.lastForecast.activeOrders} active, ${s.lastForecast.ordersLate} late`
-        : '';
-      return `events published ${s.eventsPublished} · in ${s.eventsIn} · forecasts ${s.forecastsWritten} (last ${age} ago${last}) · failures ${s.failures}`;
+        ? `last ${formatDuration(Date.now() - s.lastForecast.generatedAt)} ago, ${s.lastForecast.activeOrders} active, ${s.lastForecast.ordersLate} late`
+        : 'none yet';
+      return `events published ${s.eventsPublished} · in ${s.eventsIn} · forecasts ${s.forecastsWritten} (${last}) · failures ${s.failures}`;
     };
     let lastPrinted = 0;
     const timer = setInterval(() => {
