@@ -241,7 +241,12 @@ async function benchAll(io: Io, quick: boolean, json: boolean): Promise<number> 
       error: error.message.split('\n').slice(-2).join(' '),
     }));
     progress('latency of the embedded twin ...');
-    const latency = await child(['bench', 'latency', '--json']).catch((error: Error) => ({
+    // The embedded twin serves its dashboard from the page's sources: run it from the project, not the bundle.
+    const fromSources = async (args: string[]) =>
+      JSON.parse(
+        (await run(process.execPath, [FORECAST_NODE_OPTIONS, join(root, 'bin/twin.mjs'), ...args])).stdout,
+      );
+    const latency = await fromSources(['bench', 'latency', '--json']).catch((error: Error) => ({
       error: error.message.split('\n').slice(-2).join(' '),
     }));
     progress('done');
