@@ -20,7 +20,7 @@ import {
   KinesisShardReader,
   kinesisShards,
 } from './readers.ts';
-import { type MappingSettings, pollShard } from './ShardPoller.ts';
+import { type MappingSettings, pollShard, type ShardPollerHooks } from './ShardPoller.ts';
 
 /** What a mapping has done so far. */
 export interface MappingStats {
@@ -46,6 +46,44 @@ interface Common {
 
 const freshStats = (): MappingStats => ({ batches: 0, records: 0, failedInvocations: 0, exhausted: 0 });
 
+/**
+ * What both mappings do around a shard: invoke the handler with a batch in Lambda's event shape,
+ * count, checkpoint, and send an exhausted record to the failure destination.
+ */
+function shardHooks<R>(
+  options: Common,
+  stats: MappingStats,
+  key: string,
+  invoke: (records: R[]) => Promise<{ batchItemFailures?: { itemIdentifier: string }[] } | undefined>,
+  describe: (record: R) => { partitionKey: string; data: string },
+): ShardPollerHooks<R> {
+  return {
+    invoke: async (records) => {
+      stats.batches++;
+      const response = await invoke(records.map((r) => r.record));
+      const failed = (response?.batchItemFailures ?? []).map((f) => f.itemIdentifier);
+      if (failed.length > 0) stats.failedInvocations++;
+      else stats.records += records.length;
+      return { failed };
+    },
+    checkpoint: (sequenceNumber) => options.checkpoints.set(key, sequenceNumber),
+    exhausted: async ({ record, sequenceNumber }, reason) => {
+      stats.exhausted++;
+      await options.failures.send({
+        reason,
+        sequenceNumber,
+        ...describe(record),
+        dataEncoding: 'utf8',
+        rejectedAt: new Date().toISOString(),
+      });
+    },
+    onError: (error) => {
+      stats.failedInvocations++;
+      options.onError?.(error);
+    },
+  };
+}
+
 /** Polls every shard of a Kinesis stream into `handler`. */
 export function startKinesisMapping(
   options: Common & {
@@ -65,39 +103,16 @@ export function startKinesisMapping(
           new KinesisShardReader(options.client, options.streamName, shardId),
           options.checkpoints.get(key),
           options.settings,
-          {
-            invoke: async (records) => {
-              stats.batches++;
-              const response = await options.handler(
-                toKinesisStreamEvent(
-                  records.map((r) => r.record),
-                  options.streamArn,
-                  shardId,
-                ),
-              );
-              const failed = (response?.batchItemFailures ?? []).map((f) => f.itemIdentifier);
-              if (failed.length > 0) stats.failedInvocations++;
-              else stats.records += records.length;
-              return { failed };
-            },
-            checkpoint: (sequenceNumber) => options.checkpoints.set(key, sequenceNumber),
-            exhausted: async ({ record, sequenceNumber }, reason) => {
-              stats.exhausted++;
-              const data = Buffer.from(record.Data ?? new Uint8Array());
-              await options.failures.send({
-                reason,
-                partitionKey: record.PartitionKey ?? '',
-                sequenceNumber,
-                data: data.toString('utf8'),
-                dataEncoding: 'utf8',
-                rejectedAt: new Date().toISOString(),
-              });
-            },
-            onError: (error) => {
-              stats.failedInvocations++;
-              options.onError?.(error);
-            },
-          },
+          shardHooks(
+            options,
+            stats,
+            key,
+            (records) => options.handler(toKinesisStreamEvent(records, options.streamArn, shardId)),
+            (record) => ({
+              partitionKey: record.PartitionKey ?? '',
+              data: Buffer.from(record.Data ?? new Uint8Array()).toString('utf8'),
+            }),
+          ),
           options.signal,
         );
       }),
@@ -124,34 +139,16 @@ export function startDynamoDbStreamMapping(
       new DynamoDbStreamShardReader(options.client, options.streamArn, shardId),
       options.checkpoints.get(key),
       options.settings,
-      {
-        invoke: async (records) => {
-          stats.batches++;
-          const response = await options.handler({
-            Records: records.map((r) => toDynamoDbRecord(r.record, options.streamArn)),
-          });
-          const failed = (response?.batchItemFailures ?? []).map((f) => f.itemIdentifier);
-          if (failed.length > 0) stats.failedInvocations++;
-          else stats.records += records.length;
-          return { failed };
-        },
-        checkpoint: (sequenceNumber) => options.checkpoints.set(key, sequenceNumber),
-        exhausted: async ({ record, sequenceNumber }, reason) => {
-          stats.exhausted++;
-          await options.failures.send({
-            reason,
-            partitionKey: JSON.stringify(record.dynamodb?.Keys ?? {}),
-            sequenceNumber,
-            data: JSON.stringify(record),
-            dataEncoding: 'utf8',
-            rejectedAt: new Date().toISOString(),
-          });
-        },
-        onError: (error) => {
-          stats.failedInvocations++;
-          options.onError?.(error);
-        },
-      },
+      shardHooks(
+        options,
+        stats,
+        key,
+        (records) => options.handler({ Records: records.map((r) => toDynamoDbRecord(r, options.streamArn)) }),
+        (record) => ({
+          partitionKey: JSON.stringify(record.dynamodb?.Keys ?? {}),
+          data: JSON.stringify(record),
+        }),
+      ),
       options.signal,
     );
   };
