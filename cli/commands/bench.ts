@@ -233,22 +233,16 @@ async function benchAll(io: Io, quick: boolean, json: boolean): Promise<number> 
       forecasts.push(await child(['bench', 'forecast', '--orders', String(orders), '--json']));
     }
     progress('ingest of 10,000 events on kinesalite and DynamoDB Local ...');
-    const ingest = await child(['bench', 'ingest', '--events', '10000', '--json']).catch((error: Error) => ({
-      error: error.message.split('\n').slice(-2).join(' '),
-    }));
+    const ingest = await child(['bench', 'ingest', '--events', '10000', '--json']).catch(notMeasured);
     progress('forecast handler on DynamoDB Local ...');
-    const handlerRows = await child(['bench', 'forecast-handler', '--json']).catch((error: Error) => ({
-      error: error.message.split('\n').slice(-2).join(' '),
-    }));
+    const handlerRows = await child(['bench', 'forecast-handler', '--json']).catch(notMeasured);
     progress('latency of the embedded twin ...');
     // The embedded twin serves its dashboard from the page's sources: run it from the project, not the bundle.
     const fromSources = async (args: string[]) =>
       JSON.parse(
         (await run(process.execPath, [FORECAST_NODE_OPTIONS, join(root, 'bin/twin.mjs'), ...args])).stdout,
       );
-    const latency = await fromSources(['bench', 'latency', '--json']).catch((error: Error) => ({
-      error: error.message.split('\n').slice(-2).join(' '),
-    }));
+    const latency = await fromSources(['bench', 'latency', '--json']).catch(notMeasured);
     progress('done');
     if (!io.interactive) io.err('');
     else io.err('\n');
@@ -362,6 +356,11 @@ async function benchAll(io: Io, quick: boolean, json: boolean): Promise<number> 
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/** A benchmark that could not run (Java missing, say) is reported as such, with its last words. */
+function notMeasured(error: Error): { error: string } {
+  return { error: error.message.split('\n').slice(-2).join(' ') };
 }
 
 async function findSimpy(): Promise<string | undefined> {
