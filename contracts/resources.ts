@@ -44,6 +44,38 @@ export const FailureQueue = {
   name: 'order-events-failures',
 } as const;
 
+/**
+ * The event source mappings, shared by the CDK stack (Lambda's mappings on AWS) and the embedded
+ * twin's local mappings, so that the handlers meet the same batching, retries and failure handling
+ * everywhere.
+ */
+export const IngestEventSource = {
+  batchSize: 100,
+  /** Records are handed over as soon as they are read. */
+  batchingWindowSeconds: 0,
+  /** Throttling and timeouts are retried; a record that still fails goes to the failure destination. */
+  retryAttempts: 10,
+  /** A failing batch is split in two until the failing record is alone (not on LocalStack). */
+  bisectBatchOnError: true,
+  /** Well under the stream's 24 h retention, so a failed batch can still be re-read from the stream. */
+  maxRecordAgeHours: 6,
+} as const;
+
+/** The forecast's mapping on the order-state table's stream. */
+export const ForecastEventSource = {
+  batchSize: 1_000,
+  /** A burst of changes within this window makes one forecast. */
+  batchingWindowSeconds: 1,
+  /**
+   * A forecast reads the whole state, not the records: a batch that keeps failing can be dropped
+   * (to the failure destination) without losing anything the next change's forecast will not see.
+   */
+  retryAttempts: 3,
+  /** A forecast fails as a whole, never because of one record. */
+  bisectBatchOnError: false,
+  maxRecordAgeHours: 1,
+} as const;
+
 /** Names of every resource, optionally prefixed (for side-by-side stacks and test isolation). */
 export function resourceNames(prefix = ''): {
   stream: string;

@@ -8,7 +8,7 @@ import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-la
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { FORECAST_NODE_OPTIONS, OrderStateTable } from '../contracts/resources.ts';
+import { FORECAST_NODE_OPTIONS, ForecastEventSource, OrderStateTable } from '../contracts/resources.ts';
 import { TwinFunction } from './TwinFunction.ts';
 
 /**
@@ -22,17 +22,12 @@ export const FORECAST_FILTER_PATTERNS = [
   { dynamodb: { OldImage: { [OrderStateTable.activeIndex.partitionKey]: { S: FilterRule.exists() } } } },
 ] as const;
 
-/** The forecast's event source settings. */
+/** The forecast's event source settings (contracts/resources.ts), in CDK's types. */
 export const FORECAST_SOURCE = {
-  /** A burst of changes within this window makes one forecast. */
-  defaultBatchingWindow: Duration.seconds(1),
-  batchSize: 1000,
-  /**
-   * A forecast reads the whole state, not the records: a batch that keeps failing can be dropped
-   * (to the failure queue) without losing anything the next change's forecast will not see.
-   */
-  retryAttempts: 3,
-  maxRecordAge: Duration.hours(1),
+  defaultBatchingWindow: Duration.seconds(ForecastEventSource.batchingWindowSeconds),
+  batchSize: ForecastEventSource.batchSize,
+  retryAttempts: ForecastEventSource.retryAttempts,
+  maxRecordAge: Duration.hours(ForecastEventSource.maxRecordAgeHours),
 } as const;
 
 /** Iterator age (ms) above which forecasts lag behind the order state. */

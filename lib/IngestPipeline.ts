@@ -8,15 +8,14 @@ import { StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { KinesisEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { IngestEventSource } from '../contracts/resources.ts';
 import { TwinFunction } from './TwinFunction.ts';
 
-/** The ingest's event source settings; the defaults are what runs on AWS. */
+/** The ingest's event source settings (contracts/resources.ts), in CDK's types. */
 export const INGEST_SOURCE = {
-  batchSize: 100,
-  /** Throttling and timeouts are retried; a record that still fails goes to the failure queue. */
-  retryAttempts: 10,
-  /** Well under the stream's 24 h retention, so a failed batch can still be re-read from the stream. */
-  maxRecordAge: Duration.hours(6),
+  batchSize: IngestEventSource.batchSize,
+  retryAttempts: IngestEventSource.retryAttempts,
+  maxRecordAge: Duration.hours(IngestEventSource.maxRecordAgeHours),
 } as const;
 
 /** Iterator age (ms) above which the ingest is falling behind the plant. */

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { LogLevel } from '@aws-lambda-powertools/logger/types';
 import { type ForecastRecord, resourceNames } from '../contracts/index.ts';
+import { ForecastEventSource, IngestEventSource } from '../contracts/resources.ts';
 import { DynamoDbForecastSource } from '../dashboard/forecastSource.ts';
 import { startDashboardServer } from '../dashboard/server.ts';
 import { emulate } from '../emulator/emulate.ts';
@@ -68,6 +69,20 @@ export interface RunningTwin {
   stop(): Promise<void>;
   /** Stops only the plant emulator (the pipeline keeps running). */
   stopEmulator(): Promise<void>;
+}
+
+/** A mapping's local settings from its shared definition (the CDK stack deploys the same). */
+function mappingSettings(source: typeof IngestEventSource | typeof ForecastEventSource): MappingSettings {
+  return {
+    batchSize: source.batchSize,
+    batchingWindowMs: source.batchingWindowSeconds * 1_000,
+    maxRetries: source.retryAttempts,
+    bisectOnError: source.bisectBatchOnError,
+    maxRecordAgeMs: source.maxRecordAgeHours * 3_600_000,
+    // Lambda polls an empty shard about once a second; locally, a tenth of that keeps latency low.
+    pollIntervalMs: 100,
+    maxBackoffMs: 5_000,
+  };
 }
 
 /** Another twin runs with this data directory. */
@@ -184,15 +199,7 @@ export async function startTwin(options: TwinOptions = {}): Promise<RunningTwin>
         status.eventsIn += event.Records.length - response.batchItemFailures.length;
         return response;
       },
-      settings: {
-        batchSize: 100,
-        batchingWindowMs: 0,
-        maxRetries: 10,
-        bisectOnError: true,
-        pollIntervalMs: 100,
-        maxBackoffMs: 5_000,
-        ...options.ingest,
-      },
+      settings: { ...mappingSettings(IngestEventSource), ...options.ingest },
     });
     const streamMapping = startDynamoDbStreamMapping({
       ...common,
@@ -200,12 +207,8 @@ export async function startTwin(options: TwinOptions = {}): Promise<RunningTwin>
       streamArn: provisioned.orderStateStreamArn,
       handler: forecastHandler,
       settings: {
-        batchSize: 1_000,
-        batchingWindowMs: options.batchingWindowMs ?? 1_000,
-        maxRetries: 10,
-        bisectOnError: false,
-        pollIntervalMs: 100,
-        maxBackoffMs: 5_000,
+        ...mappingSettings(ForecastEventSource),
+        ...(options.batchingWindowMs !== undefined && { batchingWindowMs: options.batchingWindowMs }),
       },
     });
     cleanups.push(async () => {

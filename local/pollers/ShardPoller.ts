@@ -9,6 +9,8 @@ import { setTimeout as delay } from 'node:timers/promises';
 export interface PolledRecord<R> {
   sequenceNumber: string;
   record: R;
+  /** When the record reached the stream (epoch ms), for the maximum record age. */
+  arrivedAt?: number;
 }
 
 /** Reads a shard: from the start or after a sequence number, a page at a time. */
@@ -29,6 +31,8 @@ export interface MappingSettings {
   /** Wait between polls of an empty shard, and the base of the retry backoff (ms). */
   pollIntervalMs: number;
   maxBackoffMs: number;
+  /** Records older than this are not handed over but sent to the failure destination (ms; default: no limit). */
+  maxRecordAgeMs?: number;
 }
 
 export interface ShardPollerHooks<R> {
@@ -45,7 +49,35 @@ export interface ShardPollerHooks<R> {
 const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
   delay(ms, undefined, signal ? { signal } : {}).catch(() => undefined);
 
-/** Polls one shard until it is closed and done, or `signal` aborts. */
+/** Wakes one waiter up: the reader when the buffer has room, the invoker when records arrived. */
+class Wakeup {
+  private waiting: (() => void) | undefined;
+  /** Resolves on `wake()`, after `ms` (if given), or when `signal` aborts. */
+  async wait(signal: AbortSignal, ms?: number): Promise<void> {
+    const woken = new Promise<void>((resolve) => {
+      this.waiting = resolve;
+    });
+    const timeout = new AbortController();
+    const onAbort = () => this.wake();
+    signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      await (ms === undefined ? woken : Promise.race([woken, sleep(ms, timeout.signal)]));
+    } finally {
+      timeout.abort();
+      signal.removeEventListener('abort', onAbort);
+      this.waiting = undefined;
+    }
+  }
+  wake(): void {
+    this.waiting?.();
+  }
+}
+
+/**
+ * Polls one shard until it is closed and done, or `signal` aborts. As Lambda's pollers do, reading
+ * and invoking overlap: the next records are read (up to a second batch) while a batch is handled.
+ * On abort, the batch in flight is finished and checkpointed.
+ */
 export async function pollShard<R>(
   reader: ShardReader<R>,
   after: string | undefined,
@@ -53,26 +85,65 @@ export async function pollShard<R>(
   hooks: ShardPollerHooks<R>,
   signal: AbortSignal,
 ): Promise<void> {
-  let position = after;
-  /** Opens (again) after the last checkpoint; a read error waits and reopens, never ends the poller. */
+  const backoff = (n: number) => Math.min(settings.maxBackoffMs, settings.pollIntervalMs * 2 ** n);
+  const capacity = 2 * settings.batchSize;
+  const pending: PolledRecord<R>[] = [];
+  /** When the oldest record in `pending` began to wait for its batch (the batching window runs from there). */
+  let waitingSince = 0;
+  let closed = false;
+  const arrived = new Wakeup();
+  const room = new Wakeup();
+
+  // Reading: fills `pending` up to `capacity`, from after the last record read.
+  let lastRead = after;
+  /** Opens (again) after the last record read; a read error waits and reopens, never ends the poller. */
   const reopen = async (attempt: number): Promise<void> => {
     for (let n = attempt; !signal.aborted; n++) {
       try {
-        await reader.open(position);
+        await reader.open(lastRead);
         return;
       } catch (error) {
         hooks.onError?.(error);
-        // The stream no longer holds the checkpoint's record: start from the oldest record it has.
-        if ((error as Error).name === 'TrimmedDataAccessException') position = undefined;
+        // The stream no longer holds that record: start from the oldest record it has.
+        if ((error as Error).name === 'TrimmedDataAccessException') lastRead = undefined;
         await sleep(backoff(n), signal);
       }
     }
   };
-  const backoff = (n: number) => Math.min(settings.maxBackoffMs, settings.pollIntervalMs * 2 ** n);
-  await reopen(0);
-  const pending: PolledRecord<R>[] = [];
+  const readLoop = async (): Promise<void> => {
+    await reopen(0);
+    while (!signal.aborted && !closed) {
+      if (pending.length >= capacity) {
+        await room.wait(signal);
+        continue;
+      }
+      const limit = Math.min(settings.batchSize, capacity - pending.length);
+      let page: Awaited<ReturnType<ShardReader<R>['read']>>;
+      try {
+        page = await reader.read(limit);
+      } catch (error) {
+        hooks.onError?.(error);
+        if ((error as Error).name === 'TrimmedDataAccessException') lastRead = undefined;
+        await sleep(backoff(1), signal);
+        await reopen(1);
+        continue;
+      }
+      if (page.records.length > 0) {
+        if (pending.length === 0) waitingSince = Date.now();
+        pending.push(...page.records);
+        lastRead = page.records[page.records.length - 1]!.sequenceNumber;
+      }
+      closed = page.closed;
+      arrived.wake();
+      // A short page means the shard has nothing more for now: wait a poll interval before the
+      // next read (a tight loop of reads would starve the emulators, and costs money on AWS).
+      if (!closed && page.records.length < limit) await sleep(settings.pollIntervalMs, signal);
+    }
+    arrived.wake();
+  };
+
+  // Invoking: takes batches from `pending`, in order.
   const attempts = new Map<string, number>();
-  let closed = false;
   let lastError = '';
 
   /** Handles `batch`; returns how many records at its head are done (succeeded, or given up on). */
@@ -112,49 +183,50 @@ export async function pollShard<R>(
     return 0;
   };
 
-  while (!signal.aborted) {
-    // Gather a batch: up to batchSize records, waiting at most the batching window from the first
-    // record on. Between reads the poller always sleeps a poll interval: a tight loop of reads
-    // would starve the emulators (and costs money on AWS).
-    let windowEnds = pending.length > 0 ? Date.now() + settings.batchingWindowMs : Number.POSITIVE_INFINITY;
-    while (!closed && pending.length < settings.batchSize && !signal.aborted) {
-      let page: Awaited<ReturnType<ShardReader<R>['read']>>;
-      try {
-        page = await reader.read(settings.batchSize - pending.length);
-      } catch (error) {
-        hooks.onError?.(error);
-        if ((error as Error).name === 'TrimmedDataAccessException') position = undefined;
-        pending.length = 0;
-        await sleep(backoff(1), signal);
-        await reopen(1);
+  /** Records at the head that are older than the maximum record age go to the failure destination. */
+  const dropExpired = async (): Promise<boolean> => {
+    if (settings.maxRecordAgeMs === undefined) return false;
+    const oldest = Date.now() - settings.maxRecordAgeMs;
+    let expired = 0;
+    while (expired < pending.length && (pending[expired]!.arrivedAt ?? oldest) < oldest) {
+      const hours = Math.round((settings.maxRecordAgeMs / 3_600_000) * 100) / 100;
+      await hooks.exhausted(pending[expired]!, `older than the maximum record age (${hours} h)`);
+      expired++;
+    }
+    if (expired === 0) return false;
+    await hooks.checkpoint(pending[expired - 1]!.sequenceNumber);
+    pending.splice(0, expired);
+    room.wake();
+    return true;
+  };
+
+  const invokeLoop = async (): Promise<void> => {
+    while (!signal.aborted) {
+      if (pending.length === 0) {
+        if (closed) return;
+        await arrived.wait(signal);
         continue;
       }
-      if (pending.length === 0 && page.records.length > 0)
-        windowEnds = Date.now() + settings.batchingWindowMs;
-      pending.push(...page.records);
-      closed = page.closed;
-      if (pending.length === 0 && closed) return;
-      if (pending.length >= settings.batchSize || Date.now() >= windowEnds) break;
-      await sleep(Math.min(settings.pollIntervalMs, Math.max(0, windowEnds - Date.now())), signal);
-      if (Date.now() >= windowEnds) break;
-    }
-    if (pending.length === 0) {
-      if (closed) return;
-      continue;
-    }
-    const batch = pending.slice(0, settings.batchSize);
-    const done = await (async () => {
-      let i = 0;
-      // A batch whose head failed is retried from there (resume from the lowest failed record).
-      while (i === 0 && !signal.aborted) {
-        i = await handle(batch);
+      if (await dropExpired()) continue;
+      // A batch is due when it is full, when the batching window of its oldest record has passed,
+      // or when the shard has ended.
+      const due = waitingSince + settings.batchingWindowMs;
+      if (pending.length < settings.batchSize && !closed && Date.now() < due) {
+        await arrived.wait(signal, due - Date.now());
+        continue;
       }
-      return i;
-    })();
-    if (done > 0) {
-      position = batch[done - 1]!.sequenceNumber;
-      await hooks.checkpoint(position);
-      pending.splice(0, done);
+      const batch = pending.slice(0, settings.batchSize);
+      let done = 0;
+      // A batch whose head failed is retried from there (resume from the lowest failed record).
+      while (done === 0 && !signal.aborted) done = await handle(batch);
+      if (done > 0) {
+        await hooks.checkpoint(batch[done - 1]!.sequenceNumber);
+        pending.splice(0, done);
+        waitingSince = Date.now();
+        room.wake();
+      }
     }
-  }
+  };
+
+  await Promise.all([readLoop(), invokeLoop()]);
 }

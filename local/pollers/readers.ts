@@ -50,6 +50,9 @@ export class KinesisShardReader implements ShardReader<_Record> {
       const records = (page.Records ?? []).map((record) => ({
         sequenceNumber: record.SequenceNumber!,
         record,
+        ...(record.ApproximateArrivalTimestamp && {
+          arrivedAt: record.ApproximateArrivalTimestamp.getTime(),
+        }),
       }));
       if (records.length > 0) this.last = records[records.length - 1]!.sequenceNumber;
       return { records, closed: this.iterator === undefined };
@@ -105,6 +108,9 @@ export class DynamoDbStreamShardReader implements ShardReader<StreamRecord> {
       const records = (page.Records ?? []).map((record) => ({
         sequenceNumber: record.dynamodb!.SequenceNumber!,
         record,
+        ...(record.dynamodb?.ApproximateCreationDateTime && {
+          arrivedAt: record.dynamodb.ApproximateCreationDateTime.getTime(),
+        }),
       }));
       if (records.length > 0) this.last = records[records.length - 1]!.sequenceNumber;
       return { records, closed: this.iterator === undefined };

@@ -128,4 +128,133 @@ describe('local event-source mapping', () => {
 
     expect(batches).toEqual([['r5', 'r6']]);
   });
+
+  it('reads the next records while a batch is being handled', async () => {
+    const reader = shard(12);
+    let readsByEndOfFirstBatch = -1;
+    await pollShard(
+      reader,
+      undefined,
+      settings,
+      {
+        invoke: async (records) => {
+          if (records[0]!.record === 'r1') {
+            await new Promise((r) => setTimeout(r, 30));
+            readsByEndOfFirstBatch = reader.reads;
+          }
+          return { failed: [] };
+        },
+        checkpoint: async () => {},
+        exhausted: async () => {},
+      },
+      new AbortController().signal,
+    );
+
+    // Without reading ahead, the first batch's page would be the only read so far.
+    expect(readsByEndOfFirstBatch).toBeGreaterThanOrEqual(2);
+  });
+
+  it('gathers records for the batching window before invoking', async () => {
+    // A shard where one record arrives every 10 ms, never closed.
+    let produced = 0;
+    const started = Date.now();
+    const reader: ShardReader<string> = {
+      async open() {},
+      async read(limit) {
+        const due = Math.min(20, Math.floor((Date.now() - started) / 10));
+        const records = [];
+        while (produced < due && records.length < limit) {
+          produced++;
+          records.push({ sequenceNumber: String(produced).padStart(5, '0'), record: `r${produced}` });
+        }
+        return { records, closed: false };
+      },
+    };
+    const stop = new AbortController();
+    const batches: number[] = [];
+    const polling = pollShard(
+      reader,
+      undefined,
+      { ...settings, batchSize: 100, batchingWindowMs: 120, pollIntervalMs: 5 },
+      {
+        invoke: async (records) => {
+          batches.push(records.length);
+          if (batches.reduce((a, b) => a + b, 0) >= 20) stop.abort();
+          return { failed: [] };
+        },
+        checkpoint: async () => {},
+        exhausted: async () => {},
+      },
+      stop.signal,
+    );
+    await polling;
+
+    expect(batches.length).toBeLessThanOrEqual(3);
+    expect(batches[0]).toBeGreaterThanOrEqual(8);
+  });
+
+  it('finishes and checkpoints the batch in flight when stopped', async () => {
+    const stop = new AbortController();
+    const checkpoints: string[] = [];
+    await pollShard(
+      shard(100),
+      undefined,
+      settings,
+      {
+        invoke: async () => {
+          stop.abort();
+          await new Promise((r) => setTimeout(r, 20));
+          return { failed: [] };
+        },
+        checkpoint: async (seq) => void checkpoints.push(seq),
+        exhausted: async () => {},
+      },
+      stop.signal,
+    );
+
+    expect(checkpoints).toEqual(['00004']);
+  });
+
+  it('sends records older than the maximum record age to the failure destination instead of the handler', async () => {
+    const now = Date.now();
+    const records = ['old1', 'old2', 'new1'].map((record, i) => ({
+      sequenceNumber: String(i + 1),
+      record,
+      arrivedAt: record.startsWith('old') ? now - 7 * 3_600_000 : now,
+    }));
+    let read = false;
+    const reader: ShardReader<string> = {
+      async open() {},
+      async read() {
+        const page = read ? [] : records;
+        read = true;
+        return { records: page, closed: true };
+      },
+    };
+    const handed: string[] = [];
+    const exhausted: [string, string][] = [];
+    const checkpoints: string[] = [];
+
+    await pollShard(
+      reader,
+      undefined,
+      { ...settings, maxRecordAgeMs: 6 * 3_600_000 },
+      {
+        invoke: async (batch) => {
+          handed.push(...batch.map((r) => r.record));
+          return { failed: [] };
+        },
+        checkpoint: async (seq) => void checkpoints.push(seq),
+        exhausted: async (record, reason) => void exhausted.push([record.record, reason]),
+      },
+      new AbortController().signal,
+    );
+
+    expect(handed).toEqual(['new1']);
+    expect(exhausted).toEqual([
+      ['old1', 'older than the maximum record age (6 h)'],
+      ['old2', 'older than the maximum record age (6 h)'],
+    ]);
+    expect(checkpoints).toEqual(['2', '3']);
+  });
 });
