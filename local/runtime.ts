@@ -2,12 +2,14 @@
 // and tables provisioned from the shared definition, the ingest and forecast handlers run by the
 // local event-source mappings, the dashboard server and the plant emulator, in one process.
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { LogLevel } from '@aws-lambda-powertools/logger/types';
 import { type ForecastRecord, resourceNames } from '../contracts/index.ts';
 import { ForecastEventSource, IngestEventSource } from '../contracts/resources.ts';
+import { PortInUseError } from '../dashboard/errors.ts';
 import { DynamoDbForecastSource } from '../dashboard/forecastSource.ts';
 import { startDashboardServer } from '../dashboard/server.ts';
 import { emulate } from '../emulator/emulate.ts';
@@ -25,6 +27,7 @@ import { Checkpoints } from './pollers/Checkpoints.ts';
 import { startDynamoDbStreamMapping, startKinesisMapping } from './pollers/mappings.ts';
 import type { MappingSettings } from './pollers/ShardPoller.ts';
 import { provision } from './provision.ts';
+import { collidingTwin, listRunningTwins, processAlive, registerTwin } from './runningTwins.ts';
 
 export interface TwinOptions {
   /**
@@ -90,23 +93,36 @@ export class TwinAlreadyRunningError extends Error {
   override name = 'TwinAlreadyRunningError';
 }
 
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-};
+/** Fails at once, before any emulator starts, when something listens on the dashboard's port. */
+async function assertPortFree(port: number): Promise<void> {
+  if (port === 0) return;
+  await new Promise<void>((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', (error: NodeJS.ErrnoException) =>
+      reject(error.code === 'EADDRINUSE' ? new PortInUseError(port, { cause: error }) : error),
+    );
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve()));
+  });
+}
 
 /** Starts the whole twin; resolves once it runs. */
 export async function startTwin(options: TwinOptions = {}): Promise<RunningTwin> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'order-flow-twin-')));
+  const port = options.port ?? 8080;
   await mkdir(dataDir, { recursive: true });
   const lockFile = join(dataDir, 'twin.lock');
+  const other = collidingTwin(await listRunningTwins(), { dataDir, port });
+  if (other) {
+    throw new TwinAlreadyRunningError(
+      resolve(other.dataDir) === resolve(dataDir)
+        ? `a twin already runs with ${dataDir} (process ${other.pid}): its dashboard is ${other.dashboardUrl}`
+        : `a twin already runs on port ${port} (process ${other.pid}, data in ${other.dataDir}): its dashboard is ${other.dashboardUrl}`,
+    );
+  }
   try {
+    // A twin registered elsewhere (another temporary directory) still leaves its lock here.
     const lock = JSON.parse(await readFile(lockFile, 'utf8')) as { pid: number; dashboardUrl: string };
-    if (lock.pid !== process.pid && alive(lock.pid)) {
+    if (lock.pid !== process.pid && processAlive(lock.pid)) {
       throw new TwinAlreadyRunningError(
         `a twin already runs with ${dataDir} (process ${lock.pid}): its dashboard is ${lock.dashboardUrl}`,
       );
@@ -114,6 +130,7 @@ export async function startTwin(options: TwinOptions = {}): Promise<RunningTwin>
   } catch (error) {
     if (error instanceof TwinAlreadyRunningError) throw error;
   }
+  await assertPortFree(port);
 
   const cleanups: (() => Promise<unknown> | unknown)[] = [];
   const cleanup = async () => {
@@ -218,7 +235,7 @@ export async function startTwin(options: TwinOptions = {}): Promise<RunningTwin>
 
     const dashboard = await startDashboardServer({
       forecasts: new DynamoDbForecastSource(clients.documentClient, names.forecastsTable),
-      port: options.port ?? 8080,
+      port,
     });
     cleanups.push(() => dashboard.close());
 
@@ -227,6 +244,8 @@ export async function startTwin(options: TwinOptions = {}): Promise<RunningTwin>
       JSON.stringify({ pid: process.pid, dashboardUrl: dashboard.url, endpoints, dataDir }, null, 2),
     );
     cleanups.push(() => rm(lockFile, { force: true }));
+    const unregister = await registerTwin({ dashboardUrl: dashboard.url, port, dataDir, endpoints });
+    cleanups.push(unregister);
 
     const emulatorStop = new AbortController();
     let emulatorDone: Promise<unknown> = Promise.resolve();

@@ -105,7 +105,7 @@ export const startCommand = defineCommand({
     } catch (error) {
       if (error instanceof PortInUseError) {
         throw new CliError(
-          `port ${error.port} is busy: is a twin already running? Open http://localhost:${error.port}/ or start with --port N`,
+          `port ${error.port} is busy: another program listens there; start with --port N (0: any free port)`,
         );
       }
       if (
@@ -139,7 +139,7 @@ export const startCommand = defineCommand({
       process.once('SIGTERM', resolve);
     });
     clearInterval(timer);
-    io.err(`${io.interactive ? '\r\x1b[K' : ''}stopping ...\n`);
+    io.err(`${io.interactive ? '\r\x1b[K' : ''}stopping ... (Ctrl-C again stops at once)\n`);
     await twin.stop();
     io.err(`stopped: ${line(twin.status())}\n`);
     return 0;

@@ -1,7 +1,9 @@
 // `twin start` as a person runs it: one clear line for a second start, a busy port or a missing
 // Java; `twin reset`; and Ctrl-C (SIGINT) leaves no emulator process behind.
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -28,6 +30,8 @@ describe('twin start as a process', () => {
 
   it('says so when it runs already, when the port is busy; resets; and stops cleanly on Ctrl-C', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'twin-process-'));
+    // A temporary directory of its own: the twins that other tests start do not register here.
+    const env = { ...process.env, TMPDIR: mkdtempSync(join(tmpdir(), 'twin-process-tmp-')) };
     const port = await freePort();
     const child = spawn(
       process.execPath,
@@ -43,9 +47,7 @@ describe('twin start as a process', () => {
         '--data-dir',
         dataDir,
       ],
-      {
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
+      { stdio: ['ignore', 'pipe', 'pipe'], env },
     );
     children.push(child);
     let output = '';
@@ -58,27 +60,35 @@ describe('twin start as a process', () => {
     await waitFor('the twin to run', () => output.includes('The twin is running'), 60_000);
     expect(output).toContain(`Dashboard: http://127.0.0.1:${port}/`);
 
-    const again = await twin(['start', '--data-dir', dataDir, '--port', '0']);
-    const busy = await twin([
-      'start',
-      '--data-dir',
-      mkdtempSync(join(tmpdir(), 'twin-busy-')),
-      '--port',
-      String(port),
-      '--scenario',
-      'none',
-    ]);
-    const reset = await twin(['reset', '--data-dir', dataDir, '--yes']);
-    const unconfirmed = await twin(['reset', '--data-dir', dataDir]);
+    const sameDataDir = await twin(['start', '--data-dir', dataDir, '--port', '0'], env);
+    const samePort = await twin(['start', '--port', String(port), '--scenario', 'none'], env);
+    const blocker = createServer().listen(0, '127.0.0.1');
+    await once(blocker, 'listening');
+    const blockedPort = (blocker.address() as AddressInfo).port;
+    const busy = await twin(['start', '--port', String(blockedPort), '--scenario', 'none'], env);
+    blocker.close();
+    const reset = await twin(['reset', '--yes'], env);
+    const unconfirmed = await twin(['reset', '--data-dir', dataDir], env);
 
-    expect(again.code).toBe(2);
-    expect(again.stderr).toMatch(
+    expect(sameDataDir.code).toBe(2);
+    expect(sameDataDir.stderr).toMatch(
       /^twin: a twin already runs with .* its dashboard is http:\/\/127\.0\.0\.1:\d+\/$/m,
     );
+    expect(samePort.code).toBe(2);
+    expect(samePort.stderr).toMatch(
+      new RegExp(
+        `^twin: a twin already runs on port ${port} .*its dashboard is http://127\\.0\\.0\\.1:${port}/$`,
+        'm',
+      ),
+    );
     expect(busy.code).toBe(2);
-    expect(busy.stderr).toMatch(new RegExp(`^twin: port ${port} is busy: is a twin already running\\?`, 'm'));
+    expect(busy.stderr).toMatch(
+      new RegExp(`^twin: port ${blockedPort} is busy: another program listens there`, 'm'),
+    );
     expect(reset.code, reset.stderr).toBe(0);
-    expect(reset.stdout).toMatch(/deleted \d+ items from order-state, \d+ items from forecasts/);
+    expect(reset.stdout).toMatch(
+      /deleted \d+ items from order-state, \d+ items from forecasts in the twin running with /,
+    );
     expect(unconfirmed.code).toBe(2);
     expect(unconfirmed.stderr).toMatch(/add --yes to confirm/);
 
@@ -88,7 +98,17 @@ describe('twin start as a process', () => {
     expect(output).toContain('stopped:');
     const { stdout } = await exec('ps', ['-eo', 'args']);
     expect(stdout.split('\n').filter((line) => line.includes(dataDir))).toEqual([]);
-  }, 120_000);
+
+    // Stopped: its tables are still there to reset, and nothing of it runs afterwards.
+    const resetStopped = await twin(['reset', '--data-dir', dataDir, '--yes'], env);
+    const nothingRuns = await twin(['reset', '--yes'], env);
+    expect(resetStopped.code, resetStopped.stderr).toBe(0);
+    expect(resetStopped.stdout).toMatch(/items from order-state, .* in the stopped twin's tables in /);
+    expect(nothingRuns.code).toBe(2);
+    expect(nothingRuns.stderr).toMatch(/^twin: no twin runs on this machine/m);
+    const after = await exec('ps', ['-eo', 'args']);
+    expect(after.stdout.split('\n').filter((line) => line.includes(dataDir))).toEqual([]);
+  }, 180_000);
 
   it('says in one line that Java is missing, and how to install it', async () => {
     const bin = join(mkdtempSync(join(tmpdir(), 'twin-nojava-')), 'bin');
