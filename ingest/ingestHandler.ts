@@ -1,5 +1,5 @@
 // The ingest: each Kinesis record is decoded, validated as a v1 order event and applied to the
-// order state. A record that can never be applied goes to the failure destination with its reason
+// order state, the events of one order in a batch with one write. A record that can never be applied goes to the failure destination with its reason
 // and does not block its shard; a failure that may pass (throttling, a timeout) is reported for retry.
 import { processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Logger } from '@aws-lambda-powertools/logger';
@@ -10,7 +10,9 @@ import type {
   KinesisStreamRecord,
 } from 'aws-lambda';
 import { parseEvent } from '../state/events.ts';
-import type { StateStore } from '../state/StateStore.ts';
+import { StateStoreError } from '../state/errors.ts';
+import type { DomainEvent } from '../state/events.ts';
+import type { ApplyOutcome, StateStore } from '../state/StateStore.ts';
 import type { FailureSink } from './FailureSink.ts';
 import { OrderedKinesisProcessor } from './OrderedKinesisProcessor.ts';
 
@@ -26,60 +28,108 @@ export type RecordOutcome = 'applied' | 'ignored' | 'rejected';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-/** Handles one Kinesis record. Throws only for failures worth retrying. */
-export function recordHandler({ store, failures, logger }: IngestDependencies) {
-  return async (record: KinesisStreamRecord): Promise<RecordOutcome> => {
-    const { partitionKey, sequenceNumber } = record.kinesis;
-    const bytes = Buffer.from(record.kinesis.data, 'base64');
-    let text: string | undefined;
-    try {
-      text = utf8.decode(bytes);
-    } catch {
-      text = undefined;
-    }
-    const parsed =
-      text === undefined ? { ok: false as const, reason: 'not valid UTF-8 text' } : parseEvent(text);
-    if (!parsed.ok) {
-      await failures.send({
-        reason: parsed.reason,
-        partitionKey,
-        sequenceNumber,
-        data: text ?? record.kinesis.data,
-        dataEncoding: text === undefined ? 'base64' : 'utf8',
-        rejectedAt: new Date().toISOString(),
+/** A record decoded: a valid v1 event, or the reason it can never be applied. */
+type Decoded =
+  | { ok: true; event: DomainEvent }
+  | { ok: false; reason: string; data: string; dataEncoding: 'utf8' | 'base64' };
+
+function decode(record: KinesisStreamRecord): Decoded {
+  const bytes = Buffer.from(record.kinesis.data, 'base64');
+  let text: string;
+  try {
+    text = utf8.decode(bytes);
+  } catch {
+    return { ok: false, reason: 'not valid UTF-8 text', data: record.kinesis.data, dataEncoding: 'base64' };
+  }
+  const parsed = parseEvent(text);
+  return parsed.ok
+    ? { ok: true, event: parsed.event }
+    : { ok: false, reason: parsed.reason, data: text, dataEncoding: 'utf8' };
+}
+
+/**
+ * Handles the records of one partition key in a batch, in stream order: the valid events of each
+ * order are applied with one write (as if one by one); a record that can never be applied goes to
+ * the failure destination. Throws only for failures worth retrying, which fail the whole group.
+ */
+export function groupHandler({ store, failures, logger }: IngestDependencies) {
+  return async (records: KinesisStreamRecord[]): Promise<(RecordOutcome | Error)[]> => {
+    const decoded = records.map(decode);
+    const byOrder = new Map<string, { index: number; event: DomainEvent }[]>();
+    decoded.forEach((d, index) => {
+      if (!d.ok) return;
+      const list = byOrder.get(d.event.orderId);
+      if (list) list.push({ index, event: d.event });
+      else byOrder.set(d.event.orderId, [{ index, event: d.event }]);
+    });
+    const outcomes: (RecordOutcome | Error)[] = new Array(records.length);
+    const partitionKey = records[0]?.kinesis.partitionKey;
+    for (const [orderId, members] of byOrder) {
+      const events = members.map((m) => m.event);
+      if (orderId !== partitionKey) {
+        logger.warn('partition key is not the order id: this order’s events may be applied out of order', {
+          orderId,
+          eventId: events[0]!.eventId,
+          partitionKey,
+        });
+      }
+      let applied: ApplyOutcome[];
+      try {
+        applied = await store.applyAll(events);
+      } catch (error) {
+        logger.error('events not applied: will be retried', {
+          orderId,
+          eventId: (error instanceof StateStoreError && error.context.eventId) || events[0]!.eventId,
+          eventIds: events.map((e) => e.eventId),
+          error: error as Error,
+        });
+        throw error;
+      }
+      members.forEach(({ index, event }, i) => {
+        outcomes[index] = applied[i]!;
+        logger.debug(applied[i] === 'applied' ? 'event applied' : 'event ignored: duplicate or older', {
+          orderId,
+          eventId: event.eventId,
+          type: event.type,
+        });
       });
-      logger.warn('record rejected: sent to the failure destination', {
-        orderId: partitionKey,
-        sequenceNumber,
-        reason: parsed.reason,
-      });
-      return 'rejected';
     }
-    const event = parsed.event;
-    const keys = { orderId: event.orderId, eventId: event.eventId };
-    if (event.orderId !== partitionKey) {
-      logger.warn('partition key is not the order id: this order’s events may be applied out of order', {
-        ...keys,
-        partitionKey,
-      });
+    // Rejected records go to the failure destination once the group's events are applied: a group
+    // that fails is retried whole, and its rejected records must not reach the destination twice.
+    for (const [index, d] of decoded.entries()) {
+      if (d.ok) continue;
+      const { partitionKey: key, sequenceNumber } = records[index]!.kinesis;
+      try {
+        await failures.send({
+          reason: d.reason,
+          partitionKey: key,
+          sequenceNumber,
+          data: d.data,
+          dataEncoding: d.dataEncoding,
+          rejectedAt: new Date().toISOString(),
+        });
+        logger.warn('record rejected: sent to the failure destination', {
+          orderId: key,
+          sequenceNumber,
+          reason: d.reason,
+        });
+        outcomes[index] = 'rejected';
+      } catch (error) {
+        logger.error('record rejected, but the failure destination failed: will be retried', {
+          orderId: key,
+          sequenceNumber,
+          error: error as Error,
+        });
+        outcomes[index] = error instanceof Error ? error : new Error(String(error));
+      }
     }
-    try {
-      const outcome = await store.apply(event);
-      logger.debug(outcome === 'applied' ? 'event applied' : 'event ignored: duplicate or older', {
-        ...keys,
-        type: event.type,
-      });
-      return outcome;
-    } catch (error) {
-      logger.error('event not applied: will be retried', { ...keys, error: error as Error });
-      throw error;
-    }
+    return outcomes;
   };
 }
 
 /** The Lambda handler of the ingest, for a Kinesis event source mapping with ReportBatchItemFailures. */
 export function createIngestHandler(dependencies: IngestDependencies) {
-  const handle = recordHandler(dependencies);
+  const handle = groupHandler(dependencies);
   return async (event: KinesisStreamEvent, context?: Context): Promise<KinesisStreamBatchResponse> => {
     // A processor per invocation: locally, several shards may be handled at once in one process.
     const processor = new OrderedKinesisProcessor(dependencies.concurrency);

@@ -48,22 +48,43 @@ export class DynamoDbStateStore implements StateStore {
   }
 
   async apply(event: DomainEvent): Promise<ApplyOutcome> {
-    let current: StoredOrderState | undefined;
-    try {
-      this.calls++;
-      await this.client.send(
-        new UpdateCommand({ TableName: this.tableName, ...this.optimisticUpdate(event) }),
-      );
-      return 'applied';
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw this.mapError(error, event);
-      current = error.Item ? (unmarshall(error.Item) as StoredOrderState) : undefined;
+    return (await this.applyAll([event]))[0]!;
+  }
+
+  async applyAll(events: readonly DomainEvent[]): Promise<ApplyOutcome[]> {
+    const first = events[0];
+    if (first === undefined) return [];
+    if (events.some((e) => e.orderId !== first.orderId)) {
+      throw new StateStoreError(`applyAll takes the events of one order, got ${first.orderId} and others`, {
+        orderId: first.orderId,
+        eventId: first.eventId,
+      });
     }
-    // The event is older than something it touches (or a duplicate): let the reducer decide, and
-    // write its result only if the item is still the one it was computed from.
+    // The common case, events newer than everything they touch: one conditional update.
+    const update = this.optimisticUpdate(events);
+    let current: StoredOrderState | undefined;
+    if (update) {
+      try {
+        this.calls++;
+        await this.client.send(new UpdateCommand({ TableName: this.tableName, ...update }));
+        return events.map(() => 'applied');
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw this.mapError(error, first);
+        current = error.Item ? (unmarshall(error.Item) as StoredOrderState) : undefined;
+      }
+    }
+    // Something is older than what is stored (or a duplicate), or the events are not in time order:
+    // let the reducer decide, and write its result only if the item is still the one it was
+    // computed from. Without an update tried first, the item is assumed new until DynamoDB says otherwise.
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const next = applyEvent(current, event, this.activeShards);
-      if (next === undefined) return 'ignored';
+      let next = current;
+      const outcomes = events.map((event): ApplyOutcome => {
+        const changed = applyEvent(next, event, this.activeShards);
+        if (changed === undefined) return 'ignored';
+        next = changed;
+        return 'applied';
+      });
+      if (next === current || next === undefined) return outcomes;
       try {
         this.calls++;
         await this.client.send(
@@ -80,17 +101,17 @@ export class DynamoDbStateStore implements StateStore {
             ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
           }),
         );
-        return 'applied';
+        return outcomes;
       } catch (error) {
-        if (!(error instanceof ConditionalCheckFailedException)) throw this.mapError(error, event);
+        if (!(error instanceof ConditionalCheckFailedException)) throw this.mapError(error, first);
         current = error.Item ? (unmarshall(error.Item) as StoredOrderState) : undefined;
       }
     }
     throw new TransientStoreError(
-      `order ${event.orderId}: the item kept changing during ${MAX_ATTEMPTS} attempts`,
+      `order ${first.orderId}: the item kept changing during ${MAX_ATTEMPTS} attempts`,
       {
-        orderId: event.orderId,
-        eventId: event.eventId,
+        orderId: first.orderId,
+        eventId: first.eventId,
       },
     );
   }
@@ -127,11 +148,17 @@ export class DynamoDbStateStore implements StateStore {
   }
 
   /**
-   * The update that applies `event` when it is newer than every slot it sets, reaches at least the
-   * stored stage and is not older than the latest event applied; conditioned on exactly that.
+   * The update that applies `events` (of one order, in strictly increasing time order) when each is
+   * newer than every slot it sets, together they reach at least the stored stage, and the last is
+   * not older than the latest event applied; conditioned on exactly that. Then applying them one by
+   * one would change the item with every event, and leave each slot as the last event that sets it
+   * does. Undefined when the events are not in strictly increasing order.
    */
-  private optimisticUpdate(event: DomainEvent) {
-    const effect = effectOf(event);
+  private optimisticUpdate(events: readonly DomainEvent[]) {
+    const effects = events.map(effectOf);
+    for (let i = 1; i < effects.length; i++) if (effects[i]!.key <= effects[i - 1]!.key) return undefined;
+    const stage = Math.max(...effects.map((e) => e.stage));
+    const at = Math.max(...events.map((e) => e.at));
     const names: Record<string, string> = {
       '#stage': 'stage',
       '#status': 'status',
@@ -140,11 +167,10 @@ export class DynamoDbStateStore implements StateStore {
       '#activeShard': OrderStateTable.activeIndex.partitionKey,
     };
     const values: Record<string, unknown> = {
-      ':key': effect.key,
-      ':stage': effect.stage,
-      ':status': STAGES[effect.stage],
-      ':at': event.at,
-      ':one': 1,
+      ':stage': stage,
+      ':status': STAGES[stage],
+      ':at': at,
+      ':count': events.length,
     };
     const set = ['#stage = :stage', '#status = :status', '#updatedAt = :at'];
     const remove: string[] = [];
@@ -152,14 +178,26 @@ export class DynamoDbStateStore implements StateStore {
       '(attribute_not_exists(#stage) OR #stage <= :stage)',
       '(attribute_not_exists(#updatedAt) OR #updatedAt <= :at)',
     ];
-    for (const [slot, fields] of Object.entries(effect.slots) as [
+    // Per slot: the first event that sets it (the stored key must be older) and the last (it stays).
+    const slots = new Map<
       Slot,
-      Record<string, number | undefined>,
-    ][]) {
+      { first: string; last: string; fields: Record<string, number | undefined> }
+    >();
+    for (const effect of effects) {
+      for (const [slot, fields] of Object.entries(effect.slots) as [
+        Slot,
+        Record<string, number | undefined>,
+      ][]) {
+        slots.set(slot, { first: slots.get(slot)?.first ?? effect.key, last: effect.key, fields });
+      }
+    }
+    for (const [slot, { first, last, fields }] of slots) {
       const attribute = SLOTS[slot].attribute;
       names[`#${attribute}`] = attribute;
-      set.push(`#${attribute} = :key`);
-      conditions.push(`(attribute_not_exists(#${attribute}) OR #${attribute} < :key)`);
+      values[`:${slot}First`] = first;
+      values[`:${slot}Last`] = last;
+      set.push(`#${attribute} = :${slot}Last`);
+      conditions.push(`(attribute_not_exists(#${attribute}) OR #${attribute} < :${slot}First)`);
       for (const [field, value] of Object.entries(fields)) {
         names[`#${field}`] = field;
         if (value === undefined) remove.push(`#${field}`);
@@ -169,14 +207,15 @@ export class DynamoDbStateStore implements StateStore {
         }
       }
     }
-    if (effect.stage >= 6) remove.push('#activeShard');
+    const orderId = events[0]!.orderId;
+    if (stage >= 6) remove.push('#activeShard');
     else {
-      values[':activeShard'] = activeShardOf(event.orderId, this.activeShards);
+      values[':activeShard'] = activeShardOf(orderId, this.activeShards);
       set.push('#activeShard = :activeShard');
     }
     return {
-      Key: { orderId: event.orderId },
-      UpdateExpression: `SET ${set.join(', ')}${remove.length ? ` REMOVE ${remove.join(', ')}` : ''} ADD #version :one`,
+      Key: { orderId },
+      UpdateExpression: `SET ${set.join(', ')}${remove.length ? ` REMOVE ${remove.join(', ')}` : ''} ADD #version :count`,
       ConditionExpression: conditions.join(' AND '),
       ExpressionAttributeNames: names,
       ExpressionAttributeValues: values,

@@ -1,5 +1,6 @@
 // An in-memory state store, for tests and for running sim-core against recorded events.
 import { applyEvent, type StoredOrderState } from './applyEvent.ts';
+import { StateStoreError } from './errors.ts';
 import type { DomainEvent } from './events.ts';
 import type { ApplyOutcome, StateStore } from './StateStore.ts';
 
@@ -14,6 +15,18 @@ export class InMemoryStateStore implements StateStore {
     if (next === undefined) return 'ignored';
     this.items.set(event.orderId, next);
     return 'applied';
+  }
+
+  async applyAll(events: readonly DomainEvent[]): Promise<ApplyOutcome[]> {
+    const orderId = events[0]?.orderId;
+    if (events.some((e) => e.orderId !== orderId)) {
+      throw new StateStoreError(`applyAll takes the events of one order, got ${orderId} and others`, {
+        ...(orderId !== undefined && { orderId }),
+      });
+    }
+    const outcomes: ApplyOutcome[] = [];
+    for (const event of events) outcomes.push(await this.apply(event));
+    return outcomes;
   }
 
   async get(orderId: string): Promise<StoredOrderState | undefined> {

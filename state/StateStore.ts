@@ -9,6 +9,12 @@ export type ApplyOutcome = 'applied' | 'ignored';
 export interface StateStore {
   /** Applies one event, idempotently and out-of-order safe. */
   apply(event: DomainEvent): Promise<ApplyOutcome>;
+  /**
+   * Applies events of one order in the given order, with the same result as applying them one by
+   * one, and written at once (the ingest hands over each order's events in a batch this way).
+   * Returns each event's outcome.
+   */
+  applyAll(events: readonly DomainEvent[]): Promise<ApplyOutcome[]>;
   /** The state of one order. */
   get(orderId: string): Promise<StoredOrderState | undefined>;
   /** Every active (not delivered) order, from the sparse index: never a scan. */

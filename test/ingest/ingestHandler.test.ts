@@ -55,6 +55,17 @@ class FlakyStore implements StateStore {
     this.applied.push(event);
     return this.inner.apply(event);
   }
+  async applyAll(events: readonly DomainEvent[]): Promise<ApplyOutcome[]> {
+    this.inFlight++;
+    this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+    await new Promise((r) => setTimeout(r, 2));
+    this.inFlight--;
+    const failing = events.find((e) => this.failFor.has(e.eventId));
+    if (failing)
+      throw new TransientStoreError('throttled', { orderId: failing.orderId, eventId: failing.eventId });
+    this.applied.push(...events);
+    return this.inner.applyAll(events);
+  }
   get(orderId: string): Promise<StoredOrderState | undefined> {
     return this.inner.get(orderId);
   }
@@ -128,7 +139,7 @@ describe('ingest handler', () => {
     });
   });
 
-  it('reports a transient failure for retry, with the later records of that order, and applies other orders', async () => {
+  it('reports a transient failure for retry, with every record of that order in the batch, and applies other orders', async () => {
     const o1 = lifecycle('o1');
     const o2 = lifecycle('o2');
     const store = new FlakyStore(undefined, new Set([o1[2]!.eventId]));
@@ -141,12 +152,11 @@ describe('ingest handler', () => {
     const sequenceOf = (eventId: string) =>
       event.Records.find((r) => Buffer.from(r.kinesis.data, 'base64').toString().includes(eventId))!.kinesis
         .sequenceNumber;
-    expect(failed).toEqual(new Set(o1.slice(2).map((e) => sequenceOf(e.eventId))));
+    // The order's events are written at once: none of them is applied, all are retried.
+    expect(failed).toEqual(new Set(o1.map((e) => sequenceOf(e.eventId))));
     expect((await store.get('o2'))!.status).toBe('delivered');
-    expect((await store.get('o1'))!.status).toBe('awaiting-material');
-    expect(store.applied.filter((e) => e.orderId === 'o1').map((e) => e.eventId)).toEqual(
-      o1.slice(0, 2).map((e) => e.eventId),
-    );
+    expect(await store.get('o1')).toBeUndefined();
+    expect(store.applied.filter((e) => e.orderId === 'o1')).toEqual([]);
   });
 
   it("applies each order's records in stream order, different orders concurrently within the bound", async () => {
@@ -191,7 +201,8 @@ describe('ingest handler', () => {
       logger,
     });
 
-    await handler(kinesisEvent([o1[0]!, o1[1]!, { raw: 'oops', key: 'o9' }]));
+    const o2 = lifecycle('o2');
+    await handler(kinesisEvent([o1[0]!, o1[1]!, o2[0]!, { raw: 'oops', key: 'o9' }]));
 
     const lines = logs.lines();
     const about = lines.filter(
@@ -200,8 +211,8 @@ describe('ingest handler', () => {
     expect(about.length).toBeGreaterThanOrEqual(3);
     for (const line of about) expect(line).toHaveProperty('orderId');
     expect(lines.find((l) => l.message === 'event applied')).toMatchObject({
-      orderId: 'o1',
-      eventId: o1[0]!.eventId,
+      orderId: 'o2',
+      eventId: o2[0]!.eventId,
       service: 'ingest',
     });
     expect(lines.find((l) => l.level === 'ERROR')).toMatchObject({ orderId: 'o1', eventId: o1[1]!.eventId });

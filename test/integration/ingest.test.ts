@@ -119,6 +119,50 @@ describe('the DynamoDB state store on DynamoDB Local', () => {
     );
   });
 
+  it("applies an order's events given together as the in-memory store applies them one by one", async () => {
+    // Any arrival order at all, and duplicates: the write of a group must equal one event at a time.
+    const arrivals = plantHistory.chain((histories) => {
+      const all = histories.flat();
+      return fc
+        .tuple(fc.shuffledSubarray(all, { minLength: all.length }), fc.subarray(all))
+        .map(([shuffled, again]) => [...shuffled, ...again]);
+    });
+    await fc.assert(
+      fc.asyncProperty(
+        arrivals,
+        fc.array(fc.integer({ min: 1, max: 8 }), { minLength: 1 }),
+        async (events, sizes) => {
+          const dynamo = await freshStore();
+          const memory = new InMemoryStateStore();
+          // Batches of the stream, as the ingest gets them: each order's events in a batch together.
+          for (let i = 0, k = 0; i < events.length; k++) {
+            const batch = events.slice(i, i + sizes[k % sizes.length]!);
+            i += batch.length;
+            for (const orderId of new Set(batch.map((e) => e.orderId))) {
+              const group = batch.filter((e) => e.orderId === orderId);
+              expect(await dynamo.applyAll(group)).toEqual(await memory.applyAll(group));
+            }
+          }
+
+          for (const id of new Set(events.map((e) => e.orderId))) {
+            expect(await dynamo.get(id), id).toEqual(await memory.get(id));
+          }
+          expect(await dynamo.listActive()).toEqual(await memory.listActive());
+        },
+      ),
+      { numRuns: 25 },
+    );
+  });
+
+  it('makes one DynamoDB call for an order whose events of a batch arrive in order', async () => {
+    const store = await freshStore();
+
+    await store.applyAll(lifecycle('o1').map(toDomainEvent));
+
+    expect(store.calls).toBe(1);
+    expect(await store.get('o1')).toMatchObject({ status: 'delivered', version: 7 });
+  });
+
   it('makes one DynamoDB call per event when events arrive in order', async () => {
     const store = await freshStore();
 

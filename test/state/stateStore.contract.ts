@@ -1,6 +1,6 @@
 // The contract every state store must meet (in memory, DynamoDB): one suite, run against each.
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { StoredOrderState } from '../../state/applyEvent.ts';
+import { applyEvent, type StoredOrderState } from '../../state/applyEvent.ts';
 import type { DomainEvent } from '../../state/events.ts';
 import type { StateStore } from '../../state/StateStore.ts';
 
@@ -78,6 +78,98 @@ export function stateStoreContract(name: string, create: () => Promise<StateStor
         updatedAt: at(30),
         version: 7,
       });
+    });
+
+    /** What applying `events` one by one to `state` gives, with each event's outcome. */
+    const oneByOne = (state: StoredOrderState | undefined, events: readonly DomainEvent[]) => {
+      const outcomes = events.map((event) => {
+        const next = applyEvent(state, event);
+        if (next === undefined) return 'ignored';
+        state = next;
+        return 'applied';
+      });
+      return { state, outcomes };
+    };
+
+    it("applies an order's events given together as if one by one", async () => {
+      const events = [
+        ev('OrderAccepted', 'o1', 0, { dueAt: at(60) }),
+        ev('MaterialOrdered', 'o1', 1, { eta: at(11) }),
+        ev('EtaUpdated', 'o1', 5, { eta: at(15) }),
+        ev('MaterialArrived', 'o1', 15),
+      ];
+
+      const outcomes = await store.applyAll(events);
+
+      const expected = oneByOne(undefined, events);
+      expect(outcomes).toEqual(expected.outcomes);
+      expect(await store.get('o1')).toEqual(expected.state);
+      expect((await store.listActive()).map((o) => o.orderId)).toEqual(['o1']);
+    });
+
+    it('applies events given together out of time order, with duplicates, as if one by one', async () => {
+      const accepted = ev('OrderAccepted', 'o1', 0);
+      await store.apply(accepted);
+      const before = await store.get('o1');
+      const events = [
+        ev('EtaUpdated', 'o1', 6, { eta: at(20) }),
+        accepted,
+        ev('MaterialOrdered', 'o1', 1, { eta: at(11) }),
+        ev('OrderDelivered', 'o1', 40),
+        ev('EtaUpdated', 'o1', 4, { eta: at(12) }),
+      ];
+
+      const outcomes = await store.applyAll(events);
+
+      const expected = oneByOne(before, events);
+      expect(outcomes).toEqual(expected.outcomes);
+      expect(outcomes).toEqual(['applied', 'ignored', 'applied', 'applied', 'ignored']);
+      expect(await store.get('o1')).toEqual(expected.state);
+      expect(await store.listActive()).toEqual([]);
+    });
+
+    it('applies only what is newer than the stored state when events are given together', async () => {
+      await store.applyAll([ev('OrderAccepted', 'o1', 0), ev('EtaUpdated', 'o1', 8, { eta: at(30) })]);
+      const before = await store.get('o1');
+      const events = [ev('MaterialOrdered', 'o1', 1, { eta: at(11) }), ev('MaterialArrived', 'o1', 20)];
+
+      const outcomes = await store.applyAll(events);
+
+      const expected = oneByOne(before, events);
+      expect(outcomes).toEqual(['applied', 'applied']);
+      expect(await store.get('o1')).toEqual(expected.state);
+      expect((await store.get('o1'))!.eta).toBe(at(30));
+    });
+
+    it('ignores a late ETA given together with a newer one, and applies the newer one', async () => {
+      await store.apply(ev('MaterialOrdered', 'o1', 0, { eta: at(10) }));
+      await store.apply(ev('EtaUpdated', 'o1', 6, { eta: at(20) }));
+      const before = await store.get('o1');
+      const events = [ev('EtaUpdated', 'o1', 4, { eta: at(12) }), ev('EtaUpdated', 'o1', 8, { eta: at(25) })];
+
+      const outcomes = await store.applyAll(events);
+
+      expect(outcomes).toEqual(['ignored', 'applied']);
+      expect(await store.get('o1')).toEqual(oneByOne(before, events).state);
+      expect((await store.get('o1'))!.eta).toBe(at(25));
+    });
+
+    it('changes nothing when a group of events is delivered again', async () => {
+      const events = [ev('OrderAccepted', 'o1', 0), ev('MaterialOrdered', 'o1', 1, { eta: at(11) })];
+      await store.applyAll(events);
+      const before = await store.get('o1');
+
+      expect(await store.applyAll(events)).toEqual(['ignored', 'ignored']);
+
+      expect(await store.get('o1')).toEqual(before);
+    });
+
+    it('refuses a group that mixes orders', async () => {
+      await expect(
+        store.applyAll([ev('OrderAccepted', 'o1', 0), ev('OrderAccepted', 'o2', 0)]),
+      ).rejects.toThrow(/one order/);
+
+      expect(await store.get('o1')).toBeUndefined();
     });
 
     it('changes nothing when an event is delivered twice', async () => {
