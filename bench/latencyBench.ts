@@ -263,7 +263,7 @@ export async function latencyBench(
     };
     const rateAt = (fraction: number) => Math.round((ceilingBefore * fraction) / 10) * 10;
     let previous = 0;
-    for (const fraction of options.sustainFractions ?? [0.5, 0.6, 0.7, 0.8, 0.9, 1, 1.1]) {
+    for (const fraction of options.sustainFractions ?? [0.5, 0.6, 0.7, 0.8, 0.9, 1, 1.1, 1.2, 1.3, 1.5]) {
       if (await tryRate(rateAt(fraction))) {
         previous = fraction;
         continue;

@@ -9,9 +9,9 @@ import type {
   KinesisStreamEvent,
   KinesisStreamRecord,
 } from 'aws-lambda';
-import { parseEvent } from '../state/events.ts';
 import { StateStoreError } from '../state/errors.ts';
 import type { DomainEvent } from '../state/events.ts';
+import { parseEvent } from '../state/events.ts';
 import type { ApplyOutcome, StateStore } from '../state/StateStore.ts';
 import type { FailureSink } from './FailureSink.ts';
 import { OrderedKinesisProcessor } from './OrderedKinesisProcessor.ts';
