@@ -101,20 +101,33 @@ export function forecastsTimeToLive(names: ResourceNames = resourceNames()): Upd
   };
 }
 
-/** Creates the stream and both tables unless they exist, and waits until all are ACTIVE. */
+/**
+ * Creates the stream and both tables unless they exist, and waits until all are ACTIVE. With
+ * `create: false` (AWS, where the CDK stack owns them) it only finds them, and changes nothing.
+ */
 export async function provision(
   clients: ProvisionClients,
   names: ResourceNames = resourceNames(),
-  options: { timeoutMs?: number } = {},
+  options: { timeoutMs?: number; create?: boolean } = {},
 ): Promise<Provisioned> {
   const deadline = Date.now() + (options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+  const create = options.create ?? true;
   const inputs = createTableInputs(names);
   const [streamArn, orderState, forecasts] = await Promise.all([
-    provisionStream(clients.kinesis, names.stream, deadline),
-    provisionTable(clients.dynamodb, inputs.orderState, deadline),
-    provisionTable(clients.dynamodb, inputs.forecasts, deadline),
-  ]);
-  await enableTimeToLive(clients.dynamodb, forecastsTimeToLive(names));
+    provisionStream(clients.kinesis, names.stream, deadline, create),
+    provisionTable(clients.dynamodb, inputs.orderState, deadline, create),
+    provisionTable(clients.dynamodb, inputs.forecasts, deadline, create),
+  ]).catch((error: Error) => {
+    if (!create && error.name === 'ResourceNotFoundException') {
+      throw new ProvisionError(
+        `${names.stream}, ${names.orderStateTable} or ${names.forecastsTable}`,
+        `not found (${error.message}): deploy the stack first (npx cdk deploy)`,
+        { cause: error },
+      );
+    }
+    throw error;
+  });
+  if (create) await enableTimeToLive(clients.dynamodb, forecastsTimeToLive(names));
   if (!orderState.LatestStreamArn) {
     throw new ProvisionError(names.orderStateTable, 'has no stream (LatestStreamArn missing)');
   }
@@ -145,11 +158,13 @@ async function provisionStream(
   kinesis: KinesisClient,
   streamName: string,
   deadline: number,
+  create: boolean,
 ): Promise<string> {
   try {
-    await kinesis.send(
-      new CreateStreamCommand({ StreamName: streamName, ShardCount: OrderEventsStream.shards }),
-    );
+    if (create)
+      await kinesis.send(
+        new CreateStreamCommand({ StreamName: streamName, ShardCount: OrderEventsStream.shards }),
+      );
   } catch (error) {
     if (!(error instanceof StreamInUseException)) throw error;
   }
@@ -167,7 +182,7 @@ async function provisionStream(
     () => `status ${status}`,
   );
   const hours = summary?.RetentionPeriodHours;
-  if (hours !== undefined && hours !== OrderEventsStream.retentionHours) {
+  if (create && hours !== undefined && hours !== OrderEventsStream.retentionHours) {
     const input = { StreamName: streamName, RetentionPeriodHours: OrderEventsStream.retentionHours };
     await kinesis.send(
       hours < OrderEventsStream.retentionHours
@@ -182,11 +197,12 @@ async function provisionTable(
   dynamodb: DynamoDBClient,
   input: CreateTableCommandInput,
   deadline: number,
+  create: boolean,
 ): Promise<TableDescription> {
   const tableName = input.TableName!;
-  let created = true;
+  let created = create;
   try {
-    await dynamodb.send(new CreateTableCommand(input));
+    if (create) await dynamodb.send(new CreateTableCommand(input));
   } catch (error) {
     if (!(error instanceof TableInUseException)) throw error;
     created = false;

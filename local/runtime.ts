@@ -152,7 +152,9 @@ export async function startTwin(options: TwinOptions = {}): Promise<RunningTwin>
     const clients = createClients(endpoints);
     cleanups.push(() => destroyClients(clients));
     const names = resourceNames();
-    const provisioned = await provision(clients, names);
+    // On AWS the CDK stack owns the stream and tables: use them, never create them.
+    const onAws = endpoints.kinesis === undefined && endpoints.dynamodb === undefined;
+    const provisioned = await provision(clients, names, { create: !onAws });
 
     const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
     const logger = new Logger({ serviceName: 'twin', logLevel: options.logLevel ?? 'WARN' });

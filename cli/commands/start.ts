@@ -5,6 +5,7 @@ import { DashboardError, PortInUseError } from '../../dashboard/errors.ts';
 import { parseDuration } from '../../emulator/duration.ts';
 import { SCENARIOS, type ScenarioName } from '../../emulator/scenarios.ts';
 import { EmulatorError } from '../../local/emulators.ts';
+import { ProvisionError } from '../../local/provision.ts';
 import { startTwin, TwinAlreadyRunningError, type TwinStatus } from '../../local/runtime.ts';
 import { defineCommand, intOption, numberOption } from '../command.ts';
 import { CliError } from '../errors.ts';
@@ -30,6 +31,11 @@ export const startCommand = defineCommand({
       value: 'URL',
       description:
         'use a running LocalStack (or AWS) instead of starting emulators (default: AWS_ENDPOINT_URL)',
+    },
+    aws: {
+      type: 'boolean',
+      description:
+        'use the stream and tables in AWS (default credentials and region; deploy the stack first)',
     },
     'kinesis-endpoint': {
       type: 'string',
@@ -73,7 +79,9 @@ export const startCommand = defineCommand({
     const duration = parseDuration(values.duration!);
     if (duration === undefined)
       throw new CliError(`--duration must be a duration such as 90s, 45m or 8h, got "${values.duration}"`);
-    const endpoint = values.endpoint ?? process.env.AWS_ENDPOINT_URL;
+    if (values.aws && (values.endpoint || values['kinesis-endpoint'] || values['dynamodb-endpoint']))
+      throw new CliError('give either --aws or an endpoint, not both');
+    const endpoint = values.aws ? undefined : (values.endpoint ?? process.env.AWS_ENDPOINT_URL);
     const kinesis = values['kinesis-endpoint'] ?? endpoint;
     const dynamodb = values['dynamodb-endpoint'] ?? endpoint;
     if ((kinesis === undefined) !== (dynamodb === undefined)) {
@@ -85,15 +93,18 @@ export const startCommand = defineCommand({
     const port = intOption('port', values.port, 0)!;
 
     io.err(
-      kinesis
-        ? `using Kinesis at ${kinesis} and DynamoDB at ${dynamodb}\n`
-        : 'starting kinesalite and DynamoDB Local ...\n',
+      values.aws
+        ? 'using Kinesis and DynamoDB in AWS (default credentials and region)\n'
+        : kinesis
+          ? `using Kinesis at ${kinesis} and DynamoDB at ${dynamodb}\n`
+          : 'starting kinesalite and DynamoDB Local ...\n',
     );
     let twin: Awaited<ReturnType<typeof startTwin>>;
     try {
       twin = await startTwin({
         ...(values['data-dir'] && { dataDir: values['data-dir'] }),
         ...(kinesis && dynamodb && { endpoints: { kinesis, dynamodb } }),
+        ...(values.aws && { endpoints: {} }),
         port,
         scenario,
         speed: numberOption('speed', values.speed, 0.001)!,
@@ -111,9 +122,21 @@ export const startCommand = defineCommand({
       if (
         error instanceof TwinAlreadyRunningError ||
         error instanceof EmulatorError ||
-        error instanceof DashboardError
+        error instanceof DashboardError ||
+        error instanceof ProvisionError
       )
         throw new CliError(error.message);
+      const e = error as Error & { code?: string };
+      const where = values.aws ? 'AWS' : `${kinesis} / ${dynamodb}`;
+      if (
+        ['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ECONNRESET'].includes(e.code ?? '') ||
+        e.name === 'TimeoutError'
+      )
+        throw new CliError(
+          `cannot reach Kinesis or DynamoDB at ${where} (${e.code ?? e.name}): is it running?`,
+        );
+      if (e.name === 'CredentialsProviderError' || e.name === 'UnrecognizedClientException')
+        throw new CliError(`AWS refused the credentials (${e.name}: ${e.message.split('\n')[0]})`);
       throw error;
     }
 

@@ -133,4 +133,27 @@ describe('twin start as a process', () => {
       ),
     ]);
   }, 60_000);
+
+  it('says in one line that an endpoint cannot be reached', async () => {
+    const closed = await freePort();
+
+    const run = await twin([
+      'start',
+      '--endpoint',
+      `http://127.0.0.1:${closed}`,
+      '--port',
+      '0',
+      '--scenario',
+      'none',
+    ]);
+
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(
+      new RegExp(
+        `^twin: cannot reach Kinesis or DynamoDB at http://127\\.0\\.0\\.1:${closed} .*is it running\\?$`,
+        'm',
+      ),
+    );
+    expect(run.stderr).not.toMatch(/^\s+at /m);
+  }, 60_000);
 });
