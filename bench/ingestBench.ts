@@ -9,7 +9,7 @@ import {
   PutRecordsCommand,
 } from '@aws-sdk/client-kinesis';
 import { ORDER_EVENT_TYPES, type OrderEvent } from '../contracts/events.ts';
-import { resourceNames } from '../contracts/resources.ts';
+import { IngestEventSource, resourceNames } from '../contracts/resources.ts';
 import { InMemoryFailureSink } from '../ingest/FailureSink.ts';
 import { createIngestHandler } from '../ingest/ingestHandler.ts';
 import { createClients, destroyClients } from '../local/clients.ts';
@@ -83,7 +83,7 @@ export async function ingestBench(
   } = {},
 ): Promise<IngestBenchResult> {
   const n = options.events ?? 10_000;
-  const batchSize = options.batchSize ?? 100;
+  const batchSize = options.batchSize ?? IngestEventSource.batchSize;
   const concurrency = options.concurrency ?? 16;
   const progress = options.progress ?? (() => {});
   const running = await startEmulators({ kinesis: 'kinesalite' });

@@ -50,7 +50,12 @@ export const FailureQueue = {
  * everywhere.
  */
 export const IngestEventSource = {
-  batchSize: 100,
+  /**
+   * Up to 500 records: the ingest writes each order's events of a batch at once, so when it falls
+   * behind, bigger batches mean fewer writes per event and it catches up (measured with
+   * `twin bench latency`: 100 records per batch kept up with less).
+   */
+  batchSize: 500,
   /** Records are handed over as soon as they are read. */
   batchingWindowSeconds: 0,
   /** Throttling and timeouts are retried; a record that still fails goes to the failure destination. */

@@ -315,7 +315,7 @@ async function benchAll(io: Io, quick: boolean, json: boolean): Promise<number> 
     );
     io.out('');
     io.out(
-      'Ingest: 10,000 events read from kinesalite and applied to DynamoDB Local (batches of 100, 16 orders at once)',
+      `Ingest: 10,000 events read from kinesalite and applied to DynamoDB Local (batches of ${'error' in ingest ? '-' : ingest.batchSize}, 16 orders at once; every event of another order, so one write per event)`,
     );
     if ('error' in ingest) io.out(`not measured: ${ingest.error}`);
     else {

@@ -51,7 +51,7 @@ describe('the ingest event source mapping (Kinesis → ingest)', () => {
       EventSourceArn: aws.resolve(stack.stream.streamArn),
       FunctionName: fnRef(aws, stack.ingest.handler),
       StartingPosition: 'TRIM_HORIZON',
-      BatchSize: 100,
+      BatchSize: 500,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
     });
   });
