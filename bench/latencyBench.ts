@@ -49,17 +49,26 @@ export interface LatencyBenchResult {
 export const isSustained = (row: LatencyRow) =>
   row.lost === 0 && row.backlogAtEnd <= row.rate && row.p95Ms < 5_000;
 
-/** Events of orders moving through their lives, about 40 active at a time, with strictly increasing times. */
-function eventSource(prefix: string) {
+/**
+ * Events of orders moving through their lives, one event per order per second at `rate` events/s:
+ * the plant holds `rate` active orders (at least 40), so that an order rarely has two events in one
+ * batch (writing an order's events of a batch at once would otherwise make high rates look cheap).
+ * Event times increase strictly.
+ */
+function eventSource(prefix: string, rate: number) {
+  const activeOrders = Math.max(40, Math.round(rate));
   const active: { id: string; stage: number }[] = [];
   let orders = 0;
   let turn = 0;
   let last = 0;
-  return (): OrderEvent => {
+  const next = (): OrderEvent => {
     const now = Math.max(last + 1, Date.now());
     last = now;
-    if (active.length < 40) active.push({ id: `${prefix}-${++orders}`, stage: 0 });
+    if (active.length < activeOrders) active.push({ id: `${prefix}-${++orders}`, stage: 0 });
     const order = active[turn++ % active.length]!;
+    return eventOf(order, now);
+  };
+  const eventOf = (order: { id: string; stage: number }, now: number): OrderEvent => {
     const type = ORDER_EVENT_TYPES[order.stage++]!;
     if (order.stage === ORDER_EVENT_TYPES.length) active.splice(active.indexOf(order), 1);
     const iso = (t: number) => new Date(t).toISOString();
@@ -77,6 +86,16 @@ function eventSource(prefix: string) {
       ...extra,
     } as OrderEvent;
   };
+  /** The rest of every active order's life, so that a run leaves no order in the plant. */
+  const finish = (): OrderEvent[] => {
+    const rest: OrderEvent[] = [];
+    while (active.length > 0) {
+      last = Math.max(last + 1, Date.now());
+      rest.push(eventOf(active[0]!, last));
+    }
+    return rest;
+  };
+  return { next, finish };
 }
 
 const quantile = (xs: number[], q: number) => {
@@ -173,6 +192,19 @@ export async function latencyBench(
     twin = running;
 
     let totalPut = 0;
+    const put = async (events: OrderEvent[]) => {
+      for (let i = 0; i < events.length; i += 500) {
+        const chunk = events.slice(i, i + 500);
+        const result = await clients.kinesis.send(
+          new PutRecordsCommand({
+            StreamName: names.stream,
+            Records: chunk.map((e) => ({ PartitionKey: e.orderId, Data: Buffer.from(JSON.stringify(e)) })),
+          }),
+        );
+        if (result.FailedRecordCount)
+          throw new Error(`kinesalite rejected ${result.FailedRecordCount} records`);
+      }
+    };
     /** Waits until the pipeline has ingested everything put so far (a run starts from an empty backlog). */
     const drain = async () => {
       const until = performance.now() + 180_000;
@@ -182,7 +214,7 @@ export async function latencyBench(
     const runAt = async (rate: number, label: string, runSeconds: number): Promise<LatencyRow> => {
       await drain();
       progress(`${label}: ${rate} events/s for ${runSeconds} s`);
-      const source = eventSource(`r${rate}-${label}`);
+      const source = eventSource(`r${rate}-${label}`, rate);
       const putAt: { at: number; sent: number }[] = [];
       const latencies: number[] = [];
       const inBefore = running.status().eventsIn;
@@ -212,19 +244,9 @@ export async function latencyBench(
         const due = started + tick * 100;
         if (due > performance.now()) await sleep(due - performance.now());
         const count = Math.max(1, Math.round((rate * (tick + 1)) / 10) - Math.round((rate * tick) / 10));
-        const events = Array.from({ length: count }, source);
+        const events = Array.from({ length: count }, source.next);
         const sent = performance.now();
-        for (let i = 0; i < events.length; i += 500) {
-          const chunk = events.slice(i, i + 500);
-          const result = await clients.kinesis.send(
-            new PutRecordsCommand({
-              StreamName: names.stream,
-              Records: chunk.map((e) => ({ PartitionKey: e.orderId, Data: Buffer.from(JSON.stringify(e)) })),
-            }),
-          );
-          if (result.FailedRecordCount)
-            throw new Error(`kinesalite rejected ${result.FailedRecordCount} records`);
-        }
+        await put(events);
         for (const e of events) putAt.push({ at: Date.parse(e.occurredAt), sent });
         totalPut += events.length;
       }
@@ -232,6 +254,10 @@ export async function latencyBench(
       done = true;
       deadline = performance.now() + 120_000;
       await watcher;
+      // Orders still in the plant leave it (not measured), so that runs do not pile orders up.
+      const rest = source.finish();
+      await put(rest);
+      totalPut += rest.length;
       const round = (x: number) => Math.round(x);
       return {
         rate,
@@ -264,7 +290,7 @@ export async function latencyBench(
     };
     const rateAt = (fraction: number) => Math.round((ceilingBefore * fraction) / 10) * 10;
     let previous = 0;
-    for (const fraction of options.sustainFractions ?? [0.5, 0.6, 0.7, 0.8, 0.9, 1, 1.1, 1.2, 1.3, 1.5]) {
+    for (const fraction of options.sustainFractions ?? [0.5, 0.6, 0.7, 0.8, 0.9, 1, 1.1, 1.25, 1.5, 2]) {
       if (await tryRate(rateAt(fraction))) {
         previous = fraction;
         continue;

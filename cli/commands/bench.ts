@@ -407,6 +407,7 @@ function latencyTable(result: Awaited<ReturnType<typeof latencyBench>>): string 
     .map((r) => `${r.when}: ${r.rates.map((x) => `${x.perSecond}/s at ${x.concurrency}`).join(', ')}`)
     .join('; ');
   return [
+    'A plant with as many active orders as events per second (at least 40), one event per order per second',
     table([head, ...rows(result.rows)]),
     '',
     'Sustained rate (20 s per rate; sustained = nothing lost, backlog at the end under 1 s of events, p95 under 5 s)',
