@@ -49,6 +49,8 @@ export interface TwinOptions {
   batchingWindowMs?: number;
   /** Settings of the Kinesis → ingest mapping. */
   ingest?: Partial<MappingSettings>;
+  /** Settings of the order-state stream → forecast mapping. */
+  forecast?: Partial<MappingSettings>;
   logLevel?: LogLevel;
   /** Where the handlers' and the runtime's log lines go (default: stderr). */
   log?: (line: string) => void;
@@ -228,6 +230,7 @@ export async function startTwin(options: TwinOptions = {}): Promise<RunningTwin>
       settings: {
         ...mappingSettings(ForecastEventSource),
         ...(options.batchingWindowMs !== undefined && { batchingWindowMs: options.batchingWindowMs }),
+        ...options.forecast,
       },
     });
     cleanups.push(async () => {
