@@ -1,6 +1,7 @@
 // End-to-end latency of the embedded twin: from an event's PutRecords to the first readable forecast
 // that reflects it, at given event rates; and the highest rate sustained with nothing lost, beside
 // DynamoDB Local's raw write ceiling measured on the pipeline's own table in the same run.
+import { readFileSync } from 'node:fs';
 import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { ORDER_EVENT_TYPES, type OrderEvent } from '../contracts/events.ts';
@@ -24,6 +25,8 @@ export interface LatencyRow {
   backlogAtEnd: number;
   /** Events never reflected in a forecast (waited for up to two minutes after the last was put). */
   lost: number;
+  /** Cores each process used while the events were put (Linux only): where the machine's CPU went. */
+  cores?: { dynamodbLocal: number; kinesalite: number; twin: number };
 }
 
 export interface RawRate {
@@ -104,6 +107,16 @@ const quantile = (xs: number[], q: number) => {
     ? Number.NaN
     : sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!;
 };
+/** CPU seconds a process has used so far (Linux: /proc), or undefined elsewhere. */
+function cpuSeconds(pid: number): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in clock ticks of 10 ms
+  } catch {
+    return undefined;
+  }
+}
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
@@ -239,6 +252,15 @@ export async function latencyBench(
           await sleep(100);
         }
       })();
+      const pids = {
+        dynamodbLocal: emulators.emulators.dynamodb.pid,
+        kinesalite: emulators.emulators.kinesis.pid,
+      };
+      const cpuBefore = {
+        dynamodbLocal: cpuSeconds(pids.dynamodbLocal),
+        kinesalite: cpuSeconds(pids.kinesalite),
+        twin: process.cpuUsage(),
+      };
       const started = performance.now();
       for (let tick = 0; performance.now() - started < runSeconds * 1000; tick++) {
         const due = started + tick * 100;
@@ -251,6 +273,19 @@ export async function latencyBench(
         totalPut += events.length;
       }
       const backlogAtEnd = putAt.length - (running.status().eventsIn - inBefore);
+      const elapsed = (performance.now() - started) / 1000;
+      const coresOf = (before: number | undefined, pid: number) => {
+        const after = cpuSeconds(pid);
+        return before === undefined || after === undefined ? Number.NaN : (after - before) / elapsed;
+      };
+      const twinCpu = process.cpuUsage(cpuBefore.twin);
+      const two = (x: number) => Math.round(x * 100) / 100;
+      // The twin's process also runs this benchmark's producer (PutRecords) and its watcher.
+      const cores = {
+        dynamodbLocal: two(coresOf(cpuBefore.dynamodbLocal, pids.dynamodbLocal)),
+        kinesalite: two(coresOf(cpuBefore.kinesalite, pids.kinesalite)),
+        twin: two((twinCpu.user + twinCpu.system) / 1e6 / elapsed),
+      };
       done = true;
       deadline = performance.now() + 120_000;
       await watcher;
@@ -267,6 +302,7 @@ export async function latencyBench(
         maxMs: round(Math.max(...latencies)),
         backlogAtEnd,
         lost: putAt.length - reflected,
+        ...(Number.isFinite(cores.dynamodbLocal) && { cores }),
       };
     };
 

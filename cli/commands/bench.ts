@@ -400,9 +400,19 @@ function latencyTable(result: Awaited<ReturnType<typeof latencyBench>>): string 
       String(r.maxMs),
       r.backlogAtEnd.toLocaleString('en'),
       String(r.lost),
+      r.cores ? `${r.cores.dynamodbLocal} / ${r.cores.kinesalite} / ${r.cores.twin}` : '-',
       ...(extra ? [extra(i)] : []),
     ]);
-  const head = ['events/s', 'events', 'p50 ms', 'p95 ms', 'max ms', 'backlog at end', 'lost'];
+  const head = [
+    'events/s',
+    'events',
+    'p50 ms',
+    'p95 ms',
+    'max ms',
+    'backlog at end',
+    'lost',
+    'cores: DynamoDB Local / kinesalite / twin',
+  ];
   const raw = result.rawRounds
     .map((r) => `${r.when}: ${r.rates.map((x) => `${x.perSecond}/s at ${x.concurrency}`).join(', ')}`)
     .join('; ');
