@@ -5,6 +5,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import {
   GetRecordsCommand,
   GetShardIteratorCommand,
+  type KinesisClient,
   ListShardsCommand,
   PutRecordsCommand,
 } from '@aws-sdk/client-kinesis';
@@ -60,7 +61,22 @@ export function plantEvents(n: number, prefix = 'o'): OrderEvent[] {
   return events;
 }
 
-async function pool<T>(
+/** Puts events on the stream (partition key: order id), 500 per PutRecords; a rejected record is an error. */
+export async function putEvents(kinesis: KinesisClient, stream: string, events: readonly OrderEvent[]) {
+  for (let i = 0; i < events.length; i += 500) {
+    const chunk = events.slice(i, i + 500);
+    const put = await kinesis.send(
+      new PutRecordsCommand({
+        StreamName: stream,
+        Records: chunk.map((e) => ({ PartitionKey: e.orderId, Data: Buffer.from(JSON.stringify(e)) })),
+      }),
+    );
+    if (put.FailedRecordCount) throw new Error(`PutRecords rejected ${put.FailedRecordCount} records`);
+  }
+}
+
+/** Runs `work` on every item, `concurrency` at a time. */
+export async function pool<T>(
   items: readonly T[],
   concurrency: number,
   work: (item: T) => Promise<void>,
@@ -106,16 +122,7 @@ export async function ingestBench(
 
     progress(`putting ${n.toLocaleString('en')} events on the stream`);
     const events = plantEvents(n);
-    for (let i = 0; i < events.length; i += 500) {
-      const chunk = events.slice(i, i + 500);
-      const put = await clients.kinesis.send(
-        new PutRecordsCommand({
-          StreamName: names.stream,
-          Records: chunk.map((e) => ({ PartitionKey: e.orderId, Data: Buffer.from(JSON.stringify(e)) })),
-        }),
-      );
-      if (put.FailedRecordCount) throw new Error(`PutRecords rejected ${put.FailedRecordCount} records`);
-    }
+    await putEvents(clients.kinesis, names.stream, events);
 
     // The machine's speed varies: the pipeline and the raw rate are measured in alternating rounds
     // of the same size, so both see the same conditions.

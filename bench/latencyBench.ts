@@ -2,7 +2,6 @@
 // that reflects it, at given event rates; and the highest rate sustained with nothing lost, beside
 // DynamoDB Local's raw write ceiling measured on the pipeline's own table in the same run.
 import { readFileSync } from 'node:fs';
-import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { ORDER_EVENT_TYPES, type OrderEvent } from '../contracts/events.ts';
 import { ForecastKeys } from '../contracts/forecastRecord.ts';
@@ -13,7 +12,7 @@ import { provision } from '../local/provision.ts';
 import { type RunningTwin, startTwin } from '../local/runtime.ts';
 import { DynamoDbStateStore } from '../state/DynamoDbStateStore.ts';
 import { toDomainEvent } from '../state/events.ts';
-import { plantEvents } from './ingestBench.ts';
+import { plantEvents, pool, putEvents } from './ingestBench.ts';
 
 export interface LatencyRow {
   rate: number;
@@ -128,13 +127,8 @@ async function rawRates(clients: AwsClients, table: string, tag: string): Promis
   const rates: RawRate[] = [];
   for (const concurrency of [8, 16, 32]) {
     const events = plantEvents(7_000, `${tag}-c${concurrency}`).map(toDomainEvent);
-    let next = 0;
     const started = performance.now();
-    await Promise.all(
-      Array.from({ length: concurrency }, async () => {
-        for (let i = next++; i < events.length; i = next++) await store.apply(events[i]!);
-      }),
-    );
+    await pool(events, concurrency, async (e) => void (await store.apply(e)));
     rates.push({
       concurrency,
       perSecond: Math.round((events.length / (performance.now() - started)) * 1000),
@@ -152,13 +146,8 @@ async function warmUp(clients: AwsClients, table: string, progress: (text: strin
   let previous = 0;
   for (let round = 0; round < 15; round++) {
     const events = plantEvents(3_003, `warm-${round}`).map(toDomainEvent);
-    let next = 0;
     const started = performance.now();
-    await Promise.all(
-      Array.from({ length: 16 }, async () => {
-        for (let i = next++; i < events.length; i = next++) await store.apply(events[i]!);
-      }),
-    );
+    await pool(events, 16, async (e) => void (await store.apply(e)));
     const rate = (events.length / (performance.now() - started)) * 1000;
     progress(`warming DynamoDB Local up: ${Math.round(rate)} writes/s`);
     if (round >= 4 && Math.abs(rate - previous) / previous < 0.1) return;
@@ -205,19 +194,7 @@ export async function latencyBench(
     twin = running;
 
     let totalPut = 0;
-    const put = async (events: OrderEvent[]) => {
-      for (let i = 0; i < events.length; i += 500) {
-        const chunk = events.slice(i, i + 500);
-        const result = await clients.kinesis.send(
-          new PutRecordsCommand({
-            StreamName: names.stream,
-            Records: chunk.map((e) => ({ PartitionKey: e.orderId, Data: Buffer.from(JSON.stringify(e)) })),
-          }),
-        );
-        if (result.FailedRecordCount)
-          throw new Error(`kinesalite rejected ${result.FailedRecordCount} records`);
-      }
-    };
+    const put = (events: OrderEvent[]) => putEvents(clients.kinesis, names.stream, events);
     /** Waits until the pipeline has ingested everything put so far (a run starts from an empty backlog). */
     const drain = async () => {
       const until = performance.now() + 180_000;
