@@ -53,14 +53,13 @@ export async function listRunningTwins(dir = registryDir()): Promise<RunningTwin
   return running.sort((a, b) => a.startedAt.localeCompare(b.startedAt));
 }
 
-/** The running twin that a new one would collide with: the same data directory, or the same port. */
+/** The running twin that a new one would collide with: the same data directory (if given), or the same port. */
 export function collidingTwin(
   running: readonly RunningTwinEntry[],
-  wanted: { dataDir: string; port: number },
+  wanted: { dataDir?: string | undefined; port: number },
 ): RunningTwinEntry | undefined {
-  return running.find(
-    (t) => resolve(t.dataDir) === resolve(wanted.dataDir) || (wanted.port !== 0 && t.port === wanted.port),
-  );
+  const dataDir = wanted.dataDir === undefined ? undefined : resolve(wanted.dataDir);
+  return running.find((t) => resolve(t.dataDir) === dataDir || (wanted.port !== 0 && t.port === wanted.port));
 }
 
 /** Registers this process's twin; returns what removes the entry again. */

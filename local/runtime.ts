@@ -109,18 +109,19 @@ async function assertPortFree(port: number): Promise<void> {
 
 /** Starts the whole twin; resolves once it runs. */
 export async function startTwin(options: TwinOptions = {}): Promise<RunningTwin> {
-  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'order-flow-twin-')));
   const port = options.port ?? 8080;
-  await mkdir(dataDir, { recursive: true });
-  const lockFile = join(dataDir, 'twin.lock');
-  const other = collidingTwin(await listRunningTwins(), { dataDir, port });
+  const other = collidingTwin(await listRunningTwins(), { dataDir: options.dataDir, port });
   if (other) {
     throw new TwinAlreadyRunningError(
-      resolve(other.dataDir) === resolve(dataDir)
-        ? `a twin already runs with ${dataDir} (process ${other.pid}): its dashboard is ${other.dashboardUrl}`
+      options.dataDir !== undefined && resolve(other.dataDir) === resolve(options.dataDir)
+        ? `a twin already runs with ${options.dataDir} (process ${other.pid}): its dashboard is ${other.dashboardUrl}`
         : `a twin already runs on port ${port} (process ${other.pid}, data in ${other.dataDir}): its dashboard is ${other.dashboardUrl}`,
     );
   }
+  await assertPortFree(port);
+  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'order-flow-twin-')));
+  await mkdir(dataDir, { recursive: true });
+  const lockFile = join(dataDir, 'twin.lock');
   try {
     // A twin registered elsewhere (another temporary directory) still leaves its lock here.
     const lock = JSON.parse(await readFile(lockFile, 'utf8')) as { pid: number; dashboardUrl: string };
@@ -132,7 +133,6 @@ export async function startTwin(options: TwinOptions = {}): Promise<RunningTwin>
   } catch (error) {
     if (error instanceof TwinAlreadyRunningError) throw error;
   }
-  await assertPortFree(port);
 
   const cleanups: (() => Promise<unknown> | unknown)[] = [];
   const cleanup = async () => {

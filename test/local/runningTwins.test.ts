@@ -36,5 +36,7 @@ describe('running twins', () => {
     expect(collidingTwin(running, { dataDir: '/data/b', port: 8080 })).toBe(running[0]);
     expect(collidingTwin(running, { dataDir: '/data/b', port: 0 })).toBeUndefined();
     expect(collidingTwin(running, { dataDir: '/data/b', port: 8081 })).toBeUndefined();
+    expect(collidingTwin(running, { port: 0 })).toBeUndefined();
+    expect(collidingTwin(running, { port: 8080 })).toBe(running[0]);
   });
 });
