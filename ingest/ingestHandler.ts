@@ -1,6 +1,7 @@
 // The ingest: each Kinesis record is decoded, validated as a v1 order event and applied to the
-// order state, the events of one order in a batch with one write. A record that can never be applied goes to the failure destination with its reason
-// and does not block its shard; a failure that may pass (throttling, a timeout) is reported for retry.
+// order state, the events of one order in a batch with one write. A record that can never be
+// applied goes to the failure destination with its reason and does not block its shard; a failure
+// that may pass (throttling, a timeout) is reported for retry.
 import { processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type {
@@ -10,8 +11,7 @@ import type {
   KinesisStreamRecord,
 } from 'aws-lambda';
 import { StateStoreError } from '../state/errors.ts';
-import type { DomainEvent } from '../state/events.ts';
-import { parseEvent } from '../state/events.ts';
+import { type DomainEvent, parseEvent } from '../state/events.ts';
 import type { ApplyOutcome, StateStore } from '../state/StateStore.ts';
 import type { FailureSink } from './FailureSink.ts';
 import { OrderedKinesisProcessor } from './OrderedKinesisProcessor.ts';
@@ -33,6 +33,7 @@ type Decoded =
   | { ok: true; event: DomainEvent }
   | { ok: false; reason: string; data: string; dataEncoding: 'utf8' | 'base64' };
 
+/** Decodes a record's data as UTF-8 JSON and validates it as a v1 order event. */
 function decode(record: KinesisStreamRecord): Decoded {
   const bytes = Buffer.from(record.kinesis.data, 'base64');
   let text: string;
