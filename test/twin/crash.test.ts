@@ -1,6 +1,7 @@
 // The pipeline process killed with SIGKILL in the middle of a batch and started again, while the
 // emulators (standing in for AWS's durable services) stay up: every event is reflected exactly
-// once, nothing is lost, a poison record ends in the failure file, and forecasting resumes.
+// once, nothing is lost, a poison record published mid-run ends in the failure file, and
+// forecasting resumes.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -70,11 +71,17 @@ describe('pipeline crash', () => {
     const events = plantEvents(2_100, 'crash');
     const records = events.map((e) => ({ PartitionKey: e.orderId, Data: Buffer.from(JSON.stringify(e)) }));
     records.splice(1_000, 0, { PartitionKey: 'crash-7', Data: Buffer.from('{"poison": true') });
-    for (let i = 0; i < records.length; i += 500) {
-      await clients.kinesis.send(
-        new PutRecordsCommand({ StreamName: names.stream, Records: records.slice(i, i + 500) }),
-      );
-    }
+    const publish = async (part: typeof records) => {
+      for (let i = 0; i < part.length; i += 500) {
+        await clients.kinesis.send(
+          new PutRecordsCommand({ StreamName: names.stream, Records: part.slice(i, i + 500) }),
+        );
+      }
+    };
+    // The first thousand events before the pipeline starts; the rest, the poison record first,
+    // while it runs.
+    await publish(records.slice(0, 1_000));
+    let publishedAll = false;
     const dataDir = mkdtempSync(join(tmpdir(), 'twin-crash-'));
     const states = new DynamoDbStateStore(clients.documentClient, names.orderStateTable);
 
@@ -91,7 +98,7 @@ describe('pipeline crash', () => {
       );
       return (items.Items ?? []).reduce((n, item) => n + (item.version as number), 0);
     };
-    const stream = (await readAllRecords(clients.kinesis, names.stream))[0]!.records;
+    let stream = (await readAllRecords(clients.kinesis, names.stream))[0]!.records;
     /** Valid events in the stream up to and including `sequenceNumber`. */
     const validUpTo = (sequenceNumber: string | undefined) => {
       const upTo = stream.findIndex((r) => r.SequenceNumber === sequenceNumber);
@@ -112,6 +119,11 @@ describe('pipeline crash', () => {
       const before = validUpTo(kinesisCheckpoint());
       const run = startPipeline(dataDir);
       await waitFor('the pipeline to apply events', async () => (await applied()) > before + 50, 60_000, 20);
+      if (!publishedAll) {
+        await publish(records.slice(1_000));
+        publishedAll = true;
+        stream = (await readAllRecords(clients.kinesis, names.stream))[0]!.records;
+      }
       run.child.kill('SIGKILL');
       await new Promise((r) => run.child.once('exit', r));
       const checkpointed = validUpTo(kinesisCheckpoint());
