@@ -242,6 +242,9 @@ async function startOnce(spec: EmulatorSpec, ports: number[]): Promise<Emulator>
     cwd,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
+    // A process group of its own: Ctrl-C in a terminal signals the whole foreground group, and the
+    // emulators must outlive the pipeline's last batch; this process stops them itself.
+    detached: process.platform !== 'win32',
   });
   track(child);
   const stderr = new OutputTail();

@@ -47,7 +47,8 @@ describe('twin start as a process', () => {
         '--data-dir',
         dataDir,
       ],
-      { stdio: ['ignore', 'pipe', 'pipe'], env },
+      // Its own process group, as a terminal runs it: Ctrl-C signals the whole group.
+      { stdio: ['ignore', 'pipe', 'pipe'], env, detached: true },
     );
     children.push(child);
     let output = '';
@@ -92,10 +93,12 @@ describe('twin start as a process', () => {
     expect(unconfirmed.code).toBe(2);
     expect(unconfirmed.stderr).toMatch(/add --yes to confirm/);
 
-    child.kill('SIGINT');
+    process.kill(-child.pid!, 'SIGINT');
     const code = await new Promise((resolve) => child.once('exit', resolve));
     expect(code, output).toBe(0);
     expect(output).toContain('stopped:');
+    // The emulators outlived the pipeline: nothing failed while it stopped.
+    expect(output).not.toMatch(/handler failed|ECONNREFUSED/);
     const { stdout } = await exec('ps', ['-eo', 'args']);
     expect(stdout.split('\n').filter((line) => line.includes(dataDir))).toEqual([]);
 
