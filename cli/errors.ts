@@ -11,3 +11,12 @@ export class CliError extends Error {
     super(message, options);
   }
 }
+
+/** The endpoint did not answer: nothing listens there, the name is unknown, or it timed out. */
+export function isConnectionError(error: unknown): boolean {
+  const e = error as { code?: string; name?: string };
+  return (
+    ['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ECONNRESET'].includes(e.code ?? '') ||
+    e.name === 'TimeoutError'
+  );
+}

@@ -73,3 +73,22 @@ export async function registerTwin(
   await writeFile(file, JSON.stringify(full, null, 2));
   return () => rm(file, { force: true });
 }
+
+/** The lock a running twin keeps in its data directory (what `twin reset --data-dir` reads). */
+export const twinLockFile = (dataDir: string): string => join(dataDir, 'twin.lock');
+
+/** The twin whose lock is in `dataDir`, if its process still runs. */
+export async function runningTwinOf(
+  dataDir: string,
+): Promise<{ pid: number; dashboardUrl: string; endpoints: Endpoints } | undefined> {
+  try {
+    const lock = JSON.parse(await readFile(twinLockFile(dataDir), 'utf8')) as {
+      pid: number;
+      dashboardUrl: string;
+      endpoints: Endpoints;
+    };
+    return processAlive(lock.pid) ? lock : undefined;
+  } catch {
+    return undefined; // no lock, or one being written
+  }
+}

@@ -1,7 +1,7 @@
 // The embedded twin behind `npm start`: the local AWS emulators (or a given endpoint), the stream
 // and tables provisioned from the shared definition, the ingest and forecast handlers run by the
 // local event-source mappings, the dashboard server and the plant emulator, in one process.
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -27,7 +27,13 @@ import { Checkpoints } from './pollers/Checkpoints.ts';
 import { startDynamoDbStreamMapping, startKinesisMapping } from './pollers/mappings.ts';
 import type { MappingSettings } from './pollers/ShardPoller.ts';
 import { provision } from './provision.ts';
-import { collidingTwin, listRunningTwins, processAlive, registerTwin } from './runningTwins.ts';
+import {
+  collidingTwin,
+  listRunningTwins,
+  registerTwin,
+  runningTwinOf,
+  twinLockFile,
+} from './runningTwins.ts';
 
 export interface TwinOptions {
   /**
@@ -49,8 +55,6 @@ export interface TwinOptions {
   batchingWindowMs?: number;
   /** Settings of the Kinesis → ingest mapping. */
   ingest?: Partial<MappingSettings>;
-  /** Settings of the order-state stream → forecast mapping. */
-  forecast?: Partial<MappingSettings>;
   logLevel?: LogLevel;
   /** Where the handlers' and the runtime's log lines go (default: stderr). */
   log?: (line: string) => void;
@@ -121,17 +125,13 @@ export async function startTwin(options: TwinOptions = {}): Promise<RunningTwin>
   await assertPortFree(port);
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'order-flow-twin-')));
   await mkdir(dataDir, { recursive: true });
-  const lockFile = join(dataDir, 'twin.lock');
-  try {
-    // A twin registered elsewhere (another temporary directory) still leaves its lock here.
-    const lock = JSON.parse(await readFile(lockFile, 'utf8')) as { pid: number; dashboardUrl: string };
-    if (lock.pid !== process.pid && processAlive(lock.pid)) {
-      throw new TwinAlreadyRunningError(
-        `a twin already runs with ${dataDir} (process ${lock.pid}): its dashboard is ${lock.dashboardUrl}`,
-      );
-    }
-  } catch (error) {
-    if (error instanceof TwinAlreadyRunningError) throw error;
+  const lockFile = twinLockFile(dataDir);
+  // A twin registered elsewhere (another temporary directory) still leaves its lock here.
+  const locked = await runningTwinOf(dataDir);
+  if (locked && locked.pid !== process.pid) {
+    throw new TwinAlreadyRunningError(
+      `a twin already runs with ${dataDir} (process ${locked.pid}): its dashboard is ${locked.dashboardUrl}`,
+    );
   }
 
   const cleanups: (() => Promise<unknown> | unknown)[] = [];
@@ -230,7 +230,6 @@ export async function startTwin(options: TwinOptions = {}): Promise<RunningTwin>
       settings: {
         ...mappingSettings(ForecastEventSource),
         ...(options.batchingWindowMs !== undefined && { batchingWindowMs: options.batchingWindowMs }),
-        ...options.forecast,
       },
     });
     cleanups.push(async () => {

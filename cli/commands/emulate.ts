@@ -6,7 +6,7 @@ import { KinesisPublisher, PrintingPublisher, type Publisher } from '../../emula
 import { SCENARIOS, type ScenarioName } from '../../emulator/scenarios.ts';
 import { createKinesisClient } from '../../local/clients.ts';
 import { defineCommand, intOption, numberOption } from '../command.ts';
-import { CliError } from '../errors.ts';
+import { CliError, isConnectionError } from '../errors.ts';
 import { dateTime } from '../format.ts';
 
 export const emulateCommand = defineCommand({
@@ -90,7 +90,7 @@ export const emulateCommand = defineCommand({
         },
       }).catch((error: NodeJS.ErrnoException & { name: string }) => {
         const where = endpoint ?? 'AWS';
-        if (error.code === 'ECONNREFUSED' || error.code === 'ENOTFOUND' || error.name === 'TimeoutError') {
+        if (isConnectionError(error)) {
           throw new CliError(`cannot reach Kinesis at ${where}: ${error.message}`);
         }
         if (error.name === 'ResourceNotFoundException')

@@ -1,15 +1,14 @@
 // `twin reset`: empties the state and forecast tables for a fresh run: of the embedded twin that
 // runs (or of a stopped one's data directory), of a LocalStack endpoint, or of AWS.
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { createClients, destroyClients, type Endpoints } from '../../local/clients.ts';
 import { EmulatorError, startDynamoDbLocal } from '../../local/emulators.ts';
 import { resetTables } from '../../local/reset.ts';
-import { listRunningTwins, processAlive } from '../../local/runningTwins.ts';
+import { listRunningTwins, runningTwinOf } from '../../local/runningTwins.ts';
 import { defineCommand } from '../command.ts';
-import { CliError } from '../errors.ts';
+import { CliError, isConnectionError } from '../errors.ts';
 
 /** Where to reset: endpoints, how to say it, and what to stop afterwards. */
 interface Target {
@@ -72,7 +71,7 @@ export const resetCommand = defineCommand({
         const e = error as Error & { code?: string };
         if (e.name === 'ResourceNotFoundException')
           throw new CliError(`the tables do not exist in ${target.where}`);
-        if (e.code === 'ECONNREFUSED' || e.name === 'TimeoutError')
+        if (isConnectionError(e))
           throw new CliError(`cannot reach DynamoDB in ${target.where}: ${e.message}`);
         throw error;
       } finally {
@@ -90,7 +89,8 @@ async function findTarget(values: { 'data-dir'?: string; endpoint?: string; aws:
   const running = await listRunningTwins();
   const dataDir = values['data-dir'];
   if (dataDir !== undefined) {
-    const twin = running.find((t) => resolve(t.dataDir) === resolve(dataDir)) ?? (await lockOf(dataDir));
+    const twin =
+      running.find((t) => resolve(t.dataDir) === resolve(dataDir)) ?? (await runningTwinOf(dataDir));
     if (twin) return { endpoints: twin.endpoints, where: `the twin running with ${dataDir}` };
     // A stopped twin: its DynamoDB Local keeps the tables on disk; start one on them for the reset.
     const tables = join(dataDir, 'emulators', 'dynamodb');
@@ -126,17 +126,4 @@ async function findTarget(values: { 'data-dir'?: string; endpoint?: string; aws:
   throw new CliError(
     'no twin runs on this machine: start one (npm start), or say what to reset with --data-dir DIR, --endpoint URL or --aws',
   );
-}
-
-/** The lock a running twin leaves in its data directory (a twin registered under another temporary directory). */
-async function lockOf(dataDir: string): Promise<{ endpoints: Endpoints } | undefined> {
-  try {
-    const lock = JSON.parse(await readFile(join(dataDir, 'twin.lock'), 'utf8')) as {
-      pid: number;
-      endpoints: Endpoints;
-    };
-    return processAlive(lock.pid) ? lock : undefined;
-  } catch {
-    return undefined;
-  }
 }

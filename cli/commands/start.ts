@@ -8,7 +8,7 @@ import { EmulatorError } from '../../local/emulators.ts';
 import { ProvisionError } from '../../local/provision.ts';
 import { startTwin, TwinAlreadyRunningError, type TwinStatus } from '../../local/runtime.ts';
 import { defineCommand, intOption, numberOption } from '../command.ts';
-import { CliError } from '../errors.ts';
+import { CliError, isConnectionError } from '../errors.ts';
 import { duration as formatDuration } from '../format.ts';
 
 export const startCommand = defineCommand({
@@ -128,10 +128,7 @@ export const startCommand = defineCommand({
         throw new CliError(error.message);
       const e = error as Error & { code?: string };
       const where = values.aws ? 'AWS' : `${kinesis} / ${dynamodb}`;
-      if (
-        ['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ECONNRESET'].includes(e.code ?? '') ||
-        e.name === 'TimeoutError'
-      )
+      if (isConnectionError(e))
         throw new CliError(
           `cannot reach Kinesis or DynamoDB at ${where} (${e.code ?? e.name}): is it running?`,
         );
