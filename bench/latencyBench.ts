@@ -2,6 +2,7 @@
 // that reflects it, at given event rates; and the highest rate sustained with nothing lost, beside
 // DynamoDB Local's raw write ceiling measured on the pipeline's own table in the same run.
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { ORDER_EVENT_TYPES, type OrderEvent } from '../contracts/events.ts';
 import { ForecastKeys } from '../contracts/forecastRecord.ts';
@@ -26,11 +27,15 @@ export interface LatencyRow {
   lost: number;
   /** Cores each process used while the events were put (Linux only): where the machine's CPU went. */
   cores?: { dynamodbLocal: number; kinesalite: number; twin: number };
+  /** CPU milliseconds per event put, all three processes together (Linux only). */
+  cpuMsPerEvent?: number;
 }
 
 export interface RawRate {
   concurrency: number;
   perSecond: number;
+  /** CPU milliseconds per write, DynamoDB Local and its client (this process) together (Linux only). */
+  cpuMsPerWrite?: number;
 }
 
 export interface LatencyBenchResult {
@@ -45,6 +50,11 @@ export interface LatencyBenchResult {
   rawRounds: { when: 'before' | 'after'; rates: RawRate[] }[];
   /** sustained / raw. */
   ofCeiling: number;
+  /**
+   * Where the CPU went (Linux only): per raw write (the best raw round), and per event at the highest
+   * rate sustained. When every core is busy, their ratio bounds `ofCeiling`.
+   */
+  cpu?: { cores: number; msPerRawWrite: number; msPerEventSustained: number };
 }
 
 /** A run at `rate` is sustained when nothing is lost, the ingest kept pace (backlog at the end under 1 s of events) and p95 is under 5 s. */
@@ -122,20 +132,38 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * DynamoDB Local's raw rate for the ingest's conditional update, on `table`, at a few concurrencies.
  * The orders written go through their whole lives, so they end inactive (outside every forecast).
  */
-async function rawRates(clients: AwsClients, table: string, tag: string): Promise<RawRate[]> {
+async function rawRates(
+  clients: AwsClients,
+  table: string,
+  tag: string,
+  dynamodbLocalPid: number,
+): Promise<RawRate[]> {
   const store = new DynamoDbStateStore(clients.documentClient, table);
   const rates: RawRate[] = [];
   for (const concurrency of [8, 16, 32]) {
     const events = plantEvents(7_000, `${tag}-c${concurrency}`).map(toDomainEvent);
+    const cpuBefore = { dynamodbLocal: cpuSeconds(dynamodbLocalPid), client: process.cpuUsage() };
     const started = performance.now();
     await pool(events, concurrency, async (e) => void (await store.apply(e)));
+    const dynamodbLocal = cpuSeconds(dynamodbLocalPid);
+    const client = process.cpuUsage(cpuBefore.client);
     rates.push({
       concurrency,
       perSecond: Math.round((events.length / (performance.now() - started)) * 1000),
+      ...(dynamodbLocal !== undefined &&
+        cpuBefore.dynamodbLocal !== undefined && {
+          cpuMsPerWrite: msPerEach(
+            dynamodbLocal - cpuBefore.dynamodbLocal + (client.user + client.system) / 1e6,
+            events.length,
+          ),
+        }),
     });
   }
   return rates;
 }
+
+/** Milliseconds of CPU per item, to two decimals, from CPU seconds for `count` items. */
+const msPerEach = (cpuSeconds: number, count: number) => Math.round((cpuSeconds / count) * 100_000) / 100;
 
 /**
  * DynamoDB Local (Java) compiles its hot paths over the first tens of thousands of writes: until
@@ -182,7 +210,10 @@ export async function latencyBench(
     await warmUp(clients, names.orderStateTable, progress);
     progress('DynamoDB Local raw rate (before)');
     const rawRounds: LatencyBenchResult['rawRounds'] = [
-      { when: 'before', rates: await rawRates(clients, names.orderStateTable, 'raw-before') },
+      {
+        when: 'before',
+        rates: await rawRates(clients, names.orderStateTable, 'raw-before', emulators.emulators.dynamodb.pid),
+      },
     ];
     const running = await startTwin({
       endpoints: emulators.endpoints,
@@ -279,7 +310,13 @@ export async function latencyBench(
         maxMs: round(Math.max(...latencies)),
         backlogAtEnd,
         lost: putAt.length - reflected,
-        ...(Number.isFinite(cores.dynamodbLocal) && { cores }),
+        ...(Number.isFinite(cores.dynamodbLocal) && {
+          cores,
+          cpuMsPerEvent: msPerEach(
+            (cores.dynamodbLocal + cores.kinesalite + cores.twin) * elapsed,
+            putAt.length,
+          ),
+        }),
       };
     };
 
@@ -316,8 +353,13 @@ export async function latencyBench(
     await running.stop();
     twin = undefined;
     progress('DynamoDB Local raw rate (after)');
-    rawRounds.push({ when: 'after', rates: await rawRates(clients, names.orderStateTable, 'raw-after') });
+    rawRounds.push({
+      when: 'after',
+      rates: await rawRates(clients, names.orderStateTable, 'raw-after', emulators.emulators.dynamodb.pid),
+    });
     const rawPerSecond = Math.max(...rawRounds.flatMap((r) => r.rates.map((x) => x.perSecond)));
+    const best = rawRounds.flatMap((r) => r.rates).find((x) => x.perSecond === rawPerSecond);
+    const atSustained = sustainRuns.find((r) => r.sustained && r.rate === sustainedPerSecond);
     return {
       rows,
       sustainRuns,
@@ -325,6 +367,14 @@ export async function latencyBench(
       rawPerSecond,
       rawRounds,
       ofCeiling: Math.round((sustainedPerSecond / rawPerSecond) * 100) / 100,
+      ...(best?.cpuMsPerWrite !== undefined &&
+        atSustained?.cpuMsPerEvent !== undefined && {
+          cpu: {
+            cores: availableParallelism(),
+            msPerRawWrite: best.cpuMsPerWrite,
+            msPerEventSustained: atSustained.cpuMsPerEvent,
+          },
+        }),
     };
   } finally {
     await twin?.stop();

@@ -401,6 +401,7 @@ function latencyTable(result: Awaited<ReturnType<typeof latencyBench>>): string 
       r.backlogAtEnd.toLocaleString('en'),
       String(r.lost),
       r.cores ? `${r.cores.dynamodbLocal} / ${r.cores.kinesalite} / ${r.cores.twin}` : '-',
+      r.cpuMsPerEvent === undefined ? '-' : String(r.cpuMsPerEvent),
       ...(extra ? [extra(i)] : []),
     ]);
   const head = [
@@ -412,10 +413,12 @@ function latencyTable(result: Awaited<ReturnType<typeof latencyBench>>): string 
     'backlog at end',
     'lost',
     'cores: DynamoDB Local / kinesalite / twin',
+    'CPU ms per event',
   ];
   const raw = result.rawRounds
     .map((r) => `${r.when}: ${r.rates.map((x) => `${x.perSecond}/s at ${x.concurrency}`).join(', ')}`)
     .join('; ');
+  const cpu = result.cpu;
   return [
     'A plant with as many active orders as events per second (at least 40), one event per order per second',
     table([head, ...rows(result.rows)]),
@@ -426,5 +429,10 @@ function latencyTable(result: Awaited<ReturnType<typeof latencyBench>>): string 
       ...rows(result.sustainRuns, (i) => (result.sustainRuns[i]!.sustained ? 'yes' : 'no')),
     ]),
     `highest rate sustained: ${result.sustainedPerSecond}/s = ${Math.round(result.ofCeiling * 100)} % of DynamoDB Local's raw ceiling on the pipeline's table, ${result.rawPerSecond}/s (${raw})`,
+    ...(cpu
+      ? [
+          `CPU per event, every process together: ${cpu.msPerRawWrite} ms for a raw write (DynamoDB Local and its client), ${cpu.msPerEventSustained} ms through the pipeline at ${result.sustainedPerSecond}/s; with all ${cpu.cores} cores busy, the pipeline can sustain at most ${Math.round((cpu.msPerRawWrite / cpu.msPerEventSustained) * 100)} % of the raw rate`,
+        ]
+      : []),
   ].join('\n');
 }
