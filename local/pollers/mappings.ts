@@ -20,7 +20,7 @@ import {
   KinesisShardReader,
   kinesisShards,
 } from './readers.ts';
-import { type MappingSettings, pollShard, type ShardPollerHooks } from './ShardPoller.ts';
+import { type MappingSettings, pollShard, type ShardPollerHooks, type ShardReader } from './ShardPoller.ts';
 
 /** What a mapping has done so far. */
 export interface MappingStats {
@@ -47,17 +47,20 @@ interface Common {
 const freshStats = (): MappingStats => ({ batches: 0, records: 0, failedInvocations: 0, exhausted: 0 });
 
 /**
- * What both mappings do around a shard: invoke the handler with a batch in Lambda's event shape,
- * count, checkpoint, and send an exhausted record to the failure destination.
+ * What both mappings do around a shard: poll it from its checkpoint, invoke the handler with each
+ * batch in Lambda's event shape, count, checkpoint, and send an exhausted record to the failure
+ * destination.
  */
-function shardHooks<R>(
+function pollMappedShard<R>(
   options: Common,
   stats: MappingStats,
-  key: string,
+  streamArn: string,
+  reader: ShardReader<R> & { shardId: string },
   invoke: (records: R[]) => Promise<{ batchItemFailures?: { itemIdentifier: string }[] } | undefined>,
   describe: (record: R) => { partitionKey: string; data: string },
-): ShardPollerHooks<R> {
-  return {
+): Promise<void> {
+  const key = `${streamArn}/${reader.shardId}`;
+  const hooks: ShardPollerHooks<R> = {
     invoke: async (records) => {
       stats.batches++;
       const response = await invoke(records.map((r) => r.record));
@@ -82,6 +85,7 @@ function shardHooks<R>(
       options.onError?.(error);
     },
   };
+  return pollShard(reader, options.checkpoints.get(key), options.settings, hooks, options.signal);
 }
 
 /** Polls every shard of a Kinesis stream into `handler`. */
@@ -97,25 +101,19 @@ export function startKinesisMapping(
   const done = (async () => {
     const shards = await kinesisShards(options.client, options.streamName);
     await Promise.all(
-      shards.map((shardId) => {
-        const key = `${options.streamArn}/${shardId}`;
-        return pollShard(
+      shards.map((shardId) =>
+        pollMappedShard(
+          options,
+          stats,
+          options.streamArn,
           new KinesisShardReader(options.client, options.streamName, shardId),
-          options.checkpoints.get(key),
-          options.settings,
-          shardHooks(
-            options,
-            stats,
-            key,
-            (records) => options.handler(toKinesisStreamEvent(records, options.streamArn, shardId)),
-            (record) => ({
-              partitionKey: record.PartitionKey ?? '',
-              data: Buffer.from(record.Data ?? new Uint8Array()).toString('utf8'),
-            }),
-          ),
-          options.signal,
-        );
-      }),
+          (records) => options.handler(toKinesisStreamEvent(records, options.streamArn, shardId)),
+          (record) => ({
+            partitionKey: record.PartitionKey ?? '',
+            data: Buffer.from(record.Data ?? new Uint8Array()).toString('utf8'),
+          }),
+        ),
+      ),
     );
   })();
   return { stats, done };
@@ -133,25 +131,18 @@ export function startDynamoDbStreamMapping(
 ): RunningMapping {
   const stats = freshStats();
   const started = new Map<string, Promise<void>>();
-  const poll = (shardId: string) => {
-    const key = `${options.streamArn}/${shardId}`;
-    return pollShard(
+  const poll = (shardId: string) =>
+    pollMappedShard(
+      options,
+      stats,
+      options.streamArn,
       new DynamoDbStreamShardReader(options.client, options.streamArn, shardId),
-      options.checkpoints.get(key),
-      options.settings,
-      shardHooks(
-        options,
-        stats,
-        key,
-        (records) => options.handler({ Records: records.map((r) => toDynamoDbRecord(r, options.streamArn)) }),
-        (record) => ({
-          partitionKey: JSON.stringify(record.dynamodb?.Keys ?? {}),
-          data: JSON.stringify(record),
-        }),
-      ),
-      options.signal,
+      (records) => options.handler({ Records: records.map((r) => toDynamoDbRecord(r, options.streamArn)) }),
+      (record) => ({
+        partitionKey: JSON.stringify(record.dynamodb?.Keys ?? {}),
+        data: JSON.stringify(record),
+      }),
     );
-  };
   const done = (async () => {
     while (!options.signal.aborted) {
       try {

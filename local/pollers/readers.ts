@@ -15,19 +15,58 @@ import {
 } from '@aws-sdk/client-kinesis';
 import type { PolledRecord, ShardReader } from './ShardPoller.ts';
 
-/** Reads one Kinesis shard. */
-export class KinesisShardReader implements ShardReader<_Record> {
+/** A page of a shard: its records, and the iterator that reads on after them (none once the shard has ended). */
+interface Page<R> {
+  records: PolledRecord<R>[];
+  next: string | undefined;
+}
+
+/**
+ * What both readers share: a shard iterator, moved on page by page; an iterator that expired
+ * (after five minutes unused) is replaced by a new one after the last record read.
+ */
+abstract class IteratorShardReader<R> implements ShardReader<R> {
   private iterator: string | undefined;
   private last: string | undefined;
 
+  /** A new iterator: at the start of the shard, or after `after`. */
+  protected abstract iteratorAfter(after: string | undefined): Promise<string | undefined>;
+  /** Up to `limit` records from `iterator` on. */
+  protected abstract page(iterator: string, limit: number): Promise<Page<R>>;
+
+  async open(after: string | undefined): Promise<void> {
+    this.last = after;
+    this.iterator = await this.iteratorAfter(after);
+  }
+
+  async read(limit: number): Promise<{ records: PolledRecord<R>[]; closed: boolean }> {
+    if (this.iterator === undefined) return { records: [], closed: true };
+    try {
+      const { records, next } = await this.page(this.iterator, limit);
+      this.iterator = next;
+      if (records.length > 0) this.last = records[records.length - 1]!.sequenceNumber;
+      return { records, closed: this.iterator === undefined };
+    } catch (error) {
+      if ((error as Error).name === 'ExpiredIteratorException') {
+        await this.open(this.last);
+        return { records: [], closed: false };
+      }
+      throw error;
+    }
+  }
+}
+
+/** Reads one Kinesis shard. */
+export class KinesisShardReader extends IteratorShardReader<_Record> {
   constructor(
     private readonly client: KinesisClient,
     private readonly streamName: string,
     readonly shardId: string,
-  ) {}
+  ) {
+    super();
+  }
 
-  async open(after: string | undefined): Promise<void> {
-    this.last = after;
+  protected async iteratorAfter(after: string | undefined): Promise<string | undefined> {
     const response = await this.client.send(
       new GetShardIteratorCommand({
         StreamName: this.streamName,
@@ -37,33 +76,21 @@ export class KinesisShardReader implements ShardReader<_Record> {
           : { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', StartingSequenceNumber: after }),
       }),
     );
-    this.iterator = response.ShardIterator;
+    return response.ShardIterator;
   }
 
-  async read(limit: number): Promise<{ records: PolledRecord<_Record>[]; closed: boolean }> {
-    if (this.iterator === undefined) return { records: [], closed: true };
-    try {
-      const page = await this.client.send(
-        new GetRecordsCommand({ ShardIterator: this.iterator, Limit: limit }),
-      );
-      this.iterator = page.NextShardIterator;
-      const records = (page.Records ?? []).map((record) => ({
+  protected async page(iterator: string, limit: number): Promise<Page<_Record>> {
+    const page = await this.client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: limit }));
+    return {
+      next: page.NextShardIterator,
+      records: (page.Records ?? []).map((record) => ({
         sequenceNumber: record.SequenceNumber!,
         record,
         ...(record.ApproximateArrivalTimestamp && {
           arrivedAt: record.ApproximateArrivalTimestamp.getTime(),
         }),
-      }));
-      if (records.length > 0) this.last = records[records.length - 1]!.sequenceNumber;
-      return { records, closed: this.iterator === undefined };
-    } catch (error) {
-      // An iterator expires after five minutes unused: open a new one where this one stood.
-      if ((error as Error).name === 'ExpiredIteratorException') {
-        await this.open(this.last);
-        return { records: [], closed: false };
-      }
-      throw error;
-    }
+      })),
+    };
   }
 }
 
@@ -74,18 +101,16 @@ export async function kinesisShards(client: KinesisClient, streamName: string): 
 }
 
 /** Reads one shard of a DynamoDB stream. */
-export class DynamoDbStreamShardReader implements ShardReader<StreamRecord> {
-  private iterator: string | undefined;
-  private last: string | undefined;
-
+export class DynamoDbStreamShardReader extends IteratorShardReader<StreamRecord> {
   constructor(
     private readonly client: DynamoDBStreamsClient,
     private readonly streamArn: string,
     readonly shardId: string,
-  ) {}
+  ) {
+    super();
+  }
 
-  async open(after: string | undefined): Promise<void> {
-    this.last = after;
+  protected async iteratorAfter(after: string | undefined): Promise<string | undefined> {
     const response = await this.client.send(
       new GetStreamShardIteratorCommand({
         StreamArn: this.streamArn,
@@ -95,32 +120,24 @@ export class DynamoDbStreamShardReader implements ShardReader<StreamRecord> {
           : { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: after }),
       }),
     );
-    this.iterator = response.ShardIterator;
+    return response.ShardIterator;
   }
 
-  async read(limit: number): Promise<{ records: PolledRecord<StreamRecord>[]; closed: boolean }> {
-    if (this.iterator === undefined) return { records: [], closed: true };
-    try {
-      const page = await this.client.send(
-        new GetStreamRecordsCommand({ ShardIterator: this.iterator, Limit: Math.min(limit, 1000) }),
-      );
-      this.iterator = page.NextShardIterator;
-      const records = (page.Records ?? []).map((record) => ({
+  protected async page(iterator: string, limit: number): Promise<Page<StreamRecord>> {
+    // DynamoDB Streams returns at most 1,000 records per call.
+    const page = await this.client.send(
+      new GetStreamRecordsCommand({ ShardIterator: iterator, Limit: Math.min(limit, 1000) }),
+    );
+    return {
+      next: page.NextShardIterator,
+      records: (page.Records ?? []).map((record) => ({
         sequenceNumber: record.dynamodb!.SequenceNumber!,
         record,
         ...(record.dynamodb?.ApproximateCreationDateTime && {
           arrivedAt: record.dynamodb.ApproximateCreationDateTime.getTime(),
         }),
-      }));
-      if (records.length > 0) this.last = records[records.length - 1]!.sequenceNumber;
-      return { records, closed: this.iterator === undefined };
-    } catch (error) {
-      if ((error as Error).name === 'ExpiredIteratorException') {
-        await this.open(this.last);
-        return { records: [], closed: false };
-      }
-      throw error;
-    }
+      })),
+    };
   }
 }
 
