@@ -64,7 +64,7 @@ export async function forecastHandlerBench(
         simulate.push(record.timings.simulateMs);
         write.push(writeMs);
         calls = states.calls + forecasts.calls - before;
-        storedBytes = encodeForecast(record).reduce((s, c) => s + c.length, 0);
+        storedBytes = (await encodeForecast(record)).reduce((s, c) => s + c.length, 0);
       }
       rows.push({
         orders: n,

@@ -43,7 +43,7 @@ export class DynamoDbForecastStore implements ForecastStore {
   ) {}
 
   async save(record: ForecastRecord): Promise<SaveOutcome> {
-    const chunks = encodeForecast(record);
+    const chunks = await encodeForecast(record);
     if (chunks.length > MAX_TRANSACTION_ITEMS) {
       throw new Error(
         `forecast of ${record.orders.length} orders is too large: ${chunks.length} chunks (at most ${MAX_TRANSACTION_ITEMS})`,
@@ -130,7 +130,7 @@ export class DynamoDbForecastStore implements ForecastStore {
         if (chunk === undefined || chunk.forecastId !== head.forecastId) break;
         chunks.push(chunk.data as Uint8Array);
       }
-      if (chunks.length === count) return decodeForecast(chunks);
+      if (chunks.length === count) return await decodeForecast(chunks);
     }
     throw new Error('the latest forecast kept changing while it was read');
   }

@@ -175,10 +175,10 @@ describe('forecast encoding', () => {
       timings: { readMs: 1, simulateMs: 2 },
     };
 
-    const chunks = encodeForecast(record, 4_000);
+    const chunks = await encodeForecast(record, 4_000);
 
     expect(chunks.length).toBeGreaterThan(1);
     expect(chunks.every((c) => c.length <= 4_000)).toBe(true);
-    expect(decodeForecast(chunks)).toEqual(record);
+    expect(await decodeForecast(chunks)).toEqual(record);
   });
 });
