@@ -1,7 +1,8 @@
 // Forecasts are stored gzip-compressed and, when large, split into chunks: a forecast of 10,000
 // orders is about 6 MB of JSON and 0.5 MB compressed, over DynamoDB's 400 KB item limit.
-// Compression runs on libuv's thread pool, not the event loop: gzip of those 6 MB took about
-// 100 ms here, time in which the embedded twin's ingest and dashboard would otherwise stand still.
+// Compression runs on libuv's thread pool, not the event loop: for a large forecast it takes a
+// good part of the write (`twin bench forecast-handler`), time in which the embedded twin's ingest
+// and dashboard, in the same process, would otherwise stand still.
 import { promisify } from 'node:util';
 import { gunzip as gunzipCallback, gzip as gzipCallback } from 'node:zlib';
 import type { ForecastRecord } from '../contracts/forecastRecord.ts';
