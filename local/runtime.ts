@@ -5,6 +5,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { LogLevel } from '@aws-lambda-powertools/logger/types';
 import { type ForecastRecord, resourceNames } from '../contracts/index.ts';
@@ -74,7 +75,10 @@ export interface RunningTwin {
   dataDir: string;
   endpoints: Endpoints;
   status(): TwinStatus;
-  /** Stops the emulator, then (once it has sent what it produced) everything else. */
+  /**
+   * Stops the emulator, then (once it has sent what it produced, and the ingest has read it, for at
+   * most 5 s) everything else.
+   */
   stop(): Promise<void>;
   /** Stops only the plant emulator (the pipeline keeps running). */
   stopEmulator(): Promise<void>;
@@ -270,6 +274,15 @@ export async function startTwin(options: TwinOptions = {}): Promise<RunningTwin>
       emulatorStop.abort();
       await emulatorDone;
     };
+    /**
+     * Once the emulator has stopped, gives the ingest a moment (at most `ms`) to take in what it
+     * published, so that a stop leaves nothing of this run's events unread in the stream.
+     */
+    const drainPublished = async (ms: number) => {
+      const until = Date.now() + ms;
+      const taken = () => kinesisMapping.stats.records + kinesisMapping.stats.exhausted;
+      while (publisher && taken() < publisher.stats.sent && Date.now() < until) await delay(50);
+    };
     let stopping: Promise<void> | undefined;
     return {
       dashboardUrl: dashboard.url,
@@ -283,7 +296,9 @@ export async function startTwin(options: TwinOptions = {}): Promise<RunningTwin>
       }),
       stopEmulator,
       stop: () => {
-        stopping ??= stopEmulator().then(cleanup);
+        stopping ??= stopEmulator()
+          .then(() => drainPublished(5_000))
+          .then(cleanup);
         return stopping;
       },
     };

@@ -62,6 +62,18 @@ describe('embedded twin', () => {
     }
   }, 120_000);
 
+  it('takes in what the emulator published before it stops', async () => {
+    const twin = await startTwin({ port: 0, scenario: 'load', log: () => {} });
+    try {
+      await waitFor('events flowing', () => twin.status().eventsIn >= 300, 60_000);
+    } finally {
+      await twin.stop();
+    }
+    const status = twin.status();
+    expect(status.eventsPublished).toBeGreaterThanOrEqual(300);
+    expect(status.eventsIn + status.failures).toBe(status.eventsPublished);
+  }, 120_000);
+
   it('keeps state, stream and checkpoints across a restart with the same data directory', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'twin-restart-'));
     const first = await startTwin({
