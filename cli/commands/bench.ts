@@ -431,7 +431,7 @@ function latencyTable(result: Awaited<ReturnType<typeof latencyBench>>): string 
     `highest rate sustained: ${result.sustainedPerSecond}/s = ${Math.round(result.ofCeiling * 100)} % of DynamoDB Local's raw ceiling on the pipeline's table, ${result.rawPerSecond}/s (${raw})`,
     ...(cpu
       ? [
-          `CPU per event, every process together: ${cpu.msPerRawWrite} ms for a raw write (DynamoDB Local and its client), ${cpu.msPerEventSustained} ms through the pipeline at ${result.sustainedPerSecond}/s; with all ${cpu.cores} cores busy, the pipeline can sustain at most ${Math.round((cpu.msPerRawWrite / cpu.msPerEventSustained) * 100)} % of the raw rate`,
+          `CPU per event, every process together: ${cpu.msPerRawWrite} ms for a raw write (DynamoDB Local and its client), ${cpu.msPerEventSustained} ms through the pipeline at ${result.sustainedPerSecond}/s; with every core busy (${cpu.cores} here), the pipeline could sustain at most ${Math.round((cpu.msPerRawWrite / cpu.msPerEventSustained) * 100)} % of the raw rate`,
         ]
       : []),
   ].join('\n');
