@@ -18,7 +18,7 @@ import { startEmulators } from '../local/emulators.ts';
 import { toKinesisStreamEvent } from '../local/kinesisEvent.ts';
 import { provision } from '../local/provision.ts';
 import { DynamoDbStateStore } from '../state/DynamoDbStateStore.ts';
-import { toDomainEvent } from '../state/events.ts';
+import { type DomainEvent, toDomainEvent } from '../state/events.ts';
 
 export interface IngestBenchResult {
   events: number;
@@ -76,7 +76,7 @@ export async function putEvents(kinesis: KinesisClient, stream: string, events: 
 }
 
 /** Runs `work` on every item, `concurrency` at a time. */
-export async function pool<T>(
+async function pool<T>(
   items: readonly T[],
   concurrency: number,
   work: (item: T) => Promise<void>,
@@ -87,6 +87,17 @@ export async function pool<T>(
       for (let i = next++; i < items.length; i = next++) await work(items[i]!);
     }),
   );
+}
+
+/** DynamoDB Local's raw rate: applies `events` through `store`, `concurrency` at a time; returns the milliseconds taken. */
+export async function timedApply(
+  store: DynamoDbStateStore,
+  events: readonly DomainEvent[],
+  concurrency: number,
+): Promise<number> {
+  const started = performance.now();
+  await pool(events, concurrency, async (e) => void (await store.apply(e)));
+  return performance.now() - started;
 }
 
 /** Runs the ingest benchmark on kinesalite and DynamoDB Local, started and stopped here. */
@@ -114,11 +125,7 @@ export async function ingestBench(
 
     // Warm-up: DynamoDB Local takes a few seconds to reach its steady rate.
     progress('warming DynamoDB Local up');
-    await pool(
-      plantEvents(3_000, 'warm').map(toDomainEvent),
-      concurrency,
-      async (e) => void (await raw.apply(e)),
-    );
+    await timedApply(raw, plantEvents(3_000, 'warm').map(toDomainEvent), concurrency);
 
     progress(`putting ${n.toLocaleString('en')} events on the stream`);
     const events = plantEvents(n);
@@ -156,13 +163,11 @@ export async function ingestBench(
     for (let round = 0; round < rounds && handled < n; round++) {
       progress(`round ${round + 1}/${rounds}: raw updates`);
       const rawBatch = rawEventsAll.slice(round * perRound, (round + 1) * perRound);
-      let started = performance.now();
-      await pool(rawBatch, concurrency, async (e) => void (await raw.apply(e)));
-      rawMs += performance.now() - started;
+      rawMs += await timedApply(raw, rawBatch, concurrency);
       rawEvents += rawBatch.length;
 
       progress(`round ${round + 1}/${rounds}: pipeline`);
-      started = performance.now();
+      const started = performance.now();
       let inRound = 0;
       while (inRound < perRound && handled < n && iterator) {
         const page = await clients.kinesis.send(

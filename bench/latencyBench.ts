@@ -13,7 +13,7 @@ import { provision } from '../local/provision.ts';
 import { type RunningTwin, startTwin } from '../local/runtime.ts';
 import { DynamoDbStateStore } from '../state/DynamoDbStateStore.ts';
 import { toDomainEvent } from '../state/events.ts';
-import { plantEvents, pool, putEvents } from './ingestBench.ts';
+import { plantEvents, putEvents, timedApply } from './ingestBench.ts';
 
 export interface LatencyRow {
   rate: number;
@@ -143,13 +143,12 @@ async function rawRates(
   for (const concurrency of [8, 16, 32]) {
     const events = plantEvents(7_000, `${tag}-c${concurrency}`).map(toDomainEvent);
     const cpuBefore = { dynamodbLocal: cpuSeconds(dynamodbLocalPid), client: process.cpuUsage() };
-    const started = performance.now();
-    await pool(events, concurrency, async (e) => void (await store.apply(e)));
+    const ms = await timedApply(store, events, concurrency);
     const dynamodbLocal = cpuSeconds(dynamodbLocalPid);
     const client = process.cpuUsage(cpuBefore.client);
     rates.push({
       concurrency,
-      perSecond: Math.round((events.length / (performance.now() - started)) * 1000),
+      perSecond: Math.round((events.length / ms) * 1000),
       ...(dynamodbLocal !== undefined &&
         cpuBefore.dynamodbLocal !== undefined && {
           cpuMsPerWrite: msPerEach(
@@ -174,9 +173,7 @@ async function warmUp(clients: AwsClients, table: string, progress: (text: strin
   let previous = 0;
   for (let round = 0; round < 15; round++) {
     const events = plantEvents(3_003, `warm-${round}`).map(toDomainEvent);
-    const started = performance.now();
-    await pool(events, 16, async (e) => void (await store.apply(e)));
-    const rate = (events.length / (performance.now() - started)) * 1000;
+    const rate = (events.length / (await timedApply(store, events, 16))) * 1000;
     progress(`warming DynamoDB Local up: ${Math.round(rate)} writes/s`);
     if (round >= 4 && Math.abs(rate - previous) / previous < 0.1) return;
     previous = rate;
@@ -282,17 +279,23 @@ export async function latencyBench(
       }
       const backlogAtEnd = putAt.length - (running.status().eventsIn - inBefore);
       const elapsed = (performance.now() - started) / 1000;
-      const coresOf = (before: number | undefined, pid: number) => {
+      const usedBy = (before: number | undefined, pid: number) => {
         const after = cpuSeconds(pid);
-        return before === undefined || after === undefined ? Number.NaN : (after - before) / elapsed;
+        return before === undefined || after === undefined ? Number.NaN : after - before;
       };
       const twinCpu = process.cpuUsage(cpuBefore.twin);
-      const two = (x: number) => Math.round(x * 100) / 100;
-      // The twin's process also runs this benchmark's producer (PutRecords) and its watcher.
+      // CPU seconds each process used; the twin's process also runs this benchmark's producer
+      // (PutRecords) and its watcher.
+      const used = {
+        dynamodbLocal: usedBy(cpuBefore.dynamodbLocal, pids.dynamodbLocal),
+        kinesalite: usedBy(cpuBefore.kinesalite, pids.kinesalite),
+        twin: (twinCpu.user + twinCpu.system) / 1e6,
+      };
+      const coresOf = (seconds: number) => Math.round((seconds / elapsed) * 100) / 100;
       const cores = {
-        dynamodbLocal: two(coresOf(cpuBefore.dynamodbLocal, pids.dynamodbLocal)),
-        kinesalite: two(coresOf(cpuBefore.kinesalite, pids.kinesalite)),
-        twin: two((twinCpu.user + twinCpu.system) / 1e6 / elapsed),
+        dynamodbLocal: coresOf(used.dynamodbLocal),
+        kinesalite: coresOf(used.kinesalite),
+        twin: coresOf(used.twin),
       };
       done = true;
       deadline = performance.now() + 120_000;
@@ -312,18 +315,17 @@ export async function latencyBench(
         lost: putAt.length - reflected,
         ...(Number.isFinite(cores.dynamodbLocal) && {
           cores,
-          cpuMsPerEvent: msPerEach(
-            (cores.dynamodbLocal + cores.kinesalite + cores.twin) * elapsed,
-            putAt.length,
-          ),
+          cpuMsPerEvent: msPerEach(used.dynamodbLocal + used.kinesalite + used.twin, putAt.length),
         }),
       };
     };
 
     const ceilingBefore = Math.max(...rawRounds[0]!.rates.map((r) => r.perSecond));
+    /** A fraction of the raw ceiling measured before, in events/s (a multiple of 10). */
+    const rateAt = (fraction: number) => Math.round((ceilingBefore * fraction) / 10) * 10;
     // The pipeline's own warm-up (the ingest's and the forecast's code paths, in Node.js and in
     // DynamoDB Local), not measured: the first heavy run after a start is slower (measured here).
-    await runAt(Math.round((ceilingBefore * 0.6) / 10) * 10, 'warm-up', 20);
+    await runAt(rateAt(0.6), 'warm-up', 20);
     const rows: LatencyRow[] = [];
     for (const rate of options.rates ?? [10, 100, 1_000]) rows.push(await runAt(rate, 'latency', seconds));
     const sustainRuns: LatencyBenchResult['sustainRuns'] = [];
@@ -338,7 +340,6 @@ export async function latencyBench(
       if (sustained) sustainedPerSecond = Math.max(sustainedPerSecond, rate);
       return sustained;
     };
-    const rateAt = (fraction: number) => Math.round((ceilingBefore * fraction) / 10) * 10;
     let previous = 0;
     for (const fraction of options.sustainFractions ?? [0.5, 0.6, 0.7, 0.8, 0.9, 1, 1.1, 1.25, 1.5, 2]) {
       if (await tryRate(rateAt(fraction))) {

@@ -13,7 +13,8 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { OrderStateTable } from '../contracts/resources.ts';
 import {
   activeShardOf,
-  applyEvent,
+  applyEvents,
+  assertOneOrder,
   effectOf,
   SLOTS,
   type Slot,
@@ -52,14 +53,9 @@ export class DynamoDbStateStore implements StateStore {
   }
 
   async applyAll(events: readonly DomainEvent[]): Promise<ApplyOutcome[]> {
+    assertOneOrder(events);
     const first = events[0];
     if (first === undefined) return [];
-    if (events.some((e) => e.orderId !== first.orderId)) {
-      throw new StateStoreError(`applyAll takes the events of one order, got ${first.orderId} and others`, {
-        orderId: first.orderId,
-        eventId: first.eventId,
-      });
-    }
     // The common case, events newer than everything they touch: one conditional update.
     const update = this.optimisticUpdate(events);
     let current: StoredOrderState | undefined;
@@ -77,13 +73,7 @@ export class DynamoDbStateStore implements StateStore {
     // let the reducer decide, and write its result only if the item is still the one it was
     // computed from. Without an update tried first, the item is assumed new until DynamoDB says otherwise.
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      let next = current;
-      const outcomes = events.map((event): ApplyOutcome => {
-        const changed = applyEvent(next, event, this.activeShards);
-        if (changed === undefined) return 'ignored';
-        next = changed;
-        return 'applied';
-      });
+      const { next, outcomes } = applyEvents(current, events, this.activeShards);
       if (next === current || next === undefined) return outcomes;
       try {
         this.calls++;

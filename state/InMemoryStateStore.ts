@@ -1,6 +1,5 @@
 // An in-memory state store, for tests and for running sim-core against recorded events.
-import { applyEvent, type StoredOrderState } from './applyEvent.ts';
-import { StateStoreError } from './errors.ts';
+import { applyEvents, assertOneOrder, type StoredOrderState } from './applyEvent.ts';
 import type { DomainEvent } from './events.ts';
 import type { ApplyOutcome, StateStore } from './StateStore.ts';
 
@@ -11,21 +10,16 @@ export class InMemoryStateStore implements StateStore {
   constructor(private readonly activeShards = 1) {}
 
   async apply(event: DomainEvent): Promise<ApplyOutcome> {
-    const next = applyEvent(this.items.get(event.orderId), event, this.activeShards);
-    if (next === undefined) return 'ignored';
-    this.items.set(event.orderId, next);
-    return 'applied';
+    return (await this.applyAll([event]))[0]!;
   }
 
   async applyAll(events: readonly DomainEvent[]): Promise<ApplyOutcome[]> {
+    assertOneOrder(events);
     const orderId = events[0]?.orderId;
-    if (events.some((e) => e.orderId !== orderId)) {
-      throw new StateStoreError(`applyAll takes the events of one order, got ${orderId} and others`, {
-        ...(orderId !== undefined && { orderId }),
-      });
-    }
-    const outcomes: ApplyOutcome[] = [];
-    for (const event of events) outcomes.push(await this.apply(event));
+    if (orderId === undefined) return [];
+    const current = this.items.get(orderId);
+    const { next, outcomes } = applyEvents(current, events, this.activeShards);
+    if (next !== undefined && next !== current) this.items.set(orderId, next);
     return outcomes;
   }
 

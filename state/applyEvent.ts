@@ -2,6 +2,7 @@
 // event that set it, so that applying events is idempotent and order-independent: a duplicate, or
 // an event older than the one that set a field, changes nothing.
 import type { OrderState, OrderStatus } from '../sim-core/index.ts';
+import { StateStoreError } from './errors.ts';
 import type { DomainEvent } from './events.ts';
 
 /**
@@ -140,4 +141,34 @@ export function applyEvent(
   if (next.stage >= 6) delete next.activeShard;
   else next.activeShard = activeShardOf(next.orderId, activeShards);
   return next;
+}
+
+/**
+ * Applies events of one order one by one: the state after the last (`state` itself when none
+ * changed it), and each event's outcome.
+ */
+export function applyEvents(
+  state: StoredOrderState | undefined,
+  events: readonly DomainEvent[],
+  activeShards = 1,
+): { next: StoredOrderState | undefined; outcomes: ('applied' | 'ignored')[] } {
+  let next = state;
+  const outcomes = events.map((event) => {
+    const changed = applyEvent(next, event, activeShards);
+    if (changed === undefined) return 'ignored' as const;
+    next = changed;
+    return 'applied' as const;
+  });
+  return { next, outcomes };
+}
+
+/** A state store's `applyAll` takes the events of one order only. */
+export function assertOneOrder(events: readonly DomainEvent[]): void {
+  const first = events[0];
+  if (first !== undefined && events.some((e) => e.orderId !== first.orderId)) {
+    throw new StateStoreError(`applyAll takes the events of one order, got ${first.orderId} and others`, {
+      orderId: first.orderId,
+      eventId: first.eventId,
+    });
+  }
 }
