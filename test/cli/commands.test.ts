@@ -117,6 +117,17 @@ describe('twin bench casymda', () => {
     expect(result.wallMs).toBeGreaterThan(0);
   });
 
+  it('times a forecast fresh and warm', async () => {
+    const run = await twin('bench', 'forecast', '--orders', '200', '--json');
+    const result = JSON.parse(run.stdout);
+
+    expect(result).toMatchObject({ orders: 200, runs: 15, warmupRuns: 30 });
+    expect(result.events).toBeGreaterThan(200);
+    expect(result.freshMs).toBeGreaterThan(0);
+    expect(result.minMs).toBeGreaterThan(0);
+    expect(result.minMs).toBeLessThanOrEqual(result.medianMs);
+  });
+
   it('says what to measure when nothing is named', async () => {
     expect((await twin('bench')).stderr).toMatch(
       /say what to measure: casymda, forecast, ingest, forecast-handler, latency or all/,
