@@ -67,7 +67,7 @@ export const isSustained = (row: LatencyRow) =>
  * batch (writing an order's events of a batch at once would otherwise make high rates look cheap).
  * Event times increase strictly.
  */
-function eventSource(prefix: string, rate: number) {
+export function eventSource(prefix: string, rate: number) {
   const activeOrders = Math.max(40, Math.round(rate));
   const active: { id: string; stage: number }[] = [];
   let orders = 0;
@@ -117,7 +117,7 @@ const quantile = (xs: number[], q: number) => {
     : sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!;
 };
 /** CPU seconds a process has used so far (Linux: /proc), or undefined elsewhere. */
-function cpuSeconds(pid: number): number | undefined {
+export function cpuSeconds(pid: number): number | undefined {
   try {
     const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
     return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in clock ticks of 10 ms
@@ -168,7 +168,11 @@ const msPerEach = (cpuSeconds: number, count: number) => Math.round((cpuSeconds 
  * DynamoDB Local (Java) compiles its hot paths over the first tens of thousands of writes: until
  * then it runs at a third of its speed (measured here). Writes until two rounds in a row agree.
  */
-async function warmUp(clients: AwsClients, table: string, progress: (text: string) => void): Promise<void> {
+export async function warmUp(
+  clients: AwsClients,
+  table: string,
+  progress: (text: string) => void,
+): Promise<void> {
   const store = new DynamoDbStateStore(clients.documentClient, table);
   let previous = 0;
   for (let round = 0; round < 15; round++) {

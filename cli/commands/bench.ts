@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import { forecastHandlerBench } from '../../bench/forecastHandlerBench.ts';
 import { ingestBench } from '../../bench/ingestBench.ts';
 import { latencyBench } from '../../bench/latencyBench.ts';
+import { type PipelineCostRow, pipelineCostBench } from '../../bench/pipelineCostBench.ts';
 import { casymda, forecastBench } from '../../bench/workloads.ts';
 import { FORECAST_NODE_OPTIONS } from '../../contracts/resources.ts';
 import { defineCommand, type Io, intOption, numberOption } from '../command.ts';
@@ -18,7 +19,7 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
 export const benchCommand = defineCommand({
   name: 'bench',
-  positionals: '<casymda|forecast|ingest|forecast-handler|latency|all>',
+  positionals: '<casymda|forecast|ingest|forecast-handler|latency|pipeline-cost|all>',
   summary:
     "Measure speed and memory: Casymda's benchmark model (beside SimPy, if installed), forecasts of 1,000 and 10,000 orders.",
   details: [
@@ -30,6 +31,9 @@ export const benchCommand = defineCommand({
     '                                                            at 10, 100 and 1,000 events/s; sustained rate',
     'twin bench ingest --events N                                events/s through the ingest on kinesalite and',
     "                                                            DynamoDB Local, beside DynamoDB Local's raw rate",
+    'twin bench pipeline-cost                                    CPU per event of each hop of the embedded twin',
+    '                                                            (ingest; + stream read; + forecast), beside the',
+    "                                                            raw write's, in the same runs (not in 'all')",
     'twin bench all                                              everything, each run in a fresh process of an',
     '                                                            esbuild bundle (as Lambda runs it); SimPy runs',
     '                                                            side by side when python3 can import simpy',
@@ -109,9 +113,17 @@ export const benchCommand = defineCommand({
       io.out(values.json ? JSON.stringify(result) : latencyTable(result));
       return 0;
     }
+    if (what === 'pipeline-cost') {
+      const rows = await pipelineCostBench({
+        progress: (text) => io.err(io.interactive ? `\r\x1b[K${text}` : `${text}\n`),
+      });
+      if (io.interactive) io.err('\r\x1b[K');
+      io.out(values.json ? JSON.stringify(rows) : pipelineCostTable(rows));
+      return 0;
+    }
     if (what === 'all') return benchAll(io, values.quick, values.json);
     throw new CliError(
-      `twin bench: say what to measure: casymda, forecast, ingest, forecast-handler, latency or all (see 'twin bench --help')`,
+      `twin bench: say what to measure: casymda, forecast, ingest, forecast-handler, latency, pipeline-cost or all (see 'twin bench --help')`,
     );
   },
 });
@@ -437,5 +449,27 @@ function latencyTable(result: Awaited<ReturnType<typeof latencyBench>>): string 
           `CPU per event, every process together: ${cpu.msPerRawWrite} ms for a raw write (DynamoDB Local and its client), ${cpu.msPerEventSustained} ms through the pipeline at ${result.sustainedPerSecond}/s; with every core busy (${cpu.cores} here), the pipeline could sustain at most ${Math.round((cpu.msPerRawWrite / cpu.msPerEventSustained) * 100)} % of the raw rate`,
         ]
       : []),
+  ].join('\n');
+}
+
+function pipelineCostTable(rows: PipelineCostRow[]): string {
+  const total = (c: PipelineCostRow['cpuMicros']) => c.dynamodbLocal + (c.kinesalite ?? 0) + c.node;
+  return [
+    'CPU per event of the embedded twin working off a backlog of 20,000 events (1,000 orders active), each',
+    "variant on fresh emulators beside a raw round of the ingest's write (16 at once) in the same run;",
+    "µs of CPU: DynamoDB Local / kinesalite / the twin's process (in the raw round: its client)",
+    table([
+      ['variant', 'raw writes/s', 'raw µs/write', 'raw total', 'events/s', 'µs/event', 'total', 'forecasts'],
+      ...rows.map((r) => [
+        r.variant,
+        String(r.rawPerSecond),
+        `${r.rawCpuMicros.dynamodbLocal} / - / ${r.rawCpuMicros.node}`,
+        String(total(r.rawCpuMicros)),
+        String(r.drainPerSecond),
+        `${r.cpuMicros.dynamodbLocal} / ${r.cpuMicros.kinesalite ?? '-'} / ${r.cpuMicros.node}`,
+        String(total(r.cpuMicros)),
+        String(r.forecasts),
+      ]),
+    ]),
   ].join('\n');
 }

@@ -130,7 +130,7 @@ describe('twin bench casymda', () => {
 
   it('says what to measure when nothing is named', async () => {
     expect((await twin('bench')).stderr).toMatch(
-      /say what to measure: casymda, forecast, ingest, forecast-handler, latency or all/,
+      /say what to measure: casymda, forecast, ingest, forecast-handler, latency, pipeline-cost or all/,
     );
   });
 });

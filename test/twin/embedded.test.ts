@@ -74,6 +74,45 @@ describe('embedded twin', () => {
     expect(status.eventsIn + status.failures).toBe(status.eventsPublished);
   }, 120_000);
 
+  it('for benchmarks, leaves the table’s stream unread (forecast off) or reads it without forecasting', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'twin-forecast-modes-'));
+    const off = await startTwin({
+      dataDir,
+      port: 0,
+      scenario: 'demo',
+      speed: Number.POSITIVE_INFINITY,
+      forecast: 'off',
+      log: () => {},
+    });
+    try {
+      await waitFor(
+        'the demo events ingested',
+        () => off.status().eventsPublished > 0 && off.status().eventsIn === off.status().eventsPublished,
+        60_000,
+      );
+      await new Promise((r) => setTimeout(r, 1_500));
+      expect(off.status()).toMatchObject({ changesIn: 0, forecastsWritten: 0 });
+    } finally {
+      await off.stop();
+    }
+
+    // The stream's changes are still there, from its start: read, handed over, nothing forecast.
+    const readOnly = await startTwin({
+      dataDir,
+      port: 0,
+      scenario: 'none',
+      forecast: 'read-only',
+      log: () => {},
+    });
+    try {
+      await waitFor('the changes read', () => readOnly.status().changesIn > 0, 30_000);
+      await new Promise((r) => setTimeout(r, 1_500));
+      expect(readOnly.status().forecastsWritten).toBe(0);
+    } finally {
+      await readOnly.stop();
+    }
+  }, 120_000);
+
   it('keeps state, stream and checkpoints across a restart with the same data directory', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'twin-restart-'));
     const first = await startTwin({
