@@ -84,11 +84,9 @@ export const benchCommand = defineCommand({
       return 0;
     }
     if (what === 'ingest') {
-      const result = await ingestBench({
-        events: intOption('events', values.events, 100)!,
-        progress: (text) => io.err(io.interactive ? `\r\x1b[K${text}` : `${text}\n`),
-      });
-      if (io.interactive) io.err('\r\x1b[K');
+      const result = await withProgress(io, (progress) =>
+        ingestBench({ events: intOption('events', values.events, 100)!, progress }),
+      );
       io.out(
         values.json
           ? JSON.stringify(result)
@@ -98,26 +96,19 @@ export const benchCommand = defineCommand({
       return 0;
     }
     if (what === 'forecast-handler') {
-      const rows = await forecastHandlerBench([100, 1_000, 10_000], {
-        progress: (text) => io.err(io.interactive ? `\r\x1b[K${text}` : `${text}\n`),
-      });
-      if (io.interactive) io.err('\r\x1b[K');
+      const rows = await withProgress(io, (progress) =>
+        forecastHandlerBench([100, 1_000, 10_000], { progress }),
+      );
       io.out(values.json ? JSON.stringify(rows) : forecastHandlerTable(rows));
       return 0;
     }
     if (what === 'latency') {
-      const result = await latencyBench({
-        progress: (text) => io.err(io.interactive ? `\r\x1b[K${text}` : `${text}\n`),
-      });
-      if (io.interactive) io.err('\r\x1b[K');
+      const result = await withProgress(io, (progress) => latencyBench({ progress }));
       io.out(values.json ? JSON.stringify(result) : latencyTable(result));
       return 0;
     }
     if (what === 'pipeline-cost') {
-      const rows = await pipelineCostBench({
-        progress: (text) => io.err(io.interactive ? `\r\x1b[K${text}` : `${text}\n`),
-      });
-      if (io.interactive) io.err('\r\x1b[K');
+      const rows = await withProgress(io, (progress) => pipelineCostBench({ progress }));
       io.out(values.json ? JSON.stringify(rows) : pipelineCostTable(rows));
       return 0;
     }
@@ -127,6 +118,16 @@ export const benchCommand = defineCommand({
     );
   },
 });
+
+/** Progress on stderr: one line rewritten in a terminal, a line each otherwise. */
+const progressTo = (io: Io) => (text: string) => io.err(io.interactive ? `\r\x1b[K${text}` : `${text}\n`);
+
+/** Runs a long benchmark with its progress on stderr, cleared from a terminal once it is done. */
+async function withProgress<T>(io: Io, run: (progress: (text: string) => void) => Promise<T>): Promise<T> {
+  const result = await run(progressTo(io));
+  if (io.interactive) io.err('\r\x1b[K');
+  return result;
+}
 
 interface Row {
   entities: number;
@@ -170,7 +171,7 @@ async function benchAll(io: Io, quick: boolean, json: boolean): Promise<number> 
     const child = async (args: string[]) =>
       JSON.parse((await run(process.execPath, [FORECAST_NODE_OPTIONS, bundle, ...args])).stdout);
     const python = await findSimpy();
-    const progress = (text: string) => io.err(io.interactive ? `\r\x1b[K${text}` : `${text}\n`);
+    const progress = progressTo(io);
 
     const sizes = quick ? [10_000, 100_000] : [10_000, 100_000, 1_000_000];
     const rows: Row[] = [];
