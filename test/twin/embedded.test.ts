@@ -9,10 +9,32 @@ import { resourceNames } from '../../contracts/resources.ts';
 import { DynamoDbForecastStore } from '../../forecast/DynamoDbForecastStore.ts';
 import { createClients, destroyClients } from '../../local/clients.ts';
 import { readAllRecords } from '../../local/kinesisEvent.ts';
-import { startTwin } from '../../local/runtime.ts';
+import { startTwin, type TwinOptions } from '../../local/runtime.ts';
 import { forecast } from '../../sim-core/index.ts';
 import { DynamoDbStateStore } from '../../state/DynamoDbStateStore.ts';
 import { waitFor } from '../support/wait.ts';
+
+/** A twin on `dataDir` that has run the demo at full speed and ingested every event it published (stopped if it did not). */
+async function demoIngested(options: { dataDir: string; forecast?: TwinOptions['forecast'] }) {
+  const twin = await startTwin({
+    ...options,
+    port: 0,
+    scenario: 'demo',
+    speed: Number.POSITIVE_INFINITY,
+    log: () => {},
+  });
+  try {
+    await waitFor(
+      'the demo events ingested',
+      () => twin.status().eventsPublished > 0 && twin.status().eventsIn === twin.status().eventsPublished,
+      60_000,
+    );
+  } catch (error) {
+    await twin.stop();
+    throw error;
+  }
+  return twin;
+}
 
 describe('embedded twin', () => {
   it('forecasts what the emulated plant sends, as sim-core does for the same snapshot', async () => {
@@ -76,20 +98,8 @@ describe('embedded twin', () => {
 
   it('for benchmarks, leaves the table’s stream unread (forecast off) or reads it without forecasting', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'twin-forecast-modes-'));
-    const off = await startTwin({
-      dataDir,
-      port: 0,
-      scenario: 'demo',
-      speed: Number.POSITIVE_INFINITY,
-      forecast: 'off',
-      log: () => {},
-    });
+    const off = await demoIngested({ dataDir, forecast: 'off' });
     try {
-      await waitFor(
-        'the demo events ingested',
-        () => off.status().eventsPublished > 0 && off.status().eventsIn === off.status().eventsPublished,
-        60_000,
-      );
       await new Promise((r) => setTimeout(r, 1_500));
       expect(off.status()).toMatchObject({ changesIn: 0, forecastsWritten: 0 });
     } finally {
@@ -115,18 +125,7 @@ describe('embedded twin', () => {
 
   it('keeps state, stream and checkpoints across a restart with the same data directory', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'twin-restart-'));
-    const first = await startTwin({
-      dataDir,
-      port: 0,
-      scenario: 'demo',
-      speed: Number.POSITIVE_INFINITY,
-      log: () => {},
-    });
-    await waitFor(
-      'the demo events ingested',
-      () => first.status().eventsPublished > 0 && first.status().eventsIn === first.status().eventsPublished,
-      60_000,
-    );
+    const first = await demoIngested({ dataDir });
     const published = first.status().eventsPublished;
     await first.stop();
 
