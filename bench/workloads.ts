@@ -86,8 +86,7 @@ export interface ForecastBenchResult {
 
 /**
  * Forecasts a synthetic plant of `n` active orders: once fresh, then `warmupRuns` times unmeasured
- * (V8 optimises a forecast's code over its first twenty or so runs: measured here, a 1,000-order
- * forecast took 20–50 ms in its first runs, 4–20 ms up to the twentieth, 3.5–6 ms after), then
+ * (V8 optimises a forecast's code over its first runs, a warm Lambda's forecasts come after), then
  * `runs` times measured; the median is the warm figure.
  */
 export function forecastBench(n: number, runs = 15, warmupRuns = 30): ForecastBenchResult {

@@ -98,8 +98,8 @@ export function resourceNames(prefix = ''): {
 
 /**
  * Node.js options of the forecast: a young generation that holds a whole forecast's objects spares
- * the garbage collector most of its copying (10,000 orders, median of `twin bench forecast --orders
- * 10000`, two runs each: 152 and 159 ms without, 83 and 96 ms with). The forecast Lambda, `npm start`
- * and the benchmarks run with it.
+ * the garbage collector most of its copying (10,000 orders, warm median of `twin bench forecast
+ * --orders 10000`, two runs each: 183 and 141 ms without, 79 and 76 ms with). The forecast Lambda,
+ * `npm start` and the benchmarks run with it.
  */
 export const FORECAST_NODE_OPTIONS = '--max-semi-space-size=128';

@@ -154,8 +154,7 @@ export async function startTwin(options: TwinOptions = {}): Promise<RunningTwin>
     let endpoints = options.endpoints;
     if (endpoints === undefined) {
       // Only a given data directory keeps the emulators' data on disk: in memory, DynamoDB Local
-      // writes several times faster (measured here, 16 writes at once after a warm-up: about 250/s on
-      // disk against 900/s in memory).
+      // writes several times faster.
       emulators = await startEmulators({
         kinesis: 'kinesalite',
         ...(options.dataDir !== undefined && { dataDir: join(dataDir, 'emulators') }),
