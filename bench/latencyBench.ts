@@ -138,27 +138,47 @@ async function rawRates(
   tag: string,
   dynamodbLocalPid: number,
 ): Promise<RawRate[]> {
-  const store = new DynamoDbStateStore(clients.documentClient, table);
   const rates: RawRate[] = [];
   for (const concurrency of [8, 16, 32]) {
-    const events = plantEvents(7_000, `${tag}-c${concurrency}`).map(toDomainEvent);
-    const cpuBefore = { dynamodbLocal: cpuSeconds(dynamodbLocalPid), client: process.cpuUsage() };
-    const ms = await timedApply(store, events, concurrency);
-    const dynamodbLocal = cpuSeconds(dynamodbLocalPid);
-    const client = process.cpuUsage(cpuBefore.client);
+    const round = await rawRound(clients, table, `${tag}-c${concurrency}`, concurrency, dynamodbLocalPid);
     rates.push({
       concurrency,
-      perSecond: Math.round((events.length / ms) * 1000),
-      ...(dynamodbLocal !== undefined &&
-        cpuBefore.dynamodbLocal !== undefined && {
-          cpuMsPerWrite: msPerEach(
-            dynamodbLocal - cpuBefore.dynamodbLocal + (client.user + client.system) / 1e6,
-            events.length,
-          ),
-        }),
+      perSecond: round.perSecond,
+      ...(round.cpuSeconds.dynamodbLocal !== undefined && {
+        cpuMsPerWrite: msPerEach(round.cpuSeconds.dynamodbLocal + round.cpuSeconds.client, round.writes),
+      }),
     });
   }
   return rates;
+}
+
+/**
+ * One raw round: the ingest's conditional update of 7,000 events (1,000 orders' whole lives),
+ * `concurrency` at a time, on `table`; its rate, and the CPU seconds DynamoDB Local (undefined where
+ * /proc is missing) and the client (this process) used.
+ */
+export async function rawRound(
+  clients: AwsClients,
+  table: string,
+  tag: string,
+  concurrency: number,
+  dynamodbLocalPid: number,
+): Promise<{ writes: number; perSecond: number; cpuSeconds: { dynamodbLocal?: number; client: number } }> {
+  const store = new DynamoDbStateStore(clients.documentClient, table);
+  const events = plantEvents(7_000, tag).map(toDomainEvent);
+  const before = { dynamodbLocal: cpuSeconds(dynamodbLocalPid), client: process.cpuUsage() };
+  const ms = await timedApply(store, events, concurrency);
+  const dynamodbLocal = cpuSeconds(dynamodbLocalPid);
+  const client = process.cpuUsage(before.client);
+  return {
+    writes: events.length,
+    perSecond: Math.round((events.length / ms) * 1000),
+    cpuSeconds: {
+      ...(dynamodbLocal !== undefined &&
+        before.dynamodbLocal !== undefined && { dynamodbLocal: dynamodbLocal - before.dynamodbLocal }),
+      client: (client.user + client.system) / 1e6,
+    },
+  };
 }
 
 /** Milliseconds of CPU per item, to two decimals, from CPU seconds for `count` items. */

@@ -3,15 +3,13 @@
 // run: with the forecast's mapping off (Kinesis and the ingest), reading the table's stream into a
 // handler that does nothing (+ the stream), and whole (+ the forecast). CPU per event of every
 // process, from /proc (Linux only).
-import { resourceNames } from '../contracts/resources.ts';
+import { IngestEventSource, resourceNames } from '../contracts/resources.ts';
 import { createClients, destroyClients } from '../local/clients.ts';
 import { startEmulators } from '../local/emulators.ts';
 import { provision } from '../local/provision.ts';
 import { type RunningTwin, startTwin } from '../local/runtime.ts';
-import { DynamoDbStateStore } from '../state/DynamoDbStateStore.ts';
-import { toDomainEvent } from '../state/events.ts';
-import { plantEvents, putEvents, timedApply } from './ingestBench.ts';
-import { cpuSeconds, eventSource, warmUp } from './latencyBench.ts';
+import { putEvents } from './ingestBench.ts';
+import { cpuSeconds, eventSource, rawRound, warmUp } from './latencyBench.ts';
 
 export const PIPELINE_VARIANTS = {
   ingest: 'off',
@@ -42,6 +40,22 @@ export interface PipelineCostRow {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * Waits until `count()` reaches `target`, at most ten minutes: a pipeline that stopped fails the
+ * benchmark, with how far it got, instead of hanging it.
+ */
+async function until(what: string, count: () => number, target: number): Promise<void> {
+  const deadline = performance.now() + 600_000;
+  while (count() < target) {
+    if (performance.now() > deadline) {
+      throw new Error(
+        `pipeline-cost: ${what}: ${count().toLocaleString('en')} of ${target.toLocaleString('en')} within 10 minutes`,
+      );
+    }
+    await sleep(50);
+  }
+}
+
 async function measure(
   variant: PipelineVariant,
   n: number,
@@ -60,21 +74,12 @@ async function measure(
     await provision(clients, names);
     await warmUp(clients, names.orderStateTable, (text) => progress(`${variant}: ${text}`));
     progress(`${variant}: DynamoDB Local raw rate`);
-    const store = new DynamoDbStateStore(clients.documentClient, names.orderStateTable);
-    const raw = plantEvents(7_000, 'cost-raw').map(toDomainEvent);
-    const rawBefore = {
-      dynamodbLocal: cpuSeconds(pids.dynamodbLocal) ?? Number.NaN,
-      node: process.cpuUsage(),
-    };
-    const rawMs = await timedApply(store, raw, 16);
-    const rawNode = process.cpuUsage(rawBefore.node);
-    const micros = (seconds: number, count: number) => Math.round((seconds * 1e6) / count);
+    const raw = await rawRound(clients, names.orderStateTable, 'cost-raw', 16, pids.dynamodbLocal);
+    const micros = (seconds: number | undefined, count: number) =>
+      Math.round(((seconds ?? Number.NaN) * 1e6) / count);
     const rawCpuMicros: CpuMicros = {
-      dynamodbLocal: micros(
-        (cpuSeconds(pids.dynamodbLocal) ?? Number.NaN) - rawBefore.dynamodbLocal,
-        raw.length,
-      ),
-      node: micros((rawNode.user + rawNode.system) / 1e6, raw.length),
+      dynamodbLocal: micros(raw.cpuSeconds.dynamodbLocal, raw.writes),
+      node: micros(raw.cpuSeconds.client, raw.writes),
     };
 
     twin = await startTwin({
@@ -110,14 +115,16 @@ async function measure(
     };
     const started = performance.now();
     await putEvents(clients.kinesis, names.stream, events);
-    while (running.status().eventsIn < n) await sleep(50);
+    await until('events taken in by the ingest', () => running.status().eventsIn, n);
     const seconds = (performance.now() - started) / 1000;
     // The forecast's share: until its mapping has read every change of the backlog.
-    if (variant !== 'ingest') while (running.status().changesIn - before.changes < n) await sleep(50);
+    if (variant !== 'ingest') {
+      await until('changes read by the forecast', () => running.status().changesIn - before.changes, n);
+    }
     const node = process.cpuUsage(before.node);
     return {
       variant,
-      rawPerSecond: Math.round((raw.length / rawMs) * 1000),
+      rawPerSecond: raw.perSecond,
       rawCpuMicros,
       drainPerSecond: Math.round(n / seconds),
       cpuMicros: {
@@ -138,16 +145,17 @@ async function measure(
 export async function pipelineCostBench(
   options: { events?: number; activeOrders?: number; progress?: (text: string) => void } = {},
 ): Promise<PipelineCostRow[]> {
+  const activeOrders = options.activeOrders ?? 1_000;
+  // The ingest writes an order's events of one batch at once: only with every order at most once
+  // per batch is every event one change on the stream, which the forecast's share waits for.
+  if (activeOrders < IngestEventSource.batchSize) {
+    throw new Error(
+      `pipeline-cost: activeOrders is ${activeOrders}; it must be at least the ingest's batch size (${IngestEventSource.batchSize})`,
+    );
+  }
   const rows: PipelineCostRow[] = [];
   for (const variant of Object.keys(PIPELINE_VARIANTS) as PipelineVariant[]) {
-    rows.push(
-      await measure(
-        variant,
-        options.events ?? 20_000,
-        options.activeOrders ?? 1_000,
-        options.progress ?? (() => {}),
-      ),
-    );
+    rows.push(await measure(variant, options.events ?? 20_000, activeOrders, options.progress ?? (() => {})));
   }
   return rows;
 }
