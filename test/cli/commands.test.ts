@@ -107,7 +107,7 @@ describe('twin schema', () => {
   });
 });
 
-describe('twin bench casymda', () => {
+describe('twin bench', () => {
   it('prints endTime, events and wallMs as JSON', async () => {
     const run = await twin('bench', 'casymda', '--entities', '10000', '--inter-arrival', '0', '--json');
     const result = JSON.parse(run.stdout);
