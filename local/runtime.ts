@@ -99,8 +99,11 @@ function mappingSettings(source: typeof IngestEventSource | typeof ForecastEvent
     maxRetries: source.retryAttempts,
     bisectOnError: source.bisectBatchOnError,
     maxRecordAgeMs: source.maxRecordAgeHours * 3_600_000,
-    // Lambda polls an empty shard about once a second; locally, a tenth of that keeps latency low.
+    // Locally, a read every 100 ms while records flow keeps latency low. A shard that stays empty
+    // is read less and less often, down to Lambda's own pace (Kinesis: about once a second;
+    // DynamoDB Streams: four times a second), so that an idle twin leaves the machine alone.
     pollIntervalMs: 100,
+    idlePollIntervalMs: source === IngestEventSource ? 1_000 : 250,
     maxBackoffMs: 5_000,
   };
 }

@@ -30,6 +30,11 @@ export interface MappingSettings {
   bisectOnError: boolean;
   /** Wait between polls of an empty shard, and the base of the retry backoff (ms). */
   pollIntervalMs: number;
+  /**
+   * While reads keep finding nothing, the wait between them doubles from `pollIntervalMs` up to
+   * this (ms); a read that finds records brings it back. Default: `pollIntervalMs` (no backing off).
+   */
+  idlePollIntervalMs?: number;
   maxBackoffMs: number;
   /** Records older than this are not handed over but sent to the failure destination (ms; default: no limit). */
   maxRecordAgeMs?: number;
@@ -43,6 +48,12 @@ export interface ShardPollerHooks<R> {
   /** A record given up on after its retries, with the last error. */
   exhausted(record: PolledRecord<R>, reason: string): Promise<void>;
   onError?(error: unknown): void;
+}
+
+/** The wait before the next read, after `emptyReads` reads in a row found nothing (0: the last one found records). */
+export function pollWait(settings: MappingSettings, emptyReads: number): number {
+  const longest = Math.max(settings.pollIntervalMs, settings.idlePollIntervalMs ?? settings.pollIntervalMs);
+  return Math.min(longest, settings.pollIntervalMs * 2 ** Math.max(0, emptyReads - 1));
 }
 
 /** Waits `ms`, or less if `signal` aborts (node's timer removes its abort listener itself). */
@@ -96,6 +107,7 @@ export async function pollShard<R>(
 
   // Reading: fills `pending` up to `capacity`, from after the last record read.
   let lastRead = after;
+  let emptyReads = 0;
   /** Opens (again) after the last record read; a read error waits and reopens, never ends the poller. */
   const reopen = async (attempt: number): Promise<void> => {
     for (let n = attempt; !signal.aborted; n++) {
@@ -135,9 +147,10 @@ export async function pollShard<R>(
       }
       closed = page.closed;
       arrived.wake();
-      // A short page means the shard has nothing more for now: wait a poll interval before the
-      // next read (a tight loop of reads would starve the emulators, and costs money on AWS).
-      if (!closed && page.records.length < limit) await sleep(settings.pollIntervalMs, signal);
+      // A short page means the shard has nothing more for now: wait before the next read (a tight
+      // loop of reads would starve the emulators, and costs money on AWS); longer while it stays empty.
+      emptyReads = page.records.length === 0 ? emptyReads + 1 : 0;
+      if (!closed && page.records.length < limit) await sleep(pollWait(settings, emptyReads), signal);
     }
     arrived.wake();
   };

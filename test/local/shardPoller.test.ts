@@ -5,6 +5,7 @@ import {
   type MappingSettings,
   type PolledRecord,
   pollShard,
+  pollWait,
   type ShardReader,
 } from '../../local/pollers/ShardPoller.ts';
 
@@ -191,6 +192,52 @@ describe('local event-source mapping', () => {
 
     expect(batches.length).toBeLessThanOrEqual(3);
     expect(batches[0]).toBeGreaterThanOrEqual(8);
+  });
+
+  it('reads a shard that stays empty less and less often, and at once again when records come', () => {
+    const idle = { ...settings, pollIntervalMs: 100, idlePollIntervalMs: 1_000 };
+    // After a page with records: the base interval; after 1, 2, 3... empty reads in a row: doubling, capped.
+    expect([0, 1, 2, 3, 4, 5, 20].map((n) => pollWait(idle, n))).toEqual([
+      100, 100, 200, 400, 800, 1_000, 1_000,
+    ]);
+    // Without an idle interval, the base interval throughout.
+    expect([0, 1, 5].map((n) => pollWait({ ...idle, idlePollIntervalMs: undefined }, n))).toEqual([
+      100, 100, 100,
+    ]);
+  });
+
+  it('backs off while the shard is empty, and hands over what arrives after', async () => {
+    // A shard that stays empty for 600 ms, then holds one record.
+    const started = Date.now();
+    let reads = 0;
+    const reader: ShardReader<string> = {
+      async open() {},
+      async read() {
+        reads++;
+        return Date.now() - started < 600
+          ? { records: [], closed: false }
+          : { records: [{ sequenceNumber: '1', record: 'late' }], closed: true };
+      },
+    };
+    const handed: string[] = [];
+    await pollShard(
+      reader,
+      undefined,
+      { ...settings, pollIntervalMs: 10, idlePollIntervalMs: 160 },
+      {
+        invoke: async (records) => {
+          handed.push(...records.map((r) => r.record));
+          return { failed: [] };
+        },
+        checkpoint: async () => {},
+        exhausted: async () => {},
+      },
+      new AbortController().signal,
+    );
+
+    expect(handed).toEqual(['late']);
+    // Waits of 10, 20, 40, 80, 160, 160 ms: the record is read on the 8th read (about 60 at a steady 10 ms).
+    expect(reads).toBeLessThanOrEqual(9);
   });
 
   it('finishes and checkpoints the batch in flight when stopped', async () => {
