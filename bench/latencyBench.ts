@@ -39,6 +39,8 @@ export interface RawRate {
 }
 
 export interface LatencyBenchResult {
+  /** Cores each process used while no event came, after the pipeline's warm-up (Linux only). */
+  idle?: { seconds: number; cores: { dynamodbLocal: number; kinesalite: number; twin: number } };
   rows: LatencyRow[];
   /** The rates tried for the sustained rate, in order, and whether each was sustained. */
   sustainRuns: (LatencyRow & { sustained: boolean })[];
@@ -204,6 +206,39 @@ export async function warmUp(
   }
 }
 
+/**
+ * Cores each process uses while the twin has nothing to do: measured over 10 s, after `settle` and
+ * 5 s more (the time the pollers take to slow down to their idle pace); undefined without /proc.
+ */
+async function idleCores(
+  pids: { dynamodbLocal: number; kinesalite: number },
+  settle: () => Promise<void>,
+): Promise<LatencyBenchResult['idle']> {
+  await settle();
+  await sleep(5_000);
+  const seconds = 10;
+  const before = {
+    dynamodbLocal: cpuSeconds(pids.dynamodbLocal),
+    kinesalite: cpuSeconds(pids.kinesalite),
+    twin: process.cpuUsage(),
+  };
+  await sleep(seconds * 1000);
+  const dynamodbLocal = cpuSeconds(pids.dynamodbLocal);
+  const kinesalite = cpuSeconds(pids.kinesalite);
+  const twin = process.cpuUsage(before.twin);
+  if ([before.dynamodbLocal, before.kinesalite, dynamodbLocal, kinesalite].includes(undefined))
+    return undefined;
+  const cores = (used: number) => Math.round((used / seconds) * 1000) / 1000;
+  return {
+    seconds,
+    cores: {
+      dynamodbLocal: cores(dynamodbLocal! - before.dynamodbLocal!),
+      kinesalite: cores(kinesalite! - before.kinesalite!),
+      twin: cores((twin.user + twin.system) / 1e6),
+    },
+  };
+}
+
 /** Runs the latency benchmark on a fresh embedded twin (1 s batching window for the forecast). */
 export async function latencyBench(
   options: {
@@ -350,6 +385,13 @@ export async function latencyBench(
     // The pipeline's own warm-up (the ingest's and the forecast's code paths, in Node.js and in
     // DynamoDB Local), not measured: the first heavy run after a start is slower (measured here).
     await runAt(rateAt(0.6), 'warm-up', 20);
+    const idle = await idleCores(
+      { dynamodbLocal: emulators.emulators.dynamodb.pid, kinesalite: emulators.emulators.kinesis.pid },
+      async () => {
+        await drain();
+        progress('idle: no events for 15 s');
+      },
+    );
     const rows: LatencyRow[] = [];
     for (const rate of options.rates ?? [10, 100, 1_000]) rows.push(await runAt(rate, 'latency', seconds));
     const sustainRuns: LatencyBenchResult['sustainRuns'] = [];
@@ -386,6 +428,7 @@ export async function latencyBench(
     const best = rawRounds.flatMap((r) => r.rates).find((x) => x.perSecond === rawPerSecond);
     const atSustained = sustainRuns.find((r) => r.sustained && r.rate === sustainedPerSecond);
     return {
+      ...(idle && { idle }),
       rows,
       sustainRuns,
       sustainedPerSecond,

@@ -435,7 +435,14 @@ function latencyTable(result: Awaited<ReturnType<typeof latencyBench>>): string 
     .map((r) => `${r.when}: ${r.rates.map((x) => `${x.perSecond}/s at ${x.concurrency}`).join(', ')}`)
     .join('; ');
   const cpu = result.cpu;
+  const idle = result.idle;
   return [
+    ...(idle
+      ? [
+          `idle (no events for ${idle.seconds} s, after the pipeline's warm-up): cores: DynamoDB Local ${idle.cores.dynamodbLocal}, kinesalite ${idle.cores.kinesalite}, twin ${idle.cores.twin}`,
+          '',
+        ]
+      : []),
     'A plant with as many active orders as events per second (at least 40), one event per order per second',
     table([head, ...rows(result.rows)]),
     '',
