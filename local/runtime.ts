@@ -100,10 +100,11 @@ function mappingSettings(source: typeof IngestEventSource | typeof ForecastEvent
     bisectOnError: source.bisectBatchOnError,
     maxRecordAgeMs: source.maxRecordAgeHours * 3_600_000,
     // Locally, a read every 100 ms while records flow keeps latency low. A shard that stays empty
-    // is read less and less often, down to Lambda's own pace (Kinesis: about once a second;
-    // DynamoDB Streams: four times a second), so that an idle twin leaves the machine alone.
+    // is read less and less often, so that an idle twin leaves the machine alone: down to twice a
+    // second for Kinesis (Lambda: about once a second; slower would make the first event after a
+    // quiet spell wait up to that long) and to Lambda's pace for DynamoDB Streams (4 times a second).
     pollIntervalMs: 100,
-    idlePollIntervalMs: source === IngestEventSource ? 1_000 : 250,
+    idlePollIntervalMs: source === IngestEventSource ? 500 : 250,
     maxBackoffMs: 5_000,
   };
 }
