@@ -1,9 +1,13 @@
 // Filling the order-state table quickly with many active orders (BatchWriteItem), for tests and benchmarks.
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { StoredOrderState } from '../state/applyEvent.ts';
+import { eventKey, type StoredOrderState } from '../state/applyEvent.ts';
+import type { DomainEvent } from '../state/events.ts';
 import { syntheticSnapshot } from './workloads.ts';
 
-/** `n` active order state items, as the ingest would have stored them (a synthetic plant). */
+/**
+ * `n` active order state items, as the ingest would have stored them (a synthetic plant): with the
+ * key of the event that set each slot, as `applyEvent` keeps them, so that items have their real size.
+ */
 export function syntheticStateItems(n: number): StoredOrderState[] {
   const stage = {
     accepted: 1,
@@ -13,21 +17,31 @@ export function syntheticStateItems(n: number): StoredOrderState[] {
     finished: 5,
     delivered: 6,
   } as const;
-  return syntheticSnapshot(n).orders.map((o) => ({
-    ...o,
-    stage: stage[o.status],
-    version: 1,
-    activeShard: '0',
-    updatedAt: Math.max(
-      ...[
-        o.acceptedAt,
-        o.materialOrderedAt,
-        o.materialArrivedAt,
-        o.productionStartedAt,
-        o.productionFinishedAt,
-      ].filter((t): t is number => t !== undefined),
-    ),
-  }));
+  return syntheticSnapshot(n).orders.map((o) => {
+    // The slots an event has set, with the time of that event (an ETA update only if the ETA moved).
+    const slots = {
+      acceptedEvent: o.acceptedAt,
+      orderedEvent: o.materialOrderedAt,
+      etaEvent: o.eta !== undefined && o.eta !== o.initialEta ? o.materialOrderedAt : undefined,
+      arrivedEvent: o.materialArrivedAt,
+      startedEvent: o.productionStartedAt,
+      finishedEvent: o.productionFinishedAt,
+    };
+    const events = Object.entries(slots).filter((e): e is [string, number] => e[1] !== undefined);
+    return {
+      ...o,
+      ...Object.fromEntries(
+        events.map(([slot, at], i) => [
+          slot,
+          eventKey({ at, eventId: `bench-${o.orderId}-${i + 1}` } as DomainEvent),
+        ]),
+      ),
+      stage: stage[o.status],
+      version: events.length,
+      activeShard: '0',
+      updatedAt: Math.max(...events.map(([, at]) => at)),
+    };
+  });
 }
 
 /** Writes `items` to `table`, 25 per BatchWriteItem, several batches at once, retrying unprocessed items. */

@@ -5,8 +5,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import type { ForecastRecord } from '../contracts/forecastRecord.ts';
 import { forecast, type ModelDefinition, orderFlowModel, type ParameterValue } from '../sim-core/index.ts';
-import type { StoredOrderState } from '../state/applyEvent.ts';
-import type { StateStore } from '../state/StateStore.ts';
+import type { ActiveOrder, StateStore } from '../state/StateStore.ts';
 import type { ForecastStore } from './ForecastStore.ts';
 import { canMoveForecast } from './relevance.ts';
 
@@ -14,10 +13,7 @@ import { canMoveForecast } from './relevance.ts';
  * The forecast's "now", from the active orders and the batch of changes that triggered it: the
  * wall clock live, or the latest event time when replaying history.
  */
-export type ForecastClock = (
-  orders: readonly StoredOrderState[],
-  changes: readonly DynamoDBRecord[],
-) => number;
+export type ForecastClock = (orders: readonly ActiveOrder[], changes: readonly DynamoDBRecord[]) => number;
 export const wallClock: ForecastClock = () => Date.now();
 /** The latest event applied: to an active order, or in the changes (an order that just left the plant). */
 export const latestEventClock: ForecastClock = (orders, changes) => {

@@ -23,9 +23,15 @@ import {
 } from './applyEvent.ts';
 import { StateStoreError, TransientStoreError } from './errors.ts';
 import type { DomainEvent } from './events.ts';
-import type { ApplyOutcome, StateStore } from './StateStore.ts';
+import { ACTIVE_ORDER_FIELDS, type ActiveOrder, type ApplyOutcome, type StateStore } from './StateStore.ts';
 
 const MAX_ATTEMPTS = 5;
+
+/** `ACTIVE_ORDER_FIELDS` as a ProjectionExpression (by placeholder: `status` is a reserved word). */
+const PROJECTION = {
+  expression: ACTIVE_ORDER_FIELDS.map((_, i) => `#f${i}`).join(', '),
+  names: Object.fromEntries(ACTIVE_ORDER_FIELDS.map((field, i) => [`#f${i}`, field])),
+};
 
 export interface DynamoDbStateStoreOptions {
   indexName?: string;
@@ -114,8 +120,8 @@ export class DynamoDbStateStore implements StateStore {
     return result.Item as StoredOrderState | undefined;
   }
 
-  async listActive(): Promise<StoredOrderState[]> {
-    const items: StoredOrderState[] = [];
+  async listActive(): Promise<ActiveOrder[]> {
+    const items: ActiveOrder[] = [];
     for (let shard = 0; shard < this.activeShards; shard++) {
       let startKey: Record<string, unknown> | undefined;
       do {
@@ -125,12 +131,17 @@ export class DynamoDbStateStore implements StateStore {
             TableName: this.tableName,
             IndexName: this.indexName,
             KeyConditionExpression: '#shard = :shard',
-            ExpressionAttributeNames: { '#shard': OrderStateTable.activeIndex.partitionKey },
+            // Only what the forecast reads: about half of an item is the ingest's bookkeeping.
+            ProjectionExpression: PROJECTION.expression,
+            ExpressionAttributeNames: {
+              '#shard': OrderStateTable.activeIndex.partitionKey,
+              ...PROJECTION.names,
+            },
             ExpressionAttributeValues: { ':shard': String(shard) },
             ExclusiveStartKey: startKey,
           }),
         );
-        items.push(...((page.Items ?? []) as StoredOrderState[]));
+        items.push(...((page.Items ?? []) as ActiveOrder[]));
         startKey = page.LastEvaluatedKey;
       } while (startKey !== undefined);
     }

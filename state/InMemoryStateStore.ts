@@ -1,7 +1,7 @@
 // An in-memory state store, for tests and for running sim-core against recorded events.
 import { applyEvents, assertOneOrder, type StoredOrderState } from './applyEvent.ts';
 import type { DomainEvent } from './events.ts';
-import type { ApplyOutcome, StateStore } from './StateStore.ts';
+import { type ActiveOrder, type ApplyOutcome, type StateStore, toActiveOrder } from './StateStore.ts';
 
 /** Keeps order states in a Map; same semantics as the DynamoDB store. */
 export class InMemoryStateStore implements StateStore {
@@ -28,10 +28,10 @@ export class InMemoryStateStore implements StateStore {
     return item && structuredClone(item);
   }
 
-  async listActive(): Promise<StoredOrderState[]> {
+  async listActive(): Promise<ActiveOrder[]> {
     return [...this.items.values()]
       .filter((item) => item.activeShard !== undefined)
       .sort((a, b) => (a.orderId < b.orderId ? -1 : 1))
-      .map((item) => structuredClone(item));
+      .map(toActiveOrder);
   }
 }

@@ -1,6 +1,34 @@
 // The order state store: where the ingest applies events and the forecast reads the work in process.
+import { ORDER_TIME_FIELDS } from '../contracts/orderState.ts';
+import type { OrderState } from '../sim-core/index.ts';
 import type { StoredOrderState } from './applyEvent.ts';
 import type { DomainEvent } from './events.ts';
+
+/** What the forecast reads of an active order: its state as the model sees it, and when it last changed. */
+export type ActiveOrder = OrderState & { updatedAt: number };
+
+/**
+ * The attributes of an order state item that make an `ActiveOrder`: every field of `OrderState`,
+ * none of the ingest's bookkeeping (the key of the event behind each slot, stage, version).
+ */
+export const ACTIVE_ORDER_FIELDS = [
+  'orderId',
+  'status',
+  'priority',
+  'quantity',
+  ...ORDER_TIME_FIELDS,
+] as const;
+
+// Every field of OrderState is read: a field added to the model's input and not here fails to compile.
+const everyField: Record<Exclude<keyof OrderState, (typeof ACTIVE_ORDER_FIELDS)[number]>, never> = {};
+void everyField;
+
+/** The fields of `ACTIVE_ORDER_FIELDS` that `item` has. */
+export function toActiveOrder(item: StoredOrderState): ActiveOrder {
+  const order: Record<string, unknown> = {};
+  for (const field of ACTIVE_ORDER_FIELDS) if (item[field] !== undefined) order[field] = item[field];
+  return order as unknown as ActiveOrder;
+}
 
 /** `applied`: the state changed; `ignored`: a duplicate or an older event, nothing to change. */
 export type ApplyOutcome = 'applied' | 'ignored';
@@ -17,6 +45,9 @@ export interface StateStore {
   applyAll(events: readonly DomainEvent[]): Promise<ApplyOutcome[]>;
   /** The state of one order. */
   get(orderId: string): Promise<StoredOrderState | undefined>;
-  /** Every active (not delivered) order, from the sparse index: never a scan. */
-  listActive(): Promise<StoredOrderState[]>;
+  /**
+   * Every active (not delivered) order, from the sparse index (never a scan), in orderId order:
+   * only the fields the forecast reads (`ACTIVE_ORDER_FIELDS`).
+   */
+  listActive(): Promise<ActiveOrder[]>;
 }

@@ -9,7 +9,7 @@ import type { StoredOrderState } from '../../state/applyEvent.ts';
 import { TransientStoreError } from '../../state/errors.ts';
 import type { DomainEvent } from '../../state/events.ts';
 import { InMemoryStateStore } from '../../state/InMemoryStateStore.ts';
-import type { ApplyOutcome, StateStore } from '../../state/StateStore.ts';
+import type { ActiveOrder, ApplyOutcome, StateStore } from '../../state/StateStore.ts';
 import { kinesisEvent, lifecycle, v1 } from '../support/events.ts';
 
 /** Captures what the Powertools logger prints. */
@@ -69,7 +69,7 @@ class FlakyStore implements StateStore {
   get(orderId: string): Promise<StoredOrderState | undefined> {
     return this.inner.get(orderId);
   }
-  listActive(): Promise<StoredOrderState[]> {
+  listActive(): Promise<ActiveOrder[]> {
     return this.inner.listActive();
   }
 }

@@ -228,6 +228,31 @@ export function stateStoreContract(name: string, create: () => Promise<StateStor
       expect((await store.get('o2'))!.activeShard).toBeUndefined();
     });
 
+    it("lists an active order's state as the forecast reads it, without the ingest's bookkeeping", async () => {
+      await store.apply(ev('OrderAccepted', 'o1', 0, { dueAt: at(60), priority: 2, quantity: 5 }));
+      await store.apply(ev('MaterialOrdered', 'o1', 1, { eta: at(11) }));
+      await store.apply(ev('EtaUpdated', 'o1', 5, { eta: at(15) }));
+      await store.apply(ev('MaterialArrived', 'o1', 14));
+      await store.apply(ev('ProductionStarted', 'o1', 16));
+
+      expect(await store.listActive()).toEqual([
+        {
+          orderId: 'o1',
+          status: 'in-production',
+          acceptedAt: at(0),
+          dueAt: at(60),
+          priority: 2,
+          quantity: 5,
+          materialOrderedAt: at(1),
+          initialEta: at(11),
+          eta: at(15),
+          materialArrivedAt: at(14),
+          productionStartedAt: at(16),
+          updatedAt: at(16),
+        },
+      ]);
+    });
+
     it('replaces an acceptance with a newer one, dropping what the newer one does not say', async () => {
       await store.apply(ev('OrderAccepted', 'o1', 0, { dueAt: at(60), priority: 3 }));
 
