@@ -28,7 +28,7 @@ export interface MappingSettings {
   /** Retries of a failing record before it goes to the failure destination (-1: forever). */
   maxRetries: number;
   bisectOnError: boolean;
-  /** Wait between polls of an empty shard, and the base of the retry backoff (ms). */
+  /** Wait after a read that found less than a full page, and the base of the retry backoff (ms). */
   pollIntervalMs: number;
   /**
    * While reads keep finding nothing, the wait between them doubles from `pollIntervalMs` up to
