@@ -12,11 +12,19 @@ export class CliError extends Error {
   }
 }
 
+/** Node's codes for an endpoint that cannot be reached (socket, DNS). */
+const UNREACHABLE = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
+
 /** The endpoint did not answer: nothing listens there, the name is unknown, or it timed out. */
 export function isConnectionError(error: unknown): boolean {
-  const e = error as { code?: string; name?: string };
-  return (
-    ['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ECONNRESET'].includes(e.code ?? '') ||
-    e.name === 'TimeoutError'
-  );
+  const e = (error ?? {}) as { code?: string; name?: string };
+  return UNREACHABLE.has(e.code ?? '') || e.name === 'TimeoutError';
 }

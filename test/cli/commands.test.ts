@@ -4,6 +4,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { pipelineCostBench } from '../../bench/pipelineCostBench.ts';
+import { isConnectionError } from '../../cli/errors.ts';
 import { commands } from '../../cli/main.ts';
 import { twin } from '../support/cli.ts';
 
@@ -42,6 +43,31 @@ describe('twin', () => {
     expect(error.stderr.trim().split('\n')).toHaveLength(1);
     expect(error.stderr).toMatch(/^twin: package\.json: field "asOf": required/);
     expect(error.stderr).not.toMatch(/\s+at\s/);
+  });
+});
+
+describe('isConnectionError', () => {
+  const withCode = (code: string) => Object.assign(new Error(`connect ${code}`), { code });
+
+  it.each([
+    'ECONNREFUSED',
+    'ECONNRESET',
+    'ETIMEDOUT',
+    'EHOSTUNREACH',
+    'ENETUNREACH',
+    'ENOTFOUND',
+    'EAI_AGAIN',
+  ])('counts %s as an endpoint that does not answer', (code) => {
+    expect(isConnectionError(withCode(code))).toBe(true);
+  });
+
+  it("counts the SDK's request timeout, and nothing else", () => {
+    expect(isConnectionError(Object.assign(new Error('timed out'), { name: 'TimeoutError' }))).toBe(true);
+    expect(
+      isConnectionError(Object.assign(new Error('no table'), { name: 'ResourceNotFoundException' })),
+    ).toBe(false);
+    expect(isConnectionError(withCode('EACCES'))).toBe(false);
+    expect(isConnectionError(undefined)).toBe(false);
   });
 });
 
