@@ -1,7 +1,6 @@
 // Filling the order-state table quickly with many active orders (BatchWriteItem), for tests and benchmarks.
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { eventKey, type StoredOrderState } from '../state/applyEvent.ts';
-import type { DomainEvent } from '../state/events.ts';
 import { syntheticSnapshot } from './workloads.ts';
 
 /**
@@ -31,10 +30,7 @@ export function syntheticStateItems(n: number): StoredOrderState[] {
     return {
       ...o,
       ...Object.fromEntries(
-        events.map(([slot, at], i) => [
-          slot,
-          eventKey({ at, eventId: `bench-${o.orderId}-${i + 1}` } as DomainEvent),
-        ]),
+        events.map(([slot, at], i) => [slot, eventKey({ at, eventId: `bench-${o.orderId}-${i + 1}` })]),
       ),
       stage: stage[o.status],
       version: events.length,

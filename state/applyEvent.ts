@@ -60,7 +60,7 @@ export interface EventEffect {
 }
 
 /** The sortable key of an event: time first, then eventId. */
-export function eventKey(event: DomainEvent): string {
+export function eventKey(event: Pick<DomainEvent, 'at' | 'eventId'>): string {
   return `${String(Math.max(0, Math.trunc(event.at))).padStart(15, '0')}#${event.eventId}`;
 }
 
