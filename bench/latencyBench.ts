@@ -29,6 +29,8 @@ export interface LatencyRow {
   cores?: { dynamodbLocal: number; kinesalite: number; twin: number };
   /** CPU milliseconds per event put, all three processes together (Linux only). */
   cpuMsPerEvent?: number;
+  /** CPU milliseconds per event put, DynamoDB Local alone (Linux only). */
+  dynamodbLocalCpuMsPerEvent?: number;
 }
 
 export interface RawRate {
@@ -36,6 +38,8 @@ export interface RawRate {
   perSecond: number;
   /** CPU milliseconds per write, DynamoDB Local and its client (this process) together (Linux only). */
   cpuMsPerWrite?: number;
+  /** CPU milliseconds per write, DynamoDB Local alone (Linux only). */
+  dynamodbLocalCpuMsPerWrite?: number;
 }
 
 export interface LatencyBenchResult {
@@ -54,9 +58,15 @@ export interface LatencyBenchResult {
   ofCeiling: number;
   /**
    * Where the CPU went (Linux only): per raw write (the best raw round), and per event at the highest
-   * rate sustained. When every core is busy, their ratio bounds `ofCeiling`.
+   * rate sustained. When every core is busy, their ratio bounds `ofCeiling`. The same for DynamoDB
+   * Local alone: where its CPU is the limit (the other processes on cores of their own), that ratio does.
    */
-  cpu?: { cores: number; msPerRawWrite: number; msPerEventSustained: number };
+  cpu?: {
+    cores: number;
+    msPerRawWrite: number;
+    msPerEventSustained: number;
+    dynamodbLocal: { msPerRawWrite: number; msPerEventSustained: number };
+  };
 }
 
 /** A run at `rate` is sustained when nothing is lost, the ingest kept pace (backlog at the end under 1 s of events) and p95 is under 5 s. */
@@ -148,6 +158,7 @@ async function rawRates(
       perSecond: round.perSecond,
       ...(round.cpuSeconds.dynamodbLocal !== undefined && {
         cpuMsPerWrite: msPerEach(round.cpuSeconds.dynamodbLocal + round.cpuSeconds.client, round.writes),
+        dynamodbLocalCpuMsPerWrite: msPerEach(round.cpuSeconds.dynamodbLocal, round.writes),
       }),
     });
   }
@@ -375,6 +386,7 @@ export async function latencyBench(
         ...(Number.isFinite(cores.dynamodbLocal) && {
           cores,
           cpuMsPerEvent: msPerEach(used.dynamodbLocal + used.kinesalite + used.twin, putAt.length),
+          dynamodbLocalCpuMsPerEvent: msPerEach(used.dynamodbLocal, putAt.length),
         }),
       };
     };
@@ -436,11 +448,17 @@ export async function latencyBench(
       rawRounds,
       ofCeiling: Math.round((sustainedPerSecond / rawPerSecond) * 100) / 100,
       ...(best?.cpuMsPerWrite !== undefined &&
-        atSustained?.cpuMsPerEvent !== undefined && {
+        best.dynamodbLocalCpuMsPerWrite !== undefined &&
+        atSustained?.cpuMsPerEvent !== undefined &&
+        atSustained.dynamodbLocalCpuMsPerEvent !== undefined && {
           cpu: {
             cores: availableParallelism(),
             msPerRawWrite: best.cpuMsPerWrite,
             msPerEventSustained: atSustained.cpuMsPerEvent,
+            dynamodbLocal: {
+              msPerRawWrite: best.dynamodbLocalCpuMsPerWrite,
+              msPerEventSustained: atSustained.dynamodbLocalCpuMsPerEvent,
+            },
           },
         }),
     };

@@ -454,11 +454,14 @@ function latencyTable(result: Awaited<ReturnType<typeof latencyBench>>): string 
     `highest rate sustained: ${result.sustainedPerSecond}/s = ${Math.round(result.ofCeiling * 100)} % of DynamoDB Local's raw ceiling on the pipeline's table, ${result.rawPerSecond}/s (${raw})`,
     ...(cpu
       ? [
-          `CPU per event, every process together: ${cpu.msPerRawWrite} ms for a raw write (DynamoDB Local and its client), ${cpu.msPerEventSustained} ms through the pipeline at ${result.sustainedPerSecond}/s; with every core busy (${cpu.cores} here), the pipeline could sustain at most ${Math.round((cpu.msPerRawWrite / cpu.msPerEventSustained) * 100)} % of the raw rate`,
+          `CPU per event, every process together: ${cpu.msPerRawWrite} ms for a raw write (DynamoDB Local and its client), ${cpu.msPerEventSustained} ms through the pipeline at ${result.sustainedPerSecond}/s; with every core busy (${cpu.cores} here), the pipeline could sustain at most ${percent(cpu.msPerRawWrite, cpu.msPerEventSustained)} of the raw rate`,
+          `CPU per event, DynamoDB Local alone: ${cpu.dynamodbLocal.msPerRawWrite} ms for a raw write, ${cpu.dynamodbLocal.msPerEventSustained} ms through the pipeline; were its CPU the only limit (the other processes on cores of their own), the pipeline could sustain at most ${percent(cpu.dynamodbLocal.msPerRawWrite, cpu.dynamodbLocal.msPerEventSustained)} of the raw rate`,
         ]
       : []),
   ].join('\n');
 }
+
+const percent = (part: number, whole: number) => `${Math.round((part / whole) * 100)} %`;
 
 function pipelineCostTable(rows: PipelineCostRow[]): string {
   const total = (c: PipelineCostRow['cpuMicros']) => c.dynamodbLocal + (c.kinesalite ?? 0) + c.node;
