@@ -26,7 +26,16 @@ const THROTTLED = new Set([
   'ServiceUnavailable',
   'TimeoutError',
 ]);
-const NETWORK = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND']);
+/** Node's codes for an endpoint that cannot be reached (socket, DNS); the CLI's list (cli/errors.ts) is the same. */
+const NETWORK = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
 
 /** Reads the forecasts table; the version check is one small GetItem, so polling does not read the data. */
 export class DynamoDbForecastSource implements ForecastSource {
@@ -65,12 +74,12 @@ export class DynamoDbForecastSource implements ForecastSource {
   }
 
   private mapped(error: unknown): unknown {
-    const name = (error as { name?: string }).name ?? '';
-    const code = (error as { code?: string }).code ?? '';
+    const name = (error as { name?: string } | undefined)?.name ?? '';
+    const code = (error as { code?: string } | undefined)?.code ?? '';
     if (name === 'ResourceNotFoundException')
       return new ForecastTableMissingError(this.tableName, { cause: error });
     if (THROTTLED.has(name) || NETWORK.has(code) || NETWORK.has(name)) {
-      return new ForecastUnavailableError(`the forecasts table did not answer (${name || code})`, {
+      return new ForecastUnavailableError(`the forecasts table did not answer (${code || name})`, {
         cause: error,
       });
     }
