@@ -12,3 +12,4 @@ export {
   resourceNames,
 } from './resources.ts';
 export { parseSnapshot } from './snapshot.ts';
+export { isUnreachable } from './unreachable.ts';

@@ -1,6 +1,7 @@
 // Where the dashboard reads forecasts from: the latest forecast, and (cheaply) which one is latest.
 import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { ForecastKeys, type ForecastRecord } from '../contracts/forecastRecord.ts';
+import { isUnreachable } from '../contracts/unreachable.ts';
 import { DynamoDbForecastStore } from '../forecast/DynamoDbForecastStore.ts';
 import { ForecastTableMissingError, ForecastUnavailableError } from './errors.ts';
 
@@ -25,16 +26,6 @@ const THROTTLED = new Set([
   'InternalServerError',
   'ServiceUnavailable',
   'TimeoutError',
-]);
-/** Node's codes for an endpoint that cannot be reached (socket, DNS); the CLI's list (cli/errors.ts) is the same. */
-const NETWORK = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ENOTFOUND',
-  'EAI_AGAIN',
 ]);
 
 /** Reads the forecasts table; the version check is one small GetItem, so polling does not read the data. */
@@ -78,7 +69,7 @@ export class DynamoDbForecastSource implements ForecastSource {
     const code = (error as { code?: string } | undefined)?.code ?? '';
     if (name === 'ResourceNotFoundException')
       return new ForecastTableMissingError(this.tableName, { cause: error });
-    if (THROTTLED.has(name) || NETWORK.has(code) || NETWORK.has(name)) {
+    if (THROTTLED.has(name) || isUnreachable(error)) {
       return new ForecastUnavailableError(`the forecasts table did not answer (${code || name})`, {
         cause: error,
       });

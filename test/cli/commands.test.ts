@@ -49,19 +49,9 @@ describe('twin', () => {
 describe('isConnectionError', () => {
   const withCode = (code: string) => Object.assign(new Error(`connect ${code}`), { code });
 
-  it.each([
-    'ECONNREFUSED',
-    'ECONNRESET',
-    'ETIMEDOUT',
-    'EHOSTUNREACH',
-    'ENETUNREACH',
-    'ENOTFOUND',
-    'EAI_AGAIN',
-  ])('counts %s as an endpoint that does not answer', (code) => {
-    expect(isConnectionError(withCode(code))).toBe(true);
-  });
-
-  it("counts the SDK's request timeout, and nothing else", () => {
+  it("counts an unreachable endpoint (the shared list: test/contracts) and the SDK's request timeout, nothing else", () => {
+    expect(isConnectionError(withCode('ECONNREFUSED'))).toBe(true);
+    expect(isConnectionError(withCode('ETIMEDOUT'))).toBe(true);
     expect(isConnectionError(Object.assign(new Error('timed out'), { name: 'TimeoutError' }))).toBe(true);
     expect(
       isConnectionError(Object.assign(new Error('no table'), { name: 'ResourceNotFoundException' })),

@@ -18,20 +18,15 @@ const withCode = (code: string) => Object.assign(new Error(`connect ${code}`), {
 const named = (name: string) => Object.assign(new Error(name), { name });
 
 describe('DynamoDbForecastSource', () => {
-  it.each([
-    'ECONNREFUSED',
-    'ECONNRESET',
-    'ETIMEDOUT',
-    'EHOSTUNREACH',
-    'ENETUNREACH',
-    'ENOTFOUND',
-    'EAI_AGAIN',
-  ])('reports %s as a forecasts table that did not answer', async (code) => {
-    const source = failingWith(withCode(code));
+  it.each(['ECONNREFUSED', 'EAI_AGAIN'])(
+    'reports %s (an unreachable endpoint: test/contracts) as a forecasts table that did not answer',
+    async (code) => {
+      const source = failingWith(withCode(code));
 
-    await expect(source.version()).rejects.toThrow(ForecastUnavailableError);
-    await expect(source.latest()).rejects.toThrow(`the forecasts table did not answer (${code})`);
-  });
+      await expect(source.version()).rejects.toThrow(ForecastUnavailableError);
+      await expect(source.latest()).rejects.toThrow(`the forecasts table did not answer (${code})`);
+    },
+  );
 
   it('reports throttling and timeouts as a table that did not answer, and a missing table by its name', async () => {
     await expect(failingWith(named('ThrottlingException')).version()).rejects.toThrow(
