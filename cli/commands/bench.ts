@@ -16,6 +16,8 @@ import { table } from '../format.ts';
 
 const run = promisify(execFile);
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+/** A fraction as a whole percentage: 0.703 → "70 %". */
+const percent = (fraction: number) => `${Math.round(fraction * 100)} %`;
 
 export const benchCommand = defineCommand({
   name: 'bench',
@@ -91,7 +93,7 @@ export const benchCommand = defineCommand({
         values.json
           ? JSON.stringify(result)
           : `${result.events} events: ${result.pipelinePerSecond}/s through the ingest, DynamoDB Local's raw rate ${result.rawPerSecond}/s ` +
-              `(${Math.round(result.ofCeiling * 100)} %), ${result.callsPerEvent} DynamoDB calls and ${result.cpuMicrosPerEvent} µs CPU per event`,
+              `(${percent(result.ofCeiling)}), ${result.callsPerEvent} DynamoDB calls and ${result.cpuMicrosPerEvent} µs CPU per event`,
       );
       return 0;
     }
@@ -347,7 +349,7 @@ async function benchAll(io: Io, quick: boolean, json: boolean): Promise<number> 
           [
             String(ingest.pipelinePerSecond),
             String(ingest.rawPerSecond),
-            `${Math.round(ingest.ofCeiling * 100)} %`,
+            percent(ingest.ofCeiling),
             String(ingest.callsPerEvent),
             String(ingest.cpuMicrosPerEvent),
           ],
@@ -451,17 +453,15 @@ function latencyTable(result: Awaited<ReturnType<typeof latencyBench>>): string 
       [...head, 'sustained'],
       ...rows(result.sustainRuns, (i) => (result.sustainRuns[i]!.sustained ? 'yes' : 'no')),
     ]),
-    `highest rate sustained: ${result.sustainedPerSecond}/s = ${Math.round(result.ofCeiling * 100)} % of DynamoDB Local's raw ceiling on the pipeline's table, ${result.rawPerSecond}/s (${raw})`,
+    `highest rate sustained: ${result.sustainedPerSecond}/s = ${percent(result.ofCeiling)} of DynamoDB Local's raw ceiling on the pipeline's table, ${result.rawPerSecond}/s (${raw})`,
     ...(cpu
       ? [
-          `CPU per event, every process together: ${cpu.msPerRawWrite} ms for a raw write (DynamoDB Local and its client), ${cpu.msPerEventSustained} ms through the pipeline at ${result.sustainedPerSecond}/s; with every core busy (${cpu.cores} here), the pipeline could sustain at most ${percent(cpu.msPerRawWrite, cpu.msPerEventSustained)} of the raw rate`,
-          `CPU per event, DynamoDB Local alone: ${cpu.dynamodbLocal.msPerRawWrite} ms for a raw write, ${cpu.dynamodbLocal.msPerEventSustained} ms through the pipeline; were its CPU the only limit (the other processes on cores of their own), the pipeline could sustain at most ${percent(cpu.dynamodbLocal.msPerRawWrite, cpu.dynamodbLocal.msPerEventSustained)} of the raw rate`,
+          `CPU per event, every process together: ${cpu.msPerRawWrite} ms for a raw write (DynamoDB Local and its client), ${cpu.msPerEventSustained} ms through the pipeline at ${result.sustainedPerSecond}/s; with every core busy (${cpu.cores} here), the pipeline could sustain at most ${percent(cpu.msPerRawWrite / cpu.msPerEventSustained)} of the raw rate`,
+          `CPU per event, DynamoDB Local alone: ${cpu.dynamodbLocal.msPerRawWrite} ms for a raw write, ${cpu.dynamodbLocal.msPerEventSustained} ms through the pipeline; were its CPU the only limit (the other processes on cores of their own), the pipeline could sustain at most ${percent(cpu.dynamodbLocal.msPerRawWrite / cpu.dynamodbLocal.msPerEventSustained)} of the raw rate`,
         ]
       : []),
   ].join('\n');
 }
-
-const percent = (part: number, whole: number) => `${Math.round((part / whole) * 100)} %`;
 
 function pipelineCostTable(rows: PipelineCostRow[]): string {
   const total = (c: PipelineCostRow['cpuMicros']) => c.dynamodbLocal + (c.kinesalite ?? 0) + c.node;
