@@ -1,9 +1,9 @@
 // Forecast Lambda benchmark: handler latency (read the snapshot, simulate, write) for plants of
 // 100, 1,000 and 10,000 active orders on DynamoDB Local.
 import { Logger } from '@aws-lambda-powertools/logger';
+import { encodeForecast } from '../contracts/forecastItem.ts';
 import { resourceNames } from '../contracts/resources.ts';
 import { DynamoDbForecastStore } from '../forecast/DynamoDbForecastStore.ts';
-import { encodeForecast } from '../forecast/encoding.ts';
 import { runForecast } from '../forecast/forecastHandler.ts';
 import { createClients, destroyClients } from '../local/clients.ts';
 import { startEmulators } from '../local/emulators.ts';

@@ -1,6 +1,9 @@
 // The forecast as stored in the `forecasts` table and served to the dashboard.
 import type { Forecast } from '../sim-core/index.ts';
 
+/** The parts of a forecast, as sim-core computes them (the dashboard reads them from here). */
+export type { DelayCause, OrderForecast, Step, StepSpan } from '../sim-core/index.ts';
+
 /** A forecast with how, when and from what it was made. */
 export interface ForecastRecord extends Forecast {
   /** When the forecast was computed (wall clock, epoch ms). */

@@ -1,8 +1,8 @@
 // Where the dashboard reads forecasts from: the latest forecast, and (cheaply) which one is latest.
 import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { readLatestForecast } from '../contracts/forecastItem.ts';
 import { ForecastKeys, type ForecastRecord } from '../contracts/forecastRecord.ts';
 import { isUnreachable } from '../contracts/unreachable.ts';
-import { DynamoDbForecastStore } from '../forecast/DynamoDbForecastStore.ts';
 import { ForecastTableMissingError, ForecastUnavailableError } from './errors.ts';
 
 /** What identifies a forecast: two forecasts with the same version are the same forecast. */
@@ -30,18 +30,14 @@ const THROTTLED = new Set([
 
 /** Reads the forecasts table; the version check is one small GetItem, so polling does not read the data. */
 export class DynamoDbForecastSource implements ForecastSource {
-  private readonly store: DynamoDbForecastStore;
-
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
-  ) {
-    this.store = new DynamoDbForecastStore(client, tableName);
-  }
+  ) {}
 
   async latest(): Promise<ForecastRecord | undefined> {
     try {
-      return await this.store.latest();
+      return await readLatestForecast(this.client, this.tableName);
     } catch (error) {
       throw this.mapped(error);
     }

@@ -1,22 +1,16 @@
 // The forecasts table: the latest forecast is replaced only by a newer one (a conditional write,
 // not read-then-write), every forecast is also kept in history with a time to live. Large
-// forecasts are gzip-compressed and split over chunk items written in one transaction; the
-// dashboard reads the latest forecast with one Query in the common case.
+// forecasts are gzip-compressed and split over chunk items written in one transaction (the item
+// layout and its reader, shared with the dashboard: contracts/forecastItem.ts).
 import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import {
-  type DynamoDBDocumentClient,
-  PutCommand,
-  QueryCommand,
-  TransactWriteCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { chunkKey, encodeForecast, readLatestForecast } from '../contracts/forecastItem.ts';
 import { ForecastKeys, type ForecastRecord } from '../contracts/forecastRecord.ts';
 import { ForecastsTable } from '../contracts/resources.ts';
-import { decodeForecast, encodeForecast } from './encoding.ts';
 import type { ForecastStore, SaveOutcome } from './ForecastStore.ts';
 
 const MAX_TRANSACTION_ITEMS = 100;
-const chunkKey = (base: string, i: number) => `${base}#${String(i).padStart(3, '0')}`;
 
 /** What the head item carries besides the data: enough to show a summary without decoding. */
 function summaryOf(record: ForecastRecord) {
@@ -101,37 +95,8 @@ export class DynamoDbForecastStore implements ForecastStore {
     }
   }
 
-  async latest(): Promise<ForecastRecord | undefined> {
-    // A Query may see a transaction's items from before and after it: the chunks must all carry the
-    // head's forecastId, else read again.
-    for (let attempt = 0; attempt < 5; attempt++) {
-      const items: Record<string, unknown>[] = [];
-      let startKey: Record<string, unknown> | undefined;
-      do {
-        this.calls++;
-        const page = await this.client.send(
-          new QueryCommand({
-            TableName: this.tableName,
-            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :latest)',
-            ExpressionAttributeValues: { ':pk': ForecastKeys.partition, ':latest': ForecastKeys.latest },
-            ConsistentRead: true,
-            ExclusiveStartKey: startKey,
-          }),
-        );
-        items.push(...(page.Items ?? []));
-        startKey = page.LastEvaluatedKey;
-      } while (startKey !== undefined);
-      const head = items.find((i) => i.sk === ForecastKeys.latest);
-      if (head === undefined) return undefined;
-      const count = head.chunks as number;
-      const chunks = [head.data as Uint8Array];
-      for (let i = 1; i < count; i++) {
-        const chunk = items.find((item) => item.sk === chunkKey(ForecastKeys.latest, i));
-        if (chunk === undefined || chunk.forecastId !== head.forecastId) break;
-        chunks.push(chunk.data as Uint8Array);
-      }
-      if (chunks.length === count) return await decodeForecast(chunks);
-    }
-    throw new Error('the latest forecast kept changing while it was read');
+  /** The latest forecast, if any (see `readLatestForecast`). */
+  latest(): Promise<ForecastRecord | undefined> {
+    return readLatestForecast(this.client, this.tableName, () => this.calls++);
   }
 }

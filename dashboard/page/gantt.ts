@@ -12,8 +12,7 @@ import {
 } from 'echarts/components';
 import * as echarts from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
-import type { ForecastRecord } from '../../contracts/forecastRecord.ts';
-import type { Step } from '../../sim-core/orderflow/types.ts';
+import type { ForecastRecord, Step } from '../../contracts/forecastRecord.ts';
 import { escapeHtml, formatDuration, formatSigned, formatTimeNear } from './format.ts';
 import { CAUSE_TEXT, DelayGroup, type Row, STEP_TEXT, timeExtent } from './model.ts';
 

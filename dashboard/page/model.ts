@@ -1,7 +1,6 @@
 // What the dashboard shows, computed from a forecast without touching the DOM: the rows of the Gantt
 // (one per active order), their order, the counts in the header, and the page's settings.
-import type { ForecastRecord } from '../../contracts/forecastRecord.ts';
-import type { DelayCause, OrderForecast, StepSpan } from '../../sim-core/orderflow/types.ts';
+import type { DelayCause, ForecastRecord, OrderForecast, StepSpan } from '../../contracts/forecastRecord.ts';
 
 /** How a delay is drawn: the order's own (orange), pushed back by another order (red), or none. */
 export const DelayGroup = { none: 'none', own: 'own', knockOn: 'knock-on' } as const;

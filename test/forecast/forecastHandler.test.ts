@@ -4,7 +4,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { decodeForecast, encodeForecast } from '../../forecast/encoding.ts';
+import { decodeForecast, encodeForecast } from '../../contracts/forecastItem.ts';
 import { InMemoryForecastStore } from '../../forecast/ForecastStore.ts';
 import { createForecastHandler, latestEventClock } from '../../forecast/forecastHandler.ts';
 import { canMoveForecast } from '../../forecast/relevance.ts';

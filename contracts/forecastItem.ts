@@ -1,0 +1,82 @@
+// The forecast items of the forecasts table, as the forecast writes them and the dashboard reads them.
+// Forecasts are stored gzip-compressed and, when large, split into chunks: a forecast of 10,000
+// orders is about 6 MB of JSON and 0.5 MB compressed, over DynamoDB's 400 KB item limit. A forecast
+// is a head item (its key, e.g. `latest`; the summary attributes; `chunks`, the number of chunks;
+// `forecastId`; the first chunk in `data`) and, if there are more chunks, one item each under the
+// head's key + `#001`, `#002`, … with the same `forecastId`.
+// Compression runs on libuv's thread pool, not the event loop: for a large forecast it takes a
+// good part of the write (`twin bench forecast-handler`), time in which the embedded twin's ingest
+// and dashboard, in the same process, would otherwise stand still.
+import { promisify } from 'node:util';
+import { gunzip as gunzipCallback, gzip as gzipCallback } from 'node:zlib';
+import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { ForecastKeys, type ForecastRecord } from './forecastRecord.ts';
+
+/** Bytes of compressed forecast per item: well under 400 KB, with room for keys and attributes. */
+export const CHUNK_BYTES = 350_000;
+
+const gzip = promisify(gzipCallback);
+const gunzip = promisify(gunzipCallback);
+
+/** The forecast as gzip-compressed JSON, cut into chunks of at most `chunkBytes`. */
+export async function encodeForecast(
+  record: ForecastRecord,
+  chunkBytes = CHUNK_BYTES,
+): Promise<Uint8Array[]> {
+  const compressed = await gzip(JSON.stringify(record), { level: 6 });
+  const chunks: Uint8Array[] = [];
+  for (let offset = 0; offset < compressed.length; offset += chunkBytes) {
+    chunks.push(compressed.subarray(offset, offset + chunkBytes));
+  }
+  return chunks.length > 0 ? chunks : [compressed];
+}
+
+/** The forecast from its chunks, in order. */
+export async function decodeForecast(chunks: readonly Uint8Array[]): Promise<ForecastRecord> {
+  const json = await gunzip(Buffer.concat(chunks.map((c) => Buffer.from(c))));
+  return JSON.parse(json.toString('utf8')) as ForecastRecord;
+}
+
+/** The sort key of chunk `i` (from 1) of the forecast whose head item has sort key `base`. */
+export const chunkKey = (base: string, i: number) => `${base}#${String(i).padStart(3, '0')}`;
+
+/**
+ * The latest forecast in `tableName`, if any: one Query of the head and its chunks in the common
+ * case. A Query may see a transaction's items from before and after it: the chunks must all carry
+ * the head's `forecastId`, else it reads again. `onCall` is told of every DynamoDB call.
+ */
+export async function readLatestForecast(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  onCall: () => void = () => {},
+): Promise<ForecastRecord | undefined> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const items: Record<string, unknown>[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      onCall();
+      const page = await client.send(
+        new QueryCommand({
+          TableName: tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :latest)',
+          ExpressionAttributeValues: { ':pk': ForecastKeys.partition, ':latest': ForecastKeys.latest },
+          ConsistentRead: true,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      items.push(...(page.Items ?? []));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey !== undefined);
+    const head = items.find((i) => i.sk === ForecastKeys.latest);
+    if (head === undefined) return undefined;
+    const count = head.chunks as number;
+    const chunks = [head.data as Uint8Array];
+    for (let i = 1; i < count; i++) {
+      const chunk = items.find((item) => item.sk === chunkKey(ForecastKeys.latest, i));
+      if (chunk === undefined || chunk.forecastId !== head.forecastId) break;
+      chunks.push(chunk.data as Uint8Array);
+    }
+    if (chunks.length === count) return await decodeForecast(chunks);
+  }
+  throw new Error('the latest forecast kept changing while it was read');
+}

@@ -1,0 +1,62 @@
+// The folders import only what the design allows them to (and a Lambda bundle
+// never pulls in the local runtime, the CLI or the benchmarks).
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** Every TypeScript file under `folder` (relative to the project), recursively. */
+function sources(folder: string): string[] {
+  return readdirSync(join(root, folder), { recursive: true, encoding: 'utf8' })
+    .filter((path) => path.endsWith('.ts'))
+    .map((path) => join(folder, path));
+}
+
+/** The project's top-level folders that `file` imports (or re-exports) from, besides its own. */
+function foldersImportedBy(file: string): Map<string, string> {
+  const source = readFileSync(join(root, file), 'utf8');
+  const imported = new Map<string, string>();
+  for (const [, specifier] of source.matchAll(/(?:^|\n)\s*(?:import|export)\b[^'"]*?from\s+'(\.[^']+)'/g)) {
+    const target = relative(root, resolve(root, dirname(file), specifier!));
+    const folder = target.split('/')[0]!;
+    if (folder !== file.split('/')[0]) imported.set(folder, specifier!);
+  }
+  return imported;
+}
+
+const rules: { folder: string; mayImport: string[] }[] = [
+  { folder: 'sim-core', mayImport: [] },
+  { folder: 'contracts', mayImport: ['sim-core'] },
+  { folder: 'dashboard', mayImport: ['contracts'] },
+  { folder: 'emulator', mayImport: ['sim-core', 'contracts'] },
+];
+
+describe('folder imports', () => {
+  it.each(rules)('$folder imports only what the design allows', ({ folder, mayImport }) => {
+    const files = sources(folder);
+    expect(files.length).toBeGreaterThan(0);
+    const wrong = files.flatMap((file) =>
+      [...foldersImportedBy(file)]
+        .filter(([imported]) => !mayImport.includes(imported))
+        .map(([, specifier]) => `${file} imports ${specifier}`),
+    );
+    expect(wrong).toEqual([]);
+  });
+
+  it('the Lambda handlers import neither the local runtime, nor the CLI, nor the benchmarks', () => {
+    const wrong = sources('lambdas').flatMap((file) =>
+      [...foldersImportedBy(file)]
+        .filter(([imported]) => ['local', 'cli', 'bench', 'emulator', 'test'].includes(imported))
+        .map(([, specifier]) => `${file} imports ${specifier}`),
+    );
+    expect(wrong).toEqual([]);
+  });
+
+  it('sees an import that breaks a rule', () => {
+    // The check itself: the dashboard's server imports its own folder only, the CLI imports others.
+    expect([...foldersImportedBy('dashboard/server.ts').keys()]).toEqual([]);
+    expect([...foldersImportedBy('cli/main.ts').keys()]).toContain('contracts');
+  });
+});
