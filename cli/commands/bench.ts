@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import { forecastHandlerBench } from '../../bench/forecastHandlerBench.ts';
 import { ingestBench } from '../../bench/ingestBench.ts';
 import { latencyBench } from '../../bench/latencyBench.ts';
+import { type PartCost, partsCostBench } from '../../bench/partsCostBench.ts';
 import { type PipelineCostRow, pipelineCostBench } from '../../bench/pipelineCostBench.ts';
 import { casymda, forecastBench } from '../../bench/workloads.ts';
 import { FORECAST_NODE_OPTIONS } from '../../contracts/resources.ts';
@@ -21,7 +22,7 @@ const percent = (fraction: number) => `${Math.round(fraction * 100)} %`;
 
 export const benchCommand = defineCommand({
   name: 'bench',
-  positionals: '<casymda|forecast|ingest|forecast-handler|latency|pipeline-cost|all>',
+  positionals: '<casymda|forecast|ingest|forecast-handler|latency|pipeline-cost|parts|all>',
   summary:
     "Measure speed and memory: Casymda's benchmark model (beside SimPy, if installed), forecasts of 1,000 and 10,000 orders.",
   details: [
@@ -36,6 +37,9 @@ export const benchCommand = defineCommand({
     'twin bench pipeline-cost                                    CPU per event of each hop of the embedded twin',
     '                                                            (ingest; + stream read; + forecast), beside the',
     "                                                            raw write's, in the same runs (not in 'all')",
+    "twin bench parts                                            CPU of each piece of work besides the ingest's write",
+    '                                                            (Kinesis put and get, stream read, Query), each',
+    "                                                            alone, by process (not in 'all')",
     'twin bench all                                              everything, each run in a fresh process of an',
     '                                                            esbuild bundle (as Lambda runs it); SimPy runs',
     '                                                            side by side when python3 can import simpy',
@@ -114,9 +118,14 @@ export const benchCommand = defineCommand({
       io.out(values.json ? JSON.stringify(rows) : pipelineCostTable(rows));
       return 0;
     }
+    if (what === 'parts') {
+      const parts = await withProgress(io, (progress) => partsCostBench({ progress }));
+      io.out(values.json ? JSON.stringify(parts) : partsCostTable(parts));
+      return 0;
+    }
     if (what === 'all') return benchAll(io, values.quick, values.json);
     throw new CliError(
-      `twin bench: say what to measure: casymda, forecast, ingest, forecast-handler, latency, pipeline-cost or all (see 'twin bench --help')`,
+      `twin bench: say what to measure: casymda, forecast, ingest, forecast-handler, latency, pipeline-cost, parts or all (see 'twin bench --help')`,
     );
   },
 });
@@ -480,6 +489,22 @@ function pipelineCostTable(rows: PipelineCostRow[]): string {
         `${r.cpuMicros.dynamodbLocal} / ${r.cpuMicros.kinesalite ?? '-'} / ${r.cpuMicros.node}`,
         String(total(r.cpuMicros)),
         String(r.forecasts),
+      ]),
+    ]),
+  ].join('\n');
+}
+
+function partsCostTable(parts: PartCost[]): string {
+  return [
+    "CPU of each piece of the embedded pipeline's work, measured alone on warm emulators;",
+    "µs per unit: DynamoDB Local / kinesalite / this process (the client's)",
+    table([
+      ['piece', 'units', 'µs per unit', 'total'],
+      ...parts.map((p) => [
+        p.part,
+        `${p.units.toLocaleString('en')} ${p.per}s`,
+        `${p.cpuMicros.dynamodbLocal} / ${p.cpuMicros.kinesalite ?? '-'} / ${p.cpuMicros.client}`,
+        String(p.cpuMicros.dynamodbLocal + (p.cpuMicros.kinesalite ?? 0) + p.cpuMicros.client),
       ]),
     ]),
   ].join('\n');

@@ -1,0 +1,171 @@
+// The CPU of each piece of work the embedded pipeline does beyond the ingest's write, measured one
+// piece at a time on warm emulators, in every process: putting events on Kinesis and reading them
+// back, reading the table's stream, and the forecast's Query of the active orders. Beside them, the
+// ingest's write itself (the raw round of `twin bench latency`). CPU from /proc (Linux only).
+import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
+import { resourceNames } from '../contracts/resources.ts';
+import { createClients, destroyClients } from '../local/clients.ts';
+import { startEmulators } from '../local/emulators.ts';
+import {
+  DynamoDbStreamShardReader,
+  dynamoDbStreamShards,
+  KinesisShardReader,
+  kinesisShards,
+} from '../local/pollers/readers.ts';
+import { provision } from '../local/provision.ts';
+import { DynamoDbStateStore } from '../state/DynamoDbStateStore.ts';
+import { toDomainEvent } from '../state/events.ts';
+import { plantEvents, putEvents, timedApply } from './ingestBench.ts';
+import { cpuSeconds, rawRound, warmUp } from './latencyBench.ts';
+
+export interface PartCost {
+  part: string;
+  /** What one unit is: a write, an event, a record, an item. */
+  per: string;
+  units: number;
+  /** CPU µs per unit, by process; kinesalite's only where it takes part. */
+  cpuMicros: { dynamodbLocal: number; kinesalite?: number; client: number };
+}
+
+/** The pipeline's pieces of work, each measured alone (a few seconds each, after DynamoDB Local's warm-up). */
+export async function partsCostBench(
+  options: {
+    /** Events per piece (a multiple of 7: whole order lives); default 7,000. */
+    events?: number;
+    /** Active orders the Query reads; default 1,000. */
+    activeOrders?: number;
+    /** Query rounds over the active orders; default 20. */
+    queries?: number;
+    /** Skip DynamoDB Local's JIT warm-up (for tests: the figures are then not representative). */
+    warm?: boolean;
+    progress?: (text: string) => void;
+  } = {},
+): Promise<PartCost[]> {
+  const events = options.events ?? 7_000;
+  const activeOrders = options.activeOrders ?? 1_000;
+  const queries = options.queries ?? 20;
+  const progress = options.progress ?? (() => {});
+  const emulators = await startEmulators({ kinesis: 'kinesalite' });
+  const clients = createClients(emulators.endpoints);
+  const names = resourceNames();
+  const pids = {
+    dynamodbLocal: emulators.emulators.dynamodb.pid,
+    kinesalite: emulators.emulators.kinesis.pid,
+  };
+  const parts: PartCost[] = [];
+  /** Runs `work` and records the CPU each process used for it, per unit. */
+  const measure = async (part: string, per: string, work: () => Promise<number>, kinesis: boolean) => {
+    progress(part);
+    const before = {
+      dynamodbLocal: cpuSeconds(pids.dynamodbLocal) ?? Number.NaN,
+      kinesalite: cpuSeconds(pids.kinesalite) ?? Number.NaN,
+      client: process.cpuUsage(),
+    };
+    const units = await work();
+    const client = process.cpuUsage(before.client);
+    const micros = (seconds: number) => Math.round((seconds * 1e6) / units);
+    parts.push({
+      part,
+      per,
+      units,
+      cpuMicros: {
+        dynamodbLocal: micros((cpuSeconds(pids.dynamodbLocal) ?? Number.NaN) - before.dynamodbLocal),
+        ...(kinesis && {
+          kinesalite: micros((cpuSeconds(pids.kinesalite) ?? Number.NaN) - before.kinesalite),
+        }),
+        client: micros((client.user + client.system) / 1e6),
+      },
+    });
+  };
+  try {
+    await provision(clients, names);
+    if (options.warm !== false) await warmUp(clients, names.orderStateTable, progress);
+    const table = await clients.dynamodb.send(new DescribeTableCommand({ TableName: names.orderStateTable }));
+    const streamArn = table.Table!.LatestStreamArn!;
+    // The stream is read from its end as it stands now: only the changes written below are measured.
+    const streamShards = await dynamoDbStreamShards(clients.dynamodbStreams, streamArn);
+    const streamReaders = await Promise.all(
+      streamShards.map(async ({ shardId }) => {
+        const reader = new DynamoDbStreamShardReader(clients.dynamodbStreams, streamArn, shardId);
+        await reader.open(undefined);
+        while ((await reader.read(1_000)).records.length > 0) {}
+        return reader;
+      }),
+    );
+
+    const raw = await rawRound(clients, names.orderStateTable, 'parts-raw', 16, pids.dynamodbLocal);
+    const micros = (seconds: number | undefined) => Math.round(((seconds ?? Number.NaN) * 1e6) / raw.writes);
+    parts.push({
+      part: "the ingest's conditional update (16 at once)",
+      per: 'write',
+      units: raw.writes,
+      cpuMicros: {
+        dynamodbLocal: micros(raw.cpuSeconds.dynamodbLocal),
+        client: micros(raw.cpuSeconds.client),
+      },
+    });
+
+    const kinesisEvents = plantEvents(events, 'parts-kinesis');
+    await measure(
+      'PutRecords to Kinesis, 70 events a call',
+      'event',
+      async () => {
+        for (let i = 0; i < kinesisEvents.length; i += 70) {
+          await putEvents(clients.kinesis, names.stream, kinesisEvents.slice(i, i + 70));
+        }
+        return kinesisEvents.length;
+      },
+      true,
+    );
+    await measure(
+      'GetRecords from Kinesis, up to 100 a call',
+      'event',
+      async () => {
+        let read = 0;
+        for (const shardId of await kinesisShards(clients.kinesis, names.stream)) {
+          const reader = new KinesisShardReader(clients.kinesis, names.stream, shardId);
+          await reader.open(undefined);
+          for (let page = await reader.read(100); page.records.length > 0; page = await reader.read(100)) {
+            read += page.records.length;
+          }
+        }
+        return read;
+      },
+      true,
+    );
+    await measure(
+      "reading the table's stream (old and new image), up to 100 a call",
+      'record',
+      async () => {
+        let read = 0;
+        for (const reader of streamReaders) {
+          for (let page = await reader.read(100); page.records.length > 0; page = await reader.read(100)) {
+            read += page.records.length;
+          }
+        }
+        return read;
+      },
+      false,
+    );
+
+    // Active orders: each order's first three events (accepted, material ordered, ETA updated).
+    const store = new DynamoDbStateStore(clients.documentClient, names.orderStateTable);
+    const lives = plantEvents(activeOrders * 7, 'parts-active').map(toDomainEvent);
+    await timedApply(store, lives.slice(0, activeOrders * 3), 16);
+    await store.listActive(); // its code paths warm, not measured
+    await measure(
+      "the forecast's Query of the active orders (only the fields it reads)",
+      'item',
+      async () => {
+        let items = 0;
+        for (let i = 0; i < queries; i++) items += (await store.listActive()).length;
+        return items;
+      },
+      false,
+    );
+    return parts;
+  } finally {
+    destroyClients(clients);
+    await emulators.stop();
+  }
+}
