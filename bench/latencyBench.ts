@@ -141,6 +141,25 @@ export function cpuSeconds(pid: number): number | undefined {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
+ * Fresh emulators for a benchmark (kinesalite and DynamoDB Local), with clients, the resource
+ * names, and the emulators' process ids for their CPU; `stop` closes the clients and stops them.
+ */
+export async function startBenchEmulators() {
+  const emulators = await startEmulators({ kinesis: 'kinesalite' });
+  const clients = createClients(emulators.endpoints);
+  return {
+    endpoints: emulators.endpoints,
+    clients,
+    names: resourceNames(),
+    pids: { dynamodbLocal: emulators.emulators.dynamodb.pid, kinesalite: emulators.emulators.kinesis.pid },
+    stop: async () => {
+      destroyClients(clients);
+      await emulators.stop();
+    },
+  };
+}
+
+/**
  * DynamoDB Local's raw rate for the ingest's conditional update, on `table`, at a few concurrencies.
  * The orders written go through their whole lives, so they end inactive (outside every forecast).
  */
@@ -268,9 +287,7 @@ export async function latencyBench(
   // pipeline's own table once the twin has stopped. DynamoDB Local runs the first table with a
   // stream that it writes several times faster than any other (measured here): a ceiling measured
   // on a table of its own would not be the pipeline's ceiling, and would slow the pipeline down.
-  const emulators = await startEmulators({ kinesis: 'kinesalite' });
-  const clients = createClients(emulators.endpoints);
-  const names = resourceNames();
+  const { endpoints, clients, names, pids, stop } = await startBenchEmulators();
   let twin: RunningTwin | undefined;
   try {
     await provision(clients, names);
@@ -279,11 +296,11 @@ export async function latencyBench(
     const rawRounds: LatencyBenchResult['rawRounds'] = [
       {
         when: 'before',
-        rates: await rawRates(clients, names.orderStateTable, 'raw-before', emulators.emulators.dynamodb.pid),
+        rates: await rawRates(clients, names.orderStateTable, 'raw-before', pids.dynamodbLocal),
       },
     ];
     const running = await startTwin({
-      endpoints: emulators.endpoints,
+      endpoints,
       port: 0,
       scenario: 'none',
       batchingWindowMs: 1_000,
@@ -327,10 +344,6 @@ export async function latencyBench(
           await sleep(100);
         }
       })();
-      const pids = {
-        dynamodbLocal: emulators.emulators.dynamodb.pid,
-        kinesalite: emulators.emulators.kinesis.pid,
-      };
       const cpuBefore = {
         dynamodbLocal: cpuSeconds(pids.dynamodbLocal),
         kinesalite: cpuSeconds(pids.kinesalite),
@@ -397,13 +410,10 @@ export async function latencyBench(
     // The pipeline's own warm-up (the ingest's and the forecast's code paths, in Node.js and in
     // DynamoDB Local), not measured: the first heavy run after a start is slower (measured here).
     await runAt(rateAt(0.6), 'warm-up', 20);
-    const idle = await idleCores(
-      { dynamodbLocal: emulators.emulators.dynamodb.pid, kinesalite: emulators.emulators.kinesis.pid },
-      async () => {
-        await drain();
-        progress('idle: no events for 15 s');
-      },
-    );
+    const idle = await idleCores(pids, async () => {
+      await drain();
+      progress('idle: no events for 15 s');
+    });
     const rows: LatencyRow[] = [];
     for (const rate of options.rates ?? [10, 100, 1_000]) rows.push(await runAt(rate, 'latency', seconds));
     const sustainRuns: LatencyBenchResult['sustainRuns'] = [];
@@ -434,7 +444,7 @@ export async function latencyBench(
     progress('DynamoDB Local raw rate (after)');
     rawRounds.push({
       when: 'after',
-      rates: await rawRates(clients, names.orderStateTable, 'raw-after', emulators.emulators.dynamodb.pid),
+      rates: await rawRates(clients, names.orderStateTable, 'raw-after', pids.dynamodbLocal),
     });
     const rawPerSecond = Math.max(...rawRounds.flatMap((r) => r.rates.map((x) => x.perSecond)));
     const best = rawRounds.flatMap((r) => r.rates).find((x) => x.perSecond === rawPerSecond);
@@ -464,7 +474,6 @@ export async function latencyBench(
     };
   } finally {
     await twin?.stop();
-    destroyClients(clients);
-    await emulators.stop();
+    await stop();
   }
 }

@@ -3,9 +3,6 @@
 // back, reading the table's stream, and the forecast's Query of the active orders. Beside them, the
 // ingest's write itself (the raw round of `twin bench latency`). CPU from /proc (Linux only).
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
-import { resourceNames } from '../contracts/resources.ts';
-import { createClients, destroyClients } from '../local/clients.ts';
-import { startEmulators } from '../local/emulators.ts';
 import {
   DynamoDbStreamShardReader,
   dynamoDbStreamShards,
@@ -16,7 +13,7 @@ import { provision } from '../local/provision.ts';
 import { DynamoDbStateStore } from '../state/DynamoDbStateStore.ts';
 import { toDomainEvent } from '../state/events.ts';
 import { plantEvents, putEvents, timedApply } from './ingestBench.ts';
-import { cpuSeconds, rawRound, warmUp } from './latencyBench.ts';
+import { cpuSeconds, rawRound, startBenchEmulators, warmUp } from './latencyBench.ts';
 
 export interface PartCost {
   part: string;
@@ -45,13 +42,7 @@ export async function partsCostBench(
   const activeOrders = options.activeOrders ?? 1_000;
   const queries = options.queries ?? 20;
   const progress = options.progress ?? (() => {});
-  const emulators = await startEmulators({ kinesis: 'kinesalite' });
-  const clients = createClients(emulators.endpoints);
-  const names = resourceNames();
-  const pids = {
-    dynamodbLocal: emulators.emulators.dynamodb.pid,
-    kinesalite: emulators.emulators.kinesis.pid,
-  };
+  const { clients, names, pids, stop } = await startBenchEmulators();
   const parts: PartCost[] = [];
   /** Runs `work` and records the CPU each process used for it, per unit. */
   const measure = async (part: string, per: string, work: () => Promise<number>, kinesis: boolean) => {
@@ -165,7 +156,6 @@ export async function partsCostBench(
     );
     return parts;
   } finally {
-    destroyClients(clients);
-    await emulators.stop();
+    await stop();
   }
 }

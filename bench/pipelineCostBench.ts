@@ -3,13 +3,11 @@
 // run: with the forecast's mapping off (Kinesis and the ingest), reading the table's stream into a
 // handler that does nothing (+ the stream), and whole (+ the forecast). CPU per event of every
 // process, from /proc (Linux only).
-import { IngestEventSource, resourceNames } from '../contracts/resources.ts';
-import { createClients, destroyClients } from '../local/clients.ts';
-import { startEmulators } from '../local/emulators.ts';
+import { IngestEventSource } from '../contracts/resources.ts';
 import { provision } from '../local/provision.ts';
 import { type RunningTwin, startTwin } from '../local/runtime.ts';
 import { putEvents } from './ingestBench.ts';
-import { cpuSeconds, eventSource, rawRound, warmUp } from './latencyBench.ts';
+import { cpuSeconds, eventSource, rawRound, startBenchEmulators, warmUp } from './latencyBench.ts';
 
 export const PIPELINE_VARIANTS = {
   ingest: 'off',
@@ -62,13 +60,7 @@ async function measure(
   activeOrders: number,
   progress: (text: string) => void,
 ): Promise<PipelineCostRow> {
-  const emulators = await startEmulators({ kinesis: 'kinesalite' });
-  const clients = createClients(emulators.endpoints);
-  const names = resourceNames();
-  const pids = {
-    dynamodbLocal: emulators.emulators.dynamodb.pid,
-    kinesalite: emulators.emulators.kinesis.pid,
-  };
+  const { endpoints, clients, names, pids, stop } = await startBenchEmulators();
   let twin: RunningTwin | undefined;
   try {
     await provision(clients, names);
@@ -83,7 +75,7 @@ async function measure(
     };
 
     twin = await startTwin({
-      endpoints: emulators.endpoints,
+      endpoints,
       port: 0,
       scenario: 'none',
       forecast: PIPELINE_VARIANTS[variant],
@@ -136,8 +128,7 @@ async function measure(
     };
   } finally {
     await twin?.stop();
-    destroyClients(clients);
-    await emulators.stop();
+    await stop();
   }
 }
 
