@@ -39,7 +39,7 @@ export const benchCommand = defineCommand({
     "                                                            raw write's, in the same runs (not in 'all')",
     "twin bench parts                                            CPU of each piece of work besides the ingest's write",
     '                                                            (Kinesis put and get, stream read, Query), each',
-    "                                                            alone, by process (not in 'all')",
+    '                                                            alone, by process',
     'twin bench all                                              everything, each run in a fresh process of an',
     '                                                            esbuild bundle (as Lambda runs it); SimPy runs',
     '                                                            side by side when python3 can import simpy',
@@ -267,6 +267,8 @@ async function benchAll(io: Io, quick: boolean, json: boolean): Promise<number> 
         (await run(process.execPath, [FORECAST_NODE_OPTIONS, join(root, 'bin/twin.mjs'), ...args])).stdout,
       );
     const latency = await fromSources(['bench', 'latency', '--json']).catch(notMeasured);
+    progress("each piece of the pipeline's work alone ...");
+    const parts = await child(['bench', 'parts', '--json']).catch(notMeasured);
     progress('done');
     if (!io.interactive) io.err('');
     else io.err('\n');
@@ -282,6 +284,7 @@ async function benchAll(io: Io, quick: boolean, json: boolean): Promise<number> 
             ingest,
             forecastHandler: handlerRows,
             latency,
+            parts,
           },
           null,
           2,
@@ -375,6 +378,8 @@ async function benchAll(io: Io, quick: boolean, json: boolean): Promise<number> 
       'Embedded twin: PutRecords to the first readable forecast that reflects the event (1 s batching window)',
     );
     io.out('error' in latency ? `not measured: ${latency.error}` : latencyTable(latency));
+    io.out('');
+    io.out('error' in parts ? `not measured: ${parts.error}` : partsCostTable(parts));
     if (!python)
       io.out(
         '\nSimPy not found: install it (Debian: apt-get install python3-simpy3) to measure side by side.',
