@@ -3,6 +3,8 @@
 // back, reading the table's stream, and the forecast's Query of the active orders. Beside them, the
 // ingest's write itself (the raw round of `twin bench latency`). CPU from /proc (Linux only).
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../local/clients.ts';
 import {
   DynamoDbStreamShardReader,
   dynamoDbStreamShards,
@@ -42,7 +44,14 @@ export async function partsCostBench(
   const activeOrders = options.activeOrders ?? 1_000;
   const queries = options.queries ?? 20;
   const progress = options.progress ?? (() => {});
-  const { clients, names, pids, stop } = await startBenchEmulators();
+  const { endpoints, clients, names, pids, stop } = await startBenchEmulators();
+  // A client as the SDK makes it by default, with its per-call log step (contracts/sdkClients.ts):
+  // it reads the same stream records as the twin's client, to show what that step costs.
+  const defaultStreamsClient = new DynamoDBStreamsClient({
+    endpoint: endpoints.dynamodb,
+    region: LOCAL_REGION,
+    credentials: { ...LOCAL_CREDENTIALS },
+  });
   const parts: PartCost[] = [];
   /** Runs `work` and records the CPU each process used for it, per unit. */
   const measure = async (part: string, per: string, work: () => Promise<number>, kinesis: boolean) => {
@@ -75,14 +84,26 @@ export async function partsCostBench(
     const streamArn = table.Table!.LatestStreamArn!;
     // The stream is read from its end as it stands now: only the changes written below are measured.
     const streamShards = await dynamoDbStreamShards(clients.dynamodbStreams, streamArn);
-    const streamReaders = await Promise.all(
-      streamShards.map(async ({ shardId }) => {
-        const reader = new DynamoDbStreamShardReader(clients.dynamodbStreams, streamArn, shardId);
-        await reader.open(undefined);
-        while ((await reader.read(1_000)).records.length > 0) {}
-        return reader;
-      }),
-    );
+    const readersAtEnd = (client: DynamoDBStreamsClient) =>
+      Promise.all(
+        streamShards.map(async ({ shardId }) => {
+          const reader = new DynamoDbStreamShardReader(client, streamArn, shardId);
+          await reader.open(undefined);
+          while ((await reader.read(1_000)).records.length > 0) {}
+          return reader;
+        }),
+      );
+    const streamReaders = await readersAtEnd(clients.dynamodbStreams);
+    const defaultClientReaders = await readersAtEnd(defaultStreamsClient);
+    const readAll = async (readers: DynamoDbStreamShardReader[]) => {
+      let read = 0;
+      for (const reader of readers) {
+        for (let page = await reader.read(100); page.records.length > 0; page = await reader.read(100)) {
+          read += page.records.length;
+        }
+      }
+      return read;
+    };
 
     const raw = await rawRound(clients, names.orderStateTable, 'parts-raw', 16, pids.dynamodbLocal);
     const micros = (seconds: number | undefined) => Math.round(((seconds ?? Number.NaN) * 1e6) / raw.writes);
@@ -127,15 +148,13 @@ export async function partsCostBench(
     await measure(
       "reading the table's stream (old and new image), up to 100 a call",
       'record',
-      async () => {
-        let read = 0;
-        for (const reader of streamReaders) {
-          for (let page = await reader.read(100); page.records.length > 0; page = await reader.read(100)) {
-            read += page.records.length;
-          }
-        }
-        return read;
-      },
+      () => readAll(streamReaders),
+      false,
+    );
+    await measure(
+      "the same records, by a client that keeps the SDK's per-call log step",
+      'record',
+      () => readAll(defaultClientReaders),
       false,
     );
 
@@ -156,6 +175,7 @@ export async function partsCostBench(
     );
     return parts;
   } finally {
+    defaultStreamsClient.destroy();
     await stop();
   }
 }

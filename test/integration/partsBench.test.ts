@@ -17,6 +17,7 @@ describe('twin bench parts', () => {
       ['event', 700],
       ['event', 700], // every event put is read back
       ['record', 7_000], // one change per write of the raw round
+      ['record', 7_000], // the same, by a client as the SDK makes it by default
       ['item', 100], // the active orders, twice
     ]);
     for (const { part, cpuMicros } of parts) {
