@@ -216,6 +216,10 @@ export async function rawRound(
 /** Milliseconds of CPU per item, to two decimals, from CPU seconds for `count` items. */
 const msPerEach = (cpuSeconds: number, count: number) => Math.round((cpuSeconds / count) * 100_000) / 100;
 
+/** Whole microseconds of CPU per item, from CPU seconds for `count` items (NaN where unmeasured). */
+export const microsPerEach = (cpuSeconds: number | undefined, count: number) =>
+  Math.round(((cpuSeconds ?? Number.NaN) * 1e6) / count);
+
 /**
  * DynamoDB Local (Java) compiles its hot paths over the first tens of thousands of writes: until
  * then it runs at a third of its speed (measured here). Writes until two rounds in a row agree.

@@ -15,7 +15,7 @@ import { provision } from '../local/provision.ts';
 import { DynamoDbStateStore } from '../state/DynamoDbStateStore.ts';
 import { toDomainEvent } from '../state/events.ts';
 import { plantEvents, putEvents, timedApply } from './ingestBench.ts';
-import { cpuSeconds, rawRound, startBenchEmulators, warmUp } from './latencyBench.ts';
+import { cpuSeconds, microsPerEach, rawRound, startBenchEmulators, warmUp } from './latencyBench.ts';
 
 export interface PartCost {
   part: string;
@@ -63,17 +63,19 @@ export async function partsCostBench(
     };
     const units = await work();
     const client = process.cpuUsage(before.client);
-    const micros = (seconds: number) => Math.round((seconds * 1e6) / units);
     parts.push({
       part,
       per,
       units,
       cpuMicros: {
-        dynamodbLocal: micros((cpuSeconds(pids.dynamodbLocal) ?? Number.NaN) - before.dynamodbLocal),
+        dynamodbLocal: microsPerEach(
+          (cpuSeconds(pids.dynamodbLocal) ?? Number.NaN) - before.dynamodbLocal,
+          units,
+        ),
         ...(kinesis && {
-          kinesalite: micros((cpuSeconds(pids.kinesalite) ?? Number.NaN) - before.kinesalite),
+          kinesalite: microsPerEach((cpuSeconds(pids.kinesalite) ?? Number.NaN) - before.kinesalite, units),
         }),
-        client: micros((client.user + client.system) / 1e6),
+        client: microsPerEach((client.user + client.system) / 1e6, units),
       },
     });
   };
@@ -106,14 +108,13 @@ export async function partsCostBench(
     };
 
     const raw = await rawRound(clients, names.orderStateTable, 'parts-raw', 16, pids.dynamodbLocal);
-    const micros = (seconds: number | undefined) => Math.round(((seconds ?? Number.NaN) * 1e6) / raw.writes);
     parts.push({
       part: "the ingest's conditional update (16 at once)",
       per: 'write',
       units: raw.writes,
       cpuMicros: {
-        dynamodbLocal: micros(raw.cpuSeconds.dynamodbLocal),
-        client: micros(raw.cpuSeconds.client),
+        dynamodbLocal: microsPerEach(raw.cpuSeconds.dynamodbLocal, raw.writes),
+        client: microsPerEach(raw.cpuSeconds.client, raw.writes),
       },
     });
 

@@ -7,7 +7,14 @@ import { IngestEventSource } from '../contracts/resources.ts';
 import { provision } from '../local/provision.ts';
 import { type RunningTwin, startTwin } from '../local/runtime.ts';
 import { putEvents } from './ingestBench.ts';
-import { cpuSeconds, eventSource, rawRound, startBenchEmulators, warmUp } from './latencyBench.ts';
+import {
+  cpuSeconds,
+  eventSource,
+  microsPerEach,
+  rawRound,
+  startBenchEmulators,
+  warmUp,
+} from './latencyBench.ts';
 
 export const PIPELINE_VARIANTS = {
   ingest: 'off',
@@ -67,11 +74,9 @@ async function measure(
     await warmUp(clients, names.orderStateTable, (text) => progress(`${variant}: ${text}`));
     progress(`${variant}: DynamoDB Local raw rate`);
     const raw = await rawRound(clients, names.orderStateTable, 'cost-raw', 16, pids.dynamodbLocal);
-    const micros = (seconds: number | undefined, count: number) =>
-      Math.round(((seconds ?? Number.NaN) * 1e6) / count);
     const rawCpuMicros: CpuMicros = {
-      dynamodbLocal: micros(raw.cpuSeconds.dynamodbLocal, raw.writes),
-      node: micros(raw.cpuSeconds.client, raw.writes),
+      dynamodbLocal: microsPerEach(raw.cpuSeconds.dynamodbLocal, raw.writes),
+      node: microsPerEach(raw.cpuSeconds.client, raw.writes),
     };
 
     twin = await startTwin({
@@ -120,9 +125,12 @@ async function measure(
       rawCpuMicros,
       drainPerSecond: Math.round(n / seconds),
       cpuMicros: {
-        dynamodbLocal: micros((cpuSeconds(pids.dynamodbLocal) ?? Number.NaN) - before.dynamodbLocal, n),
-        kinesalite: micros((cpuSeconds(pids.kinesalite) ?? Number.NaN) - before.kinesalite, n),
-        node: micros((node.user + node.system) / 1e6, n),
+        dynamodbLocal: microsPerEach(
+          (cpuSeconds(pids.dynamodbLocal) ?? Number.NaN) - before.dynamodbLocal,
+          n,
+        ),
+        kinesalite: microsPerEach((cpuSeconds(pids.kinesalite) ?? Number.NaN) - before.kinesalite, n),
+        node: microsPerEach((node.user + node.system) / 1e6, n),
       },
       forecasts: running.status().forecastsWritten - before.forecasts,
     };
