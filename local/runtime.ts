@@ -149,6 +149,7 @@ export async function startTwin(options: TwinOptions = {}): Promise<RunningTwin>
     );
   }
 
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const cleanups: (() => Promise<unknown> | unknown)[] = [];
   const cleanup = async () => {
     for (const step of cleanups.reverse()) await Promise.resolve(step()).catch(() => undefined);
@@ -157,6 +158,7 @@ export async function startTwin(options: TwinOptions = {}): Promise<RunningTwin>
     let emulators: RunningEmulators | undefined;
     let endpoints = options.endpoints;
     if (endpoints === undefined) {
+      log('starting kinesalite and DynamoDB Local ...');
       // Only a given data directory keeps the emulators' data on disk: in memory, DynamoDB Local
       // writes several times faster.
       emulators = await startEmulators({
@@ -173,7 +175,6 @@ export async function startTwin(options: TwinOptions = {}): Promise<RunningTwin>
     const onAws = endpoints.kinesis === undefined && endpoints.dynamodb === undefined;
     const provisioned = await provision(clients, names, { create: !onAws });
 
-    const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
     const logger = new Logger({ serviceName: 'twin', logLevel: options.logLevel ?? 'WARN' });
     const states = new DynamoDbStateStore(clients.documentClient, names.orderStateTable);
     const failureFile = join(dataDir, 'failures.jsonl');

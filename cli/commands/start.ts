@@ -92,13 +92,9 @@ export const startCommand = defineCommand({
       throw new CliError(`--log-level must be DEBUG, INFO, WARN or ERROR, got "${values['log-level']}"`);
     const port = intOption('port', values.port, 0)!;
 
-    io.err(
-      values.aws
-        ? 'using Kinesis and DynamoDB in AWS (default credentials and region)\n'
-        : kinesis
-          ? `using Kinesis at ${kinesis} and DynamoDB at ${dynamodb}\n`
-          : 'starting kinesalite and DynamoDB Local ...\n',
-    );
+    // The embedded emulators' "starting ..." line comes from startTwin, once it knows no other twin runs.
+    if (values.aws) io.err('using Kinesis and DynamoDB in AWS (default credentials and region)\n');
+    else if (kinesis) io.err(`using Kinesis at ${kinesis} and DynamoDB at ${dynamodb}\n`);
     let twin: Awaited<ReturnType<typeof startTwin>>;
     try {
       twin = await startTwin({

@@ -76,6 +76,9 @@ describe('twin start as a process', () => {
     expect(sameDataDir.stderr).toMatch(
       /^twin: a twin already runs with .* its dashboard is http:\/\/127\.0\.0\.1:\d+\/$/m,
     );
+    // Refused before anything starts, and it says only that.
+    for (const refused of [sameDataDir, samePort]) expect(refused.stderr).not.toMatch(/starting/);
+    expect(output).toContain('starting kinesalite and DynamoDB Local ...');
     expect(samePort.code).toBe(2);
     expect(samePort.stderr).toMatch(
       new RegExp(
