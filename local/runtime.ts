@@ -13,7 +13,7 @@ import { ForecastEventSource, IngestEventSource } from '../contracts/resources.t
 import { PortInUseError } from '../dashboard/errors.ts';
 import { DynamoDbForecastSource } from '../dashboard/forecastSource.ts';
 import { startDashboardServer } from '../dashboard/server.ts';
-import { emulate } from '../emulator/emulate.ts';
+import { type EmulateResult, emulate } from '../emulator/emulate.ts';
 import { KinesisPublisher } from '../emulator/publisher.ts';
 import type { ScenarioName } from '../emulator/scenarios.ts';
 import { DynamoDbForecastStore } from '../forecast/DynamoDbForecastStore.ts';
@@ -89,6 +89,11 @@ export interface RunningTwin {
   stop(): Promise<void>;
   /** Stops only the plant emulator (the pipeline keeps running). */
   stopEmulator(): Promise<void>;
+  /**
+   * Settles when the plant emulator's scenario has run out by itself (every event sent): its
+   * events and plant time. Undefined when no scenario runs, when it was stopped or when it failed.
+   */
+  scenarioOver: Promise<EmulateResult | undefined>;
 }
 
 /** A mapping's local settings from its shared definition (the CDK stack deploys the same). */
@@ -276,7 +281,7 @@ export async function startTwin(options: TwinOptions = {}): Promise<RunningTwin>
     cleanups.push(unregister);
 
     const emulatorStop = new AbortController();
-    let emulatorDone: Promise<unknown> = Promise.resolve();
+    let emulatorDone: Promise<EmulateResult | undefined> = Promise.resolve(undefined);
     let publisher: KinesisPublisher | undefined;
     if ((options.scenario ?? 'demo') !== 'none') {
       publisher = new KinesisPublisher(clients.kinesis, names.stream);
@@ -288,8 +293,12 @@ export async function startTwin(options: TwinOptions = {}): Promise<RunningTwin>
         duration: options.duration ?? 8 * 3_600_000,
         rate: options.rate ?? 100,
         signal: emulatorStop.signal,
-      }).catch((error: Error) => log(`emulator stopped: ${error.message}`));
+      }).catch((error: Error) => {
+        log(`emulator stopped: ${error.message}`);
+        return undefined;
+      });
     }
+    const scenarioOver = emulatorDone.then((result) => (emulatorStop.signal.aborted ? undefined : result));
     const stopEmulator = async () => {
       emulatorStop.abort();
       await emulatorDone;
@@ -315,6 +324,7 @@ export async function startTwin(options: TwinOptions = {}): Promise<RunningTwin>
         publishRetries: publisher?.stats.retries ?? 0,
       }),
       stopEmulator,
+      scenarioOver,
       stop: () => {
         stopping ??= stopEmulator()
           .then(() => drainPublished(5_000))

@@ -141,6 +141,17 @@ export const startCommand = defineCommand({
         : 'none yet';
       return `events published ${s.eventsPublished} · in ${s.eventsIn} · forecasts ${s.forecastsWritten} (${last}) · failures ${s.failures}`;
     };
+    // A scenario that runs out leaves an empty plant on the dashboard: say so, and what keeps it busy.
+    void twin.scenarioOver.then((over) => {
+      if (!over) return;
+      const more =
+        scenario === 'demo'
+          ? 'for a plant that keeps going: npm start -- --scenario steady'
+          : 'Ctrl-C stops it';
+      io.err(
+        `${io.interactive ? '\r\x1b[K' : ''}the ${scenario} scenario is over: ${over.events} events, ${formatDuration(over.end - over.start)} of plant time. The twin keeps running; ${more}.\n`,
+      );
+    });
     let lastPrinted = 0;
     const timer = setInterval(() => {
       const s = twin.status();

@@ -55,6 +55,8 @@ describe('embedded twin', () => {
         60_000,
       );
       await twin.stopEmulator();
+      // Stopped before its last order was delivered: the scenario did not run out.
+      expect(await twin.scenarioOver).toBeUndefined();
       const names = resourceNames();
       const states = new DynamoDbStateStore(clients.documentClient, names.orderStateTable);
       const forecasts = new DynamoDbForecastStore(clients.documentClient, names.forecastsTable);

@@ -61,6 +61,11 @@ describe('twin start as a process', () => {
     });
     await waitFor('the twin to run', () => output.includes('The twin is running'), 60_000);
     expect(output).toContain(`Dashboard: http://127.0.0.1:${port}/`);
+    // The demo's four orders run out (at this speed within a second): the twin says so, and goes on.
+    await waitFor('the demo to end', () => output.includes('scenario is over'), 30_000);
+    expect(output).toMatch(
+      /^the demo scenario is over: 25 events, \d+ min of plant time\. The twin keeps running; for a plant that keeps going: npm start -- --scenario steady\.$/m,
+    );
 
     const sameDataDir = await twin(['start', '--data-dir', dataDir, '--port', '0'], env);
     const samePort = await twin(['start', '--port', String(port), '--scenario', 'none'], env);
