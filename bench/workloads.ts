@@ -1,12 +1,21 @@
 // Benchmark workloads: Casymda's model and forecasts of synthetic plants of a given size.
+import { readFileSync } from 'node:fs';
 import {
   casymdaBenchmarkModel,
   forecast,
+  forecastMonteCarlo,
   type OrderState,
+  parseModelDefinition,
   Random,
   runModel,
   type Snapshot,
 } from '../sim-core/index.ts';
+
+/** The demo plant with uncertain times, as `twin forecast --replications` is shown with in the README. */
+const uncertainModel = () =>
+  parseModelDefinition(
+    JSON.parse(readFileSync(new URL('../examples/order-flow-uncertain.json', import.meta.url), 'utf8')),
+  );
 
 export interface CasymdaResult {
   endTime: number;
@@ -74,6 +83,8 @@ export function syntheticSnapshot(n: number, seed = 1): Snapshot {
 
 export interface ForecastBenchResult {
   orders: number;
+  /** Monte Carlo forecasts only: draws of the future per forecast (model: examples/order-flow-uncertain.json). */
+  replications?: number;
   /** The first forecast in the process, compilation included (a cold Lambda's first forecast). */
   freshMs: number;
   /** Median of `runs` forecasts after `warmupRuns` in the same process (a warm Lambda's forecast). */
@@ -89,21 +100,31 @@ export interface ForecastBenchResult {
  * (V8 optimises a forecast's code over its first runs, a warm Lambda's forecasts come after), then
  * `runs` times measured; the median is the warm figure.
  */
-export function forecastBench(n: number, runs = 15, warmupRuns = 30): ForecastBenchResult {
+export function forecastBench(
+  n: number,
+  runs = 15,
+  warmupRuns = 30,
+  /** A Monte Carlo forecast of this many draws, of the demo plant with uncertain times. */
+  replications?: number,
+): ForecastBenchResult {
   const snapshot = syntheticSnapshot(n);
+  const model = replications === undefined ? undefined : uncertainModel();
+  const once = () =>
+    replications === undefined ? forecast(snapshot) : forecastMonteCarlo(snapshot, model, { replications });
   const timed = () => {
     const started = performance.now();
-    const { events } = forecast(snapshot);
+    const { events } = once();
     return { ms: performance.now() - started, events };
   };
   const fresh = timed();
-  for (let i = 0; i < warmupRuns; i++) forecast(snapshot);
+  for (let i = 0; i < warmupRuns; i++) once();
   const times: number[] = [];
   for (let i = 0; i < runs; i++) times.push(timed().ms);
   times.sort((a, b) => a - b);
   const round = (x: number) => Math.round(x * 100) / 100;
   return {
     orders: n,
+    ...(replications !== undefined && { replications }),
     freshMs: round(fresh.ms),
     medianMs: round(times[Math.floor(runs / 2)]!),
     minMs: round(times[0]!),

@@ -35,16 +35,39 @@ export function table(rows: string[][]): string {
     .join('\n');
 }
 
+/** A time parameter of a model: `10 min`, or a distribution such as `triangular(8 min, 10 min, 14 min)`. */
+function timeParameter(value: unknown): string {
+  if (typeof value === 'number') return duration(value);
+  if (typeof value !== 'object' || value === null || !('dist' in value)) return JSON.stringify(value);
+  const { dist, ...rest } = value as { dist: string } & Record<string, unknown>;
+  // Every field is a time but the empirical distribution's weights.
+  const time = (key: string, v: unknown): string =>
+    Array.isArray(v)
+      ? `[${v.map((x) => time(key, x)).join(', ')}]`
+      : typeof v === 'number' && key !== 'weights'
+        ? duration(v)
+        : String(v);
+  const fields = Object.entries(rest).map(([key, v]) => `${key} ${time(key, v)}`);
+  return `${dist}(${fields.join(', ')})`;
+}
+
 /** The forecast as a table, with KPIs and warnings. */
 export function forecastTable(f: Forecast): string {
   const p = f.model.parameters;
   const lines: string[] = [];
-  const minutes = (v: unknown) => (typeof v === 'number' ? duration(v) : JSON.stringify(v));
+  const mc = f.monteCarlo;
   lines.push(
-    `Forecast as of ${dateTime(f.asOf)} · model ${f.model.name}: material lead time ${minutes(p.materialLeadTime)}, ` +
-      `production ${minutes(p.productionTime)}, ${p.lines} line(s), queue ${p.queueRule}`,
-    '',
+    `Forecast as of ${dateTime(f.asOf)} · model ${f.model.name}: material lead time ${timeParameter(p.materialLeadTime)}, ` +
+      `production ${timeParameter(p.productionTime)}, ${p.lines} line(s), queue ${p.queueRule}` +
+      (p.etaSlip === undefined ? '' : `, ETA slip ${timeParameter(p.etaSlip)}`),
   );
+  if (mc) {
+    lines.push(
+      `Monte Carlo: ${mc.replications} draws of the future (seed ${mc.seed}); "production end" is at the means, ` +
+        `"P10–P90" the range 8 draws in 10 fall in, "on time" the share of draws that end by the due date`,
+    );
+  }
+  lines.push('');
   if (f.orders.length === 0) {
     lines.push('No active orders.');
   } else {
@@ -59,6 +82,7 @@ export function forecastTable(f: Forecast): string {
         'lateness',
         'delay',
         'cause',
+        ...(mc ? ['P10–P90', 'on time'] : []),
       ],
     ];
     for (const o of f.orders) {
@@ -72,6 +96,12 @@ export function forecastTable(f: Forecast): string {
         o.latenessMs === undefined ? '-' : o.late ? `LATE ${duration(o.latenessMs)}` : 'on time',
         o.delayMs > 0 ? `+${duration(o.delayMs)}` : '-',
         o.delayCause,
+        ...(mc
+          ? [
+              `${clock(o.productionEndP10!)}–${clock(o.productionEndP90!)}`,
+              o.onTimeProbability === undefined ? '-' : `${Math.round(o.onTimeProbability * 100)} %`,
+            ]
+          : []),
       ]);
     }
     lines.push(table(rows));

@@ -53,6 +53,11 @@ export const benchCommand = defineCommand({
       default: '0',
     },
     orders: { type: 'string', value: 'N', description: 'forecast: number of active orders', default: '1000' },
+    replications: {
+      type: 'string',
+      value: 'N',
+      description: 'forecast: a Monte Carlo forecast of N draws (the demo plant with uncertain times)',
+    },
     events: { type: 'string', value: 'N', description: 'ingest: number of events', default: '10000' },
     memory: { type: 'boolean', description: 'casymda: add the peak resident memory (peakRssMb)' },
     warmup: {
@@ -81,11 +86,16 @@ export const benchCommand = defineCommand({
       return 0;
     }
     if (what === 'forecast') {
-      const result = forecastBench(intOption('orders', values.orders, 1)!);
+      const replications = intOption('replications', values.replications, 1);
+      // A Monte Carlo forecast takes as long as that many forecasts: fewer runs.
+      const result =
+        replications === undefined
+          ? forecastBench(intOption('orders', values.orders, 1)!)
+          : forecastBench(intOption('orders', values.orders, 1)!, 5, 3, replications);
       io.out(
         values.json
           ? JSON.stringify(result)
-          : `${result.orders} orders: fresh ${result.freshMs} ms; warm median ${result.medianMs} ms (min ${result.minMs} ms, ${result.runs} runs after ${result.warmupRuns})`,
+          : `${result.orders} orders${replications === undefined ? '' : `, ${replications} replications`}: fresh ${result.freshMs} ms; warm median ${result.medianMs} ms (min ${result.minMs} ms, ${result.runs} runs after ${result.warmupRuns})`,
       );
       return 0;
     }
@@ -256,6 +266,16 @@ async function benchAll(io: Io, quick: boolean, json: boolean): Promise<number> 
       progress(`forecast of ${orders.toLocaleString('en')} active orders ...`);
       forecasts.push(await child(['bench', 'forecast', '--orders', String(orders), '--json']));
     }
+    progress('Monte Carlo forecast of 1,000 active orders, 100 replications ...');
+    const monteCarlo = await child([
+      'bench',
+      'forecast',
+      '--orders',
+      '1000',
+      '--replications',
+      '100',
+      '--json',
+    ]);
     progress('ingest of 10,000 events on kinesalite and DynamoDB Local ...');
     const ingest = await child(['bench', 'ingest', '--events', '10000', '--json']).catch(notMeasured);
     progress('forecast handler on DynamoDB Local ...');
@@ -281,6 +301,7 @@ async function benchAll(io: Io, quick: boolean, json: boolean): Promise<number> 
             simpy: python !== undefined,
             casymda: rows,
             forecasts,
+            monteCarlo,
             ingest,
             forecastHandler: handlerRows,
             latency,
@@ -342,6 +363,11 @@ async function benchAll(io: Io, quick: boolean, json: boolean): Promise<number> 
           f.events.toLocaleString('en'),
         ]),
       ]),
+    );
+    io.out(
+      `Monte Carlo forecast (examples/order-flow-uncertain.json) of ${monteCarlo.orders.toLocaleString('en')} active orders, ` +
+        `${monteCarlo.replications} replications: fresh ${monteCarlo.freshMs} ms; warm median ${monteCarlo.medianMs} ms ` +
+        `(min ${monteCarlo.minMs} ms, ${monteCarlo.runs} runs after ${monteCarlo.warmupRuns}); ${monteCarlo.events.toLocaleString('en')} kernel events`,
     );
     io.out('');
     io.out(

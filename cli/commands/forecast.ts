@@ -1,6 +1,6 @@
 // `twin forecast`: forecasts a saved snapshot offline, exactly as the forecast Lambda would.
 import { parseSnapshot, SnapshotError } from '../../contracts/index.ts';
-import { forecast } from '../../sim-core/index.ts';
+import { forecast, forecastMonteCarlo } from '../../sim-core/index.ts';
 import { defineCommand, intOption } from '../command.ts';
 import { CliError } from '../errors.ts';
 import { loadModel, readJson } from '../files.ts';
@@ -11,7 +11,10 @@ export const forecastCommand = defineCommand({
   summary: 'Forecast every active order of a snapshot ({ "asOf": <epoch ms>, "orders": [order states] }).',
   details:
     'Prints a table (or, with --json, the forecast with the per-order fields under "orders").\n' +
-    'Example: twin forecast --state examples/demo-snapshot.json',
+    "With --replications N it draws the future N times from the model's distributions and adds, per order,\n" +
+    'the 10th, 50th and 90th percentile of its production end and the chance that it ends by its due date.\n' +
+    'Example: twin forecast --state examples/demo-snapshot.json\n' +
+    'Example: twin forecast --state examples/demo-snapshot.json --model examples/order-flow-uncertain.json --replications 1000',
   options: {
     state: { type: 'string', value: 'FILE', description: 'snapshot file (JSON)', required: true },
     model: {
@@ -25,6 +28,12 @@ export const forecastCommand = defineCommand({
       value: 'RULE',
       description: 'queue rule: fifo, priority or due-date (overrides the model)',
     },
+    replications: {
+      type: 'string',
+      value: 'N',
+      description: 'a Monte Carlo forecast: draw the future N times (default: one deterministic forecast)',
+    },
+    seed: { type: 'string', value: 'S', description: 'seed of the Monte Carlo draws', default: '1' },
     json: { type: 'boolean', description: 'print JSON instead of a table' },
   },
   async run(values, io) {
@@ -50,8 +59,32 @@ export const forecastCommand = defineCommand({
       }
       parameters.queueRule = rule;
     }
-    const result = forecast(snapshot, model, { parameters });
+    const replications = intOption('replications', values.replications, 1);
+    const seed = intOption('seed', values.seed)!;
+    const result =
+      replications === undefined
+        ? forecast(snapshot, model, { parameters })
+        : forecastMonteCarlo(snapshot, model, {
+            parameters,
+            replications,
+            seed,
+            ...(io.interactive && { onReplication: progress(io) }),
+          });
     io.out(values.json ? JSON.stringify(result, null, 2) : forecastTable(result));
     return 0;
   },
 });
+
+/** A progress line on the terminal, at most every 250 ms, once a run takes longer than that. */
+function progress(io: { err(text: string): void }) {
+  const started = performance.now();
+  let shown = started;
+  return (done: number, total: number) => {
+    const now = performance.now();
+    if (done < total && now - shown < 250) return;
+    if (done === total && shown === started) return;
+    shown = now;
+    const line = `replication ${done}/${total} (${((now - started) / 1000).toFixed(1)} s)`;
+    io.err(`\r\x1b[K${line}${done === total ? '\n' : ''}`);
+  };
+}

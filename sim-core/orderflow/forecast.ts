@@ -27,7 +27,7 @@ export interface ForecastOptions {
 // Differences below a millisecond are rounding, not delay.
 const TOLERANCE_MS = 0.5;
 
-interface Placed {
+export interface Placed {
   order: OrderState;
   entity: Entity & { attributes: OrderAttributes };
   overrun: boolean;
@@ -45,9 +45,7 @@ export function forecast(
   options: ForecastOptions = {},
 ): Forecast {
   const asOf = snapshot.asOf;
-  const orders = snapshot.orders
-    .filter((o) => o.status !== OrderStatus.delivered)
-    .sort((a, b) => (a.orderId < b.orderId ? -1 : a.orderId > b.orderId ? 1 : 0));
+  const orders = activeOrders(snapshot);
   const warnings: ForecastWarning[] = [];
 
   const env = new Environment(asOf);
@@ -83,16 +81,40 @@ export function forecast(
   };
 }
 
+/** The snapshot's active orders by orderId: the forecast never depends on the snapshot's order. */
+export function activeOrders(snapshot: Snapshot): OrderState[] {
+  return snapshot.orders
+    .filter((o) => o.status !== OrderStatus.delivered)
+    .sort((a, b) => (a.orderId < b.orderId ? -1 : a.orderId > b.orderId ? 1 : 0));
+}
+
+/**
+ * How a Monte Carlo replication draws what the deterministic forecast takes as known: an order in
+ * production gets a production time drawn longer than the time it has already spent, and a
+ * supplier's ETA may slip by a drawn extra wait.
+ */
+export interface WipDraws {
+  /** Extra wait after the material's ETA (ms), drawn per order. */
+  etaSlip?: () => number;
+}
+
+/** Draws of a production time longer than `elapsed` before the order is assumed to finish now. */
+const CONDITIONAL_DRAWS = 20;
+
 function newEntity(order: OrderState, createdAt: number): Entity & { attributes: OrderAttributes } {
   return orderEntity(order, createdAt);
 }
 
-/** Puts each active order where it stands at `asOf`: production first (it holds its line), then the queue, then material. */
-function placeWorkInProcess(
+/**
+ * Puts each active order where it stands at `asOf`: production first (it holds its line), then the
+ * queue, then material. With `draws` (a Monte Carlo replication), the times still to come are drawn.
+ */
+export function placeWorkInProcess(
   orders: readonly OrderState[],
   asOf: number,
   net: OrderFlowNetwork,
   warnings: ForecastWarning[],
+  draws?: WipDraws,
 ): Placed[] {
   const placed: Placed[] = [];
   const missing = (order: OrderState, field: string, assumption: string): void => {
@@ -137,7 +159,11 @@ function placeWorkInProcess(
     entity.attributes.materialReadyAt = order.materialArrivedAt ?? start;
     entity.attributes.productionStartAt = start;
     net.queue.hold(entity, start);
-    const remaining = net.production.durationFor(entity) - (asOf - start);
+    const elapsed = asOf - start;
+    let remaining = net.production.durationFor(entity) - elapsed;
+    // Drawn: the order is still in production, so its production time is longer than elapsed.
+    for (let n = 1; draws && remaining < 0 && n < CONDITIONAL_DRAWS; n++)
+      remaining = net.production.durationFor(entity) - elapsed;
     const overrun = remaining < 0;
     if (overrun) {
       warnings.push({
@@ -180,7 +206,8 @@ function placeWorkInProcess(
       });
     }
     const since = Math.min(order.materialOrderedAt ?? order.acceptedAt ?? asOf, asOf);
-    net.material.place(entity, since, eta - asOf);
+    const slip = draws?.etaSlip?.() ?? 0;
+    net.material.place(entity, since, Math.max(eta, asOf) - asOf + slip);
     placed.push({ order, entity, overrun: false, overdue });
   }
 

@@ -78,6 +78,12 @@ export interface OrderForecast {
   late: boolean;
   delayCause: DelayCause;
   steps: StepSpan[];
+  /** Monte Carlo forecasts only: percentiles of the production end over the replications. */
+  productionEndP10?: number;
+  productionEndP50?: number;
+  productionEndP90?: number;
+  /** Monte Carlo forecasts of an order with a due date only: the share of replications in which it ends by then. */
+  onTimeProbability?: number;
 }
 
 /** Something in the snapshot that the forecast had to assume around; never a crash. */
@@ -107,6 +113,8 @@ export interface Forecast {
   orders: OrderForecast[];
   kpis: ForecastKpis;
   warnings: ForecastWarning[];
-  /** Kernel events processed (forecast and plan runs). */
+  /** Kernel events processed (forecast and plan runs, and every replication). */
   events: number;
+  /** Set when the forecast is a Monte Carlo one: how many draws of the future, from which seed. */
+  monteCarlo?: { replications: number; seed: number };
 }

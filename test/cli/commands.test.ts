@@ -145,6 +145,17 @@ describe('twin bench', () => {
     expect(result.minMs).toBeLessThanOrEqual(result.medianMs);
   });
 
+  it('times a Monte Carlo forecast, with more kernel events than one deterministic forecast', async () => {
+    const one = JSON.parse((await twin('bench', 'forecast', '--orders', '200', '--json')).stdout);
+    const run = await twin('bench', 'forecast', '--orders', '200', '--replications', '10', '--json');
+    const result = JSON.parse(run.stdout);
+
+    expect(result).toMatchObject({ orders: 200, replications: 10, runs: 5, warmupRuns: 3 });
+    // The deterministic forecast, plus ten replications of the same plant.
+    expect(result.events).toBeGreaterThan(5 * one.events);
+    expect(result.minMs).toBeLessThanOrEqual(result.medianMs);
+  });
+
   it('says what to measure when nothing is named', async () => {
     expect((await twin('bench')).stderr).toMatch(
       /say what to measure: casymda, forecast, ingest, forecast-handler, latency, pipeline-cost, parts or all/,

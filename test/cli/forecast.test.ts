@@ -52,6 +52,36 @@ describe('twin forecast', () => {
     expect(JSON.parse(run.stdout).model.parameters).toMatchObject({ lines: 2, queueRule: 'due-date' });
   });
 
+  it('with --replications, adds the spread of each order’s end and its chance to be on time', async () => {
+    const uncertain = ['--model', 'examples/order-flow-uncertain.json', '--replications', '500'];
+
+    const run = await twin('forecast', '--state', DEMO, ...uncertain);
+    const json = await twin('forecast', '--state', DEMO, ...uncertain, '--json', '--seed', '3');
+
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/Monte Carlo: 500 draws of the future \(seed 1\)/);
+    expect(run.stdout).toMatch(/production triangular\(min 8 min, mode 9 min, max 13 min\)/);
+    expect(run.stdout).toMatch(/P10–P90\s+on time/);
+    // The finished order has nothing left to draw; the late ones are late in most draws.
+    expect(run.stdout).toMatch(/order-1\s+finished.*08:20:00–08:20:00\s+100 %/);
+    expect(run.stdout).toMatch(/order-3\s+ready.*LATE.*\d\d:\d\d:\d\d–\d\d:\d\d:\d\d\s+\d{1,2} %/);
+    const result = JSON.parse(json.stdout);
+    expect(result.monteCarlo).toEqual({ replications: 500, seed: 3 });
+    for (const o of result.orders) {
+      expect(o.productionEndP10).toBeLessThanOrEqual(o.productionEndP50);
+      expect(o.productionEndP50).toBeLessThanOrEqual(o.productionEndP90);
+      expect(o.onTimeProbability).toBeGreaterThanOrEqual(0);
+      expect(o.onTimeProbability).toBeLessThanOrEqual(1);
+    }
+  });
+
+  it('rejects a number of replications below 1 in one line', async () => {
+    const run = await twin('forecast', '--state', DEMO, '--replications', '0');
+
+    expect(run.code).toBe(2);
+    expect(run.stderr.trim()).toBe('twin: --replications must be a whole number >= 1, got "0"');
+  });
+
   const malformed: [string, string, RegExp][] = [
     ['not JSON', '{"asOf": 1, ', /bad\.json: not valid JSON/],
     ['missing asOf', '{"orders": []}', /field "asOf": required/],

@@ -1,8 +1,9 @@
 // Laws of the forecast, for all inputs: a forecast from a mid-run snapshot equals the run
-// continued, and the order of the snapshot's orders never matters.
+// continued, the order of the snapshot's orders never matters, and a Monte Carlo forecast's spread
+// is ordered and never reaches back before the snapshot.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { forecast, type PlantOrder, runPlant, snapshotAt } from '../../sim-core/index.ts';
+import { forecast, forecastMonteCarlo, type PlantOrder, runPlant, snapshotAt } from '../../sim-core/index.ts';
 
 const MIN = 60_000;
 const T0 = Date.UTC(2026, 0, 5, 8, 0, 0);
@@ -116,6 +117,39 @@ describe('forecast properties', () => {
         }
       }),
       { numRuns: 100 },
+    );
+  });
+
+  it('spreads every order’s end in order (P10 ≤ P50 ≤ P90), from the snapshot on, around the same forecast', () => {
+    fc.assert(
+      fc.property(scenario, fc.integer({ min: 0, max: 1_000 }), (s, seed) => {
+        const parameters = {
+          lines: s.lines,
+          queueRule: s.queueRule,
+          productionTime: { dist: 'triangular' as const, min: 6 * MIN, mode: 9 * MIN, max: 18 * MIN },
+        };
+        const snapshot = snapshotAt(
+          runPlant(s.orders, undefined, { parameters: { lines: s.lines, queueRule: s.queueRule } }),
+          s.snapshotAt,
+        );
+
+        const result = forecastMonteCarlo(snapshot, undefined, { parameters, replications: 30, seed });
+
+        expect(
+          result.orders.map(
+            ({ productionEndP10, productionEndP50, productionEndP90, onTimeProbability, ...o }) => o,
+          ),
+        ).toEqual(forecast(snapshot, undefined, { parameters }).orders);
+        for (const o of result.orders) {
+          expect(o.productionEndP10!).toBeLessThanOrEqual(o.productionEndP50!);
+          expect(o.productionEndP50!).toBeLessThanOrEqual(o.productionEndP90!);
+          if (o.status === 'finished') expect(o.productionEndP10).toBe(o.productionEndAt);
+          else expect(o.productionEndP10!).toBeGreaterThanOrEqual(result.asOf);
+          if (o.dueAt === undefined) expect(o.onTimeProbability).toBeUndefined();
+          else expect(o.onTimeProbability! * 30).toSatisfy(Number.isInteger);
+        }
+      }),
+      { numRuns: 60 },
     );
   });
 });

@@ -1,0 +1,171 @@
+// The Monte Carlo forecast: the deterministic forecast plus the spread of every order's finish.
+import { describe, expect, it } from 'vitest';
+import {
+  demoOrders,
+  forecast,
+  forecastMonteCarlo,
+  ModelError,
+  type OrderState,
+  orderFlowModel,
+  parseModelDefinition,
+  runPlant,
+  type Snapshot,
+  snapshotAt,
+} from '../../sim-core/index.ts';
+
+const MIN = 60_000;
+const NOW = Date.UTC(2026, 0, 5, 9, 0, 0);
+const at = (minutes: number) => NOW + minutes * MIN;
+/** Production takes 5 to 15 minutes, any time in between alike (mean 10, as the demo plant's). */
+const UNIFORM_PRODUCTION = { productionTime: { dist: 'uniform' as const, min: 5 * MIN, max: 15 * MIN } };
+const REPLICATIONS = 4_000;
+
+const byId = (f: ReturnType<typeof forecast>) => Object.fromEntries(f.orders.map((o) => [o.orderId, o]));
+
+describe('Monte Carlo forecast', () => {
+  it("adds the spread of an order's production end, and its chance to end by its due date", () => {
+    const orders: OrderState[] = [
+      { orderId: 'a', status: 'in-production', productionStartedAt: NOW, dueAt: at(12.5) },
+    ];
+
+    const result = forecastMonteCarlo({ asOf: NOW, orders }, orderFlowModel, {
+      parameters: UNIFORM_PRODUCTION,
+      replications: REPLICATIONS,
+    });
+
+    const a = result.orders[0]!;
+    // The deterministic fields are the forecast's, at the distribution's mean.
+    expect(a.productionEndAt).toBe(at(10));
+    expect(a.late).toBe(false);
+    // Uniform on [5, 15] min: its 10th, 50th and 90th percentiles are 6, 10 and 14 min.
+    expect((a.productionEndP10! - NOW) / MIN).toBeCloseTo(6, 0);
+    expect((a.productionEndP50! - NOW) / MIN).toBeCloseTo(10, 0);
+    expect((a.productionEndP90! - NOW) / MIN).toBeCloseTo(14, 0);
+    // P(end <= 12.5 min) = 0.75.
+    expect(Math.abs(a.onTimeProbability! - 0.75)).toBeLessThan(0.03);
+    expect(result.monteCarlo).toEqual({ replications: REPLICATIONS, seed: 1 });
+  });
+
+  it('draws a production time longer than the time the order has already spent in production', () => {
+    const orders: OrderState[] = [{ orderId: 'a', status: 'in-production', productionStartedAt: at(-12) }];
+
+    const result = forecastMonteCarlo({ asOf: NOW, orders }, orderFlowModel, {
+      parameters: UNIFORM_PRODUCTION,
+      replications: REPLICATIONS,
+    });
+
+    const a = result.orders[0]!;
+    // The mean (10 min) has passed: the deterministic forecast reports an overrun, finishing now.
+    expect(a.productionEndAt).toBe(NOW);
+    expect(a.delayCause).toBe('overrun');
+    // Drawn, production takes 12 to 15 min: it ends within the next 3 min, half of it by 1.5 min.
+    expect(a.productionEndP10!).toBeGreaterThan(NOW);
+    expect(a.productionEndP90!).toBeLessThanOrEqual(at(3));
+    expect((a.productionEndP50! - NOW) / MIN).toBeCloseTo(1.5, 0);
+  });
+
+  it("lets a supplier's ETA slip as the model's etaSlip says; the deterministic forecast keeps the ETA", () => {
+    const model = parseModelDefinition({
+      ...orderFlowModel,
+      parameters: {
+        ...orderFlowModel.parameters,
+        // Half of the suppliers are on time, half 10 minutes late.
+        etaSlip: { dist: 'empirical', values: [0, 10 * MIN], weights: [1, 1] },
+      },
+    });
+    const orders: OrderState[] = [
+      {
+        orderId: 'a',
+        status: 'awaiting-material',
+        acceptedAt: at(-5),
+        materialOrderedAt: at(-5),
+        initialEta: at(10),
+        eta: at(10),
+        dueAt: at(25),
+      },
+    ];
+
+    const result = forecastMonteCarlo({ asOf: NOW, orders }, model, { replications: REPLICATIONS });
+
+    const a = result.orders[0]!;
+    expect(a.productionEndAt).toBe(at(20));
+    expect(a.productionEndP10).toBe(at(20));
+    expect(a.productionEndP90).toBe(at(30));
+    expect(Math.abs(a.onTimeProbability! - 0.5)).toBeLessThan(0.03);
+  });
+
+  it("carries one order's uncertainty on to the orders that queue behind it", () => {
+    // Named so that the order in production (placed first) comes last by orderId.
+    const orders: OrderState[] = [
+      { orderId: 'b', status: 'in-production', materialArrivedAt: at(-1), productionStartedAt: NOW },
+      { orderId: 'a', status: 'ready', materialArrivedAt: at(-1) },
+    ];
+
+    const result = byId(
+      forecastMonteCarlo({ asOf: NOW, orders }, orderFlowModel, {
+        parameters: UNIFORM_PRODUCTION,
+        replications: REPLICATIONS,
+      }),
+    );
+
+    // a starts when b ends: the sum of two production times uniform on [5, 15] min, 10 min plus a
+    // triangular on [0, 20] min: its median is 20 min, its 10th percentile 10 + sqrt(20) = 14.5 min.
+    expect((result.b!.productionEndP50! - NOW) / MIN).toBeCloseTo(10, 0);
+    expect((result.a!.productionEndP50! - NOW) / MIN).toBeCloseTo(20, 0);
+    expect((result.a!.productionEndP10! - NOW) / MIN).toBeCloseTo(14.5, 0);
+  });
+
+  it('gives the same result for the same seed, whatever the order of the snapshot, and another for another seed', () => {
+    const history = runPlant(demoOrders(NOW));
+    const snapshot = snapshotAt(history, at(25));
+    const reversed: Snapshot = { ...snapshot, orders: [...snapshot.orders].reverse() };
+    const options = { parameters: UNIFORM_PRODUCTION, replications: 200, seed: 7 };
+
+    const first = forecastMonteCarlo(snapshot, orderFlowModel, options);
+    const again = forecastMonteCarlo(reversed, orderFlowModel, options);
+    const other = forecastMonteCarlo(snapshot, orderFlowModel, { ...options, seed: 8 });
+
+    expect(again).toEqual(first);
+    expect(other.orders.map((o) => o.productionEndP50)).not.toEqual(
+      first.orders.map((o) => o.productionEndP50),
+    );
+  });
+
+  it('with a model without randomness, every percentile is the forecast end and the chance is 0 or 1', () => {
+    const history = runPlant(demoOrders(NOW));
+    const snapshot = snapshotAt(history, at(25));
+
+    const result = forecastMonteCarlo(snapshot, orderFlowModel, { replications: 20 });
+
+    expect(result.orders.length).toBeGreaterThan(1);
+    for (const o of result.orders) {
+      expect([o.productionEndP10, o.productionEndP50, o.productionEndP90]).toEqual([
+        o.productionEndAt,
+        o.productionEndAt,
+        o.productionEndAt,
+      ]);
+      if (o.dueAt !== undefined) expect(o.onTimeProbability).toBe(o.late ? 0 : 1);
+    }
+    const { orders: _mc, monteCarlo: _settings, events: _e1, ...restMc } = result;
+    const { orders: _det, events: _e2, ...restDet } = forecast(snapshot);
+    expect(restMc).toEqual(restDet);
+  });
+
+  it('refuses a number of replications that is not a whole number of at least 1, and a slip that is no distribution', () => {
+    const snapshot: Snapshot = { asOf: NOW, orders: [] };
+    const slipByName = parseModelDefinition({
+      ...orderFlowModel,
+      parameters: { ...orderFlowModel.parameters, etaSlip: 'late' },
+    });
+
+    for (const replications of [0, 2.5, Number.NaN]) {
+      expect(() => forecastMonteCarlo(snapshot, orderFlowModel, { replications })).toThrow(ModelError);
+    }
+    expect(() => forecastMonteCarlo(snapshot, orderFlowModel, { replications: 0 })).toThrow(
+      'replications must be a whole number of at least 1, got 0',
+    );
+    expect(() => forecastMonteCarlo(snapshot, slipByName, { replications: 1 })).toThrow(
+      'parameter "etaSlip" must be a distribution, got "late"',
+    );
+  });
+});
