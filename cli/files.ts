@@ -1,6 +1,12 @@
 // Reading the user's JSON files with errors that name the file.
 import { readFile } from 'node:fs/promises';
-import { type ModelDefinition, ModelError, orderFlowModel, parseModelDefinition } from '../sim-core/index.ts';
+import {
+  forecastMonteCarlo,
+  type ModelDefinition,
+  ModelError,
+  orderFlowModel,
+  parseModelDefinition,
+} from '../sim-core/index.ts';
 import { CliError } from './errors.ts';
 
 /** Reads and parses a JSON file; a missing file or bad JSON is a CliError naming it. */
@@ -31,4 +37,19 @@ export async function loadModel(file: string | undefined): Promise<ModelDefiniti
     if (error instanceof ModelError) throw new CliError(`${file}: ${error.message}`);
     throw error;
   }
+}
+
+/**
+ * Loads a model file for the live forecast and checks that it is an order-flow model (a forecast
+ * and a Monte Carlo draw of an empty plant), so that a wrong file stops the start, not every forecast.
+ */
+export async function loadForecastModel(file: string): Promise<ModelDefinition> {
+  const model = await loadModel(file);
+  try {
+    forecastMonteCarlo({ asOf: 0, orders: [] }, model, { replications: 1 });
+  } catch (error) {
+    if (error instanceof ModelError) throw new CliError(`${file}: ${error.message}`);
+    throw error;
+  }
+  return model;
 }

@@ -59,7 +59,7 @@ export function forecastTable(f: Forecast): string {
   lines.push(
     `Forecast as of ${dateTime(f.asOf)} · model ${f.model.name}: material lead time ${timeParameter(p.materialLeadTime)}, ` +
       `production ${timeParameter(p.productionTime)}, ${p.lines} line(s), queue ${p.queueRule}` +
-      (p.etaSlip === undefined ? '' : `, ETA slip ${timeParameter(p.etaSlip)}`),
+      (p.etaSlip === undefined || p.etaSlip === 0 ? '' : `, ETA slip ${timeParameter(p.etaSlip)}`),
   );
   if (mc) {
     lines.push(

@@ -4,7 +4,13 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import type { ForecastRecord } from '../contracts/forecastRecord.ts';
-import { forecast, type ModelDefinition, orderFlowModel, type ParameterValue } from '../sim-core/index.ts';
+import {
+  forecast,
+  forecastMonteCarlo,
+  type ModelDefinition,
+  orderFlowModel,
+  type ParameterValue,
+} from '../sim-core/index.ts';
 import type { ActiveOrder, StateStore } from '../state/StateStore.ts';
 import type { ForecastStore } from './ForecastStore.ts';
 import { canMoveForecast } from './relevance.ts';
@@ -31,6 +37,11 @@ export interface ForecastDependencies {
   logger: Logger;
   model?: ModelDefinition;
   parameters?: Record<string, ParameterValue>;
+  /**
+   * A Monte Carlo forecast of this many draws of the future (seeded: the same snapshot gives the
+   * same forecast); default: the deterministic forecast alone.
+   */
+  replications?: number;
   clock?: ForecastClock;
   /** When the forecast was made (default: the wall clock). */
   now?: () => number;
@@ -49,9 +60,13 @@ export async function runForecast(
   const orders = await deps.states.listActive();
   const read = performance.now();
   const asOf = (deps.clock ?? wallClock)(orders, changes);
-  const result = forecast({ asOf, orders }, deps.model ?? orderFlowModel, {
-    parameters: deps.parameters ?? {},
-  });
+  const snapshot = { asOf, orders };
+  const options = { parameters: deps.parameters ?? {} };
+  const model = deps.model ?? orderFlowModel;
+  const result =
+    deps.replications === undefined
+      ? forecast(snapshot, model, options)
+      : forecastMonteCarlo(snapshot, model, { ...options, replications: deps.replications });
   const simulated = performance.now();
   const record: ForecastRecord = {
     ...result,

@@ -7,3 +7,13 @@ export function requireEnv(name: string, what = name): string {
     throw new Error(`environment variable ${name} is not set: it must give ${what}`);
   return value;
 }
+
+/** The whole number in environment variable `name` (at least `min`), or undefined when unset; throws naming it when malformed. */
+export function wholeNumberEnv(name: string, min: number): number | undefined {
+  const text = process.env[name];
+  if (text === undefined || text === '') return undefined;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < min)
+    throw new Error(`environment variable ${name} must be a whole number of at least ${min}, got "${text}"`);
+  return n;
+}

@@ -8,7 +8,7 @@ import { withoutCallLog } from '../contracts/sdkClients.ts';
 import { DynamoDbForecastStore } from '../forecast/DynamoDbForecastStore.ts';
 import { createForecastHandler, latestEventClock, wallClock } from '../forecast/forecastHandler.ts';
 import { DynamoDbStateStore } from '../state/DynamoDbStateStore.ts';
-import { requireEnv } from './env.ts';
+import { requireEnv, wholeNumberEnv } from './env.ts';
 
 const logger = new Logger({ serviceName: 'forecast' });
 const documents = DynamoDBDocumentClient.from(withoutCallLog(new DynamoDBClient({})), {
@@ -25,10 +25,14 @@ function parameters(): Record<string, number | string> {
   }
 }
 
+/** FORECAST_REPLICATIONS: a Monte Carlo forecast of that many draws; unset: the deterministic forecast. */
+const replications = wholeNumberEnv('FORECAST_REPLICATIONS', 1);
+
 export const handler = createForecastHandler({
   states: new DynamoDbStateStore(documents, requireEnv('ORDER_STATE_TABLE')),
   forecasts: new DynamoDbForecastStore(documents, requireEnv('FORECASTS_TABLE')),
   logger,
   parameters: parameters(),
+  ...(replications !== undefined && { replications }),
   clock: process.env.FORECAST_CLOCK === 'latest-event' ? latestEventClock : wallClock,
 });

@@ -39,8 +39,10 @@ export interface ForecastPipelineProps {
   failureQueue: IQueue;
   /** How long the event source gathers changes before one forecast (default 1 s). */
   batchingWindow?: Duration | undefined;
-  /** Overrides of the order-flow model's parameters (MODEL_PARAMETERS). */
-  modelParameters?: Record<string, number | string> | undefined;
+  /** Overrides of the order-flow model's parameters (MODEL_PARAMETERS), distributions included. */
+  modelParameters?: Record<string, unknown> | undefined;
+  /** A Monte Carlo forecast of this many draws (FORECAST_REPLICATIONS); unset: deterministic. */
+  replications?: number | undefined;
 }
 
 /** The forecast: one forecast of every active order per batch of relevant state changes. */
@@ -62,6 +64,7 @@ export class ForecastPipeline extends Construct {
       nodeOptions: [FORECAST_NODE_OPTIONS],
       environment: {
         ...(props.modelParameters && { MODEL_PARAMETERS: JSON.stringify(props.modelParameters) }),
+        ...(props.replications !== undefined && { FORECAST_REPLICATIONS: String(props.replications) }),
       },
     });
     // It reads the work in process with a Query on the sparse index only, and writes the forecast

@@ -32,6 +32,10 @@ export interface TwinStackProps extends StackProps {
   ingestParallelizationFactor?: number | undefined;
   /** The forecast's batching window (default 1 s). */
   forecastBatchingWindow?: Duration | undefined;
+  /** Overrides of the forecast model's parameters, distributions included (default: the demo plant's). */
+  forecastModelParameters?: Record<string, unknown> | undefined;
+  /** A Monte Carlo forecast of this many draws on every batch of changes (default: deterministic only). */
+  forecastReplications?: number | undefined;
   /** Keep the tables when the stack is deleted (default true: they hold the plant's state). */
   retainData?: boolean;
   /** Bundle the dashboard page with its function (default true). */
@@ -106,6 +110,8 @@ export class TwinStack extends Stack {
       forecasts: this.forecasts,
       failureQueue: this.failures.queue,
       batchingWindow: props.forecastBatchingWindow,
+      modelParameters: props.forecastModelParameters,
+      replications: props.forecastReplications,
     });
     this.dashboard = new Dashboard(this, 'Dashboard', {
       forecasts: this.forecasts,

@@ -2,6 +2,7 @@
 // a malformed value stops the synth with a message that names the key.
 import { Duration } from 'aws-cdk-lib';
 import type { Node } from 'constructs';
+import { forecastMonteCarlo, ModelError, orderFlowModel } from '../sim-core/index.ts';
 import type { TwinStackProps } from './TwinStack.ts';
 
 /** The context keys the app reads, and what they do. */
@@ -10,6 +11,8 @@ export const CONTEXT_KEYS = {
   namePrefix: 'twin:name-prefix',
   ingestParallelizationFactor: 'twin:ingest-parallelization-factor',
   forecastBatchingWindowSeconds: 'twin:forecast-batching-window-seconds',
+  forecastReplications: 'twin:forecast-replications',
+  forecastModelParameters: 'twin:forecast-model-parameters',
   retainData: 'twin:retain-data',
   dashboardPage: 'twin:dashboard-page',
 } as const;
@@ -42,6 +45,38 @@ function integer(node: Node, key: string, min: number, max: number): number | un
   return n;
 }
 
+/** A JSON object (given as one, or as its text, as `-c key='{…}'` gives it). */
+function jsonObject(node: Node, key: string): Record<string, unknown> | undefined {
+  let value: unknown = node.tryGetContext(key);
+  if (value === undefined) return undefined;
+  if (typeof value === 'string') {
+    try {
+      value = JSON.parse(value);
+    } catch {
+      throw new ContextError(key, `must be a JSON object, got ${JSON.stringify(value)}`);
+    }
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new ContextError(key, `must be a JSON object, got ${JSON.stringify(value)}`);
+  return value as Record<string, unknown>;
+}
+
+/** Overrides of the forecast model's parameters, checked by building the model with them (as the Lambda will). */
+function modelParameters(node: Node, key: string): Record<string, unknown> | undefined {
+  const parameters = jsonObject(node, key);
+  if (parameters === undefined) return undefined;
+  try {
+    forecastMonteCarlo({ asOf: 0, orders: [] }, orderFlowModel, {
+      parameters: parameters as never,
+      replications: 1,
+    });
+  } catch (error) {
+    if (error instanceof ModelError) throw new ContextError(key, error.message);
+    throw error;
+  }
+  return parameters;
+}
+
 /** The TwinStack settings given as context on `node` (the app's). */
 export function twinStackPropsFromContext(node: Node): TwinStackProps {
   const prefix: unknown = node.tryGetContext(CONTEXT_KEYS.namePrefix);
@@ -53,6 +88,8 @@ export function twinStackPropsFromContext(node: Node): TwinStackProps {
     localstack: flag(node, CONTEXT_KEYS.localstack) ?? false,
     ingestParallelizationFactor: integer(node, CONTEXT_KEYS.ingestParallelizationFactor, 1, 10),
     forecastBatchingWindow: windowSeconds === undefined ? undefined : Duration.seconds(windowSeconds),
+    forecastReplications: integer(node, CONTEXT_KEYS.forecastReplications, 1, 10_000),
+    forecastModelParameters: modelParameters(node, CONTEXT_KEYS.forecastModelParameters),
     retainData: flag(node, CONTEXT_KEYS.retainData) ?? true,
     dashboardPage: flag(node, CONTEXT_KEYS.dashboardPage) ?? true,
   };

@@ -21,6 +21,7 @@ import type { ForecastStore, SaveOutcome } from '../forecast/ForecastStore.ts';
 import { createForecastHandler, latestEventClock, wallClock } from '../forecast/forecastHandler.ts';
 import { type FailureSink, FileFailureSink, type RejectedRecord } from '../ingest/FailureSink.ts';
 import { createIngestHandler } from '../ingest/ingestHandler.ts';
+import type { ModelDefinition } from '../sim-core/index.ts';
 import { DynamoDbStateStore } from '../state/DynamoDbStateStore.ts';
 import { createClients, destroyClients, type Endpoints } from './clients.ts';
 import { type RunningEmulators, startEmulators } from './emulators.ts';
@@ -61,6 +62,10 @@ export interface TwinOptions {
    * the table's stream into a handler that does nothing; 'off' does not read the stream.
    */
   forecast?: 'on' | 'read-only' | 'off';
+  /** The forecast's model (default: the demo plant, sim-core/models/order-flow.json). */
+  model?: ModelDefinition;
+  /** A Monte Carlo forecast of this many draws on every batch of changes (default: deterministic only). */
+  replications?: number;
   logLevel?: LogLevel;
   /** Where the handlers' and the runtime's log lines go (default: stderr). */
   log?: (line: string) => void;
@@ -220,6 +225,8 @@ export async function startTwin(options: TwinOptions = {}): Promise<RunningTwin>
       states,
       forecasts,
       logger,
+      ...(options.model && { model: options.model }),
+      ...(options.replications !== undefined && { replications: options.replications }),
       // At any speed but real time, the plant's clock runs ahead of the wall clock: "now" is the latest event.
       clock: speed === 1 ? wallClock : latestEventClock,
     });

@@ -9,6 +9,7 @@ import { ProvisionError } from '../../local/provision.ts';
 import { startTwin, TwinAlreadyRunningError, type TwinStatus } from '../../local/runtime.ts';
 import { defineCommand, intOption, numberOption } from '../command.ts';
 import { CliError, isConnectionError } from '../errors.ts';
+import { loadForecastModel } from '../files.ts';
 import { duration as formatDuration } from '../format.ts';
 
 export const startCommand = defineCommand({
@@ -19,6 +20,7 @@ export const startCommand = defineCommand({
     'Starts kinesalite and DynamoDB Local (Java 17+) as child processes, unless an endpoint is given.',
     'Ctrl-C stops everything cleanly. With --data-dir the state, the stream and the checkpoints survive a restart.',
     'Example: npm start -- --scenario steady --speed 120 --data-dir .twin',
+    'Example: npm start -- --model examples/order-flow-uncertain.json --replications 200',
   ].join('\n'),
   options: {
     'data-dir': {
@@ -62,6 +64,17 @@ export const startCommand = defineCommand({
       description: 'how long orders keep arriving (plant time)',
       default: '8h',
     },
+    model: {
+      type: 'string',
+      value: 'FILE',
+      description: "the forecast's model file (default: the demo plant, sim-core/models/order-flow.json)",
+    },
+    replications: {
+      type: 'string',
+      value: 'N',
+      description:
+        'Monte Carlo forecasts of N draws: each order gets the spread of its end and its chance to be on time',
+    },
     'log-level': {
       type: 'string',
       value: 'LEVEL',
@@ -91,6 +104,8 @@ export const startCommand = defineCommand({
     if (!['DEBUG', 'INFO', 'WARN', 'ERROR'].includes(level))
       throw new CliError(`--log-level must be DEBUG, INFO, WARN or ERROR, got "${values['log-level']}"`);
     const port = intOption('port', values.port, 0)!;
+    const replications = intOption('replications', values.replications, 1);
+    const model = values.model === undefined ? undefined : await loadForecastModel(values.model);
 
     // The embedded emulators' "starting ..." line comes from startTwin, once it knows no other twin runs.
     if (values.aws) io.err('using Kinesis and DynamoDB in AWS (default credentials and region)\n');
@@ -107,6 +122,8 @@ export const startCommand = defineCommand({
         seed: intOption('seed', values.seed)!,
         duration,
         logLevel: level as 'WARN',
+        ...(model && { model }),
+        ...(replications !== undefined && { replications }),
         log: (line) => io.err(`${io.interactive ? '\r\x1b[K' : ''}${line}\n`),
       });
     } catch (error) {

@@ -79,7 +79,9 @@ const Block = z.discriminatedUnion('type', [
   z.object({ ...base, type: z.literal('sink') }).strict(),
 ]);
 
-const ParameterValue = z.union([DistributionSchema, z.string().min(1)]);
+/** A parameter's value: a distribution (a number is a fixed one) or a name (a queue rule). */
+export const ParameterValueSchema = z.union([DistributionSchema, z.string().min(1)]);
+const ParameterValue = ParameterValueSchema;
 
 export const ModelDefinitionSchema = z
   .object({

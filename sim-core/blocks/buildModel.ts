@@ -17,6 +17,7 @@ import {
   type ModelDefinition,
   ModelDefinitionSchema,
   type ParameterValue,
+  ParameterValueSchema,
 } from './ModelDefinition.ts';
 
 export interface BuildOptions {
@@ -83,9 +84,16 @@ function checkReferences(definition: ModelDefinition): void {
 export function buildModel(definition: ModelDefinition, options: BuildOptions): Model {
   const { env, random } = options;
   const parameters = { ...definition.parameters, ...options.parameters };
-  for (const name of Object.keys(options.parameters ?? {})) {
+  for (const [name, value] of Object.entries(options.parameters ?? {})) {
     if (!(name in definition.parameters)) {
       throw new ModelError(`model "${definition.name}" has no parameter "${name}"`);
+    }
+    // Overrides come from outside (a Lambda's environment, the command line): checked as the model file's are.
+    const checked = ParameterValueSchema.safeParse(value);
+    if (!checked.success) {
+      throw new ModelError(
+        `parameter "${name}" must be a number >= 0, a distribution (such as {"dist":"uniform","min":…,"max":…}) or a name, got ${JSON.stringify(value)}`,
+      );
     }
   }
   const param = (name: string): ParameterValue => {

@@ -129,6 +129,22 @@ describe('the forecast event source mapping (order-state stream → forecast)', 
     });
   });
 
+  it('makes Monte Carlo forecasts, of a model with uncertain times, when the context asks for them', () => {
+    const parameters = { productionTime: { dist: 'triangular', min: 480_000, mode: 540_000, max: 780_000 } };
+    const uncertain = twinApp({
+      [CONTEXT_KEYS.forecastReplications]: '200',
+      [CONTEXT_KEYS.forecastModelParameters]: JSON.stringify(parameters),
+    });
+    uncertain.template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({
+          FORECAST_REPLICATIONS: '200',
+          MODEL_PARAMETERS: JSON.stringify(parameters),
+        }),
+      },
+    });
+  });
+
   it('lets through only changes of orders that are active before or after the change', () => {
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       EventSourceArn: streamArn,
@@ -493,5 +509,18 @@ describe('context', () => {
       /twin:ingest-parallelization-factor/,
     );
     expect(() => twinApp({ [CONTEXT_KEYS.namePrefix]: 'a b' })).toThrow(/twin:name-prefix/);
+    expect(() => twinApp({ [CONTEXT_KEYS.forecastReplications]: '0' })).toThrow(
+      /twin:forecast-replications: must be a whole number from 1 to 10000/,
+    );
+    expect(() => twinApp({ [CONTEXT_KEYS.forecastModelParameters]: '{"lines": ' })).toThrow(
+      /twin:forecast-model-parameters: must be a JSON object/,
+    );
+    // Checked as the forecast will use them: a parameter the model lacks, a malformed distribution.
+    expect(() => twinApp({ [CONTEXT_KEYS.forecastModelParameters]: '{"speed": 2}' })).toThrow(
+      /twin:forecast-model-parameters: model "order-flow" has no parameter "speed"/,
+    );
+    expect(() =>
+      twinApp({ [CONTEXT_KEYS.forecastModelParameters]: { productionTime: { dist: 'uniform', min: 1 } } }),
+    ).toThrow(/twin:forecast-model-parameters: parameter "productionTime" must be a number >= 0/);
   });
 });

@@ -123,6 +123,21 @@ describe('twin schema', () => {
   });
 });
 
+describe('twin start', () => {
+  it('refuses, before it starts anything, a model that is not an order-flow model and replications below 1', async () => {
+    const notOrderFlow = await twin('start', '--model', 'sim-core/models/casymda-benchmark.json');
+    const noDraws = await twin('start', '--replications', '0');
+
+    expect(notOrderFlow.code).toBe(2);
+    expect(notOrderFlow.stderr.trim()).toBe(
+      'twin: sim-core/models/casymda-benchmark.json: model "casymda-benchmark" needs a delay block labelled "step": "material"',
+    );
+    expect(noDraws.code).toBe(2);
+    expect(noDraws.stderr.trim()).toBe('twin: --replications must be a whole number >= 1, got "0"');
+    for (const run of [notOrderFlow, noDraws]) expect(run.stderr).not.toMatch(/starting/);
+  });
+});
+
 describe('twin bench', () => {
   it('prints endTime, events and wallMs as JSON', async () => {
     const run = await twin('bench', 'casymda', '--entities', '10000', '--inter-arrival', '0', '--json');

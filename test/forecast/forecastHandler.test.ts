@@ -8,7 +8,7 @@ import { decodeForecast, encodeForecast } from '../../contracts/forecastItem.ts'
 import { InMemoryForecastStore } from '../../forecast/ForecastStore.ts';
 import { createForecastHandler, latestEventClock } from '../../forecast/forecastHandler.ts';
 import { canMoveForecast } from '../../forecast/relevance.ts';
-import { forecast } from '../../sim-core/index.ts';
+import { forecast, forecastMonteCarlo } from '../../sim-core/index.ts';
 import type { StoredOrderState } from '../../state/applyEvent.ts';
 import { toDomainEvent } from '../../state/events.ts';
 import { InMemoryStateStore } from '../../state/InMemoryStateStore.ts';
@@ -119,6 +119,31 @@ describe('forecast handler', () => {
       activeOrders: 3,
     });
     expect(stored.timings.simulateMs).toBeGreaterThanOrEqual(0);
+  });
+
+  it('makes a Monte Carlo forecast when asked for replications, as sim-core does for the same snapshot', async () => {
+    const states = await storeWith(['a', '5'], ['b', '4'], ['c', '2']);
+    const forecasts = new InMemoryForecastStore();
+    const parameters = { productionTime: { dist: 'uniform' as const, min: 300_000, max: 900_000 } };
+    const handler = createForecastHandler({
+      states,
+      forecasts,
+      logger,
+      parameters,
+      replications: 50,
+      clock: () => NOW,
+    });
+
+    await handler({ Records: [change('INSERT', undefined, active)] });
+
+    const stored = (await forecasts.latest())!;
+    const expected = forecastMonteCarlo({ asOf: NOW, orders: await states.listActive() }, undefined, {
+      parameters,
+      replications: 50,
+    });
+    expect(stored.monteCarlo).toEqual({ replications: 50, seed: 1 });
+    expect(stored.orders).toEqual(expected.orders);
+    expect(stored.orders.every((o) => o.productionEndP90 !== undefined)).toBe(true);
   });
 
   it('makes no forecast when no change can move it', async () => {

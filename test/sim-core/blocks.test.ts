@@ -243,6 +243,16 @@ describe('runModel', () => {
     );
   });
 
+  it('rejects an override that is neither a distribution nor a name, as it would in the model file', () => {
+    const definition = parseModelDefinition(machineModel());
+
+    for (const service of [-5, { dist: 'weird' }, { dist: 'uniform', min: 1 }]) {
+      expect(() => runModel(definition, { parameters: { service } as never })).toThrow(
+        `parameter "service" must be a number >= 0, a distribution (such as {"dist":"uniform","min":…,"max":…}) or a name, got ${JSON.stringify(service)}`,
+      );
+    }
+  });
+
   it('refuses to run a source without a count unless given a time to stop', () => {
     const unbounded = parseModelDefinition({
       name: 'endless',

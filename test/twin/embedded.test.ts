@@ -1,7 +1,7 @@
 // The embedded twin (`npm start`) end to end, in this process: the plant emulator's events flow
 // through the local pipeline, and the forecasts table holds a forecast equal to sim-core's forecast
 // of the same snapshot; a restart with the same data directory keeps state and stream.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -10,7 +10,7 @@ import { DynamoDbForecastStore } from '../../forecast/DynamoDbForecastStore.ts';
 import { createClients, destroyClients } from '../../local/clients.ts';
 import { readAllRecords } from '../../local/kinesisEvent.ts';
 import { startTwin, type TwinOptions } from '../../local/runtime.ts';
-import { forecast } from '../../sim-core/index.ts';
+import { forecast, forecastMonteCarlo, parseModelDefinition, type Snapshot } from '../../sim-core/index.ts';
 import { DynamoDbStateStore } from '../../state/DynamoDbStateStore.ts';
 import { waitFor } from '../support/wait.ts';
 
@@ -36,55 +36,76 @@ async function demoIngested(options: { dataDir: string; forecast?: TwinOptions['
   return twin;
 }
 
+const uncertain = parseModelDefinition(
+  JSON.parse(readFileSync(new URL('../../examples/order-flow-uncertain.json', import.meta.url), 'utf8')),
+);
+const kinds = [
+  { kind: 'a forecast', expected: (snapshot: Snapshot) => forecast(snapshot) },
+  {
+    kind: 'a Monte Carlo forecast',
+    options: { model: uncertain, replications: 20 },
+    expected: (snapshot: Snapshot) => forecastMonteCarlo(snapshot, uncertain, { replications: 20 }),
+  },
+];
+
 describe('embedded twin', () => {
-  it('forecasts what the emulated plant sends, as sim-core does for the same snapshot', async () => {
-    const twin = await startTwin({
-      dataDir: mkdtempSync(join(tmpdir(), 'twin-e2e-')),
-      port: 0,
-      scenario: 'demo',
-      speed: 300,
-      batchingWindowMs: 200,
-      log: () => {},
-    });
-    const clients = createClients(twin.endpoints);
-    try {
-      // The demo's first orders are in the plant after about 20 plant minutes: 4 s at speed 300.
-      await waitFor(
-        'orders in the plant',
-        () => twin.status().eventsIn >= 8 && twin.status().forecastsWritten >= 2,
-        60_000,
-      );
-      await twin.stopEmulator();
-      // Stopped before its last order was delivered: the scenario did not run out.
-      expect(await twin.scenarioOver).toBeUndefined();
-      const names = resourceNames();
-      const states = new DynamoDbStateStore(clients.documentClient, names.orderStateTable);
-      const forecasts = new DynamoDbForecastStore(clients.documentClient, names.forecastsTable);
+  it.each(kinds)(
+    'makes $kind of what the emulated plant sends, as sim-core does for the same snapshot',
+    async ({ options, expected: expectedOf }) => {
+      const twin = await startTwin({
+        dataDir: mkdtempSync(join(tmpdir(), 'twin-e2e-')),
+        port: 0,
+        scenario: 'demo',
+        speed: 300,
+        batchingWindowMs: 200,
+        log: () => {},
+        ...options,
+      });
+      const clients = createClients(twin.endpoints);
+      try {
+        // The demo's first orders are in the plant after about 20 plant minutes: 4 s at speed 300.
+        await waitFor(
+          'orders in the plant',
+          () => twin.status().eventsIn >= 8 && twin.status().forecastsWritten >= 2,
+          60_000,
+        );
+        await twin.stopEmulator();
+        // Stopped before its last order was delivered: the scenario did not run out.
+        expect(await twin.scenarioOver).toBeUndefined();
+        const names = resourceNames();
+        const states = new DynamoDbStateStore(clients.documentClient, names.orderStateTable);
+        const forecasts = new DynamoDbForecastStore(clients.documentClient, names.forecastsTable);
 
-      const settled = await waitFor(
-        'a forecast of the final state',
-        async () => {
-          const latest = await forecasts.latest();
-          if (!latest) return undefined;
-          const expected = forecast({ asOf: latest.asOf, orders: await states.listActive() });
-          return JSON.stringify(latest.orders) === JSON.stringify(expected.orders) && latest.orders.length > 0
-            ? latest
-            : undefined;
-        },
-        30_000,
-        500,
-      );
+        const settled = await waitFor(
+          'a forecast of the final state',
+          async () => {
+            const latest = await forecasts.latest();
+            if (!latest) return undefined;
+            const expected = expectedOf({ asOf: latest.asOf, orders: await states.listActive() });
+            return JSON.stringify(latest.orders) === JSON.stringify(expected.orders) &&
+              latest.orders.length > 0
+              ? latest
+              : undefined;
+          },
+          30_000,
+          500,
+        );
 
-      expect(settled.orders.length).toBeGreaterThan(0);
-      expect(twin.status().eventsIn).toBe(twin.status().eventsPublished);
-      expect(twin.status().failures).toBe(0);
-      const api = await fetch(new URL('/api/forecast', twin.dashboardUrl));
-      expect(api.status).toBe(200);
-    } finally {
-      destroyClients(clients);
-      await twin.stop();
-    }
-  }, 120_000);
+        expect(settled.orders.length).toBeGreaterThan(0);
+        expect(settled.monteCarlo).toEqual(
+          options ? { replications: options.replications, seed: 1 } : undefined,
+        );
+        expect(twin.status().eventsIn).toBe(twin.status().eventsPublished);
+        expect(twin.status().failures).toBe(0);
+        const api = await fetch(new URL('/api/forecast', twin.dashboardUrl));
+        expect(api.status).toBe(200);
+      } finally {
+        destroyClients(clients);
+        await twin.stop();
+      }
+    },
+    120_000,
+  );
 
   it('takes in what the emulator published before it stops', async () => {
     const twin = await startTwin({ port: 0, scenario: 'load', log: () => {} });
