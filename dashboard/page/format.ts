@@ -80,3 +80,11 @@ const ESCAPES: Record<string, string> = {
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
 }
+
+/** A share as a whole percentage, e.g. "73 %"; never "0 %" or "100 %" for a share strictly between. */
+export function formatPercent(share: number): string {
+  const percent = Math.round(share * 100);
+  if (share > 0 && percent === 0) return '< 1 %';
+  if (share < 1 && percent === 100) return '> 99 %';
+  return `${percent} %`;
+}

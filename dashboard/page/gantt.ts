@@ -13,7 +13,7 @@ import {
 import * as echarts from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
 import type { ForecastRecord, Step } from '../../contracts/forecastRecord.ts';
-import { escapeHtml, formatDuration, formatSigned, formatTimeNear } from './format.ts';
+import { escapeHtml, formatDuration, formatPercent, formatSigned, formatTimeNear } from './format.ts';
 import { CAUSE_TEXT, DelayGroup, type Row, STEP_TEXT, timeExtent } from './model.ts';
 
 echarts.use([
@@ -36,6 +36,7 @@ export const COLORS = {
   late: '#b4123a',
   lateRow: 'rgba(214, 39, 40, 0.08)',
   due: '#344054',
+  spread: '#6941c6',
   now: '#101828',
   text: '#344054',
   muted: '#667085',
@@ -143,7 +144,15 @@ export function rowTooltip(row: Row, asOf: number, hovered?: Step): string {
   } else {
     lines.push(`<div>Forecast end ${t(o.productionEndAt)}</div>`);
   }
+  if (o.productionEndP10 !== undefined && o.productionEndP90 !== undefined) {
+    lines.push(
+      `<div>Likely end ${t(o.productionEndP10)} – ${t(o.productionEndP90)} <span class="tt-muted">(8 in 10 draws; median ${t(o.productionEndP50 ?? o.productionEndAt)})</span></div>`,
+    );
+  }
   if (o.dueAt !== undefined) lines.push(`<div>Due ${t(o.dueAt)}</div>`);
+  if (o.onTimeProbability !== undefined) {
+    lines.push(`<div>Chance to end by the due date: <b>${formatPercent(o.onTimeProbability)}</b></div>`);
+  }
   return `<div class="tt">${lines.join('')}</div>`;
 }
 
@@ -279,6 +288,8 @@ export class Gantt {
         min = Math.min(min, span.start);
         max = Math.max(max, span.end);
       }
+      // The likely end belongs to the forecast: it widens the window.
+      if (row.order.productionEndP90 !== undefined) max = Math.max(max, row.order.productionEndP90);
       // Due dates and plans may lie days ahead: they do not widen the window (zoom out to see them).
     }
     const margin = Math.max((max - min) * 0.04, 60_000);
@@ -569,6 +580,32 @@ export class Gantt {
             }
             if (o.delayMs > 0 && row.group !== DelayGroup.none) {
               slipLine(o.plannedEndAt, o.productionEndAt, groupColor(row.group), barHalf + 2);
+            }
+            if (
+              o.productionEndP10 !== undefined &&
+              o.productionEndP90 !== undefined &&
+              o.productionEndP90 > o.productionEndP10
+            ) {
+              // The likely end: a whisker through the bar from P10 to P90, with end caps.
+              const [from, to] = [x(o.productionEndP10), x(o.productionEndP90)];
+              const cap = Math.min(9, barHalf * 2);
+              children.push(
+                {
+                  type: 'rect',
+                  shape: { x: from, y: y - 1, width: to - from, height: 2 },
+                  style: { fill: COLORS.spread },
+                },
+                {
+                  type: 'rect',
+                  shape: { x: from - 1, y: y - cap / 2, width: 2, height: cap },
+                  style: { fill: COLORS.spread },
+                },
+                {
+                  type: 'rect',
+                  shape: { x: to - 1, y: y - cap / 2, width: 2, height: cap },
+                  style: { fill: COLORS.spread },
+                },
+              );
             }
             if (o.dueAt !== undefined) {
               const dx = x(o.dueAt);

@@ -7,6 +7,7 @@ import {
   formatAge,
   formatDateTime,
   formatDuration,
+  formatPercent,
   formatRunTime,
   formatSigned,
   formatTimeNear,
@@ -267,7 +268,9 @@ function updateClock(): void {
   made.innerHTML =
     `Forecast as of <strong>${escapeHtml(formatDateTime(forecast.asOf))}</strong> · made ` +
     `<strong>${escapeHtml(formatTimeNear(forecast.generatedAt, Date.now()))}</strong> ` +
-    `(<span id="age">${escapeHtml(formatAge(age))}</span>) · model ${escapeHtml(model)} · sim-core ${escapeHtml(forecast.simCoreVersion)}`;
+    `(<span id="age">${escapeHtml(formatAge(age))}</span>) · model ${escapeHtml(model)}` +
+    (forecast.monteCarlo ? ` · Monte Carlo, ${forecast.monteCarlo.replications} draws` : '') +
+    ` · sim-core ${escapeHtml(forecast.simCoreVersion)}`;
   const stale = age > settings.staleMs;
   const banner = $('stale');
   banner.hidden = !stale;
@@ -306,6 +309,10 @@ function renderTable(forecast: ForecastRecord, rows: Row[]): void {
   const t = (ms: number | undefined) =>
     ms === undefined ? '–' : escapeHtml(formatTimeNear(ms, forecast.asOf));
   text('orders-caption', `Forecast per order as of ${formatDateTime(forecast.asOf)}: ${rows.length} orders`);
+  // A Monte Carlo forecast has two columns more: the likely end and the chance to be on time.
+  const monteCarlo = forecast.monteCarlo !== undefined;
+  $('orders-table').dataset.monteCarlo = String(monteCarlo);
+  $('legend-spread').hidden = !monteCarlo;
   $('orders-body').innerHTML = rows
     .map((row) => {
       const o = row.order;
@@ -321,7 +328,9 @@ function renderTable(forecast: ForecastRecord, rows: Row[]): void {
         `<td class="cause-${row.group}">${escapeHtml(CAUSE_TEXT[o.delayCause])}${o.delayMs > 0 ? ` (${formatSigned(o.delayMs)})` : ''}</td>` +
         `<td class="${o.late ? 'late' : ''}">${o.late ? 'late' : 'no'}</td>` +
         `<td>${t(o.materialReadyAt)}</td><td>${t(o.productionStartAt)}</td><td>${t(o.productionEndAt)}</td>` +
-        `<td>${t(o.plannedEndAt)}</td><td>${t(o.dueAt)}</td><td>${escapeHtml(lateness)}</td></tr>`
+        `<td>${t(o.plannedEndAt)}</td><td>${t(o.dueAt)}</td><td>${escapeHtml(lateness)}</td>` +
+        `<td class="mc">${o.productionEndP10 === undefined ? '–' : `${t(o.productionEndP10)} – ${t(o.productionEndP90)}`}</td>` +
+        `<td class="mc">${o.onTimeProbability === undefined ? '–' : formatPercent(o.onTimeProbability)}</td></tr>`
       );
     })
     .join('');

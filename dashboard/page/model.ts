@@ -105,7 +105,7 @@ export function summarise(forecast: ForecastRecord): Summary {
   return summary;
 }
 
-/** The time span the chart covers: every step, due date and first ETA, and "now", with a margin. */
+/** The time span the chart covers: every step, due date, first ETA and likely end, and "now", with a margin. */
 export function timeExtent(forecast: ForecastRecord): [number, number] {
   let min = forecast.asOf;
   let max = forecast.asOf;
@@ -114,7 +114,14 @@ export function timeExtent(forecast: ForecastRecord): [number, number] {
       min = Math.min(min, step.start);
       max = Math.max(max, step.end);
     }
-    for (const t of [order.dueAt, order.initialEta, order.plannedEndAt, order.productionEndAt]) {
+    for (const t of [
+      order.dueAt,
+      order.initialEta,
+      order.plannedEndAt,
+      order.productionEndAt,
+      order.productionEndP10,
+      order.productionEndP90,
+    ]) {
       if (t === undefined) continue;
       min = Math.min(min, t);
       max = Math.max(max, t);

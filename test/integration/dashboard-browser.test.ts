@@ -16,7 +16,14 @@ import { GRID } from '../../dashboard/page/gantt.ts';
 import { type DashboardServer, startDashboardServer } from '../../dashboard/server.ts';
 import { DynamoDbForecastStore } from '../../forecast/DynamoDbForecastStore.ts';
 import { createTableInputs } from '../../local/provision.ts';
-import { demoRecord, MIN, recordOf, syntheticRecord, T0 } from '../dashboard/fixtures.ts';
+import {
+  demoMonteCarloRecord,
+  demoRecord,
+  MIN,
+  recordOf,
+  syntheticRecord,
+  T0,
+} from '../dashboard/fixtures.ts';
 import { useEmulators } from '../support/emulators.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -173,7 +180,57 @@ if (!existsSync(CHROMIUM)) {
       await page.mouse.move(0, 0);
       await expect.poll(() => tooltip.isVisible()).toBe(false);
 
+      // A deterministic forecast has no likely range: neither its legend nor its table columns show.
+      expect(await page.locator('#legend-spread').isVisible()).toBe(false);
+      expect(
+        await page
+          .locator('#orders-table th.mc')
+          .first()
+          .evaluate((th) => getComputedStyle(th).display),
+      ).toBe('none');
+
       await page.screenshot({ path: join(ARTIFACTS, 'dashboard.png') });
+      expect(problemsOf(page)).toEqual([]);
+      await page.close();
+    });
+
+    it('shows a Monte Carlo forecast: each order’s likely end and its chance to be on time', async () => {
+      const { store, server } = await setUp();
+      const record = demoMonteCarloRecord(31);
+      await store.save(record);
+
+      const page = await open(`${server.url}?poll=0.3`);
+      await page.waitForSelector('#app[data-state="ready"]');
+
+      expect(await page.locator('#made').textContent()).toContain('Monte Carlo, 200 draws');
+      expect(await page.locator('#legend-spread').isVisible()).toBe(true);
+      // Hovering order-3 (late, knocked on) tells its likely end and its chance.
+      const state = await data(page);
+      const box = (await page.locator('#gantt').boundingBox())!;
+      await page.mouse.move(box.x + Number(state.nowX) + 30, box.y + GRID.top + 2.5 * Number(state.rowPx));
+      const tooltip = page.locator('.gantt-tooltip');
+      await expect.poll(() => tooltip.textContent()).toContain('order-3');
+      const order3 = record.orders.find((o) => o.orderId === 'order-3')!;
+      const percent = `${Math.round(order3.onTimeProbability! * 100)} %`;
+      expect(await tooltip.textContent()).toMatch(
+        /Likely end \d\d:\d\d:\d\d – \d\d:\d\d:\d\d \(8 in 10 draws; median \d\d:\d\d:\d\d\)/,
+      );
+      expect(await tooltip.textContent()).toContain(`Chance to end by the due date: ${percent}`);
+      await page.mouse.move(0, 0);
+
+      // The table view has the two columns, with the same figures.
+      await page.click('#as-table');
+      const header = await page.locator('#orders-table thead').textContent();
+      expect(header).toContain('Likely end (P10 – P90)');
+      expect(header).toContain('Chance on time');
+      const cells = await page
+        .locator('#orders-body tr[data-order-id="order-3"] td.mc')
+        .evaluateAll((tds) => tds.map((td) => td.textContent));
+      expect(cells[0]).toMatch(/^\d\d:\d\d:\d\d – \d\d:\d\d:\d\d$/);
+      expect(cells[1]).toBe(percent);
+
+      await page.click('#as-table');
+      await page.screenshot({ path: join(ARTIFACTS, 'dashboard-monte-carlo.png') });
       expect(problemsOf(page)).toEqual([]);
       await page.close();
     });
