@@ -1,5 +1,5 @@
 // Benchmark workloads: Casymda's model and forecasts of synthetic plants of a given size.
-import { readFileSync } from 'node:fs';
+import uncertainPlant from '../examples/order-flow-uncertain.json' with { type: 'json' };
 import {
   casymdaBenchmarkModel,
   forecast,
@@ -11,11 +11,11 @@ import {
   type Snapshot,
 } from '../sim-core/index.ts';
 
-/** The demo plant with uncertain times, as `twin forecast --replications` is shown with in the README. */
-const uncertainModel = () =>
-  parseModelDefinition(
-    JSON.parse(readFileSync(new URL('../examples/order-flow-uncertain.json', import.meta.url), 'utf8')),
-  );
+/**
+ * The demo plant with uncertain times, as `twin forecast --replications` is shown with in the README
+ * (imported, not read: `npm run bench` runs a bundle of the CLI from another folder).
+ */
+const uncertainModel = () => parseModelDefinition(uncertainPlant);
 
 export interface CasymdaResult {
   endTime: number;

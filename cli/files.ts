@@ -1,7 +1,7 @@
 // Reading the user's JSON files with errors that name the file.
 import { readFile } from 'node:fs/promises';
 import {
-  forecastMonteCarlo,
+  checkForecastModel,
   type ModelDefinition,
   ModelError,
   orderFlowModel,
@@ -46,7 +46,7 @@ export async function loadModel(file: string | undefined): Promise<ModelDefiniti
 export async function loadForecastModel(file: string): Promise<ModelDefinition> {
   const model = await loadModel(file);
   try {
-    forecastMonteCarlo({ asOf: 0, orders: [] }, model, { replications: 1 });
+    checkForecastModel(model);
   } catch (error) {
     if (error instanceof ModelError) throw new CliError(`${file}: ${error.message}`);
     throw error;

@@ -2,7 +2,7 @@
 // a malformed value stops the synth with a message that names the key.
 import { Duration } from 'aws-cdk-lib';
 import type { Node } from 'constructs';
-import { forecastMonteCarlo, ModelError, orderFlowModel } from '../sim-core/index.ts';
+import { checkForecastModel, ModelError, orderFlowModel } from '../sim-core/index.ts';
 import type { TwinStackProps } from './TwinStack.ts';
 
 /** The context keys the app reads, and what they do. */
@@ -66,10 +66,7 @@ function modelParameters(node: Node, key: string): Record<string, unknown> | und
   const parameters = jsonObject(node, key);
   if (parameters === undefined) return undefined;
   try {
-    forecastMonteCarlo({ asOf: 0, orders: [] }, orderFlowModel, {
-      parameters: parameters as never,
-      replications: 1,
-    });
+    checkForecastModel(orderFlowModel, parameters as never);
   } catch (error) {
     if (error instanceof ModelError) throw new ContextError(key, error.message);
     throw error;

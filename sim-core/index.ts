@@ -20,7 +20,7 @@ export { demoOrders } from './orderflow/demo.ts';
 export type { ForecastOptions } from './orderflow/forecast.ts';
 export { forecast } from './orderflow/forecast.ts';
 export type { MonteCarloOptions } from './orderflow/monteCarlo.ts';
-export { ETA_SLIP_PARAMETER, forecastMonteCarlo } from './orderflow/monteCarlo.ts';
+export { checkForecastModel, ETA_SLIP_PARAMETER, forecastMonteCarlo } from './orderflow/monteCarlo.ts';
 export { orderFlowNetwork } from './orderflow/network.ts';
 export type { PlantHistory, PlantOrder } from './orderflow/plant.ts';
 export { runPlant, snapshotAt, stateAt } from './orderflow/plant.ts';

@@ -96,6 +96,18 @@ export function forecastMonteCarlo(
   };
 }
 
+/**
+ * Throws a ModelError when `model`, with `parameters`, cannot make a forecast or a Monte Carlo one:
+ * it is not an order-flow model, lacks a parameter, or has a malformed distribution. For settings
+ * that come from outside (a model file at start, a deploy's context), checked before the first forecast.
+ */
+export function checkForecastModel(
+  model: ModelDefinition,
+  parameters: MonteCarloOptions['parameters'] = {},
+): void {
+  forecastMonteCarlo({ asOf: 0, orders: [] }, model, { parameters, replications: 1 });
+}
+
 /** The slip of ETAs, when the model has one (a distribution); none otherwise. */
 function etaSlipDraws(parameters: Readonly<Record<string, unknown>>, random: Random): WipDraws {
   const spec = parameters[ETA_SLIP_PARAMETER];

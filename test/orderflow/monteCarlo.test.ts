@@ -1,6 +1,8 @@
 // The Monte Carlo forecast: the deterministic forecast plus the spread of every order's finish.
 import { describe, expect, it } from 'vitest';
 import {
+  casymdaBenchmarkModel,
+  checkForecastModel,
   demoOrders,
   forecast,
   forecastMonteCarlo,
@@ -149,6 +151,16 @@ describe('Monte Carlo forecast', () => {
     const { orders: _mc, monteCarlo: _settings, events: _e1, ...restMc } = result;
     const { orders: _det, events: _e2, ...restDet } = forecast(snapshot);
     expect(restMc).toEqual(restDet);
+  });
+
+  it('checks a model and its parameters before the first forecast', () => {
+    expect(() => checkForecastModel(orderFlowModel, UNIFORM_PRODUCTION)).not.toThrow();
+    expect(() => checkForecastModel(orderFlowModel, { etaSlip: 'often' })).toThrow(
+      'parameter "etaSlip" must be a distribution, got "often"',
+    );
+    expect(() => checkForecastModel(casymdaBenchmarkModel)).toThrow(
+      'model "casymda-benchmark" needs a delay block labelled "step": "material"',
+    );
   });
 
   it('refuses a number of replications that is not a whole number of at least 1, and a slip that is no distribution', () => {
