@@ -99,7 +99,7 @@ export interface WipDraws {
 }
 
 /** Draws of a production time longer than `elapsed` before the order is assumed to finish now. */
-const CONDITIONAL_DRAWS = 20;
+const CONDITIONAL_DRAWS = 100;
 
 function newEntity(order: OrderState, createdAt: number): Entity & { attributes: OrderAttributes } {
   return orderEntity(order, createdAt);

@@ -10,6 +10,7 @@ import {
   type OrderState,
   orderFlowModel,
   parseModelDefinition,
+  Random,
   runPlant,
   type Snapshot,
   snapshotAt,
@@ -151,6 +152,56 @@ describe('Monte Carlo forecast', () => {
     const { orders: _mc, monteCarlo: _settings, events: _e1, ...restMc } = result;
     const { orders: _det, events: _e2, ...restDet } = forecast(snapshot);
     expect(restMc).toEqual(restDet);
+  });
+
+  it('is calibrated: when the plant behaves as the model says, its real ends fall as the draws say', () => {
+    // 300 plants, each with its own real production times drawn from the model's distribution;
+    // each forecast from a snapshot mid-run (with draws of its own), then compared with what happened.
+    const groups = new Map<string, { forecasts: number; inRange: number; belowMedian: number }>();
+    let forecasts = 0;
+    let predictedOnTime = 0;
+    let reallyOnTime = 0;
+    for (let seed = 1; seed <= 300; seed++) {
+      const random = new Random(1_000 + seed);
+      const orders = Array.from({ length: 6 }, (_, i) => ({
+        orderId: `o${i}`,
+        acceptedAt: at(i * 5),
+        dueAt: at(i * 5 + 30),
+        leadTime: 10 * MIN,
+        productionTime: random.uniform(5 * MIN, 15 * MIN),
+      }));
+      const plant = runPlant(orders);
+      const snapshot = snapshotAt(plant, at(30));
+
+      const result = forecastMonteCarlo(snapshot, orderFlowModel, {
+        parameters: UNIFORM_PRODUCTION,
+        replications: 200,
+        seed,
+      });
+
+      for (const o of result.orders.filter((o) => o.status !== 'finished')) {
+        const end = plant.get(o.orderId)!.productionFinishedAt;
+        const group = groups.get(o.status) ?? { forecasts: 0, inRange: 0, belowMedian: 0 };
+        groups.set(o.status, group);
+        forecasts++;
+        group.forecasts++;
+        if (o.productionEndP10! <= end && end <= o.productionEndP90!) group.inRange++;
+        if (end <= o.productionEndP50!) group.belowMedian++;
+        predictedOnTime += o.onTimeProbability!;
+        if (end <= o.dueAt!) reallyOnTime++;
+      }
+    }
+
+    // Orders in production (their draws must be longer than the time already spent), queued, and
+    // waiting for material: in each group, 8 in 10 real ends lie within P10–P90, half below P50.
+    expect([...groups.keys()].sort()).toEqual(['awaiting-material', 'in-production', 'ready']);
+    for (const [status, group] of groups) {
+      expect(group.forecasts, status).toBeGreaterThanOrEqual(300);
+      expect(Math.abs(group.inRange / group.forecasts - 0.8), status).toBeLessThan(0.06);
+      expect(Math.abs(group.belowMedian / group.forecasts - 0.5), status).toBeLessThan(0.08);
+    }
+    // The chance of being on time, averaged, is the share that really were (about a quarter here).
+    expect(Math.abs(predictedOnTime / forecasts - reallyOnTime / forecasts)).toBeLessThan(0.03);
   });
 
   it('checks a model and its parameters before the first forecast', () => {
