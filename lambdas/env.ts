@@ -1,4 +1,5 @@
-// Reading a Lambda's configuration from its environment, with an error that names what is missing.
+// Reading a Lambda's configuration from its environment, with an error that names what is missing
+// or malformed: a bad setting stops the function at its start, not at every record.
 
 /** The value of environment variable `name`; throws naming it (and what it is for) when unset. */
 export function requireEnv(name: string, what = name): string {

@@ -7,6 +7,8 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { withoutCallLog } from '../contracts/sdkClients.ts';
 import { DynamoDbForecastStore } from '../forecast/DynamoDbForecastStore.ts';
 import { createForecastHandler, latestEventClock, wallClock } from '../forecast/forecastHandler.ts';
+import { modelParametersEnv } from '../forecast/modelParameters.ts';
+import { orderFlowModel } from '../sim-core/index.ts';
 import { DynamoDbStateStore } from '../state/DynamoDbStateStore.ts';
 import { requireEnv, wholeNumberEnv } from './env.ts';
 
@@ -15,15 +17,8 @@ const documents = DynamoDBDocumentClient.from(withoutCallLog(new DynamoDBClient(
   marshallOptions: { removeUndefinedValues: true },
 });
 
-function parameters(): Record<string, number | string> {
-  const text = process.env.MODEL_PARAMETERS;
-  if (!text) return {};
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new Error(`environment variable MODEL_PARAMETERS is not JSON: ${text.slice(0, 80)}`);
-  }
-}
+/** MODEL_PARAMETERS: overrides of the demo plant's parameters (JSON), checked at the start. */
+const parameters = modelParametersEnv('MODEL_PARAMETERS', orderFlowModel);
 
 /** FORECAST_REPLICATIONS: a Monte Carlo forecast of that many draws; unset: the deterministic forecast. */
 const replications = wholeNumberEnv('FORECAST_REPLICATIONS', 1);
@@ -32,7 +27,7 @@ export const handler = createForecastHandler({
   states: new DynamoDbStateStore(documents, requireEnv('ORDER_STATE_TABLE')),
   forecasts: new DynamoDbForecastStore(documents, requireEnv('FORECASTS_TABLE')),
   logger,
-  parameters: parameters(),
+  parameters,
   ...(replications !== undefined && { replications }),
   clock: process.env.FORECAST_CLOCK === 'latest-event' ? latestEventClock : wallClock,
 });

@@ -10,7 +10,7 @@ import { type FailureSink, FileFailureSink } from '../ingest/FailureSink.ts';
 import { createIngestHandler } from '../ingest/ingestHandler.ts';
 import { SqsFailureSink } from '../ingest/SqsFailureSink.ts';
 import { DynamoDbStateStore } from '../state/DynamoDbStateStore.ts';
-import { requireEnv } from './env.ts';
+import { requireEnv, wholeNumberEnv } from './env.ts';
 
 const logger = new Logger({ serviceName: 'ingest' });
 const documents = DynamoDBDocumentClient.from(withoutCallLog(new DynamoDBClient({})), {
@@ -29,5 +29,5 @@ export const handler = createIngestHandler({
   store: new DynamoDbStateStore(documents, requireEnv('ORDER_STATE_TABLE')),
   failures: failureSink(),
   logger,
-  concurrency: Number(process.env.INGEST_CONCURRENCY ?? 16),
+  concurrency: wholeNumberEnv('INGEST_CONCURRENCY', 1) ?? 16,
 });
