@@ -43,6 +43,7 @@ export interface Row {
 export const SortOrders = {
   start: 'by production start',
   late: 'late and delayed first',
+  risk: 'least likely on time first',
   id: 'by order id',
 } as const;
 export type SortOrder = keyof typeof SortOrders;
@@ -72,8 +73,18 @@ export function toRows(forecast: ForecastRecord, sort: SortOrder = 'start', filt
     a.order.productionStartAt - b.order.productionStartAt || compareIds(a.orderId, b.orderId);
   if (sort === 'id') rows.sort((a, b) => compareIds(a.orderId, b.orderId));
   else if (sort === 'late') rows.sort((a, b) => attention(b) - attention(a) || byStart(a, b));
+  else if (sort === 'risk') rows.sort((a, b) => chanceOnTime(a) - chanceOnTime(b) || byStart(a, b));
   else rows.sort(byStart);
   return rows;
+}
+
+/**
+ * The chance that a row's order ends by its due date: the Monte Carlo forecast's, else 0 or 1 from
+ * the forecast (an order without a due date is never at risk).
+ */
+function chanceOnTime(row: Row): number {
+  if (row.order.dueAt === undefined) return 1;
+  return row.order.onTimeProbability ?? (row.late ? 0 : 1);
 }
 
 function attention(row: Row): number {

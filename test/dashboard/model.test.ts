@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatDuration, formatSigned, formatTime, formatTimeNear } from '../../dashboard/page/format.ts';
 import { delayGroup, parseSettings, summarise, timeExtent, toRows } from '../../dashboard/page/model.ts';
-import { demoRecord, MIN, syntheticRecord, T0 } from './fixtures.ts';
+import { demoMonteCarloRecord, demoRecord, MIN, syntheticRecord, T0 } from './fixtures.ts';
 
 describe('rows', () => {
   it('has one row per active order, ordered by production start', () => {
@@ -37,6 +37,24 @@ describe('rows', () => {
       'order-4',
     ]);
     expect(toRows(record, 'id', { text: ' ORDER-4 ' }).map((r) => r.orderId)).toEqual(['order-4']);
+  });
+
+  it('puts the orders least likely to be on time first: by the Monte Carlo chance, else late ones first', () => {
+    const record = demoMonteCarloRecord(31);
+    const chance = Object.fromEntries(record.orders.map((o) => [o.orderId, o.onTimeProbability!]));
+
+    const rows = toRows(record, 'risk');
+
+    const chances = rows.map((r) => chance[r.orderId]!);
+    expect(chances).toEqual([...chances].sort((a, b) => a - b));
+    expect(rows.at(-1)!.orderId).toBe('order-1');
+    // Without draws, late orders come first, then by production start.
+    expect(toRows(demoRecord(31), 'risk').map((r) => r.orderId)).toEqual([
+      'order-3',
+      'order-4',
+      'order-1',
+      'order-2',
+    ]);
   });
 
   it('sorts ids by their numbers', () => {
