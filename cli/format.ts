@@ -35,7 +35,7 @@ export function table(rows: string[][]): string {
     .join('\n');
 }
 
-/** A time parameter of a model: `10 min`, or a distribution such as `triangular(8 min, 10 min, 14 min)`. */
+/** A time parameter of a model: `10 min`, or a distribution such as `triangular(min 8 min, mode 9 min, max 13 min)`. */
 function timeParameter(value: unknown): string {
   if (typeof value === 'number') return duration(value);
   if (typeof value !== 'object' || value === null || !('dist' in value)) return JSON.stringify(value);

@@ -81,7 +81,6 @@ const Block = z.discriminatedUnion('type', [
 
 /** A parameter's value: a distribution (a number is a fixed one) or a name (a queue rule). */
 export const ParameterValueSchema = z.union([DistributionSchema, z.string().min(1)]);
-const ParameterValue = ParameterValueSchema;
 
 export const ModelDefinitionSchema = z
   .object({
@@ -89,7 +88,7 @@ export const ModelDefinitionSchema = z
     description: z.string().optional(),
     /** Label of the model's time unit, for reports (`min`, `ms`). */
     timeUnit: z.string().default('min'),
-    parameters: z.record(z.string(), ParameterValue).default({}),
+    parameters: z.record(z.string(), ParameterValueSchema).default({}),
     queueRules: z.record(z.string(), QueueRule).default({}),
     resources: z.array(Resource).default([]),
     blocks: z.array(Block).min(1),
@@ -99,4 +98,4 @@ export const ModelDefinitionSchema = z
 export type ModelDefinition = z.output<typeof ModelDefinitionSchema>;
 export type ModelDefinitionInput = z.input<typeof ModelDefinitionSchema>;
 export type BlockDefinition = ModelDefinition['blocks'][number];
-export type ParameterValue = z.output<typeof ParameterValue>;
+export type ParameterValue = z.output<typeof ParameterValueSchema>;
