@@ -35,6 +35,14 @@ export function table(rows: string[][]): string {
     .join('\n');
 }
 
+/** A share as a whole percentage; "< 1 %" and "> 99 %" where rounding would say never or always. */
+function percent(share: number): string {
+  const whole = Math.round(share * 100);
+  if (share > 0 && whole === 0) return '< 1 %';
+  if (share < 1 && whole === 100) return '> 99 %';
+  return `${whole} %`;
+}
+
 /** A time parameter of a model: `10 min`, or a distribution such as `triangular(min 8 min, mode 9 min, max 13 min)`. */
 function timeParameter(value: unknown): string {
   if (typeof value === 'number') return duration(value);
@@ -99,7 +107,7 @@ export function forecastTable(f: Forecast): string {
         ...(mc
           ? [
               `${clock(o.productionEndP10!)}–${clock(o.productionEndP90!)}`,
-              o.onTimeProbability === undefined ? '-' : `${Math.round(o.onTimeProbability * 100)} %`,
+              o.onTimeProbability === undefined ? '-' : percent(o.onTimeProbability),
             ]
           : []),
       ]);
