@@ -133,6 +133,19 @@ export class Delay extends Block {
     return this.duration.sample();
   }
 
+  /**
+   * The expected time left here for an entity already here for `elapsed` (its own duration, or the
+   * distribution's mean of what is longer than `elapsed`); undefined when it should have left.
+   */
+  expectedRemaining(entity: Entity, elapsed: number): number | undefined {
+    if (this.durationAttribute !== undefined) {
+      const own = entity.attributes[this.durationAttribute];
+      if (typeof own === 'number') return own > elapsed ? own - elapsed : undefined;
+    }
+    const mean = this.duration.meanAbove(elapsed);
+    return mean === undefined ? undefined : mean - elapsed;
+  }
+
   protected accept(entity: Entity): void {
     this.env.timeout(this.durationFor(entity), entity).addCallback(this.done);
   }

@@ -160,16 +160,28 @@ export function placeWorkInProcess(
     entity.attributes.productionStartAt = start;
     net.queue.hold(entity, start);
     const elapsed = asOf - start;
-    let remaining = net.production.durationFor(entity) - elapsed;
-    // Drawn: the order is still in production, so its production time is longer than elapsed.
-    for (let n = 1; draws && remaining < 0 && n < CONDITIONAL_DRAWS; n++)
-      remaining = net.production.durationFor(entity) - elapsed;
-    const overrun = remaining < 0;
+    const planned = net.production.durationFor(entity);
+    let remaining: number;
+    if (draws) {
+      // Drawn: the order is still in production, so its production time is longer than elapsed.
+      remaining = planned - elapsed;
+      for (let n = 1; remaining < 0 && n < CONDITIONAL_DRAWS; n++)
+        remaining = net.production.durationFor(entity) - elapsed;
+    } else {
+      // Expected: what is left of a production time longer than elapsed (the planned time minus
+      // elapsed for a fixed one); nothing when no production time of the model is that long.
+      remaining = net.production.expectedRemaining(entity, elapsed) ?? planned - elapsed;
+    }
+    const overrun = elapsed > planned;
     if (overrun) {
+      const late = `order ${order.orderId} has been in production ${Math.round((elapsed - planned) / 1000)} s longer than planned`;
       warnings.push({
         orderId: order.orderId,
         kind: 'overrun',
-        message: `order ${order.orderId} has been in production ${Math.round(-remaining / 1000)} s longer than planned; assumed to finish now`,
+        message:
+          remaining > 0
+            ? `${late}; expected to finish in ${Math.round(remaining / 1000)} s (the model's times longer than that)`
+            : `${late}; assumed to finish now`,
       });
     }
     net.production.place(entity, start, Math.max(0, remaining));

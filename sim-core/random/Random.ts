@@ -133,16 +133,26 @@ export type DistributionSpec =
 export interface Sampler {
   sample(): number;
   readonly mean: number;
+  /**
+   * The expected value of a draw known to exceed `x` (E[X | X > x]); undefined when no draw can
+   * exceed it. The deterministic forecast's remaining time of a step already `x` long.
+   */
+  meanAbove(x: number): number | undefined;
 }
 
 /** Turns a distribution spec into a sampler; `deterministic` makes every draw the mean. */
 export function sampler(spec: DistributionSpec, random: Random, deterministic = false): Sampler {
-  const { mean, draw } = describe(spec, random);
-  if (deterministic) return { mean, sample: () => mean };
-  return { mean, sample: draw };
+  const { mean, draw, meanAbove } = describe(spec, random);
+  return { mean, sample: deterministic ? () => mean : draw, meanAbove };
 }
 
-function describe(spec: DistributionSpec, r: Random): { mean: number; draw: () => number } {
+interface Described {
+  mean: number;
+  draw: () => number;
+  meanAbove: (x: number) => number | undefined;
+}
+
+function describe(spec: DistributionSpec, r: Random): Described {
   if (typeof spec === 'number') return fixed(spec);
   const need = (ok: boolean, what: string): void => {
     if (!ok) throw new ModelError(`distribution ${spec.dist}: ${what}`);
@@ -150,28 +160,51 @@ function describe(spec: DistributionSpec, r: Random): { mean: number; draw: () =
   switch (spec.dist) {
     case 'deterministic':
       return fixed(spec.value);
-    case 'uniform':
+    case 'uniform': {
       need(spec.min <= spec.max, 'min must not exceed max');
-      return { mean: (spec.min + spec.max) / 2, draw: () => r.uniform(spec.min, spec.max) };
-    case 'triangular':
-      need(spec.min <= spec.mode && spec.mode <= spec.max, 'needs min <= mode <= max');
+      const { min, max } = spec;
       return {
-        mean: (spec.min + spec.mode + spec.max) / 3,
-        draw: () => r.triangular(spec.min, spec.mode, spec.max),
+        mean: (min + max) / 2,
+        draw: () => r.uniform(min, max),
+        meanAbove: (x) => (x >= max ? undefined : (Math.max(x, min) + max) / 2),
       };
+    }
+    case 'triangular': {
+      need(spec.min <= spec.mode && spec.mode <= spec.max, 'needs min <= mode <= max');
+      const { min, mode, max } = spec;
+      return {
+        mean: (min + mode + max) / 3,
+        draw: () => r.triangular(min, mode, max),
+        meanAbove: (x) => triangularMeanAbove(min, mode, max, x),
+      };
+    }
     case 'exponential':
       need(spec.mean > 0, 'mean must be > 0');
-      return { mean: spec.mean, draw: () => r.exponential(spec.mean) };
-    case 'normal':
+      // Memoryless: what is left after any time has the same mean.
+      return {
+        mean: spec.mean,
+        draw: () => r.exponential(spec.mean),
+        meanAbove: (x) => Math.max(x, 0) + spec.mean,
+      };
+    case 'normal': {
       // Truncation at zero redraws negative values: with a mean below zero most draws would be redrawn.
       need(spec.mean >= 0 && spec.sd >= 0, 'needs mean >= 0 and sd >= 0');
+      const { mean, sd } = spec;
       return {
-        mean: truncatedNormalMean(spec.mean, spec.sd),
-        draw: () => r.truncatedNormal(spec.mean, spec.sd),
+        mean: truncatedNormalMean(mean, sd),
+        draw: () => r.truncatedNormal(mean, sd),
+        meanAbove: (x) => (sd === 0 ? above(mean, x) : normalMeanAbove(mean, sd, Math.max(x, 0))),
       };
-    case 'lognormal':
+    }
+    case 'lognormal': {
       need(spec.mean > 0 && spec.sd >= 0, 'needs mean > 0 and sd >= 0');
-      return { mean: spec.mean, draw: () => r.lognormal(spec.mean, spec.sd) };
+      const { mean, sd } = spec;
+      return {
+        mean,
+        draw: () => r.lognormal(mean, sd),
+        meanAbove: (x) => (sd === 0 ? above(mean, x) : lognormalMeanAbove(mean, sd, x)),
+      };
+    }
     case 'empirical': {
       need(spec.values.length > 0, 'needs at least one value');
       const w = spec.weights;
@@ -180,16 +213,78 @@ function describe(spec: DistributionSpec, r: Random): { mean: number; draw: () =
           (w.length === spec.values.length && w.every((x) => x >= 0) && w.some((x) => x > 0)),
         'needs one weight >= 0 per value, not all zero',
       );
-      const total = w ? w.reduce((s, x) => s + x, 0) : spec.values.length;
-      const mean = spec.values.reduce((s, v, i) => s + v * (w ? w[i]! : 1), 0) / total;
-      return { mean, draw: () => r.empirical(spec.values, w) };
+      const weightOf = (i: number) => (w ? w[i]! : 1);
+      const meanOver = (keep: (v: number) => boolean): number | undefined => {
+        let total = 0;
+        let sum = 0;
+        spec.values.forEach((v, i) => {
+          if (!keep(v) || weightOf(i) === 0) return;
+          total += weightOf(i);
+          sum += v * weightOf(i);
+        });
+        return total === 0 ? undefined : sum / total;
+      };
+      return {
+        mean: meanOver(() => true)!,
+        draw: () => r.empirical(spec.values, w),
+        meanAbove: (x) => meanOver((v) => v > x),
+      };
     }
   }
 }
 
-function fixed(value: number): { mean: number; draw: () => number } {
+function fixed(value: number): Described {
   if (!Number.isFinite(value)) throw new ModelError(`a fixed value must be a finite number, got ${value}`);
-  return { mean: value, draw: () => value };
+  return { mean: value, draw: () => value, meanAbove: (x) => above(value, x) };
+}
+
+/** E[X | X > x] of a fixed value: itself, if it exceeds x. */
+const above = (value: number, x: number) => (value > x ? value : undefined);
+
+/** E[X | X > x] of a triangular(min, mode, max): exact, by Simpson's rule on each linear piece of the density. */
+function triangularMeanAbove(min: number, mode: number, max: number, x: number): number | undefined {
+  if (x >= max) return undefined;
+  if (x < min || min === max) return (min + mode + max) / 3;
+  const peak = 2 / (max - min);
+  const pdf = (t: number) =>
+    t < mode ? (peak * (t - min)) / (mode - min) : t > mode ? (peak * (max - t)) / (max - mode) : peak;
+  // Over [a, b] the density is linear: t·pdf(t) is quadratic, so Simpson's rule is exact.
+  const simpson = (f: (t: number) => number, a: number, b: number) =>
+    ((b - a) / 6) * (f(a) + 4 * f((a + b) / 2) + f(b));
+  const pieces: [number, number][] =
+    x < mode
+      ? [
+          [x, mode],
+          [mode, max],
+        ]
+      : [[x, max]];
+  let mass = 0;
+  let moment = 0;
+  for (const [a, b] of pieces) {
+    if (b <= a) continue;
+    mass += simpson(pdf, a, b);
+    moment += simpson((t) => t * pdf(t), a, b);
+  }
+  return mass > 0 ? moment / mass : undefined;
+}
+
+/** E[X | X > x] of a normal(mean, sd), x >= 0 (so the truncation at zero plays no part). */
+function normalMeanAbove(mean: number, sd: number, x: number): number | undefined {
+  const a = (x - mean) / sd;
+  const tail = 1 - normalCdf(a);
+  if (tail < 1e-12) return undefined;
+  return mean + (sd * Math.exp((-a * a) / 2)) / Math.sqrt(2 * Math.PI) / tail;
+}
+
+/** E[X | X > x] of a lognormal with the given mean and sd of the variable itself. */
+function lognormalMeanAbove(mean: number, sd: number, x: number): number | undefined {
+  if (x <= 0) return mean;
+  const sigma = Math.sqrt(Math.log(1 + (sd * sd) / (mean * mean)));
+  const mu = Math.log(mean) - (sigma * sigma) / 2;
+  const z = (Math.log(x) - mu) / sigma;
+  const tail = 1 - normalCdf(z);
+  if (tail < 1e-12) return undefined;
+  return (mean * (1 - normalCdf(z - sigma))) / tail;
 }
 
 /** Mean of a normal(mean, sd) truncated below at zero. */

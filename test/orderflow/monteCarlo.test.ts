@@ -58,9 +58,17 @@ describe('Monte Carlo forecast', () => {
     });
 
     const a = result.orders[0]!;
-    // The mean (10 min) has passed: the deterministic forecast reports an overrun, finishing now.
-    expect(a.productionEndAt).toBe(NOW);
+    // The mean (10 min) has passed: an overrun. Production times longer than 12 min are uniform on
+    // [12, 15] min, so the forecast expects it to end in 1.5 min.
+    expect(a.productionEndAt).toBe(at(1.5));
     expect(a.delayCause).toBe('overrun');
+    expect(result.warnings).toEqual([
+      expect.objectContaining({
+        kind: 'overrun',
+        message:
+          "order a has been in production 120 s longer than planned; expected to finish in 90 s (the model's times longer than that)",
+      }),
+    ]);
     // Drawn, production takes 12 to 15 min: it ends within the next 3 min, half of it by 1.5 min.
     expect(a.productionEndP10!).toBeGreaterThan(NOW);
     expect(a.productionEndP90!).toBeLessThanOrEqual(at(3));

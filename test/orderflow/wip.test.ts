@@ -40,6 +40,18 @@ describe('WIP initialisation', () => {
     ]);
   });
 
+  it('with uncertain production times, expects what is left of those longer than the time already spent', () => {
+    // Production takes 5 to 15 min, uniformly: after 6 min, those left are uniform on [6, 15] min.
+    const parameters = { productionTime: { dist: 'uniform' as const, min: 5 * MIN, max: 15 * MIN } };
+    const orders: OrderState[] = [{ orderId: 'a', status: 'in-production', productionStartedAt: at(-6) }];
+
+    const result = forecast({ asOf: NOW, orders }, undefined, { parameters });
+
+    expect(result.orders[0]!.productionEndAt).toBe(at(4.5));
+    expect(result.orders[0]!.delayCause).toBe('none');
+    expect(result.warnings).toEqual([]);
+  });
+
   it('reports a production overrun and lets the order finish now', () => {
     const orders: OrderState[] = [{ orderId: 'a', status: 'in-production', productionStartedAt: at(-13) }];
 

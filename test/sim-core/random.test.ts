@@ -380,3 +380,42 @@ describe('sampler', () => {
     expect(build).toThrow(message);
   });
 });
+
+describe('the mean of a draw above a value (E[X | X > x])', () => {
+  const specs: [string, DistributionSpec][] = [
+    ['uniform', { dist: 'uniform', min: 5, max: 15 }],
+    ['triangular', { dist: 'triangular', min: 8, mode: 9, max: 13 }],
+    ['triangular with its mode at min', { dist: 'triangular', min: 8, mode: 8, max: 13 }],
+    ['triangular with its mode at max', { dist: 'triangular', min: 8, mode: 13, max: 13 }],
+    ['exponential', { dist: 'exponential', mean: 10 }],
+    ['normal', { dist: 'normal', mean: 10, sd: 3 }],
+    ['lognormal', { dist: 'lognormal', mean: 10, sd: 3 }],
+    ['empirical', { dist: 'empirical', values: [5, 10, 20], weights: [1, 2, 1] }],
+  ];
+
+  it.each(specs)('of a %s distribution is what its draws above it average', (_name, spec) => {
+    const s = sampler(spec, new Random(3));
+    const draws = Array.from({ length: 200_000 }, () => s.sample());
+
+    for (const x of [0, 6, 9, 11, 12.9]) {
+      const above = draws.filter((d) => d > x);
+      const expected = above.reduce((sum, d) => sum + d, 0) / above.length;
+      expect(s.meanAbove(x)!, `above ${x}`).toBeCloseTo(expected, 1);
+    }
+    expect(s.meanAbove(0)).toBeCloseTo(s.mean, 9);
+  });
+
+  it('is undefined where no draw can be that long, and the value itself for a fixed one', () => {
+    const random = new Random(1);
+
+    expect(sampler({ dist: 'uniform', min: 5, max: 15 }, random).meanAbove(15)).toBeUndefined();
+    expect(sampler({ dist: 'triangular', min: 8, mode: 9, max: 13 }, random).meanAbove(13)).toBeUndefined();
+    expect(sampler({ dist: 'empirical', values: [5, 10] }, random).meanAbove(10)).toBeUndefined();
+    expect(sampler(7, random).meanAbove(6)).toBe(7);
+    expect(sampler(7, random).meanAbove(7)).toBeUndefined();
+    expect(sampler({ dist: 'normal', mean: 7, sd: 0 }, random).meanAbove(6)).toBe(7);
+    expect(sampler({ dist: 'lognormal', mean: 7, sd: 0 }, random).meanAbove(8)).toBeUndefined();
+    // Memoryless: an exponential time already 50 long has its whole mean still ahead.
+    expect(sampler({ dist: 'exponential', mean: 10 }, random).meanAbove(50)).toBe(60);
+  });
+});
