@@ -1,4 +1,5 @@
 // Human-readable tables and times for the terminal.
+import { formatPercent } from '../dashboard/page/format.ts';
 import type { Forecast } from '../sim-core/index.ts';
 
 /** `08:31:05` in UTC (the header carries the date). */
@@ -33,14 +34,6 @@ export function table(rows: string[][]): string {
         .trimEnd(),
     )
     .join('\n');
-}
-
-/** A share as a whole percentage; "< 1 %" and "> 99 %" where rounding would say never or always. */
-function percent(share: number): string {
-  const whole = Math.round(share * 100);
-  if (share > 0 && whole === 0) return '< 1 %';
-  if (share < 1 && whole === 100) return '> 99 %';
-  return `${whole} %`;
 }
 
 /** A time parameter of a model: `10 min`, or a distribution such as `triangular(min 8 min, mode 9 min, max 13 min)`. */
@@ -107,7 +100,7 @@ export function forecastTable(f: Forecast): string {
         ...(mc
           ? [
               `${clock(o.productionEndP10!)}–${clock(o.productionEndP90!)}`,
-              o.onTimeProbability === undefined ? '-' : percent(o.onTimeProbability),
+              o.onTimeProbability === undefined ? '-' : formatPercent(o.onTimeProbability),
             ]
           : []),
       ]);
