@@ -42,12 +42,25 @@ export const chunkKey = (base: string, i: number) => `${base}#${String(i).padSta
 
 /**
  * The latest forecast in `tableName`, if any: one Query of the head and its chunks in the common
- * case. A Query may see a transaction's items from before and after it: the chunks must all carry
- * the head's `forecastId`, else it reads again. `onCall` is told of every DynamoDB call.
+ * case (see `readForecastAt`). `onCall` is told of every DynamoDB call.
  */
-export async function readLatestForecast(
+export function readLatestForecast(
   client: DynamoDBDocumentClient,
   tableName: string,
+  onCall: () => void = () => {},
+): Promise<ForecastRecord | undefined> {
+  return readForecastAt(client, tableName, ForecastKeys.latest, onCall);
+}
+
+/**
+ * The forecast whose head item has sort key `key` (`latest`, or one of history), if any. A Query
+ * may see a transaction's items from before and after it: the chunks must all carry the head's
+ * `forecastId`, else it reads again.
+ */
+export async function readForecastAt(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  key: string,
   onCall: () => void = () => {},
 ): Promise<ForecastRecord | undefined> {
   for (let attempt = 0; attempt < 5; attempt++) {
@@ -58,8 +71,8 @@ export async function readLatestForecast(
       const page = await client.send(
         new QueryCommand({
           TableName: tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :latest)',
-          ExpressionAttributeValues: { ':pk': ForecastKeys.partition, ':latest': ForecastKeys.latest },
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :key)',
+          ExpressionAttributeValues: { ':pk': ForecastKeys.partition, ':key': key },
           ConsistentRead: true,
           ExclusiveStartKey: startKey,
         }),
@@ -67,16 +80,53 @@ export async function readLatestForecast(
       items.push(...(page.Items ?? []));
       startKey = page.LastEvaluatedKey;
     } while (startKey !== undefined);
-    const head = items.find((i) => i.sk === ForecastKeys.latest);
+    const head = items.find((i) => i.sk === key);
     if (head === undefined) return undefined;
     const count = head.chunks as number;
     const chunks = [head.data as Uint8Array];
     for (let i = 1; i < count; i++) {
-      const chunk = items.find((item) => item.sk === chunkKey(ForecastKeys.latest, i));
+      const chunk = items.find((item) => item.sk === chunkKey(key, i));
       if (chunk === undefined || chunk.forecastId !== head.forecastId) break;
       chunks.push(chunk.data as Uint8Array);
     }
     if (chunks.length === count) return await decodeForecast(chunks);
   }
-  throw new Error('the latest forecast kept changing while it was read');
+  throw new Error(`the forecast ${key} kept changing while it was read`);
+}
+
+/** A forecast kept in history: when it was made (plant time) and the sort key of its head item. */
+export interface HistoryEntry {
+  asOf: number;
+  key: string;
+}
+
+/**
+ * The forecasts kept in history, oldest first, without their data (head items' keys and asOf
+ * only): an index from which to read the few that are needed (`readForecastAt`).
+ */
+export async function listForecastHistory(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  onCall: () => void = () => {},
+): Promise<HistoryEntry[]> {
+  const entries: HistoryEntry[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    onCall();
+    const page = await client.send(
+      new QueryCommand({
+        TableName: tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :history)',
+        ProjectionExpression: 'sk, #asOf',
+        ExpressionAttributeNames: { '#asOf': 'asOf' },
+        ExpressionAttributeValues: { ':pk': ForecastKeys.partition, ':history': ForecastKeys.historyPrefix },
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    // Chunk items carry no asOf: only heads are forecasts.
+    for (const item of page.Items ?? [])
+      if (typeof item.asOf === 'number') entries.push({ asOf: item.asOf, key: item.sk as string });
+    startKey = page.LastEvaluatedKey;
+  } while (startKey !== undefined);
+  return entries.sort((a, b) => a.asOf - b.asOf);
 }

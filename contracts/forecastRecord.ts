@@ -14,10 +14,14 @@ export interface ForecastRecord extends Forecast {
   timings: { readMs: number; simulateMs: number };
 }
 
+const HISTORY = 'history#';
+
 /** Keys of the forecast items (table `forecasts`). */
 export const ForecastKeys = {
   partition: 'plant',
   latest: 'latest',
   /** History items sort by the forecast's asOf. */
-  history: (asOf: number) => `history#${new Date(asOf).toISOString()}`,
+  history: (asOf: number) => `${HISTORY}${new Date(asOf).toISOString()}`,
+  /** What every history item's sort key begins with. */
+  historyPrefix: HISTORY,
 } as const;

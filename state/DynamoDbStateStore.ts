@@ -7,6 +7,7 @@ import {
   GetCommand,
   PutCommand,
   QueryCommand,
+  ScanCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
@@ -23,7 +24,13 @@ import {
 } from './applyEvent.ts';
 import { StateStoreError, TransientStoreError } from './errors.ts';
 import type { DomainEvent } from './events.ts';
-import { ACTIVE_ORDER_FIELDS, type ActiveOrder, type ApplyOutcome, type StateStore } from './StateStore.ts';
+import {
+  ACTIVE_ORDER_FIELDS,
+  type ActiveOrder,
+  type ApplyOutcome,
+  type FinishedOrder,
+  type StateStore,
+} from './StateStore.ts';
 
 const MAX_ATTEMPTS = 5;
 
@@ -145,6 +152,25 @@ export class DynamoDbStateStore implements StateStore {
         startKey = page.LastEvaluatedKey;
       } while (startKey !== undefined);
     }
+    return items.sort((a, b) => (a.orderId < b.orderId ? -1 : a.orderId > b.orderId ? 1 : 0));
+  }
+
+  async listFinished(): Promise<FinishedOrder[]> {
+    const items: FinishedOrder[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      this.calls++;
+      const page = await this.client.send(
+        new ScanCommand({
+          TableName: this.tableName,
+          FilterExpression: 'attribute_exists(productionFinishedAt)',
+          ProjectionExpression: 'orderId, productionFinishedAt, dueAt',
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      items.push(...((page.Items ?? []) as FinishedOrder[]));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey !== undefined);
     return items.sort((a, b) => (a.orderId < b.orderId ? -1 : a.orderId > b.orderId ? 1 : 0));
   }
 

@@ -1,7 +1,13 @@
 // An in-memory state store, for tests and for running sim-core against recorded events.
 import { applyEvents, assertOneOrder, type StoredOrderState } from './applyEvent.ts';
 import type { DomainEvent } from './events.ts';
-import { type ActiveOrder, type ApplyOutcome, type StateStore, toActiveOrder } from './StateStore.ts';
+import {
+  type ActiveOrder,
+  type ApplyOutcome,
+  type FinishedOrder,
+  type StateStore,
+  toActiveOrder,
+} from './StateStore.ts';
 
 /** Keeps order states in a Map; same semantics as the DynamoDB store. */
 export class InMemoryStateStore implements StateStore {
@@ -33,5 +39,16 @@ export class InMemoryStateStore implements StateStore {
       .filter((item) => item.activeShard !== undefined)
       .sort((a, b) => (a.orderId < b.orderId ? -1 : 1))
       .map(toActiveOrder);
+  }
+
+  async listFinished(): Promise<FinishedOrder[]> {
+    return [...this.items.values()]
+      .filter((item) => item.productionFinishedAt !== undefined)
+      .sort((a, b) => (a.orderId < b.orderId ? -1 : 1))
+      .map((item) => ({
+        orderId: item.orderId,
+        productionFinishedAt: item.productionFinishedAt!,
+        ...(item.dueAt !== undefined && { dueAt: item.dueAt }),
+      }));
   }
 }

@@ -30,6 +30,13 @@ export function toActiveOrder(item: StoredOrderState): ActiveOrder {
   return order as unknown as ActiveOrder;
 }
 
+/** An order whose production has finished: when, and when it was due. */
+export interface FinishedOrder {
+  orderId: string;
+  productionFinishedAt: number;
+  dueAt?: number;
+}
+
 /** `applied`: the state changed; `ignored`: a duplicate or an older event, nothing to change. */
 export type ApplyOutcome = 'applied' | 'ignored';
 
@@ -50,4 +57,9 @@ export interface StateStore {
    * only the fields the forecast reads (`ACTIVE_ORDER_FIELDS`).
    */
   listActive(): Promise<ActiveOrder[]>;
+  /**
+   * Every order whose production has finished (delivered or not), in orderId order. For comparing
+   * forecasts with what happened (`twin accuracy`), not for the live pipeline: on DynamoDB a Scan.
+   */
+  listFinished(): Promise<FinishedOrder[]>;
 }

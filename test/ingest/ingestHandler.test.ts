@@ -9,7 +9,7 @@ import type { StoredOrderState } from '../../state/applyEvent.ts';
 import { TransientStoreError } from '../../state/errors.ts';
 import type { DomainEvent } from '../../state/events.ts';
 import { InMemoryStateStore } from '../../state/InMemoryStateStore.ts';
-import type { ActiveOrder, ApplyOutcome, StateStore } from '../../state/StateStore.ts';
+import type { ActiveOrder, ApplyOutcome, FinishedOrder, StateStore } from '../../state/StateStore.ts';
 import { kinesisEvent, lifecycle, v1 } from '../support/events.ts';
 
 /** Captures what the Powertools logger prints. */
@@ -71,6 +71,9 @@ class FlakyStore implements StateStore {
   }
   listActive(): Promise<ActiveOrder[]> {
     return this.inner.listActive();
+  }
+  listFinished(): Promise<FinishedOrder[]> {
+    return this.inner.listFinished();
   }
 }
 

@@ -253,6 +253,24 @@ export function stateStoreContract(name: string, create: () => Promise<StateStor
       ]);
     });
 
+    it('lists the orders whose production has finished, delivered or not, with when and when due', async () => {
+      await store.apply(ev('OrderAccepted', 'o3', 0, { dueAt: at(60) }));
+      await store.apply(ev('ProductionStarted', 'o3', 20));
+      await store.apply(ev('ProductionFinished', 'o3', 30));
+      await store.apply(ev('OrderAccepted', 'o1', 0));
+      await store.apply(ev('ProductionFinished', 'o1', 25));
+      await store.apply(ev('OrderDelivered', 'o1', 35));
+      await store.apply(ev('OrderAccepted', 'o2', 0, { dueAt: at(40) }));
+      await store.apply(ev('ProductionStarted', 'o2', 30));
+
+      const finished = await store.listFinished();
+
+      expect(finished).toEqual([
+        { orderId: 'o1', productionFinishedAt: at(25) },
+        { orderId: 'o3', productionFinishedAt: at(30), dueAt: at(60) },
+      ]);
+    });
+
     it('replaces an acceptance with a newer one, dropping what the newer one does not say', async () => {
       await store.apply(ev('OrderAccepted', 'o1', 0, { dueAt: at(60), priority: 3 }));
 

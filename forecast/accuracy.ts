@@ -1,0 +1,174 @@
+// How good the forecasts were: every finished order's actual production end beside what the
+// forecast in effect some time before it (the horizon: 15 minutes, an hour, ...) said of it, from
+// the forecast history. What a planner asks before trusting the twin: "an hour ahead, how far off
+// is it, and does it see the late orders coming?"
+import type { OrderForecast } from '../contracts/forecastRecord.ts';
+import type { FinishedOrder } from '../state/StateStore.ts';
+
+/** What the comparison reads of a forecast: when it was made (plant time) and what it said of each order. */
+export interface PastForecast {
+  asOf: number;
+  orders: ReadonlyMap<string, ForecastOfOrder>;
+}
+
+export type ForecastOfOrder = Pick<
+  OrderForecast,
+  | 'productionEndAt'
+  | 'late'
+  | 'productionEndP10'
+  | 'productionEndP50'
+  | 'productionEndP90'
+  | 'onTimeProbability'
+>;
+
+/** The accuracy of the forecasts made `horizonMs` before the orders finished. */
+export interface HorizonAccuracy {
+  horizonMs: number;
+  /** Finished orders that the forecast in effect at that time (the latest made by then) included. */
+  orders: number;
+  /** Mean of (forecast − actual) production end: positive when the forecasts said later than it was. */
+  biasMs?: number;
+  meanAbsErrorMs?: number;
+  /** 9 in 10 orders were forecast at least this close (nearest rank). */
+  p90AbsErrorMs?: number;
+  maxAbsErrorMs?: number;
+  /** Of those orders with a due date: how many the forecast called late, how many ended late, both. */
+  late: { orders: number; predicted: number; actual: number; both: number };
+  /** Of those orders whose forecast was a Monte Carlo one. */
+  spread?: {
+    orders: number;
+    /** The actual end within the forecast's P10–P90 (8 in 10, were the spread right). */
+    withinP10P90: number;
+    /** The actual end before the forecast's P50 (half, were it right). */
+    belowP50: number;
+    /** Of those with a due date and a chance to be on time: the chances summed (the expected count) and the count on time. */
+    onTime?: { orders: number; expected: number; actual: number };
+  };
+}
+
+/** Horizons compared when none are given: a quarter of an hour to two hours ahead. */
+export const DEFAULT_HORIZONS_MS = [15, 30, 60, 120].map((m) => m * 60_000);
+
+/** The index of the latest of `asOfs` (ascending) at or before `t`, or -1. */
+function latestAtOrBefore(asOfs: readonly number[], t: number): number {
+  let lo = 0;
+  let hi = asOfs.length - 1;
+  let found = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (asOfs[mid]! <= t) {
+      found = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return found;
+}
+
+/**
+ * Which forecasts the comparison needs, by index into `asOfs` (the history's forecast times,
+ * ascending): for each finished order and horizon, the latest forecast made by `horizon` before the
+ * order finished. So that only those are read, not the whole history.
+ */
+export function forecastsNeeded(
+  asOfs: readonly number[],
+  finished: readonly FinishedOrder[],
+  horizonsMs: readonly number[] = DEFAULT_HORIZONS_MS,
+): number[] {
+  const needed = new Set<number>();
+  for (const order of finished) {
+    for (const horizon of horizonsMs) {
+      const i = latestAtOrBefore(asOfs, order.productionFinishedAt - horizon);
+      if (i >= 0) needed.add(i);
+    }
+  }
+  return [...needed].sort((a, b) => a - b);
+}
+
+/** The value below which 90 % of `sorted` (ascending) lie, by nearest rank. */
+function p90(sorted: readonly number[]): number {
+  return sorted[Math.max(0, Math.ceil(0.9 * sorted.length) - 1)]!;
+}
+
+/**
+ * Compares `finished` orders with `forecasts` (any order; those `forecastsNeeded` picks suffice), at
+ * each horizon: the forecast in effect `horizon` before an order finished is the latest made by
+ * then; an order it does not include (not yet accepted, or no forecast yet) is not counted.
+ */
+export function forecastAccuracy(
+  forecasts: readonly PastForecast[],
+  finished: readonly FinishedOrder[],
+  horizonsMs: readonly number[] = DEFAULT_HORIZONS_MS,
+): HorizonAccuracy[] {
+  const sorted = [...forecasts].sort((a, b) => a.asOf - b.asOf);
+  const asOfs = sorted.map((f) => f.asOf);
+  return horizonsMs.map((horizonMs) => {
+    const errors: number[] = [];
+    const late = { orders: 0, predicted: 0, actual: 0, both: 0 };
+    let spread: Required<HorizonAccuracy>['spread'] | undefined;
+    for (const order of finished) {
+      const i = latestAtOrBefore(asOfs, order.productionFinishedAt - horizonMs);
+      const said = i >= 0 ? sorted[i]!.orders.get(order.orderId) : undefined;
+      if (said === undefined) continue;
+      const actual = order.productionFinishedAt;
+      errors.push(said.productionEndAt - actual);
+      const wasLate = order.dueAt !== undefined && actual > order.dueAt;
+      if (order.dueAt !== undefined) {
+        late.orders++;
+        if (said.late) late.predicted++;
+        if (wasLate) late.actual++;
+        if (said.late && wasLate) late.both++;
+      }
+      if (
+        said.productionEndP10 !== undefined &&
+        said.productionEndP50 !== undefined &&
+        said.productionEndP90 !== undefined
+      ) {
+        spread ??= { orders: 0, withinP10P90: 0, belowP50: 0 };
+        spread.orders++;
+        if (actual >= said.productionEndP10 && actual <= said.productionEndP90) spread.withinP10P90++;
+        if (actual < said.productionEndP50) spread.belowP50++;
+        if (order.dueAt !== undefined && said.onTimeProbability !== undefined) {
+          spread.onTime ??= { orders: 0, expected: 0, actual: 0 };
+          spread.onTime.orders++;
+          spread.onTime.expected += said.onTimeProbability;
+          if (!wasLate) spread.onTime.actual++;
+        }
+      }
+    }
+    const row: HorizonAccuracy = { horizonMs, orders: errors.length, late, ...(spread && { spread }) };
+    if (errors.length === 0) return row;
+    const absolute = errors.map(Math.abs).sort((a, b) => a - b);
+    return {
+      ...row,
+      biasMs: errors.reduce((s, e) => s + e, 0) / errors.length,
+      meanAbsErrorMs: absolute.reduce((s, e) => s + e, 0) / absolute.length,
+      p90AbsErrorMs: p90(absolute),
+      maxAbsErrorMs: absolute[absolute.length - 1]!,
+    };
+  });
+}
+
+/** What the comparison keeps of a stored forecast: only the fields it reads, by order. */
+export function pastForecast(forecast: {
+  asOf: number;
+  orders: readonly (ForecastOfOrder & { orderId: string })[];
+}): PastForecast {
+  return {
+    asOf: forecast.asOf,
+    orders: new Map(
+      forecast.orders.map((o) => [
+        o.orderId,
+        {
+          productionEndAt: o.productionEndAt,
+          late: o.late,
+          ...(o.productionEndP10 !== undefined && {
+            productionEndP10: o.productionEndP10,
+            productionEndP50: o.productionEndP50,
+            productionEndP90: o.productionEndP90,
+          }),
+          ...(o.onTimeProbability !== undefined && { onTimeProbability: o.onTimeProbability }),
+        },
+      ]),
+    ),
+  };
+}

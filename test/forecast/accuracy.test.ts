@@ -1,0 +1,251 @@
+// Comparing past forecasts with what happened: which forecast counts at each horizon, the errors,
+// the late calls and the Monte Carlo spread, on hand-worked histories.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  type ForecastOfOrder,
+  forecastAccuracy,
+  forecastsNeeded,
+  type PastForecast,
+  pastForecast,
+} from '../../forecast/accuracy.ts';
+import type { FinishedOrder } from '../../state/StateStore.ts';
+
+const T0 = Date.UTC(2026, 10, 27, 8, 0, 0);
+const MIN = 60_000;
+const at = (minutes: number) => T0 + minutes * MIN;
+
+const said = (endMin: number, late = false, extra: Partial<ForecastOfOrder> = {}): ForecastOfOrder => ({
+  productionEndAt: at(endMin),
+  late,
+  ...extra,
+});
+const forecastAt = (asOfMin: number, orders: Record<string, ForecastOfOrder>): PastForecast => ({
+  asOf: at(asOfMin),
+  orders: new Map(Object.entries(orders)),
+});
+
+// A is on time (due 40, ends 35); B is late (due 45, ends 47); C has no due date (ends 57), and is
+// accepted after the first forecast.
+const history = [
+  forecastAt(0, { A: said(30), B: said(50, true) }),
+  forecastAt(20, { A: said(34), B: said(48, true), C: said(60) }),
+  forecastAt(40, { B: said(47, true), C: said(58) }),
+];
+const finished: FinishedOrder[] = [
+  { orderId: 'A', productionFinishedAt: at(35), dueAt: at(40) },
+  { orderId: 'B', productionFinishedAt: at(47), dueAt: at(45) },
+  { orderId: 'C', productionFinishedAt: at(57) },
+];
+
+describe('forecastAccuracy', () => {
+  it('compares each finished order with the latest forecast made a horizon before it finished', () => {
+    const [quarter, half] = forecastAccuracy(history, finished, [15 * MIN, 30 * MIN]);
+
+    // 15 min ahead: A from the forecast at 20 (34 for 35), B at 20 (48 for 47), C at 40 (58 for 57).
+    expect(quarter).toEqual({
+      horizonMs: 15 * MIN,
+      orders: 3,
+      biasMs: MIN / 3,
+      meanAbsErrorMs: MIN,
+      p90AbsErrorMs: MIN,
+      maxAbsErrorMs: MIN,
+      late: { orders: 2, predicted: 1, actual: 1, both: 1 },
+    });
+    // 30 min ahead: A and B from the forecast at 0 (30 for 35, 50 for 47), C at 20 (60 for 57).
+    expect(half).toEqual({
+      horizonMs: 30 * MIN,
+      orders: 3,
+      biasMs: MIN / 3,
+      meanAbsErrorMs: (11 * MIN) / 3,
+      p90AbsErrorMs: 5 * MIN,
+      maxAbsErrorMs: 5 * MIN,
+      late: { orders: 2, predicted: 1, actual: 1, both: 1 },
+    });
+  });
+
+  it('gives as P90 the error that 9 in 10 orders were within, below the largest', () => {
+    // Eleven orders, forecast 1 to 11 minutes early: 10 of them (91 %) within 10 minutes.
+    const ids = Array.from({ length: 11 }, (_, i) => i + 1);
+    const forecasts = [forecastAt(0, Object.fromEntries(ids.map((i) => [`o${i}`, said(100 - i)])))];
+    const ended = ids.map((i) => ({ orderId: `o${i}`, productionFinishedAt: at(100) }));
+
+    const [row] = forecastAccuracy(forecasts, ended, [30 * MIN]);
+
+    expect(row).toMatchObject({
+      orders: 11,
+      biasMs: -6 * MIN,
+      p90AbsErrorMs: 10 * MIN,
+      maxAbsErrorMs: 11 * MIN,
+    });
+  });
+
+  it('leaves out an order that no forecast made by then included', () => {
+    // 45 min ahead: A (at -10) and C (at 12, in the forecast at 0 it was not yet accepted) have none.
+    const [row] = forecastAccuracy(history, finished, [45 * MIN]);
+
+    expect(row!.orders).toBe(1);
+    expect(row!.biasMs).toBe(3 * MIN);
+  });
+
+  it('reports no errors, not zeros, when no order had a forecast that far ahead', () => {
+    const [row] = forecastAccuracy(history, finished, [2 * 60 * MIN]);
+
+    expect(row).toEqual({
+      horizonMs: 2 * 60 * MIN,
+      orders: 0,
+      late: { orders: 0, predicted: 0, actual: 0, both: 0 },
+    });
+  });
+
+  it('counts a forecast made exactly a horizon before the end as in effect', () => {
+    const [row] = forecastAccuracy([forecastAt(20, { A: said(36) })], [finished[0]!], [15 * MIN]);
+
+    expect(row!.biasMs).toBe(MIN);
+  });
+
+  it('calls a late order seen coming, a false alarm and a late order missed apart', () => {
+    const forecasts = [forecastAt(0, { hit: said(50, true), alarm: said(50, true), missed: said(40) })];
+    const ended = [
+      { orderId: 'hit', productionFinishedAt: at(50), dueAt: at(45) },
+      { orderId: 'alarm', productionFinishedAt: at(44), dueAt: at(45) },
+      { orderId: 'missed', productionFinishedAt: at(48), dueAt: at(45) },
+    ];
+
+    const [row] = forecastAccuracy(forecasts, ended, [30 * MIN]);
+
+    expect(row!.late).toEqual({ orders: 3, predicted: 2, actual: 2, both: 1 });
+  });
+
+  it('checks a Monte Carlo forecast’s spread and chances against what happened', () => {
+    const forecasts = [
+      forecastAt(0, {
+        A: said(30, false, {
+          productionEndP10: at(28),
+          productionEndP50: at(30),
+          productionEndP90: at(36),
+          onTimeProbability: 0.9,
+        }),
+        B: said(50, true, {
+          productionEndP10: at(44),
+          productionEndP50: at(49),
+          productionEndP90: at(55),
+          onTimeProbability: 0.3,
+        }),
+        C: said(60, false, { productionEndP10: at(58), productionEndP50: at(60), productionEndP90: at(62) }),
+      }),
+    ];
+
+    const [row] = forecastAccuracy(forecasts, finished, [10 * MIN]);
+
+    // A ends at 35: inside 28–36, after its P50; B at 47: inside 44–55, before its P50; C at 57:
+    // before its P10. Of A and B (due), one was on time, where the chances add up to 1.2.
+    expect(row!.spread).toEqual({
+      orders: 3,
+      withinP10P90: 2,
+      belowP50: 2,
+      onTime: { orders: 2, expected: expect.closeTo(1.2, 10), actual: 1 },
+    });
+  });
+
+  it('gives no spread for deterministic forecasts', () => {
+    expect(forecastAccuracy(history, finished, [15 * MIN])[0]!.spread).toBeUndefined();
+  });
+});
+
+describe('forecastsNeeded', () => {
+  it('picks, per order and horizon, the latest forecast made by then, each once', () => {
+    const asOfs = history.map((f) => f.asOf);
+
+    expect(forecastsNeeded(asOfs, finished, [15 * MIN])).toEqual([1, 2]);
+    expect(forecastsNeeded(asOfs, finished, [15 * MIN, 30 * MIN, 60 * MIN])).toEqual([0, 1, 2]);
+    expect(forecastsNeeded(asOfs, finished, [60 * MIN])).toEqual([]);
+  });
+
+  it('needs only forecasts that give the same comparison as the whole history', () => {
+    const arbitraryHistory = fc
+      .uniqueArray(fc.integer({ min: 0, max: 300 }), { maxLength: 30 })
+      .chain((asOfs) =>
+        fc.tuple(
+          fc.constant(asOfs.sort((a, b) => a - b)),
+          fc.array(
+            fc.array(
+              fc.tuple(fc.integer({ min: 0, max: 5 }), fc.integer({ min: 0, max: 400 }), fc.boolean()),
+            ),
+            {
+              minLength: asOfs.length,
+              maxLength: asOfs.length,
+            },
+          ),
+          fc.array(
+            fc.tuple(
+              fc.integer({ min: 0, max: 5 }),
+              fc.integer({ min: 0, max: 400 }),
+              fc.option(fc.integer({ min: 0, max: 400 })),
+            ),
+            { maxLength: 6 },
+          ),
+          fc.array(fc.integer({ min: 0, max: 200 }), { minLength: 1, maxLength: 4 }),
+        ),
+      );
+    fc.assert(
+      fc.property(arbitraryHistory, ([asOfs, contents, ends, horizons]) => {
+        const forecasts = asOfs.map((asOf, i) =>
+          forecastAt(
+            asOf,
+            Object.fromEntries(contents[i]!.map(([o, end, late]) => [`o${o}`, said(end, late)])),
+          ),
+        );
+        const seen = new Set<string>();
+        const done: FinishedOrder[] = ends
+          .filter(([o]) => !seen.has(`o${o}`) && seen.add(`o${o}`))
+          .map(([o, end, due]) => ({
+            orderId: `o${o}`,
+            productionFinishedAt: at(end),
+            ...(due !== null && { dueAt: at(due) }),
+          }));
+        const horizonsMs = horizons.map((h) => h * MIN);
+
+        const needed = forecastsNeeded(
+          forecasts.map((f) => f.asOf),
+          done,
+          horizonsMs,
+        ).map((i) => forecasts[i]!);
+
+        expect(forecastAccuracy(needed, done, horizonsMs)).toEqual(
+          forecastAccuracy(forecasts, done, horizonsMs),
+        );
+      }),
+    );
+  });
+});
+
+describe('pastForecast', () => {
+  it('keeps of a stored forecast only what the comparison reads, by order', () => {
+    const kept = pastForecast({
+      asOf: at(0),
+      orders: [
+        {
+          orderId: 'A',
+          ...said(30, true),
+          productionEndP10: at(28),
+          productionEndP50: at(30),
+          productionEndP90: at(33),
+          onTimeProbability: 0.25,
+        },
+        { orderId: 'B', ...said(40), steps: [] } as ForecastOfOrder & { orderId: string },
+      ],
+    });
+
+    expect(kept.asOf).toBe(at(0));
+    expect(Object.fromEntries(kept.orders)).toEqual({
+      A: said(30, true, {
+        productionEndP10: at(28),
+        productionEndP50: at(30),
+        productionEndP90: at(33),
+        onTimeProbability: 0.25,
+      }),
+      B: said(40),
+    });
+  });
+});
