@@ -12,7 +12,7 @@ export function dateTime(ms: number): string {
   return `${new Date(ms).toISOString().slice(0, 19).replace('T', ' ')}Z`;
 }
 
-/** `12 min`, `1 h 5 min`, `40 s`; negative values keep their sign. */
+/** `12 min`, `1 h 5 min`, `2 h`, `40 s`; negative values keep their sign. */
 export function duration(ms: number): string {
   const sign = ms < 0 ? '-' : '';
   const s = Math.round(Math.abs(ms) / 1000);
@@ -20,7 +20,7 @@ export function duration(ms: number): string {
   if (s < 600 && s % 60 !== 0) return `${sign}${Math.floor(s / 60)} min ${s % 60} s`;
   const m = Math.round(s / 60);
   if (m < 60) return `${sign}${m} min`;
-  return `${sign}${Math.floor(m / 60)} h ${m % 60} min`;
+  return `${sign}${Math.floor(m / 60)} h${m % 60 === 0 ? '' : ` ${m % 60} min`}`;
 }
 
 /** Pads columns to their widest cell. */

@@ -2,6 +2,7 @@
 import { SnapshotError } from '../contracts/index.ts';
 import { ModelError } from '../sim-core/index.ts';
 import { type Command, type Io, runCommand } from './command.ts';
+import { accuracyCommand } from './commands/accuracy.ts';
 import { benchCommand } from './commands/bench.ts';
 import { dashboardCommand } from './commands/dashboard.ts';
 import { demoCommand } from './commands/demo.ts';
@@ -21,6 +22,7 @@ export const commands: readonly Command[] = [
   schemaCommand,
   emulateCommand,
   resetCommand,
+  accuracyCommand,
   dashboardCommand,
   benchCommand,
 ];

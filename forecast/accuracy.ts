@@ -46,8 +46,8 @@ export interface HorizonAccuracy {
   };
 }
 
-/** Horizons compared when none are given: a quarter of an hour to two hours ahead. */
-export const DEFAULT_HORIZONS_MS = [15, 30, 60, 120].map((m) => m * 60_000);
+/** Horizons compared when none are given: 5 minutes to an hour ahead. */
+export const DEFAULT_HORIZONS_MS = [5, 15, 30, 60].map((m) => m * 60_000);
 
 /** The index of the latest of `asOfs` (ascending) at or before `t`, or -1. */
 function latestAtOrBefore(asOfs: readonly number[], t: number): number {

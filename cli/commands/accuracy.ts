@@ -1,0 +1,136 @@
+// `twin accuracy`: how good the twin's forecasts were. Every order whose production has finished,
+// beside what the forecast in effect 5 minutes, a quarter of an hour, half an hour, an hour before said of it.
+import { formatPercent } from '../../dashboard/page/format.ts';
+import { parseDuration } from '../../emulator/duration.ts';
+import { DEFAULT_HORIZONS_MS, type HorizonAccuracy } from '../../forecast/accuracy.ts';
+import { type AccuracyReport, accuracyFromTables } from '../../forecast/accuracyFromTables.ts';
+import { createClients, destroyClients } from '../../local/clients.ts';
+import { defineCommand } from '../command.ts';
+import { CliError } from '../errors.ts';
+import { clock, dateTime, duration, table } from '../format.ts';
+import { findTables, TABLE_OPTIONS, tableError } from '../tables.ts';
+
+const DEFAULT_HORIZONS = DEFAULT_HORIZONS_MS.map((ms) => `${ms / 60_000}m`).join(',');
+
+export const accuracyCommand = defineCommand({
+  name: 'accuracy',
+  summary:
+    'How good the forecasts were: each finished order beside what the forecasts said of it beforehand.',
+  details: [
+    'For every order whose production has finished, the forecast in effect some time before it finished (the',
+    'latest made by then, from the forecast history) against when it really did: the mean error and its spread,',
+    'whether the late orders were seen coming, and for Monte Carlo forecasts whether the P10–P90 range and the',
+    'chances were right. Which tables: as for twin reset (the twin that runs, --data-dir, --endpoint or --aws).',
+    'Example: twin accuracy --horizons 10m,1h',
+  ].join('\n'),
+  options: {
+    ...TABLE_OPTIONS,
+    horizons: {
+      type: 'string',
+      value: 'LIST',
+      description: 'how far ahead of the end to look, comma-separated',
+      default: DEFAULT_HORIZONS,
+    },
+    json: { type: 'boolean', description: 'print JSON' },
+  },
+  async run(values, io) {
+    const horizonsMs = parseHorizons(values.horizons ?? DEFAULT_HORIZONS);
+    const tables = await findTables(values, 'compare');
+    const clients = createClients(tables.endpoints);
+    try {
+      const report = await accuracyFromTables(clients.documentClient, {
+        horizonsMs,
+        onRead: (read, total) => {
+          if (io.interactive) io.err(`\r\x1b[Kreading the forecasts to compare: ${read} of ${total}`);
+        },
+      });
+      if (io.interactive) io.err('\r\x1b[K');
+      io.out(values.json ? JSON.stringify(report, null, 2) : accuracyText(report, tables.where));
+      return 0;
+    } catch (error) {
+      throw tableError(error, tables.where);
+    } finally {
+      destroyClients(clients);
+      await tables.stop?.();
+    }
+  },
+});
+
+/** `15m,30m,1h` in ms, each a positive duration; a clear error naming the one that is not. */
+function parseHorizons(text: string): number[] {
+  const horizons = text.split(',').map((part) => {
+    const ms = parseDuration(part);
+    if (ms === undefined || ms <= 0)
+      throw new CliError(`--horizons: '${part.trim()}' is not a duration (examples: 15m, 1h, 1h30m)`);
+    return ms;
+  });
+  return [...new Set(horizons)].sort((a, b) => a - b);
+}
+
+const signed = (ms: number) => (Math.round(ms / 1000) > 0 ? `+${duration(ms)}` : duration(ms));
+const share = (n: number, of: number) => `${n} of ${of} (${formatPercent(n / of)})`;
+
+/** The report as a terminal table, with what each column means. */
+export function accuracyText(report: AccuracyReport, where: string): string {
+  const { history } = report;
+  const lines = [
+    `Forecast accuracy in ${where}`,
+    `${report.finishedOrders} orders have finished production; ${history.forecasts} forecasts in history` +
+      (history.firstAsOf !== undefined
+        ? `, ${dateTime(history.firstAsOf)} to ${clock(history.lastAsOf!)} (plant time); ${history.read} of them compared.`
+        : '.'),
+  ];
+  if (report.finishedOrders === 0 || history.forecasts === 0) {
+    lines.push(
+      report.finishedOrders === 0
+        ? 'No order has finished production yet: nothing to compare.'
+        : 'No forecast in history: nothing to compare.',
+    );
+    return lines.join('\n');
+  }
+  const rows = [
+    ['ahead', 'orders', 'bias', 'mean error', '9 in 10 within', 'largest', 'late: called', 'were', 'both'],
+  ];
+  for (const h of report.horizons) {
+    const none = h.orders === 0;
+    rows.push([
+      duration(h.horizonMs),
+      String(h.orders),
+      none ? '-' : signed(h.biasMs!),
+      none ? '-' : duration(h.meanAbsErrorMs!),
+      none ? '-' : duration(h.p90AbsErrorMs!),
+      none ? '-' : duration(h.maxAbsErrorMs!),
+      ...(h.late.orders === 0 ? ['-', '-', '-'] : [h.late.predicted, h.late.actual, h.late.both].map(String)),
+    ]);
+  }
+  lines.push(
+    '',
+    'Production end, forecast against actual, by how far ahead of it the forecast was made. bias: the mean of',
+    'forecast − actual (+: the forecasts said later than it was); mean error: of its size. late: of the orders',
+    'with a due date, how many the forecast called late, how many were, and both (late orders seen coming).',
+    '',
+    table(rows),
+  );
+  const spreads = report.horizons.filter((h) => h.spread !== undefined);
+  if (spreads.length > 0) {
+    lines.push(
+      '',
+      'Monte Carlo forecasts (right, the actual end is within P10–P90 for 8 orders in 10, before P50 for 5):',
+    );
+    for (const h of spreads) lines.push(`  ${duration(h.horizonMs)} ahead: ${spreadText(h.spread!)}`);
+  }
+  return lines.join('\n');
+}
+
+function spreadText(spread: Required<HorizonAccuracy>['spread']): string {
+  const parts = [
+    `within P10–P90 ${share(spread.withinP10P90, spread.orders)}`,
+    `before P50 ${share(spread.belowP50, spread.orders)}`,
+  ];
+  const onTime = spread.onTime;
+  if (onTime)
+    parts.push(
+      `on time ${onTime.actual} of ${onTime.orders} with a due date, where the chances added up to ${onTime.expected.toFixed(1)}`,
+    );
+  return parts.join('; ');
+}

@@ -1,0 +1,92 @@
+// Which twin's tables a command works on (`twin reset`, `twin accuracy`): the embedded twin that
+// runs on this machine, the one of a data directory (running or stopped), an endpoint, or AWS.
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Endpoints } from '../local/clients.ts';
+import { EmulatorError, startDynamoDbLocal } from '../local/emulators.ts';
+import { listRunningTwins, runningTwinOf } from '../local/runningTwins.ts';
+import type { OptionSpec } from './command.ts';
+import { CliError, isConnectionError } from './errors.ts';
+
+/** The options that say which tables: declared once, for every command that takes them. */
+export const TABLE_OPTIONS = {
+  'data-dir': {
+    type: 'string',
+    value: 'DIR',
+    description: 'the data directory of an embedded twin (running or stopped)',
+  },
+  endpoint: { type: 'string', value: 'URL', description: 'DynamoDB endpoint (default: AWS_ENDPOINT_URL)' },
+  aws: { type: 'boolean', description: 'the tables in AWS (default credentials and region)' },
+} as const satisfies Record<string, OptionSpec>;
+
+/** Where the tables are: endpoints, how to say it, and what to stop afterwards. */
+export interface Tables {
+  endpoints: Endpoints;
+  where: string;
+  /** A DynamoDB Local started only for this command (a stopped twin's data directory). */
+  stop?: () => Promise<void>;
+}
+
+/**
+ * The tables that the options name, else those of the one twin that runs, else AWS_ENDPOINT_URL's.
+ * `verb` completes the errors: "nothing to reset".
+ */
+export async function findTables(
+  values: { 'data-dir'?: string; endpoint?: string; aws: boolean },
+  verb: string,
+): Promise<Tables> {
+  const chosen = [values['data-dir'] !== undefined, values.endpoint !== undefined, values.aws].filter(
+    Boolean,
+  ).length;
+  if (chosen > 1) throw new CliError('give one of --data-dir, --endpoint and --aws');
+  if (values.aws) return { endpoints: {}, where: 'AWS (your default account and region)' };
+  if (values.endpoint) return { endpoints: { dynamodb: values.endpoint }, where: values.endpoint };
+  const running = await listRunningTwins();
+  const dataDir = values['data-dir'];
+  if (dataDir !== undefined) {
+    const twin =
+      running.find((t) => resolve(t.dataDir) === resolve(dataDir)) ?? (await runningTwinOf(dataDir));
+    if (twin) return { endpoints: twin.endpoints, where: `the twin running with ${dataDir}` };
+    // A stopped twin: its DynamoDB Local keeps the tables on disk; start one on them for the command.
+    const tables = join(dataDir, 'emulators', 'dynamodb');
+    if (!existsSync(tables))
+      throw new CliError(`${dataDir} holds no twin's tables (no ${tables}): nothing to ${verb}`);
+    let dynamodb: Awaited<ReturnType<typeof startDynamoDbLocal>>;
+    try {
+      dynamodb = await startDynamoDbLocal({ dataDir: join(dataDir, 'emulators') });
+    } catch (error) {
+      if (error instanceof EmulatorError) throw new CliError(error.message);
+      throw error;
+    }
+    return {
+      endpoints: { dynamodb: dynamodb.endpoint },
+      where: `the stopped twin's tables in ${dataDir}`,
+      stop: () => dynamodb.stop(),
+    };
+  }
+  if (running.length === 1) {
+    const twin = running[0]!;
+    return {
+      endpoints: twin.endpoints,
+      where: `the twin running with ${twin.dataDir} (${twin.dashboardUrl})`,
+    };
+  }
+  if (running.length > 1) {
+    throw new CliError(
+      `${running.length} twins run: say which with --data-dir (${running.map((t) => t.dataDir).join(', ')})`,
+    );
+  }
+  const endpoint = process.env.AWS_ENDPOINT_URL;
+  if (endpoint) return { endpoints: { dynamodb: endpoint }, where: `${endpoint} (AWS_ENDPOINT_URL)` };
+  throw new CliError(
+    `no twin runs on this machine: start one (npm start), or say which tables to ${verb} with --data-dir DIR, --endpoint URL or --aws`,
+  );
+}
+
+/** An error from reading or writing the tables in `where`, as the user should read it. */
+export function tableError(error: unknown, where: string): unknown {
+  const e = error as Error & { code?: string };
+  if (e.name === 'ResourceNotFoundException') return new CliError(`the tables do not exist in ${where}`);
+  if (isConnectionError(e)) return new CliError(`cannot reach DynamoDB in ${where}: ${e.message}`);
+  return error;
+}

@@ -1,0 +1,69 @@
+// The forecast accuracy of a twin, from its tables: the finished orders from `order-state`, and
+// from the forecast history only the forecasts the comparison needs (a forecast of many orders is
+// large; the history holds one for every batch of changes, for 14 days).
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { listForecastHistory, readForecastAt } from '../contracts/forecastItem.ts';
+import { resourceNames } from '../contracts/resources.ts';
+import { DynamoDbStateStore } from '../state/DynamoDbStateStore.ts';
+import {
+  DEFAULT_HORIZONS_MS,
+  forecastAccuracy,
+  forecastsNeeded,
+  type HorizonAccuracy,
+  type PastForecast,
+  pastForecast,
+} from './accuracy.ts';
+
+export interface AccuracyReport {
+  finishedOrders: number;
+  /** The forecast history: how many forecasts it holds, the first and last one's asOf, how many were read. */
+  history: { forecasts: number; firstAsOf?: number; lastAsOf?: number; read: number };
+  horizons: HorizonAccuracy[];
+}
+
+/** Forecasts read at once. */
+const CONCURRENT_READS = 8;
+
+/** Compares the finished orders in the tables with the forecasts made of them (see `forecastAccuracy`). */
+export async function accuracyFromTables(
+  client: DynamoDBDocumentClient,
+  options: {
+    names?: ReturnType<typeof resourceNames>;
+    horizonsMs?: readonly number[];
+    /** Told of each forecast read, and how many are to be read. */
+    onRead?: (read: number, total: number) => void;
+  } = {},
+): Promise<AccuracyReport> {
+  const names = options.names ?? resourceNames();
+  const horizonsMs = options.horizonsMs ?? DEFAULT_HORIZONS_MS;
+  const [finished, index] = await Promise.all([
+    new DynamoDbStateStore(client, names.orderStateTable).listFinished(),
+    listForecastHistory(client, names.forecastsTable),
+  ]);
+  const needed = forecastsNeeded(
+    index.map((entry) => entry.asOf),
+    finished,
+    horizonsMs,
+  ).map((i) => index[i]!);
+  const forecasts: PastForecast[] = [];
+  let next = 0;
+  const reader = async () => {
+    while (next < needed.length) {
+      const entry = needed[next++]!;
+      const record = await readForecastAt(client, names.forecastsTable, entry.key);
+      // Gone since it was listed (its time to live ran out): the comparison goes on without it.
+      if (record !== undefined) forecasts.push(pastForecast(record));
+      options.onRead?.(forecasts.length, needed.length);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(CONCURRENT_READS, needed.length) }, reader));
+  return {
+    finishedOrders: finished.length,
+    history: {
+      forecasts: index.length,
+      ...(index.length > 0 && { firstAsOf: index[0]!.asOf, lastAsOf: index[index.length - 1]!.asOf }),
+      read: forecasts.length,
+    },
+    horizons: forecastAccuracy(forecasts, finished, horizonsMs),
+  };
+}

@@ -1,0 +1,91 @@
+// `twin accuracy` as the terminal shows it: the table, the Monte Carlo lines, nothing to compare,
+// and a bad horizon (the tables themselves: test/integration/accuracy.test.ts).
+import { describe, expect, it } from 'vitest';
+import { accuracyText } from '../../cli/commands/accuracy.ts';
+import type { AccuracyReport } from '../../forecast/accuracyFromTables.ts';
+import { twin } from '../support/cli.ts';
+
+const MIN = 60_000;
+const T0 = Date.UTC(2026, 10, 27, 8, 0, 0);
+const noLate = { orders: 0, predicted: 0, actual: 0, both: 0 };
+
+describe('twin accuracy', () => {
+  it('shows each horizon as a row, a dash where no order was forecast that far ahead', () => {
+    const report: AccuracyReport = {
+      finishedOrders: 12,
+      history: { forecasts: 40, firstAsOf: T0, lastAsOf: T0 + 95 * MIN, read: 9 },
+      horizons: [
+        {
+          horizonMs: 15 * MIN,
+          orders: 12,
+          biasMs: 90_000,
+          meanAbsErrorMs: 2 * MIN,
+          p90AbsErrorMs: 4 * MIN,
+          maxAbsErrorMs: 7 * MIN,
+          late: { orders: 10, predicted: 3, actual: 4, both: 3 },
+        },
+        { horizonMs: 2 * 60 * MIN, orders: 0, late: noLate },
+      ],
+    };
+
+    const text = accuracyText(report, 'the twin');
+
+    expect(text).toMatch(
+      /^12 orders have finished production; 40 forecasts in history, 2026-11-27 08:00:00Z to 09:35:00 \(plant time\); 9 of them compared\.$/m,
+    );
+    expect(text).toMatch(/^15 min\s+12\s+\+1 min 30 s\s+2 min\s+4 min\s+7 min\s+3\s+4\s+3$/m);
+    expect(text).toMatch(/^2 h\s+0(\s+-){7}$/m);
+    expect(text).not.toMatch(/Monte Carlo/);
+  });
+
+  it('says how the Monte Carlo spread and chances came out, beside what is right', () => {
+    const report: AccuracyReport = {
+      finishedOrders: 10,
+      history: { forecasts: 5, firstAsOf: T0, lastAsOf: T0, read: 1 },
+      horizons: [
+        {
+          horizonMs: 30 * MIN,
+          orders: 10,
+          biasMs: 0,
+          meanAbsErrorMs: 0,
+          p90AbsErrorMs: 0,
+          maxAbsErrorMs: 0,
+          late: noLate,
+          spread: {
+            orders: 10,
+            withinP10P90: 7,
+            belowP50: 6,
+            onTime: { orders: 4, expected: 2.64, actual: 3 },
+          },
+        },
+      ],
+    };
+
+    const text = accuracyText(report, 'the twin');
+
+    expect(text).toMatch(/within P10–P90 for 8 orders in 10, before P50 for 5/);
+    expect(text).toMatch(
+      /^ {2}30 min ahead: within P10–P90 7 of 10 \(70 %\); before P50 6 of 10 \(60 %\); on time 3 of 4 with a due date, where the chances added up to 2\.6$/m,
+    );
+  });
+
+  it('says when there is nothing to compare yet', () => {
+    const none = (finishedOrders: number, forecasts: number): AccuracyReport => ({
+      finishedOrders,
+      history: { forecasts, read: 0 },
+      horizons: [{ horizonMs: 5 * MIN, orders: 0, late: noLate }],
+    });
+
+    expect(accuracyText(none(0, 3), 'the twin')).toMatch(
+      /No order has finished production yet: nothing to compare\.$/,
+    );
+    expect(accuracyText(none(4, 0), 'the twin')).toMatch(/No forecast in history: nothing to compare\.$/);
+  });
+
+  it('names a horizon that is not a duration, and reads nothing', async () => {
+    const run = await twin('accuracy', '--horizons', '15m,soon', '--endpoint', 'http://127.0.0.1:9');
+
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe("twin: --horizons: 'soon' is not a duration (examples: 15m, 1h, 1h30m)\n");
+  });
+});

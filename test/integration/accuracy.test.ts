@@ -1,0 +1,92 @@
+// Forecast accuracy from a twin's tables on DynamoDB Local: a plant's events applied one by one,
+// a forecast after each (as the forecast Lambda makes them, with the replay clock), and the
+// comparison read back from the history, by the library and by `twin accuracy`.
+import { Logger } from '@aws-lambda-powertools/logger';
+import { describe, expect, it } from 'vitest';
+import { accuracyFromTables } from '../../forecast/accuracyFromTables.ts';
+import { DynamoDbForecastStore } from '../../forecast/DynamoDbForecastStore.ts';
+import { latestEventClock, runForecast } from '../../forecast/forecastHandler.ts';
+import { DynamoDbStateStore } from '../../state/DynamoDbStateStore.ts';
+import { toDomainEvent } from '../../state/events.ts';
+import { twin } from '../support/cli.ts';
+import { useEmulators } from '../support/emulators.ts';
+import { v1 } from '../support/events.ts';
+
+const logger = new Logger({ serviceName: 'forecast', logLevel: 'SILENT' });
+const T0 = Date.UTC(2026, 0, 5, 8, 0, 0);
+const MIN = 60_000;
+const iso = (minutes: number) => new Date(T0 + minutes * MIN).toISOString();
+
+// The demo plant (material 10 min, production 10 min, one line). A is due at 30 and finishes at 20.
+// B is due at 25; its material, due at 12, is announced at 14 for 25: until then B was forecast to
+// follow A on the line (20 to 30, late), afterwards to run from 25 to 35, as it did.
+const plant = [
+  v1('OrderAccepted', 'A', 0, { dueAt: iso(30) }),
+  v1('MaterialOrdered', 'A', 0, { eta: iso(10) }),
+  v1('OrderAccepted', 'B', 2, { dueAt: iso(25) }),
+  v1('MaterialOrdered', 'B', 2, { eta: iso(12) }),
+  v1('MaterialArrived', 'A', 10),
+  v1('ProductionStarted', 'A', 10),
+  v1('EtaUpdated', 'B', 14, { eta: iso(25) }),
+  v1('ProductionFinished', 'A', 20),
+  v1('MaterialArrived', 'B', 25),
+  v1('ProductionStarted', 'B', 25),
+  v1('ProductionFinished', 'B', 35),
+];
+
+describe('forecast accuracy on DynamoDB Local', () => {
+  // The default table names: `twin accuracy --endpoint` reads those.
+  const env = useEmulators('kinesalite', { prefix: '' });
+
+  it('compares each finished order with the forecast made a horizon before, read from the history', async () => {
+    const { clients } = env;
+    const states = new DynamoDbStateStore(clients.documentClient, env.names.orderStateTable);
+    const forecasts = new DynamoDbForecastStore(clients.documentClient, env.names.forecastsTable);
+    for (const event of plant) {
+      await states.apply(toDomainEvent(event));
+      await runForecast({ states, forecasts, logger, clock: latestEventClock });
+    }
+    const progress: string[] = [];
+
+    const report = await accuracyFromTables(clients.documentClient, {
+      horizonsMs: [5 * MIN, 15 * MIN, 25 * MIN, 60 * MIN],
+      onRead: (read, total) => progress.push(`${read}/${total}`),
+    });
+
+    // One forecast per plant time (two at one time share a key: the later one is kept).
+    expect(report.finishedOrders).toBe(2);
+    expect(report.history).toEqual({ forecasts: 7, firstAsOf: T0, lastAsOf: T0 + 35 * MIN, read: 5 });
+    expect(progress.at(-1)).toBe('5/5');
+    const [five, fifteen, twentyFive, hour] = report.horizons;
+    // 5 and 15 min ahead both were forecast exactly (A from 14 and 2, B from 25 and 20); B called late.
+    for (const row of [five, fifteen]) {
+      expect(row).toMatchObject({ orders: 2, biasMs: 0, maxAbsErrorMs: 0 });
+      expect(row!.late).toEqual({ orders: 2, predicted: 1, actual: 1, both: 1 });
+    }
+    // 25 min ahead only B was known (at 10): forecast to end at 30, 5 minutes early, yet late.
+    expect(twentyFive).toMatchObject({
+      orders: 1,
+      biasMs: -5 * MIN,
+      meanAbsErrorMs: 5 * MIN,
+      maxAbsErrorMs: 5 * MIN,
+    });
+    expect(twentyFive!.late).toEqual({ orders: 1, predicted: 1, actual: 1, both: 1 });
+    expect(hour!.orders).toBe(0);
+
+    const cli = await twin('accuracy', '--endpoint', env.running.endpoints.dynamodb!, '--horizons', '25m');
+    const json = await twin(
+      'accuracy',
+      '--endpoint',
+      env.running.endpoints.dynamodb!,
+      '--horizons',
+      '5m,25m,1h',
+      '--json',
+    );
+
+    expect(cli.code, cli.stderr).toBe(0);
+    expect(cli.stdout).toMatch(/2 orders have finished production; 7 forecasts in history/);
+    expect(cli.stdout).toMatch(/^25 min\s+1\s+-5 min\s+5 min\s+5 min\s+5 min\s+1\s+1\s+1$/m);
+    expect(json.code, json.stderr).toBe(0);
+    expect(JSON.parse(json.stdout).horizons).toEqual([five, twentyFive, hour]);
+  });
+});
