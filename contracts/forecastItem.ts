@@ -9,7 +9,7 @@
 // and dashboard, in the same process, would otherwise stand still.
 import { promisify } from 'node:util';
 import { gunzip as gunzipCallback, gzip as gzipCallback } from 'node:zlib';
-import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { ForecastKeys, type ForecastRecord } from './forecastRecord.ts';
 
 /** Bytes of compressed forecast per item: well under 400 KB, with room for keys and attributes. */
@@ -64,22 +64,16 @@ export async function readForecastAt(
   onCall: () => void = () => {},
 ): Promise<ForecastRecord | undefined> {
   for (let attempt = 0; attempt < 5; attempt++) {
-    const items: Record<string, unknown>[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      onCall();
-      const page = await client.send(
-        new QueryCommand({
-          TableName: tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :key)',
-          ExpressionAttributeValues: { ':pk': ForecastKeys.partition, ':key': key },
-          ConsistentRead: true,
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      items.push(...(page.Items ?? []));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey !== undefined);
+    const items = await queryAll(
+      client,
+      {
+        TableName: tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :key)',
+        ExpressionAttributeValues: { ':pk': ForecastKeys.partition, ':key': key },
+        ConsistentRead: true,
+      },
+      onCall,
+    );
     const head = items.find((i) => i.sk === key);
     if (head === undefined) return undefined;
     const count = head.chunks as number;
@@ -109,24 +103,37 @@ export async function listForecastHistory(
   tableName: string,
   onCall: () => void = () => {},
 ): Promise<HistoryEntry[]> {
-  const entries: HistoryEntry[] = [];
+  const items = await queryAll(
+    client,
+    {
+      TableName: tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :history)',
+      ProjectionExpression: 'sk, #asOf',
+      ExpressionAttributeNames: { '#asOf': 'asOf' },
+      ExpressionAttributeValues: { ':pk': ForecastKeys.partition, ':history': ForecastKeys.historyPrefix },
+    },
+    onCall,
+  );
+  // Chunk items carry no asOf: only heads are forecasts.
+  return items
+    .filter((item) => typeof item.asOf === 'number')
+    .map((item) => ({ asOf: item.asOf as number, key: item.sk as string }))
+    .sort((a, b) => a.asOf - b.asOf);
+}
+
+/** Every item of a Query, over all its pages; `onCall` is told of each page read. */
+async function queryAll(
+  client: DynamoDBDocumentClient,
+  input: QueryCommandInput,
+  onCall: () => void,
+): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
   let startKey: Record<string, unknown> | undefined;
   do {
     onCall();
-    const page = await client.send(
-      new QueryCommand({
-        TableName: tableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :history)',
-        ProjectionExpression: 'sk, #asOf',
-        ExpressionAttributeNames: { '#asOf': 'asOf' },
-        ExpressionAttributeValues: { ':pk': ForecastKeys.partition, ':history': ForecastKeys.historyPrefix },
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    // Chunk items carry no asOf: only heads are forecasts.
-    for (const item of page.Items ?? [])
-      if (typeof item.asOf === 'number') entries.push({ asOf: item.asOf, key: item.sk as string });
+    const page = await client.send(new QueryCommand({ ...input, ExclusiveStartKey: startKey }));
+    items.push(...(page.Items ?? []));
     startKey = page.LastEvaluatedKey;
   } while (startKey !== undefined);
-  return entries.sort((a, b) => a.asOf - b.asOf);
+  return items;
 }

@@ -115,7 +115,7 @@ export function accuracyText(report: AccuracyReport, where: string): string {
   if (spreads.length > 0) {
     lines.push(
       '',
-      'Monte Carlo forecasts (right, the actual end is within P10–P90 for 8 orders in 10, before P50 for 5):',
+      'Monte Carlo forecasts (were their spread right: within P10–P90 for 8 orders in 10, before P50 for 5):',
     );
     for (const h of spreads) lines.push(`  ${duration(h.horizonMs)} ahead: ${spreadText(h.spread!)}`);
   }

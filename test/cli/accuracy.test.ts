@@ -63,7 +63,7 @@ describe('twin accuracy', () => {
 
     const text = accuracyText(report, 'the twin');
 
-    expect(text).toMatch(/within P10–P90 for 8 orders in 10, before P50 for 5/);
+    expect(text).toMatch(/were their spread right: within P10–P90 for 8 orders in 10, before P50 for 5/);
     expect(text).toMatch(
       /^ {2}30 min ahead: within P10–P90 7 of 10 \(70 %\); before P50 6 of 10 \(60 %\); on time 3 of 4 with a due date, where the chances added up to 2\.6$/m,
     );
