@@ -89,63 +89,119 @@ function p90(sorted: readonly number[]): number {
   return sorted[Math.max(0, Math.ceil(0.9 * sorted.length) - 1)]!;
 }
 
+/** One finished order beside the forecast in effect `horizonMs` before it finished. */
+export interface Comparison {
+  orderId: string;
+  horizonMs: number;
+  /** When that forecast was made (plant time). */
+  forecastAsOf: number;
+  /** The production end it forecast, and the actual one. */
+  forecastEndAt: number;
+  actualEndAt: number;
+  /** forecastEndAt − actualEndAt. */
+  errorMs: number;
+  dueAt?: number;
+  calledLate: boolean;
+  wasLate: boolean;
+  /** Monte Carlo forecasts only. */
+  p10?: number;
+  p50?: number;
+  p90?: number;
+  onTimeProbability?: number;
+}
+
 /**
  * Compares `finished` orders with `forecasts` (any order; those `forecastsNeeded` picks suffice), at
  * each horizon: the forecast in effect `horizon` before an order finished is the latest made by
- * then; an order it does not include (not yet accepted, or no forecast yet) is not counted.
+ * then; an order it does not include (not yet accepted, or no forecast yet) is not compared.
  */
-export function forecastAccuracy(
+export function compareForecasts(
   forecasts: readonly PastForecast[],
   finished: readonly FinishedOrder[],
   horizonsMs: readonly number[] = DEFAULT_HORIZONS_MS,
-): HorizonAccuracy[] {
+): Comparison[] {
   const sorted = [...forecasts].sort((a, b) => a.asOf - b.asOf);
   const asOfs = sorted.map((f) => f.asOf);
-  return horizonsMs.map((horizonMs) => {
-    const errors: number[] = [];
-    const late = { orders: 0, predicted: 0, actual: 0, both: 0 };
-    let spread: Required<HorizonAccuracy>['spread'] | undefined;
+  const comparisons: Comparison[] = [];
+  for (const horizonMs of horizonsMs) {
     for (const order of finished) {
       const i = latestAtOrBefore(asOfs, order.productionFinishedAt - horizonMs);
       const said = i >= 0 ? sorted[i]!.orders.get(order.orderId) : undefined;
       if (said === undefined) continue;
       const actual = order.productionFinishedAt;
-      errors.push(said.productionEndAt - actual);
-      const wasLate = order.dueAt !== undefined && actual > order.dueAt;
-      if (order.dueAt !== undefined) {
+      comparisons.push({
+        orderId: order.orderId,
+        horizonMs,
+        forecastAsOf: sorted[i]!.asOf,
+        forecastEndAt: said.productionEndAt,
+        actualEndAt: actual,
+        errorMs: said.productionEndAt - actual,
+        ...(order.dueAt !== undefined && { dueAt: order.dueAt }),
+        calledLate: said.late,
+        wasLate: order.dueAt !== undefined && actual > order.dueAt,
+        ...(said.productionEndP10 !== undefined &&
+          said.productionEndP50 !== undefined &&
+          said.productionEndP90 !== undefined && {
+            p10: said.productionEndP10,
+            p50: said.productionEndP50,
+            p90: said.productionEndP90,
+          }),
+        ...(said.onTimeProbability !== undefined && { onTimeProbability: said.onTimeProbability }),
+      });
+    }
+  }
+  return comparisons;
+}
+
+/** The comparisons summed up per horizon (see `HorizonAccuracy`). */
+export function summarise(
+  comparisons: readonly Comparison[],
+  horizonsMs: readonly number[],
+): HorizonAccuracy[] {
+  return horizonsMs.map((horizonMs) => {
+    const here = comparisons.filter((c) => c.horizonMs === horizonMs);
+    const late = { orders: 0, predicted: 0, actual: 0, both: 0 };
+    let spread: Required<HorizonAccuracy>['spread'] | undefined;
+    for (const c of here) {
+      if (c.dueAt !== undefined) {
         late.orders++;
-        if (said.late) late.predicted++;
-        if (wasLate) late.actual++;
-        if (said.late && wasLate) late.both++;
+        if (c.calledLate) late.predicted++;
+        if (c.wasLate) late.actual++;
+        if (c.calledLate && c.wasLate) late.both++;
       }
-      if (
-        said.productionEndP10 !== undefined &&
-        said.productionEndP50 !== undefined &&
-        said.productionEndP90 !== undefined
-      ) {
+      if (c.p10 !== undefined && c.p50 !== undefined && c.p90 !== undefined) {
         spread ??= { orders: 0, withinP10P90: 0, belowP50: 0 };
         spread.orders++;
-        if (actual >= said.productionEndP10 && actual <= said.productionEndP90) spread.withinP10P90++;
-        if (actual < said.productionEndP50) spread.belowP50++;
-        if (order.dueAt !== undefined && said.onTimeProbability !== undefined) {
+        if (c.actualEndAt >= c.p10 && c.actualEndAt <= c.p90) spread.withinP10P90++;
+        if (c.actualEndAt < c.p50) spread.belowP50++;
+        if (c.dueAt !== undefined && c.onTimeProbability !== undefined) {
           spread.onTime ??= { orders: 0, expected: 0, actual: 0 };
           spread.onTime.orders++;
-          spread.onTime.expected += said.onTimeProbability;
-          if (!wasLate) spread.onTime.actual++;
+          spread.onTime.expected += c.onTimeProbability;
+          if (!c.wasLate) spread.onTime.actual++;
         }
       }
     }
-    const row: HorizonAccuracy = { horizonMs, orders: errors.length, late, ...(spread && { spread }) };
-    if (errors.length === 0) return row;
-    const absolute = errors.map(Math.abs).sort((a, b) => a - b);
+    const row: HorizonAccuracy = { horizonMs, orders: here.length, late, ...(spread && { spread }) };
+    if (here.length === 0) return row;
+    const absolute = here.map((c) => Math.abs(c.errorMs)).sort((a, b) => a - b);
     return {
       ...row,
-      biasMs: errors.reduce((s, e) => s + e, 0) / errors.length,
-      meanAbsErrorMs: absolute.reduce((s, e) => s + e, 0) / absolute.length,
+      biasMs: here.reduce((sum, c) => sum + c.errorMs, 0) / here.length,
+      meanAbsErrorMs: absolute.reduce((sum, e) => sum + e, 0) / absolute.length,
       p90AbsErrorMs: p90(absolute),
       maxAbsErrorMs: absolute[absolute.length - 1]!,
     };
   });
+}
+
+/** `compareForecasts`, summed up per horizon. */
+export function forecastAccuracy(
+  forecasts: readonly PastForecast[],
+  finished: readonly FinishedOrder[],
+  horizonsMs: readonly number[] = DEFAULT_HORIZONS_MS,
+): HorizonAccuracy[] {
+  return summarise(compareForecasts(forecasts, finished, horizonsMs), horizonsMs);
 }
 
 /** What the comparison keeps of a stored forecast: only the fields it reads, by order. */

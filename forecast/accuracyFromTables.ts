@@ -6,12 +6,14 @@ import { listForecastHistory, readForecastAt } from '../contracts/forecastItem.t
 import { resourceNames } from '../contracts/resources.ts';
 import { DynamoDbStateStore } from '../state/DynamoDbStateStore.ts';
 import {
+  type Comparison,
+  compareForecasts,
   DEFAULT_HORIZONS_MS,
-  forecastAccuracy,
   forecastsNeeded,
   type HorizonAccuracy,
   type PastForecast,
   pastForecast,
+  summarise,
 } from './accuracy.ts';
 
 export interface AccuracyReport {
@@ -19,6 +21,8 @@ export interface AccuracyReport {
   /** The forecast history: how many forecasts it holds, the first and last one's asOf, how many were read. */
   history: { forecasts: number; firstAsOf?: number; lastAsOf?: number; read: number };
   horizons: HorizonAccuracy[];
+  /** Every order beside each forecast it was compared with: the data behind `horizons`. */
+  comparisons: Comparison[];
 }
 
 /** Forecasts read at once. */
@@ -57,6 +61,7 @@ export async function accuracyFromTables(
     }
   };
   await Promise.all(Array.from({ length: Math.min(CONCURRENT_READS, needed.length) }, reader));
+  const comparisons = compareForecasts(forecasts, finished, horizonsMs);
   return {
     finishedOrders: finished.length,
     history: {
@@ -64,6 +69,7 @@ export async function accuracyFromTables(
       ...(index.length > 0 && { firstAsOf: index[0]!.asOf, lastAsOf: index[index.length - 1]!.asOf }),
       read: forecasts.length,
     },
-    horizons: forecastAccuracy(forecasts, finished, horizonsMs),
+    horizons: summarise(comparisons, horizonsMs),
+    comparisons,
   };
 }

@@ -71,7 +71,7 @@ const signed = (ms: number) => (Math.round(ms / 1000) > 0 ? `+${duration(ms)}` :
 const share = (n: number, of: number) => `${n} of ${of} (${formatPercent(n / of)})`;
 
 /** The report as a terminal table, with what each column means. */
-export function accuracyText(report: AccuracyReport, where: string): string {
+export function accuracyText(report: Omit<AccuracyReport, 'comparisons'>, where: string): string {
   const { history } = report;
   const lines = [
     `Forecast accuracy in ${where}`,

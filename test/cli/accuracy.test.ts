@@ -11,7 +11,7 @@ const noLate = { orders: 0, predicted: 0, actual: 0, both: 0 };
 
 describe('twin accuracy', () => {
   it('shows each horizon as a row, a dash where no order was forecast that far ahead', () => {
-    const report: AccuracyReport = {
+    const report: Omit<AccuracyReport, 'comparisons'> = {
       finishedOrders: 12,
       history: { forecasts: 40, firstAsOf: T0, lastAsOf: T0 + 95 * MIN, read: 9 },
       horizons: [
@@ -39,7 +39,7 @@ describe('twin accuracy', () => {
   });
 
   it('says how the Monte Carlo spread and chances came out, beside what is right', () => {
-    const report: AccuracyReport = {
+    const report: Omit<AccuracyReport, 'comparisons'> = {
       finishedOrders: 10,
       history: { forecasts: 5, firstAsOf: T0, lastAsOf: T0, read: 1 },
       horizons: [
@@ -70,7 +70,7 @@ describe('twin accuracy', () => {
   });
 
   it('says when there is nothing to compare yet', () => {
-    const none = (finishedOrders: number, forecasts: number): AccuracyReport => ({
+    const none = (finishedOrders: number, forecasts: number): Omit<AccuracyReport, 'comparisons'> => ({
       finishedOrders,
       history: { forecasts, read: 0 },
       horizons: [{ horizonMs: 5 * MIN, orders: 0, late: noLate }],

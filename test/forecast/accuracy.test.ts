@@ -3,6 +3,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  compareForecasts,
   type ForecastOfOrder,
   forecastAccuracy,
   forecastsNeeded,
@@ -150,6 +151,47 @@ describe('forecastAccuracy', () => {
 
   it('gives no spread for deterministic forecasts', () => {
     expect(forecastAccuracy(history, finished, [15 * MIN])[0]!.spread).toBeUndefined();
+  });
+});
+
+describe('compareForecasts', () => {
+  it('lists each order beside the forecast it was compared with, the data behind the summary', () => {
+    const comparisons = compareForecasts(history, finished, [30 * MIN]);
+
+    expect(comparisons).toEqual([
+      {
+        orderId: 'A',
+        horizonMs: 30 * MIN,
+        forecastAsOf: at(0),
+        forecastEndAt: at(30),
+        actualEndAt: at(35),
+        errorMs: -5 * MIN,
+        dueAt: at(40),
+        calledLate: false,
+        wasLate: false,
+      },
+      {
+        orderId: 'B',
+        horizonMs: 30 * MIN,
+        forecastAsOf: at(0),
+        forecastEndAt: at(50),
+        actualEndAt: at(47),
+        errorMs: 3 * MIN,
+        dueAt: at(45),
+        calledLate: true,
+        wasLate: true,
+      },
+      {
+        orderId: 'C',
+        horizonMs: 30 * MIN,
+        forecastAsOf: at(20),
+        forecastEndAt: at(60),
+        actualEndAt: at(57),
+        errorMs: 3 * MIN,
+        calledLate: false,
+        wasLate: false,
+      },
+    ]);
   });
 });
 

@@ -88,5 +88,21 @@ describe('forecast accuracy on DynamoDB Local', () => {
     expect(cli.stdout).toMatch(/^25 min\s+1\s+-5 min\s+5 min\s+5 min\s+5 min\s+1\s+1\s+1$/m);
     expect(json.code, json.stderr).toBe(0);
     expect(JSON.parse(json.stdout).horizons).toEqual([five, twentyFive, hour]);
+    // The data behind the summary: B, 25 minutes ahead, from the forecast made at 10.
+    expect(
+      JSON.parse(json.stdout).comparisons.filter((c: { horizonMs: number }) => c.horizonMs === 25 * MIN),
+    ).toEqual([
+      {
+        orderId: 'B',
+        horizonMs: 25 * MIN,
+        forecastAsOf: T0 + 10 * MIN,
+        forecastEndAt: T0 + 30 * MIN,
+        actualEndAt: T0 + 35 * MIN,
+        errorMs: -5 * MIN,
+        dueAt: T0 + 25 * MIN,
+        calledLate: true,
+        wasLate: true,
+      },
+    ]);
   });
 });
