@@ -1,6 +1,6 @@
 // Human-readable tables and times for the terminal.
 import { formatPercent } from '../dashboard/page/format.ts';
-import type { Forecast } from '../sim-core/index.ts';
+import { AT_RISK_LATE_CHANCE, type Forecast } from '../sim-core/index.ts';
 
 /** `08:31:05` in UTC (the header carries the date). */
 export function clock(ms: number): string {
@@ -111,7 +111,10 @@ export function forecastTable(f: Forecast): string {
   lines.push(
     '',
     `${k.activeOrders} active · last production ends in ${duration(k.makespanMs)} · line utilisation ${(100 * k.lineUtilisation).toFixed(0)} % · ` +
-      `${k.ordersLate} late${k.ordersLate ? ` (mean ${duration(k.meanLatenessMs)})` : ''} · ${k.ordersDelayed} delayed`,
+      `${k.ordersLate} late${k.ordersLate ? ` (mean ${duration(k.meanLatenessMs)})` : ''} · ${k.ordersDelayed} delayed` +
+      (k.ordersAtRisk === undefined
+        ? ''
+        : ` · ${k.ordersAtRisk} at risk (on time at the means, late in ${formatPercent(AT_RISK_LATE_CHANCE)} of the draws or more)`),
   );
   for (const w of f.warnings) lines.push(`warning: ${w.message}`);
   return lines.join('\n');

@@ -3,6 +3,8 @@ import type { Forecast } from '../sim-core/index.ts';
 
 /** The parts of a forecast, as sim-core computes them (the dashboard reads them from here). */
 export type { DelayCause, OrderForecast, Step, StepSpan } from '../sim-core/index.ts';
+/** Which orders a Monte Carlo forecast counts as at risk (from sim-core's types alone: the page bundles it). */
+export { AT_RISK_LATE_CHANCE, isAtRisk } from '../sim-core/orderflow/types.ts';
 
 /** A forecast with how, when and from what it was made. */
 export interface ForecastRecord extends Forecast {

@@ -161,6 +161,7 @@ function rowLabel(row: Row | undefined): string {
   if (!row) return '';
   const tags: string[] = [];
   if (row.late) tags.push('{late|LATE}');
+  if (row.atRisk) tags.push('{risk|at risk}');
   if (row.group === DelayGroup.own) tags.push('{own|own delay}');
   if (row.group === DelayGroup.knockOn) tags.push('{knock|knock-on}');
   return `{id|${row.orderId}}${tags.length ? `{gap| }${tags.join('{gap| }')}` : ''}`;
@@ -452,6 +453,7 @@ export class Gantt {
             late: tag(COLORS.late, true),
             own: tag(COLORS.own, false),
             knock: tag(COLORS.knockOn, false),
+            risk: tag(COLORS.spread, false),
           },
         },
       },

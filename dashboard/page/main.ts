@@ -212,6 +212,10 @@ function renderHeader(): void {
   set('kpi-late', summary ? String(summary.late) : '–', (summary?.late ?? 0) > 0);
   set('kpi-own', summary ? String(summary.ownDelay) : '–', (summary?.ownDelay ?? 0) > 0);
   set('kpi-knock', summary ? String(summary.knockOn) : '–', (summary?.knockOn ?? 0) > 0);
+  // Monte Carlo forecasts only: orders on time at the means with a real chance to end late.
+  const atRisk = forecast?.kpis.ordersAtRisk;
+  $('kpi-risk-card').hidden = atRisk === undefined;
+  set('kpi-risk', atRisk === undefined ? '–' : String(atRisk), (atRisk ?? 0) > 0);
   set('kpi-makespan', forecast ? formatDuration(forecast.kpis.makespanMs) : '–');
   set('kpi-utilisation', forecast ? `${Math.round(forecast.kpis.lineUtilisation * 100)} %` : '–');
   set('kpi-runtime', forecast ? formatRunTime(forecast.timings.simulateMs) : '–');

@@ -1,6 +1,12 @@
 // What the dashboard shows, computed from a forecast without touching the DOM: the rows of the Gantt
 // (one per active order), their order, the counts in the header, and the page's settings.
-import type { DelayCause, ForecastRecord, OrderForecast, StepSpan } from '../../contracts/forecastRecord.ts';
+import {
+  type DelayCause,
+  type ForecastRecord,
+  isAtRisk,
+  type OrderForecast,
+  type StepSpan,
+} from '../../contracts/forecastRecord.ts';
 
 /** How a delay is drawn: the order's own (orange), pushed back by another order (red), or none. */
 export const DelayGroup = { none: 'none', own: 'own', knockOn: 'knock-on' } as const;
@@ -35,6 +41,8 @@ export interface Row {
   order: OrderForecast;
   group: DelayGroup;
   late: boolean;
+  /** Monte Carlo forecasts: on time at the means, with a real chance to end late (`isAtRisk`). */
+  atRisk: boolean;
   /** The material ETA slipped (first ETA earlier than the current one). */
   etaSlipMs: number;
   steps: StepSpan[];
@@ -49,7 +57,7 @@ export const SortOrders = {
 export type SortOrder = keyof typeof SortOrders;
 
 export interface RowFilter {
-  /** Only late or delayed orders. */
+  /** Only late, delayed or at-risk orders. */
   attentionOnly?: boolean;
   /** Part of the order id. */
   text?: string;
@@ -61,13 +69,22 @@ export function toRows(forecast: ForecastRecord, sort: SortOrder = 'start', filt
   const rows: Row[] = [];
   for (const order of forecast.orders) {
     const group = delayGroup(order.delayCause);
-    if (filter.attentionOnly && !order.late && group === DelayGroup.none) continue;
+    const atRisk = isAtRisk(order);
+    if (filter.attentionOnly && !order.late && group === DelayGroup.none && !atRisk) continue;
     if (text && !order.orderId.toLowerCase().includes(text)) continue;
     const etaSlipMs =
       order.initialEta !== undefined && order.eta !== undefined
         ? Math.max(0, order.eta - order.initialEta)
         : 0;
-    rows.push({ orderId: order.orderId, order, group, late: order.late, etaSlipMs, steps: order.steps });
+    rows.push({
+      orderId: order.orderId,
+      order,
+      group,
+      late: order.late,
+      atRisk,
+      etaSlipMs,
+      steps: order.steps,
+    });
   }
   const byStart = (a: Row, b: Row) =>
     a.order.productionStartAt - b.order.productionStartAt || compareIds(a.orderId, b.orderId);

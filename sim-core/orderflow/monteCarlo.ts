@@ -14,7 +14,7 @@ import {
   type WipDraws,
 } from './forecast.ts';
 import { orderFlowNetwork } from './network.ts';
-import type { Forecast, OrderForecast, Snapshot } from './types.ts';
+import { type Forecast, isAtRisk, type OrderForecast, type Snapshot } from './types.ts';
 
 export interface MonteCarloOptions extends ForecastOptions {
   /** How many times the future is drawn (at least 1). */
@@ -88,9 +88,12 @@ export function forecastMonteCarlo(
     }
     return result;
   };
+  const spreadOrders = base.orders.map(spread);
+  const ordersAtRisk = spreadOrders.filter(isAtRisk).length;
   return {
     ...base,
-    orders: base.orders.map(spread),
+    orders: spreadOrders,
+    kpis: { ...base.kpis, ordersAtRisk },
     monteCarlo: { replications, seed },
     events: base.events + events,
   };

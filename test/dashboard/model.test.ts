@@ -39,6 +39,27 @@ describe('rows', () => {
     expect(toRows(record, 'id', { text: ' ORDER-4 ' }).map((r) => r.orderId)).toEqual(['order-4']);
   });
 
+  it('marks the orders at risk, and keeps them when only the orders that need attention are shown', () => {
+    const record = demoMonteCarloRecord(31);
+    const order1 = record.orders.find((o) => o.orderId === 'order-1')!;
+    const attention = () => toRows(record, 'start', { attentionOnly: true }).map((r) => r.orderId);
+
+    // order-2 is on time at the means and late in about half of the draws.
+    expect(
+      toRows(record)
+        .filter((r) => r.atRisk)
+        .map((r) => r.orderId),
+    ).toEqual(['order-2']);
+    // order-1, on time and not delayed, needs attention once it is late in 1 draw in 5.
+    expect(order1).toMatchObject({ late: false, delayCause: 'none', onTimeProbability: 1 });
+    expect(attention()).not.toContain('order-1');
+    order1.onTimeProbability = 0.81;
+    expect(attention()).not.toContain('order-1');
+    order1.onTimeProbability = 0.8;
+    expect(attention()).toContain('order-1');
+    expect(toRows(demoRecord(31)).some((r) => r.atRisk)).toBe(false);
+  });
+
   it('puts the orders least likely to be on time first: by the Monte Carlo chance, else late ones first', () => {
     const record = demoMonteCarloRecord(31);
     const chance = Object.fromEntries(record.orders.map((o) => [o.orderId, o.onTimeProbability!]));

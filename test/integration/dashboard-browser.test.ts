@@ -144,6 +144,8 @@ if (!existsSync(CHROMIUM)) {
       expect(await page.locator('#kpi-late').textContent()).toBe('2');
       expect(await page.locator('#kpi-own').textContent()).toBe('1');
       expect(await page.locator('#kpi-knock').textContent()).toBe('2');
+      // A deterministic forecast has no chances: no "at risk" card.
+      expect(await page.locator('#kpi-risk-card').isVisible()).toBe(false);
       const legend = await page.locator('.legend').textContent();
       expect(legend).toContain('Own delay (orange)');
       expect(legend).toContain('Knock-on (red)');
@@ -204,6 +206,10 @@ if (!existsSync(CHROMIUM)) {
 
       expect(await page.locator('#made').textContent()).toContain('Monte Carlo, 200 draws');
       expect(await page.locator('#legend-spread').isVisible()).toBe(true);
+      // order-2 is on time at the means, and late in about half of the draws: at risk.
+      expect(record.kpis.ordersAtRisk).toBe(1);
+      expect(await page.locator('#kpi-risk-card').isVisible()).toBe(true);
+      expect(await page.locator('#kpi-risk').textContent()).toBe('1');
       // Hovering order-3 (late, knocked on) tells its likely end and its chance.
       const state = await data(page);
       const box = (await page.locator('#gantt').boundingBox())!;

@@ -49,6 +49,32 @@ describe('Monte Carlo forecast', () => {
     expect(result.monteCarlo).toEqual({ replications: REPLICATIONS, seed: 1 });
   });
 
+  it('counts as at risk the orders on time at the means that end late in a fifth of the draws or more', () => {
+    // Three lines, four orders in production since now, 5 to 15 minutes each (mean 10).
+    const inProduction = (orderId: string, dueMinutes?: number): OrderState => ({
+      orderId,
+      status: 'in-production',
+      productionStartedAt: NOW,
+      ...(dueMinutes !== undefined && { dueAt: at(dueMinutes) }),
+    });
+    const orders = [
+      inProduction('safe', 14.5), // late in 5 % of the draws
+      inProduction('risky', 12.5), // late in 25 %
+      inProduction('late', 9), // late at the means: counted as late, not at risk
+      inProduction('undated'),
+    ];
+    const parameters = { ...UNIFORM_PRODUCTION, lines: 4 };
+
+    const result = forecastMonteCarlo({ asOf: NOW, orders }, orderFlowModel, {
+      parameters,
+      replications: REPLICATIONS,
+    });
+
+    expect(result.kpis.ordersLate).toBe(1);
+    expect(result.kpis.ordersAtRisk).toBe(1);
+    expect(forecast({ asOf: NOW, orders }, orderFlowModel, { parameters }).kpis.ordersAtRisk).toBeUndefined();
+  });
+
   it('draws a production time longer than the time the order has already spent in production', () => {
     const orders: OrderState[] = [{ orderId: 'a', status: 'in-production', productionStartedAt: at(-12) }];
 
@@ -157,9 +183,11 @@ describe('Monte Carlo forecast', () => {
       ]);
       if (o.dueAt !== undefined) expect(o.onTimeProbability).toBe(o.late ? 0 : 1);
     }
-    const { orders: _mc, monteCarlo: _settings, events: _e1, ...restMc } = result;
-    const { orders: _det, events: _e2, ...restDet } = forecast(snapshot);
+    const { orders: _mc, monteCarlo: _settings, events: _e1, kpis: mcKpis, ...restMc } = result;
+    const { orders: _det, events: _e2, kpis, ...restDet } = forecast(snapshot);
     expect(restMc).toEqual(restDet);
+    // No draw differs from the means: no order on time at the means is at risk.
+    expect(mcKpis).toEqual({ ...kpis, ordersAtRisk: 0 });
   });
 
   it('is calibrated: when the plant behaves as the model says, its real ends fall as the draws say', () => {
