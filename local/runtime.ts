@@ -76,7 +76,14 @@ export interface TwinStatus {
   /** Order-state changes the forecast's mapping read from the table's stream and handed over (a retried batch counts again). */
   changesIn: number;
   forecastsWritten: number;
-  lastForecast?: { asOf: number; generatedAt: number; activeOrders: number; ordersLate: number };
+  lastForecast?: {
+    asOf: number;
+    generatedAt: number;
+    activeOrders: number;
+    ordersLate: number;
+    /** Monte Carlo forecasts only. */
+    ordersAtRisk?: number;
+  };
   failures: number;
   eventsPublished: number;
   publishRetries: number;
@@ -213,6 +220,7 @@ export async function startTwin(options: TwinOptions = {}): Promise<RunningTwin>
             generatedAt: record.generatedAt,
             activeOrders: record.orders.length,
             ordersLate: record.kpis.ordersLate,
+            ...(record.kpis.ordersAtRisk !== undefined && { ordersAtRisk: record.kpis.ordersAtRisk }),
           };
         }
         return outcome;

@@ -154,7 +154,8 @@ export const startCommand = defineCommand({
     io.out(`Data: ${twin.dataDir} (failures.jsonl holds records that could not be applied). Ctrl-C stops.`);
     const line = (s: TwinStatus) => {
       const last = s.lastForecast
-        ? `last ${formatDuration(Date.now() - s.lastForecast.generatedAt)} ago, ${s.lastForecast.activeOrders} active, ${s.lastForecast.ordersLate} late`
+        ? `last ${formatDuration(Date.now() - s.lastForecast.generatedAt)} ago, ${s.lastForecast.activeOrders} active, ${s.lastForecast.ordersLate} late` +
+          (s.lastForecast.ordersAtRisk === undefined ? '' : `, ${s.lastForecast.ordersAtRisk} at risk`)
         : 'none yet';
       return `events published ${s.eventsPublished} · in ${s.eventsIn} · forecasts ${s.forecastsWritten} (${last}) · failures ${s.failures}`;
     };

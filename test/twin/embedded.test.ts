@@ -97,6 +97,14 @@ describe('embedded twin', () => {
         );
         expect(twin.status().eventsIn).toBe(twin.status().eventsPublished);
         expect(twin.status().failures).toBe(0);
+        // The status line tells the latest forecast's late orders, and at risk ones when it has draws.
+        const { asOf, ordersLate, ordersAtRisk } = twin.status().lastForecast!;
+        expect({ asOf, ordersLate, ordersAtRisk }).toEqual({
+          asOf: settled.asOf,
+          ordersLate: settled.kpis.ordersLate,
+          ordersAtRisk: settled.kpis.ordersAtRisk,
+        });
+        expect(settled.kpis.ordersAtRisk === undefined).toBe(options === undefined);
         const api = await fetch(new URL('/api/forecast', twin.dashboardUrl));
         expect(api.status).toBe(200);
       } finally {
