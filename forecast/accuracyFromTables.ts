@@ -17,6 +17,8 @@ import {
 } from './accuracy.ts';
 
 export interface AccuracyReport {
+  /** With `sinceMs`: only orders that finished at or after this time (plant time) were compared. */
+  finishedSince?: number;
   finishedOrders: number;
   /** The forecast history: how many forecasts it holds, the first and last one's asOf, how many were read. */
   history: { forecasts: number; firstAsOf?: number; lastAsOf?: number; read: number };
@@ -34,16 +36,26 @@ export async function accuracyFromTables(
   options: {
     names?: ReturnType<typeof resourceNames>;
     horizonsMs?: readonly number[];
+    /** Only orders that finished within this long before the latest forecast in history (plant time). */
+    sinceMs?: number;
     /** Told of each forecast read, and how many are to be read. */
     onRead?: (read: number, total: number) => void;
   } = {},
 ): Promise<AccuracyReport> {
   const names = options.names ?? resourceNames();
   const horizonsMs = options.horizonsMs ?? DEFAULT_HORIZONS_MS;
-  const [finished, index] = await Promise.all([
+  const [allFinished, index] = await Promise.all([
     new DynamoDbStateStore(client, names.orderStateTable).listFinished(),
     listForecastHistory(client, names.forecastsTable),
   ]);
+  const finishedSince =
+    options.sinceMs !== undefined && index.length > 0
+      ? index[index.length - 1]!.asOf - options.sinceMs
+      : undefined;
+  const finished =
+    finishedSince === undefined
+      ? allFinished
+      : allFinished.filter((o) => o.productionFinishedAt >= finishedSince);
   const needed = forecastsNeeded(
     index.map((entry) => entry.asOf),
     finished,
@@ -63,6 +75,7 @@ export async function accuracyFromTables(
   await Promise.all(Array.from({ length: Math.min(CONCURRENT_READS, needed.length) }, reader));
   const comparisons = compareForecasts(forecasts, finished, horizonsMs);
   return {
+    ...(finishedSince !== undefined && { finishedSince }),
     finishedOrders: finished.length,
     history: {
       forecasts: index.length,

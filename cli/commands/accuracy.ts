@@ -31,17 +31,33 @@ export const accuracyCommand = defineCommand({
       description: 'how far ahead of the end to look, comma-separated',
       default: DEFAULT_HORIZONS,
     },
+    since: {
+      type: 'string',
+      value: 'D',
+      description:
+        'only orders that finished within D before the latest forecast, e.g. 24h (default: all in history)',
+    },
     json: { type: 'boolean', description: 'print JSON' },
   },
   async run(values, io) {
     const horizonsMs = parseHorizons(values.horizons ?? DEFAULT_HORIZONS);
+    const sinceMs = values.since === undefined ? undefined : parseDuration(values.since);
+    if (sinceMs === undefined && values.since !== undefined)
+      throw new CliError(`--since: '${values.since}' is not a duration (examples: 24h, 7d, 90m)`);
     const tables = await findTables(values, 'compare');
     const clients = createClients(tables.endpoints);
     try {
+      let lastShown = Date.now();
       const report = await accuracyFromTables(clients.documentClient, {
         horizonsMs,
+        ...(sinceMs !== undefined && { sinceMs }),
         onRead: (read, total) => {
-          if (io.interactive) io.err(`\r\x1b[Kreading the forecasts to compare: ${read} of ${total}`);
+          const line = `reading the forecasts to compare: ${read} of ${total}`;
+          if (io.interactive) io.err(`\r\x1b[K${line}`);
+          else if (Date.now() - lastShown >= 10_000) {
+            io.err(`${line}\n`);
+            lastShown = Date.now();
+          }
         },
       });
       if (io.interactive) io.err('\r\x1b[K');
@@ -75,7 +91,9 @@ export function accuracyText(report: Omit<AccuracyReport, 'comparisons'>, where:
   const { history } = report;
   const lines = [
     `Forecast accuracy in ${where}`,
-    `${report.finishedOrders} orders have finished production; ${history.forecasts} forecasts in history` +
+    `${report.finishedOrders === 1 ? '1 order has' : `${report.finishedOrders} orders have`} finished production` +
+      (report.finishedSince === undefined ? '' : ` since ${dateTime(report.finishedSince)}`) +
+      `; ${history.forecasts} forecasts in history` +
       (history.firstAsOf !== undefined
         ? `, ${dateTime(history.firstAsOf)} to ${clock(history.lastAsOf!)} (plant time); ${history.read} of them compared.`
         : '.'),

@@ -73,6 +73,14 @@ describe('forecast accuracy on DynamoDB Local', () => {
     expect(twentyFive!.late).toEqual({ orders: 1, predicted: 1, actual: 1, both: 1 });
     expect(hour!.orders).toBe(0);
 
+    // Only what finished in the last 10 minutes before the latest forecast (at 35): B, at 35.
+    const recent = await accuracyFromTables(clients.documentClient, {
+      horizonsMs: [25 * MIN],
+      sinceMs: 10 * MIN,
+    });
+    expect(recent).toMatchObject({ finishedSince: T0 + 25 * MIN, finishedOrders: 1 });
+    expect(recent.horizons[0]).toMatchObject({ orders: 1, biasMs: -5 * MIN });
+
     const cli = await twin('accuracy', '--endpoint', env.running.endpoints.dynamodb!, '--horizons', '25m');
     const json = await twin(
       'accuracy',
@@ -85,6 +93,8 @@ describe('forecast accuracy on DynamoDB Local', () => {
 
     expect(cli.code, cli.stderr).toBe(0);
     expect(cli.stdout).toMatch(/2 orders have finished production; 7 forecasts in history/);
+    const since = await twin('accuracy', '--endpoint', env.running.endpoints.dynamodb!, '--since', '10m');
+    expect(since.stdout).toMatch(/1 order has finished production since 2026-01-05 08:25:00Z; 7 forecasts/);
     expect(cli.stdout).toMatch(/^25 min\s+1\s+-5 min\s+5 min\s+5 min\s+5 min\s+1\s+1\s+1$/m);
     expect(json.code, json.stderr).toBe(0);
     expect(JSON.parse(json.stdout).horizons).toEqual([five, twentyFive, hour]);
