@@ -4,6 +4,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { accuracyBench } from '../../bench/accuracyBench.ts';
 import { forecastHandlerBench } from '../../bench/forecastHandlerBench.ts';
 import { ingestBench } from '../../bench/ingestBench.ts';
 import { latencyBench } from '../../bench/latencyBench.ts';
@@ -22,7 +23,7 @@ const percent = (fraction: number) => `${Math.round(fraction * 100)} %`;
 
 export const benchCommand = defineCommand({
   name: 'bench',
-  positionals: '<casymda|forecast|ingest|forecast-handler|latency|pipeline-cost|parts|all>',
+  positionals: '<casymda|forecast|ingest|forecast-handler|latency|pipeline-cost|parts|accuracy|all>',
   summary:
     "Measure speed and memory: Casymda's benchmark model (beside SimPy, if installed), forecasts of 1,000 and 10,000 orders.",
   details: [
@@ -40,6 +41,8 @@ export const benchCommand = defineCommand({
     "twin bench parts                                            CPU of each piece of work besides the ingest's write",
     '                                                            (Kinesis put and get, stream read, Query), each',
     '                                                            alone, by process',
+    'twin bench accuracy --orders N                              twin accuracy on a history of 300 forecasts of N',
+    "                                                            orders, every order finished (not in 'all')",
     'twin bench all                                              everything, each run in a fresh process of an',
     '                                                            esbuild bundle (as Lambda runs it); SimPy runs',
     '                                                            side by side when python3 can import simpy',
@@ -133,9 +136,21 @@ export const benchCommand = defineCommand({
       io.out(values.json ? JSON.stringify(parts) : partsCostTable(parts));
       return 0;
     }
+    if (what === 'accuracy') {
+      const result = await withProgress(io, (progress) =>
+        accuracyBench({ orders: intOption('orders', values.orders, 1)!, progress }),
+      );
+      io.out(
+        values.json
+          ? JSON.stringify(result)
+          : `${result.forecastsRead} of ${result.forecastsInHistory} forecasts of ${result.orders} orders read and compared: ` +
+              result.runs.map((r) => `${r.ms} ms (client CPU ${r.cpuMs} ms)`).join(', '),
+      );
+      return 0;
+    }
     if (what === 'all') return benchAll(io, values.quick, values.json);
     throw new CliError(
-      `twin bench: say what to measure: casymda, forecast, ingest, forecast-handler, latency, pipeline-cost, parts or all (see 'twin bench --help')`,
+      `twin bench: say what to measure: casymda, forecast, ingest, forecast-handler, latency, pipeline-cost, parts, accuracy or all (see 'twin bench --help')`,
     );
   },
 });

@@ -173,7 +173,7 @@ describe('twin bench', () => {
 
   it('says what to measure when nothing is named', async () => {
     expect((await twin('bench')).stderr).toMatch(
-      /say what to measure: casymda, forecast, ingest, forecast-handler, latency, pipeline-cost, parts or all/,
+      /say what to measure: casymda, forecast, ingest, forecast-handler, latency, pipeline-cost, parts, accuracy or all/,
     );
   });
 
