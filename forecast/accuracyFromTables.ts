@@ -63,12 +63,15 @@ export async function accuracyFromTables(
   ).map((i) => index[i]!);
   const forecasts: PastForecast[] = [];
   let next = 0;
+  let read = 0;
   const reader = async () => {
     while (next < needed.length) {
       const entry = needed[next++]!;
       const record = await readForecastAt(client, names.forecastsTable, entry.key);
-      // Gone since it was listed (its time to live ran out): the comparison goes on without it.
-      if (record !== undefined) forecasts.push(pastForecast(record));
+      // Gone since it was listed (its time to live ran out): kept as a forecast of no order, so that
+      // the orders it was in effect for are left out rather than compared with an older one.
+      forecasts.push(record === undefined ? { asOf: entry.asOf, orders: new Map() } : pastForecast(record));
+      if (record !== undefined) read++;
       options.onRead?.(forecasts.length, needed.length);
     }
   };
@@ -80,7 +83,7 @@ export async function accuracyFromTables(
     history: {
       forecasts: index.length,
       ...(index.length > 0 && { firstAsOf: index[0]!.asOf, lastAsOf: index[index.length - 1]!.asOf }),
-      read: forecasts.length,
+      read,
     },
     horizons: summarise(comparisons, horizonsMs),
     comparisons,

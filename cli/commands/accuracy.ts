@@ -83,6 +83,7 @@ function parseHorizons(text: string): number[] {
   return [...new Set(horizons)].sort((a, b) => a - b);
 }
 
+const sameDay = (a: number, b: number) => dateTime(a).slice(0, 10) === dateTime(b).slice(0, 10);
 const signed = (ms: number) => (Math.round(ms / 1000) > 0 ? `+${duration(ms)}` : duration(ms));
 const share = (n: number, of: number) => `${n} of ${of} (${formatPercent(n / of)})`;
 
@@ -95,7 +96,7 @@ export function accuracyText(report: Omit<AccuracyReport, 'comparisons'>, where:
       (report.finishedSince === undefined ? '' : ` since ${dateTime(report.finishedSince)}`) +
       `; ${history.forecasts} forecasts in history` +
       (history.firstAsOf !== undefined
-        ? `, ${dateTime(history.firstAsOf)} to ${clock(history.lastAsOf!)} (plant time); ${history.read} of them compared.`
+        ? `, ${dateTime(history.firstAsOf)} to ${sameDay(history.firstAsOf, history.lastAsOf!) ? clock(history.lastAsOf!) : dateTime(history.lastAsOf!)} (plant time); ${history.read} of them compared.`
         : '.'),
   ];
   if (report.finishedOrders === 0 || history.forecasts === 0) {

@@ -80,6 +80,14 @@ describe('twin accuracy', () => {
       /No order has finished production yet: nothing to compare\.$/,
     );
     expect(accuracyText(none(4, 0), 'the twin')).toMatch(/No forecast in history: nothing to compare\.$/);
+    // A history over more than a day gives both ends their date.
+    const long = {
+      ...none(0, 2),
+      history: { forecasts: 2, firstAsOf: T0, lastAsOf: T0 + 26 * 60 * MIN, read: 0 },
+    };
+    expect(accuracyText(long, 'the twin')).toMatch(
+      /, 2026-11-27 08:00:00Z to 2026-11-28 10:00:00Z \(plant time\)/,
+    );
   });
 
   it('names a horizon that is not a duration, and reads nothing', async () => {
