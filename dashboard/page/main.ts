@@ -1,7 +1,7 @@
 // The dashboard page's entry: polls GET api/forecast (ETag, so an unchanged forecast costs a 304),
 // renders the header, the Gantt and the accessible table, and warns when the forecast is stale.
 import './styles.css';
-import type { ForecastRecord } from '../../contracts/forecastRecord.ts';
+import { AT_RISK_LATE_CHANCE, type ForecastRecord } from '../../contracts/forecastRecord.ts';
 import {
   escapeHtml,
   formatAge,
@@ -215,6 +215,9 @@ function renderHeader(): void {
   // Monte Carlo forecasts only: orders on time at the means with a real chance to end late.
   const atRisk = forecast?.kpis.ordersAtRisk;
   $('kpi-risk-card').hidden = atRisk === undefined;
+  text('kpi-risk-label', `at risk (≥ ${formatPercent(AT_RISK_LATE_CHANCE)} late)`);
+  $('kpi-risk-card').title =
+    `On time at the means, but late in ${formatPercent(AT_RISK_LATE_CHANCE)} of the Monte Carlo draws or more`;
   set('kpi-risk', atRisk === undefined ? '–' : String(atRisk), (atRisk ?? 0) > 0);
   set('kpi-makespan', forecast ? formatDuration(forecast.kpis.makespanMs) : '–');
   set('kpi-utilisation', forecast ? `${Math.round(forecast.kpis.lineUtilisation * 100)} %` : '–');

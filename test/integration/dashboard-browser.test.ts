@@ -210,6 +210,7 @@ if (!existsSync(CHROMIUM)) {
       expect(record.kpis.ordersAtRisk).toBe(1);
       expect(await page.locator('#kpi-risk-card').isVisible()).toBe(true);
       expect(await page.locator('#kpi-risk').textContent()).toBe('1');
+      expect(await page.locator('#kpi-risk-label').textContent()).toBe('at risk (≥ 20 % late)');
       // Hovering order-3 (late, knocked on) tells its likely end and its chance.
       const state = await data(page);
       const box = (await page.locator('#gantt').boundingBox())!;
