@@ -167,7 +167,8 @@ export const startCommand = defineCommand({
           ? 'for a plant that keeps going: npm start -- --scenario steady'
           : 'Ctrl-C stops it';
       io.err(
-        `${io.interactive ? '\r\x1b[K' : ''}the ${scenario} scenario is over: ${over.events} events, ${formatDuration(over.end - over.start)} of plant time. The twin keeps running; ${more}.\n`,
+        `${io.interactive ? '\r\x1b[K' : ''}the ${scenario} scenario is over: ${over.events} events, ${formatDuration(over.end - over.start)} of plant time. The twin keeps running; ${more}.\n` +
+          'How good its forecasts were: npx twin accuracy\n',
       );
     });
     let lastPrinted = 0;

@@ -64,7 +64,7 @@ describe('twin start as a process', () => {
     // The demo's four orders run out (at this speed within a second): the twin says so, and goes on.
     await waitFor('the demo to end', () => output.includes('scenario is over'), 30_000);
     expect(output).toMatch(
-      /^the demo scenario is over: 25 events, \d+ min of plant time\. The twin keeps running; for a plant that keeps going: npm start -- --scenario steady\.$/m,
+      /^the demo scenario is over: 25 events, \d+ min of plant time\. The twin keeps running; for a plant that keeps going: npm start -- --scenario steady\.\nHow good its forecasts were: npx twin accuracy$/m,
     );
 
     const sameDataDir = await twin(['start', '--data-dir', dataDir, '--port', '0'], env);
@@ -74,6 +74,8 @@ describe('twin start as a process', () => {
     const blockedPort = (blocker.address() as AddressInfo).port;
     const busy = await twin(['start', '--port', String(blockedPort), '--scenario', 'none'], env);
     blocker.close();
+    // The command the twin suggests finds it on its own.
+    const accuracy = await twin(['accuracy'], env);
     const reset = await twin(['reset', '--yes'], env);
     const unconfirmed = await twin(['reset', '--data-dir', dataDir], env);
 
@@ -94,6 +96,10 @@ describe('twin start as a process', () => {
     expect(busy.code).toBe(2);
     expect(busy.stderr).toMatch(
       new RegExp(`^twin: port ${blockedPort} is busy: another program listens there`, 'm'),
+    );
+    expect(accuracy.code, accuracy.stderr).toBe(0);
+    expect(accuracy.stdout).toMatch(
+      /^Forecast accuracy in the twin running with .*\n\d+ orders? ha(s|ve) finished production/m,
     );
     expect(reset.code, reset.stderr).toBe(0);
     expect(reset.stdout).toMatch(
