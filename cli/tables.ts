@@ -2,8 +2,10 @@
 // runs on this machine, the one of a data directory (running or stopped), an endpoint, or AWS.
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { resourceNames } from '../contracts/resources.ts';
 import type { Endpoints } from '../local/clients.ts';
 import { EmulatorError, startDynamoDbLocal } from '../local/emulators.ts';
+import type { ResourceNames } from '../local/provision.ts';
 import { listRunningTwins, runningTwinOf } from '../local/runningTwins.ts';
 import type { OptionSpec } from './command.ts';
 import { CliError, isConnectionError } from './errors.ts';
@@ -17,11 +19,17 @@ export const TABLE_OPTIONS = {
   },
   endpoint: { type: 'string', value: 'URL', description: 'DynamoDB endpoint (default: AWS_ENDPOINT_URL)' },
   aws: { type: 'boolean', description: 'the tables in AWS (default credentials and region)' },
+  'name-prefix': {
+    type: 'string',
+    value: 'P',
+    description: "the tables' name prefix, for a stack deployed with -c twin:name-prefix=P",
+  },
 } as const satisfies Record<string, OptionSpec>;
 
-/** Where the tables are: endpoints, how to say it, and what to stop afterwards. */
+/** Where the tables are: endpoints, their names, how to say it, and what to stop afterwards. */
 export interface Tables {
   endpoints: Endpoints;
+  names: ResourceNames;
   where: string;
   /** A DynamoDB Local started only for this command (a stopped twin's data directory). */
   stop?: () => Promise<void>;
@@ -32,9 +40,18 @@ export interface Tables {
  * `verb` completes the errors: "nothing to reset".
  */
 export async function findTables(
-  values: { 'data-dir'?: string; endpoint?: string; aws: boolean },
+  values: { 'data-dir'?: string; endpoint?: string; aws: boolean; 'name-prefix'?: string },
   verb: string,
 ): Promise<Tables> {
+  const names = resourceNames(values['name-prefix'] ?? '');
+  const where = await findWhere(values, verb);
+  return { ...where, names };
+}
+
+async function findWhere(
+  values: { 'data-dir'?: string; endpoint?: string; aws: boolean },
+  verb: string,
+): Promise<Omit<Tables, 'names'>> {
   const chosen = [values['data-dir'] !== undefined, values.endpoint !== undefined, values.aws].filter(
     Boolean,
   ).length;
@@ -83,10 +100,14 @@ export async function findTables(
   );
 }
 
-/** An error from reading or writing the tables in `where`, as the user should read it. */
-export function tableError(error: unknown, where: string): unknown {
+/** An error from reading or writing `tables`, as the user should read it. */
+export function tableError(error: unknown, tables: Pick<Tables, 'names' | 'where'>): unknown {
   const e = error as Error & { code?: string };
-  if (e.name === 'ResourceNotFoundException') return new CliError(`the tables do not exist in ${where}`);
+  const { names, where } = tables;
+  if (e.name === 'ResourceNotFoundException')
+    return new CliError(
+      `the tables ${names.orderStateTable} and ${names.forecastsTable} do not exist in ${where}`,
+    );
   if (isConnectionError(e)) return new CliError(`cannot reach DynamoDB in ${where}: ${e.message}`);
   return error;
 }

@@ -49,6 +49,7 @@ export const accuracyCommand = defineCommand({
     try {
       let lastShown = Date.now();
       const report = await accuracyFromTables(clients.documentClient, {
+        names: tables.names,
         horizonsMs,
         ...(sinceMs !== undefined && { sinceMs }),
         onRead: (read, total) => {
@@ -64,7 +65,7 @@ export const accuracyCommand = defineCommand({
       io.out(values.json ? JSON.stringify(report, null, 2) : accuracyText(report, tables.where));
       return 0;
     } catch (error) {
-      throw tableError(error, tables.where);
+      throw tableError(error, tables);
     } finally {
       destroyClients(clients);
       await tables.stop?.();

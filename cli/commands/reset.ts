@@ -39,7 +39,7 @@ export const resetCommand = defineCommand({
       }
       const clients = createClients(target.endpoints);
       try {
-        const deleted = await resetTables(clients.documentClient);
+        const deleted = await resetTables(clients.documentClient, target.names);
         io.out(
           `deleted ${Object.entries(deleted)
             .map(([table, n]) => `${n} items from ${table}`)
@@ -47,7 +47,7 @@ export const resetCommand = defineCommand({
         );
         return 0;
       } catch (error) {
-        throw tableError(error, target.where);
+        throw tableError(error, target);
       } finally {
         destroyClients(clients);
       }

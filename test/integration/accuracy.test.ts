@@ -115,4 +115,18 @@ describe('forecast accuracy on DynamoDB Local', () => {
       },
     ]);
   });
+
+  it("reads, and resets, a stack's tables by their name prefix, and names them when they are not there", async () => {
+    const endpoint = env.running.endpoints.dynamodb!;
+
+    const accuracy = await twin('accuracy', '--endpoint', endpoint, '--name-prefix', 'other-');
+    const reset = await twin('reset', '--endpoint', endpoint, '--name-prefix', 'other-', '--yes');
+
+    for (const run of [accuracy, reset]) {
+      expect(run.code).toBe(2);
+      expect(run.stderr).toBe(
+        `twin: the tables other-order-state and other-forecasts do not exist in ${endpoint}\n`,
+      );
+    }
+  });
 });
