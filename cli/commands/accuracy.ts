@@ -2,7 +2,7 @@
 // beside what the forecast in effect 5 minutes, a quarter of an hour, half an hour, an hour before said of it.
 import { formatPercent } from '../../dashboard/page/format.ts';
 import { parseDuration } from '../../emulator/duration.ts';
-import { DEFAULT_HORIZONS_MS, type HorizonAccuracy } from '../../forecast/accuracy.ts';
+import { type Comparison, DEFAULT_HORIZONS_MS, type HorizonAccuracy } from '../../forecast/accuracy.ts';
 import { type AccuracyReport, accuracyFromTables } from '../../forecast/accuracyFromTables.ts';
 import { createClients, destroyClients } from '../../local/clients.ts';
 import { defineCommand } from '../command.ts';
@@ -89,7 +89,10 @@ const signed = (ms: number) => (Math.round(ms / 1000) > 0 ? `+${duration(ms)}` :
 const share = (n: number, of: number) => `${n} of ${of} (${formatPercent(n / of)})`;
 
 /** The report as a terminal table, with what each column means. */
-export function accuracyText(report: Omit<AccuracyReport, 'comparisons'>, where: string): string {
+export function accuracyText(
+  report: Omit<AccuracyReport, 'comparisons'> & Partial<Pick<AccuracyReport, 'comparisons'>>,
+  where: string,
+): string {
   const { history } = report;
   const lines = [
     `Forecast accuracy in ${where}`,
@@ -131,6 +134,16 @@ export function accuracyText(report: Omit<AccuracyReport, 'comparisons'>, where:
     '',
     table(rows),
   );
+  const misses = largestMisses(report.comparisons ?? []);
+  if (misses.length > 0) {
+    lines.push('', 'Largest misses (where to look first):');
+    for (const c of misses) {
+      const off = `${duration(Math.abs(c.errorMs))} ${c.errorMs < 0 ? 'later' : 'earlier'}`;
+      lines.push(
+        `  ${c.orderId}, ${duration(c.horizonMs)} ahead: forecast to finish ${clock(c.forecastEndAt)}, finished ${clock(c.actualEndAt)} (${off})`,
+      );
+    }
+  }
   const spreads = report.horizons.filter((h) => h.spread !== undefined);
   if (spreads.length > 0) {
     lines.push(
@@ -140,6 +153,17 @@ export function accuracyText(report: Omit<AccuracyReport, 'comparisons'>, where:
     for (const h of spreads) lines.push(`  ${duration(h.horizonMs)} ahead: ${spreadText(h.spread!)}`);
   }
   return lines.join('\n');
+}
+
+/** The comparisons furthest off, one per order (its worst), at most `count`, none that were exact. */
+function largestMisses(comparisons: readonly Comparison[], count = 3): Comparison[] {
+  const worst = new Map<string, Comparison>();
+  for (const c of comparisons) {
+    const seen = worst.get(c.orderId);
+    if (Math.round(Math.abs(c.errorMs) / 1000) > 0 && (!seen || Math.abs(c.errorMs) > Math.abs(seen.errorMs)))
+      worst.set(c.orderId, c);
+  }
+  return [...worst.values()].sort((a, b) => Math.abs(b.errorMs) - Math.abs(a.errorMs)).slice(0, count);
 }
 
 function spreadText(spread: Required<HorizonAccuracy>['spread']): string {

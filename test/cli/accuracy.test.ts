@@ -69,6 +69,55 @@ describe('twin accuracy', () => {
     );
   });
 
+  it('lists the largest misses, each order once at its worst, exact ones left out', () => {
+    const comparison = (orderId: string, horizonMin: number, errorMin: number) => ({
+      orderId,
+      horizonMs: horizonMin * MIN,
+      forecastAsOf: T0,
+      forecastEndAt: T0 + (60 + errorMin) * MIN,
+      actualEndAt: T0 + 60 * MIN,
+      errorMs: errorMin * MIN,
+      calledLate: false,
+      wasLate: false,
+    });
+    const report = {
+      finishedOrders: 4,
+      history: { forecasts: 3, firstAsOf: T0, lastAsOf: T0, read: 3 },
+      horizons: [
+        {
+          horizonMs: 15 * MIN,
+          orders: 4,
+          biasMs: 0,
+          meanAbsErrorMs: 0,
+          p90AbsErrorMs: 0,
+          maxAbsErrorMs: 0,
+          late: noLate,
+        },
+      ],
+      comparisons: [
+        comparison('a', 15, -2),
+        comparison('a', 30, -9),
+        comparison('b', 15, 4),
+        comparison('c', 15, 1),
+        comparison('d', 15, 0),
+      ],
+    };
+
+    const text = accuracyText(report, 'the twin');
+    const top2 = accuracyText(
+      { ...report, comparisons: report.comparisons.filter((c) => c.orderId !== 'c') },
+      'x',
+    );
+
+    expect(text.split('Largest misses (where to look first):\n')[1]!.split('\n')).toEqual([
+      '  a, 30 min ahead: forecast to finish 08:51:00, finished 09:00:00 (9 min later)',
+      '  b, 15 min ahead: forecast to finish 09:04:00, finished 09:00:00 (4 min earlier)',
+      '  c, 15 min ahead: forecast to finish 09:01:00, finished 09:00:00 (1 min earlier)',
+    ]);
+    // d was exact: with c gone, only two misses are left.
+    expect(top2.split('Largest misses (where to look first):\n')[1]!.split('\n')).toHaveLength(2);
+  });
+
   it('says when there is nothing to compare yet', () => {
     const none = (finishedOrders: number, forecasts: number): Omit<AccuracyReport, 'comparisons'> => ({
       finishedOrders,

@@ -96,6 +96,9 @@ describe('forecast accuracy on DynamoDB Local', () => {
     const since = await twin('accuracy', '--endpoint', env.running.endpoints.dynamodb!, '--since', '10m');
     expect(since.stdout).toMatch(/1 order has finished production since 2026-01-05 08:25:00Z; 7 forecasts/);
     expect(cli.stdout).toMatch(/^25 min\s+1\s+-5 min\s+5 min\s+5 min\s+5 min\s+1\s+1\s+1$/m);
+    expect(cli.stdout).toMatch(
+      /^ {2}B, 25 min ahead: forecast to finish 08:30:00, finished 08:35:00 \(5 min later\)$/m,
+    );
     expect(json.code, json.stderr).toBe(0);
     expect(JSON.parse(json.stdout).horizons).toEqual([five, twentyFive, hour]);
     // The data behind the summary: B, 25 minutes ahead, from the forecast made at 10.
