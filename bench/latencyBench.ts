@@ -82,6 +82,41 @@ export const meetsSustainedTarget = (sustainedPerSecond: number, rawPerSecond: n
 export const isSustained = (row: LatencyRow) =>
   row.lost === 0 && row.backlogAtEnd <= row.rate && row.p95Ms < 5_000;
 
+/** Fractions of the raw ceiling measured before the pipeline ran, tried for the sustained rate, lowest first. */
+export const SUSTAIN_FRACTIONS = [0.5, 0.6, 0.7, 0.8, 0.9, 1, 1.1, 1.25, 1.5, 2];
+
+/** How close to the first rate not sustained the search for the highest sustained rate goes (a fraction of the ceiling). */
+export const SUSTAIN_RESOLUTION = 0.025;
+
+/**
+ * The highest fraction `attempt` sustains: tries `fractions` from the lowest up to the first it does
+ * not sustain, then halves the gap between the last it sustained and the lowest it did not until the
+ * gap is at most `resolution`. Every fraction returned was tried and sustained; 0 when the lowest
+ * fraction was not. Assumes that a rate above one not sustained would not be sustained either.
+ */
+export async function highestSustained(
+  fractions: readonly number[],
+  resolution: number,
+  attempt: (fraction: number) => Promise<boolean>,
+): Promise<number> {
+  let sustained = 0;
+  let failed: number | undefined;
+  for (const fraction of fractions) {
+    if (!(await attempt(fraction))) {
+      failed = fraction;
+      break;
+    }
+    sustained = fraction;
+  }
+  if (sustained === 0) return 0;
+  while (failed !== undefined && failed - sustained > resolution + 1e-9) {
+    const middle = Math.round(((sustained + failed) / 2) * 10_000) / 10_000;
+    if (await attempt(middle)) sustained = middle;
+    else failed = middle;
+  }
+  return sustained;
+}
+
 /**
  * Events of orders moving through their lives, one event per order per second at `rate` events/s:
  * the plant holds `rate` active orders (at least 40), so that an order rarely has two events in one
@@ -418,8 +453,8 @@ export async function latencyBench(
     };
 
     const ceilingBefore = Math.max(...rawRounds[0]!.rates.map((r) => r.perSecond));
-    /** A fraction of the raw ceiling measured before, in events/s (a multiple of 10). */
-    const rateAt = (fraction: number) => Math.round((ceilingBefore * fraction) / 10) * 10;
+    /** A fraction of the raw ceiling measured before, in whole events/s. */
+    const rateAt = (fraction: number) => Math.round(ceilingBefore * fraction);
     // The pipeline's own warm-up (the ingest's and the forecast's code paths, in Node.js and in
     // DynamoDB Local), not measured: the first heavy run after a start is slower (measured here).
     await runAt(rateAt(0.6), 'warm-up', 20);
@@ -441,16 +476,9 @@ export async function latencyBench(
       if (sustained) sustainedPerSecond = Math.max(sustainedPerSecond, rate);
       return sustained;
     };
-    let previous = 0;
-    for (const fraction of options.sustainFractions ?? [0.5, 0.6, 0.7, 0.8, 0.9, 1, 1.1, 1.25, 1.5, 2]) {
-      if (await tryRate(rateAt(fraction))) {
-        previous = fraction;
-        continue;
-      }
-      // Halfway between the last rate sustained and the first that was not.
-      if (previous > 0) await tryRate(rateAt((previous + fraction) / 2));
-      break;
-    }
+    await highestSustained(options.sustainFractions ?? SUSTAIN_FRACTIONS, SUSTAIN_RESOLUTION, (fraction) =>
+      tryRate(rateAt(fraction)),
+    );
     await drain();
     await running.stop();
     twin = undefined;

@@ -1,7 +1,14 @@
 // How `twin bench latency` reports the sustained rate against the issue's target: to a tenth of a
-// percent, and met or not by the unrounded ratio (79.8 % is not 80 %).
+// percent, and met or not by the unrounded ratio (79.8 % is not 80 %); and how it searches for that rate.
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type LatencyBenchResult, meetsSustainedTarget } from '../../bench/latencyBench.ts';
+import {
+  highestSustained,
+  type LatencyBenchResult,
+  meetsSustainedTarget,
+  SUSTAIN_FRACTIONS,
+  SUSTAIN_RESOLUTION,
+} from '../../bench/latencyBench.ts';
 import { latencyTable } from '../../cli/commands/bench.ts';
 
 const result = (sustainedPerSecond: number, rawPerSecond: number): LatencyBenchResult => ({
@@ -28,5 +35,37 @@ describe('twin bench latency report', () => {
     expect(meetsSustainedTarget(1_200, 1_500)).toBe(true);
     expect(meetsSustainedTarget(1_199, 1_500)).toBe(false);
     expect(meetsSustainedTarget(1_220, 1_528)).toBe(false);
+  });
+});
+
+describe('the search for the highest sustained rate', () => {
+  /** The fractions tried, against a pipeline that sustains every fraction up to `limit`. */
+  const search = async (limit: number) => {
+    const tried: number[] = [];
+    const found = await highestSustained(SUSTAIN_FRACTIONS, SUSTAIN_RESOLUTION, async (fraction) => {
+      tried.push(fraction);
+      return fraction <= limit;
+    });
+    return { found, tried };
+  };
+
+  it('goes on from the grid to within 2.5 % of the ceiling below the first rate not sustained', async () => {
+    // 0.8 sustained, 0.9 not: 0.85, then 0.825 (the run of 7b2fed3 reported 0.8 of the ceiling).
+    expect(await search(0.84)).toEqual({ found: 0.825, tried: [0.5, 0.6, 0.7, 0.8, 0.9, 0.85, 0.825] });
+    expect(await search(0.86)).toEqual({ found: 0.85, tried: [0.5, 0.6, 0.7, 0.8, 0.9, 0.85, 0.875] });
+    expect(await search(0.4)).toEqual({ found: 0, tried: [0.5] });
+  });
+
+  it('returns a fraction that was tried and sustained, at most the resolution below the limit', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.double({ min: 0.5, max: 1.99, noNaN: true }), async (limit) => {
+        const { found, tried } = await search(limit);
+        expect(tried).toContain(found);
+        expect(found).toBeLessThanOrEqual(limit);
+        expect(limit - found).toBeLessThanOrEqual(SUSTAIN_RESOLUTION + 1e-9);
+        // The grid, then at most five halvings (the widest gap, 1.5 to 2, down to 0.0156).
+        expect(tried.length).toBeLessThanOrEqual(SUSTAIN_FRACTIONS.length + 5);
+      }),
+    );
   });
 });
