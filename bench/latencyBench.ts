@@ -43,6 +43,8 @@ export interface RawRate {
 }
 
 export interface LatencyBenchResult {
+  /** The Node.js options of the process that ran the twin (`twin bench` adds FORECAST_NODE_OPTIONS, as `npm start` does). */
+  nodeOptions: string[];
   /** Cores each process used while no event came, after the pipeline's warm-up (Linux only). */
   idle?: { seconds: number; cores: { dynamodbLocal: number; kinesalite: number; twin: number } };
   rows: LatencyRow[];
@@ -491,6 +493,7 @@ export async function latencyBench(
     const best = rawRounds.flatMap((r) => r.rates).find((x) => x.perSecond === rawPerSecond);
     const atSustained = sustainRuns.find((r) => r.sustained && r.rate === sustainedPerSecond);
     return {
+      nodeOptions: process.execArgv,
       ...(idle && { idle }),
       rows,
       sustainRuns,

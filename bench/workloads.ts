@@ -93,6 +93,8 @@ export interface ForecastBenchResult {
   events: number;
   runs: number;
   warmupRuns: number;
+  /** The Node.js options of the process that measured (`twin bench` adds FORECAST_NODE_OPTIONS). */
+  nodeOptions: string[];
 }
 
 /**
@@ -131,5 +133,6 @@ export function forecastBench(
     events: fresh.events,
     runs,
     warmupRuns,
+    nodeOptions: process.execArgv,
   };
 }

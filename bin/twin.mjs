@@ -16,5 +16,26 @@ process.emitWarning = (warning, ...rest) => {
 };
 const { register } = await import('tsx/esm/api');
 register();
-const { main } = await import('../cli/main.ts');
-process.exitCode = await main(process.argv.slice(2));
+const args = process.argv.slice(2);
+// The benchmarks measure the twin and the forecast as `npm start` and the forecast Lambda run them,
+// with their Node.js options, which a process takes only when it starts: a `twin bench` started
+// without them runs itself again with them (`twin bench all` starts every measurement that way).
+const { FORECAST_NODE_OPTIONS } = await import('../contracts/resources.ts');
+if (args[0] === 'bench' && args[1] !== 'all' && !process.execArgv.includes(FORECAST_NODE_OPTIONS)) {
+  const { spawn } = await import('node:child_process');
+  const { fileURLToPath } = await import('node:url');
+  const child = spawn(
+    process.execPath,
+    [...process.execArgv, FORECAST_NODE_OPTIONS, fileURLToPath(import.meta.url), ...args],
+    {
+      stdio: 'inherit',
+    },
+  );
+  // Ctrl-C reaches both processes from the terminal; a signal sent to this one alone is passed on.
+  process.on('SIGINT', () => {});
+  for (const signal of ['SIGTERM', 'SIGHUP']) process.on(signal, () => child.kill(signal));
+  process.exitCode = await new Promise((resolve) => child.on('exit', (code) => resolve(code ?? 1)));
+} else {
+  const { main } = await import('../cli/main.ts');
+  process.exitCode = await main(args);
+}

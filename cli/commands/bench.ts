@@ -495,6 +495,7 @@ export function latencyTable(result: Awaited<ReturnType<typeof latencyBench>>): 
   const cpu = result.cpu;
   const idle = result.idle;
   return [
+    `the twin's process: Node.js ${process.versions.node}${result.nodeOptions.length > 0 ? ` with ${result.nodeOptions.join(' ')}` : ''}`,
     ...(idle
       ? [
           `idle (no events for ${idle.seconds} s, after the pipeline's warm-up): cores: DynamoDB Local ${idle.cores.dynamodbLocal}, kinesalite ${idle.cores.kinesalite}, twin ${idle.cores.twin}`,

@@ -12,6 +12,7 @@ import {
 import { latencyTable } from '../../cli/commands/bench.ts';
 
 const result = (sustainedPerSecond: number, rawPerSecond: number): LatencyBenchResult => ({
+  nodeOptions: ['--max-semi-space-size=128'],
   rows: [],
   sustainRuns: [],
   sustainedPerSecond,
@@ -28,6 +29,12 @@ describe('twin bench latency report', () => {
     );
     expect(latencyTable(result(1_190, 1_485))).toMatch(
       /= 80\.1 % of .*; the target, 80 %: met in this run$/m,
+    );
+  });
+
+  it("names the Node.js options of the twin's process", () => {
+    expect(latencyTable(result(1_190, 1_485)).split('\n')[0]).toMatch(
+      /^the twin's process: Node\.js \d+\.\d+\.\d+ with --max-semi-space-size=128$/,
     );
   });
 

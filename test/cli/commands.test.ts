@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { pipelineCostBench } from '../../bench/pipelineCostBench.ts';
 import { isConnectionError } from '../../cli/errors.ts';
 import { commands } from '../../cli/main.ts';
+import { FORECAST_NODE_OPTIONS } from '../../contracts/resources.ts';
 import { twin } from '../support/cli.ts';
 
 const exec = promisify(execFile);
@@ -158,6 +159,21 @@ describe('twin bench', () => {
     expect(result.freshMs).toBeGreaterThan(0);
     expect(result.minMs).toBeGreaterThan(0);
     expect(result.minMs).toBeLessThanOrEqual(result.medianMs);
+  });
+
+  it('measures with the Node.js options npm start and the forecast Lambda run with, when started without them', async () => {
+    const run = await exec(process.execPath, [
+      'bin/twin.mjs',
+      'bench',
+      'forecast',
+      '--orders',
+      '50',
+      '--json',
+    ]);
+    const result = JSON.parse(run.stdout);
+
+    expect(result.orders).toBe(50);
+    expect(result.nodeOptions).toEqual([FORECAST_NODE_OPTIONS]);
   });
 
   it('times a Monte Carlo forecast, with more kernel events than one deterministic forecast', async () => {
