@@ -46,6 +46,9 @@ export const benchCommand = defineCommand({
     'twin bench all                                              everything, each run in a fresh process of an',
     '                                                            esbuild bundle (as Lambda runs it); SimPy runs',
     '                                                            side by side when python3 can import simpy',
+    '',
+    `Every measurement runs with the Node.js options of npm start and the forecast Lambda (${FORECAST_NODE_OPTIONS}):`,
+    'started without them, twin bench runs itself again with them.',
   ].join('\n'),
   options: {
     entities: { type: 'string', value: 'N', description: 'casymda: number of entities', default: '100000' },
