@@ -492,9 +492,12 @@ export function latencyTable(result: Awaited<ReturnType<typeof latencyBench>>): 
     'cores: DynamoDB Local / kinesalite / twin',
     'CPU ms per event',
   ];
-  const raw = result.rawRounds
+  const rounds = result.rawRounds.flatMap((r) => r.rates);
+  const raw = `${result.rawRounds
     .map((r) => `${r.when}: ${r.rates.map((x) => `${x.perSecond}/s at ${x.concurrency}`).join(', ')}`)
-    .join('; ');
+    .join(
+      '; ',
+    )}; ${rounds.length} rounds of ${Math.min(...rounds.map((x) => x.writes)).toLocaleString('en')} writes`;
   const cpu = result.cpu;
   const idle = result.idle;
   return [
