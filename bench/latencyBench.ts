@@ -78,13 +78,6 @@ export interface LatencyBenchResult {
 /** The issue's target: a sustained rate of at least this share of DynamoDB Local's raw write ceiling. */
 export const SUSTAINED_TARGET = 0.8;
 
-/**
- * Writes in a raw round: whole order lives (7 events each) for `seconds` at `writesPerSecond`, the
- * rate DynamoDB Local reached in its warm-up; at least 7,000.
- */
-export const rawRoundEvents = (writesPerSecond: number, seconds: number): number =>
-  Math.max(7_000, Math.round((writesPerSecond * seconds) / 7) * 7);
-
 /** Whether `sustainedPerSecond` reaches the target share of `rawPerSecond` (unrounded: 79.8 % does not). */
 export const meetsSustainedTarget = (sustainedPerSecond: number, rawPerSecond: number): boolean =>
   sustainedPerSecond >= SUSTAINED_TARGET * rawPerSecond;
@@ -216,15 +209,15 @@ export async function startBenchEmulators() {
 
 /**
  * DynamoDB Local's raw rate for the ingest's conditional update, on `table`, at a few concurrencies,
- * `events` writes each. The orders written go through their whole lives, so they end inactive
- * (outside every forecast).
+ * each round lasting at least `seconds`. The orders written go through their whole lives, so they
+ * end inactive (outside every forecast).
  */
 async function rawRates(
   clients: AwsClients,
   table: string,
   tag: string,
   dynamodbLocalPid: number,
-  events: number,
+  seconds: number,
 ): Promise<RawRate[]> {
   const rates: RawRate[] = [];
   for (const concurrency of [8, 16, 32]) {
@@ -234,7 +227,7 @@ async function rawRates(
       `${tag}-c${concurrency}`,
       concurrency,
       dynamodbLocalPid,
-      events,
+      seconds,
     );
     rates.push({
       concurrency,
@@ -250,9 +243,10 @@ async function rawRates(
 }
 
 /**
- * One raw round: the ingest's conditional update of `count` events (default 7,000: 1,000 orders'
- * whole lives), `concurrency` at a time, on `table`; its rate, and the CPU seconds DynamoDB Local
- * (undefined where /proc is missing) and the client (this process) used.
+ * One raw round: the ingest's conditional update of 7,000 events (1,000 orders' whole lives), again
+ * with new orders until the round has lasted `minSeconds` (default: once), `concurrency` at a time,
+ * on `table`; its writes, rate, and the CPU seconds DynamoDB Local (undefined where /proc is
+ * missing) and the client (this process) used.
  */
 export async function rawRound(
   clients: AwsClients,
@@ -260,17 +254,22 @@ export async function rawRound(
   tag: string,
   concurrency: number,
   dynamodbLocalPid: number,
-  count = 7_000,
+  minSeconds = 0,
 ): Promise<{ writes: number; perSecond: number; cpuSeconds: { dynamodbLocal?: number; client: number } }> {
   const store = new DynamoDbStateStore(clients.documentClient, table);
-  const events = plantEvents(count, tag).map(toDomainEvent);
   const before = { dynamodbLocal: cpuSeconds(dynamodbLocalPid), client: process.cpuUsage() };
-  const ms = await timedApply(store, events, concurrency);
+  let writes = 0;
+  let ms = 0;
+  for (let part = 0; part === 0 || ms < minSeconds * 1000; part++) {
+    const events = plantEvents(7_000, `${tag}-${part}`).map(toDomainEvent);
+    ms += await timedApply(store, events, concurrency);
+    writes += events.length;
+  }
   const dynamodbLocal = cpuSeconds(dynamodbLocalPid);
   const client = process.cpuUsage(before.client);
   return {
-    writes: events.length,
-    perSecond: Math.round((events.length / ms) * 1000),
+    writes,
+    perSecond: Math.round((writes / ms) * 1000),
     cpuSeconds: {
       ...(dynamodbLocal !== undefined &&
         before.dynamodbLocal !== undefined && { dynamodbLocal: dynamodbLocal - before.dynamodbLocal }),
@@ -288,24 +287,22 @@ export const microsPerEach = (cpuSeconds: number | undefined, count: number) =>
 
 /**
  * DynamoDB Local (Java) compiles its hot paths over the first tens of thousands of writes: until
- * then it runs at a third of its speed (measured here). Writes until two rounds in a row agree;
- * resolves to the last round's rate (writes/s).
+ * then it runs at a third of its speed (measured here). Writes until two rounds in a row agree.
  */
 export async function warmUp(
   clients: AwsClients,
   table: string,
   progress: (text: string) => void,
-): Promise<number> {
+): Promise<void> {
   const store = new DynamoDbStateStore(clients.documentClient, table);
   let previous = 0;
   for (let round = 0; round < 15; round++) {
     const events = plantEvents(3_003, `warm-${round}`).map(toDomainEvent);
     const rate = (events.length / (await timedApply(store, events, 16))) * 1000;
     progress(`warming DynamoDB Local up: ${Math.round(rate)} writes/s`);
-    if (round >= 4 && Math.abs(rate - previous) / previous < 0.1) return rate;
+    if (round >= 4 && Math.abs(rate - previous) / previous < 0.1) return;
     previous = rate;
   }
-  return previous;
 }
 
 /**
@@ -363,15 +360,21 @@ export async function latencyBench(
   let twin: RunningTwin | undefined;
   try {
     await provision(clients, names);
-    const warmRate = await warmUp(clients, names.orderStateTable, progress);
-    // Each raw round lasts about as long as a sustained run, so that the ceiling and the sustained
-    // rate are rates over the same length of time (a short round catches the machine's fast moments).
-    const rawEvents = rawRoundEvents(warmRate, sustainSeconds);
-    progress(`DynamoDB Local raw rate (before; ${rawEvents} writes a round)`);
+    await warmUp(clients, names.orderStateTable, progress);
+    // Each raw round lasts at least as long as a sustained run, so that the ceiling and the
+    // sustained rate are rates over the same length of time (a short round catches the machine's
+    // fast moments).
+    progress(`DynamoDB Local raw rate (before; rounds of ${sustainSeconds} s or more)`);
     const rawRounds: LatencyBenchResult['rawRounds'] = [
       {
         when: 'before',
-        rates: await rawRates(clients, names.orderStateTable, 'raw-before', pids.dynamodbLocal, rawEvents),
+        rates: await rawRates(
+          clients,
+          names.orderStateTable,
+          'raw-before',
+          pids.dynamodbLocal,
+          sustainSeconds,
+        ),
       },
     ];
     const running = await startTwin({
@@ -512,7 +515,7 @@ export async function latencyBench(
     progress('DynamoDB Local raw rate (after)');
     rawRounds.push({
       when: 'after',
-      rates: await rawRates(clients, names.orderStateTable, 'raw-after', pids.dynamodbLocal, rawEvents),
+      rates: await rawRates(clients, names.orderStateTable, 'raw-after', pids.dynamodbLocal, sustainSeconds),
     });
     const rawPerSecond = Math.max(...rawRounds.flatMap((r) => r.rates.map((x) => x.perSecond)));
     const best = rawRounds.flatMap((r) => r.rates).find((x) => x.perSecond === rawPerSecond);

@@ -467,6 +467,12 @@ function forecastHandlerTable(rows: Awaited<ReturnType<typeof forecastHandlerBen
 }
 
 /** The end-to-end benchmark as the terminal shows it: the rates, the sustained rate against the target, where the CPU went. */
+/** "7,000" or "28,000–35,000": the smallest and largest of `counts`. */
+const writesRange = (counts: number[]) => {
+  const [least, most] = [Math.min(...counts), Math.max(...counts)].map((n) => n.toLocaleString('en'));
+  return least === most ? least! : `${least}–${most}`;
+};
+
 export function latencyTable(result: Awaited<ReturnType<typeof latencyBench>>): string {
   const rows = (runs: typeof result.rows, extra?: (i: number) => string) =>
     runs.map((r, i) => [
@@ -493,11 +499,10 @@ export function latencyTable(result: Awaited<ReturnType<typeof latencyBench>>): 
     'CPU ms per event',
   ];
   const rounds = result.rawRounds.flatMap((r) => r.rates);
-  const raw = `${result.rawRounds
+  const perRound = result.rawRounds
     .map((r) => `${r.when}: ${r.rates.map((x) => `${x.perSecond}/s at ${x.concurrency}`).join(', ')}`)
-    .join(
-      '; ',
-    )}; ${rounds.length} rounds of ${Math.min(...rounds.map((x) => x.writes)).toLocaleString('en')} writes`;
+    .join('; ');
+  const raw = `${perRound}; ${rounds.length} rounds of ${writesRange(rounds.map((x) => x.writes))} writes`;
   const cpu = result.cpu;
   const idle = result.idle;
   return [

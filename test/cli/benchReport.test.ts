@@ -6,7 +6,6 @@ import {
   highestSustained,
   type LatencyBenchResult,
   meetsSustainedTarget,
-  rawRoundEvents,
   SUSTAIN_FRACTIONS,
   SUSTAIN_RESOLUTION,
 } from '../../bench/latencyBench.ts';
@@ -20,7 +19,7 @@ const result = (sustainedPerSecond: number, rawPerSecond: number): LatencyBenchR
   rawPerSecond,
   rawRounds: [
     { when: 'before', rates: [{ concurrency: 16, writes: 28_000, perSecond: rawPerSecond }] },
-    { when: 'after', rates: [{ concurrency: 16, writes: 28_000, perSecond: rawPerSecond - 100 }] },
+    { when: 'after', rates: [{ concurrency: 16, writes: 35_000, perSecond: rawPerSecond - 100 }] },
   ],
   ofCeiling: Math.round((sustainedPerSecond / rawPerSecond) * 1000) / 1000,
   meetsTarget: meetsSustainedTarget(sustainedPerSecond, rawPerSecond),
@@ -29,7 +28,7 @@ const result = (sustainedPerSecond: number, rawPerSecond: number): LatencyBenchR
 describe('twin bench latency report', () => {
   it('says whether the sustained rate met 80 % of the raw ceiling, to a tenth of a percent', () => {
     expect(latencyTable(result(1_220, 1_528))).toMatch(
-      /^highest rate sustained: 1220\/s = 79\.8 % of DynamoDB Local's raw ceiling on the pipeline's table, 1528\/s \(before: 1528\/s at 16; after: 1428\/s at 16; 2 rounds of 28,000 writes\); the target, 80 %: not met in this run$/m,
+      /^highest rate sustained: 1220\/s = 79\.8 % of DynamoDB Local's raw ceiling on the pipeline's table, 1528\/s \(before: 1528\/s at 16; after: 1428\/s at 16; 2 rounds of 28,000–35,000 writes\); the target, 80 %: not met in this run$/m,
     );
     expect(latencyTable(result(1_190, 1_485))).toMatch(
       /= 80\.1 % of .*; the target, 80 %: met in this run$/m,
@@ -46,14 +45,6 @@ describe('twin bench latency report', () => {
     expect(meetsSustainedTarget(1_200, 1_500)).toBe(true);
     expect(meetsSustainedTarget(1_199, 1_500)).toBe(false);
     expect(meetsSustainedTarget(1_220, 1_528)).toBe(false);
-  });
-});
-
-describe('the raw rounds', () => {
-  it('last about as long as a sustained run, in whole order lives, and at least 7,000 writes', () => {
-    expect(rawRoundEvents(1_500, 20)).toBe(30_002);
-    expect(rawRoundEvents(1_500, 20) % 7).toBe(0);
-    expect(rawRoundEvents(100, 20)).toBe(7_000);
   });
 });
 
