@@ -25,6 +25,8 @@ export interface LatencyRow {
   backlogAtEnd: number;
   /** Events never reflected in a forecast (waited for up to two minutes after the last was put). */
   lost: number;
+  /** Forecasts written a second while the events were put. */
+  forecastsPerSecond: number;
   /** Cores each process used while the events were put (Linux only): where the machine's CPU went. */
   cores?: { dynamodbLocal: number; kinesalite: number; twin: number };
   /** CPU milliseconds per event put, all three processes together (Linux only). */
@@ -401,6 +403,7 @@ export async function latencyBench(
       const putAt: { at: number; sent: number }[] = [];
       const latencies: number[] = [];
       const inBefore = running.status().eventsIn;
+      const forecastsBefore = running.status().forecastsWritten;
       let reflected = 0;
       let done = false;
       let deadline = Number.POSITIVE_INFINITY;
@@ -440,6 +443,7 @@ export async function latencyBench(
       }
       const backlogAtEnd = putAt.length - (running.status().eventsIn - inBefore);
       const elapsed = (performance.now() - started) / 1000;
+      const forecasts = running.status().forecastsWritten - forecastsBefore;
       const usedBy = (before: number | undefined, pid: number) => {
         const after = cpuSeconds(pid);
         return before === undefined || after === undefined ? Number.NaN : after - before;
@@ -474,6 +478,7 @@ export async function latencyBench(
         maxMs: round(Math.max(...latencies)),
         backlogAtEnd,
         lost: putAt.length - reflected,
+        forecastsPerSecond: Math.round((forecasts / elapsed) * 100) / 100,
         ...(Number.isFinite(cores.dynamodbLocal) && {
           cores,
           cpuMsPerEvent: msPerEach(used.dynamodbLocal + used.kinesalite + used.twin, putAt.length),

@@ -483,6 +483,7 @@ export function latencyTable(result: Awaited<ReturnType<typeof latencyBench>>): 
       String(r.maxMs),
       r.backlogAtEnd.toLocaleString('en'),
       String(r.lost),
+      String(r.forecastsPerSecond),
       r.cores ? `${r.cores.dynamodbLocal} / ${r.cores.kinesalite} / ${r.cores.twin}` : '-',
       r.cpuMsPerEvent === undefined ? '-' : String(r.cpuMsPerEvent),
       ...(extra ? [extra(i)] : []),
@@ -495,6 +496,7 @@ export function latencyTable(result: Awaited<ReturnType<typeof latencyBench>>): 
     'max ms',
     'backlog at end',
     'lost',
+    'forecasts/s',
     'cores: DynamoDB Local / kinesalite / twin',
     'CPU ms per event',
   ];
