@@ -500,7 +500,6 @@ export async function latencyBench(
     const rows: LatencyRow[] = [];
     for (const rate of options.rates ?? [10, 100, 1_000]) rows.push(await runAt(rate, 'latency', seconds));
     const sustainRuns: LatencyBenchResult['sustainRuns'] = [];
-    let sustainedPerSecond = 0;
     const tryRate = async (rate: number) => {
       const row = await runAt(rate, 'sustained', sustainSeconds);
       const sustained = isSustained(row);
@@ -508,11 +507,12 @@ export async function latencyBench(
       progress(
         `${rate}/s: p95 ${row.p95Ms} ms, backlog at the end ${row.backlogAtEnd}, ${row.lost} lost: ${sustained ? 'sustained' : 'not sustained'}`,
       );
-      if (sustained) sustainedPerSecond = Math.max(sustainedPerSecond, rate);
       return sustained;
     };
-    await highestSustained(options.sustainFractions ?? SUSTAIN_FRACTIONS, SUSTAIN_RESOLUTION, (fraction) =>
-      tryRate(rateAt(fraction)),
+    const sustainedPerSecond = rateAt(
+      await highestSustained(options.sustainFractions ?? SUSTAIN_FRACTIONS, SUSTAIN_RESOLUTION, (fraction) =>
+        tryRate(rateAt(fraction)),
+      ),
     );
     await drain();
     await running.stop();

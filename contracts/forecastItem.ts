@@ -121,7 +121,11 @@ export async function listForecastHistory(
     .sort((a, b) => a.asOf - b.asOf);
 }
 
-/** Every item of a Query, over all its pages; `onCall` is told of each page read. */
+/**
+ * Every item of a Query, over all its pages; `onCall` is told of each page read. (Not the SDK's
+ * `paginateQuery`: it accepts only a DynamoDBDocumentClient instance, and callers pass any client
+ * that sends, as the dashboard's tests do.)
+ */
 async function queryAll(
   client: DynamoDBDocumentClient,
   input: QueryCommandInput,

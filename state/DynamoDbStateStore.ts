@@ -6,8 +6,8 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
+  paginateScan,
   QueryCommand,
-  ScanCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
@@ -44,6 +44,10 @@ export interface DynamoDbStateStoreOptions {
   indexName?: string;
   activeShards?: number;
 }
+
+/** Orders by id, as both lists are returned. */
+const byOrderId = (a: { orderId: string }, b: { orderId: string }) =>
+  a.orderId < b.orderId ? -1 : a.orderId > b.orderId ? 1 : 0;
 
 /** Keeps order state in the `order-state` table. */
 export class DynamoDbStateStore implements StateStore {
@@ -152,26 +156,23 @@ export class DynamoDbStateStore implements StateStore {
         startKey = page.LastEvaluatedKey;
       } while (startKey !== undefined);
     }
-    return items.sort((a, b) => (a.orderId < b.orderId ? -1 : a.orderId > b.orderId ? 1 : 0));
+    return items.sort(byOrderId);
   }
 
   async listFinished(): Promise<FinishedOrder[]> {
     const items: FinishedOrder[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
+    for await (const page of paginateScan(
+      { client: this.client },
+      {
+        TableName: this.tableName,
+        FilterExpression: 'attribute_exists(productionFinishedAt)',
+        ProjectionExpression: 'orderId, productionFinishedAt, dueAt',
+      },
+    )) {
       this.calls++;
-      const page = await this.client.send(
-        new ScanCommand({
-          TableName: this.tableName,
-          FilterExpression: 'attribute_exists(productionFinishedAt)',
-          ProjectionExpression: 'orderId, productionFinishedAt, dueAt',
-          ExclusiveStartKey: startKey,
-        }),
-      );
       items.push(...((page.Items ?? []) as FinishedOrder[]));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey !== undefined);
-    return items.sort((a, b) => (a.orderId < b.orderId ? -1 : a.orderId > b.orderId ? 1 : 0));
+    }
+    return items.sort(byOrderId);
   }
 
   /**
