@@ -65,7 +65,7 @@ export async function accuracyBench(
       progress(`comparing, run ${run}`);
       const started = performance.now();
       const cpu = process.cpuUsage();
-      const report = await accuracyFromTables(clients.documentClient, { names });
+      const report = await accuracyFromTables(clients, { names });
       const used = process.cpuUsage(cpu);
       runs.push({
         ms: Math.round(performance.now() - started),

@@ -44,7 +44,7 @@ export async function forecastHandlerBench(
       const names = resourceNames(`bench-${n}-`);
       await provision(clients, names);
       await putItems(clients.documentClient, names.orderStateTable, syntheticStateItems(n));
-      const states = new DynamoDbStateStore(clients.documentClient, names.orderStateTable);
+      const states = new DynamoDbStateStore(clients.dynamodb, names.orderStateTable);
       const forecasts = new DynamoDbForecastStore(clients.documentClient, names.forecastsTable);
       const deps = { states, forecasts, logger: new Logger({ logLevel: 'SILENT' }) };
       progress(`forecast handler, ${n.toLocaleString('en')} active orders: ${runs} runs after a warm-up`);

@@ -120,8 +120,8 @@ export async function ingestBench(
     const provisioned = await provision(clients, names);
     // Raw updates go to the same table as the pipeline's (under other order ids): DynamoDB Local's
     // speed differs from table to table (measured here), so only the same table is a fair ceiling.
-    const raw = new DynamoDbStateStore(clients.documentClient, names.orderStateTable);
-    const store = new DynamoDbStateStore(clients.documentClient, names.orderStateTable);
+    const raw = new DynamoDbStateStore(clients.dynamodb, names.orderStateTable);
+    const store = new DynamoDbStateStore(clients.dynamodb, names.orderStateTable);
 
     // Warm-up: DynamoDB Local takes a few seconds to reach its steady rate.
     progress('warming DynamoDB Local up');

@@ -258,7 +258,7 @@ export async function rawRound(
   dynamodbLocalPid: number,
   minSeconds = 0,
 ): Promise<{ writes: number; perSecond: number; cpuSeconds: { dynamodbLocal?: number; client: number } }> {
-  const store = new DynamoDbStateStore(clients.documentClient, table);
+  const store = new DynamoDbStateStore(clients.dynamodb, table);
   const before = { dynamodbLocal: cpuSeconds(dynamodbLocalPid), client: process.cpuUsage() };
   let writes = 0;
   let ms = 0;
@@ -296,7 +296,7 @@ export async function warmUp(
   table: string,
   progress: (text: string) => void,
 ): Promise<void> {
-  const store = new DynamoDbStateStore(clients.documentClient, table);
+  const store = new DynamoDbStateStore(clients.dynamodb, table);
   let previous = 0;
   for (let round = 0; round < 15; round++) {
     const events = plantEvents(3_003, `warm-${round}`).map(toDomainEvent);

@@ -160,7 +160,7 @@ export async function partsCostBench(
     );
 
     // Active orders: each order's first three events (accepted, material ordered, ETA updated).
-    const store = new DynamoDbStateStore(clients.documentClient, names.orderStateTable);
+    const store = new DynamoDbStateStore(clients.dynamodb, names.orderStateTable);
     const lives = plantEvents(activeOrders * 7, 'parts-active').map(toDomainEvent);
     await timedApply(store, lives.slice(0, activeOrders * 3), 16);
     await store.listActive(); // its code paths warm, not measured

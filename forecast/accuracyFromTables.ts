@@ -1,6 +1,7 @@
 // The forecast accuracy of a twin, from its tables: the finished orders from `order-state`, and
 // from the forecast history only the forecasts the comparison needs (a forecast of many orders is
 // large; the history holds one for every batch of changes, for 14 days).
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { listForecastHistory, readForecastAt } from '../contracts/forecastItem.ts';
 import { resourceNames } from '../contracts/resources.ts';
@@ -32,7 +33,7 @@ const CONCURRENT_READS = 8;
 
 /** Compares the finished orders in the tables with the forecasts made of them (see `forecastAccuracy`). */
 export async function accuracyFromTables(
-  client: DynamoDBDocumentClient,
+  clients: { dynamodb: DynamoDBClient; documentClient: DynamoDBDocumentClient },
   options: {
     names?: ReturnType<typeof resourceNames>;
     horizonsMs?: readonly number[];
@@ -45,8 +46,8 @@ export async function accuracyFromTables(
   const names = options.names ?? resourceNames();
   const horizonsMs = options.horizonsMs ?? DEFAULT_HORIZONS_MS;
   const [allFinished, index] = await Promise.all([
-    new DynamoDbStateStore(client, names.orderStateTable).listFinished(),
-    listForecastHistory(client, names.forecastsTable),
+    new DynamoDbStateStore(clients.dynamodb, names.orderStateTable).listFinished(),
+    listForecastHistory(clients.documentClient, names.forecastsTable),
   ]);
   const finishedSince =
     options.sinceMs !== undefined && index.length > 0
@@ -67,7 +68,7 @@ export async function accuracyFromTables(
   const reader = async () => {
     while (next < needed.length) {
       const entry = needed[next++]!;
-      const record = await readForecastAt(client, names.forecastsTable, entry.key);
+      const record = await readForecastAt(clients.documentClient, names.forecastsTable, entry.key);
       // Gone since it was listed (its time to live ran out): kept as a forecast of no order, so that
       // the orders it was in effect for are left out rather than compared with an older one.
       forecasts.push(record === undefined ? { asOf: entry.asOf, orders: new Map() } : pastForecast(record));

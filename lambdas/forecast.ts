@@ -4,7 +4,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { withoutCallLog } from '../contracts/sdkClients.ts';
+import { CACHED_MIDDLEWARE, withoutCallLog } from '../contracts/sdkClients.ts';
 import { DynamoDbForecastStore } from '../forecast/DynamoDbForecastStore.ts';
 import { createForecastHandler, latestEventClock, wallClock } from '../forecast/forecastHandler.ts';
 import { modelParametersEnv } from '../forecast/modelParameters.ts';
@@ -13,6 +13,9 @@ import { DynamoDbStateStore } from '../state/DynamoDbStateStore.ts';
 import { requireEnv, wholeNumberEnv } from './env.ts';
 
 const logger = new Logger({ serviceName: 'forecast' });
+// The state store speaks the low-level client's attribute values; the forecast store writes and
+// reads through a document client, which refuses CACHED_MIDDLEWARE and so wraps a client of its own.
+const dynamodb = withoutCallLog(new DynamoDBClient(CACHED_MIDDLEWARE));
 const documents = DynamoDBDocumentClient.from(withoutCallLog(new DynamoDBClient({})), {
   marshallOptions: { removeUndefinedValues: true },
 });
@@ -24,7 +27,7 @@ const parameters = modelParametersEnv('MODEL_PARAMETERS', orderFlowModel);
 const replications = wholeNumberEnv('FORECAST_REPLICATIONS', 1);
 
 export const handler = createForecastHandler({
-  states: new DynamoDbStateStore(documents, requireEnv('ORDER_STATE_TABLE')),
+  states: new DynamoDbStateStore(dynamodb, requireEnv('ORDER_STATE_TABLE')),
   forecasts: new DynamoDbForecastStore(documents, requireEnv('FORECASTS_TABLE')),
   logger,
   parameters,

@@ -5,7 +5,7 @@ import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { withoutCallLog } from '../contracts/sdkClients.ts';
+import { CACHED_MIDDLEWARE, withoutCallLog } from '../contracts/sdkClients.ts';
 
 /** Region every local client uses: the emulators namespace their resources by region. */
 export const LOCAL_REGION = 'us-east-1';
@@ -63,16 +63,18 @@ export function createKinesisClient(options: ClientOptions = {}): KinesisClient 
   const local = options.endpoint !== undefined;
   return withoutCallLog(
     new KinesisClient({
+      ...CACHED_MIDDLEWARE,
       ...baseConfig(options),
       ...(local || needsOwnHandler(options) ? { requestHandler: httpHandler(options) } : {}),
     }),
   );
 }
 
-/** A DynamoDB client. */
+/** A DynamoDB client (low-level: attribute values as DynamoDB has them). */
 export function createDynamoDbClient(options: ClientOptions = {}): DynamoDBClient {
   return withoutCallLog(
     new DynamoDBClient({
+      ...CACHED_MIDDLEWARE,
       ...baseConfig(options),
       ...(needsOwnHandler(options) ? { requestHandler: httpHandler(options) } : {}),
     }),
@@ -83,14 +85,24 @@ export function createDynamoDbClient(options: ClientOptions = {}): DynamoDBClien
 export function createDynamoDbStreamsClient(options: ClientOptions = {}): DynamoDBStreamsClient {
   return withoutCallLog(
     new DynamoDBStreamsClient({
+      ...CACHED_MIDDLEWARE,
       ...baseConfig(options),
       ...(needsOwnHandler(options) ? { requestHandler: httpHandler(options) } : {}),
     }),
   );
 }
 
-/** A document client over `dynamodb` that drops `undefined` attributes instead of failing on them. */
-export function createDocumentClient(dynamodb: DynamoDBClient): DynamoDBDocumentClient {
+/**
+ * A document client that drops `undefined` attributes instead of failing on them, over a DynamoDB
+ * client of its own (the document client refuses `CACHED_MIDDLEWARE`).
+ */
+export function createDocumentClient(options: ClientOptions = {}): DynamoDBDocumentClient {
+  const dynamodb = withoutCallLog(
+    new DynamoDBClient({
+      ...baseConfig(options),
+      ...(needsOwnHandler(options) ? { requestHandler: httpHandler(options) } : {}),
+    }),
+  );
   return DynamoDBDocumentClient.from(dynamodb, { marshallOptions: { removeUndefinedValues: true } });
 }
 
@@ -99,12 +111,11 @@ export function createClients(
   endpoints: Endpoints = {},
   options: Omit<ClientOptions, 'endpoint'> = {},
 ): AwsClients {
-  const dynamodb = createDynamoDbClient({ ...options, endpoint: endpoints.dynamodb });
   return {
     kinesis: createKinesisClient({ ...options, endpoint: endpoints.kinesis }),
-    dynamodb,
+    dynamodb: createDynamoDbClient({ ...options, endpoint: endpoints.dynamodb }),
     dynamodbStreams: createDynamoDbStreamsClient({ ...options, endpoint: endpoints.dynamodb }),
-    documentClient: createDocumentClient(dynamodb),
+    documentClient: createDocumentClient({ ...options, endpoint: endpoints.dynamodb }),
   };
 }
 

@@ -193,7 +193,7 @@ export async function startTwin(options: TwinOptions = {}): Promise<RunningTwin>
     const provisioned = await provision(clients, names, { create: !onAws });
 
     const logger = new Logger({ serviceName: 'twin', logLevel: options.logLevel ?? 'WARN' });
-    const states = new DynamoDbStateStore(clients.documentClient, names.orderStateTable);
+    const states = new DynamoDbStateStore(clients.dynamodb, names.orderStateTable);
     const failureFile = join(dataDir, 'failures.jsonl');
     const status: TwinStatus = {
       eventsIn: 0,

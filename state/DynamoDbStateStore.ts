@@ -1,16 +1,20 @@
 // The DynamoDB state store: one conditional UpdateItem per event in the common case (the event is
 // newer than everything it touches); when the condition fails, the item returned with the failure
 // decides, through the same reducer as everywhere else, whether anything is left to write.
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+// It speaks DynamoDB's own attribute values through the low-level client (marshalling as the
+// document client would), so that the ingest's client can cache its resolved middleware: see
+// `CACHED_MIDDLEWARE` in contracts/sdkClients.ts.
 import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
+  type AttributeValue,
+  ConditionalCheckFailedException,
+  type DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
   paginateScan,
   QueryCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { OrderStateTable } from '../contracts/resources.ts';
 import {
   activeShardOf,
@@ -45,6 +49,12 @@ export interface DynamoDbStateStoreOptions {
   activeShards?: number;
 }
 
+/** As the document client marshals: attributes left undefined are not written. */
+const toItem = (value: object) => marshall(value, { removeUndefinedValues: true });
+
+/** An item as the document client would return it (numbers as numbers). */
+const fromItem = <T>(item: Record<string, AttributeValue>) => unmarshall(item) as T;
+
 /** Orders by id, as both lists are returned. */
 const byOrderId = (a: { orderId: string }, b: { orderId: string }) =>
   a.orderId < b.orderId ? -1 : a.orderId > b.orderId ? 1 : 0;
@@ -57,7 +67,7 @@ export class DynamoDbStateStore implements StateStore {
   private readonly activeShards: number;
 
   constructor(
-    private readonly client: DynamoDBDocumentClient,
+    private readonly client: DynamoDBClient,
     private readonly tableName: string,
     options: DynamoDbStateStoreOptions = {},
   ) {
@@ -79,11 +89,11 @@ export class DynamoDbStateStore implements StateStore {
     if (update) {
       try {
         this.calls++;
-        await this.client.send(new UpdateCommand({ TableName: this.tableName, ...update }));
+        await this.client.send(new UpdateItemCommand({ TableName: this.tableName, ...update }));
         return events.map(() => 'applied');
       } catch (error) {
         if (!(error instanceof ConditionalCheckFailedException)) throw this.mapError(error, first);
-        current = error.Item ? (unmarshall(error.Item) as StoredOrderState) : undefined;
+        current = error.Item ? fromItem<StoredOrderState>(error.Item) : undefined;
       }
     }
     // Something is older than what is stored (or a duplicate), or the events are not in time order:
@@ -95,15 +105,15 @@ export class DynamoDbStateStore implements StateStore {
       try {
         this.calls++;
         await this.client.send(
-          new PutCommand({
+          new PutItemCommand({
             TableName: this.tableName,
-            Item: next,
+            Item: toItem(next),
             ...(current === undefined
               ? { ConditionExpression: 'attribute_not_exists(orderId)' }
               : {
                   ConditionExpression: '#version = :version',
                   ExpressionAttributeNames: { '#version': 'version' },
-                  ExpressionAttributeValues: { ':version': current.version },
+                  ExpressionAttributeValues: toItem({ ':version': current.version }),
                 }),
             ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
           }),
@@ -111,7 +121,7 @@ export class DynamoDbStateStore implements StateStore {
         return outcomes;
       } catch (error) {
         if (!(error instanceof ConditionalCheckFailedException)) throw this.mapError(error, first);
-        current = error.Item ? (unmarshall(error.Item) as StoredOrderState) : undefined;
+        current = error.Item ? fromItem<StoredOrderState>(error.Item) : undefined;
       }
     }
     throw new TransientStoreError(
@@ -126,15 +136,15 @@ export class DynamoDbStateStore implements StateStore {
   async get(orderId: string): Promise<StoredOrderState | undefined> {
     this.calls++;
     const result = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: { orderId }, ConsistentRead: true }),
+      new GetItemCommand({ TableName: this.tableName, Key: toItem({ orderId }), ConsistentRead: true }),
     );
-    return result.Item as StoredOrderState | undefined;
+    return result.Item ? fromItem<StoredOrderState>(result.Item) : undefined;
   }
 
   async listActive(): Promise<ActiveOrder[]> {
     const items: ActiveOrder[] = [];
     for (let shard = 0; shard < this.activeShards; shard++) {
-      let startKey: Record<string, unknown> | undefined;
+      let startKey: Record<string, AttributeValue> | undefined;
       do {
         this.calls++;
         const page = await this.client.send(
@@ -148,11 +158,11 @@ export class DynamoDbStateStore implements StateStore {
               '#shard': OrderStateTable.activeIndex.partitionKey,
               ...PROJECTION.names,
             },
-            ExpressionAttributeValues: { ':shard': String(shard) },
+            ExpressionAttributeValues: { ':shard': { S: String(shard) } },
             ExclusiveStartKey: startKey,
           }),
         );
-        items.push(...((page.Items ?? []) as ActiveOrder[]));
+        for (const item of page.Items ?? []) items.push(fromItem<ActiveOrder>(item));
         startKey = page.LastEvaluatedKey;
       } while (startKey !== undefined);
     }
@@ -170,7 +180,7 @@ export class DynamoDbStateStore implements StateStore {
       },
     )) {
       this.calls++;
-      items.push(...((page.Items ?? []) as FinishedOrder[]));
+      for (const item of page.Items ?? []) items.push(fromItem<FinishedOrder>(item));
     }
     return items.sort(byOrderId);
   }
@@ -242,11 +252,11 @@ export class DynamoDbStateStore implements StateStore {
       set.push('#activeShard = :activeShard');
     }
     return {
-      Key: { orderId },
+      Key: toItem({ orderId }),
       UpdateExpression: `SET ${set.join(', ')}${remove.length ? ` REMOVE ${remove.join(', ')}` : ''} ADD #version :count`,
       ConditionExpression: conditions.join(' AND '),
       ExpressionAttributeNames: names,
-      ExpressionAttributeValues: values,
+      ExpressionAttributeValues: toItem(values),
       ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
     };
   }

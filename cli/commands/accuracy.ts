@@ -48,7 +48,7 @@ export const accuracyCommand = defineCommand({
     const clients = createClients(tables.endpoints);
     try {
       let lastShown = Date.now();
-      const report = await accuracyFromTables(clients.documentClient, {
+      const report = await accuracyFromTables(clients, {
         names: tables.names,
         horizonsMs,
         ...(sinceMs !== undefined && { sinceMs }),

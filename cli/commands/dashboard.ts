@@ -3,7 +3,7 @@ import { resourceNames } from '../../contracts/resources.ts';
 import { PageBuildError, PortInUseError } from '../../dashboard/errors.ts';
 import { DynamoDbForecastSource } from '../../dashboard/forecastSource.ts';
 import { startDashboardServer } from '../../dashboard/server.ts';
-import { createDocumentClient, createDynamoDbClient } from '../../local/clients.ts';
+import { createDocumentClient } from '../../local/clients.ts';
 import { defineCommand, intOption } from '../command.ts';
 import { CliError } from '../errors.ts';
 
@@ -43,12 +43,12 @@ export const dashboardCommand = defineCommand({
     const port = intOption('port', values.port, 0)!;
     if (port > 65_535) throw new CliError(`--port must be at most 65535, got "${values.port}"`);
     const table = values.table!;
-    const dynamodb = createDynamoDbClient({ endpoint: values.endpoint });
+    const documents = createDocumentClient({ endpoint: values.endpoint });
     const token = process.env.DASHBOARD_TOKEN || undefined;
     let server: Awaited<ReturnType<typeof startDashboardServer>>;
     try {
       server = await startDashboardServer({
-        forecasts: new DynamoDbForecastSource(createDocumentClient(dynamodb), table),
+        forecasts: new DynamoDbForecastSource(documents, table),
         port,
         host: values.host!,
         token,
@@ -60,7 +60,7 @@ export const dashboardCommand = defineCommand({
         },
       });
     } catch (error) {
-      dynamodb.destroy();
+      documents.destroy();
       if (error instanceof PortInUseError) {
         throw new CliError(`port ${error.port} is in use: stop what uses it, or choose another with --port`);
       }
@@ -87,7 +87,7 @@ export const dashboardCommand = defineCommand({
       process.on('SIGTERM', stop);
     });
     await server.close();
-    dynamodb.destroy();
+    documents.destroy();
     return 0;
   },
 });

@@ -40,7 +40,7 @@ describe('forecast accuracy on DynamoDB Local', () => {
 
   it('compares each finished order with the forecast made a horizon before, read from the history', async () => {
     const { clients } = env;
-    const states = new DynamoDbStateStore(clients.documentClient, env.names.orderStateTable);
+    const states = new DynamoDbStateStore(clients.dynamodb, env.names.orderStateTable);
     const forecasts = new DynamoDbForecastStore(clients.documentClient, env.names.forecastsTable);
     for (const event of plant) {
       await states.apply(toDomainEvent(event));
@@ -48,7 +48,7 @@ describe('forecast accuracy on DynamoDB Local', () => {
     }
     const progress: string[] = [];
 
-    const report = await accuracyFromTables(clients.documentClient, {
+    const report = await accuracyFromTables(clients, {
       horizonsMs: [5 * MIN, 15 * MIN, 25 * MIN, 60 * MIN],
       onRead: (read, total) => progress.push(`${read}/${total}`),
     });
@@ -74,7 +74,7 @@ describe('forecast accuracy on DynamoDB Local', () => {
     expect(hour!.orders).toBe(0);
 
     // Only what finished in the last 10 minutes before the latest forecast (at 35): B, at 35.
-    const recent = await accuracyFromTables(clients.documentClient, {
+    const recent = await accuracyFromTables(clients, {
       horizonsMs: [25 * MIN],
       sinceMs: 10 * MIN,
     });

@@ -10,12 +10,7 @@ import { resourceNames } from '../../contracts/resources.ts';
 import { DynamoDbForecastSource } from '../../dashboard/forecastSource.ts';
 import { type DashboardServer, startDashboardServer } from '../../dashboard/server.ts';
 import { DynamoDbForecastStore } from '../../forecast/DynamoDbForecastStore.ts';
-import {
-  createDocumentClient,
-  createDynamoDbClient,
-  LOCAL_CREDENTIALS,
-  LOCAL_REGION,
-} from '../../local/clients.ts';
+import { createDocumentClient, LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/clients.ts';
 import { createTableInputs } from '../../local/provision.ts';
 import { demoRecord, syntheticRecord } from '../dashboard/fixtures.ts';
 import { useEmulators } from '../support/emulators.ts';
@@ -128,9 +123,9 @@ describe('dashboard API on DynamoDB Local', () => {
   });
 
   it('answers 503 when DynamoDB does not answer', async () => {
-    const unreachable = createDynamoDbClient({ endpoint: 'http://127.0.0.1:9', maxAttempts: 1 });
+    const unreachable = createDocumentClient({ endpoint: 'http://127.0.0.1:9', maxAttempts: 1 });
     const server = await startDashboardServer({
-      forecasts: new DynamoDbForecastSource(createDocumentClient(unreachable), 'forecasts'),
+      forecasts: new DynamoDbForecastSource(unreachable, 'forecasts'),
       build: false,
     });
     servers.push(server);

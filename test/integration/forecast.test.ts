@@ -23,7 +23,7 @@ describe('forecast on DynamoDB Local', () => {
 
   it('forecasts from the stream of state changes, as sim-core does for the same snapshot', async () => {
     const { clients, names, provisioned } = env;
-    const states = new DynamoDbStateStore(clients.documentClient, names.orderStateTable);
+    const states = new DynamoDbStateStore(clients.dynamodb, names.orderStateTable);
     const forecasts = new DynamoDbForecastStore(clients.documentClient, names.forecastsTable);
     const orders = [
       lifecycle('order-1'),
@@ -48,7 +48,7 @@ describe('forecast on DynamoDB Local', () => {
 
   it('keeps the newer forecast when two are written in the wrong order, and both in history', async () => {
     const { clients, names } = env;
-    const states = new DynamoDbStateStore(clients.documentClient, names.orderStateTable);
+    const states = new DynamoDbStateStore(clients.dynamodb, names.orderStateTable);
     const forecasts = new DynamoDbForecastStore(clients.documentClient, names.forecastsTable);
     const newer = createForecastHandler({ states, forecasts, logger, clock: () => NOW + 120_000 });
     const older = createForecastHandler({ states, forecasts, logger, clock: () => NOW + 60_000 });
@@ -79,7 +79,7 @@ describe('forecast on DynamoDB Local', () => {
     const { clients, names } = env;
     const table = `${names.orderStateTable}`;
     await putItems(clients.documentClient, table, syntheticStateItems(10_000));
-    const states = new DynamoDbStateStore(clients.documentClient, table);
+    const states = new DynamoDbStateStore(clients.dynamodb, table);
     const forecasts = new DynamoDbForecastStore(clients.documentClient, names.forecastsTable);
     const handler = createForecastHandler({ states, forecasts, logger, clock: () => NOW + 600_000 });
     const trigger = toDynamoDbStreamEvent(

@@ -52,7 +52,7 @@ for (const engine of KinesisEngines) {
         }),
       );
       const failureFile = join(mkdtempSync(join(tmpdir(), 'twin-ingest-')), 'failures.jsonl');
-      const store = new DynamoDbStateStore(clients.documentClient, names.orderStateTable);
+      const store = new DynamoDbStateStore(clients.dynamodb, names.orderStateTable);
       const handler = createIngestHandler({ store, failures: new FileFailureSink(failureFile), logger });
 
       const shards = await readAllRecords(clients.kinesis, names.stream);
@@ -93,7 +93,7 @@ describe('the DynamoDB state store on DynamoDB Local', () => {
   const freshStore = async () => {
     const names = resourceNames(`contract-${Date.now()}-${++tables}-`);
     await env.clients.dynamodb.send(new CreateTableCommand(createTableInputs(names).orderState));
-    return new DynamoDbStateStore(env.clients.documentClient, names.orderStateTable);
+    return new DynamoDbStateStore(env.clients.dynamodb, names.orderStateTable);
   };
 
   stateStoreContract('DynamoDB', freshStore);

@@ -1,6 +1,6 @@
 // The DynamoDB store maps the SDK's errors: throttling and timeouts become TransientStoreError
 // (retried), anything else a StateStoreError naming the order and event.
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { DynamoDbStateStore } from '../../state/DynamoDbStateStore.ts';
 import { StateStoreError, TransientStoreError } from '../../state/errors.ts';
@@ -9,7 +9,7 @@ import type { DomainEvent } from '../../state/events.ts';
 const event: DomainEvent = { type: 'MaterialArrived', eventId: 'e-1', orderId: 'o-1', at: 1_767_600_000_000 };
 
 function failingWith(error: Error): DynamoDbStateStore {
-  const client = { send: async () => Promise.reject(error) } as unknown as DynamoDBDocumentClient;
+  const client = { send: async () => Promise.reject(error) } as unknown as DynamoDBClient;
   return new DynamoDbStateStore(client, 'order-state');
 }
 

@@ -83,7 +83,7 @@ describe('pipeline crash', () => {
     await publish(records.slice(0, 1_000));
     let publishedAll = false;
     const dataDir = mkdtempSync(join(tmpdir(), 'twin-crash-'));
-    const states = new DynamoDbStateStore(clients.documentClient, names.orderStateTable);
+    const states = new DynamoDbStateStore(clients.dynamodb, names.orderStateTable);
 
     const kinesisCheckpoint = () => {
       const file = join(dataDir, 'checkpoints.json');

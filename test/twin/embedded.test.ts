@@ -73,7 +73,7 @@ describe('embedded twin', () => {
         // Stopped before its last order was delivered: the scenario did not run out.
         expect(await twin.scenarioOver).toBeUndefined();
         const names = resourceNames();
-        const states = new DynamoDbStateStore(clients.documentClient, names.orderStateTable);
+        const states = new DynamoDbStateStore(clients.dynamodb, names.orderStateTable);
         const forecasts = new DynamoDbForecastStore(clients.documentClient, names.forecastsTable);
 
         const settled = await waitFor(
@@ -164,7 +164,7 @@ describe('embedded twin', () => {
     const clients = createClients(second.endpoints);
     try {
       const names = resourceNames();
-      const states = new DynamoDbStateStore(clients.documentClient, names.orderStateTable);
+      const states = new DynamoDbStateStore(clients.dynamodb, names.orderStateTable);
       const stream = await readAllRecords(clients.kinesis, names.stream);
       const order = await states.get('order-2');
       await new Promise((r) => setTimeout(r, 1_500));
