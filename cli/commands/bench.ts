@@ -504,7 +504,7 @@ export function latencyTable(result: Awaited<ReturnType<typeof latencyBench>>): 
   const perRound = result.rawRounds
     .map((r) => `${r.when}: ${r.rates.map((x) => `${x.perSecond}/s at ${x.concurrency}`).join(', ')}`)
     .join('; ');
-  const raw = `${perRound}; ${rounds.length} rounds of ${writesRange(rounds.map((x) => x.writes))} writes`;
+  const raw = `${perRound}; ${rounds.length} rounds of ${writesRange(rounds.map((x) => x.writes))} writes, the first after ${result.warmUpWrites.toLocaleString('en')} writes of warm-up`;
   const cpu = result.cpu;
   const idle = result.idle;
   return [

@@ -21,6 +21,7 @@ const result = (sustainedPerSecond: number, rawPerSecond: number): LatencyBenchR
     { when: 'before', rates: [{ concurrency: 16, writes: 28_000, perSecond: rawPerSecond }] },
     { when: 'after', rates: [{ concurrency: 16, writes: 35_000, perSecond: rawPerSecond - 100 }] },
   ],
+  warmUpWrites: 120_120,
   ofCeiling: Math.round((sustainedPerSecond / rawPerSecond) * 1000) / 1000,
   meetsTarget: meetsSustainedTarget(sustainedPerSecond, rawPerSecond),
 });
@@ -28,7 +29,7 @@ const result = (sustainedPerSecond: number, rawPerSecond: number): LatencyBenchR
 describe('twin bench latency report', () => {
   it('says whether the sustained rate met 80 % of the raw ceiling, to a tenth of a percent', () => {
     expect(latencyTable(result(1_220, 1_528))).toMatch(
-      /^highest rate sustained: 1220\/s = 79\.8 % of DynamoDB Local's raw ceiling on the pipeline's table, 1528\/s \(before: 1528\/s at 16; after: 1428\/s at 16; 2 rounds of 28,000–35,000 writes\); the target, 80 %: not met in this run$/m,
+      /^highest rate sustained: 1220\/s = 79\.8 % of DynamoDB Local's raw ceiling on the pipeline's table, 1528\/s \(before: 1528\/s at 16; after: 1428\/s at 16; 2 rounds of 28,000–35,000 writes, the first after 120,120 writes of warm-up\); the target, 80 %: not met in this run$/m,
     );
     expect(latencyTable(result(1_190, 1_485))).toMatch(
       /= 80\.1 % of .*; the target, 80 %: met in this run$/m,
