@@ -291,12 +291,12 @@ export const microsPerEach = (cpuSeconds: number | undefined, count: number) =>
 
 /**
  * Writes before the raw rounds: DynamoDB Local writes a young table faster. In a scratch run of
- * 7,000-write rounds (the ingest's write, 16 at once) on one table, its rate fell from about
- * 1,640/s over the first 70,000 writes to 1,490–1,560/s (medians of each further 70,000) from
- * 140,000 to 560,000, with its CPU per write up from 563 to about 600 µs; a second run fell from
- * about 1,650–1,700/s to about 1,400–1,500/s after 110,000. The pipeline's sustained runs come
- * after the raw rounds, on the older table: raw rounds on a young one would measure a ceiling the
- * pipeline never meets.
+ * 7,000-write rounds (the ingest's write, 16 at once) on one table, its rate fell from a median of
+ * 1,644/s over the first 70,000 writes to 1,493–1,563/s (medians of each 70,000 from 140,000 to
+ * 525,000), its CPU per write up from 563 µs to 587–620 µs; an earlier run fell from about
+ * 1,650–1,700/s to 1,370–1,560/s after 110,000. The pipeline's sustained runs come after the raw
+ * rounds, on the older table: raw rounds on a young one would measure a ceiling the pipeline never
+ * meets.
  */
 export const AGED_TABLE_WRITES = 120_000;
 
