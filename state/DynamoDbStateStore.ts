@@ -10,8 +10,8 @@ import {
   type DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
+  paginateQuery,
   paginateScan,
-  QueryCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
@@ -144,27 +144,24 @@ export class DynamoDbStateStore implements StateStore {
   async listActive(): Promise<ActiveOrder[]> {
     const items: ActiveOrder[] = [];
     for (let shard = 0; shard < this.activeShards; shard++) {
-      let startKey: Record<string, AttributeValue> | undefined;
-      do {
+      for await (const page of paginateQuery(
+        { client: this.client },
+        {
+          TableName: this.tableName,
+          IndexName: this.indexName,
+          KeyConditionExpression: '#shard = :shard',
+          // Only what the forecast reads: about half of an item is the ingest's bookkeeping.
+          ProjectionExpression: PROJECTION.expression,
+          ExpressionAttributeNames: {
+            '#shard': OrderStateTable.activeIndex.partitionKey,
+            ...PROJECTION.names,
+          },
+          ExpressionAttributeValues: { ':shard': { S: String(shard) } },
+        },
+      )) {
         this.calls++;
-        const page = await this.client.send(
-          new QueryCommand({
-            TableName: this.tableName,
-            IndexName: this.indexName,
-            KeyConditionExpression: '#shard = :shard',
-            // Only what the forecast reads: about half of an item is the ingest's bookkeeping.
-            ProjectionExpression: PROJECTION.expression,
-            ExpressionAttributeNames: {
-              '#shard': OrderStateTable.activeIndex.partitionKey,
-              ...PROJECTION.names,
-            },
-            ExpressionAttributeValues: { ':shard': { S: String(shard) } },
-            ExclusiveStartKey: startKey,
-          }),
-        );
         for (const item of page.Items ?? []) items.push(fromItem<ActiveOrder>(item));
-        startKey = page.LastEvaluatedKey;
-      } while (startKey !== undefined);
+      }
     }
     return items.sort(byOrderId);
   }

@@ -466,13 +466,13 @@ function forecastHandlerTable(rows: Awaited<ReturnType<typeof forecastHandlerBen
   ]);
 }
 
-/** The end-to-end benchmark as the terminal shows it: the rates, the sustained rate against the target, where the CPU went. */
 /** "7,000" or "28,000–35,000": the smallest and largest of `counts`. */
 const writesRange = (counts: number[]) => {
   const [least, most] = [Math.min(...counts), Math.max(...counts)].map((n) => n.toLocaleString('en'));
   return least === most ? least! : `${least}–${most}`;
 };
 
+/** The end-to-end benchmark as the terminal shows it: the rates, the sustained rate against the target, where the CPU went. */
 export function latencyTable(result: Awaited<ReturnType<typeof latencyBench>>): string {
   const rows = (runs: typeof result.rows, extra?: (i: number) => string) =>
     runs.map((r, i) => [
