@@ -1,7 +1,7 @@
 // End-to-end latency of the embedded twin: from an event's PutRecords to the first readable forecast
 // that reflects it, at given event rates; and the highest rate sustained with nothing lost, beside
 // DynamoDB Local's raw write ceiling measured on the pipeline's own table in the same run.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { ORDER_EVENT_TYPES, type OrderEvent } from '../contracts/events.ts';
@@ -33,6 +33,11 @@ export interface LatencyRow {
   cpuMsPerEvent?: number;
   /** CPU milliseconds per event put, DynamoDB Local alone (Linux only). */
   dynamodbLocalCpuMsPerEvent?: number;
+  /**
+   * Cores' worth of time each process's threads were ready to run but waited for a CPU while the
+   * events were put (Linux with schedstats only): how much the processes got in each other's way.
+   */
+  waiting?: { dynamodbLocal: number; kinesalite: number; twin: number };
 }
 
 export interface RawRate {
@@ -44,6 +49,8 @@ export interface RawRate {
   cpuMsPerWrite?: number;
   /** CPU milliseconds per write, DynamoDB Local alone (Linux only). */
   dynamodbLocalCpuMsPerWrite?: number;
+  /** Cores' worth of time the threads of DynamoDB Local and of its client waited for a CPU (see `LatencyRow.waiting`). */
+  waiting?: { dynamodbLocal: number; client: number };
 }
 
 export interface LatencyBenchResult {
@@ -190,6 +197,27 @@ export function cpuSeconds(pid: number): number | undefined {
   }
 }
 
+/**
+ * Seconds the threads of process `pid` have waited, ready to run, for a CPU (the second field of
+ * each thread's /proc schedstat, summed); undefined where the kernel does not give it. Threads that
+ * have ended since are not counted.
+ */
+export function runQueueSeconds(pid: number): number | undefined {
+  try {
+    let nanoseconds = 0;
+    for (const task of readdirSync(`/proc/${pid}/task`)) {
+      try {
+        nanoseconds += Number(readFileSync(`/proc/${pid}/task/${task}/schedstat`, 'utf8').split(' ')[1]);
+      } catch {
+        // the thread ended between listing and reading
+      }
+    }
+    return Number.isFinite(nanoseconds) ? nanoseconds / 1e9 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
@@ -233,10 +261,18 @@ async function rawRates(
       dynamodbLocalPid,
       seconds,
     );
+    const wallSeconds = round.writes / round.perSecond;
+    const coresOf = (seconds: number) => Math.round((seconds / wallSeconds) * 100) / 100;
     rates.push({
       concurrency,
       writes: round.writes,
       perSecond: round.perSecond,
+      ...(round.waitSeconds && {
+        waiting: {
+          dynamodbLocal: coresOf(round.waitSeconds.dynamodbLocal),
+          client: coresOf(round.waitSeconds.client),
+        },
+      }),
       ...(round.cpuSeconds.dynamodbLocal !== undefined && {
         cpuMsPerWrite: msPerEach(round.cpuSeconds.dynamodbLocal + round.cpuSeconds.client, round.writes),
         dynamodbLocalCpuMsPerWrite: msPerEach(round.cpuSeconds.dynamodbLocal, round.writes),
@@ -259,9 +295,19 @@ export async function rawRound(
   concurrency: number,
   dynamodbLocalPid: number,
   minSeconds = 0,
-): Promise<{ writes: number; perSecond: number; cpuSeconds: { dynamodbLocal?: number; client: number } }> {
+): Promise<{
+  writes: number;
+  perSecond: number;
+  cpuSeconds: { dynamodbLocal?: number; client: number };
+  /** Seconds the threads of each waited for a CPU (undefined where not known). */
+  waitSeconds?: { dynamodbLocal: number; client: number };
+}> {
   const store = new DynamoDbStateStore(clients.dynamodb, table);
   const before = { dynamodbLocal: cpuSeconds(dynamodbLocalPid), client: process.cpuUsage() };
+  const waitBefore = {
+    dynamodbLocal: runQueueSeconds(dynamodbLocalPid),
+    client: runQueueSeconds(process.pid),
+  };
   let writes = 0;
   let ms = 0;
   for (let part = 0; part === 0 || ms < minSeconds * 1000; part++) {
@@ -271,9 +317,22 @@ export async function rawRound(
   }
   const dynamodbLocal = cpuSeconds(dynamodbLocalPid);
   const client = process.cpuUsage(before.client);
+  const waitAfter = {
+    dynamodbLocal: runQueueSeconds(dynamodbLocalPid),
+    client: runQueueSeconds(process.pid),
+  };
   return {
     writes,
     perSecond: Math.round((writes / ms) * 1000),
+    ...(waitBefore.dynamodbLocal !== undefined &&
+      waitBefore.client !== undefined &&
+      waitAfter.dynamodbLocal !== undefined &&
+      waitAfter.client !== undefined && {
+        waitSeconds: {
+          dynamodbLocal: waitAfter.dynamodbLocal - waitBefore.dynamodbLocal,
+          client: waitAfter.client - waitBefore.client,
+        },
+      }),
     cpuSeconds: {
       ...(dynamodbLocal !== undefined &&
         before.dynamodbLocal !== undefined && { dynamodbLocal: dynamodbLocal - before.dynamodbLocal }),
@@ -454,6 +513,11 @@ export async function latencyBench(
         kinesalite: cpuSeconds(pids.kinesalite),
         twin: process.cpuUsage(),
       };
+      const waitBefore = {
+        dynamodbLocal: runQueueSeconds(pids.dynamodbLocal),
+        kinesalite: runQueueSeconds(pids.kinesalite),
+        twin: runQueueSeconds(process.pid),
+      };
       const started = performance.now();
       for (let tick = 0; performance.now() - started < runSeconds * 1000; tick++) {
         const due = started + tick * 100;
@@ -486,6 +550,15 @@ export async function latencyBench(
         kinesalite: coresOf(used.kinesalite),
         twin: coresOf(used.twin),
       };
+      const waitedBy = (before: number | undefined, pid: number) => {
+        const after = runQueueSeconds(pid);
+        return before === undefined || after === undefined ? Number.NaN : coresOf(after - before);
+      };
+      const waiting = {
+        dynamodbLocal: waitedBy(waitBefore.dynamodbLocal, pids.dynamodbLocal),
+        kinesalite: waitedBy(waitBefore.kinesalite, pids.kinesalite),
+        twin: waitedBy(waitBefore.twin, process.pid),
+      };
       done = true;
       deadline = performance.now() + 120_000;
       await watcher;
@@ -508,6 +581,7 @@ export async function latencyBench(
           cpuMsPerEvent: msPerEach(used.dynamodbLocal + used.kinesalite + used.twin, putAt.length),
           dynamodbLocalCpuMsPerEvent: msPerEach(used.dynamodbLocal, putAt.length),
         }),
+        ...(Object.values(waiting).every(Number.isFinite) && { waiting }),
       };
     };
 

@@ -486,6 +486,7 @@ export function latencyTable(result: Awaited<ReturnType<typeof latencyBench>>): 
       String(r.forecastsPerSecond),
       r.cores ? `${r.cores.dynamodbLocal} / ${r.cores.kinesalite} / ${r.cores.twin}` : '-',
       r.cpuMsPerEvent === undefined ? '-' : String(r.cpuMsPerEvent),
+      r.waiting ? `${r.waiting.dynamodbLocal} / ${r.waiting.kinesalite} / ${r.waiting.twin}` : '-',
       ...(extra ? [extra(i)] : []),
     ]);
   const head = [
@@ -499,14 +500,21 @@ export function latencyTable(result: Awaited<ReturnType<typeof latencyBench>>): 
     'forecasts/s',
     'cores: DynamoDB Local / kinesalite / twin',
     'CPU ms per event',
+    'waiting for a CPU (cores)',
   ];
   const rounds = result.rawRounds.flatMap((r) => r.rates);
   const perRound = result.rawRounds
     .map((r) => `${r.when}: ${r.rates.map((x) => `${x.perSecond}/s at ${x.concurrency}`).join(', ')}`)
     .join('; ');
-  const raw = `${perRound}; ${rounds.length} rounds of ${writesRange(rounds.map((x) => x.writes))} writes, the first after ${result.warmUpWrites.toLocaleString('en')} writes of warm-up`;
+  const raw = `${perRound}; ${rounds.length} round${rounds.length === 1 ? '' : 's'} of ${writesRange(rounds.map((x) => x.writes))} writes, the first after ${result.warmUpWrites.toLocaleString('en')} writes of warm-up`;
   const cpu = result.cpu;
   const idle = result.idle;
+  const bestRound = rounds.find((x) => x.perSecond === result.rawPerSecond);
+  const atSustained = result.sustainRuns.find((r) => r.sustained && r.rate === result.sustainedPerSecond);
+  const waiting =
+    bestRound?.waiting && atSustained?.waiting
+      ? `threads ready to run but waiting for a CPU, in cores' worth of time: ${bestRound.waiting.dynamodbLocal} (DynamoDB Local) + ${bestRound.waiting.client} (its client) in the best raw round; ${atSustained.waiting.dynamodbLocal} + ${atSustained.waiting.kinesalite} (kinesalite) + ${atSustained.waiting.twin} (twin) at ${result.sustainedPerSecond}/s`
+      : undefined;
   return [
     `the twin's process: Node.js ${process.versions.node}${result.nodeOptions.length > 0 ? ` with ${result.nodeOptions.join(' ')}` : ''}`,
     ...(idle
@@ -530,6 +538,7 @@ export function latencyTable(result: Awaited<ReturnType<typeof latencyBench>>): 
           `CPU per event, DynamoDB Local alone: ${cpu.dynamodbLocal.msPerRawWrite} ms for a raw write, ${cpu.dynamodbLocal.msPerEventSustained} ms through the pipeline; were its CPU the only limit (the other processes on cores of their own), the pipeline could sustain at most ${percent(cpu.dynamodbLocal.msPerRawWrite / cpu.dynamodbLocal.msPerEventSustained)} of the raw rate`,
         ]
       : []),
+    ...(waiting ? [waiting] : []),
   ].join('\n');
 }
 

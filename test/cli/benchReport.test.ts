@@ -6,6 +6,7 @@ import {
   highestSustained,
   type LatencyBenchResult,
   meetsSustainedTarget,
+  runQueueSeconds,
   SUSTAIN_FRACTIONS,
   SUSTAIN_RESOLUTION,
 } from '../../bench/latencyBench.ts';
@@ -40,6 +41,56 @@ describe('twin bench latency report', () => {
     expect(latencyTable(result(1_190, 1_485)).split('\n')[0]).toMatch(
       /^the twin's process: Node\.js \d+\.\d+\.\d+ with --max-semi-space-size=128$/,
     );
+  });
+
+  it('gives the time threads waited for a CPU, in the best raw round and at the highest rate sustained', () => {
+    const base = result(1_220, 1_528);
+    const row = {
+      rate: 1_220,
+      events: 24_400,
+      p50Ms: 800,
+      p95Ms: 1_300,
+      maxMs: 1_400,
+      backlogAtEnd: 900,
+      lost: 0,
+      forecastsPerSecond: 1,
+      cores: { dynamodbLocal: 0.86, kinesalite: 0.14, twin: 0.7 },
+      cpuMsPerEvent: 1.4,
+      waiting: { dynamodbLocal: 0.97, kinesalite: 0.27, twin: 0.3 },
+    };
+    const withWaits: LatencyBenchResult = {
+      ...base,
+      sustainRuns: [{ ...row, sustained: true }],
+      rawRounds: [
+        {
+          when: 'before',
+          rates: [
+            {
+              concurrency: 16,
+              writes: 28_000,
+              perSecond: 1_528,
+              waiting: { dynamodbLocal: 0.98, client: 0.15 },
+            },
+          ],
+        },
+      ],
+    };
+    const report = latencyTable(withWaits);
+    expect(report).toMatch(
+      /^threads ready to run but waiting for a CPU, in cores' worth of time: 0\.98 \(DynamoDB Local\) \+ 0\.15 \(its client\) in the best raw round; 0\.97 \+ 0\.27 \(kinesalite\) \+ 0\.3 \(twin\) at 1220\/s$/m,
+    );
+    expect(report).toMatch(/ 0\.97 \/ 0\.27 \/ 0\.3 +yes$/m);
+    // Without the kernel's figures, no such line (and a dash in the table).
+    expect(latencyTable(base)).not.toMatch(/waiting for a CPU, in cores/);
+  });
+
+  it("reads a process's run-queue wait from /proc where there is one", () => {
+    const waited = runQueueSeconds(process.pid);
+    if (process.platform === 'linux') {
+      expect(waited).toBeGreaterThanOrEqual(0);
+      expect(Number.isFinite(waited)).toBe(true);
+    }
+    expect(runQueueSeconds(2 ** 30)).toBeUndefined();
   });
 
   it('counts exactly 80 % as met, and a hair below as not', () => {
