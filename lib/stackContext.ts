@@ -2,7 +2,8 @@
 // a malformed value stops the synth with a message that names the key.
 import { Duration } from 'aws-cdk-lib';
 import type { Node } from 'constructs';
-import { checkForecastModel, ModelError, orderFlowModel } from '../sim-core/index.ts';
+import { checkModelParameters, ModelParametersError } from '../forecast/modelParameters.ts';
+import { orderFlowModel } from '../sim-core/index.ts';
 import type { TwinStackProps } from './TwinStack.ts';
 
 /** The context keys the app reads, and what they do. */
@@ -45,33 +46,19 @@ function integer(node: Node, key: string, min: number, max: number): number | un
   return n;
 }
 
-/** A JSON object (given as one, or as its text, as `-c key='{…}'` gives it). */
-function jsonObject(node: Node, key: string): Record<string, unknown> | undefined {
-  let value: unknown = node.tryGetContext(key);
-  if (value === undefined) return undefined;
-  if (typeof value === 'string') {
-    try {
-      value = JSON.parse(value);
-    } catch {
-      throw new ContextError(key, `must be a JSON object, got ${JSON.stringify(value)}`);
-    }
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value))
-    throw new ContextError(key, `must be a JSON object, got ${JSON.stringify(value)}`);
-  return value as Record<string, unknown>;
-}
-
-/** Overrides of the forecast model's parameters, checked by building the model with them (as the Lambda will). */
+/**
+ * Overrides of the forecast model's parameters (a JSON object, or its text, as `-c key='{…}'` gives
+ * it), checked by building the model with them, as the Lambda will.
+ */
 function modelParameters(node: Node, key: string): Record<string, unknown> | undefined {
-  const parameters = jsonObject(node, key);
-  if (parameters === undefined) return undefined;
+  const value: unknown = node.tryGetContext(key);
+  if (value === undefined) return undefined;
   try {
-    checkForecastModel(orderFlowModel, parameters as never);
+    return checkModelParameters(value, orderFlowModel);
   } catch (error) {
-    if (error instanceof ModelError) throw new ContextError(key, error.message);
+    if (error instanceof ModelParametersError) throw new ContextError(key, error.message);
     throw error;
   }
-  return parameters;
 }
 
 /** The TwinStack settings given as context on `node` (the app's). */

@@ -513,7 +513,10 @@ describe('context', () => {
       /twin:forecast-replications: must be a whole number from 1 to 10000/,
     );
     expect(() => twinApp({ [CONTEXT_KEYS.forecastModelParameters]: '{"lines": ' })).toThrow(
-      /twin:forecast-model-parameters: must be a JSON object/,
+      /twin:forecast-model-parameters: not JSON: \{"lines": $/,
+    );
+    expect(() => twinApp({ [CONTEXT_KEYS.forecastModelParameters]: [1, 2] })).toThrow(
+      /twin:forecast-model-parameters: must be a JSON object of parameters, got \[1,2\]$/,
     );
     // Checked as the forecast will use them: a parameter the model lacks, a malformed distribution.
     expect(() => twinApp({ [CONTEXT_KEYS.forecastModelParameters]: '{"speed": 2}' })).toThrow(

@@ -23,8 +23,8 @@ describe('MODEL_PARAMETERS', () => {
 
   it('names the variable and what is wrong: not JSON, not an object, a parameter the model lacks, a bad distribution', () => {
     const cases: [string, string][] = [
-      ['{"lines": ', `environment variable ${NAME} is not JSON: {"lines": `],
-      ['[1, 2]', `environment variable ${NAME} must be a JSON object of parameters, got [1, 2]`],
+      ['{"lines": ', `environment variable ${NAME}: not JSON: {"lines": `],
+      ['[1, 2]', `environment variable ${NAME}: must be a JSON object of parameters, got [1, 2]`],
       ['{"speed": 2}', `environment variable ${NAME}: model "order-flow" has no parameter "speed"`],
       [
         '{"productionTime": {"dist": "uniform", "min": 5}}',
