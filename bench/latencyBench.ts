@@ -198,24 +198,40 @@ export function cpuSeconds(pid: number): number | undefined {
 }
 
 /**
- * Seconds the threads of process `pid` have waited, ready to run, for a CPU (the second field of
- * each thread's /proc schedstat, summed); undefined where the kernel does not give it. Threads that
- * have ended since are not counted.
+ * How long each thread of process `pid` has waited so far, ready to run, for a CPU (seconds, by
+ * thread id; the second field of the thread's /proc schedstat); undefined where the kernel does
+ * not give it.
  */
-export function runQueueSeconds(pid: number): number | undefined {
+export function threadWaits(pid: number): Map<string, number> | undefined {
+  const waits = new Map<string, number>();
   try {
-    let nanoseconds = 0;
     for (const task of readdirSync(`/proc/${pid}/task`)) {
       try {
-        nanoseconds += Number(readFileSync(`/proc/${pid}/task/${task}/schedstat`, 'utf8').split(' ')[1]);
+        const waited = Number(readFileSync(`/proc/${pid}/task/${task}/schedstat`, 'utf8').split(' ')[1]);
+        if (Number.isFinite(waited)) waits.set(task, waited / 1e9);
       } catch {
         // the thread ended between listing and reading
       }
     }
-    return Number.isFinite(nanoseconds) ? nanoseconds / 1e9 : undefined;
   } catch {
     return undefined;
   }
+  return waits.size > 0 ? waits : undefined;
+}
+
+/**
+ * Seconds the threads waited for a CPU between two readings of `threadWaits`: threads that started
+ * in between count whole; threads that ended in between are missed (DynamoDB Local's HTTP threads
+ * come and go), so this is a lower bound. Undefined where either reading is.
+ */
+export function waitedBetween(
+  before: Map<string, number> | undefined,
+  after: Map<string, number> | undefined,
+): number | undefined {
+  if (before === undefined || after === undefined) return undefined;
+  let seconds = 0;
+  for (const [thread, waited] of after) seconds += waited - (before.get(thread) ?? 0);
+  return seconds;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -304,10 +320,7 @@ export async function rawRound(
 }> {
   const store = new DynamoDbStateStore(clients.dynamodb, table);
   const before = { dynamodbLocal: cpuSeconds(dynamodbLocalPid), client: process.cpuUsage() };
-  const waitBefore = {
-    dynamodbLocal: runQueueSeconds(dynamodbLocalPid),
-    client: runQueueSeconds(process.pid),
-  };
+  const waitBefore = { dynamodbLocal: threadWaits(dynamodbLocalPid), client: threadWaits(process.pid) };
   let writes = 0;
   let ms = 0;
   for (let part = 0; part === 0 || ms < minSeconds * 1000; part++) {
@@ -317,21 +330,16 @@ export async function rawRound(
   }
   const dynamodbLocal = cpuSeconds(dynamodbLocalPid);
   const client = process.cpuUsage(before.client);
-  const waitAfter = {
-    dynamodbLocal: runQueueSeconds(dynamodbLocalPid),
-    client: runQueueSeconds(process.pid),
+  const waited = {
+    dynamodbLocal: waitedBetween(waitBefore.dynamodbLocal, threadWaits(dynamodbLocalPid)),
+    client: waitedBetween(waitBefore.client, threadWaits(process.pid)),
   };
   return {
     writes,
     perSecond: Math.round((writes / ms) * 1000),
-    ...(waitBefore.dynamodbLocal !== undefined &&
-      waitBefore.client !== undefined &&
-      waitAfter.dynamodbLocal !== undefined &&
-      waitAfter.client !== undefined && {
-        waitSeconds: {
-          dynamodbLocal: waitAfter.dynamodbLocal - waitBefore.dynamodbLocal,
-          client: waitAfter.client - waitBefore.client,
-        },
+    ...(waited.dynamodbLocal !== undefined &&
+      waited.client !== undefined && {
+        waitSeconds: { dynamodbLocal: waited.dynamodbLocal, client: waited.client },
       }),
     cpuSeconds: {
       ...(dynamodbLocal !== undefined &&
@@ -514,9 +522,9 @@ export async function latencyBench(
         twin: process.cpuUsage(),
       };
       const waitBefore = {
-        dynamodbLocal: runQueueSeconds(pids.dynamodbLocal),
-        kinesalite: runQueueSeconds(pids.kinesalite),
-        twin: runQueueSeconds(process.pid),
+        dynamodbLocal: threadWaits(pids.dynamodbLocal),
+        kinesalite: threadWaits(pids.kinesalite),
+        twin: threadWaits(process.pid),
       };
       const started = performance.now();
       for (let tick = 0; performance.now() - started < runSeconds * 1000; tick++) {
@@ -550,9 +558,9 @@ export async function latencyBench(
         kinesalite: coresOf(used.kinesalite),
         twin: coresOf(used.twin),
       };
-      const waitedBy = (before: number | undefined, pid: number) => {
-        const after = runQueueSeconds(pid);
-        return before === undefined || after === undefined ? Number.NaN : coresOf(after - before);
+      const waitedBy = (before: Map<string, number> | undefined, pid: number) => {
+        const seconds = waitedBetween(before, threadWaits(pid));
+        return seconds === undefined ? Number.NaN : coresOf(seconds);
       };
       const waiting = {
         dynamodbLocal: waitedBy(waitBefore.dynamodbLocal, pids.dynamodbLocal),

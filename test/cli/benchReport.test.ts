@@ -6,9 +6,10 @@ import {
   highestSustained,
   type LatencyBenchResult,
   meetsSustainedTarget,
-  runQueueSeconds,
   SUSTAIN_FRACTIONS,
   SUSTAIN_RESOLUTION,
+  threadWaits,
+  waitedBetween,
 } from '../../bench/latencyBench.ts';
 import { latencyTable } from '../../cli/commands/bench.ts';
 
@@ -84,13 +85,29 @@ describe('twin bench latency report', () => {
     expect(latencyTable(base)).not.toMatch(/waiting for a CPU, in cores/);
   });
 
-  it("reads a process's run-queue wait from /proc where there is one", () => {
-    const waited = runQueueSeconds(process.pid);
+  it("reads each thread's run-queue wait from /proc where there is one", () => {
+    const waits = threadWaits(process.pid);
     if (process.platform === 'linux') {
-      expect(waited).toBeGreaterThanOrEqual(0);
-      expect(Number.isFinite(waited)).toBe(true);
+      expect(waits?.size).toBeGreaterThan(0);
+      for (const seconds of waits?.values() ?? []) expect(seconds).toBeGreaterThanOrEqual(0);
     }
-    expect(runQueueSeconds(2 ** 30)).toBeUndefined();
+    expect(threadWaits(2 ** 30)).toBeUndefined();
+  });
+
+  it('adds up the waits of the threads seen at the end: a new thread whole, one that ended not at all', () => {
+    const before = new Map([
+      ['1', 2],
+      ['2', 5],
+      ['3', 9], // ends before the second reading
+    ]);
+    const after = new Map([
+      ['1', 2.5],
+      ['2', 5.25],
+      ['4', 0.125], // started in between
+    ]);
+    expect(waitedBetween(before, after)).toBe(0.875);
+    expect(waitedBetween(undefined, after)).toBeUndefined();
+    expect(waitedBetween(before, undefined)).toBeUndefined();
   });
 
   it('counts exactly 80 % as met, and a hair below as not', () => {
