@@ -18,17 +18,17 @@ export class ModelParametersError extends Error {
  * values, distributions). Throws `ModelParametersError` saying what is wrong.
  */
 export function checkModelParameters(value: unknown, model: ModelDefinition): Record<string, ParameterValue> {
-  const shown = (typeof value === 'string' ? value : JSON.stringify(value)).slice(0, 80);
+  const shown = () => (typeof value === 'string' ? value : String(JSON.stringify(value))).slice(0, 80);
   let parameters = value;
   if (typeof value === 'string') {
     try {
       parameters = JSON.parse(value);
     } catch {
-      throw new ModelParametersError(`not JSON: ${shown}`);
+      throw new ModelParametersError(`not JSON: ${shown()}`);
     }
   }
   if (typeof parameters !== 'object' || parameters === null || Array.isArray(parameters))
-    throw new ModelParametersError(`must be a JSON object of parameters, got ${shown}`);
+    throw new ModelParametersError(`must be a JSON object of parameters, got ${shown()}`);
   try {
     checkForecastModel(model, parameters as Record<string, ParameterValue>);
   } catch (error) {
