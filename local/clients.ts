@@ -54,8 +54,11 @@ function httpHandler(options: ClientOptions): NodeHttpHandler {
   });
 }
 
-function needsOwnHandler(options: ClientOptions): boolean {
-  return options.connectionTimeoutMs !== undefined || options.requestTimeoutMs !== undefined;
+/** The request handler a client gets: its own when it has timeouts (or `always`), else the SDK's default. */
+function handlerConfig(options: ClientOptions, always = false): { requestHandler?: NodeHttpHandler } {
+  const needed =
+    always || options.connectionTimeoutMs !== undefined || options.requestTimeoutMs !== undefined;
+  return needed ? { requestHandler: httpHandler(options) } : {};
 }
 
 /** A Kinesis client; against an endpoint it speaks HTTP/1.1 (the SDK's HTTP/2 default fails on kinesis-mock). */
@@ -65,20 +68,25 @@ export function createKinesisClient(options: ClientOptions = {}): KinesisClient 
     new KinesisClient({
       ...CACHED_MIDDLEWARE,
       ...baseConfig(options),
-      ...(local || needsOwnHandler(options) ? { requestHandler: httpHandler(options) } : {}),
+      ...handlerConfig(options, local),
+    }),
+  );
+}
+
+/** A DynamoDB client; `cached`: with `CACHED_MIDDLEWARE` (which a document client refuses). */
+function dynamoDbClient(options: ClientOptions, cached: boolean): DynamoDBClient {
+  return withoutCallLog(
+    new DynamoDBClient({
+      ...(cached ? CACHED_MIDDLEWARE : {}),
+      ...baseConfig(options),
+      ...handlerConfig(options),
     }),
   );
 }
 
 /** A DynamoDB client (low-level: attribute values as DynamoDB has them). */
 export function createDynamoDbClient(options: ClientOptions = {}): DynamoDBClient {
-  return withoutCallLog(
-    new DynamoDBClient({
-      ...CACHED_MIDDLEWARE,
-      ...baseConfig(options),
-      ...(needsOwnHandler(options) ? { requestHandler: httpHandler(options) } : {}),
-    }),
-  );
+  return dynamoDbClient(options, true);
 }
 
 /** A DynamoDB Streams client (same endpoint as DynamoDB: DynamoDB Local serves both). */
@@ -87,7 +95,7 @@ export function createDynamoDbStreamsClient(options: ClientOptions = {}): Dynamo
     new DynamoDBStreamsClient({
       ...CACHED_MIDDLEWARE,
       ...baseConfig(options),
-      ...(needsOwnHandler(options) ? { requestHandler: httpHandler(options) } : {}),
+      ...handlerConfig(options),
     }),
   );
 }
@@ -97,13 +105,9 @@ export function createDynamoDbStreamsClient(options: ClientOptions = {}): Dynamo
  * client of its own (the document client refuses `CACHED_MIDDLEWARE`).
  */
 export function createDocumentClient(options: ClientOptions = {}): DynamoDBDocumentClient {
-  const dynamodb = withoutCallLog(
-    new DynamoDBClient({
-      ...baseConfig(options),
-      ...(needsOwnHandler(options) ? { requestHandler: httpHandler(options) } : {}),
-    }),
-  );
-  return DynamoDBDocumentClient.from(dynamodb, { marshallOptions: { removeUndefinedValues: true } });
+  return DynamoDBDocumentClient.from(dynamoDbClient(options, false), {
+    marshallOptions: { removeUndefinedValues: true },
+  });
 }
 
 /** All of the twin's clients for one set of endpoints (none given: AWS, default credentials and region). */
