@@ -3,8 +3,13 @@
 // back, reading the table's stream, and the forecast's Query of the active orders. Beside them, the
 // ingest's write itself (the raw round of `twin bench latency`). CPU from /proc (Linux only).
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
-import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../local/clients.ts';
+import {
+  DynamoDBStreamsClient,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+} from '@aws-sdk/client-dynamodb-streams';
+import { createPollerClients, destroyClients, LOCAL_CREDENTIALS, LOCAL_REGION } from '../local/clients.ts';
+import { toDynamoDbEventRecord, toDynamoDbRecord } from '../local/dynamodbStreamEvent.ts';
 import {
   DynamoDbStreamShardReader,
   dynamoDbStreamShards,
@@ -45,8 +50,9 @@ export async function partsCostBench(
   const queries = options.queries ?? 20;
   const progress = options.progress ?? (() => {});
   const { endpoints, clients, names, pids, stop } = await startBenchEmulators();
+  const pollerClients = createPollerClients(endpoints);
   // A client as the SDK makes it by default, with its per-call log step (contracts/sdkClients.ts):
-  // it reads the same stream records as the twin's client, to show what that step costs.
+  // it reads the same stream records as the twin's clients, to show what that step costs.
   const defaultStreamsClient = new DynamoDBStreamsClient({
     endpoint: endpoints.dynamodb,
     region: LOCAL_REGION,
@@ -85,23 +91,52 @@ export async function partsCostBench(
     const table = await clients.dynamodb.send(new DescribeTableCommand({ TableName: names.orderStateTable }));
     const streamArn = table.Table!.LatestStreamArn!;
     // The stream is read from its end as it stands now: only the changes written below are measured.
-    const streamShards = await dynamoDbStreamShards(clients.dynamodbStreams, streamArn);
-    const readersAtEnd = (client: DynamoDBStreamsClient) =>
+    const streamShards = await dynamoDbStreamShards(pollerClients.dynamodbStreams, streamArn);
+    const readers = await Promise.all(
+      streamShards.map(async ({ shardId }) => {
+        const reader = new DynamoDbStreamShardReader(pollerClients.dynamodbStreams, streamArn, shardId);
+        await reader.open(undefined);
+        while ((await reader.read(1_000)).records.length > 0) {}
+        return reader;
+      }),
+    );
+    /** Iterators at the end of every shard, for reading the same records with the SDK's GetRecords. */
+    const iteratorsAtEnd = (client: DynamoDBStreamsClient) =>
       Promise.all(
-        streamShards.map(async ({ shardId }) => {
-          const reader = new DynamoDbStreamShardReader(client, streamArn, shardId);
-          await reader.open(undefined);
-          while ((await reader.read(1_000)).records.length > 0) {}
-          return reader;
-        }),
+        streamShards.map(
+          async ({ shardId }) =>
+            (
+              await client.send(
+                new GetShardIteratorCommand({
+                  StreamArn: streamArn,
+                  ShardId: shardId,
+                  ShardIteratorType: 'LATEST',
+                }),
+              )
+            ).ShardIterator,
+        ),
       );
-    const streamReaders = await readersAtEnd(clients.dynamodbStreams);
-    const defaultClientReaders = await readersAtEnd(defaultStreamsClient);
-    const readAll = async (readers: DynamoDbStreamShardReader[]) => {
+    const twinClientIterators = await iteratorsAtEnd(clients.dynamodbStreams);
+    const defaultClientIterators = await iteratorsAtEnd(defaultStreamsClient);
+    /** Reads every shard to its end, 100 records a call, each record as the forecast's event carries it. */
+    const readAll = async () => {
       let read = 0;
       for (const reader of readers) {
         for (let page = await reader.read(100); page.records.length > 0; page = await reader.read(100)) {
-          read += page.records.length;
+          read += page.records.map((r) => toDynamoDbEventRecord(r.record, streamArn)).length;
+        }
+      }
+      return read;
+    };
+    const readAllInSdkTypes = async (client: DynamoDBStreamsClient, iterators: (string | undefined)[]) => {
+      let read = 0;
+      for (let iterator of iterators) {
+        while (iterator !== undefined) {
+          const page = await client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 100 }));
+          const records = (page.Records ?? []).map((r) => toDynamoDbRecord(r, streamArn));
+          if (records.length === 0) break;
+          read += records.length;
+          iterator = page.NextShardIterator;
         }
       }
       return read;
@@ -135,8 +170,8 @@ export async function partsCostBench(
       'event',
       async () => {
         let read = 0;
-        for (const shardId of await kinesisShards(clients.kinesis, names.stream)) {
-          const reader = new KinesisShardReader(clients.kinesis, names.stream, shardId);
+        for (const shardId of await kinesisShards(pollerClients.kinesis, names.stream)) {
+          const reader = new KinesisShardReader(pollerClients.kinesis, names.stream, shardId);
           await reader.open(undefined);
           for (let page = await reader.read(100); page.records.length > 0; page = await reader.read(100)) {
             read += page.records.length;
@@ -149,13 +184,19 @@ export async function partsCostBench(
     await measure(
       "reading the table's stream (old and new image), up to 100 a call",
       'record',
-      () => readAll(streamReaders),
+      readAll,
       false,
     );
     await measure(
-      "the same records, by a client that keeps the SDK's per-call log step",
+      "the same records in the SDK's types, by the twin's DynamoDB Streams client",
       'record',
-      () => readAll(defaultClientReaders),
+      () => readAllInSdkTypes(clients.dynamodbStreams, twinClientIterators),
+      false,
+    );
+    await measure(
+      "the same, by a client that keeps the SDK's per-call log step",
+      'record',
+      () => readAllInSdkTypes(defaultStreamsClient, defaultClientIterators),
       false,
     );
 
@@ -177,6 +218,7 @@ export async function partsCostBench(
     return parts;
   } finally {
     defaultStreamsClient.destroy();
+    destroyClients(pollerClients);
     await stop();
   }
 }

@@ -6,6 +6,13 @@ import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { CACHED_MIDDLEWARE, withoutCallLog } from '../contracts/sdkClients.ts';
+import {
+  DynamoDbStreamsRecordsAsSent,
+  dynamoDbStreamsRecordsAsSent,
+  KinesisRecordsAsSent,
+  kinesisRecordsAsSent,
+  type RecordsAsSent,
+} from './pollers/recordsAsSent.ts';
 
 /** Region every local client uses: the emulators namespace their resources by region. */
 export const LOCAL_REGION = 'us-east-1';
@@ -62,13 +69,17 @@ function handlerConfig(options: ClientOptions, always = false): { requestHandler
 }
 
 /** A Kinesis client; against an endpoint it speaks HTTP/1.1 (the SDK's HTTP/2 default fails on kinesis-mock). */
-export function createKinesisClient(options: ClientOptions = {}): KinesisClient {
+export function createKinesisClient(
+  options: ClientOptions = {},
+  protocol?: typeof KinesisRecordsAsSent,
+): KinesisClient {
   const local = options.endpoint !== undefined;
   return withoutCallLog(
     new KinesisClient({
       ...CACHED_MIDDLEWARE,
       ...baseConfig(options),
       ...handlerConfig(options, local),
+      ...(protocol && { protocol }),
     }),
   );
 }
@@ -90,12 +101,16 @@ export function createDynamoDbClient(options: ClientOptions = {}): DynamoDBClien
 }
 
 /** A DynamoDB Streams client (same endpoint as DynamoDB: DynamoDB Local serves both). */
-export function createDynamoDbStreamsClient(options: ClientOptions = {}): DynamoDBStreamsClient {
+export function createDynamoDbStreamsClient(
+  options: ClientOptions = {},
+  protocol?: typeof DynamoDbStreamsRecordsAsSent,
+): DynamoDBStreamsClient {
   return withoutCallLog(
     new DynamoDBStreamsClient({
       ...CACHED_MIDDLEWARE,
       ...baseConfig(options),
       ...handlerConfig(options),
+      ...(protocol && { protocol }),
     }),
   );
 }
@@ -123,10 +138,28 @@ export function createClients(
   };
 }
 
+/** The clients the local pollers read the streams with: their GetRecords answers with the records as sent. */
+export interface PollerClients {
+  kinesis: RecordsAsSent<KinesisClient>;
+  dynamodbStreams: RecordsAsSent<DynamoDBStreamsClient>;
+}
+
+/** The pollers' clients for one set of endpoints (see pollers/recordsAsSent.ts). */
+export function createPollerClients(
+  endpoints: Endpoints = {},
+  options: Omit<ClientOptions, 'endpoint'> = {},
+): PollerClients {
+  return {
+    kinesis: kinesisRecordsAsSent(
+      createKinesisClient({ ...options, endpoint: endpoints.kinesis }, KinesisRecordsAsSent),
+    ),
+    dynamodbStreams: dynamoDbStreamsRecordsAsSent(
+      createDynamoDbStreamsClient({ ...options, endpoint: endpoints.dynamodb }, DynamoDbStreamsRecordsAsSent),
+    ),
+  };
+}
+
 /** Closes the clients' sockets, so that a process (or a test file) can end promptly. */
-export function destroyClients(clients: AwsClients): void {
-  clients.documentClient.destroy();
-  clients.dynamodb.destroy();
-  clients.dynamodbStreams.destroy();
-  clients.kinesis.destroy();
+export function destroyClients(clients: AwsClients | PollerClients): void {
+  for (const client of Object.values(clients)) client.destroy();
 }

@@ -10,29 +10,42 @@ import {
 } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { LOCAL_REGION } from './clients.ts';
+import type { DynamoDbRecordAsSent } from './pollers/recordsAsSent.ts';
 
-/** One stream record in the shape a Lambda function receives. */
-export function toDynamoDbRecord(record: _Record, streamArn: string): DynamoDBRecord {
-  const d = record.dynamodb ?? {};
+/** A stream record, as GetRecords sent it, in the shape a Lambda function receives. */
+export function toDynamoDbEventRecord(record: DynamoDbRecordAsSent, streamArn: string): DynamoDBRecord {
   return {
-    eventID: record.eventID,
-    eventName: record.eventName,
+    ...record,
     eventVersion: record.eventVersion ?? '1.1',
     eventSource: 'aws:dynamodb',
     awsRegion: record.awsRegion ?? (streamArn.split(':')[3] || LOCAL_REGION),
-    dynamodb: {
-      ...(d.ApproximateCreationDateTime && {
-        ApproximateCreationDateTime: d.ApproximateCreationDateTime.getTime() / 1000,
-      }),
-      Keys: d.Keys as never,
-      ...(d.NewImage && { NewImage: d.NewImage as never }),
-      ...(d.OldImage && { OldImage: d.OldImage as never }),
-      SequenceNumber: d.SequenceNumber,
-      SizeBytes: d.SizeBytes,
-      StreamViewType: d.StreamViewType,
-    },
     eventSourceARN: streamArn,
   };
+}
+
+/** A stream record read with the SDK's GetRecords, in the shape a Lambda function receives. */
+export function toDynamoDbRecord(record: _Record, streamArn: string): DynamoDBRecord {
+  const d = record.dynamodb ?? {};
+  return toDynamoDbEventRecord(
+    {
+      ...(record.eventID && { eventID: record.eventID }),
+      ...(record.eventName && { eventName: record.eventName }),
+      ...(record.eventVersion && { eventVersion: record.eventVersion }),
+      ...(record.awsRegion && { awsRegion: record.awsRegion }),
+      dynamodb: {
+        ...(d.ApproximateCreationDateTime && {
+          ApproximateCreationDateTime: d.ApproximateCreationDateTime.getTime() / 1000,
+        }),
+        Keys: d.Keys as never,
+        ...(d.NewImage && { NewImage: d.NewImage as never }),
+        ...(d.OldImage && { OldImage: d.OldImage as never }),
+        ...(d.SequenceNumber && { SequenceNumber: d.SequenceNumber }),
+        ...(d.SizeBytes !== undefined && { SizeBytes: d.SizeBytes }),
+        ...(d.StreamViewType && { StreamViewType: d.StreamViewType }),
+      },
+    },
+    streamArn,
+  );
 }
 
 /** Wraps stream records into the event a Lambda function receives. */

@@ -1,5 +1,6 @@
 // Kinesis records as Lambda's event source mapping delivers them: the `KinesisStreamEvent` shape,
-// data in base64. The local pollers and the integration tests build events with this.
+// data in base64. The local pollers build events from the records as GetRecords sent them; the
+// integration tests, from records read with the SDK.
 import {
   type _Record,
   GetRecordsCommand,
@@ -9,31 +10,52 @@ import {
 } from '@aws-sdk/client-kinesis';
 import type { KinesisStreamEvent, KinesisStreamRecord } from 'aws-lambda';
 import { LOCAL_REGION } from './clients.ts';
+import type { KinesisRecordAsSent } from './pollers/recordsAsSent.ts';
 
-/** Wraps records read with GetRecords into the event a Lambda function receives. */
+/** A Kinesis record, as GetRecords sent it, in the shape a Lambda function receives. */
+export function toKinesisEventRecord(
+  record: KinesisRecordAsSent,
+  streamArn: string,
+  shardId: string,
+): KinesisStreamRecord {
+  return {
+    kinesis: {
+      kinesisSchemaVersion: '1.0',
+      partitionKey: record.PartitionKey,
+      sequenceNumber: record.SequenceNumber,
+      data: record.Data,
+      approximateArrivalTimestamp: record.ApproximateArrivalTimestamp ?? 0,
+    },
+    eventSource: 'aws:kinesis',
+    eventVersion: '1.0',
+    eventID: `${shardId}:${record.SequenceNumber}`,
+    eventName: 'aws:kinesis:record',
+    invokeIdentityArn: 'arn:aws:iam::000000000000:role/local',
+    awsRegion: streamArn.split(':')[3] || LOCAL_REGION,
+    eventSourceARN: streamArn,
+  };
+}
+
+/** Wraps records read with the SDK's GetRecords into the event a Lambda function receives. */
 export function toKinesisStreamEvent(
   records: readonly _Record[],
   streamArn: string,
   shardId: string,
 ): KinesisStreamEvent {
   return {
-    Records: records.map(
-      (r): KinesisStreamRecord => ({
-        kinesis: {
-          kinesisSchemaVersion: '1.0',
-          partitionKey: r.PartitionKey!,
-          sequenceNumber: r.SequenceNumber!,
-          data: Buffer.from(r.Data ?? new Uint8Array()).toString('base64'),
-          approximateArrivalTimestamp: (r.ApproximateArrivalTimestamp?.getTime() ?? 0) / 1000,
+    Records: records.map((r) =>
+      toKinesisEventRecord(
+        {
+          PartitionKey: r.PartitionKey!,
+          SequenceNumber: r.SequenceNumber!,
+          Data: Buffer.from(r.Data ?? new Uint8Array()).toString('base64'),
+          ...(r.ApproximateArrivalTimestamp && {
+            ApproximateArrivalTimestamp: r.ApproximateArrivalTimestamp.getTime() / 1000,
+          }),
         },
-        eventSource: 'aws:kinesis',
-        eventVersion: '1.0',
-        eventID: `${shardId}:${r.SequenceNumber}`,
-        eventName: 'aws:kinesis:record',
-        invokeIdentityArn: 'arn:aws:iam::000000000000:role/local',
-        awsRegion: streamArn.split(':')[3] || LOCAL_REGION,
-        eventSourceARN: streamArn,
-      }),
+        streamArn,
+        shardId,
+      ),
     ),
   };
 }

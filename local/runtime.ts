@@ -23,7 +23,7 @@ import { type FailureSink, FileFailureSink, type RejectedRecord } from '../inges
 import { createIngestHandler } from '../ingest/ingestHandler.ts';
 import type { ModelDefinition } from '../sim-core/index.ts';
 import { DynamoDbStateStore } from '../state/DynamoDbStateStore.ts';
-import { createClients, destroyClients, type Endpoints } from './clients.ts';
+import { createClients, createPollerClients, destroyClients, type Endpoints } from './clients.ts';
 import { type RunningEmulators, startEmulators } from './emulators.ts';
 import { Checkpoints } from './pollers/Checkpoints.ts';
 import { type RunningMapping, startDynamoDbStreamMapping, startKinesisMapping } from './pollers/mappings.ts';
@@ -187,6 +187,8 @@ export async function startTwin(options: TwinOptions = {}): Promise<RunningTwin>
     }
     const clients = createClients(endpoints);
     cleanups.push(() => destroyClients(clients));
+    const pollerClients = createPollerClients(endpoints);
+    cleanups.push(() => destroyClients(pollerClients));
     const names = resourceNames();
     // On AWS the CDK stack owns the stream and tables: use them, never create them.
     const onAws = endpoints.kinesis === undefined && endpoints.dynamodb === undefined;
@@ -249,7 +251,7 @@ export async function startTwin(options: TwinOptions = {}): Promise<RunningTwin>
     };
     const kinesisMapping = startKinesisMapping({
       ...common,
-      client: clients.kinesis,
+      client: pollerClients.kinesis,
       streamName: names.stream,
       streamArn: provisioned.streamArn,
       handler: async (event) => {
@@ -265,7 +267,7 @@ export async function startTwin(options: TwinOptions = {}): Promise<RunningTwin>
         ? { done: Promise.resolve() }
         : startDynamoDbStreamMapping({
             ...common,
-            client: clients.dynamodbStreams,
+            client: pollerClients.dynamodbStreams,
             streamArn: provisioned.orderStateStreamArn,
             handler: async (event) => {
               status.changesIn += event.Records.length;

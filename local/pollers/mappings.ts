@@ -11,8 +11,8 @@ import type {
   KinesisStreamEvent,
 } from 'aws-lambda';
 import type { FailureSink } from '../../ingest/FailureSink.ts';
-import { toDynamoDbRecord } from '../dynamodbStreamEvent.ts';
-import { toKinesisStreamEvent } from '../kinesisEvent.ts';
+import { toDynamoDbEventRecord } from '../dynamodbStreamEvent.ts';
+import { toKinesisEventRecord } from '../kinesisEvent.ts';
 import type { Checkpoints } from './Checkpoints.ts';
 import {
   DynamoDbStreamShardReader,
@@ -20,6 +20,7 @@ import {
   KinesisShardReader,
   kinesisShards,
 } from './readers.ts';
+import type { RecordsAsSent } from './recordsAsSent.ts';
 import { type MappingSettings, pollShard, type ShardPollerHooks, type ShardReader } from './ShardPoller.ts';
 
 /** What a mapping has done so far. */
@@ -91,7 +92,8 @@ function pollMappedShard<R>(
 /** Polls every shard of a Kinesis stream into `handler`. */
 export function startKinesisMapping(
   options: Common & {
-    client: KinesisClient;
+    /** Made with `createPollerClients` (GetRecords answers with the records as sent). */
+    client: RecordsAsSent<KinesisClient>;
     streamName: string;
     streamArn: string;
     handler: (event: KinesisStreamEvent) => Promise<KinesisStreamBatchResponse>;
@@ -107,10 +109,13 @@ export function startKinesisMapping(
           stats,
           options.streamArn,
           new KinesisShardReader(options.client, options.streamName, shardId),
-          (records) => options.handler(toKinesisStreamEvent(records, options.streamArn, shardId)),
+          (records) =>
+            options.handler({
+              Records: records.map((r) => toKinesisEventRecord(r, options.streamArn, shardId)),
+            }),
           (record) => ({
-            partitionKey: record.PartitionKey ?? '',
-            data: Buffer.from(record.Data ?? new Uint8Array()).toString('utf8'),
+            partitionKey: record.PartitionKey,
+            data: Buffer.from(record.Data, 'base64').toString('utf8'),
           }),
         ),
       ),
@@ -122,7 +127,8 @@ export function startKinesisMapping(
 /** Polls every shard of a DynamoDB stream into `handler`, parents before children, finding new shards as they open. */
 export function startDynamoDbStreamMapping(
   options: Common & {
-    client: DynamoDBStreamsClient;
+    /** Made with `createPollerClients` (GetRecords answers with the records as sent). */
+    client: RecordsAsSent<DynamoDBStreamsClient>;
     streamArn: string;
     handler: (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse>;
     /** How often to look for new shards (ms). */
@@ -137,7 +143,8 @@ export function startDynamoDbStreamMapping(
       stats,
       options.streamArn,
       new DynamoDbStreamShardReader(options.client, options.streamArn, shardId),
-      (records) => options.handler({ Records: records.map((r) => toDynamoDbRecord(r, options.streamArn)) }),
+      (records) =>
+        options.handler({ Records: records.map((r) => toDynamoDbEventRecord(r, options.streamArn)) }),
       (record) => ({
         partitionKey: JSON.stringify(record.dynamodb?.Keys ?? {}),
         data: JSON.stringify(record),

@@ -4,15 +4,19 @@ import {
   type DynamoDBStreamsClient,
   GetRecordsCommand as GetStreamRecordsCommand,
   GetShardIteratorCommand as GetStreamShardIteratorCommand,
-  type _Record as StreamRecord,
 } from '@aws-sdk/client-dynamodb-streams';
 import {
-  type _Record,
   GetRecordsCommand,
   GetShardIteratorCommand,
   type KinesisClient,
   ListShardsCommand,
 } from '@aws-sdk/client-kinesis';
+import type {
+  DynamoDbRecordAsSent,
+  KinesisRecordAsSent,
+  RecordsAsSent,
+  RecordsPageAsSent,
+} from './recordsAsSent.ts';
 import type { PolledRecord, ShardReader } from './ShardPoller.ts';
 
 /** A page of a shard: its records, and the iterator that reads on after them (none once the shard has ended). */
@@ -56,10 +60,10 @@ abstract class IteratorShardReader<R> implements ShardReader<R> {
   }
 }
 
-/** Reads one Kinesis shard. */
-export class KinesisShardReader extends IteratorShardReader<_Record> {
+/** Reads one Kinesis shard, its records as sent. */
+export class KinesisShardReader extends IteratorShardReader<KinesisRecordAsSent> {
   constructor(
-    private readonly client: KinesisClient,
+    private readonly client: RecordsAsSent<KinesisClient>,
     private readonly streamName: string,
     readonly shardId: string,
   ) {
@@ -79,15 +83,17 @@ export class KinesisShardReader extends IteratorShardReader<_Record> {
     return response.ShardIterator;
   }
 
-  protected async page(iterator: string, limit: number): Promise<Page<_Record>> {
-    const page = await this.client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: limit }));
+  protected async page(iterator: string, limit: number): Promise<Page<KinesisRecordAsSent>> {
+    const page = (await this.client.send(
+      new GetRecordsCommand({ ShardIterator: iterator, Limit: limit }),
+    )) as RecordsPageAsSent<KinesisRecordAsSent>;
     return {
       next: page.NextShardIterator,
       records: (page.Records ?? []).map((record) => ({
-        sequenceNumber: record.SequenceNumber!,
+        sequenceNumber: record.SequenceNumber,
         record,
-        ...(record.ApproximateArrivalTimestamp && {
-          arrivedAt: record.ApproximateArrivalTimestamp.getTime(),
+        ...(record.ApproximateArrivalTimestamp !== undefined && {
+          arrivedAt: record.ApproximateArrivalTimestamp * 1000,
         }),
       })),
     };
@@ -100,10 +106,10 @@ export async function kinesisShards(client: KinesisClient, streamName: string): 
   return (shards.Shards ?? []).map((s) => s.ShardId!);
 }
 
-/** Reads one shard of a DynamoDB stream. */
-export class DynamoDbStreamShardReader extends IteratorShardReader<StreamRecord> {
+/** Reads one shard of a DynamoDB stream, its records as sent. */
+export class DynamoDbStreamShardReader extends IteratorShardReader<DynamoDbRecordAsSent> {
   constructor(
-    private readonly client: DynamoDBStreamsClient,
+    private readonly client: RecordsAsSent<DynamoDBStreamsClient>,
     private readonly streamArn: string,
     readonly shardId: string,
   ) {
@@ -123,18 +129,18 @@ export class DynamoDbStreamShardReader extends IteratorShardReader<StreamRecord>
     return response.ShardIterator;
   }
 
-  protected async page(iterator: string, limit: number): Promise<Page<StreamRecord>> {
+  protected async page(iterator: string, limit: number): Promise<Page<DynamoDbRecordAsSent>> {
     // DynamoDB Streams returns at most 1,000 records per call.
-    const page = await this.client.send(
+    const page = (await this.client.send(
       new GetStreamRecordsCommand({ ShardIterator: iterator, Limit: Math.min(limit, 1000) }),
-    );
+    )) as RecordsPageAsSent<DynamoDbRecordAsSent>;
     return {
       next: page.NextShardIterator,
       records: (page.Records ?? []).map((record) => ({
         sequenceNumber: record.dynamodb!.SequenceNumber!,
         record,
-        ...(record.dynamodb?.ApproximateCreationDateTime && {
-          arrivedAt: record.dynamodb.ApproximateCreationDateTime.getTime(),
+        ...(record.dynamodb?.ApproximateCreationDateTime !== undefined && {
+          arrivedAt: record.dynamodb.ApproximateCreationDateTime * 1000,
         }),
       })),
     };

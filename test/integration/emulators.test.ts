@@ -6,7 +6,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { DescribeTableCommand, DescribeTimeToLiveCommand, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import {
+  DescribeTableCommand,
+  DescribeTimeToLiveCommand,
+  ListTablesCommand,
+  PutItemCommand,
+} from '@aws-sdk/client-dynamodb';
 import {
   DescribeStreamCommand,
   GetShardIteratorCommand as GetTableStreamIteratorCommand,
@@ -25,7 +30,12 @@ import {
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, describe, expect, it } from 'vitest';
 import { OrderStateTable, resourceNames } from '../../contracts/resources.ts';
-import { createClients, destroyClients } from '../../local/clients.ts';
+import { createClients, createPollerClients, destroyClients } from '../../local/clients.ts';
+import {
+  readStreamRecords,
+  toDynamoDbEventRecord,
+  toDynamoDbRecord,
+} from '../../local/dynamodbStreamEvent.ts';
 import {
   EmulatorStartError,
   JavaMissingError,
@@ -33,6 +43,13 @@ import {
   startDynamoDbLocal,
   startEmulators,
 } from '../../local/emulators.ts';
+import { readAllRecords, toKinesisEventRecord, toKinesisStreamEvent } from '../../local/kinesisEvent.ts';
+import {
+  DynamoDbStreamShardReader,
+  dynamoDbStreamShards,
+  KinesisShardReader,
+} from '../../local/pollers/readers.ts';
+import type { ShardReader } from '../../local/pollers/ShardPoller.ts';
 import { provision } from '../../local/provision.ts';
 import { useEmulators } from '../support/emulators.ts';
 
@@ -61,6 +78,16 @@ async function eventually<T>(
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 25));
   }
+}
+
+/** Every record a shard reader finds from the start of its shard, until a page comes back empty. */
+async function readShard<R>(reader: ShardReader<R>): Promise<R[]> {
+  await reader.open(undefined);
+  const records: R[] = [];
+  for (let page = await reader.read(100); page.records.length > 0; page = await reader.read(100)) {
+    records.push(...page.records.map((r) => r.record));
+  }
+  return records;
 }
 
 /** Reads a one-shard Kinesis stream from its start until `count` records have come back. */
@@ -227,6 +254,65 @@ describe.each(KinesisEngines)('the local emulators with %s', (engine) => {
     );
 
     expect(Items?.map((i) => i.orderId)).toEqual(['active-1']);
+  });
+
+  it("gives the pollers each record as sent: the event Lambda's mapping would hand over", async () => {
+    const { kinesis, dynamodb } = twin.clients;
+    const { names, provisioned } = twin;
+    // Bytes that are not UTF-8 on the stream; a binary attribute (the only attribute type the SDK's
+    // types would carry differently) in the table.
+    await kinesis.send(
+      new PutRecordsCommand({
+        StreamName: names.stream,
+        Records: [{ PartitionKey: 'bytes', Data: new Uint8Array([0xff, 0x00, 0x80]) }],
+      }),
+    );
+    await dynamodb.send(
+      new PutItemCommand({
+        TableName: names.orderStateTable,
+        Item: { orderId: { S: `binary-${engine}` }, blob: { B: new Uint8Array([1, 2, 255]) } },
+      }),
+    );
+    const pollers = createPollerClients(twin.running.endpoints);
+    try {
+      const kinesisShard = (await readAllRecords(kinesis, names.stream))[0]!;
+      const asSent = await readShard(
+        new KinesisShardReader(pollers.kinesis, names.stream, kinesisShard.shardId),
+      );
+      const viaSdk = toKinesisStreamEvent(kinesisShard.records, provisioned.streamArn, kinesisShard.shardId);
+      expect(asSent.map((r) => toKinesisEventRecord(r, provisioned.streamArn, kinesisShard.shardId))).toEqual(
+        viaSdk.Records,
+      );
+      expect(asSent.at(-1)).toMatchObject({ PartitionKey: 'bytes', Data: '/wCA' });
+      expect(asSent[0]!.ApproximateArrivalTimestamp).toBeGreaterThan(1.5e9); // epoch seconds
+
+      const streamArn = provisioned.orderStateStreamArn;
+      const changes = await eventually('the binary item on the table stream', async () => {
+        const shards = await dynamoDbStreamShards(pollers.dynamodbStreams, streamArn);
+        const read = [];
+        for (const { shardId } of shards) {
+          read.push(
+            ...(await readShard(new DynamoDbStreamShardReader(pollers.dynamodbStreams, streamArn, shardId))),
+          );
+        }
+        return read.some((r) => r.dynamodb?.Keys?.orderId?.S === `binary-${engine}`) ? read : undefined;
+      });
+      const binary = (r: { dynamodb?: { Keys?: Record<string, { S?: string }> } }) =>
+        r.dynamodb?.Keys?.orderId?.S === `binary-${engine}`;
+      const sdkChanges = (await readStreamRecords(twin.clients.dynamodbStreams, streamArn))
+        .filter((r) => !binary(r as never))
+        .map((r) => toDynamoDbRecord(r, streamArn));
+      expect(changes.filter((r) => !binary(r)).map((r) => toDynamoDbEventRecord(r, streamArn))).toEqual(
+        sdkChanges,
+      );
+      expect(sdkChanges.length).toBeGreaterThan(0);
+      expect(changes.find(binary)?.dynamodb).toMatchObject({
+        NewImage: { blob: { B: 'AQL/' } }, // base64, as Lambda's event carries it
+        ApproximateCreationDateTime: expect.any(Number),
+      });
+    } finally {
+      destroyClients(pollers);
+    }
   });
 
   it('stops both emulators, leaving no process behind, and a second stop is harmless', async () => {

@@ -16,7 +16,8 @@ describe('twin bench parts', () => {
       ['write', 7_000], // the raw round: 1,000 orders' whole lives
       ['event', 700],
       ['event', 700], // every event put is read back
-      ['record', 7_000], // one change per write of the raw round
+      ['record', 7_000], // one change per write of the raw round, as the pollers read it
+      ['record', 7_000], // the same, in the SDK's types, by the twin's client
       ['record', 7_000], // the same, by a client as the SDK makes it by default
       ['item', 100], // the active orders, twice
     ]);

@@ -1,10 +1,12 @@
-// The shard readers' own logic, on a stand-in for the SDK client: iterators move on page by page,
-// an expired iterator is replaced by one after the last record read, and a shard ends with its
-// last iterator. (Against the real emulators, the twin's tests read through them end to end.)
+// The shard readers' own logic, on a stand-in for the pollers' SDK clients (whose GetRecords answers
+// with the records as sent: see recordsAsSent.test.ts): iterators move on page by page, an expired
+// iterator is replaced by one after the last record read, and a shard ends with its last iterator.
+// (Against the real emulators, the twin's tests read through them end to end.)
 import type { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import { describe, expect, it } from 'vitest';
 import { DynamoDbStreamShardReader, KinesisShardReader } from '../../local/pollers/readers.ts';
+import type { RecordsAsSent } from '../../local/pollers/recordsAsSent.ts';
 
 type Call = { command: string; input: Record<string, unknown> };
 
@@ -24,19 +26,34 @@ function client(pages: (Record<string, unknown> | Error)[]) {
   return { send, calls };
 }
 
+/** A Kinesis record as GetRecords sends it (data in base64, arrival in epoch seconds). */
+const kinesisRecord = (n: string, arrival?: number) => ({
+  SequenceNumber: n,
+  PartitionKey: 'o-1',
+  Data: Buffer.from(`{"n":${n}}`).toString('base64'),
+  ...(arrival !== undefined && { ApproximateArrivalTimestamp: arrival }),
+});
+
 const expired = () => Object.assign(new Error('Iterator expired'), { name: 'ExpiredIteratorException' });
 
 describe('KinesisShardReader', () => {
   it('reads page by page, and reopens after the last record read when its iterator expired', async () => {
     const fake = client([
-      { Records: [{ SequenceNumber: '1' }, { SequenceNumber: '2' }], NextShardIterator: 'n1' },
+      { Records: [kinesisRecord('1', 1_700_000_000.25), kinesisRecord('2')], NextShardIterator: 'n1' },
       expired(),
-      { Records: [{ SequenceNumber: '3' }], NextShardIterator: 'n2' },
+      { Records: [kinesisRecord('3')], NextShardIterator: 'n2' },
       { Records: [], NextShardIterator: undefined },
     ]);
-    const reader = new KinesisShardReader(fake as unknown as KinesisClient, 'events', 'shard-0');
+    const reader = new KinesisShardReader(
+      fake as unknown as RecordsAsSent<KinesisClient>,
+      'events',
+      'shard-0',
+    );
     await reader.open(undefined);
-    expect((await reader.read(10)).records.map((r) => r.sequenceNumber)).toEqual(['1', '2']);
+    expect((await reader.read(10)).records).toEqual([
+      { sequenceNumber: '1', record: kinesisRecord('1', 1_700_000_000.25), arrivedAt: 1_700_000_000_250 },
+      { sequenceNumber: '2', record: kinesisRecord('2') },
+    ]);
     expect(await reader.read(10)).toEqual({ records: [], closed: false });
     expect((await reader.read(10)).records.map((r) => r.sequenceNumber)).toEqual(['3']);
     expect(await reader.read(10)).toEqual({ records: [], closed: true });
@@ -60,7 +77,7 @@ describe('KinesisShardReader', () => {
 
   it('passes on any other error', async () => {
     const reader = new KinesisShardReader(
-      client([new Error('connection refused')]) as unknown as KinesisClient,
+      client([new Error('connection refused')]) as unknown as RecordsAsSent<KinesisClient>,
       'events',
       'shard-0',
     );
@@ -72,11 +89,12 @@ describe('KinesisShardReader', () => {
 describe('DynamoDbStreamShardReader', () => {
   it('asks for at most 1,000 records, and reopens after the last record read when its iterator expired', async () => {
     const record = (n: string) => ({
-      dynamodb: { SequenceNumber: n, ApproximateCreationDateTime: new Date(5_000) },
+      eventName: 'MODIFY',
+      dynamodb: { SequenceNumber: n, ApproximateCreationDateTime: 5, Keys: { orderId: { S: 'o-1' } } },
     });
     const fake = client([{ Records: [record('10')], NextShardIterator: 'n1' }, expired(), { Records: [] }]);
     const reader = new DynamoDbStreamShardReader(
-      fake as unknown as DynamoDBStreamsClient,
+      fake as unknown as RecordsAsSent<DynamoDBStreamsClient>,
       'arn:stream',
       'sh-1',
     );
