@@ -68,7 +68,10 @@ function handlerConfig(options: ClientOptions, always = false): { requestHandler
   return needed ? { requestHandler: httpHandler(options) } : {};
 }
 
-/** A Kinesis client; against an endpoint it speaks HTTP/1.1 (the SDK's HTTP/2 default fails on kinesis-mock). */
+/**
+ * A Kinesis client; against an endpoint it speaks HTTP/1.1 (the SDK's HTTP/2 default fails on
+ * kinesis-mock). `protocol`: the pollers' (see `createPollerClients`).
+ */
 export function createKinesisClient(
   options: ClientOptions = {},
   protocol?: typeof KinesisRecordsAsSent,
@@ -100,7 +103,10 @@ export function createDynamoDbClient(options: ClientOptions = {}): DynamoDBClien
   return dynamoDbClient(options, true);
 }
 
-/** A DynamoDB Streams client (same endpoint as DynamoDB: DynamoDB Local serves both). */
+/**
+ * A DynamoDB Streams client (same endpoint as DynamoDB: DynamoDB Local serves both). `protocol`: the
+ * pollers' (see `createPollerClients`).
+ */
 export function createDynamoDbStreamsClient(
   options: ClientOptions = {},
   protocol?: typeof DynamoDbStreamsRecordsAsSent,
