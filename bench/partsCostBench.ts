@@ -129,7 +129,8 @@ export async function partsCostBench(
       let read = 0;
       for (const reader of readers) {
         for (let page = await reader.read(100); page.records.length > 0; page = await reader.read(100)) {
-          read += page.records.map((r) => toDynamoDbEventRecord(r.record, streamArn)).length;
+          const events = page.records.map((r) => toDynamoDbEventRecord(r.record, streamArn));
+          read += events.length;
         }
       }
       return read;

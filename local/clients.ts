@@ -8,9 +8,7 @@ import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { CACHED_MIDDLEWARE, withoutCallLog } from '../contracts/sdkClients.ts';
 import {
   DynamoDbStreamsRecordsAsSent,
-  dynamoDbStreamsRecordsAsSent,
   KinesisRecordsAsSent,
-  kinesisRecordsAsSent,
   type RecordsAsSent,
 } from './pollers/recordsAsSent.ts';
 
@@ -68,14 +66,8 @@ function handlerConfig(options: ClientOptions, always = false): { requestHandler
   return needed ? { requestHandler: httpHandler(options) } : {};
 }
 
-/**
- * A Kinesis client; against an endpoint it speaks HTTP/1.1 (the SDK's HTTP/2 default fails on
- * kinesis-mock). `protocol`: the pollers' (see `createPollerClients`).
- */
-export function createKinesisClient(
-  options: ClientOptions = {},
-  protocol?: typeof KinesisRecordsAsSent,
-): KinesisClient {
+/** A Kinesis client, with the pollers' protocol if given (see `createPollerClients`). */
+function kinesisClient(options: ClientOptions, protocol?: typeof KinesisRecordsAsSent): KinesisClient {
   const local = options.endpoint !== undefined;
   return withoutCallLog(
     new KinesisClient({
@@ -85,6 +77,11 @@ export function createKinesisClient(
       ...(protocol && { protocol }),
     }),
   );
+}
+
+/** A Kinesis client; against an endpoint it speaks HTTP/1.1 (the SDK's HTTP/2 default fails on kinesis-mock). */
+export function createKinesisClient(options: ClientOptions = {}): KinesisClient {
+  return kinesisClient(options);
 }
 
 /** A DynamoDB client; `cached`: with `CACHED_MIDDLEWARE` (which a document client refuses). */
@@ -103,12 +100,9 @@ export function createDynamoDbClient(options: ClientOptions = {}): DynamoDBClien
   return dynamoDbClient(options, true);
 }
 
-/**
- * A DynamoDB Streams client (same endpoint as DynamoDB: DynamoDB Local serves both). `protocol`: the
- * pollers' (see `createPollerClients`).
- */
-export function createDynamoDbStreamsClient(
-  options: ClientOptions = {},
+/** A DynamoDB Streams client, with the pollers' protocol if given (see `createPollerClients`). */
+function dynamoDbStreamsClient(
+  options: ClientOptions,
   protocol?: typeof DynamoDbStreamsRecordsAsSent,
 ): DynamoDBStreamsClient {
   return withoutCallLog(
@@ -119,6 +113,11 @@ export function createDynamoDbStreamsClient(
       ...(protocol && { protocol }),
     }),
   );
+}
+
+/** A DynamoDB Streams client (same endpoint as DynamoDB: DynamoDB Local serves both). */
+export function createDynamoDbStreamsClient(options: ClientOptions = {}): DynamoDBStreamsClient {
+  return dynamoDbStreamsClient(options);
 }
 
 /**
@@ -155,13 +154,16 @@ export function createPollerClients(
   endpoints: Endpoints = {},
   options: Omit<ClientOptions, 'endpoint'> = {},
 ): PollerClients {
+  // The one place a client gets the pollers' protocol, and so the type that says it has it.
   return {
-    kinesis: kinesisRecordsAsSent(
-      createKinesisClient({ ...options, endpoint: endpoints.kinesis }, KinesisRecordsAsSent),
-    ),
-    dynamodbStreams: dynamoDbStreamsRecordsAsSent(
-      createDynamoDbStreamsClient({ ...options, endpoint: endpoints.dynamodb }, DynamoDbStreamsRecordsAsSent),
-    ),
+    kinesis: kinesisClient(
+      { ...options, endpoint: endpoints.kinesis },
+      KinesisRecordsAsSent,
+    ) as RecordsAsSent<KinesisClient>,
+    dynamodbStreams: dynamoDbStreamsClient(
+      { ...options, endpoint: endpoints.dynamodb },
+      DynamoDbStreamsRecordsAsSent,
+    ) as RecordsAsSent<DynamoDBStreamsClient>,
   };
 }
 

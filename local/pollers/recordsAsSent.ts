@@ -12,8 +12,6 @@
 // in pages of 150 and of 1,000, three rounds alternated): 46–61 and 41–52 µs of client CPU per record
 // through the SDK's types, 19–21 and 11–13 µs as sent. Through the pipeline every event makes one
 // stream record. Kinesis records gain less (8–12 against 4–9 µs per record in pages of 150).
-import type { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
-import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import { AwsJson1_0Protocol, AwsJson1_1Protocol } from '@aws-sdk/core/protocols';
 import type { DynamoDBRecord } from 'aws-lambda';
 
@@ -39,7 +37,7 @@ export interface RecordsPageAsSent<R> {
 }
 
 declare const recordsAsSent: unique symbol;
-/** A client whose GetRecords answers with the records as sent (made by the functions below). */
+/** A client whose GetRecords answers with the records as sent (made by `createPollerClients`). */
 export type RecordsAsSent<C> = C & { readonly [recordsAsSent]: true };
 
 type DeserializeArguments = Parameters<AwsJson1_0Protocol['deserializeResponse']>;
@@ -80,10 +78,3 @@ export class KinesisRecordsAsSent extends AwsJson1_1Protocol {
     );
   }
 }
-
-/** Marks a client made with `KinesisRecordsAsSent` as its protocol. */
-export const kinesisRecordsAsSent = (client: KinesisClient) => client as RecordsAsSent<KinesisClient>;
-
-/** Marks a client made with `DynamoDbStreamsRecordsAsSent` as its protocol. */
-export const dynamoDbStreamsRecordsAsSent = (client: DynamoDBStreamsClient) =>
-  client as RecordsAsSent<DynamoDBStreamsClient>;
