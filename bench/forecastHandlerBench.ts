@@ -8,7 +8,9 @@ import { runForecast } from '../forecast/forecastHandler.ts';
 import { createClients, destroyClients } from '../local/clients.ts';
 import { startEmulators } from '../local/emulators.ts';
 import { provision } from '../local/provision.ts';
+import { quantileOf } from '../sim-core/quantile.ts';
 import { DynamoDbStateStore } from '../state/DynamoDbStateStore.ts';
+import { countCalls } from './sdkCalls.ts';
 import { putItems, syntheticStateItems } from './stateItems.ts';
 
 export interface ForecastHandlerBenchRow {
@@ -25,7 +27,7 @@ export interface ForecastHandlerBenchRow {
   storedBytes: number;
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const median = (xs: number[]) => quantileOf(xs, 0.5);
 const round = (x: number) => Math.round(x * 10) / 10;
 
 /** Measures the forecast handler's work against DynamoDB Local for each plant size. */
@@ -37,6 +39,12 @@ export async function forecastHandlerBench(
   const progress = options.progress ?? (() => {});
   const running = await startEmulators({ kinesis: 'kinesalite' });
   const clients = createClients(running.endpoints);
+  const counters = [countCalls(clients.dynamodb), countCalls(clients.documentClient)];
+  const counted = {
+    get calls() {
+      return counters.reduce((sum, c) => sum + c.calls, 0);
+    },
+  };
   const rows: ForecastHandlerBenchRow[] = [];
   try {
     for (const n of sizes) {
@@ -56,14 +64,14 @@ export async function forecastHandlerBench(
       let calls = 0;
       let storedBytes = 0;
       for (let i = 0; i < runs; i++) {
-        const before = states.calls + forecasts.calls;
+        const before = counted.calls;
         const started = performance.now();
         const { record, writeMs } = await runForecast(deps);
         total.push(performance.now() - started);
         read.push(record.timings.readMs);
         simulate.push(record.timings.simulateMs);
         write.push(writeMs);
-        calls = states.calls + forecasts.calls - before;
+        calls = counted.calls - before;
         storedBytes = (await encodeForecast(record)).reduce((s, c) => s + c.length, 0);
       }
       rows.push({

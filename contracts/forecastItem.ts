@@ -42,14 +42,13 @@ export const chunkKey = (base: string, i: number) => `${base}#${String(i).padSta
 
 /**
  * The latest forecast in `tableName`, if any: one Query of the head and its chunks in the common
- * case (see `readForecastAt`). `onCall` is told of every DynamoDB call.
+ * case (see `readForecastAt`).
  */
 export function readLatestForecast(
   client: DynamoDBDocumentClient,
   tableName: string,
-  onCall: () => void = () => {},
 ): Promise<ForecastRecord | undefined> {
-  return readForecastAt(client, tableName, ForecastKeys.latest, onCall);
+  return readForecastAt(client, tableName, ForecastKeys.latest);
 }
 
 /**
@@ -61,19 +60,14 @@ export async function readForecastAt(
   client: DynamoDBDocumentClient,
   tableName: string,
   key: string,
-  onCall: () => void = () => {},
 ): Promise<ForecastRecord | undefined> {
   for (let attempt = 0; attempt < 5; attempt++) {
-    const items = await queryAll(
-      client,
-      {
-        TableName: tableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :key)',
-        ExpressionAttributeValues: { ':pk': ForecastKeys.partition, ':key': key },
-        ConsistentRead: true,
-      },
-      onCall,
-    );
+    const items = await queryAll(client, {
+      TableName: tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :key)',
+      ExpressionAttributeValues: { ':pk': ForecastKeys.partition, ':key': key },
+      ConsistentRead: true,
+    });
     const head = items.find((i) => i.sk === key);
     if (head === undefined) return undefined;
     const count = head.chunks as number;
@@ -101,19 +95,14 @@ export interface HistoryEntry {
 export async function listForecastHistory(
   client: DynamoDBDocumentClient,
   tableName: string,
-  onCall: () => void = () => {},
 ): Promise<HistoryEntry[]> {
-  const items = await queryAll(
-    client,
-    {
-      TableName: tableName,
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :history)',
-      ProjectionExpression: 'sk, #asOf',
-      ExpressionAttributeNames: { '#asOf': 'asOf' },
-      ExpressionAttributeValues: { ':pk': ForecastKeys.partition, ':history': ForecastKeys.historyPrefix },
-    },
-    onCall,
-  );
+  const items = await queryAll(client, {
+    TableName: tableName,
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :history)',
+    ProjectionExpression: 'sk, #asOf',
+    ExpressionAttributeNames: { '#asOf': 'asOf' },
+    ExpressionAttributeValues: { ':pk': ForecastKeys.partition, ':history': ForecastKeys.historyPrefix },
+  });
   // Chunk items carry no asOf: only heads are forecasts.
   return items
     .filter((item) => typeof item.asOf === 'number')
@@ -122,19 +111,17 @@ export async function listForecastHistory(
 }
 
 /**
- * Every item of a Query, over all its pages; `onCall` is told of each page read. (Not the SDK's
+ * Every item of a Query, over all its pages. (Not the SDK's
  * `paginateQuery`: it accepts only a DynamoDBDocumentClient instance, and callers pass any client
  * that sends, as the dashboard's tests do.)
  */
 async function queryAll(
   client: DynamoDBDocumentClient,
   input: QueryCommandInput,
-  onCall: () => void,
 ): Promise<Record<string, unknown>[]> {
   const items: Record<string, unknown>[] = [];
   let startKey: Record<string, unknown> | undefined;
   do {
-    onCall();
     const page = await client.send(new QueryCommand({ ...input, ExclusiveStartKey: startKey }));
     items.push(...(page.Items ?? []));
     startKey = page.LastEvaluatedKey;

@@ -27,9 +27,6 @@ function summaryOf(record: ForecastRecord) {
 }
 
 export class DynamoDbForecastStore implements ForecastStore {
-  /** DynamoDB calls made so far. */
-  calls = 0;
-
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -58,7 +55,6 @@ export class DynamoDbForecastStore implements ForecastStore {
     // History first: every forecast made is kept, also one that turns out to be stale.
     await Promise.all(
       items(ForecastKeys.history(record.asOf), { [ForecastsTable.ttlAttribute]: expiresAt }).map((Item) => {
-        this.calls++;
         return this.client.send(new PutCommand({ TableName: this.tableName, Item }));
       }),
     );
@@ -69,7 +65,6 @@ export class DynamoDbForecastStore implements ForecastStore {
       ExpressionAttributeValues: { ':asOf': record.asOf },
     };
     try {
-      this.calls++;
       if (rest.length === 0) {
         await this.client.send(new PutCommand({ TableName: this.tableName, Item: head, ...condition }));
       } else {
@@ -97,6 +92,6 @@ export class DynamoDbForecastStore implements ForecastStore {
 
   /** The latest forecast, if any (see `readLatestForecast`). */
   latest(): Promise<ForecastRecord | undefined> {
-    return readLatestForecast(this.client, this.tableName, () => this.calls++);
+    return readLatestForecast(this.client, this.tableName);
   }
 }

@@ -26,7 +26,7 @@ import { DynamoDbStateStore } from '../state/DynamoDbStateStore.ts';
 import { createClients, createPollerClients, destroyClients, type Endpoints } from './clients.ts';
 import { type RunningEmulators, startEmulators } from './emulators.ts';
 import { Checkpoints } from './pollers/Checkpoints.ts';
-import { type RunningMapping, startDynamoDbStreamMapping, startKinesisMapping } from './pollers/mappings.ts';
+import { startDynamoDbStreamMapping, startKinesisMapping } from './pollers/mappings.ts';
 import type { MappingSettings } from './pollers/ShardPoller.ts';
 import { provision } from './provision.ts';
 import {
@@ -57,11 +57,6 @@ export interface TwinOptions {
   batchingWindowMs?: number;
   /** Settings of the Kinesis → ingest mapping. */
   ingest?: Partial<MappingSettings>;
-  /**
-   * The forecast (default 'on'). For benchmarks that measure what each hop costs: 'read-only' reads
-   * the table's stream into a handler that does nothing; 'off' does not read the stream.
-   */
-  forecast?: 'on' | 'read-only' | 'off';
   /** The forecast's model (default: the demo plant, sim-core/models/order-flow.json). */
   model?: ModelDefinition;
   /** A Monte Carlo forecast of this many draws on every batch of changes (default: deterministic only). */
@@ -261,23 +256,19 @@ export async function startTwin(options: TwinOptions = {}): Promise<RunningTwin>
       },
       settings: { ...mappingSettings(IngestEventSource), ...options.ingest },
     });
-    const forecastMode = options.forecast ?? 'on';
-    const streamMapping: Pick<RunningMapping, 'done'> =
-      forecastMode === 'off'
-        ? { done: Promise.resolve() }
-        : startDynamoDbStreamMapping({
-            ...common,
-            client: pollerClients.dynamodbStreams,
-            streamArn: provisioned.orderStateStreamArn,
-            handler: async (event) => {
-              status.changesIn += event.Records.length;
-              return forecastMode === 'on' ? forecastHandler(event) : { batchItemFailures: [] };
-            },
-            settings: {
-              ...mappingSettings(ForecastEventSource),
-              ...(options.batchingWindowMs !== undefined && { batchingWindowMs: options.batchingWindowMs }),
-            },
-          });
+    const streamMapping = startDynamoDbStreamMapping({
+      ...common,
+      client: pollerClients.dynamodbStreams,
+      streamArn: provisioned.orderStateStreamArn,
+      handler: async (event) => {
+        status.changesIn += event.Records.length;
+        return forecastHandler(event);
+      },
+      settings: {
+        ...mappingSettings(ForecastEventSource),
+        ...(options.batchingWindowMs !== undefined && { batchingWindowMs: options.batchingWindowMs }),
+      },
+    });
     cleanups.push(async () => {
       pipeline.abort();
       await Promise.all([kinesisMapping.done, streamMapping.done]);

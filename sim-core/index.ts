@@ -25,6 +25,7 @@ export { orderFlowNetwork } from './orderflow/network.ts';
 export type { PlantHistory, PlantOrder } from './orderflow/plant.ts';
 export { runPlant, snapshotAt, stateAt } from './orderflow/plant.ts';
 export * from './orderflow/types.ts';
+export { nearestRank, quantileOf } from './quantile.ts';
 export type { DistributionSpec, Rng, Sampler } from './random/Random.ts';
 export { Random, sampler, seededRng } from './random/Random.ts';
 export type { RunOptions, RunResult } from './run.ts';

@@ -61,8 +61,6 @@ const byOrderId = (a: { orderId: string }, b: { orderId: string }) =>
 
 /** Keeps order state in the `order-state` table. */
 export class DynamoDbStateStore implements StateStore {
-  /** DynamoDB calls made so far (the ingest benchmark reports calls per event). */
-  calls = 0;
   private readonly indexName: string;
   private readonly activeShards: number;
 
@@ -88,7 +86,6 @@ export class DynamoDbStateStore implements StateStore {
     let current: StoredOrderState | undefined;
     if (update) {
       try {
-        this.calls++;
         await this.client.send(new UpdateItemCommand({ TableName: this.tableName, ...update }));
         return events.map(() => 'applied');
       } catch (error) {
@@ -103,7 +100,6 @@ export class DynamoDbStateStore implements StateStore {
       const { next, outcomes } = applyEvents(current, events, this.activeShards);
       if (next === current || next === undefined) return outcomes;
       try {
-        this.calls++;
         await this.client.send(
           new PutItemCommand({
             TableName: this.tableName,
@@ -134,7 +130,6 @@ export class DynamoDbStateStore implements StateStore {
   }
 
   async get(orderId: string): Promise<StoredOrderState | undefined> {
-    this.calls++;
     const result = await this.client.send(
       new GetItemCommand({ TableName: this.tableName, Key: toItem({ orderId }), ConsistentRead: true }),
     );
@@ -159,7 +154,6 @@ export class DynamoDbStateStore implements StateStore {
           ExpressionAttributeValues: { ':shard': { S: String(shard) } },
         },
       )) {
-        this.calls++;
         for (const item of page.Items ?? []) items.push(fromItem<ActiveOrder>(item));
       }
     }
@@ -176,7 +170,6 @@ export class DynamoDbStateStore implements StateStore {
         ProjectionExpression: 'orderId, productionFinishedAt, dueAt',
       },
     )) {
-      this.calls++;
       for (const item of page.Items ?? []) items.push(fromItem<FinishedOrder>(item));
     }
     return items.sort(byOrderId);

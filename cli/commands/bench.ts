@@ -8,8 +8,6 @@ import { accuracyBench } from '../../bench/accuracyBench.ts';
 import { forecastHandlerBench } from '../../bench/forecastHandlerBench.ts';
 import { ingestBench } from '../../bench/ingestBench.ts';
 import { latencyBench, SUSTAINED_TARGET } from '../../bench/latencyBench.ts';
-import { type PartCost, partsCostBench } from '../../bench/partsCostBench.ts';
-import { type PipelineCostRow, pipelineCostBench } from '../../bench/pipelineCostBench.ts';
 import { casymda, forecastBench } from '../../bench/workloads.ts';
 import { FORECAST_NODE_OPTIONS } from '../../contracts/resources.ts';
 import { defineCommand, type Io, intOption, numberOption } from '../command.ts';
@@ -23,7 +21,7 @@ const percent = (fraction: number) => `${Math.round(fraction * 100)} %`;
 
 export const benchCommand = defineCommand({
   name: 'bench',
-  positionals: '<casymda|forecast|ingest|forecast-handler|latency|pipeline-cost|parts|accuracy|all>',
+  positionals: '<casymda|forecast|ingest|forecast-handler|latency|accuracy|all>',
   summary:
     "Measure speed and memory: Casymda's benchmark model (beside SimPy, if installed), forecasts of 1,000 and 10,000 orders.",
   details: [
@@ -35,12 +33,6 @@ export const benchCommand = defineCommand({
     '                                                            at 10, 100 and 1,000 events/s; sustained rate',
     'twin bench ingest --events N                                events/s through the ingest on kinesalite and',
     "                                                            DynamoDB Local, beside DynamoDB Local's raw rate",
-    'twin bench pipeline-cost                                    CPU per event of each hop of the embedded twin',
-    '                                                            (ingest; + stream read; + forecast), beside the',
-    "                                                            raw write's, in the same runs (not in 'all')",
-    "twin bench parts                                            CPU of each piece of work besides the ingest's write",
-    '                                                            (Kinesis put and get, stream read, Query), each',
-    '                                                            alone, by process',
     'twin bench accuracy --orders N                              twin accuracy on a history of 300 forecasts of N',
     "                                                            orders, every order finished (not in 'all')",
     'twin bench all                                              everything, each run in a fresh process of an',
@@ -129,16 +121,6 @@ export const benchCommand = defineCommand({
       io.out(values.json ? JSON.stringify(result) : latencyTable(result));
       return 0;
     }
-    if (what === 'pipeline-cost') {
-      const rows = await withProgress(io, (progress) => pipelineCostBench({ progress }));
-      io.out(values.json ? JSON.stringify(rows) : pipelineCostTable(rows));
-      return 0;
-    }
-    if (what === 'parts') {
-      const parts = await withProgress(io, (progress) => partsCostBench({ progress }));
-      io.out(values.json ? JSON.stringify(parts) : partsCostTable(parts));
-      return 0;
-    }
     if (what === 'accuracy') {
       const result = await withProgress(io, (progress) =>
         accuracyBench({ orders: intOption('orders', values.orders, 1)!, progress }),
@@ -153,7 +135,7 @@ export const benchCommand = defineCommand({
     }
     if (what === 'all') return benchAll(io, values.quick, values.json);
     throw new CliError(
-      `twin bench: say what to measure: casymda, forecast, ingest, forecast-handler, latency, pipeline-cost, parts, accuracy or all (see 'twin bench --help')`,
+      `twin bench: say what to measure: casymda, forecast, ingest, forecast-handler, latency, accuracy or all (see 'twin bench --help')`,
     );
   },
 });
@@ -305,8 +287,6 @@ async function benchAll(io: Io, quick: boolean, json: boolean): Promise<number> 
         (await run(process.execPath, [FORECAST_NODE_OPTIONS, join(root, 'bin/twin.mjs'), ...args])).stdout,
       );
     const latency = await fromSources(['bench', 'latency', '--json']).catch(notMeasured);
-    progress("each piece of the pipeline's work alone ...");
-    const parts = await child(['bench', 'parts', '--json']).catch(notMeasured);
     progress('done');
     if (!io.interactive) io.err('');
     else io.err('\n');
@@ -323,7 +303,6 @@ async function benchAll(io: Io, quick: boolean, json: boolean): Promise<number> 
             ingest,
             forecastHandler: handlerRows,
             latency,
-            parts,
           },
           null,
           2,
@@ -422,8 +401,6 @@ async function benchAll(io: Io, quick: boolean, json: boolean): Promise<number> 
       'Embedded twin: PutRecords to the first readable forecast that reflects the event (1 s batching window)',
     );
     io.out('error' in latency ? `not measured: ${latency.error}` : latencyTable(latency));
-    io.out('');
-    io.out('error' in parts ? `not measured: ${parts.error}` : partsCostTable(parts));
     if (!python)
       io.out(
         '\nSimPy not found: install it (Debian: apt-get install python3-simpy3) to measure side by side.',
@@ -539,43 +516,5 @@ export function latencyTable(result: Awaited<ReturnType<typeof latencyBench>>): 
         ]
       : []),
     ...(waiting ? [waiting] : []),
-  ].join('\n');
-}
-
-function pipelineCostTable(rows: PipelineCostRow[]): string {
-  const total = (c: PipelineCostRow['cpuMicros']) => c.dynamodbLocal + (c.kinesalite ?? 0) + c.node;
-  return [
-    'CPU per event of the embedded twin working off a backlog of 20,000 events (1,000 orders active), each',
-    "variant on fresh emulators beside a raw round of the ingest's write (16 at once) in the same run;",
-    "µs of CPU: DynamoDB Local / kinesalite / the twin's process (in the raw round: its client)",
-    table([
-      ['variant', 'raw writes/s', 'raw µs/write', 'raw total', 'events/s', 'µs/event', 'total', 'forecasts'],
-      ...rows.map((r) => [
-        r.variant,
-        String(r.rawPerSecond),
-        `${r.rawCpuMicros.dynamodbLocal} / - / ${r.rawCpuMicros.node}`,
-        String(total(r.rawCpuMicros)),
-        String(r.drainPerSecond),
-        `${r.cpuMicros.dynamodbLocal} / ${r.cpuMicros.kinesalite ?? '-'} / ${r.cpuMicros.node}`,
-        String(total(r.cpuMicros)),
-        String(r.forecasts),
-      ]),
-    ]),
-  ].join('\n');
-}
-
-function partsCostTable(parts: PartCost[]): string {
-  return [
-    "CPU of each piece of the embedded pipeline's work, measured alone on warm emulators;",
-    "µs per unit: DynamoDB Local / kinesalite / this process (the client's)",
-    table([
-      ['piece', 'units', 'µs per unit', 'total'],
-      ...parts.map((p) => [
-        p.part,
-        `${p.units.toLocaleString('en')} ${p.per}s`,
-        `${p.cpuMicros.dynamodbLocal} / ${p.cpuMicros.kinesalite ?? '-'} / ${p.cpuMicros.client}`,
-        String(p.cpuMicros.dynamodbLocal + (p.cpuMicros.kinesalite ?? 0) + p.cpuMicros.client),
-      ]),
-    ]),
   ].join('\n');
 }

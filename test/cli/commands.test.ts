@@ -3,7 +3,6 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { pipelineCostBench } from '../../bench/pipelineCostBench.ts';
 import { isConnectionError } from '../../cli/errors.ts';
 import { commands } from '../../cli/main.ts';
 import { FORECAST_NODE_OPTIONS } from '../../contracts/resources.ts';
@@ -189,18 +188,8 @@ describe('twin bench', () => {
 
   it('says what to measure when nothing is named', async () => {
     expect((await twin('bench')).stderr).toMatch(
-      /say what to measure: casymda, forecast, ingest, forecast-handler, latency, pipeline-cost, parts, accuracy or all/,
+      /say what to measure: casymda, forecast, ingest, forecast-handler, latency, accuracy or all/,
     );
-  });
-
-  it('refuses a pipeline-cost run with fewer active orders than the ingest batches, before starting anything', async () => {
-    // With fewer, the ingest merges an order's events of a batch into one write, and the benchmark
-    // would wait for changes that never come.
-    const progress: string[] = [];
-    await expect(
-      pipelineCostBench({ events: 10, activeOrders: 499, progress: (text) => progress.push(text) }),
-    ).rejects.toThrow("activeOrders is 499; it must be at least the ingest's batch size (500)");
-    expect(progress).toEqual([]);
   });
 });
 

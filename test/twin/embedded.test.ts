@@ -9,13 +9,13 @@ import { resourceNames } from '../../contracts/resources.ts';
 import { DynamoDbForecastStore } from '../../forecast/DynamoDbForecastStore.ts';
 import { createClients, destroyClients } from '../../local/clients.ts';
 import { readAllRecords } from '../../local/kinesisEvent.ts';
-import { startTwin, type TwinOptions } from '../../local/runtime.ts';
+import { startTwin } from '../../local/runtime.ts';
 import { forecast, forecastMonteCarlo, parseModelDefinition, type Snapshot } from '../../sim-core/index.ts';
 import { DynamoDbStateStore } from '../../state/DynamoDbStateStore.ts';
 import { waitFor } from '../support/wait.ts';
 
 /** A twin on `dataDir` that has run the demo at full speed and ingested every event it published (stopped if it did not). */
-async function demoIngested(options: { dataDir: string; forecast?: TwinOptions['forecast'] }) {
+async function demoIngested(options: { dataDir: string }) {
   const twin = await startTwin({
     ...options,
     port: 0,
@@ -125,33 +125,6 @@ describe('embedded twin', () => {
     const status = twin.status();
     expect(status.eventsPublished).toBeGreaterThanOrEqual(300);
     expect(status.eventsIn + status.failures).toBe(status.eventsPublished);
-  }, 120_000);
-
-  it('for benchmarks, leaves the table’s stream unread (forecast off) or reads it without forecasting', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'twin-forecast-modes-'));
-    const off = await demoIngested({ dataDir, forecast: 'off' });
-    try {
-      await new Promise((r) => setTimeout(r, 1_500));
-      expect(off.status()).toMatchObject({ changesIn: 0, forecastsWritten: 0 });
-    } finally {
-      await off.stop();
-    }
-
-    // The stream's changes are still there, from its start: read, handed over, nothing forecast.
-    const readOnly = await startTwin({
-      dataDir,
-      port: 0,
-      scenario: 'none',
-      forecast: 'read-only',
-      log: () => {},
-    });
-    try {
-      await waitFor('the changes read', () => readOnly.status().changesIn > 0, 30_000);
-      await new Promise((r) => setTimeout(r, 1_500));
-      expect(readOnly.status().forecastsWritten).toBe(0);
-    } finally {
-      await readOnly.stop();
-    }
   }, 120_000);
 
   it('keeps state, stream and checkpoints across a restart with the same data directory', async () => {
