@@ -6,7 +6,7 @@ import { resourceNames } from '../contracts/resources.ts';
 import { accuracyFromTables } from '../forecast/accuracyFromTables.ts';
 import { DynamoDbForecastStore } from '../forecast/DynamoDbForecastStore.ts';
 import { createClients, destroyClients } from '../local/clients.ts';
-import { startEmulators } from '../local/emulators.ts';
+import { startEmulators } from '../local/emulators/index.ts';
 import { provision } from '../local/provision.ts';
 import { forecast } from '../sim-core/index.ts';
 import { syntheticSnapshot } from './workloads.ts';

@@ -6,7 +6,7 @@ import { resourceNames } from '../contracts/resources.ts';
 import { DynamoDbForecastStore } from '../forecast/DynamoDbForecastStore.ts';
 import { runForecast } from '../forecast/forecastHandler.ts';
 import { createClients, destroyClients } from '../local/clients.ts';
-import { startEmulators } from '../local/emulators.ts';
+import { startEmulators } from '../local/emulators/index.ts';
 import { provision } from '../local/provision.ts';
 import { quantileOf } from '../sim-core/quantile.ts';
 import { DynamoDbStateStore } from '../state/DynamoDbStateStore.ts';

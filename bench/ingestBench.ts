@@ -14,7 +14,7 @@ import { IngestEventSource, resourceNames } from '../contracts/resources.ts';
 import { InMemoryFailureSink } from '../ingest/FailureSink.ts';
 import { createIngestHandler } from '../ingest/ingestHandler.ts';
 import { createClients, createDynamoDbClient, destroyClients } from '../local/clients.ts';
-import { startEmulators } from '../local/emulators.ts';
+import { startEmulators } from '../local/emulators/index.ts';
 import { toKinesisStreamEvent } from '../local/kinesisEvent.ts';
 import { provision } from '../local/provision.ts';
 import { DynamoDbStateStore } from '../state/DynamoDbStateStore.ts';

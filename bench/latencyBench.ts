@@ -8,7 +8,7 @@ import { ORDER_EVENT_TYPES, type OrderEvent } from '../contracts/events.ts';
 import { ForecastKeys } from '../contracts/forecastRecord.ts';
 import { resourceNames } from '../contracts/resources.ts';
 import { type AwsClients, createClients, destroyClients } from '../local/clients.ts';
-import { startEmulators } from '../local/emulators.ts';
+import { startEmulators } from '../local/emulators/index.ts';
 import { provision } from '../local/provision.ts';
 import { type RunningTwin, startTwin } from '../local/runtime.ts';
 import { DynamoDbStateStore } from '../state/DynamoDbStateStore.ts';

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { resourceNames } from '../contracts/resources.ts';
 import type { Endpoints } from '../local/clients.ts';
-import { EmulatorError, startDynamoDbLocal } from '../local/emulators.ts';
+import { EmulatorError, startDynamoDbLocal } from '../local/emulators/index.ts';
 import type { ResourceNames } from '../local/provision.ts';
 import { listRunningTwins, runningTwinOf } from '../local/runningTwins.ts';
 import type { OptionSpec } from './command.ts';

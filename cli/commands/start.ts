@@ -4,7 +4,7 @@
 import { DashboardError, PortInUseError } from '../../dashboard/errors.ts';
 import { parseDuration } from '../../emulator/duration.ts';
 import { SCENARIOS, type ScenarioName } from '../../emulator/scenarios.ts';
-import { EmulatorError } from '../../local/emulators.ts';
+import { EmulatorError } from '../../local/emulators/index.ts';
 import { ProvisionError } from '../../local/provision.ts';
 import { startTwin, TwinAlreadyRunningError, type TwinStatus } from '../../local/runtime.ts';
 import { defineCommand, intOption, numberOption } from '../command.ts';

@@ -42,7 +42,7 @@ import {
   KinesisEngines,
   startDynamoDbLocal,
   startEmulators,
-} from '../../local/emulators.ts';
+} from '../../local/emulators/index.ts';
 import { readAllRecords, toKinesisEventRecord, toKinesisStreamEvent } from '../../local/kinesisEvent.ts';
 import {
   DynamoDbStreamShardReader,
@@ -399,7 +399,7 @@ describe('start failures', () => {
 
 describe('a process that started emulators', () => {
   const script = (ending: string) => `
-    import { startKinesalite } from ${JSON.stringify(fileURLToPath(new URL('../../local/emulators.ts', import.meta.url)))};
+    import { startKinesalite } from ${JSON.stringify(fileURLToPath(new URL('../../local/emulators/index.ts', import.meta.url)))};
     const emulator = await startKinesalite();
     console.log(emulator.pid);
     ${ending}

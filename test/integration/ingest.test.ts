@@ -15,7 +15,7 @@ import { resourceNames } from '../../contracts/resources.ts';
 import { FileFailureSink } from '../../ingest/FailureSink.ts';
 import { createIngestHandler } from '../../ingest/ingestHandler.ts';
 import { createDynamoDbClient } from '../../local/clients.ts';
-import { KinesisEngines } from '../../local/emulators.ts';
+import { KinesisEngines } from '../../local/emulators/index.ts';
 import { readAllRecords, toKinesisStreamEvent } from '../../local/kinesisEvent.ts';
 import { createTableInputs } from '../../local/provision.ts';
 import { DynamoDbStateStore } from '../../state/DynamoDbStateStore.ts';

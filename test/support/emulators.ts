@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll } from 'vitest';
 import { resourceNames } from '../../contracts/resources.ts';
 import { type AwsClients, createClients, destroyClients } from '../../local/clients.ts';
-import { type KinesisEngine, type RunningEmulators, startEmulators } from '../../local/emulators.ts';
+import { type KinesisEngine, type RunningEmulators, startEmulators } from '../../local/emulators/index.ts';
 import { type Provisioned, provision, type ResourceNames } from '../../local/provision.ts';
 
 /** What a test sees of the running emulators; read it inside tests, not while collecting them. */

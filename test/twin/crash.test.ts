@@ -13,7 +13,7 @@ import { plantEvents } from '../../bench/ingestBench.ts';
 import { resourceNames } from '../../contracts/resources.ts';
 import { DynamoDbForecastStore } from '../../forecast/DynamoDbForecastStore.ts';
 import { type AwsClients, createClients, destroyClients } from '../../local/clients.ts';
-import { type RunningEmulators, startEmulators } from '../../local/emulators.ts';
+import { type RunningEmulators, startEmulators } from '../../local/emulators/index.ts';
 import { readAllRecords } from '../../local/kinesisEvent.ts';
 import { provision } from '../../local/provision.ts';
 import { applyEvent, type StoredOrderState } from '../../state/applyEvent.ts';

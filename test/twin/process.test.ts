@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../local/emulators.ts';
+import { freePort } from '../../local/emulators/index.ts';
 import { waitFor } from '../support/wait.ts';
 
 const exec = promisify(execFile);

@@ -1,0 +1,91 @@
+// The twin's ingest and forecast handlers (the Lambdas' own code) on the twin's tables, wrapped to count
+// what passes through them for the status line.
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { LogLevel } from '@aws-lambda-powertools/logger/types';
+import type { DynamoDBStreamEvent, KinesisStreamEvent } from 'aws-lambda';
+import type { ForecastRecord } from '../../contracts/index.ts';
+import { DynamoDbForecastStore } from '../../forecast/DynamoDbForecastStore.ts';
+import type { ForecastStore, SaveOutcome } from '../../forecast/ForecastStore.ts';
+import { createForecastHandler, latestEventClock, wallClock } from '../../forecast/forecastHandler.ts';
+import { type FailureSink, FileFailureSink, type RejectedRecord } from '../../ingest/FailureSink.ts';
+import { createIngestHandler } from '../../ingest/ingestHandler.ts';
+import type { ModelDefinition } from '../../sim-core/index.ts';
+import { DynamoDbStateStore } from '../../state/DynamoDbStateStore.ts';
+import type { AwsClients } from '../clients.ts';
+import type { ResourceNames } from '../provision.ts';
+import type { TwinStatus } from '../runtime.ts';
+
+/** What the pipeline has done so far (the plant emulator's counts come from its publisher). */
+export type PipelineCounts = Omit<TwinStatus, 'eventsPublished' | 'publishRetries'>;
+
+export interface TwinHandlers {
+  counts: PipelineCounts;
+  ingest: ReturnType<typeof createIngestHandler>;
+  forecast: ReturnType<typeof createForecastHandler>;
+  /** The failure destination: a JSON-lines file, counted. */
+  failures: FailureSink;
+}
+
+/** The handlers of one twin, counting events in, changes in, forecasts written and failures. */
+export function createTwinHandlers(options: {
+  clients: AwsClients;
+  names: ResourceNames;
+  failureFile: string;
+  /** Plant time per wall-clock time: at 1 the forecast's "now" is the wall clock, else the latest event. */
+  speed: number;
+  model?: ModelDefinition | undefined;
+  replications?: number | undefined;
+  logLevel?: LogLevel | undefined;
+}): TwinHandlers {
+  const { clients, names } = options;
+  const logger = new Logger({ serviceName: 'twin', logLevel: options.logLevel ?? 'WARN' });
+  const states = new DynamoDbStateStore(clients.dynamodb, names.orderStateTable);
+  const counts: PipelineCounts = { eventsIn: 0, changesIn: 0, forecastsWritten: 0, failures: 0 };
+  const failures: FailureSink = {
+    send: async (record: RejectedRecord) => {
+      counts.failures++;
+      await new FileFailureSink(options.failureFile).send(record);
+    },
+  };
+  const forecastStore = new DynamoDbForecastStore(clients.documentClient, names.forecastsTable);
+  const forecasts: ForecastStore = {
+    save: async (record: ForecastRecord): Promise<SaveOutcome> => {
+      const outcome = await forecastStore.save(record);
+      if (outcome === 'saved') {
+        counts.forecastsWritten++;
+        counts.lastForecast = {
+          asOf: record.asOf,
+          generatedAt: record.generatedAt,
+          activeOrders: record.orders.length,
+          ordersLate: record.kpis.ordersLate,
+          ...(record.kpis.ordersAtRisk !== undefined && { ordersAtRisk: record.kpis.ordersAtRisk }),
+        };
+      }
+      return outcome;
+    },
+    latest: () => forecastStore.latest(),
+  };
+  const ingest = createIngestHandler({ store: states, failures, logger });
+  const forecast = createForecastHandler({
+    states,
+    forecasts,
+    logger,
+    ...(options.model && { model: options.model }),
+    ...(options.replications !== undefined && { replications: options.replications }),
+    // At any speed but real time, the plant's clock runs ahead of the wall clock: "now" is the latest event.
+    clock: options.speed === 1 ? wallClock : latestEventClock,
+  });
+  return {
+    counts,
+    failures,
+    ingest: async (event: KinesisStreamEvent) => {
+      const response = await ingest(event);
+      counts.eventsIn += event.Records.length - response.batchItemFailures.length;
+      return response;
+    },
+    forecast: async (event: DynamoDBStreamEvent) => {
+      counts.changesIn += event.Records.length;
+      return forecast(event);
+    },
+  };
+}

@@ -1,0 +1,56 @@
+// The plant emulator inside the twin: a scenario run in scaled real time, publishing its events to the
+// twin's Kinesis stream in the background.
+import type { KinesisClient } from '@aws-sdk/client-kinesis';
+import { type EmulateResult, emulate } from '../../emulator/emulate.ts';
+import { KinesisPublisher } from '../../emulator/publisher.ts';
+import type { ScenarioName } from '../../emulator/scenarios.ts';
+
+/** The plant emulator, running (or not, with no scenario). */
+export interface RunningPlant {
+  /** Events sent so far, and records the stream refused and were sent again. */
+  published(): { sent: number; retries: number };
+  /** Its events and plant time once the scenario has run out by itself; undefined if stopped or failed. */
+  scenarioOver: Promise<EmulateResult | undefined>;
+  /** Stops it; resolves once it has sent what it produced. Idempotent. */
+  stop(): Promise<void>;
+}
+
+/** Starts the scenario (none: a plant that publishes nothing, for events that come from elsewhere). */
+export function startPlant(options: {
+  kinesis: KinesisClient;
+  stream: string;
+  scenario: ScenarioName | 'none';
+  speed: number;
+  seed: number;
+  duration: number;
+  rate: number;
+  log: (line: string) => void;
+}): RunningPlant {
+  const stopped = new AbortController();
+  let done: Promise<EmulateResult | undefined> = Promise.resolve(undefined);
+  let publisher: KinesisPublisher | undefined;
+  if (options.scenario !== 'none') {
+    publisher = new KinesisPublisher(options.kinesis, options.stream);
+    done = emulate({
+      scenario: options.scenario,
+      publisher,
+      speed: options.speed,
+      seed: options.seed,
+      duration: options.duration,
+      rate: options.rate,
+      signal: stopped.signal,
+    }).catch((error: Error) => {
+      options.log(`emulator stopped: ${error.message}`);
+      return undefined;
+    });
+  }
+  return {
+    // Read live: the publisher sends in the background.
+    published: () => ({ sent: publisher?.stats.sent ?? 0, retries: publisher?.stats.retries ?? 0 }),
+    scenarioOver: done.then((result) => (stopped.signal.aborted ? undefined : result)),
+    stop: async () => {
+      stopped.abort();
+      await done;
+    },
+  };
+}
