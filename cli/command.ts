@@ -108,6 +108,16 @@ export function intOption(name: string, value: string | undefined, min = 0): num
   return n;
 }
 
+/**
+ * Parses a seed option: any integer, however large, in decimal digits (`_` allowed between them)
+ * or with an exponent (`1e30`). Read as a bigint, so that no digit of a long seed is lost.
+ */
+export function seedOption(name: string, value: string): bigint {
+  const match = /^([+-]?\d+)(?:e\+?(\d{1,4}))?$/i.exec(value.replaceAll('_', ''));
+  if (match === null) throw new CliError(`--${name} must be an integer (such as 42 or 1e30), got "${value}"`);
+  return BigInt(match[1]!) * 10n ** BigInt(match[2] ?? 0);
+}
+
 /** Parses a number option; names the option when it is not one. */
 export function numberOption(name: string, value: string | undefined, min = 0): number | undefined {
   if (value === undefined) return undefined;

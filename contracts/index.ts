@@ -3,7 +3,7 @@ export { ContractError, SnapshotError } from './errors.ts';
 export type { ForecastRecord } from './forecastRecord.ts';
 export { ForecastKeys } from './forecastRecord.ts';
 export type { OrderStateItem } from './orderState.ts';
-export { ORDER_TIME_FIELDS, OrderStateItemSchema, REQUIRED_FOR_STATUS } from './orderState.ts';
+export { ORDER_STATE_FIELDS, OrderStateItemSchema, REQUIRED_FOR_STATUS } from './orderState.ts';
 export {
   FailureQueue,
   ForecastsTable,

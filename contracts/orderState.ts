@@ -1,24 +1,21 @@
 // The order state item (table `order-state`): one per order, all times in epoch milliseconds.
 import { z } from 'zod';
-import { ORDER_STATUSES, type OrderState, type OrderStatus } from '../sim-core/index.ts';
+import {
+  ORDER_NUMBER_FIELDS,
+  ORDER_STATUSES,
+  ORDER_TIME_FIELDS,
+  type OrderState,
+  type OrderStatus,
+  type OrderTimeField,
+} from '../sim-core/index.ts';
+
+// The order's fields are named once, in sim-core's order types: sim-core imports nothing, and the
+// order state is its forecast's input.
+export { ORDER_STATE_FIELDS } from '../sim-core/index.ts';
 
 const epochMs = z
   .number({ error: 'expected a number (epoch ms)' })
   .refine(Number.isFinite, 'expected a finite number (epoch ms)');
-
-/** Time fields of the order state item, each set by one kind of event. */
-export const ORDER_TIME_FIELDS = [
-  'acceptedAt',
-  'dueAt',
-  'materialOrderedAt',
-  'initialEta',
-  'eta',
-  'materialArrivedAt',
-  'productionStartedAt',
-  'productionFinishedAt',
-  'deliveredAt',
-  'updatedAt',
-] as const;
 
 /**
  * Schema of an order state item. Fields beyond these (the per-field event times the ingest keeps)
@@ -32,18 +29,18 @@ export const OrderStateItemSchema = z.looseObject({
         ? 'required'
         : `unknown status ${JSON.stringify(issue.input)} (expected one of ${ORDER_STATUSES.join(', ')})`,
   }),
-  priority: z.number({ error: 'expected a number' }).optional(),
-  quantity: z.number({ error: 'expected a number' }).optional(),
+  ...Object.fromEntries(
+    ORDER_NUMBER_FIELDS.map((f) => [f, z.number({ error: 'expected a number' }).optional()]),
+  ),
   ...Object.fromEntries(ORDER_TIME_FIELDS.map((f) => [f, epochMs.optional()])),
 });
 
 export type OrderStateItem = OrderState & Record<string, unknown>;
 
 /** Which time field each status needs: an order in production must say when production started. */
-export const REQUIRED_FOR_STATUS: Readonly<Partial<Record<OrderStatus, (typeof ORDER_TIME_FIELDS)[number]>>> =
-  {
-    'awaiting-material': 'eta',
-    ready: 'materialArrivedAt',
-    'in-production': 'productionStartedAt',
-    finished: 'productionFinishedAt',
-  };
+export const REQUIRED_FOR_STATUS: Readonly<Partial<Record<OrderStatus, OrderTimeField>>> = {
+  'awaiting-material': 'eta',
+  ready: 'materialArrivedAt',
+  'in-production': 'productionStartedAt',
+  finished: 'productionFinishedAt',
+};

@@ -12,12 +12,12 @@ export function parseSnapshot(raw: unknown): Snapshot {
   const { asOf, orders } = raw as { asOf?: unknown; orders?: unknown };
   if (asOf === undefined) throw new SnapshotError('field "asOf": required (epoch ms)', { field: 'asOf' });
   if (typeof asOf !== 'number' || !Number.isFinite(asOf)) {
-    throw new SnapshotError(`field "asOf": expected a number (epoch ms), got ${describe(asOf)}`, {
+    throw new SnapshotError(`field "asOf": expected a number (epoch ms), got ${shownValue(asOf)}`, {
       field: 'asOf',
     });
   }
   if (!Array.isArray(orders)) {
-    throw new SnapshotError(`field "orders": expected an array of order states, got ${describe(orders)}`, {
+    throw new SnapshotError(`field "orders": expected an array of order states, got ${shownValue(orders)}`, {
       field: 'orders',
     });
   }
@@ -45,14 +45,15 @@ function parseOrder(order: unknown, index: number): OrderStateItem {
       : undefined;
   const where = orderId ? `orders[${index}] (order "${orderId}")` : `orders[${index}]`;
   if (typeof order !== 'object' || order === null || Array.isArray(order)) {
-    throw new SnapshotError(`${where}: expected an order state object, got ${describe(order)}`, { index });
+    throw new SnapshotError(`${where}: expected an order state object, got ${shownValue(order)}`, { index });
   }
   const result = OrderStateItemSchema.safeParse(order);
   if (!result.success) {
     const issue = result.error.issues[0]!;
     const field = issue.path.map(String).join('.');
     const value = (order as Record<string, unknown>)[String(issue.path[0])];
-    const got = value === undefined || issue.message.startsWith('unknown') ? '' : `, got ${describe(value)}`;
+    const got =
+      value === undefined || issue.message.startsWith('unknown') ? '' : `, got ${shownValue(value)}`;
     throw new SnapshotError(`${where}: field "${field}": ${issue.message}${got}`, {
       index,
       ...(orderId !== undefined && { orderId }),
@@ -75,7 +76,8 @@ function parseOrder(order: unknown, index: number): OrderStateItem {
   return item;
 }
 
-function describe(value: unknown): string {
+/** A value as an error message shows it: its JSON, cut to 40 characters. */
+function shownValue(value: unknown): string {
   if (value === undefined) return 'nothing';
   const text = JSON.stringify(value);
   return text.length > 40 ? `${text.slice(0, 37)}...` : text;

@@ -3,6 +3,7 @@
 // the forecast history. What a planner asks before trusting the twin: "an hour ahead, how far off
 // is it, and does it see the late orders coming?"
 import type { OrderForecast } from '../contracts/forecastRecord.ts';
+import { nearestRank } from '../sim-core/index.ts';
 import type { FinishedOrder } from '../state/StateStore.ts';
 
 /** What the comparison reads of a forecast: when it was made (plant time) and what it said of each order. */
@@ -82,11 +83,6 @@ export function forecastsNeeded(
     }
   }
   return [...needed].sort((a, b) => a - b);
-}
-
-/** The value below which 90 % of `sorted` (ascending) lie, by nearest rank. */
-function p90(sorted: readonly number[]): number {
-  return sorted[Math.max(0, Math.ceil(0.9 * sorted.length) - 1)]!;
 }
 
 /** One finished order beside the forecast in effect `horizonMs` before it finished. */
@@ -189,7 +185,7 @@ export function summarise(
       ...row,
       biasMs: here.reduce((sum, c) => sum + c.errorMs, 0) / here.length,
       meanAbsErrorMs: absolute.reduce((sum, e) => sum + e, 0) / absolute.length,
-      p90AbsErrorMs: p90(absolute),
+      p90AbsErrorMs: nearestRank(absolute, 0.9),
       maxAbsErrorMs: absolute[absolute.length - 1]!,
     };
   });

@@ -2,21 +2,21 @@
 // due date or priority, or an order becoming inactive. Anything else (a delivered order's late
 // event, a change of quantity) triggers no forecast.
 import type { AttributeValue, DynamoDBRecord } from 'aws-lambda';
+import { ORDER_STATE_FIELDS } from '../contracts/orderState.ts';
 
-/** Attributes of an order state item that the forecast reads. */
-export const FORECAST_FIELDS = [
-  'status',
-  'activeShard',
-  'acceptedAt',
-  'dueAt',
-  'priority',
-  'materialOrderedAt',
-  'initialEta',
-  'eta',
-  'materialArrivedAt',
-  'productionStartedAt',
-  'productionFinishedAt',
-] as const;
+/**
+ * Order state fields that cannot move a forecast: the key, the quantity, when the order last
+ * changed, and when it left (leaving removes `activeShard`, which does).
+ */
+const NOT_READ: ReadonlySet<string> = new Set<(typeof ORDER_STATE_FIELDS)[number]>([
+  'orderId',
+  'quantity',
+  'deliveredAt',
+  'updatedAt',
+]);
+
+/** Attributes of an order state item that the forecast reads, and the key of the active-orders index. */
+export const FORECAST_FIELDS = [...ORDER_STATE_FIELDS.filter((f) => !NOT_READ.has(f)), 'activeShard'];
 
 type Image = Record<string, AttributeValue> | undefined;
 

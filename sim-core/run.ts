@@ -4,11 +4,13 @@ import type { ModelDefinition, ParameterValue } from './blocks/ModelDefinition.t
 import { Environment } from './kernel/Environment.ts';
 import { ModelError } from './kernel/errors.ts';
 import { Random } from './random/Random.ts';
+import { replicationSeed, type Seed, seedRecord } from './random/seeds.ts';
 
 export interface RunOptions {
   /** Stop at this simulated time; without it, the run ends when nothing is left to happen. */
   until?: number;
-  seed?: number;
+  /** Any integer; each replication draws from a stream of its own derived from it. Default 1. */
+  seed?: Seed;
   replications?: number;
   parameters?: Record<string, ParameterValue>;
   /** Called after each replication (for progress on long runs). */
@@ -19,10 +21,13 @@ export interface RunOptions {
 }
 
 export interface RunResult {
-  replications: (ModelKpis & { seed: number; events: number })[];
+  /** The run's seed (decimal digits when it exceeds a safe integer). */
+  seed: number | string;
+  /** Per replication, numbered from 1: replication r of a seed is the same whatever the number of replications. */
+  replications: (ModelKpis & { replication: number; events: number })[];
 }
 
-/** Runs `definition` from empty `replications` times with seeds seed, seed+1, … */
+/** Runs `definition` from empty `replications` times, each with the stream `replicationSeed(seed, r)`. */
 export function runModel(definition: ModelDefinition, options: RunOptions = {}): RunResult {
   const replications = options.replications ?? 1;
   const seed = options.seed ?? 1;
@@ -30,12 +35,12 @@ export function runModel(definition: ModelDefinition, options: RunOptions = {}):
   if (unbounded && options.until === undefined) {
     throw new ModelError(`model "${definition.name}" has a source without a count: give a time to run until`);
   }
-  const result: RunResult = { replications: [] };
+  const result: RunResult = { seed: seedRecord(seed), replications: [] };
   for (let i = 0; i < replications; i++) {
     const env = new Environment(0);
     const model = buildModel(definition, {
       env,
-      random: new Random(seed + i),
+      random: new Random(replicationSeed(seed, i)),
       parameters: options.parameters,
     });
     model.start();
@@ -45,7 +50,7 @@ export function runModel(definition: ModelDefinition, options: RunOptions = {}):
       runWithProgress(env, options.until, options.progressEvery ?? 500_000, (now, events) =>
         options.onProgress!(i + 1, now, events),
       );
-    result.replications.push({ ...modelKpis(model), seed: seed + i, events: env.eventsProcessed });
+    result.replications.push({ ...modelKpis(model), replication: i + 1, events: env.eventsProcessed });
     options.onReplication?.(i + 1, replications);
   }
   return result;

@@ -15,6 +15,7 @@ import {
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { ORDER_STATE_FIELDS } from '../contracts/orderState.ts';
 import { OrderStateTable } from '../contracts/resources.ts';
 import {
   activeShardOf,
@@ -28,20 +29,14 @@ import {
 } from './applyEvent.ts';
 import { StateStoreError, TransientStoreError } from './errors.ts';
 import type { DomainEvent } from './events.ts';
-import {
-  ACTIVE_ORDER_FIELDS,
-  type ActiveOrder,
-  type ApplyOutcome,
-  type FinishedOrder,
-  type StateStore,
-} from './StateStore.ts';
+import type { ActiveOrder, ApplyOutcome, FinishedOrder, StateStore } from './StateStore.ts';
 
 const MAX_ATTEMPTS = 5;
 
-/** `ACTIVE_ORDER_FIELDS` as a ProjectionExpression (by placeholder: `status` is a reserved word). */
+/** `ORDER_STATE_FIELDS` as a ProjectionExpression (by placeholder: `status` is a reserved word). */
 const PROJECTION = {
-  expression: ACTIVE_ORDER_FIELDS.map((_, i) => `#f${i}`).join(', '),
-  names: Object.fromEntries(ACTIVE_ORDER_FIELDS.map((field, i) => [`#f${i}`, field])),
+  expression: ORDER_STATE_FIELDS.map((_, i) => `#f${i}`).join(', '),
+  names: Object.fromEntries(ORDER_STATE_FIELDS.map((field, i) => [`#f${i}`, field])),
 };
 
 export interface DynamoDbStateStoreOptions {

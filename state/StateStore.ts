@@ -1,5 +1,5 @@
 // The order state store: where the ingest applies events and the forecast reads the work in process.
-import { ORDER_TIME_FIELDS } from '../contracts/orderState.ts';
+import { ORDER_STATE_FIELDS } from '../contracts/orderState.ts';
 import type { OrderState } from '../sim-core/index.ts';
 import type { StoredOrderState } from './applyEvent.ts';
 import type { DomainEvent } from './events.ts';
@@ -8,25 +8,12 @@ import type { DomainEvent } from './events.ts';
 export type ActiveOrder = OrderState & { updatedAt: number };
 
 /**
- * The attributes of an order state item that make an `ActiveOrder`: every field of `OrderState`,
- * none of the ingest's bookkeeping (the key of the event behind each slot, stage, version).
+ * The order state fields that `item` has (`ORDER_STATE_FIELDS`): none of the ingest's bookkeeping
+ * (the key of the event behind each slot, stage, version).
  */
-export const ACTIVE_ORDER_FIELDS = [
-  'orderId',
-  'status',
-  'priority',
-  'quantity',
-  ...ORDER_TIME_FIELDS,
-] as const;
-
-// Every field of OrderState is read: a field added to the model's input and not here fails to compile.
-const everyField: Record<Exclude<keyof OrderState, (typeof ACTIVE_ORDER_FIELDS)[number]>, never> = {};
-void everyField;
-
-/** The fields of `ACTIVE_ORDER_FIELDS` that `item` has. */
 export function toActiveOrder(item: StoredOrderState): ActiveOrder {
   const order: Record<string, unknown> = {};
-  for (const field of ACTIVE_ORDER_FIELDS) if (item[field] !== undefined) order[field] = item[field];
+  for (const field of ORDER_STATE_FIELDS) if (item[field] !== undefined) order[field] = item[field];
   return order as unknown as ActiveOrder;
 }
 
@@ -54,7 +41,7 @@ export interface StateStore {
   get(orderId: string): Promise<StoredOrderState | undefined>;
   /**
    * Every active (not delivered) order, from the sparse index (never a scan), in orderId order:
-   * only the fields the forecast reads (`ACTIVE_ORDER_FIELDS`).
+   * only the order state's fields (`ORDER_STATE_FIELDS`), none of the ingest's bookkeeping.
    */
   listActive(): Promise<ActiveOrder[]>;
   /**

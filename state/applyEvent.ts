@@ -1,9 +1,11 @@
 // The order state reducer: how one event changes an order's state item. Every field remembers the
 // event that set it, so that applying events is idempotent and order-independent: a duplicate, or
 // an event older than the one that set a field, changes nothing.
-import type { OrderState, OrderStatus } from '../sim-core/index.ts';
+import type { OrderNumberField, OrderState, OrderStatus, OrderTimeField } from '../sim-core/index.ts';
 import { StateStoreError } from './errors.ts';
 import type { DomainEvent } from './events.ts';
+
+type OrderField = OrderNumberField | OrderTimeField;
 
 /**
  * Groups of fields that one kind of event sets together. Each slot stores the key of the event
@@ -18,7 +20,7 @@ export const SLOTS = {
   started: { fields: ['productionStartedAt'], attribute: 'startedEvent' },
   finished: { fields: ['productionFinishedAt'], attribute: 'finishedEvent' },
   delivered: { fields: ['deliveredAt'], attribute: 'deliveredEvent' },
-} as const;
+} as const satisfies Record<string, { fields: readonly OrderField[]; attribute: string }>;
 export type Slot = keyof typeof SLOTS;
 
 /** Status by stage: the furthest milestone an order has reached. */
@@ -32,8 +34,11 @@ export const STAGES: readonly OrderStatus[] = [
   'delivered',
 ];
 
+/** Per slot, the key of the event that set it (see SLOTS). */
+type SlotEvents = { [S in Slot as (typeof SLOTS)[S]['attribute']]?: string };
+
 /** The order state item as stored (table `order-state`): sim-core's order state, and the ingest's bookkeeping. */
-export interface StoredOrderState extends OrderState {
+export interface StoredOrderState extends OrderState, SlotEvents {
   /** Index of the furthest milestone reached (see STAGES). */
   stage: number;
   /** Applied changes so far: the item's version. */
@@ -42,14 +47,6 @@ export interface StoredOrderState extends OrderState {
   activeShard?: string;
   /** Latest occurredAt applied. */
   updatedAt: number;
-  /** Per slot, the key of the event that set it (see SLOTS). */
-  acceptedEvent?: string;
-  orderedEvent?: string;
-  etaEvent?: string;
-  arrivedEvent?: string;
-  startedEvent?: string;
-  finishedEvent?: string;
-  deliveredEvent?: string;
 }
 
 /** What an event sets: per slot, the field values (undefined = remove), and the stage it reaches. */

@@ -1,7 +1,7 @@
 // `twin forecast`: forecasts a saved snapshot offline, exactly as the forecast Lambda would.
 import { parseSnapshot, SnapshotError } from '../../contracts/index.ts';
 import { forecast, forecastMonteCarlo } from '../../sim-core/index.ts';
-import { defineCommand, intOption } from '../command.ts';
+import { defineCommand, intOption, seedOption } from '../command.ts';
 import { CliError } from '../errors.ts';
 import { loadModel, readJson } from '../files.ts';
 import { forecastTable } from '../format.ts';
@@ -33,7 +33,12 @@ export const forecastCommand = defineCommand({
       value: 'N',
       description: 'a Monte Carlo forecast: draw the future N times (default: one deterministic forecast)',
     },
-    seed: { type: 'string', value: 'S', description: 'seed of the Monte Carlo draws', default: '1' },
+    seed: {
+      type: 'string',
+      value: 'S',
+      description: 'seed of the Monte Carlo draws: any integer',
+      default: '1',
+    },
     json: { type: 'boolean', description: 'print JSON instead of a table' },
   },
   async run(values, io) {
@@ -60,7 +65,7 @@ export const forecastCommand = defineCommand({
       parameters.queueRule = rule;
     }
     const replications = intOption('replications', values.replications, 1);
-    const seed = intOption('seed', values.seed)!;
+    const seed = seedOption('seed', values.seed!);
     const result =
       replications === undefined
         ? forecast(snapshot, model, { parameters })

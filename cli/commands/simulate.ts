@@ -1,6 +1,6 @@
 // `twin simulate`: runs a block model from empty and reports its KPIs.
 import { runModel } from '../../sim-core/index.ts';
-import { defineCommand, intOption, numberOption } from '../command.ts';
+import { defineCommand, intOption, numberOption, seedOption } from '../command.ts';
 import { loadModel } from '../files.ts';
 import { table } from '../format.ts';
 
@@ -15,16 +15,16 @@ export const simulateCommand = defineCommand({
     replications: {
       type: 'string',
       value: 'N',
-      description: 'independent runs with seeds S, S+1, ...',
+      description: 'independent runs, each with a random stream of its own derived from the seed',
       default: '1',
     },
-    seed: { type: 'string', value: 'S', description: 'seed of the first replication', default: '1' },
+    seed: { type: 'string', value: 'S', description: 'seed of the run: any integer', default: '1' },
     json: { type: 'boolean', description: 'print JSON instead of a table' },
   },
   async run(values, io) {
     const model = await loadModel(values.model);
     const replications = intOption('replications', values.replications, 1)!;
-    const seed = intOption('seed', values.seed)!;
+    const seed = seedOption('seed', values.seed!);
     const until = numberOption('until', values.until);
     const started = performance.now();
     const result = runModel(model, {

@@ -8,7 +8,7 @@ const nonNegative = finite.refine((x) => x >= 0, 'must be >= 0');
 /** `{ "param": "name" }`: the value of a model parameter. */
 const ParamRef = z.object({ param: z.string().min(1) }).strict();
 
-export const DistributionSchema = z.union([
+const DistributionSchema = z.union([
   nonNegative,
   z.object({ dist: z.literal('deterministic'), value: nonNegative }).strict(),
   z.object({ dist: z.literal('uniform'), min: nonNegative, max: nonNegative }).strict(),

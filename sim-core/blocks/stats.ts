@@ -1,4 +1,5 @@
 // Streaming statistics for blocks: counts, mean and exact percentiles of durations.
+import { nearestRank } from '../quantile.ts';
 
 /** Collects non-negative samples in a growable typed array; mean and percentiles on demand. */
 export class Samples {
@@ -28,12 +29,11 @@ export class Samples {
 
   /** The q-quantile (0..1) by the nearest-rank method. */
   quantile(q: number): number {
-    if (this.n === 0) return Number.NaN;
+    const values = this.values.subarray(0, this.n);
     if (!this.sorted) {
-      this.values.subarray(0, this.n).sort();
+      values.sort();
       this.sorted = true;
     }
-    const rank = Math.min(this.n, Math.max(1, Math.ceil(q * this.n)));
-    return this.values[rank - 1]!;
+    return nearestRank(values, q);
   }
 }

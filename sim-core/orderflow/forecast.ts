@@ -56,7 +56,7 @@ export function forecast(
   const plan = planEnds(orders, asOf, model, options);
   const productionTime = net.production.durationFor(new Entity('nominal', asOf));
   const results: OrderForecast[] = placed.map((p) =>
-    describe(p, asOf, plan.get(p.order.orderId)!, productionTime),
+    orderForecastOf(p, asOf, plan.get(p.order.orderId)!, productionTime),
   );
   results.sort((a, b) => a.productionStartAt - b.productionStartAt || (a.orderId < b.orderId ? -1 : 1));
 
@@ -101,10 +101,6 @@ export interface WipDraws {
 /** Draws of a production time longer than `elapsed` before the order is assumed to finish now. */
 const CONDITIONAL_DRAWS = 100;
 
-function newEntity(order: OrderState, createdAt: number): Entity & { attributes: OrderAttributes } {
-  return orderEntity(order, createdAt);
-}
-
 /**
  * Puts each active order where it stands at `asOf`: production first (it holds its line), then the
  * queue, then material. With `draws` (a Monte Carlo replication), the times still to come are drawn.
@@ -131,7 +127,7 @@ export function placeWorkInProcess(
   const byStatus = (status: OrderStatus): OrderState[] => buckets.get(status)!;
 
   for (const order of byStatus(OrderStatus.finished)) {
-    const entity = newEntity(order, order.acceptedAt ?? asOf);
+    const entity = orderEntity(order, order.acceptedAt ?? asOf);
     const end = order.productionFinishedAt ?? asOf;
     if (order.productionFinishedAt === undefined) missing(order, 'productionFinishedAt', 'asOf');
     const start = order.productionStartedAt ?? end;
@@ -150,7 +146,7 @@ export function placeWorkInProcess(
     });
   }
   for (const order of inProduction) {
-    const entity = newEntity(order, order.acceptedAt ?? asOf);
+    const entity = orderEntity(order, order.acceptedAt ?? asOf);
     let start = order.productionStartedAt;
     if (start === undefined) {
       missing(order, 'productionStartedAt', 'it started at asOf');
@@ -189,7 +185,7 @@ export function placeWorkInProcess(
   }
 
   for (const order of byStatus(OrderStatus.ready)) {
-    const entity = newEntity(order, order.acceptedAt ?? asOf);
+    const entity = orderEntity(order, order.acceptedAt ?? asOf);
     let since = order.materialArrivedAt;
     if (since === undefined) {
       missing(order, 'materialArrivedAt', 'it arrived at asOf');
@@ -201,7 +197,7 @@ export function placeWorkInProcess(
   }
 
   for (const order of byStatus(OrderStatus.awaitingMaterial)) {
-    const entity = newEntity(order, order.acceptedAt ?? asOf);
+    const entity = orderEntity(order, order.acceptedAt ?? asOf);
     const eta = order.eta ?? order.initialEta;
     if (eta === undefined) {
       missing(order, 'eta', 'material is ordered now');
@@ -224,7 +220,7 @@ export function placeWorkInProcess(
   }
 
   for (const order of byStatus(OrderStatus.accepted)) {
-    const entity = newEntity(order, order.acceptedAt ?? asOf);
+    const entity = orderEntity(order, order.acceptedAt ?? asOf);
     net.material.enter(entity);
     placed.push({ order, entity, overrun: false, overdue: false });
   }
@@ -255,7 +251,7 @@ function planEnds(
   const entities: Entity[] = [];
   orders.forEach((order, i) => {
     const entry = entries[i]!;
-    const entity = newEntity(order, entry);
+    const entity = orderEntity(order, entry);
     const ready =
       order.status === OrderStatus.accepted
         ? undefined
@@ -277,7 +273,8 @@ function planEnds(
   return plan;
 }
 
-function describe(p: Placed, asOf: number, plan: Plan, productionTime: number): OrderForecast {
+/** The forecast of a placed order after the run: its steps, cut at asOf, and why it is late, if it is. */
+function orderForecastOf(p: Placed, asOf: number, plan: Plan, productionTime: number): OrderForecast {
   const { order, entity } = p;
   const a = entity.attributes;
   const materialReadyAt = a.materialReadyAt as number;

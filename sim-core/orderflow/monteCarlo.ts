@@ -5,7 +5,9 @@ import type { ModelDefinition } from '../blocks/ModelDefinition.ts';
 import { Environment } from '../kernel/Environment.ts';
 import { ModelError } from '../kernel/errors.ts';
 import { orderFlowModel } from '../models/index.ts';
+import { nearestRank } from '../quantile.ts';
 import { Random, sampler } from '../random/Random.ts';
+import { replicationSeed, type Seed, seedRecord } from '../random/seeds.ts';
 import {
   activeOrders,
   type ForecastOptions,
@@ -19,14 +21,14 @@ import { type Forecast, isAtRisk, type OrderForecast, type Snapshot } from './ty
 export interface MonteCarloOptions extends ForecastOptions {
   /** How many times the future is drawn (at least 1). */
   replications: number;
-  /** Seed from which every replication's random stream derives. Default 1. */
-  seed?: number;
+  /** Any integer, from which every replication's random stream derives. Default 1. */
+  seed?: Seed;
   /** Called after each replication (for progress on long runs). */
   onReplication?: (done: number, total: number) => void;
 }
 
 /** The model parameter of the supplier's slip: extra wait after an ETA, a distribution in the model's time unit. */
-export const ETA_SLIP_PARAMETER = 'etaSlip';
+const ETA_SLIP_PARAMETER = 'etaSlip';
 
 /**
  * Forecasts `snapshot` as `forecast` does (the model's means, every ETA kept), and adds for every
@@ -78,9 +80,9 @@ export function forecastMonteCarlo(
     const mine = ends.subarray(i * replications, (i + 1) * replications).sort();
     const result: OrderForecast = {
       ...o,
-      productionEndP10: percentile(mine, 0.1),
-      productionEndP50: percentile(mine, 0.5),
-      productionEndP90: percentile(mine, 0.9),
+      productionEndP10: nearestRank(mine, 0.1),
+      productionEndP50: nearestRank(mine, 0.5),
+      productionEndP90: nearestRank(mine, 0.9),
     };
     if (o.dueAt !== undefined) {
       const onTime = countAtMost(mine, o.dueAt);
@@ -94,7 +96,7 @@ export function forecastMonteCarlo(
     ...base,
     orders: spreadOrders,
     kpis: { ...base.kpis, ordersAtRisk },
-    monteCarlo: { replications, seed },
+    monteCarlo: { replications, seed: seedRecord(seed) },
     events: base.events + events,
   };
 }
@@ -120,19 +122,6 @@ function etaSlipDraws(parameters: Readonly<Record<string, unknown>>, random: Ran
   }
   const slip = sampler(spec as Parameters<typeof sampler>[0], random);
   return { etaSlip: () => Math.max(0, slip.sample()) };
-}
-
-/**
- * The seed of replication `r`: seeds seed, seed + 1, … would make the runs of seeds 7 and 8 share
- * all but one replication. Spread by the golden ratio, neighbouring seeds give unrelated sets.
- */
-function replicationSeed(seed: number, r: number): number {
-  return (Math.imul(seed >>> 0, 0x9e3779b1) + r) >>> 0;
-}
-
-/** Nearest-rank percentile of sorted values. */
-function percentile(sorted: Float64Array, q: number): number {
-  return sorted[Math.max(0, Math.ceil(q * sorted.length) - 1)]!;
 }
 
 /** How many of the sorted values are at most `limit`. */

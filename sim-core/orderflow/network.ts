@@ -56,13 +56,6 @@ export interface OrderFlowNetwork {
   production: Delay;
 }
 
-/** Entity attributes stamped when an order leaves each step. */
-export const StepEnd = {
-  material: 'materialReadyAt',
-  queue: 'productionStartAt',
-  production: 'productionEndAt',
-} as const;
-
 const stamp: BlockObserver = {
   leave(block, entity, time) {
     const attributes = entity.attributes as OrderAttributes;

@@ -67,7 +67,7 @@ export function runPlant(
 }
 
 /** The state of an order as known at time `t` (everything that happened at or before `t`). */
-export function stateAt(history: PlantHistory, t: number): OrderState | undefined {
+function stateAt(history: PlantHistory, t: number): OrderState | undefined {
   const { order } = history;
   if (order.acceptedAt > t) return undefined;
   const state: OrderState = {

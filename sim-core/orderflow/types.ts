@@ -12,23 +12,42 @@ export const OrderStatus = {
 export type OrderStatus = (typeof OrderStatus)[keyof typeof OrderStatus];
 export const ORDER_STATUSES: readonly OrderStatus[] = Object.values(OrderStatus);
 
+/**
+ * The times the twin keeps of an order, in epoch ms, each set by one kind of event; `updatedAt` is
+ * the latest event applied. Every list of order fields (state item schema, projections, what can
+ * move a forecast) derives from these lists: a field is named here once.
+ */
+export const ORDER_TIME_FIELDS = [
+  'acceptedAt',
+  'dueAt',
+  'materialOrderedAt',
+  'initialEta',
+  'eta',
+  'materialArrivedAt',
+  'productionStartedAt',
+  'productionFinishedAt',
+  'deliveredAt',
+  'updatedAt',
+] as const;
+export type OrderTimeField = (typeof ORDER_TIME_FIELDS)[number];
+
+/** The other numbers the twin keeps of an order, set when it is accepted. */
+export const ORDER_NUMBER_FIELDS = ['priority', 'quantity'] as const;
+export type OrderNumberField = (typeof ORDER_NUMBER_FIELDS)[number];
+
+/** Every field of an order's state: its key, its status, its numbers and its times. */
+export const ORDER_STATE_FIELDS = [
+  'orderId',
+  'status',
+  ...ORDER_NUMBER_FIELDS,
+  ...ORDER_TIME_FIELDS,
+] as const satisfies readonly (keyof OrderState)[];
+export type OrderStateField = (typeof ORDER_STATE_FIELDS)[number];
+
 /** The state of one order as the twin knows it; all times in epoch milliseconds. */
-export interface OrderState {
-  orderId: string;
-  status: OrderStatus;
-  acceptedAt?: number;
-  dueAt?: number;
-  priority?: number;
-  quantity?: number;
-  materialOrderedAt?: number;
-  initialEta?: number;
-  eta?: number;
-  materialArrivedAt?: number;
-  productionStartedAt?: number;
-  productionFinishedAt?: number;
-  deliveredAt?: number;
-  updatedAt?: number;
-}
+export type OrderState = { orderId: string; status: OrderStatus } & {
+  [F in OrderNumberField | OrderTimeField]?: number;
+};
 
 /** The work in process at `asOf`: the input of a forecast. */
 export interface Snapshot {
@@ -134,6 +153,9 @@ export interface Forecast {
   warnings: ForecastWarning[];
   /** Kernel events processed (forecast and plan runs, and every replication). */
   events: number;
-  /** Set when the forecast is a Monte Carlo one: how many draws of the future, from which seed. */
-  monteCarlo?: { replications: number; seed: number };
+  /**
+   * Set when the forecast is a Monte Carlo one: how many draws of the future, from which seed (its
+   * decimal digits when it exceeds a safe integer).
+   */
+  monteCarlo?: { replications: number; seed: number | string };
 }

@@ -1,24 +1,14 @@
 // A seeded random source and the usual distributions. Randomness is injected, never Math.random:
 // a run is a pure function of its inputs and seed.
 import { ModelError } from '../kernel/errors.ts';
+import { type Seed, seedWords } from './seeds.ts';
 
 /** A source of uniform numbers in [0, 1). */
 export type Rng = () => number;
 
-/** sfc32: a small, fast generator with a 128-bit state, seeded through splitmix32. */
-export function seededRng(seed: number): Rng {
-  let s = seed >>> 0;
-  const splitmix = (): number => {
-    s = (s + 0x9e3779b9) | 0;
-    let z = s;
-    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
-    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
-    return (z ^ (z >>> 16)) >>> 0;
-  };
-  let a = splitmix();
-  let b = splitmix();
-  let c = splitmix();
-  let d = splitmix();
+/** sfc32: a small, fast generator with a 128-bit state, filled from any integer seed by splitmix64. */
+export function seededRng(seed: Seed): Rng {
+  let [a, b, c, d] = seedWords(seed, 4) as [number, number, number, number];
   const next = (): number => {
     const t = (((a + b) | 0) + d) | 0;
     d = (d + 1) | 0;
@@ -37,7 +27,7 @@ export class Random {
   private spare = Number.NaN;
   readonly rng: Rng;
 
-  constructor(seedOrRng: number | Rng = 1) {
+  constructor(seedOrRng: Seed | Rng = 1) {
     this.rng = typeof seedOrRng === 'function' ? seedOrRng : seededRng(seedOrRng);
   }
 
@@ -142,17 +132,18 @@ export interface Sampler {
 
 /** Turns a distribution spec into a sampler; `deterministic` makes every draw the mean. */
 export function sampler(spec: DistributionSpec, random: Random, deterministic = false): Sampler {
-  const { mean, draw, meanAbove } = describe(spec, random);
+  const { mean, draw, meanAbove } = distributionOf(spec, random);
   return { mean, sample: deterministic ? () => mean : draw, meanAbove };
 }
 
-interface Described {
+/** What a spec stands for: its mean, a draw, and its mean above a value. */
+interface Distribution {
   mean: number;
   draw: () => number;
   meanAbove: (x: number) => number | undefined;
 }
 
-function describe(spec: DistributionSpec, r: Random): Described {
+function distributionOf(spec: DistributionSpec, r: Random): Distribution {
   if (typeof spec === 'number') return fixed(spec);
   const need = (ok: boolean, what: string): void => {
     if (!ok) throw new ModelError(`distribution ${spec.dist}: ${what}`);
@@ -233,7 +224,7 @@ function describe(spec: DistributionSpec, r: Random): Described {
   }
 }
 
-function fixed(value: number): Described {
+function fixed(value: number): Distribution {
   if (!Number.isFinite(value)) throw new ModelError(`a fixed value must be a finite number, got ${value}`);
   return { mean: value, draw: () => value, meanAbove: (x) => above(value, x) };
 }

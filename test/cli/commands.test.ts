@@ -71,7 +71,7 @@ describe('twin simulate', () => {
     expect(run.stdout).toMatch(/machine\s+1\s+50\.0 %/);
   });
 
-  it('runs replications with their seeds and shows progress, as JSON', async () => {
+  it('runs replications from one seed and shows progress, as JSON', async () => {
     const run = await twin(
       'simulate',
       '--model',
@@ -86,10 +86,31 @@ describe('twin simulate', () => {
     );
     const result = JSON.parse(run.stdout);
 
-    expect(result.replications.map((r: { seed: number }) => r.seed)).toEqual([7, 8, 9]);
+    expect(result.seed).toBe(7);
+    expect(result.replications.map((r: { replication: number }) => r.replication)).toEqual([1, 2, 3]);
     // Orders every 10 min, done 20 min later: those accepted up to 23:30 finish within the day.
     expect(result.replications[0].throughput).toBe(142);
     expect(run.stderr).toContain('replication 3/3 done');
+  });
+
+  it('takes a seed beyond a safe integer, whole, and draws each replication apart', async () => {
+    const run = await twin(
+      'simulate',
+      ...['--model', 'examples/order-flow-uncertain.json', '--until', '86400000'],
+      ...['--replications', '3', '--seed', '1e30', '--json'],
+    );
+    const result = JSON.parse(run.stdout) as { seed: string; replications: { blocks: unknown[] }[] };
+
+    expect(run.code, run.stderr).toBe(0);
+    expect(result.seed).toBe(`1${'0'.repeat(30)}`);
+    expect(new Set(result.replications.map((r) => JSON.stringify(r.blocks))).size).toBe(3);
+  });
+
+  it('rejects a seed that is not an integer in one line', async () => {
+    const run = await twin('simulate', '--model', 'sim-core/models/order-flow.json', '--seed', '2.5');
+
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe('twin: --seed must be an integer (such as 42 or 1e30), got "2.5"\n');
   });
 
   it('asks for a time limit when a source never stops', async () => {

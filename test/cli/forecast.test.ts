@@ -82,6 +82,47 @@ describe('twin forecast', () => {
     expect(run.stderr.trim()).toBe('twin: --replications must be a whole number >= 1, got "0"');
   });
 
+  it('takes any integer as --seed, whole: 2^32 + 1 draws other futures than 1, and 1e30 is 10^30', async () => {
+    const spreads = async (seed: string) => {
+      const run = await twin(
+        'forecast',
+        '--state',
+        DEMO,
+        ...['--model', 'examples/order-flow-uncertain.json', '--replications', '50', '--json'],
+        ...['--seed', seed],
+      );
+      expect(run.code, run.stderr).toBe(0);
+      const result = JSON.parse(run.stdout) as {
+        monteCarlo: { seed: number | string };
+        orders: { productionEndP10: number; productionEndP90: number }[];
+      };
+      return {
+        seed: result.monteCarlo.seed,
+        spreads: result.orders.map((o) => [o.productionEndP10, o.productionEndP90]),
+      };
+    };
+
+    const one = await spreads('1');
+    const wrapped = await spreads('4294967297');
+    const huge = await spreads('1e30');
+    const digits = await spreads(`1${'0'.repeat(30)}`);
+
+    expect(wrapped.seed).toBe(4294967297);
+    expect(wrapped.spreads).not.toEqual(one.spreads);
+    expect(huge.seed).toBe(`1${'0'.repeat(30)}`);
+    expect(huge).toEqual(digits);
+    expect(huge.spreads).not.toEqual(one.spreads);
+  });
+
+  for (const seed of ['1.5', 'seven', '1e-3', '0x10', '']) {
+    it(`rejects --seed "${seed}" in one line that names the option, exit code 2`, async () => {
+      const run = await twin('forecast', '--state', DEMO, '--replications', '10', '--seed', seed);
+
+      expect(run.code).toBe(2);
+      expect(run.stderr).toBe(`twin: --seed must be an integer (such as 42 or 1e30), got "${seed}"\n`);
+    });
+  }
+
   const malformed: [string, string, RegExp][] = [
     ['not JSON', '{"asOf": 1, ', /bad\.json: not valid JSON/],
     ['missing asOf', '{"orders": []}', /field "asOf": required/],

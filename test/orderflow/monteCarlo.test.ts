@@ -168,6 +168,22 @@ describe('Monte Carlo forecast', () => {
     );
   });
 
+  it('takes any integer as seed, whole, and records one beyond a safe integer as its digits', () => {
+    const snapshot = snapshotAt(runPlant(demoOrders(NOW)), at(25));
+    const options = { parameters: UNIFORM_PRODUCTION, replications: 50 };
+    const withSeed = (seed: number | bigint) =>
+      forecastMonteCarlo(snapshot, orderFlowModel, { ...options, seed });
+    const medians = (seed: number | bigint) => withSeed(seed).orders.map((o) => o.productionEndP50);
+
+    const huge = withSeed(10n ** 30n);
+
+    expect(medians(2 ** 32 + 1)).not.toEqual(medians(1));
+    expect(medians(Number.MAX_SAFE_INTEGER)).not.toEqual(medians(Number.MAX_SAFE_INTEGER - 1));
+    expect(huge.monteCarlo).toEqual({ replications: 50, seed: `1${'0'.repeat(30)}` });
+    expect(withSeed(10n ** 30n)).toEqual(huge);
+    expect(huge.orders.map((o) => o.productionEndP50)).not.toEqual(medians(1));
+  });
+
   it('with a model without randomness, every percentile is the forecast end and the chance is 0 or 1', () => {
     const history = runPlant(demoOrders(NOW));
     const snapshot = snapshotAt(history, at(25));

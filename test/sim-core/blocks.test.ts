@@ -190,26 +190,49 @@ describe('runModel', () => {
   it('runs one replication with seed 1 by default', () => {
     const result = runModel(stochastic);
 
+    expect(result.seed).toBe(1);
     expect(result.replications).toHaveLength(1);
-    expect(result.replications[0]!.seed).toBe(1);
+    expect(result.replications[0]!.replication).toBe(1);
     expect(result.replications[0]!.throughput).toBe(200);
+    expect(result).toEqual(runModel(stochastic, { seed: 1 }));
   });
 
-  it('runs each replication with the next seed and counts its events', () => {
+  it('runs each replication with a stream of its own and counts its events', () => {
     const result = runModel(stochastic, { replications: 3, seed: 7 });
 
-    expect(result.replications.map((r) => r.seed)).toEqual([7, 8, 9]);
+    expect(result.replications.map((r) => r.replication)).toEqual([1, 2, 3]);
     expect(result.replications.every((r) => r.throughput === 200)).toBe(true);
     // Each entity needs at least an arrival and a service timeout.
     expect(result.replications.every((r) => r.events >= 400)).toBe(true);
     expect(new Set(result.replications.map((r) => r.endTime)).size).toBe(3);
   });
 
-  it('repeats a replication exactly from its seed', () => {
-    const first = runModel(stochastic, { replications: 2, seed: 7 });
-    const again = runModel(stochastic, { seed: 8 });
+  it('gives a replication the same stream whatever the number of replications after it', () => {
+    const three = runModel(stochastic, { replications: 3, seed: 7 });
+    const one = runModel(stochastic, { seed: 7 });
 
-    expect(again.replications[0]).toEqual({ ...first.replications[1] });
+    expect(one.replications[0]).toEqual(three.replications[0]);
+  });
+
+  it('shares no replication between neighbouring seeds', () => {
+    const endTimes = (seed: number) =>
+      runModel(stochastic, { replications: 3, seed }).replications.map((r) => r.endTime);
+
+    const seven = endTimes(7);
+    const eight = endTimes(8);
+
+    expect(eight.filter((t) => seven.includes(t))).toEqual([]);
+  });
+
+  it('takes seeds beyond 32 bits and as bigints, and records a seed beyond a safe integer as its digits', () => {
+    const one = runModel(stochastic, { seed: 1 });
+    const wrapped = runModel(stochastic, { seed: 2 ** 32 + 1 });
+    const huge = runModel(stochastic, { seed: 10n ** 30n, replications: 2 });
+
+    expect(wrapped.replications[0]!.endTime).not.toBe(one.replications[0]!.endTime);
+    expect(runModel(stochastic, { seed: 2n ** 32n + 1n })).toEqual(wrapped);
+    expect(huge.seed).toBe('1000000000000000000000000000000');
+    expect(huge.replications[0]!.endTime).not.toBe(huge.replications[1]!.endTime);
   });
 
   it('reports progress after each replication', () => {
