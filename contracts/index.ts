@@ -11,6 +11,5 @@ export {
   OrderStateTable,
   resourceNames,
 } from './resources.ts';
-export { withoutCallLog } from './sdkClients.ts';
 export { parseSnapshot } from './snapshot.ts';
 export { isUnreachable } from './unreachable.ts';

@@ -1,9 +1,25 @@
 // Publishes order events to Kinesis with PutRecords, in batches, partition key orderId. Records
-// that Kinesis rejects (FailedRecordCount, throttling) are retried with backoff until accepted,
-// and each order's events stay in order: a batch holds at most one record per order, and an
-// order's next record is sent only once the previous one is accepted.
+// that Kinesis rejects (FailedRecordCount, or a whole call throttled or failed on its side) are
+// retried with backoff until accepted, and each order's events stay in order: a batch holds at most
+// one record per order, and an order's next record is sent only once the previous one is accepted.
 import { type KinesisClient, PutRecordsCommand } from '@aws-sdk/client-kinesis';
+import { isServerError, isThrottlingError, isTransientError } from '@smithy/service-error-classification';
 import type { OrderEvent } from '../contracts/events.ts';
+
+/** An error as the SDK's classifiers read it. */
+type SdkError = Parameters<typeof isTransientError>[0];
+
+/**
+ * A whole PutRecords call that Kinesis throttled, or answered with a passing failure of its own,
+ * after the client's own retries: its records wait and go again, as rejected records do. An endpoint
+ * that does not answer at all is reported instead, so that a wrong endpoint is not retried forever.
+ */
+function batchWorthRetrying(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const e = error as SdkError;
+  const answered = e.$metadata?.httpStatusCode !== undefined;
+  return isThrottlingError(e) || (answered && (isTransientError(e) || isServerError(e)));
+}
 
 const MAX_RECORDS = 500;
 const MAX_BYTES = 4_500_000;
@@ -59,13 +75,8 @@ export class KinesisPublisher implements Publisher {
             Records: batch.map((e) => ({ PartitionKey: e.orderId, Data: Buffer.from(JSON.stringify(e)) })),
           }),
         )
-        .catch((error: { name?: string; $retryable?: unknown }) => {
-          if (
-            error.$retryable !== undefined ||
-            /Throughput|Throttl|LimitExceeded|Timeout|ECONN/i.test(String(error.name))
-          ) {
-            return undefined; // the whole call failed: every record of the batch is retried
-          }
+        .catch((error: unknown) => {
+          if (batchWorthRetrying(error)) return undefined; // every record of the batch is retried
           throw error;
         });
       let failed = 0;

@@ -8,14 +8,13 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { withoutCallLog } from '../contracts/sdkClients.ts';
 import { createDashboardHandler } from '../dashboard/api.ts';
 import { DynamoDbForecastSource } from '../dashboard/forecastSource.ts';
 import { fromHttpApiEvent, toHttpApiResult } from '../dashboard/httpApiEvent.ts';
 import { requireEnv } from './env.ts';
 
 const logger = new Logger({ serviceName: 'dashboard-api' });
-const documents = DynamoDBDocumentClient.from(withoutCallLog(new DynamoDBClient({})));
+const documents = DynamoDBDocumentClient.from(new DynamoDBClient({}));
 
 // Not readable by the world by default: without IAM auth in front, a token is required.
 const token =

@@ -4,7 +4,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { CACHED_MIDDLEWARE, withoutCallLog } from '../contracts/sdkClients.ts';
+import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { DynamoDbForecastStore } from '../forecast/DynamoDbForecastStore.ts';
 import { createForecastHandler, latestEventClock, wallClock } from '../forecast/forecastHandler.ts';
 import { modelParametersEnv } from '../forecast/modelParameters.ts';
@@ -13,10 +13,9 @@ import { DynamoDbStateStore } from '../state/DynamoDbStateStore.ts';
 import { requireEnv, wholeNumberEnv } from './env.ts';
 
 const logger = new Logger({ serviceName: 'forecast' });
-// The state store speaks the low-level client's attribute values; the forecast store writes and
-// reads through a document client, which refuses CACHED_MIDDLEWARE and so wraps a client of its own.
-const dynamodb = withoutCallLog(new DynamoDBClient(CACHED_MIDDLEWARE));
-const documents = DynamoDBDocumentClient.from(withoutCallLog(new DynamoDBClient({})), {
+// The state store speaks the low-level client's attribute values; the forecast store, plain objects.
+const dynamodb = new DynamoDBClient({});
+const documents = DynamoDBDocumentClient.from(dynamodb, {
   marshallOptions: { removeUndefinedValues: true },
 });
 
@@ -26,7 +25,7 @@ const parameters = modelParametersEnv('MODEL_PARAMETERS', orderFlowModel);
 /** FORECAST_REPLICATIONS: a Monte Carlo forecast of that many draws; unset: the deterministic forecast. */
 const replications = wholeNumberEnv('FORECAST_REPLICATIONS', 1);
 
-export const handler = createForecastHandler({
+const forecast = createForecastHandler({
   states: new DynamoDbStateStore(dynamodb, requireEnv('ORDER_STATE_TABLE')),
   forecasts: new DynamoDbForecastStore(documents, requireEnv('FORECASTS_TABLE')),
   logger,
@@ -34,3 +33,12 @@ export const handler = createForecastHandler({
   ...(replications !== undefined && { replications }),
   clock: process.env.FORECAST_CLOCK === 'latest-event' ? latestEventClock : wallClock,
 });
+
+/** Every log line of an invocation carries its request id and whether it was a cold start. */
+export const handler = async (
+  event: DynamoDBStreamEvent,
+  context: Context,
+): Promise<DynamoDBBatchResponse> => {
+  logger.addContext(context);
+  return forecast(event);
+};

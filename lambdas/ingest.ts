@@ -4,7 +4,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { CACHED_MIDDLEWARE, withoutCallLog } from '../contracts/sdkClients.ts';
+import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
 import { type FailureSink, FileFailureSink } from '../ingest/FailureSink.ts';
 import { createIngestHandler } from '../ingest/ingestHandler.ts';
 import { SqsFailureSink } from '../ingest/SqsFailureSink.ts';
@@ -12,19 +12,27 @@ import { DynamoDbStateStore } from '../state/DynamoDbStateStore.ts';
 import { requireEnv, wholeNumberEnv } from './env.ts';
 
 const logger = new Logger({ serviceName: 'ingest' });
-const dynamodb = withoutCallLog(new DynamoDBClient(CACHED_MIDDLEWARE));
 
 function failureSink(): FailureSink {
   const queueUrl = process.env.FAILURE_QUEUE_URL;
-  if (queueUrl) return new SqsFailureSink(withoutCallLog(new SQSClient(CACHED_MIDDLEWARE)), queueUrl);
+  if (queueUrl) return new SqsFailureSink(new SQSClient({}), queueUrl);
   return new FileFailureSink(
     requireEnv('FAILURE_FILE', 'FAILURE_QUEUE_URL (on AWS) or FAILURE_FILE (locally)'),
   );
 }
 
-export const handler = createIngestHandler({
-  store: new DynamoDbStateStore(dynamodb, requireEnv('ORDER_STATE_TABLE')),
+const ingest = createIngestHandler({
+  store: new DynamoDbStateStore(new DynamoDBClient({}), requireEnv('ORDER_STATE_TABLE')),
   failures: failureSink(),
   logger,
   concurrency: wholeNumberEnv('INGEST_CONCURRENCY', 1) ?? 16,
 });
+
+/** Every log line of an invocation carries its request id and whether it was a cold start. */
+export const handler = async (
+  event: KinesisStreamEvent,
+  context: Context,
+): Promise<KinesisStreamBatchResponse> => {
+  logger.addContext(context);
+  return ingest(event, context);
+};

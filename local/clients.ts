@@ -1,16 +1,10 @@
-// AWS SDK v3 client factories: local emulators get dummy credentials and HTTP/1.1, AWS gets the default
-// chain; no client runs the SDK's per-call log step (see contracts/sdkClients.ts).
+// AWS SDK v3 client factories: local emulators get dummy credentials, a local region and HTTP/1.1;
+// AWS gets the SDK's default credential chain and region.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { CACHED_MIDDLEWARE, withoutCallLog } from '../contracts/sdkClients.ts';
-import {
-  DynamoDbStreamsRecordsAsSent,
-  KinesisRecordsAsSent,
-  type RecordsAsSent,
-} from './pollers/recordsAsSent.ts';
 
 /** Region every local client uses: the emulators namespace their resources by region. */
 export const LOCAL_REGION = 'us-east-1';
@@ -43,89 +37,40 @@ export interface AwsClients {
   documentClient: DynamoDBDocumentClient;
 }
 
-function baseConfig(options: ClientOptions) {
-  return {
-    ...(options.endpoint === undefined
-      ? {}
-      : { endpoint: options.endpoint, region: LOCAL_REGION, credentials: { ...LOCAL_CREDENTIALS } }),
-    ...(options.maxAttempts === undefined ? {} : { maxAttempts: options.maxAttempts }),
-  };
-}
-
-function httpHandler(options: ClientOptions): NodeHttpHandler {
-  return new NodeHttpHandler({
-    ...(options.connectionTimeoutMs === undefined ? {} : { connectionTimeout: options.connectionTimeoutMs }),
-    ...(options.requestTimeoutMs === undefined ? {} : { requestTimeout: options.requestTimeoutMs }),
-  });
-}
-
-/** The request handler a client gets: its own when it has timeouts (or `always`), else the SDK's default. */
-function handlerConfig(options: ClientOptions, always = false): { requestHandler?: NodeHttpHandler } {
-  const needed =
-    always || options.connectionTimeoutMs !== undefined || options.requestTimeoutMs !== undefined;
-  return needed ? { requestHandler: httpHandler(options) } : {};
-}
-
-/** A Kinesis client, with the pollers' protocol if given (see `createPollerClients`). */
-function kinesisClient(options: ClientOptions, protocol?: typeof KinesisRecordsAsSent): KinesisClient {
+/** The configuration every client shares; `http1`: always with the HTTP/1.1 handler against an endpoint. */
+function config(options: ClientOptions, http1 = false) {
   const local = options.endpoint !== undefined;
-  return withoutCallLog(
-    new KinesisClient({
-      ...CACHED_MIDDLEWARE,
-      ...baseConfig(options),
-      ...handlerConfig(options, local),
-      ...(protocol && { protocol }),
+  const timeouts = options.connectionTimeoutMs !== undefined || options.requestTimeoutMs !== undefined;
+  return {
+    ...(local && { endpoint: options.endpoint, region: LOCAL_REGION, credentials: { ...LOCAL_CREDENTIALS } }),
+    ...(options.maxAttempts !== undefined && { maxAttempts: options.maxAttempts }),
+    ...((timeouts || (http1 && local)) && {
+      requestHandler: new NodeHttpHandler({
+        ...(options.connectionTimeoutMs !== undefined && { connectionTimeout: options.connectionTimeoutMs }),
+        ...(options.requestTimeoutMs !== undefined && { requestTimeout: options.requestTimeoutMs }),
+      }),
     }),
-  );
+  };
 }
 
 /** A Kinesis client; against an endpoint it speaks HTTP/1.1 (the SDK's HTTP/2 default fails on kinesis-mock). */
 export function createKinesisClient(options: ClientOptions = {}): KinesisClient {
-  return kinesisClient(options);
-}
-
-/** A DynamoDB client; `cached`: with `CACHED_MIDDLEWARE` (which a document client refuses). */
-function dynamoDbClient(options: ClientOptions, cached: boolean): DynamoDBClient {
-  return withoutCallLog(
-    new DynamoDBClient({
-      ...(cached ? CACHED_MIDDLEWARE : {}),
-      ...baseConfig(options),
-      ...handlerConfig(options),
-    }),
-  );
+  return new KinesisClient(config(options, true));
 }
 
 /** A DynamoDB client (low-level: attribute values as DynamoDB has them). */
 export function createDynamoDbClient(options: ClientOptions = {}): DynamoDBClient {
-  return dynamoDbClient(options, true);
-}
-
-/** A DynamoDB Streams client, with the pollers' protocol if given (see `createPollerClients`). */
-function dynamoDbStreamsClient(
-  options: ClientOptions,
-  protocol?: typeof DynamoDbStreamsRecordsAsSent,
-): DynamoDBStreamsClient {
-  return withoutCallLog(
-    new DynamoDBStreamsClient({
-      ...CACHED_MIDDLEWARE,
-      ...baseConfig(options),
-      ...handlerConfig(options),
-      ...(protocol && { protocol }),
-    }),
-  );
+  return new DynamoDBClient(config(options));
 }
 
 /** A DynamoDB Streams client (same endpoint as DynamoDB: DynamoDB Local serves both). */
 export function createDynamoDbStreamsClient(options: ClientOptions = {}): DynamoDBStreamsClient {
-  return dynamoDbStreamsClient(options);
+  return new DynamoDBStreamsClient(config(options));
 }
 
-/**
- * A document client that drops `undefined` attributes instead of failing on them, over a DynamoDB
- * client of its own (the document client refuses `CACHED_MIDDLEWARE`).
- */
+/** A document client that drops `undefined` attributes instead of failing on them. */
 export function createDocumentClient(options: ClientOptions = {}): DynamoDBDocumentClient {
-  return DynamoDBDocumentClient.from(dynamoDbClient(options, false), {
+  return DynamoDBDocumentClient.from(createDynamoDbClient(options), {
     marshallOptions: { removeUndefinedValues: true },
   });
 }
@@ -143,27 +88,20 @@ export function createClients(
   };
 }
 
-/** The clients the local pollers read the streams with: their GetRecords answers with the records as sent. */
+/** The clients the local pollers read the streams with. */
 export interface PollerClients {
-  kinesis: RecordsAsSent<KinesisClient>;
-  dynamodbStreams: RecordsAsSent<DynamoDBStreamsClient>;
+  kinesis: KinesisClient;
+  dynamodbStreams: DynamoDBStreamsClient;
 }
 
-/** The pollers' clients for one set of endpoints (see pollers/recordsAsSent.ts). */
+/** The pollers' clients for one set of endpoints, apart from `createClients`' and closed with the pollers. */
 export function createPollerClients(
   endpoints: Endpoints = {},
   options: Omit<ClientOptions, 'endpoint'> = {},
 ): PollerClients {
-  // The one place a client gets the pollers' protocol, and so the type that says it has it.
   return {
-    kinesis: kinesisClient(
-      { ...options, endpoint: endpoints.kinesis },
-      KinesisRecordsAsSent,
-    ) as RecordsAsSent<KinesisClient>,
-    dynamodbStreams: dynamoDbStreamsClient(
-      { ...options, endpoint: endpoints.dynamodb },
-      DynamoDbStreamsRecordsAsSent,
-    ) as RecordsAsSent<DynamoDBStreamsClient>,
+    kinesis: createKinesisClient({ ...options, endpoint: endpoints.kinesis }),
+    dynamodbStreams: createDynamoDbStreamsClient({ ...options, endpoint: endpoints.dynamodb }),
   };
 }
 

@@ -1,6 +1,6 @@
-// Kinesis records as Lambda's event source mapping delivers them: the `KinesisStreamEvent` shape,
-// data in base64. The local pollers build events from the records as GetRecords sent them; the
-// integration tests, from records read with the SDK.
+// Kinesis records as Lambda's event source mapping delivers them (`KinesisStreamEvent`): data in
+// base64, arrival time in epoch seconds. The local pollers and the integration tests build their
+// events from records read with the SDK's GetRecords.
 import {
   type _Record,
   GetRecordsCommand,
@@ -10,21 +10,24 @@ import {
 } from '@aws-sdk/client-kinesis';
 import type { KinesisStreamEvent, KinesisStreamRecord } from 'aws-lambda';
 import { LOCAL_REGION } from './clients.ts';
-import type { KinesisRecordAsSent } from './pollers/recordsAsSent.ts';
 
-/** A Kinesis record, as GetRecords sent it, in the shape a Lambda function receives. */
+/** Bytes in base64, without copying them. */
+const base64 = (bytes: Uint8Array) =>
+  Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+
+/** A Kinesis record read with the SDK's GetRecords, in the shape a Lambda function receives. */
 export function toKinesisEventRecord(
-  record: KinesisRecordAsSent,
+  record: _Record,
   streamArn: string,
   shardId: string,
 ): KinesisStreamRecord {
   return {
     kinesis: {
       kinesisSchemaVersion: '1.0',
-      partitionKey: record.PartitionKey,
-      sequenceNumber: record.SequenceNumber,
-      data: record.Data,
-      approximateArrivalTimestamp: record.ApproximateArrivalTimestamp ?? 0,
+      partitionKey: record.PartitionKey!,
+      sequenceNumber: record.SequenceNumber!,
+      data: base64(record.Data ?? new Uint8Array()),
+      approximateArrivalTimestamp: (record.ApproximateArrivalTimestamp?.getTime() ?? 0) / 1000,
     },
     eventSource: 'aws:kinesis',
     eventVersion: '1.0',
@@ -42,22 +45,7 @@ export function toKinesisStreamEvent(
   streamArn: string,
   shardId: string,
 ): KinesisStreamEvent {
-  return {
-    Records: records.map((r) =>
-      toKinesisEventRecord(
-        {
-          PartitionKey: r.PartitionKey!,
-          SequenceNumber: r.SequenceNumber!,
-          Data: Buffer.from(r.Data ?? new Uint8Array()).toString('base64'),
-          ...(r.ApproximateArrivalTimestamp && {
-            ApproximateArrivalTimestamp: r.ApproximateArrivalTimestamp.getTime() / 1000,
-          }),
-        },
-        streamArn,
-        shardId,
-      ),
-    ),
-  };
+  return { Records: records.map((r) => toKinesisEventRecord(r, streamArn, shardId)) };
 }
 
 /** Reads every record now in the stream (all shards, from the start). */

@@ -9,6 +9,7 @@ import {
   ResourceInUseException as TableInUseException,
   UpdateTimeToLiveCommand,
   type UpdateTimeToLiveCommandInput,
+  waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
 import {
   CreateStreamCommand,
@@ -17,6 +18,7 @@ import {
   IncreaseStreamRetentionPeriodCommand,
   type KinesisClient,
   ResourceInUseException as StreamInUseException,
+  waitUntilStreamExists,
 } from '@aws-sdk/client-kinesis';
 import { ForecastsTable, OrderEventsStream, OrderStateTable, resourceNames } from '../contracts/resources.ts';
 
@@ -48,8 +50,31 @@ export class ProvisionError extends Error {
   }
 }
 
-const POLL_MS = 50;
 const DEFAULT_TIMEOUT_MS = 30_000;
+
+/**
+ * The SDK waiters' timing, in seconds. Their service defaults (a first wait of 10–20 s) suit AWS;
+ * the emulators make a stream or table ACTIVE within about a second.
+ */
+function waiterTimes(timeoutMs: number) {
+  return { maxWaitTime: Math.max(1, timeoutMs / 1000), minDelay: 0.1, maxDelay: 2 };
+}
+
+/** Waits for `resource` with an SDK waiter; running out of time is a `ProvisionError`. */
+async function waitUntilActive(
+  resource: string,
+  timeoutMs: number,
+  wait: () => Promise<unknown>,
+): Promise<void> {
+  try {
+    await wait();
+  } catch (error) {
+    if ((error as Error).name !== 'TimeoutError') throw error;
+    throw new ProvisionError(resource, `not ACTIVE within ${Math.round(timeoutMs / 1000)} s`, {
+      cause: error,
+    });
+  }
+}
 
 /** The CreateTable inputs of both tables, exactly as provisioned (for comparison with the CDK stack). */
 export function createTableInputs(names: ResourceNames = resourceNames()): {
@@ -110,13 +135,13 @@ export async function provision(
   names: ResourceNames = resourceNames(),
   options: { timeoutMs?: number; create?: boolean } = {},
 ): Promise<Provisioned> {
-  const deadline = Date.now() + (options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const create = options.create ?? true;
   const inputs = createTableInputs(names);
   const [streamArn, orderState, forecasts] = await Promise.all([
-    provisionStream(clients.kinesis, names.stream, deadline, create),
-    provisionTable(clients.dynamodb, inputs.orderState, deadline, create),
-    provisionTable(clients.dynamodb, inputs.forecasts, deadline, create),
+    provisionStream(clients.kinesis, names.stream, timeoutMs, create),
+    provisionTable(clients.dynamodb, inputs.orderState, timeoutMs, create),
+    provisionTable(clients.dynamodb, inputs.forecasts, timeoutMs, create),
   ]).catch((error: Error) => {
     if (!create && error.name === 'ResourceNotFoundException') {
       throw new ProvisionError(
@@ -140,24 +165,10 @@ export async function provision(
   };
 }
 
-async function waitUntil<T>(
-  resource: string,
-  deadline: number,
-  check: () => Promise<T | undefined>,
-  describeState: () => string,
-): Promise<T> {
-  for (;;) {
-    const done = await check();
-    if (done !== undefined) return done;
-    if (Date.now() > deadline) throw new ProvisionError(resource, `not ACTIVE in time (${describeState()})`);
-    await new Promise((r) => setTimeout(r, POLL_MS));
-  }
-}
-
 async function provisionStream(
   kinesis: KinesisClient,
   streamName: string,
-  deadline: number,
+  timeoutMs: number,
   create: boolean,
 ): Promise<string> {
   try {
@@ -165,21 +176,16 @@ async function provisionStream(
       await kinesis.send(
         new CreateStreamCommand({ StreamName: streamName, ShardCount: OrderEventsStream.shards }),
       );
+    // The waiter retries on any error: a stream that is not there is reported now, not at its timeout.
+    else await kinesis.send(new DescribeStreamSummaryCommand({ StreamName: streamName }));
   } catch (error) {
     if (!(error instanceof StreamInUseException)) throw error;
   }
-  let status = 'unknown';
-  const summary = await waitUntil(
-    streamName,
-    deadline,
-    async () => {
-      const { StreamDescriptionSummary: s } = await kinesis.send(
-        new DescribeStreamSummaryCommand({ StreamName: streamName }),
-      );
-      status = s?.StreamStatus ?? 'unknown';
-      return status === 'ACTIVE' ? s : undefined;
-    },
-    () => `status ${status}`,
+  await waitUntilActive(streamName, timeoutMs, () =>
+    waitUntilStreamExists({ client: kinesis, ...waiterTimes(timeoutMs) }, { StreamName: streamName }),
+  );
+  const { StreamDescriptionSummary: summary } = await kinesis.send(
+    new DescribeStreamSummaryCommand({ StreamName: streamName }),
   );
   const hours = summary?.RetentionPeriodHours;
   if (create && hours !== undefined && hours !== OrderEventsStream.retentionHours) {
@@ -196,32 +202,32 @@ async function provisionStream(
 async function provisionTable(
   dynamodb: DynamoDBClient,
   input: CreateTableCommandInput,
-  deadline: number,
+  timeoutMs: number,
   create: boolean,
 ): Promise<TableDescription> {
   const tableName = input.TableName!;
   let created = create;
   try {
     if (create) await dynamodb.send(new CreateTableCommand(input));
+    // The waiter retries on any error: a table that is not there is reported now, not at its timeout.
+    else await dynamodb.send(new DescribeTableCommand({ TableName: tableName }));
   } catch (error) {
     if (!(error instanceof TableInUseException)) throw error;
     created = false;
   }
-  let state = 'unknown';
-  const table = await waitUntil(
-    tableName,
-    deadline,
-    async () => {
-      const { Table: t } = await dynamodb.send(new DescribeTableCommand({ TableName: tableName }));
-      const indexes = (t?.GlobalSecondaryIndexes ?? []).map((i) => `${i.IndexName} ${i.IndexStatus}`);
-      state = [`table ${t?.TableStatus}`, ...indexes].join(', ');
-      const ready = t?.TableStatus === 'ACTIVE' && indexes.every((i) => i.endsWith(' ACTIVE'));
-      return ready ? t : undefined;
-    },
-    () => state,
+  await waitUntilActive(tableName, timeoutMs, () =>
+    waitUntilTableExists({ client: dynamodb, ...waiterTimes(timeoutMs) }, { TableName: tableName }),
   );
-  if (!created) checkExistingTable(table, input);
-  return table;
+  const { Table: table } = await dynamodb.send(new DescribeTableCommand({ TableName: tableName }));
+  if (!created) checkExistingTable(table!, input);
+  // The waiter waits for the table only; an index added later may still be building, and the
+  // forecast cannot query it until it is ACTIVE.
+  const building = (table!.GlobalSecondaryIndexes ?? []).filter((i) => i.IndexStatus !== 'ACTIVE');
+  if (building.length > 0) {
+    const which = building.map((i) => `${i.IndexName} ${i.IndexStatus}`).join(', ');
+    throw new ProvisionError(tableName, `index not ACTIVE yet (${which}): try again once it is`);
+  }
+  return table!;
 }
 
 /** A table found in place must match the contracts where the pipeline depends on it; otherwise say so now. */

@@ -1,9 +1,8 @@
 // The DynamoDB state store: one conditional UpdateItem per event in the common case (the event is
 // newer than everything it touches); when the condition fails, the item returned with the failure
 // decides, through the same reducer as everywhere else, whether anything is left to write.
-// It speaks DynamoDB's own attribute values through the low-level client (marshalling as the
-// document client would), so that the ingest's client can cache its resolved middleware: see
-// `CACHED_MIDDLEWARE` in contracts/sdkClients.ts.
+// It speaks DynamoDB's own attribute values through the low-level client, marshalling as the
+// document client would, because a failed condition hands back the stored item in that form.
 import {
   type AttributeValue,
   ConditionalCheckFailedException,
@@ -15,7 +14,11 @@ import {
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+<<<<<<< HEAD
 import { ORDER_STATE_FIELDS } from '../contracts/orderState.ts';
+=======
+import { isServerError, isThrottlingError, isTransientError } from '@smithy/service-error-classification';
+>>>>>>> lean-sdk
 import { OrderStateTable } from '../contracts/resources.ts';
 import {
   activeShardOf,
@@ -33,7 +36,14 @@ import type { ActiveOrder, ApplyOutcome, FinishedOrder, StateStore } from './Sta
 
 const MAX_ATTEMPTS = 5;
 
+<<<<<<< HEAD
 /** `ORDER_STATE_FIELDS` as a ProjectionExpression (by placeholder: `status` is a reserved word). */
+=======
+/** An error as the SDK's classifiers read it. */
+type SdkError = Parameters<typeof isTransientError>[0];
+
+/** `ACTIVE_ORDER_FIELDS` as a ProjectionExpression (by placeholder: `status` is a reserved word). */
+>>>>>>> lean-sdk
 const PROJECTION = {
   expression: ORDER_STATE_FIELDS.map((_, i) => `#f${i}`).join(', '),
   names: Object.fromEntries(ORDER_STATE_FIELDS.map((field, i) => [`#f${i}`, field])),
@@ -246,21 +256,15 @@ export class DynamoDbStateStore implements StateStore {
     };
   }
 
-  /** Throttling, timeouts and service errors may pass on retry; anything else is reported as it is. */
+  /**
+   * What the SDK classifies as throttling, transient (timeouts, broken connections, 5xx answers
+   * meant to be retried) or a server error may pass on retry, once the SDK's own retries are spent;
+   * anything else is reported as it is.
+   */
   private mapError(error: unknown, event: DomainEvent): StateStoreError {
-    const e = error as {
-      name?: string;
-      message?: string;
-      $retryable?: unknown;
-      $metadata?: { httpStatusCode?: number };
-    };
     const context = { orderId: event.orderId, eventId: event.eventId };
-    const transient =
-      e.$retryable !== undefined ||
-      (e.$metadata?.httpStatusCode ?? 0) >= 500 ||
-      /Throttl|ProvisionedThroughputExceeded|RequestLimitExceeded|InternalServerError|ServiceUnavailable|Timeout|ECONNRESET|ECONNREFUSED|EPIPE|socket hang up/i.test(
-        `${e.name} ${e.message}`,
-      );
+    const e = (typeof error === 'object' && error !== null ? error : {}) as SdkError;
+    const transient = isThrottlingError(e) || isTransientError(e) || isServerError(e);
     const message = `order ${event.orderId}, event ${event.eventId}: DynamoDB ${e.name ?? 'error'}: ${e.message ?? String(error)}`;
     return transient
       ? new TransientStoreError(message, context, { cause: error })

@@ -11,8 +11,6 @@ import type {
   KinesisStreamEvent,
 } from 'aws-lambda';
 import type { FailureSink } from '../../ingest/FailureSink.ts';
-import { toDynamoDbEventRecord } from '../dynamodbStreamEvent.ts';
-import { toKinesisEventRecord } from '../kinesisEvent.ts';
 import type { Checkpoints } from './Checkpoints.ts';
 import {
   DynamoDbStreamShardReader,
@@ -20,7 +18,6 @@ import {
   KinesisShardReader,
   kinesisShards,
 } from './readers.ts';
-import type { RecordsAsSent } from './recordsAsSent.ts';
 import { type MappingSettings, pollShard, type ShardPollerHooks, type ShardReader } from './ShardPoller.ts';
 
 /** What a mapping has done so far. */
@@ -49,8 +46,8 @@ const freshStats = (): MappingStats => ({ batches: 0, records: 0, failedInvocati
 
 /**
  * What both mappings do around a shard: poll it from its checkpoint, invoke the handler with each
- * batch in Lambda's event shape, count, checkpoint, and send an exhausted record to the failure
- * destination.
+ * batch (the readers give records in Lambda's event shape), count, checkpoint, and send an
+ * exhausted record to the failure destination.
  */
 function pollMappedShard<R>(
   options: Common,
@@ -92,8 +89,7 @@ function pollMappedShard<R>(
 /** Polls every shard of a Kinesis stream into `handler`. */
 export function startKinesisMapping(
   options: Common & {
-    /** Made with `createPollerClients` (GetRecords answers with the records as sent). */
-    client: RecordsAsSent<KinesisClient>;
+    client: KinesisClient;
     streamName: string;
     streamArn: string;
     handler: (event: KinesisStreamEvent) => Promise<KinesisStreamBatchResponse>;
@@ -108,14 +104,15 @@ export function startKinesisMapping(
           options,
           stats,
           options.streamArn,
-          new KinesisShardReader(options.client, options.streamName, shardId),
-          (records) =>
-            options.handler({
-              Records: records.map((r) => toKinesisEventRecord(r, options.streamArn, shardId)),
-            }),
+          new KinesisShardReader(
+            options.client,
+            { name: options.streamName, arn: options.streamArn },
+            shardId,
+          ),
+          (records) => options.handler({ Records: records }),
           (record) => ({
-            partitionKey: record.PartitionKey,
-            data: Buffer.from(record.Data, 'base64').toString('utf8'),
+            partitionKey: record.kinesis.partitionKey,
+            data: Buffer.from(record.kinesis.data, 'base64').toString('utf8'),
           }),
         ),
       ),
@@ -127,8 +124,7 @@ export function startKinesisMapping(
 /** Polls every shard of a DynamoDB stream into `handler`, parents before children, finding new shards as they open. */
 export function startDynamoDbStreamMapping(
   options: Common & {
-    /** Made with `createPollerClients` (GetRecords answers with the records as sent). */
-    client: RecordsAsSent<DynamoDBStreamsClient>;
+    client: DynamoDBStreamsClient;
     streamArn: string;
     handler: (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse>;
     /** How often to look for new shards (ms). */
@@ -143,8 +139,7 @@ export function startDynamoDbStreamMapping(
       stats,
       options.streamArn,
       new DynamoDbStreamShardReader(options.client, options.streamArn, shardId),
-      (records) =>
-        options.handler({ Records: records.map((r) => toDynamoDbEventRecord(r, options.streamArn)) }),
+      (records) => options.handler({ Records: records }),
       (record) => ({
         partitionKey: JSON.stringify(record.dynamodb?.Keys ?? {}),
         data: JSON.stringify(record),

@@ -1,22 +1,22 @@
-// Shard readers for the local event-source mappings: a Kinesis shard, a DynamoDB stream shard.
+// Shard readers for the local event-source mappings: a Kinesis shard, a DynamoDB stream shard. They
+// read with the SDK's GetRecords and hand on each record in the shape Lambda's event carries it.
 import {
   DescribeStreamCommand,
   type DynamoDBStreamsClient,
+  ExpiredIteratorException as ExpiredStreamIteratorException,
   GetRecordsCommand as GetStreamRecordsCommand,
   GetShardIteratorCommand as GetStreamShardIteratorCommand,
 } from '@aws-sdk/client-dynamodb-streams';
 import {
+  ExpiredIteratorException,
   GetRecordsCommand,
   GetShardIteratorCommand,
   type KinesisClient,
   ListShardsCommand,
 } from '@aws-sdk/client-kinesis';
-import type {
-  DynamoDbRecordAsSent,
-  KinesisRecordAsSent,
-  RecordsAsSent,
-  RecordsPageAsSent,
-} from './recordsAsSent.ts';
+import type { DynamoDBRecord, KinesisStreamRecord } from 'aws-lambda';
+import { toDynamoDbRecord } from '../dynamodbStreamEvent.ts';
+import { toKinesisEventRecord } from '../kinesisEvent.ts';
 import type { PolledRecord, ShardReader } from './ShardPoller.ts';
 
 /** A page of a shard: its records, and the iterator that reads on after them (none once the shard has ended). */
@@ -51,7 +51,7 @@ abstract class IteratorShardReader<R> implements ShardReader<R> {
       if (records.length > 0) this.last = records[records.length - 1]!.sequenceNumber;
       return { records, closed: this.iterator === undefined };
     } catch (error) {
-      if ((error as Error).name === 'ExpiredIteratorException') {
+      if (error instanceof ExpiredIteratorException || error instanceof ExpiredStreamIteratorException) {
         await this.open(this.last);
         return { records: [], closed: false };
       }
@@ -60,11 +60,11 @@ abstract class IteratorShardReader<R> implements ShardReader<R> {
   }
 }
 
-/** Reads one Kinesis shard, its records as sent. */
-export class KinesisShardReader extends IteratorShardReader<KinesisRecordAsSent> {
+/** Reads one Kinesis shard; its records as a Kinesis event carries them. */
+export class KinesisShardReader extends IteratorShardReader<KinesisStreamRecord> {
   constructor(
-    private readonly client: RecordsAsSent<KinesisClient>,
-    private readonly streamName: string,
+    private readonly client: KinesisClient,
+    private readonly stream: { name: string; arn: string },
     readonly shardId: string,
   ) {
     super();
@@ -73,7 +73,7 @@ export class KinesisShardReader extends IteratorShardReader<KinesisRecordAsSent>
   protected async iteratorAfter(after: string | undefined): Promise<string | undefined> {
     const response = await this.client.send(
       new GetShardIteratorCommand({
-        StreamName: this.streamName,
+        StreamName: this.stream.name,
         ShardId: this.shardId,
         ...(after === undefined
           ? { ShardIteratorType: 'TRIM_HORIZON' }
@@ -83,17 +83,15 @@ export class KinesisShardReader extends IteratorShardReader<KinesisRecordAsSent>
     return response.ShardIterator;
   }
 
-  protected async page(iterator: string, limit: number): Promise<Page<KinesisRecordAsSent>> {
-    const page = (await this.client.send(
-      new GetRecordsCommand({ ShardIterator: iterator, Limit: limit }),
-    )) as RecordsPageAsSent<KinesisRecordAsSent>;
+  protected async page(iterator: string, limit: number): Promise<Page<KinesisStreamRecord>> {
+    const page = await this.client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: limit }));
     return {
       next: page.NextShardIterator,
       records: (page.Records ?? []).map((record) => ({
-        sequenceNumber: record.SequenceNumber,
-        record,
-        ...(record.ApproximateArrivalTimestamp !== undefined && {
-          arrivedAt: record.ApproximateArrivalTimestamp * 1000,
+        sequenceNumber: record.SequenceNumber!,
+        record: toKinesisEventRecord(record, this.stream.arn, this.shardId),
+        ...(record.ApproximateArrivalTimestamp && {
+          arrivedAt: record.ApproximateArrivalTimestamp.getTime(),
         }),
       })),
     };
@@ -106,10 +104,10 @@ export async function kinesisShards(client: KinesisClient, streamName: string): 
   return (shards.Shards ?? []).map((s) => s.ShardId!);
 }
 
-/** Reads one shard of a DynamoDB stream, its records as sent. */
-export class DynamoDbStreamShardReader extends IteratorShardReader<DynamoDbRecordAsSent> {
+/** Reads one shard of a DynamoDB stream; its records as a DynamoDB stream event carries them. */
+export class DynamoDbStreamShardReader extends IteratorShardReader<DynamoDBRecord> {
   constructor(
-    private readonly client: RecordsAsSent<DynamoDBStreamsClient>,
+    private readonly client: DynamoDBStreamsClient,
     private readonly streamArn: string,
     readonly shardId: string,
   ) {
@@ -129,18 +127,18 @@ export class DynamoDbStreamShardReader extends IteratorShardReader<DynamoDbRecor
     return response.ShardIterator;
   }
 
-  protected async page(iterator: string, limit: number): Promise<Page<DynamoDbRecordAsSent>> {
+  protected async page(iterator: string, limit: number): Promise<Page<DynamoDBRecord>> {
     // DynamoDB Streams returns at most 1,000 records per call.
-    const page = (await this.client.send(
+    const page = await this.client.send(
       new GetStreamRecordsCommand({ ShardIterator: iterator, Limit: Math.min(limit, 1000) }),
-    )) as RecordsPageAsSent<DynamoDbRecordAsSent>;
+    );
     return {
       next: page.NextShardIterator,
       records: (page.Records ?? []).map((record) => ({
         sequenceNumber: record.dynamodb!.SequenceNumber!,
-        record,
-        ...(record.dynamodb?.ApproximateCreationDateTime !== undefined && {
-          arrivedAt: record.dynamodb.ApproximateCreationDateTime * 1000,
+        record: toDynamoDbRecord(record, this.streamArn),
+        ...(record.dynamodb?.ApproximateCreationDateTime && {
+          arrivedAt: record.dynamodb.ApproximateCreationDateTime.getTime(),
         }),
       })),
     };

@@ -1,6 +1,15 @@
-// The DynamoDB store maps the SDK's errors: throttling and timeouts become TransientStoreError
-// (retried), anything else a StateStoreError naming the order and event.
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+// The DynamoDB store maps the SDK's errors by the SDK's own classification: throttling, timeouts,
+// broken connections and service failures become TransientStoreError (retried), anything else a
+// StateStoreError naming the order and event.
+import {
+  type DynamoDBClient,
+  InternalServerError,
+  ProvisionedThroughputExceededException,
+  RequestLimitExceeded,
+  ResourceNotFoundException,
+  ThrottlingException,
+  TransactionConflictException,
+} from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { DynamoDbStateStore } from '../../state/DynamoDbStateStore.ts';
 import { StateStoreError, TransientStoreError } from '../../state/errors.ts';
@@ -13,25 +22,27 @@ function failingWith(error: Error): DynamoDbStateStore {
   return new DynamoDbStateStore(client, 'order-state');
 }
 
+/** What a service exception of the SDK carries besides its message. */
+const answered = (status: number) => ({ $metadata: { httpStatusCode: status } });
+
 describe('DynamoDB state store errors', () => {
   const transient: [string, Error][] = [
-    [
-      'throttling',
-      Object.assign(new Error('Rate exceeded'), {
-        name: 'ThrottlingException',
-        $retryable: { throttling: true },
-      }),
-    ],
+    ['throttling', new ThrottlingException({ message: 'Rate exceeded', ...answered(400) })],
     [
       'exceeded throughput',
-      Object.assign(new Error('Throughput exceeds'), { name: 'ProvisionedThroughputExceededException' }),
+      new ProvisionedThroughputExceededException({ message: 'Throughput exceeds', ...answered(400) }),
+    ],
+    [
+      'an exceeded request limit',
+      new RequestLimitExceeded({ message: 'Too many requests', ...answered(400) }),
+    ],
+    ['an internal server error', new InternalServerError({ message: 'oops', ...answered(500) })],
+    [
+      'an unavailable service',
+      Object.assign(new Error('Service Unavailable'), { name: 'ServiceUnavailable', ...answered(503) }),
     ],
     ['a timeout', Object.assign(new Error('socket timed out'), { name: 'TimeoutError' })],
-    [
-      'a 500',
-      Object.assign(new Error('oops'), { name: 'InternalServerError', $metadata: { httpStatusCode: 500 } }),
-    ],
-    ['a reset connection', Object.assign(new Error('read ECONNRESET'), { name: 'Error' })],
+    ['a reset connection', Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' })],
   ];
   for (const [what, error] of transient) {
     it(`reports ${what} as a transient failure, to be retried`, async () => {
@@ -45,20 +56,26 @@ describe('DynamoDB state store errors', () => {
     });
   }
 
-  it('reports a missing table as a store error naming the order and event', async () => {
-    const store = failingWith(
-      Object.assign(new Error('Requested resource not found'), {
-        name: 'ResourceNotFoundException',
-        $metadata: { httpStatusCode: 400 },
-      }),
-    );
+  const lasting: [string, Error][] = [
+    [
+      'a missing table',
+      new ResourceNotFoundException({ message: 'Requested resource not found', ...answered(400) }),
+    ],
+    [
+      'a conflicting transaction',
+      new TransactionConflictException({ message: 'conflict', ...answered(400) }),
+    ],
+  ];
+  for (const [what, error] of lasting) {
+    it(`reports ${what} as a store error naming the order and event, not to be retried`, async () => {
+      const store = failingWith(error);
 
-    const failure = await store.apply(event).catch((e) => e);
+      const failure = await store.apply(event).catch((e) => e);
 
-    expect(failure).toBeInstanceOf(StateStoreError);
-    expect(failure).not.toBeInstanceOf(TransientStoreError);
-    expect(failure.message).toMatch(
-      /order o-1, event e-1: DynamoDB ResourceNotFoundException: Requested resource not found/,
-    );
-  });
+      expect(failure).toBeInstanceOf(StateStoreError);
+      expect(failure).not.toBeInstanceOf(TransientStoreError);
+      expect(failure.cause).toBe(error);
+      expect(failure.message).toContain(`order o-1, event e-1: DynamoDB ${error.name}: ${error.message}`);
+    });
+  }
 });
