@@ -14,11 +14,8 @@ import {
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-<<<<<<< HEAD
-import { ORDER_STATE_FIELDS } from '../contracts/orderState.ts';
-=======
 import { isServerError, isThrottlingError, isTransientError } from '@smithy/service-error-classification';
->>>>>>> lean-sdk
+import { ORDER_STATE_FIELDS } from '../contracts/orderState.ts';
 import { OrderStateTable } from '../contracts/resources.ts';
 import {
   activeShardOf,
@@ -36,14 +33,10 @@ import type { ActiveOrder, ApplyOutcome, FinishedOrder, StateStore } from './Sta
 
 const MAX_ATTEMPTS = 5;
 
-<<<<<<< HEAD
-/** `ORDER_STATE_FIELDS` as a ProjectionExpression (by placeholder: `status` is a reserved word). */
-=======
 /** An error as the SDK's classifiers read it. */
 type SdkError = Parameters<typeof isTransientError>[0];
 
-/** `ACTIVE_ORDER_FIELDS` as a ProjectionExpression (by placeholder: `status` is a reserved word). */
->>>>>>> lean-sdk
+/** `ORDER_STATE_FIELDS` as a ProjectionExpression (by placeholder: `status` is a reserved word). */
 const PROJECTION = {
   expression: ORDER_STATE_FIELDS.map((_, i) => `#f${i}`).join(', '),
   names: Object.fromEntries(ORDER_STATE_FIELDS.map((field, i) => [`#f${i}`, field])),
