@@ -1,8 +1,10 @@
-// The dashboard's small HTTP server for local use (node:http): the page's built files and the API,
-// through the same handler the Lambda runs.
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+// The dashboard's small HTTP server for local use: the hono app of app.ts on @hono/node-server, the same
+// app the Lambda runs.
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createDashboardHandler, type DashboardLogger, type DashboardRequest } from './api.ts';
+import { createAdaptorServer } from '@hono/node-server';
+import type { Hono } from 'hono';
+import { createDashboardApp, type DashboardLogger } from './app.ts';
 import { buildDashboard, DIST_DIR } from './build.ts';
 import { DashboardError, PortInUseError } from './errors.ts';
 import type { ForecastSource } from './forecastSource.ts';
@@ -13,7 +15,7 @@ export interface DashboardServerOptions {
   port?: number;
   /** Interface to listen on (default 127.0.0.1: this machine only). */
   host?: string;
-  /** Requires this token on the API (see api.ts). */
+  /** Requires this token on the API (see app.ts). */
   token?: string | undefined;
   /** Where the built page is (default dashboard/dist/). */
   pageDir?: string;
@@ -30,39 +32,16 @@ export interface DashboardServer {
   close(): Promise<void>;
 }
 
-function toRequest(req: IncomingMessage): DashboardRequest {
-  const url = new URL(req.url ?? '/', 'http://localhost');
-  const headers: Record<string, string | undefined> = {};
-  for (const [name, value] of Object.entries(req.headers)) {
-    headers[name] = Array.isArray(value) ? value.join(', ') : value;
-  }
-  return { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers };
-}
-
 /** Starts the dashboard: listens first (a busy port fails at once), then builds the page, then serves. */
 export async function startDashboardServer(options: DashboardServerOptions): Promise<DashboardServer> {
   const pageDir = options.pageDir ?? DIST_DIR;
-  const handle = createDashboardHandler({
-    forecasts: options.forecasts,
-    token: options.token,
-    pageDir,
-    ...(options.logger && { logger: options.logger }),
-  });
-  let ready: Promise<unknown> = Promise.resolve();
-
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    ready
-      .then(() => handle(toRequest(req)))
-      .then((response) => {
-        res.writeHead(response.status, response.headers);
-        res.end(response.body);
-      })
-      .catch((error: unknown) => {
-        options.logger?.error('request failed', { error, path: req.url });
-        if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json; charset=utf-8' });
-        res.end(JSON.stringify({ error: 'internal', message: 'the dashboard server failed (see its log)' }));
-      });
-  });
+  // Set as soon as the server listens; requests that arrive while the page builds wait for it.
+  let app: Promise<Hono> | undefined;
+  const server = createAdaptorServer({
+    fetch: async (request, env) => (await app!).fetch(request, env),
+    // The twin runs the dashboard inside a process that does more than serve: leave its globals alone.
+    overrideGlobalObjects: false,
+  }) as Server;
   const host = options.host ?? '127.0.0.1';
   const port = options.port ?? 0;
   await new Promise<void>((resolve, reject) => {
@@ -79,14 +58,21 @@ export async function startDashboardServer(options: DashboardServerOptions): Pro
     });
     return closing;
   };
-  if (options.build ?? true) {
-    ready = buildDashboard({ outDir: pageDir });
-    try {
-      await ready;
-    } catch (error) {
-      await close();
-      throw error instanceof DashboardError ? error : new DashboardError(String(error), { cause: error });
-    }
+  const built = (options.build ?? true) ? buildDashboard({ outDir: pageDir }) : Promise.resolve();
+  // Made after the build: the page folder may not exist before it.
+  app = built.then(() =>
+    createDashboardApp({
+      forecasts: options.forecasts,
+      token: options.token,
+      pageDir,
+      logger: options.logger,
+    }),
+  );
+  try {
+    await app;
+  } catch (error) {
+    await close();
+    throw error instanceof DashboardError ? error : new DashboardError(String(error), { cause: error });
   }
   const actual = (server.address() as AddressInfo).port;
   // Listening on every interface: this machine's own address is the one to open.

@@ -1,5 +1,5 @@
-// Lambda: the dashboard API behind a function URL or an HTTP API (payload 2.0). A thin adapter: the
-// client and logger are made once per container; the work is in dashboard/api.ts.
+// Lambda: the dashboard behind a function URL or an HTTP API (payload 2.0). A thin adapter: the client,
+// logger and app are made once per container; the work is in dashboard/app.ts.
 //
 // Environment: FORECASTS_TABLE (required); DASHBOARD_TOKEN, the token every API request must carry
 // (required unless DASHBOARD_AUTH=iam, i.e. the function URL itself demands IAM-signed requests);
@@ -7,10 +7,10 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { createDashboardHandler } from '../dashboard/api.ts';
+import type { Context } from 'aws-lambda';
+import { handle, type LambdaEvent } from 'hono/aws-lambda';
+import { createDashboardApp } from '../dashboard/app.ts';
 import { DynamoDbForecastSource } from '../dashboard/forecastSource.ts';
-import { fromHttpApiEvent, toHttpApiResult } from '../dashboard/httpApiEvent.ts';
 import { requireEnv } from './env.ts';
 
 const logger = new Logger({ serviceName: 'dashboard-api' });
@@ -22,12 +22,16 @@ const token =
     ? process.env.DASHBOARD_TOKEN
     : requireEnv('DASHBOARD_TOKEN', 'the dashboard token (or set DASHBOARD_AUTH=iam behind IAM auth)');
 
-const dashboard = createDashboardHandler({
+const app = createDashboardApp({
   forecasts: new DynamoDbForecastSource(documents, requireEnv('FORECASTS_TABLE')),
   token,
   pageDir: process.env.DASHBOARD_PAGE_DIR,
   logger,
 });
+const answer = handle(app);
 
-export const handler = async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> =>
-  toHttpApiResult(await dashboard(fromHttpApiEvent(event)));
+/** Answers one request; its log lines carry the request id and whether the container was cold. */
+export const handler = async (event: LambdaEvent, context: Context) => {
+  logger.addContext(context);
+  return answer(event, context);
+};

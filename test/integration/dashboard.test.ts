@@ -3,8 +3,9 @@
 // the token, and errors as one JSON line.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { gunzipSync } from 'node:zlib';
 import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { resourceNames } from '../../contracts/resources.ts';
 import { DynamoDbForecastSource } from '../../dashboard/forecastSource.ts';
@@ -162,8 +163,21 @@ describe('dashboard API on DynamoDB Local', () => {
       vi.stubEnv('FORECASTS_TABLE', table);
       for (const [name, value] of Object.entries(extraEnv)) vi.stubEnv(name, value);
       const module = await import('../../lambdas/dashboard-api.ts');
-      return module.handler as (e: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
+      const handler = module.handler as unknown as (
+        e: APIGatewayProxyEventV2,
+        context: Context,
+      ) => Promise<APIGatewayProxyStructuredResultV2>;
+      return (e: APIGatewayProxyEventV2, requestId = 'request-1') =>
+        handler(e, { ...lambdaContext, awsRequestId: requestId });
     }
+
+    const lambdaContext = {
+      functionName: 'dashboard-api',
+      functionVersion: '$LATEST',
+      invokedFunctionArn: 'arn:aws:lambda:eu-central-1:123456789012:function:dashboard-api',
+      memoryLimitInMB: '512',
+      awsRequestId: 'request-1',
+    } as Context;
 
     const event = (headers: Record<string, string>, rawQueryString = ''): APIGatewayProxyEventV2 =>
       ({
@@ -198,6 +212,66 @@ describe('dashboard API on DynamoDB Local', () => {
       const behindIam = await loadHandler({ DASHBOARD_TOKEN: '', DASHBOARD_AUTH: 'iam' });
 
       expect((await behindIam(event({}))).statusCode).toBe(200);
+    });
+
+    it('answers a gzip-encoded forecast base64-encoded, and text as it is', async () => {
+      const handler = await loadHandler({ DASHBOARD_TOKEN: 'lambda-token' });
+
+      const zipped = await handler(
+        event({ authorization: 'Bearer lambda-token', 'accept-encoding': 'gzip' }),
+      );
+      const plain = await handler(event({ authorization: 'Bearer lambda-token' }));
+
+      expect(zipped.statusCode).toBe(200);
+      expect(zipped.headers!['content-encoding']).toBe('gzip');
+      expect(zipped.isBase64Encoded).toBe(true);
+      expect(JSON.parse(gunzipSync(Buffer.from(zipped.body!, 'base64')).toString())).toEqual({
+        forecast: record,
+      });
+      expect(plain.isBase64Encoded).toBe(false);
+      expect(JSON.parse(plain.body!)).toEqual({ forecast: record });
+    });
+
+    it('logs a failure with the request id and whether the container was cold', async () => {
+      const lines: string[] = [];
+      const capture = (chunk: string | Uint8Array) => {
+        lines.push(String(chunk));
+        return true;
+      };
+      const stdout = vi.spyOn(process.stdout, 'write').mockImplementation(capture);
+      const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(capture);
+      try {
+        const handler = await loadHandler({
+          DASHBOARD_TOKEN: '',
+          DASHBOARD_AUTH: 'iam',
+          FORECASTS_TABLE: 'no-such-table',
+          POWERTOOLS_LOG_LEVEL: 'ERROR',
+          // As Lambda sets it for an on-demand container: Powertools reports cold starts only then.
+          AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
+        });
+
+        const first = await handler(event({}), 'request-cold');
+        const second = await handler(event({}), 'request-warm');
+
+        expect(first.statusCode).toBe(500);
+        expect(second.statusCode).toBe(500);
+      } finally {
+        stdout.mockRestore();
+        stderr.mockRestore();
+      }
+      const logged = lines
+        .flatMap((chunk) => chunk.split('\n'))
+        .filter((line) => line.startsWith('{'))
+        .map((line) => JSON.parse(line) as Record<string, unknown>);
+      expect(logged).toEqual([
+        expect.objectContaining({
+          level: 'ERROR',
+          message: 'reading the latest forecast failed',
+          function_request_id: 'request-cold',
+          cold_start: true,
+        }),
+        expect.objectContaining({ function_request_id: 'request-warm', cold_start: false }),
+      ]);
     });
   });
 

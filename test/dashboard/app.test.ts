@@ -1,28 +1,47 @@
-// The dashboard handler without a network: the forecast API's shapes, ETag and 304, the token, errors
+// The dashboard's hono app without a network: the forecast API's shapes, ETag and 304, the token, errors
 // without stacks, the page's files, and the Lambda payload 2.0 adapter.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import { type LambdaEvent, handle as lambdaHandler } from 'hono/aws-lambda';
 import { describe, expect, it } from 'vitest';
 import type { ForecastRecord } from '../../contracts/forecastRecord.ts';
 import {
-  createDashboardHandler,
-  type DashboardRequest,
+  createDashboardApp,
+  type DashboardAppOptions,
   etagMatches,
   forecastEtag,
   tokenMatches,
-} from '../../dashboard/api.ts';
+} from '../../dashboard/app.ts';
 import { ForecastTableMissingError, ForecastUnavailableError } from '../../dashboard/errors.ts';
 import type { ForecastSource } from '../../dashboard/forecastSource.ts';
-import { fromHttpApiEvent, toHttpApiResult } from '../../dashboard/httpApiEvent.ts';
 import { InMemoryForecastStore } from '../../forecast/ForecastStore.ts';
 import { demoRecord, syntheticRecord } from './fixtures.ts';
 
-function get(path: string, headers: Record<string, string> = {}, method = 'GET'): DashboardRequest {
-  const url = new URL(path, 'http://localhost');
-  return { method, path: url.pathname, query: url.searchParams, headers };
+interface Call {
+  method: string;
+  path: string;
+  headers: Record<string, string>;
+}
+
+function get(path: string, headers: Record<string, string> = {}, method = 'GET'): Call {
+  return { method, path, headers };
+}
+
+/** The app's answers, as plain data: headers by lower-case name, an encoded body as a Buffer. */
+function answers(options: DashboardAppOptions) {
+  const app = createDashboardApp(options);
+  return async ({ method, path, headers }: Call) => {
+    const response = await app.request(path, { method, headers });
+    const bytes = Buffer.from(await response.arrayBuffer());
+    return {
+      status: response.status,
+      headers: Object.fromEntries(response.headers) as Record<string, string>,
+      body: response.headers.has('content-encoding') ? bytes : bytes.toString('utf8'),
+    };
+  };
 }
 
 async function storeWith(...records: ForecastRecord[]): Promise<InMemoryForecastStore> {
@@ -51,7 +70,7 @@ function counting(source: ForecastSource & { version?: ForecastSource['version']
 describe('GET /api/forecast', () => {
   it('returns the latest forecast with an ETag made of its asOf and generatedAt', async () => {
     const record = demoRecord(31, 1_000);
-    const handle = createDashboardHandler({ forecasts: await storeWith(record) });
+    const handle = answers({ forecasts: await storeWith(record) });
 
     const response = await handle(get('/api/forecast'));
 
@@ -63,7 +82,7 @@ describe('GET /api/forecast', () => {
 
   it('answers 304 without a body when If-None-Match names the current forecast', async () => {
     const record = demoRecord(31);
-    const handle = createDashboardHandler({ forecasts: await storeWith(record) });
+    const handle = answers({ forecasts: await storeWith(record) });
     const first = await handle(get('/api/forecast'));
 
     const again = await handle(get('/api/forecast', { 'if-none-match': first.headers.etag! }));
@@ -75,7 +94,7 @@ describe('GET /api/forecast', () => {
 
   it('answers 200 with the new forecast once a newer one is stored', async () => {
     const store = await storeWith(demoRecord(31));
-    const handle = createDashboardHandler({ forecasts: store });
+    const handle = answers({ forecasts: store });
     const first = await handle(get('/api/forecast'));
     await store.save(demoRecord(41));
 
@@ -88,7 +107,7 @@ describe('GET /api/forecast', () => {
 
   it('reads only the version, not the forecast, while the forecast stays the same', async () => {
     const { counted, calls } = counting(await storeWith(demoRecord(31)));
-    const handle = createDashboardHandler({ forecasts: counted });
+    const handle = answers({ forecasts: counted });
     const first = await handle(get('/api/forecast'));
 
     for (let i = 0; i < 3; i++) await handle(get('/api/forecast', { 'if-none-match': first.headers.etag! }));
@@ -101,7 +120,7 @@ describe('GET /api/forecast', () => {
   });
 
   it('answers the empty state, not an error, when no forecast is stored', async () => {
-    const handle = createDashboardHandler({ forecasts: new InMemoryForecastStore() });
+    const handle = answers({ forecasts: new InMemoryForecastStore() });
 
     const response = await handle(get('/api/forecast'));
     const again = await handle(get('/api/forecast', { 'if-none-match': response.headers.etag! }));
@@ -114,7 +133,7 @@ describe('GET /api/forecast', () => {
 
   it('compresses with gzip when the client accepts it', async () => {
     const record = syntheticRecord(200);
-    const handle = createDashboardHandler({ forecasts: await storeWith(record) });
+    const handle = answers({ forecasts: await storeWith(record) });
 
     const response = await handle(get('/api/forecast', { 'accept-encoding': 'gzip, deflate, br' }));
 
@@ -126,7 +145,7 @@ describe('GET /api/forecast', () => {
   });
 
   it('answers HEAD with the headers only, and other methods with 405', async () => {
-    const handle = createDashboardHandler({ forecasts: await storeWith(demoRecord(31)) });
+    const handle = answers({ forecasts: await storeWith(demoRecord(31)) });
 
     const head = await handle(get('/api/forecast', {}, 'HEAD'));
     const post = await handle(get('/api/forecast', {}, 'POST'));
@@ -139,8 +158,19 @@ describe('GET /api/forecast', () => {
     expect(JSON.parse(post.body as string).error).toBe('method-not-allowed');
   });
 
+  it('lets the browser keep the forecast only privately and re-ask each time, and hardens it', async () => {
+    const handle = answers({ forecasts: await storeWith(demoRecord(31)) });
+
+    const response = await handle(get('/api/forecast'));
+
+    expect(response.headers['cache-control']).toBe('private, no-cache');
+    expect(response.headers.vary).toBe('authorization, accept-encoding');
+    expect(response.headers['x-content-type-options']).toBe('nosniff');
+    expect(response.headers['referrer-policy']).toBe('no-referrer');
+  });
+
   it('answers an unknown API path with 404 JSON', async () => {
-    const handle = createDashboardHandler({ forecasts: new InMemoryForecastStore() });
+    const handle = answers({ forecasts: new InMemoryForecastStore() });
 
     const response = await handle(get('/api/forecasts'));
 
@@ -153,7 +183,7 @@ describe('the token', () => {
   const token = 's3cret-Token';
 
   it('is required on the API when set: 401 with a JSON message, and no forecast', async () => {
-    const handle = createDashboardHandler({ forecasts: await storeWith(demoRecord(31)), token });
+    const handle = answers({ forecasts: await storeWith(demoRecord(31)), token });
 
     const none = await handle(get('/api/forecast'));
     const wrong = await handle(get('/api/forecast', { authorization: 'Bearer nope' }));
@@ -167,7 +197,7 @@ describe('the token', () => {
   });
 
   it('is accepted as a bearer token or as ?token=', async () => {
-    const handle = createDashboardHandler({ forecasts: await storeWith(demoRecord(31)), token });
+    const handle = answers({ forecasts: await storeWith(demoRecord(31)), token });
 
     const bearer = await handle(get('/api/forecast', { authorization: `Bearer ${token}` }));
     const query = await handle(get(`/api/forecast?token=${token}`));
@@ -176,10 +206,30 @@ describe('the token', () => {
     expect(query.status).toBe(200);
   });
 
+  it('challenges with the dashboard realm', async () => {
+    const handle = answers({ forecasts: new InMemoryForecastStore(), token });
+
+    const response = await handle(get('/api/forecast', { authorization: 'Basic dXNlcjpwYXNz' }));
+
+    expect(response.status).toBe(401);
+    expect(response.headers['www-authenticate']).toBe('Bearer realm="twin-dashboard"');
+  });
+
+  it('may hold any printable character, also as a bearer token', async () => {
+    const odd = 'p@ss!word#1';
+    const handle = answers({ forecasts: new InMemoryForecastStore(), token: odd });
+
+    const bearer = await handle(get('/api/forecast', { authorization: `Bearer ${odd}` }));
+    const query = await handle(get(`/api/forecast?token=${encodeURIComponent(odd)}`));
+
+    expect(bearer.status).toBe(200);
+    expect(query.status).toBe(200);
+  });
+
   it('is not needed for the page, which holds no data', async () => {
     const pageDir = mkdtempSync(join(tmpdir(), 'dashboard-page-'));
     writeFileSync(join(pageDir, 'index.html'), '<!doctype html><title>t</title>');
-    const handle = createDashboardHandler({ forecasts: new InMemoryForecastStore(), token, pageDir });
+    const handle = answers({ forecasts: new InMemoryForecastStore(), token, pageDir });
 
     const page = await handle(get('/'));
 
@@ -194,7 +244,7 @@ describe('the token', () => {
   });
 
   it('counts as unset when empty', async () => {
-    const handle = createDashboardHandler({ forecasts: new InMemoryForecastStore(), token: '' });
+    const handle = answers({ forecasts: new InMemoryForecastStore(), token: '' });
 
     expect((await handle(get('/api/forecast'))).status).toBe(200);
   });
@@ -208,7 +258,7 @@ describe('errors', () => {
   it('answers a failure with a JSON message and no stack trace, and logs it', async () => {
     const logged: unknown[] = [];
     const error = new Error('socket hang up at /secret/path.ts:12');
-    const handle = createDashboardHandler({
+    const handle = answers({
       forecasts: failing(error),
       logger: { error: (message, details) => logged.push({ message, ...details }) },
     });
@@ -225,7 +275,7 @@ describe('errors', () => {
   });
 
   it('answers 503 with Retry-After when the store is throttled or unreachable', async () => {
-    const handle = createDashboardHandler({
+    const handle = answers({
       forecasts: failing(new ForecastUnavailableError('the forecasts table did not answer (ECONNREFUSED)')),
     });
 
@@ -237,7 +287,7 @@ describe('errors', () => {
   });
 
   it('names a missing forecasts table', async () => {
-    const handle = createDashboardHandler({ forecasts: failing(new ForecastTableMissingError('forecasts')) });
+    const handle = answers({ forecasts: failing(new ForecastTableMissingError('forecasts')) });
 
     const response = await handle(get('/api/forecast'));
 
@@ -253,7 +303,7 @@ describe('the page files', () => {
   writeFileSync(join(pageDir, 'index.html'), '<!doctype html><title>Forecast</title>');
   writeFileSync(join(pageDir, 'app.js'), `console.info(${JSON.stringify('x'.repeat(4000))});`);
   writeFileSync(join(pageDir, '.env'), 'SECRET=1');
-  const handle = createDashboardHandler({ forecasts: new InMemoryForecastStore(), pageDir });
+  const handle = answers({ forecasts: new InMemoryForecastStore(), pageDir });
 
   it('serves index.html at / with a content security policy and no referrer', async () => {
     const response = await handle(get('/'));
@@ -280,8 +330,29 @@ describe('the page files', () => {
     }
   });
 
+  it('sends the page its exact content security policy', async () => {
+    const response = await handle(get('/index.html'));
+
+    expect(response.headers['content-security-policy']).toBe(
+      "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; " +
+        "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+    );
+    expect(response.headers['x-content-type-options']).toBe('nosniff');
+  });
+
+  it('answers a missing file with 404 JSON, and a POST with 405', async () => {
+    const missing = await handle(get('/styles.css'));
+    const post = await handle(get('/', {}, 'POST'));
+
+    expect(missing.status).toBe(404);
+    expect(JSON.parse(missing.body as string)).toMatchObject({ error: 'not-found' });
+    expect(post.status).toBe(405);
+    expect(post.headers.allow).toBe('GET, HEAD');
+    expect(JSON.parse(post.body as string)).toMatchObject({ error: 'method-not-allowed' });
+  });
+
   it('serves only the API when there is no page folder', async () => {
-    const apiOnly = createDashboardHandler({ forecasts: new InMemoryForecastStore() });
+    const apiOnly = answers({ forecasts: new InMemoryForecastStore() });
 
     expect((await apiOnly(get('/'))).status).toBe(404);
   });
@@ -302,7 +373,7 @@ describe('ETags', () => {
 });
 
 describe('Lambda payload 2.0', () => {
-  const event = (overrides: Partial<APIGatewayProxyEventV2> = {}): APIGatewayProxyEventV2 =>
+  const event = (overrides: Partial<APIGatewayProxyEventV2> = {}): LambdaEvent =>
     ({
       version: '2.0',
       routeKey: '$default',
@@ -312,29 +383,30 @@ describe('Lambda payload 2.0', () => {
       requestContext: { http: { method: 'GET', path: '/api/forecast' } },
       isBase64Encoded: false,
       ...overrides,
-    }) as APIGatewayProxyEventV2;
+    }) as unknown as LambdaEvent;
+  const context = { awsRequestId: 'request-1', functionName: 'dashboard-api' } as Context;
 
-  it('becomes a dashboard request with lower-case headers and the query', () => {
-    const request = fromHttpApiEvent(event());
+  it('is read with its headers in any case and its query', async () => {
+    const handler = lambdaHandler(
+      createDashboardApp({ forecasts: new InMemoryForecastStore(), token: 'abc' }),
+    );
 
-    expect(request.method).toBe('GET');
-    expect(request.path).toBe('/api/forecast');
-    expect(request.query.get('token')).toBe('abc');
-    expect(request.headers['if-none-match']).toBe('"fc-none"');
+    const result = await handler(event(), context);
+
+    expect(result.statusCode).toBe(304);
+    expect(result.headers?.etag).toBe('"fc-none"');
   });
 
   it('gets binary bodies back base64-encoded, text as it is', async () => {
-    const handle = createDashboardHandler({ forecasts: await storeWith(syntheticRecord(50)) });
-    const zipped = toHttpApiResult(
-      await handle(fromHttpApiEvent(event({ headers: { 'accept-encoding': 'gzip' } }))),
-    );
-    const plain = toHttpApiResult(await handle(fromHttpApiEvent(event({ headers: {} }))));
+    const handler = lambdaHandler(createDashboardApp({ forecasts: await storeWith(syntheticRecord(50)) }));
+    const zipped = await handler(event({ headers: { 'accept-encoding': 'gzip' } }), context);
+    const plain = await handler(event({ headers: {} }), context);
 
     expect(zipped.isBase64Encoded).toBe(true);
-    const decoded = gunzipSync(Buffer.from(zipped.body!, 'base64')).toString();
+    const decoded = gunzipSync(Buffer.from(zipped.body, 'base64')).toString();
     expect(JSON.parse(decoded).forecast.orders).toHaveLength(50);
     expect(plain.isBase64Encoded).toBe(false);
     expect(plain.statusCode).toBe(200);
-    expect(JSON.parse(plain.body!).forecast.orders).toHaveLength(50);
+    expect(JSON.parse(plain.body).forecast.orders).toHaveLength(50);
   });
 });

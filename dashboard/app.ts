@@ -1,0 +1,211 @@
+// The dashboard's HTTP app, one hono app for the local server and the Lambda: the forecast API
+// (GET /api/forecast, with an ETag so polling costs a 304), an optional bearer token, and the page's files.
+//
+// API
+//   GET /api/forecast (also HEAD)
+//     200 { "forecast": <ForecastRecord> }   the latest forecast            ETag "fc-<asOf>-<generatedAt>"
+//     200 { "forecast": null }               no forecast stored yet         ETag "fc-none"
+//     304                                    If-None-Match names the current ETag
+//     401 { "error": "unauthorized", … }     DASHBOARD_TOKEN is set and the request has no matching
+//                                            `Authorization: Bearer <token>` nor `?token=<token>`
+//     404 / 405 / 500 / 503 { "error": "<code>", "message": "<one line>" }   never a stack trace
+//   Everything else (GET): the page's static files, when a page folder is given (no token needed:
+//   the page holds no data).
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
+import { serveStatic } from '@hono/node-server/serve-static';
+import { type Context, type Handler, Hono, type MiddlewareHandler } from 'hono';
+import { compress } from 'hono/compress';
+import { etag } from 'hono/etag';
+import { HTTPException } from 'hono/http-exception';
+import { methodNotAllowed } from 'hono/method-not-allowed';
+import { secureHeaders } from 'hono/secure-headers';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { ForecastTableMissingError, ForecastUnavailableError } from './errors.ts';
+import type { ForecastSource, ForecastVersion } from './forecastSource.ts';
+
+/** Where the app reports failures it answered with a 5xx (Powertools' Logger fits). */
+export interface DashboardLogger {
+  error(message: string, details: Record<string, unknown>): void;
+}
+
+export interface DashboardAppOptions {
+  forecasts: ForecastSource;
+  /** When set (non-empty), the API answers only requests that carry this token. */
+  token?: string | undefined;
+  /** Folder of the built page (index.html, app.js, app.css); without it only the API is served. */
+  pageDir?: string | undefined;
+  logger?: DashboardLogger | undefined;
+}
+
+/** The ETag of the forecast with `version`, or of the empty state. */
+export function forecastEtag(version: ForecastVersion | undefined): string {
+  return version === undefined ? '"fc-none"' : `"fc-${version.asOf}-${version.generatedAt}"`;
+}
+
+/** Whether an If-None-Match header value names `etag` (weak or strong, or `*`). */
+export function etagMatches(ifNoneMatch: string | undefined, etag: string): boolean {
+  if (!ifNoneMatch) return false;
+  return ifNoneMatch
+    .split(',')
+    .map((t) => t.trim().replace(/^W\//, ''))
+    .some((t) => t === etag || t === '*');
+}
+
+/** Compares a presented token with the expected one in constant time (hashes first, so lengths leak nothing). */
+export function tokenMatches(expected: string, presented: string | undefined): boolean {
+  if (presented === undefined) return false;
+  const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
+  return timingSafeEqual(digest(expected), digest(presented));
+}
+
+const JSON_TYPE = 'application/json; charset=utf-8';
+
+/** hono's defaults, plus the page's policy: everything it loads comes from its own origin. */
+const SECURE_HEADERS = secureHeaders({
+  contentSecurityPolicy: {
+    defaultSrc: ["'self'"],
+    scriptSrc: ["'self'"],
+    styleSrc: ["'self'", "'unsafe-inline'"],
+    imgSrc: ["'self'", 'data:', 'blob:'],
+    connectSrc: ["'self'"],
+    frameAncestors: ["'none'"],
+    baseUri: ["'none'"],
+    formAction: ["'none'"],
+  },
+  // A token may be in the page's address: never send it on as a referrer.
+  referrerPolicy: 'no-referrer',
+});
+
+/** The `{ error, message }` answer every failure gets. */
+function problem(
+  c: Context,
+  status: ContentfulStatusCode,
+  error: string,
+  message: string,
+  headers: Record<string, string> = {},
+): Response {
+  return c.json({ error, message }, status, {
+    'content-type': JSON_TYPE,
+    'cache-control': 'no-store',
+    ...headers,
+  });
+}
+
+/** Lets a request through when it carries the token as a bearer token or as `?token=`, or no token is set. */
+function requireToken(token: string | undefined): MiddlewareHandler {
+  return async (c, next) => {
+    if (token === undefined) return next();
+    const bearer = c.req
+      .header('authorization')
+      ?.match(/^Bearer\s+(.+)$/i)?.[1]
+      ?.trim();
+    if (tokenMatches(token, bearer ?? c.req.query('token'))) return next();
+    return problem(
+      c,
+      401,
+      'unauthorized',
+      'this dashboard needs a token: open it with ?token=<token>, or send Authorization: Bearer <token>',
+      { 'www-authenticate': 'Bearer realm="twin-dashboard"' },
+    );
+  };
+}
+
+const COMPRESS_FROM_BYTES = 1024;
+
+/** The last body served, kept so that new readers of an unchanged forecast cost one version check. */
+interface Rendered {
+  etag: string;
+  json: string;
+  gzip?: Uint8Array<ArrayBuffer>;
+}
+
+/** GET /api/forecast and its errors. */
+function forecastApi(options: DashboardAppOptions): Hono {
+  const api = new Hono();
+  let rendered: Rendered | undefined;
+
+  // The ETag names the forecast's version whatever the encoding, and the gzip is made once per forecast,
+  // so this route compresses on its own rather than through hono's compress (which would weaken the ETag).
+  function send(c: Context, body: Rendered): Response {
+    const headers: Record<string, string> = {
+      etag: body.etag,
+      // The browser may keep it, but must ask each time; a token makes it private.
+      'cache-control': 'private, no-cache',
+      vary: 'authorization, accept-encoding',
+    };
+    if (etagMatches(c.req.header('if-none-match'), body.etag)) return c.body(null, 304, headers);
+    headers['content-type'] = JSON_TYPE;
+    if (/\bgzip\b/i.test(c.req.header('accept-encoding') ?? '') && body.json.length >= COMPRESS_FROM_BYTES) {
+      body.gzip ??= new Uint8Array(gzipSync(body.json, { level: 6 }));
+      return c.body(body.gzip, 200, { ...headers, 'content-encoding': 'gzip' });
+    }
+    return c.body(body.json, 200, headers);
+  }
+
+  const token = options.token ? options.token : undefined;
+  const read: Handler = async (c) => {
+    const source = options.forecasts;
+    if (source.version) {
+      const etag = forecastEtag(await source.version());
+      if (rendered?.etag === etag) return send(c, rendered);
+      // The client has it already: no need to read the forecast itself.
+      if (etagMatches(c.req.header('if-none-match'), etag)) return send(c, { etag, json: '' });
+    }
+    const record = await source.latest();
+    const etag = forecastEtag(record);
+    if (rendered?.etag !== etag) rendered = { etag, json: JSON.stringify({ forecast: record ?? null }) };
+    return send(c, rendered);
+  };
+  api.get('/forecast', requireToken(token), read);
+
+  api.onError((error, c) => {
+    if (error instanceof HTTPException) return error.getResponse();
+    if (error instanceof ForecastUnavailableError) {
+      return problem(c, 503, 'unavailable', error.message, { 'retry-after': '5' });
+    }
+    options.logger?.error('reading the latest forecast failed', { error });
+    if (error instanceof ForecastTableMissingError) return problem(c, 500, 'no-table', error.message);
+    return problem(c, 500, 'internal', 'could not read the latest forecast (see the server log)');
+  });
+  return api;
+}
+
+/** The page's own files: flat names with a known extension, so no folders, no dot files, nothing outside. */
+const PAGE_FILE = '/:file{[A-Za-z0-9_-][A-Za-z0-9._-]*\\.(?:html|js|css|map|svg|txt)}';
+
+/** Creates the dashboard's app: the API under /api, and the page's files when `pageDir` is given. */
+export function createDashboardApp(options: DashboardAppOptions): Hono {
+  const app = new Hono();
+  app.use(SECURE_HEADERS);
+  app.use(
+    methodNotAllowed({
+      app,
+      onMethodNotAllowed: (c, methods) =>
+        problem(c, 405, 'method-not-allowed', `${c.req.method} is not allowed: use GET`, {
+          allow: methods.join(', '),
+        }),
+    }),
+  );
+  app.route('/api', forecastApi(options));
+
+  if (options.pageDir !== undefined) {
+    const noCache: MiddlewareHandler = async (c, next) => {
+      await next();
+      if (c.res.ok) c.header('cache-control', 'no-cache');
+    };
+    app.on('GET', ['/', PAGE_FILE], compress(), etag(), noCache, serveStatic({ root: options.pageDir }));
+  }
+
+  app.notFound((c) =>
+    c.req.path.startsWith('/api/')
+      ? problem(c, 404, 'not-found', `no API at ${c.req.path}: the API is GET /api/forecast`)
+      : problem(c, 404, 'not-found', `nothing at ${c.req.path}`),
+  );
+  app.onError((error, c) => {
+    if (error instanceof HTTPException) return error.getResponse();
+    options.logger?.error('request failed', { error, path: c.req.path });
+    return problem(c, 500, 'internal', 'the dashboard failed (see the server log)');
+  });
+  return app;
+}
