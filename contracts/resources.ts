@@ -52,8 +52,7 @@ export const FailureQueue = {
 export const IngestEventSource = {
   /**
    * Up to 500 records: the ingest writes each order's events of a batch at once, so when it falls
-   * behind, bigger batches mean fewer writes per event and it catches up (measured with
-   * `twin bench latency`: 100 records per batch kept up with less).
+   * behind, bigger batches mean fewer writes per event and it catches up.
    */
   batchSize: 500,
   /** Records are handed over as soon as they are read. */
@@ -98,8 +97,7 @@ export function resourceNames(prefix = ''): {
 
 /**
  * Node.js options of the forecast: a young generation that holds a whole forecast's objects spares
- * the garbage collector most of its copying (10,000 orders, warm median of `twin bench forecast
- * --orders 10000`, two runs each: 183 and 141 ms without, 79 and 76 ms with). The forecast Lambda,
- * `npm start` and the benchmarks run with it.
+ * the garbage collector most of its copying. The forecast Lambda, `npm start` and the benchmarks
+ * run with it.
  */
 export const FORECAST_NODE_OPTIONS = '--max-semi-space-size=128';

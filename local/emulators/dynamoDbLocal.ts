@@ -53,8 +53,6 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
       launch: ([port]) => ({
         command: java,
         args: [
-          // The throughput collector: DynamoDB Local's writes cost less CPU with it than with the default G1.
-          '-XX:+UseParallelGC',
           `-Djava.library.path=${libDir}`,
           '-jar',
           jar,
