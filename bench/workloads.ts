@@ -6,6 +6,7 @@ import {
   forecastMonteCarlo,
   type OrderState,
   parseModelDefinition,
+  quantileOf,
   Random,
   runModel,
   type Snapshot,
@@ -122,14 +123,13 @@ export function forecastBench(
   for (let i = 0; i < warmupRuns; i++) once();
   const times: number[] = [];
   for (let i = 0; i < runs; i++) times.push(timed().ms);
-  times.sort((a, b) => a - b);
   const round = (x: number) => Math.round(x * 100) / 100;
   return {
     orders: n,
     ...(replications !== undefined && { replications }),
     freshMs: round(fresh.ms),
-    medianMs: round(times[Math.floor(runs / 2)]!),
-    minMs: round(times[0]!),
+    medianMs: round(quantileOf(times, 0.5)),
+    minMs: round(quantileOf(times, 0)),
     events: fresh.events,
     runs,
     warmupRuns,

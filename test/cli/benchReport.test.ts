@@ -1,150 +1,273 @@
-// How `twin bench latency` reports the sustained rate against the issue's target: to a tenth of a
-// percent, and met or not by the unrounded ratio (79.8 % is not 80 %); and how it searches for that rate.
-import fc from 'fast-check';
+// What `twin bench all` reports, from given results (no benchmark runs here): the generated
+// docs/benchmark-results.md with one table per benchmark and its peer beside it, a benchmark that
+// could not run reported as not measured, and the live plant the latency benchmark feeds the twin.
 import { describe, expect, it } from 'vitest';
+import type { ForecastHandlerBenchRow } from '../../bench/forecastHandlerBench.ts';
+import type { IngestBenchResult } from '../../bench/ingestBench.ts';
+import { isSustained, type LatencyBenchResult, type LatencyRow } from '../../bench/latencyBench.ts';
+import { liveEvents } from '../../bench/liveEvents.ts';
+import type { ForecastBenchResult } from '../../bench/workloads.ts';
+import { measureAll, SUITES } from '../../cli/commands/bench/all.ts';
+import type { SuiteContext } from '../../cli/commands/bench/benchmark.ts';
 import {
-  highestSustained,
-  type LatencyBenchResult,
-  meetsSustainedTarget,
-  SUSTAIN_FRACTIONS,
-  SUSTAIN_RESOLUTION,
-  threadWaits,
-  waitedBetween,
-} from '../../bench/latencyBench.ts';
-import { latencyTable } from '../../cli/commands/bench.ts';
+  type AllResults,
+  markdownTable,
+  resultsMarkdown,
+  resultsText,
+  thisMachine,
+} from '../../cli/commands/bench/results.ts';
+import { ORDER_EVENT_TYPES } from '../../contracts/events.ts';
+import { twin } from '../support/cli.ts';
 
-const result = (sustainedPerSecond: number, rawPerSecond: number): LatencyBenchResult => ({
+const forecast = (orders: number, replications?: number): ForecastBenchResult => ({
+  orders,
+  ...(replications !== undefined && { replications }),
+  freshMs: 120,
+  medianMs: 12,
+  minMs: 11,
+  events: orders * 5,
+  runs: 15,
+  warmupRuns: 30,
   nodeOptions: ['--max-semi-space-size=128'],
-  rows: [],
-  sustainRuns: [],
-  sustainedPerSecond,
-  rawPerSecond,
-  rawRounds: [
-    { when: 'before', rates: [{ concurrency: 16, writes: 28_000, perSecond: rawPerSecond }] },
-    { when: 'after', rates: [{ concurrency: 16, writes: 35_000, perSecond: rawPerSecond - 100 }] },
+});
+const ingest: IngestBenchResult = {
+  events: 10_000,
+  batchSize: 500,
+  concurrency: 16,
+  pipelinePerSecond: 900,
+  rawPerSecond: 1_000,
+  callsPerEvent: 1,
+  cpuMicrosPerEvent: 650,
+};
+const handlerRow = (orders: number): ForecastHandlerBenchRow => ({
+  orders,
+  coldMs: 400,
+  runs: 5,
+  warmMs: 60,
+  readMs: 30,
+  simulateMs: 10,
+  writeMs: 20,
+  calls: 3,
+  storedBytes: 54_000,
+});
+const row = (rate: number, p95Ms = 1_100): LatencyRow => ({
+  rate,
+  events: rate * 10,
+  p50Ms: 700,
+  p95Ms,
+  maxMs: 1_300,
+  backlogAtEnd: 0,
+  lost: 0,
+});
+const latency: LatencyBenchResult = {
+  batchingWindowMs: 1_000,
+  rows: [row(10), row(100)],
+  sustainRuns: [
+    { ...row(611), sustained: true },
+    { ...row(856), sustained: true },
+    { ...row(1_100, 9_000), sustained: false },
   ],
-  warmUpWrites: 120_120,
-  ofCeiling: Math.round((sustainedPerSecond / rawPerSecond) * 1000) / 1000,
-  meetsTarget: meetsSustainedTarget(sustainedPerSecond, rawPerSecond),
-});
+  sustainedPerSecond: 856,
+  rawPerSecond: 1_223,
+  sustainSeconds: 15,
+};
 
-describe('twin bench latency report', () => {
-  it('says whether the sustained rate met 80 % of the raw ceiling, to a tenth of a percent', () => {
-    expect(latencyTable(result(1_220, 1_528))).toMatch(
-      /^highest rate sustained: 1220\/s = 79\.8 % of DynamoDB Local's raw ceiling on the pipeline's table, 1528\/s \(before: 1528\/s at 16; after: 1428\/s at 16; 2 rounds of 28,000–35,000 writes, the first after 120,120 writes of warm-up\); the target, 80 %: not met in this run$/m,
-    );
-    expect(latencyTable(result(1_190, 1_485))).toMatch(
-      /= 80\.1 % of .*; the target, 80 %: met in this run$/m,
-    );
+/** A context whose processes answer with canned results: `bundle` by the benchmark named, `sources` fails as a child without Java does. */
+function cannedContext(): SuiteContext & { calls: string[][] } {
+  const calls: string[][] = [];
+  const javaMissing = Object.assign(new Error('Command failed: node bin/twin.mjs bench latency --json'), {
+    stderr: 'twin: DynamoDB Local needs a Java runtime 17+ (no `java` found on the PATH): install one\n',
   });
-
-  it("names the Node.js options of the twin's process", () => {
-    expect(latencyTable(result(1_190, 1_485)).split('\n')[0]).toMatch(
-      /^the twin's process: Node\.js \d+\.\d+\.\d+ with --max-semi-space-size=128$/,
-    );
-  });
-
-  it('gives the time threads waited for a CPU, in the best raw round and at the highest rate sustained', () => {
-    const base = result(1_220, 1_528);
-    const row = {
-      rate: 1_220,
-      events: 24_400,
-      p50Ms: 800,
-      p95Ms: 1_300,
-      maxMs: 1_400,
-      backlogAtEnd: 900,
-      lost: 0,
-      forecastsPerSecond: 1,
-      cores: { dynamodbLocal: 0.86, kinesalite: 0.14, twin: 0.7 },
-      cpuMsPerEvent: 1.4,
-      waiting: { dynamodbLocal: 0.97, kinesalite: 0.27, twin: 0.3 },
-    };
-    const withWaits: LatencyBenchResult = {
-      ...base,
-      sustainRuns: [{ ...row, sustained: true }],
-      rawRounds: [
-        {
-          when: 'before',
-          rates: [
-            {
-              concurrency: 16,
-              writes: 28_000,
-              perSecond: 1_528,
-              waiting: { dynamodbLocal: 0.98, client: 0.15 },
-            },
-          ],
-        },
-      ],
-    };
-    const report = latencyTable(withWaits);
-    expect(report).toMatch(
-      /^threads ready to run but waiting for a CPU, in cores' worth of time: 0\.98 \(DynamoDB Local\) \+ 0\.15 \(its client\) in the best raw round; 0\.97 \+ 0\.27 \(kinesalite\) \+ 0\.3 \(twin\) at 1220\/s$/m,
-    );
-    expect(report).toMatch(/ 0\.97 \/ 0\.27 \/ 0\.3 +yes$/m);
-    // Without the kernel's figures, no such line (and a dash in the table).
-    expect(latencyTable(base)).not.toMatch(/waiting for a CPU, in cores/);
-  });
-
-  it("reads each thread's run-queue wait from /proc where there is one", () => {
-    const waits = threadWaits(process.pid);
-    if (process.platform === 'linux') {
-      expect(waits?.size).toBeGreaterThan(0);
-      for (const seconds of waits?.values() ?? []) expect(seconds).toBeGreaterThanOrEqual(0);
-    }
-    expect(threadWaits(2 ** 30)).toBeUndefined();
-  });
-
-  it('adds up the waits of the threads seen at the end: a new thread whole, one that ended not at all', () => {
-    const before = new Map([
-      ['1', 2],
-      ['2', 5],
-      ['3', 9], // ends before the second reading
-    ]);
-    const after = new Map([
-      ['1', 2.5],
-      ['2', 5.25],
-      ['4', 0.125], // started in between
-    ]);
-    expect(waitedBetween(before, after)).toBe(0.875);
-    expect(waitedBetween(undefined, after)).toBeUndefined();
-    expect(waitedBetween(before, undefined)).toBeUndefined();
-  });
-
-  it('counts exactly 80 % as met, and a hair below as not', () => {
-    expect(meetsSustainedTarget(1_200, 1_500)).toBe(true);
-    expect(meetsSustainedTarget(1_199, 1_500)).toBe(false);
-    expect(meetsSustainedTarget(1_220, 1_528)).toBe(false);
-  });
-});
-
-describe('the search for the highest sustained rate', () => {
-  /** The fractions tried, against a pipeline that sustains every fraction up to `limit`. */
-  const search = async (limit: number) => {
-    const tried: number[] = [];
-    const found = await highestSustained(SUSTAIN_FRACTIONS, SUSTAIN_RESOLUTION, async (fraction) => {
-      tried.push(fraction);
-      return fraction <= limit;
-    });
-    return { found, tried };
+  return {
+    calls,
+    python: undefined,
+    quick: true,
+    progress: () => {},
+    async bundle(args) {
+      calls.push(args);
+      const option = (name: string) => Number(args[args.indexOf(name) + 1]);
+      switch (args[1]) {
+        case 'casymda':
+          return { endTime: 50_000, events: 24_999, wallMs: 20, freshMs: 90, peakRssMb: 120 };
+        case 'forecast':
+          return forecast(
+            option('--orders'),
+            args.includes('--replications') ? option('--replications') : undefined,
+          );
+        case 'ingest':
+          return ingest;
+        case 'forecast-handler':
+          return [handlerRow(100), handlerRow(1_000), handlerRow(10_000)];
+        default:
+          throw new Error(`unexpected ${args.join(' ')}`);
+      }
+    },
+    async sources() {
+      throw javaMissing;
+    },
   };
+}
 
-  it('goes on from the grid to within 2.5 % of the ceiling below the first rate not sustained', async () => {
-    // 0.8 sustained, 0.9 not: 0.85, then 0.825 (the run of 7b2fed3 reported 0.8 of the ceiling).
-    expect(await search(0.84)).toEqual({ found: 0.825, tried: [0.5, 0.6, 0.7, 0.8, 0.9, 0.85, 0.825] });
-    expect(await search(0.86)).toEqual({ found: 0.85, tried: [0.5, 0.6, 0.7, 0.8, 0.9, 0.85, 0.875] });
-    expect(await search(0.4)).toEqual({ found: 0, tried: [0.5] });
+const machine = { ...thisMachine(new Date('2026-12-01T10:00:00Z')), cpu: 'Test CPU @ 2.0GHz', cores: 2 };
+const measured = (results: Record<string, unknown>): AllResults => ({
+  machine,
+  command: 'npm run bench',
+  results,
+});
+const casymda = {
+  rows: [
+    {
+      entities: 100_000,
+      interArrival: 0,
+      events: 250_000,
+      freshMs: 200,
+      warmMs: 100,
+      peakRssMb: 150,
+      simpyMs: 2_000,
+    },
+  ],
+};
+const every = {
+  casymda,
+  forecasts: [forecast(1_000), forecast(10_000), forecast(1_000, 100)],
+  ingest,
+  forecastHandler: [handlerRow(100), handlerRow(1_000), handlerRow(10_000)],
+  latency,
+};
+
+describe('docs/benchmark-results.md', () => {
+  it('opens with how it is made, the machine and the command', () => {
+    const doc = resultsMarkdown(measured(every), SUITES);
+
+    expect(doc.split('\n').slice(0, 9)).toEqual([
+      '# Benchmark results',
+      '',
+      'Generated by `npm run bench`: do not edit by hand.',
+      '',
+      `- Machine: Test CPU @ 2.0GHz, 2 cores, ${machine.memoryGb} GB memory`,
+      `- Node.js ${process.versions.node}, every measurement with \`--max-semi-space-size=128\``,
+      '- Date: 2026-12-01',
+      '- Command: `npm run bench`',
+      '',
+    ]);
   });
 
-  it('returns a fraction that was tried and sustained, at most the resolution below the limit', async () => {
-    await fc.assert(
-      fc.asyncProperty(fc.double({ min: 0.5, max: 1.99, noNaN: true }), async (limit) => {
-        const { found, tried } = await search(limit);
-        expect(tried).toContain(found);
-        expect(found).toBeLessThanOrEqual(limit);
-        expect(limit - found).toBeLessThanOrEqual(SUSTAIN_RESOLUTION + 1e-9);
-        // The grid, then at most five halvings (the widest gap, 1.5 to 2, down to 0.0156).
-        expect(tried.length).toBeLessThanOrEqual(SUSTAIN_FRACTIONS.length + 5);
-      }),
+  it('has one table per benchmark, each under a title and a line saying what it measures', async () => {
+    const results = await measureAll({ ...cannedContext(), sources: async () => latency });
+
+    const doc = resultsMarkdown(measured(results), SUITES);
+
+    const tables = SUITES.flatMap((s) => s.tables);
+    const titles = doc.match(/^## .*$/gm);
+    expect(titles).toEqual(tables.map((t) => `## ${t.title}`));
+    for (const t of tables) {
+      const section = doc.split(`## ${t.title}\n`)[1]!.split('\n## ')[0]!;
+      expect(section.trim().split('\n')[0]).toBe(t.measures);
+      expect(section).toMatch(/^\|---/m);
+    }
+    expect(doc).not.toMatch(/^not measured/m);
+  });
+
+  it('puts each peer beside: SimPy by the kernel, the raw DynamoDB Local rate by the ingest and the sustained rate', () => {
+    const doc = resultsMarkdown(measured(every), SUITES);
+
+    expect(doc).toContain('| 100,000 | 0 | 250,000 | 200 | 100 | 2,500,000 | 150 | 2,000 | 10x / 20x |');
+    expect(doc).toContain('| 10,000 | 900 | 1,000 | 90 % | 1 | 650 |');
+    expect(doc).toContain('| 856 | 1,223 | 611: yes, 856: yes, 1,100: no |');
+  });
+
+  it('gives the highest sustained rate as a lower bound when every rate tried was sustained', () => {
+    const everyOneSustained = { ...latency, sustainRuns: latency.sustainRuns.slice(0, 2) };
+
+    const doc = resultsMarkdown(measured({ ...every, latency: everyOneSustained }), SUITES);
+
+    expect(doc).toContain('| at least 856 | 1,223 | 611: yes, 856: yes |');
+  });
+
+  it('reports a benchmark that could not run as not measured, with the reason its process gave, and measures the rest', async () => {
+    const context = cannedContext();
+
+    const results = await measureAll(context);
+    const doc = resultsMarkdown(measured(results), SUITES);
+    const text = resultsText(measured(results), SUITES);
+
+    expect(results.latency).toEqual({
+      notMeasured: 'DynamoDB Local needs a Java runtime 17+ (no `java` found on the PATH): install one',
+    });
+    for (const title of SUITES.find((s) => s.key === 'latency')!.tables.map((t) => t.title)) {
+      expect(doc).toContain(`## ${title}`);
+      expect(text).toContain(title);
+    }
+    expect(doc.match(/^not measured: DynamoDB Local needs a Java runtime 17\+/gm)).toHaveLength(2);
+    expect(text.match(/^not measured: DynamoDB Local needs a Java runtime 17\+/gm)).toHaveLength(2);
+    expect(results.ingest).toEqual(ingest);
+    // Without SimPy, the kernel is measured alone and the SimPy column says why it is empty.
+    expect(doc).toMatch(
+      /^\| 10,000 \| 0 \| 24,999 \| 90 \| 20 \| .* \| not measured: python3 cannot import simpy \(Debian: apt-get install python3-simpy3\) \| - \|$/m,
     );
+    // --quick: no 1,000,000-entity run; three processes per size and inter-arrival time.
+    const casymdaRuns = context.calls.filter((args) => args[1] === 'casymda');
+    expect(casymdaRuns).toHaveLength(2 * 2 * 3);
+    expect(casymdaRuns.every((args) => !args.includes('1000000'))).toBe(true);
+  });
+
+  it('right-aligns columns of numbers and escapes pipes in cells', () => {
+    expect(
+      markdownTable([
+        ['name', 'ms', 'share'],
+        ['a|b', '1,200', '90 %'],
+        ['c', '-', '10 %'],
+      ]),
+    ).toBe(
+      ['| name | ms | share |', '|---|---:|---:|', '| a\\|b | 1,200 | 90 % |', '| c | - | 10 % |'].join('\n'),
+    );
+  });
+});
+
+describe('twin bench without Java', () => {
+  it('says in one line that DynamoDB Local needs Java, without a stack trace', async () => {
+    const saved = { PATH: process.env.PATH, JAVA_HOME: process.env.JAVA_HOME };
+    process.env.PATH = '/nonexistent';
+    delete process.env.JAVA_HOME;
+    try {
+      const run = await twin('bench', 'ingest', '--events', '100');
+
+      expect(run.code).toBe(2);
+      expect(run.stderr).toMatch(/^twin: DynamoDB Local needs a Java runtime 17\+ .*\n$/);
+      expect(run.stdout).toBe('');
+    } finally {
+      process.env.PATH = saved.PATH;
+      if (saved.JAVA_HOME !== undefined) process.env.JAVA_HOME = saved.JAVA_HOME;
+    }
+  });
+});
+
+describe('the sustained rate', () => {
+  it('is sustained only with nothing lost, at most a second of events behind, and p95 under 5 s', () => {
+    expect(isSustained(row(500))).toBe(true);
+    expect(isSustained({ ...row(500), backlogAtEnd: 500 })).toBe(true);
+    expect(isSustained({ ...row(500), lost: 1 })).toBe(false);
+    expect(isSustained({ ...row(500), backlogAtEnd: 501 })).toBe(false);
+    expect(isSustained(row(500, 5_000))).toBe(false);
+  });
+});
+
+describe('the live plant of the latency benchmark', () => {
+  it('gives each order its life in order, times strictly increasing, and delivers every order left at the end', () => {
+    const source = liveEvents('t', 50);
+
+    const events = [...Array.from({ length: 230 }, source.next), ...source.finish()];
+
+    const times = events.map((e) => Date.parse(e.occurredAt));
+    for (let i = 1; i < times.length; i++) expect(times[i]).toBeGreaterThan(times[i - 1]!);
+    const lives = new Map<string, typeof events>();
+    for (const e of events) lives.set(e.orderId, [...(lives.get(e.orderId) ?? []), e]);
+    expect(lives.size).toBeGreaterThanOrEqual(50);
+    for (const life of lives.values()) {
+      const stages = life.map((e) => ORDER_EVENT_TYPES.indexOf(e.type));
+      expect(stages).toEqual([...stages].sort((a, b) => a - b));
+      expect(life.at(-1)!.type).toBe('OrderDelivered');
+    }
+    expect(new Set(events.map((e) => e.eventId)).size).toBe(events.length);
   });
 });

@@ -170,6 +170,27 @@ describe('twin bench', () => {
     expect(result.wallMs).toBeGreaterThan(0);
   });
 
+  it("gives a warmed-up run's time beside the process's first run, and the peak memory, when asked", async () => {
+    const run = await twin('bench', 'casymda', '--entities', '10000', '--warmup', '2', '--memory', '--json');
+    const result = JSON.parse(run.stdout);
+
+    expect(Object.keys(result)).toEqual(['endTime', 'events', 'wallMs', 'freshMs', 'peakRssMb']);
+    expect(result.freshMs).toBeGreaterThan(0);
+    expect(result.peakRssMb).toBeGreaterThan(0);
+  });
+
+  it('refuses an option that another benchmark takes, and a benchmark it does not know', async () => {
+    const foreign = await twin('bench', 'forecast', '--entities', '10');
+    const unknown = await twin('bench', 'speed');
+
+    expect(foreign.code).toBe(2);
+    expect(foreign.stderr).toBe(
+      "twin: twin bench forecast: --entities is not one of its options (see 'twin bench --help')\n",
+    );
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/no benchmark "speed"; say what to measure: casymda, forecast/);
+  });
+
   it('times a forecast fresh and warm', async () => {
     const run = await twin('bench', 'forecast', '--orders', '200', '--json');
     const result = JSON.parse(run.stdout);
