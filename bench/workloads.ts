@@ -13,7 +13,7 @@ import {
 } from '../sim-core/index.ts';
 
 /**
- * The demo plant with uncertain times, as `twin forecast --replications` is shown with in the README
+ * The demo plant with uncertain times, as docs/model-and-forecasts.md shows `twin forecast --replications` with
  * (imported, not read: `npm run bench` runs a bundle of the CLI from another folder).
  */
 const uncertainModel = () => parseModelDefinition(uncertainPlant);

@@ -7,7 +7,7 @@ if (major < 20 || (major === 20 && minor < 19)) {
   process.exit(1);
 }
 // The AWS SDK warns at every start that its releases after January 2027 need Node.js 22: said once
-// in the README instead of on every run.
+// in the README's prerequisites instead of on every run.
 const emitWarning = process.emitWarning.bind(process);
 process.emitWarning = (warning, ...rest) => {
   const type = typeof rest[0] === 'string' ? rest[0] : rest[0]?.type;
