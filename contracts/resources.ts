@@ -42,6 +42,14 @@ export const ForecastsTable = {
 /** Where records that can never be applied go, with their reason (SQS on AWS). */
 export const FailureQueue = {
   name: 'order-events-failures',
+  /**
+   * SQS's largest message, body and attributes together: "1 MiB or 1,048,576 bytes"
+   * (SendMessage, MessageBody, in the SQS API reference). A failure message never exceeds it;
+   * data that does not fit is stored beside the queue.
+   */
+  maxMessageBytes: 1_048_576,
+  /** Days SQS keeps a failure, and the store beside it keeps the data of one too large for it. */
+  retentionDays: 14,
 } as const;
 
 /**

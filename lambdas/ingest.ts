@@ -3,10 +3,12 @@
 
 import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
 import { type FailureSink, FileFailureSink } from '../ingest/FailureSink.ts';
 import { createIngestHandler } from '../ingest/ingestHandler.ts';
+import { S3RawDataStore } from '../ingest/S3RawDataStore.ts';
 import { SqsFailureSink } from '../ingest/SqsFailureSink.ts';
 import { DynamoDbStateStore } from '../state/DynamoDbStateStore.ts';
 import { requireEnv, wholeNumberEnv } from './env.ts';
@@ -15,7 +17,11 @@ const logger = new Logger({ serviceName: 'ingest' });
 
 function failureSink(): FailureSink {
   const queueUrl = process.env.FAILURE_QUEUE_URL;
-  if (queueUrl) return new SqsFailureSink(new SQSClient({}), queueUrl);
+  if (queueUrl) {
+    // A record too large for an SQS message is stored in this bucket, and the message points to it.
+    const bucket = requireEnv('FAILURE_BUCKET', 'the S3 bucket for records too large for the failure queue');
+    return new SqsFailureSink(new SQSClient({}), queueUrl, new S3RawDataStore(new S3Client({}), bucket));
+  }
   return new FileFailureSink(
     requireEnv('FAILURE_FILE', 'FAILURE_QUEUE_URL (on AWS) or FAILURE_FILE (locally)'),
   );

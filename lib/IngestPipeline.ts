@@ -1,11 +1,14 @@
 // Kinesis order events → ingest Lambda → order-state table: the function, its event source mapping
-// (partial batch failures, bisect, bounded retries and record age, failures to SQS) and its alarms.
-import { Duration } from 'aws-cdk-lib';
+// (partial batch failures, bisect, bounded retries and record age, failures to SQS, oversized ones'
+// data to S3) and its alarms.
+import { type CfnElement, Duration, Stack, Validations } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { Grant } from 'aws-cdk-lib/aws-iam';
 import type { IStream } from 'aws-cdk-lib/aws-kinesis';
 import { StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { KinesisEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { IngestEventSource } from '../contracts/resources.ts';
@@ -25,6 +28,8 @@ export interface IngestPipelineProps {
   stream: IStream;
   orderState: ITable;
   failureQueue: IQueue;
+  /** Where the raw data of a rejected record too large for a failure message goes. */
+  failureBucket: IBucket;
   /** Split a failing batch in two (AWS); LocalStack does not implement it. */
   bisectBatchOnError: boolean;
   /** Concurrent batches per shard (1–10); unset: Lambda's default of 1. Not on LocalStack. */
@@ -50,6 +55,21 @@ export class IngestPipeline extends Construct {
     this.handler.useTable('ORDER_STATE_TABLE', props.orderState, { table: ['UpdateItem', 'PutItem'] });
     // Records that are not valid events go here at once, with their reason (ingest/SqsFailureSink.ts).
     this.handler.useQueue('FAILURE_QUEUE_URL', props.failureQueue);
+    // ...or, when a record does not fit in a message, its data goes to the bucket first: the ingest may
+    // put objects there and do nothing else (no read, list or delete).
+    this.handler.function.addEnvironment('FAILURE_BUCKET', props.failureBucket.bucketName);
+    Grant.addToPrincipal({
+      grantee: this.handler.role,
+      actions: ['s3:PutObject'],
+      resourceArns: [props.failureBucket.arnForObjects('*')],
+    });
+    const bucketId = Stack.of(this).getLogicalId(props.failureBucket.node.defaultChild as CfnElement);
+    Validations.of(this.handler.role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/*]`,
+      reason:
+        "s3:PutObject on the failure bucket's objects: each rejected record gets a new key (day, sequence " +
+        'number, digest), so the grant names the objects with a wildcard; no read, list or delete anywhere.',
+    });
 
     this.handler.function.addEventSource(
       new KinesisEventSource(props.stream, {

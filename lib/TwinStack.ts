@@ -95,13 +95,14 @@ export class TwinStack extends Stack {
       removalPolicy,
     });
 
-    this.failures = new FailureQueue(this, 'Failures', { queueName: names.failureQueue });
+    this.failures = new FailureQueue(this, 'Failures', { queueName: names.failureQueue, removalPolicy });
 
     const localstack = props.localstack ?? false;
     this.ingest = new IngestPipeline(this, 'Ingest', {
       stream: this.stream,
       orderState: this.orderState,
       failureQueue: this.failures.queue,
+      failureBucket: this.failures.dataBucket,
       bisectBatchOnError: !localstack,
       parallelizationFactor: localstack ? undefined : props.ingestParallelizationFactor,
     });

@@ -10,7 +10,8 @@ import type {
   KinesisStreamBatchResponse,
   KinesisStreamEvent,
 } from 'aws-lambda';
-import type { FailureSink } from '../../ingest/FailureSink.ts';
+import type { FailureSink, RejectedRecord } from '../../ingest/FailureSink.ts';
+import { recordData } from '../../ingest/failureMessages.ts';
 import type { Checkpoints } from './Checkpoints.ts';
 import {
   DynamoDbStreamShardReader,
@@ -55,7 +56,7 @@ function pollMappedShard<R>(
   streamArn: string,
   reader: ShardReader<R> & { shardId: string },
   invoke: (records: R[]) => Promise<{ batchItemFailures?: { itemIdentifier: string }[] } | undefined>,
-  describe: (record: R) => { partitionKey: string; data: string },
+  describe: (record: R) => Pick<RejectedRecord, 'partitionKey' | 'data' | 'dataEncoding'>,
 ): Promise<void> {
   const key = `${streamArn}/${reader.shardId}`;
   const hooks: ShardPollerHooks<R> = {
@@ -74,7 +75,6 @@ function pollMappedShard<R>(
         reason,
         sequenceNumber,
         ...describe(record),
-        dataEncoding: 'utf8',
         rejectedAt: new Date().toISOString(),
       });
     },
@@ -110,9 +110,10 @@ export function startKinesisMapping(
             shardId,
           ),
           (records) => options.handler({ Records: records }),
+          // The record's bytes as they were: text when they are UTF-8, else base64 (never lossy).
           (record) => ({
             partitionKey: record.kinesis.partitionKey,
-            data: Buffer.from(record.kinesis.data, 'base64').toString('utf8'),
+            ...recordData(Buffer.from(record.kinesis.data, 'base64')),
           }),
         ),
       ),
@@ -143,6 +144,7 @@ export function startDynamoDbStreamMapping(
       (record) => ({
         partitionKey: JSON.stringify(record.dynamodb?.Keys ?? {}),
         data: JSON.stringify(record),
+        dataEncoding: 'utf8',
       }),
     );
   const done = (async () => {

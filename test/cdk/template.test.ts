@@ -6,6 +6,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { Runtime } from 'aws-cdk-lib/aws-lambda';
 import { describe, expect, it } from 'vitest';
 import {
+  FailureQueue as FailureQueueSettings,
   FORECAST_NODE_OPTIONS,
   ForecastsTable,
   OrderEventsStream,
@@ -225,7 +226,11 @@ describe('encryption, tables and queues', () => {
   it('encrypts the failure queue and its dead-letter queue, and refuses plain HTTP on both', () => {
     const queues = template.findResources('AWS::SQS::Queue');
     expect(Object.keys(queues)).toHaveLength(2);
-    for (const queue of Object.values(queues)) expect(queue.Properties.SqsManagedSseEnabled).toBe(true);
+    for (const queue of Object.values(queues)) {
+      expect(queue.Properties.SqsManagedSseEnabled).toBe(true);
+      // Both take the largest message the ingest sends (SQS's limit, 1 MiB).
+      expect(queue.Properties.MaximumMessageSize).toBe(1_048_576);
+    }
     template.hasResourceProperties('AWS::SQS::Queue', {
       QueueName: 'order-events-failures',
       RedrivePolicy: {
@@ -247,6 +252,51 @@ describe('encryption, tables and queues', () => {
         },
       });
     }
+  });
+
+  it('keeps oversized failed records in a private, encrypted, TLS-only bucket that forgets them after 14 days', () => {
+    const buckets = template.findResources('AWS::S3::Bucket');
+    expect(Object.keys(buckets)).toEqual([
+      aws.logicalId(stack.failures.dataBucket.node.defaultChild as CfnElement),
+    ]);
+    template.hasResource('AWS::S3::Bucket', {
+      Properties: {
+        BucketEncryption: {
+          ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+        },
+        PublicAccessBlockConfiguration: {
+          BlockPublicAcls: true,
+          BlockPublicPolicy: true,
+          IgnorePublicAcls: true,
+          RestrictPublicBuckets: true,
+        },
+        OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+        LifecycleConfiguration: {
+          Rules: [{ Id: 'ExpireWithTheFailureMessages', Status: 'Enabled', ExpirationInDays: 14 }],
+        },
+      },
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+    });
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      Bucket: aws.resolve(stack.failures.dataBucket.bucketName),
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Deny',
+            Action: 's3:*',
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          }),
+        ]),
+      },
+    });
+    // The objects live as long as the messages that point to them.
+    expect(FailureQueueSettings.retentionDays).toBe(14);
+  });
+
+  it('lets the failed-records bucket go with the stack when twin:retain-data is false', () => {
+    const disposable = twinApp({ [CONTEXT_KEYS.retainData]: 'false' });
+    disposable.template.hasResource('AWS::S3::Bucket', { DeletionPolicy: 'Delete' });
   });
 
   it('prefixes every resource name with twin:name-prefix', () => {
@@ -340,7 +390,7 @@ describe('the functions', () => {
       ),
     );
     const expected = {
-      ingest: ['FAILURE_QUEUE_URL', 'NODE_OPTIONS', 'ORDER_STATE_TABLE'],
+      ingest: ['FAILURE_BUCKET', 'FAILURE_QUEUE_URL', 'NODE_OPTIONS', 'ORDER_STATE_TABLE'],
       forecast: ['FORECASTS_TABLE', 'NODE_OPTIONS', 'ORDER_STATE_TABLE'],
       dashboard: ['DASHBOARD_PAGE_DIR', 'DASHBOARD_TOKEN', 'FORECASTS_TABLE', 'NODE_OPTIONS'],
     };
@@ -363,6 +413,7 @@ describe('the functions', () => {
     expect(variables(stack.ingest.handler)).toMatchObject({
       ORDER_STATE_TABLE: aws.resolve(stack.orderState.tableName),
       FAILURE_QUEUE_URL: aws.resolve(stack.failures.queue.queueUrl),
+      FAILURE_BUCKET: aws.resolve(stack.failures.dataBucket.bucketName),
     });
     expect(variables(stack.forecast.handler)).toMatchObject({
       ORDER_STATE_TABLE: aws.resolve(stack.orderState.tableName),
@@ -393,13 +444,14 @@ describe('least-privilege IAM', () => {
     stack.failures.queue.queueArn,
   );
 
-  it('lets the ingest write order state, send failures, and read the stream: nothing else', () => {
+  it('lets the ingest write order state, send failures, put oversized ones in S3, and read the stream: nothing else', () => {
     const fn = stack.ingest.handler;
     expect(grantsOf(aws, fn).sort()).toEqual(
       [
         ...basics(fn),
         ...on(aws, ['dynamodb:PutItem', 'dynamodb:UpdateItem'], stack.orderState.tableArn),
         ...sendToFailureQueue,
+        ...on(aws, ['s3:PutObject'], stack.failures.dataBucket.arnForObjects('*')),
         ...on(
           aws,
           [
