@@ -6,8 +6,9 @@
 //     200 { "forecast": <ForecastRecord> }   the latest forecast            ETag "fc-<asOf>-<generatedAt>"
 //     200 { "forecast": null }               no forecast stored yet         ETag "fc-none"
 //     304                                    If-None-Match names the current ETag
-//     401 { "error": "unauthorized", … }     DASHBOARD_TOKEN is set and the request has no matching
+//     401 { "error": "unauthorized", … }     a token is set and the request has no matching
 //                                            `Authorization: Bearer <token>` nor `?token=<token>`
+//     503 { "error": "unavailable", … }      the token could not be read (e.g. from Secrets Manager)
 //     404 / 405 / 500 / 503 { "error": "<code>", "message": "<one line>" }   never a stack trace
 //   Everything else (GET): the page's static files, when a page folder is given (no token needed:
 //   the page holds no data).
@@ -29,10 +30,16 @@ export interface DashboardLogger {
   error(message: string, details: Record<string, unknown>): void;
 }
 
+/**
+ * The token the API demands: the token itself, or a function that reads it when a request presents
+ * one (from a secret store, which caches it and so picks up a changed token).
+ */
+export type DashboardToken = string | (() => Promise<string>);
+
 export interface DashboardAppOptions {
   forecasts: ForecastSource;
   /** When set (non-empty), the API answers only requests that carry this token. */
-  token?: string | undefined;
+  token?: DashboardToken | undefined;
   /** Folder of the built page (index.html, app.js, app.css); without it only the API is served. */
   pageDir?: string | undefined;
   logger?: DashboardLogger | undefined;
@@ -93,14 +100,38 @@ function problem(
 }
 
 /** Lets a request through when it carries the token as a bearer token or as `?token=`, or no token is set. */
-function requireToken(token: string | undefined): MiddlewareHandler {
+function requireToken(
+  token: DashboardToken | undefined,
+  logger: DashboardLogger | undefined,
+): MiddlewareHandler {
   return async (c, next) => {
     if (token === undefined) return next();
     const bearer = c.req
       .header('authorization')
       ?.match(/^Bearer\s+(.+)$/i)?.[1]
       ?.trim();
-    if (tokenMatches(token, bearer ?? c.req.query('token'))) return next();
+    const presented = bearer ?? c.req.query('token');
+    // A request without any token is refused before the expected one is read: a flood of them costs
+    // no reads of the secret.
+    if (presented !== undefined) {
+      let expected: string;
+      try {
+        expected = typeof token === 'string' ? token : await token();
+      } catch (error) {
+        logger?.error('reading the dashboard token failed', { error });
+        return problem(
+          c,
+          503,
+          'unavailable',
+          'the dashboard cannot check tokens right now: try again shortly',
+          {
+            'retry-after': '5',
+          },
+        );
+      }
+      // An empty expected token would match an empty `?token=`: refuse it (fail closed).
+      if (expected !== '' && tokenMatches(expected, presented)) return next();
+    }
     return problem(
       c,
       401,
@@ -157,7 +188,7 @@ function forecastApi(options: DashboardAppOptions): Hono {
     if (rendered?.etag !== etag) rendered = { etag, json: JSON.stringify({ forecast: record ?? null }) };
     return send(c, rendered);
   };
-  api.get('/forecast', requireToken(token), read);
+  api.get('/forecast', requireToken(token, options.logger), read);
 
   api.onError((error, c) => {
     if (error instanceof HTTPException) return error.getResponse();

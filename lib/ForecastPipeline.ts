@@ -30,6 +30,14 @@ export const FORECAST_SOURCE = {
   maxRecordAge: Duration.hours(ForecastEventSource.maxRecordAgeHours),
 } as const;
 
+/**
+ * Where the forecast takes "now" from (FORECAST_CLOCK): `wall`, the wall clock, for a plant whose
+ * events happen in real time; `latest-event`, the latest event time in the state, for a plant that
+ * runs faster than real time (the emulator on LocalStack, at 60×).
+ */
+export const FORECAST_CLOCKS = ['wall', 'latest-event'] as const;
+export type ForecastClockName = (typeof FORECAST_CLOCKS)[number];
+
 /** Iterator age (ms) above which forecasts lag behind the order state. */
 export const FORECAST_ITERATOR_AGE_ALARM_MS = 60_000;
 
@@ -43,6 +51,8 @@ export interface ForecastPipelineProps {
   modelParameters?: Record<string, unknown> | undefined;
   /** A Monte Carlo forecast of this many draws (FORECAST_REPLICATIONS); unset: deterministic. */
   replications?: number | undefined;
+  /** Where the forecast takes "now" from (FORECAST_CLOCK, default `wall`). */
+  clock?: ForecastClockName | undefined;
 }
 
 /** The forecast: one forecast of every active order per batch of relevant state changes. */
@@ -63,6 +73,7 @@ export class ForecastPipeline extends Construct {
       // them spares the garbage collector most of its copying (see FORECAST_NODE_OPTIONS).
       nodeOptions: [FORECAST_NODE_OPTIONS],
       environment: {
+        FORECAST_CLOCK: props.clock ?? 'wall',
         ...(props.modelParameters && { MODEL_PARAMETERS: JSON.stringify(props.modelParameters) }),
         ...(props.replications !== undefined && { FORECAST_REPLICATIONS: String(props.replications) }),
       },

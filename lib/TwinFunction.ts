@@ -51,6 +51,8 @@ export interface TwinFunctionProps {
   commandHooks?: ICommandHooks;
   /** How long the function's logs are kept (default one month). */
   logRetention?: RetentionDays;
+  /** Concurrent executions set aside for this function, and its ceiling (default: none, the account's pool). */
+  reservedConcurrency?: number | undefined;
 }
 
 // The bundle is ESM (as the sources are); some bundled CommonJS dependencies still call require().
@@ -86,6 +88,9 @@ export class TwinFunction extends Construct implements IGrantable {
       architecture: Architecture.ARM_64,
       memorySize: props.memorySize,
       timeout: props.timeout,
+      ...(props.reservedConcurrency !== undefined && {
+        reservedConcurrentExecutions: props.reservedConcurrency,
+      }),
       tracing: Tracing.ACTIVE,
       logGroup: this.logGroup,
       role: this.role,

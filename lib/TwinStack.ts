@@ -14,7 +14,7 @@ import type { Construct } from 'constructs';
 import { ForecastsTable, OrderEventsStream, OrderStateTable, resourceNames } from '../contracts/resources.ts';
 import { Dashboard } from './Dashboard.ts';
 import { FailureQueue } from './FailureQueue.ts';
-import { ForecastPipeline } from './ForecastPipeline.ts';
+import { type ForecastClockName, ForecastPipeline } from './ForecastPipeline.ts';
 import { IngestPipeline } from './IngestPipeline.ts';
 
 /** The stack's name in CloudFormation (and the `cdk deploy` argument). */
@@ -36,10 +36,14 @@ export interface TwinStackProps extends StackProps {
   forecastModelParameters?: Record<string, unknown> | undefined;
   /** A Monte Carlo forecast of this many draws on every batch of changes (default: deterministic only). */
   forecastReplications?: number | undefined;
+  /** Where the forecast takes "now" from (default `wall`; `latest-event` for a sped-up plant). */
+  forecastClock?: ForecastClockName | undefined;
   /** Keep the tables when the stack is deleted (default true: they hold the plant's state). */
   retainData?: boolean;
   /** Bundle the dashboard page with its function (default true). */
   dashboardPage?: boolean;
+  /** The dashboard function's reserved concurrency (default 10; `none`: no reservation). */
+  dashboardReservedConcurrency?: number | 'none' | undefined;
 }
 
 /** The order-flow twin on AWS (or LocalStack). */
@@ -113,10 +117,12 @@ export class TwinStack extends Stack {
       batchingWindow: props.forecastBatchingWindow,
       modelParameters: props.forecastModelParameters,
       replications: props.forecastReplications,
+      clock: props.forecastClock,
     });
     this.dashboard = new Dashboard(this, 'Dashboard', {
       forecasts: this.forecasts,
       page: props.dashboardPage ?? true,
+      reservedConcurrency: props.dashboardReservedConcurrency,
     });
 
     new CfnOutput(this, 'StreamName', {

@@ -4,6 +4,7 @@ import { Duration } from 'aws-cdk-lib';
 import type { Node } from 'constructs';
 import { checkModelParameters, ModelParametersError } from '../forecast/modelParameters.ts';
 import { orderFlowModel } from '../sim-core/index.ts';
+import { FORECAST_CLOCKS, type ForecastClockName } from './ForecastPipeline.ts';
 import type { TwinStackProps } from './TwinStack.ts';
 
 /** The context keys the app reads, and what they do. */
@@ -14,8 +15,10 @@ export const CONTEXT_KEYS = {
   forecastBatchingWindowSeconds: 'twin:forecast-batching-window-seconds',
   forecastReplications: 'twin:forecast-replications',
   forecastModelParameters: 'twin:forecast-model-parameters',
+  forecastClock: 'twin:forecast-clock',
   retainData: 'twin:retain-data',
   dashboardPage: 'twin:dashboard-page',
+  dashboardReservedConcurrency: 'twin:dashboard-reserved-concurrency',
 } as const;
 
 /** A context value that is not what its key takes. */
@@ -42,6 +45,43 @@ function integer(node: Node, key: string, min: number, max: number): number | un
   const n = typeof value === 'number' ? value : Number(value);
   if (!Number.isInteger(n) || n < min || n > max) {
     throw new ContextError(key, `must be a whole number from ${min} to ${max}, got ${JSON.stringify(value)}`);
+  }
+  return n;
+}
+
+/** One of `choices`, or undefined when unset. */
+function oneOf<T extends string>(node: Node, key: string, choices: readonly T[]): T | undefined {
+  const value: unknown = node.tryGetContext(key);
+  if (value === undefined) return undefined;
+  if (typeof value === 'string' && (choices as readonly string[]).includes(value)) return value as T;
+  throw new ContextError(key, `must be one of ${choices.join(', ')}, got ${JSON.stringify(value)}`);
+}
+
+/**
+ * The dashboard's reserved concurrency: a whole number from 1 to 1000, or `none` for no reservation.
+ * Lambda takes 0 to mean "throttle every request", so 0 is refused rather than read as "none".
+ */
+function reservedConcurrency(node: Node, key: string): number | 'none' | undefined {
+  const value: unknown = node.tryGetContext(key);
+  if (value === undefined) return undefined;
+  if (value === 'none') return 'none';
+  const n =
+    typeof value === 'number'
+      ? value
+      : typeof value === 'string' && value.trim() !== ''
+        ? Number(value)
+        : Number.NaN;
+  if (n === 0) {
+    throw new ContextError(
+      key,
+      'must not be 0, which would throttle every request: use none for no reservation',
+    );
+  }
+  if (!Number.isInteger(n) || n < 1 || n > 1000) {
+    throw new ContextError(
+      key,
+      `must be a whole number from 1 to 1000, or none, got ${JSON.stringify(value)}`,
+    );
   }
   return n;
 }
@@ -74,8 +114,10 @@ export function twinStackPropsFromContext(node: Node): TwinStackProps {
     forecastBatchingWindow: windowSeconds === undefined ? undefined : Duration.seconds(windowSeconds),
     forecastReplications: integer(node, CONTEXT_KEYS.forecastReplications, 1, 10_000),
     forecastModelParameters: modelParameters(node, CONTEXT_KEYS.forecastModelParameters),
+    forecastClock: oneOf<ForecastClockName>(node, CONTEXT_KEYS.forecastClock, FORECAST_CLOCKS),
     retainData: flag(node, CONTEXT_KEYS.retainData) ?? true,
     dashboardPage: flag(node, CONTEXT_KEYS.dashboardPage) ?? true,
+    dashboardReservedConcurrency: reservedConcurrency(node, CONTEXT_KEYS.dashboardReservedConcurrency),
   };
   return typeof prefix === 'string' ? { ...props, namePrefix: prefix } : props;
 }

@@ -150,12 +150,21 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  it('deploys with cdklocal: bootstrap, then deploy with the LocalStack context flag', () => {
+  it('deploys with cdklocal: bootstrap, then deploy with the LocalStack flag and the plant’s clock', () => {
     expect(services.deploy!.command).toEqual(['npm', 'run', 'localstack:deploy']);
     const script = packageJson.scripts['localstack:deploy']!;
     expect(script).toMatch(/^cdklocal bootstrap && cdklocal deploy /);
     expect(script).toContain('--require-approval never');
     expect(script).toContain(`--context ${CONTEXT_KEYS.localstack}=true`);
+    // The emulator runs faster than the wall clock (its default speed, or --speed): the forecast's
+    // "now" must follow the plant's events, not the wall clock.
+    const emulate = commands.find((c) => c.name === 'emulate')!;
+    const emulator = services.emulator!.command!;
+    const speed = emulator.includes('--speed')
+      ? emulator[emulator.indexOf('--speed') + 1]
+      : emulate.options.speed!.default;
+    expect(Number(speed)).toBeGreaterThan(1);
+    expect(script).toContain(`--context ${CONTEXT_KEYS.forecastClock}=latest-event`);
     for (const binary of scriptBinaries(script)) {
       expect(existsSync(join(root, 'node_modules', '.bin', binary)), binary).toBe(true);
     }

@@ -5,32 +5,13 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { canMoveForecast, FORECAST_FIELDS } from '../../forecast/relevance.ts';
 import { FORECAST_FILTER_PATTERNS } from '../../lib/ForecastPipeline.ts';
-
-/**
- * Lambda's event filtering for the patterns the stack uses: nested objects whose leaves are lists of
- * `{ exists: true }` (or `{ exists: false }`) and plain values; a record matches any one pattern.
- */
-function leafMatches(rules: unknown[], value: unknown): boolean {
-  return rules.some((rule) => {
-    if (rule !== null && typeof rule === 'object' && 'exists' in rule) {
-      return (rule as { exists: boolean }).exists === (value !== undefined);
-    }
-    return value === rule;
-  });
-}
-
-function patternMatches(pattern: unknown, value: unknown): boolean {
-  if (Array.isArray(pattern)) return leafMatches(pattern, value);
-  if (pattern === null || typeof pattern !== 'object') throw new Error('unsupported pattern');
-  return Object.entries(pattern).every(([key, sub]) => {
-    const child =
-      value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
-    return patternMatches(sub, child);
-  });
-}
+import { passesFilters } from '../support/eventFilter.ts';
 
 const passesFilter = (record: DynamoDBRecord) =>
-  FORECAST_FILTER_PATTERNS.some((pattern) => patternMatches(JSON.parse(JSON.stringify(pattern)), record));
+  passesFilters(
+    FORECAST_FILTER_PATTERNS.map((pattern) => JSON.parse(JSON.stringify(pattern))),
+    record,
+  );
 
 const attribute = fc.oneof(
   fc.string({ maxLength: 3 }).map((s): AttributeValue => ({ S: s })),

@@ -12,7 +12,11 @@ import {
   OrderEventsStream,
   OrderStateTable,
 } from '../../contracts/resources.ts';
-import { DASHBOARD_PAGE_DIR } from '../../lib/Dashboard.ts';
+import {
+  DASHBOARD_PAGE_DIR,
+  DASHBOARD_RESERVED_CONCURRENCY,
+  DASHBOARD_TOKEN_MAX_AGE_SECONDS,
+} from '../../lib/Dashboard.ts';
 import { FORECAST_FILTER_PATTERNS } from '../../lib/ForecastPipeline.ts';
 import { CONTEXT_KEYS, ContextError } from '../../lib/stackContext.ts';
 import { LAMBDA_RUNTIME, type TwinFunction } from '../../lib/TwinFunction.ts';
@@ -391,8 +395,14 @@ describe('the functions', () => {
     );
     const expected = {
       ingest: ['FAILURE_BUCKET', 'FAILURE_QUEUE_URL', 'NODE_OPTIONS', 'ORDER_STATE_TABLE'],
-      forecast: ['FORECASTS_TABLE', 'NODE_OPTIONS', 'ORDER_STATE_TABLE'],
-      dashboard: ['DASHBOARD_PAGE_DIR', 'DASHBOARD_TOKEN', 'FORECASTS_TABLE', 'NODE_OPTIONS'],
+      forecast: ['FORECASTS_TABLE', 'FORECAST_CLOCK', 'NODE_OPTIONS', 'ORDER_STATE_TABLE'],
+      dashboard: [
+        'DASHBOARD_PAGE_DIR',
+        'DASHBOARD_TOKEN_MAX_AGE',
+        'DASHBOARD_TOKEN_SECRET',
+        'FORECASTS_TABLE',
+        'NODE_OPTIONS',
+      ],
     };
     for (const [name, fn] of Object.entries(functions)) {
       const id = aws.logicalId(fn.function.node.defaultChild as CfnElement);
@@ -422,14 +432,27 @@ describe('the functions', () => {
     expect(variables(stack.dashboard.handler)).toMatchObject({
       FORECASTS_TABLE: aws.resolve(stack.forecasts.tableName),
       DASHBOARD_PAGE_DIR,
-      // A dynamic reference: the template never holds the token itself.
-      DASHBOARD_TOKEN: {
-        'Fn::Join': [
-          '',
-          ['{{resolve:secretsmanager:', aws.resolve(stack.dashboard.token.secretArn), ':SecretString:::}}'],
-        ],
-      },
+      DASHBOARD_TOKEN_SECRET: aws.resolve(stack.dashboard.token.secretArn),
     });
+  });
+});
+
+describe('the forecast clock', () => {
+  const forecastVariables = (twin: TwinApp) =>
+    twin.template.toJSON().Resources[
+      twin.logicalId(twin.stack.forecast.handler.function.node.defaultChild as CfnElement)
+    ].Properties.Environment.Variables;
+
+  it('takes "now" from the wall clock by default', () => {
+    expect(forecastVariables(aws).FORECAST_CLOCK).toBe('wall');
+  });
+
+  it('takes "now" from the latest event when twin:forecast-clock says so (a sped-up plant)', () => {
+    const sped = twinApp({ [CONTEXT_KEYS.forecastClock]: 'latest-event' });
+    expect(forecastVariables(sped).FORECAST_CLOCK).toBe('latest-event');
+    // The forecast Lambda knows exactly this value.
+    const source = readFileSync(new URL('../../lambdas/forecast.ts', import.meta.url), 'utf8');
+    expect(source).toContain("process.env.FORECAST_CLOCK === 'latest-event'");
   });
 });
 
@@ -492,10 +515,18 @@ describe('least-privilege IAM', () => {
     );
   });
 
-  it('lets the dashboard read forecasts: nothing else (its token arrives at deploy time)', () => {
+  it('lets the dashboard read forecasts and its token secret: nothing else', () => {
     const fn = stack.dashboard.handler;
     expect(grantsOf(aws, fn).sort()).toEqual(
-      [...basics(fn), ...on(aws, ['dynamodb:GetItem', 'dynamodb:Query'], stack.forecasts.tableArn)].sort(),
+      [
+        ...basics(fn),
+        ...on(aws, ['dynamodb:GetItem', 'dynamodb:Query'], stack.forecasts.tableArn),
+        ...on(
+          aws,
+          ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
+          stack.dashboard.token.secretArn,
+        ),
+      ].sort(),
     );
   });
 
@@ -530,6 +561,48 @@ describe('the dashboard', () => {
     });
     template.hasResourceProperties('AWS::SecretsManager::Secret', {
       GenerateSecretString: { PasswordLength: 40, ExcludePunctuation: true, IncludeSpace: false },
+    });
+  });
+
+  it('reads its token from Secrets Manager at run time: no function configuration holds it', () => {
+    const dashboard = aws.logicalId(stack.dashboard.handler.function.node.defaultChild as CfnElement);
+    const variables = template.toJSON().Resources[dashboard].Properties.Environment.Variables;
+    expect(variables.DASHBOARD_TOKEN).toBeUndefined();
+    expect(variables.DASHBOARD_TOKEN_MAX_AGE).toBe(String(DASHBOARD_TOKEN_MAX_AGE_SECONDS));
+    expect(DASHBOARD_TOKEN_MAX_AGE_SECONDS).toBeLessThanOrEqual(300);
+    // Neither the value nor a dynamic reference that CloudFormation would resolve into it.
+    for (const fn of Object.values(template.findResources('AWS::Lambda::Function'))) {
+      expect(JSON.stringify(fn.Properties)).not.toContain('{{resolve:secretsmanager');
+    }
+    expect(JSON.stringify(template.toJSON())).not.toContain('{{resolve:');
+  });
+
+  it('reserves 10 concurrent executions, so a flood of requests cannot starve the pipeline', () => {
+    expect(DASHBOARD_RESERVED_CONCURRENCY).toBe(10);
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Role: aws.resolve(stack.dashboard.handler.role.roleArn),
+      ReservedConcurrentExecutions: DASHBOARD_RESERVED_CONCURRENCY,
+    });
+    // The pipeline's functions share the account's pool, and are never capped by a reservation.
+    for (const fn of [stack.ingest.handler, stack.forecast.handler]) {
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        Role: aws.resolve(fn.role.roleArn),
+        ReservedConcurrentExecutions: Match.absent(),
+      });
+    }
+  });
+
+  it('takes another reservation, or none, from twin:dashboard-reserved-concurrency', () => {
+    const wider = twinApp({ [CONTEXT_KEYS.dashboardReservedConcurrency]: '50' });
+    wider.template.hasResourceProperties('AWS::Lambda::Function', {
+      Role: wider.resolve(wider.stack.dashboard.handler.role.roleArn),
+      ReservedConcurrentExecutions: 50,
+    });
+    // For accounts whose concurrency limit leaves nothing to reserve.
+    const unreserved = twinApp({ [CONTEXT_KEYS.dashboardReservedConcurrency]: 'none' });
+    unreserved.template.hasResourceProperties('AWS::Lambda::Function', {
+      Role: unreserved.resolve(unreserved.stack.dashboard.handler.role.roleArn),
+      ReservedConcurrentExecutions: Match.absent(),
     });
   });
 });
@@ -577,5 +650,18 @@ describe('context', () => {
     expect(() =>
       twinApp({ [CONTEXT_KEYS.forecastModelParameters]: { productionTime: { dist: 'uniform', min: 1 } } }),
     ).toThrow(/twin:forecast-model-parameters: parameter "productionTime" must be a number >= 0/);
+    expect(() => twinApp({ [CONTEXT_KEYS.forecastClock]: 'latest' })).toThrow(
+      /twin:forecast-clock: must be one of wall, latest-event, got "latest"/,
+    );
+    expect(() => twinApp({ [CONTEXT_KEYS.dashboardReservedConcurrency]: '1001' })).toThrow(
+      /twin:dashboard-reserved-concurrency: must be a whole number from 1 to 1000, or none, got "1001"/,
+    );
+    expect(() => twinApp({ [CONTEXT_KEYS.dashboardReservedConcurrency]: 'lots' })).toThrow(
+      /twin:dashboard-reserved-concurrency: must be a whole number from 1 to 1000, or none/,
+    );
+    // Lambda's 0 throttles every request: refused, with the way to ask for no reservation.
+    expect(() => twinApp({ [CONTEXT_KEYS.dashboardReservedConcurrency]: 0 })).toThrow(
+      /twin:dashboard-reserved-concurrency: must not be 0, .*use none/,
+    );
   });
 });

@@ -248,6 +248,53 @@ describe('the token', () => {
 
     expect((await handle(get('/api/forecast'))).status).toBe(200);
   });
+  describe('read from a secret store', () => {
+    it('is read when a request presents a token, and a changed one is taken at the next read', async () => {
+      let stored = token;
+      let reads = 0;
+      const read = async () => {
+        reads++;
+        return stored;
+      };
+      const handle = answers({ forecasts: await storeWith(demoRecord(31)), token: read });
+
+      const none = await handle(get('/api/forecast'));
+      const right = await handle(get('/api/forecast', { authorization: `Bearer ${token}` }));
+      stored = 'rotated-Token';
+      const old = await handle(get(`/api/forecast?token=${token}`));
+      const rotated = await handle(get('/api/forecast?token=rotated-Token'));
+
+      expect(none.status).toBe(401);
+      expect(right.status).toBe(200);
+      expect(old.status).toBe(401);
+      expect(rotated.status).toBe(200);
+      // A request without a token costs no read.
+      expect(reads).toBe(3);
+    });
+
+    it('answers 503 and logs when the token cannot be read, and never lets the request through', async () => {
+      const logged: string[] = [];
+      const handle = answers({
+        forecasts: await storeWith(demoRecord(31)),
+        token: () => Promise.reject(new Error('AccessDeniedException')),
+        logger: { error: (message) => logged.push(message) },
+      });
+
+      const response = await handle(get('/api/forecast', { authorization: `Bearer ${token}` }));
+
+      expect(response.status).toBe(503);
+      expect(response.headers['retry-after']).toBe('5');
+      expect(JSON.parse(response.body as string)).toMatchObject({ error: 'unavailable' });
+      expect(response.body).not.toContain('AccessDenied');
+      expect(logged).toEqual(['reading the dashboard token failed']);
+    });
+
+    it('lets nobody in when it reads an empty token', async () => {
+      const handle = answers({ forecasts: await storeWith(demoRecord(31)), token: async () => '' });
+
+      expect((await handle(get('/api/forecast?token='))).status).toBe(401);
+    });
+  });
 });
 
 describe('errors', () => {

@@ -214,6 +214,16 @@ describe('dashboard API on DynamoDB Local', () => {
       expect((await behindIam(event({}))).statusCode).toBe(200);
     });
 
+    it('takes its token from a secret or from DASHBOARD_TOKEN, never both', async () => {
+      try {
+        await expect(
+          loadHandler({ DASHBOARD_TOKEN: 'lambda-token', DASHBOARD_TOKEN_SECRET: 'twin/dashboard-token' }),
+        ).rejects.toThrow(/DASHBOARD_TOKEN_SECRET and DASHBOARD_TOKEN are both set/);
+      } finally {
+        vi.stubEnv('DASHBOARD_TOKEN_SECRET', undefined);
+      }
+    });
+
     it('answers a gzip-encoded forecast base64-encoded, and text as it is', async () => {
       const handler = await loadHandler({ DASHBOARD_TOKEN: 'lambda-token' });
 
