@@ -1,16 +1,30 @@
 // The v1 order events: one per Kinesis record, partition key `orderId`. Times are ISO-8601 strings
-// with an offset. Unknown extra fields are dropped, not an error.
+// with an offset, from 1970 to 9999 (contracts/time.ts). Unknown extra fields are dropped, not an error.
 import { z } from 'zod';
+import { DEFAULT_MAX_FUTURE_MS, ISO_TIME_RANGE, ISO_TIME_RULE, isIsoTimeInRange } from './time.ts';
+import { isWellFormed, WELL_FORMED_RULE } from './wellFormed.ts';
 
-const isoTime = z.iso.datetime({
-  offset: true,
-  error: 'expected an ISO-8601 time with offset, e.g. 2026-11-23T08:00:00Z',
-});
+const isoTime = z.iso
+  .datetime({
+    offset: true,
+    error: 'expected an ISO-8601 time with offset, e.g. 2026-11-23T08:00:00Z',
+  })
+  .refine(isIsoTimeInRange, ISO_TIME_RULE)
+  .meta({ description: `ISO-8601 time with offset, ${ISO_TIME_RANGE}` });
+
+/** An id: well-formed Unicode, so that it is the same key on DynamoDB as in memory (contracts/wellFormed.ts). */
+const id = (what: string) =>
+  z
+    .string()
+    .min(1)
+    .max(200)
+    .refine(isWellFormed, WELL_FORMED_RULE)
+    .meta({ description: `${what}: 1 to 200 characters of well-formed Unicode (no lone surrogate)` });
 
 const base = {
   /** Unique per event: the idempotency key. */
-  eventId: z.string().min(1).max(200),
-  orderId: z.string().min(1).max(200),
+  eventId: id('unique per event: the idempotency key'),
+  orderId: id('the order'),
   /** When it happened in the plant. */
   occurredAt: isoTime,
   /** Schema version; absent means 1. */
@@ -54,8 +68,9 @@ export function orderEventJsonSchema(): Record<string, unknown> {
     $id: 'https://order-flow-twin/schemas/order-event-v1.json',
     title: 'Order event (v1)',
     description:
-      'One event per Kinesis record of the order-events stream, partition key orderId. Times are ISO-8601 with offset. ' +
-      'eventId is the idempotency key. Unknown extra fields are ignored.',
+      'One event per Kinesis record of the order-events stream, partition key orderId. Times are ISO-8601 with offset, ' +
+      `${ISO_TIME_RANGE}; the ingest refuses an occurredAt too far ahead of its clock (by default more than ${DEFAULT_MAX_FUTURE_MS / 3_600_000} h). ` +
+      'eventId is the idempotency key; ids are well-formed Unicode. Unknown extra fields are ignored.',
     ...z.toJSONSchema(OrderEventSchema, { target: 'draft-2020-12', io: 'input' }),
   };
 }

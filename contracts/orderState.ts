@@ -1,4 +1,5 @@
-// The order state item (table `order-state`): one per order, all times in epoch milliseconds.
+// The order state item (table `order-state`): one per order, all times in epoch milliseconds within
+// the contracts' range (contracts/time.ts).
 import { z } from 'zod';
 import {
   ORDER_NUMBER_FIELDS,
@@ -8,21 +9,29 @@ import {
   type OrderStatus,
   type OrderTimeField,
 } from '../sim-core/index.ts';
+import { EPOCH_MS_RULE, isEpochMs } from './time.ts';
+import { isWellFormed, WELL_FORMED_RULE } from './wellFormed.ts';
 
 // The order's fields are named once, in sim-core's order types: sim-core imports nothing, and the
 // order state is its forecast's input.
 export { ORDER_STATE_FIELDS } from '../sim-core/index.ts';
 
+// Infinity (`1e999` in JSON) is a number, but no time: it gets the range's message.
 const epochMs = z
-  .number({ error: 'expected a number (epoch ms)' })
-  .refine(Number.isFinite, 'expected a finite number (epoch ms)');
+  .number({
+    error: (issue) => (typeof issue.input === 'number' ? EPOCH_MS_RULE : 'expected a number (epoch ms)'),
+  })
+  .refine(isEpochMs, EPOCH_MS_RULE);
 
 /**
  * Schema of an order state item. Fields beyond these (the per-field event times the ingest keeps)
  * are allowed and ignored by the forecast.
  */
 export const OrderStateItemSchema = z.looseObject({
-  orderId: z.string({ error: 'required: a non-empty string' }).min(1, 'required: a non-empty string'),
+  orderId: z
+    .string({ error: 'required: a non-empty string' })
+    .min(1, 'required: a non-empty string')
+    .refine(isWellFormed, WELL_FORMED_RULE),
   status: z.enum(ORDER_STATUSES as [OrderStatus, ...OrderStatus[]], {
     error: (issue) =>
       issue.input === undefined

@@ -3,6 +3,7 @@
 import type { Snapshot } from '../sim-core/index.ts';
 import { SnapshotError } from './errors.ts';
 import { type OrderStateItem, OrderStateItemSchema, REQUIRED_FOR_STATUS } from './orderState.ts';
+import { EPOCH_MS_RULE, isEpochMs } from './time.ts';
 
 /** Validates `raw` as a snapshot; throws SnapshotError naming the order and field at fault. */
 export function parseSnapshot(raw: unknown): Snapshot {
@@ -11,10 +12,13 @@ export function parseSnapshot(raw: unknown): Snapshot {
   }
   const { asOf, orders } = raw as { asOf?: unknown; orders?: unknown };
   if (asOf === undefined) throw new SnapshotError('field "asOf": required (epoch ms)', { field: 'asOf' });
-  if (typeof asOf !== 'number' || !Number.isFinite(asOf)) {
+  if (typeof asOf !== 'number') {
     throw new SnapshotError(`field "asOf": expected a number (epoch ms), got ${shownValue(asOf)}`, {
       field: 'asOf',
     });
+  }
+  if (!isEpochMs(asOf)) {
+    throw new SnapshotError(`field "asOf": ${EPOCH_MS_RULE}, got ${shownValue(asOf)}`, { field: 'asOf' });
   }
   if (!Array.isArray(orders)) {
     throw new SnapshotError(`field "orders": expected an array of order states, got ${shownValue(orders)}`, {
@@ -25,10 +29,13 @@ export function parseSnapshot(raw: unknown): Snapshot {
   const items = orders.map((order: unknown, index) => {
     const item = parseOrder(order, index);
     if (seen.has(item.orderId)) {
-      throw new SnapshotError(`orders[${index}] (order "${item.orderId}"): the order appears twice`, {
-        index,
-        orderId: item.orderId,
-      });
+      throw new SnapshotError(
+        `orders[${index}] (order ${JSON.stringify(item.orderId)}): the order appears twice`,
+        {
+          index,
+          orderId: item.orderId,
+        },
+      );
     }
     seen.add(item.orderId);
     return item;
@@ -43,7 +50,8 @@ function parseOrder(order: unknown, index: number): OrderStateItem {
     typeof (order as { orderId?: unknown }).orderId === 'string'
       ? (order as { orderId: string }).orderId
       : undefined;
-  const where = orderId ? `orders[${index}] (order "${orderId}")` : `orders[${index}]`;
+  // JSON shows an id as it is written, a lone surrogate as its escape.
+  const where = orderId ? `orders[${index}] (order ${JSON.stringify(orderId)})` : `orders[${index}]`;
   if (typeof order !== 'object' || order === null || Array.isArray(order)) {
     throw new SnapshotError(`${where}: expected an order state object, got ${shownValue(order)}`, { index });
   }
@@ -76,9 +84,9 @@ function parseOrder(order: unknown, index: number): OrderStateItem {
   return item;
 }
 
-/** A value as an error message shows it: its JSON, cut to 40 characters. */
+/** A value as an error message shows it: its JSON (a number as JavaScript reads it), cut to 40 characters. */
 function shownValue(value: unknown): string {
   if (value === undefined) return 'nothing';
-  const text = JSON.stringify(value);
+  const text = typeof value === 'number' ? String(value) : JSON.stringify(value);
   return text.length > 40 ? `${text.slice(0, 37)}...` : text;
 }

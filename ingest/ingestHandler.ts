@@ -1,7 +1,8 @@
 // The ingest: each Kinesis record is decoded, validated as a v1 order event and applied to the
 // order state, the events of one order in a batch with one write. A record that can never be
-// applied goes to the failure destination with its reason and does not block its shard; a failure
-// that may pass (throttling, a timeout) is reported for retry.
+// applied (not an event, or an event from too far in the future) goes to the failure destination
+// with its reason and does not block its shard; a failure that may pass (throttling, a timeout) is
+// reported for retry.
 import { processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type {
@@ -10,6 +11,7 @@ import type {
   KinesisStreamEvent,
   KinesisStreamRecord,
 } from 'aws-lambda';
+import { DEFAULT_MAX_FUTURE_MS } from '../contracts/time.ts';
 import { StateStoreError } from '../state/errors.ts';
 import { type DomainEvent, parseEvent } from '../state/events.ts';
 import type { ApplyOutcome, StateStore } from '../state/StateStore.ts';
@@ -22,9 +24,16 @@ export interface IngestDependencies {
   logger: Logger;
   /** Orders processed at once within a batch. */
   concurrency?: number;
+  /**
+   * How far ahead of `clock` an event's occurredAt may be (default 1 day, `DEFAULT_MAX_FUTURE_MS`):
+   * an event from further ahead would hold the fields it sets until then, and is refused.
+   */
+  maxFutureMs?: number;
+  /** The ingest's clock, epoch ms (default: the wall clock). */
+  clock?: () => number;
 }
 
-export type RecordOutcome = 'applied' | 'ignored' | 'rejected';
+export type RecordOutcome = ApplyOutcome | 'rejected';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -33,8 +42,11 @@ type Decoded =
   | { ok: true; event: DomainEvent }
   | { ok: false; reason: string; data: string; dataEncoding: 'utf8' | 'base64' };
 
-/** Decodes a record's data as UTF-8 JSON and validates it as a v1 order event. */
-function decode(record: KinesisStreamRecord): Decoded {
+/**
+ * Decodes a record's data as UTF-8 JSON, validates it as a v1 order event, and refuses it when it
+ * happened more than `maxFutureMs` after `now`.
+ */
+function decode(record: KinesisStreamRecord, now: number, maxFutureMs: number): Decoded {
   const bytes = Buffer.from(record.kinesis.data, 'base64');
   let text: string;
   try {
@@ -43,9 +55,36 @@ function decode(record: KinesisStreamRecord): Decoded {
     return { ok: false, reason: 'not valid UTF-8 text', data: record.kinesis.data, dataEncoding: 'base64' };
   }
   const parsed = parseEvent(text);
-  return parsed.ok
-    ? { ok: true, event: parsed.event }
-    : { ok: false, reason: parsed.reason, data: text, dataEncoding: 'utf8' };
+  if (!parsed.ok) return { ok: false, reason: parsed.reason, data: text, dataEncoding: 'utf8' };
+  const ahead = parsed.event.at - now;
+  if (ahead > maxFutureMs) {
+    const reason =
+      `occurredAt ${new Date(parsed.event.at).toISOString()} is ${duration(ahead)} ahead of the ingest's clock ` +
+      `(${new Date(now).toISOString()}), more than the ${duration(maxFutureMs)} allowed: ` +
+      'an event from the future would hold the fields it sets until then';
+    return { ok: false, reason, data: text, dataEncoding: 'utf8' };
+  }
+  return { ok: true, event: parsed.event };
+}
+
+/** A length of time as a person reads it, to its two largest units: `1 day`, `1 day 1 min`, `90 ms`. */
+function duration(ms: number): string {
+  const units = [
+    ['day', 86_400_000],
+    ['h', 3_600_000],
+    ['min', 60_000],
+    ['s', 1_000],
+    ['ms', 1],
+  ] as const;
+  const parts: string[] = [];
+  let rest = Math.round(ms);
+  for (const [unit, size] of units) {
+    const n = Math.floor(rest / size);
+    rest -= n * size;
+    if (n > 0) parts.push(`${n} ${unit}${unit === 'day' && n !== 1 ? 's' : ''}`);
+    if (parts.length === 2) break;
+  }
+  return parts.length > 0 ? parts.join(' ') : '0 ms';
 }
 
 /**
@@ -53,9 +92,16 @@ function decode(record: KinesisStreamRecord): Decoded {
  * order are applied with one write (as if one by one); a record that can never be applied goes to
  * the failure destination. Throws only for failures worth retrying, which fail the whole group.
  */
-export function groupHandler({ store, failures, logger }: IngestDependencies) {
+export function groupHandler({
+  store,
+  failures,
+  logger,
+  maxFutureMs = DEFAULT_MAX_FUTURE_MS,
+  clock = Date.now,
+}: IngestDependencies) {
   return async (records: KinesisStreamRecord[]): Promise<(RecordOutcome | Error)[]> => {
-    const decoded = records.map(decode);
+    const now = clock();
+    const decoded = records.map((record) => decode(record, now, maxFutureMs));
     const byOrder = new Map<string, { index: number; event: DomainEvent }[]>();
     decoded.forEach((d, index) => {
       if (!d.ok) return;
@@ -87,12 +133,18 @@ export function groupHandler({ store, failures, logger }: IngestDependencies) {
         throw error;
       }
       members.forEach(({ index, event }, i) => {
-        outcomes[index] = applied[i]!;
-        logger.debug(applied[i] === 'applied' ? 'event applied' : 'event ignored: duplicate or older', {
-          orderId,
-          eventId: event.eventId,
-          type: event.type,
-        });
+        const outcome = applied[i]!;
+        outcomes[index] = outcome;
+        const about = { orderId, eventId: event.eventId, type: event.type };
+        if (outcome === 'conflict') {
+          // Not an error of this record: the state is the same whichever delivery came first.
+          logger.warn(
+            'conflicting deliveries of one event (same eventId and occurredAt, different payload): the state keeps the one with the greater event key',
+            { ...about, occurredAt: new Date(event.at).toISOString() },
+          );
+        } else {
+          logger.debug(outcome === 'applied' ? 'event applied' : 'event ignored: duplicate or older', about);
+        }
       });
     }
     // Rejected records go to the failure destination once the group's events are applied: a group

@@ -27,11 +27,15 @@ function failureSink(): FailureSink {
   );
 }
 
+/** How far ahead of the Lambda's clock an event may be, in minutes; default 1 day (ingest/ingestHandler.ts). */
+const maxFutureMinutes = wholeNumberEnv('INGEST_MAX_FUTURE_MINUTES', 0);
+
 const ingest = createIngestHandler({
   store: new DynamoDbStateStore(new DynamoDBClient({}), requireEnv('ORDER_STATE_TABLE')),
   failures: failureSink(),
   logger,
   concurrency: wholeNumberEnv('INGEST_CONCURRENCY', 1) ?? 16,
+  ...(maxFutureMinutes !== undefined && { maxFutureMs: maxFutureMinutes * 60_000 }),
 });
 
 /** Every log line of an invocation carries its request id and whether it was a cold start. */

@@ -1,6 +1,7 @@
 // The DynamoDB state store: one conditional UpdateItem per event in the common case (the event is
-// newer than everything it touches); when the condition fails, the item returned with the failure
-// decides, through the same reducer as everywhere else, whether anything is left to write.
+// newer than everything it touches); when the condition fails (an older event, a duplicate, another
+// delivery of the same event), the item returned with the failure decides, through the same
+// reducer as everywhere else, whether anything is left to write.
 // It speaks DynamoDB's own attribute values through the low-level client, marshalling as the
 // document client would, because a failed condition hands back the stored item in that form.
 import {
@@ -20,12 +21,14 @@ import { OrderStateTable } from '../contracts/resources.ts';
 import {
   activeShardOf,
   applyEvents,
-  assertOneOrder,
+  checkEvents,
   effectOf,
+  PAYLOAD_HASH_LENGTH,
   SLOTS,
   type Slot,
   STAGES,
   type StoredOrderState,
+  slotVerdict,
 } from './applyEvent.ts';
 import { StateStoreError, TransientStoreError } from './errors.ts';
 import type { DomainEvent } from './events.ts';
@@ -76,7 +79,7 @@ export class DynamoDbStateStore implements StateStore {
   }
 
   async applyAll(events: readonly DomainEvent[]): Promise<ApplyOutcome[]> {
-    assertOneOrder(events);
+    checkEvents(events);
     const first = events[0];
     if (first === undefined) return [];
     // The common case, events newer than everything they touch: one conditional update.
@@ -178,7 +181,10 @@ export class DynamoDbStateStore implements StateStore {
    * newer than every slot it sets, together they reach at least the stored stage, and the last is
    * not older than the latest event applied; conditioned on exactly that. Then applying them one by
    * one would change the item with every event, and leave each slot as the last event that sets it
-   * does. Undefined when the events are not in strictly increasing order.
+   * does. A slot that holds another delivery of the first event that sets it (or its key without
+   * hash, kept by older items) fails the condition, so that the reducer sees the conflict or the
+   * replay. Undefined when the events are not in strictly increasing order, or when two that set
+   * one slot would not simply follow each other (deliveries of one event that differ).
    */
   private optimisticUpdate(events: readonly DomainEvent[]) {
     const effects = events.map(effectOf);
@@ -214,16 +220,26 @@ export class DynamoDbStateStore implements StateStore {
         Slot,
         Record<string, number | undefined>,
       ][]) {
-        slots.set(slot, { first: slots.get(slot)?.first ?? effect.key, last: effect.key, fields });
+        const previous = slots.get(slot);
+        if (previous) {
+          const verdict = slotVerdict(previous.last, effect.key);
+          if (!verdict.supersedes || verdict.conflict) return undefined;
+        }
+        slots.set(slot, { first: previous?.first ?? effect.key, last: effect.key, fields });
       }
     }
     for (const [slot, { first, last, fields }] of slots) {
       const attribute = SLOTS[slot].attribute;
+      const prefix = first.slice(0, -(PAYLOAD_HASH_LENGTH + 1));
       names[`#${attribute}`] = attribute;
       values[`:${slot}First`] = first;
       values[`:${slot}Last`] = last;
+      values[`:${slot}Event`] = prefix;
+      values[`:${slot}Delivery`] = `${prefix}#`;
       set.push(`#${attribute} = :${slot}Last`);
-      conditions.push(`(attribute_not_exists(#${attribute}) OR #${attribute} < :${slot}First)`);
+      conditions.push(
+        `(attribute_not_exists(#${attribute}) OR (#${attribute} < :${slot}First AND #${attribute} <> :${slot}Event AND NOT begins_with(#${attribute}, :${slot}Delivery)))`,
+      );
       for (const [field, value] of Object.entries(fields)) {
         names[`#${field}`] = field;
         if (value === undefined) remove.push(`#${field}`);

@@ -1,5 +1,5 @@
 // An in-memory state store, for tests and for running sim-core against recorded events.
-import { applyEvents, assertOneOrder, type StoredOrderState } from './applyEvent.ts';
+import { applyEvents, checkEvents, type StoredOrderState } from './applyEvent.ts';
 import type { DomainEvent } from './events.ts';
 import {
   type ActiveOrder,
@@ -13,14 +13,20 @@ import {
 export class InMemoryStateStore implements StateStore {
   private readonly items = new Map<string, StoredOrderState>();
 
-  constructor(private readonly activeShards = 1) {}
+  /** `items`: order states to start from (items saved from the table, or written by an older version). */
+  constructor(
+    private readonly activeShards = 1,
+    items: Iterable<StoredOrderState> = [],
+  ) {
+    for (const item of items) this.items.set(item.orderId, structuredClone(item));
+  }
 
   async apply(event: DomainEvent): Promise<ApplyOutcome> {
     return (await this.applyAll([event]))[0]!;
   }
 
   async applyAll(events: readonly DomainEvent[]): Promise<ApplyOutcome[]> {
-    assertOneOrder(events);
+    checkEvents(events);
     const orderId = events[0]?.orderId;
     if (orderId === undefined) return [];
     const current = this.items.get(orderId);

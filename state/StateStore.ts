@@ -24,8 +24,12 @@ export interface FinishedOrder {
   dueAt?: number;
 }
 
-/** `applied`: the state changed; `ignored`: a duplicate or an older event, nothing to change. */
-export type ApplyOutcome = 'applied' | 'ignored';
+/**
+ * `applied`: the state changed; `ignored`: a duplicate or an older event, nothing to change;
+ * `conflict`: the event met another delivery of itself (same eventId and occurredAt) with a
+ * different payload: the state keeps the one with the greater event key, whichever came first.
+ */
+export type ApplyOutcome = 'applied' | 'ignored' | 'conflict';
 
 /** Keeps one state item per order. Implementations: DynamoDB, in memory. */
 export interface StateStore {

@@ -1,16 +1,20 @@
 // The order state reducer: how one event changes an order's state item. Every field remembers the
 // event that set it, so that applying events is idempotent and order-independent: a duplicate, or
 // an event older than the one that set a field, changes nothing.
+import { createHash } from 'node:crypto';
+import { EPOCH_MS_RULE, isEpochMs } from '../contracts/time.ts';
+import { isWellFormed, WELL_FORMED_RULE } from '../contracts/wellFormed.ts';
 import type { OrderNumberField, OrderState, OrderStatus, OrderTimeField } from '../sim-core/index.ts';
 import { StateStoreError } from './errors.ts';
 import type { DomainEvent } from './events.ts';
+import type { ApplyOutcome } from './StateStore.ts';
 
 type OrderField = OrderNumberField | OrderTimeField;
 
 /**
  * Groups of fields that one kind of event sets together. Each slot stores the key of the event
- * that last set it: `<epoch ms, 15 digits>#<eventId>`, so that "newer" is a string comparison
- * (ties on time are broken by eventId) that DynamoDB can evaluate in a condition.
+ * that last set it (see `eventKey`), so that "newer" is a string comparison that DynamoDB can
+ * evaluate in a condition.
  */
 export const SLOTS = {
   accepted: { fields: ['acceptedAt', 'dueAt', 'priority', 'quantity'], attribute: 'acceptedEvent' },
@@ -56,9 +60,63 @@ export interface EventEffect {
   key: string;
 }
 
-/** The sortable key of an event: time first, then eventId. */
+/** Hex digits of the payload hash that ends an event key. */
+export const PAYLOAD_HASH_LENGTH = 12;
+
+/**
+ * What identifies an event in a slot: `<epoch ms, 15 digits>#<eventId>` (the whole key of items
+ * written before keys ended with a payload hash). 15 digits hold every time the contracts accept
+ * (contracts/time.ts); a time outside them is refused, as it would not sort.
+ */
+export function eventPrefix(event: Pick<DomainEvent, 'at' | 'eventId'>): string {
+  if (!isEpochMs(event.at)) {
+    throw new StateStoreError(`event ${event.eventId}: its time ${event.at} ${EPOCH_MS_RULE}`, {
+      eventId: event.eventId,
+    });
+  }
+  return `${String(event.at).padStart(15, '0')}#${event.eventId}`;
+}
+
+/** A short hash of an event's payload: its fields in name order, as JSON. */
+export function payloadHash(event: object): string {
+  const fields = Object.entries(event)
+    .filter(([, value]) => value !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return createHash('sha256').update(JSON.stringify(fields)).digest('hex').slice(0, PAYLOAD_HASH_LENGTH);
+}
+
+/**
+ * The sortable key of an event: `<epoch ms, 15 digits>#<eventId>#<payload hash>`. Time first, then
+ * eventId, then the hash: two deliveries of one event (same eventId and time) whose payloads differ
+ * get different keys, and the greater one wins whichever arrives first.
+ */
 export function eventKey(event: Pick<DomainEvent, 'at' | 'eventId'>): string {
-  return `${String(Math.max(0, Math.trunc(event.at))).padStart(15, '0')}#${event.eventId}`;
+  return `${eventPrefix(event)}#${payloadHash(event)}`;
+}
+
+/** How an event's key meets the key stored in a slot: whether it replaces it, and whether they conflict. */
+export interface SlotVerdict {
+  /** The event is newer than the stored one: it sets the slot. */
+  supersedes: boolean;
+  /** The stored key is another delivery of the same event (same eventId and time) with a different payload. */
+  conflict: boolean;
+}
+
+/**
+ * Whether `key` (an event's, see `eventKey`) replaces `stored` in a slot: when it is greater, and not
+ * the key an older item keeps of the same event (`eventPrefix`, without hash: a replay of an event
+ * applied before keys carried a hash changes nothing; a delivery of it with another payload is
+ * ignored too, as what it held is unknown). Order-independent: among keys with a hash, the greatest
+ * wins. The hash has a fixed length, so another delivery of the same event is told apart from an
+ * eventId that merely starts like this one (`e` and `e#1`); only an eventId made of another event's
+ * whole key (`<eventId>#<its hash>`) at the same millisecond would pass for that event's old key.
+ */
+export function slotVerdict(stored: string | undefined, key: string): SlotVerdict {
+  if (stored === undefined) return { supersedes: true, conflict: false };
+  const prefix = key.slice(0, -(PAYLOAD_HASH_LENGTH + 1));
+  if (stored === prefix) return { supersedes: false, conflict: false };
+  const conflict = stored !== key && stored.length === key.length && stored.startsWith(`${prefix}#`);
+  return { supersedes: key > stored, conflict };
 }
 
 /** What `event` sets, if it is newer than everything it touches. */
@@ -114,15 +172,26 @@ export function applyEvent(
   event: DomainEvent,
   activeShards = 1,
 ): StoredOrderState | undefined {
+  return reduce(state, event, activeShards).next;
+}
+
+/** `applyEvent`, and whether the event met another delivery of itself with a different payload. */
+function reduce(
+  state: StoredOrderState | undefined,
+  event: DomainEvent,
+  activeShards: number,
+): { next: StoredOrderState | undefined; conflict: boolean } {
   const effect = effectOf(event);
   const next: StoredOrderState = state
     ? { ...state }
     : { orderId: event.orderId, status: 'accepted', stage: 0, version: 0, updatedAt: event.at };
   let changed = false;
+  let conflict = false;
   for (const [slot, values] of Object.entries(effect.slots) as [Slot, Record<string, number | undefined>][]) {
     const attribute = SLOTS[slot].attribute;
-    const current = next[attribute];
-    if (current !== undefined && current >= effect.key) continue;
+    const verdict = slotVerdict(next[attribute], effect.key);
+    conflict ||= verdict.conflict;
+    if (!verdict.supersedes) continue;
     next[attribute] = effect.key;
     for (const [field, value] of Object.entries(values)) {
       if (value === undefined) delete (next as unknown as Record<string, unknown>)[field];
@@ -130,14 +199,14 @@ export function applyEvent(
     }
     changed = true;
   }
-  if (!changed) return undefined;
+  if (!changed) return { next: undefined, conflict };
   next.stage = Math.max(next.stage, effect.stage);
   next.status = STAGES[next.stage]!;
   next.updatedAt = state ? Math.max(state.updatedAt, event.at) : event.at;
   next.version = (state?.version ?? 0) + 1;
   if (next.stage >= 6) delete next.activeShard;
   else next.activeShard = activeShardOf(next.orderId, activeShards);
-  return next;
+  return { next, conflict };
 }
 
 /**
@@ -148,24 +217,36 @@ export function applyEvents(
   state: StoredOrderState | undefined,
   events: readonly DomainEvent[],
   activeShards = 1,
-): { next: StoredOrderState | undefined; outcomes: ('applied' | 'ignored')[] } {
+): { next: StoredOrderState | undefined; outcomes: ApplyOutcome[] } {
   let next = state;
-  const outcomes = events.map((event) => {
-    const changed = applyEvent(next, event, activeShards);
-    if (changed === undefined) return 'ignored' as const;
-    next = changed;
-    return 'applied' as const;
+  const outcomes = events.map((event): ApplyOutcome => {
+    const { next: changed, conflict } = reduce(next, event, activeShards);
+    if (changed !== undefined) next = changed;
+    return conflict ? 'conflict' : changed === undefined ? 'ignored' : 'applied';
   });
   return { next, outcomes };
 }
 
-/** A state store's `applyAll` takes the events of one order only. */
-export function assertOneOrder(events: readonly DomainEvent[]): void {
+/**
+ * A state store's `applyAll` takes the events of one order only, with well-formed ids: an id with a
+ * lone surrogate would be one key on DynamoDB and another in memory (contracts/wellFormed.ts).
+ */
+export function checkEvents(events: readonly DomainEvent[]): void {
   const first = events[0];
   if (first !== undefined && events.some((e) => e.orderId !== first.orderId)) {
     throw new StateStoreError(`applyAll takes the events of one order, got ${first.orderId} and others`, {
       orderId: first.orderId,
       eventId: first.eventId,
     });
+  }
+  for (const { orderId, eventId } of events) {
+    for (const [field, id] of [
+      ['orderId', orderId],
+      ['eventId', eventId],
+    ] as const) {
+      if (!isWellFormed(id)) {
+        throw new StateStoreError(`${field} ${JSON.stringify(id)} ${WELL_FORMED_RULE}`, { orderId, eventId });
+      }
+    }
   }
 }

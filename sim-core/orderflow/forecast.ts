@@ -18,6 +18,7 @@ import {
   Step,
   type StepSpan,
 } from './types.ts';
+import { reconcileOrderTimes } from './wipTimes.ts';
 
 export interface ForecastOptions {
   /** Overrides of the model's parameters (for example `{ lines: 2 }`). */
@@ -45,8 +46,8 @@ export function forecast(
   options: ForecastOptions = {},
 ): Forecast {
   const asOf = snapshot.asOf;
-  const orders = activeOrders(snapshot);
   const warnings: ForecastWarning[] = [];
+  const orders = activeOrders(snapshot, warnings);
 
   const env = new Environment(asOf);
   const net = orderFlowNetwork(model, env, { parameters: options.parameters });
@@ -81,11 +82,15 @@ export function forecast(
   };
 }
 
-/** The snapshot's active orders by orderId: the forecast never depends on the snapshot's order. */
-export function activeOrders(snapshot: Snapshot): OrderState[] {
+/**
+ * The snapshot's active orders by orderId (the forecast never depends on the snapshot's order),
+ * with times that contradict each other or asOf reconciled, each with a warning (wipTimes.ts).
+ */
+export function activeOrders(snapshot: Snapshot, warnings?: ForecastWarning[]): OrderState[] {
   return snapshot.orders
     .filter((o) => o.status !== OrderStatus.delivered)
-    .sort((a, b) => (a.orderId < b.orderId ? -1 : a.orderId > b.orderId ? 1 : 0));
+    .sort((a, b) => (a.orderId < b.orderId ? -1 : a.orderId > b.orderId ? 1 : 0))
+    .map((o) => reconcileOrderTimes(o, snapshot.asOf, warnings));
 }
 
 /**

@@ -108,7 +108,10 @@ export interface OrderForecast {
 /** Something in the snapshot that the forecast had to assume around; never a crash. */
 export interface ForecastWarning {
   orderId?: string;
-  kind: 'overdue-material' | 'overrun' | 'over-capacity' | 'missing-time';
+  /**
+   * `contradictory-time`: an order time after a later milestone or after asOf (sim-core/orderflow/wipTimes.ts).
+   */
+  kind: 'overdue-material' | 'overrun' | 'over-capacity' | 'missing-time' | 'contradictory-time';
   message: string;
 }
 

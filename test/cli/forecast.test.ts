@@ -158,6 +158,31 @@ describe('twin forecast', () => {
       /orders\[1\] \(order "x"\): the order appears twice/,
     ],
     ['not an object', '[1, 2]', /expected an object/],
+    [
+      'an asOf beyond the year 9999',
+      '{"asOf": 1e20, "orders": []}',
+      /bad\.json: field "asOf": must be an epoch time in whole milliseconds between 0 and 253402300799999 \(from 1970-01-01T00:00:00\.000Z to 9999-12-31T23:59:59\.999Z\), got 100000000000000000000$/m,
+    ],
+    [
+      'an infinite asOf',
+      '{"asOf": 1e999, "orders": []}',
+      /field "asOf": must be an epoch time .*, got Infinity$/m,
+    ],
+    [
+      'a due date beyond the year 9999',
+      '{"asOf": 1, "orders": [{"orderId": "o-5", "status": "accepted", "dueAt": 1e17}]}',
+      /orders\[0\] \(order "o-5"\): field "dueAt": must be an epoch time in whole milliseconds between 0 and/,
+    ],
+    [
+      'a time before 1970',
+      '{"asOf": 1, "orders": [{"orderId": "o-6", "status": "ready", "materialArrivedAt": -60000}]}',
+      /orders\[0\] \(order "o-6"\): field "materialArrivedAt": must be an epoch time .*, got -60000$/m,
+    ],
+    [
+      'an order id that is not well-formed Unicode',
+      '{"asOf": 1, "orders": [{"orderId": "o-\\ud800", "status": "accepted"}]}',
+      /orders\[0\] \(order "o-\\ud800"\): field "orderId": must be well-formed Unicode/,
+    ],
   ];
 
   for (const [what, content, message] of malformed) {

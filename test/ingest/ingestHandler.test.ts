@@ -2,7 +2,9 @@
 // failures are reported per record for retry; each order's records are applied in order; logs
 // carry orderId and eventId.
 import { Logger } from '@aws-lambda-powertools/logger';
+import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { DEFAULT_MAX_FUTURE_MS, LATEST_TIME_MS } from '../../contracts/time.ts';
 import { InMemoryFailureSink } from '../../ingest/FailureSink.ts';
 import { createIngestHandler } from '../../ingest/ingestHandler.ts';
 import type { StoredOrderState } from '../../state/applyEvent.ts';
@@ -223,5 +225,173 @@ describe('ingest handler', () => {
       orderId: 'o9',
       reason: expect.stringMatching(/JSON/),
     });
+  });
+
+  describe('times and ids the contract does not accept', () => {
+    const T0 = Date.UTC(2026, 0, 5, 8, 0, 0);
+    const clock = () => T0;
+    const iso = (ms: number) => new Date(ms).toISOString();
+
+    it('refuses an event from more than a day ahead of its clock, with the reason, and applies the rest', async () => {
+      const store = new InMemoryStateStore();
+      const failures = new InMemoryFailureSink();
+      const handler = createIngestHandler({ store, failures, logger, clock });
+      const accepted = v1('OrderAccepted', 'o1', 0);
+      const inADay = { ...v1('MaterialOrdered', 'o1', 0), occurredAt: iso(T0 + DEFAULT_MAX_FUTURE_MS) };
+      const justBeyond = {
+        ...v1('MaterialArrived', 'o1', 0),
+        occurredAt: iso(T0 + DEFAULT_MAX_FUTURE_MS + 60_000),
+      };
+      const year9999 = { ...v1('ProductionStarted', 'o1', 0), occurredAt: '9999-12-31T23:59:59.999Z' };
+
+      const response = await handler(kinesisEvent([accepted, inADay, justBeyond, year9999]));
+
+      expect(response.batchItemFailures).toEqual([]);
+      expect(await store.get('o1')).toMatchObject({
+        status: 'awaiting-material',
+        updatedAt: T0 + DEFAULT_MAX_FUTURE_MS,
+      });
+      expect(failures.records.map((r) => r.reason)).toEqual([
+        "occurredAt 2026-01-06T08:01:00.000Z is 1 day 1 min ahead of the ingest's clock (2026-01-05T08:00:00.000Z), " +
+          'more than the 1 day allowed: an event from the future would hold the fields it sets until then',
+        expect.stringMatching(
+          /^occurredAt 9999-12-31T23:59:59.999Z is \d+ days \d+ h ahead of the ingest's clock/,
+        ),
+      ]);
+      expect(JSON.parse(failures.records[1]!.data)).toEqual(year9999);
+    });
+
+    it('takes the margin as an option: none at all, or any', async () => {
+      const soon = { ...v1('OrderAccepted', 'o1', 0), occurredAt: iso(T0 + 1) };
+      const late = { ...v1('OrderAccepted', 'o2', 0), occurredAt: iso(LATEST_TIME_MS) };
+      const strict = new InMemoryFailureSink();
+      const open = new InMemoryFailureSink();
+
+      await createIngestHandler({
+        store: new InMemoryStateStore(),
+        failures: strict,
+        logger,
+        clock,
+        maxFutureMs: 0,
+      })(kinesisEvent([soon]));
+      const store = new InMemoryStateStore();
+      await createIngestHandler({
+        store,
+        failures: open,
+        logger,
+        clock,
+        maxFutureMs: Number.POSITIVE_INFINITY,
+      })(kinesisEvent([soon, late]));
+
+      expect(strict.records.map((r) => r.reason)).toEqual([
+        expect.stringMatching(/is 1 ms ahead of the ingest's clock .* more than the 0 ms allowed/),
+      ]);
+      expect(open.records).toEqual([]);
+      expect((await store.get('o2'))!.acceptedAt).toBe(LATEST_TIME_MS);
+    });
+
+    it('refuses any event from further ahead than the margin, and applies any other', async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.integer({ min: 0, max: 7 * DEFAULT_MAX_FUTURE_MS }),
+          fc.integer({ min: -T0, max: LATEST_TIME_MS - T0 }),
+          async (maxFutureMs, ahead) => {
+            const store = new InMemoryStateStore();
+            const failures = new InMemoryFailureSink();
+            const handler = createIngestHandler({ store, failures, logger, clock, maxFutureMs });
+            const event = { ...v1('OrderAccepted', 'o1', 0), occurredAt: iso(T0 + ahead) };
+
+            await handler(kinesisEvent([event]));
+
+            const refused = ahead > maxFutureMs;
+            expect(failures.records.length).toBe(refused ? 1 : 0);
+            expect((await store.get('o1'))?.acceptedAt).toBe(refused ? undefined : T0 + ahead);
+          },
+        ),
+        { numRuns: 200 },
+      );
+    });
+
+    it('refuses times outside 1970 to 9999, and ids that are not well-formed Unicode, naming the field', async () => {
+      const failures = new InMemoryFailureSink();
+      const store = new InMemoryStateStore();
+      const handler = createIngestHandler({ store, failures, logger, clock });
+
+      await handler(
+        kinesisEvent([
+          {
+            raw: JSON.stringify({ ...v1('OrderAccepted', 'o1', 0), occurredAt: '1969-12-31T23:59:59.999Z' }),
+            key: 'o1',
+          },
+          {
+            raw: JSON.stringify({ ...v1('OrderAccepted', 'o1', 0), occurredAt: '1970-01-01T00:30:00+01:00' }),
+            key: 'o1',
+          },
+          {
+            raw: JSON.stringify({ ...v1('OrderAccepted', 'o1', 0), dueAt: '9999-12-31T23:00:00-01:00' }),
+            key: 'o1',
+          },
+          { raw: JSON.stringify({ ...v1('EtaUpdated', 'o1', 0), eta: '0000-01-01T00:00:00Z' }), key: 'o1' },
+          { raw: JSON.stringify(v1('OrderAccepted', 'o\ud800', 0)), key: 'o1' },
+          { raw: JSON.stringify({ ...v1('OrderAccepted', 'o1', 0), eventId: 'e\udfff' }), key: 'o1' },
+        ]),
+      );
+
+      const range = 'must be a time from 1970-01-01T00:00:00.000Z to 9999-12-31T23:59:59.999Z';
+      const unicode = 'must be well-formed Unicode: it has a lone surrogate (an unpaired \\uD800-\\uDFFF)';
+      expect(failures.records.map((r) => r.reason)).toEqual([
+        `not a valid v1 order event: field "occurredAt": ${range}`,
+        `not a valid v1 order event: field "occurredAt": ${range}`,
+        `not a valid v1 order event: field "dueAt": ${range}`,
+        `not a valid v1 order event: field "eta": ${range}`,
+        `not a valid v1 order event: field "orderId": ${unicode}`,
+        `not a valid v1 order event: field "eventId": ${unicode}`,
+      ]);
+      expect(await store.get('o1')).toBeUndefined();
+    });
+
+    it('accepts well-formed ids with characters beyond the BMP, and the first and last times of the range', async () => {
+      const failures = new InMemoryFailureSink();
+      const store = new InMemoryStateStore();
+      const handler = createIngestHandler({ store, failures, logger, maxFutureMs: Number.POSITIVE_INFINITY });
+
+      await handler(
+        kinesisEvent([
+          v1('OrderAccepted', 'o-😀', 0, {
+            occurredAt: '1970-01-01T00:00:00Z',
+            dueAt: '9999-12-31T23:59:59.999Z',
+          }),
+        ]),
+      );
+
+      expect(failures.records).toEqual([]);
+      expect(await store.get('o-😀')).toMatchObject({ acceptedAt: 0, dueAt: LATEST_TIME_MS });
+    });
+  });
+
+  it('logs a warning with orderId and eventId when deliveries of one event differ, and keeps the same one in any order', async () => {
+    const first = v1('EtaUpdated', 'o1', 5);
+    const second = { ...first, eta: '2026-01-05T09:00:00.000Z' };
+    const stores = [new InMemoryStateStore(), new InMemoryStateStore()];
+    const handlers = stores.map((store) =>
+      createIngestHandler({ store, failures: new InMemoryFailureSink(), logger }),
+    );
+
+    await handlers[0]!(kinesisEvent([first]));
+    await handlers[0]!(kinesisEvent([second]));
+    await handlers[1]!(kinesisEvent([second, first]));
+
+    const conflicts = logs.lines().filter((l) => l.level === 'WARN');
+    expect(conflicts).toEqual([
+      expect.objectContaining({
+        message: expect.stringMatching(/^conflicting deliveries of one event/),
+        orderId: 'o1',
+        eventId: first.eventId,
+        occurredAt: first.occurredAt,
+      }),
+      expect.objectContaining({ orderId: 'o1', eventId: first.eventId }),
+    ]);
+    const [a, b] = await Promise.all(stores.map((s) => s.get('o1')));
+    expect({ ...a, version: 0 }).toEqual({ ...b, version: 0 });
   });
 });

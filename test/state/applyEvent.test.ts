@@ -2,9 +2,22 @@
 // interleaving that keeps each order's events in order gives the same state.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { applyEvent, type StoredOrderState } from '../../state/applyEvent.ts';
+import { LATEST_TIME_MS } from '../../contracts/time.ts';
+import {
+  applyEvent,
+  applyEvents,
+  eventKey,
+  eventPrefix,
+  payloadHash,
+  type StoredOrderState,
+  slotVerdict,
+} from '../../state/applyEvent.ts';
 import type { DomainEvent } from '../../state/events.ts';
-import { interleave, orderHistory, plantHistory } from './history.ts';
+import { historyWithConflicts, interleave, orderHistory, plantHistory } from './history.ts';
+
+/** `events` in the order a seed shuffles them. */
+const shuffle = <T>(events: readonly T[], seed: number): T[] =>
+  fc.sample(fc.shuffledSubarray([...events], { minLength: events.length }), { seed, numRuns: 1 })[0]!;
 
 /** Applies `events` in order; the version (a count of applied changes) is left out. */
 function replay(events: readonly DomainEvent[]): Record<string, Omit<StoredOrderState, 'version'>> {
@@ -76,5 +89,87 @@ describe('order state reducer', () => {
         },
       ),
     );
+  });
+
+  it('gives the same state in any arrival order when deliveries of one event differ, and reports only those', () => {
+    fc.assert(
+      fc.property(historyWithConflicts('o'), fc.integer(), fc.integer(), (events, a, b) => {
+        const first = shuffle(events, a);
+        const second = shuffle(events, b);
+
+        expect(replay(second)).toEqual(replay(first));
+        // Only a delivery whose event has another, different delivery is ever reported as a conflict.
+        const { outcomes } = applyEvents(undefined, first);
+        const hashes = new Map<string, Set<string>>();
+        for (const e of events)
+          hashes.set(e.eventId, (hashes.get(e.eventId) ?? new Set()).add(payloadHash(e)));
+        first.forEach((e, i) => {
+          if (outcomes[i] === 'conflict') expect(hashes.get(e.eventId)!.size, e.eventId).toBeGreaterThan(1);
+        });
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('event keys', () => {
+  const event: DomainEvent = {
+    type: 'EtaUpdated',
+    eventId: 'e-1',
+    orderId: 'o',
+    at: 1_767_600_000_000,
+    eta: 1,
+  };
+
+  it('are the time in 15 digits, the eventId and a 12-digit hash of the payload', () => {
+    expect(eventKey(event)).toMatch(/^001767600000000#e-1#[0-9a-f]{12}$/);
+    expect(eventPrefix({ at: LATEST_TIME_MS, eventId: 'x' })).toBe('253402300799999#x');
+    expect(eventPrefix({ at: 0, eventId: 'x' })).toBe('000000000000000#x');
+  });
+
+  it('hash the payload whatever the order of its fields', () => {
+    const reordered = {
+      eta: 1,
+      at: event.at,
+      orderId: 'o',
+      eventId: 'e-1',
+      type: 'EtaUpdated',
+    } as DomainEvent;
+
+    expect(payloadHash(reordered)).toBe(payloadHash(event));
+    expect(payloadHash({ ...event, eta: 2 })).not.toBe(payloadHash(event));
+  });
+
+  it('sort by time, then eventId, for every time the contracts accept', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: LATEST_TIME_MS }),
+        fc.integer({ min: 0, max: LATEST_TIME_MS }),
+        (t1, t2) => {
+          fc.pre(t1 !== t2);
+          const k1 = eventKey({ ...event, at: t1 });
+          const k2 = eventKey({ ...event, at: t2 });
+
+          expect(k1 < k2).toBe(t1 < t2);
+        },
+      ),
+    );
+  });
+
+  it('let a greater key replace a lesser one, tell another delivery of the same event, and keep a key without hash', () => {
+    const key = eventKey(event);
+    const other = eventKey({ ...event, eta: 2 } as DomainEvent);
+    const [low, high] = key < other ? [key, other] : [other, key];
+
+    expect(slotVerdict(undefined, key)).toEqual({ supersedes: true, conflict: false });
+    expect(slotVerdict(key, key)).toEqual({ supersedes: false, conflict: false });
+    expect(slotVerdict(low, high)).toEqual({ supersedes: true, conflict: true });
+    expect(slotVerdict(high, low)).toEqual({ supersedes: false, conflict: true });
+    expect(slotVerdict(eventPrefix(event), key)).toEqual({ supersedes: false, conflict: false });
+    expect(slotVerdict(eventKey({ ...event, eventId: 'e-0' }), key)).toEqual({
+      supersedes: true,
+      conflict: false,
+    });
+    expect(slotVerdict(eventKey({ ...event, eventId: 'e-1#b' }), key).conflict).toBe(false);
   });
 });

@@ -1,5 +1,6 @@
 // Generators of order event histories for property tests of the state logic.
 import fc from 'fast-check';
+import { payloadHash } from '../../state/applyEvent.ts';
 import type { DomainEvent } from '../../state/events.ts';
 
 const T0 = Date.UTC(2026, 0, 5, 8, 0, 0);
@@ -71,4 +72,39 @@ export function interleave(histories: DomainEvent[][], picks: number[]): DomainE
     out.push(q.shift()!);
   }
   return out;
+}
+
+/**
+ * Another delivery of `event`: the same eventId, order and time, another payload (another value,
+ * or even another type). Never equal to `event`.
+ */
+export function conflictingDelivery(event: DomainEvent): fc.Arbitrary<DomainEvent> {
+  const types = ['OrderAccepted', 'MaterialOrdered', 'EtaUpdated', 'MaterialArrived'] as const;
+  return fc
+    .record({
+      type: fc.constantFrom<DomainEvent['type']>(event.type, ...types),
+      eta: fc.integer({ min: 1, max: 60 }),
+      priority: fc.option(fc.integer({ min: 0, max: 5 }), { nil: undefined }),
+    })
+    .map(({ type, eta, priority }): DomainEvent => {
+      const common = { eventId: event.eventId, orderId: event.orderId, at: event.at };
+      if (type === 'MaterialOrdered' || type === 'EtaUpdated')
+        return { type, ...common, eta: event.at + eta * MIN };
+      if (type === 'OrderAccepted') return { type, ...common, ...(priority !== undefined && { priority }) };
+      return { type, ...common };
+    })
+    .filter((twin) => payloadHash(twin) !== payloadHash(event));
+}
+
+/** One order's history, with differing second deliveries of some of its events (at least one). */
+export function historyWithConflicts(orderId: string): fc.Arbitrary<DomainEvent[]> {
+  return orderHistory(orderId).chain((history) =>
+    fc
+      .uniqueArray(fc.integer({ min: 0, max: history.length - 1 }), {
+        minLength: 1,
+        maxLength: history.length,
+      })
+      .chain((picked) => fc.tuple(...picked.map((i) => conflictingDelivery(history[i]!))))
+      .map((twins) => [...history, ...twins]),
+  );
 }

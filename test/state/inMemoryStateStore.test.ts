@@ -2,4 +2,4 @@
 import { InMemoryStateStore } from '../../state/InMemoryStateStore.ts';
 import { stateStoreContract } from './stateStore.contract.ts';
 
-stateStoreContract('in-memory', () => new InMemoryStateStore());
+stateStoreContract('in-memory', (items) => new InMemoryStateStore(1, items));

@@ -1,6 +1,15 @@
 // The contract every state store must meet (in memory, DynamoDB): one suite, run against each.
 import { beforeEach, describe, expect, it } from 'vitest';
-import { applyEvent, type StoredOrderState } from '../../state/applyEvent.ts';
+import { LATEST_TIME_MS } from '../../contracts/time.ts';
+import {
+  applyEvent,
+  applyEvents,
+  eventKey,
+  PAYLOAD_HASH_LENGTH,
+  SLOTS,
+  type StoredOrderState,
+} from '../../state/applyEvent.ts';
+import { StateStoreError } from '../../state/errors.ts';
 import type { DomainEvent } from '../../state/events.ts';
 import type { StateStore } from '../../state/StateStore.ts';
 
@@ -8,8 +17,27 @@ const T0 = Date.UTC(2026, 0, 5, 8, 0, 0);
 const MIN = 60_000;
 const at = (minutes: number) => T0 + minutes * MIN;
 
-/** Runs the state store contract against stores made by `create` (a fresh, empty store each test). */
-export function stateStoreContract(name: string, create: () => Promise<StateStore> | StateStore): void {
+/**
+ * An item as a version of the ingest wrote it before event keys ended with a payload hash: every
+ * slot holds `<epoch ms>#<eventId>`.
+ */
+export function withLegacyKeys(item: StoredOrderState): StoredOrderState {
+  const legacy: Record<string, unknown> = { ...item };
+  for (const { attribute } of Object.values(SLOTS)) {
+    const key = item[attribute];
+    if (key !== undefined) legacy[attribute] = key.slice(0, -(PAYLOAD_HASH_LENGTH + 1));
+  }
+  return legacy as unknown as StoredOrderState;
+}
+
+/**
+ * Runs the state store contract against stores made by `create`: a fresh store each test, empty or
+ * holding `items` as they would be stored.
+ */
+export function stateStoreContract(
+  name: string,
+  create: (items?: readonly StoredOrderState[]) => Promise<StateStore> | StateStore,
+): void {
   describe(`${name} state store contract`, () => {
     let store: StateStore;
     let n = 0;
@@ -302,6 +330,129 @@ export function stateStoreContract(name: string, create: () => Promise<StateStor
       for (let i = 2; i < 200; i++) await store.apply(ev('EtaUpdated', 'o1', i, { eta: at(10 + i) }));
 
       expect(JSON.stringify(strip(await store.get('o1'))).length).toBe(size);
+    });
+
+    describe('two deliveries of one event (same eventId and time) with different payloads', () => {
+      const first = {
+        type: 'EtaUpdated',
+        eventId: 'eta-7',
+        orderId: 'o1',
+        at: at(5),
+        eta: at(30),
+      } as DomainEvent;
+      const second = { ...first, eta: at(40) } as DomainEvent;
+      /** The ETA of the delivery whose key is greater: the one every store keeps. */
+      const winner = eventKey(first) > eventKey(second) ? at(30) : at(40);
+
+      it('keeps the same one whichever arrives first, and reports the conflict', async () => {
+        const ordered = ev('MaterialOrdered', 'o1', 0, { eta: at(10) });
+        await store.apply(ordered);
+        const other = await create();
+        await other.apply(ordered);
+
+        const outcomes = [await store.apply(first), await store.apply(second)];
+        const reversed = [await other.apply(second), await other.apply(first)];
+
+        expect(outcomes).toEqual(['applied', 'conflict']);
+        expect(reversed).toEqual(['applied', 'conflict']);
+        expect((await store.get('o1'))!.eta).toBe(winner);
+        expect(strip(await other.get('o1'))).toEqual(strip(await store.get('o1')));
+      });
+
+      it('keeps the same one when both come in one group, as if one by one', async () => {
+        const before = await store.get('o1');
+
+        const outcomes = await store.applyAll([second, first]);
+
+        const expected = applyEvents(before, [second, first]);
+        expect(outcomes).toEqual(expected.outcomes);
+        expect(outcomes).toEqual(['applied', 'conflict']);
+        expect(await store.get('o1')).toEqual(expected.next);
+        expect((await store.get('o1'))!.eta).toBe(winner);
+      });
+
+      it('still ignores a delivery with the same payload, without a conflict', async () => {
+        await store.apply(first);
+        const before = await store.get('o1');
+
+        expect(await store.applyAll([{ ...first }, { ...first }])).toEqual(['ignored', 'ignored']);
+
+        expect(await store.get('o1')).toEqual(before);
+      });
+    });
+
+    describe('an item written before event keys carried a payload hash', () => {
+      const history = [
+        ev('OrderAccepted', 'o1', 0, { dueAt: at(60), priority: 1 }),
+        ev('MaterialOrdered', 'o1', 1, { eta: at(11) }),
+        ev('EtaUpdated', 'o1', 5, { eta: at(15) }),
+        ev('MaterialArrived', 'o1', 14),
+      ];
+      const legacy = withLegacyKeys(applyEvents(undefined, history).next!);
+
+      it('changes nothing when its events are delivered again, one by one or together', async () => {
+        store = await create([legacy]);
+
+        for (const event of history) expect(await store.apply(event), event.type).toBe('ignored');
+        expect(await store.applyAll(history)).toEqual(history.map(() => 'ignored'));
+
+        expect(await store.get('o1')).toEqual(legacy);
+      });
+
+      it('keeps its event when a delivery of it with another payload comes (what it held is unknown)', async () => {
+        store = await create([legacy]);
+        const changed = { ...history[2]!, eta: at(50) } as DomainEvent;
+
+        expect(await store.apply(changed)).toBe('ignored');
+
+        expect(await store.get('o1')).toEqual(legacy);
+      });
+
+      it('takes newer events, and ignores older ones, as any item', async () => {
+        store = await create([legacy]);
+        const older = ev('EtaUpdated', 'o1', 3, { eta: at(40) });
+        const newer = ev('ProductionStarted', 'o1', 20);
+
+        expect(await store.applyAll([older, newer])).toEqual(['ignored', 'applied']);
+
+        expect(await store.get('o1')).toMatchObject({
+          status: 'in-production',
+          eta: at(15),
+          etaEvent: legacy.etaEvent,
+          startedEvent: eventKey(newer),
+          version: legacy.version + 1,
+        });
+      });
+    });
+
+    it('refuses an event whose time lies outside the contracts’ range, and writes nothing', async () => {
+      for (const time of [-1, LATEST_TIME_MS + 1, at(0) + 0.5]) {
+        const event = { ...ev('OrderAccepted', 'o1', 0), at: time } as DomainEvent;
+
+        const failure = await store.applyAll([event]).catch((error: unknown) => error);
+
+        expect(failure, String(time)).toBeInstanceOf(StateStoreError);
+        expect((failure as Error).message).toMatch(
+          /must be an epoch time in whole milliseconds between 0 and/,
+        );
+      }
+      expect(await store.get('o1')).toBeUndefined();
+    });
+
+    it('refuses ids that are not well-formed Unicode (one item on DynamoDB, two in memory), and writes nothing', async () => {
+      const events = [
+        ev('OrderAccepted', 'o-\ud800', 0),
+        { ...ev('OrderAccepted', 'o1', 0), eventId: 'e-\udc00' } as DomainEvent,
+      ];
+
+      for (const event of events) {
+        const failure = await store.applyAll([event]).catch((error: unknown) => error);
+
+        expect(failure).toBeInstanceOf(StateStoreError);
+        expect((failure as Error).message).toMatch(/must be well-formed Unicode/);
+      }
+      expect(await store.get('o1')).toBeUndefined();
+      expect(await store.listActive()).toEqual([]);
     });
 
     it('returns nothing for an unknown order', async () => {
