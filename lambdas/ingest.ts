@@ -27,15 +27,23 @@ function failureSink(): FailureSink {
   );
 }
 
-/** How far ahead of the Lambda's clock an event may be, in minutes; default 1 day (ingest/ingestHandler.ts). */
-const maxFutureMinutes = wholeNumberEnv('INGEST_MAX_FUTURE_MINUTES', 0);
+/**
+ * How far ahead of the Lambda's clock an event may be, in minutes (default 1 day, see
+ * ingest/ingestHandler.ts); `none` for a plant whose clock is not the wall clock.
+ */
+function maxFutureMs(): number | undefined {
+  if (process.env.INGEST_MAX_FUTURE_MINUTES === 'none') return Number.POSITIVE_INFINITY;
+  const minutes = wholeNumberEnv('INGEST_MAX_FUTURE_MINUTES', 0);
+  return minutes === undefined ? undefined : minutes * 60_000;
+}
+const futureMs = maxFutureMs();
 
 const ingest = createIngestHandler({
   store: new DynamoDbStateStore(new DynamoDBClient({}), requireEnv('ORDER_STATE_TABLE')),
   failures: failureSink(),
   logger,
   concurrency: wholeNumberEnv('INGEST_CONCURRENCY', 1) ?? 16,
-  ...(maxFutureMinutes !== undefined && { maxFutureMs: maxFutureMinutes * 60_000 }),
+  ...(futureMs !== undefined && { maxFutureMs: futureMs }),
 });
 
 /** Every log line of an invocation carries its request id and whether it was a cold start. */

@@ -34,6 +34,11 @@ export interface IngestPipelineProps {
   bisectBatchOnError: boolean;
   /** Concurrent batches per shard (1–10); unset: Lambda's default of 1. Not on LocalStack. */
   parallelizationFactor?: number | undefined;
+  /**
+   * Whether events are refused when they lie too far ahead of the Lambda's clock (default true).
+   * Off for a plant whose clock is not the wall clock (an emulator faster than real time, a replay).
+   */
+  refuseFutureEvents?: boolean | undefined;
 }
 
 /** The ingest: applies every order event to the order's state item. */
@@ -55,6 +60,8 @@ export class IngestPipeline extends Construct {
     this.handler.useTable('ORDER_STATE_TABLE', props.orderState, { table: ['UpdateItem', 'PutItem'] });
     // Records that are not valid events go here at once, with their reason (ingest/SqsFailureSink.ts).
     this.handler.useQueue('FAILURE_QUEUE_URL', props.failureQueue);
+    if (props.refuseFutureEvents === false)
+      this.handler.function.addEnvironment('INGEST_MAX_FUTURE_MINUTES', 'none');
     // ...or, when a record does not fit in a message, its data goes to the bucket first: the ingest may
     // put objects there and do nothing else (no read, list or delete).
     this.handler.function.addEnvironment('FAILURE_BUCKET', props.failureBucket.bucketName);

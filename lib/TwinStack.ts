@@ -109,6 +109,9 @@ export class TwinStack extends Stack {
       failureBucket: this.failures.dataBucket,
       bisectBatchOnError: !localstack,
       parallelizationFactor: localstack ? undefined : props.ingestParallelizationFactor,
+      // The forecast's "now" is the latest event when the plant's clock is not the wall clock: then
+      // the wall clock says nothing about which event times are impossible either.
+      refuseFutureEvents: props.forecastClock !== 'latest-event',
     });
     this.forecast = new ForecastPipeline(this, 'Forecast', {
       orderState: this.orderState,

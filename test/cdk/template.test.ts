@@ -454,6 +454,17 @@ describe('the forecast clock', () => {
     const source = readFileSync(new URL('../../lambdas/forecast.ts', import.meta.url), 'utf8');
     expect(source).toContain("process.env.FORECAST_CLOCK === 'latest-event'");
   });
+
+  it('lets the ingest refuse events far ahead of the wall clock only while the plant runs on it', () => {
+    const ingestVariables = (twin: TwinApp) =>
+      twin.template.toJSON().Resources[
+        twin.logicalId(twin.stack.ingest.handler.function.node.defaultChild as CfnElement)
+      ].Properties.Environment.Variables;
+    const sped = twinApp({ [CONTEXT_KEYS.forecastClock]: 'latest-event' });
+
+    expect(ingestVariables(aws).INGEST_MAX_FUTURE_MINUTES).toBeUndefined();
+    expect(ingestVariables(sped).INGEST_MAX_FUTURE_MINUTES).toBe('none');
+  });
 });
 
 describe('least-privilege IAM', () => {

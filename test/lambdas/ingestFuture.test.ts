@@ -1,6 +1,6 @@
 // The ingest Lambda reads how far ahead of its clock an event may be from INGEST_MAX_FUTURE_MINUTES
 // (default 1 day); a malformed value stops the function at its start, naming the variable.
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Context } from 'aws-lambda';
@@ -44,6 +44,25 @@ describe('the ingest Lambda’s margin for events from the future', () => {
     vi.stubEnv('INGEST_MAX_FUTURE_MINUTES', '5');
 
     expect(await reasonsFor(10)).toEqual([expect.stringMatching(/more than the 5 min allowed/)]);
+  });
+
+  it('refuses nothing for being ahead when INGEST_MAX_FUTURE_MINUTES is none', async () => {
+    vi.stubEnv('INGEST_MAX_FUTURE_MINUTES', 'none');
+    // Nothing listens here: the write fails, and the record is left to be retried, not refused.
+    vi.stubEnv('AWS_ENDPOINT_URL_DYNAMODB', 'http://127.0.0.1:9');
+    vi.stubEnv('AWS_MAX_ATTEMPTS', '1');
+    vi.stubEnv('AWS_ACCESS_KEY_ID', 'local');
+    vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'local');
+    const { handler } = await import('../../lambdas/ingest.ts');
+    const event = v1('OrderAccepted', 'o1', 0, {
+      occurredAt: new Date(Date.now() + 10 * 365 * 24 * 3_600_000).toISOString(),
+    });
+
+    const run = handler(kinesisEvent([event]), context);
+
+    // The whole batch failed to be written, so Lambda will hand it over again.
+    await expect(run).rejects.toThrow('All records failed processing');
+    expect(existsSync(failureFile)).toBe(false);
   });
 
   it('stops at its start when INGEST_MAX_FUTURE_MINUTES is not a whole number', async () => {
