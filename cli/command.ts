@@ -126,3 +126,29 @@ export function numberOption(name: string, value: string | undefined, min = 0): 
     throw new CliError(`--${name} must be a number >= ${min}, got "${value}"`);
   return n;
 }
+
+/**
+ * `--port -1`: node's parseArgs takes a value that starts with a dash for a missing one ("argument is
+ * ambiguous"). A negative number is never an option (short options are letters), so it is joined to
+ * the string option before it (`--port=-1`), and that option's own check says what is allowed.
+ */
+export function joinNegativeValues(command: Command, argv: readonly string[]): string[] {
+  const takesValue = (arg: string) =>
+    Object.entries(command.options).some(
+      ([name, o]) => o.type === 'string' && (arg === `--${name}` || (o.short && arg === `-${o.short}`)),
+    );
+  const joined: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const next = argv[i + 1];
+    if (arg === '--') {
+      joined.push(...argv.slice(i));
+      break;
+    }
+    if (next !== undefined && /^-\.?\d/.test(next) && takesValue(arg)) {
+      joined.push(arg.startsWith('--') ? `${arg}=${next}` : `${arg}${next}`);
+      i++;
+    } else joined.push(arg);
+  }
+  return joined;
+}

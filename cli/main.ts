@@ -1,7 +1,7 @@
 // The `twin` command line: dispatches to a subcommand; user errors print one line, never a stack.
 import { SnapshotError } from '../contracts/index.ts';
 import { ModelError } from '../sim-core/index.ts';
-import { type Command, type Io, runCommand } from './command.ts';
+import { type Command, type Io, joinNegativeValues, runCommand } from './command.ts';
 import { accuracyCommand } from './commands/accuracy.ts';
 import { benchCommand } from './commands/bench.ts';
 import { dashboardCommand } from './commands/dashboard.ts';
@@ -59,7 +59,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
   const command = commands.find((c) => c.name === name);
   try {
     if (command === undefined) throw new CliError(`unknown command "${name}" (see 'twin --help')`);
-    return await runCommand(command, rest, io);
+    return await runCommand(command, joinNegativeValues(command, rest), io);
   } catch (error) {
     if (error instanceof CliError) {
       io.err(`twin: ${error.message}\n`);

@@ -8,7 +8,9 @@ import { EmulatorError, startDynamoDbLocal } from '../local/emulators/index.ts';
 import type { ResourceNames } from '../local/provision.ts';
 import { listRunningTwins, runningTwinOf } from '../local/runningTwins.ts';
 import type { OptionSpec } from './command.ts';
+import { endpointFromEnv, endpointOption } from './endpointOption.ts';
 import { CliError, isConnectionError } from './errors.ts';
+import { awsNameOption, dataDirOption } from './optionChecks.ts';
 
 /** The options that say which tables: declared once, for every command that takes them. */
 export const TABLE_OPTIONS = {
@@ -17,7 +19,11 @@ export const TABLE_OPTIONS = {
     value: 'DIR',
     description: 'the data directory of an embedded twin (running or stopped)',
   },
-  endpoint: { type: 'string', value: 'URL', description: 'DynamoDB endpoint (default: AWS_ENDPOINT_URL)' },
+  endpoint: {
+    type: 'string',
+    value: 'URL',
+    description: 'DynamoDB endpoint, an http(s) URL (default: AWS_ENDPOINT_URL)',
+  },
   aws: { type: 'boolean', description: 'the tables in AWS (default credentials and region)' },
   'name-prefix': {
     type: 'string',
@@ -43,7 +49,11 @@ export async function findTables(
   values: { 'data-dir'?: string; endpoint?: string; aws: boolean; 'name-prefix'?: string },
   verb: string,
 ): Promise<Tables> {
-  const names = resourceNames(values['name-prefix'] ?? '');
+  const prefix = values['name-prefix'] ?? '';
+  awsNameOption('name-prefix', prefix, 'name prefix', { min: 0, max: 200 });
+  endpointOption('endpoint', values.endpoint);
+  dataDirOption('data-dir', values['data-dir']);
+  const names = resourceNames(prefix);
   const where = await findWhere(values, verb);
   return { ...where, names };
 }
@@ -93,7 +103,7 @@ async function findWhere(
       `${running.length} twins run: say which with --data-dir (${running.map((t) => t.dataDir).join(', ')})`,
     );
   }
-  const endpoint = process.env.AWS_ENDPOINT_URL;
+  const endpoint = endpointFromEnv('AWS_ENDPOINT_URL');
   if (endpoint) return { endpoints: { dynamodb: endpoint }, where: `${endpoint} (AWS_ENDPOINT_URL)` };
   throw new CliError(
     `no twin runs on this machine: start one (npm start), or say which tables to ${verb} with --data-dir DIR, --endpoint URL or --aws`,

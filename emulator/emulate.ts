@@ -1,7 +1,7 @@
 // The plant emulator: a scenario's orders run through the emulated plant in scaled real time, and
 // every event is published (or printed); the ground truth goes to a file if asked.
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { Environment } from '../sim-core/index.ts';
+import { Environment, type Seed } from '../sim-core/index.ts';
 import { runPaced } from './pacing.ts';
 import { startPlant, type TruthRecord } from './plant.ts';
 import type { Publisher } from './publisher.ts';
@@ -12,7 +12,8 @@ export interface EmulateOptions {
   publisher: Publisher;
   /** Simulated time per wall-clock time; Infinity runs as fast as possible. */
   speed: number;
-  seed: number;
+  /** Any integer, however large (a bigint keeps every digit). */
+  seed: Seed;
   /** How long orders keep arriving, in plant time (ms). */
   duration: number;
   /** `load` only: events per wall-clock second. */

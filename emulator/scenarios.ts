@@ -1,7 +1,7 @@
 // The emulator's scenarios, each seeded and reproducible: `demo` (the seed article's sample flow),
 // `steady` (random arrivals, due dates, supplier slips, for hours of plant time) and `load` (a fixed
 // event rate, for stress tests).
-import { demoOrders, Random } from '../sim-core/index.ts';
+import { demoOrders, Random, type Seed } from '../sim-core/index.ts';
 import type { EmulatedOrder } from './plant.ts';
 
 const MIN = 60_000;
@@ -12,7 +12,7 @@ export type ScenarioName = (typeof SCENARIOS)[number];
 export interface ScenarioOptions {
   /** Plant time at which the scenario starts (epoch ms). */
   start: number;
-  seed: number;
+  seed: Seed;
   /** How long orders keep arriving (plant time, ms). */
   duration: number;
   /** `load`: events per second of wall-clock time at the given speed. */

@@ -13,7 +13,7 @@ import { DynamoDbForecastSource } from '../dashboard/forecastSource.ts';
 import { startDashboardServer } from '../dashboard/server.ts';
 import type { EmulateResult } from '../emulator/emulate.ts';
 import type { ScenarioName } from '../emulator/scenarios.ts';
-import type { ModelDefinition } from '../sim-core/index.ts';
+import type { ModelDefinition, Seed } from '../sim-core/index.ts';
 import { createClients, createPollerClients, destroyClients, type Endpoints } from './clients.ts';
 import { startEmulators } from './emulators/index.ts';
 import type { MappingSettings } from './pollers/ShardPoller.ts';
@@ -38,7 +38,8 @@ export interface TwinOptions {
   /** The emulator's scenario, or none (events come from elsewhere). */
   scenario?: ScenarioName | 'none';
   speed?: number;
-  seed?: number;
+  /** The scenario's seed: any integer (default 1). */
+  seed?: Seed;
   duration?: number;
   rate?: number;
   /** The forecast mapping's batching window (ms). */

@@ -1,13 +1,12 @@
 // `twin accuracy`: how good the twin's forecasts were. Every order whose production has finished,
 // beside what the forecast in effect 5 minutes, a quarter of an hour, half an hour, an hour before said of it.
 import { formatPercent } from '../../dashboard/page/format.ts';
-import { parseDuration } from '../../emulator/duration.ts';
 import { type Comparison, DEFAULT_HORIZONS_MS, type HorizonAccuracy } from '../../forecast/accuracy.ts';
 import { type AccuracyReport, accuracyFromTables } from '../../forecast/accuracyFromTables.ts';
 import { createClients, destroyClients } from '../../local/clients.ts';
 import { defineCommand } from '../command.ts';
-import { CliError } from '../errors.ts';
 import { clock, dateTime, duration, table } from '../format.ts';
+import { durationListOption, durationOption, MAX_DURATION } from '../optionChecks.ts';
 import { findTables, TABLE_OPTIONS, tableError } from '../tables.ts';
 
 const DEFAULT_HORIZONS = DEFAULT_HORIZONS_MS.map((ms) => `${ms / 60_000}m`).join(',');
@@ -28,22 +27,19 @@ export const accuracyCommand = defineCommand({
     horizons: {
       type: 'string',
       value: 'LIST',
-      description: 'how far ahead of the end to look, comma-separated',
+      description: `how far ahead of the end to look, comma-separated durations (at most ${MAX_DURATION} each)`,
       default: DEFAULT_HORIZONS,
     },
     since: {
       type: 'string',
       value: 'D',
-      description:
-        'only orders that finished within D before the latest forecast, e.g. 24h (default: all in history)',
+      description: `only orders that finished within D before the latest forecast, e.g. 24h, at most ${MAX_DURATION} (default: all in history)`,
     },
     json: { type: 'boolean', description: 'print JSON' },
   },
   async run(values, io) {
     const horizonsMs = parseHorizons(values.horizons ?? DEFAULT_HORIZONS);
-    const sinceMs = values.since === undefined ? undefined : parseDuration(values.since);
-    if (sinceMs === undefined && values.since !== undefined)
-      throw new CliError(`--since: '${values.since}' is not a duration (examples: 24h, 7d, 90m)`);
+    const sinceMs = durationOption('since', values.since);
     const tables = await findTables(values, 'compare');
     const clients = createClients(tables.endpoints);
     try {
@@ -73,15 +69,9 @@ export const accuracyCommand = defineCommand({
   },
 });
 
-/** `15m,30m,1h` in ms, each a positive duration; a clear error naming the one that is not. */
+/** `15m,30m,1h` in ms, each a positive duration, once each and in order. */
 function parseHorizons(text: string): number[] {
-  const horizons = text.split(',').map((part) => {
-    const ms = parseDuration(part);
-    if (ms === undefined || ms <= 0)
-      throw new CliError(`--horizons: '${part.trim()}' is not a duration (examples: 15m, 1h, 1h30m)`);
-    return ms;
-  });
-  return [...new Set(horizons)].sort((a, b) => a - b);
+  return [...new Set(durationListOption('horizons', text))].sort((a, b) => a - b);
 }
 
 const sameDay = (a: number, b: number) => dateTime(a).slice(0, 10) === dateTime(b).slice(0, 10);

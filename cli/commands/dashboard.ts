@@ -4,8 +4,11 @@ import { PageBuildError, PortInUseError } from '../../dashboard/errors.ts';
 import { DynamoDbForecastSource } from '../../dashboard/forecastSource.ts';
 import { startDashboardServer } from '../../dashboard/server.ts';
 import { createDocumentClient } from '../../local/clients.ts';
-import { defineCommand, intOption } from '../command.ts';
+import { defineCommand } from '../command.ts';
+import { endpointFromEnv, endpointOption } from '../endpointOption.ts';
 import { CliError } from '../errors.ts';
+import { hostOption } from '../hostOption.ts';
+import { awsNameOption, portOption } from '../optionChecks.ts';
 
 const isLoopback = (host: string) => host === 'localhost' || host === '::1' || host.startsWith('127.');
 
@@ -20,17 +23,23 @@ export const dashboardCommand = defineCommand({
     'open the printed address, which carries it (?token=…).\n' +
     'Example: twin dashboard --endpoint http://127.0.0.1:8000 --table forecasts',
   options: {
-    port: { type: 'string', value: 'N', description: 'port to listen on', default: '8080' },
+    port: {
+      type: 'string',
+      value: 'N',
+      description: 'port to listen on, 0 to 65535 (0: any free port)',
+      default: '8080',
+    },
     host: {
       type: 'string',
       value: 'ADDRESS',
-      description: 'interface to listen on (0.0.0.0: every interface, e.g. in a container)',
+      description: 'address of this machine to listen on (0.0.0.0: every interface, e.g. in a container)',
       default: '127.0.0.1',
     },
     endpoint: {
       type: 'string',
       value: 'URL',
-      description: 'DynamoDB endpoint, e.g. DynamoDB Local (default: AWS, with the usual credentials)',
+      description:
+        'DynamoDB endpoint, an http(s) URL, e.g. DynamoDB Local (default: AWS_ENDPOINT_URL_DYNAMODB or AWS_ENDPOINT_URL, else AWS)',
     },
     table: {
       type: 'string',
@@ -40,9 +49,14 @@ export const dashboardCommand = defineCommand({
     },
   },
   async run(values, io) {
-    const port = intOption('port', values.port, 0)!;
-    if (port > 65_535) throw new CliError(`--port must be at most 65535, got "${values.port}"`);
-    const table = values.table!;
+    const port = portOption('port', values.port!);
+    // Without --endpoint the AWS SDK takes these variables as the endpoint: checked as if given.
+    const endpoint =
+      endpointOption('endpoint', values.endpoint) ??
+      endpointFromEnv('AWS_ENDPOINT_URL_DYNAMODB') ??
+      endpointFromEnv('AWS_ENDPOINT_URL');
+    const table = awsNameOption('table', values.table!, 'table name', { min: 3, max: 255 });
+    const host = await hostOption('host', values.host!);
     const documents = createDocumentClient({ endpoint: values.endpoint });
     const token = process.env.DASHBOARD_TOKEN || undefined;
     let server: Awaited<ReturnType<typeof startDashboardServer>>;
@@ -50,7 +64,7 @@ export const dashboardCommand = defineCommand({
       server = await startDashboardServer({
         forecasts: new DynamoDbForecastSource(documents, table),
         port,
-        host: values.host!,
+        host,
         token,
         logger: {
           error: (message, details) => {
@@ -75,7 +89,7 @@ export const dashboardCommand = defineCommand({
     }
     io.out(`Dashboard: ${address}`);
     io.out(
-      `Forecasts from table "${table}" on ${values.endpoint ?? 'AWS'}${token === undefined ? '' : ' (token required)'}. Ctrl+C stops it.`,
+      `Forecasts from table "${table}" on ${endpoint ?? 'AWS'}${token === undefined ? '' : ' (token required)'}. Ctrl+C stops it.`,
     );
     await new Promise<void>((resolve) => {
       const stop = () => {

@@ -1,13 +1,24 @@
 // `twin emulate`: a live plant's events, published to Kinesis (or printed), so the twin can be watched without a plant.
 import { resourceNames } from '../../contracts/resources.ts';
-import { parseDuration } from '../../emulator/duration.ts';
 import { emulate } from '../../emulator/emulate.ts';
 import { KinesisPublisher, PrintingPublisher, type Publisher } from '../../emulator/publisher.ts';
 import { SCENARIOS, type ScenarioName } from '../../emulator/scenarios.ts';
 import { createKinesisClient } from '../../local/clients.ts';
-import { defineCommand, intOption, numberOption } from '../command.ts';
+import { defineCommand, seedOption } from '../command.ts';
+import { endpointFromEnv, endpointOption } from '../endpointOption.ts';
 import { CliError, isConnectionError } from '../errors.ts';
 import { dateTime } from '../format.ts';
+import {
+  awsNameOption,
+  durationOption,
+  MAX_DURATION,
+  MIN_SPEED,
+  outputFileOption,
+  rangedNumberOption,
+} from '../optionChecks.ts';
+
+/** The load scenario's highest event rate: far above what any stream here takes, far below a hang. */
+const MAX_RATE = 100_000;
 
 export const emulateCommand = defineCommand({
   name: 'emulate',
@@ -24,41 +35,50 @@ export const emulateCommand = defineCommand({
     speed: {
       type: 'string',
       value: 'X',
-      description: 'plant time per wall-clock time (60 = a minute per second), or max',
+      description: `plant time per wall-clock time, at least ${MIN_SPEED} (60 = a minute per second), or max`,
       default: '60',
     },
-    seed: { type: 'string', value: 'N', description: 'seed of the scenario', default: '1' },
-    rate: { type: 'string', value: 'R', description: 'load: events per second', default: '100' },
+    seed: { type: 'string', value: 'N', description: 'seed of the scenario: any integer', default: '1' },
+    rate: {
+      type: 'string',
+      value: 'R',
+      description: `load: events per second, 1 to ${MAX_RATE}`,
+      default: '100',
+    },
     duration: {
       type: 'string',
       value: 'D',
-      description: 'how long orders keep arriving, in plant time (90s, 45m, 8h)',
+      description: `how long orders keep arriving, in plant time (90s, 45m, 8h; at most ${MAX_DURATION})`,
       default: '8h',
     },
     endpoint: {
       type: 'string',
       value: 'URL',
-      description: 'Kinesis endpoint (default: AWS_ENDPOINT_URL, or AWS itself)',
+      description: 'Kinesis endpoint, an http(s) URL (default: AWS_ENDPOINT_URL, or AWS itself)',
     },
     stream: { type: 'string', value: 'NAME', description: 'stream name', default: resourceNames().stream },
     truth: {
       type: 'string',
       value: 'FILE',
-      description: 'write what really happened to each order, one JSON line per step',
+      description: 'write what really happened to each order, one JSON line per step, to this file',
     },
     'dry-run': { type: 'boolean', description: 'print the events as JSON lines instead of publishing them' },
   },
   async run(values, io) {
+    // Everything is checked before anything starts: a mistake is one line, and nothing runs.
     const name = values.scenario as ScenarioName;
     if (!SCENARIOS.includes(name))
       throw new CliError(`--scenario must be one of ${SCENARIOS.join(', ')}, got "${values.scenario}"`);
-    const speed = values.speed === 'max' ? Number.POSITIVE_INFINITY : numberOption('speed', values.speed, 0)!;
-    if (!(speed > 0)) throw new CliError(`--speed must be above 0 (or max), got "${values.speed}"`);
-    const duration = parseDuration(values.duration!);
-    if (duration === undefined || duration <= 0) {
-      throw new CliError(`--duration must be a duration such as 90s, 45m or 8h, got "${values.duration}"`);
-    }
-    const endpoint = values.endpoint ?? process.env.AWS_ENDPOINT_URL;
+    const speed =
+      values.speed === 'max'
+        ? Number.POSITIVE_INFINITY
+        : rangedNumberOption('speed', values.speed, { min: MIN_SPEED }, 'max')!;
+    const duration = durationOption('duration', values.duration)!;
+    const seed = seedOption('seed', values.seed!);
+    const rate = rangedNumberOption('rate', values.rate, { min: 1, max: MAX_RATE })!;
+    const truthFile = outputFileOption('truth', values.truth);
+    awsNameOption('stream', values.stream!, 'stream name', { min: 1, max: 128 });
+    const endpoint = endpointOption('endpoint', values.endpoint) ?? endpointFromEnv('AWS_ENDPOINT_URL');
     const publisher: Publisher = values['dry-run']
       ? new PrintingPublisher((line) => io.out(line))
       : new KinesisPublisher(createKinesisClient(endpoint ? { endpoint } : {}), values.stream!);
@@ -80,10 +100,10 @@ export const emulateCommand = defineCommand({
         scenario: name,
         publisher,
         speed,
-        seed: intOption('seed', values.seed)!,
-        rate: numberOption('rate', values.rate, 1)!,
+        seed,
+        rate,
         duration,
-        ...(values.truth && { truthFile: values.truth }),
+        ...(truthFile && { truthFile }),
         signal: controller.signal,
         onProgress: (now) => {
           plantTime = now;

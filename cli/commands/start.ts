@@ -2,15 +2,26 @@
 // dashboard and the plant emulator, with a live status line until Ctrl-C.
 
 import { DashboardError, PortInUseError } from '../../dashboard/errors.ts';
-import { parseDuration } from '../../emulator/duration.ts';
 import { SCENARIOS, type ScenarioName } from '../../emulator/scenarios.ts';
 import { EmulatorError } from '../../local/emulators/index.ts';
 import { ProvisionError } from '../../local/provision.ts';
 import { startTwin, TwinAlreadyRunningError, type TwinStatus } from '../../local/runtime.ts';
-import { defineCommand, intOption, numberOption } from '../command.ts';
+import { defineCommand, seedOption } from '../command.ts';
+import { endpointFromEnv, endpointOption } from '../endpointOption.ts';
 import { CliError, isConnectionError } from '../errors.ts';
 import { loadForecastModel } from '../files.ts';
 import { duration as formatDuration } from '../format.ts';
+import {
+  dataDirOption,
+  durationOption,
+  MAX_DURATION,
+  MIN_SPEED,
+  portOption,
+  rangedNumberOption,
+} from '../optionChecks.ts';
+
+/** The most Monte Carlo draws a live forecast takes: it runs again on every batch of changes. */
+const MAX_REPLICATIONS = 100_000;
 
 export const startCommand = defineCommand({
   name: 'start',
@@ -26,13 +37,13 @@ export const startCommand = defineCommand({
     'data-dir': {
       type: 'string',
       value: 'DIR',
-      description: 'keep state across restarts here (default: a temporary folder)',
+      description: 'keep state across restarts in this directory (default: a temporary folder)',
     },
     endpoint: {
       type: 'string',
       value: 'URL',
       description:
-        'use a running LocalStack (or AWS) instead of starting emulators (default: AWS_ENDPOINT_URL)',
+        'use a running LocalStack (or AWS) at this http(s) URL instead of starting emulators (default: AWS_ENDPOINT_URL)',
     },
     aws: {
       type: 'boolean',
@@ -42,26 +53,36 @@ export const startCommand = defineCommand({
     'kinesis-endpoint': {
       type: 'string',
       value: 'URL',
-      description: 'Kinesis endpoint, when it differs from --endpoint',
+      description: 'Kinesis endpoint, an http(s) URL, when it differs from --endpoint',
     },
     'dynamodb-endpoint': {
       type: 'string',
       value: 'URL',
-      description: 'DynamoDB endpoint, when it differs from --endpoint',
+      description: 'DynamoDB endpoint, an http(s) URL, when it differs from --endpoint',
     },
-    port: { type: 'string', value: 'N', description: 'dashboard port', default: '8080' },
+    port: {
+      type: 'string',
+      value: 'N',
+      description: 'dashboard port, 0 to 65535 (0: any free port)',
+      default: '8080',
+    },
     scenario: {
       type: 'string',
       value: 'S',
       description: `plant emulator scenario: ${SCENARIOS.join(', ')} or none`,
       default: 'demo',
     },
-    speed: { type: 'string', value: 'X', description: 'plant time per wall-clock time', default: '60' },
-    seed: { type: 'string', value: 'N', description: 'seed of the scenario', default: '1' },
+    speed: {
+      type: 'string',
+      value: 'X',
+      description: `plant time per wall-clock time, at least ${MIN_SPEED}`,
+      default: '60',
+    },
+    seed: { type: 'string', value: 'N', description: 'seed of the scenario: any integer', default: '1' },
     duration: {
       type: 'string',
       value: 'D',
-      description: 'how long orders keep arriving (plant time)',
+      description: `how long orders keep arriving, in plant time (90s, 45m, 8h; at most ${MAX_DURATION})`,
       default: '8h',
     },
     model: {
@@ -72,8 +93,7 @@ export const startCommand = defineCommand({
     replications: {
       type: 'string',
       value: 'N',
-      description:
-        'Monte Carlo forecasts of N draws: each order gets the spread of its end and its chance to be on time',
+      description: `Monte Carlo forecasts of N draws, 1 to ${MAX_REPLICATIONS}: each order gets the spread of its end and its chance to be on time`,
     },
     'log-level': {
       type: 'string',
@@ -89,22 +109,37 @@ export const startCommand = defineCommand({
         `--scenario must be one of ${SCENARIOS.join(', ')} or none, got "${values.scenario}"`,
       );
     }
-    const duration = parseDuration(values.duration!);
-    if (duration === undefined)
-      throw new CliError(`--duration must be a duration such as 90s, 45m or 8h, got "${values.duration}"`);
-    if (values.aws && (values.endpoint || values['kinesis-endpoint'] || values['dynamodb-endpoint']))
+    const duration = durationOption('duration', values.duration)!;
+    if (
+      values.aws &&
+      [values.endpoint, values['kinesis-endpoint'], values['dynamodb-endpoint']].some((e) => e !== undefined)
+    )
       throw new CliError('give either --aws or an endpoint, not both');
-    const endpoint = values.aws ? undefined : (values.endpoint ?? process.env.AWS_ENDPOINT_URL);
-    const kinesis = values['kinesis-endpoint'] ?? endpoint;
-    const dynamodb = values['dynamodb-endpoint'] ?? endpoint;
+    const given = {
+      kinesis: endpointOption('kinesis-endpoint', values['kinesis-endpoint']),
+      dynamodb: endpointOption('dynamodb-endpoint', values['dynamodb-endpoint']),
+    };
+    // AWS_ENDPOINT_URL is read (and checked) only where it would be used.
+    const endpoint =
+      endpointOption('endpoint', values.endpoint) ??
+      (values.aws || (given.kinesis && given.dynamodb) ? undefined : endpointFromEnv('AWS_ENDPOINT_URL'));
+    const kinesis = given.kinesis ?? endpoint;
+    const dynamodb = given.dynamodb ?? endpoint;
     if ((kinesis === undefined) !== (dynamodb === undefined)) {
       throw new CliError('give both --kinesis-endpoint and --dynamodb-endpoint (or --endpoint for both)');
     }
     const level = values['log-level']!.toUpperCase();
     if (!['DEBUG', 'INFO', 'WARN', 'ERROR'].includes(level))
       throw new CliError(`--log-level must be DEBUG, INFO, WARN or ERROR, got "${values['log-level']}"`);
-    const port = intOption('port', values.port, 0)!;
-    const replications = intOption('replications', values.replications, 1);
+    const port = portOption('port', values.port!);
+    const speed = rangedNumberOption('speed', values.speed, { min: MIN_SPEED })!;
+    const seed = seedOption('seed', values.seed!);
+    const replications = rangedNumberOption('replications', values.replications, {
+      min: 1,
+      max: MAX_REPLICATIONS,
+      whole: true,
+    });
+    const dataDir = dataDirOption('data-dir', values['data-dir']);
     const model = values.model === undefined ? undefined : await loadForecastModel(values.model);
 
     // The embedded emulators' "starting ..." line comes from startTwin, once it knows no other twin runs.
@@ -113,13 +148,13 @@ export const startCommand = defineCommand({
     let twin: Awaited<ReturnType<typeof startTwin>>;
     try {
       twin = await startTwin({
-        ...(values['data-dir'] && { dataDir: values['data-dir'] }),
+        ...(dataDir !== undefined && { dataDir }),
         ...(kinesis && dynamodb && { endpoints: { kinesis, dynamodb } }),
         ...(values.aws && { endpoints: {} }),
         port,
         scenario,
-        speed: numberOption('speed', values.speed, 0.001)!,
-        seed: intOption('seed', values.seed)!,
+        speed,
+        seed,
         duration,
         logLevel: level as 'WARN',
         ...(model && { model }),

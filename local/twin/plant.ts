@@ -4,6 +4,7 @@ import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import { type EmulateResult, emulate } from '../../emulator/emulate.ts';
 import { KinesisPublisher } from '../../emulator/publisher.ts';
 import type { ScenarioName } from '../../emulator/scenarios.ts';
+import type { Seed } from '../../sim-core/index.ts';
 
 /** The plant emulator, running (or not, with no scenario). */
 export interface RunningPlant {
@@ -21,7 +22,7 @@ export function startPlant(options: {
   stream: string;
   scenario: ScenarioName | 'none';
   speed: number;
-  seed: number;
+  seed: Seed;
   duration: number;
   rate: number;
   log: (line: string) => void;

@@ -143,6 +143,8 @@ describe('twin accuracy', () => {
     const run = await twin('accuracy', '--horizons', '15m,soon', '--endpoint', 'http://127.0.0.1:9');
 
     expect(run.code).toBe(2);
-    expect(run.stderr).toBe("twin: --horizons: 'soon' is not a duration (examples: 15m, 1h, 1h30m)\n");
+    expect(run.stderr).toBe(
+      'twin: --horizons must be durations above 0 and at most 3650d, comma-separated, such as 15m,1h,1h30m; "soon" is not one\n',
+    );
   });
 });

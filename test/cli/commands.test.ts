@@ -154,7 +154,9 @@ describe('twin start', () => {
       'twin: sim-core/models/casymda-benchmark.json: model "casymda-benchmark" needs a delay block labelled "step": "material"',
     );
     expect(noDraws.code).toBe(2);
-    expect(noDraws.stderr.trim()).toBe('twin: --replications must be a whole number >= 1, got "0"');
+    expect(noDraws.stderr.trim()).toBe(
+      'twin: --replications must be a whole number from 1 to 100000, got "0"',
+    );
     for (const run of [notOrderFlow, noDraws]) expect(run.stderr).not.toMatch(/starting/);
   });
 });
