@@ -126,3 +126,40 @@ export function numberOption(name: string, value: string | undefined, min = 0): 
     throw new CliError(`--${name} must be a number >= ${min}, got "${value}"`);
   return n;
 }
+
+/** A limit as help texts and errors show it: 100,000 or 1e15. */
+export function shownLimit(n: number): string {
+  return n >= 1e9 ? n.toExponential().replace('e+', 'e') : n.toLocaleString('en');
+}
+
+/** Parses a whole number option from `min` to `max`; names the option and the range when it is not in it. */
+export function intInRange(
+  name: string,
+  value: string | undefined,
+  min: number,
+  max: number,
+): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value.replaceAll('_', ''));
+  if (value.trim() === '' || !Number.isInteger(n) || n < min || n > max)
+    throw new CliError(
+      `--${name} must be a whole number from ${shownLimit(min)} to ${shownLimit(max)}, got "${value}"`,
+    );
+  return n;
+}
+
+/** Parses a number option above `above` and at most `max`; names the option and the range when it is not in it. */
+export function numberAbove(
+  name: string,
+  value: string | undefined,
+  above: number,
+  max: number,
+): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value.replaceAll('_', ''));
+  if (value.trim() === '' || !Number.isFinite(n) || !(n > above) || n > max)
+    throw new CliError(
+      `--${name} must be a number > ${above} and at most ${shownLimit(max)}, got "${value}"`,
+    );
+  return n;
+}

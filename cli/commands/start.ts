@@ -4,10 +4,11 @@
 import { DashboardError, PortInUseError } from '../../dashboard/errors.ts';
 import { parseDuration } from '../../emulator/duration.ts';
 import { SCENARIOS, type ScenarioName } from '../../emulator/scenarios.ts';
+import { MAX_LAMBDA_REPLICATIONS } from '../../forecast/forecastHandler.ts';
 import { EmulatorError } from '../../local/emulators/index.ts';
 import { ProvisionError } from '../../local/provision.ts';
 import { startTwin, TwinAlreadyRunningError, type TwinStatus } from '../../local/runtime.ts';
-import { defineCommand, intOption, numberOption } from '../command.ts';
+import { defineCommand, intInRange, intOption, numberOption, shownLimit } from '../command.ts';
 import { CliError, isConnectionError } from '../errors.ts';
 import { loadForecastModel } from '../files.ts';
 import { duration as formatDuration } from '../format.ts';
@@ -72,8 +73,7 @@ export const startCommand = defineCommand({
     replications: {
       type: 'string',
       value: 'N',
-      description:
-        'Monte Carlo forecasts of N draws: each order gets the spread of its end and its chance to be on time',
+      description: `Monte Carlo forecasts of N draws, 1 to ${shownLimit(MAX_LAMBDA_REPLICATIONS)}, as on AWS: each order gets the spread of its end and its chance to be on time`,
     },
     'log-level': {
       type: 'string',
@@ -105,6 +105,9 @@ export const startCommand = defineCommand({
       throw new CliError(`--log-level must be DEBUG, INFO, WARN or ERROR, got "${values['log-level']}"`);
     const port = intOption('port', values.port, 0)!;
     const replications = intOption('replications', values.replications, 1);
+    // The live forecast runs the Lambda's handler, which takes as many draws as a deploy may ask for.
+    if (replications !== undefined && replications > MAX_LAMBDA_REPLICATIONS)
+      intInRange('replications', values.replications, 1, MAX_LAMBDA_REPLICATIONS);
     const model = values.model === undefined ? undefined : await loadForecastModel(values.model);
 
     // The embedded emulators' "starting ..." line comes from startTwin, once it knows no other twin runs.
