@@ -152,3 +152,8 @@ export function joinNegativeValues(command: Command, argv: readonly string[]): s
   }
   return joined;
 }
+
+/** A limit as help texts and errors show it: 100,000 or 1e15. */
+export function shownLimit(n: number): string {
+  return n >= 1e9 ? n.toExponential().replace('e+', 'e') : n.toLocaleString('en');
+}

@@ -21,13 +21,21 @@ export interface NumberRange {
   whole?: boolean;
 }
 
+/** A bound as an error shows it: 65535 as typed, 1e15 rather than fifteen zeros. */
+const bound = (n: number) => (n >= 1e9 ? n.toExponential().replace('e+', 'e') : String(n));
+
 /** "a whole number from 0 to 65535", "a number above 0", …: what a range allows, in words. */
 export function describeRange(range: NumberRange): string {
   const kind = range.whole ? 'a whole number' : 'a number';
-  if (range.min !== undefined && range.max !== undefined) return `${kind} from ${range.min} to ${range.max}`;
+  if (range.min !== undefined && range.max !== undefined)
+    return `${kind} from ${bound(range.min)} to ${bound(range.max)}`;
   const low =
-    range.above !== undefined ? `above ${range.above}` : range.min !== undefined ? `>= ${range.min}` : '';
-  const high = range.max !== undefined ? `at most ${range.max}` : '';
+    range.above !== undefined
+      ? `above ${bound(range.above)}`
+      : range.min !== undefined
+        ? `>= ${bound(range.min)}`
+        : '';
+  const high = range.max !== undefined ? `at most ${bound(range.max)}` : '';
   return [kind, [low, high].filter(Boolean).join(' and ')].filter(Boolean).join(' ');
 }
 

@@ -10,6 +10,8 @@ import {
   type ModelDefinition,
   orderFlowModel,
   type ParameterValue,
+  SimulationLimitError,
+  type SimulationLimits,
 } from '../sim-core/index.ts';
 import type { ActiveOrder, StateStore } from '../state/StateStore.ts';
 import type { ForecastStore } from './ForecastStore.ts';
@@ -31,6 +33,19 @@ export const latestEventClock: ForecastClock = (orders, changes) => {
   return latest;
 };
 
+/**
+ * The most Monte Carlo draws a forecast Lambda makes (FORECAST_REPLICATIONS; the stack's
+ * `twin:forecast-replications` context allows the same range).
+ */
+export const MAX_LAMBDA_REPLICATIONS = 10_000;
+
+/**
+ * Wall time a forecast may take: the forecast Lambda's timeout is 60 s (lib/ForecastPipeline.ts),
+ * and reading the state and writing the forecast need the rest. Beyond it, the forecast stops with
+ * an error that is logged, rather than the Lambda being killed and the batch retried.
+ */
+export const FORECAST_MAX_WALL_MS = 40_000;
+
 export interface ForecastDependencies {
   states: StateStore;
   forecasts: ForecastStore;
@@ -42,6 +57,8 @@ export interface ForecastDependencies {
    * same forecast); default: the deterministic forecast alone.
    */
   replications?: number;
+  /** Events per simulated run and wall time per forecast (default: sim-core's events, FORECAST_MAX_WALL_MS). */
+  limits?: SimulationLimits;
   clock?: ForecastClock;
   /** When the forecast was made (default: the wall clock). */
   now?: () => number;
@@ -61,7 +78,10 @@ export async function runForecast(
   const read = performance.now();
   const asOf = (deps.clock ?? wallClock)(orders, changes);
   const snapshot = { asOf, orders };
-  const options = { parameters: deps.parameters ?? {} };
+  const options = {
+    parameters: deps.parameters ?? {},
+    limits: { maxWallMs: FORECAST_MAX_WALL_MS, ...deps.limits },
+  };
   const model = deps.model ?? orderFlowModel;
   const result =
     deps.replications === undefined
@@ -82,6 +102,16 @@ const round = (ms: number) => Math.round(ms * 10) / 10;
 
 /** The Lambda handler of the forecast, for a DynamoDB stream event source mapping with ReportBatchItemFailures. */
 export function createForecastHandler(deps: ForecastDependencies) {
+  const { replications } = deps;
+  // Checked when the function starts (FORECAST_REPLICATIONS), not at every batch.
+  if (
+    replications !== undefined &&
+    (!Number.isInteger(replications) || replications < 1 || replications > MAX_LAMBDA_REPLICATIONS)
+  ) {
+    throw new Error(
+      `the forecast's replications (FORECAST_REPLICATIONS) must be a whole number from 1 to ${MAX_LAMBDA_REPLICATIONS.toLocaleString('en')}, got ${replications}`,
+    );
+  }
   return async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
     const relevant = event.Records.filter(canMoveForecast);
     if (relevant.length === 0) {
@@ -104,6 +134,20 @@ export function createForecastHandler(deps: ForecastDependencies) {
       );
       return { batchItemFailures: [] };
     } catch (error) {
+      if (error instanceof SimulationLimitError) {
+        // The same orders would hit the same limit again: a retry would only hold up the stream
+        // behind this batch until its retries ran out. The batch is reported done, the stored
+        // forecast stays as it was, and the next change forecasts afresh. An expected outcome, so
+        // the reason is logged without a stack trace.
+        deps.logger.error('forecast stopped at its limit: the previous forecast stays', {
+          reason: error.message,
+          bound: error.bound,
+          limit: error.limit,
+          reached: error.reached,
+          records: event.Records.length,
+        });
+        return { batchItemFailures: [] };
+      }
       // The forecast is one unit: the whole batch is retried from its first record.
       deps.logger.error('forecast failed: the batch will be retried', {
         error: error as Error,

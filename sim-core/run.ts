@@ -1,18 +1,23 @@
 // Runs a block model from empty: one or more seeded replications, with KPIs per replication.
 import { buildModel, type ModelKpis, modelKpis } from './blocks/buildModel.ts';
+import { closedLoop } from './blocks/loops.ts';
 import type { ModelDefinition, ParameterValue } from './blocks/ModelDefinition.ts';
 import { Environment } from './kernel/Environment.ts';
 import { ModelError } from './kernel/errors.ts';
-import { Random } from './random/Random.ts';
+import { MAX_REPLICATIONS, RunLimits, type SimulationLimits } from './limits.ts';
+import { MAX_MODEL_VALUE, Random } from './random/Random.ts';
 import { replicationSeed, type Seed, seedRecord } from './random/seeds.ts';
 
 export interface RunOptions {
-  /** Stop at this simulated time; without it, the run ends when nothing is left to happen. */
+  /** Stop at this simulated time (> 0, at most 1e15); without it, the run ends when nothing is left to happen. */
   until?: number;
   /** Any integer; each replication draws from a stream of its own derived from it. Default 1. */
   seed?: Seed;
+  /** From 1 to MAX_REPLICATIONS; default 1. */
   replications?: number;
   parameters?: Record<string, ParameterValue>;
+  /** Events per replication and wall time of the whole run (defaults: DEFAULT_MAX_EVENTS, DEFAULT_MAX_WALL_MS). */
+  limits?: SimulationLimits;
   /** Called after each replication (for progress on long runs). */
   onReplication?: (done: number, total: number) => void;
   /** Called about every `progressEvery` events of a replication with its simulated time. */
@@ -27,16 +32,40 @@ export interface RunResult {
   replications: (ModelKpis & { replication: number; events: number })[];
 }
 
-/** Runs `definition` from empty `replications` times, each with the stream `replicationSeed(seed, r)`. */
+/**
+ * Runs `definition` from empty `replications` times, each with the stream `replicationSeed(seed, r)`.
+ * Throws a SimulationLimitError when a replication or the whole run goes beyond `limits`.
+ */
 export function runModel(definition: ModelDefinition, options: RunOptions = {}): RunResult {
+  const limits = new RunLimits(options.limits);
   const replications = options.replications ?? 1;
-  const seed = options.seed ?? 1;
-  const unbounded = definition.blocks.some((b) => b.type === 'source' && b.count === undefined);
-  if (unbounded && options.until === undefined) {
-    throw new ModelError(`model "${definition.name}" has a source without a count: give a time to run until`);
+  const { until } = options;
+  if (!Number.isInteger(replications) || replications < 1 || replications > MAX_REPLICATIONS) {
+    throw new ModelError(
+      `replications must be a whole number from 1 to ${MAX_REPLICATIONS.toLocaleString('en')}, got ${replications}`,
+    );
   }
+  if (until !== undefined && !(until > 0 && until <= MAX_MODEL_VALUE)) {
+    throw new ModelError(`until must be a time > 0 and at most 1e15, got ${until}`);
+  }
+  const seed = options.seed ?? 1;
+  if (until === undefined) {
+    if (definition.blocks.some((b) => b.type === 'source' && b.count === undefined)) {
+      throw new ModelError(
+        `model "${definition.name}" has a source without a count: give a time to run until`,
+      );
+    }
+    const closed = closedLoop(definition);
+    if (closed !== undefined) {
+      throw new ModelError(
+        `model "${definition.name}": the blocks ${closed.join(' → ')} form a loop with no way out, which an entity never leaves: give a time to run until`,
+      );
+    }
+  }
+  const progress = options.onProgress === undefined ? undefined : { every: options.progressEvery ?? 500_000 };
   const result: RunResult = { seed: seedRecord(seed), replications: [] };
   for (let i = 0; i < replications; i++) {
+    limits.checkWallTime();
     const env = new Environment(0);
     const model = buildModel(definition, {
       env,
@@ -44,34 +73,13 @@ export function runModel(definition: ModelDefinition, options: RunOptions = {}):
       parameters: options.parameters,
     });
     model.start();
-    if (options.onProgress === undefined)
-      env.run(options.until === undefined ? {} : { until: options.until });
-    else
-      runWithProgress(env, options.until, options.progressEvery ?? 500_000, (now, events) =>
-        options.onProgress!(i + 1, now, events),
-      );
+    limits.run(
+      env,
+      until,
+      progress && { every: progress.every, report: (now, events) => options.onProgress!(i + 1, now, events) },
+    );
     result.replications.push({ ...modelKpis(model), replication: i + 1, events: env.eventsProcessed });
     options.onReplication?.(i + 1, replications);
   }
   return result;
-}
-
-/** Runs like `env.run({ until })`, reporting progress every `every` events. */
-function runWithProgress(
-  env: Environment,
-  until: number | undefined,
-  every: number,
-  report: (now: number, events: number) => void,
-): void {
-  const end = until ?? Number.POSITIVE_INFINITY;
-  let next = env.eventsProcessed + every;
-  while (env.pending > 0 && env.peek() < end) {
-    env.step();
-    if (env.eventsProcessed >= next) {
-      report(env.now, env.eventsProcessed);
-      next += every;
-    }
-  }
-  // Like run({ until }): the clock stands at `until` even if nothing happens then.
-  if (until !== undefined && env.now < until) env.run({ until });
 }

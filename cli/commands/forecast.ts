@@ -1,10 +1,19 @@
 // `twin forecast`: forecasts a saved snapshot offline, exactly as the forecast Lambda would.
 import { parseSnapshot, SnapshotError } from '../../contracts/index.ts';
-import { forecast, forecastMonteCarlo } from '../../sim-core/index.ts';
-import { defineCommand, intOption, seedOption } from '../command.ts';
+import {
+  DEFAULT_MAX_EVENTS,
+  DEFAULT_MAX_WALL_MS,
+  forecast,
+  forecastMonteCarlo,
+  MAX_MONTE_CARLO_DRAWS,
+  MAX_REPLICATIONS,
+  SimulationLimitError,
+} from '../../sim-core/index.ts';
+import { defineCommand, intOption, seedOption, shownLimit } from '../command.ts';
 import { CliError } from '../errors.ts';
 import { loadModel, readJson } from '../files.ts';
 import { forecastTable } from '../format.ts';
+import { rangedNumberOption } from '../optionChecks.ts';
 
 export const forecastCommand = defineCommand({
   name: 'forecast',
@@ -12,7 +21,9 @@ export const forecastCommand = defineCommand({
   details:
     'Prints a table (or, with --json, the forecast with the per-order fields under "orders").\n' +
     "With --replications N it draws the future N times from the model's distributions and adds, per order,\n" +
-    'the 10th, 50th and 90th percentile of its production end and the chance that it ends by its due date.\n' +
+    'the 10th, 50th and 90th percentile of its production end and the chance that it ends by its due date\n' +
+    `(orders × replications at most ${shownLimit(MAX_MONTE_CARLO_DRAWS)}). A forecast that takes more than ${DEFAULT_MAX_WALL_MS / 1000} s, or more than\n` +
+    `${shownLimit(DEFAULT_MAX_EVENTS)} events in one run, stops with an error.\n` +
     'Example: twin forecast --state examples/demo-snapshot.json\n' +
     'Example: twin forecast --state examples/demo-snapshot.json --model examples/order-flow-uncertain.json --replications 1000',
   options: {
@@ -26,12 +37,13 @@ export const forecastCommand = defineCommand({
     'queue-rule': {
       type: 'string',
       value: 'RULE',
-      description: 'queue rule: fifo, priority or due-date (overrides the model)',
+      description:
+        "queue rule, overriding the model's: fifo or one of its queueRules (the demo plant's: priority, due-date)",
     },
     replications: {
       type: 'string',
       value: 'N',
-      description: 'a Monte Carlo forecast: draw the future N times (default: one deterministic forecast)',
+      description: `a Monte Carlo forecast: draw the future N times, 1 to ${shownLimit(MAX_REPLICATIONS)} (default: one deterministic forecast)`,
     },
     seed: {
       type: 'string',
@@ -57,24 +69,38 @@ export const forecastCommand = defineCommand({
     if (lines !== undefined) parameters.lines = lines;
     const rule = values['queue-rule'];
     if (rule !== undefined) {
-      if (!(rule in model.queueRules)) {
-        throw new CliError(
-          `--queue-rule must be one of ${Object.keys(model.queueRules).join(', ')}, got "${rule}"`,
-        );
+      // The model's own rules only: "constructor" names no rule, whatever Object's prototype holds.
+      if (rule !== 'fifo' && !Object.hasOwn(model.queueRules, rule)) {
+        const rules = [...new Set(['fifo', ...Object.keys(model.queueRules)])];
+        throw new CliError(`--queue-rule must be one of ${rules.join(', ')}, got "${rule}"`);
       }
       parameters.queueRule = rule;
     }
-    const replications = intOption('replications', values.replications, 1);
+    const replications = rangedNumberOption('replications', values.replications, {
+      min: 1,
+      max: MAX_REPLICATIONS,
+      whole: true,
+    });
     const seed = seedOption('seed', values.seed!);
-    const result =
-      replications === undefined
-        ? forecast(snapshot, model, { parameters })
-        : forecastMonteCarlo(snapshot, model, {
-            parameters,
-            replications,
-            seed,
-            ...(io.interactive && { onReplication: progress(io) }),
-          });
+    let result: ReturnType<typeof forecast>;
+    try {
+      result =
+        replications === undefined
+          ? forecast(snapshot, model, { parameters })
+          : forecastMonteCarlo(snapshot, model, {
+              parameters,
+              replications,
+              seed,
+              ...(io.interactive && { onReplication: progress(io) }),
+            });
+    } catch (error) {
+      if (error instanceof SimulationLimitError) {
+        // The error line replaces a progress line drawn in place.
+        if (io.interactive) io.err('\r\x1b[K');
+        throw new CliError(`${file}: ${error.message}`, 2, { cause: error });
+      }
+      throw error;
+    }
     io.out(values.json ? JSON.stringify(result, null, 2) : forecastTable(result));
     return 0;
   },

@@ -3,10 +3,11 @@
 
 import { DashboardError, PortInUseError } from '../../dashboard/errors.ts';
 import { SCENARIOS, type ScenarioName } from '../../emulator/scenarios.ts';
+import { MAX_LAMBDA_REPLICATIONS } from '../../forecast/forecastHandler.ts';
 import { EmulatorError } from '../../local/emulators/index.ts';
 import { ProvisionError } from '../../local/provision.ts';
 import { startTwin, TwinAlreadyRunningError, type TwinStatus } from '../../local/runtime.ts';
-import { defineCommand, seedOption } from '../command.ts';
+import { defineCommand, seedOption, shownLimit } from '../command.ts';
 import { endpointFromEnv, endpointOption } from '../endpointOption.ts';
 import { CliError, isConnectionError } from '../errors.ts';
 import { loadForecastModel } from '../files.ts';
@@ -19,9 +20,6 @@ import {
   portOption,
   rangedNumberOption,
 } from '../optionChecks.ts';
-
-/** The most Monte Carlo draws a live forecast takes: it runs again on every batch of changes. */
-const MAX_REPLICATIONS = 100_000;
 
 export const startCommand = defineCommand({
   name: 'start',
@@ -93,7 +91,7 @@ export const startCommand = defineCommand({
     replications: {
       type: 'string',
       value: 'N',
-      description: `Monte Carlo forecasts of N draws, 1 to ${MAX_REPLICATIONS}: each order gets the spread of its end and its chance to be on time`,
+      description: `Monte Carlo forecasts of N draws, 1 to ${shownLimit(MAX_LAMBDA_REPLICATIONS)}, as on AWS: each order gets the spread of its end and its chance to be on time`,
     },
     'log-level': {
       type: 'string',
@@ -134,9 +132,10 @@ export const startCommand = defineCommand({
     const port = portOption('port', values.port!);
     const speed = rangedNumberOption('speed', values.speed, { min: MIN_SPEED })!;
     const seed = seedOption('seed', values.seed!);
+    // The live forecast runs the Lambda's handler, which takes as many draws as a deploy may ask for.
     const replications = rangedNumberOption('replications', values.replications, {
       min: 1,
-      max: MAX_REPLICATIONS,
+      max: MAX_LAMBDA_REPLICATIONS,
       whole: true,
     });
     const dataDir = dataDirOption('data-dir', values['data-dir']);

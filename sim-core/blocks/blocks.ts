@@ -127,6 +127,7 @@ export class Delay extends Block {
   /** The duration this entity would spend here (its attribute, or a draw). */
   durationFor(entity: Entity): number {
     if (this.durationAttribute !== undefined) {
+      // Only a number counts: an inherited property ("constructor") never is one.
       const own = entity.attributes[this.durationAttribute];
       if (typeof own === 'number') return own;
     }

@@ -12,8 +12,10 @@ import {
 import { type DistributionSpec, type Random, type Sampler, sampler } from '../random/Random.ts';
 import { type Block, Delay, Release, Router, Seize, Sink, Source } from './blocks.ts';
 import type { Entity } from './Entity.ts';
+import { successors, timeStandsStill } from './loops.ts';
 import {
   type BlockDefinition,
+  FORBIDDEN_NAME,
   type ModelDefinition,
   ModelDefinitionSchema,
   type ParameterValue,
@@ -40,20 +42,47 @@ export interface Model {
   start(): void;
 }
 
-/** Validates raw JSON as a model definition; the error names the path of the first problem. */
+/**
+ * Validates raw JSON as a model definition; the error names the path of the first problem. A model
+ * in which time can stand still (a loop on which no time need pass) is refused here.
+ */
 export function parseModelDefinition(raw: unknown): ModelDefinition {
+  refuseForbiddenKeys(raw);
   const result = ModelDefinitionSchema.safeParse(raw);
   if (!result.success) throw new ModelError(describeIssue(result.error));
   const definition = result.data;
   checkReferences(definition);
+  const still = timeStandsStill(definition);
+  if (still !== undefined) throw new ModelError(`model: ${still}`);
   return definition;
+}
+
+/** Refuses `__proto__` as a key where names are keys (zod would drop it silently). */
+function refuseForbiddenKeys(raw: unknown): void {
+  const has = (value: unknown): boolean =>
+    typeof value === 'object' && value !== null && Object.hasOwn(value, FORBIDDEN_NAME);
+  const refuse = (path: string, what: string): never => {
+    throw new ModelError(`model${path}: "${FORBIDDEN_NAME}" is not allowed as ${what}`);
+  };
+  if (typeof raw !== 'object' || raw === null) return;
+  const model = raw as { parameters?: unknown; queueRules?: unknown; blocks?: unknown };
+  if (has(model.parameters)) refuse('.parameters', 'a parameter name');
+  if (has(model.queueRules)) refuse('.queueRules', 'a queue rule name');
+  if (Array.isArray(model.blocks)) {
+    model.blocks.forEach((block: unknown, i) => {
+      if (has((block as { attributes?: unknown } | null)?.attributes))
+        refuse(`.blocks[${i}].attributes`, 'an attribute name');
+    });
+  }
 }
 
 function describeIssue(error: z.ZodError): string {
   const issue = error.issues[0]!;
-  const path = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('');
-  return `model${path}: ${issue.message}`;
+  return `model${pathOf(issue.path)}: ${issue.message}`;
 }
+
+const pathOf = (path: readonly PropertyKey[]): string =>
+  path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('');
 
 function checkReferences(definition: ModelDefinition): void {
   const ids = new Set<string>();
@@ -63,8 +92,7 @@ function checkReferences(definition: ModelDefinition): void {
   }
   const resources = new Set(definition.resources.map((r) => r.id));
   for (const block of definition.blocks) {
-    const targets = 'next' in block ? [block.next] : block.type === 'router' ? block.to : [];
-    for (const target of targets) {
+    for (const target of successors(block)) {
       if (!ids.has(target))
         throw new ModelError(`model: block "${block.id}" leads to unknown block "${target}"`);
     }
@@ -78,35 +106,71 @@ function checkReferences(definition: ModelDefinition): void {
       throw new ModelError(`model: router "${block.id}" needs a weight above zero`);
     }
   }
+  // An entity sent into a source would pass straight through, counted as entered where none were made.
+  const sources = new Set(definition.blocks.filter((b) => b.type === 'source').map((b) => b.id));
+  for (const block of definition.blocks) {
+    const target = successors(block).find((id) => sources.has(id));
+    if (target !== undefined) {
+      throw new ModelError(
+        `model: block "${block.id}" leads into source "${target}": a source only creates entities, none can enter it`,
+      );
+    }
+  }
 }
 
 /** Creates the blocks and resources of `definition` in `options.env`. */
 export function buildModel(definition: ModelDefinition, options: BuildOptions): Model {
   const { env, random } = options;
-  const parameters = { ...definition.parameters, ...options.parameters };
   for (const [name, value] of Object.entries(options.parameters ?? {})) {
-    if (!(name in definition.parameters)) {
+    // Own entries only: "constructor" or "__proto__" name no parameter of any model.
+    if (!Object.hasOwn(definition.parameters, name)) {
       throw new ModelError(`model "${definition.name}" has no parameter "${name}"`);
     }
     // Overrides come from outside (a Lambda's environment, the command line): checked as the model file's are.
     const checked = ParameterValueSchema.safeParse(value);
     if (!checked.success) {
+      const issue = checked.error.issues[0]!;
+      // A distribution with a bad field names the field; anything else says what a parameter may be.
+      if (issue.path.length > 0) {
+        throw new ModelError(
+          `parameter "${name}"${pathOf(issue.path)}: ${issue.message}, got ${JSON.stringify(value)}`,
+        );
+      }
       throw new ModelError(
-        `parameter "${name}" must be a number >= 0, a distribution (such as {"dist":"uniform","min":…,"max":…}) or a name, got ${JSON.stringify(value)}`,
+        `parameter "${name}" must be a number >= 0, a distribution (such as {"dist":"uniform","min":…,"max":…}) or a name, got ${JSON.stringify(value)} (every number at most 1e15)`,
       );
     }
   }
+  const parameters: Record<string, ParameterValue> = { ...definition.parameters, ...options.parameters };
+  const still = timeStandsStill(definition, parameters);
+  if (still !== undefined) {
+    const overrides = options.parameters ?? {};
+    const given = Object.keys(overrides).length === 0 ? '' : ` with parameters ${JSON.stringify(overrides)}`;
+    throw new ModelError(`model "${definition.name}"${given}: ${still}`);
+  }
   const param = (name: string): ParameterValue => {
-    const value = parameters[name];
-    if (value === undefined) throw new ModelError(`model "${definition.name}": unknown parameter "${name}"`);
-    return value;
+    if (!Object.hasOwn(parameters, name))
+      throw new ModelError(`model "${definition.name}": unknown parameter "${name}"`);
+    return parameters[name]!;
   };
   const resolve = <T>(value: T | { param: string }): T | ParameterValue =>
     typeof value === 'object' && value !== null && 'param' in value ? param(value.param) : value;
   const distribution = (value: DistributionSpec | { param: string }, where: string): Sampler => {
     const resolved = resolve(value);
-    if (typeof resolved === 'string') throw new ModelError(`${where}: parameter is not a distribution`);
-    return sampler(resolved, random, options.deterministic);
+    const named =
+      typeof value === 'object' && value !== null && 'param' in value
+        ? `${where} (parameter "${value.param}")`
+        : where;
+    if (typeof resolved === 'string') {
+      const which = typeof value === 'object' && 'param' in value ? ` "${value.param}"` : '';
+      throw new ModelError(`${where}: parameter${which} is not a distribution, got "${resolved}"`);
+    }
+    try {
+      return sampler(resolved, random, options.deterministic);
+    } catch (error) {
+      if (error instanceof ModelError) throw new ModelError(`${named}: ${error.message}`);
+      throw error;
+    }
   };
   const whole = (value: number | { param: string }, where: string): number => {
     const resolved = resolve(value);
@@ -125,7 +189,7 @@ export function buildModel(definition: ModelDefinition, options: BuildOptions): 
     if (capacity < 1) throw new ModelError(`resource "${r.id}": capacity must be at least 1`);
     const queue = resolve(r.queue);
     if (typeof queue !== 'string') throw new ModelError(`resource "${r.id}": queue must name a rule`);
-    const rule = definition.queueRules[queue];
+    const rule = Object.hasOwn(definition.queueRules, queue) ? definition.queueRules[queue] : undefined;
     const settings = { capacity, dispatch: r.dispatch };
     if (rule) resources.set(r.id, new OrderedResource<Entity>(env, byAttributes(rule.orderBy), settings));
     else if (queue === 'fifo') resources.set(r.id, new Resource<Entity>(env, settings));
@@ -195,7 +259,7 @@ export function byAttributes(keys: readonly string[]): RequestOrder<Entity> {
   const n = names.length;
   // The values are read once per request: a queue compares each request many times.
   const keyOf = (r: Request<Entity>): (number | string | undefined)[] =>
-    names.map((name) => (name === '@requestedAt' ? r.requestedAt : r.owner.attributes[name]));
+    names.map((name) => (name === '@requestedAt' ? r.requestedAt : own(r.owner.attributes, name)));
   const order: RequestOrder<Entity> = (a, b) => {
     if (a.sortKey === undefined) a.sortKey = keyOf(a);
     if (b.sortKey === undefined) b.sortKey = keyOf(b);
@@ -217,7 +281,7 @@ export function byAttributes(keys: readonly string[]): RequestOrder<Entity> {
     const sign = signs[i]!;
     if (name === undefined) return undefined;
     return (r: Request<Entity>) => {
-      const v = name === '@requestedAt' ? r.requestedAt : r.owner.attributes[name];
+      const v = name === '@requestedAt' ? r.requestedAt : own(r.owner.attributes, name);
       return typeof v === 'number' ? sign * v : Number.POSITIVE_INFINITY;
     };
   };
@@ -227,6 +291,10 @@ export function byAttributes(keys: readonly string[]): RequestOrder<Entity> {
   if (rank2) order.rank2 = rank2;
   return order;
 }
+
+/** An entity's own attribute `name` (an attribute named "constructor" is not Object's). */
+const own = (attributes: Entity['attributes'], name: string) =>
+  Object.hasOwn(attributes, name) ? attributes[name] : undefined;
 
 /** Throughput, time in each block and resource utilisation of a model run so far. */
 export interface ModelKpis {

@@ -1,6 +1,6 @@
 // The simulation environment: the clock, the event calendar and the loop that processes it.
 import { EventQueue } from './EventQueue.ts';
-import { EmptyScheduleError, SimError } from './errors.ts';
+import { EmptyScheduleError, SimError, SimulationLimitError } from './errors.ts';
 import { AllOf, AnyOf, Event, Priority, Process, type ProcessGenerator, Timeout } from './events.ts';
 
 // Sequence numbers stay below 2^43, so (priority, sequence) packs exactly into one double.
@@ -61,9 +61,26 @@ export class Environment {
   /**
    * Runs until the calendar is empty, until time `until` (events at exactly that time are not
    * processed), or until the event `until` has been processed; returns that event's value.
+   *
+   * A run that would process more than `maxEvents` events throws a SimulationLimitError: events
+   * that no time separates can otherwise go on for ever. `check` is called after every
+   * `checkEvery` events, for an outer layer's progress reports and checks (the wall clock never
+   * enters the kernel); what it throws ends the run. Either way the calendar stays as it was.
    */
-  run(options: { until?: number | Event } = {}): unknown {
-    const { until } = options;
+  run(
+    options: { until?: number | Event; maxEvents?: number; checkEvery?: number; check?: () => void } = {},
+  ): unknown {
+    const { until, maxEvents, checkEvery, check } = options;
+    if (maxEvents !== undefined && !(maxEvents >= 0)) {
+      throw new SimError(`maxEvents must be a number >= 0, got ${maxEvents}`);
+    }
+    if (check !== undefined && !(checkEvery! >= 1)) {
+      throw new SimError(`checkEvery must be a number >= 1, got ${checkEvery}`);
+    }
+    const limit = this.eventsProcessed + (maxEvents ?? Number.POSITIVE_INFINITY);
+    let nextCheck = check === undefined ? Number.POSITIVE_INFINITY : this.eventsProcessed + checkEvery!;
+    // The budget and the checks cost the hot loop one comparison per event.
+    let checkpoint = Math.min(limit, nextCheck);
     let stopAt: Event | undefined;
     // One stop callback per run, detached afterwards: a run that ends by an error leaves no stale
     // stop behind for the next run.
@@ -89,6 +106,27 @@ export class Environment {
     this.stopped = false;
     try {
       while (!this.stopped) {
+        if (this.eventsProcessed >= checkpoint) {
+          if (this.eventsProcessed >= nextCheck) {
+            nextCheck += checkEvery!;
+            check!();
+          }
+          // At the limit, an empty calendar, or a numeric `until` whose stop event is next, ends the
+          // run: that stop event is no model event.
+          if (
+            this.eventsProcessed >= limit &&
+            this.queue.size > 0 &&
+            !(typeof until === 'number' && this.queue.peekTime() >= until)
+          ) {
+            throw new SimulationLimitError(
+              `the simulation processed ${maxEvents!.toLocaleString('en')} event${maxEvents === 1 ? '' : 's'} (its limit) and had not ended, at simulated time ${this.clock}`,
+              'events',
+              maxEvents!,
+              maxEvents!,
+            );
+          }
+          checkpoint = Math.min(limit, nextCheck);
+        }
         if (this.queue.size === 0) {
           if (stopAt !== undefined && typeof until !== 'number') {
             throw new EmptyScheduleError('no events left, but the "until" event was not triggered');

@@ -27,3 +27,23 @@ export class EmptyScheduleError extends SimError {
 export class ModelError extends SimError {
   override name = 'ModelError';
 }
+
+/** Which bound a simulation hit: kernel events of one run, wall time of a call, or draws kept. */
+export type SimulationBound = 'events' | 'wall-time' | 'draws';
+
+/**
+ * A simulation reached one of its bounds before it ended (a model that never ends, or a run larger
+ * than its limits allow); `bound`, `limit` and `reached` say which, and how far it got.
+ */
+export class SimulationLimitError extends SimError {
+  override name = 'SimulationLimitError';
+  constructor(
+    message: string,
+    readonly bound: SimulationBound,
+    readonly limit: number,
+    readonly reached: number,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}

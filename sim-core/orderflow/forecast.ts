@@ -2,8 +2,11 @@
 // orders keep the time already spent), the plant is simulated ahead, and each order's delay is
 // attributed to its own material, to a production overrun, or to another order's delay.
 import { Entity } from '../blocks/Entity.ts';
+import { closedLoop } from '../blocks/loops.ts';
 import type { ModelDefinition, ParameterValue } from '../blocks/ModelDefinition.ts';
 import { Environment } from '../kernel/Environment.ts';
+import { ModelError } from '../kernel/errors.ts';
+import { RunLimits, type SimulationLimits } from '../limits.ts';
 import { orderFlowModel } from '../models/index.ts';
 import { SIM_CORE_VERSION } from '../version.ts';
 import { type OrderAttributes, type OrderFlowNetwork, orderEntity, orderFlowNetwork } from './network.ts';
@@ -23,6 +26,11 @@ import { reconcileOrderTimes } from './wipTimes.ts';
 export interface ForecastOptions {
   /** Overrides of the model's parameters (for example `{ lines: 2 }`). */
   parameters?: Record<string, ParameterValue>;
+  /**
+   * Events per simulated run and wall time of the whole forecast (defaults: DEFAULT_MAX_EVENTS,
+   * DEFAULT_MAX_WALL_MS); beyond them a SimulationLimitError ends it. A RunLimits shares its clock.
+   */
+  limits?: SimulationLimits | RunLimits;
 }
 
 // Differences below a millisecond are rounding, not delay.
@@ -46,15 +54,17 @@ export function forecast(
   options: ForecastOptions = {},
 ): Forecast {
   const asOf = snapshot.asOf;
+  const limits = RunLimits.of(options.limits);
+  checkForecastEnds(model);
   const warnings: ForecastWarning[] = [];
   const orders = activeOrders(snapshot, warnings);
 
   const env = new Environment(asOf);
   const net = orderFlowNetwork(model, env, { parameters: options.parameters });
   const placed = placeWorkInProcess(orders, asOf, net, warnings);
-  env.run();
+  limits.run(env);
 
-  const plan = planEnds(orders, asOf, model, options);
+  const plan = planEnds(orders, asOf, model, options, limits);
   const productionTime = net.production.durationFor(new Entity('nominal', asOf));
   const results: OrderForecast[] = placed.map((p) =>
     orderForecastOf(p, asOf, plan.get(p.order.orderId)!, productionTime),
@@ -80,6 +90,19 @@ export function forecast(
     warnings,
     events: env.eventsProcessed + plan.events,
   };
+}
+
+/**
+ * Throws a ModelError when `model` has a loop with no way out: a forecast runs until every order
+ * has been produced, and an order in such a loop never would be.
+ */
+export function checkForecastEnds(model: ModelDefinition): void {
+  const closed = closedLoop(model);
+  if (closed !== undefined) {
+    throw new ModelError(
+      `model "${model.name}": the blocks ${closed.join(' → ')} form a loop with no way out: an order in it would never be produced`,
+    );
+  }
 }
 
 /**
@@ -246,6 +269,7 @@ function planEnds(
   asOf: number,
   model: ModelDefinition,
   options: ForecastOptions,
+  limits: RunLimits,
 ): Map<string, Plan> & { events: number } {
   const entries = orders.map((o) =>
     o.status === OrderStatus.accepted ? asOf : Math.min(o.materialOrderedAt ?? o.acceptedAt ?? asOf, asOf),
@@ -266,7 +290,7 @@ function planEnds(
     // Every order waits for its material from its entry on: placed at once, no event to enter.
     net.material.place(entity, entry, entry - start + leadTime);
   });
-  env.run();
+  limits.run(env);
   const plan = new Map<string, Plan>() as Map<string, Plan> & { events: number };
   for (const entity of entities) {
     plan.set(entity.attributes.orderId as string, {

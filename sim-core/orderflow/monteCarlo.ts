@@ -3,7 +3,8 @@
 // drawn from the model's distributions, and every order's production end is collected.
 import type { ModelDefinition } from '../blocks/ModelDefinition.ts';
 import { Environment } from '../kernel/Environment.ts';
-import { ModelError } from '../kernel/errors.ts';
+import { ModelError, SimulationLimitError } from '../kernel/errors.ts';
+import { MAX_REPLICATIONS, RunLimits } from '../limits.ts';
 import { orderFlowModel } from '../models/index.ts';
 import { nearestRank } from '../quantile.ts';
 import { Random, sampler } from '../random/Random.ts';
@@ -19,13 +20,19 @@ import { orderFlowNetwork } from './network.ts';
 import { type Forecast, isAtRisk, type OrderForecast, type Snapshot } from './types.ts';
 
 export interface MonteCarloOptions extends ForecastOptions {
-  /** How many times the future is drawn (at least 1). */
+  /** How many times the future is drawn: 1 to MAX_REPLICATIONS, and orders × replications at most MAX_MONTE_CARLO_DRAWS. */
   replications: number;
   /** Any integer, from which every replication's random stream derives. Default 1. */
   seed?: Seed;
   /** Called after each replication (for progress on long runs). */
   onReplication?: (done: number, total: number) => void;
 }
+
+/**
+ * The most production ends a Monte Carlo forecast keeps (orders × replications): 160 MB of them,
+ * well within a forecast Lambda's memory; 10,000 orders × 2,000 replications, 200 orders × 100,000.
+ */
+export const MAX_MONTE_CARLO_DRAWS = 20_000_000;
 
 /** The model parameter of the supplier's slip: extra wait after an ETA, a distribution in the model's time unit. */
 const ETA_SLIP_PARAMETER = 'etaSlip';
@@ -42,17 +49,30 @@ export function forecastMonteCarlo(
   options: MonteCarloOptions,
 ): Forecast {
   const { replications } = options;
-  if (!Number.isInteger(replications) || replications < 1) {
-    throw new ModelError(`replications must be a whole number of at least 1, got ${replications}`);
+  if (!Number.isInteger(replications) || replications < 1 || replications > MAX_REPLICATIONS) {
+    throw new ModelError(
+      `replications must be a whole number from 1 to ${MAX_REPLICATIONS.toLocaleString('en')}, got ${replications}`,
+    );
   }
+  const limits = RunLimits.of(options.limits);
   const seed = options.seed ?? 1;
-  const base = forecast(snapshot, model, options);
   const orders = activeOrders(snapshot);
+  const draws = orders.length * replications;
+  if (draws > MAX_MONTE_CARLO_DRAWS) {
+    throw new SimulationLimitError(
+      `a Monte Carlo forecast of ${orders.length.toLocaleString('en')} orders × ${replications.toLocaleString('en')} replications would keep ${draws.toLocaleString('en')} production ends, more than its limit of ${MAX_MONTE_CARLO_DRAWS.toLocaleString('en')}: use fewer replications`,
+      'draws',
+      MAX_MONTE_CARLO_DRAWS,
+      draws,
+    );
+  }
+  const base = forecast(snapshot, model, { ...options, limits });
   const index = new Map(orders.map((o, i) => [o.orderId, i]));
   // ends[order * replications + r]: the order's production end in replication r.
-  const ends = new Float64Array(orders.length * replications);
+  const ends = new Float64Array(draws);
   let events = 0;
   for (let r = 0; r < replications; r++) {
+    limits.checkWallTime();
     const random = new Random(replicationSeed(seed, r));
     const env = new Environment(snapshot.asOf);
     const net = orderFlowNetwork(model, env, {
@@ -67,7 +87,7 @@ export function forecastMonteCarlo(
       [],
       etaSlipDraws(net.model.parameters, random),
     );
-    env.run();
+    limits.run(env);
     events += env.eventsProcessed;
     for (const p of placed) {
       ends[index.get(p.order.orderId)! * replications + r] = p.entity.attributes.productionEndAt as number;
@@ -115,8 +135,8 @@ export function checkForecastModel(
 
 /** The slip of ETAs, when the model has one (a distribution); none otherwise. */
 function etaSlipDraws(parameters: Readonly<Record<string, unknown>>, random: Random): WipDraws {
+  if (!Object.hasOwn(parameters, ETA_SLIP_PARAMETER)) return {};
   const spec = parameters[ETA_SLIP_PARAMETER];
-  if (spec === undefined) return {};
   if (typeof spec === 'string') {
     throw new ModelError(`parameter "${ETA_SLIP_PARAMETER}" must be a distribution, got "${spec}"`);
   }

@@ -4,7 +4,9 @@
 import { Entity } from '../blocks/Entity.ts';
 import type { ModelDefinition, ParameterValue } from '../blocks/ModelDefinition.ts';
 import { Environment } from '../kernel/Environment.ts';
+import { RunLimits, type SimulationLimits } from '../limits.ts';
 import { orderFlowModel } from '../models/index.ts';
+import { checkForecastEnds } from './forecast.ts';
 import { orderEntity, orderFlowNetwork } from './network.ts';
 import { type OrderState, OrderStatus, type Snapshot } from './types.ts';
 
@@ -37,11 +39,13 @@ export interface PlantHistory {
 export function runPlant(
   orders: readonly PlantOrder[],
   model: ModelDefinition = orderFlowModel,
-  options: { parameters?: Record<string, ParameterValue> } = {},
+  options: { parameters?: Record<string, ParameterValue>; limits?: SimulationLimits } = {},
 ): Map<string, PlantHistory> {
+  const limits = new RunLimits(options.limits);
+  checkForecastEnds(model);
   const start = orders.reduce((t, o) => Math.min(t, o.acceptedAt), Number.POSITIVE_INFINITY);
   const env = new Environment(Number.isFinite(start) ? start : 0);
-  const net = orderFlowNetwork(model, env, options);
+  const net = orderFlowNetwork(model, env, { parameters: options.parameters });
   const nominalLead = net.material.durationFor(new Entity('nominal', env.now));
   const entities = orders.map((order) => {
     const entity = orderEntity(order, order.acceptedAt, {
@@ -51,7 +55,7 @@ export function runPlant(
     env.timeout(order.acceptedAt - env.now).addCallback(() => net.material.enter(entity));
     return { order, entity };
   });
-  env.run();
+  limits.run(env);
   const histories = new Map<string, PlantHistory>();
   for (const { order, entity } of entities) {
     const a = entity.attributes;

@@ -91,7 +91,7 @@ export class Random {
 
   /** Lognormal with the given mean and standard deviation of the variable itself. */
   lognormal(mean: number, sd: number): number {
-    const sigma2 = Math.log(1 + (sd * sd) / (mean * mean));
+    const sigma2 = lognormalSigma2(mean, sd);
     return Math.exp(Math.log(mean) - sigma2 / 2 + Math.sqrt(sigma2) * this.standardNormal());
   }
 
@@ -107,6 +107,18 @@ export class Random {
     return values[values.length - 1]!;
   }
 }
+
+/**
+ * The largest time, duration or weight a model may hold: below 2^53, where a clock still moves on
+ * by one unit, and far enough below the largest double that no draw, mean or sum overflows.
+ */
+export const MAX_MODEL_VALUE = 1e15;
+
+/**
+ * The sigma² of a lognormal with the given mean and sd of the variable itself. A ratio of sd to
+ * mean beyond what a double holds (sd 1, mean 1e-300) makes it infinite or NaN, and every draw with it.
+ */
+export const lognormalSigma2 = (mean: number, sd: number): number => Math.log(1 + (sd * sd) / (mean * mean));
 
 /** A distribution as data, as written in a model file. A plain number means a fixed value. */
 export type DistributionSpec =
@@ -148,6 +160,16 @@ function distributionOf(spec: DistributionSpec, r: Random): Distribution {
   const need = (ok: boolean, what: string): void => {
     if (!ok) throw new ModelError(`distribution ${spec.dist}: ${what}`);
   };
+  // Every parameter finite and at most MAX_MODEL_VALUE, so that no draw or derived parameter overflows.
+  for (const [field, value] of Object.entries(spec)) {
+    if (field === 'dist') continue;
+    for (const x of Array.isArray(value) ? value : [value]) {
+      need(
+        typeof x === 'number' && Number.isFinite(x) && x <= MAX_MODEL_VALUE,
+        `${field} must be a finite number of at most 1e15, got ${x}`,
+      );
+    }
+  }
   switch (spec.dist) {
     case 'deterministic':
       return fixed(spec.value);
@@ -189,6 +211,10 @@ function distributionOf(spec: DistributionSpec, r: Random): Distribution {
     }
     case 'lognormal': {
       need(spec.mean > 0 && spec.sd >= 0, 'needs mean > 0 and sd >= 0');
+      need(
+        Number.isFinite(lognormalSigma2(spec.mean, spec.sd)),
+        `sd ${spec.sd} is too large for the mean ${spec.mean} (or the mean too small): its sigma is not a finite number`,
+      );
       const { mean, sd } = spec;
       return {
         mean,
@@ -221,11 +247,14 @@ function distributionOf(spec: DistributionSpec, r: Random): Distribution {
         meanAbove: (x) => meanOver((v) => v > x),
       };
     }
+    default:
+      throw new ModelError(`unknown distribution ${JSON.stringify((spec as { dist?: unknown }).dist)}`);
   }
 }
 
 function fixed(value: number): Distribution {
   if (!Number.isFinite(value)) throw new ModelError(`a fixed value must be a finite number, got ${value}`);
+  if (value > MAX_MODEL_VALUE) throw new ModelError(`a fixed value must be at most 1e15, got ${value}`);
   return { mean: value, draw: () => value, meanAbove: (x) => above(value, x) };
 }
 
@@ -270,7 +299,9 @@ function normalMeanAbove(mean: number, sd: number, x: number): number | undefine
 /** E[X | X > x] of a lognormal with the given mean and sd of the variable itself. */
 function lognormalMeanAbove(mean: number, sd: number, x: number): number | undefined {
   if (x <= 0) return mean;
-  const sigma = Math.sqrt(Math.log(1 + (sd * sd) / (mean * mean)));
+  const sigma = Math.sqrt(lognormalSigma2(mean, sd));
+  // An sd too small beside the mean to move sigma off 0 (sd 1, mean 1e15): a fixed value.
+  if (sigma === 0) return above(mean, x);
   const mu = Math.log(mean) - (sigma * sigma) / 2;
   const z = (Math.log(x) - mu) / sigma;
   const tail = 1 - normalCdf(z);

@@ -155,7 +155,7 @@ describe('twin start', () => {
     );
     expect(noDraws.code).toBe(2);
     expect(noDraws.stderr.trim()).toBe(
-      'twin: --replications must be a whole number from 1 to 100000, got "0"',
+      'twin: --replications must be a whole number from 1 to 10000, got "0"',
     );
     for (const run of [notOrderFlow, noDraws]) expect(run.stderr).not.toMatch(/starting/);
   });

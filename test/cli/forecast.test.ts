@@ -1,6 +1,7 @@
 // `twin forecast`: a saved snapshot in, a readable table or JSON out; a malformed snapshot is one
 // clear line that names the file, the order and the field, and exit code 2.
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -75,12 +76,16 @@ describe('twin forecast', () => {
     }
   });
 
-  it('rejects a number of replications below 1 in one line', async () => {
-    const run = await twin('forecast', '--state', DEMO, '--replications', '0');
+  for (const replications of ['0', '100001', '1e9', '2.5']) {
+    it(`rejects ${replications} replications in one line that states the range, exit code 2`, async () => {
+      const run = await twin('forecast', '--state', DEMO, '--replications', replications);
 
-    expect(run.code).toBe(2);
-    expect(run.stderr.trim()).toBe('twin: --replications must be a whole number >= 1, got "0"');
-  });
+      expect(run.code).toBe(2);
+      expect(run.stderr).toBe(
+        `twin: --replications must be a whole number from 1 to 100000, got "${replications}"\n`,
+      );
+    });
+  }
 
   it('takes any integer as --seed, whole: 2^32 + 1 draws other futures than 1, and 1e30 is 10^30', async () => {
     const spreads = async (seed: string) => {
@@ -230,6 +235,36 @@ describe('twin forecast', () => {
 
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/model\.json: model\.blocks\[0\]/);
+  });
+
+  for (const rule of ['constructor', '__proto__', 'toString']) {
+    it(`rejects --queue-rule ${rule}, a name every object has built in, in one line, exit code 2`, async () => {
+      const run = await twin('forecast', '--state', DEMO, '--queue-rule', rule);
+
+      expect(run.code).toBe(2);
+      expect(run.stderr).toBe(`twin: --queue-rule must be one of fifo, priority, due-date, got "${rule}"\n`);
+    });
+  }
+
+  it('refuses a model whose release leads back to its queue, naming the file and the loop, exit code 2', async () => {
+    const demo = JSON.parse(await readFile('sim-core/models/order-flow.json', 'utf8'));
+    demo.blocks.find((b: { id: string }) => b.id === 'release').next = 'queue';
+    const model = file('looping.json', JSON.stringify(demo));
+
+    const run = await twin('forecast', '--state', DEMO, '--model', model);
+
+    expect(run.code).toBe(2);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(run.stderr).toContain(
+      'looping.json: model: the blocks queue → production → release → queue form a loop on which no time need pass',
+    );
+  });
+
+  it('takes for the live forecast (twin start) no more replications than the forecast Lambda does', async () => {
+    const run = await twin('start', '--replications', '10001');
+
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe('twin: --replications must be a whole number from 1 to 10000, got "10001"\n');
   });
 
   it('rejects an unknown queue rule and a bad number of lines', async () => {

@@ -89,7 +89,7 @@ const CASES: UserErrorCase[] = [
   {
     what: 'start --replications 1e9',
     args: ['start', '--replications', '1e9'],
-    says: /^--replications must be a whole number from 1 to 100000, got "1e9"$/,
+    says: /^--replications must be a whole number from 1 to 10000, got "1e9"$/,
   },
   {
     what: 'start --duration 0',

@@ -6,7 +6,12 @@ import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { decodeForecast, encodeForecast } from '../../contracts/forecastItem.ts';
 import { InMemoryForecastStore } from '../../forecast/ForecastStore.ts';
-import { createForecastHandler, latestEventClock } from '../../forecast/forecastHandler.ts';
+import {
+  createForecastHandler,
+  FORECAST_MAX_WALL_MS,
+  latestEventClock,
+  MAX_LAMBDA_REPLICATIONS,
+} from '../../forecast/forecastHandler.ts';
 import { canMoveForecast } from '../../forecast/relevance.ts';
 import { forecast, forecastMonteCarlo } from '../../sim-core/index.ts';
 import type { StoredOrderState } from '../../state/applyEvent.ts';
@@ -187,6 +192,93 @@ describe('forecast handler', () => {
     expect(response.batchItemFailures).toEqual([
       { itemIdentifier: event.Records[0]!.dynamodb!.SequenceNumber },
     ]);
+  });
+});
+
+describe('a forecast that reaches its limit', () => {
+  /** A logger that keeps what is logged at each level, as Powertools' Logger is called. */
+  function recordingLogger() {
+    const lines: { level: string; message: string; extra: Record<string, unknown> }[] = [];
+    const at =
+      (level: string) =>
+      (message: string, extra: Record<string, unknown> = {}) =>
+        lines.push({ level, message, extra });
+    const recorder = { info: at('info'), debug: at('debug'), warn: at('warn'), error: at('error') };
+    return { lines, logger: recorder as unknown as Logger };
+  }
+
+  it('keeps the previous forecast, logs the reason without a stack trace, and asks for no retry', async () => {
+    const states = await storeWith(['a', '2'], ['b', '3']);
+    const forecasts = new InMemoryForecastStore();
+    const { lines, logger: recorded } = recordingLogger();
+    const previous = createForecastHandler({ states, forecasts, logger: recorded, clock: () => NOW });
+    await previous({ Records: [change('INSERT', undefined, active)] });
+    const kept = await forecasts.latest();
+    const handler = createForecastHandler({
+      states,
+      forecasts,
+      logger: recorded,
+      clock: () => NOW + 60_000,
+      limits: { maxEvents: 1 },
+    });
+
+    const response = await handler({ Records: [change('MODIFY', active, { ...active, eta: 4 })] });
+
+    expect(response.batchItemFailures).toEqual([]);
+    expect(forecasts.history).toHaveLength(1);
+    expect(await forecasts.latest()).toEqual(kept);
+    const error = lines.find((l) => l.level === 'error')!;
+    expect(error.message).toBe('forecast stopped at its limit: the previous forecast stays');
+    expect(error.extra).toMatchObject({
+      reason: expect.stringMatching(/^the simulation processed 1 event \(its limit\) and had not ended/),
+      bound: 'events',
+      limit: 1,
+      records: 1,
+    });
+    expect(Object.values(error.extra).some((v) => v instanceof Error)).toBe(false);
+  });
+
+  it('stops at 40 s of wall time by default, within the Lambda’s 60 s timeout', async () => {
+    const states = await storeWith(['a', '2']);
+    const forecasts = new InMemoryForecastStore();
+    const { lines, logger: recorded } = recordingLogger();
+    let now = 0;
+    const handler = createForecastHandler({
+      states,
+      forecasts,
+      logger: recorded,
+      replications: 50,
+      // Each look at the clock finds 5 s more gone: the 9th (after 40 s) stops the forecast.
+      limits: {
+        clock: () => {
+          now += 5000;
+          return now;
+        },
+      },
+    });
+
+    const response = await handler({ Records: [change('INSERT', undefined, active)] });
+
+    expect(FORECAST_MAX_WALL_MS).toBe(40_000);
+    expect(response.batchItemFailures).toEqual([]);
+    expect(forecasts.history).toHaveLength(0);
+    expect(lines.find((l) => l.level === 'error')!.extra).toMatchObject({
+      bound: 'wall-time',
+      limit: 40_000,
+    });
+  });
+
+  it('refuses, when the function starts, more replications than a deploy may ask for', () => {
+    const states = new InMemoryStateStore();
+    const forecasts = new InMemoryForecastStore();
+
+    for (const replications of [0, 10_001, 1e9, 2.5]) {
+      expect(() => createForecastHandler({ states, forecasts, logger, replications })).toThrow(
+        `the forecast's replications (FORECAST_REPLICATIONS) must be a whole number from 1 to 10,000, got ${replications}`,
+      );
+    }
+    expect(MAX_LAMBDA_REPLICATIONS).toBe(10_000);
+    expect(() => createForecastHandler({ states, forecasts, logger, replications: 10_000 })).not.toThrow();
   });
 });
 

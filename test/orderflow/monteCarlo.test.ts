@@ -266,18 +266,18 @@ describe('Monte Carlo forecast', () => {
     );
   });
 
-  it('refuses a number of replications that is not a whole number of at least 1, and a slip that is no distribution', () => {
+  it('refuses a number of replications that is not a whole number from 1 to 100,000, and a slip that is no distribution', () => {
     const snapshot: Snapshot = { asOf: NOW, orders: [] };
     const slipByName = parseModelDefinition({
       ...orderFlowModel,
       parameters: { ...orderFlowModel.parameters, etaSlip: 'late' },
     });
 
-    for (const replications of [0, 2.5, Number.NaN]) {
+    for (const replications of [0, 2.5, Number.NaN, 100_001, 1e9]) {
       expect(() => forecastMonteCarlo(snapshot, orderFlowModel, { replications })).toThrow(ModelError);
     }
     expect(() => forecastMonteCarlo(snapshot, orderFlowModel, { replications: 0 })).toThrow(
-      'replications must be a whole number of at least 1, got 0',
+      'replications must be a whole number from 1 to 100,000, got 0',
     );
     expect(() => forecastMonteCarlo(snapshot, slipByName, { replications: 1 })).toThrow(
       'parameter "etaSlip" must be a distribution, got "late"',

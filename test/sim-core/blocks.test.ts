@@ -483,7 +483,7 @@ describe('buildModel', () => {
 
     const build = () => buildModel(definition, { env: new Environment(), random: new Random(1) });
 
-    expect(build).toThrow('block "source": parameter is not a distribution');
+    expect(build).toThrow('block "source": parameter "arrivals" is not a distribution, got "fifo"');
   });
 
   it('rejects a count parameter that is not a whole number', () => {
