@@ -23,6 +23,9 @@ const file = (name: string, text: string) => {
 const casymda = JSON.parse(readFileSync('sim-core/models/casymda-benchmark.json', 'utf8')) as {
   blocks: { id: string }[];
 };
+const demoPlant = JSON.parse(readFileSync('sim-core/models/order-flow.json', 'utf8')) as {
+  blocks: { id: string }[];
+};
 const snapshot = JSON.stringify({
   asOf: 1767601860000,
   orders: [{ status: 'accepted', acceptedAt: 1767600000000, updatedAt: 1767600000000 }],
@@ -41,6 +44,21 @@ const FILES = {
   // A snapshot whose order has no orderId.
   badSnapshot: file('bad-snapshot.json', snapshot),
   plainFile: file('plain.txt', 'not a directory'),
+  // The demo plant with the line released back into its own queue: a loop on which no time need pass.
+  loopModel: file(
+    'loop-model.json',
+    JSON.stringify({
+      ...demoPlant,
+      blocks: demoPlant.blocks.map((b) => (b.id === 'release' ? { ...b, next: 'queue' } : b)),
+    }),
+  ),
+  // A snapshot whose "now" lies beyond the dates JavaScript can hold.
+  farSnapshot: file('far-snapshot.json', JSON.stringify({ asOf: 1e20, orders: [] })),
+  // A model parameter named like the prototype of every object.
+  protoModel: file(
+    'proto-model.json',
+    `{"name":"p","parameters":{"__proto__":1},"blocks":[{"id":"in","type":"source","interArrival":1,"count":1,"next":"out"},{"id":"out","type":"sink"}]}`,
+  ),
 };
 
 interface UserErrorCase {
@@ -235,6 +253,36 @@ const CASES: UserErrorCase[] = [
     what: 'forecast --state that fails validation',
     args: ['forecast', '--state', FILES.badSnapshot],
     says: /orders\[0\]: field "orderId": required/,
+  },
+  ...['simulate', 'start'].map((command) => ({
+    what: `${command} --model with a loop on which no time passes`,
+    args: [command, '--model', FILES.loopModel],
+    says: /form a loop on which no time need pass .*a loop needs a delay that always takes time/,
+  })),
+  {
+    what: 'simulate --model with a parameter named __proto__',
+    args: ['simulate', '--model', FILES.protoModel],
+    says: /__proto__/,
+  },
+  {
+    what: 'forecast --state with an asOf beyond the dates JavaScript holds',
+    args: ['forecast', '--state', FILES.farSnapshot],
+    says: /field "asOf": must be an epoch time in whole milliseconds between 0 and 253402300799999/,
+  },
+  {
+    what: 'forecast --replications 1e9',
+    args: ['forecast', '--state', 'examples/demo-snapshot.json', '--replications', '1e9'],
+    says: /^--replications must be a whole number from 1 to 100000, got "1e9"$/,
+  },
+  {
+    what: 'forecast --queue-rule constructor',
+    args: ['forecast', '--state', 'examples/demo-snapshot.json', '--queue-rule', 'constructor'],
+    says: /^--queue-rule must be one of fifo, priority, due-date, got "constructor"$/,
+  },
+  {
+    what: 'simulate --until 0',
+    args: ['simulate', '--model', 'sim-core/models/casymda-benchmark.json', '--until', '0'],
+    says: /^--until must be a number above 0 and at most 1e15, got "0"$/,
   },
   ...['start', 'reset'].map((command) => ({
     what: `${command} --data-dir that is a file`,
