@@ -8,7 +8,7 @@ import { DynamoDbForecastStore } from '../forecast/DynamoDbForecastStore.ts';
 import { createClients, destroyClients } from '../local/clients.ts';
 import { startEmulators } from '../local/emulators/index.ts';
 import { provision } from '../local/provision.ts';
-import { forecast } from '../sim-core/index.ts';
+import { forecast } from '../orderflow/index.ts';
 import { syntheticSnapshot } from './workloads.ts';
 
 export interface AccuracyBenchResult {

@@ -1,15 +1,12 @@
 // Benchmark workloads: Casymda's model and forecasts of synthetic plants of a given size.
 import uncertainPlant from '../examples/order-flow-uncertain.json' with { type: 'json' };
+import { forecast, forecastMonteCarlo, type OrderState, type Snapshot } from '../orderflow/index.ts';
 import {
   casymdaBenchmarkModel,
-  forecast,
-  forecastMonteCarlo,
-  type OrderState,
   parseModelDefinition,
   quantileOf,
   Random,
   runModel,
-  type Snapshot,
 } from '../sim-core/index.ts';
 
 /**

@@ -1,12 +1,7 @@
 // Reading the user's JSON files with errors that name the file.
 import { readFile } from 'node:fs/promises';
-import {
-  checkForecastModel,
-  type ModelDefinition,
-  ModelError,
-  orderFlowModel,
-  parseModelDefinition,
-} from '../sim-core/index.ts';
+import { checkForecastModel, orderFlowModel } from '../orderflow/index.ts';
+import { type ModelDefinition, ModelError, parseModelDefinition } from '../sim-core/index.ts';
 import { CliError } from './errors.ts';
 
 /** Reads and parses a JSON file; a missing file or bad JSON is a CliError naming it. */

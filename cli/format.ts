@@ -1,6 +1,6 @@
 // Human-readable tables and times for the terminal.
 import { formatPercent } from '../dashboard/page/format.ts';
-import { AT_RISK_LATE_CHANCE, type Forecast } from '../sim-core/index.ts';
+import { AT_RISK_LATE_CHANCE, type Forecast } from '../orderflow/index.ts';
 
 /** `08:31:05` in UTC (the header carries the date). */
 export function clock(ms: number): string {

@@ -8,13 +8,12 @@ import {
   type OrderState,
   type OrderStatus,
   type OrderTimeField,
-} from '../sim-core/index.ts';
+} from '../orderflow/types.ts';
 import { EPOCH_MS_RULE, isEpochMs } from './time.ts';
 import { isWellFormed, WELL_FORMED_RULE } from './wellFormed.ts';
 
-// The order's fields are named once, in sim-core's order types: sim-core imports nothing, and the
-// order state is its forecast's input.
-export { ORDER_STATE_FIELDS } from '../sim-core/index.ts';
+// The order's fields are named once, in the order domain's types: the order state is its forecast's input.
+export { ORDER_STATE_FIELDS } from '../orderflow/types.ts';
 
 // Infinity (`1e999` in JSON) is a number, but no time: it gets the range's message.
 const epochMs = z

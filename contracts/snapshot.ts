@@ -1,6 +1,6 @@
 // The snapshot: `{ asOf, orders }`, the input of a forecast. Parsing names the order and the field
 // of the first problem, so that a person can fix the file.
-import type { Snapshot } from '../sim-core/index.ts';
+import type { Snapshot } from '../orderflow/index.ts';
 import { SnapshotError } from './errors.ts';
 import { type OrderStateItem, OrderStateItemSchema, REQUIRED_FOR_STATUS } from './orderState.ts';
 import { EPOCH_MS_RULE, isEpochMs } from './time.ts';

@@ -1,7 +1,9 @@
 // The emulator's scenarios, each seeded and reproducible: `demo` (the seed article's sample flow),
 // `steady` (random arrivals, due dates, supplier slips, for hours of plant time) and `load` (a fixed
 // event rate, for stress tests).
-import { demoOrders, Random, type Seed } from '../sim-core/index.ts';
+
+import { demoOrders } from '../orderflow/index.ts';
+import { Random, type Seed } from '../sim-core/index.ts';
 import type { EmulatedOrder } from './plant.ts';
 
 const MIN = 60_000;

@@ -4,11 +4,9 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import type { ForecastRecord } from '../contracts/forecastRecord.ts';
+import { forecast, forecastMonteCarlo, orderFlowModel } from '../orderflow/index.ts';
 import {
-  forecast,
-  forecastMonteCarlo,
   type ModelDefinition,
-  orderFlowModel,
   type ParameterValue,
   SimulationLimitError,
   type SimulationLimits,

@@ -1,12 +1,9 @@
 // The forecast model's parameter overrides as a deploy gives them: JSON (the forecast Lambda's
 // MODEL_PARAMETERS, the stack's `twin:forecast-model-parameters` context), checked against the model
 // before the first forecast. One checker for both, so that they accept and refuse the same values.
-import {
-  checkForecastModel,
-  type ModelDefinition,
-  ModelError,
-  type ParameterValue,
-} from '../sim-core/index.ts';
+
+import { checkForecastModel } from '../orderflow/index.ts';
+import { type ModelDefinition, ModelError, type ParameterValue } from '../sim-core/index.ts';
 
 /** Why parameter overrides were refused; the caller says where they came from. */
 export class ModelParametersError extends Error {

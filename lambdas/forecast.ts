@@ -8,7 +8,7 @@ import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-la
 import { DynamoDbForecastStore } from '../forecast/DynamoDbForecastStore.ts';
 import { createForecastHandler, latestEventClock, wallClock } from '../forecast/forecastHandler.ts';
 import { modelParametersEnv } from '../forecast/modelParameters.ts';
-import { orderFlowModel } from '../sim-core/index.ts';
+import { orderFlowModel } from '../orderflow/index.ts';
 import { DynamoDbStateStore } from '../state/DynamoDbStateStore.ts';
 import { requireEnv, wholeNumberEnv } from './env.ts';
 

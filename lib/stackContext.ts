@@ -3,7 +3,7 @@
 import { Duration } from 'aws-cdk-lib';
 import type { Node } from 'constructs';
 import { checkModelParameters, ModelParametersError } from '../forecast/modelParameters.ts';
-import { orderFlowModel } from '../sim-core/index.ts';
+import { orderFlowModel } from '../orderflow/index.ts';
 import { FORECAST_CLOCKS, type ForecastClockName } from './ForecastPipeline.ts';
 import type { TwinStackProps } from './TwinStack.ts';
 

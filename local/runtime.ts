@@ -46,7 +46,7 @@ export interface TwinOptions {
   batchingWindowMs?: number;
   /** Settings of the Kinesis → ingest mapping. */
   ingest?: Partial<MappingSettings>;
-  /** The forecast's model (default: the demo plant, sim-core/models/order-flow.json). */
+  /** The forecast's model (default: the demo plant, orderflow/models/order-flow.json). */
   model?: ModelDefinition;
   /** A Monte Carlo forecast of this many draws on every batch of changes (default: deterministic only). */
   replications?: number;

@@ -1,5 +1,5 @@
-// sim-core: the discrete-event simulation kernel, the block library, the order-flow model, WIP
-// initialisation and forecasting. Pure TypeScript: no I/O, no Math.random, and no wall clock in any
+// sim-core: the discrete-event simulation kernel, the block library and random numbers; it knows
+// nothing of orders or plants. Pure TypeScript: no I/O, no Math.random, and no wall clock in any
 // result (only the limits that end a runaway run read it).
 
 export type { BlockObserver } from './blocks/blocks.ts';
@@ -33,16 +33,7 @@ export {
   MAX_REPLICATIONS,
   RunLimits,
 } from './limits.ts';
-export { casymdaBenchmarkModel, orderFlowModel } from './models/index.ts';
-export { demoOrders } from './orderflow/demo.ts';
-export type { ForecastOptions } from './orderflow/forecast.ts';
-export { forecast } from './orderflow/forecast.ts';
-export type { MonteCarloOptions } from './orderflow/monteCarlo.ts';
-export { checkForecastModel, forecastMonteCarlo, MAX_MONTE_CARLO_DRAWS } from './orderflow/monteCarlo.ts';
-export { orderFlowNetwork } from './orderflow/network.ts';
-export type { PlantHistory, PlantOrder } from './orderflow/plant.ts';
-export { runPlant, snapshotAt } from './orderflow/plant.ts';
-export * from './orderflow/types.ts';
+export { casymdaBenchmarkModel } from './models/index.ts';
 export { nearestRank, quantileOf } from './quantile.ts';
 export type { DistributionSpec, Rng, Sampler } from './random/Random.ts';
 export { MAX_MODEL_VALUE, Random, sampler, seededRng } from './random/Random.ts';

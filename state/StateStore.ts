@@ -1,6 +1,6 @@
 // The order state store: where the ingest applies events and the forecast reads the work in process.
 import { ORDER_STATE_FIELDS } from '../contracts/orderState.ts';
-import type { OrderState } from '../sim-core/index.ts';
+import type { OrderState } from '../orderflow/index.ts';
 import type { StoredOrderState } from './applyEvent.ts';
 import type { DomainEvent } from './events.ts';
 

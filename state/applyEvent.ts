@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { EPOCH_MS_RULE, isEpochMs } from '../contracts/time.ts';
 import { isWellFormed, WELL_FORMED_RULE } from '../contracts/wellFormed.ts';
-import type { OrderNumberField, OrderState, OrderStatus, OrderTimeField } from '../sim-core/index.ts';
+import type { OrderNumberField, OrderState, OrderStatus, OrderTimeField } from '../orderflow/index.ts';
 import { StateStoreError } from './errors.ts';
 import type { DomainEvent } from './events.ts';
 import type { ApplyOutcome } from './StateStore.ts';

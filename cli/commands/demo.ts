@@ -1,5 +1,5 @@
 // `twin demo`: the seed article's flow forecast offline, in the terminal (no emulators, no Java).
-import { demoOrders, forecast, runPlant, snapshotAt } from '../../sim-core/index.ts';
+import { demoOrders, forecast, runPlant, snapshotAt } from '../../orderflow/index.ts';
 import { defineCommand } from '../command.ts';
 import { forecastTable } from '../format.ts';
 

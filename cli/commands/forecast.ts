@@ -1,11 +1,9 @@
 // `twin forecast`: forecasts a saved snapshot offline, exactly as the forecast Lambda would.
 import { parseSnapshot, SnapshotError } from '../../contracts/index.ts';
+import { forecast, forecastMonteCarlo, MAX_MONTE_CARLO_DRAWS } from '../../orderflow/index.ts';
 import {
   DEFAULT_MAX_EVENTS,
   DEFAULT_MAX_WALL_MS,
-  forecast,
-  forecastMonteCarlo,
-  MAX_MONTE_CARLO_DRAWS,
   MAX_REPLICATIONS,
   SimulationLimitError,
 } from '../../sim-core/index.ts';
@@ -31,7 +29,7 @@ export const forecastCommand = defineCommand({
     model: {
       type: 'string',
       value: 'FILE',
-      description: 'model file (default: the demo plant, sim-core/models/order-flow.json)',
+      description: 'model file (default: the demo plant, orderflow/models/order-flow.json)',
     },
     lines: { type: 'string', value: 'N', description: 'number of production lines (overrides the model)' },
     'queue-rule': {

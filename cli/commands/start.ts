@@ -86,7 +86,7 @@ export const startCommand = defineCommand({
     model: {
       type: 'string',
       value: 'FILE',
-      description: "the forecast's model file (default: the demo plant, sim-core/models/order-flow.json)",
+      description: "the forecast's model file (default: the demo plant, orderflow/models/order-flow.json)",
     },
     replications: {
       type: 'string',

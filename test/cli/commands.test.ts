@@ -75,7 +75,7 @@ describe('twin simulate', () => {
     const run = await twin(
       'simulate',
       '--model',
-      'sim-core/models/order-flow.json',
+      'orderflow/models/order-flow.json',
       '--until',
       '86400000',
       '--replications',
@@ -107,14 +107,14 @@ describe('twin simulate', () => {
   });
 
   it('rejects a seed that is not an integer in one line', async () => {
-    const run = await twin('simulate', '--model', 'sim-core/models/order-flow.json', '--seed', '2.5');
+    const run = await twin('simulate', '--model', 'orderflow/models/order-flow.json', '--seed', '2.5');
 
     expect(run.code).toBe(2);
     expect(run.stderr).toBe('twin: --seed must be an integer (such as 42 or 1e30), got "2.5"\n');
   });
 
   it('asks for a time limit when a source never stops', async () => {
-    const run = await twin('simulate', '--model', 'sim-core/models/order-flow.json');
+    const run = await twin('simulate', '--model', 'orderflow/models/order-flow.json');
 
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/source without a count: give a time to run until/);

@@ -247,7 +247,7 @@ describe('twin forecast', () => {
   }
 
   it('refuses a model whose release leads back to its queue, naming the file and the loop, exit code 2', async () => {
-    const demo = JSON.parse(await readFile('sim-core/models/order-flow.json', 'utf8'));
+    const demo = JSON.parse(await readFile('orderflow/models/order-flow.json', 'utf8'));
     demo.blocks.find((b: { id: string }) => b.id === 'release').next = 'queue';
     const model = file('looping.json', JSON.stringify(demo));
 

@@ -2,7 +2,7 @@
 // to "never" or "always" when they are neither.
 import { describe, expect, it } from 'vitest';
 import { forecastTable } from '../../cli/format.ts';
-import { demoOrders, forecastMonteCarlo, runPlant, snapshotAt } from '../../sim-core/index.ts';
+import { demoOrders, forecastMonteCarlo, runPlant, snapshotAt } from '../../orderflow/index.ts';
 
 const T0 = Date.UTC(2026, 0, 5, 8, 0, 0);
 const MIN = 60_000;

@@ -23,7 +23,7 @@ const file = (name: string, text: string) => {
 const casymda = JSON.parse(readFileSync('sim-core/models/casymda-benchmark.json', 'utf8')) as {
   blocks: { id: string }[];
 };
-const demoPlant = JSON.parse(readFileSync('sim-core/models/order-flow.json', 'utf8')) as {
+const demoPlant = JSON.parse(readFileSync('orderflow/models/order-flow.json', 'utf8')) as {
   blocks: { id: string }[];
 };
 const snapshot = JSON.stringify({

@@ -28,9 +28,10 @@ function foldersImportedBy(file: string): Map<string, string> {
 
 const rules: { folder: string; mayImport: string[] }[] = [
   { folder: 'sim-core', mayImport: [] },
-  { folder: 'contracts', mayImport: ['sim-core'] },
+  { folder: 'orderflow', mayImport: ['sim-core', 'contracts'] },
+  { folder: 'contracts', mayImport: ['orderflow'] },
   { folder: 'dashboard', mayImport: ['contracts'] },
-  { folder: 'emulator', mayImport: ['sim-core', 'contracts'] },
+  { folder: 'emulator', mayImport: ['sim-core', 'orderflow', 'contracts'] },
 ];
 
 describe('folder imports', () => {

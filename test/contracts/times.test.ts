@@ -13,7 +13,7 @@ import {
   isEpochMs,
   LATEST_TIME_MS,
 } from '../../contracts/time.ts';
-import { ORDER_TIME_FIELDS } from '../../sim-core/index.ts';
+import { ORDER_TIME_FIELDS } from '../../orderflow/index.ts';
 
 const NOW = Date.UTC(2026, 0, 5, 9, 0, 0);
 

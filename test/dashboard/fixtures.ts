@@ -8,7 +8,7 @@ import {
   runPlant,
   type Snapshot,
   snapshotAt,
-} from '../../sim-core/index.ts';
+} from '../../orderflow/index.ts';
 
 /** 08:00 on the demo day: the first demo order arrives. */
 export const T0 = Date.UTC(2026, 0, 5, 8, 0, 0);

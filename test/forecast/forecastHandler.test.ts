@@ -13,7 +13,7 @@ import {
   MAX_LAMBDA_REPLICATIONS,
 } from '../../forecast/forecastHandler.ts';
 import { canMoveForecast } from '../../forecast/relevance.ts';
-import { forecast, forecastMonteCarlo } from '../../sim-core/index.ts';
+import { forecast, forecastMonteCarlo } from '../../orderflow/index.ts';
 import type { StoredOrderState } from '../../state/applyEvent.ts';
 import { toDomainEvent } from '../../state/events.ts';
 import { InMemoryStateStore } from '../../state/InMemoryStateStore.ts';

@@ -2,7 +2,7 @@
 // function's start, so that a bad deploy setting is one clear error and not a failure per batch.
 import { afterEach, describe, expect, it } from 'vitest';
 import { modelParametersEnv } from '../../forecast/modelParameters.ts';
-import { orderFlowModel } from '../../sim-core/index.ts';
+import { orderFlowModel } from '../../orderflow/index.ts';
 
 const NAME = 'TWIN_TEST_MODEL_PARAMETERS';
 const set = (value: string) => {

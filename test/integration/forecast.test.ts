@@ -9,7 +9,7 @@ import { ForecastKeys } from '../../contracts/forecastRecord.ts';
 import { DynamoDbForecastStore } from '../../forecast/DynamoDbForecastStore.ts';
 import { createForecastHandler } from '../../forecast/forecastHandler.ts';
 import { readStreamRecords, toDynamoDbStreamEvent } from '../../local/dynamodbStreamEvent.ts';
-import { forecast } from '../../sim-core/index.ts';
+import { forecast } from '../../orderflow/index.ts';
 import { DynamoDbStateStore } from '../../state/DynamoDbStateStore.ts';
 import { toDomainEvent } from '../../state/events.ts';
 import { useEmulators } from '../support/emulators.ts';

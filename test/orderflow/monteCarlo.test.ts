@@ -1,20 +1,17 @@
 // The Monte Carlo forecast: the deterministic forecast plus the spread of every order's finish.
 import { describe, expect, it } from 'vitest';
 import {
-  casymdaBenchmarkModel,
   checkForecastModel,
   demoOrders,
   forecast,
   forecastMonteCarlo,
-  ModelError,
   type OrderState,
   orderFlowModel,
-  parseModelDefinition,
-  Random,
   runPlant,
   type Snapshot,
   snapshotAt,
-} from '../../sim-core/index.ts';
+} from '../../orderflow/index.ts';
+import { casymdaBenchmarkModel, ModelError, parseModelDefinition, Random } from '../../sim-core/index.ts';
 
 const MIN = 60_000;
 const NOW = Date.UTC(2026, 0, 5, 9, 0, 0);

@@ -3,7 +3,13 @@
 // is ordered and never reaches back before the snapshot.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { forecast, forecastMonteCarlo, type PlantOrder, runPlant, snapshotAt } from '../../sim-core/index.ts';
+import {
+  forecast,
+  forecastMonteCarlo,
+  type PlantOrder,
+  runPlant,
+  snapshotAt,
+} from '../../orderflow/index.ts';
 
 const MIN = 60_000;
 const T0 = Date.UTC(2026, 0, 5, 8, 0, 0);

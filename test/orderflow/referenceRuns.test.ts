@@ -1,6 +1,6 @@
 // The original twin's own reference runs, and the seed article's sample flow.
 import { describe, expect, it } from 'vitest';
-import { demoOrders, forecast, type PlantOrder, runPlant, snapshotAt } from '../../sim-core/index.ts';
+import { demoOrders, forecast, type PlantOrder, runPlant, snapshotAt } from '../../orderflow/index.ts';
 
 const MIN = 60_000;
 const T0 = Date.UTC(2026, 0, 5, 8, 0, 0);

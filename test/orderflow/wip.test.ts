@@ -1,13 +1,7 @@
 // WIP initialisation: each active order is put back where it stands, with the time it has spent.
 import { describe, expect, it } from 'vitest';
-import {
-  forecast,
-  ModelError,
-  type OrderState,
-  orderFlowModel,
-  parseModelDefinition,
-  type Snapshot,
-} from '../../sim-core/index.ts';
+import { forecast, type OrderState, orderFlowModel, type Snapshot } from '../../orderflow/index.ts';
+import { ModelError, parseModelDefinition } from '../../sim-core/index.ts';
 
 const MIN = 60_000;
 const NOW = Date.UTC(2026, 0, 5, 9, 0, 0);

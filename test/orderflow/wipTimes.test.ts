@@ -12,7 +12,7 @@ import {
   runPlant,
   type Snapshot,
   snapshotAt,
-} from '../../sim-core/index.ts';
+} from '../../orderflow/index.ts';
 
 const MIN = 60_000;
 const NOW = Date.UTC(2026, 0, 5, 9, 0, 0);

@@ -4,23 +4,25 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  buildModel,
-  casymdaBenchmarkModel,
-  DEFAULT_MAX_EVENTS,
-  DEFAULT_MAX_WALL_MS,
-  Environment,
   forecast,
   forecastMonteCarlo,
   MAX_MONTE_CARLO_DRAWS,
   type OrderState,
   orderFlowModel,
+  type Snapshot,
+} from '../../orderflow/index.ts';
+import {
+  buildModel,
+  casymdaBenchmarkModel,
+  DEFAULT_MAX_EVENTS,
+  DEFAULT_MAX_WALL_MS,
+  Environment,
   parseModelDefinition,
   Random,
   RunLimits,
   runModel,
   SimError,
   SimulationLimitError,
-  type Snapshot,
 } from '../../sim-core/index.ts';
 
 /** A process that reschedules itself at the same instant for ever: time stands still. */

@@ -4,15 +4,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { checkModelParameters, ModelParametersError } from '../../forecast/modelParameters.ts';
+import { forecast, orderFlowModel } from '../../orderflow/index.ts';
 import {
   alwaysTakesTime,
   buildModel,
   type DistributionSpec,
   Environment,
-  forecast,
   type ModelDefinitionInput,
   ModelError,
-  orderFlowModel,
   parseModelDefinition,
   Random,
   runModel,

@@ -3,6 +3,7 @@
 // which JSON makes an own key but an assignment turns into the prototype, refused as a name.
 import { describe, expect, it } from 'vitest';
 import { checkModelParameters } from '../../forecast/modelParameters.ts';
+import { orderFlowModel } from '../../orderflow/index.ts';
 import {
   buildModel,
   byAttributes,
@@ -11,7 +12,6 @@ import {
   type ModelDefinitionInput,
   ModelError,
   OrderedResource,
-  orderFlowModel,
   parseModelDefinition,
   Random,
   runModel,

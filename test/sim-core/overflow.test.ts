@@ -4,13 +4,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { checkModelParameters } from '../../forecast/modelParameters.ts';
+import { orderFlowModel } from '../../orderflow/index.ts';
 import {
   type DistributionSpec,
   MAX_MODEL_VALUE,
   type ModelDefinitionInput,
   ModelDefinitionSchema,
   ModelError,
-  orderFlowModel,
   parseModelDefinition,
   Random,
   sampler,

@@ -1,6 +1,7 @@
 // runModel's progress reporting: long runs tell how far they are, and end exactly as run() would.
 import { describe, expect, it } from 'vitest';
-import { casymdaBenchmarkModel, orderFlowModel, runModel } from '../../sim-core/index.ts';
+import { orderFlowModel } from '../../orderflow/index.ts';
+import { casymdaBenchmarkModel, runModel } from '../../sim-core/index.ts';
 
 describe('runModel progress', () => {
   it('reports progress every so many events and ends where an unreported run ends', () => {

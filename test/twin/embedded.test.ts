@@ -10,7 +10,8 @@ import { DynamoDbForecastStore } from '../../forecast/DynamoDbForecastStore.ts';
 import { createClients, destroyClients } from '../../local/clients.ts';
 import { readAllRecords } from '../../local/kinesisEvent.ts';
 import { startTwin } from '../../local/runtime.ts';
-import { forecast, forecastMonteCarlo, parseModelDefinition, type Snapshot } from '../../sim-core/index.ts';
+import { forecast, forecastMonteCarlo, type Snapshot } from '../../orderflow/index.ts';
+import { parseModelDefinition } from '../../sim-core/index.ts';
 import { DynamoDbStateStore } from '../../state/DynamoDbStateStore.ts';
 import { waitFor } from '../support/wait.ts';
 

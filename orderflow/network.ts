@@ -1,12 +1,12 @@
 // The order-flow network: the blocks of an order-flow model found by their step labels, with an
 // observer that stamps each order with the times it leaves each step.
-import { type BlockObserver, Delay, Seize } from '../blocks/blocks.ts';
-import { buildModel, type Model } from '../blocks/buildModel.ts';
-import { Entity } from '../blocks/Entity.ts';
-import type { ModelDefinition, ParameterValue } from '../blocks/ModelDefinition.ts';
-import type { Environment } from '../kernel/Environment.ts';
-import { ModelError } from '../kernel/errors.ts';
-import { Random } from '../random/Random.ts';
+import { type BlockObserver, Delay, Seize } from '../sim-core/blocks/blocks.ts';
+import { buildModel, type Model } from '../sim-core/blocks/buildModel.ts';
+import { Entity } from '../sim-core/blocks/Entity.ts';
+import type { ModelDefinition, ParameterValue } from '../sim-core/blocks/ModelDefinition.ts';
+import type { Environment } from '../sim-core/kernel/Environment.ts';
+import { ModelError } from '../sim-core/kernel/errors.ts';
+import { Random } from '../sim-core/random/Random.ts';
 import { Step } from './types.ts';
 
 /** The attributes of an order entity: what queue rules read, and the step times stamped on it. */

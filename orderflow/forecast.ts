@@ -1,14 +1,14 @@
 // Forecasting from work in process: every active order is put back where it stands (mid-step
 // orders keep the time already spent), the plant is simulated ahead, and each order's delay is
 // attributed to its own material, to a production overrun, or to another order's delay.
-import { Entity } from '../blocks/Entity.ts';
-import { closedLoop } from '../blocks/loops.ts';
-import type { ModelDefinition, ParameterValue } from '../blocks/ModelDefinition.ts';
-import { Environment } from '../kernel/Environment.ts';
-import { ModelError } from '../kernel/errors.ts';
-import { RunLimits, type SimulationLimits } from '../limits.ts';
-import { orderFlowModel } from '../models/index.ts';
-import { SIM_CORE_VERSION } from '../version.ts';
+import { Entity } from '../sim-core/blocks/Entity.ts';
+import { closedLoop } from '../sim-core/blocks/loops.ts';
+import type { ModelDefinition, ParameterValue } from '../sim-core/blocks/ModelDefinition.ts';
+import { Environment } from '../sim-core/kernel/Environment.ts';
+import { ModelError } from '../sim-core/kernel/errors.ts';
+import { RunLimits, type SimulationLimits } from '../sim-core/limits.ts';
+import { SIM_CORE_VERSION } from '../sim-core/version.ts';
+import { orderFlowModel } from './models/index.ts';
 import { type OrderAttributes, type OrderFlowNetwork, orderEntity, orderFlowNetwork } from './network.ts';
 import {
   DelayCause,

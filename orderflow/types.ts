@@ -109,7 +109,7 @@ export interface OrderForecast {
 export interface ForecastWarning {
   orderId?: string;
   /**
-   * `contradictory-time`: an order time after a later milestone or after asOf (sim-core/orderflow/wipTimes.ts).
+   * `contradictory-time`: an order time after a later milestone or after asOf (orderflow/wipTimes.ts).
    */
   kind: 'overdue-material' | 'overrun' | 'over-capacity' | 'missing-time' | 'contradictory-time';
   message: string;

@@ -1,14 +1,13 @@
 // The Monte Carlo forecast: the deterministic forecast, plus how uncertain each order's finish is.
 // The work in process is placed as it stands many times, each time with the times still to come
 // drawn from the model's distributions, and every order's production end is collected.
-import type { ModelDefinition } from '../blocks/ModelDefinition.ts';
-import { Environment } from '../kernel/Environment.ts';
-import { ModelError, SimulationLimitError } from '../kernel/errors.ts';
-import { MAX_REPLICATIONS, RunLimits } from '../limits.ts';
-import { orderFlowModel } from '../models/index.ts';
-import { nearestRank } from '../quantile.ts';
-import { Random, sampler } from '../random/Random.ts';
-import { replicationSeed, type Seed, seedRecord } from '../random/seeds.ts';
+import type { ModelDefinition } from '../sim-core/blocks/ModelDefinition.ts';
+import { Environment } from '../sim-core/kernel/Environment.ts';
+import { ModelError, SimulationLimitError } from '../sim-core/kernel/errors.ts';
+import { MAX_REPLICATIONS, RunLimits } from '../sim-core/limits.ts';
+import { nearestRank } from '../sim-core/quantile.ts';
+import { Random, sampler } from '../sim-core/random/Random.ts';
+import { replicationSeed, type Seed, seedRecord } from '../sim-core/random/seeds.ts';
 import {
   activeOrders,
   type ForecastOptions,
@@ -16,6 +15,7 @@ import {
   placeWorkInProcess,
   type WipDraws,
 } from './forecast.ts';
+import { orderFlowModel } from './models/index.ts';
 import { orderFlowNetwork } from './network.ts';
 import { type Forecast, isAtRisk, type OrderForecast, type Snapshot } from './types.ts';
 

@@ -1,12 +1,12 @@
 // A plant run of the order-flow model with known disruptions: the ground truth that forecasts are
 // checked against. Each order brings its real material lead time, the ETAs its supplier
 // announces, and (optionally) its real production time; the run records when each step happened.
-import { Entity } from '../blocks/Entity.ts';
-import type { ModelDefinition, ParameterValue } from '../blocks/ModelDefinition.ts';
-import { Environment } from '../kernel/Environment.ts';
-import { RunLimits, type SimulationLimits } from '../limits.ts';
-import { orderFlowModel } from '../models/index.ts';
+import { Entity } from '../sim-core/blocks/Entity.ts';
+import type { ModelDefinition, ParameterValue } from '../sim-core/blocks/ModelDefinition.ts';
+import { Environment } from '../sim-core/kernel/Environment.ts';
+import { RunLimits, type SimulationLimits } from '../sim-core/limits.ts';
 import { checkForecastEnds } from './forecast.ts';
+import { orderFlowModel } from './models/index.ts';
 import { orderEntity, orderFlowNetwork } from './network.ts';
 import { type OrderState, OrderStatus, type Snapshot } from './types.ts';
 
