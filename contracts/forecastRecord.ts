@@ -1,10 +1,10 @@
 // The forecast as stored in the `forecasts` table and served to the dashboard.
 import type { Forecast } from '../orderflow/types.ts';
 
-/** Which orders a Monte Carlo forecast counts as at risk (from the order domain's types alone: the page bundles it). */
-export { AT_RISK_LATE_CHANCE, isAtRisk } from '../orderflow/types.ts';
 /** The parts of a forecast, as the forecast computes them (the dashboard reads them from here). */
 export type { DelayCause, OrderForecast, Step, StepSpan } from '../orderflow/types.ts';
+/** Which orders a Monte Carlo forecast counts as at risk (from the order domain's types alone: the page bundles it). */
+export { AT_RISK_LATE_CHANCE, isAtRisk } from '../orderflow/types.ts';
 
 /** A forecast with how, when and from what it was made. */
 export interface ForecastRecord extends Forecast {
