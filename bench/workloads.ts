@@ -58,15 +58,14 @@ export function syntheticSnapshot(n: number, seed = 1): Snapshot {
         ...base,
         status: 'in-production',
         materialArrivedAt: asOf - 12 * MIN,
-        productionStartedAt: asOf - 4 * MIN,
+        steps: { production: { startedAt: asOf - 4 * MIN } },
       });
     } else if (u < 0.05) {
       orders.push({
         ...base,
         status: 'finished',
         materialArrivedAt: acceptedAt + 10 * MIN,
-        productionStartedAt: acceptedAt + 10 * MIN,
-        productionFinishedAt: acceptedAt + 20 * MIN,
+        steps: { production: { startedAt: acceptedAt + 10 * MIN, finishedAt: acceptedAt + 20 * MIN } },
       });
     } else if (u < 0.4) {
       orders.push({ ...base, status: 'ready', materialArrivedAt: asOf - random.integer(0, 300) * MIN });

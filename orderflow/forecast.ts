@@ -1,6 +1,7 @@
 // Forecasting from work in process: every active order is put back where it stands (mid-step
 // orders keep the time already spent), the plant is simulated ahead, and each order's delay is
 // attributed to its own material, to a production overrun, or to another order's delay.
+import { orderStatusOf } from '../contracts/orderState.ts';
 import { Entity } from '../sim-core/blocks/Entity.ts';
 import { closedLoop } from '../sim-core/blocks/loops.ts';
 import type { ModelDefinition, ParameterValue } from '../sim-core/blocks/ModelDefinition.ts';
@@ -111,6 +112,7 @@ export function checkForecastEnds(model: ModelDefinition): void {
  */
 export function activeOrders(snapshot: Snapshot, warnings?: ForecastWarning[]): OrderState[] {
   return snapshot.orders
+    .map((o) => (o.status === undefined ? { ...o, status: orderStatusOf(o) } : o))
     .filter((o) => o.status !== OrderStatus.delivered)
     .sort((a, b) => (a.orderId < b.orderId ? -1 : a.orderId > b.orderId ? 1 : 0))
     .map((o) => reconcileOrderTimes(o, snapshot.asOf, warnings));
@@ -151,14 +153,14 @@ export function placeWorkInProcess(
   const buckets = new Map<OrderStatus, OrderState[]>(
     Object.values(OrderStatus).map((status) => [status, []]),
   );
-  for (const order of orders) buckets.get(order.status)?.push(order);
+  for (const order of orders) buckets.get(order.status!)?.push(order);
   const byStatus = (status: OrderStatus): OrderState[] => buckets.get(status)!;
 
   for (const order of byStatus(OrderStatus.finished)) {
     const entity = orderEntity(order, order.acceptedAt ?? asOf);
-    const end = order.productionFinishedAt ?? asOf;
-    if (order.productionFinishedAt === undefined) missing(order, 'productionFinishedAt', 'asOf');
-    const start = order.productionStartedAt ?? end;
+    const end = order.steps?.production?.finishedAt ?? asOf;
+    if (order.steps?.production?.finishedAt === undefined) missing(order, 'productionFinishedAt', 'asOf');
+    const start = order.steps?.production?.startedAt ?? end;
     entity.attributes.productionEndAt = end;
     entity.attributes.productionStartAt = start;
     entity.attributes.materialReadyAt = order.materialArrivedAt ?? start;
@@ -175,7 +177,7 @@ export function placeWorkInProcess(
   }
   for (const order of inProduction) {
     const entity = orderEntity(order, order.acceptedAt ?? asOf);
-    let start = order.productionStartedAt;
+    let start = order.steps?.production?.startedAt;
     if (start === undefined) {
       missing(order, 'productionStartedAt', 'it started at asOf');
       start = asOf;
@@ -333,7 +335,7 @@ function orderForecastOf(p: Placed, asOf: number, plan: Plan, productionTime: nu
   const latenessMs = order.dueAt === undefined ? undefined : productionEndAt - order.dueAt;
   const result: OrderForecast = {
     orderId: order.orderId,
-    status: order.status,
+    status: order.status!,
     materialReadyAt,
     productionStartAt,
     productionEndAt,

@@ -98,7 +98,11 @@ function stateAt(history: PlantHistory, t: number): OrderState | undefined {
   ] as const;
   for (const [field, time, status] of steps) {
     if (time > t) break;
-    state[field] = time;
+    if (field === 'materialArrivedAt') state.materialArrivedAt = time;
+    else {
+      const at = field === 'productionStartedAt' ? 'startedAt' : 'finishedAt';
+      state.steps = { production: { ...state.steps?.production, [at]: time } };
+    }
     state.status = status;
     state.updatedAt = Math.max(state.updatedAt!, time);
   }

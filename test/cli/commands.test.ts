@@ -122,7 +122,7 @@ describe('twin simulate', () => {
 });
 
 describe('twin schema', () => {
-  it('prints the JSON Schema of the seven v1 order events', async () => {
+  it('prints the JSON Schema of the order events, the step events and the v1 production events among them', async () => {
     const run = await twin('schema');
     const schema = JSON.parse(run.stdout);
 
@@ -134,6 +134,8 @@ describe('twin schema', () => {
       'MaterialOrdered',
       'EtaUpdated',
       'MaterialArrived',
+      'StepStarted',
+      'StepFinished',
       'ProductionStarted',
       'ProductionFinished',
       'OrderDelivered',
@@ -141,6 +143,9 @@ describe('twin schema', () => {
     for (const v of variants)
       expect(v.required).toEqual(expect.arrayContaining(['eventId', 'orderId', 'occurredAt', 'type']));
     expect(variants[1]!.required).toContain('eta');
+    expect(variants[4]!.required).toContain('step');
+    expect(variants[4]!.properties.station).toMatchObject({ type: 'string', minLength: 1, maxLength: 100 });
+    expect(variants[0]!.properties.product).toMatchObject({ type: 'string', maxLength: 100 });
   });
 });
 

@@ -155,7 +155,7 @@ describe('twin forecast', () => {
     [
       'a status without its time',
       '{"asOf": 1, "orders": [{"orderId": "o-9", "status": "in-production"}]}',
-      /order "o-9"\): field "productionStartedAt": required when status is "in-production"/,
+      /order "o-9"\): field "steps": required when status is "in-production" \(a step with startedAt and no finishedAt\)/,
     ],
     [
       'an order listed twice',

@@ -25,7 +25,7 @@ const byId = (f: ReturnType<typeof forecast>) => Object.fromEntries(f.orders.map
 describe('Monte Carlo forecast', () => {
   it("adds the spread of an order's production end, and its chance to end by its due date", () => {
     const orders: OrderState[] = [
-      { orderId: 'a', status: 'in-production', productionStartedAt: NOW, dueAt: at(12.5) },
+      { orderId: 'a', status: 'in-production', steps: { production: { startedAt: NOW } }, dueAt: at(12.5) },
     ];
 
     const result = forecastMonteCarlo({ asOf: NOW, orders }, orderFlowModel, {
@@ -51,7 +51,7 @@ describe('Monte Carlo forecast', () => {
     const inProduction = (orderId: string, dueMinutes?: number): OrderState => ({
       orderId,
       status: 'in-production',
-      productionStartedAt: NOW,
+      steps: { production: { startedAt: NOW } },
       ...(dueMinutes !== undefined && { dueAt: at(dueMinutes) }),
     });
     const orders = [
@@ -73,7 +73,9 @@ describe('Monte Carlo forecast', () => {
   });
 
   it('draws a production time longer than the time the order has already spent in production', () => {
-    const orders: OrderState[] = [{ orderId: 'a', status: 'in-production', productionStartedAt: at(-12) }];
+    const orders: OrderState[] = [
+      { orderId: 'a', status: 'in-production', steps: { production: { startedAt: at(-12) } } },
+    ];
 
     const result = forecastMonteCarlo({ asOf: NOW, orders }, orderFlowModel, {
       parameters: UNIFORM_PRODUCTION,
@@ -131,7 +133,12 @@ describe('Monte Carlo forecast', () => {
   it("carries one order's uncertainty on to the orders that queue behind it", () => {
     // Named so that the order in production (placed first) comes last by orderId.
     const orders: OrderState[] = [
-      { orderId: 'b', status: 'in-production', materialArrivedAt: at(-1), productionStartedAt: NOW },
+      {
+        orderId: 'b',
+        status: 'in-production',
+        materialArrivedAt: at(-1),
+        steps: { production: { startedAt: NOW } },
+      },
       { orderId: 'a', status: 'ready', materialArrivedAt: at(-1) },
     ];
 

@@ -18,7 +18,7 @@ describe('WIP initialisation', () => {
         status: 'in-production',
         acceptedAt: at(-20),
         materialArrivedAt: at(-6),
-        productionStartedAt: at(-4),
+        steps: { production: { startedAt: at(-4) } },
       },
     ];
 
@@ -37,7 +37,9 @@ describe('WIP initialisation', () => {
   it('with uncertain production times, expects what is left of those longer than the time already spent', () => {
     // Production takes 5 to 15 min, uniformly: after 6 min, those left are uniform on [6, 15] min.
     const parameters = { productionTime: { dist: 'uniform' as const, min: 5 * MIN, max: 15 * MIN } };
-    const orders: OrderState[] = [{ orderId: 'a', status: 'in-production', productionStartedAt: at(-6) }];
+    const orders: OrderState[] = [
+      { orderId: 'a', status: 'in-production', steps: { production: { startedAt: at(-6) } } },
+    ];
 
     const result = forecast({ asOf: NOW, orders }, undefined, { parameters });
 
@@ -47,7 +49,9 @@ describe('WIP initialisation', () => {
   });
 
   it('reports a production overrun and lets the order finish now', () => {
-    const orders: OrderState[] = [{ orderId: 'a', status: 'in-production', productionStartedAt: at(-13) }];
+    const orders: OrderState[] = [
+      { orderId: 'a', status: 'in-production', steps: { production: { startedAt: at(-13) } } },
+    ];
 
     const result = forecast({ asOf: NOW, orders });
 
@@ -108,7 +112,7 @@ describe('WIP initialisation', () => {
         orderId: 'running',
         status: 'in-production',
         materialArrivedAt: at(-10),
-        productionStartedAt: at(-3),
+        steps: { production: { startedAt: at(-3) } },
       },
     ];
 
@@ -138,7 +142,7 @@ describe('WIP initialisation', () => {
     const orders: OrderState[] = ['a', 'b'].map((orderId) => ({
       orderId,
       status: 'in-production',
-      productionStartedAt: at(-1),
+      steps: { production: { startedAt: at(-1) } },
     }));
 
     const result = forecast({ asOf: NOW, orders });
@@ -153,10 +157,14 @@ describe('WIP initialisation', () => {
         orderId: 'done',
         status: 'finished',
         materialArrivedAt: at(-30),
-        productionStartedAt: at(-25),
-        productionFinishedAt: at(-15),
+        steps: { production: { startedAt: at(-25), finishedAt: at(-15) } },
       },
-      { orderId: 'gone', status: 'delivered', productionFinishedAt: at(-50), deliveredAt: at(-40) },
+      {
+        orderId: 'gone',
+        status: 'delivered',
+        steps: { production: { finishedAt: at(-50) } },
+        deliveredAt: at(-40),
+      },
     ];
 
     const result = forecast({ asOf: NOW, orders });
@@ -172,8 +180,7 @@ describe('WIP initialisation', () => {
         orderId: 'slow',
         status: 'finished',
         materialArrivedAt: at(-30),
-        productionStartedAt: at(-30),
-        productionFinishedAt: at(-15),
+        steps: { production: { startedAt: at(-30), finishedAt: at(-15) } },
       },
     ];
 

@@ -26,8 +26,7 @@ const plant = (): OrderState[] => [
     acceptedAt: at(-50),
     materialOrderedAt: at(-50),
     materialArrivedAt: at(-40),
-    productionStartedAt: at(-30),
-    productionFinishedAt: at(-20),
+    steps: { production: { startedAt: at(-30), finishedAt: at(-20) } },
   },
   {
     orderId: 'making',
@@ -35,7 +34,7 @@ const plant = (): OrderState[] => [
     acceptedAt: at(-30),
     materialOrderedAt: at(-30),
     materialArrivedAt: at(-15),
-    productionStartedAt: at(-4),
+    steps: { production: { startedAt: at(-4) } },
   },
   { orderId: 'queued', status: 'ready', acceptedAt: at(-20), materialArrivedAt: at(-2) },
   {
@@ -47,9 +46,19 @@ const plant = (): OrderState[] => [
   },
 ];
 
-/** `orders` with the order `orderId` changed by `change`. */
+/** `orders` with the order `orderId` changed by `change` (its step `production` merged). */
 const changed = (orders: OrderState[], orderId: string, change: Partial<OrderState>): OrderState[] =>
-  orders.map((o) => (o.orderId === orderId ? { ...o, ...change } : o));
+  orders.map((o) =>
+    o.orderId === orderId
+      ? {
+          ...o,
+          ...change,
+          ...(change.steps && {
+            steps: { production: { ...o.steps?.production, ...change.steps.production } },
+          }),
+        }
+      : o,
+  );
 
 const withoutWarnings = ({ warnings: _warnings, ...rest }: Forecast) => rest;
 
@@ -64,24 +73,24 @@ describe('order times that contradict each other or asOf', () => {
     {
       what: 'production finished after asOf',
       orderId: 'done',
-      stated: { productionFinishedAt: at(3) },
-      assumed: { productionFinishedAt: NOW },
+      stated: { steps: { production: { finishedAt: at(3) } } },
+      assumed: { steps: { production: { finishedAt: NOW } } },
       message:
         /^order done's productionFinishedAt is 180 s after asOf, which cannot be; assumed production finished at asOf/,
     },
     {
       what: 'production started after asOf',
       orderId: 'making',
-      stated: { productionStartedAt: at(2) },
-      assumed: { productionStartedAt: NOW },
+      stated: { steps: { production: { startedAt: at(2) } } },
+      assumed: { steps: { production: { startedAt: NOW } } },
       message:
         /^order making's productionStartedAt is 120 s after asOf, .*; assumed production started at asOf/,
     },
     {
       what: 'production finished before it started',
       orderId: 'done',
-      stated: { productionStartedAt: at(-10) },
-      assumed: { productionStartedAt: at(-20) },
+      stated: { steps: { production: { startedAt: at(-10) } } },
+      assumed: { steps: { production: { startedAt: at(-20) } } },
       message:
         /^order done's productionStartedAt is 600 s after its productionFinishedAt, .*; assumed production started when production finished/,
     },
@@ -149,7 +158,7 @@ describe('order times that contradict each other or asOf', () => {
 
   it('leaves the other orders as they were when one order has contradictory times', () => {
     // "done" finished 20 min ago: its own times do not hold a line, so the others do not move.
-    const stated = { productionStartedAt: at(5), productionFinishedAt: at(3) };
+    const stated = { steps: { production: { startedAt: at(5), finishedAt: at(3) } } };
 
     const bad = forecast({ asOf: NOW, orders: changed(plant(), 'done', stated) });
 
@@ -164,7 +173,7 @@ describe('order times that contradict each other or asOf', () => {
   });
 
   it('never forecasts a step of something the snapshot says has happened', () => {
-    const stated = { productionStartedAt: at(2), materialArrivedAt: at(4) };
+    const stated = { steps: { production: { startedAt: at(2) } }, materialArrivedAt: at(4) };
 
     const making = forecast({ asOf: NOW, orders: changed(plant(), 'making', stated) }).orders.find(
       (o) => o.orderId === 'making',
@@ -176,7 +185,7 @@ describe('order times that contradict each other or asOf', () => {
   });
 
   it('takes the same corrected times in every draw of a Monte Carlo forecast', () => {
-    const orders = changed(plant(), 'done', { productionFinishedAt: at(3) });
+    const orders = changed(plant(), 'done', { steps: { production: { finishedAt: at(3) } } });
 
     const result = forecastMonteCarlo({ asOf: NOW, orders }, undefined, { replications: 20 });
 
@@ -196,6 +205,16 @@ describe('order times that contradict, for all plants', () => {
     'productionStartedAt',
     'productionFinishedAt',
   ] as const;
+  type Milestone = (typeof MILESTONES)[number];
+  const PRODUCTION = { productionStartedAt: 'startedAt', productionFinishedAt: 'finishedAt' } as const;
+  const timeOf = (order: OrderState, f: Milestone) =>
+    f === 'productionStartedAt' || f === 'productionFinishedAt'
+      ? order.steps?.production?.[PRODUCTION[f]]
+      : order[f];
+  const setting = (f: Milestone, at: number): Partial<OrderState> =>
+    f === 'productionStartedAt' || f === 'productionFinishedAt'
+      ? { steps: { production: { [PRODUCTION[f]]: at } } }
+      : { [f]: at };
 
   /** A plant run's snapshot: orders accepted every few minutes, material lead times around 10 min. */
   const snapshots: fc.Arbitrary<Snapshot> = fc
@@ -222,16 +241,19 @@ describe('order times that contradict, for all plants', () => {
         fc.integer({ min: 1, max: 3 * 3_600_000 }),
         (snapshot, which, field, later) => {
           const order = snapshot.orders[which % snapshot.orders.length]!;
-          const present = MILESTONES.filter((f) => order[f] !== undefined);
+          const present = MILESTONES.filter((f) => timeOf(order, f) !== undefined);
           fc.pre(present.length > 0);
           const f = present[field % present.length]!;
           // What bounds it: the next milestone the order has, or asOf.
           const next = present.slice(present.indexOf(f) + 1)[0];
-          const bound = next === undefined ? snapshot.asOf : order[next]!;
-          const base = { ...snapshot, orders: changed([...snapshot.orders], order.orderId, { [f]: bound }) };
+          const bound = next === undefined ? snapshot.asOf : timeOf(order, next)!;
+          const base = {
+            ...snapshot,
+            orders: changed([...snapshot.orders], order.orderId, setting(f, bound)),
+          };
           const bad = {
             ...snapshot,
-            orders: changed([...snapshot.orders], order.orderId, { [f]: bound + later }),
+            orders: changed([...snapshot.orders], order.orderId, setting(f, bound + later)),
           };
 
           const result = forecast(bad);

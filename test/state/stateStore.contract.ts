@@ -87,8 +87,8 @@ export function stateStoreContract(
         [ev('MaterialOrdered', 'o1', 1, { eta: at(11) }), 'awaiting-material'],
         [ev('EtaUpdated', 'o1', 5, { eta: at(15) }), 'awaiting-material'],
         [ev('MaterialArrived', 'o1', 15), 'ready'],
-        [ev('ProductionStarted', 'o1', 16), 'in-production'],
-        [ev('ProductionFinished', 'o1', 26), 'finished'],
+        [ev('StepStarted', 'o1', 16, { step: 'production' }), 'in-production'],
+        [ev('StepFinished', 'o1', 26, { step: 'production' }), 'finished'],
         [ev('OrderDelivered', 'o1', 30), 'delivered'],
       ];
       for (const [event, status] of steps) {
@@ -100,8 +100,7 @@ export function stateStoreContract(
         initialEta: at(11),
         eta: at(15),
         materialArrivedAt: at(15),
-        productionStartedAt: at(16),
-        productionFinishedAt: at(26),
+        steps: { production: { startedAt: at(16), finishedAt: at(26) } },
         deliveredAt: at(30),
         updatedAt: at(30),
         version: 7,
@@ -233,7 +232,7 @@ export function stateStoreContract(
     });
 
     it('derives the status from the fields, not from the order of arrival', async () => {
-      await store.apply(ev('ProductionStarted', 'o1', 20));
+      await store.apply(ev('StepStarted', 'o1', 20, { step: 'production' }));
       await store.apply(ev('MaterialArrived', 'o1', 15));
       await store.apply(ev('OrderAccepted', 'o1', 0));
 
@@ -249,7 +248,7 @@ export function stateStoreContract(
       await store.apply(ev('OrderAccepted', 'o2', 0));
       await store.apply(ev('OrderDelivered', 'o2', 30));
 
-      await store.apply(ev('ProductionFinished', 'o2', 25));
+      await store.apply(ev('StepFinished', 'o2', 25, { step: 'production' }));
 
       expect((await store.listActive()).map((s) => s.orderId)).toEqual(['o1']);
       expect((await store.get('o2'))!.status).toBe('delivered');
@@ -261,7 +260,7 @@ export function stateStoreContract(
       await store.apply(ev('MaterialOrdered', 'o1', 1, { eta: at(11) }));
       await store.apply(ev('EtaUpdated', 'o1', 5, { eta: at(15) }));
       await store.apply(ev('MaterialArrived', 'o1', 14));
-      await store.apply(ev('ProductionStarted', 'o1', 16));
+      await store.apply(ev('StepStarted', 'o1', 16, { step: 'production', station: 'line 1' }));
 
       expect(await store.listActive()).toEqual([
         {
@@ -275,27 +274,35 @@ export function stateStoreContract(
           initialEta: at(11),
           eta: at(15),
           materialArrivedAt: at(14),
-          productionStartedAt: at(16),
+          steps: { production: { startedAt: at(16), station: 'line 1' } },
           updatedAt: at(16),
         },
       ]);
     });
 
-    it('lists the orders whose production has finished, delivered or not, with when and when due', async () => {
+    it('lists the orders of which a step has finished, delivered or not, with their steps and when due', async () => {
       await store.apply(ev('OrderAccepted', 'o3', 0, { dueAt: at(60) }));
-      await store.apply(ev('ProductionStarted', 'o3', 20));
-      await store.apply(ev('ProductionFinished', 'o3', 30));
+      await store.apply(ev('StepStarted', 'o3', 20, { step: 'cut' }));
+      await store.apply(ev('StepFinished', 'o3', 30, { step: 'cut' }));
+      await store.apply(ev('StepStarted', 'o3', 31, { step: 'weld' }));
       await store.apply(ev('OrderAccepted', 'o1', 0));
-      await store.apply(ev('ProductionFinished', 'o1', 25));
+      await store.apply(ev('StepFinished', 'o1', 25, { step: 'production' }));
       await store.apply(ev('OrderDelivered', 'o1', 35));
       await store.apply(ev('OrderAccepted', 'o2', 0, { dueAt: at(40) }));
-      await store.apply(ev('ProductionStarted', 'o2', 30));
+      await store.apply(ev('StepStarted', 'o2', 30, { step: 'production' }));
+      await store.apply(ev('OrderAccepted', 'o4', 0));
+      await store.apply(ev('OrderDelivered', 'o4', 5));
 
       const finished = await store.listFinished();
 
       expect(finished).toEqual([
-        { orderId: 'o1', productionFinishedAt: at(25) },
-        { orderId: 'o3', productionFinishedAt: at(30), dueAt: at(60) },
+        { orderId: 'o1', finishedAt: at(25), steps: { production: { finishedAt: at(25) } } },
+        {
+          orderId: 'o3',
+          finishedAt: at(30),
+          steps: { cut: { startedAt: at(20), finishedAt: at(30) }, weld: { startedAt: at(31) } },
+          dueAt: at(60),
+        },
       ]);
     });
 
@@ -411,7 +418,7 @@ export function stateStoreContract(
       it('takes newer events, and ignores older ones, as any item', async () => {
         store = await create([legacy]);
         const older = ev('EtaUpdated', 'o1', 3, { eta: at(40) });
-        const newer = ev('ProductionStarted', 'o1', 20);
+        const newer = ev('StepStarted', 'o1', 20, { step: 'production' });
 
         expect(await store.applyAll([older, newer])).toEqual(['ignored', 'applied']);
 
@@ -419,7 +426,7 @@ export function stateStoreContract(
           status: 'in-production',
           eta: at(15),
           etaEvent: legacy.etaEvent,
-          startedEvent: eventKey(newer),
+          stepEvents: { production: { startedEvent: eventKey(newer) } },
           version: legacy.version + 1,
         });
       });
