@@ -56,7 +56,7 @@ export type StepEvents = { [S in StepSlot as (typeof STEP_SLOTS)[S]['attribute']
  */
 export const Stage = { none: 0, accepted: 1, eta: 2, arrived: 3, stepFinished: 5, delivered: 6 } as const;
 
-/** The status of an order that has reached `stage` with no step running. */
+/** The status of an order that has reached `stage` with no step running (4 is no stage any more). */
 export const STAGE_STATUS: readonly OrderStatus[] = [
   'accepted',
   'accepted',
@@ -281,7 +281,7 @@ const V1_PRODUCTION = {
 
 /**
  * An item written before steps existed, with its production times and their event keys moved to
- * the step `production` (and its stage and running steps counted again); any other item as it is.
+ * the step `production` (and its stage, running steps and status derived again); any other item as it is.
  */
 export function fromV1Item(item: StoredOrderState): StoredOrderState {
   const v1 = item as StoredOrderState & Record<string, unknown>;
@@ -305,6 +305,7 @@ export function fromV1Item(item: StoredOrderState): StoredOrderState {
   moved.stepEvents = withEntry(item.stepEvents, V1_PRODUCTION_STEP, events);
   moved.stage = stageOf(moved);
   moved.runningSteps = runningStepsOf(moved);
+  moved.status = statusOf(moved.stage, moved.runningSteps);
   return moved;
 }
 
