@@ -12,4 +12,3 @@ export {
   resourceNames,
 } from './resources.ts';
 export { parseSnapshot } from './snapshot.ts';
-export { isUnreachable } from './unreachable.ts';
