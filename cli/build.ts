@@ -67,7 +67,7 @@ const packagesAtRunTime: Plugin = {
   },
 };
 
-/** Builds dist/cli/; returns the number of output files and their total size in bytes. */
+/** Builds dist/cli/; returns the number of modules written (source maps aside) and their total size in bytes. */
 export async function buildCli(): Promise<{ files: number; bytes: number }> {
   const inputs: Record<string, number> = {};
   for (const file of buildFiles) inputs[file] = (await stat(join(root, file))).mtimeMs;
@@ -84,6 +84,10 @@ export async function buildCli(): Promise<{ files: number; bytes: number }> {
     format: 'esm',
     platform: 'node',
     target: 'node20',
+    // Less source to parse at every start (some 5 ms of a forecast's); names are kept for stack traces,
+    // which `node --enable-source-maps bin/twin.mjs` maps back to the TypeScript sources.
+    minifyWhitespace: true,
+    sourcemap: true,
     metafile: true,
     logLevel: 'warning',
     plugins: [packagesAtRunTime, sourcesAsRead(inputs)],
@@ -95,12 +99,14 @@ export async function buildCli(): Promise<{ files: number; bytes: number }> {
     throw new Error(`build:cli: inputs without a recorded time: ${unrecorded.join(', ')}`);
   const sorted = Object.fromEntries(Object.entries(inputs).sort(([a], [b]) => a.localeCompare(b)));
   await writeFile(stampFile, `${JSON.stringify({ inputs: sorted }, null, 2)}\n`);
-  const outputs = Object.values(result.metafile.outputs);
+  const outputs = Object.entries(result.metafile.outputs)
+    .filter(([path]) => path.endsWith('.js'))
+    .map(([, output]) => output);
   return { files: outputs.length, bytes: outputs.reduce((sum, o) => sum + o.bytes, 0) };
 }
 
 const started = performance.now();
 const { files, bytes } = await buildCli();
 process.stdout.write(
-  `build:cli: ${projectPath(outDir)}/ (${files} files, ${Math.round(bytes / 1024)} kB) in ${Math.round(performance.now() - started)} ms\n`,
+  `build:cli: ${projectPath(outDir)}/ (${files} modules, ${Math.round(bytes / 1024)} kB) in ${Math.round(performance.now() - started)} ms\n`,
 );
