@@ -68,7 +68,7 @@ const packagesAtRunTime: Plugin = {
 };
 
 /** Builds dist/cli/; returns the number of modules written (source maps aside) and their total size in bytes. */
-export async function buildCli(): Promise<{ files: number; bytes: number }> {
+async function buildCli(): Promise<{ files: number; bytes: number }> {
   const inputs: Record<string, number> = {};
   for (const file of buildFiles) inputs[file] = (await stat(join(root, file))).mtimeMs;
   await rm(outDir, { recursive: true, force: true });
