@@ -155,5 +155,9 @@ export function joinNegativeValues(command: Command, argv: readonly string[]): s
 
 /** A limit as help texts and errors show it: 100,000 or 1e15. */
 export function shownLimit(n: number): string {
-  return n >= 1e9 ? n.toExponential().replace('e+', 'e') : n.toLocaleString('en');
+  if (n >= 1e9) return n.toExponential().replace('e+', 'e');
+  // Grouped as toLocaleString('en') groups them, by hand: commands show limits in their help text,
+  // made when they load, and the first Intl call of a process loads the locale data (some 15 ms).
+  const [whole, fraction] = String(n).split('.');
+  return `${whole!.replace(/\B(?=(\d{3})+$)/g, ',')}${fraction === undefined ? '' : `.${fraction}`}`;
 }

@@ -1,30 +1,79 @@
 // The `twin` command line: dispatches to a subcommand; user errors print one line, never a stack.
-import { SnapshotError } from '../contracts/index.ts';
-import { ModelError } from '../sim-core/index.ts';
+// Each command's module is imported only when that command runs, so that `twin --help` and the
+// light commands do not pay for the AWS SDK, the dashboard or the benchmarks.
+// The error classes from their own modules: the packages' indexes would load zod and the kernel.
+import { SnapshotError } from '../contracts/errors.ts';
+import { ModelError } from '../sim-core/kernel/errors.ts';
 import { type Command, type Io, joinNegativeValues, runCommand } from './command.ts';
-import { accuracyCommand } from './commands/accuracy.ts';
-import { benchCommand } from './commands/bench.ts';
-import { dashboardCommand } from './commands/dashboard.ts';
-import { demoCommand } from './commands/demo.ts';
-import { emulateCommand } from './commands/emulate.ts';
-import { forecastCommand } from './commands/forecast.ts';
-import { resetCommand } from './commands/reset.ts';
-import { schemaCommand } from './commands/schema.ts';
-import { simulateCommand } from './commands/simulate.ts';
-import { startCommand } from './commands/start.ts';
 import { CliError } from './errors.ts';
 
-export const commands: readonly Command[] = [
-  startCommand,
-  demoCommand,
-  forecastCommand,
-  simulateCommand,
-  schemaCommand,
-  emulateCommand,
-  resetCommand,
-  accuracyCommand,
-  dashboardCommand,
-  benchCommand,
+/** A command as `twin --help` lists it; its module is loaded when it runs or explains itself. */
+export interface CommandEntry {
+  name: string;
+  /** The first sentence of the command's summary, as `twin --help` lists it. */
+  summary: string;
+  load: () => Promise<Command>;
+}
+
+export const commands: readonly CommandEntry[] = [
+  {
+    name: 'start',
+    summary:
+      'Run the twin: local Kinesis and DynamoDB, the ingest and forecast pipeline, the dashboard and the plant emulator',
+    load: async () => (await import('./commands/start.ts')).startCommand,
+  },
+  {
+    name: 'demo',
+    summary:
+      "Run the demo: the seed article's four orders, forecast at three moments, so the cascade of a late supplier can be watched",
+    load: async () => (await import('./commands/demo.ts')).demoCommand,
+  },
+  {
+    name: 'forecast',
+    summary: 'Forecast every active order of a snapshot ({ "asOf": <epoch ms>, "orders": [order states] })',
+    load: async () => (await import('./commands/forecast.ts')).forecastCommand,
+  },
+  {
+    name: 'simulate',
+    summary:
+      'Run a model from empty and print its KPIs: throughput, mean and p95 time in each block, utilisation of each resource',
+    load: async () => (await import('./commands/simulate.ts')).simulateCommand,
+  },
+  {
+    name: 'schema',
+    summary:
+      'Print the JSON Schema of the v1 order events (one event per Kinesis record, partition key orderId)',
+    load: async () => (await import('./commands/schema.ts')).schemaCommand,
+  },
+  {
+    name: 'emulate',
+    summary:
+      'Run the plant emulator: its orders flow in scaled real time, and every event is published to Kinesis',
+    load: async () => (await import('./commands/emulate.ts')).emulateCommand,
+  },
+  {
+    name: 'reset',
+    summary: 'Empty the order-state and forecasts tables, for a fresh run (asks first unless --yes)',
+    load: async () => (await import('./commands/reset.ts')).resetCommand,
+  },
+  {
+    name: 'accuracy',
+    summary:
+      'How good the forecasts were: each finished order beside what the forecasts said of it beforehand',
+    load: async () => (await import('./commands/accuracy.ts')).accuracyCommand,
+  },
+  {
+    name: 'dashboard',
+    summary:
+      'Serve the forecast dashboard: the Gantt of every active order, refreshed as new forecasts arrive',
+    load: async () => (await import('./commands/dashboard.ts')).dashboardCommand,
+  },
+  {
+    name: 'bench',
+    summary:
+      'Measure speed and memory: the kernel beside SimPy, forecasts, the ingest and the embedded twin beside DynamoDB Local',
+    load: async () => (await import('./commands/bench.ts')).benchCommand,
+  },
 ];
 
 function usage(): string {
@@ -35,7 +84,7 @@ function usage(): string {
     'The order-flow digital twin: forecasts how every order in the plant will flow, and which ones a delay pushes late.',
     '',
     'Commands:',
-    ...commands.map((c) => `  ${c.name.padEnd(width)}${c.summary.split('. ')[0]!.replace(/\.$/, '')}`),
+    ...commands.map((c) => `  ${c.name.padEnd(width)}${c.summary}`),
     '',
     "Run 'twin <command> --help' for a command's options.",
   ].join('\n');
@@ -52,13 +101,14 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     const target = name === 'help' ? commands.find((c) => c.name === rest[0]) : undefined;
-    if (target) return runCommand(target, ['--help'], io);
+    if (target) return runCommand(await target.load(), ['--help'], io);
     io.out(usage());
     return name === undefined ? 2 : 0;
   }
-  const command = commands.find((c) => c.name === name);
+  const entry = commands.find((c) => c.name === name);
   try {
-    if (command === undefined) throw new CliError(`unknown command "${name}" (see 'twin --help')`);
+    if (entry === undefined) throw new CliError(`unknown command "${name}" (see 'twin --help')`);
+    const command = await entry.load();
     return await runCommand(command, joinNegativeValues(command, rest), io);
   } catch (error) {
     if (error instanceof CliError) {

@@ -8,8 +8,9 @@ import { EmulatorError, startDynamoDbLocal } from '../local/emulators/index.ts';
 import type { ResourceNames } from '../local/provision.ts';
 import { listRunningTwins, runningTwinOf } from '../local/runningTwins.ts';
 import type { OptionSpec } from './command.ts';
+import { isConnectionError } from './connectionError.ts';
 import { endpointFromEnv, endpointOption } from './endpointOption.ts';
-import { CliError, isConnectionError } from './errors.ts';
+import { CliError } from './errors.ts';
 import { awsNameOption, dataDirOption } from './optionChecks.ts';
 
 /** The options that say which tables: declared once, for every command that takes them. */

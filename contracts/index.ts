@@ -18,4 +18,3 @@ export {
   resourceNames,
 } from './resources.ts';
 export { parseSnapshot } from './snapshot.ts';
-export { isUnreachable } from './unreachable.ts';

@@ -5,8 +5,9 @@ import { KinesisPublisher, PrintingPublisher, type Publisher } from '../../emula
 import { SCENARIOS, type ScenarioName } from '../../emulator/scenarios.ts';
 import { createKinesisClient } from '../../local/clients.ts';
 import { defineCommand, seedOption } from '../command.ts';
+import { isConnectionError } from '../connectionError.ts';
 import { endpointFromEnv, endpointOption } from '../endpointOption.ts';
-import { CliError, isConnectionError } from '../errors.ts';
+import { CliError } from '../errors.ts';
 import { dateTime } from '../format.ts';
 import {
   awsNameOption,

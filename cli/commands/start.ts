@@ -8,8 +8,9 @@ import { EmulatorError } from '../../local/emulators/index.ts';
 import { ProvisionError } from '../../local/provision.ts';
 import { startTwin, TwinAlreadyRunningError, type TwinStatus } from '../../local/runtime.ts';
 import { defineCommand, seedOption, shownLimit } from '../command.ts';
+import { isConnectionError } from '../connectionError.ts';
 import { endpointFromEnv, endpointOption } from '../endpointOption.ts';
-import { CliError, isConnectionError } from '../errors.ts';
+import { CliError } from '../errors.ts';
 import { loadForecastModel } from '../files.ts';
 import { duration as formatDuration } from '../format.ts';
 import {

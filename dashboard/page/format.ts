@@ -1,16 +1,9 @@
 // Formatting of times, durations and text for the dashboard page (browser's time zone and locale).
 
-const dateTimeFormat = new Intl.DateTimeFormat(undefined, {
-  weekday: 'short',
-  day: 'numeric',
-  month: 'short',
-  year: 'numeric',
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-  hourCycle: 'h23',
-});
-const dayFormat = new Intl.DateTimeFormat(undefined, { weekday: 'short', day: 'numeric', month: 'short' });
+// Made on first use: the command line's tables import this module too, and creating an Intl format
+// loads the locale data, some 20 ms, which a command that prints no date would pay at every start.
+let dateTimeFormat: Intl.DateTimeFormat | undefined;
+let dayFormat: Intl.DateTimeFormat | undefined;
 
 const two = (n: number) => (n < 10 ? `0${n}` : String(n));
 const dayKey = (d: Date) => d.getFullYear() * 400 + d.getMonth() * 32 + d.getDate();
@@ -29,6 +22,7 @@ export function formatTimeNear(ms: number, reference: number): string {
   if (key === dayKey(new Date(reference))) return formatTime(ms);
   let day = dayNames.get(key);
   if (day === undefined) {
+    dayFormat ??= new Intl.DateTimeFormat(undefined, { weekday: 'short', day: 'numeric', month: 'short' });
     day = dayFormat.format(ms);
     dayNames.set(key, day);
   }
@@ -37,6 +31,16 @@ export function formatTimeNear(ms: number, reference: number): string {
 
 /** Date and time, e.g. "Mon, 5 Jan 2026, 08:31:00". */
 export function formatDateTime(ms: number): string {
+  dateTimeFormat ??= new Intl.DateTimeFormat(undefined, {
+    weekday: 'short',
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hourCycle: 'h23',
+  });
   return dateTimeFormat.format(ms);
 }
 

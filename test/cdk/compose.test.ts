@@ -132,12 +132,12 @@ describe('docker-compose.yml', () => {
     expect(projectServices.map(([name]) => name).sort()).toEqual(['dashboard', 'deploy', 'emulator']);
   });
 
-  it('runs only twin commands and options that exist', () => {
+  it('runs only twin commands and options that exist', async () => {
     for (const [name, service] of projectServices.filter(([, s]) => s.command?.[0] === 'node')) {
       const [, script, subcommand, ...args] = service.command!;
       expect(existsSync(join(root, script!)), `${name}: ${script}`).toBe(true);
       expect(script).toBe('bin/twin.mjs');
-      const command = commands.find((c) => c.name === subcommand);
+      const command = await commands.find((c) => c.name === subcommand)?.load();
       expect(command, `${name}: twin ${subcommand}`).toBeDefined();
       const options = Object.fromEntries(
         Object.entries(command!.options).map(([option, spec]) => [
@@ -150,7 +150,7 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  it('deploys with cdklocal: bootstrap, then deploy with the LocalStack flag and the plant’s clock', () => {
+  it('deploys with cdklocal: bootstrap, then deploy with the LocalStack flag and the plant’s clock', async () => {
     expect(services.deploy!.command).toEqual(['npm', 'run', 'localstack:deploy']);
     const script = packageJson.scripts['localstack:deploy']!;
     expect(script).toMatch(/^cdklocal bootstrap && cdklocal deploy /);
@@ -158,7 +158,7 @@ describe('docker-compose.yml', () => {
     expect(script).toContain(`--context ${CONTEXT_KEYS.localstack}=true`);
     // The emulator runs faster than the wall clock (its default speed, or --speed): the forecast's
     // "now" must follow the plant's events, not the wall clock.
-    const emulate = commands.find((c) => c.name === 'emulate')!;
+    const emulate = await commands.find((c) => c.name === 'emulate')!.load();
     const emulator = services.emulator!.command!;
     const speed = emulator.includes('--speed')
       ? emulator[emulator.indexOf('--speed') + 1]

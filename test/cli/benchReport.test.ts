@@ -105,6 +105,9 @@ function cannedContext(): SuiteContext & { calls: string[][] } {
     async sources() {
       throw javaMissing;
     },
+    async wallMs(args) {
+      return args[0] === '-e' ? 70 : 110;
+    },
   };
 }
 
@@ -128,6 +131,10 @@ const casymda = {
   ],
 };
 const every = {
+  startup: [
+    { process: 'Node.js alone: node -e 0', medianMs: 70, minMs: 65 },
+    { process: 'twin --help', medianMs: 95, minMs: 90 },
+  ],
   casymda,
   forecasts: [forecast(1_000), forecast(10_000), forecast(1_000, 100)],
   ingest,
@@ -168,9 +175,11 @@ describe('docs/benchmark-results.md', () => {
     expect(doc).not.toMatch(/^not measured/m);
   });
 
-  it('puts each peer beside: SimPy by the kernel, the raw DynamoDB Local rate by the ingest and the sustained rate', () => {
+  it('puts each peer beside: Node.js alone by the command line, SimPy by the kernel, the raw DynamoDB Local rate by the ingest and the sustained rate', () => {
     const doc = resultsMarkdown(measured(every), SUITES);
 
+    expect(doc).toContain('| Node.js alone: node -e 0 | 70 | 65 | - |');
+    expect(doc).toContain('| twin --help | 95 | 90 | 25 |');
     expect(doc).toContain('| 100,000 | 0 | 250,000 | 200 | 100 | 2,500,000 | 150 | 2,000 | 10x / 20x |');
     expect(doc).toContain('| 10,000 | 900 | 1,000 | 90 % | 1 | 650 |');
     expect(doc).toContain('| 856 | 1,223 | 611: yes, 856: yes, 1,100: no |');

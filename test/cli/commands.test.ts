@@ -3,7 +3,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { isConnectionError } from '../../cli/errors.ts';
+import { isConnectionError } from '../../cli/connectionError.ts';
 import { commands } from '../../cli/main.ts';
 import { FORECAST_NODE_OPTIONS } from '../../contracts/resources.ts';
 import { twin } from '../support/cli.ts';

@@ -14,12 +14,14 @@ import { forecastHandlerSuite } from './forecastHandler.ts';
 import { ingestSuite } from './ingest.ts';
 import { latencySuite } from './latency.ts';
 import { type AllResults, notMeasured, resultsMarkdown, resultsText, thisMachine } from './results.ts';
+import { startupSuite } from './startup.ts';
 
 const run = promisify(execFile);
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 
 /** The benchmarks of `twin bench all`, in the order they run and are reported. */
 export const SUITES: readonly Suite<unknown>[] = [
+  startupSuite,
   casymdaSuite,
   forecastSuite,
   ingestSuite,
@@ -95,6 +97,11 @@ export const allBenchmark = defineBenchmark({
       const context: SuiteContext = {
         bundle: (args) => json(bundle, args),
         sources: (args) => json(join(root, 'bin/twin.mjs'), args),
+        wallMs: async (args) => {
+          const started = performance.now();
+          await run(process.execPath, args);
+          return performance.now() - started;
+        },
         python: await findSimpy(),
         quick: values.quick,
         progress: progressTo(io),

@@ -35,6 +35,8 @@ export interface SuiteContext {
   bundle(args: string[]): Promise<unknown>;
   /** The same from the TypeScript sources (for what serves files from the sources, such as the dashboard). */
   sources(args: string[]): Promise<unknown>;
+  /** Runs `node <args>` in a fresh process, as a user would; its wall time from start to exit, ms. */
+  wallMs(args: string[]): Promise<number>;
   /** A python3 that can import simpy, if there is one. */
   python: string | undefined;
   /** Skip the largest sizes. */

@@ -1,0 +1,112 @@
+// Builds the command line once (`npm run build:cli`, run by npm's `prepare` on `npm install` and
+// `npm ci`): an esbuild bundle in dist/cli/ that bin/twin.mjs runs instead of compiling the
+// TypeScript sources on every start, with each command in its own chunk, loaded when it runs.
+// Beside it, inputs.json lists every file the bundle was built from with its modification time as
+// it was read: bin/twin.mjs runs the bundle only while all of them still have those times.
+import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, extname, join, relative, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build, type Plugin } from 'esbuild';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const outDir = join(root, 'dist/cli');
+/** Read by bin/twin.mjs: written last, so that a half-built folder is never run. */
+const stampFile = join(outDir, 'inputs.json');
+/**
+ * Packages bundled in rather than imported from node_modules at run time: pure JavaScript that the
+ * light commands (forecast, schema, demo) load, a single file faster than its many modules.
+ */
+const bundledPackages = ['zod'];
+/** What shapes the bundle besides its sources: the build itself and the bundled packages' versions. */
+const buildFiles = [
+  'cli/build.ts',
+  'tsconfig.json',
+  ...bundledPackages.map((p) => `node_modules/${p}/package.json`),
+];
+
+/** A path relative to the project, with `/` on every platform (as bin/twin.mjs reads it). */
+const projectPath = (path: string) => relative(root, path).split(sep).join('/');
+
+/**
+ * Loads the project's own files for esbuild, recording each one's modification time before it is
+ * read (a file changed meanwhile has a newer time than recorded, so the bundle counts as stale).
+ * `import.meta.url` keeps meaning the source file's address (the dashboard finds its page, a
+ * benchmark its script by it): every output lies directly in dist/cli/, so it is made relative to that.
+ */
+function sourcesAsRead(inputs: Record<string, number>): Plugin {
+  return {
+    name: 'sources-as-read',
+    setup(b) {
+      b.onLoad({ filter: /\.(ts|json)$/ }, async ({ path }) => {
+        if (path.split(sep).includes('node_modules')) return undefined;
+        inputs[projectPath(path)] = (await stat(path)).mtimeMs;
+        const contents = await readFile(path, 'utf8');
+        if (extname(path) === '.json') return { contents, loader: 'json' };
+        const fromOutput = relative(outDir, path).split(sep).join('/');
+        return {
+          contents: contents.replace(
+            /\bimport\.meta\.url\b/g,
+            `new URL(${JSON.stringify(fromOutput)}, import.meta.url).href`,
+          ),
+          loader: 'ts',
+        };
+      });
+    },
+  };
+}
+
+/** Every other package stays in node_modules, imported when the command line runs. */
+const packagesAtRunTime: Plugin = {
+  name: 'packages-at-run-time',
+  setup(b) {
+    b.onResolve({ filter: /^[^./]/ }, ({ path }) =>
+      bundledPackages.some((p) => path === p || path.startsWith(`${p}/`))
+        ? undefined
+        : { path, external: true },
+    );
+  },
+};
+
+/** Builds dist/cli/; returns the number of modules written (source maps aside) and their total size in bytes. */
+async function buildCli(): Promise<{ files: number; bytes: number }> {
+  const inputs: Record<string, number> = {};
+  for (const file of buildFiles) inputs[file] = (await stat(join(root, file))).mtimeMs;
+  await rm(outDir, { recursive: true, force: true });
+  await mkdir(outDir, { recursive: true });
+  const result = await build({
+    absWorkingDir: root,
+    entryPoints: { main: 'cli/main.ts', resources: 'contracts/resources.ts' },
+    outdir: outDir,
+    entryNames: '[name]',
+    chunkNames: '[name]-[hash]',
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    // Less source to parse at every start (some 5 ms of a forecast's); names are kept for stack traces,
+    // which `node --enable-source-maps bin/twin.mjs` maps back to the TypeScript sources.
+    minifyWhitespace: true,
+    sourcemap: true,
+    metafile: true,
+    logLevel: 'warning',
+    plugins: [packagesAtRunTime, sourcesAsRead(inputs)],
+  });
+  const unrecorded = Object.keys(result.metafile.inputs).filter(
+    (path) => !(path in inputs) && !path.split('/').includes('node_modules'),
+  );
+  if (unrecorded.length > 0)
+    throw new Error(`build:cli: inputs without a recorded time: ${unrecorded.join(', ')}`);
+  const sorted = Object.fromEntries(Object.entries(inputs).sort(([a], [b]) => a.localeCompare(b)));
+  await writeFile(stampFile, `${JSON.stringify({ inputs: sorted }, null, 2)}\n`);
+  const outputs = Object.entries(result.metafile.outputs)
+    .filter(([path]) => path.endsWith('.js'))
+    .map(([, output]) => output);
+  return { files: outputs.length, bytes: outputs.reduce((sum, o) => sum + o.bytes, 0) };
+}
+
+const started = performance.now();
+const { files, bytes } = await buildCli();
+process.stdout.write(
+  `build:cli: ${projectPath(outDir)}/ (${files} modules, ${Math.round(bytes / 1024)} kB) in ${Math.round(performance.now() - started)} ms\n`,
+);

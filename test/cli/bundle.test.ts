@@ -1,0 +1,161 @@
+// The command line as `npm install` leaves it: `npm run build:cli` bundles it, bin/twin.mjs runs the
+// bundle while it matches the sources and the sources otherwise, and each command's modules load
+// only when it runs. Built in a copy of the project, so that the bundle the other tests run stays as it is.
+import { execFile } from 'node:child_process';
+import { cp, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { commands } from '../../cli/main.ts';
+import { twin } from '../support/cli.ts';
+
+const root = resolve(import.meta.dirname, '../..');
+/** What a checkout does not hold: installed, generated or local files. */
+const notCopied = new Set(['node_modules', '.git', 'dist', 'coverage', 'cdk.out', 'test-artifacts', '.twin']);
+
+let copy: string;
+let loadsFile: string;
+let recordLoads: string;
+
+interface Run {
+  code: number;
+  stdout: string;
+  /** The address of every module the process (and a process it starts) resolved, in order. */
+  loads: string[];
+}
+
+/** Runs `node bin/twin.mjs …args` in the copy, recording the modules it loads. */
+async function copiedTwin(...args: string[]): Promise<Run> {
+  const loads = `${loadsFile}-${Math.random().toString(36).slice(2)}`;
+  await writeFile(loads, '');
+  const env = { ...process.env, TWIN_TEST_LOADS: loads };
+  const { code, stdout } = await new Promise<{ code: number; stdout: string }>((done) =>
+    execFile(
+      process.execPath,
+      ['--import', recordLoads, join(copy, 'bin/twin.mjs'), ...args],
+      { cwd: copy, env, timeout: 60_000 },
+      (error, out) => done({ code: (error as { code?: number } | null)?.code ?? 0, stdout: out }),
+    ),
+  );
+  return { code, stdout, loads: (await readFile(loads, 'utf8')).split('\n').filter(Boolean) };
+}
+
+const buildCli = () =>
+  new Promise<void>((done, fail) =>
+    execFile('npm', ['run', '--silent', 'build:cli'], { cwd: copy, timeout: 120_000 }, (error) =>
+      error ? fail(error) : done(),
+    ),
+  );
+
+const bundleUrl = () => pathToFileURL(join(copy, 'dist/cli')).href;
+const fromBundle = (loads: string[]) => loads.filter((url) => url.startsWith(bundleUrl()));
+const packagesLoaded = (loads: string[]) =>
+  new Set(loads.flatMap((url) => /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url)?.slice(1) ?? []));
+
+beforeAll(async () => {
+  copy = await mkdtemp(join(tmpdir(), 'twin-bundle-'));
+  await cp(root, copy, { recursive: true, filter: (path) => !notCopied.has(basename(path)) });
+  await symlink(join(root, 'node_modules'), join(copy, 'node_modules'), 'dir');
+  // A module hook that appends each resolved address to the file named by TWIN_TEST_LOADS.
+  loadsFile = join(copy, 'loads');
+  const hooks = join(copy, 'record-hooks.mjs');
+  await writeFile(
+    hooks,
+    "import { appendFileSync } from 'node:fs';\n" +
+      'export async function resolve(specifier, context, next) {\n' +
+      '  const result = await next(specifier, context);\n' +
+      "  appendFileSync(process.env.TWIN_TEST_LOADS, result.url + '\\n');\n" +
+      '  return result;\n' +
+      '}\n',
+  );
+  recordLoads = join(copy, 'record-loads.mjs');
+  await writeFile(
+    recordLoads,
+    `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\n`,
+  );
+  await buildCli();
+}, 180_000);
+
+afterAll(async () => {
+  if (copy) await rm(copy, { recursive: true, force: true });
+});
+
+describe('the bundled command line', () => {
+  it('runs `twin --help` from the bundle that npm run build:cli makes, with the help of the sources', async () => {
+    const expected = await twin('--help');
+
+    const run = await copiedTwin('--help');
+
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe(expected.stdout);
+    expect(fromBundle(run.loads)).toContain(`${bundleUrl()}/main.js`);
+    expect(run.loads.filter((url) => url.endsWith('.ts'))).toEqual([]);
+  });
+
+  it('lists the commands without loading any of them, nor a package', async () => {
+    const run = await copiedTwin('--help');
+
+    expect(fromBundle(run.loads).map((url) => basename(url))).not.toContainEqual(
+      expect.stringMatching(new RegExp(`^(${commands.map((c) => c.name).join('|')})-`)),
+    );
+    expect([...packagesLoaded(run.loads)]).toEqual([]);
+  });
+
+  it('forecasts an empty snapshot without the AWS SDK, hono or the dashboard, which the dashboard command loads', async () => {
+    const snapshot = join(copy, 'empty-snapshot.json');
+    await writeFile(snapshot, JSON.stringify({ asOf: Date.UTC(2026, 0, 5, 8), orders: [] }));
+
+    const forecast = await copiedTwin('forecast', '--state', snapshot);
+    const dashboard = await copiedTwin('dashboard', '--help');
+
+    expect(forecast.code).toBe(0);
+    expect(forecast.stdout).toContain('No active orders.');
+    const heavy = /^(@aws-sdk|@smithy|@aws-lambda-powertools|hono|@hono)\b/;
+    expect([...packagesLoaded(forecast.loads)].filter((name) => heavy.test(name))).toEqual([]);
+    expect(forecast.loads.filter((url) => url.includes('/dashboard'))).toEqual([]);
+    expect(dashboard.code).toBe(0);
+    expect([...packagesLoaded(dashboard.loads)]).toEqual(
+      expect.arrayContaining(['@aws-sdk/lib-dynamodb', 'hono']),
+    );
+  });
+
+  it('explains every command from the bundle as the sources do, each loading its own chunk', async () => {
+    const runs = await Promise.all(commands.map((c) => copiedTwin(c.name, '--help')));
+
+    for (const [i, command] of commands.entries()) {
+      const expected = await twin(command.name, '--help');
+      expect(runs[i]!.code, command.name).toBe(0);
+      expect(runs[i]!.stdout, command.name).toBe(expected.stdout);
+      expect(
+        fromBundle(runs[i]!.loads).map((url) => basename(url)),
+        command.name,
+      ).toContainEqual(expect.stringMatching(new RegExp(`^${command.name}-\\w+\\.js$`)));
+    }
+  });
+
+  it('lists each command with the first sentence of its own summary', async () => {
+    for (const entry of commands) {
+      const command = await entry.load();
+
+      expect(command.name).toBe(entry.name);
+      expect(entry.summary).toBe(command.summary.split('. ')[0]!.replace(/\.$/, ''));
+    }
+  });
+
+  it('runs the sources, not the bundle, once a source has changed, until the next build', async () => {
+    const main = join(copy, 'cli/main.ts');
+    const source = await readFile(main, 'utf8');
+    await writeFile(main, source.replace('The order-flow digital twin:', 'The edited twin:'));
+
+    const stale = await copiedTwin('--help');
+    await buildCli();
+    const rebuilt = await copiedTwin('--help');
+
+    expect(stale.code).toBe(0);
+    expect(stale.stdout).toContain('The edited twin:');
+    expect(fromBundle(stale.loads)).toEqual([]);
+    expect(rebuilt.stdout).toBe(stale.stdout);
+    expect(fromBundle(rebuilt.loads)).toContain(`${bundleUrl()}/main.js`);
+  });
+});
