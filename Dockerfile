@@ -12,5 +12,7 @@ COPY --chown=node:node package.json package-lock.json ./
 RUN npm ci --ignore-scripts --no-audit --no-fund
 
 COPY --chown=node:node . .
+# The command line's bundle (npm's prepare script, skipped above with the other scripts).
+RUN npm run build:cli
 
 CMD ["node", "bin/twin.mjs", "--help"]

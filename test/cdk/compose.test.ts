@@ -229,6 +229,14 @@ describe('Dockerfile', () => {
     expect(dockerfile).toContain('npm ci --ignore-scripts');
   });
 
+  it('builds the command line’s bundle after copying the sources, as npm install does elsewhere', () => {
+    const copy = dockerfile.indexOf('COPY --chown=node:node . .');
+    const build = dockerfile.indexOf('RUN npm run build:cli');
+    expect(copy).toBeGreaterThan(-1);
+    expect(build).toBeGreaterThan(copy);
+    expect(JSON.parse(read('package.json')).scripts['build:cli']).toBeDefined();
+  });
+
   it('keeps node_modules and generated output out of the build context', () => {
     const ignored = read('.dockerignore')
       .split('\n')
