@@ -2,29 +2,40 @@
 // first run in a fresh process (a cold Lambda) beside warm runs (a warm one).
 import { type ForecastBenchResult, forecastBench } from '../../../bench/workloads.ts';
 import { intOption } from '../../command.ts';
+import { loadPlantModel } from '../../files.ts';
 import { count, defineBenchmark, type Suite } from './benchmark.ts';
 
 export const forecastBenchmark = defineBenchmark({
   name: 'forecast',
-  usage: ['twin bench forecast --orders N                              a forecast: fresh, and warm (median)'],
+  usage: [
+    'twin bench forecast --orders N [--model FILE]                a forecast: fresh, and warm (median)',
+  ],
   options: {
     orders: { type: 'string', value: 'N', description: 'number of active orders', default: '1000' },
     replications: {
       type: 'string',
       value: 'N',
-      description: 'a Monte Carlo forecast of N draws (the demo plant with uncertain times)',
+      description: 'a Monte Carlo forecast of N draws (default model: the demo plant with uncertain times)',
+    },
+    model: {
+      type: 'string',
+      value: 'FILE',
+      description: 'plant model file (default: the demo plant); the synthetic orders follow its routings',
     },
   },
-  run(values, io) {
+  async run(values, io) {
     const orders = intOption('orders', values.orders, 1)!;
     const replications = intOption('replications', values.replications, 1);
+    const model = values.model === undefined ? undefined : await loadPlantModel(values.model);
     // A Monte Carlo forecast takes as long as that many forecasts: fewer runs.
     const result =
-      replications === undefined ? forecastBench(orders) : forecastBench(orders, 5, 3, replications);
+      replications === undefined
+        ? forecastBench(orders, 15, 30, undefined, model)
+        : forecastBench(orders, 5, 3, replications, model);
     io.out(
       values.json
         ? JSON.stringify(result)
-        : `${result.orders} orders${replications === undefined ? '' : `, ${replications} replications`}: ` +
+        : `${result.orders} orders of ${result.model}${replications === undefined ? '' : `, ${replications} replications`}: ` +
             `fresh ${result.freshMs} ms; warm median ${result.medianMs} ms (min ${result.minMs} ms, ${result.runs} runs after ${result.warmupRuns})`,
     );
     return 0;
