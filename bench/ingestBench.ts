@@ -10,7 +10,7 @@ import {
   ListShardsCommand,
   PutRecordsCommand,
 } from '@aws-sdk/client-kinesis';
-import { ORDER_EVENT_TYPES, type OrderEvent } from '../contracts/events.ts';
+import type { OrderEvent } from '../contracts/events.ts';
 import { IngestEventSource, resourceNames } from '../contracts/resources.ts';
 import { InMemoryFailureSink } from '../ingest/FailureSink.ts';
 import { createIngestHandler } from '../ingest/ingestHandler.ts';
@@ -20,6 +20,7 @@ import { toKinesisStreamEvent } from '../local/kinesisEvent.ts';
 import { provision } from '../local/provision.ts';
 import { DynamoDbStateStore } from '../state/DynamoDbStateStore.ts';
 import { type DomainEvent, toDomainEvent } from '../state/events.ts';
+import { ORDER_LIFE } from './liveEvents.ts';
 import { countCalls } from './sdkCalls.ts';
 
 export interface IngestBenchResult {
@@ -48,7 +49,7 @@ export function plantEvents(n: number, prefix = 'o'): OrderEvent[] {
       const orderId = `${prefix}-${i}`;
       const at = T0 + i * 1000 + step * 600_000;
       const common = { eventId: `${orderId}-${step}`, orderId, occurredAt: iso(at) };
-      const type = ORDER_EVENT_TYPES[step]!;
+      const type = ORDER_LIFE[step]!;
       const extra =
         type === 'OrderAccepted'
           ? { dueAt: iso(at + 3_600_000) }

@@ -1,7 +1,18 @@
 // Events of a live plant at a given rate, stamped with the wall clock, for the embedded twin's
 // end-to-end benchmark: as many active orders as events per second, so that an order rarely has two
 // events in one ingest batch (which would make high rates look cheaper than a real plant's).
-import { ORDER_EVENT_TYPES, type OrderEvent } from '../contracts/events.ts';
+import type { OrderEvent, OrderEventType } from '../contracts/events.ts';
+
+/** The life of a benchmark's order: the demo plant's events, from acceptance to delivery. */
+export const ORDER_LIFE = [
+  'OrderAccepted',
+  'MaterialOrdered',
+  'EtaUpdated',
+  'MaterialArrived',
+  'ProductionStarted',
+  'ProductionFinished',
+  'OrderDelivered',
+] as const satisfies readonly OrderEventType[];
 
 interface LiveOrder {
   id: string;
@@ -24,9 +35,13 @@ export function liveEvents(prefix: string, rate: number) {
     return last;
   };
   const iso = (t: number) => new Date(t).toISOString();
-  const eventOf = (order: LiveOrder, at: number, type = ORDER_EVENT_TYPES[order.stage]!): OrderEvent => {
-    order.stage = ORDER_EVENT_TYPES.indexOf(type) + 1;
-    if (order.stage === ORDER_EVENT_TYPES.length) active.splice(active.indexOf(order), 1);
+  const eventOf = (
+    order: LiveOrder,
+    at: number,
+    type: (typeof ORDER_LIFE)[number] = ORDER_LIFE[order.stage]!,
+  ): OrderEvent => {
+    order.stage = ORDER_LIFE.indexOf(type) + 1;
+    if (order.stage === ORDER_LIFE.length) active.splice(active.indexOf(order), 1);
     const extra =
       type === 'OrderAccepted'
         ? { dueAt: iso(at + 3_600_000) }

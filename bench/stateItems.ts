@@ -1,21 +1,15 @@
 // Filling the order-state table quickly with many active orders (BatchWriteItem), for tests and benchmarks.
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { eventKey, type StoredOrderState } from '../state/applyEvent.ts';
+import { eventKey, runningStepsOf, type StoredOrderState, stageOf } from '../state/applyEvent.ts';
+import { flattenSteps } from '../state/stepAttributes.ts';
 import { syntheticSnapshot } from './workloads.ts';
 
 /**
- * `n` active order state items, as the ingest would have stored them (a synthetic plant): with the
- * key of the event that set each slot, as `applyEvent` keeps them, so that items have their real size.
+ * `n` active order state items, as the ingest would have stored them (a synthetic plant) and as the
+ * DynamoDB store lays them out (steps flat): with the key of the event that set each slot, as
+ * `applyEvent` keeps them, so that items have their real size.
  */
-export function syntheticStateItems(n: number): StoredOrderState[] {
-  const stage = {
-    accepted: 1,
-    'awaiting-material': 2,
-    ready: 3,
-    'in-production': 4,
-    finished: 5,
-    delivered: 6,
-  } as const;
+export function syntheticStateItems(n: number): Record<string, unknown>[] {
   return syntheticSnapshot(n).orders.map((o) => {
     // The slots an event has set, with the time of that event (an ETA update only if the ETA moved).
     const slots = {
@@ -23,20 +17,29 @@ export function syntheticStateItems(n: number): StoredOrderState[] {
       orderedEvent: o.materialOrderedAt,
       etaEvent: o.eta !== undefined && o.eta !== o.initialEta ? o.materialOrderedAt : undefined,
       arrivedEvent: o.materialArrivedAt,
-      startedEvent: o.productionStartedAt,
-      finishedEvent: o.productionFinishedAt,
     };
+    const stepSlots = Object.entries(o.steps ?? {}).flatMap(([step, s]) => [
+      ...(s.startedAt === undefined ? [] : [[step, 'startedEvent', s.startedAt] as const]),
+      ...(s.finishedAt === undefined ? [] : [[step, 'finishedEvent', s.finishedAt] as const]),
+    ]);
     const events = Object.entries(slots).filter((e): e is [string, number] => e[1] !== undefined);
-    return {
+    const key = (at: number, i: number) => eventKey({ at, eventId: `bench-${o.orderId}-${i + 1}` });
+    const stepEvents: Record<string, Record<string, string>> = {};
+    stepSlots.forEach(([step, slot, at], i) => {
+      stepEvents[step] = { ...stepEvents[step], [slot]: key(at, events.length + i) };
+    });
+    const state: StoredOrderState = {
       ...o,
-      ...Object.fromEntries(
-        events.map(([slot, at], i) => [slot, eventKey({ at, eventId: `bench-${o.orderId}-${i + 1}` })]),
-      ),
-      stage: stage[o.status],
-      version: events.length,
+      status: o.status!,
+      ...Object.fromEntries(events.map(([slot, at], i) => [slot, key(at, i)])),
+      ...(stepSlots.length > 0 && { stepEvents }),
+      stage: stageOf(o),
+      runningSteps: runningStepsOf(o),
+      version: events.length + stepSlots.length,
       activeShard: '0',
-      updatedAt: Math.max(...events.map(([, at]) => at)),
+      updatedAt: Math.max(...events.map(([, at]) => at), ...stepSlots.map(([, , at]) => at)),
     };
+    return flattenSteps(state);
   });
 }
 

@@ -1,4 +1,5 @@
 // Benchmark workloads: Casymda's model and forecasts of synthetic plants of a given size.
+import { orderStatusOf } from '../contracts/orderState.ts';
 import uncertainPlant from '../examples/order-flow-uncertain.json' with { type: 'json' };
 import {
   forecast,
@@ -10,7 +11,6 @@ import {
   resolveModel,
   type Snapshot,
   type StepState,
-  statusOf,
 } from '../orderflow/index.ts';
 import { casymdaBenchmarkModel, quantileOf, Random, runModel, sampler } from '../sim-core/index.ts';
 
@@ -87,7 +87,7 @@ export function syntheticSnapshot(n: number, seed = 1, model: PlantModel = order
       }
       if (extra.steps) Object.assign(steps, extra.steps);
       const order = { ...(state as unknown as OrderState), steps };
-      return { ...order, status: statusOf(order) };
+      return { ...order, status: orderStatusOf(order) };
     };
     const u = random.next();
     if (i < units.length && products.length === 1) {

@@ -1,6 +1,9 @@
-// The v1 order events: one per Kinesis record, partition key `orderId`. Times are ISO-8601 strings
+// The order events: one per Kinesis record, partition key `orderId`. Times are ISO-8601 strings
 // with an offset, from 1970 to 9999 (contracts/time.ts). Unknown extra fields are dropped, not an error.
+// A step of a plant's process is named by its events (`StepStarted`/`StepFinished`); the first
+// version's `ProductionStarted`/`ProductionFinished` stay valid and mean the step `production`.
 import { z } from 'zod';
+import { NAME_MAX_LENGTH } from './orderState.ts';
 import { DEFAULT_MAX_FUTURE_MS, ISO_TIME_RANGE, ISO_TIME_RULE, isIsoTimeInRange } from './time.ts';
 import { isWellFormed, WELL_FORMED_RULE } from './wellFormed.ts';
 
@@ -21,6 +24,20 @@ const id = (what: string) =>
     .refine(isWellFormed, WELL_FORMED_RULE)
     .meta({ description: `${what}: 1 to 200 characters of well-formed Unicode (no lone surrogate)` });
 
+/** A step or station name: what the plant model calls it. */
+const name = (what: string) =>
+  z
+    .string()
+    .min(1)
+    .max(NAME_MAX_LENGTH)
+    .refine(isWellFormed, WELL_FORMED_RULE)
+    .meta({
+      description: `${what}: 1 to ${NAME_MAX_LENGTH} characters of well-formed Unicode (no lone surrogate)`,
+    });
+
+/** The step that v1's ProductionStarted / ProductionFinished mean. */
+export const V1_PRODUCTION_STEP = 'production';
+
 const base = {
   /** Unique per event: the idempotency key. */
   eventId: id('unique per event: the idempotency key'),
@@ -37,20 +54,37 @@ export const OrderAccepted = z.object({
   dueAt: isoTime.optional(),
   priority: z.number().int().optional(),
   quantity: z.number().positive().optional(),
+  /** The product, as the plant model names it; none: the model's default product. */
+  product: name("the product, as the plant model names it; none: the model's default product").optional(),
 });
 export const MaterialOrdered = z.object({ ...base, type: z.literal('MaterialOrdered'), eta: isoTime });
 export const EtaUpdated = z.object({ ...base, type: z.literal('EtaUpdated'), eta: isoTime });
 export const MaterialArrived = z.object({ ...base, type: z.literal('MaterialArrived') });
+export const StepStarted = z.object({
+  ...base,
+  type: z.literal('StepStarted'),
+  step: name("the step of the order's routing, as the plant model names it"),
+  station: name('the station it runs at, as the plant model names it').optional(),
+});
+export const StepFinished = z.object({
+  ...base,
+  type: z.literal('StepFinished'),
+  step: name("the step of the order's routing, as the plant model names it"),
+});
+/** v1: `StepStarted { step: "production" }`. */
 export const ProductionStarted = z.object({ ...base, type: z.literal('ProductionStarted') });
+/** v1: `StepFinished { step: "production" }`. */
 export const ProductionFinished = z.object({ ...base, type: z.literal('ProductionFinished') });
 export const OrderDelivered = z.object({ ...base, type: z.literal('OrderDelivered') });
 
-/** Any v1 order event. */
+/** Any order event. */
 export const OrderEventSchema = z.discriminatedUnion('type', [
   OrderAccepted,
   MaterialOrdered,
   EtaUpdated,
   MaterialArrived,
+  StepStarted,
+  StepFinished,
   ProductionStarted,
   ProductionFinished,
   OrderDelivered,
@@ -62,15 +96,17 @@ export const ORDER_EVENT_TYPES: readonly OrderEventType[] = OrderEventSchema.opt
   (o) => o.shape.type.value,
 );
 
-/** The JSON Schema of a v1 order event, for producers. */
+/** The JSON Schema of an order event, for producers. */
 export function orderEventJsonSchema(): Record<string, unknown> {
   return {
     $id: 'https://order-flow-twin/schemas/order-event-v1.json',
-    title: 'Order event (v1)',
+    title: 'Order event',
     description:
       'One event per Kinesis record of the order-events stream, partition key orderId. Times are ISO-8601 with offset, ' +
       `${ISO_TIME_RANGE}; the ingest refuses an occurredAt too far ahead of its clock (by default more than ${DEFAULT_MAX_FUTURE_MS / 3_600_000} h). ` +
-      'eventId is the idempotency key; ids are well-formed Unicode. Unknown extra fields are ignored.',
+      'eventId is the idempotency key; ids are well-formed Unicode. StepStarted/StepFinished name a step of the ' +
+      `plant model's routing; ProductionStarted/ProductionFinished mean the step "${V1_PRODUCTION_STEP}". ` +
+      'Unknown extra fields are ignored.',
     ...z.toJSONSchema(OrderEventSchema, { target: 'draft-2020-12', io: 'input' }),
   };
 }

@@ -2,8 +2,14 @@
 export { ContractError, SnapshotError } from './errors.ts';
 export type { ForecastRecord } from './forecastRecord.ts';
 export { ForecastKeys } from './forecastRecord.ts';
-export type { OrderStateItem } from './orderState.ts';
-export { ORDER_STATE_FIELDS, OrderStateItemSchema, REQUIRED_FOR_STATUS } from './orderState.ts';
+export type { OrderState, OrderStateItem, OrderStatus, StepState } from './orderState.ts';
+export {
+  missingForStatus,
+  ORDER_STATE_FIELDS,
+  OrderStateItemSchema,
+  orderStatusOf,
+  stepOf,
+} from './orderState.ts';
 export {
   FailureQueue,
   ForecastsTable,

@@ -1,8 +1,18 @@
 // The snapshot: `{ asOf, orders }`, the input of a forecast. Parsing names the order and the field
-// of the first problem, so that a person can fix the file.
+// of the first problem, so that a person can fix the file. A v1 file's `productionStartedAt` /
+// `productionFinishedAt` are the step `production`; a missing `status` is derived from the times.
 import type { Snapshot } from '../orderflow/index.ts';
 import { SnapshotError } from './errors.ts';
-import { type OrderStateItem, OrderStateItemSchema, REQUIRED_FOR_STATUS } from './orderState.ts';
+import { V1_PRODUCTION_STEP } from './events.ts';
+import {
+  missingForStatus,
+  type OrderStateItem,
+  OrderStateItemSchema,
+  orderStatusOf,
+  type StepState,
+  stepOf,
+  V1_PRODUCTION_FIELDS,
+} from './orderState.ts';
 import { EPOCH_MS_RULE, isEpochMs } from './time.ts';
 
 /** Validates `raw` as a snapshot; throws SnapshotError naming the order and field at fault. */
@@ -59,29 +69,54 @@ function parseOrder(order: unknown, index: number): OrderStateItem {
   if (!result.success) {
     const issue = result.error.issues[0]!;
     const field = issue.path.map(String).join('.');
-    const value = (order as Record<string, unknown>)[String(issue.path[0])];
+    const value = issue.path.reduce<unknown>(
+      (v, key) =>
+        typeof v === 'object' && v !== null && Object.hasOwn(v, key)
+          ? (v as Record<PropertyKey, unknown>)[key]
+          : undefined,
+      order,
+    );
     const got =
-      value === undefined || issue.message.startsWith('unknown') ? '' : `, got ${shownValue(value)}`;
+      value === undefined || typeof value === 'object' || issue.message.startsWith('unknown')
+        ? ''
+        : `, got ${shownValue(value)}`;
     throw new SnapshotError(`${where}: field "${field}": ${issue.message}${got}`, {
       index,
       ...(orderId !== undefined && { orderId }),
       field,
     });
   }
-  const item = result.data as OrderStateItem;
-  const needed = REQUIRED_FOR_STATUS[item.status];
-  if (
-    needed !== undefined &&
-    item[needed] === undefined &&
-    !(needed === 'eta' && item.initialEta !== undefined)
-  ) {
-    throw new SnapshotError(`${where}: field "${needed}": required when status is "${item.status}"`, {
-      index,
-      orderId: item.orderId,
-      field: needed,
-    });
+  const item = withV1Production(result.data as OrderStateItem, where, index);
+  const missing = missingForStatus(item);
+  if (missing !== undefined) {
+    throw new SnapshotError(
+      `${where}: field "${missing.field}": required when status is "${item.status}"${missing.needs ? ` (${missing.needs})` : ''}`,
+      { index, orderId: item.orderId, field: missing.field },
+    );
   }
-  return item;
+  return item.status === undefined ? { ...item, status: orderStatusOf(item) } : item;
+}
+
+/**
+ * `item` with v1's production times as the step `production` (a file may say both, if they agree).
+ */
+function withV1Production(item: OrderStateItem, where: string, index: number): OrderStateItem {
+  const fields = Object.entries(V1_PRODUCTION_FIELDS).filter(([v1]) => item[v1] !== undefined);
+  if (fields.length === 0) return item;
+  const step: Record<string, unknown> = { ...stepOf(item, V1_PRODUCTION_STEP) };
+  const moved: OrderStateItem = { ...item };
+  for (const [v1, time] of fields) {
+    if (step[time] !== undefined && step[time] !== item[v1]) {
+      throw new SnapshotError(
+        `${where}: field "${v1}": ${item[v1]} is not steps.${V1_PRODUCTION_STEP}.${time} (${step[time]}); give one of them`,
+        { index, orderId: item.orderId, field: v1 },
+      );
+    }
+    step[time] = item[v1];
+    delete moved[v1];
+  }
+  moved.steps = { ...item.steps, [V1_PRODUCTION_STEP]: step as StepState };
+  return moved;
 }
 
 /** A value as an error message shows it: its JSON (a number as JavaScript reads it), cut to 40 characters. */

@@ -73,7 +73,7 @@ export function forecastsNeeded(
   const needed = new Set<number>();
   for (const order of finished) {
     for (const horizon of horizonsMs) {
-      const i = latestAtOrBefore(asOfs, order.productionFinishedAt - horizon);
+      const i = latestAtOrBefore(asOfs, order.finishedAt - horizon);
       if (i >= 0) needed.add(i);
     }
   }
@@ -116,10 +116,10 @@ export function compareForecasts(
   const comparisons: Comparison[] = [];
   for (const horizonMs of horizonsMs) {
     for (const order of finished) {
-      const i = latestAtOrBefore(asOfs, order.productionFinishedAt - horizonMs);
+      const i = latestAtOrBefore(asOfs, order.finishedAt - horizonMs);
       const said = i >= 0 ? sorted[i]!.orders.get(order.orderId) : undefined;
       if (said === undefined) continue;
-      const actual = order.productionFinishedAt;
+      const actual = order.finishedAt;
       comparisons.push({
         orderId: order.orderId,
         horizonMs,

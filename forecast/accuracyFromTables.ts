@@ -54,9 +54,7 @@ export async function accuracyFromTables(
       ? index[index.length - 1]!.asOf - options.sinceMs
       : undefined;
   const finished =
-    finishedSince === undefined
-      ? allFinished
-      : allFinished.filter((o) => o.productionFinishedAt >= finishedSince);
+    finishedSince === undefined ? allFinished : allFinished.filter((o) => o.finishedAt >= finishedSince);
   const needed = forecastsNeeded(
     index.map((entry) => entry.asOf),
     finished,

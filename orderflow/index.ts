@@ -21,5 +21,5 @@ export { orderFlowModel } from './models/index.ts';
 export type { MonteCarloOptions } from './monteCarlo.ts';
 export { checkForecastModel, forecastMonteCarlo, MAX_MONTE_CARLO_DRAWS } from './monteCarlo.ts';
 export type { PlantEvent, PlantHistory, PlantOrder, PlantRunOptions, PlantStep } from './plant.ts';
-export { plantEvents, runPlant, snapshotAt, statusOf } from './plant.ts';
+export { plantEvents, runPlant, snapshotAt } from './plant.ts';
 export * from './types.ts';

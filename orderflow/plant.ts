@@ -2,6 +2,7 @@
 // accepted at their times, each with its real lead time, the ETAs its supplier announces, and
 // (optionally) its real operation durations; the run records when each step happened, and gives
 // the events a plant would send, in time order.
+import { orderStatusOf } from '../contracts/orderState.ts';
 import { Environment } from '../sim-core/kernel/Environment.ts';
 import { ModelError } from '../sim-core/kernel/errors.ts';
 import { RunLimits, type SimulationLimits } from '../sim-core/limits.ts';
@@ -10,7 +11,7 @@ import type { PlantModel } from './model/plantModel.ts';
 import { modelSamplers, resolveModel } from './model/resolveModel.ts';
 import { orderFlowModel } from './models/index.ts';
 import { buildNetwork, OrderUnit } from './network.ts';
-import { type OrderState, OrderStatus, type Snapshot, type StepState } from './types.ts';
+import type { OrderState, Snapshot, StepState } from './types.ts';
 
 /** An order of a plant run, with what really happens to it. */
 export interface PlantOrder {
@@ -197,27 +198,11 @@ export function plantEvents(
   return timed.map((t) => t.event);
 }
 
-/**
- * The coarse status the ingest derives from an order's times, whatever the model: delivered,
- * in-production while a step runs, finished when a step has finished and none runs, ready when its
- * material is here, awaiting-material with an ETA, else accepted.
- */
-export function statusOf(state: Omit<OrderState, 'status'>): OrderStatus {
-  if (state.deliveredAt !== undefined) return OrderStatus.delivered;
-  const steps = Object.values(state.steps ?? {});
-  if (steps.some((s) => s.startedAt !== undefined && s.finishedAt === undefined))
-    return OrderStatus.inProduction;
-  if (steps.some((s) => s.finishedAt !== undefined)) return OrderStatus.finished;
-  if (state.materialArrivedAt !== undefined) return OrderStatus.ready;
-  if (state.eta !== undefined || state.initialEta !== undefined) return OrderStatus.awaitingMaterial;
-  return OrderStatus.accepted;
-}
-
 /** The state of an order as known at time `t` (everything that happened at or before `t`). */
 function stateAt(history: PlantHistory, t: number): OrderState | undefined {
   const { order } = history;
   if (order.acceptedAt > t) return undefined;
-  const state: Omit<OrderState, 'status'> & { steps: Record<string, StepState> } = {
+  const state: OrderState & { steps: Record<string, StepState> } = {
     orderId: order.orderId,
     acceptedAt: order.acceptedAt,
     updatedAt: order.acceptedAt,
@@ -254,7 +239,7 @@ function stateAt(history: PlantHistory, t: number): OrderState | undefined {
     }
   }
   if (Object.keys(state.steps).length === 0) delete (state as { steps?: unknown }).steps;
-  return { ...state, status: statusOf(state) } as OrderState;
+  return { ...state, status: orderStatusOf(state) };
 }
 
 /** The snapshot of a plant run at time `t`: every order accepted by then. */

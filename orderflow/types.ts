@@ -1,65 +1,22 @@
 // The order-flow model's inputs and outputs: order state, the WIP snapshot, and the forecast.
 
-/** Where an order stands, derived from which of its events have happened. */
-export const OrderStatus = {
-  accepted: 'accepted',
-  awaitingMaterial: 'awaiting-material',
-  ready: 'ready',
-  inProduction: 'in-production',
-  finished: 'finished',
-  delivered: 'delivered',
-} as const;
-export type OrderStatus = (typeof OrderStatus)[keyof typeof OrderStatus];
-export const ORDER_STATUSES: readonly OrderStatus[] = Object.values(OrderStatus);
+import type { OrderState, OrderStatus } from '../contracts/orderState.ts';
 
-/**
- * The times the twin keeps of an order, in epoch ms, each set by one kind of event; `updatedAt` is
- * the latest event applied. Every list of order fields (state item schema, projections, what can
- * move a forecast) derives from these lists: a field is named here once.
- */
-export const ORDER_TIME_FIELDS = [
-  'acceptedAt',
-  'dueAt',
-  'materialOrderedAt',
-  'initialEta',
-  'eta',
-  'materialArrivedAt',
-  'productionStartedAt',
-  'productionFinishedAt',
-  'deliveredAt',
-  'updatedAt',
-] as const;
-export type OrderTimeField = (typeof ORDER_TIME_FIELDS)[number];
-
-/** The other numbers the twin keeps of an order, set when it is accepted. */
-export const ORDER_NUMBER_FIELDS = ['priority', 'quantity'] as const;
-export type OrderNumberField = (typeof ORDER_NUMBER_FIELDS)[number];
-
-/** Every field of an order's state: its key, its status, its numbers and its times. */
-export const ORDER_STATE_FIELDS = [
-  'orderId',
-  'status',
-  ...ORDER_NUMBER_FIELDS,
-  ...ORDER_TIME_FIELDS,
-] as const satisfies readonly (keyof OrderState)[];
-export type OrderStateField = (typeof ORDER_STATE_FIELDS)[number];
-
-/** What the twin knows of one step of an order: when it started and finished, at which station. */
-export interface StepState {
-  startedAt?: number;
-  finishedAt?: number;
-  station?: string;
-}
-
-/** The state of one order as the twin knows it; all times in epoch milliseconds. */
-export type OrderState = { orderId: string; status: OrderStatus } & {
-  [F in OrderNumberField | OrderTimeField]?: number;
-} & {
-  /** The product (its routing in the plant model); none: the model's default product. */
-  product?: string;
-  /** Per step of its routing (by step name): when it started and finished. */
-  steps?: Readonly<Record<string, StepState>>;
-};
+// The order state is the contracts' (contracts/orderState.ts): the order domain reads it.
+export type {
+  OrderNumberField,
+  OrderState,
+  OrderStateField,
+  OrderTimeField,
+  StepState,
+} from '../contracts/orderState.ts';
+export {
+  ORDER_NUMBER_FIELDS,
+  ORDER_STATE_FIELDS,
+  ORDER_STATUSES,
+  ORDER_TIME_FIELDS,
+  OrderStatus,
+} from '../contracts/orderState.ts';
 
 /** The work in process at `asOf`: the input of a forecast. */
 export interface Snapshot {

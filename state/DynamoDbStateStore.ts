@@ -1,7 +1,9 @@
-// The DynamoDB state store: one conditional UpdateItem per event in the common case (the event is
-// newer than everything it touches); when the condition fails (an older event, a duplicate, another
-// delivery of the same event), the item returned with the failure decides, through the same
-// reducer as everywhere else, whether anything is left to write.
+// The DynamoDB state store: one conditional UpdateItem per order and batch in the common case (the
+// events are newer than everything they touch, and the item is where they expect it: a step they
+// finish was started, no other step runs); when the condition fails (an older event, a duplicate,
+// another delivery of the same event, an unusual item), the item returned with the failure decides,
+// through the same reducer as everywhere else, whether anything is left to write. Steps lie in the
+// item as attributes of their own (state/stepAttributes.ts).
 // It speaks DynamoDB's own attribute values through the low-level client, marshalling as the
 // document client would, because a failed condition hands back the stored item in that form.
 import {
@@ -16,34 +18,43 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { isServerError, isThrottlingError, isTransientError } from '@smithy/service-error-classification';
-import { ORDER_STATE_FIELDS } from '../contracts/orderState.ts';
 import { OrderStateTable } from '../contracts/resources.ts';
 import {
   activeShardOf,
   applyEvents,
   checkEvents,
   effectOf,
+  fromV1Item,
   PAYLOAD_HASH_LENGTH,
   SLOTS,
-  type Slot,
-  STAGES,
+  type SlotValues,
+  type SlotWrite,
+  STAGE_STATUS,
+  STEP_SLOTS,
+  Stage,
+  type StepSlot,
   type StoredOrderState,
   slotVerdict,
 } from './applyEvent.ts';
 import { StateStoreError, TransientStoreError } from './errors.ts';
 import type { DomainEvent } from './events.ts';
-import type { ActiveOrder, ApplyOutcome, FinishedOrder, StateStore } from './StateStore.ts';
+import {
+  type ActiveOrder,
+  type ApplyOutcome,
+  type FinishedOrder,
+  type StateStore,
+  toActiveOrder,
+  toFinishedOrder,
+} from './StateStore.ts';
+import { flattenSteps, nestSteps, type StepField, stepAttribute } from './stepAttributes.ts';
 
 const MAX_ATTEMPTS = 5;
 
 /** An error as the SDK's classifiers read it. */
 type SdkError = Parameters<typeof isTransientError>[0];
 
-/** `ORDER_STATE_FIELDS` as a ProjectionExpression (by placeholder: `status` is a reserved word). */
-const PROJECTION = {
-  expression: ORDER_STATE_FIELDS.map((_, i) => `#f${i}`).join(', '),
-  names: Object.fromEntries(ORDER_STATE_FIELDS.map((field, i) => [`#f${i}`, field])),
-};
+/** The attributes where items written before steps existed keep the keys of their production events. */
+const V1_STEP_EVENT_ATTRIBUTES = [STEP_SLOTS.started.attribute, STEP_SLOTS.finished.attribute];
 
 export interface DynamoDbStateStoreOptions {
   indexName?: string;
@@ -53,8 +64,11 @@ export interface DynamoDbStateStoreOptions {
 /** As the document client marshals: attributes left undefined are not written. */
 const toItem = (value: object) => marshall(value, { removeUndefinedValues: true });
 
-/** An item as the document client would return it (numbers as numbers). */
-const fromItem = <T>(item: Record<string, AttributeValue>) => unmarshall(item) as T;
+/** An order state as its item: its steps laid out flat. */
+const stateToItem = (state: StoredOrderState) => toItem(flattenSteps(state));
+
+/** An item as the document client would return it (numbers as numbers), its steps nested. */
+const fromItem = (item: Record<string, AttributeValue>) => nestSteps(unmarshall(item));
 
 /** Orders by id, as both lists are returned. */
 const byOrderId = (a: { orderId: string }, b: { orderId: string }) =>
@@ -91,7 +105,7 @@ export class DynamoDbStateStore implements StateStore {
         return events.map(() => 'applied');
       } catch (error) {
         if (!(error instanceof ConditionalCheckFailedException)) throw this.mapError(error, first);
-        current = error.Item ? fromItem<StoredOrderState>(error.Item) : undefined;
+        current = error.Item ? fromItem(error.Item) : undefined;
       }
     }
     // Something is older than what is stored (or a duplicate), or the events are not in time order:
@@ -104,7 +118,7 @@ export class DynamoDbStateStore implements StateStore {
         await this.client.send(
           new PutItemCommand({
             TableName: this.tableName,
-            Item: toItem(next),
+            Item: stateToItem(next),
             ...(current === undefined
               ? { ConditionExpression: 'attribute_not_exists(orderId)' }
               : {
@@ -118,7 +132,7 @@ export class DynamoDbStateStore implements StateStore {
         return outcomes;
       } catch (error) {
         if (!(error instanceof ConditionalCheckFailedException)) throw this.mapError(error, first);
-        current = error.Item ? fromItem<StoredOrderState>(error.Item) : undefined;
+        current = error.Item ? fromItem(error.Item) : undefined;
       }
     }
     throw new TransientStoreError(
@@ -134,28 +148,25 @@ export class DynamoDbStateStore implements StateStore {
     const result = await this.client.send(
       new GetItemCommand({ TableName: this.tableName, Key: toItem({ orderId }), ConsistentRead: true }),
     );
-    return result.Item ? fromItem<StoredOrderState>(result.Item) : undefined;
+    return result.Item ? fromV1Item(fromItem(result.Item)) : undefined;
   }
 
   async listActive(): Promise<ActiveOrder[]> {
     const items: ActiveOrder[] = [];
     for (let shard = 0; shard < this.activeShards; shard++) {
+      // Whole items: step attributes have names of their own, which no projection can list. The
+      // index holds active orders only, so that this stays the cost of the work in process.
       for await (const page of paginateQuery(
         { client: this.client },
         {
           TableName: this.tableName,
           IndexName: this.indexName,
           KeyConditionExpression: '#shard = :shard',
-          // Only what the forecast reads: about half of an item is the ingest's bookkeeping.
-          ProjectionExpression: PROJECTION.expression,
-          ExpressionAttributeNames: {
-            '#shard': OrderStateTable.activeIndex.partitionKey,
-            ...PROJECTION.names,
-          },
+          ExpressionAttributeNames: { '#shard': OrderStateTable.activeIndex.partitionKey },
           ExpressionAttributeValues: { ':shard': { S: String(shard) } },
         },
       )) {
-        for (const item of page.Items ?? []) items.push(fromItem<ActiveOrder>(item));
+        for (const item of page.Items ?? []) items.push(toActiveOrder(fromItem(item)));
       }
     }
     return items.sort(byOrderId);
@@ -167,24 +178,32 @@ export class DynamoDbStateStore implements StateStore {
       { client: this.client },
       {
         TableName: this.tableName,
-        FilterExpression: 'attribute_exists(productionFinishedAt)',
-        ProjectionExpression: 'orderId, productionFinishedAt, dueAt',
+        // A step has finished (or the order is delivered: then its steps tell).
+        FilterExpression: '#stage >= :finished',
+        ExpressionAttributeNames: { '#stage': 'stage' },
+        ExpressionAttributeValues: { ':finished': { N: String(Stage.stepFinished) } },
       },
     )) {
-      for (const item of page.Items ?? []) items.push(fromItem<FinishedOrder>(item));
+      for (const item of page.Items ?? []) {
+        const finished = toFinishedOrder(fromItem(item));
+        if (finished) items.push(finished);
+      }
     }
     return items.sort(byOrderId);
   }
 
   /**
    * The update that applies `events` (of one order, in strictly increasing time order) when each is
-   * newer than every slot it sets, together they reach at least the stored stage, and the last is
-   * not older than the latest event applied; conditioned on exactly that. Then applying them one by
-   * one would change the item with every event, and leave each slot as the last event that sets it
-   * does. A slot that holds another delivery of the first event that sets it (or its key without
-   * hash, kept by older items) fails the condition, so that the reducer sees the conflict or the
-   * replay. Undefined when the events are not in strictly increasing order, or when two that set
-   * one slot would not simply follow each other (deliveries of one event that differ).
+   * newer than every slot it sets, together they reach at least the stored stage, the last is not
+   * older than the latest event applied, and the item's steps are as the events expect (a step they
+   * start has no start or finish stored, a step they only finish has a start and no finish, and, when
+   * the status depends on it, no other step runs); conditioned on exactly that. Then applying them one
+   * by one would change the item with every event, leave each slot as the last event that sets it
+   * does, and give the status this update sets. A slot that holds another delivery of the first event
+   * that sets it (or its key without hash, kept by older items) fails the condition, so that the
+   * reducer sees the conflict or the replay. Undefined when the events are not in strictly increasing
+   * order, or when two that set one slot would not simply follow each other (deliveries of one event
+   * that differ).
    */
   private optimisticUpdate(events: readonly DomainEvent[]) {
     const effects = events.map(effectOf);
@@ -196,40 +215,39 @@ export class DynamoDbStateStore implements StateStore {
       '#status': 'status',
       '#updatedAt': 'updatedAt',
       '#version': 'version',
+      '#runningSteps': 'runningSteps',
       '#activeShard': OrderStateTable.activeIndex.partitionKey,
     };
-    const values: Record<string, unknown> = {
-      ':stage': stage,
-      ':status': STAGES[stage],
-      ':at': at,
-      ':count': events.length,
-    };
-    const set = ['#stage = :stage', '#status = :status', '#updatedAt = :at'];
+    const values: Record<string, unknown> = { ':stage': stage, ':at': at, ':count': events.length };
+    const set = ['#updatedAt = :at'];
     const remove: string[] = [];
-    const conditions = [
-      '(attribute_not_exists(#stage) OR #stage <= :stage)',
-      '(attribute_not_exists(#updatedAt) OR #updatedAt <= :at)',
-    ];
+    const conditions = ['(attribute_not_exists(#updatedAt) OR #updatedAt <= :at)'];
+    // An item written before steps existed goes through the reducer, which moves its production times.
+    V1_STEP_EVENT_ATTRIBUTES.forEach((attribute, i) => {
+      names[`#v1${i}`] = attribute;
+      conditions.push(`attribute_not_exists(#v1${i})`);
+    });
     // Per slot: the first event that sets it (the stored key must be older) and the last (it stays).
-    const slots = new Map<
-      Slot,
-      { first: string; last: string; fields: Record<string, number | undefined> }
-    >();
+    const slots = new Map<string, { write: SlotWrite; first: string; last: string }>();
     for (const effect of effects) {
-      for (const [slot, fields] of Object.entries(effect.slots) as [
-        Slot,
-        Record<string, number | undefined>,
-      ][]) {
-        const previous = slots.get(slot);
+      for (const write of effect.writes) {
+        const id = JSON.stringify([write.step ?? null, write.slot]);
+        const previous = slots.get(id);
         if (previous) {
           const verdict = slotVerdict(previous.last, effect.key);
           if (!verdict.supersedes || verdict.conflict) return undefined;
         }
-        slots.set(slot, { first: previous?.first ?? effect.key, last: effect.key, fields });
+        slots.set(id, { write, first: previous?.first ?? effect.key, last: effect.key });
       }
     }
-    for (const [slot, { first, last, fields }] of slots) {
-      const attribute = SLOTS[slot].attribute;
+    const steps = new Map<string, Partial<Record<StepSlot, { values: SlotValues; last: string }>>>();
+    for (const { write, first, last } of slots.values()) {
+      if (write.step !== undefined) {
+        steps.set(write.step, { ...steps.get(write.step), [write.slot]: { values: write.values, last } });
+        continue;
+      }
+      const attribute = SLOTS[write.slot].attribute;
+      const slot = write.slot;
       const prefix = first.slice(0, -(PAYLOAD_HASH_LENGTH + 1));
       names[`#${attribute}`] = attribute;
       values[`:${slot}First`] = first;
@@ -240,7 +258,7 @@ export class DynamoDbStateStore implements StateStore {
       conditions.push(
         `(attribute_not_exists(#${attribute}) OR (#${attribute} < :${slot}First AND #${attribute} <> :${slot}Event AND NOT begins_with(#${attribute}, :${slot}Delivery)))`,
       );
-      for (const [field, value] of Object.entries(fields)) {
+      for (const [field, value] of Object.entries(write.values)) {
         names[`#${field}`] = field;
         if (value === undefined) remove.push(`#${field}`);
         else {
@@ -249,15 +267,71 @@ export class DynamoDbStateStore implements StateStore {
         }
       }
     }
+    // Steps: the slots this batch sets hold nothing yet, a step it only finishes has started, and no
+    // step it touches has finished. So the steps it touches that run before and after it are known.
+    let runningBefore = 0;
+    let runningAfter = 0;
+    [...steps].forEach(([step, slotsOfStep], n) => {
+      const name = (field: StepField) => {
+        names[`#s${n}${field}`] = stepAttribute(step, field);
+        return `#s${n}${field}`;
+      };
+      conditions.push(`attribute_not_exists(${name('finishedEvent')})`);
+      if (slotsOfStep.started) {
+        conditions.push(`attribute_not_exists(${name('startedEvent')})`);
+        if (!slotsOfStep.finished) runningAfter++;
+      } else {
+        conditions.push(`attribute_exists(${name('startedEvent')})`);
+        runningBefore++;
+      }
+      for (const slot of ['started', 'finished'] as const) {
+        const written = slotsOfStep[slot];
+        if (written === undefined) continue;
+        values[`:s${n}${slot}`] = written.last;
+        set.push(`${name(STEP_SLOTS[slot].attribute)} = :s${n}${slot}`);
+        // A field left undefined (a start without station) is simply not written: the slot was empty.
+        for (const [field, value] of Object.entries(written.values)) {
+          if (value === undefined) continue;
+          values[`:s${n}${field}`] = value;
+          set.push(`${name(field as StepField)} = :s${n}${field}`);
+        }
+      }
+    });
+    // The status: delivered; else in production if a step it touches runs after it; else by the
+    // stage it reaches, if no other step runs.
+    let status: string;
+    if (stage >= Stage.delivered) status = 'delivered';
+    else if (runningAfter > 0) status = 'in-production';
+    else if (stage > Stage.none) {
+      status = STAGE_STATUS[stage]!;
+      values[':runningBefore'] = runningBefore;
+      conditions.push(
+        runningBefore === 0
+          ? '(attribute_not_exists(#runningSteps) OR #runningSteps = :runningBefore)'
+          : '#runningSteps = :runningBefore',
+      );
+    } else return undefined;
+    values[':status'] = status;
+    set.push('#status = :status');
+    if (stage > Stage.none) {
+      conditions.push('(attribute_not_exists(#stage) OR #stage <= :stage)');
+      set.push('#stage = :stage');
+    } else {
+      // Steps started only: they reach no stage, but the order must not be delivered.
+      values[':delivered'] = Stage.delivered;
+      conditions.push('(attribute_not_exists(#stage) OR #stage < :delivered)');
+      set.push('#stage = if_not_exists(#stage, :stage)');
+    }
+    values[':runningDelta'] = runningAfter - runningBefore;
     const orderId = events[0]!.orderId;
-    if (stage >= 6) remove.push('#activeShard');
+    if (stage >= Stage.delivered) remove.push('#activeShard');
     else {
       values[':activeShard'] = activeShardOf(orderId, this.activeShards);
       set.push('#activeShard = :activeShard');
     }
     return {
       Key: toItem({ orderId }),
-      UpdateExpression: `SET ${set.join(', ')}${remove.length ? ` REMOVE ${remove.join(', ')}` : ''} ADD #version :count`,
+      UpdateExpression: `SET ${set.join(', ')}${remove.length ? ` REMOVE ${remove.join(', ')}` : ''} ADD #version :count, #runningSteps :runningDelta`,
       ConditionExpression: conditions.join(' AND '),
       ExpressionAttributeNames: names,
       ExpressionAttributeValues: toItem(values),

@@ -1,5 +1,5 @@
 // An in-memory state store, for tests and for running sim-core against recorded events.
-import { applyEvents, checkEvents, type StoredOrderState } from './applyEvent.ts';
+import { applyEvents, checkEvents, fromV1Item, type StoredOrderState } from './applyEvent.ts';
 import type { DomainEvent } from './events.ts';
 import {
   type ActiveOrder,
@@ -7,6 +7,7 @@ import {
   type FinishedOrder,
   type StateStore,
   toActiveOrder,
+  toFinishedOrder,
 } from './StateStore.ts';
 
 /** Keeps order states in a Map; same semantics as the DynamoDB store. */
@@ -37,7 +38,7 @@ export class InMemoryStateStore implements StateStore {
 
   async get(orderId: string): Promise<StoredOrderState | undefined> {
     const item = this.items.get(orderId);
-    return item && structuredClone(item);
+    return item && structuredClone(fromV1Item(item));
   }
 
   async listActive(): Promise<ActiveOrder[]> {
@@ -49,12 +50,7 @@ export class InMemoryStateStore implements StateStore {
 
   async listFinished(): Promise<FinishedOrder[]> {
     return [...this.items.values()]
-      .filter((item) => item.productionFinishedAt !== undefined)
       .sort((a, b) => (a.orderId < b.orderId ? -1 : 1))
-      .map((item) => ({
-        orderId: item.orderId,
-        productionFinishedAt: item.productionFinishedAt!,
-        ...(item.dueAt !== undefined && { dueAt: item.dueAt }),
-      }));
+      .flatMap((item) => toFinishedOrder(structuredClone(item)) ?? []);
   }
 }

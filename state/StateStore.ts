@@ -1,27 +1,38 @@
 // The order state store: where the ingest applies events and the forecast reads the work in process.
-import { ORDER_STATE_FIELDS } from '../contracts/orderState.ts';
-import type { OrderState } from '../orderflow/index.ts';
-import type { StoredOrderState } from './applyEvent.ts';
+import { ORDER_STATE_FIELDS, type OrderState, type StepState } from '../contracts/orderState.ts';
+import { fromV1Item, type StoredOrderState } from './applyEvent.ts';
 import type { DomainEvent } from './events.ts';
 
 /** What the forecast reads of an active order: its state as the model sees it, and when it last changed. */
 export type ActiveOrder = OrderState & { updatedAt: number };
 
 /**
- * The order state fields that `item` has (`ORDER_STATE_FIELDS`): none of the ingest's bookkeeping
- * (the key of the event behind each slot, stage, version).
+ * The order state fields that `item` has (`ORDER_STATE_FIELDS`, steps nested): none of the
+ * ingest's bookkeeping (the key of the event behind each slot, stage, version). An item written
+ * before steps existed has its production times as the step `production`.
  */
 export function toActiveOrder(item: StoredOrderState): ActiveOrder {
+  const current = fromV1Item(item);
   const order: Record<string, unknown> = {};
-  for (const field of ORDER_STATE_FIELDS) if (item[field] !== undefined) order[field] = item[field];
+  for (const field of ORDER_STATE_FIELDS) if (current[field] !== undefined) order[field] = current[field];
   return order as unknown as ActiveOrder;
 }
 
-/** An order whose production has finished: when, and when it was due. */
+/** An order of which a step has finished: its steps, when the last of them finished, and when it was due. */
 export interface FinishedOrder {
   orderId: string;
-  productionFinishedAt: number;
+  /** The latest finish of its steps. */
+  finishedAt: number;
+  steps: Readonly<Record<string, StepState>>;
   dueAt?: number;
+}
+
+/** `item` as a finished order, if one of its steps has finished. */
+export function toFinishedOrder(item: StoredOrderState): FinishedOrder | undefined {
+  const { orderId, steps = {}, dueAt } = fromV1Item(item);
+  const ends = Object.values(steps).flatMap((s) => (s.finishedAt === undefined ? [] : [s.finishedAt]));
+  if (ends.length === 0) return undefined;
+  return { orderId, finishedAt: Math.max(...ends), steps, ...(dueAt !== undefined && { dueAt }) };
 }
 
 /**
@@ -41,7 +52,7 @@ export interface StateStore {
    * Returns each event's outcome.
    */
   applyAll(events: readonly DomainEvent[]): Promise<ApplyOutcome[]>;
-  /** The state of one order. */
+  /** The state of one order (`steps` nested; an item written before steps: see `fromV1Item`). */
   get(orderId: string): Promise<StoredOrderState | undefined>;
   /**
    * Every active (not delivered) order, from the sparse index (never a scan), in orderId order:
@@ -49,7 +60,7 @@ export interface StateStore {
    */
   listActive(): Promise<ActiveOrder[]>;
   /**
-   * Every order whose production has finished (delivered or not), in orderId order. For comparing
+   * Every order of which a step has finished (delivered or not), in orderId order. For comparing
    * forecasts with what happened (`twin accuracy`), not for the live pipeline: on DynamoDB a Scan.
    */
   listFinished(): Promise<FinishedOrder[]>;

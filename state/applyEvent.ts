@@ -1,15 +1,24 @@
 // The order state reducer: how one event changes an order's state item. Every field remembers the
 // event that set it, so that applying events is idempotent and order-independent: a duplicate, or
-// an event older than the one that set a field, changes nothing.
+// an event older than the one that set a field, changes nothing. Steps are slots too, one for the
+// start and one for the finish of each step name, whatever the names are.
 import { createHash } from 'node:crypto';
+import { V1_PRODUCTION_STEP } from '../contracts/events.ts';
+import {
+  type OrderNumberField,
+  type OrderState,
+  type OrderStatus,
+  type OrderTimeField,
+  type StepState,
+  stepOf,
+} from '../contracts/orderState.ts';
 import { EPOCH_MS_RULE, isEpochMs } from '../contracts/time.ts';
 import { isWellFormed, WELL_FORMED_RULE } from '../contracts/wellFormed.ts';
-import type { OrderNumberField, OrderState, OrderStatus, OrderTimeField } from '../orderflow/index.ts';
 import { StateStoreError } from './errors.ts';
 import type { DomainEvent } from './events.ts';
 import type { ApplyOutcome } from './StateStore.ts';
 
-type OrderField = OrderNumberField | OrderTimeField;
+type OrderField = OrderNumberField | OrderTimeField | 'product';
 
 /**
  * Groups of fields that one kind of event sets together. Each slot stores the key of the event
@@ -17,18 +26,38 @@ type OrderField = OrderNumberField | OrderTimeField;
  * evaluate in a condition.
  */
 export const SLOTS = {
-  accepted: { fields: ['acceptedAt', 'dueAt', 'priority', 'quantity'], attribute: 'acceptedEvent' },
+  accepted: {
+    fields: ['acceptedAt', 'dueAt', 'priority', 'quantity', 'product'],
+    attribute: 'acceptedEvent',
+  },
   ordered: { fields: ['materialOrderedAt', 'initialEta'], attribute: 'orderedEvent' },
   eta: { fields: ['eta'], attribute: 'etaEvent' },
   arrived: { fields: ['materialArrivedAt'], attribute: 'arrivedEvent' },
-  started: { fields: ['productionStartedAt'], attribute: 'startedEvent' },
-  finished: { fields: ['productionFinishedAt'], attribute: 'finishedEvent' },
   delivered: { fields: ['deliveredAt'], attribute: 'deliveredEvent' },
 } as const satisfies Record<string, { fields: readonly OrderField[]; attribute: string }>;
 export type Slot = keyof typeof SLOTS;
 
-/** Status by stage: the furthest milestone an order has reached. */
-export const STAGES: readonly OrderStatus[] = [
+/** The two slots of every step: its start (time and station) and its finish. */
+export const STEP_SLOTS = {
+  started: { fields: ['startedAt', 'station'], attribute: 'startedEvent' },
+  finished: { fields: ['finishedAt'], attribute: 'finishedEvent' },
+} as const satisfies Record<string, { fields: readonly (keyof StepState)[]; attribute: string }>;
+export type StepSlot = keyof typeof STEP_SLOTS;
+
+/** Per step slot, the key of the event that set it. */
+export type StepEvents = { [S in StepSlot as (typeof STEP_SLOTS)[S]['attribute']]?: string };
+
+/**
+ * The furthest of the milestones that stay once reached (an order's times are replaced by newer
+ * ones, never removed): 1 accepted, 2 an ETA known, 3 material arrived, 5 a step finished,
+ * 6 delivered (4 was "in production" in items written before steps). With the number of running
+ * steps it gives the status (`statusOf`), and lets DynamoDB check in a condition what an update
+ * assumes of the stored item.
+ */
+export const Stage = { none: 0, accepted: 1, eta: 2, arrived: 3, stepFinished: 5, delivered: 6 } as const;
+
+/** The status of an order that has reached `stage` with no step running (4 is no stage any more). */
+export const STAGE_STATUS: readonly OrderStatus[] = [
   'accepted',
   'accepted',
   'awaiting-material',
@@ -38,13 +67,27 @@ export const STAGES: readonly OrderStatus[] = [
   'delivered',
 ];
 
+/** The status of an order: delivered, else in production while a step runs, else by stage. */
+export function statusOf(stage: number, runningSteps: number): OrderStatus {
+  if (stage >= Stage.delivered) return 'delivered';
+  return runningSteps > 0 ? 'in-production' : STAGE_STATUS[stage]!;
+}
+
 /** Per slot, the key of the event that set it (see SLOTS). */
 type SlotEvents = { [S in Slot as (typeof SLOTS)[S]['attribute']]?: string };
 
-/** The order state item as stored (table `order-state`): sim-core's order state, and the ingest's bookkeeping. */
+/**
+ * The order state item as stored (table `order-state`; DynamoDbStateStore lays the steps out as
+ * attributes of their own): the order state, and the ingest's bookkeeping.
+ */
 export interface StoredOrderState extends OrderState, SlotEvents {
-  /** Index of the furthest milestone reached (see STAGES). */
+  status: OrderStatus;
+  /** Per step name, the keys of the events behind its times (kept apart: `steps` holds times only). */
+  stepEvents?: Readonly<Record<string, StepEvents>>;
+  /** The furthest lasting milestone reached (see Stage). */
   stage: number;
+  /** Steps started and not finished. */
+  runningSteps: number;
   /** Applied changes so far: the item's version. */
   version: number;
   /** Present while the order is active (not delivered): the key of the sparse active-orders index. */
@@ -53,9 +96,17 @@ export interface StoredOrderState extends OrderState, SlotEvents {
   updatedAt: number;
 }
 
-/** What an event sets: per slot, the field values (undefined = remove), and the stage it reaches. */
+/** Values a slot write sets (undefined = remove). */
+export type SlotValues = Record<string, number | string | undefined>;
+
+/** One slot an event sets: an order slot, or the start or finish of a step. */
+export type SlotWrite =
+  | { slot: Slot; step?: undefined; values: SlotValues }
+  | { slot: StepSlot; step: string; values: SlotValues };
+
+/** What an event sets: the slots with their values, its key, and the stage it reaches. */
 export interface EventEffect {
-  slots: Partial<Record<Slot, Record<string, number | undefined>>>;
+  writes: SlotWrite[];
   stage: number;
   key: string;
 }
@@ -77,12 +128,25 @@ export function eventPrefix(event: Pick<DomainEvent, 'at' | 'eventId'>): string 
   return `${String(event.at).padStart(15, '0')}#${event.eventId}`;
 }
 
-/** A short hash of an event's payload: its fields in name order, as JSON. */
+/**
+ * A short hash of an event's payload: its fields in name order, as JSON. A step event that v1 could
+ * say (the step `production`, no station) is hashed as v1's ProductionStarted / ProductionFinished,
+ * so that the keys stored before step events existed remain the keys of the same events.
+ */
 export function payloadHash(event: object): string {
-  const fields = Object.entries(event)
+  const fields = Object.entries(v1Form(event))
     .filter(([, value]) => value !== undefined)
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   return createHash('sha256').update(JSON.stringify(fields)).digest('hex').slice(0, PAYLOAD_HASH_LENGTH);
+}
+
+/** `event` as v1 said it, if it is a step event that v1 could say; else `event`. */
+function v1Form(event: object): object {
+  const e = event as { type?: unknown; step?: unknown; station?: unknown };
+  if (e.step !== V1_PRODUCTION_STEP || e.station !== undefined) return event;
+  if (e.type !== 'StepStarted' && e.type !== 'StepFinished') return event;
+  const { step: _step, ...rest } = event as Record<string, unknown>;
+  return { ...rest, type: e.type === 'StepStarted' ? 'ProductionStarted' : 'ProductionFinished' };
 }
 
 /**
@@ -126,33 +190,152 @@ export function effectOf(event: DomainEvent): EventEffect {
     case 'OrderAccepted':
       return {
         key,
-        stage: 1,
-        slots: {
-          accepted: {
-            acceptedAt: event.at,
-            dueAt: event.dueAt,
-            priority: event.priority,
-            quantity: event.quantity,
+        stage: Stage.accepted,
+        writes: [
+          {
+            slot: 'accepted',
+            values: {
+              acceptedAt: event.at,
+              dueAt: event.dueAt,
+              priority: event.priority,
+              quantity: event.quantity,
+              product: event.product,
+            },
           },
-        },
+        ],
       };
     case 'MaterialOrdered':
       return {
         key,
-        stage: 2,
-        slots: { ordered: { materialOrderedAt: event.at, initialEta: event.eta }, eta: { eta: event.eta } },
+        stage: Stage.eta,
+        writes: [
+          { slot: 'ordered', values: { materialOrderedAt: event.at, initialEta: event.eta } },
+          { slot: 'eta', values: { eta: event.eta } },
+        ],
       };
     case 'EtaUpdated':
-      return { key, stage: 2, slots: { eta: { eta: event.eta } } };
+      return { key, stage: Stage.eta, writes: [{ slot: 'eta', values: { eta: event.eta } }] };
     case 'MaterialArrived':
-      return { key, stage: 3, slots: { arrived: { materialArrivedAt: event.at } } };
-    case 'ProductionStarted':
-      return { key, stage: 4, slots: { started: { productionStartedAt: event.at } } };
-    case 'ProductionFinished':
-      return { key, stage: 5, slots: { finished: { productionFinishedAt: event.at } } };
+      return {
+        key,
+        stage: Stage.arrived,
+        writes: [{ slot: 'arrived', values: { materialArrivedAt: event.at } }],
+      };
+    case 'StepStarted':
+      return {
+        key,
+        stage: Stage.none,
+        writes: [
+          { slot: 'started', step: event.step, values: { startedAt: event.at, station: event.station } },
+        ],
+      };
+    case 'StepFinished':
+      return {
+        key,
+        stage: Stage.stepFinished,
+        writes: [{ slot: 'finished', step: event.step, values: { finishedAt: event.at } }],
+      };
     case 'OrderDelivered':
-      return { key, stage: 6, slots: { delivered: { deliveredAt: event.at } } };
+      return {
+        key,
+        stage: Stage.delivered,
+        writes: [{ slot: 'delivered', values: { deliveredAt: event.at } }],
+      };
   }
+}
+
+/** The stage an order's fields show (see Stage). */
+export function stageOf(order: OrderState): number {
+  if (order.deliveredAt !== undefined) return Stage.delivered;
+  if (Object.values(order.steps ?? {}).some((s) => s.finishedAt !== undefined)) return Stage.stepFinished;
+  if (order.materialArrivedAt !== undefined) return Stage.arrived;
+  if (order.eta !== undefined || order.initialEta !== undefined) return Stage.eta;
+  if (order.acceptedAt !== undefined) return Stage.accepted;
+  return Stage.none;
+}
+
+/** How many of an order's steps have started and not finished. */
+export function runningStepsOf(order: OrderState): number {
+  return Object.values(order.steps ?? {}).filter(
+    (s) => s.startedAt !== undefined && s.finishedAt === undefined,
+  ).length;
+}
+
+/** `record` with `key` set to `value` as an own property (a step may be named `__proto__`). */
+export function withEntry<T>(record: Readonly<Record<string, T>> | undefined, key: string, value: T) {
+  const copy: Record<string, T> = { ...record };
+  Object.defineProperty(copy, key, { value, enumerable: true, writable: true, configurable: true });
+  return copy;
+}
+
+/** `record[key]` if it is an own entry. */
+export function entryOf<T>(record: Readonly<Record<string, T>> | undefined, key: string): T | undefined {
+  return record !== undefined && Object.hasOwn(record, key) ? record[key] : undefined;
+}
+
+/** The fields v1 items kept for production, before steps: they are the step `production`. */
+const V1_PRODUCTION = {
+  productionStartedAt: ['started', 'startedAt'],
+  productionFinishedAt: ['finished', 'finishedAt'],
+} as const;
+
+/**
+ * An item written before steps existed, with its production times and their event keys moved to
+ * the step `production` (and its stage, running steps and status derived again); any other item as it is.
+ */
+export function fromV1Item(item: StoredOrderState): StoredOrderState {
+  const v1 = item as StoredOrderState & Record<string, unknown>;
+  const keys = Object.keys(V1_PRODUCTION) as (keyof typeof V1_PRODUCTION)[];
+  if (!keys.some((f) => v1[f] !== undefined || v1[STEP_SLOTS[V1_PRODUCTION[f][0]].attribute] !== undefined)) {
+    return item;
+  }
+  const next: Record<string, unknown> = { ...item };
+  let step: StepState = { ...stepOf(item, V1_PRODUCTION_STEP) };
+  let events: StepEvents = { ...entryOf(item.stepEvents, V1_PRODUCTION_STEP) };
+  for (const field of keys) {
+    const [slot, time] = V1_PRODUCTION[field];
+    const attribute = STEP_SLOTS[slot].attribute;
+    if (typeof v1[field] === 'number') step = { ...step, [time]: v1[field] };
+    if (typeof v1[attribute] === 'string') events = { ...events, [attribute]: v1[attribute] };
+    delete next[field];
+    delete next[attribute];
+  }
+  const moved = next as unknown as StoredOrderState;
+  moved.steps = withEntry(item.steps, V1_PRODUCTION_STEP, step);
+  moved.stepEvents = withEntry(item.stepEvents, V1_PRODUCTION_STEP, events);
+  moved.stage = stageOf(moved);
+  moved.runningSteps = runningStepsOf(moved);
+  moved.status = statusOf(moved.stage, moved.runningSteps);
+  return moved;
+}
+
+/** The key stored in the slot a write sets. */
+export function storedKey(state: StoredOrderState, write: SlotWrite): string | undefined {
+  if (write.step === undefined) return state[SLOTS[write.slot].attribute];
+  return entryOf(state.stepEvents, write.step)?.[STEP_SLOTS[write.slot].attribute];
+}
+
+/** Sets a slot of `next` (a copy of the stored state, changed in place): its key and its values. */
+function setSlot(next: StoredOrderState, write: SlotWrite, key: string): void {
+  if (write.step === undefined) {
+    const item = next as unknown as Record<string, unknown>;
+    item[SLOTS[write.slot].attribute] = key;
+    for (const [field, value] of Object.entries(write.values)) {
+      if (value === undefined) delete item[field];
+      else item[field] = value;
+    }
+    return;
+  }
+  const step: Record<string, unknown> = { ...stepOf(next, write.step) };
+  for (const [field, value] of Object.entries(write.values)) {
+    if (value === undefined) delete step[field];
+    else step[field] = value;
+  }
+  next.steps = withEntry(next.steps, write.step, step as StepState);
+  next.stepEvents = withEntry(next.stepEvents, write.step, {
+    ...entryOf(next.stepEvents, write.step),
+    [STEP_SLOTS[write.slot].attribute]: key,
+  });
 }
 
 /** The index partition of an active order. */
@@ -182,29 +365,33 @@ function reduce(
   activeShards: number,
 ): { next: StoredOrderState | undefined; conflict: boolean } {
   const effect = effectOf(event);
-  const next: StoredOrderState = state
-    ? { ...state }
-    : { orderId: event.orderId, status: 'accepted', stage: 0, version: 0, updatedAt: event.at };
+  const stored = state && fromV1Item(state);
+  const next: StoredOrderState = stored
+    ? { ...stored }
+    : {
+        orderId: event.orderId,
+        status: 'accepted',
+        stage: Stage.none,
+        runningSteps: 0,
+        version: 0,
+        updatedAt: event.at,
+      };
   let changed = false;
   let conflict = false;
-  for (const [slot, values] of Object.entries(effect.slots) as [Slot, Record<string, number | undefined>][]) {
-    const attribute = SLOTS[slot].attribute;
-    const verdict = slotVerdict(next[attribute], effect.key);
+  for (const write of effect.writes) {
+    const verdict = slotVerdict(storedKey(next, write), effect.key);
     conflict ||= verdict.conflict;
     if (!verdict.supersedes) continue;
-    next[attribute] = effect.key;
-    for (const [field, value] of Object.entries(values)) {
-      if (value === undefined) delete (next as unknown as Record<string, unknown>)[field];
-      else (next as unknown as Record<string, unknown>)[field] = value;
-    }
+    setSlot(next, write, effect.key);
     changed = true;
   }
   if (!changed) return { next: undefined, conflict };
-  next.stage = Math.max(next.stage, effect.stage);
-  next.status = STAGES[next.stage]!;
+  next.stage = stageOf(next);
+  next.runningSteps = runningStepsOf(next);
+  next.status = statusOf(next.stage, next.runningSteps);
   next.updatedAt = state ? Math.max(state.updatedAt, event.at) : event.at;
   next.version = (state?.version ?? 0) + 1;
-  if (next.stage >= 6) delete next.activeShard;
+  if (next.stage >= Stage.delivered) delete next.activeShard;
   else next.activeShard = activeShardOf(next.orderId, activeShards);
   return { next, conflict };
 }

@@ -1,7 +1,10 @@
 // Order events as the state logic sees them: validated, times in epoch milliseconds.
-import { type OrderEvent, OrderEventSchema } from '../contracts/events.ts';
+import { type OrderEvent, OrderEventSchema, V1_PRODUCTION_STEP } from '../contracts/events.ts';
 
-/** A validated v1 event with its times in epoch ms. */
+/**
+ * A validated event with its times in epoch ms. v1's ProductionStarted / ProductionFinished are
+ * StepStarted / StepFinished of the step `production` here: the same state results.
+ */
 export type DomainEvent =
   | {
       type: 'OrderAccepted';
@@ -11,16 +14,14 @@ export type DomainEvent =
       dueAt?: number;
       priority?: number;
       quantity?: number;
+      product?: string;
     }
   | { type: 'MaterialOrdered' | 'EtaUpdated'; eventId: string; orderId: string; at: number; eta: number }
-  | {
-      type: 'MaterialArrived' | 'ProductionStarted' | 'ProductionFinished' | 'OrderDelivered';
-      eventId: string;
-      orderId: string;
-      at: number;
-    };
+  | { type: 'StepStarted'; eventId: string; orderId: string; at: number; step: string; station?: string }
+  | { type: 'StepFinished'; eventId: string; orderId: string; at: number; step: string }
+  | { type: 'MaterialArrived' | 'OrderDelivered'; eventId: string; orderId: string; at: number };
 
-/** Converts a validated v1 event to a domain event. */
+/** Converts a validated event to a domain event. */
 export function toDomainEvent(event: OrderEvent): DomainEvent {
   const common = { eventId: event.eventId, orderId: event.orderId, at: Date.parse(event.occurredAt) };
   switch (event.type) {
@@ -29,12 +30,27 @@ export function toDomainEvent(event: OrderEvent): DomainEvent {
       if (event.dueAt !== undefined) accepted.dueAt = Date.parse(event.dueAt);
       if (event.priority !== undefined) accepted.priority = event.priority;
       if (event.quantity !== undefined) accepted.quantity = event.quantity;
+      if (event.product !== undefined) accepted.product = event.product;
       return accepted;
     }
     case 'MaterialOrdered':
     case 'EtaUpdated':
       return { type: event.type, ...common, eta: Date.parse(event.eta) };
-    default:
+    case 'StepStarted':
+      return {
+        type: event.type,
+        ...common,
+        step: event.step,
+        ...(event.station !== undefined && { station: event.station }),
+      };
+    case 'StepFinished':
+      return { type: event.type, ...common, step: event.step };
+    case 'ProductionStarted':
+      return { type: 'StepStarted', ...common, step: V1_PRODUCTION_STEP };
+    case 'ProductionFinished':
+      return { type: 'StepFinished', ...common, step: V1_PRODUCTION_STEP };
+    case 'MaterialArrived':
+    case 'OrderDelivered':
       return { type: event.type, ...common };
   }
 }
@@ -42,7 +58,7 @@ export function toDomainEvent(event: OrderEvent): DomainEvent {
 /** Why a record could not be turned into an event: never retried, it goes to the failure destination. */
 export type ParseFailure = { ok: false; reason: string };
 
-/** Parses the JSON text of a record as a v1 event; the reason names the field at fault. */
+/** Parses the JSON text of a record as an event; the reason names the field at fault. */
 export function parseEvent(text: string): { ok: true; event: DomainEvent } | ParseFailure {
   let json: unknown;
   try {

@@ -24,6 +24,16 @@ export function parsePlantModel(raw: unknown): PlantModel {
       );
     }
   }
+  if (
+    typeof raw === 'object' &&
+    raw !== null &&
+    Object.hasOwn(raw, 'blocks') &&
+    !Object.hasOwn(raw, 'products')
+  ) {
+    throw new ModelError(
+      'model: a block model (of twin simulate), not a plant model: a plant model declares stations and products with routings (twin schema model, docs/model-file.md)',
+    );
+  }
   const result = PlantModelSchema.safeParse(raw);
   if (!result.success) throw new ModelError(describeIssue(result.error));
   const model = result.data;

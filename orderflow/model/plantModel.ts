@@ -87,7 +87,12 @@ export const PlantModelSchema = z
     /** Values that stations and steps refer to as `{ "param": name }`, overridable per run. */
     parameters: z.record(Name, ParameterValueSchema).default({}),
     stations: z.array(Station).default([]),
-    products: z.array(Product).min(1, 'needs at least one product'),
+    products: z
+      .array(Product, {
+        error: (issue) =>
+          issue.input === undefined ? 'required: the products, each with its routing' : 'expected a list of products',
+      })
+      .min(1, 'needs at least one product'),
     /** The product of an order that names none (optional when there is one product). */
     defaultProduct: Name.optional(),
     /** Monte Carlo forecasts: extra wait after a supplier's ETA, drawn per order (default none). */

@@ -24,6 +24,11 @@ const image = fc.option(
       activeShard: fc.constant<AttributeValue>({ S: '0' }),
       quantity: attribute,
       ...Object.fromEntries(FORECAST_FIELDS.filter((f) => f !== 'activeShard').map((f) => [f, attribute])),
+      // Steps lie in attributes of their own; their event keys are bookkeeping.
+      'step:cut:startedAt': attribute,
+      'step:cut:station': attribute,
+      'step:cut:startedEvent': attribute,
+      'step:weld.2 #1:finishedAt': attribute,
     },
     { requiredKeys: ['orderId'] },
   ),
@@ -57,6 +62,21 @@ describe('the forecast event filter', () => {
       }),
       { numRuns: 2000 },
     );
+  });
+
+  it('counts a change of a step or of the product of an active order, not of their event keys alone', () => {
+    const image = { orderId: { S: 'o-1' }, activeShard: { S: '0' }, 'step:cut:startedAt': { N: '1' } };
+    const modify = (NewImage: Record<string, AttributeValue>): DynamoDBRecord => ({
+      eventName: 'MODIFY',
+      dynamodb: { OldImage: image, NewImage },
+    });
+
+    expect(canMoveForecast(modify({ ...image, 'step:cut:finishedAt': { N: '2' } }))).toBe(true);
+    expect(canMoveForecast(modify({ ...image, 'step:cut:startedAt': { N: '3' } }))).toBe(true);
+    expect(canMoveForecast(modify({ ...image, 'step:paint:station': { S: 'booth' } }))).toBe(true);
+    expect(canMoveForecast(modify({ ...image, product: { S: 'frame' } }))).toBe(true);
+    expect(canMoveForecast(modify({ ...image, 'step:cut:startedEvent': { S: 'k' } }))).toBe(false);
+    expect(passesFilter(modify({ ...image, 'step:cut:finishedAt': { N: '2' } }))).toBe(true);
   });
 
   it('lets through a newly accepted order, and drops a delivered order’s late ETA update', () => {

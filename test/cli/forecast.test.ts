@@ -52,7 +52,7 @@ describe('twin forecast', () => {
     expect(result.model).toMatchObject({ name: 'order-flow', hash: expect.stringMatching(/^[0-9a-f]{16}$/) });
   });
 
-  it('takes overrides of the model\'s parameters, a number, a name or a distribution, as --param', async () => {
+  it("takes overrides of the model's parameters, a number, a name or a distribution, as --param", async () => {
     const run = await twin(
       'forecast',
       ...['--state', DEMO, '--json', '--param', 'lines=2', '--param', 'queueRule=due-date'],
@@ -80,7 +80,9 @@ describe('twin forecast', () => {
     expect(run.stdout).toMatch(/P10–P90\s+on time/);
     // The finished order has nothing left to draw; the late ones are late in most draws.
     expect(run.stdout).toMatch(/order-1\s+completed.*08:20:00–08:20:00\s+100 %/);
-    expect(run.stdout).toMatch(/order-3\s+queued for production.*LATE.*\d\d:\d\d:\d\d–\d\d:\d\d:\d\d\s+\d{1,2} %/);
+    expect(run.stdout).toMatch(
+      /order-3\s+queued for production.*LATE.*\d\d:\d\d:\d\d–\d\d:\d\d:\d\d\s+\d{1,2} %/,
+    );
     const result = JSON.parse(json.stdout);
     expect(result.monteCarlo).toEqual({ replications: 500, seed: 3 });
     for (const o of result.orders) {
@@ -170,7 +172,7 @@ describe('twin forecast', () => {
     [
       'a status without its time',
       '{"asOf": 1, "orders": [{"orderId": "o-9", "status": "in-production"}]}',
-      /order "o-9"\): field "productionStartedAt": required when status is "in-production"/,
+      /order "o-9"\): field "steps": required when status is "in-production" \(a step with startedAt and no finishedAt\)/,
     ],
     [
       'an order listed twice',

@@ -5,6 +5,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SnapshotError } from '../../contracts/errors.ts';
 import { OrderEventSchema, orderEventJsonSchema } from '../../contracts/events.ts';
+import { ORDER_TIME_FIELDS } from '../../contracts/orderState.ts';
 import { parseSnapshot } from '../../contracts/snapshot.ts';
 import {
   EARLIEST_TIME_MS,
@@ -13,7 +14,6 @@ import {
   isEpochMs,
   LATEST_TIME_MS,
 } from '../../contracts/time.ts';
-import { ORDER_TIME_FIELDS } from '../../orderflow/index.ts';
 
 const NOW = Date.UTC(2026, 0, 5, 9, 0, 0);
 

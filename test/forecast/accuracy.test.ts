@@ -34,9 +34,9 @@ const history = [
   forecastAt(40, { B: said(47, true), C: said(58) }),
 ];
 const finished: FinishedOrder[] = [
-  { orderId: 'A', productionFinishedAt: at(35), dueAt: at(40) },
-  { orderId: 'B', productionFinishedAt: at(47), dueAt: at(45) },
-  { orderId: 'C', productionFinishedAt: at(57) },
+  { orderId: 'A', finishedAt: at(35), steps: {}, dueAt: at(40) },
+  { orderId: 'B', finishedAt: at(47), steps: {}, dueAt: at(45) },
+  { orderId: 'C', finishedAt: at(57), steps: {} },
 ];
 
 describe('forecastAccuracy', () => {
@@ -69,7 +69,7 @@ describe('forecastAccuracy', () => {
     // Eleven orders, forecast 1 to 11 minutes early: 10 of them (91 %) within 10 minutes.
     const ids = Array.from({ length: 11 }, (_, i) => i + 1);
     const forecasts = [forecastAt(0, Object.fromEntries(ids.map((i) => [`o${i}`, said(100 - i)])))];
-    const ended = ids.map((i) => ({ orderId: `o${i}`, productionFinishedAt: at(100) }));
+    const ended = ids.map((i) => ({ orderId: `o${i}`, finishedAt: at(100), steps: {} }));
 
     const [row] = forecastAccuracy(forecasts, ended, [30 * MIN]);
 
@@ -108,9 +108,9 @@ describe('forecastAccuracy', () => {
   it('calls a late order seen coming, a false alarm and a late order missed apart', () => {
     const forecasts = [forecastAt(0, { hit: said(50, true), alarm: said(50, true), missed: said(40) })];
     const ended = [
-      { orderId: 'hit', productionFinishedAt: at(50), dueAt: at(45) },
-      { orderId: 'alarm', productionFinishedAt: at(44), dueAt: at(45) },
-      { orderId: 'missed', productionFinishedAt: at(48), dueAt: at(45) },
+      { orderId: 'hit', finishedAt: at(50), steps: {}, dueAt: at(45) },
+      { orderId: 'alarm', finishedAt: at(44), steps: {}, dueAt: at(45) },
+      { orderId: 'missed', finishedAt: at(48), steps: {}, dueAt: at(45) },
     ];
 
     const [row] = forecastAccuracy(forecasts, ended, [30 * MIN]);
@@ -243,7 +243,8 @@ describe('forecastsNeeded', () => {
           .filter(([o]) => !seen.has(`o${o}`) && seen.add(`o${o}`))
           .map(([o, end, due]) => ({
             orderId: `o${o}`,
-            productionFinishedAt: at(end),
+            finishedAt: at(end),
+            steps: {},
             ...(due !== null && { dueAt: at(due) }),
           }));
         const horizonsMs = horizons.map((h) => h * MIN);

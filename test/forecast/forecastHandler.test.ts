@@ -57,14 +57,27 @@ async function storeWith(...orders: string[][]): Promise<InMemoryStateStore> {
 }
 
 describe('which changes can move a forecast', () => {
-  it('counts a new or removed active order and a change of its times, status or priority', () => {
+  it('counts a new or removed active order and a change of its times, steps, product, status or priority', () => {
     expect(canMoveForecast(change('INSERT', undefined, active))).toBe(true);
     expect(canMoveForecast(change('REMOVE', active, undefined))).toBe(true);
     expect(
       canMoveForecast(
-        change('MODIFY', active, { ...active, status: 'in-production', productionStartedAt: 5 }),
+        change('MODIFY', active, { ...active, status: 'in-production', 'step:cut:startedAt': 5 } as never),
       ),
     ).toBe(true);
+    // A second step started while the first runs: the status stays, the step is new.
+    const cutting = { ...active, status: 'in-production', 'step:cut:startedAt': 5 } as never;
+    expect(
+      canMoveForecast(
+        change('MODIFY', cutting, { ...(cutting as object), 'step:weld:startedAt': 6 } as never),
+      ),
+    ).toBe(true);
+    expect(
+      canMoveForecast(
+        change('MODIFY', cutting, { ...(cutting as object), 'step:cut:station': 'saw 2' } as never),
+      ),
+    ).toBe(true);
+    expect(canMoveForecast(change('MODIFY', active, { ...active, product: 'frame' }))).toBe(true);
     expect(canMoveForecast(change('MODIFY', { ...active, eta: 10 }, { ...active, eta: 12 }))).toBe(true);
     expect(canMoveForecast(change('MODIFY', active, { ...active, priority: 3 }))).toBe(true);
   });
@@ -78,9 +91,15 @@ describe('which changes can move a forecast', () => {
 
   it('ignores changes to delivered orders and to fields the forecast does not read', () => {
     const { activeShard: _a, ...delivered } = { ...active, status: 'delivered' as const };
-    expect(canMoveForecast(change('MODIFY', delivered, { ...delivered, productionFinishedAt: 8 }))).toBe(
-      false,
-    );
+    expect(
+      canMoveForecast(change('MODIFY', delivered, { ...delivered, 'step:cut:finishedAt': 8 } as never)),
+    ).toBe(false);
+    const cutting = { ...active, 'step:cut:startedAt': 5, 'step:cut:startedEvent': 'a', runningSteps: 1 };
+    expect(
+      canMoveForecast(
+        change('MODIFY', cutting as never, { ...cutting, 'step:cut:startedEvent': 'b', version: 4 } as never),
+      ),
+    ).toBe(false);
     expect(
       canMoveForecast(
         change('MODIFY', { ...active, quantity: 1 }, { ...active, quantity: 2, version: 3 } as never),

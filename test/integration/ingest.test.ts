@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { CreateTableCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import fc from 'fast-check';
@@ -21,7 +21,7 @@ import { readAllRecords, toKinesisStreamEvent } from '../../local/kinesisEvent.t
 import { createTableInputs } from '../../local/provision.ts';
 import type { StoredOrderState } from '../../state/applyEvent.ts';
 import { DynamoDbStateStore } from '../../state/DynamoDbStateStore.ts';
-import { toDomainEvent } from '../../state/events.ts';
+import { type DomainEvent, toDomainEvent } from '../../state/events.ts';
 import { InMemoryStateStore } from '../../state/InMemoryStateStore.ts';
 import { historyWithConflicts, interleave, plantHistory } from '../state/history.ts';
 import { stateStoreContract } from '../state/stateStore.contract.ts';
@@ -183,6 +183,36 @@ describe('the DynamoDB state store on DynamoDB Local', () => {
     );
   });
 
+  it('applies groups of events in their order (the common case, one update each) as the in-memory store does', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        plantHistory,
+        fc.array(fc.nat()),
+        fc.array(fc.integer({ min: 1, max: 8 }), { minLength: 1 }),
+        async (histories, picks, sizes) => {
+          const events = interleave(histories, picks);
+          const dynamo = await freshStore();
+          const memory = new InMemoryStateStore();
+          for (let i = 0, k = 0; i < events.length; k++) {
+            const batch = events.slice(i, i + sizes[k % sizes.length]!);
+            i += batch.length;
+            for (const orderId of new Set(batch.map((e) => e.orderId))) {
+              const group = batch.filter((e) => e.orderId === orderId);
+              expect(await dynamo.applyAll(group)).toEqual(await memory.applyAll(group));
+            }
+          }
+
+          for (const id of new Set(events.map((e) => e.orderId))) {
+            expect(await dynamo.get(id), id).toEqual(await memory.get(id));
+          }
+          expect(await dynamo.listActive()).toEqual(await memory.listActive());
+          expect(await dynamo.listFinished()).toEqual(await memory.listFinished());
+        },
+      ),
+      { numRuns: 20 },
+    );
+  });
+
   it('gives the same state and outcomes as the in-memory store when deliveries of one event differ, in any arrival order', async () => {
     const arrivals = fc
       .tuple(historyWithConflicts('order-1'), historyWithConflicts('order-2'))
@@ -241,5 +271,72 @@ describe('the DynamoDB state store on DynamoDB Local', () => {
     for (const event of lifecycle('o1')) await store.apply(toDomainEvent(event));
 
     expect(counted.calls).toBe(7);
+  });
+
+  /** A flow shop order's life: cut, weld, paint, each at its station. */
+  const flowShop = (orderId: string): DomainEvent[] => {
+    const minute = (m: number) => Date.UTC(2026, 0, 5, 8, m);
+    let n = 0;
+    const e = (type: DomainEvent['type'], m: number, extra: object = {}) =>
+      ({ type, eventId: `${orderId}-${++n}`, orderId, at: minute(m), ...extra }) as DomainEvent;
+    return [
+      e('OrderAccepted', 0, { product: 'frame' }),
+      e('MaterialOrdered', 0, { eta: minute(10) }),
+      e('MaterialArrived', 10),
+      e('StepStarted', 10, { step: 'cut', station: 'saw' }),
+      e('StepFinished', 14, { step: 'cut' }),
+      e('StepStarted', 14, { step: 'weld', station: 'welder' }),
+      e('StepFinished', 23, { step: 'weld' }),
+      e('StepStarted', 25, { step: 'paint', station: 'booth' }),
+      e('StepFinished', 30, { step: 'paint' }),
+      e('OrderDelivered', 31),
+    ];
+  };
+
+  it('makes one DynamoDB call per step event of a flow shop order, and one for its whole life at once', async () => {
+    const one = await countedStore();
+    const all = await countedStore();
+    const memory = new InMemoryStateStore();
+
+    for (const event of flowShop('o1')) {
+      expect(await one.store.apply(event)).toBe('applied');
+      await memory.apply(event);
+      expect(await one.store.get('o1'), event.type).toEqual(await memory.get('o1'));
+    }
+    const calls = one.counted.calls;
+    await all.store.applyAll(flowShop('o1'));
+
+    expect(calls).toBe(flowShop('o1').length * 2);
+    expect(all.counted.calls).toBe(1);
+    expect(await all.store.get('o1')).toEqual(await one.store.get('o1'));
+  });
+
+  it('keeps each step field in an attribute of its own, named after the step as it is', async () => {
+    const names = resourceNames(`layout-${Date.now()}-${++tables}-`);
+    await env.clients.dynamodb.send(new CreateTableCommand(createTableInputs(names).orderState));
+    const store = new DynamoDbStateStore(env.clients.dynamodb, names.orderStateTable);
+    const start = { type: 'StepStarted', eventId: 'e1', orderId: 'o1', at: 1_000, step: 'a:b.c #1' } as const;
+
+    await store.applyAll([
+      { ...start, station: 'saw' },
+      { type: 'StepFinished', eventId: 'e2', orderId: 'o1', at: 2_000, step: 'a:b.c #1' },
+    ]);
+
+    const { Item } = await env.clients.dynamodb.send(
+      new GetItemCommand({ TableName: names.orderStateTable, Key: { orderId: { S: 'o1' } } }),
+    );
+    expect(
+      Object.keys(Item!)
+        .filter((name) => name.startsWith('step:'))
+        .sort(),
+    ).toEqual([
+      'step:a:b.c #1:finishedAt',
+      'step:a:b.c #1:finishedEvent',
+      'step:a:b.c #1:startedAt',
+      'step:a:b.c #1:startedEvent',
+      'step:a:b.c #1:station',
+    ]);
+    expect(Item!['step:a:b.c #1:startedAt']).toEqual({ N: '1000' });
+    expect(Item).not.toHaveProperty('steps');
   });
 });

@@ -27,7 +27,6 @@ function frame(
 ): OrderState {
   const order: OrderState = {
     orderId: `frame-${n}`,
-    status: 'accepted',
     acceptedAt: at(accepted),
     dueAt: at(due),
   };

@@ -216,7 +216,7 @@ describe('WIP initialisation', () => {
         orderId: 'd',
         materialArrivedAt: at(-20),
         steps: production(at(-20), at(-10)),
-      } as unknown as OrderState,
+      },
     ];
 
     const o = byId({ asOf: NOW, orders });
@@ -235,8 +235,8 @@ describe('WIP initialisation', () => {
         orderId: 'a',
         materialArrivedAt: at(-5),
         steps: { polish: { startedAt: at(-3) } },
-      } as unknown as OrderState,
-      { orderId: 'b', product: 'widget', materialArrivedAt: at(-5) } as unknown as OrderState,
+      },
+      { orderId: 'b', product: 'widget', materialArrivedAt: at(-5) },
     ];
 
     const result = forecast({ asOf: NOW, orders });

@@ -2,6 +2,7 @@
 // interleaving that keeps each order's events in order gives the same state.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { orderStatusOf } from '../../contracts/orderState.ts';
 import { LATEST_TIME_MS } from '../../contracts/time.ts';
 import {
   applyEvent,
@@ -9,10 +10,12 @@ import {
   eventKey,
   eventPrefix,
   payloadHash,
+  runningStepsOf,
   type StoredOrderState,
   slotVerdict,
+  stageOf,
 } from '../../state/applyEvent.ts';
-import type { DomainEvent } from '../../state/events.ts';
+import { type DomainEvent, parseEvent } from '../../state/events.ts';
 import { historyWithConflicts, interleave, orderHistory, plantHistory } from './history.ts';
 
 /** `events` in the order a seed shuffles them. */
@@ -108,6 +111,106 @@ describe('order state reducer', () => {
         });
       }),
       { numRuns: 300 },
+    );
+  });
+});
+
+describe('order state reducer with steps', () => {
+  it('keeps the status the times give (delivered, a step running, a step finished, material, ETA), in any order', () => {
+    fc.assert(
+      fc.property(orderHistory('o'), fc.integer(), (history, seed) => {
+        let state: StoredOrderState | undefined;
+        for (const event of shuffle(history, seed)) {
+          state = applyEvent(state, event) ?? state;
+          expect(state!.status).toBe(orderStatusOf(state!));
+          expect(state!.stage).toBe(stageOf(state!));
+          expect(state!.runningSteps).toBe(runningStepsOf(state!));
+          expect(state!.activeShard === undefined).toBe(state!.deliveredAt !== undefined);
+        }
+      }),
+    );
+  });
+
+  it('keeps in each step the times of its events, and in stepEvents their keys only', () => {
+    fc.assert(
+      fc.property(orderHistory('o'), (history) => {
+        const { next } = applyEvents(undefined, history);
+        for (const event of history) {
+          if (event.type !== 'StepStarted' && event.type !== 'StepFinished') continue;
+          const step = Object.getOwnPropertyDescriptor(next!.steps, event.step)?.value;
+          const keys = Object.getOwnPropertyDescriptor(next!.stepEvents, event.step)?.value;
+          if (event.type === 'StepStarted') {
+            expect(step).toMatchObject({ startedAt: event.at });
+            expect(step.station).toBe(event.station);
+            expect(keys.startedEvent).toBe(eventKey(event));
+          } else {
+            expect(step.finishedAt).toBe(event.at);
+            expect(keys.finishedEvent).toBe(eventKey(event));
+          }
+        }
+        for (const step of Object.values(next!.steps ?? {})) {
+          expect(Object.keys(step).every((f) => ['startedAt', 'finishedAt', 'station'].includes(f))).toBe(
+            true,
+          );
+        }
+      }),
+    );
+  });
+});
+
+describe('v1 production events', () => {
+  const json = (event: object) =>
+    JSON.stringify({ eventId: 'e-1', orderId: 'o', occurredAt: '2026-01-05T08:00:00Z', ...event });
+  const parsed = (event: object) => {
+    const result = parseEvent(json(event));
+    if (!result.ok) throw new Error(result.reason);
+    return result.event;
+  };
+
+  it('are StepStarted / StepFinished of the step production, with the same key', () => {
+    const started = parsed({ type: 'ProductionStarted' });
+    const finished = parsed({ type: 'ProductionFinished' });
+
+    expect(started).toEqual(parsed({ type: 'StepStarted', step: 'production' }));
+    expect(finished).toEqual(parsed({ type: 'StepFinished', step: 'production' }));
+    expect(started).toEqual({
+      type: 'StepStarted',
+      eventId: 'e-1',
+      orderId: 'o',
+      at: Date.parse('2026-01-05T08:00:00Z'),
+      step: 'production',
+    });
+  });
+
+  it('keep the keys that items written before step events hold (hashed as v1 said them)', () => {
+    const started = parsed({ type: 'ProductionStarted' });
+    const { step: _step, ...v1 } = { ...(started as { step: string }), type: 'ProductionStarted' };
+
+    expect(payloadHash(started)).toBe(payloadHash(v1));
+    expect(payloadHash(parsed({ type: 'StepStarted', step: 'production', station: 'line' }))).not.toBe(
+      payloadHash(v1),
+    );
+    expect(payloadHash(parsed({ type: 'StepStarted', step: 'cut' }))).not.toBe(
+      payloadHash(parsed({ type: 'StepStarted', step: 'production' })),
+    );
+  });
+
+  it('refuse step and station names that are empty, longer than 100 characters or not well-formed', () => {
+    for (const [event, field] of [
+      [{ type: 'StepStarted', step: '' }, 'step'],
+      [{ type: 'StepFinished', step: 'x'.repeat(101) }, 'step'],
+      [{ type: 'StepStarted', step: 'cut', station: 'saw \ud800' }, 'station'],
+      [{ type: 'OrderAccepted', product: '' }, 'product'],
+      [{ type: 'StepFinished' }, 'step'],
+    ] as const) {
+      const result = parseEvent(json(event));
+      expect(result.ok, JSON.stringify(event)).toBe(false);
+      expect((result as { reason: string }).reason).toMatch(
+        new RegExp(`^not a valid v1 order event: field "${field}"`),
+      );
+    }
+    expect(parseEvent(json({ type: 'StepStarted', step: 'x'.repeat(100), station: 'a.b #1 🙂' })).ok).toBe(
+      true,
     );
   });
 });

@@ -1,17 +1,21 @@
 // The contract every state store must meet (in memory, DynamoDB): one suite, run against each.
 import { beforeEach, describe, expect, it } from 'vitest';
+import type { OrderEvent } from '../../contracts/events.ts';
 import { LATEST_TIME_MS } from '../../contracts/time.ts';
 import {
   applyEvent,
   applyEvents,
   eventKey,
+  eventPrefix,
   PAYLOAD_HASH_LENGTH,
+  payloadHash,
   SLOTS,
   type StoredOrderState,
 } from '../../state/applyEvent.ts';
 import { StateStoreError } from '../../state/errors.ts';
-import type { DomainEvent } from '../../state/events.ts';
+import { type DomainEvent, toDomainEvent } from '../../state/events.ts';
 import type { StateStore } from '../../state/StateStore.ts';
+import { STEP_NAMES } from './history.ts';
 
 const T0 = Date.UTC(2026, 0, 5, 8, 0, 0);
 const MIN = 60_000;
@@ -87,8 +91,8 @@ export function stateStoreContract(
         [ev('MaterialOrdered', 'o1', 1, { eta: at(11) }), 'awaiting-material'],
         [ev('EtaUpdated', 'o1', 5, { eta: at(15) }), 'awaiting-material'],
         [ev('MaterialArrived', 'o1', 15), 'ready'],
-        [ev('ProductionStarted', 'o1', 16), 'in-production'],
-        [ev('ProductionFinished', 'o1', 26), 'finished'],
+        [ev('StepStarted', 'o1', 16, { step: 'production' }), 'in-production'],
+        [ev('StepFinished', 'o1', 26, { step: 'production' }), 'finished'],
         [ev('OrderDelivered', 'o1', 30), 'delivered'],
       ];
       for (const [event, status] of steps) {
@@ -100,8 +104,7 @@ export function stateStoreContract(
         initialEta: at(11),
         eta: at(15),
         materialArrivedAt: at(15),
-        productionStartedAt: at(16),
-        productionFinishedAt: at(26),
+        steps: { production: { startedAt: at(16), finishedAt: at(26) } },
         deliveredAt: at(30),
         updatedAt: at(30),
         version: 7,
@@ -233,7 +236,7 @@ export function stateStoreContract(
     });
 
     it('derives the status from the fields, not from the order of arrival', async () => {
-      await store.apply(ev('ProductionStarted', 'o1', 20));
+      await store.apply(ev('StepStarted', 'o1', 20, { step: 'production' }));
       await store.apply(ev('MaterialArrived', 'o1', 15));
       await store.apply(ev('OrderAccepted', 'o1', 0));
 
@@ -249,7 +252,7 @@ export function stateStoreContract(
       await store.apply(ev('OrderAccepted', 'o2', 0));
       await store.apply(ev('OrderDelivered', 'o2', 30));
 
-      await store.apply(ev('ProductionFinished', 'o2', 25));
+      await store.apply(ev('StepFinished', 'o2', 25, { step: 'production' }));
 
       expect((await store.listActive()).map((s) => s.orderId)).toEqual(['o1']);
       expect((await store.get('o2'))!.status).toBe('delivered');
@@ -261,7 +264,7 @@ export function stateStoreContract(
       await store.apply(ev('MaterialOrdered', 'o1', 1, { eta: at(11) }));
       await store.apply(ev('EtaUpdated', 'o1', 5, { eta: at(15) }));
       await store.apply(ev('MaterialArrived', 'o1', 14));
-      await store.apply(ev('ProductionStarted', 'o1', 16));
+      await store.apply(ev('StepStarted', 'o1', 16, { step: 'production', station: 'line 1' }));
 
       expect(await store.listActive()).toEqual([
         {
@@ -275,27 +278,35 @@ export function stateStoreContract(
           initialEta: at(11),
           eta: at(15),
           materialArrivedAt: at(14),
-          productionStartedAt: at(16),
+          steps: { production: { startedAt: at(16), station: 'line 1' } },
           updatedAt: at(16),
         },
       ]);
     });
 
-    it('lists the orders whose production has finished, delivered or not, with when and when due', async () => {
+    it('lists the orders of which a step has finished, delivered or not, with their steps and when due', async () => {
       await store.apply(ev('OrderAccepted', 'o3', 0, { dueAt: at(60) }));
-      await store.apply(ev('ProductionStarted', 'o3', 20));
-      await store.apply(ev('ProductionFinished', 'o3', 30));
+      await store.apply(ev('StepStarted', 'o3', 20, { step: 'cut' }));
+      await store.apply(ev('StepFinished', 'o3', 30, { step: 'cut' }));
+      await store.apply(ev('StepStarted', 'o3', 31, { step: 'weld' }));
       await store.apply(ev('OrderAccepted', 'o1', 0));
-      await store.apply(ev('ProductionFinished', 'o1', 25));
+      await store.apply(ev('StepFinished', 'o1', 25, { step: 'production' }));
       await store.apply(ev('OrderDelivered', 'o1', 35));
       await store.apply(ev('OrderAccepted', 'o2', 0, { dueAt: at(40) }));
-      await store.apply(ev('ProductionStarted', 'o2', 30));
+      await store.apply(ev('StepStarted', 'o2', 30, { step: 'production' }));
+      await store.apply(ev('OrderAccepted', 'o4', 0));
+      await store.apply(ev('OrderDelivered', 'o4', 5));
 
       const finished = await store.listFinished();
 
       expect(finished).toEqual([
-        { orderId: 'o1', productionFinishedAt: at(25) },
-        { orderId: 'o3', productionFinishedAt: at(30), dueAt: at(60) },
+        { orderId: 'o1', finishedAt: at(25), steps: { production: { finishedAt: at(25) } } },
+        {
+          orderId: 'o3',
+          finishedAt: at(30),
+          steps: { cut: { startedAt: at(20), finishedAt: at(30) }, weld: { startedAt: at(31) } },
+          dueAt: at(60),
+        },
       ]);
     });
 
@@ -411,7 +422,7 @@ export function stateStoreContract(
       it('takes newer events, and ignores older ones, as any item', async () => {
         store = await create([legacy]);
         const older = ev('EtaUpdated', 'o1', 3, { eta: at(40) });
-        const newer = ev('ProductionStarted', 'o1', 20);
+        const newer = ev('StepStarted', 'o1', 20, { step: 'production' });
 
         expect(await store.applyAll([older, newer])).toEqual(['ignored', 'applied']);
 
@@ -419,7 +430,7 @@ export function stateStoreContract(
           status: 'in-production',
           eta: at(15),
           etaEvent: legacy.etaEvent,
-          startedEvent: eventKey(newer),
+          stepEvents: { production: { startedEvent: eventKey(newer) } },
           version: legacy.version + 1,
         });
       });
@@ -453,6 +464,264 @@ export function stateStoreContract(
       }
       expect(await store.get('o1')).toBeUndefined();
       expect(await store.listActive()).toEqual([]);
+    });
+
+    describe('steps', () => {
+      const step = (type: 'StepStarted' | 'StepFinished', minutes: number, name: string, extra = {}) =>
+        ev(type, 'o1', minutes, { step: name, ...extra });
+
+      it('follows an order through the steps of its routing, each with its times and station', async () => {
+        const life: [DomainEvent, string][] = [
+          [ev('OrderAccepted', 'o1', 0, { product: 'frame' }), 'accepted'],
+          [ev('MaterialOrdered', 'o1', 1, { eta: at(11) }), 'awaiting-material'],
+          [ev('MaterialArrived', 'o1', 11), 'ready'],
+          [step('StepStarted', 11, 'cut', { station: 'saw' }), 'in-production'],
+          [step('StepFinished', 15, 'cut'), 'finished'],
+          [step('StepStarted', 15, 'weld', { station: 'welder' }), 'in-production'],
+          [step('StepFinished', 24, 'weld'), 'finished'],
+          [step('StepStarted', 26, 'paint'), 'in-production'],
+          [step('StepFinished', 31, 'paint'), 'finished'],
+          [ev('OrderDelivered', 'o1', 40), 'delivered'],
+        ];
+        for (const [event, status] of life) {
+          expect(await store.apply(event), event.type).toBe('applied');
+          expect((await store.get('o1'))!.status, event.type).toBe(status);
+        }
+
+        const state = await store.get('o1');
+        expect(state).toMatchObject({
+          product: 'frame',
+          steps: {
+            cut: { startedAt: at(11), finishedAt: at(15), station: 'saw' },
+            weld: { startedAt: at(15), finishedAt: at(24), station: 'welder' },
+            paint: { startedAt: at(26), finishedAt: at(31) },
+          },
+          stepEvents: { cut: { startedEvent: eventKey(life[3]![0]), finishedEvent: eventKey(life[4]![0]) } },
+          updatedAt: at(40),
+          version: life.length,
+        });
+        expect(state!.steps!.paint).toEqual({ startedAt: at(26), finishedAt: at(31) });
+      });
+
+      it('gives the same state whatever the order in which the step events arrive, and ignores their duplicates', async () => {
+        const events = [
+          ev('OrderAccepted', 'o1', 0),
+          step('StepStarted', 2, 'cut', { station: 'saw' }),
+          step('StepFinished', 6, 'cut'),
+          step('StepStarted', 6, 'weld'),
+          step('StepFinished', 9, 'weld'),
+        ];
+        for (const event of events) await store.apply(event);
+        const reversed = await create();
+        for (const event of [...events].reverse()) await reversed.apply(event);
+        for (const event of events) expect(await reversed.apply(event)).toBe('ignored');
+
+        expect(strip(await reversed.get('o1'))).toEqual(strip(await store.get('o1')));
+        expect((await store.get('o1'))!.status).toBe('finished');
+      });
+
+      it('is in production while any step runs: two at once, one finishing first', async () => {
+        await store.applyAll([step('StepStarted', 1, 'left'), step('StepStarted', 2, 'right')]);
+        expect((await store.get('o1'))!.status).toBe('in-production');
+
+        await store.apply(step('StepFinished', 4, 'left'));
+        expect((await store.get('o1'))!.status).toBe('in-production');
+
+        await store.apply(step('StepFinished', 5, 'right'));
+        expect((await store.get('o1'))!.status).toBe('finished');
+      });
+
+      it('takes a newer start of a step (a restart), keeping its finish, and drops a station the newer start does not name', async () => {
+        await store.apply(step('StepStarted', 1, 'cut', { station: 'saw' }));
+        await store.apply(step('StepFinished', 3, 'cut'));
+
+        expect(await store.apply(step('StepStarted', 2, 'cut'))).toBe('applied');
+
+        expect((await store.get('o1'))!.steps).toEqual({ cut: { startedAt: at(2), finishedAt: at(3) } });
+        expect((await store.get('o1'))!.status).toBe('finished');
+      });
+
+      it('keeps any well-formed step and station name as it is, and lists them nested', async () => {
+        const events = STEP_NAMES.map((name, i) =>
+          step('StepStarted', i, name, { station: `${name} / ${i}` }),
+        );
+
+        await store.applyAll(events);
+        await store.apply(step('StepFinished', 20, 'constructor'));
+
+        const expected = Object.fromEntries(
+          STEP_NAMES.map((name, i) => [
+            name,
+            {
+              startedAt: at(i),
+              station: `${name} / ${i}`,
+              ...(name === 'constructor' && { finishedAt: at(20) }),
+            },
+          ]),
+        );
+        const state = await store.get('o1');
+        expect(state!.steps).toEqual(expected);
+        expect(Object.keys(state!.steps!).sort()).toEqual([...STEP_NAMES].sort());
+        expect(Object.getPrototypeOf(state!.steps)).toBe(Object.prototype);
+        const [active] = await store.listActive();
+        expect(active!.steps).toEqual(expected);
+        expect(Object.hasOwn(active!.steps!, '__proto__')).toBe(true);
+        expect(active).not.toHaveProperty('stepEvents');
+        expect(active!.status).toBe('in-production');
+      });
+
+      it('keeps the product of the newest acceptance, and drops it when that one names none', async () => {
+        await store.apply(ev('OrderAccepted', 'o1', 0, { product: 'door' }));
+        expect((await store.listActive())[0]!.product).toBe('door');
+
+        await store.apply(ev('OrderAccepted', 'o1', 1));
+
+        expect((await store.get('o1'))!.product).toBeUndefined();
+      });
+
+      it('ignores a step event older than the one in its slot, and applies the other in a group', async () => {
+        await store.apply(step('StepStarted', 5, 'cut', { station: 'saw 2' }));
+        const events = [step('StepStarted', 3, 'cut', { station: 'saw 1' }), step('StepFinished', 8, 'cut')];
+
+        const before = await store.get('o1');
+        const outcomes = await store.applyAll(events);
+
+        expect(outcomes).toEqual(['ignored', 'applied']);
+        expect(await store.get('o1')).toEqual(applyEvents(before, events).next);
+        expect((await store.get('o1'))!.steps).toEqual({
+          cut: { startedAt: at(5), finishedAt: at(8), station: 'saw 2' },
+        });
+      });
+
+      it('keeps the same delivery of a step event whichever arrives first, and reports the conflict', async () => {
+        const first = {
+          ...step('StepStarted', 4, 'cut', { station: 'saw 1' }),
+          eventId: 'start-1',
+        } as DomainEvent;
+        const second = { ...first, station: 'saw 2' } as DomainEvent;
+        const other = await create();
+
+        expect([await store.apply(first), await store.apply(second)]).toEqual(['applied', 'conflict']);
+        expect([await other.apply(second), await other.apply(first)]).toEqual(['applied', 'conflict']);
+
+        expect(strip(await other.get('o1'))).toEqual(strip(await store.get('o1')));
+      });
+    });
+
+    describe('v1 production events', () => {
+      const iso = (minutes: number) => new Date(at(minutes)).toISOString();
+      const v1 = (type: OrderEvent['type'], eventId: string, minutes: number, extra = {}) =>
+        toDomainEvent({ type, eventId, orderId: 'o1', occurredAt: iso(minutes), ...extra } as OrderEvent);
+      const accepted = v1('OrderAccepted', 'a', 0);
+
+      it('give the same state as StepStarted / StepFinished of the step production, mixed in any way', async () => {
+        const histories = [
+          [v1('ProductionStarted', 's', 5), v1('ProductionFinished', 'f', 9)],
+          [
+            v1('StepStarted', 's', 5, { step: 'production' }),
+            v1('StepFinished', 'f', 9, { step: 'production' }),
+          ],
+          [v1('ProductionStarted', 's', 5), v1('StepFinished', 'f', 9, { step: 'production' })],
+          [v1('StepStarted', 's', 5, { step: 'production' }), v1('ProductionFinished', 'f', 9)],
+        ];
+        const states = [];
+        for (const history of histories) {
+          const one = await create();
+          await one.applyAll([accepted, ...history]);
+          for (const event of history) expect(await one.apply(event)).toBe('ignored');
+          states.push(await one.get('o1'));
+        }
+
+        for (const state of states.slice(1)) expect(state).toEqual(states[0]);
+        expect(states[0]).toMatchObject({
+          status: 'finished',
+          steps: { production: { startedAt: at(5), finishedAt: at(9) } },
+        });
+        expect(states[0]).not.toHaveProperty('productionStartedAt');
+      });
+
+      it('are told apart from a step production at another station (another payload)', async () => {
+        await store.apply(v1('ProductionStarted', 's', 5));
+
+        expect(await store.apply(v1('StepStarted', 's', 5, { step: 'production', station: 'line 2' }))).toBe(
+          'conflict',
+        );
+      });
+    });
+
+    describe('an item written before steps existed', () => {
+      const started = ev('StepStarted', 'o1', 16, { step: 'production' });
+      /** The key v1 kept of the event: its hash is that of a ProductionStarted. */
+      const v1Key = `${eventPrefix(started)}#${payloadHash({ type: 'ProductionStarted', eventId: started.eventId, orderId: 'o1', at: started.at })}`;
+      const v1Item = {
+        orderId: 'o1',
+        status: 'in-production',
+        acceptedAt: at(0),
+        acceptedEvent: eventKey(ev('OrderAccepted', 'o1', 0)),
+        materialArrivedAt: at(10),
+        arrivedEvent: eventKey(ev('MaterialArrived', 'o1', 10)),
+        productionStartedAt: at(16),
+        startedEvent: v1Key,
+        stage: 4,
+        version: 3,
+        activeShard: '0',
+        updatedAt: at(16),
+      } as unknown as StoredOrderState;
+
+      it('shows its production times as the step production', async () => {
+        store = await create([v1Item]);
+
+        const state = await store.get('o1');
+        expect(state).toMatchObject({
+          status: 'in-production',
+          steps: { production: { startedAt: at(16) } },
+          stepEvents: { production: { startedEvent: v1Key } },
+          runningSteps: 1,
+          stage: 3,
+          version: 3,
+        });
+        expect(state).not.toHaveProperty('productionStartedAt');
+        expect(state).not.toHaveProperty('startedEvent');
+        expect((await store.listActive())[0]!.steps).toEqual({ production: { startedAt: at(16) } });
+      });
+
+      it('ignores its production start delivered again, as v1 or as a step event', async () => {
+        store = await create([v1Item]);
+
+        expect(await store.apply(started)).toBe('ignored');
+        expect(
+          await store.apply({ ...started, type: 'StepStarted', step: 'production' } as DomainEvent),
+        ).toBe('ignored');
+        expect((await store.get('o1'))!.version).toBe(3);
+      });
+
+      it('takes the finish of its production and later steps, and is written as any item', async () => {
+        store = await create([v1Item]);
+
+        await store.applyAll([
+          ev('StepFinished', 'o1', 26, { step: 'production' }),
+          ev('StepStarted', 'o1', 27, { step: 'pack' }),
+        ]);
+        await store.apply(ev('StepFinished', 'o1', 28, { step: 'pack' }));
+
+        const state = await store.get('o1');
+        expect(state).toMatchObject({
+          status: 'finished',
+          steps: {
+            production: { startedAt: at(16), finishedAt: at(26) },
+            pack: { startedAt: at(27), finishedAt: at(28) },
+          },
+          stepEvents: { production: { startedEvent: v1Key } },
+          stage: 5,
+          runningSteps: 0,
+          version: 6,
+        });
+        expect(state).not.toHaveProperty('productionStartedAt');
+        expect(state).not.toHaveProperty('startedEvent');
+        expect(await store.listFinished()).toEqual([
+          { orderId: 'o1', finishedAt: at(28), steps: state!.steps },
+        ]);
+      });
     });
 
     it('returns nothing for an unknown order', async () => {
