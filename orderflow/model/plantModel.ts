@@ -90,7 +90,9 @@ export const PlantModelSchema = z
     products: z
       .array(Product, {
         error: (issue) =>
-          issue.input === undefined ? 'required: the products, each with its routing' : 'expected a list of products',
+          issue.input === undefined
+            ? 'required: the products, each with its routing'
+            : 'expected a list of products',
       })
       .min(1, 'needs at least one product'),
     /** The product of an order that names none (optional when there is one product). */
