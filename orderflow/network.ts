@@ -12,13 +12,38 @@ import type { ModelSamplers, ResolvedModel, ResolvedStation } from './model/reso
 /** No order reads or writes sim-core's attributes: one shared empty object spares one per order. */
 const NO_ATTRIBUTES = Object.freeze({}) as Entity['attributes'];
 
+/** What a station's queue rule reads of an order, worked out once per order (and run). */
+export interface UnitKeys {
+  orderId: string;
+  /** acceptedAt, −priority, dueAt (a missing one sorts last). */
+  acceptedKey: number;
+  priorityKey: number;
+  dueKey: number;
+  /** Its place among the run's orders by orderId: ties of a queue rule compare it, not the ids. */
+  rank: number;
+}
+
+/** The queue-rule keys of `order`, whose orderId comes `rank`-th among the run's orders. */
+export function unitKeys(
+  order: { orderId: string; acceptedAt?: number; priority?: number; dueAt?: number },
+  rank: number,
+): UnitKeys {
+  return {
+    orderId: order.orderId,
+    acceptedKey: order.acceptedAt ?? Number.POSITIVE_INFINITY,
+    priorityKey: order.priority === undefined ? Number.POSITIVE_INFINITY : -order.priority,
+    dueKey: order.dueAt ?? Number.POSITIVE_INFINITY,
+    rank,
+  };
+}
+
 /** An order flowing through the network: what queue rules read, and its step times. */
 export class OrderUnit extends Entity {
   declare readonly id: string;
-  /** Queue-rule keys: acceptedAt, −priority, dueAt (a missing one sorts last). */
   readonly acceptedKey: number;
   readonly priorityKey: number;
   readonly dueKey: number;
+  readonly rank: number;
   /**
    * Per routing step i: times[base + 2i] when it started (a material wait: from the order; an
    * operation: when a unit was granted) and times[base + 2i + 1] when it ended; NaN until known.
@@ -31,16 +56,12 @@ export class OrderUnit extends Entity {
   /** Real durations per routing step (a plant run's), NaN where the model's apply. */
   durations: Float64Array | undefined = undefined;
 
-  constructor(
-    order: { orderId: string; acceptedAt?: number; priority?: number; dueAt?: number },
-    times: Float64Array,
-    base: number,
-    createdAt: number,
-  ) {
-    super(order.orderId, createdAt, NO_ATTRIBUTES);
-    this.acceptedKey = order.acceptedAt ?? Number.POSITIVE_INFINITY;
-    this.priorityKey = order.priority === undefined ? Number.POSITIVE_INFINITY : -order.priority;
-    this.dueKey = order.dueAt ?? Number.POSITIVE_INFINITY;
+  constructor(keys: UnitKeys, times: Float64Array, base: number, createdAt: number) {
+    super(keys.orderId, createdAt, NO_ATTRIBUTES);
+    this.acceptedKey = keys.acceptedKey;
+    this.priorityKey = keys.priorityKey;
+    this.dueKey = keys.dueKey;
+    this.rank = keys.rank;
     this.times = times;
     this.base = base;
   }
@@ -165,11 +186,11 @@ function materialStamp(slot: number): BlockObserver {
 
 type Req = Request<Entity>;
 const unit = (r: Req) => r.owner as OrderUnit;
-const byIdThenAccepted = (a: Req, b: Req): number => {
+const byAcceptedThenId = (a: Req, b: Req): number => {
   const x = unit(a);
   const y = unit(b);
   if (x.acceptedKey !== y.acceptedKey) return x.acceptedKey < y.acceptedKey ? -1 : 1;
-  return x.id < y.id ? -1 : x.id > y.id ? 1 : 0;
+  return x.rank - y.rank;
 };
 
 /**
@@ -180,7 +201,7 @@ export function queueOrder(rule: QueueRule): RequestOrder<Entity> {
   let order: RequestOrder<Entity>;
   if (rule === 'fifo') {
     order = (a, b) =>
-      a.requestedAt !== b.requestedAt ? a.requestedAt - b.requestedAt : byIdThenAccepted(a, b);
+      a.requestedAt !== b.requestedAt ? a.requestedAt - b.requestedAt : byAcceptedThenId(a, b);
     order.rank = (r) => r.requestedAt;
     order.rank2 = (r) => unit(r).acceptedKey;
     return order;
@@ -191,7 +212,7 @@ export function queueOrder(rule: QueueRule): RequestOrder<Entity> {
     const kb = key(b);
     if (ka !== kb) return ka < kb ? -1 : 1;
     if (a.requestedAt !== b.requestedAt) return a.requestedAt - b.requestedAt;
-    return byIdThenAccepted(a, b);
+    return byAcceptedThenId(a, b);
   };
   order.rank = key;
   order.rank2 = (r) => r.requestedAt;

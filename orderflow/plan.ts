@@ -36,7 +36,7 @@ export function runPlan(
   restored.forEach((r, i) => {
     const o = r.order;
     const entry = entries[i]!;
-    const unit = new OrderUnit(o, times, r.base, entry);
+    const unit = new OrderUnit(r.keys, times, r.base, entry);
     const ready = r.materialOrdered ? (o.initialEta ?? o.eta ?? o.materialArrivedAt) : undefined;
     const first = net.steps[r.product.index]![0]!;
     if (r.product.material === 0) {

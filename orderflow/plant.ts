@@ -10,7 +10,7 @@ import { Random } from '../sim-core/random/Random.ts';
 import type { PlantModel } from './model/plantModel.ts';
 import { modelSamplers, resolveModel } from './model/resolveModel.ts';
 import { orderFlowModel } from './models/index.ts';
-import { buildNetwork, OrderUnit } from './network.ts';
+import { buildNetwork, OrderUnit, unitKeys } from './network.ts';
 import type { OrderState, Snapshot, StepState } from './types.ts';
 
 /** An order of a plant run, with what really happens to it. */
@@ -85,10 +85,12 @@ export function runPlant(
     }
     return product;
   }
+  const ids = orders.map((o) => o.orderId).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const rank = new Map(ids.map((id, i) => [id, i]));
   const runs = orders.map((order) => {
     const product = productOf(order);
     const routing = product.routing;
-    const unit = new OrderUnit(order, times, base, order.acceptedAt);
+    const unit = new OrderUnit(unitKeys(order, rank.get(order.orderId)!), times, base, order.acceptedAt);
     base += 2 * routing.length;
     unit.durations = new Float64Array(routing.length).fill(Number.NaN);
     for (const step of routing) {

@@ -6,13 +6,15 @@
 // many networks as needed (placeOrders).
 import type { Sampler } from '../sim-core/random/Random.ts';
 import type { ModelSamplers, ResolvedModel, ResolvedProduct } from './model/resolveModel.ts';
-import { type Network, OrderUnit } from './network.ts';
+import { type Network, OrderUnit, type UnitKeys, unitKeys } from './network.ts';
 import { type ForecastWarning, type OrderState, OrderStatus, type Position, type Snapshot } from './types.ts';
 import { reconcileOrderTimes } from './wipTimes.ts';
 
 /** An active order as read from the snapshot, ready to be placed into a network. */
 export interface RestoredOrder {
   order: OrderState;
+  /** What queue rules read of it (its rank: its place by orderId among the restored orders). */
+  keys: UnitKeys;
   product: ResolvedProduct;
   /** Routing position of the step where it stands; the routing's length when every step is done. */
   at: number;
@@ -90,7 +92,7 @@ export function restoreOrders(
         message: `order ${order.orderId}'s product "${order.product}" is not in model ${resolved.model.name}; forecast as its default product ${product.id}`,
       });
     }
-    const r = restoreOrder(order, product, asOf, times, base, nominal, warnings);
+    const r = restoreOrder(order, product, asOf, times, base, k, nominal, warnings);
     base += 2 * product.routing.length;
     return r;
   });
@@ -118,6 +120,7 @@ function restoreOrder(
   asOf: number,
   all: Float64Array,
   b: number,
+  rank: number,
   nominal: ModelSamplers,
   warnings: ForecastWarning[],
 ): RestoredOrder {
@@ -189,6 +192,7 @@ function restoreOrder(
     order.materialArrivedAt !== undefined;
   const restored: RestoredOrder = {
     order,
+    keys: unitKeys(order, rank),
     product,
     at,
     position: COMPLETED,
@@ -298,7 +302,7 @@ export function placeOrders(
 ): { units: OrderUnit[]; times: Float64Array } {
   const asOf = net.env.now;
   const times = known.slice();
-  const units = restored.map((r) => new OrderUnit(r.order, times, r.base, r.entry));
+  const units = restored.map((r) => new OrderUnit(r.keys, times, r.base, r.entry));
   // Pass 1: operations in progress hold their units before anyone queues.
   for (let k = 0; k < restored.length; k++) {
     const r = restored[k]!;
