@@ -46,11 +46,23 @@ export const forecastSuite: Suite<ForecastBenchResult[]> = {
   key: 'forecasts',
   async measure({ bundle, progress }) {
     const results: ForecastBenchResult[] = [];
-    for (const orders of [1_000, 10_000]) {
-      progress(`forecast of ${orders.toLocaleString('en')} active orders ...`);
-      results.push(
-        (await bundle(['bench', 'forecast', '--orders', String(orders), '--json'])) as ForecastBenchResult,
-      );
+    // The demo plant (one operation per order), then the flow shop (three).
+    for (const model of [[], ['--model', 'examples/models/flow-shop.json']]) {
+      for (const orders of [1_000, 10_000]) {
+        progress(
+          `forecast of ${orders.toLocaleString('en')} active orders${model.length ? ' (flow shop)' : ''} ...`,
+        );
+        results.push(
+          (await bundle([
+            'bench',
+            'forecast',
+            '--orders',
+            String(orders),
+            ...model,
+            '--json',
+          ])) as ForecastBenchResult,
+        );
+      }
     }
     progress('Monte Carlo forecast of 1,000 active orders, 100 replications ...');
     const args = ['bench', 'forecast', '--orders', '1000', '--replications', '100', '--json'];
@@ -61,11 +73,13 @@ export const forecastSuite: Suite<ForecastBenchResult[]> = {
     {
       title: 'Forecast of a synthetic plant',
       measures:
-        'A forecast (deterministic, or Monte Carlo of the demo plant with uncertain times) in a fresh process ' +
-        '(fresh, as a cold Lambda), and the median of the runs after warm-up runs in it (warm).',
+        'A forecast of a synthetic plant of the demo plant (examples of orders at every step) or of the flow shop ' +
+        '(examples/models/flow-shop.json), deterministic, or Monte Carlo of the demo plant with uncertain times, ' +
+        'in a fresh process (fresh, as a cold Lambda), and the median of the runs after warm-up runs in it (warm).',
       rows: (results) => [
-        ['forecast', 'active orders', 'fresh ms', 'warm median ms', 'warm min ms', 'kernel events'],
+        ['model', 'forecast', 'active orders', 'fresh ms', 'warm median ms', 'warm min ms', 'kernel events'],
         ...results.map((f) => [
+          f.model ?? '-',
           f.replications === undefined ? 'deterministic' : `Monte Carlo, ${f.replications} draws`,
           count(f.orders),
           count(f.freshMs),
