@@ -1,6 +1,14 @@
 // The order domain: what a twin of a plant is: the plant model (stations, products, routings) as
 // data, work in process restored into a simulation of it, the forecast, Monte Carlo, the plan it is
 // compared with, and plant runs (the ground truth of tests and the emulator).
+
+export {
+  ORDER_NUMBER_FIELDS,
+  ORDER_STATE_FIELDS,
+  ORDER_STATUSES,
+  ORDER_TIME_FIELDS,
+  OrderStatus,
+} from '../contracts/orderState.ts';
 export { demoOrders } from './demo.ts';
 export type { ForecastOptions } from './forecast.ts';
 export { forecast } from './forecast.ts';

@@ -4,10 +4,11 @@
 // joined it; waiting for material; or not yet started. One restorer for the forecast, the plan and
 // every Monte Carlo replication: the snapshot is read once (restoreOrders), then placed into as
 // many networks as needed (placeOrders).
+import { OrderStatus } from '../contracts/orderState.ts';
 import type { Sampler } from '../sim-core/random/Random.ts';
 import type { ModelSamplers, ResolvedModel, ResolvedProduct } from './model/resolveModel.ts';
 import { type Network, OrderUnit, type UnitKeys, unitKeys } from './network.ts';
-import { type ForecastWarning, type OrderState, OrderStatus, type Position, type Snapshot } from './types.ts';
+import type { ForecastWarning, OrderState, Position, Snapshot } from './types.ts';
 import { reconcileOrderTimes } from './wipTimes.ts';
 
 /** An active order as read from the snapshot, ready to be placed into a network. */

@@ -2,20 +2,15 @@
 
 import type { OrderState, OrderStatus } from '../contracts/orderState.ts';
 
-// The order state is the contracts' (contracts/orderState.ts): the order domain reads it.
+// The order state is the contracts' (contracts/orderState.ts): the order domain reads it. Types
+// only here: the dashboard's page bundles this file, and the contracts' schemas need zod.
 export type {
   OrderNumberField,
   OrderState,
   OrderStateField,
+  OrderStatus,
   OrderTimeField,
   StepState,
-} from '../contracts/orderState.ts';
-export {
-  ORDER_NUMBER_FIELDS,
-  ORDER_STATE_FIELDS,
-  ORDER_STATUSES,
-  ORDER_TIME_FIELDS,
-  OrderStatus,
 } from '../contracts/orderState.ts';
 
 /** The work in process at `asOf`: the input of a forecast. */
