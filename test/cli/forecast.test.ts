@@ -52,6 +52,44 @@ describe('twin forecast', () => {
     expect(result.model).toMatchObject({ name: 'order-flow', hash: expect.stringMatching(/^[0-9a-f]{16}$/) });
   });
 
+  it('forecasts any plant model: the flow shop, per order its steps with queues, per station its load', async () => {
+    const run = await twin(
+      'forecast',
+      ...[
+        '--state',
+        'examples/flow-shop-snapshot.json',
+        '--model',
+        'examples/models/flow-shop.json',
+        '--json',
+      ],
+    );
+    const result = JSON.parse(run.stdout);
+
+    expect(run.code, run.stderr).toBe(0);
+    expect(result.model).toMatchObject({ name: 'flow-shop', timeUnit: 'min' });
+    expect(result.stations.map((s: { station: string }) => s.station)).toEqual(['saw', 'welder', 'booth']);
+    const frame6 = result.orders.find((o: { orderId: string }) => o.orderId === 'frame-6');
+    expect(frame6).toMatchObject({
+      product: 'frame',
+      position: { kind: 'queue', step: 'cut', station: 'saw' },
+      delayCause: 'none',
+      latenessMs: expect.any(Number),
+    });
+    expect(
+      frame6.steps.map((s: { step: string; kind: string; station?: string }) => [s.step, s.kind, s.station]),
+    ).toEqual([
+      ['material', 'material', undefined],
+      ['cut', 'queue', 'saw'],
+      ['cut', 'queue', 'saw'],
+      ['cut', 'operation', 'saw'],
+      ['weld', 'queue', 'welder'],
+      ['weld', 'operation', 'welder'],
+      ['paint', 'queue', 'booth'],
+      ['paint', 'operation', 'booth'],
+    ]);
+    expect(result.kpis).toMatchObject({ activeOrders: 9, makespanMs: 39 * 60_000, ordersLate: 2 });
+  });
+
   it("takes overrides of the model's parameters, a number, a name or a distribution, as --param", async () => {
     const run = await twin(
       'forecast',
