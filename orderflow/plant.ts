@@ -2,6 +2,7 @@
 // accepted at their times, each with its real lead time, the ETAs its supplier announces, and
 // (optionally) its real operation durations; the run records when each step happened, and gives
 // the events a plant would send, in time order.
+import type { OrderEvent } from '../contracts/events.ts';
 import { orderStatusOf } from '../contracts/orderState.ts';
 import { Environment } from '../sim-core/kernel/Environment.ts';
 import { ModelError } from '../sim-core/kernel/errors.ts';
@@ -131,18 +132,9 @@ export function runPlant(
   return histories;
 }
 
-/** An event as the plant sends it (contracts/events.ts): times as ISO-8601 strings. */
-export type PlantEvent =
-  | (PlantEventBase & { type: 'OrderAccepted'; product?: string; dueAt?: string; priority?: number })
-  | (PlantEventBase & { type: 'MaterialOrdered' | 'EtaUpdated'; eta: string })
-  | (PlantEventBase & { type: 'MaterialArrived' })
-  | (PlantEventBase & { type: 'StepStarted'; step: string; station?: string })
-  | (PlantEventBase & { type: 'StepFinished'; step: string });
-interface PlantEventBase {
-  eventId: string;
-  orderId: string;
-  occurredAt: string;
-}
+/** An event as the plant sends it: a v1 order event (contracts/events.ts), times as ISO-8601 strings. */
+export type PlantEvent = OrderEvent;
+type PlantEventBase = Pick<OrderEvent, 'eventId' | 'orderId' | 'occurredAt' | 'version'>;
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
