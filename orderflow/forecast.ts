@@ -115,7 +115,8 @@ function sortKeys(restored: Restored, times: Float64Array, results: readonly Ord
     keys[i] = first < 0 ? results[i]!.completedAt : times[r.base + 2 * first]!;
   });
   // Restored orders are in orderId order: equal keys keep it.
-  return Int32Array.from(results.keys()).sort((a, b) => keys[a]! - keys[b]! || a - b);
+  const sequence = Array.from(results.keys()).sort((a, b) => keys[a]! - keys[b]! || a - b);
+  return Int32Array.from(sequence);
 }
 
 /** The forecast of a restored order after the run: its steps, cut at asOf, and why it is late, if it is. */
@@ -242,38 +243,29 @@ function stationForecasts(
   horizonEnd: number,
 ): StationForecast[] {
   const stations = net.resolved.stations;
-  // The waits in each station's queue after asOf: counted, then collected.
-  const counts = new Int32Array(stations.length);
-  const waits = (visit: (station: number, join: number, leave: number) => void): void => {
-    for (const r of restored.orders) {
-      const b = r.base;
-      for (const step of r.product.routing) {
-        const i = step.index;
-        if (step.station === undefined || i < r.at) continue;
-        const join = Math.max(i === 0 ? r.entry : times[b + 2 * i - 1]!, asOf);
-        const leave = times[b + 2 * i]!;
-        if (leave > join) visit(step.station.index, join, leave);
-      }
+  // The waits in each station's queue after asOf.
+  const joins: number[][] = stations.map(() => []);
+  const leaves: number[][] = stations.map(() => []);
+  for (const r of restored.orders) {
+    const b = r.base;
+    const routing = r.product.routing;
+    for (let i = r.at; i < routing.length; i++) {
+      const station = routing[i]!.station;
+      if (station === undefined) continue;
+      const join = Math.max(i === 0 ? r.entry : times[b + 2 * i - 1]!, asOf);
+      const leave = times[b + 2 * i]!;
+      if (!(leave > join)) continue;
+      joins[station.index]!.push(join);
+      leaves[station.index]!.push(leave);
     }
-  };
-  waits((k) => {
-    counts[k]!++;
-  });
-  const joins = stations.map((_, k) => new Float64Array(counts[k]!));
-  const leaves = stations.map((_, k) => new Float64Array(counts[k]!));
-  counts.fill(0);
-  waits((k, join, leave) => {
-    const n = counts[k]!++;
-    joins[k]![n] = join;
-    leaves[k]![n] = leave;
-  });
+  }
   const horizon = horizonEnd - asOf;
   return stations.map((s) => ({
     station: s.id,
     name: s.name,
     capacity: s.capacity,
     utilisation: horizon > 0 ? net.stations[s.index]!.busyTime() / (s.capacity * horizon) : 0,
-    maxQueue: mostAtOnce(joins[s.index]!, leaves[s.index]!),
+    maxQueue: mostAtOnce(Float64Array.from(joins[s.index]!), Float64Array.from(leaves[s.index]!)),
   }));
 }
 
