@@ -74,22 +74,20 @@ export function runPlant(
   const start = orders.reduce((t, o) => Math.min(t, o.acceptedAt), Number.POSITIVE_INFINITY);
   const env = new Environment(Number.isFinite(start) ? start : 0);
   const net = buildNetwork(resolved, nominal, env);
-  const times = new Float64Array(2 * orders.reduce((n, o) => n + productOf(o).routing.length, 0)).fill(
-    Number.NaN,
-  );
-  let base = 0;
-  function productOf(order: PlantOrder) {
+  const products = orders.map((order) => {
     const product =
       order.product === undefined ? resolved.defaultProduct : resolved.productById.get(order.product);
     if (product === undefined) {
       throw new ModelError(`order ${order.orderId}: model ${model.name} has no product "${order.product}"`);
     }
     return product;
-  }
+  });
+  const times = new Float64Array(2 * products.reduce((n, p) => n + p.routing.length, 0)).fill(Number.NaN);
+  let base = 0;
   const ids = orders.map((o) => o.orderId).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   const rank = new Map(ids.map((id, i) => [id, i]));
-  const runs = orders.map((order) => {
-    const product = productOf(order);
+  const runs = orders.map((order, k) => {
+    const product = products[k]!;
     const routing = product.routing;
     const unit = new OrderUnit(unitKeys(order, rank.get(order.orderId)!), times, base, order.acceptedAt);
     base += 2 * routing.length;

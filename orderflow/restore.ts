@@ -7,7 +7,7 @@
 import { OrderStatus } from '../contracts/orderState.ts';
 import type { Sampler } from '../sim-core/random/Random.ts';
 import type { ModelSamplers, ResolvedModel, ResolvedProduct } from './model/resolveModel.ts';
-import { type Network, OrderUnit, type UnitKeys, unitKeys } from './network.ts';
+import { type Network, OrderUnit, type StepDelay, type UnitKeys, unitKeys } from './network.ts';
 import type { ForecastWarning, OrderState, Position, Snapshot } from './types.ts';
 import { reconcileOrderTimes } from './wipTimes.ts';
 
@@ -319,14 +319,7 @@ export function placeOrders(
     const { delay, seize } = net.steps[r.product.index]![r.at]!;
     const unit = units[k]!;
     seize!.hold(unit, r.since);
-    let remaining = r.remaining;
-    if (draws !== undefined) {
-      // Drawn: the order is still in its operation, so its duration is longer than elapsed.
-      const elapsed = asOf - r.since;
-      remaining = delay.durationFor(unit) - elapsed;
-      for (let n = 1; remaining < 0 && n < CONDITIONAL_DRAWS; n++)
-        remaining = delay.durationFor(unit) - elapsed;
-    }
+    const remaining = draws === undefined ? r.remaining : drawnRemaining(delay, unit, asOf - r.since);
     delay.place(unit, r.since, Math.max(0, remaining));
   }
   // Pass 2: the rest.
@@ -348,13 +341,7 @@ export function placeOrders(
       delay.place(unit, r.since, Math.max(r.eta, asOf) - asOf + slip);
     } else if (r.since < asOf) {
       // Ordered without an ETA: the lead time, longer than what has passed.
-      let remaining = r.remaining;
-      if (draws !== undefined) {
-        const elapsed = asOf - r.since;
-        remaining = delay.durationFor(unit) - elapsed;
-        for (let n = 1; remaining < 0 && n < CONDITIONAL_DRAWS; n++)
-          remaining = delay.durationFor(unit) - elapsed;
-      }
+      const remaining = draws === undefined ? r.remaining : drawnRemaining(delay, unit, asOf - r.since);
       times[r.base + 2 * r.at] = r.since;
       delay.place(unit, r.since, Math.max(0, remaining));
     } else {
@@ -362,4 +349,14 @@ export function placeOrders(
     }
   }
   return { units, times };
+}
+
+/**
+ * What is left of a drawn duration of a step the order has been in for `elapsed`: the order is still
+ * in it, so the duration is drawn again while it is shorter (at most CONDITIONAL_DRAWS times).
+ */
+function drawnRemaining(delay: StepDelay, unit: OrderUnit, elapsed: number): number {
+  let remaining = delay.durationFor(unit) - elapsed;
+  for (let n = 1; remaining < 0 && n < CONDITIONAL_DRAWS; n++) remaining = delay.durationFor(unit) - elapsed;
+  return remaining;
 }
