@@ -1,19 +1,24 @@
 // Benchmark workloads: Casymda's model and forecasts of synthetic plants of a given size.
+import { orderStatusOf } from '../contracts/orderState.ts';
 import uncertainPlant from '../examples/order-flow-uncertain.json' with { type: 'json' };
-import { forecast, forecastMonteCarlo, type OrderState, type Snapshot } from '../orderflow/index.ts';
 import {
-  casymdaBenchmarkModel,
-  parseModelDefinition,
-  quantileOf,
-  Random,
-  runModel,
-} from '../sim-core/index.ts';
+  forecast,
+  forecastMonteCarlo,
+  type OrderState,
+  orderFlowModel,
+  type PlantModel,
+  parsePlantModel,
+  resolveModel,
+  type Snapshot,
+  type StepState,
+} from '../orderflow/index.ts';
+import { casymdaBenchmarkModel, quantileOf, Random, runModel, sampler } from '../sim-core/index.ts';
 
 /**
  * The demo plant with uncertain times, as docs/model-and-forecasts.md shows `twin forecast --replications` with
  * (imported, not read: `npm run bench` runs a bundle of the CLI from another folder).
  */
-const uncertainModel = () => parseModelDefinition(uncertainPlant);
+const uncertainModel = () => parsePlantModel(uncertainPlant);
 
 export interface CasymdaResult {
   endTime: number;
@@ -34,45 +39,80 @@ export function casymda(entities: number, interArrival: number): CasymdaResult {
 const MIN = 60_000;
 
 /**
- * A plant with `n` active orders at `asOf`: about 1 in 20 finished, one in production, a third
- * queued, the rest waiting for material (some ETAs slipped, some overdue) or not yet ordered.
+ * A plant of `model` (default: the demo plant) with `n` active orders at `asOf`: about 1 in 20
+ * completed, one in each unit of every station, a third queued at one of their operations, the rest
+ * waiting for material (some ETAs slipped, some overdue) or not yet ordered. Products take turns.
  */
-export function syntheticSnapshot(n: number, seed = 1): Snapshot {
+export function syntheticSnapshot(n: number, seed = 1, model: PlantModel = orderFlowModel): Snapshot {
   const random = new Random(seed);
+  const resolved = resolveModel(model);
+  const products = resolved.products;
+  // Each step's mean time in ms: the times of the steps an order has done.
+  const means = products.map((p) =>
+    p.routing.map((s) => sampler(s.duration, random, true).mean * resolved.unitMs),
+  );
+  // One order in each unit of every station at first.
+  const units = products[0]!.routing.flatMap((s) =>
+    s.station === undefined ? [] : Array.from({ length: s.station.capacity }, () => s.index),
+  );
   const asOf = Date.UTC(2026, 0, 5, 12, 0, 0);
   const orders: OrderState[] = [];
   for (let i = 0; i < n; i++) {
+    const product = products[i % products.length]!;
+    const routing = product.routing;
+    const mean = means[product.index]!;
+    const operations = routing.filter((s) => s.kind === 'operation').map((s) => s.index);
     const orderId = `order-${String(i + 1).padStart(6, '0')}`;
     const acceptedAt = asOf - random.integer(1, 600) * MIN;
     const dueAt = acceptedAt + random.integer(60, 24 * 60) * MIN;
     const base = {
       orderId,
+      ...(products.length > 1 && { product: product.id }),
       acceptedAt,
       dueAt,
       materialOrderedAt: acceptedAt,
       initialEta: acceptedAt + 10 * MIN,
     };
+    /** The order with every step before `k` done, the last of them ending at `end` (earlier ones at their means before). */
+    const doneUntil = (k: number, end: number, extra: Partial<OrderState> = {}): OrderState => {
+      const steps: Record<string, StepState> = {};
+      const state: Record<string, unknown> = { ...base, ...extra };
+      for (let j = k - 1, t = end; j >= 0; j--) {
+        const step = routing[j]!;
+        if (step.kind === 'material') state.materialArrivedAt = t;
+        else {
+          steps[step.step] = { startedAt: t - mean[j]!, finishedAt: t };
+          t -= mean[j]!;
+        }
+      }
+      if (extra.steps) Object.assign(steps, extra.steps);
+      const order = { ...(state as unknown as OrderState), steps };
+      return { ...order, status: orderStatusOf(order) };
+    };
     const u = random.next();
-    if (i === 0) {
-      orders.push({
-        ...base,
-        status: 'in-production',
-        materialArrivedAt: asOf - 12 * MIN,
-        steps: { production: { startedAt: asOf - 4 * MIN } },
-      });
+    if (i < units.length && products.length === 1) {
+      const k = units[i]!;
+      orders.push(
+        doneUntil(k, asOf - 12 * MIN, { steps: { [routing[k]!.step]: { startedAt: asOf - 4 * MIN } } }),
+      );
     } else if (u < 0.05) {
-      orders.push({
-        ...base,
-        status: 'finished',
-        materialArrivedAt: acceptedAt + 10 * MIN,
-        steps: { production: { startedAt: acceptedAt + 10 * MIN, finishedAt: acceptedAt + 20 * MIN } },
-      });
-    } else if (u < 0.4) {
-      orders.push({ ...base, status: 'ready', materialArrivedAt: asOf - random.integer(0, 300) * MIN });
-    } else if (u < 0.85) {
+      orders.push(
+        doneUntil(routing.length, acceptedAt + 10 * MIN + mean.slice(1).reduce((a, b) => a + b, 0)),
+      );
+    } else if (u < 0.4 && operations.length > 0) {
+      const k =
+        operations.length === 1 ? operations[0]! : operations[random.integer(0, operations.length - 1)]!;
+      orders.push(doneUntil(k, asOf - random.integer(0, 300) * MIN));
+    } else if (u < 0.85 && product.material >= 0) {
       orders.push({ ...base, status: 'awaiting-material', eta: asOf + random.integer(-5, 120) * MIN });
     } else {
-      orders.push({ orderId, acceptedAt, dueAt, status: 'accepted' });
+      orders.push({
+        orderId,
+        ...(products.length > 1 && { product: product.id }),
+        acceptedAt,
+        dueAt,
+        status: 'accepted',
+      });
     }
   }
   return { asOf, orders };
@@ -80,6 +120,8 @@ export function syntheticSnapshot(n: number, seed = 1): Snapshot {
 
 export interface ForecastBenchResult {
   orders: number;
+  /** The plant model's name. */
+  model?: string;
   /** Monte Carlo forecasts only: draws of the future per forecast (model: examples/order-flow-uncertain.json). */
   replications?: number;
   /** The first forecast in the process, compilation included (a cold Lambda's first forecast). */
@@ -103,13 +145,17 @@ export function forecastBench(
   n: number,
   runs = 15,
   warmupRuns = 30,
-  /** A Monte Carlo forecast of this many draws, of the demo plant with uncertain times. */
+  /** A Monte Carlo forecast of this many draws (default model: the demo plant with uncertain times). */
   replications?: number,
+  /** The plant model (default: the demo plant). */
+  plant?: PlantModel,
 ): ForecastBenchResult {
-  const snapshot = syntheticSnapshot(n);
-  const model = replications === undefined ? undefined : uncertainModel();
+  const model = plant ?? (replications === undefined ? orderFlowModel : uncertainModel());
+  const snapshot = syntheticSnapshot(n, 1, model);
   const once = () =>
-    replications === undefined ? forecast(snapshot) : forecastMonteCarlo(snapshot, model, { replications });
+    replications === undefined
+      ? forecast(snapshot, model)
+      : forecastMonteCarlo(snapshot, model, { replications });
   const timed = () => {
     const started = performance.now();
     const { events } = once();
@@ -122,6 +168,7 @@ export function forecastBench(
   const round = (x: number) => Math.round(x * 100) / 100;
   return {
     orders: n,
+    model: model.name,
     ...(replications !== undefined && { replications }),
     freshMs: round(fresh.ms),
     medianMs: round(quantileOf(times, 0.5)),

@@ -11,6 +11,8 @@ export interface OptionSpec {
   description: string;
   default?: string | boolean;
   required?: boolean;
+  /** A string option that may be given more than once (its value is then the list, in order). */
+  multiple?: boolean;
 }
 
 /** Where a command writes: stdout for results, stderr for progress and errors. */
@@ -28,7 +30,13 @@ export interface Command<O extends Record<string, OptionSpec> = Record<string, O
   details?: string;
   options: O;
   run(
-    values: { [K in keyof O]: O[K]['type'] extends 'boolean' ? boolean : string | undefined },
+    values: {
+      [K in keyof O]: O[K]['type'] extends 'boolean'
+        ? boolean
+        : O[K]['multiple'] extends true
+          ? string[]
+          : string | undefined;
+    },
     io: Io,
     positionals: string[],
   ): Promise<number> | number;
@@ -50,7 +58,7 @@ export function helpText(command: Command): string {
   if (command.details) lines.push('', command.details);
   lines.push('', 'Options:');
   const entries = Object.entries(command.options).map(([name, o]) => {
-    const flag = `${o.short ? `-${o.short}, ` : '    '}--${name}${o.type === 'string' ? ` ${o.value ?? 'VALUE'}` : ''}`;
+    const flag = `${o.short ? `-${o.short}, ` : '    '}--${name}${o.type === 'string' ? ` ${o.value ?? 'VALUE'}` : ''}${o.multiple ? ' ...' : ''}`;
     const extra =
       o.default !== undefined && o.type === 'string'
         ? ` (default: ${o.default})`
@@ -67,11 +75,15 @@ export function helpText(command: Command): string {
 
 /** Parses `argv` for `command` and runs it; usage errors become CliError. */
 export async function runCommand(command: Command, argv: string[], io: Io): Promise<number> {
-  const options: Record<string, { type: 'string' | 'boolean'; short?: string }> = {
+  const options: Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }> = {
     help: { type: 'boolean', short: 'h' },
   };
   for (const [name, o] of Object.entries(command.options))
-    options[name] = { type: o.type, ...(o.short && { short: o.short }) };
+    options[name] = {
+      type: o.type,
+      ...(o.short && { short: o.short }),
+      ...(o.multiple && { multiple: true }),
+    };
   let parsed: ReturnType<typeof parseArgs>;
   try {
     parsed = parseArgs({
@@ -94,7 +106,7 @@ export async function runCommand(command: Command, argv: string[], io: Io): Prom
     if (v === undefined && o.required) {
       throw new CliError(`twin ${command.name}: --${name} is required (see 'twin ${command.name} --help')`);
     }
-    values[name] = v ?? o.default ?? (o.type === 'boolean' ? false : undefined);
+    values[name] = v ?? o.default ?? (o.type === 'boolean' ? false : o.multiple ? [] : undefined);
   }
   return command.run(values as never, io, parsed.positionals);
 }

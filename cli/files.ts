@@ -1,6 +1,6 @@
 // Reading the user's JSON files with errors that name the file.
 import { readFile } from 'node:fs/promises';
-import { checkForecastModel, orderFlowModel } from '../orderflow/index.ts';
+import { orderFlowModel, type PlantModel, parsePlantModel } from '../orderflow/index.ts';
 import { type ModelDefinition, ModelError, parseModelDefinition } from '../sim-core/index.ts';
 import { CliError } from './errors.ts';
 
@@ -22,9 +22,9 @@ export async function readJson(file: string): Promise<unknown> {
   }
 }
 
-/** Loads a model file, or the demo plant's order-flow model when no file is given. */
+/** Loads a sim-core block model file (`twin simulate`). */
 export async function loadModel(file: string | undefined): Promise<ModelDefinition> {
-  if (file === undefined) return orderFlowModel;
+  if (file === undefined) throw new CliError('--model is required');
   const raw = await readJson(file);
   try {
     return parseModelDefinition(raw);
@@ -35,16 +35,44 @@ export async function loadModel(file: string | undefined): Promise<ModelDefiniti
 }
 
 /**
- * Loads a model file for the live forecast and checks that it is an order-flow model (a forecast
- * and a Monte Carlo draw of an empty plant), so that a wrong file stops the start, not every forecast.
+ * Loads a plant model file (checked against the schema, its references and its parameters), or the
+ * demo plant when no file is given; a bad file is a CliError naming it, the JSON path and the problem.
  */
-export async function loadForecastModel(file: string): Promise<ModelDefinition> {
-  const model = await loadModel(file);
+export async function loadPlantModel(file: string | undefined): Promise<PlantModel> {
+  if (file === undefined) return orderFlowModel;
+  const raw = await readJson(file);
   try {
-    checkForecastModel(model);
+    return parsePlantModel(raw);
   } catch (error) {
     if (error instanceof ModelError) throw new CliError(`${file}: ${error.message}`);
     throw error;
   }
-  return model;
+}
+
+/** Loads the plant model file of the live forecast: a wrong file stops the start, not every forecast. */
+export async function loadForecastModel(file: string): Promise<PlantModel> {
+  return loadPlantModel(file);
+}
+
+/**
+ * `--param name=value` options as parameter overrides: the value as JSON (a number, a distribution
+ * such as {"dist":"uniform","min":8,"max":10}), or else as a name (a queue rule: fifo).
+ */
+export function parameterOptions(values: readonly string[]): Record<string, unknown> {
+  const parameters: Record<string, unknown> = {};
+  for (const option of values) {
+    const eq = option.indexOf('=');
+    if (eq <= 0) throw new CliError(`--param must be name=value, got "${option}"`);
+    const name = option.slice(0, eq);
+    const text = option.slice(eq + 1).trim();
+    if (text === '') throw new CliError(`--param ${name}: needs a value after "="`);
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      value = text;
+    }
+    Object.defineProperty(parameters, name, { value, enumerable: true, writable: true, configurable: true });
+  }
+  return parameters;
 }

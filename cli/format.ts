@@ -1,6 +1,14 @@
 // Human-readable tables and times for the terminal.
 import { formatPercent } from '../dashboard/page/format.ts';
-import { AT_RISK_LATE_CHANCE, type Forecast } from '../orderflow/index.ts';
+import {
+  AT_RISK_LATE_CHANCE,
+  type Forecast,
+  type OrderForecast,
+  type PlantModel,
+  type Position,
+  TIME_UNITS,
+  type TimeUnit,
+} from '../orderflow/index.ts';
 
 /** `08:31:05` in UTC (the header carries the date). */
 export function clock(ms: number): string {
@@ -36,9 +44,12 @@ export function table(rows: string[][]): string {
     .join('\n');
 }
 
-/** A time parameter of a model: `10 min`, or a distribution such as `triangular(min 8 min, mode 9 min, max 13 min)`. */
-function timeParameter(value: unknown): string {
-  if (typeof value === 'number') return duration(value);
+/**
+ * A duration of a model, in its time unit (`unitMs` ms each): `10 min`, or a distribution such as
+ * `triangular(min 8 min, mode 9 min, max 13 min)`.
+ */
+function timeParameter(value: unknown, unitMs: number): string {
+  if (typeof value === 'number') return duration(value * unitMs);
   if (typeof value !== 'object' || value === null || !('dist' in value)) return JSON.stringify(value);
   const { dist, ...rest } = value as { dist: string } & Record<string, unknown>;
   // Every field is a time but the empirical distribution's weights.
@@ -46,39 +57,99 @@ function timeParameter(value: unknown): string {
     Array.isArray(v)
       ? `[${v.map((x) => time(key, x)).join(', ')}]`
       : typeof v === 'number' && key !== 'weights'
-        ? duration(v)
+        ? duration(v * unitMs)
         : String(v);
   const fields = Object.entries(rest).map(([key, v]) => `${key} ${time(key, v)}`);
   return `${dist}(${fields.join(', ')})`;
 }
 
-/** The forecast as a table, with KPIs and warnings. */
-export function forecastTable(f: Forecast): string {
+/** The model as the forecast ran it: each product's routing with its times, and the stations. */
+function modelLines(f: Forecast, model: PlantModel | undefined): string[] {
+  const unitMs = TIME_UNITS[f.model.timeUnit as TimeUnit] ?? 1;
   const p = f.model.parameters;
+  const value = (v: unknown): unknown =>
+    typeof v === 'object' && v !== null && 'param' in v ? p[(v as { param: string }).param] : v;
+  const lines = f.model.products.map((product) => {
+    const defined = model?.products.find((d) => d.id === product.id);
+    const steps = product.routing.map((step, i) => {
+      const d = defined?.routing[i];
+      const time =
+        d === undefined
+          ? ''
+          : ` ${timeParameter(value(d.kind === 'material' ? d.leadTime : d.duration), unitMs)}`;
+      return `${step.step}${time}${step.station === undefined ? '' : ` at ${step.station}`}`;
+    });
+    return `  ${product.id}: ${steps.join(' → ')}`;
+  });
+  if (f.model.stations.length > 0) {
+    const stations = f.model.stations.map(
+      (s) => `${s.id} (${s.capacity} unit${s.capacity === 1 ? '' : 's'}, ${s.queueRule})`,
+    );
+    lines.push(`  stations: ${stations.join(', ')}`);
+  }
+  const slip = value(model?.etaSlip);
+  if (slip !== undefined && slip !== 0) lines.push(`  ETA slip ${timeParameter(slip, unitMs)}`);
+  return lines;
+}
+
+/** Where an order stands, in words. */
+function positionText(position: Position): string {
+  switch (position.kind) {
+    case 'not-started':
+      return 'not started';
+    case 'material':
+      return 'material';
+    case 'queue':
+      return `queued for ${position.step}`;
+    case 'operation':
+      return `in ${position.step}`;
+    case 'completed':
+      return 'completed';
+  }
+}
+
+/** An order's routing step as a table cell: a material step's end, an operation's start and end. */
+function stepCell(o: OrderForecast, step: string): string {
+  let start = Number.POSITIVE_INFINITY;
+  let end = Number.NEGATIVE_INFINITY;
+  let material = false;
+  for (const span of o.steps) {
+    if (span.step !== step || span.kind === 'queue') continue;
+    material = span.kind === 'material';
+    start = Math.min(start, span.start);
+    end = Math.max(end, span.end);
+  }
+  if (end === Number.NEGATIVE_INFINITY) return '-';
+  return material ? clock(end) : `${clock(start)}–${clock(end)}`;
+}
+
+/**
+ * The forecast as a table, with KPIs and warnings; `model`, when given, adds each step's time to the
+ * header. One column per routing step (a material step: its end; an operation: start–end).
+ */
+export function forecastTable(f: Forecast, model?: PlantModel): string {
   const lines: string[] = [];
   const mc = f.monteCarlo;
-  lines.push(
-    `Forecast as of ${dateTime(f.asOf)} · model ${f.model.name}: material lead time ${timeParameter(p.materialLeadTime)}, ` +
-      `production ${timeParameter(p.productionTime)}, ${p.lines} line(s), queue ${p.queueRule}` +
-      (p.etaSlip === undefined || p.etaSlip === 0 ? '' : `, ETA slip ${timeParameter(p.etaSlip)}`),
-  );
+  lines.push(`Forecast as of ${dateTime(f.asOf)} · model ${f.model.name}`, ...modelLines(f, model));
   if (mc) {
     lines.push(
-      `Monte Carlo: ${mc.replications} draws of the future (seed ${mc.seed}); "production end" is at the means, ` +
-        `"P10–P90" the range 8 draws in 10 fall in, "on time" the share of draws that end by the due date`,
+      `Monte Carlo: ${mc.replications} draws of the future (seed ${mc.seed}); "completes" is at the means, ` +
+        `"P10–P90" the range 8 draws in 10 fall in, "on time" the share of draws that complete by the due date`,
     );
   }
   lines.push('');
+  const stepNames = [...new Set(f.model.products.flatMap((p) => p.routing.map((s) => s.step)))];
+  const products = f.model.products.length > 1;
   if (f.orders.length === 0) {
     lines.push('No active orders.');
   } else {
     const rows = [
       [
         'order',
-        'status',
-        'material ready',
-        'production start',
-        'production end',
+        ...(products ? ['product'] : []),
+        'position',
+        ...stepNames,
+        'completes',
         'due',
         'lateness',
         'delay',
@@ -89,17 +160,17 @@ export function forecastTable(f: Forecast): string {
     for (const o of f.orders) {
       rows.push([
         o.orderId,
-        o.status,
-        clock(o.materialReadyAt),
-        clock(o.productionStartAt),
-        clock(o.productionEndAt),
+        ...(products ? [o.product] : []),
+        positionText(o.position),
+        ...stepNames.map((step) => stepCell(o, step)),
+        clock(o.completedAt),
         o.dueAt === undefined ? '-' : clock(o.dueAt),
         o.latenessMs === undefined ? '-' : o.late ? `LATE ${duration(o.latenessMs)}` : 'on time',
         o.delayMs > 0 ? `+${duration(o.delayMs)}` : '-',
-        o.delayCause,
+        o.delayStation === undefined ? o.delayCause : `${o.delayCause} (${o.delayStation})`,
         ...(mc
           ? [
-              `${clock(o.productionEndP10!)}–${clock(o.productionEndP90!)}`,
+              `${clock(o.completedAtP10!)}–${clock(o.completedAtP90!)}`,
               o.onTimeProbability === undefined ? '-' : formatPercent(o.onTimeProbability),
             ]
           : []),
@@ -110,12 +181,22 @@ export function forecastTable(f: Forecast): string {
   const k = f.kpis;
   lines.push(
     '',
-    `${k.activeOrders} active · last production ends in ${duration(k.makespanMs)} · line utilisation ${(100 * k.lineUtilisation).toFixed(0)} % · ` +
+    `${k.activeOrders} active · the last completes in ${duration(k.makespanMs)} · ` +
       `${k.ordersLate} late${k.ordersLate ? ` (mean ${duration(k.meanLatenessMs)})` : ''} · ${k.ordersDelayed} delayed` +
       (k.ordersAtRisk === undefined
         ? ''
         : ` · ${k.ordersAtRisk} at risk (on time at the means, late in ${formatPercent(AT_RISK_LATE_CHANCE)} of the draws or more)`),
   );
+  if (f.stations.length > 0) {
+    lines.push(
+      f.stations
+        .map(
+          (s) =>
+            `${s.station}: utilisation ${(100 * s.utilisation).toFixed(0)} %, longest queue ${s.maxQueue}`,
+        )
+        .join(' · '),
+    );
+  }
   for (const w of f.warnings) lines.push(`warning: ${w.message}`);
   return lines.join('\n');
 }

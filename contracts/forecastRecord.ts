@@ -2,7 +2,16 @@
 import type { Forecast } from '../orderflow/types.ts';
 
 /** The parts of a forecast, as the forecast computes them (the dashboard reads them from here). */
-export type { DelayCause, OrderForecast, Step, StepSpan } from '../orderflow/types.ts';
+export type {
+  DelayCause,
+  ForecastKpis,
+  ModelSummary,
+  OrderForecast,
+  Position,
+  StationForecast,
+  StepKind,
+  StepSpan,
+} from '../orderflow/types.ts';
 /** Which orders a Monte Carlo forecast counts as at risk (from the order domain's types alone: the page bundles it). */
 export { AT_RISK_LATE_CHANCE, isAtRisk } from '../orderflow/types.ts';
 

@@ -48,7 +48,7 @@ function demo(start: number): EmulatedOrder[] {
     acceptedAt: o.acceptedAt,
     ...(o.dueAt !== undefined && { dueAt: o.dueAt }),
     promisedLead: 10 * MIN,
-    actualLead: o.leadTime,
+    actualLead: o.leadTime ?? 10 * MIN,
     ...(o.etaUpdates?.[0] && { announceAfter: o.etaUpdates[0].at - o.acceptedAt }),
     productionTime: 10 * MIN,
     deliveryAfter: 5 * MIN,

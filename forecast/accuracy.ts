@@ -1,4 +1,4 @@
-// How good the forecasts were: every finished order's actual production end beside what the
+// How good the forecasts were: every finished order's actual completion beside what the
 // forecast in effect some time before it (the horizon: 15 minutes, an hour, ...) said of it, from
 // the forecast history. What a planner asks before trusting the twin: "an hour ahead, how far off
 // is it, and does it see the late orders coming?"
@@ -14,12 +14,7 @@ export interface PastForecast {
 
 export type ForecastOfOrder = Pick<
   OrderForecast,
-  | 'productionEndAt'
-  | 'late'
-  | 'productionEndP10'
-  | 'productionEndP50'
-  | 'productionEndP90'
-  | 'onTimeProbability'
+  'completedAt' | 'late' | 'completedAtP10' | 'completedAtP50' | 'completedAtP90' | 'onTimeProbability'
 >;
 
 /** The accuracy of the forecasts made `horizonMs` before the orders finished. */
@@ -27,7 +22,7 @@ export interface HorizonAccuracy {
   horizonMs: number;
   /** Finished orders that the forecast in effect at that time (the latest made by then) included. */
   orders: number;
-  /** Mean of (forecast − actual) production end: positive when the forecasts said later than it was. */
+  /** Mean of (forecast − actual) completion: positive when the forecasts said later than it was. */
   biasMs?: number;
   meanAbsErrorMs?: number;
   /** 9 in 10 orders were forecast at least this close (nearest rank). */
@@ -91,7 +86,7 @@ export interface Comparison {
   horizonMs: number;
   /** When that forecast was made (plant time). */
   forecastAsOf: number;
-  /** The production end it forecast, and the actual one. */
+  /** The completion it forecast, and the actual one. */
   forecastEndAt: number;
   actualEndAt: number;
   /** forecastEndAt − actualEndAt. */
@@ -129,18 +124,18 @@ export function compareForecasts(
         orderId: order.orderId,
         horizonMs,
         forecastAsOf: sorted[i]!.asOf,
-        forecastEndAt: said.productionEndAt,
+        forecastEndAt: said.completedAt,
         actualEndAt: actual,
-        errorMs: said.productionEndAt - actual,
+        errorMs: said.completedAt - actual,
         ...(order.dueAt !== undefined && { dueAt: order.dueAt }),
         calledLate: said.late,
         wasLate: order.dueAt !== undefined && actual > order.dueAt,
-        ...(said.productionEndP10 !== undefined &&
-          said.productionEndP50 !== undefined &&
-          said.productionEndP90 !== undefined && {
-            p10: said.productionEndP10,
-            p50: said.productionEndP50,
-            p90: said.productionEndP90,
+        ...(said.completedAtP10 !== undefined &&
+          said.completedAtP50 !== undefined &&
+          said.completedAtP90 !== undefined && {
+            p10: said.completedAtP10,
+            p50: said.completedAtP50,
+            p90: said.completedAtP90,
           }),
         ...(said.onTimeProbability !== undefined && { onTimeProbability: said.onTimeProbability }),
       });
@@ -211,12 +206,12 @@ export function pastForecast(forecast: {
       forecast.orders.map((o) => [
         o.orderId,
         {
-          productionEndAt: o.productionEndAt,
+          completedAt: o.completedAt,
           late: o.late,
-          ...(o.productionEndP10 !== undefined && {
-            productionEndP10: o.productionEndP10,
-            productionEndP50: o.productionEndP50,
-            productionEndP90: o.productionEndP90,
+          ...(o.completedAtP10 !== undefined && {
+            completedAtP10: o.completedAtP10,
+            completedAtP50: o.completedAtP50,
+            completedAtP90: o.completedAtP90,
           }),
           ...(o.onTimeProbability !== undefined && { onTimeProbability: o.onTimeProbability }),
         },

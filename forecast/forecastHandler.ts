@@ -4,13 +4,8 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import type { ForecastRecord } from '../contracts/forecastRecord.ts';
-import { forecast, forecastMonteCarlo, orderFlowModel } from '../orderflow/index.ts';
-import {
-  type ModelDefinition,
-  type ParameterValue,
-  SimulationLimitError,
-  type SimulationLimits,
-} from '../sim-core/index.ts';
+import { forecast, forecastMonteCarlo, orderFlowModel, type PlantModel } from '../orderflow/index.ts';
+import { SimulationLimitError, type SimulationLimits } from '../sim-core/index.ts';
 import type { ActiveOrder, StateStore } from '../state/StateStore.ts';
 import type { ForecastStore } from './ForecastStore.ts';
 import { canMoveForecast } from './relevance.ts';
@@ -48,8 +43,10 @@ export interface ForecastDependencies {
   states: StateStore;
   forecasts: ForecastStore;
   logger: Logger;
-  model?: ModelDefinition;
-  parameters?: Record<string, ParameterValue>;
+  /** The plant model (default: the demo plant). */
+  model?: PlantModel;
+  /** Overrides of its parameters (MODEL_PARAMETERS). */
+  parameters?: Record<string, unknown>;
   /**
    * A Monte Carlo forecast of this many draws of the future (seeded: the same snapshot gives the
    * same forecast); default: the deterministic forecast alone.

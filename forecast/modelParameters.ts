@@ -2,8 +2,8 @@
 // MODEL_PARAMETERS, the stack's `twin:forecast-model-parameters` context), checked against the model
 // before the first forecast. One checker for both, so that they accept and refuse the same values.
 
-import { checkForecastModel } from '../orderflow/index.ts';
-import { type ModelDefinition, ModelError, type ParameterValue } from '../sim-core/index.ts';
+import { checkForecastModel, type PlantModel } from '../orderflow/index.ts';
+import { ModelError } from '../sim-core/index.ts';
 
 /** Why parameter overrides were refused; the caller says where they came from. */
 export class ModelParametersError extends Error {
@@ -14,7 +14,7 @@ export class ModelParametersError extends Error {
  * Parameter overrides given as a JSON object, or as its text, checked against `model` (names,
  * values, distributions). Throws `ModelParametersError` saying what is wrong.
  */
-export function checkModelParameters(value: unknown, model: ModelDefinition): Record<string, ParameterValue> {
+export function checkModelParameters(value: unknown, model: PlantModel): Record<string, unknown> {
   const shown = () => (typeof value === 'string' ? value : String(JSON.stringify(value))).slice(0, 80);
   let parameters = value;
   if (typeof value === 'string') {
@@ -27,19 +27,19 @@ export function checkModelParameters(value: unknown, model: ModelDefinition): Re
   if (typeof parameters !== 'object' || parameters === null || Array.isArray(parameters))
     throw new ModelParametersError(`must be a JSON object of parameters, got ${shown()}`);
   try {
-    checkForecastModel(model, parameters as Record<string, ParameterValue>);
+    checkForecastModel(model, parameters as Record<string, unknown>);
   } catch (error) {
     if (error instanceof ModelError) throw new ModelParametersError(error.message);
     throw error;
   }
-  return parameters as Record<string, ParameterValue>;
+  return parameters as Record<string, unknown>;
 }
 
 /**
  * The forecast model's parameter overrides in environment variable `name`, checked against
  * `model`; {} when unset. Throws naming the variable when malformed.
  */
-export function modelParametersEnv(name: string, model: ModelDefinition): Record<string, ParameterValue> {
+export function modelParametersEnv(name: string, model: PlantModel): Record<string, unknown> {
   const text = process.env[name];
   if (text === undefined || text === '') return {};
   try {

@@ -13,7 +13,8 @@ import { DynamoDbForecastSource } from '../dashboard/forecastSource.ts';
 import { startDashboardServer } from '../dashboard/server.ts';
 import type { EmulateResult } from '../emulator/emulate.ts';
 import type { ScenarioName } from '../emulator/scenarios.ts';
-import type { ModelDefinition, Seed } from '../sim-core/index.ts';
+import type { PlantModel } from '../orderflow/index.ts';
+import type { Seed } from '../sim-core/index.ts';
 import { createClients, createPollerClients, destroyClients, type Endpoints } from './clients.ts';
 import { startEmulators } from './emulators/index.ts';
 import type { MappingSettings } from './pollers/ShardPoller.ts';
@@ -47,7 +48,7 @@ export interface TwinOptions {
   /** Settings of the Kinesis → ingest mapping. */
   ingest?: Partial<MappingSettings>;
   /** The forecast's model (default: the demo plant, orderflow/models/order-flow.json). */
-  model?: ModelDefinition;
+  model?: PlantModel;
   /** A Monte Carlo forecast of this many draws on every batch of changes (default: deterministic only). */
   replications?: number;
   logLevel?: LogLevel;

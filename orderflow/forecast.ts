@@ -1,32 +1,30 @@
-// Forecasting from work in process: every active order is put back where it stands (mid-step
-// orders keep the time already spent), the plant is simulated ahead, and each order's delay is
-// attributed to its own material, to a production overrun, or to another order's delay.
-import { orderStatusOf } from '../contracts/orderState.ts';
-import { Entity } from '../sim-core/blocks/Entity.ts';
-import { closedLoop } from '../sim-core/blocks/loops.ts';
-import type { ModelDefinition, ParameterValue } from '../sim-core/blocks/ModelDefinition.ts';
+// Forecasting from work in process: every active order is put back where it stands in its routing
+// (mid-operation orders keep the time already spent), the plant is simulated ahead, and each order's
+// delay is attributed to its own material, to an overrunning operation, or to waiting behind others.
 import { Environment } from '../sim-core/kernel/Environment.ts';
-import { ModelError } from '../sim-core/kernel/errors.ts';
 import { RunLimits, type SimulationLimits } from '../sim-core/limits.ts';
+import { Random, type Sampler } from '../sim-core/random/Random.ts';
 import { SIM_CORE_VERSION } from '../sim-core/version.ts';
+import type { PlantModel } from './model/plantModel.ts';
+import { modelSamplers, type ResolvedModel, resolveModel } from './model/resolveModel.ts';
 import { orderFlowModel } from './models/index.ts';
-import { type OrderAttributes, type OrderFlowNetwork, orderEntity, orderFlowNetwork } from './network.ts';
+import { buildNetwork, type Network } from './network.ts';
+import { runPlan } from './plan.ts';
+import { placeOrders, type Restored, type RestoredOrder, restoreOrders } from './restore.ts';
 import {
   DelayCause,
   type Forecast,
   type ForecastWarning,
   type OrderForecast,
-  type OrderState,
-  OrderStatus,
   type Snapshot,
-  Step,
+  type StationForecast,
+  type StepKind,
   type StepSpan,
 } from './types.ts';
-import { reconcileOrderTimes } from './wipTimes.ts';
 
 export interface ForecastOptions {
-  /** Overrides of the model's parameters (for example `{ lines: 2 }`). */
-  parameters?: Record<string, ParameterValue>;
+  /** Overrides of the model's parameters, by name (values in the model's time unit). */
+  parameters?: Readonly<Record<string, unknown>>;
   /**
    * Events per simulated run and wall time of the whole forecast (defaults: DEFAULT_MAX_EVENTS,
    * DEFAULT_MAX_WALL_MS); beyond them a SimulationLimitError ends it. A RunLimits shares its clock.
@@ -37,315 +35,167 @@ export interface ForecastOptions {
 // Differences below a millisecond are rounding, not delay.
 const TOLERANCE_MS = 0.5;
 
-export interface Placed {
-  order: OrderState;
-  entity: Entity & { attributes: OrderAttributes };
-  overrun: boolean;
-  overdue: boolean;
+/** A deterministic forecast's parts that a Monte Carlo forecast reuses. */
+export interface ForecastRun {
+  forecast: Forecast;
+  resolved: ResolvedModel;
+  restored: Restored;
+  /** Index of each restored order's forecast in `forecast.orders`. */
+  order: Int32Array;
 }
 
 /**
- * Forecasts every active order of `snapshot` with the (deterministic) order-flow `model`. A pure
- * function: the same snapshot and model always give the same forecast, whatever the order of the
- * snapshot's orders.
+ * Forecasts every active order of `snapshot` with `model` at its means. A pure function: the same
+ * snapshot and model always give the same forecast, whatever the order of the snapshot's orders.
  */
 export function forecast(
   snapshot: Snapshot,
-  model: ModelDefinition = orderFlowModel,
+  model: PlantModel = orderFlowModel,
   options: ForecastOptions = {},
 ): Forecast {
+  return forecastRun(snapshot, model, options).forecast;
+}
+
+/** `forecast`, with what it restored (for Monte Carlo forecasts). */
+export function forecastRun(snapshot: Snapshot, model: PlantModel, options: ForecastOptions): ForecastRun {
   const asOf = snapshot.asOf;
   const limits = RunLimits.of(options.limits);
-  checkForecastEnds(model);
+  const resolved = resolveModel(model, options.parameters);
+  const nominal = modelSamplers(resolved, new Random(0), true);
   const warnings: ForecastWarning[] = [];
-  const orders = activeOrders(snapshot, warnings);
+  const restored = restoreOrders(snapshot, resolved, nominal, warnings);
 
   const env = new Environment(asOf);
-  const net = orderFlowNetwork(model, env, { parameters: options.parameters });
-  const placed = placeWorkInProcess(orders, asOf, net, warnings);
+  const net = buildNetwork(resolved, nominal, env);
+  const { times } = placeOrders(restored, net);
   limits.run(env);
+  const plan = runPlan(restored, resolved, nominal, asOf, limits);
 
-  const plan = planEnds(orders, asOf, model, options, limits);
-  const productionTime = net.production.durationFor(new Entity('nominal', asOf));
-  const results: OrderForecast[] = placed.map((p) =>
-    orderForecastOf(p, asOf, plan.get(p.order.orderId)!, productionTime),
+  const results = restored.orders.map((r) =>
+    orderForecastOf(r, times, plan.times, asOf, nominal.steps[r.product.index]!),
   );
-  results.sort((a, b) => a.productionStartAt - b.productionStartAt || (a.orderId < b.orderId ? -1 : 1));
+  const sequence = sortKeys(restored, times, results);
+  const order = new Int32Array(results.length);
+  for (let position = 0; position < sequence.length; position++) order[sequence[position]!] = position;
+  const orders = Array.from(sequence, (k) => results[k]!);
 
-  const horizonEnd = results.reduce((end, o) => Math.max(end, o.productionEndAt), asOf);
-  const late = results.filter((o) => o.late);
-  const line = net.queue.resource;
+  const horizonEnd = orders.reduce((end, o) => Math.max(end, o.completedAt), asOf);
+  const late = orders.filter((o) => o.late);
   return {
-    asOf,
-    model: { name: model.name, parameters: { ...net.model.parameters } },
-    simCoreVersion: SIM_CORE_VERSION,
-    orders: results,
-    kpis: {
-      activeOrders: results.length,
-      makespanMs: horizonEnd - asOf,
-      lineUtilisation: horizonEnd > asOf ? line.busyTime() / (line.capacity * (horizonEnd - asOf)) : 0,
-      ordersLate: late.length,
-      meanLatenessMs: late.length === 0 ? 0 : late.reduce((s, o) => s + o.latenessMs!, 0) / late.length,
-      ordersDelayed: results.filter((o) => o.delayCause !== DelayCause.none).length,
+    forecast: {
+      asOf,
+      model: resolved.summary,
+      simCoreVersion: SIM_CORE_VERSION,
+      orders,
+      stations: stationForecasts(net, restored, times, asOf, horizonEnd),
+      kpis: {
+        activeOrders: orders.length,
+        makespanMs: horizonEnd - asOf,
+        ordersLate: late.length,
+        meanLatenessMs: late.length === 0 ? 0 : late.reduce((s, o) => s + o.latenessMs!, 0) / late.length,
+        ordersDelayed: orders.filter((o) => o.delayCause !== DelayCause.none).length,
+      },
+      warnings,
+      events: env.eventsProcessed + plan.events,
     },
-    warnings,
-    events: env.eventsProcessed + plan.events,
+    resolved,
+    restored,
+    order,
   };
 }
 
 /**
- * Throws a ModelError when `model` has a loop with no way out: a forecast runs until every order
- * has been produced, and an order in such a loop never would be.
+ * The forecast's order of its orders: by the start of their first operation (when they are taken
+ * up), then by orderId. Returns indices into `results`.
  */
-export function checkForecastEnds(model: ModelDefinition): void {
-  const closed = closedLoop(model);
-  if (closed !== undefined) {
-    throw new ModelError(
-      `model "${model.name}": the blocks ${closed.join(' → ')} form a loop with no way out: an order in it would never be produced`,
-    );
-  }
-}
-
-/**
- * The snapshot's active orders by orderId (the forecast never depends on the snapshot's order),
- * with times that contradict each other or asOf reconciled, each with a warning (wipTimes.ts).
- */
-export function activeOrders(snapshot: Snapshot, warnings?: ForecastWarning[]): OrderState[] {
-  return snapshot.orders
-    .map((o) => (o.status === undefined ? { ...o, status: orderStatusOf(o) } : o))
-    .filter((o) => o.status !== OrderStatus.delivered)
-    .sort((a, b) => (a.orderId < b.orderId ? -1 : a.orderId > b.orderId ? 1 : 0))
-    .map((o) => reconcileOrderTimes(o, snapshot.asOf, warnings));
-}
-
-/**
- * How a Monte Carlo replication draws what the deterministic forecast takes as known: an order in
- * production gets a production time drawn longer than the time it has already spent, and a
- * supplier's ETA may slip by a drawn extra wait.
- */
-export interface WipDraws {
-  /** Extra wait after the material's ETA (ms), drawn per order. */
-  etaSlip?: () => number;
-}
-
-/** Draws of a production time longer than `elapsed` before the order is assumed to finish now. */
-const CONDITIONAL_DRAWS = 100;
-
-/**
- * Puts each active order where it stands at `asOf`: production first (it holds its line), then the
- * queue, then material. With `draws` (a Monte Carlo replication), the times still to come are drawn.
- */
-export function placeWorkInProcess(
-  orders: readonly OrderState[],
-  asOf: number,
-  net: OrderFlowNetwork,
-  warnings: ForecastWarning[],
-  draws?: WipDraws,
-): Placed[] {
-  const placed: Placed[] = [];
-  const missing = (order: OrderState, field: string, assumption: string): void => {
-    warnings.push({
-      orderId: order.orderId,
-      kind: 'missing-time',
-      message: `order ${order.orderId} is ${order.status} but has no ${field}; assumed ${assumption}`,
-    });
-  };
-  const buckets = new Map<OrderStatus, OrderState[]>(
-    Object.values(OrderStatus).map((status) => [status, []]),
-  );
-  for (const order of orders) buckets.get(order.status!)?.push(order);
-  const byStatus = (status: OrderStatus): OrderState[] => buckets.get(status)!;
-
-  for (const order of byStatus(OrderStatus.finished)) {
-    const entity = orderEntity(order, order.acceptedAt ?? asOf);
-    const end = order.steps?.production?.finishedAt ?? asOf;
-    if (order.steps?.production?.finishedAt === undefined) missing(order, 'productionFinishedAt', 'asOf');
-    const start = order.steps?.production?.startedAt ?? end;
-    entity.attributes.productionEndAt = end;
-    entity.attributes.productionStartAt = start;
-    entity.attributes.materialReadyAt = order.materialArrivedAt ?? start;
-    placed.push({ order, entity, overrun: false, overdue: false });
-  }
-
-  const inProduction = byStatus(OrderStatus.inProduction);
-  const capacity = net.queue.resource.capacity;
-  if (inProduction.length > capacity) {
-    warnings.push({
-      kind: 'over-capacity',
-      message: `${inProduction.length} orders are in production on ${capacity} line(s); all are assumed to continue`,
-    });
-  }
-  for (const order of inProduction) {
-    const entity = orderEntity(order, order.acceptedAt ?? asOf);
-    let start = order.steps?.production?.startedAt;
-    if (start === undefined) {
-      missing(order, 'productionStartedAt', 'it started at asOf');
-      start = asOf;
-    }
-    entity.attributes.materialReadyAt = order.materialArrivedAt ?? start;
-    entity.attributes.productionStartAt = start;
-    net.queue.hold(entity, start);
-    const elapsed = asOf - start;
-    const planned = net.production.durationFor(entity);
-    let remaining: number;
-    if (draws) {
-      // Drawn: the order is still in production, so its production time is longer than elapsed.
-      remaining = planned - elapsed;
-      for (let n = 1; remaining < 0 && n < CONDITIONAL_DRAWS; n++)
-        remaining = net.production.durationFor(entity) - elapsed;
-    } else {
-      // Expected: what is left of a production time longer than elapsed (the planned time minus
-      // elapsed for a fixed one); nothing when no production time of the model is that long.
-      remaining = net.production.expectedRemaining(entity, elapsed) ?? planned - elapsed;
-    }
-    const overrun = elapsed > planned;
-    if (overrun) {
-      const late = `order ${order.orderId} has been in production ${Math.round((elapsed - planned) / 1000)} s longer than planned`;
-      warnings.push({
-        orderId: order.orderId,
-        kind: 'overrun',
-        message:
-          remaining > 0
-            ? `${late}; expected to finish in ${Math.round(remaining / 1000)} s (the model's times longer than that)`
-            : `${late}; assumed to finish now`,
-      });
-    }
-    net.production.place(entity, start, Math.max(0, remaining));
-    placed.push({ order, entity, overrun, overdue: false });
-  }
-
-  for (const order of byStatus(OrderStatus.ready)) {
-    const entity = orderEntity(order, order.acceptedAt ?? asOf);
-    let since = order.materialArrivedAt;
-    if (since === undefined) {
-      missing(order, 'materialArrivedAt', 'it arrived at asOf');
-      since = asOf;
-    }
-    entity.attributes.materialReadyAt = since;
-    net.queue.place(entity, since);
-    placed.push({ order, entity, overrun: false, overdue: false });
-  }
-
-  for (const order of byStatus(OrderStatus.awaitingMaterial)) {
-    const entity = orderEntity(order, order.acceptedAt ?? asOf);
-    const eta = order.eta ?? order.initialEta;
-    if (eta === undefined) {
-      missing(order, 'eta', 'material is ordered now');
-      net.material.enter(entity);
-      placed.push({ order, entity, overrun: false, overdue: false });
-      continue;
-    }
-    const overdue = eta < asOf;
-    if (overdue) {
-      warnings.push({
-        orderId: order.orderId,
-        kind: 'overdue-material',
-        message: `order ${order.orderId}'s material was due ${Math.round((asOf - eta) / 1000)} s ago; assumed to arrive now`,
-      });
-    }
-    const since = Math.min(order.materialOrderedAt ?? order.acceptedAt ?? asOf, asOf);
-    const slip = draws?.etaSlip?.() ?? 0;
-    net.material.place(entity, since, Math.max(eta, asOf) - asOf + slip);
-    placed.push({ order, entity, overrun: false, overdue });
-  }
-
-  for (const order of byStatus(OrderStatus.accepted)) {
-    const entity = orderEntity(order, order.acceptedAt ?? asOf);
-    net.material.enter(entity);
-    placed.push({ order, entity, overrun: false, overdue: false });
-  }
-  return placed;
-}
-
-interface Plan {
-  materialReadyAt: number;
-  productionEndAt: number;
-}
-
-/**
- * The plan: the same orders run from their material orders with every ETA as first announced and
- * nominal production times. A forecast later than the plan is a delay.
- */
-function planEnds(
-  orders: readonly OrderState[],
-  asOf: number,
-  model: ModelDefinition,
-  options: ForecastOptions,
-  limits: RunLimits,
-): Map<string, Plan> & { events: number } {
-  const entries = orders.map((o) =>
-    o.status === OrderStatus.accepted ? asOf : Math.min(o.materialOrderedAt ?? o.acceptedAt ?? asOf, asOf),
-  );
-  const start = entries.reduce((t, e) => Math.min(t, e), asOf);
-  const env = new Environment(start);
-  const net = orderFlowNetwork(model, env, { parameters: options.parameters });
-  const entities: Entity[] = [];
-  orders.forEach((order, i) => {
-    const entry = entries[i]!;
-    const entity = orderEntity(order, entry);
-    const ready =
-      order.status === OrderStatus.accepted
-        ? undefined
-        : (order.initialEta ?? order.eta ?? order.materialArrivedAt);
-    const leadTime = ready === undefined ? net.material.durationFor(entity) : Math.max(0, ready - entry);
-    entities.push(entity);
-    // Every order waits for its material from its entry on: placed at once, no event to enter.
-    net.material.place(entity, entry, entry - start + leadTime);
+function sortKeys(restored: Restored, times: Float64Array, results: readonly OrderForecast[]): Int32Array {
+  const keys = new Float64Array(results.length);
+  restored.orders.forEach((r, i) => {
+    const first = r.product.firstOperation;
+    keys[i] = first < 0 ? results[i]!.completedAt : times[r.base + 2 * first]!;
   });
-  limits.run(env);
-  const plan = new Map<string, Plan>() as Map<string, Plan> & { events: number };
-  for (const entity of entities) {
-    plan.set(entity.attributes.orderId as string, {
-      materialReadyAt: entity.attributes.materialReadyAt as number,
-      productionEndAt: entity.attributes.productionEndAt as number,
-    });
-  }
-  plan.events = env.eventsProcessed;
-  return plan;
+  // Restored orders are in orderId order: equal keys keep it.
+  const sequence = Array.from(results.keys()).sort((a, b) => keys[a]! - keys[b]! || a - b);
+  return Int32Array.from(sequence);
 }
 
-/** The forecast of a placed order after the run: its steps, cut at asOf, and why it is late, if it is. */
-function orderForecastOf(p: Placed, asOf: number, plan: Plan, productionTime: number): OrderForecast {
-  const { order, entity } = p;
-  const a = entity.attributes;
-  const materialReadyAt = a.materialReadyAt as number;
-  const productionStartAt = a.productionStartAt as number;
-  const productionEndAt = a.productionEndAt as number;
-  const materialStart =
-    order.status === OrderStatus.accepted
-      ? asOf
-      : Math.min(order.materialOrderedAt ?? order.acceptedAt ?? materialReadyAt, materialReadyAt);
+/** The forecast of a restored order after the run: its steps, cut at asOf, and why it is late, if it is. */
+function orderForecastOf(
+  r: RestoredOrder,
+  times: Float64Array,
+  plan: Float64Array,
+  asOf: number,
+  nominal: readonly Sampler[],
+): OrderForecast {
+  const { order, product, base: b } = r;
+  const routing = product.routing;
   const steps: StepSpan[] = [];
-  split(steps, Step.material, materialStart, materialReadyAt, asOf);
-  split(steps, Step.queue, materialReadyAt, productionStartAt, asOf);
-  split(steps, Step.production, productionStartAt, productionEndAt, asOf);
-
-  const overran =
-    p.overrun ||
-    (order.status === OrderStatus.finished &&
-      productionEndAt - productionStartAt > productionTime + TOLERANCE_MS);
-  const delayMs = productionEndAt - plan.productionEndAt;
-  let delayCause: DelayCause = DelayCause.none;
-  if (overran) delayCause = DelayCause.overrun;
-  else if (p.overdue) delayCause = DelayCause.overdueMaterial;
-  else if (delayMs > TOLERANCE_MS) {
-    delayCause =
-      materialReadyAt > plan.materialReadyAt + TOLERANCE_MS ? DelayCause.ownMaterial : DelayCause.knockOn;
+  // The operation that took (or takes) longest beyond its nominal duration, if any.
+  let overrun: { excess: number; station: string } | undefined;
+  // The station where the order waits longest beyond the plan.
+  let knockOn: { excess: number; station: string } | undefined;
+  let previousEnd = r.entry;
+  for (const step of routing) {
+    const i = step.index;
+    const start = times[b + 2 * i]!;
+    const end = times[b + 2 * i + 1]!;
+    if (step.kind === 'material') {
+      const from = !Number.isNaN(start)
+        ? start
+        : i === 0
+          ? Math.min(order.materialOrderedAt ?? order.acceptedAt ?? end, end)
+          : Math.min(previousEnd, end);
+      split(steps, step.step, undefined, 'material', from, end, asOf);
+    } else {
+      const station = step.station!.id;
+      split(steps, step.step, station, 'queue', previousEnd, start, asOf);
+      split(steps, step.step, station, 'operation', start, end, asOf);
+      // Done, it took longer than its nominal duration; in progress, it has already.
+      const planned = nominal[i]!.mean;
+      const overran = i < r.at ? end - start - planned > TOLERANCE_MS : i === r.at && r.overrun;
+      const excess = (i < r.at ? end : asOf) - start - planned;
+      if (overran && !(overrun !== undefined && overrun.excess >= excess)) overrun = { excess, station };
+      // How much longer it waits in the station's queue than in the plan.
+      const waited = start - previousEnd - (plan[b + 2 * i]! - (i === 0 ? r.entry : plan[b + 2 * i - 1]!));
+      if (waited > TOLERANCE_MS && !(knockOn && knockOn.excess >= waited))
+        knockOn = { excess: waited, station };
+    }
+    previousEnd = end;
   }
-  const latenessMs = order.dueAt === undefined ? undefined : productionEndAt - order.dueAt;
+  const last = b + 2 * routing.length - 1;
+  const completedAt = times[last]!;
+  const plannedCompletedAt = plan[last]!;
+  const delayMs = completedAt - plannedCompletedAt;
+  let delayCause: DelayCause = DelayCause.none;
+  let delayStation: string | undefined;
+  if (overrun !== undefined) {
+    delayCause = DelayCause.overrun;
+    delayStation = overrun.station;
+  } else if (r.overdue) delayCause = DelayCause.overdueMaterial;
+  else if (delayMs > TOLERANCE_MS) {
+    const m = product.material;
+    if (m >= 0 && times[b + 2 * m + 1]! > plan[b + 2 * m + 1]! + TOLERANCE_MS)
+      delayCause = DelayCause.ownMaterial;
+    else {
+      delayCause = DelayCause.knockOn;
+      delayStation = knockOn?.station;
+    }
+  }
+  const latenessMs = order.dueAt === undefined ? undefined : completedAt - order.dueAt;
   const result: OrderForecast = {
     orderId: order.orderId,
-    status: order.status!,
-    materialReadyAt,
-    productionStartAt,
-    productionEndAt,
-    plannedEndAt: plan.productionEndAt,
+    product: product.id,
+    position: r.position,
+    completedAt,
+    plannedCompletedAt,
     delayMs,
     late: latenessMs !== undefined && latenessMs > 0,
     delayCause,
     steps,
   };
   // Optional fields are set only when known, so that JSON output carries no nulls.
+  if (delayStation !== undefined) result.delayStation = delayStation;
+  if (order.status !== undefined) result.status = order.status;
   if (order.acceptedAt !== undefined) result.acceptedAt = order.acceptedAt;
   if (order.initialEta !== undefined) result.initialEta = order.initialEta;
   if (order.eta !== undefined) result.eta = order.eta;
@@ -356,9 +206,83 @@ function orderForecastOf(p: Placed, asOf: number, plan: Plan, productionTime: nu
   return result;
 }
 
-/** Adds the step [start, end] to `steps`, cut at `asOf` into its actual and forecast parts. */
-function split(steps: StepSpan[], step: Step, start: number, end: number, asOf: number): void {
+/** Adds the span [start, end] to `steps`, cut at `asOf` into its actual and forecast parts. */
+function split(
+  steps: StepSpan[],
+  step: string,
+  station: string | undefined,
+  kind: StepKind,
+  start: number,
+  end: number,
+  asOf: number,
+): void {
   if (!(end > start)) return;
-  if (start < asOf) steps.push({ step, start, end: Math.min(end, asOf), actual: true });
-  if (end > asOf) steps.push({ step, start: Math.max(start, asOf), end, actual: false });
+  if (start < asOf) steps.push(span(step, station, kind, start, Math.min(end, asOf), true));
+  if (end > asOf) steps.push(span(step, station, kind, Math.max(start, asOf), end, false));
+}
+
+function span(
+  step: string,
+  station: string | undefined,
+  kind: StepKind,
+  start: number,
+  end: number,
+  actual: boolean,
+): StepSpan {
+  return station === undefined
+    ? { step, kind, start, end, actual }
+    : { step, station, kind, start, end, actual };
+}
+
+/** Each station's utilisation and longest queue over the horizon [asOf, horizonEnd]. */
+function stationForecasts(
+  net: Network,
+  restored: Restored,
+  times: Float64Array,
+  asOf: number,
+  horizonEnd: number,
+): StationForecast[] {
+  const stations = net.resolved.stations;
+  // The waits in each station's queue after asOf.
+  const joins: number[][] = stations.map(() => []);
+  const leaves: number[][] = stations.map(() => []);
+  for (const r of restored.orders) {
+    const b = r.base;
+    const routing = r.product.routing;
+    for (let i = r.at; i < routing.length; i++) {
+      const station = routing[i]!.station;
+      if (station === undefined) continue;
+      const join = Math.max(i === 0 ? r.entry : times[b + 2 * i - 1]!, asOf);
+      const leave = times[b + 2 * i]!;
+      if (!(leave > join)) continue;
+      joins[station.index]!.push(join);
+      leaves[station.index]!.push(leave);
+    }
+  }
+  const horizon = horizonEnd - asOf;
+  return stations.map((s) => ({
+    station: s.id,
+    name: s.name,
+    capacity: s.capacity,
+    utilisation: horizon > 0 ? net.stations[s.index]!.busyTime() / (s.capacity * horizon) : 0,
+    maxQueue: mostAtOnce(Float64Array.from(joins[s.index]!), Float64Array.from(leaves[s.index]!)),
+  }));
+}
+
+/** The most intervals [join, leave) that overlap at once; a leave at an instant comes before a join. */
+function mostAtOnce(joins: Float64Array, leaves: Float64Array): number {
+  joins.sort();
+  leaves.sort();
+  let most = 0;
+  let now = 0;
+  let j = 0;
+  for (let i = 0; i < joins.length; i++) {
+    while (j < leaves.length && leaves[j]! <= joins[i]!) {
+      j++;
+      now--;
+    }
+    now++;
+    if (now > most) most = now;
+  }
+  return most;
 }

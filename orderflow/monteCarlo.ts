@@ -1,22 +1,19 @@
 // The Monte Carlo forecast: the deterministic forecast, plus how uncertain each order's finish is.
 // The work in process is placed as it stands many times, each time with the times still to come
 // drawn from the model's distributions, and every order's production end is collected.
-import type { ModelDefinition } from '../sim-core/blocks/ModelDefinition.ts';
+import { OrderStatus } from '../contracts/orderState.ts';
 import { Environment } from '../sim-core/kernel/Environment.ts';
 import { ModelError, SimulationLimitError } from '../sim-core/kernel/errors.ts';
 import { MAX_REPLICATIONS, RunLimits } from '../sim-core/limits.ts';
 import { nearestRank } from '../sim-core/quantile.ts';
-import { Random, sampler } from '../sim-core/random/Random.ts';
+import { Random } from '../sim-core/random/Random.ts';
 import { replicationSeed, type Seed, seedRecord } from '../sim-core/random/seeds.ts';
-import {
-  activeOrders,
-  type ForecastOptions,
-  forecast,
-  placeWorkInProcess,
-  type WipDraws,
-} from './forecast.ts';
+import { type ForecastOptions, forecastRun } from './forecast.ts';
+import type { PlantModel } from './model/plantModel.ts';
+import { modelSamplers, resolveModel } from './model/resolveModel.ts';
 import { orderFlowModel } from './models/index.ts';
-import { orderFlowNetwork } from './network.ts';
+import { buildNetwork } from './network.ts';
+import { placeOrders } from './restore.ts';
 import { type Forecast, isAtRisk, type OrderForecast, type Snapshot } from './types.ts';
 
 export interface MonteCarloOptions extends ForecastOptions {
@@ -29,23 +26,20 @@ export interface MonteCarloOptions extends ForecastOptions {
 }
 
 /**
- * The most production ends a Monte Carlo forecast keeps (orders × replications): 160 MB of them,
+ * The most completion times a Monte Carlo forecast keeps (orders × replications): 160 MB of them,
  * well within a forecast Lambda's memory; 10,000 orders × 2,000 replications, 200 orders × 100,000.
  */
 export const MAX_MONTE_CARLO_DRAWS = 20_000_000;
 
-/** The model parameter of the supplier's slip: extra wait after an ETA, a distribution in the model's time unit. */
-const ETA_SLIP_PARAMETER = 'etaSlip';
-
 /**
  * Forecasts `snapshot` as `forecast` does (the model's means, every ETA kept), and adds for every
- * order the 10th, 50th and 90th percentile of its production end over `replications` draws of the
- * future, and the share of draws in which it ends by its due date. A pure function of (snapshot,
- * model, options): the same seed gives the same result.
+ * order the 10th, 50th and 90th percentile of its completion over `replications` draws of the
+ * future, and the share of draws in which it completes by its due date. A pure function of
+ * (snapshot, model, options): the same seed gives the same result.
  */
 export function forecastMonteCarlo(
   snapshot: Snapshot,
-  model: ModelDefinition = orderFlowModel,
+  model: PlantModel = orderFlowModel,
   options: MonteCarloOptions,
 ): Forecast {
   const { replications } = options;
@@ -56,92 +50,69 @@ export function forecastMonteCarlo(
   }
   const limits = RunLimits.of(options.limits);
   const seed = options.seed ?? 1;
-  const orders = activeOrders(snapshot);
-  const draws = orders.length * replications;
+  const active = snapshot.orders.filter(
+    (o) => o.status !== OrderStatus.delivered && o.deliveredAt === undefined,
+  );
+  const draws = active.length * replications;
   if (draws > MAX_MONTE_CARLO_DRAWS) {
     throw new SimulationLimitError(
-      `a Monte Carlo forecast of ${orders.length.toLocaleString('en')} orders × ${replications.toLocaleString('en')} replications would keep ${draws.toLocaleString('en')} production ends, more than its limit of ${MAX_MONTE_CARLO_DRAWS.toLocaleString('en')}: use fewer replications`,
+      `a Monte Carlo forecast of ${active.length.toLocaleString('en')} orders × ${replications.toLocaleString('en')} replications would keep ${draws.toLocaleString('en')} completion times, more than its limit of ${MAX_MONTE_CARLO_DRAWS.toLocaleString('en')}: use fewer replications`,
       'draws',
       MAX_MONTE_CARLO_DRAWS,
       draws,
     );
   }
-  const base = forecast(snapshot, model, { ...options, limits });
-  const index = new Map(orders.map((o, i) => [o.orderId, i]));
-  // ends[order * replications + r]: the order's production end in replication r.
-  const ends = new Float64Array(draws);
+  const base = forecastRun(snapshot, model, { ...options, limits });
+  const { restored, resolved, order } = base;
+  // ends[order * replications + r]: the order's completion in replication r (restored order).
+  const n = restored.orders.length;
+  const ends = new Float64Array(n * replications);
   let events = 0;
   for (let r = 0; r < replications; r++) {
     limits.checkWallTime();
-    const random = new Random(replicationSeed(seed, r));
+    const samplers = modelSamplers(resolved, new Random(replicationSeed(seed, r)), false);
     const env = new Environment(snapshot.asOf);
-    const net = orderFlowNetwork(model, env, {
-      parameters: options.parameters,
-      random,
-      deterministic: false,
+    const placed = placeOrders(restored, buildNetwork(resolved, samplers, env), {
+      etaSlip: samplers.etaSlip,
     });
-    const placed = placeWorkInProcess(
-      orders,
-      snapshot.asOf,
-      net,
-      [],
-      etaSlipDraws(net.model.parameters, random),
-    );
     limits.run(env);
     events += env.eventsProcessed;
-    for (const p of placed) {
-      ends[index.get(p.order.orderId)! * replications + r] = p.entity.attributes.productionEndAt as number;
-    }
+    restored.orders.forEach((order, k) => {
+      ends[k * replications + r] = placed.times[order.base + 2 * order.product.routing.length - 1]!;
+    });
     options.onReplication?.(r + 1, replications);
   }
 
-  const spread = (o: OrderForecast): OrderForecast => {
-    const i = index.get(o.orderId)!;
-    const mine = ends.subarray(i * replications, (i + 1) * replications).sort();
+  const orders = base.forecast.orders.slice();
+  restored.orders.forEach((_, k) => {
+    const o = orders[order[k]!]!;
+    const mine = ends.subarray(k * replications, (k + 1) * replications).sort();
     const result: OrderForecast = {
       ...o,
-      productionEndP10: nearestRank(mine, 0.1),
-      productionEndP50: nearestRank(mine, 0.5),
-      productionEndP90: nearestRank(mine, 0.9),
+      completedAtP10: nearestRank(mine, 0.1),
+      completedAtP50: nearestRank(mine, 0.5),
+      completedAtP90: nearestRank(mine, 0.9),
     };
-    if (o.dueAt !== undefined) {
-      const onTime = countAtMost(mine, o.dueAt);
-      result.onTimeProbability = onTime / replications;
-    }
-    return result;
-  };
-  const spreadOrders = base.orders.map(spread);
-  const ordersAtRisk = spreadOrders.filter(isAtRisk).length;
+    if (o.dueAt !== undefined) result.onTimeProbability = countAtMost(mine, o.dueAt) / replications;
+    orders[order[k]!] = result;
+  });
+  const ordersAtRisk = orders.filter(isAtRisk).length;
   return {
-    ...base,
-    orders: spreadOrders,
-    kpis: { ...base.kpis, ordersAtRisk },
+    ...base.forecast,
+    orders,
+    kpis: { ...base.forecast.kpis, ordersAtRisk },
     monteCarlo: { replications, seed: seedRecord(seed) },
-    events: base.events + events,
+    events: base.forecast.events + events,
   };
 }
 
 /**
- * Throws a ModelError when `model`, with `parameters`, cannot make a forecast or a Monte Carlo one:
- * it is not an order-flow model, lacks a parameter, or has a malformed distribution. For settings
- * that come from outside (a model file at start, a deploy's context), checked before the first forecast.
+ * Throws a ModelError when `model`, with `parameters`, cannot make a forecast: a parameter it lacks,
+ * or a value of the wrong kind. For settings that come from outside (a model file at start, a
+ * deploy's context), checked before the first forecast.
  */
-export function checkForecastModel(
-  model: ModelDefinition,
-  parameters: MonteCarloOptions['parameters'] = {},
-): void {
-  forecastMonteCarlo({ asOf: 0, orders: [] }, model, { parameters, replications: 1 });
-}
-
-/** The slip of ETAs, when the model has one (a distribution); none otherwise. */
-function etaSlipDraws(parameters: Readonly<Record<string, unknown>>, random: Random): WipDraws {
-  if (!Object.hasOwn(parameters, ETA_SLIP_PARAMETER)) return {};
-  const spec = parameters[ETA_SLIP_PARAMETER];
-  if (typeof spec === 'string') {
-    throw new ModelError(`parameter "${ETA_SLIP_PARAMETER}" must be a distribution, got "${spec}"`);
-  }
-  const slip = sampler(spec as Parameters<typeof sampler>[0], random);
-  return { etaSlip: () => Math.max(0, slip.sample()) };
+export function checkForecastModel(model: PlantModel, parameters: ForecastOptions['parameters'] = {}): void {
+  resolveModel(model, parameters);
 }
 
 /** How many of the sorted values are at most `limit`. */

@@ -1,97 +1,220 @@
-// The order-flow network: the blocks of an order-flow model found by their step labels, with an
-// observer that stamps each order with the times it leaves each step.
-import { type BlockObserver, Delay, Seize } from '../sim-core/blocks/blocks.ts';
-import { buildModel, type Model } from '../sim-core/blocks/buildModel.ts';
+// The network of a plant model in a sim-core environment: one resource per station, dispatching at
+// the end of each instant in the station's queue rule, and per product a chain of sim-core blocks
+// (a delay for the material wait; seize, delay and release per operation) whose observers stamp
+// each order with the times it starts and ends every step.
+import { type Block, type BlockObserver, Delay, Release, Seize, Sink } from '../sim-core/blocks/blocks.ts';
 import { Entity } from '../sim-core/blocks/Entity.ts';
-import type { ModelDefinition, ParameterValue } from '../sim-core/blocks/ModelDefinition.ts';
 import type { Environment } from '../sim-core/kernel/Environment.ts';
-import { ModelError } from '../sim-core/kernel/errors.ts';
-import { Random } from '../sim-core/random/Random.ts';
-import { Step } from './types.ts';
+import { OrderedResource, type Request, type RequestOrder } from '../sim-core/kernel/resources.ts';
+import type { QueueRule } from './model/plantModel.ts';
+import type { ModelSamplers, ResolvedModel, ResolvedStation } from './model/resolveModel.ts';
 
-/** The attributes of an order entity: what queue rules read, and the step times stamped on it. */
-export interface OrderAttributes {
+/** No order reads or writes sim-core's attributes: one shared empty object spares one per order. */
+const NO_ATTRIBUTES = Object.freeze({}) as Entity['attributes'];
+
+/** What a station's queue rule reads of an order, worked out once per order (and run). */
+export interface UnitKeys {
   orderId: string;
-  acceptedAt: number | undefined;
-  dueAt: number | undefined;
-  priority: number | undefined;
-  /** Overrides the material delay (a known ETA, or a plant's real lead time). */
-  leadTime: number | undefined;
-  /** Overrides the production time (a plant's real one). */
-  productionTime: number | undefined;
-  materialReadyAt: number | undefined;
-  productionStartAt: number | undefined;
-  productionEndAt: number | undefined;
-  [name: string]: number | string | undefined;
+  /** acceptedAt, −priority, dueAt (a missing one sorts last). */
+  acceptedKey: number;
+  priorityKey: number;
+  dueKey: number;
+  /** Its place among the run's orders by orderId: ties of a queue rule compare it, not the ids. */
+  rank: number;
 }
 
-/**
- * Creates an order entity. Every attribute is present from the start, so all order entities share
- * one object shape and the queue rules' and observers' property reads stay fast.
- */
-export function orderEntity(
-  order: { orderId: string; acceptedAt?: number; dueAt?: number; priority?: number },
-  createdAt: number,
-  overrides: { leadTime?: number; productionTime?: number } = {},
-): Entity & { attributes: OrderAttributes } {
-  const attributes: OrderAttributes = {
+/** The queue-rule keys of `order`, whose orderId comes `rank`-th among the run's orders. */
+export function unitKeys(
+  order: { orderId: string; acceptedAt?: number; priority?: number; dueAt?: number },
+  rank: number,
+): UnitKeys {
+  return {
     orderId: order.orderId,
-    acceptedAt: order.acceptedAt,
-    dueAt: order.dueAt,
-    priority: order.priority,
-    leadTime: overrides.leadTime,
-    productionTime: overrides.productionTime,
-    materialReadyAt: undefined,
-    productionStartAt: undefined,
-    productionEndAt: undefined,
+    acceptedKey: order.acceptedAt ?? Number.POSITIVE_INFINITY,
+    priorityKey: order.priority === undefined ? Number.POSITIVE_INFINITY : -order.priority,
+    dueKey: order.dueAt ?? Number.POSITIVE_INFINITY,
+    rank,
   };
-  return new Entity(order.orderId, createdAt, attributes) as Entity & { attributes: OrderAttributes };
 }
 
-/** The order-flow steps of a model, ready to receive orders. */
-export interface OrderFlowNetwork {
-  model: Model;
-  material: Delay;
-  queue: Seize;
-  production: Delay;
+/** An order flowing through the network: what queue rules read, and its step times. */
+export class OrderUnit extends Entity {
+  declare readonly id: string;
+  readonly acceptedKey: number;
+  readonly priorityKey: number;
+  readonly dueKey: number;
+  readonly rank: number;
+  /**
+   * Per routing step i: times[base + 2i] when it started (a material wait: from the order; an
+   * operation: when a unit was granted) and times[base + 2i + 1] when it ended; NaN until known.
+   * One array holds the times of every order of a run.
+   */
+  readonly times: Float64Array;
+  readonly base: number;
+  /** When its material arrives, when known (a supplier's ETA); NaN: the model's lead time. */
+  arrivesAt = Number.NaN;
+  /** Real durations per routing step (a plant run's), NaN where the model's apply. */
+  durations: Float64Array | undefined = undefined;
+
+  constructor(keys: UnitKeys, times: Float64Array, base: number, createdAt: number) {
+    super(keys.orderId, createdAt, NO_ATTRIBUTES);
+    this.acceptedKey = keys.acceptedKey;
+    this.priorityKey = keys.priorityKey;
+    this.dueKey = keys.dueKey;
+    this.rank = keys.rank;
+    this.times = times;
+    this.base = base;
+  }
 }
 
-const stamp: BlockObserver = {
-  leave(block, entity, time) {
-    const attributes = entity.attributes as OrderAttributes;
-    if (block.step === Step.material) attributes.materialReadyAt = time;
-    else if (block.step === Step.queue) attributes.productionStartAt = time;
-    else if (block.step === Step.production) attributes.productionEndAt = time;
-  },
+/** A routing step's delay: the order's own duration or material arrival where known, else a draw. */
+export class StepDelay extends Delay {
+  constructor(
+    env: Environment,
+    id: string,
+    readonly sampler: ModelSamplers['steps'][number][number],
+    readonly slot: number,
+    readonly material: boolean,
+    step: string,
+  ) {
+    super(env, id, sampler, undefined, step);
+  }
+
+  override durationFor(entity: Entity): number {
+    const unit = entity as OrderUnit;
+    const own = unit.durations;
+    if (own !== undefined) {
+      const d = own[this.slot]!;
+      if (!Number.isNaN(d)) return d;
+    }
+    if (this.material && !Number.isNaN(unit.arrivesAt)) return Math.max(0, unit.arrivesAt - this.env.now);
+    return this.sampler.sample();
+  }
+}
+
+/** The blocks of one routing step. */
+export interface StepBlocks {
+  /** The material wait, or the operation itself. */
+  delay: StepDelay;
+  /** Operations: the queue in front of the station (entered first). */
+  seize: Seize | undefined;
+}
+
+export interface Network {
+  env: Environment;
+  resolved: ResolvedModel;
+  samplers: ModelSamplers;
+  /** By station index. */
+  stations: OrderedResource<Entity>[];
+  /** steps[product.index][step.index] */
+  steps: StepBlocks[][];
+}
+
+/** Builds the network of `resolved` in `env`, with `samplers`' times. */
+export function buildNetwork(resolved: ResolvedModel, samplers: ModelSamplers, env: Environment): Network {
+  const stations = resolved.stations.map(
+    (s) =>
+      new OrderedResource<Entity>(env, queueOrder(s.queueRule), {
+        capacity: s.capacity,
+        dispatch: 'end-of-instant',
+      }),
+  );
+  const steps = resolved.products.map((product) => {
+    const blocks: StepBlocks[] = [];
+    let last: Block | undefined;
+    const chain = (block: Block): void => {
+      if (last !== undefined) last.next = block;
+      last = block;
+    };
+    for (const step of product.routing) {
+      const slot = step.index;
+      const id = `${product.id}/${step.step}`;
+      const delay = new StepDelay(
+        env,
+        id,
+        samplers.steps[product.index]![slot]!,
+        slot,
+        step.kind === 'material',
+        step.step,
+      );
+      if (step.kind === 'material') {
+        delay.observer = materialStamp(slot);
+        chain(delay);
+        blocks.push({ delay, seize: undefined });
+        continue;
+      }
+      const station = step.station as ResolvedStation;
+      const resource = stations[station.index]!;
+      const seize = new Seize(env, `${id}/queue`, resource, station.id, step.step);
+      seize.observer = stamp(2 * slot);
+      delay.observer = stamp(2 * slot + 1);
+      chain(seize);
+      chain(delay);
+      chain(new Release(env, `${id}/release`, resource, station.id, step.step));
+      blocks.push({ delay, seize });
+    }
+    chain(new Sink(env, `${product.id}/completed`));
+    return blocks;
+  });
+  return { env, resolved, samplers, stations, steps };
+}
+
+/** Stamps the time an order leaves a block into its times[k]. */
+function stamp(k: number): BlockObserver {
+  return {
+    leave(_block, entity, time) {
+      const unit = entity as OrderUnit;
+      unit.times[unit.base + k] = time;
+    },
+  };
+}
+
+/** A material wait: its start is when the order enters it (unless already known), its end when it leaves. */
+function materialStamp(slot: number): BlockObserver {
+  return {
+    enter(_block, entity, time) {
+      const unit = entity as OrderUnit;
+      const k = unit.base + 2 * slot;
+      if (Number.isNaN(unit.times[k]!)) unit.times[k] = time;
+    },
+    leave(_block, entity, time) {
+      const unit = entity as OrderUnit;
+      unit.times[unit.base + 2 * slot + 1] = time;
+    },
+  };
+}
+
+type Req = Request<Entity>;
+const unit = (r: Req) => r.owner as OrderUnit;
+const byAcceptedThenId = (a: Req, b: Req): number => {
+  const x = unit(a);
+  const y = unit(b);
+  if (x.acceptedKey !== y.acceptedKey) return x.acceptedKey < y.acceptedKey ? -1 : 1;
+  return x.rank - y.rank;
 };
 
 /**
- * Builds an order-flow model in `env`. The model must label a delay `material`, a seize `queue`
- * and a delay `production` (see `models/order-flow.json`).
+ * How a station orders its waiting orders: fifo by the time each joined its queue; priority (higher
+ * first) or due date (earlier first, none last), then fifo; ties: acceptedAt, then orderId.
  */
-export function orderFlowNetwork(
-  definition: ModelDefinition,
-  env: Environment,
-  options: { parameters?: Record<string, ParameterValue>; random?: Random; deterministic?: boolean } = {},
-): OrderFlowNetwork {
-  const model = buildModel(definition, {
-    env,
-    random: options.random ?? new Random(0),
-    parameters: options.parameters,
-    deterministic: options.deterministic ?? true,
-  });
-  const find = <T extends Delay | Seize>(step: Step, kind: new (...args: never[]) => T, what: string): T => {
-    const block = [...model.blocks.values()].find((b) => b.step === step);
-    if (block === undefined || !(block instanceof kind)) {
-      throw new ModelError(`model "${definition.name}" needs a ${what} block labelled "step": "${step}"`);
-    }
-    block.observer = stamp;
-    return block;
+export function queueOrder(rule: QueueRule): RequestOrder<Entity> {
+  let order: RequestOrder<Entity>;
+  if (rule === 'fifo') {
+    order = (a, b) =>
+      a.requestedAt !== b.requestedAt ? a.requestedAt - b.requestedAt : byAcceptedThenId(a, b);
+    order.rank = (r) => r.requestedAt;
+    order.rank2 = (r) => unit(r).acceptedKey;
+    return order;
+  }
+  const key = rule === 'priority' ? (r: Req) => unit(r).priorityKey : (r: Req) => unit(r).dueKey;
+  order = (a, b) => {
+    const ka = key(a);
+    const kb = key(b);
+    if (ka !== kb) return ka < kb ? -1 : 1;
+    if (a.requestedAt !== b.requestedAt) return a.requestedAt - b.requestedAt;
+    return byAcceptedThenId(a, b);
   };
-  return {
-    model,
-    material: find(Step.material, Delay, 'delay'),
-    queue: find(Step.queue, Seize, 'seize'),
-    production: find(Step.production, Delay, 'delay'),
-  };
+  order.rank = key;
+  order.rank2 = (r) => r.requestedAt;
+  return order;
 }

@@ -2,20 +2,15 @@
 
 import type { OrderState, OrderStatus } from '../contracts/orderState.ts';
 
-// The order state is the contracts' (contracts/orderState.ts): the order domain reads it.
+// The order state is the contracts' (contracts/orderState.ts): the order domain reads it. Types
+// only here: the dashboard's page bundles this file, and the contracts' schemas need zod.
 export type {
   OrderNumberField,
   OrderState,
   OrderStateField,
+  OrderStatus,
   OrderTimeField,
   StepState,
-} from '../contracts/orderState.ts';
-export {
-  ORDER_NUMBER_FIELDS,
-  ORDER_STATE_FIELDS,
-  ORDER_STATUSES,
-  ORDER_TIME_FIELDS,
-  OrderStatus,
 } from '../contracts/orderState.ts';
 
 /** The work in process at `asOf`: the input of a forecast. */
@@ -24,13 +19,19 @@ export interface Snapshot {
   orders: readonly OrderState[];
 }
 
-/** The steps of an order that the forecast reports. */
-export const Step = { material: 'material', queue: 'queue', production: 'production' } as const;
-export type Step = (typeof Step)[keyof typeof Step];
+/** What a span of an order's forecast is: a material wait, a wait in a station's queue, an operation. */
+export type StepKind = 'material' | 'queue' | 'operation';
 
-/** One part of a step: `actual` if it lies before the forecast's `asOf` (it happened), else forecast. */
+/**
+ * One part of an order's way through its routing. `actual` if it lies before the forecast's `asOf`
+ * (it happened), else forecast: a span that crosses asOf is split in two.
+ */
 export interface StepSpan {
-  step: Step;
+  /** The routing step; for a queue, the operation it waits for. */
+  step: string;
+  /** Operations and queues: the station. */
+  station?: string;
+  kind: StepKind;
   start: number;
   end: number;
   actual: boolean;
@@ -46,60 +47,106 @@ export const DelayCause = {
 } as const;
 export type DelayCause = (typeof DelayCause)[keyof typeof DelayCause];
 
+/** Where an order stands at the forecast's asOf. */
+export type Position =
+  | { kind: 'not-started' }
+  | { kind: 'material' }
+  | { kind: 'queue'; step: string; station: string }
+  | { kind: 'operation'; step: string; station: string }
+  | { kind: 'completed' };
+
 /** The forecast of one active order. */
 export interface OrderForecast {
   orderId: string;
-  status: OrderStatus;
+  product: string;
+  /** As in the snapshot: a hint for people; the forecast places an order by its times. */
+  status?: OrderStatus;
   acceptedAt?: number;
   initialEta?: number;
   eta?: number;
-  materialReadyAt: number;
-  productionStartAt: number;
-  productionEndAt: number;
-  /** When production would end had nothing slipped: every ETA as first announced, nominal durations. */
-  plannedEndAt: number;
-  /** productionEndAt − plannedEndAt. */
-  delayMs: number;
   dueAt?: number;
-  /** productionEndAt − dueAt: positive when late, negative when early. */
+  position: Position;
+  /** End of its last routing step (forecast or actual). */
+  completedAt: number;
+  /** When it would complete had nothing slipped: every ETA as first announced, nominal durations. */
+  plannedCompletedAt: number;
+  /** completedAt − plannedCompletedAt. */
+  delayMs: number;
+  /** completedAt − dueAt: positive when late, negative when early. */
   latenessMs?: number;
   late: boolean;
   delayCause: DelayCause;
+  /** Knock-on: the station where it waits longer than planned; overrun: the overrunning operation's station. */
+  delayStation?: string;
+  /** In routing order; a queue span before its operation. */
   steps: StepSpan[];
-  /** Monte Carlo forecasts only: percentiles of the production end over the replications. */
-  productionEndP10?: number;
-  productionEndP50?: number;
-  productionEndP90?: number;
-  /** Monte Carlo forecasts of an order with a due date only: the share of replications in which it ends by then. */
+  /** Monte Carlo forecasts only: percentiles of completedAt over the replications. */
+  completedAtP10?: number;
+  completedAtP50?: number;
+  completedAtP90?: number;
+  /** Monte Carlo forecasts of an order with a due date only: the share of replications in which it completes by then. */
   onTimeProbability?: number;
 }
 
 /** Something in the snapshot that the forecast had to assume around; never a crash. */
 export interface ForecastWarning {
   orderId?: string;
+  /** The step it concerns, when one does. */
+  step?: string;
   /**
-   * `contradictory-time`: an order time after a later milestone or after asOf (orderflow/wipTimes.ts).
+   * `contradictory-time`: a time that goes backwards within an order, or lies after asOf;
+   * `missing-time`: a later step has times while an earlier one has none; `unknown-step`: a step the
+   * order's routing does not have; `unknown-product`: a product the model does not have.
    */
-  kind: 'overdue-material' | 'overrun' | 'over-capacity' | 'missing-time' | 'contradictory-time';
+  kind:
+    | 'overdue-material'
+    | 'overrun'
+    | 'over-capacity'
+    | 'missing-time'
+    | 'contradictory-time'
+    | 'unknown-step'
+    | 'unknown-product';
   message: string;
 }
 
-/** Plant KPIs over the forecast horizon [asOf, last production end]. */
+/** A station over the forecast horizon [asOf, last completedAt]. */
+export interface StationForecast {
+  station: string;
+  name: string;
+  capacity: number;
+  /** Busy unit-time over capacity × horizon; 0 when nothing is left to do. */
+  utilisation: number;
+  /** The most orders waiting in its queue at once. */
+  maxQueue: number;
+}
+
+/** Plant KPIs over the forecast horizon [asOf, last completedAt]. */
 export interface ForecastKpis {
   activeOrders: number;
-  /** Time from asOf until the last active order's production ends. */
+  /** Time from asOf until the last active order completes. */
   makespanMs: number;
-  /** Busy line time over (lines × horizon); 0 when nothing is left to produce. */
-  lineUtilisation: number;
   ordersLate: number;
   /** Mean lateness of the late orders (0 when none is late). */
   meanLatenessMs: number;
   ordersDelayed: number;
   /**
-   * Monte Carlo forecasts only: orders that end by their due date at the means (not late) but do
-   * not in at least `AT_RISK_LATE_CHANCE` of the draws.
+   * Monte Carlo forecasts only: orders that complete by their due date at the means (not late) but
+   * do not in at least `AT_RISK_LATE_CHANCE` of the draws.
    */
   ordersAtRisk?: number;
+}
+
+/** What a forecast says of its model: enough to draw any model (stations, routings) and to name it. */
+export interface ModelSummary {
+  name: string;
+  /** sha-256 (hex, first 16 digits) of the model file's canonical JSON. */
+  hash: string;
+  /** The model's parameters, after the run's overrides. */
+  parameters: Record<string, unknown>;
+  timeUnit: string;
+  stations: { id: string; name: string; capacity: number; queueRule: string }[];
+  products: { id: string; routing: { step: string; kind: 'material' | 'operation'; station?: string }[] }[];
+  defaultProduct: string;
 }
 
 /** The chance to end late from which an order that is on time at the means counts as at risk. */
@@ -118,9 +165,10 @@ export function isAtRisk(order: Pick<OrderForecast, 'late' | 'onTimeProbability'
 
 export interface Forecast {
   asOf: number;
-  model: { name: string; parameters: Record<string, unknown> };
+  model: ModelSummary;
   simCoreVersion: string;
   orders: OrderForecast[];
+  stations: StationForecast[];
   kpis: ForecastKpis;
   warnings: ForecastWarning[];
   /** Kernel events processed (forecast and plan runs, and every replication). */

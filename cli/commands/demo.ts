@@ -1,5 +1,5 @@
 // `twin demo`: the seed article's flow forecast offline, in the terminal (no emulators, no Java).
-import { demoOrders, forecast, runPlant, snapshotAt } from '../../orderflow/index.ts';
+import { demoOrders, forecast, orderFlowModel, runPlant, snapshotAt } from '../../orderflow/index.ts';
 import { defineCommand } from '../command.ts';
 import { forecastTable } from '../format.ts';
 
@@ -30,7 +30,7 @@ export const demoCommand = defineCommand({
     }
     moments.forEach((m, i) => {
       io.out(`── ${m.what}`);
-      io.out(forecastTable(forecasts[i]!));
+      io.out(forecastTable(forecasts[i]!, orderFlowModel));
       io.out('');
     });
     io.out('This is the offline demo. The live twin (Kinesis, Lambdas, dashboard): npm start.');

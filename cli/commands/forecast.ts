@@ -1,15 +1,21 @@
 // `twin forecast`: forecasts a saved snapshot offline, exactly as the forecast Lambda would.
 import { parseSnapshot, SnapshotError } from '../../contracts/index.ts';
-import { forecast, forecastMonteCarlo, MAX_MONTE_CARLO_DRAWS } from '../../orderflow/index.ts';
+import {
+  checkForecastModel,
+  forecast,
+  forecastMonteCarlo,
+  MAX_MONTE_CARLO_DRAWS,
+} from '../../orderflow/index.ts';
 import {
   DEFAULT_MAX_EVENTS,
   DEFAULT_MAX_WALL_MS,
   MAX_REPLICATIONS,
+  ModelError,
   SimulationLimitError,
 } from '../../sim-core/index.ts';
-import { defineCommand, intOption, seedOption, shownLimit } from '../command.ts';
+import { defineCommand, seedOption, shownLimit } from '../command.ts';
 import { CliError } from '../errors.ts';
-import { loadModel, readJson } from '../files.ts';
+import { loadPlantModel, parameterOptions, readJson } from '../files.ts';
 import { forecastTable } from '../format.ts';
 import { rangedNumberOption } from '../optionChecks.ts';
 
@@ -17,26 +23,28 @@ export const forecastCommand = defineCommand({
   name: 'forecast',
   summary: 'Forecast every active order of a snapshot ({ "asOf": <epoch ms>, "orders": [order states] }).',
   details:
-    'Prints a table (or, with --json, the forecast with the per-order fields under "orders").\n' +
+    'Prints a table (or, with --json, the forecast: per order its steps, completedAt, plan comparison and\n' +
+    'delay cause under "orders", per station its utilisation and longest queue under "stations", and "kpis").\n' +
     "With --replications N it draws the future N times from the model's distributions and adds, per order,\n" +
-    'the 10th, 50th and 90th percentile of its production end and the chance that it ends by its due date\n' +
+    'the 10th, 50th and 90th percentile of its completion and the chance that it completes by its due date\n' +
     `(orders × replications at most ${shownLimit(MAX_MONTE_CARLO_DRAWS)}). A forecast that takes more than ${DEFAULT_MAX_WALL_MS / 1000} s, or more than\n` +
     `${shownLimit(DEFAULT_MAX_EVENTS)} events in one run, stops with an error.\n` +
     'Example: twin forecast --state examples/demo-snapshot.json\n' +
+    'Example: twin forecast --state examples/demo-snapshot.json --param lines=2 --param queueRule=due-date\n' +
     'Example: twin forecast --state examples/demo-snapshot.json --model examples/order-flow-uncertain.json --replications 1000',
   options: {
     state: { type: 'string', value: 'FILE', description: 'snapshot file (JSON)', required: true },
     model: {
       type: 'string',
       value: 'FILE',
-      description: 'model file (default: the demo plant, orderflow/models/order-flow.json)',
+      description: 'plant model file (default: the demo plant, orderflow/models/order-flow.json)',
     },
-    lines: { type: 'string', value: 'N', description: 'number of production lines (overrides the model)' },
-    'queue-rule': {
+    param: {
       type: 'string',
-      value: 'RULE',
+      value: 'NAME=VALUE',
+      multiple: true,
       description:
-        "queue rule, overriding the model's: fifo or one of its queueRules (the demo plant's: priority, due-date)",
+        "override a model parameter, in the model's time unit: a number, a distribution as JSON, or a name (a queue rule); repeatable",
     },
     replications: {
       type: 'string',
@@ -61,18 +69,13 @@ export const forecastCommand = defineCommand({
       if (error instanceof SnapshotError) throw new CliError(`${file}: ${error.message}`);
       throw error;
     }
-    const model = await loadModel(values.model);
-    const parameters: Record<string, number | string> = {};
-    const lines = intOption('lines', values.lines, 1);
-    if (lines !== undefined) parameters.lines = lines;
-    const rule = values['queue-rule'];
-    if (rule !== undefined) {
-      // The model's own rules only: "constructor" names no rule, whatever Object's prototype holds.
-      if (rule !== 'fifo' && !Object.hasOwn(model.queueRules, rule)) {
-        const rules = [...new Set(['fifo', ...Object.keys(model.queueRules)])];
-        throw new CliError(`--queue-rule must be one of ${rules.join(', ')}, got "${rule}"`);
-      }
-      parameters.queueRule = rule;
+    const model = await loadPlantModel(values.model);
+    const parameters = parameterOptions(values.param);
+    try {
+      checkForecastModel(model, parameters);
+    } catch (error) {
+      if (error instanceof ModelError) throw new CliError(`--param: ${error.message}`);
+      throw error;
     }
     const replications = rangedNumberOption('replications', values.replications, {
       min: 1,
@@ -99,7 +102,7 @@ export const forecastCommand = defineCommand({
       }
       throw error;
     }
-    io.out(values.json ? JSON.stringify(result, null, 2) : forecastTable(result));
+    io.out(values.json ? JSON.stringify(result, null, 2) : forecastTable(result, model));
     return 0;
   },
 });

@@ -12,9 +12,9 @@ import {
 } from 'echarts/components';
 import * as echarts from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
-import type { ForecastRecord, Step } from '../../contracts/forecastRecord.ts';
+import type { ForecastRecord, StepKind, StepSpan } from '../../contracts/forecastRecord.ts';
 import { escapeHtml, formatDuration, formatPercent, formatSigned, formatTimeNear } from './format.ts';
-import { CAUSE_TEXT, DelayGroup, type Row, STEP_TEXT, timeExtent } from './model.ts';
+import { CAUSE_TEXT, DelayGroup, KIND_CLASS, type Row, stepText, timeExtent } from './model.ts';
 
 echarts.use([
   CustomChart,
@@ -43,7 +43,7 @@ export const COLORS = {
   grid: '#eaecf0',
 } as const;
 
-const STEPS: readonly Step[] = ['material', 'queue', 'production'];
+const STEPS: readonly StepKind[] = ['material', 'queue', 'operation'];
 const STATUS_TEXT: Record<string, string> = {
   accepted: 'accepted, material not ordered',
   'awaiting-material': 'waiting for material',
@@ -100,7 +100,7 @@ function groupColor(group: DelayGroup): string {
 }
 
 /** The tooltip of a row: every step with its times, delays, due date. */
-export function rowTooltip(row: Row, asOf: number, hovered?: Step): string {
+export function rowTooltip(row: Row, asOf: number, hovered?: StepKind): string {
   const o = row.order;
   const t = (ms: number) => formatTimeNear(ms, asOf);
   const lines: string[] = [];
@@ -111,7 +111,7 @@ export function rowTooltip(row: Row, asOf: number, hovered?: Step): string {
         ? `<span class="tt-late">late by ${formatDuration(o.latenessMs)}</span>`
         : `<span class="tt-ok">${formatDuration(o.latenessMs)} early</span>`;
   lines.push(
-    `<div class="tt-head"><b>${escapeHtml(o.orderId)}</b> · ${escapeHtml(STATUS_TEXT[o.status] ?? o.status)}${lateness ? ` · ${lateness}` : ''}</div>`,
+    `<div class="tt-head"><b>${escapeHtml(o.orderId)}</b>${o.status === undefined ? '' : ` · ${escapeHtml(STATUS_TEXT[o.status] ?? o.status)}`}${lateness ? ` · ${lateness}` : ''}</div>`,
   );
   if (row.group !== DelayGroup.none) {
     lines.push(
@@ -119,9 +119,14 @@ export function rowTooltip(row: Row, asOf: number, hovered?: Step): string {
     );
   }
   lines.push('<table class="tt-steps">');
-  for (const step of STEPS) {
-    const parts = row.steps.filter((s) => s.step === step);
-    if (parts.length === 0) continue;
+  // One line per step and kind (a span cut at asOf is one step).
+  const groups = new Map<string, StepSpan[]>();
+  for (const span of row.steps) {
+    const key = `${span.kind}\u0000${span.step}`;
+    groups.set(key, [...(groups.get(key) ?? []), span]);
+  }
+  for (const parts of groups.values()) {
+    const step = parts[0]!.kind;
     const start = Math.min(...parts.map((p) => p.start));
     const end = Math.max(...parts.map((p) => p.end));
     const actual = parts.every((p) => p.actual)
@@ -130,7 +135,7 @@ export function rowTooltip(row: Row, asOf: number, hovered?: Step): string {
         ? 'actual, then forecast'
         : 'forecast';
     lines.push(
-      `<tr class="${step === hovered ? 'tt-hovered' : ''}"><td><i class="sw sw-${step}"></i>${STEP_TEXT[step]}</td><td>${t(start)} – ${t(end)}</td><td class="tt-muted">${formatDuration(end - start)}, ${actual}</td></tr>`,
+      `<tr class="${step === hovered ? 'tt-hovered' : ''}"><td><i class="sw sw-${KIND_CLASS[step]}"></i>${escapeHtml(stepText(parts[0]!))}</td><td>${t(start)} – ${t(end)}</td><td class="tt-muted">${formatDuration(end - start)}, ${actual}</td></tr>`,
     );
   }
   lines.push('</table>');
@@ -140,13 +145,13 @@ export function rowTooltip(row: Row, asOf: number, hovered?: Step): string {
     );
   }
   if (o.delayMs > 0) {
-    lines.push(`<div>Planned end ${t(o.plannedEndAt)} → forecast end ${t(o.productionEndAt)}</div>`);
+    lines.push(`<div>Planned end ${t(o.plannedCompletedAt)} → forecast end ${t(o.completedAt)}</div>`);
   } else {
-    lines.push(`<div>Forecast end ${t(o.productionEndAt)}</div>`);
+    lines.push(`<div>Forecast end ${t(o.completedAt)}</div>`);
   }
-  if (o.productionEndP10 !== undefined && o.productionEndP90 !== undefined) {
+  if (o.completedAtP10 !== undefined && o.completedAtP90 !== undefined) {
     lines.push(
-      `<div>Likely end ${t(o.productionEndP10)} – ${t(o.productionEndP90)} <span class="tt-muted">(8 in 10 draws; median ${t(o.productionEndP50 ?? o.productionEndAt)})</span></div>`,
+      `<div>Likely end ${t(o.completedAtP10)} – ${t(o.completedAtP90)} <span class="tt-muted">(8 in 10 draws; median ${t(o.completedAtP50 ?? o.completedAt)})</span></div>`,
     );
   }
   if (o.dueAt !== undefined) lines.push(`<div>Due ${t(o.dueAt)}</div>`);
@@ -290,7 +295,7 @@ export class Gantt {
         max = Math.max(max, span.end);
       }
       // The likely end belongs to the forecast: it widens the window.
-      if (row.order.productionEndP90 !== undefined) max = Math.max(max, row.order.productionEndP90);
+      if (row.order.completedAtP90 !== undefined) max = Math.max(max, row.order.completedAtP90);
       // Due dates and plans may lie days ahead: they do not widen the window (zoom out to see them).
     }
     const margin = Math.max((max - min) * 0.04, 60_000);
@@ -310,7 +315,7 @@ export class Gantt {
   /** The row to open at when the rows scroll: a little above the first order not finished by now. */
   private presentRow(asOf: number): number {
     if (this.rows.length <= this.inView) return 0;
-    const current = this.rows.findIndex((row) => row.order.productionEndAt >= asOf);
+    const current = this.rows.findIndex((row) => row.order.completedAt >= asOf);
     return Math.max(0, Math.min(current - 2, this.rows.length - this.inView));
   }
 
@@ -392,11 +397,11 @@ export class Gantt {
     const bars: number[][] = [];
     rows.forEach((row, i) => {
       for (const span of row.steps) {
-        bars.push([i, span.start, span.end, STEPS.indexOf(span.step), span.actual ? 1 : 0]);
+        bars.push([i, span.start, span.end, STEPS.indexOf(span.kind), span.actual ? 1 : 0]);
       }
     });
     const byId = new Map(rows.map((row) => [row.orderId, row]));
-    const marks = rows.map((row, i) => [i, row.order.plannedEndAt, row.order.productionEndAt]);
+    const marks = rows.map((row, i) => [i, row.order.plannedCompletedAt, row.order.completedAt]);
     const scrolls = rows.length > this.inView;
     const tooltip = (params: { value: number[]; seriesId?: string }) => {
       const row = rows[params.value[0]!];
@@ -581,15 +586,15 @@ export class Gantt {
               slipLine(o.initialEta, o.eta, COLORS.own, -barHalf - 5);
             }
             if (o.delayMs > 0 && row.group !== DelayGroup.none) {
-              slipLine(o.plannedEndAt, o.productionEndAt, groupColor(row.group), barHalf + 2);
+              slipLine(o.plannedCompletedAt, o.completedAt, groupColor(row.group), barHalf + 2);
             }
             if (
-              o.productionEndP10 !== undefined &&
-              o.productionEndP90 !== undefined &&
-              o.productionEndP90 > o.productionEndP10
+              o.completedAtP10 !== undefined &&
+              o.completedAtP90 !== undefined &&
+              o.completedAtP90 > o.completedAtP10
             ) {
               // The likely end: a whisker through the bar from P10 to P90, with end caps.
-              const [from, to] = [x(o.productionEndP10), x(o.productionEndP90)];
+              const [from, to] = [x(o.completedAtP10), x(o.completedAtP90)];
               const cap = Math.min(9, barHalf * 2);
               children.push(
                 {

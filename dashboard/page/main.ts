@@ -13,7 +13,16 @@ import {
   formatTimeNear,
 } from './format.ts';
 import { Gantt } from './gantt.ts';
-import { CAUSE_TEXT, parseSettings, type Row, type SortOrder, summarise, toRows } from './model.ts';
+import {
+  CAUSE_TEXT,
+  firstOperationStart,
+  materialReadyAt,
+  parseSettings,
+  type Row,
+  type SortOrder,
+  summarise,
+  toRows,
+} from './model.ts';
 
 const TOKEN_KEY = 'twin-dashboard-token';
 
@@ -220,7 +229,9 @@ function renderHeader(): void {
     `On time at the means, but late in ${formatPercent(AT_RISK_LATE_CHANCE)} of the Monte Carlo draws or more`;
   set('kpi-risk', atRisk === undefined ? '–' : String(atRisk), (atRisk ?? 0) > 0);
   set('kpi-makespan', forecast ? formatDuration(forecast.kpis.makespanMs) : '–');
-  set('kpi-utilisation', forecast ? `${Math.round(forecast.kpis.lineUtilisation * 100)} %` : '–');
+  // The busiest station's utilisation.
+  const utilisation = forecast ? Math.max(0, ...(forecast.stations ?? []).map((s) => s.utilisation)) : 0;
+  set('kpi-utilisation', forecast ? `${Math.round(utilisation * 100)} %` : '–');
   set('kpi-runtime', forecast ? formatRunTime(forecast.timings.simulateMs) : '–');
   text(
     'kpi-runtime-label',
@@ -331,12 +342,12 @@ function renderTable(forecast: ForecastRecord, rows: Row[]): void {
             : `${formatDuration(o.latenessMs)} early`;
       return (
         `<tr data-order-id="${escapeHtml(o.orderId)}" data-delay-cause="${o.delayCause}" data-late="${o.late}">` +
-        `<th scope="row">${escapeHtml(o.orderId)}</th><td>${escapeHtml(o.status)}</td>` +
+        `<th scope="row">${escapeHtml(o.orderId)}</th><td>${escapeHtml(o.status ?? o.position.kind)}</td>` +
         `<td class="cause-${row.group}">${escapeHtml(CAUSE_TEXT[o.delayCause])}${o.delayMs > 0 ? ` (${formatSigned(o.delayMs)})` : ''}</td>` +
         `<td class="${o.late ? 'late' : ''}">${o.late ? 'late' : 'no'}</td>` +
-        `<td>${t(o.materialReadyAt)}</td><td>${t(o.productionStartAt)}</td><td>${t(o.productionEndAt)}</td>` +
-        `<td>${t(o.plannedEndAt)}</td><td>${t(o.dueAt)}</td><td>${escapeHtml(lateness)}</td>` +
-        `<td class="mc">${o.productionEndP10 === undefined ? '–' : `${t(o.productionEndP10)} – ${t(o.productionEndP90)}`}</td>` +
+        `<td>${t(materialReadyAt(o))}</td><td>${t(firstOperationStart(o))}</td><td>${t(o.completedAt)}</td>` +
+        `<td>${t(o.plannedCompletedAt)}</td><td>${t(o.dueAt)}</td><td>${escapeHtml(lateness)}</td>` +
+        `<td class="mc">${o.completedAtP10 === undefined ? '–' : `${t(o.completedAtP10)} – ${t(o.completedAtP90)}`}</td>` +
         `<td class="mc">${o.onTimeProbability === undefined ? '–' : formatPercent(o.onTimeProbability)}</td></tr>`
       );
     })

@@ -5,6 +5,7 @@ import {
   type ForecastRecord,
   isAtRisk,
   type OrderForecast,
+  type StepKind,
   type StepSpan,
 } from '../../contracts/forecastRecord.ts';
 
@@ -28,12 +29,33 @@ export const CAUSE_TEXT: Record<DelayCause, string> = {
   'knock-on': 'knock-on: pushed back by another order',
 };
 
-/** Words for a step. */
-export const STEP_TEXT = {
-  material: 'Waiting for material',
-  queue: 'Queued for the line',
-  production: 'Production',
-} as const;
+/** Words for a span of an order's way: a material wait, a wait in a station's queue, an operation (by its step's name). */
+export function stepText(span: Pick<StepSpan, 'kind' | 'step'>): string {
+  if (span.kind === 'material') return 'Waiting for material';
+  if (span.kind === 'queue') return `Queued for ${span.step}`;
+  return span.step.charAt(0).toUpperCase() + span.step.slice(1);
+}
+
+/** The colour (and legend swatch) of a kind of span. */
+export const KIND_CLASS: Record<StepKind, 'material' | 'queue' | 'production'> = {
+  material: 'material',
+  queue: 'queue',
+  operation: 'production',
+};
+
+/** When an order's first operation starts (its completion when it has none). */
+export function firstOperationStart(order: OrderForecast): number {
+  let start = Number.POSITIVE_INFINITY;
+  for (const span of order.steps) if (span.kind === 'operation') start = Math.min(start, span.start);
+  return Number.isFinite(start) ? start : order.completedAt;
+}
+
+/** When an order's material arrives (arrived), if its routing waits for one. */
+export function materialReadyAt(order: OrderForecast): number | undefined {
+  let end: number | undefined;
+  for (const span of order.steps) if (span.kind === 'material') end = Math.max(end ?? span.end, span.end);
+  return end;
+}
 
 /** One row of the Gantt: an active order. */
 export interface Row {
@@ -87,7 +109,7 @@ export function toRows(forecast: ForecastRecord, sort: SortOrder = 'start', filt
     });
   }
   const byStart = (a: Row, b: Row) =>
-    a.order.productionStartAt - b.order.productionStartAt || compareIds(a.orderId, b.orderId);
+    firstOperationStart(a.order) - firstOperationStart(b.order) || compareIds(a.orderId, b.orderId);
   if (sort === 'id') rows.sort((a, b) => compareIds(a.orderId, b.orderId));
   else if (sort === 'late') rows.sort((a, b) => attention(b) - attention(a) || byStart(a, b));
   else if (sort === 'risk') rows.sort((a, b) => chanceOnTime(a) - chanceOnTime(b) || byStart(a, b));
@@ -145,10 +167,10 @@ export function timeExtent(forecast: ForecastRecord): [number, number] {
     for (const t of [
       order.dueAt,
       order.initialEta,
-      order.plannedEndAt,
-      order.productionEndAt,
-      order.productionEndP10,
-      order.productionEndP90,
+      order.plannedCompletedAt,
+      order.completedAt,
+      order.completedAtP10,
+      order.completedAtP90,
     ]) {
       if (t === undefined) continue;
       min = Math.min(min, t);

@@ -9,7 +9,7 @@ import type { ForecastStore, SaveOutcome } from '../../forecast/ForecastStore.ts
 import { createForecastHandler, latestEventClock, wallClock } from '../../forecast/forecastHandler.ts';
 import { type FailureSink, FileFailureSink, type RejectedRecord } from '../../ingest/FailureSink.ts';
 import { createIngestHandler } from '../../ingest/ingestHandler.ts';
-import type { ModelDefinition } from '../../sim-core/index.ts';
+import type { PlantModel } from '../../orderflow/index.ts';
 import { DynamoDbStateStore } from '../../state/DynamoDbStateStore.ts';
 import type { AwsClients } from '../clients.ts';
 import type { ResourceNames } from '../provision.ts';
@@ -33,7 +33,7 @@ export function createTwinHandlers(options: {
   failureFile: string;
   /** Plant time per wall-clock time: at 1 the forecast's "now" is the wall clock, else the latest event. */
   speed: number;
-  model?: ModelDefinition | undefined;
+  model?: PlantModel | undefined;
   replications?: number | undefined;
   logLevel?: LogLevel | undefined;
 }): TwinHandlers {

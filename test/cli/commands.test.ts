@@ -75,7 +75,7 @@ describe('twin simulate', () => {
     const run = await twin(
       'simulate',
       '--model',
-      'orderflow/models/order-flow.json',
+      'test/sim-core/fixtures/order-flow-blocks.json',
       '--until',
       '86400000',
       '--replications',
@@ -96,7 +96,7 @@ describe('twin simulate', () => {
   it('takes a seed beyond a safe integer, whole, and draws each replication apart', async () => {
     const run = await twin(
       'simulate',
-      ...['--model', 'examples/order-flow-uncertain.json', '--until', '86400000'],
+      ...['--model', 'test/sim-core/fixtures/order-flow-uncertain-blocks.json', '--until', '86400000'],
       ...['--replications', '3', '--seed', '1e30', '--json'],
     );
     const result = JSON.parse(run.stdout) as { seed: string; replications: { blocks: unknown[] }[] };
@@ -107,14 +107,20 @@ describe('twin simulate', () => {
   });
 
   it('rejects a seed that is not an integer in one line', async () => {
-    const run = await twin('simulate', '--model', 'orderflow/models/order-flow.json', '--seed', '2.5');
+    const run = await twin(
+      'simulate',
+      '--model',
+      'test/sim-core/fixtures/order-flow-blocks.json',
+      '--seed',
+      '2.5',
+    );
 
     expect(run.code).toBe(2);
     expect(run.stderr).toBe('twin: --seed must be an integer (such as 42 or 1e30), got "2.5"\n');
   });
 
   it('asks for a time limit when a source never stops', async () => {
-    const run = await twin('simulate', '--model', 'orderflow/models/order-flow.json');
+    const run = await twin('simulate', '--model', 'test/sim-core/fixtures/order-flow-blocks.json');
 
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/source without a count: give a time to run until/);
@@ -149,14 +155,35 @@ describe('twin schema', () => {
   });
 });
 
+describe('twin schema model', () => {
+  it('prints the JSON Schema of a plant model file, which the shipped models follow', async () => {
+    const run = await twin('schema', 'model');
+    const schema = JSON.parse(run.stdout);
+
+    expect(run.code).toBe(0);
+    expect(schema.title).toBe('Plant model');
+    expect(schema.required).toEqual(expect.arrayContaining(['name', 'products']));
+    expect(Object.keys(schema.properties)).toEqual(
+      expect.arrayContaining(['timeUnit', 'parameters', 'stations', 'products', 'defaultProduct', 'etaSlip']),
+    );
+  });
+
+  it('names what it prints when asked for a schema it does not have', async () => {
+    const run = await twin('schema', 'plant');
+
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe('twin: twin schema: expected events or model, got "plant"\n');
+  });
+});
+
 describe('twin start', () => {
-  it('refuses, before it starts anything, a model that is not an order-flow model and replications below 1', async () => {
+  it('refuses, before it starts anything, a model that is not a plant model and replications below 1', async () => {
     const notOrderFlow = await twin('start', '--model', 'sim-core/models/casymda-benchmark.json');
     const noDraws = await twin('start', '--replications', '0');
 
     expect(notOrderFlow.code).toBe(2);
     expect(notOrderFlow.stderr.trim()).toBe(
-      'twin: sim-core/models/casymda-benchmark.json: model "casymda-benchmark" needs a delay block labelled "step": "material"',
+      'twin: sim-core/models/casymda-benchmark.json: model: a block model (of twin simulate), not a plant model: a plant model declares stations and products with routings (twin schema model, docs/model-file.md)',
     );
     expect(noDraws.code).toBe(2);
     expect(noDraws.stderr.trim()).toBe(

@@ -20,13 +20,13 @@ describe('twin forecast', () => {
     const run = await twin('forecast', '--state', DEMO);
 
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/order-2\s+in-production.*own-material/);
-    expect(run.stdout).toMatch(/order-3\s+ready.*knock-on/);
-    expect(run.stdout).toMatch(/order-4\s+awaiting-material.*knock-on/);
+    expect(run.stdout).toMatch(/order-2\s+in production\s.*own-material/);
+    expect(run.stdout).toMatch(/order-3\s+queued for production\s.*knock-on \(line\)/);
+    expect(run.stdout).toMatch(/order-4\s+material\s.*knock-on \(line\)/);
     expect(run.stderr).toBe('');
   });
 
-  it('prints JSON with the per-order fields under "orders"', async () => {
+  it('prints JSON with the per-order fields under "orders", the stations and the model', async () => {
     const run = await twin('forecast', '--state', DEMO, '--json');
     const result = JSON.parse(run.stdout);
 
@@ -35,9 +35,10 @@ describe('twin forecast', () => {
     expect(Object.keys(result.orders[1])).toEqual(
       expect.arrayContaining([
         'orderId',
-        'materialReadyAt',
-        'productionStartAt',
-        'productionEndAt',
+        'product',
+        'position',
+        'completedAt',
+        'plannedCompletedAt',
         'steps',
         'dueAt',
         'latenessMs',
@@ -45,12 +46,64 @@ describe('twin forecast', () => {
       ]),
     );
     expect(result.kpis).toMatchObject({ activeOrders: 4, ordersLate: 2 });
+    expect(result.stations).toEqual([
+      { station: 'line', name: 'Production line', capacity: 1, utilisation: 1, maxQueue: 1 },
+    ]);
+    expect(result.model).toMatchObject({ name: 'order-flow', hash: expect.stringMatching(/^[0-9a-f]{16}$/) });
   });
 
-  it('takes the number of lines and the queue rule as options', async () => {
-    const run = await twin('forecast', '--state', DEMO, '--json', '--lines', '2', '--queue-rule', 'due-date');
+  it('forecasts any plant model: the flow shop, per order its steps with queues, per station its load', async () => {
+    const run = await twin(
+      'forecast',
+      ...[
+        '--state',
+        'examples/flow-shop-snapshot.json',
+        '--model',
+        'examples/models/flow-shop.json',
+        '--json',
+      ],
+    );
+    const result = JSON.parse(run.stdout);
 
-    expect(JSON.parse(run.stdout).model.parameters).toMatchObject({ lines: 2, queueRule: 'due-date' });
+    expect(run.code, run.stderr).toBe(0);
+    expect(result.model).toMatchObject({ name: 'flow-shop', timeUnit: 'min' });
+    expect(result.stations.map((s: { station: string }) => s.station)).toEqual(['saw', 'welder', 'booth']);
+    const frame6 = result.orders.find((o: { orderId: string }) => o.orderId === 'frame-6');
+    expect(frame6).toMatchObject({
+      product: 'frame',
+      position: { kind: 'queue', step: 'cut', station: 'saw' },
+      delayCause: 'none',
+      latenessMs: expect.any(Number),
+    });
+    expect(
+      frame6.steps.map((s: { step: string; kind: string; station?: string }) => [s.step, s.kind, s.station]),
+    ).toEqual([
+      ['material', 'material', undefined],
+      ['cut', 'queue', 'saw'],
+      ['cut', 'queue', 'saw'],
+      ['cut', 'operation', 'saw'],
+      ['weld', 'queue', 'welder'],
+      ['weld', 'operation', 'welder'],
+      ['paint', 'queue', 'booth'],
+      ['paint', 'operation', 'booth'],
+    ]);
+    expect(result.kpis).toMatchObject({ activeOrders: 9, makespanMs: 39 * 60_000, ordersLate: 2 });
+  });
+
+  it("takes overrides of the model's parameters, a number, a name or a distribution, as --param", async () => {
+    const run = await twin(
+      'forecast',
+      ...['--state', DEMO, '--json', '--param', 'lines=2', '--param', 'queueRule=due-date'],
+      ...['--param', 'productionTime={"dist":"uniform","min":480000,"max":720000}'],
+    );
+
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout).model.parameters).toMatchObject({
+      lines: 2,
+      queueRule: 'due-date',
+      productionTime: { dist: 'uniform', min: 480000, max: 720000 },
+    });
+    expect(JSON.parse(run.stdout).stations[0]).toMatchObject({ station: 'line', capacity: 2 });
   });
 
   it('with --replications, adds the spread of each order’s end and its chance to be on time', async () => {
@@ -61,16 +114,18 @@ describe('twin forecast', () => {
 
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toMatch(/Monte Carlo: 500 draws of the future \(seed 1\)/);
-    expect(run.stdout).toMatch(/production triangular\(min 8 min, mode 9 min, max 13 min\)/);
+    expect(run.stdout).toMatch(/production triangular\(min 8 min, mode 9 min, max 13 min\) at line/);
     expect(run.stdout).toMatch(/P10–P90\s+on time/);
     // The finished order has nothing left to draw; the late ones are late in most draws.
-    expect(run.stdout).toMatch(/order-1\s+finished.*08:20:00–08:20:00\s+100 %/);
-    expect(run.stdout).toMatch(/order-3\s+ready.*LATE.*\d\d:\d\d:\d\d–\d\d:\d\d:\d\d\s+\d{1,2} %/);
+    expect(run.stdout).toMatch(/order-1\s+completed.*08:20:00–08:20:00\s+100 %/);
+    expect(run.stdout).toMatch(
+      /order-3\s+queued for production.*LATE.*\d\d:\d\d:\d\d–\d\d:\d\d:\d\d\s+\d{1,2} %/,
+    );
     const result = JSON.parse(json.stdout);
     expect(result.monteCarlo).toEqual({ replications: 500, seed: 3 });
     for (const o of result.orders) {
-      expect(o.productionEndP10).toBeLessThanOrEqual(o.productionEndP50);
-      expect(o.productionEndP50).toBeLessThanOrEqual(o.productionEndP90);
+      expect(o.completedAtP10).toBeLessThanOrEqual(o.completedAtP50);
+      expect(o.completedAtP50).toBeLessThanOrEqual(o.completedAtP90);
       expect(o.onTimeProbability).toBeGreaterThanOrEqual(0);
       expect(o.onTimeProbability).toBeLessThanOrEqual(1);
     }
@@ -99,11 +154,11 @@ describe('twin forecast', () => {
       expect(run.code, run.stderr).toBe(0);
       const result = JSON.parse(run.stdout) as {
         monteCarlo: { seed: number | string };
-        orders: { productionEndP10: number; productionEndP90: number }[];
+        orders: { completedAtP10: number; completedAtP90: number }[];
       };
       return {
         seed: result.monteCarlo.seed,
-        spreads: result.orders.map((o) => [o.productionEndP10, o.productionEndP90]),
+        spreads: result.orders.map((o) => [o.completedAtP10, o.completedAtP90]),
       };
     };
 
@@ -225,40 +280,40 @@ describe('twin forecast', () => {
     expect(run.stderr).toMatch(/Unknown option '--colour'.*twin forecast --help/);
   });
 
-  it('names the problem in a bad model file', async () => {
-    const model = file(
-      'model.json',
-      JSON.stringify({ name: 'm', blocks: [{ id: 'a', type: 'delay', duration: -1, next: 'a' }] }),
-    );
+  it('names the file, the JSON path and the problem in a bad model file, exit code 2', async () => {
+    const flowShop = JSON.parse(await readFile('examples/models/flow-shop.json', 'utf8'));
+    flowShop.products[0].routing[2].station = 'lathe';
+    const model = file('model.json', JSON.stringify(flowShop));
 
     const run = await twin('forecast', '--state', DEMO, '--model', model);
 
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/model\.json: model\.blocks\[0\]/);
+    expect(run.stderr).toBe(
+      `twin: ${model}: model.products[0].routing[2].station: unknown station "lathe" (the model's: saw, welder, booth)\n`,
+    );
   });
 
-  for (const rule of ['constructor', '__proto__', 'toString']) {
-    it(`rejects --queue-rule ${rule}, a name every object has built in, in one line, exit code 2`, async () => {
-      const run = await twin('forecast', '--state', DEMO, '--queue-rule', rule);
-
-      expect(run.code).toBe(2);
-      expect(run.stderr).toBe(`twin: --queue-rule must be one of fifo, priority, due-date, got "${rule}"\n`);
-    });
-  }
-
-  it('refuses a model whose release leads back to its queue, naming the file and the loop, exit code 2', async () => {
-    const demo = JSON.parse(await readFile('orderflow/models/order-flow.json', 'utf8'));
-    demo.blocks.find((b: { id: string }) => b.id === 'release').next = 'queue';
-    const model = file('looping.json', JSON.stringify(demo));
+  it('refuses a model file in the block format of twin simulate, naming what is wrong', async () => {
+    const model = file(
+      'blocks.json',
+      JSON.stringify({ name: 'm', blocks: [{ id: 'a', type: 'delay', duration: 1, next: 'a' }] }),
+    );
 
     const run = await twin('forecast', '--state', DEMO, '--model', model);
 
     expect(run.code).toBe(2);
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
-    expect(run.stderr).toContain(
-      'looping.json: model: the blocks queue → production → release → queue form a loop on which no time need pass',
-    );
+    expect(run.stderr).toMatch(/blocks\.json: model(\.products)?: /);
   });
+
+  for (const name of ['constructor', '__proto__', 'toString']) {
+    it(`rejects --param ${name}=1, a name every object has built in, in one line, exit code 2`, async () => {
+      const run = await twin('forecast', '--state', DEMO, '--param', `${name}=1`);
+
+      expect(run.code).toBe(2);
+      expect(run.stderr).toBe(`twin: --param: model "order-flow" has no parameter "${name}"\n`);
+    });
+  }
 
   it('takes for the live forecast (twin start) no more replications than the forecast Lambda does', async () => {
     const run = await twin('start', '--replications', '10001');
@@ -267,12 +322,15 @@ describe('twin forecast', () => {
     expect(run.stderr).toBe('twin: --replications must be a whole number from 1 to 10000, got "10001"\n');
   });
 
-  it('rejects an unknown queue rule and a bad number of lines', async () => {
-    expect((await twin('forecast', '--state', DEMO, '--queue-rule', 'random')).stderr).toMatch(
-      /--queue-rule must be one of fifo, priority, due-date/,
+  it('rejects an unknown queue rule, a bad number of lines and a --param without a value', async () => {
+    expect((await twin('forecast', '--state', DEMO, '--param', 'queueRule=random')).stderr).toBe(
+      'twin: --param: parameter "queueRule" must name a queue rule (fifo, priority, due-date), got "random" (it is the queue rule of station line, model.stations[0].queueRule)\n',
     );
-    expect((await twin('forecast', '--state', DEMO, '--lines', '0')).stderr).toMatch(
-      /--lines must be a whole number >= 1/,
+    expect((await twin('forecast', '--state', DEMO, '--param', 'lines=0')).stderr).toMatch(
+      /parameter "lines" must be a whole number >= 1, got 0/,
+    );
+    expect((await twin('forecast', '--state', DEMO, '--param', 'lines')).stderr).toBe(
+      'twin: --param must be name=value, got "lines"\n',
     );
   });
 });

@@ -2,7 +2,13 @@
 // to "never" or "always" when they are neither.
 import { describe, expect, it } from 'vitest';
 import { forecastTable } from '../../cli/format.ts';
-import { demoOrders, forecastMonteCarlo, runPlant, snapshotAt } from '../../orderflow/index.ts';
+import {
+  demoOrders,
+  forecastMonteCarlo,
+  orderFlowModel,
+  runPlant,
+  snapshotAt,
+} from '../../orderflow/index.ts';
 
 const T0 = Date.UTC(2026, 0, 5, 8, 0, 0);
 const MIN = 60_000;
@@ -21,10 +27,10 @@ describe('forecast table', () => {
       { ...fourth!, onTimeProbability: 0 },
     ];
 
-    const table = forecastTable({ ...result, orders });
+    const table = forecastTable({ ...result, orders }, orderFlowModel);
 
     expect(table).toContain('Monte Carlo: 10 draws of the future (seed 1)');
-    expect(table).toContain('production uniform(min 5 min, max 15 min)');
+    expect(table).toContain('production uniform(min 5 min, max 15 min) at line');
     const chances = table
       .split('\n')
       .filter((line) => line.startsWith('order-'))

@@ -23,8 +23,11 @@ const file = (name: string, text: string) => {
 const casymda = JSON.parse(readFileSync('sim-core/models/casymda-benchmark.json', 'utf8')) as {
   blocks: { id: string }[];
 };
-const demoPlant = JSON.parse(readFileSync('orderflow/models/order-flow.json', 'utf8')) as {
+const demoBlocks = JSON.parse(readFileSync('test/sim-core/fixtures/order-flow-blocks.json', 'utf8')) as {
   blocks: { id: string }[];
+};
+const flowShop = JSON.parse(readFileSync('examples/models/flow-shop.json', 'utf8')) as {
+  stations: { id: string; capacity: unknown }[];
 };
 const snapshot = JSON.stringify({
   asOf: 1767601860000,
@@ -44,12 +47,21 @@ const FILES = {
   // A snapshot whose order has no orderId.
   badSnapshot: file('bad-snapshot.json', snapshot),
   plainFile: file('plain.txt', 'not a directory'),
-  // The demo plant with the line released back into its own queue: a loop on which no time need pass.
+  // The demo plant's block model with the line released back into its own queue: a loop on which
+  // no time need pass.
   loopModel: file(
     'loop-model.json',
     JSON.stringify({
-      ...demoPlant,
-      blocks: demoPlant.blocks.map((b) => (b.id === 'release' ? { ...b, next: 'queue' } : b)),
+      ...demoBlocks,
+      blocks: demoBlocks.blocks.map((b) => (b.id === 'release' ? { ...b, next: 'queue' } : b)),
+    }),
+  ),
+  // The flow shop with a welder of no units.
+  badPlant: file(
+    'bad-plant.json',
+    JSON.stringify({
+      ...flowShop,
+      stations: flowShop.stations.map((s) => (s.id === 'welder' ? { ...s, capacity: 0 } : s)),
     }),
   ),
   // A snapshot whose "now" lies beyond the dates JavaScript can hold.
@@ -239,10 +251,20 @@ const CASES: UserErrorCase[] = [
     args: ['forecast', '--state', FILES.badJson],
     says: /bad\.json: not valid JSON/,
   },
+  ...['start', 'forecast'].map((command) => ({
+    what: `${command} --model whose plant model fails validation`,
+    args: [
+      command,
+      '--model',
+      FILES.badPlant,
+      ...(command === 'forecast' ? ['--state', 'examples/demo-snapshot.json'] : []),
+    ],
+    says: /bad-plant\.json: model\.stations\[1\]\.capacity: /,
+  })),
   {
-    what: 'start --model that fails validation',
+    what: 'start --model that is a block model',
     args: ['start', '--model', FILES.badModel],
-    says: /leads to unknown block "nowhere"$/,
+    says: /bad-model\.json: model: a block model \(of twin simulate\), not a plant model/,
   },
   {
     what: 'simulate --model that fails validation',
@@ -254,11 +276,11 @@ const CASES: UserErrorCase[] = [
     args: ['forecast', '--state', FILES.badSnapshot],
     says: /orders\[0\]: field "orderId": required/,
   },
-  ...['simulate', 'start'].map((command) => ({
-    what: `${command} --model with a loop on which no time passes`,
-    args: [command, '--model', FILES.loopModel],
+  {
+    what: 'simulate --model with a loop on which no time passes',
+    args: ['simulate', '--model', FILES.loopModel],
     says: /form a loop on which no time need pass .*a loop needs a delay that always takes time/,
-  })),
+  },
   {
     what: 'simulate --model with a parameter named __proto__',
     args: ['simulate', '--model', FILES.protoModel],
@@ -275,9 +297,19 @@ const CASES: UserErrorCase[] = [
     says: /^--replications must be a whole number from 1 to 100000, got "1e9"$/,
   },
   {
-    what: 'forecast --queue-rule constructor',
-    args: ['forecast', '--state', 'examples/demo-snapshot.json', '--queue-rule', 'constructor'],
-    says: /^--queue-rule must be one of fifo, priority, due-date, got "constructor"$/,
+    what: 'forecast --param constructor=1',
+    args: ['forecast', '--state', 'examples/demo-snapshot.json', '--param', 'constructor=1'],
+    says: /^--param: model "order-flow" has no parameter "constructor"$/,
+  },
+  {
+    what: 'forecast --param queueRule=constructor',
+    args: ['forecast', '--state', 'examples/demo-snapshot.json', '--param', 'queueRule=constructor'],
+    says: /^--param: parameter "queueRule" must name a queue rule \(fifo, priority, due-date\), got "constructor"/,
+  },
+  {
+    what: 'forecast --param without a value',
+    args: ['forecast', '--state', 'examples/demo-snapshot.json', '--param', 'lines='],
+    says: /^--param lines: needs a value after "="$/,
   },
   {
     what: 'simulate --until 0',

@@ -17,7 +17,7 @@ const MIN = 60_000;
 const at = (minutes: number) => T0 + minutes * MIN;
 
 const said = (endMin: number, late = false, extra: Partial<ForecastOfOrder> = {}): ForecastOfOrder => ({
-  productionEndAt: at(endMin),
+  completedAt: at(endMin),
   late,
   ...extra,
 });
@@ -122,18 +122,18 @@ describe('forecastAccuracy', () => {
     const forecasts = [
       forecastAt(0, {
         A: said(30, false, {
-          productionEndP10: at(28),
-          productionEndP50: at(30),
-          productionEndP90: at(36),
+          completedAtP10: at(28),
+          completedAtP50: at(30),
+          completedAtP90: at(36),
           onTimeProbability: 0.9,
         }),
         B: said(50, true, {
-          productionEndP10: at(44),
-          productionEndP50: at(49),
-          productionEndP90: at(55),
+          completedAtP10: at(44),
+          completedAtP50: at(49),
+          completedAtP90: at(55),
           onTimeProbability: 0.3,
         }),
-        C: said(60, false, { productionEndP10: at(58), productionEndP50: at(60), productionEndP90: at(62) }),
+        C: said(60, false, { completedAtP10: at(58), completedAtP50: at(60), completedAtP90: at(62) }),
       }),
     ];
 
@@ -271,9 +271,9 @@ describe('pastForecast', () => {
         {
           orderId: 'A',
           ...said(30, true),
-          productionEndP10: at(28),
-          productionEndP50: at(30),
-          productionEndP90: at(33),
+          completedAtP10: at(28),
+          completedAtP50: at(30),
+          completedAtP90: at(33),
           onTimeProbability: 0.25,
         },
         { orderId: 'B', ...said(40), steps: [] } as ForecastOfOrder & { orderId: string },
@@ -283,9 +283,9 @@ describe('pastForecast', () => {
     expect(kept.asOf).toBe(at(0));
     expect(Object.fromEntries(kept.orders)).toEqual({
       A: said(30, true, {
-        productionEndP10: at(28),
-        productionEndP50: at(30),
-        productionEndP90: at(33),
+        completedAtP10: at(28),
+        completedAtP50: at(30),
+        completedAtP90: at(33),
         onTimeProbability: 0.25,
       }),
       B: said(40),

@@ -167,7 +167,7 @@ describe('forecast handler', () => {
     });
     expect(stored.monteCarlo).toEqual({ replications: 50, seed: 1 });
     expect(stored.orders).toEqual(expected.orders);
-    expect(stored.orders.every((o) => o.productionEndP90 !== undefined)).toBe(true);
+    expect(stored.orders.every((o) => o.completedAtP90 !== undefined)).toBe(true);
   });
 
   it('makes no forecast when no change can move it', async () => {

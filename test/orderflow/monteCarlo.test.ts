@@ -7,11 +7,12 @@ import {
   forecastMonteCarlo,
   type OrderState,
   orderFlowModel,
+  parsePlantModel,
   runPlant,
   type Snapshot,
   snapshotAt,
 } from '../../orderflow/index.ts';
-import { casymdaBenchmarkModel, ModelError, parseModelDefinition, Random } from '../../sim-core/index.ts';
+import { ModelError, Random } from '../../sim-core/index.ts';
 
 const MIN = 60_000;
 const NOW = Date.UTC(2026, 0, 5, 9, 0, 0);
@@ -35,12 +36,12 @@ describe('Monte Carlo forecast', () => {
 
     const a = result.orders[0]!;
     // The deterministic fields are the forecast's, at the distribution's mean.
-    expect(a.productionEndAt).toBe(at(10));
+    expect(a.completedAt).toBe(at(10));
     expect(a.late).toBe(false);
     // Uniform on [5, 15] min: its 10th, 50th and 90th percentiles are 6, 10 and 14 min.
-    expect((a.productionEndP10! - NOW) / MIN).toBeCloseTo(6, 0);
-    expect((a.productionEndP50! - NOW) / MIN).toBeCloseTo(10, 0);
-    expect((a.productionEndP90! - NOW) / MIN).toBeCloseTo(14, 0);
+    expect((a.completedAtP10! - NOW) / MIN).toBeCloseTo(6, 0);
+    expect((a.completedAtP50! - NOW) / MIN).toBeCloseTo(10, 0);
+    expect((a.completedAtP90! - NOW) / MIN).toBeCloseTo(14, 0);
     // P(end <= 12.5 min) = 0.75.
     expect(Math.abs(a.onTimeProbability! - 0.75)).toBeLessThan(0.03);
     expect(result.monteCarlo).toEqual({ replications: REPLICATIONS, seed: 1 });
@@ -85,7 +86,7 @@ describe('Monte Carlo forecast', () => {
     const a = result.orders[0]!;
     // The mean (10 min) has passed: an overrun. Production times longer than 12 min are uniform on
     // [12, 15] min, so the forecast expects it to end in 1.5 min.
-    expect(a.productionEndAt).toBe(at(1.5));
+    expect(a.completedAt).toBe(at(1.5));
     expect(a.delayCause).toBe('overrun');
     expect(result.warnings).toEqual([
       expect.objectContaining({
@@ -95,13 +96,13 @@ describe('Monte Carlo forecast', () => {
       }),
     ]);
     // Drawn, production takes 12 to 15 min: it ends within the next 3 min, half of it by 1.5 min.
-    expect(a.productionEndP10!).toBeGreaterThan(NOW);
-    expect(a.productionEndP90!).toBeLessThanOrEqual(at(3));
-    expect((a.productionEndP50! - NOW) / MIN).toBeCloseTo(1.5, 0);
+    expect(a.completedAtP10!).toBeGreaterThan(NOW);
+    expect(a.completedAtP90!).toBeLessThanOrEqual(at(3));
+    expect((a.completedAtP50! - NOW) / MIN).toBeCloseTo(1.5, 0);
   });
 
   it("lets a supplier's ETA slip as the model's etaSlip says; the deterministic forecast keeps the ETA", () => {
-    const model = parseModelDefinition({
+    const model = parsePlantModel({
       ...orderFlowModel,
       parameters: {
         ...orderFlowModel.parameters,
@@ -124,9 +125,9 @@ describe('Monte Carlo forecast', () => {
     const result = forecastMonteCarlo({ asOf: NOW, orders }, model, { replications: REPLICATIONS });
 
     const a = result.orders[0]!;
-    expect(a.productionEndAt).toBe(at(20));
-    expect(a.productionEndP10).toBe(at(20));
-    expect(a.productionEndP90).toBe(at(30));
+    expect(a.completedAt).toBe(at(20));
+    expect(a.completedAtP10).toBe(at(20));
+    expect(a.completedAtP90).toBe(at(30));
     expect(Math.abs(a.onTimeProbability! - 0.5)).toBeLessThan(0.03);
   });
 
@@ -151,9 +152,9 @@ describe('Monte Carlo forecast', () => {
 
     // a starts when b ends: the sum of two production times uniform on [5, 15] min, 10 min plus a
     // triangular on [0, 20] min: its median is 20 min, its 10th percentile 10 + sqrt(20) = 14.5 min.
-    expect((result.b!.productionEndP50! - NOW) / MIN).toBeCloseTo(10, 0);
-    expect((result.a!.productionEndP50! - NOW) / MIN).toBeCloseTo(20, 0);
-    expect((result.a!.productionEndP10! - NOW) / MIN).toBeCloseTo(14.5, 0);
+    expect((result.b!.completedAtP50! - NOW) / MIN).toBeCloseTo(10, 0);
+    expect((result.a!.completedAtP50! - NOW) / MIN).toBeCloseTo(20, 0);
+    expect((result.a!.completedAtP10! - NOW) / MIN).toBeCloseTo(14.5, 0);
   });
 
   it('gives the same result for the same seed, whatever the order of the snapshot, and another for another seed', () => {
@@ -167,9 +168,7 @@ describe('Monte Carlo forecast', () => {
     const other = forecastMonteCarlo(snapshot, orderFlowModel, { ...options, seed: 8 });
 
     expect(again).toEqual(first);
-    expect(other.orders.map((o) => o.productionEndP50)).not.toEqual(
-      first.orders.map((o) => o.productionEndP50),
-    );
+    expect(other.orders.map((o) => o.completedAtP50)).not.toEqual(first.orders.map((o) => o.completedAtP50));
   });
 
   it('takes any integer as seed, whole, and records one beyond a safe integer as its digits', () => {
@@ -177,7 +176,7 @@ describe('Monte Carlo forecast', () => {
     const options = { parameters: UNIFORM_PRODUCTION, replications: 50 };
     const withSeed = (seed: number | bigint) =>
       forecastMonteCarlo(snapshot, orderFlowModel, { ...options, seed });
-    const medians = (seed: number | bigint) => withSeed(seed).orders.map((o) => o.productionEndP50);
+    const medians = (seed: number | bigint) => withSeed(seed).orders.map((o) => o.completedAtP50);
 
     const huge = withSeed(10n ** 30n);
 
@@ -185,7 +184,7 @@ describe('Monte Carlo forecast', () => {
     expect(medians(Number.MAX_SAFE_INTEGER)).not.toEqual(medians(Number.MAX_SAFE_INTEGER - 1));
     expect(huge.monteCarlo).toEqual({ replications: 50, seed: `1${'0'.repeat(30)}` });
     expect(withSeed(10n ** 30n)).toEqual(huge);
-    expect(huge.orders.map((o) => o.productionEndP50)).not.toEqual(medians(1));
+    expect(huge.orders.map((o) => o.completedAtP50)).not.toEqual(medians(1));
   });
 
   it('with a model without randomness, every percentile is the forecast end and the chance is 0 or 1', () => {
@@ -196,10 +195,10 @@ describe('Monte Carlo forecast', () => {
 
     expect(result.orders.length).toBeGreaterThan(1);
     for (const o of result.orders) {
-      expect([o.productionEndP10, o.productionEndP50, o.productionEndP90]).toEqual([
-        o.productionEndAt,
-        o.productionEndAt,
-        o.productionEndAt,
+      expect([o.completedAtP10, o.completedAtP50, o.completedAtP90]).toEqual([
+        o.completedAt,
+        o.completedAt,
+        o.completedAt,
       ]);
       if (o.dueAt !== undefined) expect(o.onTimeProbability).toBe(o.late ? 0 : 1);
     }
@@ -224,7 +223,7 @@ describe('Monte Carlo forecast', () => {
         acceptedAt: at(i * 5),
         dueAt: at(i * 5 + 30),
         leadTime: 10 * MIN,
-        productionTime: random.uniform(5 * MIN, 15 * MIN),
+        durations: { production: random.uniform(5 * MIN, 15 * MIN) },
       }));
       const plant = runPlant(orders);
       const snapshot = snapshotAt(plant, at(30));
@@ -236,13 +235,13 @@ describe('Monte Carlo forecast', () => {
       });
 
       for (const o of result.orders.filter((o) => o.status !== 'finished')) {
-        const end = plant.get(o.orderId)!.productionFinishedAt;
-        const group = groups.get(o.status) ?? { forecasts: 0, inRange: 0, belowMedian: 0 };
-        groups.set(o.status, group);
+        const end = plant.get(o.orderId)!.completedAt;
+        const group = groups.get(o.status!) ?? { forecasts: 0, inRange: 0, belowMedian: 0 };
+        groups.set(o.status!, group);
         forecasts++;
         group.forecasts++;
-        if (o.productionEndP10! <= end && end <= o.productionEndP90!) group.inRange++;
-        if (end <= o.productionEndP50!) group.belowMedian++;
+        if (o.completedAtP10! <= end && end <= o.completedAtP90!) group.inRange++;
+        if (end <= o.completedAtP50!) group.belowMedian++;
         predictedOnTime += o.onTimeProbability!;
         if (end <= o.dueAt!) reallyOnTime++;
       }
@@ -265,17 +264,15 @@ describe('Monte Carlo forecast', () => {
     expect(() => checkForecastModel(orderFlowModel, { etaSlip: 'often' })).toThrow(
       'parameter "etaSlip" must be a distribution, got "often"',
     );
-    expect(() => checkForecastModel(casymdaBenchmarkModel)).toThrow(
-      'model "casymda-benchmark" needs a delay block labelled "step": "material"',
+    expect(() => checkForecastModel(orderFlowModel, { lines: 0 })).toThrow(
+      'parameter "lines" must be a whole number >= 1, got 0 (it is the capacity of station line, model.stations[0].capacity)',
     );
   });
 
   it('refuses a number of replications that is not a whole number from 1 to 100,000, and a slip that is no distribution', () => {
     const snapshot: Snapshot = { asOf: NOW, orders: [] };
-    const slipByName = parseModelDefinition({
-      ...orderFlowModel,
-      parameters: { ...orderFlowModel.parameters, etaSlip: 'late' },
-    });
+    const slipByName = () =>
+      parsePlantModel({ ...orderFlowModel, parameters: { ...orderFlowModel.parameters, etaSlip: 'late' } });
 
     for (const replications of [0, 2.5, Number.NaN, 100_001, 1e9]) {
       expect(() => forecastMonteCarlo(snapshot, orderFlowModel, { replications })).toThrow(ModelError);
@@ -283,8 +280,7 @@ describe('Monte Carlo forecast', () => {
     expect(() => forecastMonteCarlo(snapshot, orderFlowModel, { replications: 0 })).toThrow(
       'replications must be a whole number from 1 to 100,000, got 0',
     );
-    expect(() => forecastMonteCarlo(snapshot, slipByName, { replications: 1 })).toThrow(
-      'parameter "etaSlip" must be a distribution, got "late"',
-    );
+    // A model file whose slip is a name is refused when it is loaded.
+    expect(slipByName).toThrow('model.etaSlip: parameter "etaSlip" must be a distribution, got "late"');
   });
 });

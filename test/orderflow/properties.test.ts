@@ -10,6 +10,7 @@ import {
   runPlant,
   snapshotAt,
 } from '../../orderflow/index.ts';
+import { stepEnd, stepStart } from './spans.ts';
 
 const MIN = 60_000;
 const T0 = Date.UTC(2026, 0, 5, 8, 0, 0);
@@ -73,10 +74,11 @@ describe('forecast properties', () => {
 
         expect(result.orders).toHaveLength(s.orders.length);
         for (const o of result.orders) {
-          const truth = plant.get(o.orderId)!;
-          expect(o.materialReadyAt, `${o.orderId} material`).toBe(truth.materialArrivedAt);
-          expect(o.productionStartAt, `${o.orderId} start`).toBe(truth.productionStartedAt);
-          expect(o.productionEndAt, `${o.orderId} end`).toBe(truth.productionFinishedAt);
+          const [material, production] = plant.get(o.orderId)!.steps;
+          // A step that takes no time has no span: it ends when the next begins.
+          expect(stepEnd(o, 'material') ?? material!.end, `${o.orderId} material`).toBe(material!.end);
+          expect(stepStart(o, 'production'), `${o.orderId} start`).toBe(production!.start);
+          expect(o.completedAt, `${o.orderId} end`).toBe(production!.end);
         }
         expect(result.warnings).toEqual([]);
       }),
@@ -143,14 +145,14 @@ describe('forecast properties', () => {
 
         expect(
           result.orders.map(
-            ({ productionEndP10, productionEndP50, productionEndP90, onTimeProbability, ...o }) => o,
+            ({ completedAtP10, completedAtP50, completedAtP90, onTimeProbability, ...o }) => o,
           ),
         ).toEqual(forecast(snapshot, undefined, { parameters }).orders);
         for (const o of result.orders) {
-          expect(o.productionEndP10!).toBeLessThanOrEqual(o.productionEndP50!);
-          expect(o.productionEndP50!).toBeLessThanOrEqual(o.productionEndP90!);
-          if (o.status === 'finished') expect(o.productionEndP10).toBe(o.productionEndAt);
-          else expect(o.productionEndP10!).toBeGreaterThanOrEqual(result.asOf);
+          expect(o.completedAtP10!).toBeLessThanOrEqual(o.completedAtP50!);
+          expect(o.completedAtP50!).toBeLessThanOrEqual(o.completedAtP90!);
+          if (o.position.kind === 'completed') expect(o.completedAtP10).toBe(o.completedAt);
+          else expect(o.completedAtP10!).toBeGreaterThanOrEqual(result.asOf);
           if (o.dueAt === undefined) expect(o.onTimeProbability).toBeUndefined();
           else expect(o.onTimeProbability! * 30).toSatisfy(Number.isInteger);
         }

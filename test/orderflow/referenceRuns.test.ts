@@ -1,6 +1,7 @@
 // The original twin's own reference runs, and the seed article's sample flow.
 import { describe, expect, it } from 'vitest';
 import { demoOrders, forecast, type PlantOrder, runPlant, snapshotAt } from '../../orderflow/index.ts';
+import { stepEnd, stepStart } from './spans.ts';
 
 const MIN = 60_000;
 const T0 = Date.UTC(2026, 0, 5, 8, 0, 0);
@@ -27,7 +28,7 @@ function everySecondLate(): PlantOrder[] {
 }
 
 const lastEnd = (plant: ReturnType<typeof runPlant>) =>
-  Math.max(...[...plant.values()].map((h) => h.productionFinishedAt));
+  Math.max(...[...plant.values()].map((h) => h.completedAt));
 
 describe('reference runs of the demo plant', () => {
   it('finishes six orders arriving every 10 minutes 70 minutes after the first arrives', () => {
@@ -51,7 +52,7 @@ describe('reference runs of the demo plant', () => {
 
       const result = forecast(snapshot);
 
-      expect(Math.max(...result.orders.map((o) => o.productionEndAt)) - T0).toBe(minutes * MIN);
+      expect(Math.max(...result.orders.map((o) => o.completedAt)) - T0).toBe(minutes * MIN);
     }
   });
 });
@@ -66,15 +67,15 @@ describe("the seed article's sample flow", () => {
   it('expects order 2 on time before its supplier announces the slip', () => {
     const orders = at(12);
 
-    expect(orders['order-2']!.productionStartAt).toBe(T0 + 20 * MIN);
+    expect(stepStart(orders['order-2']!, 'production')).toBe(T0 + 20 * MIN);
     expect(orders['order-2']!.delayCause).toBe('none');
   });
 
   it("shifts order 2's production by its own late material", () => {
     const orders = at(16);
 
-    expect(orders['order-2']!.materialReadyAt).toBe(T0 + 10 * MIN + (40 * MIN) / 3);
-    expect(orders['order-2']!.productionStartAt).toBe(orders['order-2']!.materialReadyAt);
+    expect(stepEnd(orders['order-2']!, 'material')).toBe(T0 + 10 * MIN + (40 * MIN) / 3);
+    expect(stepStart(orders['order-2']!, 'production')).toBe(stepEnd(orders['order-2']!, 'material'));
     expect(orders['order-2']!.delayMs).toBe(MIN * (10 / 3));
     expect(orders['order-2']!.delayCause).toBe('own-material');
   });
@@ -83,10 +84,11 @@ describe("the seed article's sample flow", () => {
     const orders = at(16);
     const o3 = orders['order-3']!;
 
-    expect(o3.materialReadyAt).toBe(T0 + 25 * MIN);
-    expect(o3.productionStartAt).toBe(orders['order-2']!.productionEndAt);
-    expect(o3.productionStartAt).toBeGreaterThan(o3.materialReadyAt);
+    expect(stepEnd(o3, 'material')).toBe(T0 + 25 * MIN);
+    expect(stepStart(o3, 'production')).toBe(orders['order-2']!.completedAt);
+    expect(stepStart(o3, 'production')).toBeGreaterThan(stepEnd(o3, 'material')!);
     expect(o3.delayCause).toBe('knock-on');
+    expect(o3.delayStation).toBe('line');
     expect(o3.late).toBe(true);
   });
 
@@ -94,18 +96,19 @@ describe("the seed article's sample flow", () => {
     const orders = at(31);
 
     expect(orders['order-2']!.status).toBe('in-production');
+    expect(orders['order-2']!.position).toEqual({ kind: 'operation', step: 'production', station: 'line' });
     expect(orders['order-2']!.delayCause).toBe('own-material');
     expect(orders['order-3']!.delayCause).toBe('knock-on');
     expect(orders['order-4']!.delayCause).toBe('knock-on');
-    expect(orders['order-4']!.productionStartAt).toBe(orders['order-3']!.productionEndAt);
-    expect(orders['order-4']!.productionEndAt).toBe(T0 + 53 * MIN + 20_000);
+    expect(stepStart(orders['order-4']!, 'production')).toBe(orders['order-3']!.completedAt);
+    expect(orders['order-4']!.completedAt).toBe(T0 + 53 * MIN + 20_000);
   });
 
   it('agrees with what then happens in the plant', () => {
     const orders = at(31);
 
     for (const [id, history] of plant) {
-      expect(orders[id]!.productionEndAt, id).toBe(history.productionFinishedAt);
+      expect(orders[id]!.completedAt, id).toBe(history.completedAt);
     }
   });
 });

@@ -1,11 +1,19 @@
-// WIP initialisation: each active order is put back where it stands, with the time it has spent.
+// WIP initialisation: each active order is put back where it stands in its routing, by its times,
+// with the time it has spent.
 import { describe, expect, it } from 'vitest';
 import { forecast, type OrderState, orderFlowModel, type Snapshot } from '../../orderflow/index.ts';
-import { ModelError, parseModelDefinition } from '../../sim-core/index.ts';
+import { ModelError } from '../../sim-core/index.ts';
+import { stepEnd, stepStart } from './spans.ts';
 
 const MIN = 60_000;
 const NOW = Date.UTC(2026, 0, 5, 9, 0, 0);
 const at = (minutes: number) => NOW + minutes * MIN;
+const production = (startedAt?: number, finishedAt?: number) => ({
+  production: {
+    ...(startedAt !== undefined && { startedAt }),
+    ...(finishedAt !== undefined && { finishedAt }),
+  },
+});
 
 const byId = (snapshot: Snapshot, options?: Parameters<typeof forecast>[2]) =>
   Object.fromEntries(forecast(snapshot, undefined, options).orders.map((o) => [o.orderId, o]));
@@ -18,46 +26,46 @@ describe('WIP initialisation', () => {
         status: 'in-production',
         acceptedAt: at(-20),
         materialArrivedAt: at(-6),
-        steps: { production: { startedAt: at(-4) } },
+        steps: production(at(-4)),
       },
     ];
 
     const a = byId({ asOf: NOW, orders }).a!;
 
-    expect(a.productionStartAt).toBe(at(-4));
-    expect(a.productionEndAt).toBe(at(6));
+    expect(a.position).toEqual({ kind: 'operation', step: 'production', station: 'line' });
+    expect(stepStart(a, 'production')).toBe(at(-4));
+    expect(a.completedAt).toBe(at(6));
     expect(a.steps).toEqual([
-      { step: 'material', start: at(-20), end: at(-6), actual: true },
-      { step: 'queue', start: at(-6), end: at(-4), actual: true },
-      { step: 'production', start: at(-4), end: NOW, actual: true },
-      { step: 'production', start: NOW, end: at(6), actual: false },
+      { step: 'material', kind: 'material', start: at(-20), end: at(-6), actual: true },
+      { step: 'production', station: 'line', kind: 'queue', start: at(-6), end: at(-4), actual: true },
+      { step: 'production', station: 'line', kind: 'operation', start: at(-4), end: NOW, actual: true },
+      { step: 'production', station: 'line', kind: 'operation', start: NOW, end: at(6), actual: false },
     ]);
   });
 
   it('with uncertain production times, expects what is left of those longer than the time already spent', () => {
     // Production takes 5 to 15 min, uniformly: after 6 min, those left are uniform on [6, 15] min.
     const parameters = { productionTime: { dist: 'uniform' as const, min: 5 * MIN, max: 15 * MIN } };
-    const orders: OrderState[] = [
-      { orderId: 'a', status: 'in-production', steps: { production: { startedAt: at(-6) } } },
-    ];
+    const orders: OrderState[] = [{ orderId: 'a', status: 'in-production', steps: production(at(-6)) }];
 
     const result = forecast({ asOf: NOW, orders }, undefined, { parameters });
 
-    expect(result.orders[0]!.productionEndAt).toBe(at(4.5));
+    expect(result.orders[0]!.completedAt).toBe(at(4.5));
     expect(result.orders[0]!.delayCause).toBe('none');
     expect(result.warnings).toEqual([]);
   });
 
   it('reports a production overrun and lets the order finish now', () => {
-    const orders: OrderState[] = [
-      { orderId: 'a', status: 'in-production', steps: { production: { startedAt: at(-13) } } },
-    ];
+    const orders: OrderState[] = [{ orderId: 'a', status: 'in-production', steps: production(at(-13)) }];
 
     const result = forecast({ asOf: NOW, orders });
 
-    expect(result.orders[0]!.productionEndAt).toBe(NOW);
+    expect(result.orders[0]!.completedAt).toBe(NOW);
     expect(result.orders[0]!.delayCause).toBe('overrun');
-    expect(result.warnings).toEqual([expect.objectContaining({ orderId: 'a', kind: 'overrun' })]);
+    expect(result.orders[0]!.delayStation).toBe('line');
+    expect(result.warnings).toEqual([
+      expect.objectContaining({ orderId: 'a', step: 'production', kind: 'overrun' }),
+    ]);
   });
 
   it('reports an overdue ETA and assumes the material arrives now', () => {
@@ -74,8 +82,8 @@ describe('WIP initialisation', () => {
 
     const result = forecast({ asOf: NOW, orders });
 
-    expect(result.orders[0]!.materialReadyAt).toBe(NOW);
-    expect(result.orders[0]!.productionEndAt).toBe(at(10));
+    expect(stepEnd(result.orders[0]!, 'material')).toBe(NOW);
+    expect(result.orders[0]!.completedAt).toBe(at(10));
     expect(result.orders[0]!.delayCause).toBe('overdue-material');
     expect(result.warnings[0]!.kind).toBe('overdue-material');
   });
@@ -85,9 +93,16 @@ describe('WIP initialisation', () => {
 
     const a = byId({ asOf: NOW, orders }).a!;
 
-    expect(a.materialReadyAt).toBe(at(10));
-    expect(a.productionEndAt).toBe(at(20));
-    expect(a.steps[0]).toEqual({ step: 'material', start: NOW, end: at(10), actual: false });
+    expect(a.position).toEqual({ kind: 'not-started' });
+    expect(stepEnd(a, 'material')).toBe(at(10));
+    expect(a.completedAt).toBe(at(20));
+    expect(a.steps[0]).toEqual({
+      step: 'material',
+      kind: 'material',
+      start: NOW,
+      end: at(10),
+      actual: false,
+    });
   });
 
   it('restores the queue by material arrival, whatever the order of the input', () => {
@@ -102,7 +117,14 @@ describe('WIP initialisation', () => {
     const result = forecast({ asOf: NOW, orders });
 
     expect(result.orders.map((o) => o.orderId)).toEqual(['early', 'tie-older', 'tie-a', 'tie-b', 'late']);
-    expect(result.orders.map((o) => o.productionStartAt)).toEqual([NOW, at(10), at(20), at(30), at(40)]);
+    expect(result.orders.map((o) => stepStart(o, 'production'))).toEqual([
+      NOW,
+      at(10),
+      at(20),
+      at(30),
+      at(40),
+    ]);
+    expect(result.orders[1]!.position).toEqual({ kind: 'queue', step: 'production', station: 'line' });
   });
 
   it('lets orders in production hold their line before queued ones are restored', () => {
@@ -112,14 +134,14 @@ describe('WIP initialisation', () => {
         orderId: 'running',
         status: 'in-production',
         materialArrivedAt: at(-10),
-        steps: { production: { startedAt: at(-3) } },
+        steps: production(at(-3)),
       },
     ];
 
     const o = byId({ asOf: NOW, orders });
 
-    expect(o.running!.productionEndAt).toBe(at(7));
-    expect(o.queued!.productionStartAt).toBe(at(7));
+    expect(o.running!.completedAt).toBe(at(7));
+    expect(stepStart(o.queued!, 'production')).toBe(at(7));
   });
 
   it('runs orders on several lines in parallel', () => {
@@ -131,23 +153,19 @@ describe('WIP initialisation', () => {
 
     const o = byId({ asOf: NOW, orders }, { parameters: { lines: 2 } });
 
-    expect([o.a!.productionStartAt, o.b!.productionStartAt, o.c!.productionStartAt]).toEqual([
-      NOW,
-      NOW,
-      at(10),
-    ]);
+    expect([o.a!, o.b!, o.c!].map((x) => stepStart(x, 'production'))).toEqual([NOW, NOW, at(10)]);
   });
 
   it('warns, and carries on, when more orders are in production than there are lines', () => {
     const orders: OrderState[] = ['a', 'b'].map((orderId) => ({
       orderId,
       status: 'in-production',
-      steps: { production: { startedAt: at(-1) } },
+      steps: production(at(-1)),
     }));
 
     const result = forecast({ asOf: NOW, orders });
 
-    expect(result.orders.map((o) => o.productionEndAt)).toEqual([at(9), at(9)]);
+    expect(result.orders.map((o) => o.completedAt)).toEqual([at(9), at(9)]);
     expect(result.warnings).toEqual([expect.objectContaining({ kind: 'over-capacity' })]);
   });
 
@@ -157,19 +175,16 @@ describe('WIP initialisation', () => {
         orderId: 'done',
         status: 'finished',
         materialArrivedAt: at(-30),
-        steps: { production: { startedAt: at(-25), finishedAt: at(-15) } },
+        steps: production(at(-25), at(-15)),
       },
-      {
-        orderId: 'gone',
-        status: 'delivered',
-        steps: { production: { finishedAt: at(-50) } },
-        deliveredAt: at(-40),
-      },
+      { orderId: 'gone', status: 'delivered', steps: production(at(-60), at(-50)), deliveredAt: at(-40) },
     ];
 
     const result = forecast({ asOf: NOW, orders });
 
     expect(result.orders.map((o) => o.orderId)).toEqual(['done']);
+    expect(result.orders[0]!.position).toEqual({ kind: 'completed' });
+    expect(result.orders[0]!.completedAt).toBe(at(-15));
     expect(result.orders[0]!.steps.every((s) => s.actual)).toBe(true);
     expect(result.kpis.makespanMs).toBe(0);
   });
@@ -180,30 +195,63 @@ describe('WIP initialisation', () => {
         orderId: 'slow',
         status: 'finished',
         materialArrivedAt: at(-30),
-        steps: { production: { startedAt: at(-30), finishedAt: at(-15) } },
+        steps: production(at(-30), at(-15)),
       },
     ];
 
-    expect(forecast({ asOf: NOW, orders }).orders[0]!.delayCause).toBe('overrun');
+    const slow = forecast({ asOf: NOW, orders }).orders[0]!;
+
+    expect(slow.delayCause).toBe('overrun');
+    expect(slow.delayStation).toBe('line');
   });
 
-  it('assumes and warns where a status lacks its time', () => {
+  it('places an order by its times, not by its status, which is only a hint', () => {
     const orders: OrderState[] = [
+      // The status says more than the times: the times win.
       { orderId: 'a', status: 'in-production' },
-      { orderId: 'b', status: 'ready' },
-      { orderId: 'c', status: 'awaiting-material' },
-      { orderId: 'd', status: 'finished' },
+      { orderId: 'b', status: 'ready', eta: at(5) },
+      // The status says less than the times.
+      { orderId: 'c', status: 'accepted', materialArrivedAt: at(-2), steps: production(at(-1)) },
+      {
+        orderId: 'd',
+        materialArrivedAt: at(-20),
+        steps: production(at(-20), at(-10)),
+      },
+    ];
+
+    const o = byId({ asOf: NOW, orders });
+
+    expect(o.a!.position).toEqual({ kind: 'not-started' });
+    expect(o.b!.position).toEqual({ kind: 'material' });
+    expect(o.c!.position).toEqual({ kind: 'operation', step: 'production', station: 'line' });
+    expect(o.d!.position).toEqual({ kind: 'completed' });
+    expect(o.d!.status).toBeUndefined();
+    expect(o.c!.completedAt).toBe(at(9));
+  });
+
+  it('warns about a step the routing does not have, and a product the model does not have', () => {
+    const orders: OrderState[] = [
+      {
+        orderId: 'a',
+        materialArrivedAt: at(-5),
+        steps: { polish: { startedAt: at(-3) } },
+      },
+      { orderId: 'b', product: 'widget', materialArrivedAt: at(-5) },
     ];
 
     const result = forecast({ asOf: NOW, orders });
 
-    expect(result.warnings.filter((w) => w.kind === 'missing-time').map((w) => w.orderId)).toEqual([
-      'd',
-      'a',
-      'b',
-      'c',
+    expect(result.warnings).toEqual([
+      expect.objectContaining({ orderId: 'a', step: 'polish', kind: 'unknown-step' }),
+      expect.objectContaining({ orderId: 'b', kind: 'unknown-product' }),
     ]);
-    expect(result.orders).toHaveLength(4);
+    expect(result.warnings[0]!.message).toBe(
+      'order a has times for step "polish", which the routing of product order does not have; ignored',
+    );
+    expect(result.orders.map((o) => [o.orderId, o.product, o.position.kind])).toEqual([
+      ['a', 'order', 'queue'],
+      ['b', 'order', 'queue'],
+    ]);
   });
 
   it('gives an empty forecast for an empty plant', () => {
@@ -213,17 +261,20 @@ describe('WIP initialisation', () => {
     expect(result.kpis).toEqual({
       activeOrders: 0,
       makespanMs: 0,
-      lineUtilisation: 0,
       ordersLate: 0,
       meanLatenessMs: 0,
       ordersDelayed: 0,
     });
+    expect(result.stations).toEqual([
+      { station: 'line', name: 'Production line', capacity: 1, utilisation: 0, maxQueue: 0 },
+    ]);
   });
 
-  it('computes lateness and the plant KPIs over the horizon', () => {
+  it("computes lateness, the plant KPIs and the stations' load over the horizon", () => {
     const orders: OrderState[] = [
       { orderId: 'a', status: 'ready', materialArrivedAt: at(-1), dueAt: at(5) },
       { orderId: 'b', status: 'awaiting-material', eta: at(30), initialEta: at(30), dueAt: at(60) },
+      { orderId: 'c', status: 'ready', materialArrivedAt: at(-1), dueAt: at(50) },
     ];
 
     const result = forecast({ asOf: NOW, orders });
@@ -231,8 +282,10 @@ describe('WIP initialisation', () => {
 
     expect(a.latenessMs).toBe(5 * MIN);
     expect(a.late).toBe(true);
+    // a 0–10, c 10–20 (waiting 10 min), b 30–40.
     expect(result.kpis.makespanMs).toBe(40 * MIN);
-    expect(result.kpis.lineUtilisation).toBeCloseTo(20 / 40);
+    expect(result.stations[0]!.utilisation).toBeCloseTo(30 / 40);
+    expect(result.stations[0]!.maxQueue).toBe(1);
     expect(result.kpis.ordersLate).toBe(1);
     expect(result.kpis.meanLatenessMs).toBe(5 * MIN);
   });
@@ -251,10 +304,24 @@ describe('WIP initialisation', () => {
     expect(sequence('due-date')).toEqual(['due-soon', 'urgent', 'first-in']);
   });
 
-  it('records the model, its parameters and the sim-core version', () => {
+  it('records the model, its hash, its parameters and stations, and the sim-core version', () => {
     const result = forecast({ asOf: NOW, orders: [] }, undefined, { parameters: { lines: 3 } });
 
-    expect(result.model.name).toBe('order-flow');
+    expect(result.model).toMatchObject({
+      name: 'order-flow',
+      timeUnit: 'ms',
+      stations: [{ id: 'line', name: 'Production line', capacity: 3, queueRule: 'fifo' }],
+      products: [
+        {
+          id: 'order',
+          routing: [
+            { step: 'material', kind: 'material' },
+            { step: 'production', kind: 'operation', station: 'line' },
+          ],
+        },
+      ],
+    });
+    expect(result.model.hash).toMatch(/^[0-9a-f]{16}$/);
     expect(result.model.parameters).toMatchObject({
       lines: 3,
       productionTime: 10 * MIN,
@@ -263,13 +330,15 @@ describe('WIP initialisation', () => {
     expect(result.simCoreVersion).toMatch(/^\d+\.\d+\.\d+$/);
   });
 
-  it('needs a model whose blocks are labelled with the order-flow steps', () => {
-    const unlabelled = parseModelDefinition({
-      ...orderFlowModel,
-      blocks: orderFlowModel.blocks.map(({ step: _step, ...b }) => b),
-    });
-
-    expect(() => forecast({ asOf: NOW, orders: [] }, unlabelled)).toThrow(ModelError);
-    expect(() => forecast({ asOf: NOW, orders: [] }, unlabelled)).toThrow(/step": "material"/);
+  it('refuses a parameter the model does not have, or a value of the wrong kind', () => {
+    expect(() => forecast({ asOf: NOW, orders: [] }, orderFlowModel, { parameters: { speed: 2 } })).toThrow(
+      'model "order-flow" has no parameter "speed"',
+    );
+    expect(() =>
+      forecast({ asOf: NOW, orders: [] }, orderFlowModel, { parameters: { queueRule: 'random' } }),
+    ).toThrow(ModelError);
+    expect(() => forecast({ asOf: NOW, orders: [] }, orderFlowModel, { parameters: { lines: 1.5 } })).toThrow(
+      'parameter "lines" must be a whole number >= 1, got 1.5 (it is the capacity of station line, model.stations[0].capacity)',
+    );
   });
 });

@@ -9,6 +9,7 @@ import {
   MAX_MONTE_CARLO_DRAWS,
   type OrderState,
   orderFlowModel,
+  parsePlantModel,
   type Snapshot,
 } from '../../orderflow/index.ts';
 import {
@@ -17,7 +18,6 @@ import {
   DEFAULT_MAX_EVENTS,
   DEFAULT_MAX_WALL_MS,
   Environment,
-  parseModelDefinition,
   Random,
   RunLimits,
   runModel,
@@ -236,7 +236,7 @@ describe('forecasts within limits', () => {
   });
 
   it('stops a Monte Carlo forecast beyond its wall time, all draws together', () => {
-    const uncertain = parseModelDefinition({
+    const uncertain = parsePlantModel({
       ...orderFlowModel,
       parameters: { ...orderFlowModel.parameters, productionTime: { dist: 'exponential', mean: 600_000 } },
     });
@@ -261,7 +261,7 @@ describe('forecasts within limits', () => {
     expect(MAX_MONTE_CARLO_DRAWS).toBe(20_000_000);
     expect(error).toMatchObject({ bound: 'draws', limit: 20_000_000, reached: 20_100_000 });
     expect(error.message).toBe(
-      'a Monte Carlo forecast of 201 orders × 100,000 replications would keep 20,100,000 production ends, more than its limit of 20,000,000: use fewer replications',
+      'a Monte Carlo forecast of 201 orders × 100,000 replications would keep 20,100,000 completion times, more than its limit of 20,000,000: use fewer replications',
     );
   });
 });

@@ -1,7 +1,7 @@
 // runModel's progress reporting: long runs tell how far they are, and end exactly as run() would.
 import { describe, expect, it } from 'vitest';
-import { orderFlowModel } from '../../orderflow/index.ts';
 import { casymdaBenchmarkModel, runModel } from '../../sim-core/index.ts';
+import { orderFlowBlocks } from './fixtures/index.ts';
 
 describe('runModel progress', () => {
   it('reports progress every so many events and ends where an unreported run ends', () => {
@@ -24,8 +24,8 @@ describe('runModel progress', () => {
   it('stops at until, with the clock standing there, when progress is reported', () => {
     const until = 3_600_000 * 5;
 
-    const reported = runModel(orderFlowModel, { until, progressEvery: 5, onProgress: () => {} });
-    const plain = runModel(orderFlowModel, { until });
+    const reported = runModel(orderFlowBlocks, { until, progressEvery: 5, onProgress: () => {} });
+    const plain = runModel(orderFlowBlocks, { until });
 
     expect(reported.replications[0]!.endTime).toBe(until);
     expect(reported.replications[0]).toEqual(plain.replications[0]);

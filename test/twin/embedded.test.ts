@@ -10,8 +10,7 @@ import { DynamoDbForecastStore } from '../../forecast/DynamoDbForecastStore.ts';
 import { createClients, destroyClients } from '../../local/clients.ts';
 import { readAllRecords } from '../../local/kinesisEvent.ts';
 import { startTwin } from '../../local/runtime.ts';
-import { forecast, forecastMonteCarlo, type Snapshot } from '../../orderflow/index.ts';
-import { parseModelDefinition } from '../../sim-core/index.ts';
+import { forecast, forecastMonteCarlo, parsePlantModel, type Snapshot } from '../../orderflow/index.ts';
 import { DynamoDbStateStore } from '../../state/DynamoDbStateStore.ts';
 import { waitFor } from '../support/wait.ts';
 
@@ -37,7 +36,7 @@ async function demoIngested(options: { dataDir: string }) {
   return twin;
 }
 
-const uncertain = parseModelDefinition(
+const uncertain = parsePlantModel(
   JSON.parse(readFileSync(new URL('../../examples/order-flow-uncertain.json', import.meta.url), 'utf8')),
 );
 const kinds = [

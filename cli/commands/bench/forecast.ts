@@ -2,29 +2,40 @@
 // first run in a fresh process (a cold Lambda) beside warm runs (a warm one).
 import { type ForecastBenchResult, forecastBench } from '../../../bench/workloads.ts';
 import { intOption } from '../../command.ts';
+import { loadPlantModel } from '../../files.ts';
 import { count, defineBenchmark, type Suite } from './benchmark.ts';
 
 export const forecastBenchmark = defineBenchmark({
   name: 'forecast',
-  usage: ['twin bench forecast --orders N                              a forecast: fresh, and warm (median)'],
+  usage: [
+    'twin bench forecast --orders N [--model FILE]                a forecast: fresh, and warm (median)',
+  ],
   options: {
     orders: { type: 'string', value: 'N', description: 'number of active orders', default: '1000' },
     replications: {
       type: 'string',
       value: 'N',
-      description: 'a Monte Carlo forecast of N draws (the demo plant with uncertain times)',
+      description: 'a Monte Carlo forecast of N draws (default model: the demo plant with uncertain times)',
+    },
+    model: {
+      type: 'string',
+      value: 'FILE',
+      description: 'plant model file (default: the demo plant); the synthetic orders follow its routings',
     },
   },
-  run(values, io) {
+  async run(values, io) {
     const orders = intOption('orders', values.orders, 1)!;
     const replications = intOption('replications', values.replications, 1);
+    const model = values.model === undefined ? undefined : await loadPlantModel(values.model);
     // A Monte Carlo forecast takes as long as that many forecasts: fewer runs.
     const result =
-      replications === undefined ? forecastBench(orders) : forecastBench(orders, 5, 3, replications);
+      replications === undefined
+        ? forecastBench(orders, 15, 30, undefined, model)
+        : forecastBench(orders, 5, 3, replications, model);
     io.out(
       values.json
         ? JSON.stringify(result)
-        : `${result.orders} orders${replications === undefined ? '' : `, ${replications} replications`}: ` +
+        : `${result.orders} orders of ${result.model}${replications === undefined ? '' : `, ${replications} replications`}: ` +
             `fresh ${result.freshMs} ms; warm median ${result.medianMs} ms (min ${result.minMs} ms, ${result.runs} runs after ${result.warmupRuns})`,
     );
     return 0;
@@ -35,11 +46,23 @@ export const forecastSuite: Suite<ForecastBenchResult[]> = {
   key: 'forecasts',
   async measure({ bundle, progress }) {
     const results: ForecastBenchResult[] = [];
-    for (const orders of [1_000, 10_000]) {
-      progress(`forecast of ${orders.toLocaleString('en')} active orders ...`);
-      results.push(
-        (await bundle(['bench', 'forecast', '--orders', String(orders), '--json'])) as ForecastBenchResult,
-      );
+    // The demo plant (one operation per order), then the flow shop (three).
+    for (const model of [[], ['--model', 'examples/models/flow-shop.json']]) {
+      for (const orders of [1_000, 10_000]) {
+        progress(
+          `forecast of ${orders.toLocaleString('en')} active orders${model.length ? ' (flow shop)' : ''} ...`,
+        );
+        results.push(
+          (await bundle([
+            'bench',
+            'forecast',
+            '--orders',
+            String(orders),
+            ...model,
+            '--json',
+          ])) as ForecastBenchResult,
+        );
+      }
     }
     progress('Monte Carlo forecast of 1,000 active orders, 100 replications ...');
     const args = ['bench', 'forecast', '--orders', '1000', '--replications', '100', '--json'];
@@ -50,11 +73,13 @@ export const forecastSuite: Suite<ForecastBenchResult[]> = {
     {
       title: 'Forecast of a synthetic plant',
       measures:
-        'A forecast (deterministic, or Monte Carlo of the demo plant with uncertain times) in a fresh process ' +
-        '(fresh, as a cold Lambda), and the median of the runs after warm-up runs in it (warm).',
+        'A forecast of a synthetic plant of the demo plant (examples of orders at every step) or of the flow shop ' +
+        '(examples/models/flow-shop.json), deterministic, or Monte Carlo of the demo plant with uncertain times, ' +
+        'in a fresh process (fresh, as a cold Lambda), and the median of the runs after warm-up runs in it (warm).',
       rows: (results) => [
-        ['forecast', 'active orders', 'fresh ms', 'warm median ms', 'warm min ms', 'kernel events'],
+        ['model', 'forecast', 'active orders', 'fresh ms', 'warm median ms', 'warm min ms', 'kernel events'],
         ...results.map((f) => [
+          f.model ?? '-',
           f.replications === undefined ? 'deterministic' : `Monte Carlo, ${f.replications} draws`,
           count(f.orders),
           count(f.freshMs),

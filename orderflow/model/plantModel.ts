@@ -1,0 +1,123 @@
+// The plant model file: a plant's stations and its products' routings, as data. Checked with a
+// schema at load, so that a mistake in a file is reported by its JSON path, not found mid-forecast.
+import { z } from 'zod';
+import { isWellFormed, WELL_FORMED_RULE } from '../../contracts/wellFormed.ts';
+import { FORBIDDEN_NAME, ParameterValueSchema } from '../../sim-core/blocks/ModelDefinition.ts';
+import type { DistributionSpec } from '../../sim-core/random/Random.ts';
+
+/** The queue rules a station may follow; ties always go to the earlier acceptedAt, then orderId. */
+export const QUEUE_RULES = ['fifo', 'priority', 'due-date'] as const;
+export type QueueRule = (typeof QUEUE_RULES)[number];
+
+/** The time units a model's durations may be written in, and their length in ms. */
+export const TIME_UNITS = { ms: 1, s: 1_000, min: 60_000, h: 3_600_000 } as const;
+export type TimeUnit = keyof typeof TIME_UNITS;
+
+/**
+ * A name in a model (station, product, step, parameter): 1 to 100 characters of well-formed Unicode,
+ * never `__proto__` (JSON.parse makes it an own key; assigning it replaces an object's prototype).
+ */
+const Name = z
+  .string()
+  .min(1, 'must be a name of 1 to 100 characters')
+  .max(100, 'must be a name of 1 to 100 characters')
+  .refine(isWellFormed, WELL_FORMED_RULE)
+  .refine((n) => n !== FORBIDDEN_NAME, `"${FORBIDDEN_NAME}" is not allowed as a name`);
+
+/** `{ "param": "name" }`: the value of one of the model's parameters. */
+const ParamRef = z.object({ param: Name }).strict().meta({ description: 'the value of a parameter' });
+
+/** sim-core's distributions: a number (fixed), or `{ "dist": … }`, every value at most 1e15. */
+const Distribution = (
+  ParameterValueSchema as unknown as { options: [z.ZodType<DistributionSpec>, z.ZodType] }
+).options[0];
+
+/** A duration: a distribution in the model's time unit, or a parameter holding one. */
+const Duration = z.union([Distribution, ParamRef]);
+
+const Station = z
+  .object({
+    id: Name,
+    /** Display name (default: the id). */
+    name: z.string().min(1).max(200).optional(),
+    /** Units that work at once: a whole number >= 1, or a parameter holding one. */
+    capacity: z.union([z.number().int('must be a whole number >= 1').min(1), ParamRef]).default(1),
+    /** The order in which waiting orders are taken: fifo, priority or due-date, or a parameter naming one. */
+    queueRule: z.union([z.enum(QUEUE_RULES), ParamRef]).default('fifo'),
+  })
+  .strict();
+
+const MaterialStep = z
+  .object({
+    step: Name,
+    kind: z.literal('material'),
+    /** Time from the material order to its arrival, when no supplier's ETA is known. */
+    leadTime: Duration,
+  })
+  .strict();
+
+const OperationStep = z
+  .object({
+    step: Name,
+    kind: z.literal('operation'),
+    /** The station whose unit the order holds for the operation. */
+    station: Name,
+    duration: Duration,
+  })
+  .strict();
+
+const RoutingStep = z.discriminatedUnion('kind', [MaterialStep, OperationStep]);
+
+const Product = z
+  .object({
+    id: Name,
+    name: z.string().min(1).max(200).optional(),
+    /** The steps of an order of this product, in order. */
+    routing: z.array(RoutingStep).min(1, 'needs at least one step'),
+  })
+  .strict();
+
+/** The plant model file. */
+export const PlantModelSchema = z
+  .object({
+    name: Name,
+    description: z.string().optional(),
+    /** The unit of every duration in the file. */
+    timeUnit: z.enum(Object.keys(TIME_UNITS) as [TimeUnit, ...TimeUnit[]]).default('min'),
+    /** Values that stations and steps refer to as `{ "param": name }`, overridable per run. */
+    parameters: z.record(Name, ParameterValueSchema).default({}),
+    stations: z.array(Station).default([]),
+    products: z
+      .array(Product, {
+        error: (issue) =>
+          issue.input === undefined
+            ? 'required: the products, each with its routing'
+            : 'expected a list of products',
+      })
+      .min(1, 'needs at least one product'),
+    /** The product of an order that names none (optional when there is one product). */
+    defaultProduct: Name.optional(),
+    /** Monte Carlo forecasts: extra wait after a supplier's ETA, drawn per order (default none). */
+    etaSlip: Duration.optional(),
+  })
+  .strict();
+
+export type PlantModel = z.output<typeof PlantModelSchema>;
+export type PlantModelInput = z.input<typeof PlantModelSchema>;
+export type StationDefinition = PlantModel['stations'][number];
+export type ProductDefinition = PlantModel['products'][number];
+export type RoutingStepDefinition = ProductDefinition['routing'][number];
+export type ParamRef = z.output<typeof ParamRef>;
+
+/** The JSON Schema of a plant model file (`twin schema model`). */
+export function plantModelJsonSchema(): Record<string, unknown> {
+  return {
+    $id: 'https://order-flow-twin/schemas/plant-model.json',
+    title: 'Plant model',
+    description:
+      "A plant's process as data: stations (capacity, queue rule) and products, each with a routing of " +
+      'material waits and operations at stations. Durations are distributions in the time unit of the file; ' +
+      '{ "param": name } takes the value of a parameter, which a run may override.',
+    ...z.toJSONSchema(PlantModelSchema, { target: 'draft-2020-12', io: 'input' }),
+  };
+}

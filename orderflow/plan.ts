@@ -1,0 +1,53 @@
+// The plan a forecast is compared with: the same orders run from the start of their routings with
+// every ETA as first announced and nominal durations. A forecast later than the plan is a delay.
+import { Environment } from '../sim-core/kernel/Environment.ts';
+import type { RunLimits } from '../sim-core/limits.ts';
+import type { ModelSamplers, ResolvedModel } from './model/resolveModel.ts';
+import { buildNetwork, OrderUnit } from './network.ts';
+import type { Restored } from './restore.ts';
+
+/** The planned step times of the orders (laid out as the restored times), and the kernel events. */
+export interface Plan {
+  times: Float64Array;
+  events: number;
+}
+
+/**
+ * Runs the plan of `restored` (the forecast's orders): each order enters its routing when it did (a
+ * first material step when its material was ordered, or asOf if it is not yet; a first operation
+ * when the order was accepted), and its material arrives at its first ETA.
+ */
+export function runPlan(
+  { orders: restored, times: known }: Restored,
+  resolved: ResolvedModel,
+  nominal: ModelSamplers,
+  asOf: number,
+  limits: RunLimits,
+): Plan {
+  const entries = restored.map((r) => {
+    const o = r.order;
+    if (r.product.material !== 0) return r.entry;
+    return r.materialOrdered ? Math.min(o.materialOrderedAt ?? o.acceptedAt ?? asOf, asOf) : asOf;
+  });
+  const start = entries.reduce((t, e) => Math.min(t, e), asOf);
+  const env = new Environment(start);
+  const net = buildNetwork(resolved, nominal, env);
+  const times = new Float64Array(known.length).fill(Number.NaN);
+  restored.forEach((r, i) => {
+    const o = r.order;
+    const entry = entries[i]!;
+    const unit = new OrderUnit(r.keys, times, r.base, entry);
+    const ready = r.materialOrdered ? (o.initialEta ?? o.eta ?? o.materialArrivedAt) : undefined;
+    const first = net.steps[r.product.index]![0]!;
+    if (r.product.material === 0) {
+      // Every order waits for its material from its entry on: placed at once, no event to enter.
+      const lead = ready === undefined ? first.delay.durationFor(unit) : Math.max(0, ready - entry);
+      first.delay.place(unit, entry, entry - start + lead);
+    } else {
+      if (ready !== undefined) unit.arrivesAt = ready;
+      env.timeout(entry - start).addCallback(() => first.seize!.enter(unit));
+    }
+  });
+  limits.run(env);
+  return { times, events: env.eventsProcessed };
+}

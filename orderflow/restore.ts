@@ -1,0 +1,362 @@
+// The work in process, restored: each active order is placed where it stands at asOf by its
+// product's routing and its own times (never by its status, a hint for people): in an operation,
+// holding a unit of its station and keeping the time already spent; in a station's queue since it
+// joined it; waiting for material; or not yet started. One restorer for the forecast, the plan and
+// every Monte Carlo replication: the snapshot is read once (restoreOrders), then placed into as
+// many networks as needed (placeOrders).
+import { OrderStatus } from '../contracts/orderState.ts';
+import type { Sampler } from '../sim-core/random/Random.ts';
+import type { ModelSamplers, ResolvedModel, ResolvedProduct } from './model/resolveModel.ts';
+import { type Network, OrderUnit, type StepDelay, type UnitKeys, unitKeys } from './network.ts';
+import type { ForecastWarning, OrderState, Position, Snapshot } from './types.ts';
+import { reconcileOrderTimes } from './wipTimes.ts';
+
+/** An active order as read from the snapshot, ready to be placed into a network. */
+export interface RestoredOrder {
+  order: OrderState;
+  /** What queue rules read of it (its rank: its place by orderId among the restored orders). */
+  keys: UnitKeys;
+  product: ResolvedProduct;
+  /** Routing position of the step where it stands; the routing's length when every step is done. */
+  at: number;
+  position: Position;
+  /**
+   * Where its times start in the restored times (`Restored.times`): [start, end] per routing step,
+   * as the snapshot gives them (reconciled), NaN where not (yet) known.
+   */
+  base: number;
+  /** When it joined its routing: acceptedAt, else asOf (a first operation's queue starts then). */
+  entry: number;
+  /** When it entered the step where it stands: the operation's start, its queue's, the material order. */
+  since: number;
+  /** Waiting for material (now, or at a step still ahead) with a known ETA: when (else NaN). */
+  eta: number;
+  /** In an operation, or waiting for material ordered without an ETA: time left at the means. */
+  remaining: number;
+  /** Its material order is known (an ETA, an order time, an arrival, or a later step has begun). */
+  materialOrdered: boolean;
+  /** The operation it is in has taken longer than its nominal duration. */
+  overrun: boolean;
+  /** Its ETA (or lead time) has passed and the material has not arrived. */
+  overdue: boolean;
+}
+
+/** The restored orders, and the times the snapshot gives of them, all in one array. */
+export interface Restored {
+  orders: RestoredOrder[];
+  times: Float64Array;
+}
+
+/** Draws of a network placed for a Monte Carlo replication: the times still to come are drawn. */
+export interface PlacementDraws {
+  /** Extra wait after a supplier's ETA (ms). */
+  etaSlip?: Sampler | undefined;
+}
+
+// Positions are values: orders share them.
+const COMPLETED: Position = Object.freeze({ kind: 'completed' });
+const MATERIAL: Position = Object.freeze({ kind: 'material' });
+const NOT_STARTED: Position = Object.freeze({ kind: 'not-started' });
+
+/** Draws of a duration longer than the time already spent before the order is assumed to finish now. */
+const CONDITIONAL_DRAWS = 100;
+
+/**
+ * The snapshot's active orders (not delivered), by orderId (the forecast never depends on the
+ * snapshot's order), each placed in its routing; what had to be assumed is in `warnings`.
+ * `nominal`: the model's deterministic samplers (means, and means above a time already spent).
+ */
+export function restoreOrders(
+  snapshot: Snapshot,
+  resolved: ResolvedModel,
+  nominal: ModelSamplers,
+  warnings: ForecastWarning[],
+): Restored {
+  const asOf = snapshot.asOf;
+  const orders = snapshot.orders.filter(
+    (o) => o.status !== OrderStatus.delivered && o.deliveredAt === undefined,
+  );
+  // A store often lists its orders by id already: checking costs far less than sorting.
+  if (!inIdOrder(orders)) orders.sort((a, b) => (a.orderId < b.orderId ? -1 : a.orderId > b.orderId ? 1 : 0));
+  const products = orders.map((order) =>
+    order.product === undefined ? resolved.defaultProduct : resolved.productById.get(order.product),
+  );
+  let size = 0;
+  for (const product of products) size += 2 * (product ?? resolved.defaultProduct).routing.length;
+  const times = new Float64Array(size);
+  let base = 0;
+  const restored = orders.map((order, k) => {
+    let product = products[k];
+    if (product === undefined) {
+      product = resolved.defaultProduct;
+      warnings.push({
+        orderId: order.orderId,
+        kind: 'unknown-product',
+        message: `order ${order.orderId}'s product "${order.product}" is not in model ${resolved.model.name}; forecast as its default product ${product.id}`,
+      });
+    }
+    const r = restoreOrder(order, product, asOf, times, base, k, nominal, warnings);
+    base += 2 * product.routing.length;
+    return r;
+  });
+  const busy = new Map<number, number>();
+  for (const r of restored) {
+    if (r.position.kind !== 'operation') continue;
+    const station = r.product.routing[r.at]!.station!;
+    busy.set(station.index, (busy.get(station.index) ?? 0) + 1);
+  }
+  for (const [index, count] of busy) {
+    const station = resolved.stations[index]!;
+    if (count > station.capacity) {
+      warnings.push({
+        kind: 'over-capacity',
+        message: `${count} orders are in operations at station ${station.id}, which has ${station.capacity} unit(s); all are assumed to continue`,
+      });
+    }
+  }
+  return { orders: restored, times };
+}
+
+function restoreOrder(
+  given: OrderState,
+  product: ResolvedProduct,
+  asOf: number,
+  all: Float64Array,
+  b: number,
+  rank: number,
+  nominal: ModelSamplers,
+  warnings: ForecastWarning[],
+): RestoredOrder {
+  const routing = product.routing;
+  const n = routing.length;
+  const orderId = given.orderId;
+  if (given.steps !== undefined) {
+    for (const step in given.steps) {
+      if (!Object.hasOwn(given.steps, step) || product.stepIndex.has(step)) continue;
+      warnings.push({
+        orderId,
+        step,
+        kind: 'unknown-step',
+        message: `order ${orderId} has times for step "${step}", which the routing of product ${product.id} does not have; ignored`,
+      });
+    }
+  }
+  const order = reconcileOrderTimes(given, product, asOf, all, b, warnings);
+
+  // The furthest step with a time: every step before it is done, whatever the snapshot lacks.
+  let last = -1;
+  for (let i = n - 1; i >= 0 && last < 0; i--) {
+    if (!Number.isNaN(all[b + 2 * i]!) || !Number.isNaN(all[b + 2 * i + 1]!)) last = i;
+  }
+  if (last > 0) {
+    // The earliest time known from here on: when the steps before had to be done by.
+    let bound = firstTime(all, b, last);
+    for (let i = last - 1; i >= 0; i--) {
+      const start = all[b + 2 * i]!;
+      const end = all[b + 2 * i + 1]!;
+      if (Number.isNaN(end)) {
+        const what = Number.isNaN(start) ? 'no times' : 'no end';
+        const step = routing[i]!.step;
+        // A plant need not report its material: a later step says that it came.
+        if (routing[i]!.kind === 'operation')
+          warnings.push({
+            orderId,
+            step,
+            kind: 'missing-time',
+            message: `order ${orderId} has times for step ${routing[last]!.step} but ${what} for the earlier step ${step}; assumed ${step} ended when the next step began`,
+          });
+        all[b + 2 * i + 1] = bound;
+        if (Number.isNaN(start) && routing[i]!.kind === 'operation') all[b + 2 * i] = bound;
+      }
+      bound = firstTime(all, b, i);
+    }
+  }
+
+  for (let i = 0; i <= last; i++) {
+    if (routing[i]!.kind !== 'operation' || !Number.isNaN(all[b + 2 * i]!)) continue;
+    const step = routing[i]!.step;
+    warnings.push({
+      orderId,
+      step,
+      kind: 'missing-time',
+      message: `order ${orderId}'s step ${step} has an end but no start; assumed it took no time`,
+    });
+    all[b + 2 * i] = all[b + 2 * i + 1]!;
+  }
+
+  let at = 0;
+  while (at < n && !Number.isNaN(all[b + 2 * at + 1]!)) at++;
+  const entry = Math.min(order.acceptedAt ?? asOf, asOf);
+  const previousEnd = at === 0 ? entry : all[b + 2 * at - 1]!;
+  const materialOrdered =
+    order.materialOrderedAt !== undefined ||
+    order.eta !== undefined ||
+    order.initialEta !== undefined ||
+    order.materialArrivedAt !== undefined;
+  const restored: RestoredOrder = {
+    order,
+    keys: unitKeys(order, rank),
+    product,
+    at,
+    position: COMPLETED,
+    base: b,
+    entry,
+    since: previousEnd,
+    eta: Number.NaN,
+    remaining: 0,
+    materialOrdered: materialOrdered || last >= 0,
+    overrun: false,
+    overdue: false,
+  };
+  if (at === n) return restored;
+
+  // A material step still ahead: its material arrives at its ETA, when one is known.
+  if (product.material > at) restored.eta = order.eta ?? order.initialEta ?? Number.NaN;
+  const step = routing[at]!;
+  const sampler = nominal.steps[product.index]![at]!;
+  if (step.kind === 'operation') {
+    const started = all[b + 2 * at]!;
+    if (Number.isNaN(started)) {
+      restored.position = step.queued!;
+      return restored;
+    }
+    restored.position = step.working!;
+    restored.since = started;
+    const elapsed = asOf - started;
+    const planned = sampler.mean;
+    // Expected: what is left of a duration longer than elapsed (the planned one minus elapsed for a
+    // fixed one); nothing when no duration of the model is that long.
+    const above = sampler.meanAbove(elapsed);
+    restored.remaining = Math.max(0, above === undefined ? planned - elapsed : above - elapsed);
+    if (elapsed > planned) {
+      restored.overrun = true;
+      const late = `order ${orderId} has been in ${step.step} ${Math.round((elapsed - planned) / 1000)} s longer than planned`;
+      warnings.push({
+        orderId,
+        step: step.step,
+        kind: 'overrun',
+        message:
+          restored.remaining > 0
+            ? `${late}; expected to finish in ${Math.round(restored.remaining / 1000)} s (the model's times longer than that)`
+            : `${late}; assumed to finish now`,
+      });
+    }
+    return restored;
+  }
+
+  // Waiting for material.
+  const eta = order.eta ?? order.initialEta;
+  if (eta !== undefined) {
+    restored.position = MATERIAL;
+    restored.eta = eta;
+    restored.since = Math.min(order.materialOrderedAt ?? (at === 0 ? entry : previousEnd), asOf);
+    if (eta < asOf) {
+      restored.overdue = true;
+      warnings.push({
+        orderId,
+        step: step.step,
+        kind: 'overdue-material',
+        message: `order ${orderId}'s material was due ${Math.round((asOf - eta) / 1000)} s ago; assumed to arrive now`,
+      });
+    }
+    return restored;
+  }
+  if (order.materialOrderedAt !== undefined) {
+    // Ordered, with no ETA: the lead time runs as an operation does, from the order on.
+    restored.position = MATERIAL;
+    restored.since = order.materialOrderedAt;
+    const elapsed = asOf - order.materialOrderedAt;
+    const above = sampler.meanAbove(elapsed);
+    restored.remaining = above === undefined ? 0 : above - elapsed;
+    if (above === undefined) {
+      restored.overdue = true;
+      warnings.push({
+        orderId,
+        step: step.step,
+        kind: 'overdue-material',
+        message: `order ${orderId}'s material, ordered ${Math.round(elapsed / 1000)} s ago with no ETA, is later than every lead time of the model; assumed to arrive now`,
+      });
+    }
+    return restored;
+  }
+  // Not ordered: it is ordered now.
+  restored.position = at === 0 ? NOT_STARTED : MATERIAL;
+  restored.since = asOf;
+  return restored;
+}
+
+/** Whether `orders` are in ascending orderId order. */
+function inIdOrder(orders: readonly OrderState[]): boolean {
+  for (let i = 1; i < orders.length; i++) if (!(orders[i - 1]!.orderId < orders[i]!.orderId)) return false;
+  return true;
+}
+
+/** The earliest time known of step i (its start, else its end). */
+function firstTime(times: Float64Array, b: number, i: number): number {
+  const start = times[b + 2 * i]!;
+  return Number.isNaN(start) ? times[b + 2 * i + 1]! : start;
+}
+
+/**
+ * Places `restored` orders into `net` at asOf: operations first (each holds its unit), then queues
+ * (restored in the station's rule by the time each order joined), then material waits and the
+ * orders not yet started. With `draws` (a Monte Carlo replication), the times still to come are
+ * drawn from the network's samplers. Returns one unit per order, in the same order, and the array
+ * of their times (laid out as the restored times), which fills in as the network runs.
+ */
+export function placeOrders(
+  { orders: restored, times: known }: Restored,
+  net: Network,
+  draws?: PlacementDraws,
+): { units: OrderUnit[]; times: Float64Array } {
+  const asOf = net.env.now;
+  const times = known.slice();
+  const units = restored.map((r) => new OrderUnit(r.keys, times, r.base, r.entry));
+  // Pass 1: operations in progress hold their units before anyone queues.
+  for (let k = 0; k < restored.length; k++) {
+    const r = restored[k]!;
+    if (r.position.kind !== 'operation') continue;
+    const { delay, seize } = net.steps[r.product.index]![r.at]!;
+    const unit = units[k]!;
+    seize!.hold(unit, r.since);
+    const remaining = draws === undefined ? r.remaining : drawnRemaining(delay, unit, asOf - r.since);
+    delay.place(unit, r.since, Math.max(0, remaining));
+  }
+  // Pass 2: the rest.
+  for (let k = 0; k < restored.length; k++) {
+    const r = restored[k]!;
+    const unit = units[k]!;
+    const kind = r.position.kind;
+    if (r.product.material > r.at && !Number.isNaN(r.eta)) {
+      const slip = draws?.etaSlip === undefined ? 0 : Math.max(0, draws.etaSlip.sample());
+      unit.arrivesAt = Math.max(r.eta, asOf) + slip;
+    }
+    if (kind === 'operation' || kind === 'completed') continue;
+    const { delay, seize } = net.steps[r.product.index]![r.at]!;
+    if (kind === 'queue') {
+      seize!.place(unit, r.since);
+    } else if (r.product.material === r.at && !Number.isNaN(r.eta)) {
+      const slip = draws?.etaSlip === undefined ? 0 : Math.max(0, draws.etaSlip.sample());
+      times[r.base + 2 * r.at] = r.since;
+      delay.place(unit, r.since, Math.max(r.eta, asOf) - asOf + slip);
+    } else if (r.since < asOf) {
+      // Ordered without an ETA: the lead time, longer than what has passed.
+      const remaining = draws === undefined ? r.remaining : drawnRemaining(delay, unit, asOf - r.since);
+      times[r.base + 2 * r.at] = r.since;
+      delay.place(unit, r.since, Math.max(0, remaining));
+    } else {
+      delay.enter(unit);
+    }
+  }
+  return { units, times };
+}
+
+/**
+ * What is left of a drawn duration of a step the order has been in for `elapsed`: the order is still
+ * in it, so the duration is drawn again while it is shorter (at most CONDITIONAL_DRAWS times).
+ */
+function drawnRemaining(delay: StepDelay, unit: OrderUnit, elapsed: number): number {
+  let remaining = delay.durationFor(unit) - elapsed;
+  for (let n = 1; remaining < 0 && n < CONDITIONAL_DRAWS; n++) remaining = delay.durationFor(unit) - elapsed;
+  return remaining;
+}
