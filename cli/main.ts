@@ -42,7 +42,7 @@ export const commands: readonly CommandEntry[] = [
   {
     name: 'schema',
     summary:
-      'Print the JSON Schema of the v1 order events (one event per Kinesis record, partition key orderId)',
+      'Print the JSON Schema of the order events (one event per Kinesis record, partition key orderId), or with "model" of a plant model file',
     load: async () => (await import('./commands/schema.ts')).schemaCommand,
   },
   {

@@ -13,7 +13,7 @@ export const schemaCommand = defineCommand({
   name: 'schema',
   positionals: '[events|model]',
   summary:
-    'Print the JSON Schema of the v1 order events (one event per Kinesis record, partition key orderId), or with "model" of a plant model file.',
+    'Print the JSON Schema of the order events (one event per Kinesis record, partition key orderId), or with "model" of a plant model file.',
   details:
     'Example: twin schema > order-event-v1.schema.json\n' +
     'Example: twin schema model > plant-model.schema.json (see docs/model-file.md)',
