@@ -3,7 +3,9 @@
 // holding a unit of its station and keeping the time already spent; in a station's queue since it
 // joined it; waiting for material; or not yet started. One restorer for the forecast, the plan and
 // every Monte Carlo replication: the snapshot is read once (restoreOrders), then placed into as
-// many networks as needed (placeOrders).
+// many networks as needed (placeOrders). What is still to come is conditioned on what is known:
+// an operation (or a lead time) already `x` long lasts longer than x, and a supplier already `x`
+// late slips by more than x.
 import { OrderStatus } from '../contracts/orderState.ts';
 import type { Sampler } from '../sim-core/random/Random.ts';
 import type { ModelSamplers, ResolvedModel, ResolvedProduct } from './model/resolveModel.ts';
@@ -31,6 +33,12 @@ export interface RestoredOrder {
   since: number;
   /** Waiting for material (now, or at a step still ahead) with a known ETA: when (else NaN). */
   eta: number;
+  /**
+   * When its material is expected (with an ETA; else NaN): the ETA, if it has not passed; past it,
+   * the ETA plus the mean of the model's slips longer than the supplier is already late, or asOf
+   * when the model has no slip that long.
+   */
+  arrival: number;
   /** In an operation, or waiting for material ordered without an ETA: time left at the means. */
   remaining: number;
   /** Its material order is known (an ETA, an order time, an arrival, or a later step has begun). */
@@ -57,9 +65,6 @@ export interface PlacementDraws {
 const COMPLETED: Position = Object.freeze({ kind: 'completed' });
 const MATERIAL: Position = Object.freeze({ kind: 'material' });
 const NOT_STARTED: Position = Object.freeze({ kind: 'not-started' });
-
-/** Draws of a duration longer than the time already spent before the order is assumed to finish now. */
-const CONDITIONAL_DRAWS = 100;
 
 /**
  * The snapshot's active orders (not delivered), by orderId (the forecast never depends on the
@@ -203,6 +208,7 @@ function restoreOrder(
     entry,
     since: previousEnd,
     eta: Number.NaN,
+    arrival: Number.NaN,
     remaining: 0,
     materialOrdered: materialOrdered || last >= 0,
     overrun: false,
@@ -210,8 +216,11 @@ function restoreOrder(
   };
   if (at === n) return restored;
 
-  // A material step still ahead: its material arrives at its ETA, when one is known.
-  if (product.material > at) restored.eta = order.eta ?? order.initialEta ?? Number.NaN;
+  // A material step still ahead: its material arrives at its ETA (or later, once it has passed).
+  if (product.material > at) {
+    restored.eta = order.eta ?? order.initialEta ?? Number.NaN;
+    restored.arrival = expectedArrival(restored.eta, asOf, nominal.etaSlip);
+  }
   const step = routing[at]!;
   const sampler = nominal.steps[product.index]![at]!;
   if (step.kind === 'operation') {
@@ -249,14 +258,19 @@ function restoreOrder(
   if (eta !== undefined) {
     restored.position = MATERIAL;
     restored.eta = eta;
+    restored.arrival = expectedArrival(eta, asOf, nominal.etaSlip);
     restored.since = Math.min(order.materialOrderedAt ?? (at === 0 ? entry : previousEnd), asOf);
     if (eta < asOf) {
       restored.overdue = true;
+      const due = `order ${orderId}'s material was due ${Math.round((asOf - eta) / 1000)} s ago`;
       warnings.push({
         orderId,
         step: step.step,
         kind: 'overdue-material',
-        message: `order ${orderId}'s material was due ${Math.round((asOf - eta) / 1000)} s ago; assumed to arrive now`,
+        message:
+          restored.arrival > asOf
+            ? `${due}; expected in ${Math.round((restored.arrival - asOf) / 1000)} s (the model's slips longer than that)`
+            : `${due}; assumed to arrive now`,
       });
     }
     return restored;
@@ -285,6 +299,27 @@ function restoreOrder(
   return restored;
 }
 
+/**
+ * The expected arrival of material due at `eta`: the ETA, if it has not passed; past it, the supplier
+ * is already asOf − eta late, so its slip is longer than that: eta + E[slip | slip > asOf − eta],
+ * or asOf when the model has no slip that long (or none at all).
+ */
+function expectedArrival(eta: number, asOf: number, slip: Sampler | undefined): number {
+  if (!(eta < asOf)) return eta;
+  const above = slip?.meanAbove(asOf - eta);
+  return above === undefined ? asOf : eta + above;
+}
+
+/**
+ * A drawn arrival of the material of `r` (with an ETA): the ETA plus a slip of the model; past the
+ * ETA, a slip longer than the supplier is already late (asOf when the model has none that long).
+ */
+function drawnArrival(r: RestoredOrder, asOf: number, slip: Sampler): number {
+  if (!(r.eta < asOf)) return r.eta + Math.max(0, slip.sample());
+  const drawn = slip.drawAbove(asOf - r.eta);
+  return drawn === undefined ? asOf : r.eta + drawn;
+}
+
 /** Whether `orders` are in ascending orderId order. */
 function inIdOrder(orders: readonly OrderState[]): boolean {
   for (let i = 1; i < orders.length; i++) if (!(orders[i - 1]!.orderId < orders[i]!.orderId)) return false;
@@ -301,8 +336,10 @@ function firstTime(times: Float64Array, b: number, i: number): number {
  * Places `restored` orders into `net` at asOf: operations first (each holds its unit), then queues
  * (restored in the station's rule by the time each order joined), then material waits and the
  * orders not yet started. With `draws` (a Monte Carlo replication), the times still to come are
- * drawn from the network's samplers. Returns one unit per order, in the same order, and the array
- * of their times (laid out as the restored times), which fills in as the network runs.
+ * drawn from the network's samplers, each given what is known: an operation or lead time longer
+ * than the time already spent, a slip longer than the supplier is already late. Returns one unit
+ * per order, in the same order, and the array of their times (laid out as the restored times),
+ * which fills in as the network runs.
  */
 export function placeOrders(
   { orders: restored, times: known }: Restored,
@@ -319,29 +356,29 @@ export function placeOrders(
     const { delay, seize } = net.steps[r.product.index]![r.at]!;
     const unit = units[k]!;
     seize!.hold(unit, r.since);
-    const remaining = draws === undefined ? r.remaining : drawnRemaining(delay, unit, asOf - r.since);
+    const remaining = draws === undefined ? r.remaining : drawnRemaining(delay, asOf - r.since);
     delay.place(unit, r.since, Math.max(0, remaining));
   }
+  const slip = draws?.etaSlip;
   // Pass 2: the rest.
   for (let k = 0; k < restored.length; k++) {
     const r = restored[k]!;
     const unit = units[k]!;
     const kind = r.position.kind;
     if (r.product.material > r.at && !Number.isNaN(r.eta)) {
-      const slip = draws?.etaSlip === undefined ? 0 : Math.max(0, draws.etaSlip.sample());
-      unit.arrivesAt = Math.max(r.eta, asOf) + slip;
+      unit.arrivesAt = slip === undefined ? r.arrival : drawnArrival(r, asOf, slip);
     }
     if (kind === 'operation' || kind === 'completed') continue;
     const { delay, seize } = net.steps[r.product.index]![r.at]!;
     if (kind === 'queue') {
       seize!.place(unit, r.since);
     } else if (r.product.material === r.at && !Number.isNaN(r.eta)) {
-      const slip = draws?.etaSlip === undefined ? 0 : Math.max(0, draws.etaSlip.sample());
+      const arrival = slip === undefined ? r.arrival : drawnArrival(r, asOf, slip);
       times[r.base + 2 * r.at] = r.since;
-      delay.place(unit, r.since, Math.max(r.eta, asOf) - asOf + slip);
+      delay.place(unit, r.since, Math.max(0, arrival - asOf));
     } else if (r.since < asOf) {
       // Ordered without an ETA: the lead time, longer than what has passed.
-      const remaining = draws === undefined ? r.remaining : drawnRemaining(delay, unit, asOf - r.since);
+      const remaining = draws === undefined ? r.remaining : drawnRemaining(delay, asOf - r.since);
       times[r.base + 2 * r.at] = r.since;
       delay.place(unit, r.since, Math.max(0, remaining));
     } else {
@@ -353,10 +390,10 @@ export function placeOrders(
 
 /**
  * What is left of a drawn duration of a step the order has been in for `elapsed`: the order is still
- * in it, so the duration is drawn again while it is shorter (at most CONDITIONAL_DRAWS times).
+ * in it, so the duration is drawn among those longer than that; none left when no duration of the
+ * model is that long.
  */
-function drawnRemaining(delay: StepDelay, unit: OrderUnit, elapsed: number): number {
-  let remaining = delay.durationFor(unit) - elapsed;
-  for (let n = 1; remaining < 0 && n < CONDITIONAL_DRAWS; n++) remaining = delay.durationFor(unit) - elapsed;
-  return remaining;
+function drawnRemaining(delay: StepDelay, elapsed: number): number {
+  const drawn = delay.sampler.drawAbove(elapsed);
+  return drawn === undefined ? 0 : drawn - elapsed;
 }

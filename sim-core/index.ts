@@ -36,7 +36,7 @@ export {
 export { casymdaBenchmarkModel } from './models/index.ts';
 export { nearestRank, quantileOf } from './quantile.ts';
 export type { DistributionSpec, Rng, Sampler } from './random/Random.ts';
-export { MAX_MODEL_VALUE, Random, sampler, seededRng } from './random/Random.ts';
+export { MAX_MODEL_VALUE, MAX_REJECTIONS, Random, sampler, seededRng } from './random/Random.ts';
 export type { Seed } from './random/seeds.ts';
 export { replicationSeed } from './random/seeds.ts';
 export type { RunOptions, RunResult } from './run.ts';

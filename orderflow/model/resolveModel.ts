@@ -261,5 +261,9 @@ function scaled(s: Sampler, factor: number): Sampler {
       const m = s.meanAbove(x / factor);
       return m === undefined ? undefined : m * factor;
     },
+    drawAbove: (x) => {
+      const d = s.drawAbove(x / factor);
+      return d === undefined ? undefined : d * factor;
+    },
   };
 }

@@ -46,11 +46,19 @@ export class Random {
   }
 
   triangular(min: number, mode: number, max: number): number {
-    const u = this.rng();
-    const c = max === min ? 0.5 : (mode - min) / (max - min);
-    return u < c
-      ? min + Math.sqrt(u * (max - min) * (mode - min))
-      : max - Math.sqrt((1 - u) * (max - min) * (max - mode));
+    return triangularQuantile(min, mode, max, this.rng());
+  }
+
+  /**
+   * A triangular(min, mode, max) draw known to exceed `x` (x < max): by its inverse distribution
+   * function over the share of draws above x, so one uniform number per draw.
+   */
+  triangularAbove(min: number, mode: number, max: number, x: number): number {
+    if (x <= min) return this.triangular(min, mode, max);
+    // On the falling side the tail is a smaller triangle of the same shape: scaled, without rounding.
+    if (x >= mode) return max - (max - x) * Math.sqrt(1 - this.rng());
+    const below = ((x - min) * (x - min)) / ((max - min) * (mode - min));
+    return Math.max(x, triangularQuantile(min, mode, max, below + (1 - below) * this.rng()));
   }
 
   exponential(mean: number): number {
@@ -74,6 +82,28 @@ export class Random {
         return u * f;
       }
     }
+  }
+
+  /**
+   * A standard normal known to exceed `a`. Below a = 0.5 by redrawing while it does not (at least
+   * 3 draws in 10 are kept); from 0.5 on by Robert's shifted exponential proposal (Statistics and
+   * Computing 5, 1995), which keeps at least 3 in 4 however far out `a` lies. Either way at most
+   * MAX_REJECTIONS tries: then `a` itself (a chance below 1e-150).
+   */
+  standardNormalAbove(a: number): number {
+    if (a < 0.5) {
+      for (let i = 0; i < MAX_REJECTIONS; i++) {
+        const z = this.standardNormal();
+        if (z > a) return z;
+      }
+      return a;
+    }
+    const rate = (a + Math.sqrt(a * a + 4)) / 2;
+    for (let i = 0; i < MAX_REJECTIONS; i++) {
+      const z = a - Math.log(1 - this.rng()) / rate;
+      if (this.rng() <= Math.exp(-((z - rate) * (z - rate)) / 2)) return z;
+    }
+    return a;
   }
 
   normal(mean: number, sd: number): number {
@@ -120,6 +150,17 @@ export const MAX_MODEL_VALUE = 1e15;
  */
 export const lognormalSigma2 = (mean: number, sd: number): number => Math.log(1 + (sd * sd) / (mean * mean));
 
+/** The most tries of a draw by rejection (a conditional normal or lognormal one). */
+export const MAX_REJECTIONS = 1000;
+
+/** The triangular(min, mode, max) value below which a share u of its draws lies. */
+function triangularQuantile(min: number, mode: number, max: number, u: number): number {
+  const c = max === min ? 0.5 : (mode - min) / (max - min);
+  return u < c
+    ? min + Math.sqrt(u * (max - min) * (mode - min))
+    : max - Math.sqrt((1 - u) * (max - min) * (max - mode));
+}
+
 /** A distribution as data, as written in a model file. A plain number means a fixed value. */
 export type DistributionSpec =
   | number
@@ -140,19 +181,34 @@ export interface Sampler {
    * exceed it. The deterministic forecast's remaining time of a step already `x` long.
    */
   meanAbove(x: number): number | undefined;
+  /**
+   * A draw known to exceed `x` (X given X > x): what is left of a duration already `x` long, or a
+   * supplier's slip once it is `x` late. Undefined exactly where `meanAbove` is. In closed form
+   * where the distribution allows (fixed, uniform, triangular, exponential, empirical); a normal or
+   * lognormal draws its standard normal by rejection, with a bound (`Random.standardNormalAbove`).
+   * A deterministic sampler gives `meanAbove(x)`.
+   */
+  drawAbove(x: number): number | undefined;
 }
 
 /** Turns a distribution spec into a sampler; `deterministic` makes every draw the mean. */
 export function sampler(spec: DistributionSpec, random: Random, deterministic = false): Sampler {
-  const { mean, draw, meanAbove } = distributionOf(spec, random);
-  return { mean, sample: deterministic ? () => mean : draw, meanAbove };
+  const { mean, draw, meanAbove, drawAbove } = distributionOf(spec, random);
+  return {
+    mean,
+    sample: deterministic ? () => mean : draw,
+    meanAbove,
+    drawAbove: deterministic ? meanAbove : (x) => (meanAbove(x) === undefined ? undefined : drawAbove(x)),
+  };
 }
 
-/** What a spec stands for: its mean, a draw, and its mean above a value. */
+/** What a spec stands for: its mean, a draw, its mean above a value, and a draw above it. */
 interface Distribution {
   mean: number;
   draw: () => number;
   meanAbove: (x: number) => number | undefined;
+  /** Called only where meanAbove(x) is defined: some draw exceeds x. */
+  drawAbove: (x: number) => number;
 }
 
 function distributionOf(spec: DistributionSpec, r: Random): Distribution {
@@ -180,6 +236,7 @@ function distributionOf(spec: DistributionSpec, r: Random): Distribution {
         mean: (min + max) / 2,
         draw: () => r.uniform(min, max),
         meanAbove: (x) => (x >= max ? undefined : (Math.max(x, min) + max) / 2),
+        drawAbove: (x) => r.uniform(Math.max(x, min), max),
       };
     }
     case 'triangular': {
@@ -189,6 +246,7 @@ function distributionOf(spec: DistributionSpec, r: Random): Distribution {
         mean: (min + mode + max) / 3,
         draw: () => r.triangular(min, mode, max),
         meanAbove: (x) => triangularMeanAbove(min, mode, max, x),
+        drawAbove: (x) => r.triangularAbove(min, mode, max, x),
       };
     }
     case 'exponential':
@@ -198,6 +256,7 @@ function distributionOf(spec: DistributionSpec, r: Random): Distribution {
         mean: spec.mean,
         draw: () => r.exponential(spec.mean),
         meanAbove: (x) => Math.max(x, 0) + spec.mean,
+        drawAbove: (x) => Math.max(x, 0) + r.exponential(spec.mean),
       };
     case 'normal': {
       // Truncation at zero redraws negative values: with a mean below zero most draws would be redrawn.
@@ -207,6 +266,9 @@ function distributionOf(spec: DistributionSpec, r: Random): Distribution {
         mean: truncatedNormalMean(mean, sd),
         draw: () => r.truncatedNormal(mean, sd),
         meanAbove: (x) => (sd === 0 ? above(mean, x) : normalMeanAbove(mean, sd, Math.max(x, 0))),
+        // Above x >= 0, the truncation at zero plays no part.
+        drawAbove: (x) =>
+          sd === 0 ? mean : Math.max(x, mean + sd * r.standardNormalAbove((Math.max(x, 0) - mean) / sd)),
       };
     }
     case 'lognormal': {
@@ -220,6 +282,13 @@ function distributionOf(spec: DistributionSpec, r: Random): Distribution {
         mean,
         draw: () => r.lognormal(mean, sd),
         meanAbove: (x) => (sd === 0 ? above(mean, x) : lognormalMeanAbove(mean, sd, x)),
+        drawAbove: (x) => {
+          const sigma = Math.sqrt(lognormalSigma2(mean, sd));
+          if (x <= 0 || sigma === 0) return x <= 0 ? r.lognormal(mean, sd) : mean;
+          // log X is normal: above log x.
+          const mu = Math.log(mean) - (sigma * sigma) / 2;
+          return Math.max(x, Math.exp(mu + sigma * r.standardNormalAbove((Math.log(x) - mu) / sigma)));
+        },
       };
     }
     case 'empirical': {
@@ -245,6 +314,17 @@ function distributionOf(spec: DistributionSpec, r: Random): Distribution {
         mean: meanOver(() => true)!,
         draw: () => r.empirical(spec.values, w),
         meanAbove: (x) => meanOver((v) => v > x),
+        // One of the values above x, in their weights.
+        drawAbove: (x) => {
+          const values: number[] = [];
+          const weights: number[] = [];
+          spec.values.forEach((v, i) => {
+            if (v <= x) return;
+            values.push(v);
+            weights.push(weightOf(i));
+          });
+          return r.empirical(values, weights);
+        },
       };
     }
     default:
@@ -255,7 +335,7 @@ function distributionOf(spec: DistributionSpec, r: Random): Distribution {
 function fixed(value: number): Distribution {
   if (!Number.isFinite(value)) throw new ModelError(`a fixed value must be a finite number, got ${value}`);
   if (value > MAX_MODEL_VALUE) throw new ModelError(`a fixed value must be at most 1e15, got ${value}`);
-  return { mean: value, draw: () => value, meanAbove: (x) => above(value, x) };
+  return { mean: value, draw: () => value, meanAbove: (x) => above(value, x), drawAbove: () => value };
 }
 
 /** E[X | X > x] of a fixed value: itself, if it exceeds x. */
@@ -291,7 +371,7 @@ function triangularMeanAbove(min: number, mode: number, max: number, x: number):
 /** E[X | X > x] of a normal(mean, sd), x >= 0 (so the truncation at zero plays no part). */
 function normalMeanAbove(mean: number, sd: number, x: number): number | undefined {
   const a = (x - mean) / sd;
-  const tail = 1 - normalCdf(a);
+  const tail = normalTail(a);
   if (tail < 1e-12) return undefined;
   return mean + (sd * Math.exp((-a * a) / 2)) / Math.sqrt(2 * Math.PI) / tail;
 }
@@ -304,9 +384,9 @@ function lognormalMeanAbove(mean: number, sd: number, x: number): number | undef
   if (sigma === 0) return above(mean, x);
   const mu = Math.log(mean) - (sigma * sigma) / 2;
   const z = (Math.log(x) - mu) / sigma;
-  const tail = 1 - normalCdf(z);
+  const tail = normalTail(z);
   if (tail < 1e-12) return undefined;
-  return (mean * (1 - normalCdf(z - sigma))) / tail;
+  return (mean * normalTail(z - sigma)) / tail;
 }
 
 /** Mean of a normal(mean, sd) truncated below at zero. */
@@ -314,16 +394,26 @@ function truncatedNormalMean(mean: number, sd: number): number {
   if (sd === 0) return Math.max(0, mean);
   const a = -mean / sd;
   const pdf = Math.exp((-a * a) / 2) / Math.sqrt(2 * Math.PI);
-  const tail = 1 - normalCdf(a);
+  const tail = normalTail(a);
   return tail <= 0 ? 0 : mean + (sd * pdf) / tail;
 }
 
-/** Standard normal CDF (Abramowitz–Stegun 7.1.26 on erf; error < 1.5e-7). */
-function normalCdf(x: number): number {
+/**
+ * The standard normal's upper tail, 1 − Φ(x), to a relative error below 1.2e-7 however far out
+ * (the Chebyshev fit of erfc in Numerical Recipes, 6.2): a conditional mean far in a tail divides
+ * by it, which 1 − Φ(x) with Φ to an absolute error would not allow.
+ */
+function normalTail(x: number): number {
   const z = Math.abs(x) / Math.SQRT2;
-  const t = 1 / (1 + 0.3275911 * z);
-  const poly =
-    t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))));
-  const erf = 1 - poly * Math.exp(-z * z);
-  return x >= 0 ? 0.5 * (1 + erf) : 0.5 * (1 - erf);
+  const t = 1 / (1 + 0.5 * z);
+  let poly = 0;
+  for (let i = ERFC.length - 1; i >= 0; i--) poly = ERFC[i]! + t * poly;
+  const erfc = t * Math.exp(-z * z + poly);
+  return x >= 0 ? erfc / 2 : 1 - erfc / 2;
 }
+
+/** The coefficients of normalTail's fit, lowest power first. */
+const ERFC = [
+  -1.26551223, 1.00002368, 0.37409196, 0.09678418, -0.18628806, 0.27886807, -1.13520398, 1.48851587,
+  -0.82215223, 0.17087277,
+];

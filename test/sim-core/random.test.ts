@@ -2,7 +2,14 @@
 // from distribution specs.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type DistributionSpec, ModelError, Random, sampler, seededRng } from '../../sim-core/index.ts';
+import {
+  type DistributionSpec,
+  MAX_REJECTIONS,
+  ModelError,
+  Random,
+  sampler,
+  seededRng,
+} from '../../sim-core/index.ts';
 
 const DRAWS = 20_000;
 
@@ -417,5 +424,122 @@ describe('the mean of a draw above a value (E[X | X > x])', () => {
     expect(sampler({ dist: 'lognormal', mean: 7, sd: 0 }, random).meanAbove(8)).toBeUndefined();
     // Memoryless: an exponential time already 50 long has its whole mean still ahead.
     expect(sampler({ dist: 'exponential', mean: 10 }, random).meanAbove(50)).toBe(60);
+  });
+});
+
+describe('a draw above a value (X given X > x)', () => {
+  const specs: [string, DistributionSpec, number[]][] = [
+    ['uniform', { dist: 'uniform', min: 5, max: 15 }, [0, 6, 11, 14.5]],
+    ['triangular', { dist: 'triangular', min: 8, mode: 9, max: 13 }, [0, 8.5, 9, 11, 12]],
+    ['triangular with its mode at min', { dist: 'triangular', min: 8, mode: 8, max: 13 }, [8, 10, 12]],
+    ['triangular with its mode at max', { dist: 'triangular', min: 8, mode: 13, max: 13 }, [8.5, 12, 12.9]],
+    ['exponential', { dist: 'exponential', mean: 10 }, [-1, 0, 5, 20]],
+    ['normal', { dist: 'normal', mean: 10, sd: 3 }, [-1, 0, 9, 12, 15]],
+    ['normal truncated at zero', { dist: 'normal', mean: 1, sd: 2 }, [0, 0.5, 3]],
+    ['lognormal', { dist: 'lognormal', mean: 10, sd: 3 }, [0, 6, 9, 12, 15]],
+    ['empirical', { dist: 'empirical', values: [0, 5, 15], weights: [0.65, 0.25, 0.1] }, [0, 3, 5, 10]],
+  ];
+
+  it.each(specs)('of a %s distribution is distributed as its draws above it are', (_name, spec, xs) => {
+    const s = sampler(spec, new Random(31));
+    const unconditional = Float64Array.from(draws(200_000, () => s.sample())).sort();
+    const quantile = (sorted: Float64Array, p: number) => sorted[Math.floor(p * (sorted.length - 1))]!;
+
+    for (const x of xs) {
+      const above = unconditional.filter((d) => d > x);
+      const drawn = Float64Array.from(draws(20_000, () => s.drawAbove(x) ?? Number.NaN)).sort();
+      const spread = quantile(above, 0.95) - quantile(above, 0.05) || 1;
+
+      expect(drawn[0]!, `above ${x}`).toBeGreaterThanOrEqual(x);
+      expect(Math.abs(mean([...drawn]) - s.meanAbove(x)!) / spread, `mean above ${x}`).toBeLessThan(0.02);
+      for (const p of [0.1, 0.5, 0.9]) {
+        const off = Math.abs(quantile(drawn, p) - quantile(above, p)) / spread;
+        expect(off, `P${100 * p} above ${x}`).toBeLessThan(0.03);
+      }
+    }
+  });
+
+  it('draws far into the tail of a normal or a lognormal, where redrawing would rarely get there', () => {
+    // 6 and 5 standard deviations out: about one draw in 10^9 and in 3·10^6 exceeds them.
+    const normal = sampler({ dist: 'normal', mean: 10, sd: 1 }, new Random(32));
+    const lognormal = sampler({ dist: 'lognormal', mean: 10, sd: 3 }, new Random(33));
+
+    const farNormal = draws(DRAWS, () => normal.drawAbove(16)!);
+    const farLognormal = draws(DRAWS, () => lognormal.drawAbove(40)!);
+
+    expect(Math.min(...farNormal)).toBeGreaterThan(16);
+    // E[Z | Z > 6] = φ(6) / (1 − Φ(6)) = 6.15845 for a standard normal Z.
+    expect(normal.meanAbove(16)).toBeCloseTo(16.15845, 4);
+    expect(mean(farNormal)).toBeCloseTo(normal.meanAbove(16)!, 2);
+    expect(Math.min(...farLognormal)).toBeGreaterThan(40);
+    expect(Math.abs(mean(farLognormal) - lognormal.meanAbove(40)!)).toBeLessThan(0.1);
+  });
+
+  it('is undefined exactly where the mean above is, and that mean for a deterministic sampler', () => {
+    const random = new Random(34);
+    const cases: [DistributionSpec, number][] = [
+      [{ dist: 'uniform', min: 5, max: 15 }, 15],
+      [{ dist: 'triangular', min: 8, mode: 9, max: 13 }, 13],
+      [{ dist: 'empirical', values: [0, 5, 15], weights: [1, 1, 0] }, 5],
+      [{ dist: 'normal', mean: 10, sd: 1 }, 30],
+      [{ dist: 'lognormal', mean: 7, sd: 0 }, 7],
+      [7, 7],
+    ];
+
+    for (const [spec, x] of cases) {
+      expect(sampler(spec, random).meanAbove(x)).toBeUndefined();
+      expect(sampler(spec, random).drawAbove(x)).toBeUndefined();
+    }
+    expect(sampler(7, random).drawAbove(6)).toBe(7);
+    expect(sampler({ dist: 'normal', mean: 7, sd: 0 }, random).drawAbove(6)).toBe(7);
+    expect(sampler({ dist: 'lognormal', mean: 7, sd: 0 }, random).drawAbove(6)).toBe(7);
+    // A value of weight 0 is never drawn, above a value or not.
+    const empirical = sampler({ dist: 'empirical', values: [0, 5, 15], weights: [1, 0, 1] }, random);
+    expect(new Set(draws(1000, () => empirical.drawAbove(1) ?? Number.NaN))).toEqual(new Set([15]));
+    for (const [spec, x] of [
+      ...cases,
+      [{ dist: 'triangular', min: 8, mode: 9, max: 13 }, 10] as [DistributionSpec, number],
+    ]) {
+      const deterministic = sampler(spec, random, true);
+      expect(deterministic.drawAbove(x)).toBe(deterministic.meanAbove(x));
+      expect(deterministic.drawAbove(x - 1)).toBe(deterministic.meanAbove(x - 1));
+    }
+  });
+
+  it('takes one uniform number per closed-form draw: uniform, triangular, exponential', () => {
+    const used = (draw: (s: ReturnType<typeof sampler>) => unknown, spec: DistributionSpec) => {
+      let calls = 0;
+      const s = sampler(
+        spec,
+        new Random(() => {
+          calls++;
+          return 0.3;
+        }),
+      );
+      draw(s);
+      return calls;
+    };
+
+    expect(used((s) => s.drawAbove(6), { dist: 'uniform', min: 5, max: 15 })).toBe(1);
+    expect(used((s) => s.drawAbove(8.5), { dist: 'triangular', min: 8, mode: 9, max: 13 })).toBe(1);
+    expect(used((s) => s.drawAbove(10), { dist: 'triangular', min: 8, mode: 9, max: 13 })).toBe(1);
+    expect(used((s) => s.drawAbove(50), { dist: 'exponential', mean: 10 })).toBe(1);
+  });
+
+  it('gives up redrawing a standard normal above a value after MAX_REJECTIONS tries, with the value itself', () => {
+    // A source that never gives a normal draw above 0.4 (polar method: −0.5·f, then 0), nor one
+    // the exponential proposal keeps (1 − 1e-9: far out, and always refused).
+    const cycle = [0.25, 0.5];
+    let i = 0;
+    const low = new Random(() => cycle[i++ % 2]!);
+    let calls = 0;
+    const high = new Random(() => {
+      calls++;
+      return 1 - 1e-9;
+    });
+
+    expect(low.standardNormalAbove(0.4)).toBe(0.4);
+    expect(high.standardNormalAbove(3)).toBe(3);
+    expect(calls).toBe(2 * MAX_REJECTIONS);
   });
 });
