@@ -11,6 +11,7 @@ import {
   hatch,
   nowLine,
   nowOf,
+  richText,
   swatch,
   tag,
   timeAxis,
@@ -57,6 +58,8 @@ export interface StationRender {
   units: string[];
   /** The operations drawn on them. */
   jobs: number;
+  /** Whether some operations need more units than their station has. */
+  overCapacity: boolean;
   /** Height of a row, px; the rows are, per station, its queue, then its units. */
   rowPx: number;
 }
@@ -111,6 +114,7 @@ export class StationChart {
       ms: performance.now() - started,
       units: units.map((u) => u.key),
       jobs: units.reduce((n, u) => n + u.jobs.length, 0),
+      overCapacity: units.some((u) => u.overCapacity),
       rowPx,
     };
   }
@@ -425,11 +429,6 @@ function cutAt(count: QueueCount, t: number): (QueueCount & { actual: boolean })
     { ...count, end: t, actual: true },
     { ...count, start: t, actual: false },
   ];
-}
-
-/** Text put into an ECharts rich-text label: its braces and bars would start a style. */
-function richText(text: string): string {
-  return text.replace(/[{}|]/g, ' ');
 }
 
 /** The tooltip of an operation on a unit: the order, the step, its times, the order's state. */

@@ -176,3 +176,8 @@ export const tag = (color: string, filled: boolean) => ({
 export function swatch(color: string, wait = false): string {
   return `<i class="sw${wait ? ' sw-wait' : ''}" style="background:${color}"></i>`;
 }
+
+/** Text put into an ECharts rich-text label: its braces and bars would start a style. */
+export function richText(text: string): string {
+  return text.replace(/[{}|]/g, ' ');
+}

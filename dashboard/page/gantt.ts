@@ -10,6 +10,7 @@ import {
   echarts,
   nowLine,
   nowOf,
+  richText,
   swatch,
   tag,
   timeAxis,
@@ -112,15 +113,16 @@ export function rowTooltip(row: Row, asOf: number, view: ModelView, hovered?: St
 
 const spanKey = (span: Pick<StepSpan, 'kind' | 'step'>) => `${span.kind}\u0000${span.step}`;
 
-/** The y-axis label of a row: the order id, and tags for late and delayed orders. */
-function rowLabel(row: Row | undefined): string {
+/** The y-axis label of a row: the order id (and product, when the model has several), and tags for late and delayed orders. */
+function rowLabel(row: Row | undefined, showProduct: boolean): string {
   if (!row) return '';
   const tags: string[] = [];
   if (row.late) tags.push('{late|LATE}');
   if (row.atRisk) tags.push('{risk|at risk}');
   if (row.group === DelayGroup.own) tags.push('{own|own delay}');
   if (row.group === DelayGroup.knockOn) tags.push('{knock|knock-on}');
-  return `{id|${row.orderId}}${tags.length ? `{gap| }${tags.join('{gap| }')}` : ''}`;
+  const product = showProduct ? `{gap| }{product|${richText(row.order.product)}}` : '';
+  return `{id|${richText(row.orderId)}}${product}${tags.length ? `{gap| }${tags.join('{gap| }')}` : ''}`;
 }
 
 export interface GanttRender {
@@ -356,6 +358,7 @@ export class Gantt {
       });
     });
     const byId = new Map(rows.map((row) => [row.orderId, row]));
+    const showProduct = (forecast.model?.products?.length ?? 0) > 1;
     const marks = rows.map((row, i) => [i, row.order.plannedCompletedAt, row.order.completedAt]);
     const scrolls = rows.length > this.inView;
     const tooltip = (params: { value: number[]; seriesId?: string }) => {
@@ -387,9 +390,10 @@ export class Gantt {
         axisLabel: {
           interval: 0,
           // The index ECharts passes counts the rows in view, not all rows: look the row up by id.
-          formatter: (orderId: string) => rowLabel(byId.get(orderId)),
+          formatter: (orderId: string) => rowLabel(byId.get(orderId), showProduct),
           rich: {
             id: { fontSize: 12, color: COLORS.text, fontFamily: 'inherit' },
+            product: { fontSize: 11, color: COLORS.muted, fontFamily: 'inherit' },
             gap: { width: 4 },
             late: tag(COLORS.late, true),
             own: tag(COLORS.own, false),

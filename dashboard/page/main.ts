@@ -233,6 +233,7 @@ function render(): void {
     app.dataset.rowPx = String(drawn.rowPx);
     app.dataset.chartMs = drawn.ms.toFixed(1);
     app.dataset.nowX = String(Math.round(stationChart.nowPixel() ?? -1));
+    $('legend-over').hidden = !drawn.overCapacity;
   } else {
     const drawn = tableView
       ? { ms: 0, rowPx: 0, window: [0, state.rows.length - 1], segments: 0 }

@@ -213,7 +213,7 @@ if (!existsSync(CHROMIUM)) {
       const record = flowShopRecord();
       await store.save(record);
 
-      const page = await open(`${server.url}?poll=0.3`);
+      const page = await open(server.url);
       await page.waitForSelector('#app[data-state="ready"]');
 
       // One bar per span of every order, as the chart's series holds them; the table lists the same.
@@ -271,6 +271,7 @@ if (!existsSync(CHROMIUM)) {
         /Queued for cut at Saw.*cut at Saw.*weld at Welder.*paint at Paint booth/s,
       );
       await page.mouse.move(0, 0);
+      await expect.poll(() => tooltip.isVisible()).toBe(false);
       expect(
         await page.locator('#orders-body tr[data-order-id="frame-7"] td.cause-knock-on').textContent(),
       ).toMatch(/^knock-on: waited behind other orders at Saw \(\+/);
@@ -283,7 +284,7 @@ if (!existsSync(CHROMIUM)) {
       const { store, server } = await setUp();
       const record = flowShopRecord();
       await store.save(record);
-      const page = await open(`${server.url}?poll=0.3`);
+      const page = await open(server.url);
       await page.waitForSelector('#app[data-state="ready"]');
 
       await page.click('#tab-stations');
