@@ -92,3 +92,8 @@ export function formatPercent(share: number): string {
   if (share < 1 && percent === 100) return '> 99 %';
   return `${percent} %`;
 }
+
+/** A polling interval, e.g. "5 s", "2.5 s", "300 ms". */
+export function formatInterval(ms: number): string {
+  return ms >= 1000 ? `${Math.round(ms / 100) / 10} s` : `${Math.round(ms)} ms`;
+}

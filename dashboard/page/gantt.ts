@@ -1,56 +1,35 @@
-// The forecast Gantt on Apache ECharts: custom series for the step bars and the markers, a "now" line,
-// time zoom and pan (dataZoom on x), and scrolling rows (dataZoom on y) so 500 orders stay quick.
+// The order view on Apache ECharts: one row per order, a bar per routing step and queue wait coloured
+// by its station (waits half as tall), delay and due-date marks, a "now" line, time zoom and pan
+// (dataZoom on x), and scrolling rows (dataZoom on y) so 500 orders stay quick.
 
 import type { CustomSeriesRenderItemAPI, CustomSeriesRenderItemParams } from 'echarts';
-import { CustomChart } from 'echarts/charts';
-import {
-  AriaComponent,
-  DataZoomComponent,
-  GridComponent,
-  MarkLineComponent,
-  TooltipComponent,
-} from 'echarts/components';
-import * as echarts from 'echarts/core';
-import { CanvasRenderer } from 'echarts/renderers';
 import type { ForecastRecord, StepKind, StepSpan } from '../../contracts/forecastRecord.ts';
+import {
+  barStyle,
+  COLORS,
+  echarts,
+  nowLine,
+  nowOf,
+  richText,
+  swatch,
+  tag,
+  timeAxis,
+  timeZoom,
+  tooltipFrame,
+} from './chart.ts';
 import { escapeHtml, formatDuration, formatPercent, formatSigned, formatTimeNear } from './format.ts';
-import { CAUSE_TEXT, DelayGroup, KIND_CLASS, type Row, stepText, timeExtent } from './model.ts';
+import {
+  causeText,
+  DelayGroup,
+  type ModelView,
+  positionText,
+  type Row,
+  spanColor,
+  stepText,
+  timeExtent,
+} from './model.ts';
 
-echarts.use([
-  CustomChart,
-  GridComponent,
-  TooltipComponent,
-  DataZoomComponent,
-  MarkLineComponent,
-  AriaComponent,
-  CanvasRenderer,
-]);
-
-/** The colours, shared with the legend (styles.css uses the same values). */
-export const COLORS = {
-  material: '#4c78a8',
-  queue: '#98a2b3',
-  production: '#2a9d8f',
-  own: '#f08c00',
-  knockOn: '#d62728',
-  late: '#b4123a',
-  lateRow: 'rgba(214, 39, 40, 0.08)',
-  due: '#344054',
-  spread: '#6941c6',
-  now: '#101828',
-  text: '#344054',
-  muted: '#667085',
-  grid: '#eaecf0',
-} as const;
-
-const STEPS: readonly StepKind[] = ['material', 'queue', 'operation'];
-const STATUS_TEXT: Record<string, string> = {
-  accepted: 'accepted, material not ordered',
-  'awaiting-material': 'waiting for material',
-  ready: 'queued for the line',
-  'in-production': 'in production',
-  finished: 'finished, not delivered',
-};
+const KINDS: readonly StepKind[] = ['material', 'queue', 'operation'];
 
 /** Pixels per row: the chart grows with the rows until the window is full, then rows scroll. */
 export const ROW_PX = 30;
@@ -65,42 +44,12 @@ type Params = CustomSeriesRenderItemParams & {
   coordSys: { x: number; y: number; width: number; height: number };
 };
 
-const hatches = new Map<string, object>();
-/** A diagonal hatch of `color` on a pale ground: how forecast (not yet happened) parts are drawn. */
-function hatch(color: string): object {
-  let pattern = hatches.get(color);
-  if (pattern) return pattern;
-  const size = 8;
-  const scale = Math.max(1, Math.round(window.devicePixelRatio || 1));
-  const canvas = document.createElement('canvas');
-  canvas.width = canvas.height = size * scale;
-  const ctx = canvas.getContext('2d')!;
-  ctx.scale(scale, scale);
-  ctx.fillStyle = '#ffffff';
-  ctx.fillRect(0, 0, size, size);
-  ctx.globalAlpha = 0.28;
-  ctx.fillStyle = color;
-  ctx.fillRect(0, 0, size, size);
-  ctx.globalAlpha = 1;
-  ctx.strokeStyle = color;
-  ctx.lineWidth = 1.6;
-  ctx.beginPath();
-  for (const offset of [-size, 0, size]) {
-    ctx.moveTo(offset, size);
-    ctx.lineTo(offset + size, 0);
-  }
-  ctx.stroke();
-  pattern = { type: 'pattern', image: canvas, repeat: 'repeat', scaleX: 1 / scale, scaleY: 1 / scale };
-  hatches.set(color, pattern);
-  return pattern;
-}
-
 function groupColor(group: DelayGroup): string {
   return group === DelayGroup.knockOn ? COLORS.knockOn : COLORS.own;
 }
 
-/** The tooltip of a row: every step with its times, delays, due date. */
-export function rowTooltip(row: Row, asOf: number, hovered?: StepKind): string {
+/** The tooltip of a row: where the order stands, every step with its times, delays, due date. */
+export function rowTooltip(row: Row, asOf: number, view: ModelView, hovered?: StepSpan): string {
   const o = row.order;
   const t = (ms: number) => formatTimeNear(ms, asOf);
   const lines: string[] = [];
@@ -111,22 +60,23 @@ export function rowTooltip(row: Row, asOf: number, hovered?: StepKind): string {
         ? `<span class="tt-late">late by ${formatDuration(o.latenessMs)}</span>`
         : `<span class="tt-ok">${formatDuration(o.latenessMs)} early</span>`;
   lines.push(
-    `<div class="tt-head"><b>${escapeHtml(o.orderId)}</b>${o.status === undefined ? '' : ` · ${escapeHtml(STATUS_TEXT[o.status] ?? o.status)}`}${lateness ? ` · ${lateness}` : ''}</div>`,
+    `<div class="tt-head"><b>${escapeHtml(o.orderId)}</b> · ${escapeHtml(o.product)} · ${escapeHtml(positionText(view, o.position))}${lateness ? ` · ${lateness}` : ''}</div>`,
   );
   if (row.group !== DelayGroup.none) {
     lines.push(
-      `<div class="tt-cause" style="color:${groupColor(row.group)}">${escapeHtml(CAUSE_TEXT[o.delayCause])} (${formatSigned(o.delayMs)} vs plan)</div>`,
+      `<div class="tt-cause" style="color:${groupColor(row.group)}">${escapeHtml(causeText(view, o))} (${formatSigned(o.delayMs)} vs plan)</div>`,
     );
   }
   lines.push('<table class="tt-steps">');
   // One line per step and kind (a span cut at asOf is one step).
   const groups = new Map<string, StepSpan[]>();
   for (const span of row.steps) {
-    const key = `${span.kind}\u0000${span.step}`;
+    const key = spanKey(span);
     groups.set(key, [...(groups.get(key) ?? []), span]);
   }
-  for (const parts of groups.values()) {
-    const step = parts[0]!.kind;
+  const hoveredKey = hovered && spanKey(hovered);
+  for (const [key, parts] of groups) {
+    const first = parts[0]!;
     const start = Math.min(...parts.map((p) => p.start));
     const end = Math.max(...parts.map((p) => p.end));
     const actual = parts.every((p) => p.actual)
@@ -135,7 +85,7 @@ export function rowTooltip(row: Row, asOf: number, hovered?: StepKind): string {
         ? 'actual, then forecast'
         : 'forecast';
     lines.push(
-      `<tr class="${step === hovered ? 'tt-hovered' : ''}"><td><i class="sw sw-${KIND_CLASS[step]}"></i>${escapeHtml(stepText(parts[0]!))}</td><td>${t(start)} – ${t(end)}</td><td class="tt-muted">${formatDuration(end - start)}, ${actual}</td></tr>`,
+      `<tr class="${key === hoveredKey ? 'tt-hovered' : ''}"><td>${swatch(spanColor(view, first), first.kind !== 'operation')}${escapeHtml(stepText(view, first))}</td><td>${t(start)} – ${t(end)}</td><td class="tt-muted">${formatDuration(end - start)}, ${actual}</td></tr>`,
     );
   }
   lines.push('</table>');
@@ -161,27 +111,19 @@ export function rowTooltip(row: Row, asOf: number, hovered?: StepKind): string {
   return `<div class="tt">${lines.join('')}</div>`;
 }
 
-/** The y-axis label of a row: the order id, and tags for late and delayed orders. */
-function rowLabel(row: Row | undefined): string {
+const spanKey = (span: Pick<StepSpan, 'kind' | 'step'>) => `${span.kind}\u0000${span.step}`;
+
+/** The y-axis label of a row: the order id (and product, when the model has several), and tags for late and delayed orders. */
+function rowLabel(row: Row | undefined, showProduct: boolean): string {
   if (!row) return '';
   const tags: string[] = [];
   if (row.late) tags.push('{late|LATE}');
   if (row.atRisk) tags.push('{risk|at risk}');
   if (row.group === DelayGroup.own) tags.push('{own|own delay}');
   if (row.group === DelayGroup.knockOn) tags.push('{knock|knock-on}');
-  return `{id|${row.orderId}}${tags.length ? `{gap| }${tags.join('{gap| }')}` : ''}`;
+  const product = showProduct ? `{gap| }{product|${richText(row.order.product)}}` : '';
+  return `{id|${richText(row.orderId)}}${product}${tags.length ? `{gap| }${tags.join('{gap| }')}` : ''}`;
 }
-
-const tag = (color: string, filled: boolean) => ({
-  color: filled ? '#fff' : color,
-  backgroundColor: filled ? color : '#fff',
-  borderColor: color,
-  borderWidth: 1,
-  borderRadius: 3,
-  padding: [2, 4],
-  fontSize: 10,
-  fontWeight: 600 as const,
-});
 
 export interface GanttRender {
   ms: number;
@@ -190,6 +132,8 @@ export interface GanttRender {
   rowPx: number;
   /** First and last row in view. */
   window: [number, number];
+  /** Bars drawn: one per span of every row (a span cut at "now" is two). */
+  segments: number;
 }
 
 /** The Gantt chart in one element; re-rendered with each forecast, keeping the user's zoom and scroll. */
@@ -254,19 +198,26 @@ export class Gantt {
   }
 
   /** Draws `rows` of `forecast`; returns how long it took. */
-  render(forecast: ForecastRecord, rows: Row[]): GanttRender {
+  render(forecast: ForecastRecord, rows: Row[], view: ModelView): GanttRender {
     const started = performance.now();
     this.forecast = forecast;
     this.rows = rows;
     this.layout();
     if (this.following) this.yStart = this.presentRow(forecast.asOf);
-    this.chart.setOption(this.option(forecast, rows), {
+    const option = this.option(forecast, rows, view);
+    this.chart.setOption(option, {
       replaceMerge: ['series'],
       lazyUpdate: false,
     });
     if (this.following) this.fitTime();
     this.initialised = true;
-    return { ms: performance.now() - started, rows: rows.length, rowPx: this.rowPx, window: this.window() };
+    return {
+      ms: performance.now() - started,
+      rows: rows.length,
+      rowPx: this.rowPx,
+      window: this.window(),
+      segments: ((option.series as { id: string; data: unknown[] }[])[1]?.data ?? []).length,
+    };
   }
 
   /** Follows "now" again: scrolls to the orders in progress and fits time to them, now and with each forecast. */
@@ -329,16 +280,13 @@ export class Gantt {
 
   /** The x pixel of the "now" line, as ECharts placed it. */
   nowPixel(): number | undefined {
-    const option = this.chart.getOption() as { series?: { markLine?: { data?: { xAxis?: number }[] } }[] };
-    const asOf = option.series?.find((s) => s.markLine)?.markLine?.data?.[0]?.xAxis;
-    if (asOf === undefined) return undefined;
-    return this.chart.convertToPixel({ xAxisIndex: 0 }, asOf) as number;
+    const asOf = nowOf(this.chart);
+    return asOf === undefined ? undefined : (this.chart.convertToPixel({ xAxisIndex: 0 }, asOf) as number);
   }
 
   /** Where the "now" line is drawn (the forecast's asOf, as ECharts holds it). */
   nowValue(): number | undefined {
-    const option = this.chart.getOption() as { series?: { markLine?: { data?: { xAxis?: number }[] } }[] };
-    return option.series?.find((s) => s.markLine)?.markLine?.data?.[0]?.xAxis;
+    return nowOf(this.chart);
   }
 
   /** The first and last row in view. */
@@ -391,23 +339,33 @@ export class Gantt {
     ];
   }
 
-  private option(forecast: ForecastRecord, rows: Row[]): echarts.EChartsCoreOption {
+  private option(forecast: ForecastRecord, rows: Row[], view: ModelView): echarts.EChartsCoreOption {
     const asOf = forecast.asOf;
     const [min, max] = timeExtent(forecast);
+    // [row, start, end, colour, actual, kind, span index in the row]
+    const colors: string[] = [];
+    const colorIndex = new Map<string, number>();
     const bars: number[][] = [];
     rows.forEach((row, i) => {
-      for (const span of row.steps) {
-        bars.push([i, span.start, span.end, STEPS.indexOf(span.kind), span.actual ? 1 : 0]);
-      }
+      row.steps.forEach((span, k) => {
+        const color = spanColor(view, span);
+        let c = colorIndex.get(color);
+        if (c === undefined) {
+          c = colors.push(color) - 1;
+          colorIndex.set(color, c);
+        }
+        bars.push([i, span.start, span.end, c, span.actual ? 1 : 0, KINDS.indexOf(span.kind), k]);
+      });
     });
     const byId = new Map(rows.map((row) => [row.orderId, row]));
+    const showProduct = (forecast.model?.products?.length ?? 0) > 1;
     const marks = rows.map((row, i) => [i, row.order.plannedCompletedAt, row.order.completedAt]);
     const scrolls = rows.length > this.inView;
     const tooltip = (params: { value: number[]; seriesId?: string }) => {
       const row = rows[params.value[0]!];
       if (!row) return '';
-      const hovered = params.seriesId === 'steps' ? STEPS[params.value[3]!] : undefined;
-      return rowTooltip(row, asOf, hovered);
+      const hovered = params.seriesId === 'steps' ? row.steps[params.value[6]!] : undefined;
+      return rowTooltip(row, asOf, view, hovered);
     };
 
     const option: echarts.EChartsCoreOption = {
@@ -415,32 +373,13 @@ export class Gantt {
       aria: {
         enabled: true,
         label: {
-          description: `Gantt chart of ${rows.length} active orders: one row per order, bars for waiting for material, queued for the line and production; the table below the chart lists the same data.`,
+          description: `Gantt chart of ${rows.length} active orders: one row per order, a bar for each step and each wait, coloured by station; the table below the chart lists the same data.`,
         },
       },
       textStyle: { fontFamily: 'inherit', color: COLORS.text },
       grid: { ...GRID, containLabel: false },
-      tooltip: {
-        trigger: 'item',
-        confine: true,
-        enterable: false,
-        transitionDuration: 0,
-        className: 'gantt-tooltip',
-        borderColor: '#d0d5dd',
-        extraCssText: 'box-shadow: 0 4px 12px rgba(16, 24, 40, 0.12);',
-        padding: [8, 10],
-        formatter: tooltip as never,
-      },
-      xAxis: {
-        type: 'time',
-        position: 'top',
-        min,
-        max,
-        axisLine: { show: false },
-        axisTick: { show: false },
-        axisLabel: { color: COLORS.muted, hideOverlap: true },
-        splitLine: { show: true, lineStyle: { color: COLORS.grid } },
-      },
+      tooltip: tooltipFrame(tooltip),
+      xAxis: timeAxis(min, max),
       yAxis: {
         type: 'category',
         inverse: true,
@@ -451,9 +390,10 @@ export class Gantt {
         axisLabel: {
           interval: 0,
           // The index ECharts passes counts the rows in view, not all rows: look the row up by id.
-          formatter: (orderId: string) => rowLabel(byId.get(orderId)),
+          formatter: (orderId: string) => rowLabel(byId.get(orderId), showProduct),
           rich: {
             id: { fontSize: 12, color: COLORS.text, fontFamily: 'inherit' },
+            product: { fontSize: 11, color: COLORS.muted, fontFamily: 'inherit' },
             gap: { width: 4 },
             late: tag(COLORS.late, true),
             own: tag(COLORS.own, false),
@@ -463,29 +403,7 @@ export class Gantt {
         },
       },
       dataZoom: [
-        {
-          id: 'time-slider',
-          type: 'slider',
-          xAxisIndex: 0,
-          filterMode: 'none',
-          bottom: 8,
-          height: 22,
-          ...(this.initialised ? {} : { start: 0, end: 100 }),
-          labelFormatter: (value: number) => formatTimeNear(value, asOf),
-          borderColor: '#d0d5dd',
-          fillerColor: 'rgba(76, 120, 168, 0.15)',
-          dataBackground: { lineStyle: { opacity: 0 }, areaStyle: { opacity: 0 } },
-        },
-        {
-          id: 'time-inside',
-          type: 'inside',
-          xAxisIndex: 0,
-          filterMode: 'none',
-          zoomOnMouseWheel: 'ctrl',
-          moveOnMouseWheel: 'shift',
-          moveOnMouseMove: true,
-          preventDefaultMouseMove: true,
-        },
+        ...timeZoom(asOf, this.initialised),
         {
           id: 'rows-slider',
           type: 'slider',
@@ -535,9 +453,10 @@ export class Gantt {
             const start = api.coord([api.value(1), y]);
             const end = api.coord([api.value(2), y]);
             const band = (api.size!([0, 1]) as number[])[1]!;
-            const height = Math.min(22, band * 0.56);
-            const color = [COLORS.material, COLORS.queue, COLORS.production][api.value(3) as number]!;
-            const actual = api.value(4) === 1;
+            // Operations are full bars; waits (material, queue) are half as tall, in front of them.
+            const full = Math.min(22, band * 0.56);
+            const height = KINDS[api.value(5) as number] === 'operation' ? full : Math.max(4, full * 0.5);
+            const color = colors[api.value(3) as number]!;
             return {
               type: 'rect',
               shape: {
@@ -547,9 +466,7 @@ export class Gantt {
                 height,
                 r: 2,
               },
-              style: actual
-                ? { fill: color, stroke: color, lineWidth: 1 }
-                : { fill: hatch(color), stroke: color, lineWidth: 1 },
+              style: barStyle(color, api.value(4) === 1),
             };
           },
         },
@@ -638,23 +555,7 @@ export class Gantt {
             }
             return { type: 'group', children };
           },
-          markLine: {
-            silent: true,
-            symbol: ['none', 'none'],
-            animation: false,
-            lineStyle: { color: COLORS.now, width: 2, type: 'solid' },
-            label: {
-              formatter: `now ${formatTimeNear(asOf, asOf)}`,
-              position: 'end',
-              distance: 4,
-              color: '#fff',
-              backgroundColor: COLORS.now,
-              padding: [2, 5],
-              borderRadius: 3,
-              fontSize: 11,
-            },
-            data: [{ xAxis: asOf }],
-          },
+          markLine: nowLine(asOf),
         },
       ],
     };

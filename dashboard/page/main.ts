@@ -1,12 +1,16 @@
 // The dashboard page's entry: polls GET api/forecast (ETag, so an unchanged forecast costs a 304),
-// renders the header, the Gantt and the accessible table, and warns when the forecast is stale.
+// renders the header, the order view or the station view, the legend from the model and the
+// accessible tables; warns when the forecast is stale, and keeps the last forecast on screen with a
+// banner while the server or the forecast store cannot be reached.
 import './styles.css';
 import { AT_RISK_LATE_CHANCE, type ForecastRecord } from '../../contracts/forecastRecord.ts';
+import { swatch } from './chart.ts';
 import {
   escapeHtml,
   formatAge,
   formatDateTime,
   formatDuration,
+  formatInterval,
   formatPercent,
   formatRunTime,
   formatSigned,
@@ -14,15 +18,27 @@ import {
 } from './format.ts';
 import { Gantt } from './gantt.ts';
 import {
-  CAUSE_TEXT,
-  firstOperationStart,
-  materialReadyAt,
+  causeText,
+  firstStart,
+  type ModelView,
+  modelView,
+  type Outage,
+  outageKind,
+  outageText,
+  parameterList,
   parseSettings,
+  positionText,
+  queueAt,
   type Row,
-  type SortOrder,
+  sortOrder,
+  spanColor,
+  stationLanes,
+  stepText,
   summarise,
   toRows,
+  type View,
 } from './model.ts';
+import { StationChart } from './StationChart.ts';
 
 const TOKEN_KEY = 'twin-dashboard-token';
 
@@ -41,19 +57,26 @@ const apiUrl = new URL('api/forecast', location.href).toString();
 
 const app = $('app');
 const gantt = new Gantt($('gantt'));
+const stationChart = new StationChart($('stations'));
 gantt.onWindow = (window) => {
   app.dataset.window = window.join('-');
 };
-gantt.onFollow = (following) => $('follow').setAttribute('aria-pressed', String(following));
+const setFollowing = (following: boolean) => $('follow').setAttribute('aria-pressed', String(following));
+gantt.onFollow = setFollowing;
+stationChart.onFollow = setFollowing;
 
 interface PageState {
   /** undefined: not loaded yet; null: the server has no forecast. */
   forecast: ForecastRecord | null | undefined;
+  /** The forecast's model as the page draws it (colours, names), made once per forecast. */
+  view: ModelView | undefined;
   etag: string | undefined;
   rows: Row[];
+  page: View;
   autoRefresh: boolean;
   lastContact: number | undefined;
-  error: string | undefined;
+  /** Set while polls fail: the page keeps showing the last forecast it had. */
+  outage: Outage | undefined;
   unauthorized: boolean;
   updates: number;
   timer: ReturnType<typeof setTimeout> | undefined;
@@ -63,11 +86,13 @@ interface PageState {
 
 const state: PageState = {
   forecast: undefined,
+  view: undefined,
   etag: undefined,
   rows: [],
+  page: settings.view,
   autoRefresh: settings.autoRefresh,
   lastContact: undefined,
-  error: undefined,
+  outage: undefined,
   unauthorized: false,
   updates: 0,
   timer: undefined,
@@ -80,6 +105,15 @@ function text(id: string, value: string): void {
   if (el.textContent !== value) el.textContent = value;
 }
 
+/** Notes a failed poll: the outage starts with the first one and keeps that time until an answer comes. */
+function failed(status: number | undefined, message?: string): void {
+  const kind = outageKind(status);
+  const since = state.outage?.since ?? Date.now();
+  state.outage = { kind, since, message };
+  if (state.forecast === undefined) render();
+  else updateStatus();
+}
+
 /** Fetches the latest forecast unless the one shown is still the latest. */
 async function poll(): Promise<void> {
   if (state.inFlight) return;
@@ -89,34 +123,42 @@ async function poll(): Promise<void> {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (state.etag !== undefined && state.forecast !== undefined) headers['if-none-match'] = state.etag;
     if (token !== undefined) headers.authorization = `Bearer ${token}`;
-    const response = await fetch(apiUrl, { headers, cache: 'no-store' });
+    let response: Response;
+    try {
+      response = await fetch(apiUrl, { headers, cache: 'no-store' });
+    } catch {
+      failed(undefined);
+      return;
+    }
     if (response.status === 401) {
       state.unauthorized = true;
-      state.error = undefined;
+      state.outage = undefined;
       render();
       return;
     }
     if (response.status !== 304 && !response.ok) {
       const body = (await response.json().catch(() => undefined)) as { message?: string } | undefined;
-      state.error = `The server could not give the forecast: ${body?.message ?? `HTTP ${response.status}`}.`;
-      updateStatus();
+      failed(response.status, body?.message ?? `HTTP ${response.status}`);
       return;
     }
+    const recovered = state.outage !== undefined;
     state.lastContact = Date.now();
-    state.error = undefined;
+    state.outage = undefined;
     state.unauthorized = false;
     if (response.status === 200) {
       const body = (await response.json()) as { forecast: ForecastRecord | null };
       state.forecast = body.forecast;
+      state.view = body.forecast ? modelView(body.forecast) : undefined;
       state.etag = response.headers.get('etag') ?? undefined;
       state.updates++;
+      render();
+    } else if (recovered) {
       render();
     } else {
       updateStatus();
     }
   } catch {
-    state.error = 'Cannot reach the dashboard server.';
-    updateStatus();
+    failed(undefined, 'the answer could not be read');
   } finally {
     state.inFlight = false;
     schedule();
@@ -133,8 +175,6 @@ function render(): void {
   const started = performance.now();
   const forecast = state.forecast;
   renderHeader();
-  const empty = $('empty');
-  const chart = $('gantt');
   if (state.unauthorized) {
     app.dataset.state = 'unauthorized';
     showEmpty(
@@ -143,7 +183,13 @@ function render(): void {
     );
     return;
   }
-  if (forecast === undefined) return;
+  if (forecast === undefined) {
+    if (state.outage) {
+      app.dataset.state = 'unreachable';
+      showEmpty('No forecast to show', 'The forecast cannot be read right now: see above.');
+    }
+    return;
+  }
   if (forecast === null) {
     app.dataset.state = 'empty';
     showEmpty(
@@ -152,7 +198,9 @@ function render(): void {
     );
     return;
   }
-  state.rows = toRows(forecast, $<HTMLSelectElement>('sort').value as SortOrder, {
+  const view = state.view ?? modelView(forecast);
+  renderLegend(view);
+  state.rows = toRows(forecast, sortOrder($<HTMLSelectElement>('sort').value), {
     attentionOnly: $<HTMLInputElement>('attention').checked,
     text: $<HTMLInputElement>('filter').value,
   });
@@ -164,31 +212,47 @@ function render(): void {
     );
     return;
   }
-  if (state.rows.length === 0) {
+  const stations = state.page === 'stations';
+  if (!stations && state.rows.length === 0) {
     app.dataset.state = 'ready';
     showEmpty('No order matches', 'Change the filter above to see orders again.');
-    renderTable(forecast, []);
+    renderTable(forecast, view, []);
     return;
   }
-  empty.hidden = true;
+  $('empty').hidden = true;
+  $('orders-view').hidden = stations;
+  $('stations-view').hidden = !stations;
   const tableView = $('as-table').getAttribute('aria-pressed') === 'true';
-  chart.hidden = tableView;
-  const drawn = tableView
-    ? { ms: 0, rowPx: 0, window: [0, state.rows.length - 1] }
-    : gantt.render(forecast, state.rows);
-  renderTable(forecast, state.rows);
+  $('gantt').hidden = stations || tableView;
+  $('table-wrap').classList.toggle('offscreen', stations || !tableView);
+  if (stations) {
+    const drawn = stationChart.render(forecast, view);
+    renderStationsTable(forecast, view);
+    app.dataset.units = drawn.units.join(' ');
+    app.dataset.jobs = String(drawn.jobs);
+    app.dataset.rowPx = String(drawn.rowPx);
+    app.dataset.chartMs = drawn.ms.toFixed(1);
+    app.dataset.nowX = String(Math.round(stationChart.nowPixel() ?? -1));
+    $('legend-over').hidden = !drawn.overCapacity;
+  } else {
+    const drawn = tableView
+      ? { ms: 0, rowPx: 0, window: [0, state.rows.length - 1], segments: 0 }
+      : gantt.render(forecast, state.rows, view);
+    app.dataset.window = drawn.window.join('-');
+    app.dataset.rowPx = String(drawn.rowPx);
+    app.dataset.chartMs = drawn.ms.toFixed(1);
+    app.dataset.segments = String(drawn.segments);
+    const now = gantt.nowValue();
+    app.dataset.nowAt = now === undefined ? '' : new Date(now).toISOString();
+    app.dataset.nowX = String(Math.round(gantt.nowPixel() ?? -1));
+  }
+  renderTable(forecast, view, state.rows);
   const ms = performance.now() - started;
   app.dataset.state = 'ready';
   app.dataset.rows = String(state.rows.length);
-  app.dataset.window = drawn.window.join('-');
-  app.dataset.rowPx = String(drawn.rowPx);
   app.dataset.renderMs = ms.toFixed(1);
-  app.dataset.chartMs = drawn.ms.toFixed(1);
   app.dataset.updates = String(state.updates);
   app.dataset.asOf = new Date(forecast.asOf).toISOString();
-  const now = gantt.nowValue();
-  app.dataset.nowAt = now === undefined ? '' : new Date(now).toISOString();
-  app.dataset.nowX = String(Math.round(gantt.nowPixel() ?? -1));
   if (state.firstRenderMs === undefined) {
     // After the browser has painted it: from navigation start to a chart on screen.
     requestAnimationFrame(() =>
@@ -202,7 +266,9 @@ function render(): void {
 
 function showEmpty(title: string, detail: string): void {
   gantt.clear();
-  $('gantt').hidden = true;
+  stationChart.clear();
+  $('orders-view').hidden = true;
+  $('stations-view').hidden = true;
   $('empty').hidden = false;
   text('empty-title', title);
   text('empty-text', detail);
@@ -210,9 +276,24 @@ function showEmpty(title: string, detail: string): void {
   $('orders-body').innerHTML = '';
 }
 
+let legendOf: ModelView | undefined;
+/** The stations' part of the legend: each station of the model with its name and colour. */
+function renderLegend(view: ModelView): void {
+  if (legendOf === view) return;
+  legendOf = view;
+  $('legend-stations').innerHTML = view.stations
+    .map(
+      (s) =>
+        `<li data-station="${escapeHtml(s.id)}">${swatch(s.color)}${escapeHtml(s.name)}` +
+        `<span class="legend-capacity">${s.capacity > 1 ? ` ×${s.capacity}` : ''}</span></li>`,
+    )
+    .join('');
+  $('legend-material').hidden = !view.hasMaterial;
+}
+
 function renderHeader(): void {
   const forecast = state.forecast;
-  const summary = forecast ? summarise(forecast) : undefined;
+  const summary = forecast ? summarise(forecast, state.view) : undefined;
   const set = (id: string, value: string, nonzero?: boolean) => {
     text(id, value);
     if (nonzero !== undefined) $(id).parentElement!.dataset.nonzero = String(nonzero);
@@ -229,9 +310,9 @@ function renderHeader(): void {
     `On time at the means, but late in ${formatPercent(AT_RISK_LATE_CHANCE)} of the Monte Carlo draws or more`;
   set('kpi-risk', atRisk === undefined ? '–' : String(atRisk), (atRisk ?? 0) > 0);
   set('kpi-makespan', forecast ? formatDuration(forecast.kpis.makespanMs) : '–');
-  // The busiest station's utilisation.
-  const utilisation = forecast ? Math.max(0, ...(forecast.stations ?? []).map((s) => s.utilisation)) : 0;
-  set('kpi-utilisation', forecast ? `${Math.round(utilisation * 100)} %` : '–');
+  const busiest = summary?.busiest;
+  set('kpi-busiest', busiest ? formatPercent(busiest.utilisation) : '–');
+  text('kpi-busiest-label', busiest ? `busiest: ${busiest.name}` : 'busiest station');
   set('kpi-runtime', forecast ? formatRunTime(forecast.timings.simulateMs) : '–');
   text(
     'kpi-runtime-label',
@@ -244,9 +325,28 @@ function renderHeader(): void {
     app.dataset.ownDelay = String(summary.ownDelay);
     app.dataset.knockOn = String(summary.knockOn);
   }
+  renderModel(forecast);
   renderWarnings(forecast);
   updateClock();
   updateStatus();
+}
+
+/** The model line: its name, short hash, size, time unit and parameters. */
+function renderModel(forecast: ForecastRecord | null | undefined): void {
+  const line = $('model');
+  const model = forecast?.model;
+  line.hidden = !model;
+  if (!model) return;
+  const key = `${model.hash}\u0000${JSON.stringify(model.parameters)}`;
+  if (line.dataset.key === key) return;
+  line.dataset.key = key;
+  const count = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  const parameters = parameterList(model.parameters);
+  line.innerHTML =
+    `Model <strong>${escapeHtml(model.name)}</strong> <code title="model hash ${escapeHtml(model.hash)}">${escapeHtml(model.hash.slice(0, 8))}</code>` +
+    ` · ${count(model.stations?.length ?? 0, 'station')}, ${count(model.products?.length ?? 0, 'product')}` +
+    ` · times in ${escapeHtml(model.timeUnit)}` +
+    (parameters.length ? ` · <span class="parameters">${parameters.map(escapeHtml).join(' · ')}</span>` : '');
 }
 
 function renderWarnings(forecast: ForecastRecord | null | undefined): void {
@@ -275,23 +375,16 @@ function updateClock(): void {
     return;
   }
   const age = Math.max(0, Date.now() - forecast.generatedAt);
-  const parameters = forecast.model.parameters as { lines?: number; queueRule?: string };
-  const model = [
-    forecast.model.name,
-    parameters.lines !== undefined ? `${parameters.lines} line${parameters.lines === 1 ? '' : 's'}` : '',
-    parameters.queueRule ?? '',
-  ]
-    .filter(Boolean)
-    .join(', ');
   made.innerHTML =
     `Forecast as of <strong>${escapeHtml(formatDateTime(forecast.asOf))}</strong> · made ` +
     `<strong>${escapeHtml(formatTimeNear(forecast.generatedAt, Date.now()))}</strong> ` +
-    `(<span id="age">${escapeHtml(formatAge(age))}</span>) · model ${escapeHtml(model)}` +
+    `(<span id="age">${escapeHtml(formatAge(age))}</span>)` +
     (forecast.monteCarlo ? ` · Monte Carlo, ${forecast.monteCarlo.replications} draws` : '') +
     ` · sim-core ${escapeHtml(forecast.simCoreVersion)}`;
   const stale = age > settings.staleMs;
   const banner = $('stale');
-  banner.hidden = !stale;
+  // During an outage the outage banner tells the forecast's age.
+  banner.hidden = !stale || state.outage !== undefined;
   app.dataset.stale = String(stale);
   if (stale) {
     text(
@@ -304,17 +397,21 @@ function updateClock(): void {
 
 function updateStatus(): void {
   const status = $('status');
-  const errorBox = $('error');
-  errorBox.hidden = state.error === undefined;
-  if (state.error !== undefined) {
-    const since = state.lastContact ? ` Last answer ${formatAge(Date.now() - state.lastContact)}.` : '';
-    text('error', `${state.error}${since} ${state.autoRefresh ? 'Retrying.' : ''}`.trim());
+  const banner = $('outage');
+  const outage = state.outage;
+  banner.hidden = outage === undefined;
+  app.dataset.outage = outage?.kind ?? '';
+  if (outage !== undefined) {
+    const words = outageText(outage, Date.now(), state.forecast, settings);
+    text('outage-title', words.title);
+    text('outage-detail', words.detail);
+    $('stale').hidden = true;
   }
-  const poll =
-    settings.pollMs >= 1000 ? `${Math.round(settings.pollMs / 100) / 10} s` : `${settings.pollMs} ms`;
+  const poll = formatInterval(settings.pollMs);
   let kind: string;
   let label: string;
-  if (state.error !== undefined) [kind, label] = ['error', 'Offline'];
+  if (outage?.kind === 'store') [kind, label] = ['error', 'Forecast store unreachable'];
+  else if (outage !== undefined) [kind, label] = ['error', 'Offline'];
   else if (state.unauthorized) [kind, label] = ['error', 'Token needed'];
   else if (!state.autoRefresh) [kind, label] = ['paused', 'Paused'];
   else if (app.dataset.stale === 'true') [kind, label] = ['stale', `Stale · checking every ${poll}`];
@@ -323,7 +420,7 @@ function updateStatus(): void {
   text('status', label);
 }
 
-function renderTable(forecast: ForecastRecord, rows: Row[]): void {
+function renderTable(forecast: ForecastRecord, view: ModelView, rows: Row[]): void {
   const t = (ms: number | undefined) =>
     ms === undefined ? '–' : escapeHtml(formatTimeNear(ms, forecast.asOf));
   text('orders-caption', `Forecast per order as of ${formatDateTime(forecast.asOf)}: ${rows.length} orders`);
@@ -340,18 +437,67 @@ function renderTable(forecast: ForecastRecord, rows: Row[]): void {
           : o.late
             ? `late ${formatSigned(o.latenessMs)}`
             : `${formatDuration(o.latenessMs)} early`;
+      const steps = o.steps
+        .map(
+          (s) =>
+            `<li data-kind="${s.kind}" data-station="${escapeHtml(s.station ?? '')}" data-actual="${s.actual}">` +
+            `${swatch(spanColor(view, s), s.kind !== 'operation')}${escapeHtml(stepText(view, s))} ` +
+            `${t(s.start)} – ${t(s.end)}${s.actual ? '' : ' (forecast)'}</li>`,
+        )
+        .join('');
       return (
         `<tr data-order-id="${escapeHtml(o.orderId)}" data-delay-cause="${o.delayCause}" data-late="${o.late}">` +
-        `<th scope="row">${escapeHtml(o.orderId)}</th><td>${escapeHtml(o.status ?? o.position.kind)}</td>` +
-        `<td class="cause-${row.group}">${escapeHtml(CAUSE_TEXT[o.delayCause])}${o.delayMs > 0 ? ` (${formatSigned(o.delayMs)})` : ''}</td>` +
+        `<th scope="row">${escapeHtml(o.orderId)}</th><td>${escapeHtml(o.product)}</td>` +
+        `<td>${escapeHtml(positionText(view, o.position))}</td>` +
+        `<td class="cause-${row.group}">${escapeHtml(causeText(view, o))}${o.delayMs > 0 ? ` (${formatSigned(o.delayMs)})` : ''}</td>` +
         `<td class="${o.late ? 'late' : ''}">${o.late ? 'late' : 'no'}</td>` +
-        `<td>${t(materialReadyAt(o))}</td><td>${t(firstOperationStart(o))}</td><td>${t(o.completedAt)}</td>` +
+        `<td>${t(firstStart(o))}</td><td>${t(o.completedAt)}</td>` +
         `<td>${t(o.plannedCompletedAt)}</td><td>${t(o.dueAt)}</td><td>${escapeHtml(lateness)}</td>` +
         `<td class="mc">${o.completedAtP10 === undefined ? '–' : `${t(o.completedAtP10)} – ${t(o.completedAtP90)}`}</td>` +
-        `<td class="mc">${o.onTimeProbability === undefined ? '–' : formatPercent(o.onTimeProbability)}</td></tr>`
+        `<td class="mc">${o.onTimeProbability === undefined ? '–' : formatPercent(o.onTimeProbability)}</td>` +
+        `<td><ol class="steps">${steps}</ol></td></tr>`
       );
     })
     .join('');
+}
+
+/** The station view's table: per station its units, utilisation, what runs and waits now. */
+function renderStationsTable(forecast: ForecastRecord, view: ModelView): void {
+  const asOf = forecast.asOf;
+  text('stations-caption', `Stations as of ${formatDateTime(asOf)}`);
+  $('stations-body').innerHTML = stationLanes(forecast, view)
+    .map((lane) => {
+      const running = lane.units
+        .flatMap((u) => u.jobs.filter((j) => j.start <= asOf && asOf < j.end).map((j) => j.orderId))
+        .map(escapeHtml);
+      const over = lane.units.filter((u) => u.overCapacity).length;
+      return (
+        `<tr data-station="${escapeHtml(lane.station.id)}"><th scope="row">${swatch(lane.station.color)}${escapeHtml(lane.station.name)}</th>` +
+        `<td>${lane.station.capacity}${over > 0 ? ` <span class="late">+ ${over} over capacity</span>` : ''}</td>` +
+        `<td>${lane.utilisation === undefined ? '–' : formatPercent(lane.utilisation)}</td>` +
+        `<td>${running.length ? running.join(', ') : 'idle'}</td>` +
+        `<td>${queueAt(lane.queue, asOf)}</td><td>${lane.maxQueue}</td></tr>`
+      );
+    })
+    .join('');
+}
+
+/** Shows the order view or the station view, and keeps the choice in the address. */
+function showView(page: View): void {
+  state.page = page;
+  app.dataset.view = page;
+  for (const [id, name] of [
+    ['tab-orders', 'orders'],
+    ['tab-stations', 'stations'],
+  ] as const) {
+    $(id).setAttribute('aria-selected', String(page === name));
+    $(id).tabIndex = page === name ? 0 : -1;
+  }
+  const url = new URL(location.href);
+  if (page === 'stations') url.searchParams.set('view', 'stations');
+  else url.searchParams.delete('view');
+  history.replaceState(null, '', url);
+  render();
 }
 
 // Controls.
@@ -365,8 +511,21 @@ auto.addEventListener('change', () => {
   if (state.autoRefresh) void poll();
   else clearTimeout(state.timer);
 });
+$<HTMLSelectElement>('sort').value = settings.sort;
 $('refresh').addEventListener('click', () => void poll());
-$('follow').addEventListener('click', () => gantt.follow());
+$('follow').addEventListener('click', () => {
+  setFollowing(true);
+  if (state.page === 'stations') stationChart.follow();
+  else gantt.follow();
+});
+$('tab-orders').addEventListener('click', () => showView('orders'));
+$('tab-stations').addEventListener('click', () => showView('stations'));
+$('tab-orders').parentElement!.addEventListener('keydown', (event) => {
+  if (event.key !== 'ArrowLeft' && event.key !== 'ArrowRight') return;
+  const next = state.page === 'orders' ? 'stations' : 'orders';
+  showView(next);
+  $(`tab-${next}`).focus();
+});
 for (const id of ['sort', 'attention']) $(id).addEventListener('change', () => render());
 $('filter').addEventListener('input', () => render());
 $('as-table').addEventListener('click', () => {
@@ -374,13 +533,15 @@ $('as-table').addEventListener('click', () => {
   const table = button.getAttribute('aria-pressed') !== 'true';
   button.setAttribute('aria-pressed', String(table));
   button.textContent = table ? 'Chart view' : 'Table view';
-  $('table-wrap').classList.toggle('offscreen', !table);
   render();
 });
 let resizeTimer: ReturnType<typeof setTimeout> | undefined;
 window.addEventListener('resize', () => {
   clearTimeout(resizeTimer);
-  resizeTimer = setTimeout(() => gantt.resize(), 100);
+  resizeTimer = setTimeout(() => {
+    if (state.page === 'stations') stationChart.resize();
+    else gantt.resize();
+  }, 100);
 });
 // A hidden tab does not poll; coming back fetches at once.
 document.addEventListener('visibilitychange', () => {
@@ -392,4 +553,6 @@ setInterval(() => {
   updateStatus();
 }, 1000);
 
+app.dataset.view = state.page;
+showView(state.page);
 void poll();

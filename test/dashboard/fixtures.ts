@@ -1,10 +1,14 @@
-// Forecast records for the dashboard tests: the demo plant at a given minute, and synthetic plants.
+// Forecast records for the dashboard tests: the demo plant at a given minute, the flow shop of
+// examples/ from its worked snapshot, and synthetic plants.
+import { readFileSync } from 'node:fs';
 import { syntheticSnapshot } from '../../bench/workloads.ts';
 import type { ForecastRecord } from '../../contracts/forecastRecord.ts';
 import {
   demoOrders,
   forecast,
   forecastMonteCarlo,
+  type PlantModel,
+  parsePlantModel,
   runPlant,
   type Snapshot,
   snapshotAt,
@@ -15,8 +19,8 @@ export const T0 = Date.UTC(2026, 0, 5, 8, 0, 0);
 export const MIN = 60_000;
 
 /** A stored forecast of `snapshot`, made at `generatedAt` (default: now). */
-export function recordOf(snapshot: Snapshot, generatedAt = Date.now()): ForecastRecord {
-  const result = forecast(snapshot);
+export function recordOf(snapshot: Snapshot, generatedAt = Date.now(), model?: PlantModel): ForecastRecord {
+  const result = forecast(snapshot, model);
   return {
     ...result,
     generatedAt,
@@ -54,4 +58,34 @@ export function demoMonteCarloRecord(minutes: number, replications = 200): Forec
 /** A synthetic plant of `n` active orders (bench/workloads.ts). */
 export function syntheticRecord(n: number, generatedAt = Date.now()): ForecastRecord {
   return recordOf(syntheticSnapshot(n), generatedAt);
+}
+
+/** A model of examples/models/ (`flow-shop`, `job-shop`). */
+export function exampleModel(name: string): PlantModel {
+  return parsePlantModel(JSON.parse(readFileSync(`examples/models/${name}.json`, 'utf8')));
+}
+
+/**
+ * The flow shop (saw, two welders, paint booth) at 09:00 of examples/flow-shop-snapshot.json: nine
+ * frames, one in each operation, some queued, two waiting for material; frame-9 is late by its own
+ * material, frame-7 and frame-8 wait longer than planned at the saw (knock-on).
+ */
+export function flowShopRecord(generatedAt = Date.now()): ForecastRecord {
+  const snapshot = JSON.parse(readFileSync('examples/flow-shop-snapshot.json', 'utf8')) as Snapshot;
+  return recordOf(snapshot, generatedAt, exampleModel('flow-shop'));
+}
+
+/**
+ * The job shop (lathe, two mills, drill; brackets and housings routed differently) 40 minutes after
+ * eight orders came in, five minutes apart, brackets and housings in turn.
+ */
+export function jobShopRecord(generatedAt = Date.now()): ForecastRecord {
+  const model = exampleModel('job-shop');
+  const orders = Array.from({ length: 8 }, (_, i) => ({
+    orderId: `job-${i + 1}`,
+    product: i % 2 === 0 ? 'bracket' : 'housing',
+    acceptedAt: T0 + i * 5 * MIN,
+    dueAt: T0 + (i * 5 + 75) * MIN,
+  }));
+  return recordOf(snapshotAt(runPlant(orders, model), T0 + 40 * MIN), generatedAt, model);
 }

@@ -1,6 +1,7 @@
 // The dashboard end to end in real headless Chromium (Debian's, driven by playwright-core) against
-// DynamoDB Local: rows, delay marks, the "now" line, live refresh, the empty plant, the token, and 500
-// orders. Without Chromium the tests are skipped with how to install it, except under CI, where they fail.
+// DynamoDB Local: rows, delay marks, the "now" line, the flow shop's steps and station units, live
+// refresh, the forecast store going away and coming back, the empty plant, the token, and 500 orders.
+// Without Chromium the tests are skipped with how to install it, except under CI, where they fail.
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -11,14 +12,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ForecastRecord } from '../../contracts/forecastRecord.ts';
 import { resourceNames } from '../../contracts/resources.ts';
 import { buildDashboard } from '../../dashboard/build.ts';
-import { DynamoDbForecastSource } from '../../dashboard/forecastSource.ts';
+import { DynamoDbForecastSource, type ForecastSource } from '../../dashboard/forecastSource.ts';
 import { GRID } from '../../dashboard/page/gantt.ts';
 import { type DashboardServer, startDashboardServer } from '../../dashboard/server.ts';
 import { DynamoDbForecastStore } from '../../forecast/DynamoDbForecastStore.ts';
+import { createDocumentClient } from '../../local/clients.ts';
 import { createTableInputs } from '../../local/provision.ts';
 import {
   demoMonteCarloRecord,
   demoRecord,
+  flowShopRecord,
   MIN,
   recordOf,
   syntheticRecord,
@@ -56,6 +59,7 @@ if (!existsSync(CHROMIUM)) {
   describe('dashboard in headless Chromium', () => {
     const env = useEmulators('kinesalite');
     const servers: DashboardServer[] = [];
+    const clients: { destroy(): void }[] = [];
     let browser: BrowserContext | undefined;
     let profile: string | undefined;
     const timings: Record<string, number> = {};
@@ -80,22 +84,30 @@ if (!existsSync(CHROMIUM)) {
     afterAll(async () => {
       await browser?.close();
       await Promise.all(servers.map((s) => s.close()));
+      for (const client of clients) client.destroy();
       if (profile) rmSync(profile, { recursive: true, force: true });
       if (Object.keys(timings).length > 0) {
         writeFileSync(join(ARTIFACTS, 'dashboard-timings.json'), `${JSON.stringify(timings, null, 2)}\n`);
       }
     }, 30_000);
 
-    /** A fresh forecasts table, its store, and a dashboard server on it. */
-    async function setUp(token?: string) {
+    /**
+     * A fresh forecasts table, its store, and a dashboard server on it. While `down()` says so, the
+     * server reads through a DynamoDB client whose endpoint nobody listens on: the store is unreachable.
+     */
+    async function setUp(token?: string, down: () => boolean = () => false) {
       const names = resourceNames(`web-${Math.random().toString(36).slice(2, 8)}-`);
       await env.clients.dynamodb.send(new CreateTableCommand(createTableInputs(names).forecasts));
       const store = new DynamoDbForecastStore(env.clients.documentClient, names.forecastsTable);
-      const server = await startDashboardServer({
-        forecasts: new DynamoDbForecastSource(env.clients.documentClient, names.forecastsTable),
-        token,
-        build: false,
-      });
+      const up = new DynamoDbForecastSource(env.clients.documentClient, names.forecastsTable);
+      const unreachable = createDocumentClient({ endpoint: 'http://127.0.0.1:9', maxAttempts: 1 });
+      clients.push(unreachable);
+      const gone = new DynamoDbForecastSource(unreachable, names.forecastsTable);
+      const forecasts: ForecastSource = {
+        latest: () => (down() ? gone : up).latest(),
+        version: () => (down() ? gone : up).version(),
+      };
+      const server = await startDashboardServer({ forecasts, token, build: false });
       servers.push(server);
       return { store, server };
     }
@@ -146,7 +158,7 @@ if (!existsSync(CHROMIUM)) {
       expect(await page.locator('#kpi-knock').textContent()).toBe('2');
       // A deterministic forecast has no chances: no "at risk" card.
       expect(await page.locator('#kpi-risk-card').isVisible()).toBe(false);
-      const legend = await page.locator('.legend').textContent();
+      const legend = await page.locator('#legend').textContent();
       expect(legend).toContain('Own delay (orange)');
       expect(legend).toContain('Knock-on (red)');
       expect(legend).toContain('Forecast (hatched)');
@@ -177,7 +189,7 @@ if (!existsSync(CHROMIUM)) {
       const tooltip = page.locator('.gantt-tooltip');
       await expect.poll(() => tooltip.textContent()).toContain('order-3');
       expect(await tooltip.textContent()).toMatch(
-        /knock-on: pushed back by another order.*Production\s*08:33:20 – 08:43:20/s,
+        /knock-on: waited behind other orders at Production line.*production at Production line\s*08:33:20 – 08:43:20/s,
       );
       await page.mouse.move(0, 0);
       await expect.poll(() => tooltip.isVisible()).toBe(false);
@@ -193,6 +205,197 @@ if (!existsSync(CHROMIUM)) {
 
       await page.screenshot({ path: join(ARTIFACTS, 'dashboard.png') });
       expect(problemsOf(page)).toEqual([]);
+      await page.close();
+    });
+
+    it('draws the flow shop from its model: every step of every order, coloured by station, with a legend', async () => {
+      const { store, server } = await setUp();
+      const record = flowShopRecord();
+      await store.save(record);
+
+      const page = await open(server.url);
+      await page.waitForSelector('#app[data-state="ready"]');
+
+      // One bar per span of every order, as the chart's series holds them; the table lists the same.
+      const spans = record.orders.reduce((n, o) => n + o.steps.length, 0);
+      expect((await data(page)).segments).toBe(String(spans));
+      const steps = await page
+        .locator('#orders-body tr')
+        .evaluateAll((rows) =>
+          rows.map((r) => [
+            r.getAttribute('data-order-id'),
+            Array.from(r.querySelectorAll('.steps li')).map(
+              (li) => `${li.getAttribute('data-kind')} ${li.getAttribute('data-station')}`,
+            ),
+          ]),
+        );
+      expect(Object.fromEntries(steps)).toEqual(
+        Object.fromEntries(
+          record.orders.map((o) => [o.orderId, o.steps.map((s) => `${s.kind} ${s.station ?? ''}`)]),
+        ),
+      );
+      for (const [, list] of steps) {
+        for (const station of ['saw', 'welder', 'booth']) expect(list).toContain(`operation ${station}`);
+      }
+      // The legend names the model's stations, in its order, each with its colour.
+      const legend = await page
+        .locator('#legend-stations li')
+        .evaluateAll((items) =>
+          items.map((li) => [li.textContent, getComputedStyle(li.querySelector('.sw')!).backgroundColor]),
+        );
+      expect(legend.map(([name]) => name)).toEqual(['Saw', 'Welder ×2', 'Paint booth']);
+      expect(new Set(legend.map(([, colour]) => colour)).size).toBe(3);
+      expect(await page.locator('#legend').textContent()).toContain('Queue wait');
+      // The header: the model, its short hash and parameters, the busiest station.
+      const model = await page.locator('#model').textContent();
+      expect(model).toContain(`Model flow-shop ${record.model.hash.slice(0, 8)}`);
+      expect(model).toContain('3 stations, 1 product · times in min · materialLeadTime 10 · cutTime 4');
+      expect(await page.locator('#kpi-busiest').textContent()).toBe('95 %');
+      expect(await page.locator('#kpi-busiest-label').textContent()).toBe('busiest: Paint booth');
+      expect(await page.locator('.kpis').textContent()).not.toMatch(/\bline\b/);
+      // frame-7 waits longer than planned at the saw: the tooltip and the table say where.
+      const rows = (await page
+        .locator('#orders-body tr')
+        .evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-order-id')))) as string[];
+      const state = await data(page);
+      const box = (await page.locator('#gantt').boundingBox())!;
+      const frame7 = rows.indexOf('frame-7');
+      await page.mouse.move(
+        box.x + Number(state.nowX) + 4,
+        box.y + GRID.top + (frame7 + 0.5) * Number(state.rowPx),
+      );
+      const tooltip = page.locator('.gantt-tooltip');
+      await expect.poll(() => tooltip.textContent()).toContain('frame-7');
+      expect(await tooltip.textContent()).toContain('knock-on: waited behind other orders at Saw');
+      expect(await tooltip.textContent()).toMatch(
+        /Queued for cut at Saw.*cut at Saw.*weld at Welder.*paint at Paint booth/s,
+      );
+      await page.mouse.move(0, 0);
+      await expect.poll(() => tooltip.isVisible()).toBe(false);
+      expect(
+        await page.locator('#orders-body tr[data-order-id="frame-7"] td.cause-knock-on').textContent(),
+      ).toMatch(/^knock-on: waited behind other orders at Saw \(\+/);
+      await page.locator('#app').screenshot({ path: join(ARTIFACTS, 'dashboard-flow-shop.png') });
+      expect(problemsOf(page)).toEqual([]);
+      await page.close();
+    });
+
+    it('shows the flow shop per station unit: which order runs when on saw 1, welder 1 and 2, booth 1', async () => {
+      const { store, server } = await setUp();
+      const record = flowShopRecord();
+      await store.save(record);
+      const page = await open(server.url);
+      await page.waitForSelector('#app[data-state="ready"]');
+
+      await page.click('#tab-stations');
+      await page.waitForSelector('#app[data-view="stations"][data-units]');
+
+      const state = await data(page);
+      expect(state.units).toBe('saw#1 welder#1 welder#2 booth#1');
+      // Every operation of every order, once: a cut, a weld and a paint for each of the nine frames.
+      expect(state.jobs).toBe(String(record.orders.length * 3));
+      expect(page.url()).toContain('view=stations');
+      expect(await page.locator('#gantt').isVisible()).toBe(false);
+      const stations = await page
+        .locator('#stations-body tr')
+        .evaluateAll((trs) => trs.map((tr) => Array.from(tr.children).map((td) => td.textContent)));
+      expect(stations).toEqual([
+        ['Saw', '1', '49 %', 'frame-5', '1', '2'],
+        ['Welder', '2', '73 %', 'frame-4, frame-3', '0', '1'],
+        ['Paint booth', '1', '95 %', 'frame-2', '0', '1'],
+      ]);
+      // Rows: the saw's queue, saw 1, the welders' queue, welder 1, welder 2, … At "now", frame-3 welds on welder 2.
+      const box = (await page.locator('#stations').boundingBox())!;
+      await page.mouse.move(box.x + Number(state.nowX) - 6, box.y + GRID.top + 4.5 * Number(state.rowPx));
+      const tooltip = page.locator('#stations .gantt-tooltip');
+      await expect.poll(() => tooltip.textContent()).toContain('frame-3');
+      expect(await tooltip.textContent()).toMatch(/frame-3 · weld on Welder 2.*actual, then forecast/s);
+      // The saw's queue at "now": frame-6 waits.
+      await page.mouse.move(box.x + Number(state.nowX) + 2, box.y + GRID.top + 0.7 * Number(state.rowPx));
+      await expect.poll(() => tooltip.textContent()).toMatch(/Saw · queue.*1 order waiting/s);
+      await page.mouse.move(0, 0);
+      await expect.poll(() => tooltip.isVisible()).toBe(false);
+      await page.locator('#app').screenshot({ path: join(ARTIFACTS, 'dashboard-flow-shop-stations.png') });
+
+      // The view is kept in the address: a reload opens it again.
+      await page.reload();
+      await page.waitForSelector('#app[data-view="stations"][data-units]');
+      expect((await data(page)).units).toBe('saw#1 welder#1 welder#2 booth#1');
+      await page.click('#tab-orders');
+      await page.waitForSelector('#app[data-view="orders"]');
+      expect(await page.locator('#gantt').isVisible()).toBe(true);
+      expect(page.url()).not.toContain('view=');
+      expect(problemsOf(page)).toEqual([]);
+      await page.close();
+    });
+
+    it('keeps the last forecast on screen with a banner while the forecast store is down, and recovers by itself', async () => {
+      let down = false;
+      const { store, server } = await setUp(undefined, () => down);
+      const record = flowShopRecord(Date.now() - 30_000);
+      await store.save(record);
+      const page = await open(`${server.url}?poll=0.25`);
+      await page.waitForSelector('#app[data-state="ready"]');
+      expect(await page.locator('#outage').isHidden()).toBe(true);
+
+      down = true;
+      const wentDown = Date.now();
+      await page.waitForSelector('#app[data-outage="store"]', { timeout: 5_000 });
+
+      // The API says why, in one line; the page keeps the forecast it had and says how old it is.
+      const api = await fetch(`${server.url}api/forecast`);
+      expect(api.status).toBe(503);
+      const body = await api.text();
+      expect(JSON.parse(body)).toEqual({
+        error: 'unavailable',
+        message: expect.stringMatching(/^the forecasts table did not answer/),
+      });
+      expect(body).not.toMatch(/\bat .*\.ts:\d+/);
+      const banner = page.locator('#outage');
+      expect(await banner.isVisible()).toBe(true);
+      const text = (await banner.textContent())!;
+      expect(text).toMatch(/^The forecast store is unreachable since \d\d:\d\d:\d\d \(\d+ s\)\./);
+      expect(text).toContain(
+        `Showing the last forecast, made ${new Date(record.generatedAt).toISOString().slice(11, 19)}: `,
+      );
+      expect(text).toMatch(/: (3\d|4\d) s old\. Retrying every 250 ms/);
+      expect(text).toContain('Server: the forecasts table did not answer');
+      expect(await page.locator('#status').textContent()).toBe('Forecast store unreachable');
+      const state = await data(page);
+      expect(state.state).toBe('ready');
+      expect(state.rows).toBe('9');
+      expect(await page.locator('#gantt').isVisible()).toBe(true);
+      // The outage's start stays put while the polls keep failing.
+      const since = text.match(/since (\S+)/)![1]!;
+      await page.waitForTimeout(1_200);
+      expect((await banner.textContent())!).toContain(`since ${since}`);
+      expect(
+        Math.abs(Date.parse(`${new Date(wentDown).toISOString().slice(0, 11)}${since}Z`) - wentDown),
+      ).toBeLessThan(2_000);
+      await page.locator('#app').screenshot({ path: join(ARTIFACTS, 'dashboard-store-down.png') });
+
+      // The store comes back: the banner goes without a reload, and a newer forecast shows.
+      down = false;
+      await page.waitForSelector('#app[data-outage=""]', { timeout: 5_000 });
+      expect(await banner.isHidden()).toBe(true);
+      expect(await page.locator('#status').textContent()).toMatch(/^Live/);
+      const newer = { ...flowShopRecord(), asOf: record.asOf + MIN };
+      await store.save(newer);
+      await page.waitForSelector(`#app[data-as-of="${new Date(newer.asOf).toISOString()}"]`, {
+        timeout: 5_000,
+      });
+
+      // The server itself gone (no answer at all): the same, said of the server.
+      await page.route('**/api/forecast', (route) => route.abort('connectionrefused'));
+      await page.waitForSelector('#app[data-outage="network"]', { timeout: 5_000 });
+      expect(await banner.textContent()).toMatch(
+        /^The dashboard server is unreachable since .*Showing the last forecast/,
+      );
+      await page.unroute('**/api/forecast');
+      await page.waitForSelector('#app[data-outage=""]', { timeout: 5_000 });
+      expect(
+        problemsOf(page).filter((p) => !/Failed to load resource|ERR_CONNECTION_REFUSED/.test(p)),
+      ).toEqual([]);
       await page.close();
     });
 
@@ -284,12 +487,12 @@ if (!existsSync(CHROMIUM)) {
 
       await page.waitForSelector('#app[data-state="empty"]');
       expect(await page.locator('#empty-title').textContent()).toBe('No forecast yet');
-      expect(await page.locator('#error').isHidden()).toBe(true);
+      expect(await page.locator('#outage').isHidden()).toBe(true);
 
       await store.save(recordOf({ asOf: T0 + 90 * MIN, orders: [] }));
       await expect.poll(() => page.locator('#empty-title').textContent()).toBe('The plant is empty');
       expect(await page.locator('#kpi-active').textContent()).toBe('0');
-      expect(await page.locator('#error').isHidden()).toBe(true);
+      expect(await page.locator('#outage').isHidden()).toBe(true);
       expect(problemsOf(page)).toEqual([]);
       await page.close();
     });
@@ -343,7 +546,7 @@ if (!existsSync(CHROMIUM)) {
       await page.selectOption('#sort', 'late');
       timings.resort500Ms = Math.round(performance.now() - sort);
       expect(Number((await data(page)).renderMs)).toBeLessThan(1_000);
-      await page.selectOption('#sort', 'start');
+      await page.selectOption('#sort', 'first');
       await page.mouse.move(0, 0);
       await expect.poll(() => page.locator('.gantt-tooltip').isVisible()).toBe(false);
 

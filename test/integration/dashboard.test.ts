@@ -13,7 +13,7 @@ import { type DashboardServer, startDashboardServer } from '../../dashboard/serv
 import { DynamoDbForecastStore } from '../../forecast/DynamoDbForecastStore.ts';
 import { createDocumentClient, LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/clients.ts';
 import { createTableInputs } from '../../local/provision.ts';
-import { demoRecord, syntheticRecord } from '../dashboard/fixtures.ts';
+import { demoRecord, flowShopRecord, syntheticRecord } from '../dashboard/fixtures.ts';
 import { useEmulators } from '../support/emulators.ts';
 
 describe('dashboard API on DynamoDB Local', () => {
@@ -78,6 +78,23 @@ describe('dashboard API on DynamoDB Local', () => {
     const body = (await response.json()) as { forecast: typeof record };
     expect(body.forecast.orders).toHaveLength(record.orders.length);
     expect(body.forecast.orders).toEqual(record.orders);
+  });
+
+  it('serves a forecast of any model whole: the flow shop’s steps, stations and model, as stored', async () => {
+    const table = await freshTable();
+    const record = flowShopRecord();
+    await new DynamoDbForecastStore(env.clients.documentClient, table).save(record);
+    const server = await serve(table);
+
+    const response = await fetch(`${server.url}api/forecast`);
+
+    const { forecast } = (await response.json()) as { forecast: typeof record };
+    expect(forecast).toEqual(record);
+    expect(forecast.model).toMatchObject({ name: 'flow-shop', timeUnit: 'min' });
+    expect(forecast.stations.map((s) => s.station)).toEqual(['saw', 'welder', 'booth']);
+    expect(new Set(forecast.orders.flatMap((o) => o.steps.map((s) => s.step)))).toEqual(
+      new Set(['material', 'cut', 'weld', 'paint']),
+    );
   });
 
   it('answers the empty state when no forecast was ever stored', async () => {
