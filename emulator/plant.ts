@@ -257,7 +257,8 @@ export function startPlant(
     }
     unit.durations = durations;
     emit('OrderAccepted', order.orderId, {
-      product: product.id,
+      // As a plant sends it: the product, when the model has several (docs/model-file.md).
+      ...(plant.products.length > 1 && { product: product.id }),
       ...(order.dueAt !== undefined && { dueAt: iso(order.dueAt) }),
       ...(order.priority !== undefined && { priority: order.priority }),
     });
