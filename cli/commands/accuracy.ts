@@ -82,7 +82,11 @@ function parseHorizons(text: string): number[] {
 }
 
 const sameDay = (a: number, b: number) => dateTime(a).slice(0, 10) === dateTime(b).slice(0, 10);
-const signed = (ms: number) => (Math.round(ms / 1000) > 0 ? `+${duration(ms)}` : duration(ms));
+/** A bias with its sign: + later, - earlier, none when it rounds to no second either way. */
+const signed = (ms: number) => {
+  const seconds = Math.round(ms / 1000);
+  return seconds > 0 ? `+${duration(ms)}` : seconds < 0 ? duration(ms) : duration(0);
+};
 const share = (n: number, of: number) => `${n} of ${of} (${formatPercent(n / of)})`;
 
 /** The report as `accuracyText` reads it: the data behind the summaries may be left out. */
