@@ -42,7 +42,7 @@ export const commands: readonly CommandEntry[] = [
   {
     name: 'schema',
     summary:
-      'Print the JSON Schema of the v1 order events (one event per Kinesis record, partition key orderId)',
+      'Print the JSON Schema of the v1 order events (one event per Kinesis record, partition key orderId), or with "model" of a plant model file',
     load: async () => (await import('./commands/schema.ts')).schemaCommand,
   },
   {
@@ -59,7 +59,7 @@ export const commands: readonly CommandEntry[] = [
   {
     name: 'accuracy',
     summary:
-      'How good the forecasts were: each finished order beside what the forecasts said of it beforehand',
+      'How good the forecasts were: each finished order, and each step, beside what the forecasts said of it beforehand',
     load: async () => (await import('./commands/accuracy.ts')).accuracyCommand,
   },
   {

@@ -25,6 +25,9 @@ import {
   rangedNumberOption,
 } from '../optionChecks.ts';
 
+/** Plant time per wall-clock time when no --speed is given (and no --dry-run): a plant minute a second. */
+export const DEFAULT_SPEED = 60;
+
 /** The load scenario's highest event rate: far above what any stream here takes, far below a hang. */
 const MAX_RATE = 100_000;
 
@@ -54,7 +57,7 @@ export const emulateCommand = defineCommand({
     speed: {
       type: 'string',
       value: 'X',
-      description: `plant time per wall-clock time, at least ${MIN_SPEED} (60 = a minute per second), or max (default: 60; max with --dry-run)`,
+      description: `plant time per wall-clock time, at least ${MIN_SPEED} (60 = a minute per second), or max (default: ${DEFAULT_SPEED}; max with --dry-run)`,
     },
     seed: { type: 'string', value: 'N', description: 'seed of the scenario: any integer', default: '1' },
     rate: {
@@ -95,7 +98,7 @@ export const emulateCommand = defineCommand({
       throw error;
     }
     // A dry run prints the events for reading or piping: at once, unless a speed is asked for.
-    const speedText = values.speed ?? (values['dry-run'] ? 'max' : '60');
+    const speedText = values.speed ?? (values['dry-run'] ? 'max' : String(DEFAULT_SPEED));
     const speed =
       speedText === 'max'
         ? Number.POSITIVE_INFINITY
