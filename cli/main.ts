@@ -59,7 +59,7 @@ export const commands: readonly CommandEntry[] = [
   {
     name: 'accuracy',
     summary:
-      'How good the forecasts were: each finished order beside what the forecasts said of it beforehand',
+      'How good the forecasts were: each finished order, and each step, beside what the forecasts said of it beforehand',
     load: async () => (await import('./commands/accuracy.ts')).accuracyCommand,
   },
   {

@@ -1,6 +1,9 @@
-// The plant emulator: a scenario's orders run through the emulated plant in scaled real time, and
-// every event is published (or printed); the ground truth goes to a file if asked.
+// The plant emulator: a scenario's orders run through the emulated plant of a model in scaled real
+// time, and every event is published (or printed); the ground truth goes to a file if asked.
 import { createWriteStream, type WriteStream } from 'node:fs';
+import type { PlantModel } from '../orderflow/model/plantModel.ts';
+import { resolveModel } from '../orderflow/model/resolveModel.ts';
+import { orderFlowModel } from '../orderflow/models/index.ts';
 import { Environment, type Seed } from '../sim-core/index.ts';
 import { runPaced } from './pacing.ts';
 import { startPlant, type TruthRecord } from './plant.ts';
@@ -8,6 +11,11 @@ import type { Publisher } from './publisher.ts';
 import { type ScenarioName, scenario } from './scenarios.ts';
 
 export interface EmulateOptions {
+  /** The plant (default: the demo plant). */
+  model?: PlantModel;
+  /** Overrides of the model's parameters. */
+  parameters?: Readonly<Record<string, unknown>>;
+  /** A ScenarioError, before anything runs, when it does not fit the model (`checkScenario`). */
   scenario: ScenarioName;
   publisher: Publisher;
   /** Simulated time per wall-clock time; Infinity runs as fast as possible. */
@@ -38,18 +46,20 @@ export async function emulate(options: EmulateOptions): Promise<EmulateResult> {
   const start = options.start ?? Math.round(Date.now() / 1000) * 1000;
   const env = new Environment(start);
   const { publisher } = options;
-  let events = 0;
-  let truth: WriteStream | undefined;
-  if (options.truthFile) truth = createWriteStream(options.truthFile, { flags: 'w' });
-  const chosen = scenario(options.scenario, {
+  const resolved = resolveModel(options.model ?? orderFlowModel, options.parameters);
+  const chosen = scenario(options.scenario, resolved, {
     start,
     seed: options.seed,
     duration: options.duration,
     rate: options.rate,
     speed: options.speed,
   });
+  let events = 0;
+  let truth: WriteStream | undefined;
+  if (options.truthFile) truth = createWriteStream(options.truthFile, { flags: 'w' });
   startPlant(
     env,
+    resolved,
     chosen.orders,
     {
       event: (event) => {
@@ -58,7 +68,7 @@ export async function emulate(options: EmulateOptions): Promise<EmulateResult> {
       },
       ...(truth && { truth: (record: TruthRecord) => truth!.write(`${JSON.stringify(record)}\n`) }),
     },
-    { lines: chosen.lines },
+    { unlimitedStations: chosen.unlimitedStations },
   );
 
   // Events are sent in the background, every flushEveryMs, while the plant runs on.

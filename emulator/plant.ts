@@ -1,30 +1,43 @@
-// The emulated plant: a sim-core model with its own randomness (production times vary, suppliers'
-// ETAs slip and are announced late, sometimes not at all), written with the kernel's generator
-// processes. It emits every state change as a v1 order event, and records what really happened.
+// The emulated plant: the network of any plant model (the order domain's own: the same stations,
+// queue rules and end-of-instant dispatch as the forecast's), run with the times the scenario drew
+// for each order, which are its own randomness (operations that take longer or shorter, suppliers
+// that slip and announce it late or never). Every state change becomes an order event, and what
+// really happened to each order is recorded step by step.
 import type { OrderEvent } from '../contracts/events.ts';
-import { type Environment, Interrupt, type ProcessGenerator, Resource } from '../sim-core/index.ts';
+import type { ResolvedModel, ResolvedProduct } from '../orderflow/model/resolveModel.ts';
+import { modelSamplers } from '../orderflow/model/resolveModel.ts';
+import { buildNetwork, OrderUnit, unitKeys } from '../orderflow/network.ts';
+import type { Block, BlockObserver, Entity, Environment, ProcessGenerator } from '../sim-core/index.ts';
+import { ModelError, Random } from '../sim-core/index.ts';
 
-/** One order as the scenario defines it: when it comes, and how its supplier and line behave. */
+/** One order as the scenario defines it: when it comes, what it is, and how its supplier and stations behave. */
 export interface EmulatedOrder {
   orderId: string;
   acceptedAt: number;
+  /** Its product (default: the model's default product). */
+  product?: string;
   dueAt?: number;
   priority?: number;
-  /** Lead time the supplier first promises. */
-  promisedLead: number;
-  /** Lead time it really takes. */
-  actualLead: number;
-  /** When (after the material order) the supplier announces the real ETA; undefined: never. */
-  announceAfter?: number;
-  productionTime: number;
-  /** Time from production end to delivery. */
+  /**
+   * Its material step, when its routing has one: the lead time the supplier first promises, the one
+   * it really takes, and when after the material order the supplier announces the real ETA
+   * (undefined: never). Default: the model's mean lead time, as promised.
+   */
+  material?: { promisedLead: number; actualLead: number; announceAfter?: number };
+  /** Real durations of its operations (ms), by step name; a step not named takes the model's mean. */
+  durations?: Readonly<Record<string, number>>;
+  /** Time from the end of its last routing step to its delivery. */
   deliveryAfter: number;
 }
 
 /** What really happened to an order in one step (the ground truth). */
 export interface TruthRecord {
   orderId: string;
-  step: 'material' | 'queue' | 'production' | 'delivery';
+  product: string;
+  kind: 'material' | 'queue' | 'operation' | 'delivery';
+  /** The routing step; for a queue, the operation it waits for; none for the delivery. */
+  step?: string;
+  station?: string;
   start: string;
   end: string;
 }
@@ -34,16 +47,133 @@ export interface PlantSinks {
   truth?(record: TruthRecord): void;
 }
 
+export interface PlantOptions {
+  /** Comes first in every event id, so that ids stay unique across runs (default: the start time). */
+  runId?: string;
+  /** Every station takes any number of orders at once (a load test's plant, which never queues). */
+  unlimitedStations?: boolean;
+}
+
 const iso = (ms: number) => new Date(ms).toISOString();
 
-/** Starts the plant's processes in `env`: one per order, all sharing `lines` production lines. */
+/** An order in the emulated plant: the network's unit, with the scenario's order and its product. */
+class LiveOrder extends OrderUnit {
+  constructor(
+    rank: number,
+    readonly order: EmulatedOrder,
+    readonly product: ResolvedProduct,
+  ) {
+    super(
+      unitKeys(order, rank),
+      new Float64Array(2 * product.routing.length).fill(Number.NaN),
+      0,
+      order.acceptedAt,
+    );
+  }
+  /** When routing step i started (material: ordered; operation: a unit granted) and ended. */
+  startOf(i: number): number {
+    return this.times[2 * i]!;
+  }
+  endOf(i: number): number {
+    return this.times[2 * i + 1]!;
+  }
+}
+
+/**
+ * Places in the order of orderIds, for the queue rules' last tie-break, handed out as orders arrive:
+ * a new order's place lies between those of its neighbours among the orders in the plant. Orders
+ * whose ids grow as they arrive (every scenario's) are simply appended.
+ */
+export class IdRanks {
+  private readonly ids: string[] = [];
+  private readonly ranks: number[] = [];
+  private readonly gone = new Set<string>();
+
+  /** The place of `id` among the ids added and not removed. */
+  add(id: string): number {
+    const i = this.search(id);
+    const before = i > 0 ? this.ranks[i - 1] : undefined;
+    const after = i < this.ids.length ? this.ranks[i] : undefined;
+    const rank =
+      before === undefined
+        ? after === undefined
+          ? 0
+          : after - 1
+        : after === undefined
+          ? before + 1
+          : before + (after - before) / 2;
+    this.ids.splice(i, 0, id);
+    this.ranks.splice(i, 0, rank);
+    return rank;
+  }
+
+  /** Forgets `id` (its order has left the plant's queues). */
+  remove(id: string): void {
+    this.gone.add(id);
+    // Gone ids keep their places until they are half of all: forgetting one is then cheap on average.
+    if (this.gone.size * 2 <= this.ids.length) return;
+    let k = 0;
+    for (let i = 0; i < this.ids.length; i++) {
+      if (this.gone.has(this.ids[i]!)) continue;
+      this.ids[k] = this.ids[i]!;
+      this.ranks[k++] = this.ranks[i]!;
+    }
+    this.ids.length = k;
+    this.ranks.length = k;
+    this.gone.clear();
+  }
+
+  private search(id: string): number {
+    let lo = 0;
+    let hi = this.ids.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.ids[mid]! < id) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+}
+
+/** Adds `hooks` to a block's observer, after the one it has (which stamps the order's times). */
+function observe(
+  block: Block,
+  hooks: { enter?: (unit: LiveOrder) => void; leave?: (unit: LiveOrder) => void },
+) {
+  const inner: BlockObserver | undefined = block.observer;
+  block.observer = {
+    enter(b: Block, entity: Entity, time: number) {
+      inner?.enter?.(b, entity, time);
+      hooks.enter?.(entity as LiveOrder);
+    },
+    leave(b: Block, entity: Entity, time: number) {
+      inner?.leave?.(b, entity, time);
+      hooks.leave?.(entity as LiveOrder);
+    },
+  };
+}
+
+/**
+ * Starts the plant of `resolved` in `env`: each of `orders` (in the order of acceptedAt) is accepted
+ * at its time and flows through its product's routing with its own times, sharing the stations.
+ */
 export function startPlant(
   env: Environment,
+  resolved: ResolvedModel,
   orders: Iterable<EmulatedOrder>,
   sinks: PlantSinks,
-  options: { lines?: number; runId?: string } = {},
+  options: PlantOptions = {},
 ): void {
-  const line = new Resource<string>(env, { capacity: options.lines ?? 1 });
+  const plant = options.unlimitedStations
+    ? {
+        ...resolved,
+        stations: resolved.stations.map((s) => ({ ...s, capacity: Number.POSITIVE_INFINITY })),
+      }
+    : resolved;
+  // A time the scenario does not give is the model's mean, as in the order domain's plant runs.
+  const nominal = modelSamplers(plant, new Random(0), true);
+  const net = buildNetwork(plant, nominal, env);
+  const ranks = new IdRanks();
   // Event ids stay unique across runs of the emulator: the run's id comes first.
   const runId = options.runId ?? env.now.toString(36);
   let sequence = 0;
@@ -51,55 +181,97 @@ export function startPlant(
     const eventId = `${runId}-${orderId}-${++sequence}`;
     sinks.event({ eventId, orderId, occurredAt: iso(env.now), type, ...extra } as OrderEvent);
   };
-  const truth = (orderId: string, step: TruthRecord['step'], start: number) =>
-    sinks.truth?.({ orderId, step, start: iso(start), end: iso(env.now) });
+  const truth = (unit: LiveOrder, record: Omit<TruthRecord, 'orderId' | 'product' | 'end'>) =>
+    sinks.truth?.({ orderId: unit.order.orderId, product: unit.product.id, ...record, end: iso(env.now) });
 
-  function* supplier(order: EmulatedOrder, orderedAt: number): ProcessGenerator<void> {
-    if (order.announceAfter === undefined || order.actualLead === order.promisedLead) return;
-    try {
-      yield env.timeout(order.announceAfter);
-    } catch (error) {
-      if (error instanceof Interrupt) return; // the material came first: nothing left to announce
-      throw error;
+  const completed = (unit: LiveOrder) => {
+    const { order } = unit;
+    const completedAt = env.now;
+    ranks.remove(order.orderId);
+    env.timeout(order.deliveryAfter).addCallback(() => {
+      emit('OrderDelivered', order.orderId);
+      truth(unit, { kind: 'delivery', start: iso(completedAt) });
+    });
+  };
+
+  for (const product of plant.products) {
+    const blocks = net.steps[product.index]!;
+    const last = product.routing.length - 1;
+    for (const step of product.routing) {
+      const i = step.index;
+      const { delay, seize } = blocks[i]!;
+      if (step.kind === 'material') {
+        const promisedMean = nominal.steps[product.index]![i]!.mean;
+        observe(delay, {
+          enter: (unit) => {
+            const orderedAt = env.now;
+            const material = unit.order.material;
+            const promised = material?.promisedLead ?? promisedMean;
+            emit('MaterialOrdered', unit.order.orderId, { eta: iso(orderedAt + promised) });
+            if (material?.announceAfter === undefined || material.actualLead === promised) return;
+            env.timeout(material.announceAfter).addCallback(() => {
+              // The material came first: nothing left to announce.
+              if (Number.isNaN(unit.endOf(i))) {
+                emit('EtaUpdated', unit.order.orderId, { eta: iso(orderedAt + material.actualLead) });
+              }
+            });
+          },
+          leave: (unit) => {
+            emit('MaterialArrived', unit.order.orderId);
+            truth(unit, { kind: 'material', step: step.step, start: iso(unit.startOf(i)) });
+            if (i === last) completed(unit);
+          },
+        });
+        continue;
+      }
+      const station = step.station!.id;
+      observe(seize!, {
+        leave: (unit) => {
+          emit('StepStarted', unit.order.orderId, { step: step.step, station });
+          const queuedAt = i === 0 ? unit.order.acceptedAt : unit.endOf(i - 1);
+          truth(unit, { kind: 'queue', step: step.step, station, start: iso(queuedAt) });
+        },
+      });
+      observe(delay, {
+        leave: (unit) => {
+          emit('StepFinished', unit.order.orderId, { step: step.step });
+          truth(unit, { kind: 'operation', step: step.step, station, start: iso(unit.startOf(i)) });
+          if (i === last) completed(unit);
+        },
+      });
     }
-    emit('EtaUpdated', order.orderId, { eta: iso(orderedAt + order.actualLead) });
   }
 
-  function* lifecycle(order: EmulatedOrder): ProcessGenerator<void> {
-    const { orderId } = order;
-    emit('OrderAccepted', orderId, {
+  const accept = (order: EmulatedOrder) => {
+    const product = order.product === undefined ? plant.defaultProduct : plant.productById.get(order.product);
+    if (product === undefined) {
+      throw new ModelError(
+        `order ${order.orderId}: model ${plant.model.name} has no product "${order.product}"`,
+      );
+    }
+    const unit = new LiveOrder(ranks.add(order.orderId), order, product);
+    const durations = new Float64Array(product.routing.length).fill(Number.NaN);
+    for (const step of product.routing) {
+      const own = step.kind === 'material' ? order.material?.actualLead : order.durations?.[step.step];
+      if (own !== undefined) durations[step.index] = own;
+    }
+    unit.durations = durations;
+    emit('OrderAccepted', order.orderId, {
+      // As a plant sends it: the product, when the model has several (docs/model-file.md).
+      ...(plant.products.length > 1 && { product: product.id }),
       ...(order.dueAt !== undefined && { dueAt: iso(order.dueAt) }),
       ...(order.priority !== undefined && { priority: order.priority }),
     });
-    const orderedAt = env.now;
-    emit('MaterialOrdered', orderId, { eta: iso(orderedAt + order.promisedLead) });
-    const announcement = env.process(supplier(order, orderedAt));
-    yield env.timeout(order.actualLead);
-    if (announcement.isAlive) announcement.interrupt('material arrived before the announcement');
-    emit('MaterialArrived', orderId);
-    truth(orderId, 'material', orderedAt);
-    const queuedAt = env.now;
-    const request = line.request(orderId);
-    yield request;
-    emit('ProductionStarted', orderId);
-    truth(orderId, 'queue', queuedAt);
-    const startedAt = env.now;
-    yield env.timeout(order.productionTime);
-    line.release(request);
-    emit('ProductionFinished', orderId);
-    truth(orderId, 'production', startedAt);
-    const finishedAt = env.now;
-    yield env.timeout(order.deliveryAfter);
-    emit('OrderDelivered', orderId);
-    truth(orderId, 'delivery', finishedAt);
-  }
+    const first = net.steps[product.index]![0]!;
+    (first.seize ?? first.delay).enter(unit);
+  };
 
   // Orders arrive one after the other: the next one is created when it is due, so that an endless
   // scenario does not build all its orders up front.
   function* arrivals(): ProcessGenerator<void> {
     for (const order of orders) {
       if (order.acceptedAt > env.now) yield env.timeout(order.acceptedAt - env.now);
-      env.process(lifecycle(order));
+      accept(order);
     }
   }
   env.process(arrivals());

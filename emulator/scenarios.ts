@@ -1,8 +1,11 @@
-// The emulator's scenarios, each seeded and reproducible: `demo` (the seed article's sample flow),
-// `steady` (random arrivals, due dates, supplier slips, for hours of plant time) and `load` (a fixed
-// event rate, for stress tests).
+// The emulator's scenarios, each seeded and reproducible, for any plant model: `demo` (the seed
+// article's sample flow, on the demo plant), `steady` (random orders of the model's products, due
+// dates, supplier slips, for hours of plant time) and `load` (a fixed event rate, for stress tests).
 
-import { demoOrders } from '../orderflow/index.ts';
+import { demoOrders } from '../orderflow/demo.ts';
+import type { PlantModel } from '../orderflow/model/plantModel.ts';
+import { modelSamplers, type ResolvedModel, type ResolvedProduct } from '../orderflow/model/resolveModel.ts';
+import { orderFlowModel } from '../orderflow/models/index.ts';
 import { Random, type Seed } from '../sim-core/index.ts';
 import type { EmulatedOrder } from './plant.ts';
 
@@ -10,6 +13,11 @@ const MIN = 60_000;
 
 export const SCENARIOS = ['demo', 'steady', 'load'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
+
+/** A scenario that does not fit the model (the demo on another plant). */
+export class ScenarioError extends Error {
+  override name = 'ScenarioError';
+}
 
 export interface ScenarioOptions {
   /** Plant time at which the scenario starts (epoch ms). */
@@ -25,82 +33,182 @@ export interface ScenarioOptions {
 export interface Scenario {
   name: ScenarioName;
   orders: Iterable<EmulatedOrder>;
-  /** Production lines of the emulated plant. */
-  lines: number;
+  /** Stations that take any number of orders at once (`load`: a plant that never queues). */
+  unlimitedStations: boolean;
 }
 
-/** The orders of scenario `name`. */
-export function scenario(name: ScenarioName, options: ScenarioOptions): Scenario {
+/** What a model's process looks like, whatever its times: stations, and each product's routing. */
+function shapeOf(model: PlantModel): string {
+  return JSON.stringify({
+    stations: model.stations.map((s) => s.id),
+    products: model.products.map((p) => ({
+      id: p.id,
+      routing: p.routing.map((s) => [s.step, s.kind, s.kind === 'operation' ? s.station : '']),
+    })),
+    defaultProduct: model.defaultProduct ?? null,
+  });
+}
+
+const DEMO_SHAPE = shapeOf(orderFlowModel);
+
+/** The scenarios that fit `model`: `demo` only on the demo plant (any times), the others on any model. */
+export function scenariosFor(model: PlantModel): ScenarioName[] {
+  return shapeOf(model) === DEMO_SHAPE ? [...SCENARIOS] : ['steady', 'load'];
+}
+
+/** The scenario to run when none is asked for: the demo on the demo plant, else steady. */
+export function defaultScenario(model: PlantModel): ScenarioName {
+  return scenariosFor(model)[0]!;
+}
+
+/** Throws a ScenarioError when `name` does not fit `model`, naming both and the scenarios that do. */
+export function checkScenario(name: ScenarioName, model: PlantModel): void {
+  const fitting = scenariosFor(model);
+  if (fitting.includes(name)) return;
+  throw new ScenarioError(
+    `scenario ${name} is the seed article's four orders on the demo plant (${orderFlowModel.name}), and model ` +
+      `${model.name} is another plant: its scenarios are ${fitting.join(' and ')}`,
+  );
+}
+
+/** The orders of scenario `name` on the plant `resolved`; a ScenarioError if it does not fit. */
+export function scenario(name: ScenarioName, resolved: ResolvedModel, options: ScenarioOptions): Scenario {
+  checkScenario(name, resolved.model);
   switch (name) {
     case 'demo':
-      return { name, lines: 1, orders: demo(options.start) };
+      return { name, unlimitedStations: false, orders: demo(options.start, resolved) };
     case 'steady':
-      return { name, lines: 1, orders: steady(options) };
+      return { name, unlimitedStations: false, orders: steady(options, resolved) };
     case 'load':
-      return { name, lines: 1_000_000, orders: load(options) };
+      return { name, unlimitedStations: true, orders: load(options, resolved) };
   }
 }
 
-/** The seed flow, exactly: order 2's supplier slips by a third, announced 5 minutes in. */
-function demo(start: number): EmulatedOrder[] {
+/**
+ * The seed flow, exactly: order 2's supplier slips by a third, announced 5 minutes in; lead times
+ * and the slip are the article's, operations take the model's mean times.
+ */
+function demo(start: number, resolved: ResolvedModel): EmulatedOrder[] {
+  const product = resolved.defaultProduct;
+  const promisedLead = modelSamplers(resolved, new Random(0), true).steps[product.index]![product.material]!
+    .mean;
   return demoOrders(start).map((o) => ({
     orderId: o.orderId,
     acceptedAt: o.acceptedAt,
     ...(o.dueAt !== undefined && { dueAt: o.dueAt }),
-    promisedLead: 10 * MIN,
-    actualLead: o.leadTime ?? 10 * MIN,
-    ...(o.etaUpdates?.[0] && { announceAfter: o.etaUpdates[0].at - o.acceptedAt }),
-    productionTime: 10 * MIN,
+    material: {
+      promisedLead,
+      actualLead: o.leadTime ?? promisedLead,
+      ...(o.etaUpdates?.[0] && { announceAfter: o.etaUpdates[0].at - o.acceptedAt }),
+    },
     deliveryAfter: 5 * MIN,
   }));
 }
 
+/** How busy the steady scenario keeps the model's busiest station (the demo plant: an order every 12 minutes). */
+const STEADY_UTILISATION = 5 / 6;
+
 /**
- * Orders every 12 minutes on average, due 1 to 3 hours after acceptance. Suppliers promise 8 to 15
- * minutes; a third of them slip (by 20 % to 100 %), and of those, most announce it (often late,
- * after the promised time), some never do. Production takes about 10 minutes, never exactly.
+ * The mean time between orders that keeps the busiest station `STEADY_UTILISATION` busy, when
+ * orders are of every product alike (at least a second).
  */
-function* steady({ start, seed, duration }: ScenarioOptions): Generator<EmulatedOrder> {
+function meanInterArrival(resolved: ResolvedModel, means: number[][]): number {
+  const work = new Array<number>(resolved.stations.length).fill(0);
+  for (const product of resolved.products) {
+    for (const step of product.routing) {
+      if (step.station === undefined) continue;
+      work[step.station.index]! += means[product.index]![step.index]! / resolved.products.length;
+    }
+  }
+  const busiest = Math.max(0, ...resolved.stations.map((s) => work[s.index]! / s.capacity));
+  return Math.max(1_000, busiest / STEADY_UTILISATION);
+}
+
+/**
+ * Orders of the model's products, alike in number, at random, the busiest station busy five sixths
+ * of the time (the demo plant: an order every 12 minutes on average), each due 3 to 9 times its
+ * product's mean flow time after acceptance (the demo plant: 1 to 3 hours). Suppliers promise about
+ * the model's lead time (0.8 to 1.5 times a draw of it); a third of them slip by 20 % to 100 %, and
+ * of those most announce it (often late, after the promised time), some never do. Operations take a
+ * draw of the model's duration, times a factor of mean 1 and spread 0.15, never exactly the model's.
+ */
+function* steady(
+  { start, seed, duration }: ScenarioOptions,
+  resolved: ResolvedModel,
+): Generator<EmulatedOrder> {
   const r = new Random(seed);
-  for (let t = start, n = 1; t < start + duration; t += r.exponential(12 * MIN), n++) {
+  const draws = modelSamplers(resolved, r, false).steps;
+  const means = modelSamplers(resolved, r, true).steps.map((steps) => steps.map((s) => s.mean));
+  const flowTime = means.map((steps) => steps.reduce((sum, m) => sum + m, 0));
+  const interArrival = meanInterArrival(resolved, means);
+  const products = resolved.products;
+  const draw = (product: ResolvedProduct, i: number) => Math.max(0, draws[product.index]![i]!.sample());
+  for (let t = start, n = 1; t < start + duration; t += r.exponential(interArrival), n++) {
     const acceptedAt = Math.round(t);
-    const promisedLead = Math.round(r.triangular(8, 10, 15) * MIN);
-    const slips = r.next() < 1 / 3;
-    const actualLead = slips ? Math.round(promisedLead * r.uniform(1.2, 2)) : promisedLead;
-    const announces = slips && r.next() < 0.85;
+    const product = products.length === 1 ? products[0]! : products[r.integer(0, products.length - 1)]!;
+    let material: EmulatedOrder['material'];
+    const durations: Record<string, number> = {};
+    for (const step of product.routing) {
+      if (step.kind === 'material') {
+        const promisedLead = Math.round(draw(product, step.index) * r.triangular(0.8, 1, 1.5));
+        const slips = r.next() < 1 / 3;
+        const actualLead = slips ? Math.round(promisedLead * r.uniform(1.2, 2)) : promisedLead;
+        const announces = slips && r.next() < 0.85;
+        material = {
+          promisedLead,
+          actualLead,
+          ...(announces && {
+            announceAfter: Math.round(r.uniform(0.3, 1.1) * Math.min(promisedLead, actualLead - 1)),
+          }),
+        };
+      } else {
+        durations[step.step] = Math.round(draw(product, step.index) * r.truncatedNormal(1, 0.15));
+      }
+    }
     yield {
       orderId: `order-${String(n).padStart(4, '0')}`,
       acceptedAt,
-      dueAt: acceptedAt + Math.round(r.uniform(60, 180) * MIN),
+      ...(products.length > 1 && { product: product.id }),
+      dueAt: acceptedAt + Math.round(r.uniform(3, 9) * flowTime[product.index]!),
       priority: r.integer(1, 3),
-      promisedLead,
-      actualLead,
-      ...(announces && {
-        announceAfter: Math.round(r.uniform(0.3, 1.1) * Math.min(promisedLead, actualLead - 1)),
-      }),
-      productionTime: Math.round(r.truncatedNormal(10, 1.5) * MIN),
-      deliveryAfter: Math.round(r.uniform(5, 15) * MIN),
+      ...(material && { material }),
+      durations,
+      deliveryAfter: Math.round(r.uniform(0.25, 0.75) * flowTime[product.index]!),
     };
   }
 }
 
+/** Events an order of `product` sends in the load scenario: accepted, its material's three, two per operation, delivered. */
+function loadEvents(product: ResolvedProduct): number {
+  return product.routing.reduce((n, step) => n + (step.kind === 'material' ? 3 : 2), 2);
+}
+
 /**
- * Orders that produce `rate` events per wall-clock second at the given speed: each order emits 7
- * events within a few plant seconds, on lines that never queue.
+ * Orders that produce `rate` events per wall-clock second at the given speed: the model's products
+ * in turn, each step a second or two, every supplier slipping and saying so, on stations that never
+ * queue (the demo plant: seven events per order within a few plant seconds).
  */
-function* load({ start, seed, duration, rate, speed }: ScenarioOptions): Generator<EmulatedOrder> {
+function* load(
+  { start, seed, duration, rate, speed }: ScenarioOptions,
+  resolved: ResolvedModel,
+): Generator<EmulatedOrder> {
   const r = new Random(seed);
+  const products = resolved.products;
+  const perOrder = products.reduce((n, p) => n + loadEvents(p), 0) / products.length;
   // Without pacing (speed max) the rate is per second of plant time.
-  const interval = (7 * 1000 * (Number.isFinite(speed) ? speed : 1)) / rate;
+  const interval = (perOrder * 1000 * (Number.isFinite(speed) ? speed : 1)) / rate;
   for (let t = start, n = 1; t < start + duration; t += interval, n++) {
+    const product = products[(n - 1) % products.length]!;
     yield {
       orderId: `load-${n}`,
       acceptedAt: Math.round(t),
-      promisedLead: 1000,
-      // Every supplier slips and says so: seven events per order, a steady rate.
-      actualLead: 1500 + r.integer(0, 100),
-      announceAfter: 200,
-      productionTime: 1000,
+      ...(products.length > 1 && { product: product.id }),
+      ...(product.material >= 0 && {
+        material: { promisedLead: 1000, actualLead: 1500 + r.integer(0, 100), announceAfter: 200 },
+      }),
+      durations: Object.fromEntries(
+        product.routing.filter((s) => s.kind === 'operation').map((s) => [s.step, 1000]),
+      ),
       deliveryAfter: 500,
     };
   }

@@ -7,6 +7,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { DynamoDbForecastStore } from '../forecast/DynamoDbForecastStore.ts';
 import { createForecastHandler, latestEventClock, wallClock } from '../forecast/forecastHandler.ts';
+import { plantModelEnv } from '../forecast/modelFile.ts';
 import { modelParametersEnv } from '../forecast/modelParameters.ts';
 import { orderFlowModel } from '../orderflow/index.ts';
 import { DynamoDbStateStore } from '../state/DynamoDbStateStore.ts';
@@ -19,8 +20,14 @@ const documents = DynamoDBDocumentClient.from(dynamodb, {
   marshallOptions: { removeUndefinedValues: true },
 });
 
-/** MODEL_PARAMETERS: overrides of the demo plant's parameters (JSON), checked at the start. */
-const parameters = modelParametersEnv('MODEL_PARAMETERS', orderFlowModel);
+/**
+ * MODEL_FILE: the plant model file bundled with the function (the stack's `twin:model`, else the demo
+ * plant's), read and checked at the start; unset: the demo plant.
+ */
+const model = plantModelEnv('MODEL_FILE') ?? orderFlowModel;
+
+/** MODEL_PARAMETERS: overrides of the model's parameters (JSON), checked at the start. */
+const parameters = modelParametersEnv('MODEL_PARAMETERS', model);
 
 /** FORECAST_REPLICATIONS: a Monte Carlo forecast of that many draws; unset: the deterministic forecast. */
 const replications = wholeNumberEnv('FORECAST_REPLICATIONS', 1);
@@ -29,6 +36,7 @@ const forecast = createForecastHandler({
   states: new DynamoDbStateStore(dynamodb, requireEnv('ORDER_STATE_TABLE')),
   forecasts: new DynamoDbForecastStore(documents, requireEnv('FORECASTS_TABLE')),
   logger,
+  model,
   parameters,
   ...(replications !== undefined && { replications }),
   clock: process.env.FORECAST_CLOCK === 'latest-event' ? latestEventClock : wallClock,

@@ -8,10 +8,10 @@ import { type FunctionUrl, FunctionUrlAuthType, InvokeMode } from 'aws-cdk-lib/a
 import type { ICommandHooks } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { TwinFunction } from './TwinFunction.ts';
+import { LAMBDA_TASK_ROOT, shellQuote, TwinFunction } from './TwinFunction.ts';
 
 /** Where the built page lies inside the function's bundle (LAMBDA_TASK_ROOT is /var/task). */
-export const DASHBOARD_PAGE_DIR = '/var/task/page';
+export const DASHBOARD_PAGE_DIR = `${LAMBDA_TASK_ROOT}/page`;
 
 /**
  * Concurrent executions reserved for the dashboard by default: its ceiling, so that a flood of requests
@@ -22,11 +22,6 @@ export const DASHBOARD_RESERVED_CONCURRENCY = 10;
 
 /** How long the function keeps the token it read before it reads it again (a new value is seen within this). */
 export const DASHBOARD_TOKEN_MAX_AGE_SECONDS = 300;
-
-/** Shell-quotes `value` for POSIX sh. */
-function shellQuote(value: string): string {
-  return `'${value.replaceAll("'", `'\\''`)}'`;
-}
 
 /** After esbuild, builds the dashboard page (dashboard/build.ts, esbuild again) into the bundle's page/. */
 export const buildPageIntoBundle: ICommandHooks = {

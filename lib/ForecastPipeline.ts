@@ -1,15 +1,42 @@
-// order-state's DynamoDB stream → forecast Lambda → forecasts table: the function, its event source
-// mapping (batching window, a filter that drops changes no forecast can depend on, partial batch
-// failures, failures to SQS) and its alarms.
+// order-state's DynamoDB stream → forecast Lambda → forecasts table: the function (with the plant
+// model file bundled beside its code), its event source mapping (batching window, a filter that
+// drops changes no forecast can depend on, partial batch failures, failures to SQS) and its alarms.
+import { join } from 'node:path';
 import { Duration, Validations } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type { ICommandHooks } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { FORECAST_NODE_OPTIONS, ForecastEventSource, OrderStateTable } from '../contracts/resources.ts';
-import { TwinFunction } from './TwinFunction.ts';
+import { LAMBDA_TASK_ROOT, PROJECT_ROOT, shellQuote, TwinFunction } from './TwinFunction.ts';
+
+/** The demo plant's model file: the forecast's model when the stack is given none. */
+export const DEMO_MODEL_FILE = join(PROJECT_ROOT, 'orderflow', 'models', 'order-flow.json');
+
+/** The name of the model file in the forecast function's bundle. */
+export const BUNDLED_MODEL_NAME = 'model.json';
+
+/** Where the forecast function finds its model file (MODEL_FILE): in its bundle. */
+export const FORECAST_MODEL_FILE = `${LAMBDA_TASK_ROOT}/${BUNDLED_MODEL_NAME}`;
+
+/**
+ * After esbuild, copies the plant model file `file` into the bundle (as FORECAST_MODEL_FILE will
+ * find it): the model goes with the code, as a file, not through the function's environment (4 KB
+ * at most), and a new model is a new asset, so a deploy updates the function.
+ */
+export function bundleModelFile(file: string): ICommandHooks {
+  return {
+    beforeBundling: () => [],
+    beforeInstall: () => [],
+    afterBundling: (_inputDir, outputDir) => {
+      const copy = `require('node:fs').copyFileSync(${JSON.stringify(file)}, ${JSON.stringify(join(outputDir, BUNDLED_MODEL_NAME))})`;
+      return [`node --eval ${shellQuote(copy)}`];
+    },
+  };
+}
 
 /**
  * The event filter (patterns are OR-ed): only a change where the order is active before or after
@@ -45,9 +72,11 @@ export interface ForecastPipelineProps {
   orderState: ITable;
   forecasts: ITable;
   failureQueue: IQueue;
+  /** The plant model file the forecast runs (an absolute path, already checked; default DEMO_MODEL_FILE). */
+  modelFile?: string | undefined;
   /** How long the event source gathers changes before one forecast (default 1 s). */
   batchingWindow?: Duration | undefined;
-  /** Overrides of the order-flow model's parameters (MODEL_PARAMETERS), distributions included. */
+  /** Overrides of the model's parameters (MODEL_PARAMETERS), distributions included. */
   modelParameters?: Record<string, unknown> | undefined;
   /** A Monte Carlo forecast of this many draws (FORECAST_REPLICATIONS); unset: deterministic. */
   replications?: number | undefined;
@@ -58,11 +87,14 @@ export interface ForecastPipelineProps {
 /** The forecast: one forecast of every active order per batch of relevant state changes. */
 export class ForecastPipeline extends Construct {
   readonly handler: TwinFunction;
+  /** The plant model file bundled with the function. */
+  readonly modelFile: string;
   readonly iteratorAgeAlarm: Alarm;
   readonly errorsAlarm: Alarm;
 
   constructor(scope: Construct, id: string, props: ForecastPipelineProps) {
     super(scope, id);
+    this.modelFile = props.modelFile ?? DEMO_MODEL_FILE;
     this.handler = new TwinFunction(this, 'Handler', {
       entry: 'lambdas/forecast.ts',
       description: 'order-flow twin: forecasts every active order after a batch of order-state changes',
@@ -72,8 +104,10 @@ export class ForecastPipeline extends Construct {
       // A forecast keeps every order's objects alive until it ends: a young generation that holds
       // them spares the garbage collector most of its copying (see FORECAST_NODE_OPTIONS).
       nodeOptions: [FORECAST_NODE_OPTIONS],
+      commandHooks: bundleModelFile(this.modelFile),
       environment: {
         FORECAST_CLOCK: props.clock ?? 'wall',
+        MODEL_FILE: FORECAST_MODEL_FILE,
         ...(props.modelParameters && { MODEL_PARAMETERS: JSON.stringify(props.modelParameters) }),
         ...(props.replications !== undefined && { FORECAST_REPLICATIONS: String(props.replications) }),
       },

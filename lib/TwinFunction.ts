@@ -55,6 +55,14 @@ export interface TwinFunctionProps {
   reservedConcurrency?: number | undefined;
 }
 
+/** Where Lambda unpacks a function's code (LAMBDA_TASK_ROOT): files bundled with it are found from here. */
+export const LAMBDA_TASK_ROOT = '/var/task';
+
+/** Shell-quotes `value` for POSIX sh (the shell that runs local bundling's command hooks). */
+export function shellQuote(value: string): string {
+  return `'${value.replaceAll("'", `'\\''`)}'`;
+}
+
 // The bundle is ESM (as the sources are); some bundled CommonJS dependencies still call require().
 const ESM_REQUIRE_SHIM =
   "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";

@@ -32,7 +32,9 @@ export interface TwinStackProps extends StackProps {
   ingestParallelizationFactor?: number | undefined;
   /** The forecast's batching window (default 1 s). */
   forecastBatchingWindow?: Duration | undefined;
-  /** Overrides of the forecast model's parameters, distributions included (default: the demo plant's). */
+  /** The forecast's plant model file: an absolute path, checked (default: the demo plant's). */
+  forecastModelFile?: string | undefined;
+  /** Overrides of the forecast model's parameters, distributions included (default: the model file's). */
   forecastModelParameters?: Record<string, unknown> | undefined;
   /** A Monte Carlo forecast of this many draws on every batch of changes (default: deterministic only). */
   forecastReplications?: number | undefined;
@@ -118,6 +120,7 @@ export class TwinStack extends Stack {
       forecasts: this.forecasts,
       failureQueue: this.failures.queue,
       batchingWindow: props.forecastBatchingWindow,
+      modelFile: props.forecastModelFile,
       modelParameters: props.forecastModelParameters,
       replications: props.forecastReplications,
       clock: props.forecastClock,

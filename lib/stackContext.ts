@@ -1,9 +1,11 @@
 // The stack's settings from CDK context (`cdk deploy -c twin:localstack=true`, or cdk.json), checked:
 // a malformed value stops the synth with a message that names the key.
+import { resolve } from 'node:path';
 import { Duration } from 'aws-cdk-lib';
 import type { Node } from 'constructs';
+import { ModelFileError, readPlantModelFile } from '../forecast/modelFile.ts';
 import { checkModelParameters, ModelParametersError } from '../forecast/modelParameters.ts';
-import { orderFlowModel } from '../orderflow/index.ts';
+import { orderFlowModel, type PlantModel } from '../orderflow/index.ts';
 import { FORECAST_CLOCKS, type ForecastClockName } from './ForecastPipeline.ts';
 import type { TwinStackProps } from './TwinStack.ts';
 
@@ -14,6 +16,7 @@ export const CONTEXT_KEYS = {
   ingestParallelizationFactor: 'twin:ingest-parallelization-factor',
   forecastBatchingWindowSeconds: 'twin:forecast-batching-window-seconds',
   forecastReplications: 'twin:forecast-replications',
+  model: 'twin:model',
   forecastModelParameters: 'twin:forecast-model-parameters',
   forecastClock: 'twin:forecast-clock',
   retainData: 'twin:retain-data',
@@ -87,14 +90,32 @@ function reservedConcurrency(node: Node, key: string): number | 'none' | undefin
 }
 
 /**
- * Overrides of the forecast model's parameters (a JSON object, or its text, as `-c key='{…}'` gives
- * it), checked by building the model with them, as the Lambda will.
+ * The forecast's plant model file (a path, relative to the folder `cdk` runs in), read and checked as
+ * the Lambda will read it: the absolute path and the model.
  */
-function modelParameters(node: Node, key: string): Record<string, unknown> | undefined {
+function plantModelFile(node: Node, key: string): { file: string; model: PlantModel } | undefined {
+  const value: unknown = node.tryGetContext(key);
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || value.trim() === '') {
+    throw new ContextError(key, `must be the path of a plant model file, got ${JSON.stringify(value)}`);
+  }
+  try {
+    return { file: resolve(value), model: readPlantModelFile(value) };
+  } catch (error) {
+    if (error instanceof ModelFileError) throw new ContextError(key, error.message);
+    throw error;
+  }
+}
+
+/**
+ * Overrides of the forecast model's parameters (a JSON object, or its text, as `-c key='{…}'` gives
+ * it), checked by building `model` with them, as the Lambda will.
+ */
+function modelParameters(node: Node, key: string, model: PlantModel): Record<string, unknown> | undefined {
   const value: unknown = node.tryGetContext(key);
   if (value === undefined) return undefined;
   try {
-    return checkModelParameters(value, orderFlowModel);
+    return checkModelParameters(value, model);
   } catch (error) {
     if (error instanceof ModelParametersError) throw new ContextError(key, error.message);
     throw error;
@@ -108,12 +129,18 @@ export function twinStackPropsFromContext(node: Node): TwinStackProps {
     throw new ContextError(CONTEXT_KEYS.namePrefix, 'may hold letters, digits, _ . and - only');
   }
   const windowSeconds = integer(node, CONTEXT_KEYS.forecastBatchingWindowSeconds, 0, 300);
+  const model = plantModelFile(node, CONTEXT_KEYS.model);
   const props: TwinStackProps = {
     localstack: flag(node, CONTEXT_KEYS.localstack) ?? false,
     ingestParallelizationFactor: integer(node, CONTEXT_KEYS.ingestParallelizationFactor, 1, 10),
     forecastBatchingWindow: windowSeconds === undefined ? undefined : Duration.seconds(windowSeconds),
     forecastReplications: integer(node, CONTEXT_KEYS.forecastReplications, 1, 10_000),
-    forecastModelParameters: modelParameters(node, CONTEXT_KEYS.forecastModelParameters),
+    forecastModelFile: model?.file,
+    forecastModelParameters: modelParameters(
+      node,
+      CONTEXT_KEYS.forecastModelParameters,
+      model?.model ?? orderFlowModel,
+    ),
     forecastClock: oneOf<ForecastClockName>(node, CONTEXT_KEYS.forecastClock, FORECAST_CLOCKS),
     retainData: flag(node, CONTEXT_KEYS.retainData) ?? true,
     dashboardPage: flag(node, CONTEXT_KEYS.dashboardPage) ?? true,

@@ -12,8 +12,8 @@ import { PortInUseError } from '../dashboard/errors.ts';
 import { DynamoDbForecastSource } from '../dashboard/forecastSource.ts';
 import { startDashboardServer } from '../dashboard/server.ts';
 import type { EmulateResult } from '../emulator/emulate.ts';
-import type { ScenarioName } from '../emulator/scenarios.ts';
-import type { PlantModel } from '../orderflow/index.ts';
+import { checkScenario, defaultScenario, type ScenarioName } from '../emulator/scenarios.ts';
+import { orderFlowModel, type PlantModel } from '../orderflow/index.ts';
 import type { Seed } from '../sim-core/index.ts';
 import { createClients, createPollerClients, destroyClients, type Endpoints } from './clients.ts';
 import { startEmulators } from './emulators/index.ts';
@@ -36,7 +36,10 @@ export interface TwinOptions {
   endpoints?: Endpoints;
   /** Dashboard port (0: any free port). */
   port?: number;
-  /** The emulator's scenario, or none (events come from elsewhere). */
+  /**
+   * The emulator's scenario, or none (events come from elsewhere); default: demo on the demo plant,
+   * else steady. One that does not fit the model is a ScenarioError before anything starts.
+   */
   scenario?: ScenarioName | 'none';
   speed?: number;
   /** The scenario's seed: any integer (default 1). */
@@ -47,7 +50,7 @@ export interface TwinOptions {
   batchingWindowMs?: number;
   /** Settings of the Kinesis → ingest mapping. */
   ingest?: Partial<MappingSettings>;
-  /** The forecast's model (default: the demo plant, orderflow/models/order-flow.json). */
+  /** The plant: the forecast's model and the emulator's (default: the demo plant, orderflow/models/order-flow.json). */
   model?: PlantModel;
   /** A Monte Carlo forecast of this many draws on every batch of changes (default: deterministic only). */
   replications?: number;
@@ -164,6 +167,8 @@ async function runInReverse(steps: (() => unknown)[]): Promise<void> {
 
 /** Starts the whole twin; resolves once it runs. */
 export async function startTwin(options: TwinOptions = {}): Promise<RunningTwin> {
+  const scenario = options.scenario ?? defaultScenario(options.model ?? orderFlowModel);
+  if (scenario !== 'none') checkScenario(scenario, options.model ?? orderFlowModel);
   const port = options.port ?? 8080;
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const { dataDir, claim } = await claimDataDir(options.dataDir, port);
@@ -214,7 +219,8 @@ export async function startTwin(options: TwinOptions = {}): Promise<RunningTwin>
     const plant = startPlant({
       kinesis: clients.kinesis,
       stream: names.stream,
-      scenario: options.scenario ?? 'demo',
+      model: options.model,
+      scenario,
       speed,
       seed: options.seed ?? 1,
       duration: options.duration ?? 8 * 3_600_000,

@@ -18,21 +18,33 @@ export function toActiveOrder(item: StoredOrderState): ActiveOrder {
   return order as unknown as ActiveOrder;
 }
 
-/** An order of which a step has finished: its steps, when the last of them finished, and when it was due. */
+/**
+ * An order of which a step has finished: its steps, when the last of them finished, when it was due,
+ * and what a model needs to tell whether its routing is done: its product and its material's arrival.
+ */
 export interface FinishedOrder {
   orderId: string;
   /** The latest finish of its steps. */
   finishedAt: number;
   steps: Readonly<Record<string, StepState>>;
   dueAt?: number;
+  product?: string;
+  materialArrivedAt?: number;
 }
 
 /** `item` as a finished order, if one of its steps has finished. */
 export function toFinishedOrder(item: StoredOrderState): FinishedOrder | undefined {
-  const { orderId, steps = {}, dueAt } = fromV1Item(item);
+  const { orderId, steps = {}, dueAt, product, materialArrivedAt } = fromV1Item(item);
   const ends = Object.values(steps).flatMap((s) => (s.finishedAt === undefined ? [] : [s.finishedAt]));
   if (ends.length === 0) return undefined;
-  return { orderId, finishedAt: Math.max(...ends), steps, ...(dueAt !== undefined && { dueAt }) };
+  return {
+    orderId,
+    finishedAt: Math.max(...ends),
+    steps,
+    ...(dueAt !== undefined && { dueAt }),
+    ...(product !== undefined && { product }),
+    ...(materialArrivedAt !== undefined && { materialArrivedAt }),
+  };
 }
 
 /**

@@ -1,7 +1,13 @@
-// `twin accuracy`: how good the twin's forecasts were. Every order whose production has finished,
-// beside what the forecast in effect 5 minutes, a quarter of an hour, half an hour, an hour before said of it.
+// `twin accuracy`: how good the twin's forecasts were. Every order that has finished its routing, and
+// every step that has ended, beside what the forecast in effect 5 minutes, a quarter of an hour, half
+// an hour, an hour before said of it.
 import { formatPercent } from '../../dashboard/page/format.ts';
-import { type Comparison, DEFAULT_HORIZONS_MS, type HorizonAccuracy } from '../../forecast/accuracy.ts';
+import {
+  type Comparison,
+  DEFAULT_HORIZONS_MS,
+  type ErrorFigures,
+  type HorizonAccuracy,
+} from '../../forecast/accuracy.ts';
 import { type AccuracyReport, accuracyFromTables } from '../../forecast/accuracyFromTables.ts';
 import { createClients, destroyClients } from '../../local/clients.ts';
 import { defineCommand } from '../command.ts';
@@ -14,12 +20,13 @@ const DEFAULT_HORIZONS = DEFAULT_HORIZONS_MS.map((ms) => `${ms / 60_000}m`).join
 export const accuracyCommand = defineCommand({
   name: 'accuracy',
   summary:
-    'How good the forecasts were: each finished order beside what the forecasts said of it beforehand.',
+    'How good the forecasts were: each finished order, and each step, beside what the forecasts said of it beforehand.',
   details: [
-    'For every order whose production has finished, the forecast in effect some time before it finished (the',
-    'latest made by then, from the forecast history) against when it really did: the mean error and its spread,',
-    'whether the late orders were seen coming, and for Monte Carlo forecasts whether the P10–P90 range and the',
-    'chances were right. Which tables: as for twin reset (the twin that runs, --data-dir, --endpoint or --aws).',
+    'For every order that has finished every step of its routing, the forecast in effect some time before it',
+    'finished (the latest made by then, from the forecast history) against when it really did: the mean error and',
+    'its spread, whether the late orders were seen coming, and for Monte Carlo forecasts whether the P10–P90 range',
+    "and the chances were right. Then the same for every step's end, per step of the model's routings. Which",
+    'tables: as for twin reset (the twin that runs, --data-dir, --endpoint or --aws).',
     'Example: twin accuracy --horizons 10m,1h',
   ].join('\n'),
   options: {
@@ -33,7 +40,7 @@ export const accuracyCommand = defineCommand({
     since: {
       type: 'string',
       value: 'D',
-      description: `only orders that finished within D before the latest forecast, e.g. 24h, at most ${MAX_DURATION} (default: all in history)`,
+      description: `only what finished within D before the latest forecast, e.g. 24h, at most ${MAX_DURATION} (default: all in history)`,
     },
     json: { type: 'boolean', description: 'print JSON' },
   },
@@ -75,52 +82,66 @@ function parseHorizons(text: string): number[] {
 }
 
 const sameDay = (a: number, b: number) => dateTime(a).slice(0, 10) === dateTime(b).slice(0, 10);
-const signed = (ms: number) => (Math.round(ms / 1000) > 0 ? `+${duration(ms)}` : duration(ms));
+/** A bias with its sign: + later, - earlier, none when it rounds to no second either way. */
+const signed = (ms: number) => {
+  const seconds = Math.round(ms / 1000);
+  return seconds > 0 ? `+${duration(ms)}` : seconds < 0 ? duration(ms) : duration(0);
+};
 const share = (n: number, of: number) => `${n} of ${of} (${formatPercent(n / of)})`;
 
+/** The report as `accuracyText` reads it: the data behind the summaries may be left out. */
+export type AccuracyTextInput = Omit<AccuracyReport, 'comparisons' | 'stepComparisons' | 'steps'> &
+  Partial<Pick<AccuracyReport, 'comparisons' | 'stepComparisons' | 'steps'>>;
+
+/** A row's error columns: bias, mean error, 9 in 10 within, largest (dashes when nothing was compared). */
+function errorColumns(figures: ErrorFigures, compared: number): string[] {
+  if (compared === 0) return ['-', '-', '-', '-'];
+  return [
+    signed(figures.biasMs!),
+    duration(figures.meanAbsErrorMs!),
+    duration(figures.p90AbsErrorMs!),
+    duration(figures.maxAbsErrorMs!),
+  ];
+}
+
 /** The report as a terminal table, with what each column means. */
-export function accuracyText(
-  report: Omit<AccuracyReport, 'comparisons'> & Partial<Pick<AccuracyReport, 'comparisons'>>,
-  where: string,
-): string {
+export function accuracyText(report: AccuracyTextInput, where: string): string {
   const { history } = report;
+  const steps = report.steps ?? [];
   const lines = [
-    `Forecast accuracy in ${where}`,
-    `${report.finishedOrders === 1 ? '1 order has' : `${report.finishedOrders} orders have`} finished production` +
+    `Forecast accuracy in ${where}` + (report.model ? ` (model ${report.model.name})` : ''),
+    `${report.finishedOrders === 1 ? '1 order has' : `${report.finishedOrders} orders have`} finished every step` +
       (report.finishedSince === undefined ? '' : ` since ${dateTime(report.finishedSince)}`) +
       `; ${history.forecasts} forecasts in history` +
       (history.firstAsOf !== undefined
         ? `, ${dateTime(history.firstAsOf)} to ${sameDay(history.firstAsOf, history.lastAsOf!) ? clock(history.lastAsOf!) : dateTime(history.lastAsOf!)} (plant time); ${history.read} of them compared.`
         : '.'),
   ];
-  if (report.finishedOrders === 0 || history.forecasts === 0) {
-    lines.push(
-      report.finishedOrders === 0
-        ? 'No order has finished production yet: nothing to compare.'
-        : 'No forecast in history: nothing to compare.',
-    );
+  if (history.forecasts === 0) {
+    lines.push('No forecast in history: nothing to compare.');
+    return lines.join('\n');
+  }
+  if (report.finishedOrders === 0 && steps.every((s) => s.orders === 0)) {
+    lines.push('No order has finished a step yet: nothing to compare.');
     return lines.join('\n');
   }
   const rows = [
     ['ahead', 'orders', 'bias', 'mean error', '9 in 10 within', 'largest', 'late: called', 'were', 'both'],
   ];
   for (const h of report.horizons) {
-    const none = h.orders === 0;
     rows.push([
       duration(h.horizonMs),
       String(h.orders),
-      none ? '-' : signed(h.biasMs!),
-      none ? '-' : duration(h.meanAbsErrorMs!),
-      none ? '-' : duration(h.p90AbsErrorMs!),
-      none ? '-' : duration(h.maxAbsErrorMs!),
+      ...errorColumns(h, h.orders),
       ...(h.late.orders === 0 ? ['-', '-', '-'] : [h.late.predicted, h.late.actual, h.late.both].map(String)),
     ]);
   }
   lines.push(
     '',
-    'Production end, forecast against actual, by how far ahead of it the forecast was made. bias: the mean of',
-    'forecast − actual (+: the forecasts said later than it was); mean error: of its size. late: of the orders',
-    'with a due date, how many the forecast called late, how many were, and both (late orders seen coming).',
+    "Completion (the end of an order's last step), forecast against actual, by how far ahead of it the forecast",
+    'was made. bias: the mean of forecast − actual (+: the forecasts said later than it was); mean error: of its',
+    'size. late: of the orders with a due date, how many the forecast called late, how many were, and both (late',
+    'orders seen coming).',
     '',
     table(rows),
   );
@@ -133,6 +154,24 @@ export function accuracyText(
         `  ${c.orderId}, ${duration(c.horizonMs)} ahead: forecast to finish ${clock(c.forecastEndAt)}, finished ${clock(c.actualEndAt)} (${off})`,
       );
     }
+  }
+  if (steps.length > 0) {
+    const stepRows = [['step', 'ahead', 'orders', 'bias', 'mean error', '9 in 10 within', 'largest']];
+    steps.forEach((s, i) => {
+      stepRows.push([
+        i > 0 && steps[i - 1]!.step === s.step ? '' : s.step,
+        duration(s.horizonMs),
+        String(s.orders),
+        ...errorColumns(s, s.orders),
+      ]);
+    });
+    lines.push(
+      '',
+      "Each step's end, forecast against actual, in the order of the model's routings (every step that has",
+      'ended, of orders finished or not):',
+      '',
+      table(stepRows),
+    );
   }
   const spreads = report.horizons.filter((h) => h.spread !== undefined);
   if (spreads.length > 0) {

@@ -2,11 +2,18 @@
 // dashboard and the plant emulator, with a live status line until Ctrl-C.
 
 import { DashboardError, PortInUseError } from '../../dashboard/errors.ts';
-import { SCENARIOS, type ScenarioName } from '../../emulator/scenarios.ts';
+import {
+  checkScenario,
+  defaultScenario,
+  SCENARIOS,
+  ScenarioError,
+  type ScenarioName,
+} from '../../emulator/scenarios.ts';
 import { MAX_LAMBDA_REPLICATIONS } from '../../forecast/forecastHandler.ts';
 import { EmulatorError } from '../../local/emulators/index.ts';
 import { ProvisionError } from '../../local/provision.ts';
 import { startTwin, TwinAlreadyRunningError, type TwinStatus } from '../../local/runtime.ts';
+import { orderFlowModel } from '../../orderflow/index.ts';
 import { defineCommand, seedOption, shownLimit } from '../command.ts';
 import { isConnectionError } from '../connectionError.ts';
 import { endpointFromEnv, endpointOption } from '../endpointOption.ts';
@@ -29,7 +36,9 @@ export const startCommand = defineCommand({
   details: [
     'Starts kinesalite and DynamoDB Local (Java 17+) as child processes, unless an endpoint is given.',
     'Ctrl-C stops everything cleanly. With --data-dir the state, the stream and the checkpoints survive a restart.',
+    'The model file (--model) is the plant: the forecast runs it, and so does the plant emulator.',
     'Example: npm start -- --scenario steady --speed 120 --data-dir .twin',
+    'Example: npm start -- --model examples/models/flow-shop.json',
     'Example: npm start -- --model examples/order-flow-uncertain.json --replications 200',
   ].join('\n'),
   options: {
@@ -68,8 +77,7 @@ export const startCommand = defineCommand({
     scenario: {
       type: 'string',
       value: 'S',
-      description: `plant emulator scenario: ${SCENARIOS.join(', ')} or none`,
-      default: 'demo',
+      description: `plant emulator scenario: ${SCENARIOS.join(', ')} or none (default: demo on the demo plant, else steady)`,
     },
     speed: {
       type: 'string',
@@ -87,7 +95,8 @@ export const startCommand = defineCommand({
     model: {
       type: 'string',
       value: 'FILE',
-      description: "the forecast's model file (default: the demo plant, orderflow/models/order-flow.json)",
+      description:
+        "the plant's model file, for the forecast and the plant emulator (default: the demo plant, orderflow/models/order-flow.json)",
     },
     replications: {
       type: 'string',
@@ -102,8 +111,8 @@ export const startCommand = defineCommand({
     },
   },
   async run(values, io) {
-    const scenario = values.scenario as ScenarioName | 'none';
-    if (scenario !== 'none' && !SCENARIOS.includes(scenario)) {
+    const asked = values.scenario as ScenarioName | 'none' | undefined;
+    if (asked !== undefined && asked !== 'none' && !SCENARIOS.includes(asked)) {
       throw new CliError(
         `--scenario must be one of ${SCENARIOS.join(', ')} or none, got "${values.scenario}"`,
       );
@@ -141,6 +150,15 @@ export const startCommand = defineCommand({
     });
     const dataDir = dataDirOption('data-dir', values['data-dir']);
     const model = values.model === undefined ? undefined : await loadForecastModel(values.model);
+    const scenario = asked ?? defaultScenario(model ?? orderFlowModel);
+    if (scenario !== 'none') {
+      try {
+        checkScenario(scenario, model ?? orderFlowModel);
+      } catch (error) {
+        if (error instanceof ScenarioError) throw new CliError(error.message);
+        throw error;
+      }
+    }
 
     // The embedded emulators' "starting ..." line comes from startTwin, once it knows no other twin runs.
     if (values.aws) io.err('using Kinesis and DynamoDB in AWS (default credentials and region)\n');

@@ -4,6 +4,7 @@ import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import { type EmulateResult, emulate } from '../../emulator/emulate.ts';
 import { KinesisPublisher } from '../../emulator/publisher.ts';
 import type { ScenarioName } from '../../emulator/scenarios.ts';
+import type { PlantModel } from '../../orderflow/index.ts';
 import type { Seed } from '../../sim-core/index.ts';
 
 /** The plant emulator, running (or not, with no scenario). */
@@ -20,6 +21,8 @@ export interface RunningPlant {
 export function startPlant(options: {
   kinesis: KinesisClient;
   stream: string;
+  /** The plant (default: the demo plant). */
+  model?: PlantModel | undefined;
   scenario: ScenarioName | 'none';
   speed: number;
   seed: Seed;
@@ -33,6 +36,7 @@ export function startPlant(options: {
   if (options.scenario !== 'none') {
     publisher = new KinesisPublisher(options.kinesis, options.stream);
     done = emulate({
+      ...(options.model && { model: options.model }),
       scenario: options.scenario,
       publisher,
       speed: options.speed,

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { DEFAULT_SPEED } from '../../cli/commands/emulate.ts';
 import { commands } from '../../cli/main.ts';
 import { CONTEXT_KEYS } from '../../lib/stackContext.ts';
 import { LAMBDA_RUNTIME } from '../../lib/TwinFunction.ts';
@@ -158,11 +159,9 @@ describe('docker-compose.yml', () => {
     expect(script).toContain(`--context ${CONTEXT_KEYS.localstack}=true`);
     // The emulator runs faster than the wall clock (its default speed, or --speed): the forecast's
     // "now" must follow the plant's events, not the wall clock.
-    const emulate = await commands.find((c) => c.name === 'emulate')!.load();
     const emulator = services.emulator!.command!;
-    const speed = emulator.includes('--speed')
-      ? emulator[emulator.indexOf('--speed') + 1]
-      : emulate.options.speed!.default;
+    const speed = emulator.includes('--speed') ? emulator[emulator.indexOf('--speed') + 1] : DEFAULT_SPEED;
+    expect(emulator).not.toContain('--dry-run');
     expect(Number(speed)).toBeGreaterThan(1);
     expect(script).toContain(`--context ${CONTEXT_KEYS.forecastClock}=latest-event`);
     for (const binary of scriptBinaries(script)) {

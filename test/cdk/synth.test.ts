@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BUNDLED_MODEL_NAME, DEMO_MODEL_FILE } from '../../lib/ForecastPipeline.ts';
 import { TWIN_STACK_NAME } from '../../lib/TwinStack.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -78,6 +79,16 @@ describe('npx cdk synth', () => {
     expect(withPage).toHaveLength(1);
     expect(readdirSync(join(outDir, withPage[0]!, 'page'))).toEqual(
       expect.arrayContaining(['app.js', 'app.css']),
+    );
+  });
+
+  it('bundles the demo plant, the default model, with the forecast function', () => {
+    const withModel = readdirSync(outDir).filter((name) =>
+      existsSync(join(outDir, name, BUNDLED_MODEL_NAME)),
+    );
+    expect(withModel).toHaveLength(1);
+    expect(readFileSync(join(outDir, withModel[0]!, BUNDLED_MODEL_NAME), 'utf8')).toBe(
+      readFileSync(DEMO_MODEL_FILE, 'utf8'),
     );
   });
 

@@ -1,6 +1,9 @@
 // Template assertions on the twin's stack (esbuild skipped): event source mappings, encryption, tables,
 // alarms, outputs, the functions' defaults and environment, and each function's exact IAM grants.
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import type { CfnElement } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import { Runtime } from 'aws-cdk-lib/aws-lambda';
@@ -17,7 +20,13 @@ import {
   DASHBOARD_RESERVED_CONCURRENCY,
   DASHBOARD_TOKEN_MAX_AGE_SECONDS,
 } from '../../lib/Dashboard.ts';
-import { FORECAST_FILTER_PATTERNS } from '../../lib/ForecastPipeline.ts';
+import {
+  BUNDLED_MODEL_NAME,
+  bundleModelFile,
+  DEMO_MODEL_FILE,
+  FORECAST_FILTER_PATTERNS,
+  FORECAST_MODEL_FILE,
+} from '../../lib/ForecastPipeline.ts';
 import { CONTEXT_KEYS, ContextError } from '../../lib/stackContext.ts';
 import { LAMBDA_RUNTIME, type TwinFunction } from '../../lib/TwinFunction.ts';
 import { type TwinApp, twinApp } from './twinApp.ts';
@@ -395,7 +404,7 @@ describe('the functions', () => {
     );
     const expected = {
       ingest: ['FAILURE_BUCKET', 'FAILURE_QUEUE_URL', 'NODE_OPTIONS', 'ORDER_STATE_TABLE'],
-      forecast: ['FORECASTS_TABLE', 'FORECAST_CLOCK', 'NODE_OPTIONS', 'ORDER_STATE_TABLE'],
+      forecast: ['FORECASTS_TABLE', 'FORECAST_CLOCK', 'MODEL_FILE', 'NODE_OPTIONS', 'ORDER_STATE_TABLE'],
       dashboard: [
         'DASHBOARD_PAGE_DIR',
         'DASHBOARD_TOKEN_MAX_AGE',
@@ -464,6 +473,84 @@ describe('the forecast clock', () => {
 
     expect(ingestVariables(aws).INGEST_MAX_FUTURE_MINUTES).toBeUndefined();
     expect(ingestVariables(sped).INGEST_MAX_FUTURE_MINUTES).toBe('none');
+  });
+});
+
+describe('the forecast model', () => {
+  const forecastVariables = (twin: TwinApp) =>
+    twin.template.toJSON().Resources[
+      twin.logicalId(twin.stack.forecast.handler.function.node.defaultChild as CfnElement)
+    ].Properties.Environment.Variables;
+  const flowShopFile = 'examples/models/flow-shop.json';
+
+  it('bundles the demo plant by default, and the file twin:model names otherwise, where MODEL_FILE points', () => {
+    const flowShop = twinApp({ [CONTEXT_KEYS.model]: flowShopFile });
+
+    expect(aws.stack.forecast.modelFile).toBe(DEMO_MODEL_FILE);
+    expect(flowShop.stack.forecast.modelFile).toBe(resolve(flowShopFile));
+    for (const twin of [aws, flowShop]) {
+      expect(forecastVariables(twin).MODEL_FILE).toBe(FORECAST_MODEL_FILE);
+      expect(forecastVariables(twin).MODEL_FILE).toBe(`/var/task/${BUNDLED_MODEL_NAME}`);
+    }
+    // The file goes with the code, not into the environment (Lambda's limit: 4 KB).
+    expect(JSON.stringify(forecastVariables(flowShop))).not.toContain('welder');
+  });
+
+  it('copies the model file into the bundle after esbuild, as the local bundling runs it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'twin-model-hook-'));
+    const file = join(dir, "it's a model.json");
+    writeFileSync(file, readFileSync(flowShopFile));
+    const out = join(dir, 'asset');
+    execFileSync('mkdir', [out]);
+
+    const commands = bundleModelFile(file).afterBundling(join(dir, 'in'), out);
+    for (const command of commands) execFileSync('sh', ['-c', command]);
+
+    expect(readFileSync(join(out, BUNDLED_MODEL_NAME), 'utf8')).toBe(readFileSync(flowShopFile, 'utf8'));
+  });
+
+  it('checks MODEL_PARAMETERS against the model that twin:model names', () => {
+    const slowWelds = twinApp({
+      [CONTEXT_KEYS.model]: flowShopFile,
+      [CONTEXT_KEYS.forecastModelParameters]: '{"weldTime": 12}',
+    });
+
+    expect(forecastVariables(slowWelds).MODEL_PARAMETERS).toBe('{"weldTime":12}');
+    expect(() =>
+      twinApp({
+        [CONTEXT_KEYS.model]: flowShopFile,
+        [CONTEXT_KEYS.forecastModelParameters]: '{"productionTime": 1}',
+      }),
+    ).toThrow(
+      /^context twin:forecast-model-parameters: model "flow-shop" has no parameter "productionTime"$/,
+    );
+  });
+
+  it('stops the synth at a model file that does not load, naming the key, the file and the JSON path', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'twin-bad-model-'));
+    const bad = join(dir, 'bad.json');
+    const model = JSON.parse(readFileSync(flowShopFile, 'utf8'));
+    model.stations[1].capacity = 0;
+    writeFileSync(bad, JSON.stringify(model));
+    const notJson = join(dir, 'not.json');
+    writeFileSync(notJson, '{"name": ');
+
+    expect(() => twinApp({ [CONTEXT_KEYS.model]: bad })).toThrow(ContextError);
+    expect(() => twinApp({ [CONTEXT_KEYS.model]: bad })).toThrow(
+      `context twin:model: ${bad}: model.stations[1].capacity: Too small: expected number to be >=1`,
+    );
+    expect(() => twinApp({ [CONTEXT_KEYS.model]: join(dir, 'missing.json') })).toThrow(
+      `context twin:model: ${join(dir, 'missing.json')}: cannot read: no such file`,
+    );
+    expect(() => twinApp({ [CONTEXT_KEYS.model]: notJson })).toThrow(
+      new RegExp(`^context twin:model: ${notJson.replaceAll('.', '\\.')}: not valid JSON`),
+    );
+    expect(() => twinApp({ [CONTEXT_KEYS.model]: 'sim-core/models/casymda-benchmark.json' })).toThrow(
+      /^context twin:model: sim-core\/models\/casymda-benchmark\.json: model: a block model/,
+    );
+    expect(() => twinApp({ [CONTEXT_KEYS.model]: true })).toThrow(
+      'context twin:model: must be the path of a plant model file, got true',
+    );
   });
 });
 

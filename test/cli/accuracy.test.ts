@@ -1,8 +1,7 @@
 // `twin accuracy` as the terminal shows it: the table, the Monte Carlo lines, nothing to compare,
 // and a bad horizon (the tables themselves: test/integration/accuracy.test.ts).
 import { describe, expect, it } from 'vitest';
-import { accuracyText } from '../../cli/commands/accuracy.ts';
-import type { AccuracyReport } from '../../forecast/accuracyFromTables.ts';
+import { type AccuracyTextInput, accuracyText } from '../../cli/commands/accuracy.ts';
 import { twin } from '../support/cli.ts';
 
 const MIN = 60_000;
@@ -11,7 +10,7 @@ const noLate = { orders: 0, predicted: 0, actual: 0, both: 0 };
 
 describe('twin accuracy', () => {
   it('shows each horizon as a row, a dash where no order was forecast that far ahead', () => {
-    const report: Omit<AccuracyReport, 'comparisons'> = {
+    const report: AccuracyTextInput = {
       finishedOrders: 12,
       history: { forecasts: 40, firstAsOf: T0, lastAsOf: T0 + 95 * MIN, read: 9 },
       horizons: [
@@ -31,7 +30,7 @@ describe('twin accuracy', () => {
     const text = accuracyText(report, 'the twin');
 
     expect(text).toMatch(
-      /^12 orders have finished production; 40 forecasts in history, 2026-11-27 08:00:00Z to 09:35:00 \(plant time\); 9 of them compared\.$/m,
+      /^12 orders have finished every step; 40 forecasts in history, 2026-11-27 08:00:00Z to 09:35:00 \(plant time\); 9 of them compared\.$/m,
     );
     expect(text).toMatch(/^15 min\s+12\s+\+1 min 30 s\s+2 min\s+4 min\s+7 min\s+3\s+4\s+3$/m);
     expect(text).toMatch(/^2 h\s+0(\s+-){7}$/m);
@@ -39,7 +38,7 @@ describe('twin accuracy', () => {
   });
 
   it('says how the Monte Carlo spread and chances came out, beside what is right', () => {
-    const report: Omit<AccuracyReport, 'comparisons'> = {
+    const report: AccuracyTextInput = {
       finishedOrders: 10,
       history: { forecasts: 5, firstAsOf: T0, lastAsOf: T0, read: 1 },
       horizons: [
@@ -118,15 +117,46 @@ describe('twin accuracy', () => {
     expect(top2.split('Largest misses (where to look first):\n')[1]!.split('\n')).toHaveLength(2);
   });
 
+  it("shows each step's end per horizon, in the order of the routings, the step named once", () => {
+    const figures = (bias: number, mean: number) => ({
+      biasMs: bias * MIN,
+      meanAbsErrorMs: mean * MIN,
+      p90AbsErrorMs: 2 * mean * MIN,
+      maxAbsErrorMs: 3 * mean * MIN,
+    });
+    const report: AccuracyTextInput = {
+      finishedOrders: 3,
+      model: { name: 'flow-shop', hash: '0123456789abcdef' },
+      history: { forecasts: 9, firstAsOf: T0, lastAsOf: T0 + 60 * MIN, read: 6 },
+      horizons: [{ horizonMs: 15 * MIN, orders: 3, ...figures(1, 1), late: noLate }],
+      steps: [
+        { step: 'material', horizonMs: 15 * MIN, orders: 4, ...figures(-2, 2) },
+        { step: 'cut', horizonMs: 15 * MIN, orders: 4, ...figures(0.5, 0.5) },
+        { step: 'cut', horizonMs: 30 * MIN, orders: 0 },
+      ],
+    };
+
+    const text = accuracyText(report, 'the twin');
+
+    expect(text).toMatch(/^Forecast accuracy in the twin \(model flow-shop\)$/m);
+    expect(text).toMatch(/^Each step's end, forecast against actual, in the order of the model's routings/m);
+    const table = text.split(/^step\s+ahead\s+orders\s+bias\s+mean error\s+9 in 10 within\s+largest$/m)[1]!;
+    expect(table.trim().split('\n')).toEqual([
+      expect.stringMatching(/^material\s+15 min\s+4\s+-2 min\s+2 min\s+4 min\s+6 min$/),
+      expect.stringMatching(/^cut\s+15 min\s+4\s+\+30 s\s+30 s\s+1 min\s+1 min 30 s$/),
+      expect.stringMatching(/^\s+30 min\s+0(\s+-){4}$/),
+    ]);
+  });
+
   it('says when there is nothing to compare yet', () => {
-    const none = (finishedOrders: number, forecasts: number): Omit<AccuracyReport, 'comparisons'> => ({
+    const none = (finishedOrders: number, forecasts: number): AccuracyTextInput => ({
       finishedOrders,
       history: { forecasts, read: 0 },
       horizons: [{ horizonMs: 5 * MIN, orders: 0, late: noLate }],
     });
 
     expect(accuracyText(none(0, 3), 'the twin')).toMatch(
-      /No order has finished production yet: nothing to compare\.$/,
+      /No order has finished a step yet: nothing to compare\.$/,
     );
     expect(accuracyText(none(4, 0), 'the twin')).toMatch(/No forecast in history: nothing to compare\.$/);
     // A history over more than a day gives both ends their date.

@@ -227,6 +227,11 @@ const CASES: UserErrorCase[] = [
 
   // Files that do not exist, are not JSON, or hold what fails validation; directories that are files.
   {
+    what: 'start --scenario demo on another plant than the demo plant',
+    args: ['start', '--model', 'examples/models/flow-shop.json', '--scenario', 'demo'],
+    says: /^scenario demo is the seed article's four orders on the demo plant \(order-flow\), and model flow-shop is another plant: its scenarios are steady and load$/,
+  },
+  {
     what: 'start --model that does not exist',
     args: ['start', '--model', FILES.missing],
     says: /missing\.json: cannot read: no such file$/,

@@ -3,14 +3,17 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  type ActualOrder,
+  actualOrders,
   compareForecasts,
+  compareStepEnds,
   type ForecastOfOrder,
   forecastAccuracy,
   forecastsNeeded,
   type PastForecast,
   pastForecast,
+  summariseSteps,
 } from '../../forecast/accuracy.ts';
-import type { FinishedOrder } from '../../state/StateStore.ts';
 
 const T0 = Date.UTC(2026, 10, 27, 8, 0, 0);
 const MIN = 60_000;
@@ -33,10 +36,10 @@ const history = [
   forecastAt(20, { A: said(34), B: said(48, true), C: said(60) }),
   forecastAt(40, { B: said(47, true), C: said(58) }),
 ];
-const finished: FinishedOrder[] = [
-  { orderId: 'A', finishedAt: at(35), steps: {}, dueAt: at(40) },
-  { orderId: 'B', finishedAt: at(47), steps: {}, dueAt: at(45) },
-  { orderId: 'C', finishedAt: at(57), steps: {} },
+const finished: ActualOrder[] = [
+  { orderId: 'A', completedAt: at(35), stepEnds: {}, dueAt: at(40) },
+  { orderId: 'B', completedAt: at(47), stepEnds: {}, dueAt: at(45) },
+  { orderId: 'C', completedAt: at(57), stepEnds: {} },
 ];
 
 describe('forecastAccuracy', () => {
@@ -69,7 +72,7 @@ describe('forecastAccuracy', () => {
     // Eleven orders, forecast 1 to 11 minutes early: 10 of them (91 %) within 10 minutes.
     const ids = Array.from({ length: 11 }, (_, i) => i + 1);
     const forecasts = [forecastAt(0, Object.fromEntries(ids.map((i) => [`o${i}`, said(100 - i)])))];
-    const ended = ids.map((i) => ({ orderId: `o${i}`, finishedAt: at(100), steps: {} }));
+    const ended = ids.map((i) => ({ orderId: `o${i}`, completedAt: at(100), stepEnds: {} }));
 
     const [row] = forecastAccuracy(forecasts, ended, [30 * MIN]);
 
@@ -108,9 +111,9 @@ describe('forecastAccuracy', () => {
   it('calls a late order seen coming, a false alarm and a late order missed apart', () => {
     const forecasts = [forecastAt(0, { hit: said(50, true), alarm: said(50, true), missed: said(40) })];
     const ended = [
-      { orderId: 'hit', finishedAt: at(50), steps: {}, dueAt: at(45) },
-      { orderId: 'alarm', finishedAt: at(44), steps: {}, dueAt: at(45) },
-      { orderId: 'missed', finishedAt: at(48), steps: {}, dueAt: at(45) },
+      { orderId: 'hit', completedAt: at(50), stepEnds: {}, dueAt: at(45) },
+      { orderId: 'alarm', completedAt: at(44), stepEnds: {}, dueAt: at(45) },
+      { orderId: 'missed', completedAt: at(48), stepEnds: {}, dueAt: at(45) },
     ];
 
     const [row] = forecastAccuracy(forecasts, ended, [30 * MIN]);
@@ -239,12 +242,12 @@ describe('forecastsNeeded', () => {
           ),
         );
         const seen = new Set<string>();
-        const done: FinishedOrder[] = ends
+        const done: ActualOrder[] = ends
           .filter(([o]) => !seen.has(`o${o}`) && seen.add(`o${o}`))
           .map(([o, end, due]) => ({
             orderId: `o${o}`,
-            finishedAt: at(end),
-            steps: {},
+            completedAt: at(end),
+            stepEnds: {},
             ...(due !== null && { dueAt: at(due) }),
           }));
         const horizonsMs = horizons.map((h) => h * MIN);
@@ -290,5 +293,227 @@ describe('pastForecast', () => {
       }),
       B: said(40),
     });
+  });
+});
+
+// A model's routings as a forecast summarises them: a frame waits for material, then is cut and
+// welded; a kit is welded first, and waits for its material last.
+const shop = {
+  products: [
+    {
+      id: 'frame',
+      routing: [
+        { step: 'material', kind: 'material' as const },
+        { step: 'cut', kind: 'operation' as const, station: 'saw' },
+        { step: 'weld', kind: 'operation' as const, station: 'welder' },
+      ],
+    },
+    {
+      id: 'kit',
+      routing: [
+        { step: 'weld', kind: 'operation' as const, station: 'welder' },
+        { step: 'material', kind: 'material' as const },
+      ],
+    },
+  ],
+  defaultProduct: 'frame',
+};
+
+describe('actualOrders', () => {
+  it("finishes an order at its product's last step, with the end of every step it has ended", () => {
+    const orders = actualOrders(
+      [
+        {
+          orderId: 'done',
+          finishedAt: at(30),
+          product: 'frame',
+          materialArrivedAt: at(10),
+          steps: {
+            cut: { startedAt: at(10), finishedAt: at(14) },
+            weld: { startedAt: at(14), finishedAt: at(30) },
+          },
+          dueAt: at(40),
+        },
+        // Cut, not yet welded: its steps count, its completion does not.
+        {
+          orderId: 'cut',
+          finishedAt: at(20),
+          materialArrivedAt: at(12),
+          steps: { cut: { finishedAt: at(20) }, weld: { startedAt: at(21) } },
+        },
+        // A kit is done when its material arrives, after its weld.
+        {
+          orderId: 'kit',
+          finishedAt: at(25),
+          product: 'kit',
+          materialArrivedAt: at(33),
+          steps: { weld: { finishedAt: at(25) } },
+        },
+        // A product the model lacks is the default's; a step it lacks is not compared.
+        {
+          orderId: 'odd',
+          finishedAt: at(50),
+          product: 'chair',
+          materialArrivedAt: at(5),
+          steps: { weld: { finishedAt: at(50) }, sand: { finishedAt: at(49) } },
+        },
+      ],
+      shop,
+    );
+
+    expect(orders).toEqual([
+      {
+        orderId: 'done',
+        dueAt: at(40),
+        completedAt: at(30),
+        stepEnds: { material: at(10), cut: at(14), weld: at(30) },
+      },
+      { orderId: 'cut', stepEnds: { material: at(12), cut: at(20) } },
+      { orderId: 'kit', completedAt: at(33), stepEnds: { weld: at(25), material: at(33) } },
+      { orderId: 'odd', completedAt: at(50), stepEnds: { material: at(5), weld: at(50) } },
+    ]);
+  });
+});
+
+describe('compareStepEnds', () => {
+  // Forecasts of one frame: at 0 it said cut ends at 16 and weld at 30; at 12, 15 and 32.
+  const spans = (cut: number, weld: number) => ({ material: at(10), cut: at(cut), weld: at(weld) });
+  const said = (asOf: number, ends: Record<string, number>) => ({
+    asOf: at(asOf),
+    orders: new Map([['F', { completedAt: ends.weld!, late: false, stepEnds: ends }]]),
+  });
+  const forecasts = [said(0, spans(16, 30)), said(12, spans(15, 32))];
+  const frame: ActualOrder = {
+    orderId: 'F',
+    completedAt: at(34),
+    stepEnds: { material: at(10), cut: at(14), weld: at(34) },
+  };
+
+  it('compares each step’s end with the forecast in effect a horizon before that step ended', () => {
+    const comparisons = compareStepEnds(forecasts, [frame], [2 * MIN, 20 * MIN]);
+
+    // 2 min ahead: material (at 10) from the forecast at 0, cut (14) and weld (34) from the one at 12.
+    // 20 min ahead: only weld (34) had a forecast by 14: the one at 12.
+    expect(comparisons).toEqual([
+      step('F', 'material', 2, 0, 10, 10),
+      step('F', 'cut', 2, 12, 15, 14),
+      step('F', 'weld', 2, 12, 32, 34),
+      step('F', 'weld', 20, 12, 32, 34),
+    ]);
+  });
+
+  it('sums up per step, in the order of the routings, with the horizons of each step together', () => {
+    const comparisons = [
+      ...compareStepEnds(forecasts, [frame], [2 * MIN, 20 * MIN]),
+      step('G', 'cut', 2, 0, 20, 17),
+      step('G', 'paint', 2, 0, 50, 50),
+    ];
+
+    const rows = summariseSteps(comparisons, [2 * MIN, 20 * MIN], ['material', 'cut', 'weld']);
+
+    expect(rows.map((r) => [r.step, r.horizonMs / MIN, r.orders, r.biasMs])).toEqual([
+      ['material', 2, 1, 0],
+      ['material', 20, 0, undefined],
+      // F's cut ended a minute early, G's three minutes: both forecast late.
+      ['cut', 2, 2, 2 * MIN],
+      ['cut', 20, 0, undefined],
+      ['weld', 2, 1, -2 * MIN],
+      ['weld', 20, 1, -2 * MIN],
+      // A step of no routing comes last.
+      ['paint', 2, 1, 0],
+      ['paint', 20, 0, undefined],
+    ]);
+    expect(rows[2]).toMatchObject({
+      meanAbsErrorMs: 2 * MIN,
+      p90AbsErrorMs: 3 * MIN,
+      maxAbsErrorMs: 3 * MIN,
+    });
+  });
+
+  it('needs only forecasts that give the same step comparisons as the whole history', () => {
+    const arbitrary = fc.tuple(
+      fc.uniqueArray(fc.integer({ min: 0, max: 300 }), { maxLength: 20 }),
+      fc.array(fc.record({ cut: fc.integer({ min: 0, max: 400 }), weld: fc.integer({ min: 0, max: 400 }) }), {
+        maxLength: 5,
+      }),
+      fc.array(fc.integer({ min: 0, max: 200 }), { minLength: 1, maxLength: 4 }),
+    );
+    fc.assert(
+      fc.property(arbitrary, ([asOfs, ends, horizons]) => {
+        const history = [...asOfs]
+          .sort((a, b) => a - b)
+          .map((asOf, i) => ({
+            asOf: at(asOf),
+            orders: new Map(
+              ends.map((_, o) => [
+                `o${o}`,
+                {
+                  completedAt: at(asOf + i),
+                  late: false,
+                  stepEnds: { cut: at(asOf + o), weld: at(asOf + 2 * o + i) },
+                },
+              ]),
+            ),
+          }));
+        const actual = ends.map((e, o) => ({
+          orderId: `o${o}`,
+          stepEnds: { cut: at(e.cut), weld: at(e.weld) },
+        }));
+        const horizonsMs = horizons.map((h) => h * MIN);
+
+        const needed = forecastsNeeded(
+          history.map((f) => f.asOf),
+          actual,
+          horizonsMs,
+        ).map((i) => history[i]!);
+
+        expect(compareStepEnds(needed, actual, horizonsMs)).toEqual(
+          compareStepEnds(history, actual, horizonsMs),
+        );
+      }),
+    );
+  });
+});
+
+function step(
+  orderId: string,
+  name: string,
+  horizonMin: number,
+  asOf: number,
+  forecastEnd: number,
+  end: number,
+) {
+  return {
+    orderId,
+    step: name,
+    horizonMs: horizonMin * MIN,
+    forecastAsOf: at(asOf),
+    forecastEndAt: at(forecastEnd),
+    actualEndAt: at(end),
+    errorMs: (forecastEnd - end) * MIN,
+  };
+}
+
+describe('pastForecast, step ends', () => {
+  it('keeps the end of each routing step a forecast gives, the later part of a split one, no queue', () => {
+    const kept = pastForecast({
+      asOf: at(12),
+      orders: [
+        {
+          orderId: 'F',
+          completedAt: at(30),
+          late: false,
+          steps: [
+            { step: 'material', kind: 'material', start: at(0), end: at(10), actual: true },
+            { step: 'cut', station: 'saw', kind: 'operation', start: at(10), end: at(12), actual: true },
+            { step: 'cut', station: 'saw', kind: 'operation', start: at(12), end: at(14), actual: false },
+            { step: 'weld', station: 'welder', kind: 'queue', start: at(14), end: at(21), actual: false },
+            { step: 'weld', station: 'welder', kind: 'operation', start: at(21), end: at(30), actual: false },
+          ],
+        },
+      ],
+    });
+
+    expect(kept.orders.get('F')!.stepEnds).toEqual({ material: at(10), cut: at(14), weld: at(30) });
   });
 });

@@ -1,11 +1,14 @@
 // Forecast accuracy from a twin's tables on DynamoDB Local: a plant's events applied one by one,
 // a forecast after each (as the forecast Lambda makes them, with the replay clock), and the
-// comparison read back from the history, by the library and by `twin accuracy`.
+// comparison of completions and of each step's end read back from the history, by the library and
+// by `twin accuracy`.
 import { Logger } from '@aws-lambda-powertools/logger';
 import { describe, expect, it } from 'vitest';
 import { accuracyFromTables } from '../../forecast/accuracyFromTables.ts';
 import { DynamoDbForecastStore } from '../../forecast/DynamoDbForecastStore.ts';
 import { latestEventClock, runForecast } from '../../forecast/forecastHandler.ts';
+import { orderFlowModel } from '../../orderflow/index.ts';
+import { modelHash } from '../../orderflow/model/modelHash.ts';
 import { DynamoDbStateStore } from '../../state/DynamoDbStateStore.ts';
 import { toDomainEvent } from '../../state/events.ts';
 import { twin } from '../support/cli.ts';
@@ -53,10 +56,12 @@ describe('forecast accuracy on DynamoDB Local', () => {
       onRead: (read, total) => progress.push(`${read}/${total}`),
     });
 
-    // One forecast per plant time (two at one time share a key: the later one is kept).
+    // One forecast per plant time (two at one time share a key: the later one is kept). Six of them
+    // are in effect a horizon before a completion or a step's end.
     expect(report.finishedOrders).toBe(2);
-    expect(report.history).toEqual({ forecasts: 7, firstAsOf: T0, lastAsOf: T0 + 35 * MIN, read: 5 });
-    expect(progress.at(-1)).toBe('5/5');
+    expect(report.model).toEqual({ name: 'order-flow', hash: modelHash(orderFlowModel) });
+    expect(report.history).toEqual({ forecasts: 7, firstAsOf: T0, lastAsOf: T0 + 35 * MIN, read: 6 });
+    expect(progress.at(-1)).toBe('6/6');
     const [five, fifteen, twentyFive, hour] = report.horizons;
     // 5 and 15 min ahead both were forecast exactly (A from 14 and 2, B from 25 and 20); B called late.
     for (const row of [five, fifteen]) {
@@ -72,6 +77,39 @@ describe('forecast accuracy on DynamoDB Local', () => {
     });
     expect(twentyFive!.late).toEqual({ orders: 1, predicted: 1, actual: 1, both: 1 });
     expect(hour!.orders).toBe(0);
+    // Each step's end. B's material, 15 minutes ahead (at 10), was due at 12 and came at 25; its
+    // production, 25 minutes ahead, was to end at 30 (behind A, from 20), and ended at 35.
+    const stepRows = report.steps.map((r) => [r.step, r.horizonMs / MIN, r.orders, r.biasMs]);
+    expect(stepRows).toEqual([
+      ['material', 5, 2, 0],
+      ['material', 15, 1, -13 * MIN],
+      ['material', 25, 0, undefined],
+      ['material', 60, 0, undefined],
+      ['production', 5, 2, 0],
+      ['production', 15, 2, 0],
+      ['production', 25, 1, -5 * MIN],
+      ['production', 60, 0, undefined],
+    ]);
+    expect(report.stepComparisons.filter((c) => c.errorMs !== 0)).toEqual([
+      {
+        orderId: 'B',
+        step: 'material',
+        horizonMs: 15 * MIN,
+        forecastAsOf: T0 + 10 * MIN,
+        forecastEndAt: T0 + 12 * MIN,
+        actualEndAt: T0 + 25 * MIN,
+        errorMs: -13 * MIN,
+      },
+      {
+        orderId: 'B',
+        step: 'production',
+        horizonMs: 25 * MIN,
+        forecastAsOf: T0 + 10 * MIN,
+        forecastEndAt: T0 + 30 * MIN,
+        actualEndAt: T0 + 35 * MIN,
+        errorMs: -5 * MIN,
+      },
+    ]);
 
     // Only what finished in the last 10 minutes before the latest forecast (at 35): B, at 35.
     const recent = await accuracyFromTables(clients, {
@@ -92,15 +130,20 @@ describe('forecast accuracy on DynamoDB Local', () => {
     );
 
     expect(cli.code, cli.stderr).toBe(0);
-    expect(cli.stdout).toMatch(/2 orders have finished production; 7 forecasts in history/);
+    expect(cli.stdout).toMatch(/2 orders have finished every step; 7 forecasts in history/);
+    expect(cli.stdout).toMatch(/^production\s+25 min\s+1\s+-5 min\s+5 min\s+5 min\s+5 min$/m);
     const since = await twin('accuracy', '--endpoint', env.running.endpoints.dynamodb!, '--since', '10m');
-    expect(since.stdout).toMatch(/1 order has finished production since 2026-01-05 08:25:00Z; 7 forecasts/);
+    expect(since.stdout).toMatch(/1 order has finished every step since 2026-01-05 08:25:00Z; 7 forecasts/);
     expect(cli.stdout).toMatch(/^25 min\s+1\s+-5 min\s+5 min\s+5 min\s+5 min\s+1\s+1\s+1$/m);
     expect(cli.stdout).toMatch(
       /^ {2}B, 25 min ahead: forecast to finish 08:30:00, finished 08:35:00 \(5 min later\)$/m,
     );
     expect(json.code, json.stderr).toBe(0);
     expect(JSON.parse(json.stdout).horizons).toEqual([five, twentyFive, hour]);
+    expect(JSON.parse(json.stdout).steps.map((r: { step: string }) => r.step)).toEqual([
+      ...['material', 'material', 'material'],
+      ...['production', 'production', 'production'],
+    ]);
     // The data behind the summary: B, 25 minutes ahead, from the forecast made at 10.
     expect(
       JSON.parse(json.stdout).comparisons.filter((c: { horizonMs: number }) => c.horizonMs === 25 * MIN),

@@ -3,7 +3,9 @@
 // (test/support/lambdaRuntime.mjs): the module and export the template's Handler names, the
 // environment the template sets, with each reference to a resource mapped to this test's stand-in for
 // it, a Lambda-shaped event and context. Ingest, forecast and the dashboard API each do their job
-// against DynamoDB Local (and Kinesis records read from kinesalite), one after the other.
+// against DynamoDB Local (and Kinesis records read from kinesalite), one after the other. The stack
+// is synthesised with a plant model file of its own (`twin:model`, the flow shop): the forecast
+// bundle carries it and forecasts with it.
 //
 // Node.js here is the machine's, which may be older than the template's Runtime.
 import { execFile, spawn } from 'node:child_process';
@@ -29,6 +31,8 @@ import { TWIN_STACK_NAME } from '../../lib/TwinStack.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/clients.ts';
 import { readStreamRecords, toDynamoDbStreamEvent } from '../../local/dynamodbStreamEvent.ts';
 import { readAllRecords, toKinesisStreamEvent } from '../../local/kinesisEvent.ts';
+import { parsePlantModel } from '../../orderflow/index.ts';
+import { modelHash } from '../../orderflow/model/modelHash.ts';
 import { DynamoDbStateStore } from '../../state/DynamoDbStateStore.ts';
 import { useEmulators } from '../support/emulators.ts';
 import { passesFilters } from '../support/eventFilter.ts';
@@ -143,15 +147,22 @@ async function synth(): Promise<void> {
   const env = Object.fromEntries(
     Object.entries(process.env).filter(([k]) => !k.startsWith('AWS_') && !k.startsWith('CDK_')),
   );
-  await promisify(execFile)('npx', ['cdk', 'synth', '--quiet', '--output', outDir], {
-    cwd: root,
-    env: { ...env, AWS_EC2_METADATA_DISABLED: 'true', CI: 'true' },
-    timeout: 150_000,
-    maxBuffer: 64 * 1024 * 1024,
-  });
+  await promisify(execFile)(
+    'npx',
+    ['cdk', 'synth', '--quiet', '--output', outDir, '-c', `twin:model=${MODEL}`],
+    {
+      cwd: root,
+      env: { ...env, AWS_EC2_METADATA_DISABLED: 'true', CI: 'true' },
+      timeout: 150_000,
+      maxBuffer: 64 * 1024 * 1024,
+    },
+  );
 }
 
 const readJson = (file: string) => JSON.parse(readFileSync(join(outDir, file), 'utf8'));
+
+/** The plant model file the stack is synthesised with (relative to the folder cdk runs in). */
+const MODEL = 'examples/models/flow-shop.json';
 
 /** The logical id a `Ref` or `Fn::GetAtt` names (undefined for anything else). */
 function referenced(value: unknown): string | undefined {
@@ -406,6 +417,13 @@ describe('the bundles cdk synth makes, run as Lambda runs them', () => {
     expect(stored?.orders.map((o) => o.orderId).sort()).toEqual(['order-2', 'order-3']);
     // The template's clock is the wall clock.
     expect(functions.forecast.environment.FORECAST_CLOCK).toBe('wall');
+    // The model is the one the synth was given, bundled as a file where MODEL_FILE points.
+    const flowShop = parsePlantModel(JSON.parse(readFileSync(join(root, MODEL), 'utf8')));
+    expect(stored!.model).toMatchObject({ name: 'flow-shop', hash: modelHash(flowShop) });
+    expect(stored!.model.stations.map((s) => s.id)).toEqual(['saw', 'welder', 'booth']);
+    const bundled = localValue('MODEL_FILE', functions.forecast.environment.MODEL_FILE, functions.forecast);
+    expect(bundled.startsWith(functions.forecast.assetDir)).toBe(true);
+    expect(readFileSync(bundled, 'utf8')).toBe(readFileSync(join(root, MODEL), 'utf8'));
     expect(stored!.asOf).toBeGreaterThanOrEqual(before);
     expect(stored!.asOf).toBeLessThanOrEqual(after);
   }, 60_000);

@@ -284,8 +284,9 @@ export function stateStoreContract(
       ]);
     });
 
-    it('lists the orders of which a step has finished, delivered or not, with their steps and when due', async () => {
-      await store.apply(ev('OrderAccepted', 'o3', 0, { dueAt: at(60) }));
+    it('lists the orders of which a step has finished, delivered or not, with their steps, when due, product and material arrival', async () => {
+      await store.apply(ev('OrderAccepted', 'o3', 0, { dueAt: at(60), product: 'frame' }));
+      await store.apply(ev('MaterialArrived', 'o3', 10));
       await store.apply(ev('StepStarted', 'o3', 20, { step: 'cut' }));
       await store.apply(ev('StepFinished', 'o3', 30, { step: 'cut' }));
       await store.apply(ev('StepStarted', 'o3', 31, { step: 'weld' }));
@@ -306,6 +307,9 @@ export function stateStoreContract(
           finishedAt: at(30),
           steps: { cut: { startedAt: at(20), finishedAt: at(30) }, weld: { startedAt: at(31) } },
           dueAt: at(60),
+          // What a model needs to tell whether its routing is done (twin accuracy).
+          product: 'frame',
+          materialArrivedAt: at(10),
         },
       ]);
     });
@@ -719,7 +723,7 @@ export function stateStoreContract(
         expect(state).not.toHaveProperty('productionStartedAt');
         expect(state).not.toHaveProperty('startedEvent');
         expect(await store.listFinished()).toEqual([
-          { orderId: 'o1', finishedAt: at(28), steps: state!.steps },
+          { orderId: 'o1', finishedAt: at(28), steps: state!.steps, materialArrivedAt: at(10) },
         ]);
       });
     });

@@ -1,6 +1,7 @@
 // The embedded twin (`npm start`) end to end, in this process: the plant emulator's events flow
-// through the local pipeline, and the forecasts table holds a forecast equal to sim-core's forecast
-// of the same snapshot; a restart with the same data directory keeps state and stream.
+// through the local pipeline, and the forecasts table holds a forecast equal to the order domain's
+// forecast of the same snapshot, for the demo plant and for the flow shop (the model drives both the
+// emulated plant and the forecast); a restart with the same data directory keeps state and stream.
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +12,7 @@ import { createClients, destroyClients } from '../../local/clients.ts';
 import { readAllRecords } from '../../local/kinesisEvent.ts';
 import { startTwin } from '../../local/runtime.ts';
 import { forecast, forecastMonteCarlo, parsePlantModel, type Snapshot } from '../../orderflow/index.ts';
+import { modelHash } from '../../orderflow/model/modelHash.ts';
 import { DynamoDbStateStore } from '../../state/DynamoDbStateStore.ts';
 import { waitFor } from '../support/wait.ts';
 
@@ -114,6 +116,67 @@ describe('embedded twin', () => {
     },
     120_000,
   );
+
+  it("forecasts the flow shop's three operations from what its emulated plant sends", async () => {
+    const flowShop = parsePlantModel(
+      JSON.parse(readFileSync(new URL('../../examples/models/flow-shop.json', import.meta.url), 'utf8')),
+    );
+    const twin = await startTwin({
+      dataDir: mkdtempSync(join(tmpdir(), 'twin-flow-shop-')),
+      port: 0,
+      model: flowShop,
+      scenario: 'steady',
+      // Ten plant minutes a second: a frame waits 10 minutes for its material, then takes 18 in the shop.
+      speed: 600,
+      batchingWindowMs: 200,
+      log: () => {},
+    });
+    const clients = createClients(twin.endpoints);
+    try {
+      await waitFor(
+        'frames in the shop',
+        () => twin.status().eventsIn >= 40 && twin.status().forecastsWritten >= 2,
+        60_000,
+      );
+      await twin.stopEmulator();
+      const names = resourceNames();
+      const states = new DynamoDbStateStore(clients.dynamodb, names.orderStateTable);
+      const forecasts = new DynamoDbForecastStore(clients.documentClient, names.forecastsTable);
+
+      const settled = await waitFor(
+        'a forecast of the final state',
+        async () => {
+          const latest = await forecasts.latest();
+          if (!latest) return undefined;
+          const expected = forecast({ asOf: latest.asOf, orders: await states.listActive() }, flowShop);
+          return JSON.stringify(latest.orders) === JSON.stringify(expected.orders) && latest.orders.length > 0
+            ? latest
+            : undefined;
+        },
+        30_000,
+        500,
+      );
+
+      expect(settled.model).toMatchObject({ name: 'flow-shop', hash: modelHash(flowShop) });
+      expect(settled.stations.map((s) => s.station)).toEqual(['saw', 'welder', 'booth']);
+      const operations = settled.orders.flatMap((o) => o.steps.filter((s) => s.kind === 'operation'));
+      expect(new Set(operations.map((s) => `${s.step} at ${s.station}`))).toEqual(
+        new Set(['cut at saw', 'weld at welder', 'paint at booth']),
+      );
+      // What the plant has done is in it, and what it will do.
+      expect(operations.some((s) => s.actual)).toBe(true);
+      expect(operations.some((s) => !s.actual)).toBe(true);
+      // The plant's own randomness may leave a supplier overdue or an operation overrunning; nothing
+      // else: every step, product and station is the model's, no station holds more than it can.
+      const expectedKinds = ['overdue-material', 'overrun'];
+      expect(settled.warnings.filter((w) => !expectedKinds.includes(w.kind))).toEqual([]);
+      expect(twin.status().eventsIn).toBe(twin.status().eventsPublished);
+      expect(twin.status().failures).toBe(0);
+    } finally {
+      destroyClients(clients);
+      await twin.stop();
+    }
+  }, 120_000);
 
   it('takes in what the emulator published before it stops', async () => {
     const twin = await startTwin({ port: 0, scenario: 'load', log: () => {} });
