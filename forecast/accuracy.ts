@@ -330,7 +330,10 @@ export function summariseSteps(
   steps: readonly string[] = [],
 ): StepAccuracy[] {
   const compared = new Set(comparisons.map((c) => c.step));
-  const order = [...steps.filter((s) => compared.has(s)), ...[...compared].filter((s) => !steps.includes(s)).sort()];
+  const order = [
+    ...steps.filter((s) => compared.has(s)),
+    ...[...compared].filter((s) => !steps.includes(s)).sort(),
+  ];
   return order.flatMap((step) =>
     horizonsMs.map((horizonMs) => {
       const here = comparisons.filter((c) => c.step === step && c.horizonMs === horizonMs);
