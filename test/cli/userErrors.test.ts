@@ -376,7 +376,13 @@ async function runTwin(args: string[], env: NodeJS.ProcessEnv): Promise<Outcome>
   clearTimeout(killer);
   // The output is complete once the pipes close (a process left behind may hold them open).
   await Promise.race([once(child, 'close'), delay(2_000)]);
-  const leftRunning = groupRuns(child.pid!);
+  // A helper the process started (tsx's esbuild service, when the command line runs from its
+  // sources) may take a moment to notice its parent is gone: left running means still there later.
+  let leftRunning = groupRuns(child.pid!);
+  for (let waited = 0; leftRunning && waited < 3_000; waited += 100) {
+    await delay(100);
+    leftRunning = groupRuns(child.pid!);
+  }
   if (leftRunning) process.kill(-child.pid!, 'SIGKILL');
   return { code, stdout, stderr, ms, leftRunning };
 }

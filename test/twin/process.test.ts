@@ -99,7 +99,7 @@ describe('twin start as a process', () => {
     );
     expect(accuracy.code, accuracy.stderr).toBe(0);
     expect(accuracy.stdout).toMatch(
-      /^Forecast accuracy in the twin running with .*\n\d+ orders? ha(s|ve) finished production/m,
+      /^Forecast accuracy in the twin running with .*\n\d+ orders? ha(s|ve) finished every step/m,
     );
     expect(reset.code, reset.stderr).toBe(0);
     expect(reset.stdout).toMatch(
