@@ -71,15 +71,19 @@ export async function emulate(options: EmulateOptions): Promise<EmulateResult> {
     { unlimitedStations: chosen.unlimitedStations },
   );
 
-  // Events are sent in the background, every flushEveryMs, while the plant runs on.
+  // Events are sent in the background, every flushEveryMs, while the plant runs on. A send that
+  // fails for good ends the run (its error is thrown below), rather than rejecting unobserved.
   let pump: Promise<void> = Promise.resolve();
+  const sendFailed = new AbortController();
   const timer = setInterval(() => {
     pump = pump.then(() => publisher.flush());
+    pump.catch(() => sendFailed.abort());
   }, options.flushEveryMs ?? 100);
+  const signal = options.signal ? AbortSignal.any([options.signal, sendFailed.signal]) : sendFailed.signal;
   try {
     await runPaced(env, {
       speed: options.speed,
-      ...(options.signal && { signal: options.signal }),
+      signal,
       afterStep: async (now) => {
         options.onProgress?.(now);
         // Back-pressure: never more than a few thousand events waiting.

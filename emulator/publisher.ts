@@ -12,13 +12,14 @@ type SdkError = Parameters<typeof isTransientError>[0];
 /**
  * A whole PutRecords call that Kinesis throttled, or answered with a passing failure of its own,
  * after the client's own retries: its records wait and go again, as rejected records do. An endpoint
- * that does not answer at all is reported instead, so that a wrong endpoint is not retried forever.
+ * that does not answer at all is reported instead, so that a wrong endpoint is not retried forever,
+ * unless `unanswered` says that the endpoint is known to be right (then it is down for a while).
  */
-function batchWorthRetrying(error: unknown): boolean {
+function batchWorthRetrying(error: unknown, unanswered: boolean): boolean {
   if (typeof error !== 'object' || error === null) return false;
   const e = error as SdkError;
   const answered = e.$metadata?.httpStatusCode !== undefined;
-  return isThrottlingError(e) || (answered && (isTransientError(e) || isServerError(e)));
+  return isThrottlingError(e) || ((answered || unanswered) && (isTransientError(e) || isServerError(e)));
 }
 
 const MAX_RECORDS = 500;
@@ -46,7 +47,15 @@ export class KinesisPublisher implements Publisher {
   constructor(
     private readonly client: KinesisClient,
     private readonly streamName: string,
-    private readonly options: { maxBackoffMs?: number; sleep?: (ms: number) => Promise<void> } = {},
+    private readonly options: {
+      maxBackoffMs?: number;
+      sleep?: (ms: number) => Promise<void>;
+      /**
+       * Also retry calls the endpoint did not answer (refused, reset, timed out): for an endpoint
+       * known to be right, such as the twin's own emulator, which may be down for a while.
+       */
+      retryUnanswered?: boolean;
+    } = {},
   ) {}
 
   publish(event: OrderEvent): void {
@@ -76,7 +85,8 @@ export class KinesisPublisher implements Publisher {
           }),
         )
         .catch((error: unknown) => {
-          if (batchWorthRetrying(error)) return undefined; // every record of the batch is retried
+          // Every record of the batch is retried.
+          if (batchWorthRetrying(error, this.options.retryUnanswered === true)) return undefined;
           throw error;
         });
       let failed = 0;

@@ -15,14 +15,23 @@ import type { EmulateResult } from '../emulator/emulate.ts';
 import { checkScenario, defaultScenario, type ScenarioName } from '../emulator/scenarios.ts';
 import { orderFlowModel, type PlantModel } from '../orderflow/index.ts';
 import type { Seed } from '../sim-core/index.ts';
-import { createClients, createPollerClients, destroyClients, type Endpoints } from './clients.ts';
-import { startEmulators } from './emulators/index.ts';
+import {
+  type AwsClients,
+  createClients,
+  createPollerClients,
+  destroyClients,
+  type Endpoints,
+  type PollerClients,
+} from './clients.ts';
+import { type EmulatorName, type RunningEmulators, startEmulators } from './emulators/index.ts';
+import type { ServiceStatus } from './pollers/ServiceWatch.ts';
 import type { MappingSettings } from './pollers/ShardPoller.ts';
 import { provision } from './provision.ts';
 import { claimTwin, type TwinClaim } from './runningTwins.ts';
 import { createTwinHandlers } from './twin/handlers.ts';
-import { type RunningPipeline, startPipeline } from './twin/pipeline.ts';
+import { type PipelineService, type RunningPipeline, startPipeline } from './twin/pipeline.ts';
 import { type RunningPlant, startPlant } from './twin/plant.ts';
+import { restartLine, serviceLines, serviceProbes } from './twin/services.ts';
 
 export { TwinAlreadyRunningError } from './runningTwins.ts';
 
@@ -57,6 +66,12 @@ export interface TwinOptions {
   logLevel?: LogLevel;
   /** Where the handlers' and the runtime's log lines go (default: stderr). */
   log?: (line: string) => void;
+  /**
+   * Builds the SDK clients the twin uses, once its endpoints are known (default: `createClients` for
+   * the handlers, the dashboard and the plant emulator, `createPollerClients` for the pollers): to
+   * add middleware of one's own, say. The twin destroys them when it stops.
+   */
+  clients?: (endpoints: Endpoints) => { handlers: AwsClients; pollers: PollerClients };
 }
 
 export interface TwinStatus {
@@ -75,6 +90,15 @@ export interface TwinStatus {
   failures: number;
   eventsPublished: number;
   publishRetries: number;
+  /** Kinesis and DynamoDB as the pipeline last found them: answering, unreachable, or without the twin's stream or tables. */
+  services: Record<PipelineService, ServiceStatus>;
+}
+
+/** One emulator the twin runs, as it is now (a restarted one has a new process on the same port). */
+export interface EmulatorProcess {
+  name: EmulatorName;
+  port: number;
+  pid: number;
 }
 
 export interface RunningTwin {
@@ -82,6 +106,8 @@ export interface RunningTwin {
   dataDir: string;
   endpoints: Endpoints;
   status(): TwinStatus;
+  /** The emulators the twin runs (none when it uses given endpoints). */
+  emulators(): EmulatorProcess[];
   /**
    * Stops the emulator, then (once it has sent what it produced, and the ingest has read it, for at
    * most 5 s) everything else.
@@ -133,20 +159,25 @@ async function assertPortFree(port: number): Promise<void> {
   });
 }
 
-/** The given endpoints, else kinesalite and DynamoDB Local started for this twin. */
+/** The given endpoints, else kinesalite and DynamoDB Local started for this twin, and kept running. */
 async function startOrReuseEmulators(
   options: TwinOptions,
   dataDir: string,
   log: (line: string) => void,
-): Promise<{ endpoints: Endpoints; stop?: () => Promise<void> }> {
+  exited: (service: PipelineService) => void,
+): Promise<{ endpoints: Endpoints; emulators?: RunningEmulators }> {
   if (options.endpoints !== undefined) return { endpoints: options.endpoints };
   log('starting kinesalite and DynamoDB Local ...');
   // Only a given data directory keeps the emulators' data on disk: in memory, DynamoDB Local writes faster.
   const emulators = await startEmulators({
     kinesis: 'kinesalite',
     ...(options.dataDir !== undefined && { dataDir: join(dataDir, 'emulators') }),
+    keepRunning: (event) => {
+      if (event.kind === 'exited') exited(event.emulator === 'dynamodb-local' ? 'dynamodb' : 'kinesis');
+      log(restartLine(event, options.dataDir === undefined));
+    },
   });
-  return { endpoints: emulators.endpoints, stop: () => emulators.stop() };
+  return { endpoints: emulators.endpoints, emulators };
 }
 
 /**
@@ -174,12 +205,16 @@ export async function startTwin(options: TwinOptions = {}): Promise<RunningTwin>
   const { dataDir, claim } = await claimDataDir(options.dataDir, port);
   const stopSteps: (() => unknown)[] = [() => claim.release()];
   try {
-    const emulators = await startOrReuseEmulators(options, dataDir, log);
-    if (emulators.stop) stopSteps.push(emulators.stop);
+    // An emulator that exits is down for the pipeline at once (once the pipeline runs).
+    let serviceDown = (_service: PipelineService) => {};
+    const emulators = await startOrReuseEmulators(options, dataDir, log, (service) => serviceDown(service));
+    const running = emulators.emulators;
+    if (running) stopSteps.push(() => running.stop());
     const { endpoints } = emulators;
-    const clients = createClients(endpoints);
+    const built = options.clients?.(endpoints);
+    const clients = built?.handlers ?? createClients(endpoints);
     stopSteps.push(() => destroyClients(clients));
-    const pollerClients = createPollerClients(endpoints);
+    const pollerClients = built?.pollers ?? createPollerClients(endpoints);
     stopSteps.push(() => destroyClients(pollerClients));
 
     const names = resourceNames();
@@ -205,8 +240,19 @@ export async function startTwin(options: TwinOptions = {}): Promise<RunningTwin>
       checkpointsFile: join(dataDir, 'checkpoints.json'),
       ingest: options.ingest,
       batchingWindowMs: options.batchingWindowMs,
+      probes: serviceProbes(clients, names),
+      onServiceChange: (() => {
+        const line = serviceLines({
+          embedded: options.endpoints === undefined,
+          inMemory: options.dataDir === undefined,
+          endpoints,
+          names,
+        });
+        return (service, status, previous) => log(line(service, status, previous));
+      })(),
       log,
     });
+    serviceDown = (service) => pipeline.serviceDown(service);
     stopSteps.push(() => pipeline.stop());
 
     const dashboard = await startDashboardServer({
@@ -234,8 +280,22 @@ export async function startTwin(options: TwinOptions = {}): Promise<RunningTwin>
       endpoints,
       status: () => {
         const { sent, retries } = plant.published();
-        return { ...handlers.counts, eventsPublished: sent, publishRetries: retries };
+        return {
+          ...handlers.counts,
+          eventsIn: pipeline.ingested(),
+          eventsPublished: sent,
+          publishRetries: retries,
+          services: pipeline.services(),
+        };
       },
+      emulators: () =>
+        running
+          ? [running.emulators.kinesis, running.emulators.dynamodb].map(({ name, port, pid }) => ({
+              name,
+              port,
+              pid,
+            }))
+          : [],
       stopEmulator: () => plant.stop(),
       scenarioOver: plant.scenarioOver,
       stop: () => {

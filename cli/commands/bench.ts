@@ -8,6 +8,7 @@ import { accuracyBenchmark } from './bench/accuracy.ts';
 import { allBenchmark } from './bench/all.ts';
 import type { Benchmark } from './bench/benchmark.ts';
 import { casymdaBenchmark } from './bench/casymda.ts';
+import { faultsBenchmark } from './bench/faults.ts';
 import { forecastBenchmark } from './bench/forecast.ts';
 import { forecastHandlerBenchmark } from './bench/forecastHandler.ts';
 import { ingestBenchmark } from './bench/ingest.ts';
@@ -21,6 +22,7 @@ export const BENCHMARKS: readonly Benchmark[] = [
   forecastHandlerBenchmark,
   latencyBenchmark,
   accuracyBenchmark,
+  faultsBenchmark,
   allBenchmark,
 ];
 

@@ -29,6 +29,26 @@ import {
   rangedNumberOption,
 } from '../optionChecks.ts';
 
+/** The live status line: what flowed, the latest forecast, and a service that does not answer or lost its data. */
+export function statusLine(s: TwinStatus, now = Date.now()): string {
+  const last = s.lastForecast
+    ? `last ${formatDuration(now - s.lastForecast.generatedAt)} ago, ${s.lastForecast.activeOrders} active, ${s.lastForecast.ordersLate} late` +
+      (s.lastForecast.ordersAtRisk === undefined ? '' : `, ${s.lastForecast.ordersAtRisk} at risk`)
+    : 'none yet';
+  const services = (['kinesis', 'dynamodb'] as const)
+    .map((service) => {
+      const { state, since } = s.services[service];
+      const title = service === 'kinesis' ? 'Kinesis' : 'DynamoDB';
+      if (state === 'unreachable')
+        return ` · ${title} unreachable for ${formatDuration(now - since)}, retrying`;
+      if (state === 'gone')
+        return ` · ${title} lost the twin's ${service === 'kinesis' ? 'event stream' : 'order state'}: restart the twin`;
+      return '';
+    })
+    .join('');
+  return `events published ${s.eventsPublished} · in ${s.eventsIn} · forecasts ${s.forecastsWritten} (${last}) · failures ${s.failures}${services}`;
+}
+
 export const startCommand = defineCommand({
   name: 'start',
   summary:
@@ -205,13 +225,6 @@ export const startCommand = defineCommand({
 
     io.out(`The twin is running. Dashboard: ${twin.dashboardUrl}`);
     io.out(`Data: ${twin.dataDir} (failures.jsonl holds records that could not be applied). Ctrl-C stops.`);
-    const line = (s: TwinStatus) => {
-      const last = s.lastForecast
-        ? `last ${formatDuration(Date.now() - s.lastForecast.generatedAt)} ago, ${s.lastForecast.activeOrders} active, ${s.lastForecast.ordersLate} late` +
-          (s.lastForecast.ordersAtRisk === undefined ? '' : `, ${s.lastForecast.ordersAtRisk} at risk`)
-        : 'none yet';
-      return `events published ${s.eventsPublished} · in ${s.eventsIn} · forecasts ${s.forecastsWritten} (${last}) · failures ${s.failures}`;
-    };
     // A scenario that runs out leaves an empty plant on the dashboard: say so, and what keeps it busy.
     void twin.scenarioOver.then((over) => {
       if (!over) return;
@@ -227,9 +240,9 @@ export const startCommand = defineCommand({
     let lastPrinted = 0;
     const timer = setInterval(() => {
       const s = twin.status();
-      if (io.interactive) io.err(`\r\x1b[K${line(s)}`);
+      if (io.interactive) io.err(`\r\x1b[K${statusLine(s)}`);
       else if (Date.now() - lastPrinted > 10_000) {
-        io.err(`${line(s)}\n`);
+        io.err(`${statusLine(s)}\n`);
         lastPrinted = Date.now();
       }
     }, 1_000);
@@ -240,7 +253,7 @@ export const startCommand = defineCommand({
     clearInterval(timer);
     io.err(`${io.interactive ? '\r\x1b[K' : ''}stopping ... (Ctrl-C again stops at once)\n`);
     await twin.stop();
-    io.err(`stopped: ${line(twin.status())}\n`);
+    io.err(`stopped: ${statusLine(twin.status())}\n`);
     return 0;
   },
 });

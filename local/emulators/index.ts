@@ -3,6 +3,7 @@
 export { type DynamoDbLocalOptions, dynamoDbLocalJar, startDynamoDbLocal } from './dynamoDbLocal.ts';
 export { EmulatorError, EmulatorStartError, JavaMissingError } from './errors.ts';
 export { findExecutable } from './executables.ts';
+export { keepRunning, type RestartEvent } from './keepRunning.ts';
 export { startKinesalite } from './kinesalite.ts';
 export { startKinesisMock } from './kinesisMock.ts';
 export { freePort } from './ports.ts';

@@ -53,8 +53,11 @@ async function startOnce(spec: EmulatorSpec, ports: number[]): Promise<Emulator>
   child.once('error', (error) => {
     spawnError = error;
   });
-  child.once('exit', (code, signal) => {
-    exited = signal ? `exited on ${signal}` : `exited with code ${code}`;
+  const ended = new Promise<string>((resolveEnded) => {
+    child.once('exit', (code, signal) => {
+      exited = signal ? `exited on ${signal}` : `exited with code ${code}`;
+      resolveEnded(exited);
+    });
   });
 
   const deadline = startedAt + spec.startTimeoutMs;
@@ -101,6 +104,11 @@ async function startOnce(spec: EmulatorSpec, ports: number[]): Promise<Emulator>
     stop() {
       stopping ??= stopChild(child, spec.stopGraceMs);
       return stopping;
+    },
+    exited: ended,
+    async restart() {
+      await ended;
+      return startOnce(spec, ports);
     },
   };
 }

@@ -17,6 +17,13 @@ export interface Emulator {
   readonly startupMs: number;
   /** Terminates it (SIGTERM, then SIGKILL after a grace period); resolves once it has exited. Idempotent. */
   stop(): Promise<void>;
+  /** Resolves once its process has exited, however (stopped, killed, crashed): how it ended. */
+  readonly exited: Promise<string>;
+  /**
+   * Starts it again, once it has exited, on the same port(s) with the same data; resolves when it
+   * answers. Clients pointed at its endpoint reach the new process.
+   */
+  restart(): Promise<Emulator>;
 }
 
 /** Options every emulator accepts. */

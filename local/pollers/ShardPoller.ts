@@ -3,6 +3,8 @@
 // checkpoint moves past a batch only once it succeeded. A partial failure (`batchItemFailures`)
 // resumes from the lowest failed record; a thrown error splits the batch in two (bisect on error);
 // a record that keeps failing goes, after the maximum retry count, to the failure destination.
+// A failure while a service is unreachable is no record's fault: the poller waits for the service
+// (see ServiceWatch.ts) and carries on where it was, with no retry counted.
 import { setTimeout as delay } from 'node:timers/promises';
 
 /** A record as the poller sees it: its sequence number, and whatever the handler's event needs. */
@@ -43,10 +45,16 @@ export interface MappingSettings {
 export interface ShardPollerHooks<R> {
   /** Invokes the handler with a batch; returns the sequence numbers reported as failed. */
   invoke(records: PolledRecord<R>[]): Promise<{ failed: string[] }>;
-  /** Called once everything up to `sequenceNumber` is done. */
-  checkpoint(sequenceNumber: string): Promise<void>;
+  /** Called once everything up to `sequenceNumber` is done: `records` more records than at the last checkpoint. */
+  checkpoint(sequenceNumber: string, records: number): Promise<void>;
   /** A record given up on after its retries, with the last error. */
   exhausted(record: PolledRecord<R>, reason: string): Promise<void>;
+  /**
+   * After a failed read (`read`) or invocation (`invoke`): false at once if the service that call
+   * depends on answers; else true once it answers again (or the poller stops). A failure during an
+   * outage is nobody's fault: it is not reported, counts as no retry, and is tried again from where it was.
+   */
+  outage?(during: 'read' | 'invoke'): Promise<boolean>;
   onError?(error: unknown): void;
 }
 
@@ -110,15 +118,16 @@ export async function pollShard<R>(
   let emptyReads = 0;
   /** Opens (again) after the last record read; a read error waits and reopens, never ends the poller. */
   const reopen = async (attempt: number): Promise<void> => {
-    for (let n = attempt; !signal.aborted; n++) {
+    for (let n = attempt; !signal.aborted; ) {
       try {
         await reader.open(lastRead);
         return;
       } catch (error) {
+        if (await hooks.outage?.('read')) continue;
         hooks.onError?.(error);
         // The stream no longer holds that record: start from the oldest record it has.
         if ((error as Error).name === 'TrimmedDataAccessException') lastRead = undefined;
-        await sleep(backoff(n), signal);
+        await sleep(backoff(n++), signal);
       }
     }
   };
@@ -134,6 +143,11 @@ export async function pollShard<R>(
       try {
         page = await reader.read(limit);
       } catch (error) {
+        // After an outage the shard is opened again where it was: the service may have restarted.
+        if (await hooks.outage?.('read')) {
+          await reopen(0);
+          continue;
+        }
         hooks.onError?.(error);
         if ((error as Error).name === 'TrimmedDataAccessException') lastRead = undefined;
         await sleep(backoff(1), signal);
@@ -166,6 +180,8 @@ export async function pollShard<R>(
       failed = (await hooks.invoke(batch)).failed;
     } catch (error) {
       lastError = error instanceof Error ? error.message : String(error);
+      // An outage is no record's fault: no bisecting, no retry counted; the batch goes again whole.
+      if (await hooks.outage?.('invoke')) return 0;
       hooks.onError?.(error);
       if (settings.bisectOnError && batch.length > 1) {
         const half = Math.ceil(batch.length / 2);
@@ -179,6 +195,7 @@ export async function pollShard<R>(
     const firstFailed = batch.findIndex((r) => failed.includes(r.sequenceNumber));
     if (firstFailed < 0) return batch.length; // failures that are not in the batch: Lambda ignores them too
     lastError = 'reported as failed by the handler';
+    if (await hooks.outage?.('invoke')) return firstFailed;
     return firstFailed + (await giveUpOrRetry(batch, firstFailed));
   };
 
@@ -207,7 +224,7 @@ export async function pollShard<R>(
       expired++;
     }
     if (expired === 0) return false;
-    await hooks.checkpoint(pending[expired - 1]!.sequenceNumber);
+    await hooks.checkpoint(pending[expired - 1]!.sequenceNumber, expired);
     pending.splice(0, expired);
     room.wake();
     return true;
@@ -233,7 +250,7 @@ export async function pollShard<R>(
       // A batch whose head failed is retried from there (resume from the lowest failed record).
       while (done === 0 && !signal.aborted) done = await handle(batch);
       if (done > 0) {
-        await hooks.checkpoint(batch[done - 1]!.sequenceNumber);
+        await hooks.checkpoint(batch[done - 1]!.sequenceNumber, done);
         pending.splice(0, done);
         waitingSince = Date.now();
         room.wake();

@@ -24,6 +24,7 @@ import { type MappingSettings, pollShard, type ShardPollerHooks, type ShardReade
 /** What a mapping has done so far. */
 export interface MappingStats {
   batches: number;
+  /** Records done with (checkpointed): handled, or given up on. A retried record counts once. */
   records: number;
   failedInvocations: number;
   exhausted: number;
@@ -40,6 +41,8 @@ interface Common {
   checkpoints: Checkpoints;
   failures: FailureSink;
   signal: AbortSignal;
+  /** After a failed read or invocation: waits while the service it depends on is down (see ShardPollerHooks.outage). */
+  outage?: (during: 'read' | 'invoke') => Promise<boolean>;
   onError?: (error: unknown) => void;
 }
 
@@ -65,10 +68,12 @@ function pollMappedShard<R>(
       const response = await invoke(records.map((r) => r.record));
       const failed = (response?.batchItemFailures ?? []).map((f) => f.itemIdentifier);
       if (failed.length > 0) stats.failedInvocations++;
-      else stats.records += records.length;
       return { failed };
     },
-    checkpoint: (sequenceNumber) => options.checkpoints.set(key, sequenceNumber),
+    checkpoint: async (sequenceNumber, records) => {
+      await options.checkpoints.set(key, sequenceNumber);
+      stats.records += records;
+    },
     exhausted: async ({ record, sequenceNumber }, reason) => {
       stats.exhausted++;
       await options.failures.send({
@@ -78,6 +83,7 @@ function pollMappedShard<R>(
         rejectedAt: new Date().toISOString(),
       });
     },
+    ...(options.outage && { outage: options.outage }),
     onError: (error) => {
       stats.failedInvocations++;
       options.onError?.(error);
@@ -160,6 +166,8 @@ export function startDynamoDbStreamMapping(
           );
         }
       } catch (error) {
+        // During an outage, look again as soon as the service is back.
+        if (await options.outage?.('read')) continue;
         options.onError?.(error);
       }
       await delay(options.discoverEveryMs ?? 5_000, undefined, { signal: options.signal }).catch(

@@ -2,7 +2,7 @@
 // what passes through them for the status line.
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { LogLevel } from '@aws-lambda-powertools/logger/types';
-import type { DynamoDBStreamEvent, KinesisStreamEvent } from 'aws-lambda';
+import type { DynamoDBStreamEvent } from 'aws-lambda';
 import type { ForecastRecord } from '../../contracts/index.ts';
 import { DynamoDbForecastStore } from '../../forecast/DynamoDbForecastStore.ts';
 import type { ForecastStore, SaveOutcome } from '../../forecast/ForecastStore.ts';
@@ -15,8 +15,8 @@ import type { AwsClients } from '../clients.ts';
 import type { ResourceNames } from '../provision.ts';
 import type { TwinStatus } from '../runtime.ts';
 
-/** What the pipeline has done so far (the plant emulator's counts come from its publisher). */
-export type PipelineCounts = Omit<TwinStatus, 'eventsPublished' | 'publishRetries'>;
+/** What the handlers have done so far (events in come from the pipeline, the plant emulator's counts from its publisher). */
+export type PipelineCounts = Omit<TwinStatus, 'eventsIn' | 'eventsPublished' | 'publishRetries' | 'services'>;
 
 export interface TwinHandlers {
   counts: PipelineCounts;
@@ -40,7 +40,7 @@ export function createTwinHandlers(options: {
   const { clients, names } = options;
   const logger = new Logger({ serviceName: 'twin', logLevel: options.logLevel ?? 'WARN' });
   const states = new DynamoDbStateStore(clients.dynamodb, names.orderStateTable);
-  const counts: PipelineCounts = { eventsIn: 0, changesIn: 0, forecastsWritten: 0, failures: 0 };
+  const counts: PipelineCounts = { changesIn: 0, forecastsWritten: 0, failures: 0 };
   const failures: FailureSink = {
     send: async (record: RejectedRecord) => {
       counts.failures++;
@@ -84,11 +84,8 @@ export function createTwinHandlers(options: {
   return {
     counts,
     failures,
-    ingest: async (event: KinesisStreamEvent) => {
-      const response = await ingest(event);
-      counts.eventsIn += event.Records.length - response.batchItemFailures.length;
-      return response;
-    },
+    // Events in are counted by the pipeline, as they are checkpointed: a retried batch counts once.
+    ingest,
     forecast: async (event: DynamoDBStreamEvent) => {
       counts.changesIn += event.Records.length;
       return forecast(event);

@@ -4,6 +4,7 @@ import { ForecastEventSource, IngestEventSource } from '../../contracts/resource
 import type { PollerClients } from '../clients.ts';
 import { Checkpoints } from '../pollers/Checkpoints.ts';
 import { startDynamoDbStreamMapping, startKinesisMapping } from '../pollers/mappings.ts';
+import { type ServiceState, type ServiceStatus, ServiceWatch } from '../pollers/ServiceWatch.ts';
 import type { MappingSettings } from '../pollers/ShardPoller.ts';
 import type { Provisioned, ResourceNames } from '../provision.ts';
 import type { TwinHandlers } from './handlers.ts';
@@ -28,10 +29,19 @@ export function mappingSettings(
   };
 }
 
+/** The services the pipeline stands on. */
+export type PipelineService = 'kinesis' | 'dynamodb';
+
 /** Both mappings, running. */
 export interface RunningPipeline {
   /** Records the ingest has taken off the stream: handled, or given up on and sent to the failure destination. */
   taken(): number;
+  /** Records the ingest has handled (applied, found already applied, or rejected itself), each counted once. */
+  ingested(): number;
+  /** How Kinesis and DynamoDB (with its streams) are, as the pipeline last found them. */
+  services(): Record<PipelineService, ServiceStatus>;
+  /** Tells the pipeline that a service is down (its emulator exited), before any call of its fails. */
+  serviceDown(service: PipelineService): void;
   /** Stops polling; resolves once every poller has stopped. */
   stop(): Promise<void>;
 }
@@ -47,19 +57,41 @@ export async function startPipeline(options: {
   ingest?: Partial<MappingSettings> | undefined;
   /** The forecast mapping's batching window (ms). */
   batchingWindowMs?: number | undefined;
+  /**
+   * One cheap call per service, asked after a failure: does it answer, and are the twin's stream and
+   * tables still there? (see ServiceWatch.ts). Without them, every failure counts as a retry.
+   */
+  probes?: Record<PipelineService, () => Promise<ServiceState>> | undefined;
+  /** Hears when a service stops answering, answers again, or has lost the twin's resources. */
+  onServiceChange?:
+    | ((service: PipelineService, status: ServiceStatus, previous: ServiceStatus) => void)
+    | undefined;
   log: (line: string) => void;
 }): Promise<RunningPipeline> {
-  const { clients, names, provisioned, handlers } = options;
+  const { clients, names, provisioned, handlers, probes } = options;
   const checkpoints = await Checkpoints.open(options.checkpointsFile);
   const running = new AbortController();
+  const watch = (service: PipelineService) =>
+    probes &&
+    new ServiceWatch(service, probes[service], {
+      signal: running.signal,
+      onChange: (status, previous) => options.onServiceChange?.(service, status, previous),
+    });
+  const kinesis = watch('kinesis');
+  const dynamodb = watch('dynamodb');
   const common = {
     checkpoints,
     failures: handlers.failures,
     signal: running.signal,
     onError: (error: unknown) => options.log(`handler failed: ${(error as Error).message}`),
   };
+  /** Which service a mapping's reads and its handler's calls depend on. */
+  const heldBy = (read: ServiceWatch | undefined, invoke: ServiceWatch | undefined) =>
+    read && invoke && { outage: (during: 'read' | 'invoke') => (during === 'read' ? read : invoke).heldUp() };
+  // The ingest reads Kinesis and writes DynamoDB; the forecast reads and writes DynamoDB.
   const kinesisMapping = startKinesisMapping({
     ...common,
+    ...heldBy(kinesis, dynamodb),
     client: clients.kinesis,
     streamName: names.stream,
     streamArn: provisioned.streamArn,
@@ -68,6 +100,7 @@ export async function startPipeline(options: {
   });
   const streamMapping = startDynamoDbStreamMapping({
     ...common,
+    ...heldBy(dynamodb, dynamodb),
     client: clients.dynamodbStreams,
     streamArn: provisioned.orderStateStreamArn,
     handler: handlers.forecast,
@@ -77,7 +110,13 @@ export async function startPipeline(options: {
     },
   });
   return {
-    taken: () => kinesisMapping.stats.records + kinesisMapping.stats.exhausted,
+    taken: () => kinesisMapping.stats.records,
+    ingested: () => kinesisMapping.stats.records - kinesisMapping.stats.exhausted,
+    serviceDown: (service) => (service === 'kinesis' ? kinesis : dynamodb)?.down(),
+    services: () => {
+      const up: ServiceStatus = { state: 'up', since: 0, outages: 0, probes: 0 };
+      return { kinesis: kinesis?.status ?? up, dynamodb: dynamodb?.status ?? up };
+    },
     stop: async () => {
       running.abort();
       await Promise.all([kinesisMapping.done, streamMapping.done]);

@@ -34,7 +34,9 @@ export function startPlant(options: {
   let done: Promise<EmulateResult | undefined> = Promise.resolve(undefined);
   let publisher: KinesisPublisher | undefined;
   if (options.scenario !== 'none') {
-    publisher = new KinesisPublisher(options.kinesis, options.stream);
+    // The twin's own stream, provisioned a moment ago: a call it does not answer means Kinesis is
+    // down for a while (an emulator restarting), and the events wait for it.
+    publisher = new KinesisPublisher(options.kinesis, options.stream, { retryUnanswered: true });
     done = emulate({
       ...(options.model && { model: options.model }),
       scenario: options.scenario,

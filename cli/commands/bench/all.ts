@@ -1,6 +1,7 @@
-// `twin bench all` (`npm run bench`): every benchmark but accuracy, each measurement in a fresh
-// process of an esbuild bundle of the command line (Lambda runs a bundle too), with the Node.js
-// options of the forecast Lambda; prints one table per benchmark and writes docs/benchmark-results.md.
+// `twin bench all` (`npm run bench`): every benchmark but accuracy and faults, each measurement in a
+// fresh process of an esbuild bundle of the command line (Lambda runs a bundle too), with the
+// Node.js options of the forecast Lambda; prints one table per benchmark and writes
+// docs/benchmark-results.md.
 import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
@@ -69,10 +70,11 @@ async function bundleCli(dir: string): Promise<string> {
 export const allBenchmark = defineBenchmark({
   name: 'all',
   usage: [
-    'twin bench all                                              every benchmark above but accuracy, each run in a',
-    '                                                            fresh process of an esbuild bundle (as Lambda runs',
-    '                                                            it); SimPy beside when python3 can import simpy;',
-    '                                                            writes docs/benchmark-results.md (npm run bench)',
+    'twin bench all                                              every benchmark above but accuracy and faults,',
+    '                                                            each run in a fresh process of an esbuild bundle',
+    '                                                            (as Lambda runs it); SimPy beside when python3',
+    '                                                            can import simpy; writes docs/benchmark-results.md',
+    '                                                            (npm run bench)',
   ],
   options: {
     quick: { type: 'boolean', description: 'skip the 1,000,000-entity runs' },
