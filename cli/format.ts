@@ -1,7 +1,7 @@
 // Human-readable tables and times for the terminal.
+import { AT_RISK_LATE_CHANCE } from '../contracts/forecastRecord.ts';
 import { formatPercent } from '../dashboard/page/format.ts';
 import {
-  AT_RISK_LATE_CHANCE,
   type Forecast,
   type OrderForecast,
   type PlantModel,

@@ -1,5 +1,5 @@
 // The forecast as stored in the `forecasts` table and served to the dashboard.
-import type { Forecast } from '../orderflow/types.ts';
+import type { Forecast, OrderForecast } from '../orderflow/types.ts';
 
 /** The parts of a forecast, as the forecast computes them (the dashboard reads them from here). */
 export type {
@@ -12,8 +12,19 @@ export type {
   StepKind,
   StepSpan,
 } from '../orderflow/types.ts';
-/** Which orders a Monte Carlo forecast counts as at risk (from the order domain's types alone: the page bundles it). */
-export { AT_RISK_LATE_CHANCE, isAtRisk } from '../orderflow/types.ts';
+/** The chance to end late from which an order that is on time at the means counts as at risk. */
+export const AT_RISK_LATE_CHANCE = 0.2;
+
+/**
+ * Whether an order of a Monte Carlo forecast is at risk: on time at the means, but late in at least
+ * `AT_RISK_LATE_CHANCE` of the draws. Compared as a chance to be on time (k / draws), which is exact
+ * where 1 − chance would not be (1 − 0.8 < 0.2).
+ */
+export function isAtRisk(order: Pick<OrderForecast, 'late' | 'onTimeProbability'>): boolean {
+  return (
+    !order.late && order.onTimeProbability !== undefined && order.onTimeProbability <= 1 - AT_RISK_LATE_CHANCE
+  );
+}
 
 /** A forecast with how, when and from what it was made. */
 export interface ForecastRecord extends Forecast {

@@ -1,7 +1,7 @@
 // The snapshot: `{ asOf, orders }`, the input of a forecast. Parsing names the order and the field
 // of the first problem, so that a person can fix the file. A v1 file's `productionStartedAt` /
 // `productionFinishedAt` are the step `production`; a missing `status` is derived from the times.
-import type { Snapshot } from '../orderflow/index.ts';
+import type { Snapshot } from '../orderflow/types.ts';
 import { SnapshotError } from './errors.ts';
 import { V1_PRODUCTION_STEP } from './events.ts';
 import {

@@ -1,6 +1,8 @@
 // The Monte Carlo forecast: the deterministic forecast, plus how uncertain each order's finish is.
 // The work in process is placed as it stands many times, each time with the times still to come
 // drawn from the model's distributions, and every order's production end is collected.
+
+import { isAtRisk } from '../contracts/forecastRecord.ts';
 import { OrderStatus } from '../contracts/orderState.ts';
 import { Environment } from '../sim-core/kernel/Environment.ts';
 import { ModelError, SimulationLimitError } from '../sim-core/kernel/errors.ts';
@@ -14,7 +16,7 @@ import { modelSamplers, resolveModel } from './model/resolveModel.ts';
 import { orderFlowModel } from './models/index.ts';
 import { buildNetwork } from './network.ts';
 import { placeOrders } from './restore.ts';
-import { type Forecast, isAtRisk, type OrderForecast, type Snapshot } from './types.ts';
+import type { Forecast, OrderForecast, Snapshot } from './types.ts';
 
 export interface MonteCarloOptions extends ForecastOptions {
   /** How many times the future is drawn: 1 to MAX_REPLICATIONS, and orders × replications at most MAX_MONTE_CARLO_DRAWS. */

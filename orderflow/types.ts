@@ -149,20 +149,6 @@ export interface ModelSummary {
   defaultProduct: string;
 }
 
-/** The chance to end late from which an order that is on time at the means counts as at risk. */
-export const AT_RISK_LATE_CHANCE = 0.2;
-
-/**
- * Whether an order of a Monte Carlo forecast is at risk: on time at the means, but late in at least
- * `AT_RISK_LATE_CHANCE` of the draws. Compared as a chance to be on time (k / draws), which is exact
- * where 1 − chance would not be (1 − 0.8 < 0.2).
- */
-export function isAtRisk(order: Pick<OrderForecast, 'late' | 'onTimeProbability'>): boolean {
-  return (
-    !order.late && order.onTimeProbability !== undefined && order.onTimeProbability <= 1 - AT_RISK_LATE_CHANCE
-  );
-}
-
 export interface Forecast {
   asOf: number;
   model: ModelSummary;

@@ -46,6 +46,16 @@ describe('folder imports', () => {
     expect(wrong).toEqual([]);
   });
 
+  it('contracts take only types from the order domain', () => {
+    const wrong = sources('contracts').flatMap((file) => {
+      const source = readFileSync(join(root, file), 'utf8');
+      return [...source.matchAll(/(?:^|\n)\s*(import|export)\b([^'"]*?)from\s+'(\.[^']*orderflow[^']*)'/g)]
+        .filter(([, , clause]) => !/^\s*type\b/.test(clause!))
+        .map(([, , , specifier]) => `${file} imports values from ${specifier}`);
+    });
+    expect(wrong).toEqual([]);
+  });
+
   it('the Lambda handlers import neither the local runtime, nor the CLI, nor the benchmarks', () => {
     const wrong = sources('lambdas').flatMap((file) =>
       [...foldersImportedBy(file)]
