@@ -62,7 +62,7 @@ export async function bundleForecastLambda(root: string, outDir: string): Promis
 }
 
 /** Runs one cold start of `bundle` against `endpoint`'s tables `names`; its timings. */
-function coldStart(
+export function coldStart(
   root: string,
   bundle: string,
   endpoint: string,
