@@ -12,6 +12,7 @@ import {
   type Snapshot,
   type StepState,
 } from '../orderflow/index.ts';
+import type { ResolvedProduct } from '../orderflow/model/resolveModel.ts';
 import { casymdaBenchmarkModel, quantileOf, Random, runModel, sampler } from '../sim-core/index.ts';
 
 /**
@@ -42,6 +43,11 @@ const MIN = 60_000;
  * A plant of `model` (default: the demo plant) with `n` active orders at `asOf`: about 1 in 20
  * completed, one in each unit of every station, a third queued at one of their operations, the rest
  * waiting for material (some ETAs slipped, some overdue) or not yet ordered. Products take turns.
+ *
+ * Physically consistent, as a plant would report it: the operations already done are laid out on
+ * the units of their stations, back to back into the past from what each unit works on at asOf, so
+ * that no unit ever does two at once; every order's steps follow one another along its routing,
+ * after it was accepted and its material ordered.
  */
 export function syntheticSnapshot(n: number, seed = 1, model: PlantModel = orderFlowModel): Snapshot {
   const random = new Random(seed);
@@ -51,69 +57,89 @@ export function syntheticSnapshot(n: number, seed = 1, model: PlantModel = order
   const means = products.map((p) =>
     p.routing.map((s) => sampler(s.duration, random, true).mean * resolved.unitMs),
   );
-  // One order in each unit of every station at first.
-  const units = products[0]!.routing.flatMap((s) =>
-    s.station === undefined ? [] : Array.from({ length: s.station.capacity }, () => s.index),
-  );
   const asOf = Date.UTC(2026, 0, 5, 12, 0, 0);
+  // Per station, per unit: the time before which the unit is free (its work laid out backwards).
+  const free = resolved.stations.map((s) => new Array<number>(s.capacity).fill(asOf));
+  /** Lays operation j of `product` on the unit of its station free latest, ending by `by`; returns its start. */
+  const layOut = (product: ResolvedProduct, j: number, by: number, steps: Record<string, StepState>) => {
+    const units = free[product.routing[j]!.station!.index]!;
+    let u = 0;
+    for (let v = 1; v < units.length; v++) if (units[v]! > units[u]!) u = v;
+    const end = Math.min(by, units[u]!);
+    const start = end - means[product.index]![j]!;
+    units[u] = start;
+    steps[product.routing[j]!.step] = { startedAt: start, finishedAt: end };
+    return start;
+  };
+  // One order in each unit of every station first, of a product whose routing visits it.
+  const inOperation = resolved.stations.flatMap((s) => {
+    const visits = products.flatMap((p) =>
+      p.routing.filter((step) => step.station === s).map((step) => ({ product: p, k: step.index })),
+    );
+    return visits.length === 0
+      ? []
+      : Array.from({ length: s.capacity }, (_, u) => visits[u % visits.length]!);
+  });
   const orders: OrderState[] = [];
   for (let i = 0; i < n; i++) {
-    const product = products[i % products.length]!;
+    const current = i < inOperation.length ? inOperation[i] : undefined;
+    const product = current?.product ?? products[i % products.length]!;
     const routing = product.routing;
-    const mean = means[product.index]!;
     const operations = routing.filter((s) => s.kind === 'operation').map((s) => s.index);
     const orderId = `order-${String(i + 1).padStart(6, '0')}`;
-    const acceptedAt = asOf - random.integer(1, 600) * MIN;
-    const dueAt = acceptedAt + random.integer(60, 24 * 60) * MIN;
-    const base = {
-      orderId,
-      ...(products.length > 1 && { product: product.id }),
-      acceptedAt,
-      dueAt,
-      materialOrderedAt: acceptedAt,
-      initialEta: acceptedAt + 10 * MIN,
-    };
-    /** The order with every step before `k` done, the last of them ending at `end` (earlier ones at their means before). */
-    const doneUntil = (k: number, end: number, extra: Partial<OrderState> = {}): OrderState => {
-      const steps: Record<string, StepState> = {};
-      const state: Record<string, unknown> = { ...base, ...extra };
-      for (let j = k - 1, t = end; j >= 0; j--) {
-        const step = routing[j]!;
-        if (step.kind === 'material') state.materialArrivedAt = t;
+    let acceptedAt = asOf - random.integer(1, 600) * MIN;
+    const steps: Record<string, StepState> = {};
+    const extra: Partial<OrderState> = {};
+    /**
+     * Every step before `k` done, the last of them ending by `by`: operations on their stations'
+     * units, the material arrived (ordered its mean lead time, or a little more, before).
+     */
+    const doneUntil = (k: number, by: number): void => {
+      let t = by;
+      for (let j = k - 1; j >= 0; j--) {
+        if (routing[j]!.kind === 'operation') t = layOut(product, j, t, steps);
         else {
-          steps[step.step] = { startedAt: t - mean[j]!, finishedAt: t };
-          t -= mean[j]!;
+          const lead = means[product.index]![j]!;
+          extra.materialArrivedAt = t;
+          extra.materialOrderedAt = t - lead - random.integer(0, 30) * MIN;
+          extra.initialEta = extra.materialOrderedAt + lead;
+          t = extra.materialOrderedAt;
         }
       }
-      if (extra.steps) Object.assign(steps, extra.steps);
-      const order = { ...(state as unknown as OrderState), steps };
-      return { ...order, status: orderStatusOf(order) };
+      acceptedAt = Math.min(acceptedAt, t);
     };
     const u = random.next();
-    if (i < units.length && products.length === 1) {
-      const k = units[i]!;
-      orders.push(
-        doneUntil(k, asOf - 12 * MIN, { steps: { [routing[k]!.step]: { startedAt: asOf - 4 * MIN } } }),
-      );
+    if (current !== undefined) {
+      const started = asOf - Math.min(4 * MIN, means[product.index]![current.k]! / 2);
+      const units = free[routing[current.k]!.station!.index]!;
+      units[units.indexOf(asOf)] = started;
+      steps[routing[current.k]!.step] = { startedAt: started };
+      doneUntil(current.k, started - random.integer(0, 10) * MIN);
     } else if (u < 0.05) {
-      orders.push(
-        doneUntil(routing.length, acceptedAt + 10 * MIN + mean.slice(1).reduce((a, b) => a + b, 0)),
-      );
+      doneUntil(routing.length, asOf - random.integer(0, 60) * MIN);
     } else if (u < 0.4 && operations.length > 0) {
       const k =
         operations.length === 1 ? operations[0]! : operations[random.integer(0, operations.length - 1)]!;
-      orders.push(doneUntil(k, asOf - random.integer(0, 300) * MIN));
+      doneUntil(k, asOf - random.integer(0, 300) * MIN);
     } else if (u < 0.85 && product.material >= 0) {
-      orders.push({ ...base, status: 'awaiting-material', eta: asOf + random.integer(-5, 120) * MIN });
-    } else {
-      orders.push({
-        orderId,
-        ...(products.length > 1 && { product: product.id }),
-        acceptedAt,
-        dueAt,
-        status: 'accepted',
-      });
+      const ordered = acceptedAt;
+      doneUntil(product.material, ordered);
+      extra.materialOrderedAt = ordered;
+      extra.initialEta = ordered + 10 * MIN;
+      extra.eta = asOf + random.integer(-5, 120) * MIN;
     }
+    if (extra.materialOrderedAt !== undefined && routing[0]!.kind === 'material') {
+      acceptedAt = extra.materialOrderedAt;
+    }
+    const order: OrderState = {
+      orderId,
+      ...(products.length > 1 && { product: product.id }),
+      acceptedAt,
+      dueAt: acceptedAt + random.integer(60, 24 * 60) * MIN,
+      ...extra,
+      ...(Object.keys(steps).length > 0 && { steps }),
+    };
+    orders.push({ ...order, status: orderStatusOf(order) });
   }
   return { asOf, orders };
 }

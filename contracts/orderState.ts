@@ -90,10 +90,17 @@ export function stepOf(order: Pick<OrderState, 'steps'>, step: string): StepStat
  */
 export function orderStatusOf(order: OrderState): OrderStatus {
   if (order.deliveredAt !== undefined) return OrderStatus.delivered;
-  const steps = Object.values(order.steps ?? {});
-  if (steps.some((s) => s.startedAt !== undefined && s.finishedAt === undefined))
-    return OrderStatus.inProduction;
-  if (steps.some((s) => s.finishedAt !== undefined)) return OrderStatus.finished;
+  // Read in place (no array of the steps): the snapshot's parse calls this for every order.
+  const steps = order.steps;
+  let finished = false;
+  if (steps !== undefined) {
+    for (const step of Object.keys(steps)) {
+      const s = steps[step]!;
+      if (s.startedAt !== undefined && s.finishedAt === undefined) return OrderStatus.inProduction;
+      if (s.finishedAt !== undefined) finished = true;
+    }
+  }
+  if (finished) return OrderStatus.finished;
   if (order.materialArrivedAt !== undefined) return OrderStatus.ready;
   if (order.eta !== undefined || order.initialEta !== undefined) return OrderStatus.awaitingMaterial;
   return OrderStatus.accepted;
@@ -190,21 +197,109 @@ export type OrderStateItem = OrderState & Record<string, unknown>;
  * from its times, so a status without them would be silently ignored.
  */
 export function missingForStatus(order: OrderState): { field: string; needs?: string } | undefined {
-  const steps = Object.values(order.steps ?? {});
   switch (order.status) {
     case 'awaiting-material':
       return order.eta === undefined && order.initialEta === undefined ? { field: 'eta' } : undefined;
     case 'ready':
       return order.materialArrivedAt === undefined ? { field: 'materialArrivedAt' } : undefined;
     case 'in-production':
-      return steps.some((s) => s.startedAt !== undefined && s.finishedAt === undefined)
+      return someStep(order, (s) => s.startedAt !== undefined && s.finishedAt === undefined)
         ? undefined
         : { field: 'steps', needs: 'a step with startedAt and no finishedAt' };
     case 'finished':
-      return steps.some((s) => s.finishedAt !== undefined)
+      return someStep(order, (s) => s.finishedAt !== undefined)
         ? undefined
         : { field: 'steps', needs: 'a step with finishedAt' };
     default:
       return undefined;
   }
+}
+
+/** Whether a step of `order` satisfies `test`. */
+function someStep(order: OrderState, test: (step: StepState) => boolean): boolean {
+  const steps = order.steps;
+  if (steps === undefined) return false;
+  for (const step of Object.keys(steps)) if (test(steps[step]!)) return true;
+  return false;
+}
+
+// What `plainOrderStateItem` checks of each field the schema names, in the schema's order.
+const ITEM_KEYS: readonly string[] = Object.keys(OrderStateItemSchema.shape);
+const ITEM_KEY_SET: ReadonlySet<string> = new Set(ITEM_KEYS);
+const STATUS_SET: ReadonlySet<unknown> = new Set(ORDER_STATUSES);
+const NUMBER_SET: ReadonlySet<string> = new Set(ORDER_NUMBER_FIELDS);
+const Field = { id: 0, status: 1, name: 2, number: 3, time: 4, steps: 5 } as const;
+const ITEM_FIELDS: readonly number[] = ITEM_KEYS.map((key) =>
+  key === 'orderId'
+    ? Field.id
+    : key === 'status'
+      ? Field.status
+      : key === 'product'
+        ? Field.name
+        : key === 'steps'
+          ? Field.steps
+          : NUMBER_SET.has(key)
+            ? Field.number
+            : Field.time,
+);
+
+/**
+ * `order` as `OrderStateItemSchema` parses it, when it plainly is an item the schema accepts, read
+ * without the schema (a snapshot has thousands of orders); undefined otherwise, and then the schema
+ * says what is wrong. The same value the schema gives: a new object with the schema's fields in
+ * its order, then every other field as given, `steps` the same object.
+ */
+export function plainOrderStateItem(order: object): OrderStateItem | undefined {
+  const input = order as Record<string, unknown>;
+  if (!('orderId' in input)) return undefined;
+  const item: Record<string, unknown> = {};
+  for (let i = 0; i < ITEM_KEYS.length; i++) {
+    const key = ITEM_KEYS[i]!;
+    if (!(key in input)) continue;
+    const value = input[key];
+    switch (ITEM_FIELDS[i]!) {
+      case Field.id:
+        if (typeof value !== 'string' || value.length === 0 || !isWellFormed(value)) return undefined;
+        break;
+      case Field.status:
+        if (!STATUS_SET.has(value)) return undefined;
+        break;
+      case Field.name:
+        if (!isStepName(value)) return undefined;
+        break;
+      case Field.number:
+        if (!Number.isFinite(value)) return undefined;
+        break;
+      case Field.time:
+        if (!isEpochMs(value)) return undefined;
+        break;
+      case Field.steps:
+        if (!plainSteps(value)) return undefined;
+        break;
+    }
+    item[key] = value;
+  }
+  for (const key in input) {
+    if (ITEM_KEY_SET.has(key) || key === '__proto__') continue;
+    item[key] = input[key];
+  }
+  return item as OrderStateItem;
+}
+
+/** Whether `steps` plainly is what StepsSchema accepts: each a step name → only known times and a station. */
+function plainSteps(steps: unknown): boolean {
+  if (typeof steps !== 'object' || steps === null || Array.isArray(steps)) return false;
+  const byName = steps as Record<string, unknown>;
+  for (const step of Object.keys(byName)) {
+    if (!isStepName(step)) return false;
+    const times = byName[step];
+    if (typeof times !== 'object' || times === null || Array.isArray(times)) return false;
+    for (const field in times) {
+      const value = (times as Record<string, unknown>)[field];
+      if (field === 'startedAt' || field === 'finishedAt') {
+        if (!isEpochMs(value)) return false;
+      } else if (field !== 'station' || !isStepName(value)) return false;
+    }
+  }
+  return true;
 }

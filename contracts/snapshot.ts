@@ -9,6 +9,7 @@ import {
   type OrderStateItem,
   OrderStateItemSchema,
   orderStatusOf,
+  plainOrderStateItem,
   type StepState,
   stepOf,
   V1_PRODUCTION_FIELDS,
@@ -65,7 +66,10 @@ function parseOrder(order: unknown, index: number): OrderStateItem {
   if (typeof order !== 'object' || order === null || Array.isArray(order)) {
     throw new SnapshotError(`${where}: expected an order state object, got ${shownValue(order)}`, { index });
   }
-  const result = OrderStateItemSchema.safeParse(order);
+  // Most orders plainly are items: read without the schema, which parses the rest and names a fault.
+  const plain = plainOrderStateItem(order);
+  const result =
+    plain !== undefined ? { success: true as const, data: plain } : OrderStateItemSchema.safeParse(order);
   if (!result.success) {
     const issue = result.error.issues[0]!;
     const field = issue.path.map(String).join('.');
@@ -101,6 +105,7 @@ function parseOrder(order: unknown, index: number): OrderStateItem {
  * `item` with v1's production times as the step `production` (a file may say both, if they agree).
  */
 function withV1Production(item: OrderStateItem, where: string, index: number): OrderStateItem {
+  if (item.productionStartedAt === undefined && item.productionFinishedAt === undefined) return item;
   const fields = Object.entries(V1_PRODUCTION_FIELDS).filter(([v1]) => item[v1] !== undefined);
   if (fields.length === 0) return item;
   const step: Record<string, unknown> = { ...stepOf(item, V1_PRODUCTION_STEP) };

@@ -71,16 +71,31 @@ export function forecastRun(snapshot: Snapshot, model: PlantModel, options: Fore
   limits.run(env);
   const plan = runPlan(restored, resolved, nominal, asOf, limits);
 
-  const results = restored.orders.map((r) =>
-    orderForecastOf(r, times, plan.times, asOf, nominal.steps[r.product.index]!),
-  );
+  const n = restored.orders.length;
+  const results: OrderForecast[] = new Array(n);
+  // The KPIs as the orders are made: one pass, no arrays of the late or delayed ones.
+  let horizonEnd = asOf;
+  let ordersLate = 0;
+  let lateness = 0;
+  let ordersDelayed = 0;
+  for (let k = 0; k < n; k++) {
+    const r = restored.orders[k]!;
+    const o = orderForecastOf(r, times, plan.times, asOf, nominal.steps[r.product.index]!);
+    results[k] = o;
+    horizonEnd = Math.max(horizonEnd, o.completedAt);
+    if (o.late) {
+      ordersLate++;
+      lateness += o.latenessMs!;
+    }
+    if (o.delayCause !== DelayCause.none) ordersDelayed++;
+  }
   const sequence = sortKeys(restored, times, results);
-  const order = new Int32Array(results.length);
-  for (let position = 0; position < sequence.length; position++) order[sequence[position]!] = position;
-  const orders = Array.from(sequence, (k) => results[k]!);
-
-  const horizonEnd = orders.reduce((end, o) => Math.max(end, o.completedAt), asOf);
-  const late = orders.filter((o) => o.late);
+  const order = new Int32Array(n);
+  const orders: OrderForecast[] = new Array(n);
+  for (let position = 0; position < n; position++) {
+    order[sequence[position]!] = position;
+    orders[position] = results[sequence[position]!]!;
+  }
   return {
     forecast: {
       asOf,
@@ -89,11 +104,11 @@ export function forecastRun(snapshot: Snapshot, model: PlantModel, options: Fore
       orders,
       stations: stationForecasts(net, restored, times, asOf, horizonEnd),
       kpis: {
-        activeOrders: orders.length,
+        activeOrders: n,
         makespanMs: horizonEnd - asOf,
-        ordersLate: late.length,
-        meanLatenessMs: late.length === 0 ? 0 : late.reduce((s, o) => s + o.latenessMs!, 0) / late.length,
-        ordersDelayed: orders.filter((o) => o.delayCause !== DelayCause.none).length,
+        ordersLate,
+        meanLatenessMs: ordersLate === 0 ? 0 : lateness / ordersLate,
+        ordersDelayed,
       },
       warnings,
       events: env.eventsProcessed + plan.events,
@@ -109,14 +124,37 @@ export function forecastRun(snapshot: Snapshot, model: PlantModel, options: Fore
  * up), then by orderId. Returns indices into `results`.
  */
 function sortKeys(restored: Restored, times: Float64Array, results: readonly OrderForecast[]): Int32Array {
-  const keys = new Float64Array(results.length);
-  restored.orders.forEach((r, i) => {
+  const n = results.length;
+  const keys = new Float64Array(n);
+  let numbers = true;
+  for (let i = 0; i < n; i++) {
+    const r = restored.orders[i]!;
     const first = r.product.firstOperation;
     keys[i] = first < 0 ? results[i]!.completedAt : times[r.base + 2 * first]!;
-  });
+    if (Number.isNaN(keys[i]!)) numbers = false;
+  }
   // Restored orders are in orderId order: equal keys keep it.
-  const sequence = Array.from(results.keys()).sort((a, b) => keys[a]! - keys[b]! || a - b);
-  return Int32Array.from(sequence);
+  if (!numbers) {
+    const sequence = Array.from(results.keys()).sort((a, b) => keys[a]! - keys[b]! || a - b);
+    return Int32Array.from(sequence);
+  }
+  // The keys sorted natively (no comparator to call), then each order put at the first free place
+  // of its key, in orderId order: the same sequence, without a call per comparison.
+  const sorted = keys.slice().sort();
+  const taken = new Int32Array(n);
+  const sequence = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const key = keys[i]!;
+    let lo = 0;
+    let hi = n;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (sorted[mid]! < key) lo = mid + 1;
+      else hi = mid;
+    }
+    sequence[lo + taken[lo]!++] = i;
+  }
+  return sequence;
 }
 
 /** The forecast of a restored order after the run: its steps, cut at asOf, and why it is late, if it is. */
@@ -130,12 +168,15 @@ function orderForecastOf(
   const { order, product, base: b } = r;
   const routing = product.routing;
   const steps: StepSpan[] = [];
-  // The operation that took (or takes) longest beyond its nominal duration, if any.
-  let overrun: { excess: number; station: string } | undefined;
+  // The operation that took (or takes) longest beyond its nominal duration, if any (its station).
+  let overrunStation: string | undefined;
+  let overrunExcess = 0;
   // The station where the order waits longest beyond the plan.
-  let knockOn: { excess: number; station: string } | undefined;
+  let knockOnStation: string | undefined;
+  let knockOnExcess = 0;
   let previousEnd = r.entry;
-  for (const step of routing) {
+  for (let k = 0; k < routing.length; k++) {
+    const step = routing[k]!;
     const i = step.index;
     const start = times[b + 2 * i]!;
     const end = times[b + 2 * i + 1]!;
@@ -154,11 +195,16 @@ function orderForecastOf(
       const planned = nominal[i]!.mean;
       const overran = i < r.at ? end - start - planned > TOLERANCE_MS : i === r.at && r.overrun;
       const excess = (i < r.at ? end : asOf) - start - planned;
-      if (overran && !(overrun !== undefined && overrun.excess >= excess)) overrun = { excess, station };
+      if (overran && !(overrunStation !== undefined && overrunExcess >= excess)) {
+        overrunExcess = excess;
+        overrunStation = station;
+      }
       // How much longer it waits in the station's queue than in the plan.
       const waited = start - previousEnd - (plan[b + 2 * i]! - (i === 0 ? r.entry : plan[b + 2 * i - 1]!));
-      if (waited > TOLERANCE_MS && !(knockOn && knockOn.excess >= waited))
-        knockOn = { excess: waited, station };
+      if (waited > TOLERANCE_MS && !(knockOnStation !== undefined && knockOnExcess >= waited)) {
+        knockOnExcess = waited;
+        knockOnStation = station;
+      }
     }
     previousEnd = end;
   }
@@ -168,9 +214,9 @@ function orderForecastOf(
   const delayMs = completedAt - plannedCompletedAt;
   let delayCause: DelayCause = DelayCause.none;
   let delayStation: string | undefined;
-  if (overrun !== undefined) {
+  if (overrunStation !== undefined) {
     delayCause = DelayCause.overrun;
-    delayStation = overrun.station;
+    delayStation = overrunStation;
   } else if (r.overdue) delayCause = DelayCause.overdueMaterial;
   else if (delayMs > TOLERANCE_MS) {
     const m = product.material;
@@ -178,11 +224,13 @@ function orderForecastOf(
       delayCause = DelayCause.ownMaterial;
     else {
       delayCause = DelayCause.knockOn;
-      delayStation = knockOn?.station;
+      delayStation = knockOnStation;
     }
   }
   const latenessMs = order.dueAt === undefined ? undefined : completedAt - order.dueAt;
-  const result: OrderForecast = {
+  // Every order's forecast has every field, in one order (one shape for the code that reads them):
+  // those not known are undefined, which JSON leaves out, so that its output carries no nulls.
+  return {
     orderId: order.orderId,
     product: product.id,
     position: r.position,
@@ -192,18 +240,14 @@ function orderForecastOf(
     late: latenessMs !== undefined && latenessMs > 0,
     delayCause,
     steps,
+    delayStation,
+    status: order.status,
+    acceptedAt: order.acceptedAt,
+    initialEta: order.initialEta,
+    eta: order.eta,
+    dueAt: order.dueAt,
+    latenessMs,
   };
-  // Optional fields are set only when known, so that JSON output carries no nulls.
-  if (delayStation !== undefined) result.delayStation = delayStation;
-  if (order.status !== undefined) result.status = order.status;
-  if (order.acceptedAt !== undefined) result.acceptedAt = order.acceptedAt;
-  if (order.initialEta !== undefined) result.initialEta = order.initialEta;
-  if (order.eta !== undefined) result.eta = order.eta;
-  if (order.dueAt !== undefined) {
-    result.dueAt = order.dueAt;
-    result.latenessMs = latenessMs;
-  }
-  return result;
 }
 
 /** Adds the span [start, end] to `steps`, cut at `asOf` into its actual and forecast parts. */
@@ -246,7 +290,8 @@ function stationForecasts(
   // The waits in each station's queue after asOf.
   const joins: number[][] = stations.map(() => []);
   const leaves: number[][] = stations.map(() => []);
-  for (const r of restored.orders) {
+  for (let k = 0; k < restored.orders.length; k++) {
+    const r = restored.orders[k]!;
     const b = r.base;
     const routing = r.product.routing;
     for (let i = r.at; i < routing.length; i++) {

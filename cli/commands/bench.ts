@@ -11,15 +11,19 @@ import { casymdaBenchmark } from './bench/casymda.ts';
 import { faultsBenchmark } from './bench/faults.ts';
 import { forecastBenchmark } from './bench/forecast.ts';
 import { forecastHandlerBenchmark } from './bench/forecastHandler.ts';
+import { forecastProcessBenchmark } from './bench/forecastProcess.ts';
 import { ingestBenchmark } from './bench/ingest.ts';
+import { lambdaColdBenchmark } from './bench/lambdaCold.ts';
 import { latencyBenchmark } from './bench/latency.ts';
 
 /** The subcommands of `twin bench`, in the order help lists them. */
 export const BENCHMARKS: readonly Benchmark[] = [
   casymdaBenchmark,
   forecastBenchmark,
+  forecastProcessBenchmark,
   ingestBenchmark,
   forecastHandlerBenchmark,
+  lambdaColdBenchmark,
   latencyBenchmark,
   accuracyBenchmark,
   faultsBenchmark,

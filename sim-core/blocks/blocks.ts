@@ -178,7 +178,7 @@ export class Seize extends Block {
     const free = this.resource.tryAcquire(entity);
     if (free === undefined) this.resource.request(entity).addCallback(this.granted);
     else {
-      holdings(entity).push(free);
+      addHolding(entity, free);
       this.leave(entity);
     }
   }
@@ -186,7 +186,7 @@ export class Seize extends Block {
   /** Restores an entity that already holds a unit since `since` (seized beyond capacity if need be). */
   hold(entity: Entity, since: number): void {
     this.restore(entity, since);
-    holdings(entity).push(this.resource.seize(entity, since));
+    addHolding(entity, this.resource.seize(entity, since));
     this.stats.left++;
   }
 
@@ -199,7 +199,7 @@ export class Seize extends Block {
   private granted = (event: Event<Request<Entity>>): void => {
     const request = event._value as Request<Entity>;
     const entity = request.owner;
-    holdings(entity).push(request);
+    addHolding(entity, request);
     this.leave(entity);
   };
 }
@@ -275,9 +275,10 @@ export class Router extends Block {
   }
 }
 
-function holdings(entity: Entity): Request<Entity>[] {
-  if (entity.held === undefined) entity.held = [];
-  return entity.held;
+/** Adds `request` to the units `entity` holds (an array of one at first: most hold one at a time). */
+function addHolding(entity: Entity, request: Request<Entity>): void {
+  if (entity.held === undefined) entity.held = [request];
+  else entity.held.push(request);
 }
 
 /** Where entities leave the model; records time in system. */

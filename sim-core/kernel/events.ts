@@ -105,6 +105,17 @@ export class Event<T = unknown> {
     }
   }
 
+  /**
+   * @internal makes a processed event pending again, to be triggered anew: for an event that only
+   * its owner holds (a resource's end-of-instant dispatch), which spares one event per use.
+   */
+  _rearm(): void {
+    this._processed = false;
+    this._value = PENDING;
+    this._ok = true;
+    this.defused = false;
+  }
+
   /** @internal runs the callbacks (called by the environment) */
   _process(): void {
     this._processed = true;

@@ -19,6 +19,10 @@ export class Request<O = unknown> extends Event<Request<O>> {
   _rank2 = 0;
   /** Cache for queue rules that rank by values read from the owner (filled on first comparison). */
   sortKey: (number | string | undefined)[] | undefined = undefined;
+  /** @internal holding a unit: its neighbours among the resource's holders, in the order they got theirs */
+  _holding = false;
+  _previousHolder: Request<O> | undefined = undefined;
+  _nextHolder: Request<O> | undefined = undefined;
 
   constructor(
     readonly resource: BaseResource<O>,
@@ -160,7 +164,13 @@ export interface ResourceOptions {
 export abstract class BaseResource<O = unknown> {
   readonly capacity: number;
   readonly dispatch: Dispatch;
-  private readonly users = new Set<Request<O>>();
+  // The requests holding a unit, in the order they got it: a list through the requests themselves
+  // (no set to grow and shrink as units are taken and given back).
+  private holding = 0;
+  private firstHolder: Request<O> | undefined = undefined;
+  private lastHolder: Request<O> | undefined = undefined;
+  /** The end-of-instant dispatch event, used again once processed. */
+  private tick: Event | undefined = undefined;
   private sequence = 0;
   private dispatchPending = false;
   private busyArea = 0;
@@ -184,7 +194,7 @@ export abstract class BaseResource<O = unknown> {
 
   /** Units in use. */
   get count(): number {
-    return this.users.size;
+    return this.holding;
   }
 
   /** Requests waiting, in the order they would be granted. */
@@ -194,7 +204,9 @@ export abstract class BaseResource<O = unknown> {
 
   /** Requests holding a unit. */
   get holders(): Request<O>[] {
-    return [...this.users];
+    const holders: Request<O>[] = [];
+    for (let r = this.firstHolder; r !== undefined; r = r._nextHolder) holders.push(r);
+    return holders;
   }
 
   /**
@@ -215,7 +227,7 @@ export abstract class BaseResource<O = unknown> {
   seize(owner?: O, since = this.env.now): Request<O> {
     const request = new Request<O>(this, owner as O, 0, this.sequence++, since);
     this.account();
-    this.users.add(request);
+    this.hold(request);
     request.grantedAt = since;
     request._grantedNow();
     request._process();
@@ -228,12 +240,12 @@ export abstract class BaseResource<O = unknown> {
    * to pass a free resource without a round trip through the event calendar.
    */
   tryAcquire(owner: O): Request<O> | undefined {
-    if (this.dispatch !== 'immediate' || this.users.size >= this.capacity || this.queue.size > 0)
+    if (this.dispatch !== 'immediate' || this.holding >= this.capacity || this.queue.size > 0)
       return undefined;
     const now = this.env.now;
     const request = new Request<O>(this, owner, 0, this.sequence++, now);
     this.account();
-    this.users.add(request);
+    this.hold(request);
     request.grantedAt = now;
     request._grantedNow();
     request._process();
@@ -245,9 +257,9 @@ export abstract class BaseResource<O = unknown> {
    * unit to the next waiting request. Nothing to wait for: a release never blocks.
    */
   release(request: Request<O>): void {
-    if (this.users.has(request)) {
+    if (request._holding && request.resource === this) {
       this.account();
-      this.users.delete(request);
+      this.unhold(request);
     } else if (!request.triggered) {
       request._cancelled = true;
     }
@@ -270,17 +282,42 @@ export abstract class BaseResource<O = unknown> {
 
   private account(): void {
     const now = this.env.now;
-    this.busyArea += this.users.size * (now - this.lastChange);
+    this.busyArea += this.holding * (now - this.lastChange);
     this.lastChange = now;
+  }
+
+  private hold(request: Request<O>): void {
+    request._holding = true;
+    request._previousHolder = this.lastHolder;
+    if (this.lastHolder === undefined) this.firstHolder = request;
+    else this.lastHolder._nextHolder = request;
+    this.lastHolder = request;
+    this.holding++;
+  }
+
+  private unhold(request: Request<O>): void {
+    const previous = request._previousHolder;
+    const next = request._nextHolder;
+    if (previous === undefined) this.firstHolder = next;
+    else previous._nextHolder = next;
+    if (next === undefined) this.lastHolder = previous;
+    else next._previousHolder = previous;
+    request._holding = false;
+    request._previousHolder = undefined;
+    request._nextHolder = undefined;
+    this.holding--;
   }
 
   private dispatchNow(): void {
     if (this.dispatch === 'immediate') this.grant();
     // Nothing to hand out (no free unit, or nobody waiting): a later release or request re-checks.
-    else if (!this.dispatchPending && this.users.size < this.capacity && this.queue.size > 0) {
+    else if (!this.dispatchPending && this.holding < this.capacity && this.queue.size > 0) {
       this.dispatchPending = true;
-      const tick = new Event(this.env);
-      tick.addCallback(this.grantAtEndOfInstant);
+      // At most one dispatch is pending: once processed (its callback may be running), it serves again.
+      let tick = this.tick;
+      if (tick === undefined || !tick._processed) tick = this.tick = new Event(this.env);
+      else tick._rearm();
+      tick._callback = this.grantAtEndOfInstant;
       tick.succeed(undefined, Priority.late);
     }
   }
@@ -295,11 +332,11 @@ export abstract class BaseResource<O = unknown> {
    * time any more, so the granted requests are processed at once rather than through the calendar.
    */
   private grant(endOfInstant = false): void {
-    while (this.users.size < this.capacity && this.queue.size > 0) {
+    while (this.holding < this.capacity && this.queue.size > 0) {
       const request = this.queue.shift()!;
       if (request._cancelled) continue;
       this.account();
-      this.users.add(request);
+      this.hold(request);
       request.grantedAt = this.env.now;
       if (endOfInstant) {
         request._grantedNow();

@@ -1,9 +1,16 @@
 // What `twin bench all` reports, from given results (no benchmark runs here): the generated
 // docs/benchmark-results.md with one table per benchmark and its peer beside it, a benchmark that
 // could not run reported as not measured, and the live plant the latency benchmark feeds the twin.
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { ForecastHandlerBenchRow } from '../../bench/forecastHandlerBench.ts';
+import type { ForecastProcessResult } from '../../bench/forecastProcessBench.ts';
 import type { IngestBenchResult } from '../../bench/ingestBench.ts';
+import {
+  ESM_REQUIRE_SHIM,
+  FORECAST_LAMBDA_NODE_OPTIONS,
+  type LambdaColdRow,
+} from '../../bench/lambdaColdBench.ts';
 import { isSustained, type LatencyBenchResult, type LatencyRow } from '../../bench/latencyBench.ts';
 import { liveEvents } from '../../bench/liveEvents.ts';
 import type { ForecastBenchResult } from '../../bench/workloads.ts';
@@ -50,6 +57,20 @@ const handlerRow = (orders: number): ForecastHandlerBenchRow => ({
   calls: 3,
   storedBytes: 54_000,
 });
+const forecastProcess: ForecastProcessResult = {
+  rows: [
+    { orders: 0, twinMs: 90, twinMinMs: 85, simpyMs: 45, simpyMinMs: 40, agreed: 0 },
+    { orders: 1_000, twinMs: 120, twinMinMs: 110, simpyMs: 60, simpyMinMs: 55, agreed: 1_000 },
+    { orders: 10_000, twinMs: 300, twinMinMs: 280, simpyMs: 330, simpyMinMs: 320, agreed: 10_000 },
+  ],
+  nodeAloneMs: 40,
+  pythonAloneMs: 30,
+  rounds: 10,
+};
+const lambdaCold: LambdaColdRow[] = [
+  { orders: 1_000, startMs: 30, loadMs: 150, firstMs: 400, warmMs: 100, processes: 3, warmRuns: 5 },
+  { orders: 10_000, startMs: 30, loadMs: 150, firstMs: 1_200, warmMs: 600, processes: 3, warmRuns: 5 },
+];
 const row = (rate: number, p95Ms = 1_100): LatencyRow => ({
   rate,
   events: rate * 10,
@@ -98,6 +119,10 @@ function cannedContext(): SuiteContext & { calls: string[][] } {
           return ingest;
         case 'forecast-handler':
           return [handlerRow(100), handlerRow(1_000), handlerRow(10_000)];
+        case 'forecast-process':
+          return forecastProcess;
+        case 'lambda-cold':
+          return lambdaCold;
         default:
           throw new Error(`unexpected ${args.join(' ')}`);
       }
@@ -137,8 +162,10 @@ const every = {
   ],
   casymda,
   forecasts: [forecast(1_000), forecast(10_000), forecast(1_000, 100)],
+  forecastProcess,
   ingest,
   forecastHandler: [handlerRow(100), handlerRow(1_000), handlerRow(10_000)],
+  lambdaCold,
   latency,
 };
 
@@ -183,6 +210,17 @@ describe('docs/benchmark-results.md', () => {
     expect(doc).toContain('| 100,000 | 0 | 250,000 | 200 | 100 | 2,500,000 | 150 | 2,000 | 10x / 20x |');
     expect(doc).toContain('| 10,000 | 900 | 1,000 | 90 % | 1 | 650 |');
     expect(doc).toContain('| 856 | 1,223 | 611: yes, 856: yes, 1,100: no |');
+    expect(doc).toContain(
+      '| process start alone: node -e 0, python3 -c "import simpy" | 40 | 30 | 0.75x | - |',
+    );
+    expect(doc).toContain('| 10,000 | 300 | 330 | 1.1x | 10,000 of 10,000 |');
+  });
+
+  it('sets the first forecast beside the warm one, and the Lambda cold start beside its warm invocation', () => {
+    const doc = resultsMarkdown(measured(every), SUITES);
+
+    expect(doc).toContain('| - | deterministic | 1,000 | 120 | 12 | 11 | 10x | 5,000 |');
+    expect(doc).toContain('| 10,000 | 30 | 150 | 1,200 | 600 | 2x |');
   });
 
   it('gives the highest sustained rate as a lower bound when every rate tried was sustained', () => {
@@ -278,5 +316,16 @@ describe('the live plant of the latency benchmark', () => {
       expect(life.at(-1)!.type).toBe('OrderDelivered');
     }
     expect(new Set(events.map((e) => e.eventId)).size).toBe(events.length);
+  });
+});
+
+describe("the forecast Lambda's bundle in the cold-start benchmark", () => {
+  it('is made with the banner and Node.js options of the stack', () => {
+    const stack = readFileSync('lib/TwinFunction.ts', 'utf8');
+
+    expect(stack).toContain(`const ESM_REQUIRE_SHIM =\n  ${JSON.stringify(ESM_REQUIRE_SHIM)};`);
+    expect(stack).toContain("NODE_OPTIONS: ['--enable-source-maps', ...(props.nodeOptions ?? [])].join(' ')");
+    expect(readFileSync('lib/ForecastPipeline.ts', 'utf8')).toContain('nodeOptions: [FORECAST_NODE_OPTIONS]');
+    expect(FORECAST_LAMBDA_NODE_OPTIONS).toBe('--enable-source-maps --max-semi-space-size=128');
   });
 });

@@ -12,7 +12,9 @@ import { defineBenchmark, progressTo, type Suite, type SuiteContext } from './be
 import { casymdaSuite, findSimpy } from './casymda.ts';
 import { forecastSuite } from './forecast.ts';
 import { forecastHandlerSuite } from './forecastHandler.ts';
+import { forecastProcessSuite } from './forecastProcess.ts';
 import { ingestSuite } from './ingest.ts';
+import { lambdaColdSuite } from './lambdaCold.ts';
 import { latencySuite } from './latency.ts';
 import { type AllResults, notMeasured, resultsMarkdown, resultsText, thisMachine } from './results.ts';
 import { startupSuite } from './startup.ts';
@@ -25,8 +27,10 @@ export const SUITES: readonly Suite<unknown>[] = [
   startupSuite,
   casymdaSuite,
   forecastSuite,
+  forecastProcessSuite,
   ingestSuite,
   forecastHandlerSuite,
+  lambdaColdSuite,
   latencySuite,
 ];
 

@@ -77,7 +77,16 @@ export const forecastSuite: Suite<ForecastBenchResult[]> = {
         '(examples/models/flow-shop.json), deterministic, or Monte Carlo of the demo plant with uncertain times, ' +
         'in a fresh process (fresh, as a cold Lambda), and the median of the runs after warm-up runs in it (warm).',
       rows: (results) => [
-        ['model', 'forecast', 'active orders', 'fresh ms', 'warm median ms', 'warm min ms', 'kernel events'],
+        [
+          'model',
+          'forecast',
+          'active orders',
+          'fresh ms',
+          'warm median ms',
+          'warm min ms',
+          'fresh / warm',
+          'kernel events',
+        ],
         ...results.map((f) => [
           f.model ?? '-',
           f.replications === undefined ? 'deterministic' : `Monte Carlo, ${f.replications} draws`,
@@ -85,6 +94,7 @@ export const forecastSuite: Suite<ForecastBenchResult[]> = {
           count(f.freshMs),
           count(f.medianMs),
           count(f.minMs),
+          `${Math.round((f.freshMs / f.medianMs) * 10) / 10}x`,
           count(f.events),
         ]),
       ],
