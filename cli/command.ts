@@ -21,6 +21,13 @@ export interface Io {
   err: (text: string) => void;
   /** Whether stderr is a terminal (progress lines are redrawn in place only there). */
   interactive: boolean;
+  /** Whether stdout is a terminal: JSON is indented for a reader there, compact for a program. */
+  outToTerminal?: boolean;
+}
+
+/** A command's JSON result: indented on a terminal, one compact line when piped or redirected. */
+export function jsonText(value: unknown, io: Io): string {
+  return JSON.stringify(value, null, io.outToTerminal ? 2 : undefined);
 }
 
 export interface Command<O extends Record<string, OptionSpec> = Record<string, OptionSpec>> {

@@ -94,6 +94,7 @@ const defaultIo: Io = {
   out: (text) => process.stdout.write(`${text}\n`),
   err: (text) => process.stderr.write(text),
   interactive: process.stderr.isTTY === true,
+  outToTerminal: process.stdout.isTTY === true,
 };
 
 /** Runs the command line; returns the exit code. */

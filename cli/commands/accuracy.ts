@@ -10,7 +10,7 @@ import {
 } from '../../forecast/accuracy.ts';
 import { type AccuracyReport, accuracyFromTables } from '../../forecast/accuracyFromTables.ts';
 import { createClients, destroyClients } from '../../local/clients.ts';
-import { defineCommand } from '../command.ts';
+import { defineCommand, jsonText } from '../command.ts';
 import { clock, dateTime, duration, table } from '../format.ts';
 import { durationListOption, durationOption, MAX_DURATION } from '../optionChecks.ts';
 import { findTables, TABLE_OPTIONS, tableError } from '../tables.ts';
@@ -65,7 +65,7 @@ export const accuracyCommand = defineCommand({
         },
       });
       if (io.interactive) io.err('\r\x1b[K');
-      io.out(values.json ? JSON.stringify(report, null, 2) : accuracyText(report, tables.where));
+      io.out(values.json ? jsonText(report, io) : accuracyText(report, tables.where));
       return 0;
     } catch (error) {
       throw tableError(error, tables);

@@ -1,6 +1,6 @@
 // `twin demo`: the seed article's flow forecast offline, in the terminal (no emulators, no Java).
 import { demoOrders, forecast, orderFlowModel, runPlant, snapshotAt } from '../../orderflow/index.ts';
-import { defineCommand } from '../command.ts';
+import { defineCommand, jsonText } from '../command.ts';
 import { forecastTable } from '../format.ts';
 
 const MIN = 60_000;
@@ -25,7 +25,7 @@ export const demoCommand = defineCommand({
     ];
     const forecasts = moments.map((m) => forecast(snapshotAt(plant, start + m.at)));
     if (values.json) {
-      io.out(JSON.stringify(forecasts, null, 2));
+      io.out(jsonText(forecasts, io));
       return 0;
     }
     moments.forEach((m, i) => {

@@ -13,7 +13,7 @@ import {
   ModelError,
   SimulationLimitError,
 } from '../../sim-core/index.ts';
-import { defineCommand, seedOption, shownLimit } from '../command.ts';
+import { defineCommand, jsonText, seedOption, shownLimit } from '../command.ts';
 import { CliError } from '../errors.ts';
 import { loadPlantModel, parameterOptions, readJson } from '../files.ts';
 import { forecastTable } from '../format.ts';
@@ -102,7 +102,7 @@ export const forecastCommand = defineCommand({
       }
       throw error;
     }
-    io.out(values.json ? JSON.stringify(result, null, 2) : forecastTable(result, model));
+    io.out(values.json ? jsonText(result, io) : forecastTable(result, model));
     return 0;
   },
 });

@@ -8,7 +8,7 @@ import {
   runModel,
   SimulationLimitError,
 } from '../../sim-core/index.ts';
-import { defineCommand, type Io, seedOption, shownLimit } from '../command.ts';
+import { defineCommand, type Io, jsonText, seedOption, shownLimit } from '../command.ts';
 import { CliError } from '../errors.ts';
 import { loadModel } from '../files.ts';
 import { table } from '../format.ts';
@@ -95,7 +95,7 @@ export const simulateCommand = defineCommand({
       }),
     );
     if (values.json) {
-      io.out(JSON.stringify({ model: model.name, timeUnit: model.timeUnit, ...result }, null, 2));
+      io.out(jsonText({ model: model.name, timeUnit: model.timeUnit, ...result }, io));
       return 0;
     }
     const unit = model.timeUnit;

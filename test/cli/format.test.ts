@@ -1,6 +1,7 @@
 // The forecast as a terminal table: a Monte Carlo forecast's columns, and shares that never round
 // to "never" or "always" when they are neither.
 import { describe, expect, it } from 'vitest';
+import { jsonText } from '../../cli/command.ts';
 import { forecastTable } from '../../cli/format.ts';
 import {
   demoOrders,
@@ -36,5 +37,15 @@ describe('forecast table', () => {
       .filter((line) => line.startsWith('order-'))
       .map((line) => line.match(/(< 1 %|> 99 %|\d+ %)$/)?.[1]);
     expect(chances).toEqual(['> 99 %', '< 1 %', '100 %', '0 %']);
+  });
+});
+
+describe('JSON results', () => {
+  const io = { out: () => {}, err: () => {}, interactive: false };
+  it('are indented on a terminal and one compact line for a program', () => {
+    const value = { orders: [{ orderId: 'o-1', completedAt: 1 }] };
+    expect(jsonText(value, { ...io, outToTerminal: true })).toBe(JSON.stringify(value, null, 2));
+    expect(jsonText(value, io)).toBe('{"orders":[{"orderId":"o-1","completedAt":1}]}');
+    expect(JSON.parse(jsonText(value, io))).toEqual(value);
   });
 });
