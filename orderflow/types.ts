@@ -17,6 +17,34 @@ export type {
 export interface Snapshot {
   asOf: number;
   orders: readonly OrderState[];
+  /** What the plant last said of its stations' (or units') state: absent, every unit is up. */
+  stations?: readonly StationState[];
+  /** Maintenance planned and not cancelled (past windows may be left out). */
+  maintenance?: readonly PlannedMaintenance[];
+}
+
+/**
+ * A station's state, or one unit's, as its latest `StationDown` / `StationUp` event left it. A unit
+ * is numbered 1 to the station's capacity; without `unit`, the state is every unit's.
+ */
+export interface StationState {
+  station: string;
+  unit?: number;
+  /** Whether it is down (after a `StationDown`) or up (after a `StationUp`). */
+  down: boolean;
+  /** When the latest of those events happened (epoch ms): down since, or up since. */
+  since: number;
+  /** When it is expected back up, if a down event said (epoch ms). */
+  expectedUpAt?: number;
+}
+
+/** A planned maintenance window of a station, or of one unit: out of work from `from` to `to` (epoch ms). */
+export interface PlannedMaintenance {
+  maintenanceId: string;
+  station: string;
+  unit?: number;
+  from: number;
+  to: number;
 }
 
 /** What a span of an order's forecast is: a material wait, a wait in a station's queue, an operation. */
