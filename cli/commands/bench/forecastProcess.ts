@@ -2,8 +2,13 @@
 // same forecast in plain SimPy (bench/wip_forecast_simpy.py) on the same snapshot file.
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type ForecastProcessResult, forecastProcessBench } from '../../../bench/forecastProcessBench.ts';
+import {
+  cliBundleIsCurrent,
+  type ForecastProcessResult,
+  forecastProcessBench,
+} from '../../../bench/forecastProcessBench.ts';
 import { intOption } from '../../command.ts';
+import { CliError } from '../../errors.ts';
 import { table } from '../../format.ts';
 import { count, defineBenchmark, type ResultTable, type Suite, withProgress } from './benchmark.ts';
 import { findSimpy } from './casymda.ts';
@@ -56,6 +61,12 @@ export const forecastProcessBenchmark = defineBenchmark({
   async run(values, io) {
     const orders = intOption('orders', values.orders, 0);
     const rounds = intOption('rounds', values.rounds ?? String(ROUNDS), 1)!;
+    // Otherwise bin/twin.mjs would compile the TypeScript sources, and the benchmark would time that.
+    if (!(await cliBundleIsCurrent(root))) {
+      throw new CliError(
+        'the command line is not built from the sources as they are: run npm run build:cli first',
+      );
+    }
     const python = await findSimpy();
     const result = await withProgress(io, (progress) =>
       forecastProcessBench({
