@@ -49,13 +49,9 @@ const Station = z
     /** The order in which waiting orders are taken: fifo, priority or due-date, or a parameter naming one. */
     queueRule: z.union([z.enum(QUEUE_RULES), ParamRef]).default('fifo'),
     /** How its units break down: the time a unit works between failures, and the time to repair it. */
-    failures: z
-      .object({ timeBetweenFailures: Duration, timeToRepair: Duration })
-      .strict()
-      .optional()
-      .meta({
-        description: "how the station's units break down, each on its own (durations in the time unit)",
-      }),
+    failures: z.object({ timeBetweenFailures: Duration, timeToRepair: Duration }).strict().optional().meta({
+      description: "how the station's units break down, each on its own (durations in the time unit)",
+    }),
     /**
      * What becomes of an operation cut by its unit going down (a failure, maintenance): `resume`, the
      * time it had left runs once the unit is back; `restart`, it starts over then.
