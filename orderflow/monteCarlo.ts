@@ -10,6 +10,7 @@ import { MAX_REPLICATIONS, RunLimits } from '../sim-core/limits.ts';
 import { nearestRank } from '../sim-core/quantile.ts';
 import { Random } from '../sim-core/random/Random.ts';
 import { replicationSeed, type Seed, seedRecord } from '../sim-core/random/seeds.ts';
+import { applyOutages } from './downtime.ts';
 import { type ForecastOptions, forecastRun } from './forecast.ts';
 import type { PlantModel } from './model/plantModel.ts';
 import { modelSamplers, resolveModel } from './model/resolveModel.ts';
@@ -74,9 +75,9 @@ export function forecastMonteCarlo(
     limits.checkWallTime();
     const samplers = modelSamplers(resolved, new Random(replicationSeed(seed, r)), false);
     const env = new Environment(snapshot.asOf);
-    const placed = placeOrders(restored, buildNetwork(resolved, samplers, env), {
-      etaSlip: samplers.etaSlip,
-    });
+    const net = buildNetwork(resolved, samplers, env);
+    const placed = placeOrders(restored, net, { etaSlip: samplers.etaSlip });
+    applyOutages(net, base.outages);
     limits.run(env);
     events += env.eventsProcessed;
     restored.orders.forEach((order, k) => {

@@ -356,6 +356,7 @@ export function placeOrders(
     const { delay, seize } = net.steps[r.product.index]![r.at]!;
     const unit = units[k]!;
     seize!.hold(unit, r.since);
+    unit.operation = delay;
     const remaining = draws === undefined ? r.remaining : drawnRemaining(delay, asOf - r.since);
     delay.place(unit, r.since, Math.max(0, remaining));
   }
