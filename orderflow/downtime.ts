@@ -86,7 +86,6 @@ export function knownOutages(
   }
 
   for (const m of snapshot.maintenance ?? []) {
-    if (!(m.to > asOf)) continue;
     const name = `maintenance ${m.maintenanceId}`;
     if (!(m.to > m.from)) {
       warnings.push({
@@ -102,9 +101,40 @@ export function knownOutages(
   return outages;
 }
 
-/** Takes the units of `outages` out of service in `net` (placed at its start, asOf). */
+/** Takes the units of `outages` out of service in `net` (placed at its start, asOf); those over by then change nothing. */
 export function applyOutages(net: Network, outages: readonly Outage[]): void {
-  for (const o of outages) net.stations[o.station]!.outOfService(o.from, o.to, o.unit);
+  const now = net.env.now;
+  for (const o of outages) if (o.to >= now) net.stations[o.station]!.outOfService(o.from, o.to, o.unit);
+}
+
+/**
+ * The work done by `asOf` in an operation begun at `started` on a unit with `outages` (its own and
+ * its station's): the time since it began less the time its unit was out (`resume`), or the time
+ * since its unit was last back (`restart`); `cut` when an outage fell within it.
+ */
+export function workDone(
+  outages: readonly Outage[],
+  started: number,
+  asOf: number,
+  restart: boolean,
+): { done: number; cut: boolean } {
+  const spans = outages
+    .map((o) => [Math.max(o.from, started), Math.min(o.to, asOf)] as const)
+    .filter(([from, to]) => to > from)
+    .sort((a, b) => a[0] - b[0]);
+  if (spans.length === 0) return { done: asOf - started, cut: false };
+  let out = 0;
+  let from = spans[0]![0];
+  let to = spans[0]![1];
+  for (const [f, t] of spans) {
+    if (f > to) {
+      out += to - from;
+      from = f;
+    }
+    to = Math.max(to, t);
+  }
+  out += to - from;
+  return { done: restart ? asOf - to : asOf - started - out, cut: true };
 }
 
 function seconds(ms: number): number {

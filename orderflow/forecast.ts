@@ -66,9 +66,8 @@ export function forecastRun(snapshot: Snapshot, model: PlantModel, options: Fore
   const resolved = resolveModel(model, options.parameters);
   const nominal = modelSamplers(resolved, new Random(0), true);
   const warnings: ForecastWarning[] = [];
-  const restored = restoreOrders(snapshot, resolved, nominal, warnings);
-
   const outages = knownOutages(snapshot, resolved, warnings);
+  const restored = restoreOrders(snapshot, resolved, nominal, warnings, outages);
 
   const env = new Environment(asOf);
   const net = buildNetwork(resolved, nominal, env);

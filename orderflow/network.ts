@@ -195,9 +195,11 @@ function operationStamp(
 function interruptions(station: ResolvedStation): UnitListener<Entity> {
   const restart = station.interruption === 'restart';
   return {
-    down(holder, at) {
+    down(holder) {
       const unit = holder.owner as OrderUnit;
-      if (unit.operation === undefined || !unit.operation.suspend(unit, at)) return;
+      // As of now, even for a unit down since before a restored run began: the time an order restored
+      // in progress has left already counts only its work before the unit went down.
+      if (unit.operation === undefined || !unit.operation.suspend(unit, unit.operation.env.now)) return;
       unit.suspended = true;
       unit.downtimeStation ??= station.id;
     },

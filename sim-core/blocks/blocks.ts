@@ -154,12 +154,15 @@ export class Delay extends Block {
     entity.timer = this.env.timeout(duration, entity).addCallback(this.done);
   }
 
-  /** Restores an entity that entered at `since` and has `remaining` time left here. */
-  place(entity: Entity, since: number, remaining: number): void {
+  /**
+   * Restores an entity that entered at `since` and has `remaining` time left here; `work`, its whole
+   * time here when that is not the time since `since` plus `remaining` (it was suspended meanwhile).
+   */
+  place(entity: Entity, since: number, remaining: number, work?: number): void {
     this.restore(entity, since);
     const left = Math.max(0, remaining);
     entity.until = this.env.now + left;
-    entity.work = entity.until - since;
+    entity.work = work ?? entity.until - since;
     entity.timer = this.env.timeout(left, entity).addCallback(this.done);
   }
 

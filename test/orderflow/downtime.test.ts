@@ -128,6 +128,27 @@ describe('stations down and maintenance in the forecast', () => {
     });
   });
 
+  describe('an order in progress that a maintenance over by now (−12 to −5) cut', () => {
+    // a on the press since −15 for 10 min: 3 min done before the maintenance, 5 since.
+    const snapshot: Snapshot = {
+      asOf: NOW,
+      orders: [order('a', -15, -15)],
+      maintenance: [{ maintenanceId: 'm0', station: 'press', from: at(-12), to: at(-5) }],
+    };
+
+    it('resume: has done 8 of its 10 minutes and ends at 2', () => {
+      const { result, o } = byId(snapshot);
+
+      expect(o.a!.completedAt).toBe(at(2));
+      expect([o.a!.delayCause, o.a!.delayStation]).toEqual(['downtime', 'press']);
+      expect(result.warnings).toEqual([]);
+    });
+
+    it('restart: began again at −5 and ends at 5', () => {
+      expect(byId(snapshot, model({ interruption: 'restart' })).o.a!.completedAt).toBe(at(5));
+    });
+  });
+
   describe('a unit down now', () => {
     // a on the press since −5; the press went down at −2 (a had done 3 min, 7 left); b queued.
     const orders = [order('a', -5, -5), order('b', -1)];
