@@ -1,7 +1,10 @@
 // Stations down and planned maintenance: the windows in which a unit of a station is out of work,
 // read once from the snapshot, then put into as many networks as needed (the forecast's, every
 // Monte Carlo replication's). The plan is run without them: what they push back is a delay.
-import { type Random, sampler } from '../sim-core/random/Random.ts';
+import type { Environment } from '../sim-core/kernel/Environment.ts';
+import type { ProcessGenerator } from '../sim-core/kernel/events.ts';
+import type { BaseResource } from '../sim-core/kernel/resources.ts';
+import { type Random, type Sampler, sampler } from '../sim-core/random/Random.ts';
 import type { ResolvedModel, ResolvedStation } from './model/resolveModel.ts';
 import type { Network } from './network.ts';
 import type { ForecastWarning, Snapshot } from './types.ts';
@@ -139,4 +142,38 @@ export function workDone(
 
 function seconds(ms: number): number {
   return Math.round(ms / 1000);
+}
+
+/**
+ * Breaks the units of every station with a failure model down at random while `pending` orders of
+ * `net` are still to complete (a Monte Carlo replication): each unit works a drawn time between
+ * failures from asOf on, then is out for a drawn time to repair, and again, as SimPy's machine shop
+ * breaks its machines. The draws stop with the last order, so that the run ends.
+ */
+export function drawBreakdowns(net: Network, pending: number): void {
+  if (pending === 0) return;
+  net.resolved.stations.forEach((station, index) => {
+    const failures = net.samplers.failures[index];
+    if (failures === undefined) return;
+    for (let unit = 1; unit <= station.capacity; unit++) {
+      net.env.process(breakdowns(net, net.stations[index]!, unit, failures, pending));
+    }
+  });
+}
+
+function* breakdowns(
+  net: Network,
+  resource: BaseResource<unknown>,
+  unit: number,
+  failures: { timeBetweenFailures: Sampler; timeToRepair: Sampler },
+  pending: number,
+): ProcessGenerator<void> {
+  const env: Environment = net.env;
+  for (;;) {
+    yield env.timeout(Math.max(0, failures.timeBetweenFailures.sample()));
+    if (net.completed() >= pending) return;
+    const repair = Math.max(0, failures.timeToRepair.sample());
+    resource.outOfService(env.now, env.now + repair, unit);
+    yield env.timeout(repair);
+  }
 }

@@ -10,7 +10,7 @@ import { MAX_REPLICATIONS, RunLimits } from '../sim-core/limits.ts';
 import { nearestRank } from '../sim-core/quantile.ts';
 import { Random } from '../sim-core/random/Random.ts';
 import { replicationSeed, type Seed, seedRecord } from '../sim-core/random/seeds.ts';
-import { applyOutages } from './downtime.ts';
+import { applyOutages, drawBreakdowns } from './downtime.ts';
 import { type ForecastOptions, forecastRun } from './forecast.ts';
 import type { PlantModel } from './model/plantModel.ts';
 import { modelSamplers, resolveModel } from './model/resolveModel.ts';
@@ -69,6 +69,8 @@ export function forecastMonteCarlo(
   const { restored, resolved, order } = base;
   // ends[order * replications + r]: the order's completion in replication r (restored order).
   const n = restored.orders.length;
+  // Orders with a step still to do: random breakdowns stop once they are all done.
+  const pending = restored.orders.filter((o) => o.position.kind !== 'completed').length;
   const ends = new Float64Array(n * replications);
   let events = 0;
   for (let r = 0; r < replications; r++) {
@@ -78,6 +80,7 @@ export function forecastMonteCarlo(
     const net = buildNetwork(resolved, samplers, env);
     const placed = placeOrders(restored, net, { etaSlip: samplers.etaSlip });
     applyOutages(net, base.outages);
+    drawBreakdowns(net, pending);
     limits.run(env);
     events += env.eventsProcessed;
     restored.orders.forEach((order, k) => {

@@ -118,6 +118,8 @@ export interface Network {
   stations: OrderedResource<Entity>[];
   /** steps[product.index][step.index] */
   steps: StepBlocks[][];
+  /** Orders that have completed their routing in this run. */
+  completed(): number;
 }
 
 /** Builds the network of `resolved` in `env`, with `samplers`' times. */
@@ -130,6 +132,7 @@ export function buildNetwork(resolved: ResolvedModel, samplers: ModelSamplers, e
     resource.unitListener = interruptions(s);
     return resource;
   });
+  const sinks: Sink[] = [];
   const steps = resolved.products.map((product) => {
     const blocks: StepBlocks[] = [];
     let last: Block | undefined;
@@ -164,10 +167,17 @@ export function buildNetwork(resolved: ResolvedModel, samplers: ModelSamplers, e
       chain(new Release(env, `${id}/release`, resource, station.id, step.step));
       blocks.push({ delay, seize });
     }
-    chain(new Sink(env, `${product.id}/completed`));
+    const sink = new Sink(env, `${product.id}/completed`);
+    sinks.push(sink);
+    chain(sink);
     return blocks;
   });
-  return { env, resolved, samplers, stations, steps };
+  const completed = (): number => {
+    let n = 0;
+    for (const sink of sinks) n += sink.stats.left;
+    return n;
+  };
+  return { env, resolved, samplers, stations, steps, completed };
 }
 
 /**

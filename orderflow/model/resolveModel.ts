@@ -253,6 +253,8 @@ export interface ModelSamplers {
   /** steps[product.index][step.index] */
   steps: Sampler[][];
   etaSlip: Sampler | undefined;
+  /** By station index: its units' time between failures and time to repair, if the model has them. */
+  failures: ({ timeBetweenFailures: Sampler; timeToRepair: Sampler } | undefined)[];
 }
 
 /**
@@ -269,6 +271,14 @@ export function modelSamplers(
   return {
     steps: resolved.products.map((p) => p.routing.map((s) => inMs(s.duration))),
     etaSlip: resolved.etaSlip === undefined ? undefined : inMs(resolved.etaSlip),
+    failures: resolved.stations.map((s) =>
+      s.failures === undefined
+        ? undefined
+        : {
+            timeBetweenFailures: inMs(s.failures.timeBetweenFailures),
+            timeToRepair: inMs(s.failures.timeToRepair),
+          },
+    ),
   };
 }
 

@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   forecast,
+  forecastMonteCarlo,
   type OrderState,
   type PlantModelInput,
   parsePlantModel,
@@ -263,5 +264,17 @@ describe('stations down and maintenance in the forecast', () => {
     expect(result.warnings.map((w) => w.kind)).toEqual(['unknown-station', 'unknown-station']);
     expect(result.warnings[0]!.message).toContain('station lathe');
     expect(result.warnings[1]!.message).toContain('maintenance m9');
+  });
+
+  it('draws breakdowns from the failure model in a Monte Carlo forecast, and ends once the orders are done', () => {
+    // The press fails every 4 min of calendar time and is repaired in 3: a (10 min, queued at 0)
+    // works 0–4, 7–11 and 14–16 (resume). The deterministic forecast knows of no outage: 0–10.
+    const m = model({ failures: { timeBetweenFailures: 4, timeToRepair: 3 } });
+
+    const result = forecastMonteCarlo({ asOf: NOW, orders: [order('a', 0)] }, m, { replications: 5 });
+
+    const a = result.orders[0]!;
+    expect(a.completedAt).toBe(at(10));
+    expect([a.completedAtP10, a.completedAtP50, a.completedAtP90]).toEqual([at(16), at(16), at(16)]);
   });
 });
