@@ -5,10 +5,11 @@ import { Environment } from '../sim-core/kernel/Environment.ts';
 import { RunLimits, type SimulationLimits } from '../sim-core/limits.ts';
 import { Random, type Sampler } from '../sim-core/random/Random.ts';
 import { SIM_CORE_VERSION } from '../sim-core/version.ts';
+import { applyOutages, knownOutages, type Outage } from './downtime.ts';
 import type { PlantModel } from './model/plantModel.ts';
 import { modelSamplers, type ResolvedModel, resolveModel } from './model/resolveModel.ts';
 import { orderFlowModel } from './models/index.ts';
-import { buildNetwork, type Network } from './network.ts';
+import { buildNetwork, type Network, type OrderUnit } from './network.ts';
 import { runPlan } from './plan.ts';
 import { placeOrders, type Restored, type RestoredOrder, restoreOrders } from './restore.ts';
 import {
@@ -40,6 +41,8 @@ export interface ForecastRun {
   forecast: Forecast;
   resolved: ResolvedModel;
   restored: Restored;
+  /** The units out of work that the snapshot knows of. */
+  outages: Outage[];
   /** Index of each restored order's forecast in `forecast.orders`. */
   order: Int32Array;
 }
@@ -63,11 +66,13 @@ export function forecastRun(snapshot: Snapshot, model: PlantModel, options: Fore
   const resolved = resolveModel(model, options.parameters);
   const nominal = modelSamplers(resolved, new Random(0), true);
   const warnings: ForecastWarning[] = [];
-  const restored = restoreOrders(snapshot, resolved, nominal, warnings);
+  const outages = knownOutages(snapshot, resolved, warnings);
+  const restored = restoreOrders(snapshot, resolved, nominal, warnings, outages);
 
   const env = new Environment(asOf);
   const net = buildNetwork(resolved, nominal, env);
-  const { times } = placeOrders(restored, net);
+  const { units, times } = placeOrders(restored, net);
+  applyOutages(net, outages);
   limits.run(env);
   const plan = runPlan(restored, resolved, nominal, asOf, limits);
 
@@ -80,7 +85,7 @@ export function forecastRun(snapshot: Snapshot, model: PlantModel, options: Fore
   let ordersDelayed = 0;
   for (let k = 0; k < n; k++) {
     const r = restored.orders[k]!;
-    const o = orderForecastOf(r, times, plan.times, asOf, nominal.steps[r.product.index]!);
+    const o = orderForecastOf(r, times, plan.times, asOf, nominal.steps[r.product.index]!, units[k]!);
     results[k] = o;
     horizonEnd = Math.max(horizonEnd, o.completedAt);
     if (o.late) {
@@ -115,6 +120,7 @@ export function forecastRun(snapshot: Snapshot, model: PlantModel, options: Fore
     },
     resolved,
     restored,
+    outages,
     order,
   };
 }
@@ -164,6 +170,7 @@ function orderForecastOf(
   plan: Float64Array,
   asOf: number,
   nominal: readonly Sampler[],
+  unit: OrderUnit,
 ): OrderForecast {
   const { order, product, base: b } = r;
   const routing = product.routing;
@@ -222,7 +229,10 @@ function orderForecastOf(
     const m = product.material;
     if (m >= 0 && times[b + 2 * m + 1]! > plan[b + 2 * m + 1]! + TOLERANCE_MS)
       delayCause = DelayCause.ownMaterial;
-    else {
+    else if (unit.downtimeStation !== undefined) {
+      delayCause = DelayCause.downtime;
+      delayStation = unit.downtimeStation;
+    } else {
       delayCause = DelayCause.knockOn;
       delayStation = knockOnStation;
     }

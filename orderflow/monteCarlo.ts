@@ -10,6 +10,7 @@ import { MAX_REPLICATIONS, RunLimits } from '../sim-core/limits.ts';
 import { nearestRank } from '../sim-core/quantile.ts';
 import { Random } from '../sim-core/random/Random.ts';
 import { replicationSeed, type Seed, seedRecord } from '../sim-core/random/seeds.ts';
+import { applyOutages, drawBreakdowns } from './downtime.ts';
 import { type ForecastOptions, forecastRun } from './forecast.ts';
 import type { PlantModel } from './model/plantModel.ts';
 import { modelSamplers, resolveModel } from './model/resolveModel.ts';
@@ -68,15 +69,18 @@ export function forecastMonteCarlo(
   const { restored, resolved, order } = base;
   // ends[order * replications + r]: the order's completion in replication r (restored order).
   const n = restored.orders.length;
+  // Orders with a step still to do: random breakdowns stop once they are all done.
+  const pending = restored.orders.filter((o) => o.position.kind !== 'completed').length;
   const ends = new Float64Array(n * replications);
   let events = 0;
   for (let r = 0; r < replications; r++) {
     limits.checkWallTime();
     const samplers = modelSamplers(resolved, new Random(replicationSeed(seed, r)), false);
     const env = new Environment(snapshot.asOf);
-    const placed = placeOrders(restored, buildNetwork(resolved, samplers, env), {
-      etaSlip: samplers.etaSlip,
-    });
+    const net = buildNetwork(resolved, samplers, env);
+    const placed = placeOrders(restored, net, { etaSlip: samplers.etaSlip });
+    applyOutages(net, base.outages);
+    drawBreakdowns(net, pending);
     limits.run(env);
     events += env.eventsProcessed;
     restored.orders.forEach((order, k) => {

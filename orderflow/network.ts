@@ -5,7 +5,12 @@
 import { type Block, type BlockObserver, Delay, Release, Seize, Sink } from '../sim-core/blocks/blocks.ts';
 import { Entity } from '../sim-core/blocks/Entity.ts';
 import type { Environment } from '../sim-core/kernel/Environment.ts';
-import { OrderedResource, type Request, type RequestOrder } from '../sim-core/kernel/resources.ts';
+import {
+  OrderedResource,
+  type Request,
+  type RequestOrder,
+  type UnitListener,
+} from '../sim-core/kernel/resources.ts';
 import type { QueueRule } from './model/plantModel.ts';
 import type { ModelSamplers, ResolvedModel, ResolvedStation } from './model/resolveModel.ts';
 
@@ -55,6 +60,11 @@ export class OrderUnit extends Entity {
   arrivesAt = Number.NaN;
   /** Real durations per routing step (a plant run's), NaN where the model's apply. */
   durations: Float64Array | undefined = undefined;
+  /** The operation it is in (or was last in), and whether its unit is down under it. */
+  operation: StepDelay | undefined = undefined;
+  suspended = false;
+  /** The first station whose downtime held it up: it waited while a unit was down, or its operation was cut. */
+  downtimeStation: string | undefined = undefined;
 
   constructor(keys: UnitKeys, times: Float64Array, base: number, createdAt: number) {
     super(keys.orderId, createdAt, NO_ATTRIBUTES);
@@ -108,17 +118,21 @@ export interface Network {
   stations: OrderedResource<Entity>[];
   /** steps[product.index][step.index] */
   steps: StepBlocks[][];
+  /** Orders that have completed their routing in this run. */
+  completed(): number;
 }
 
 /** Builds the network of `resolved` in `env`, with `samplers`' times. */
 export function buildNetwork(resolved: ResolvedModel, samplers: ModelSamplers, env: Environment): Network {
-  const stations = resolved.stations.map(
-    (s) =>
-      new OrderedResource<Entity>(env, queueOrder(s.queueRule), {
-        capacity: s.capacity,
-        dispatch: 'end-of-instant',
-      }),
-  );
+  const stations = resolved.stations.map((s) => {
+    const resource = new OrderedResource<Entity>(env, queueOrder(s.queueRule), {
+      capacity: s.capacity,
+      dispatch: 'end-of-instant',
+    });
+    resource.unitListener = interruptions(s);
+    return resource;
+  });
+  const sinks: Sink[] = [];
   const steps = resolved.products.map((product) => {
     const blocks: StepBlocks[] = [];
     let last: Block | undefined;
@@ -146,17 +160,66 @@ export function buildNetwork(resolved: ResolvedModel, samplers: ModelSamplers, e
       const station = step.station as ResolvedStation;
       const resource = stations[station.index]!;
       const seize = new Seize(env, `${id}/queue`, resource, station.id, step.step);
-      seize.observer = stamp(2 * slot);
+      seize.observer = operationStamp(2 * slot, delay, resource, station.id);
       delay.observer = stamp(2 * slot + 1);
       chain(seize);
       chain(delay);
       chain(new Release(env, `${id}/release`, resource, station.id, step.step));
       blocks.push({ delay, seize });
     }
-    chain(new Sink(env, `${product.id}/completed`));
+    const sink = new Sink(env, `${product.id}/completed`);
+    sinks.push(sink);
+    chain(sink);
     return blocks;
   });
-  return { env, resolved, samplers, stations, steps };
+  const completed = (): number => {
+    let n = 0;
+    for (const sink of sinks) n += sink.stats.left;
+    return n;
+  };
+  return { env, resolved, samplers, stations, steps, completed };
+}
+
+/**
+ * An operation's start: stamps it into times[k], and notes that the order waited while a unit of
+ * its station was down, if it did (it joined the queue when it entered the seize).
+ */
+function operationStamp(
+  k: number,
+  operation: StepDelay,
+  resource: OrderedResource<Entity>,
+  station: string,
+): BlockObserver {
+  return {
+    leave(_block, entity, time) {
+      const unit = entity as OrderUnit;
+      unit.times[unit.base + k] = time;
+      unit.operation = operation;
+      if (unit.downtimeStation === undefined && resource.outOfServiceSince(entity.enteredAt))
+        unit.downtimeStation = station;
+    },
+  };
+}
+
+/** What a station's operations do when their unit goes down and comes back: its interruption rule. */
+function interruptions(station: ResolvedStation): UnitListener<Entity> {
+  const restart = station.interruption === 'restart';
+  return {
+    down(holder) {
+      const unit = holder.owner as OrderUnit;
+      // As of now, even for a unit down since before a restored run began: the time an order restored
+      // in progress has left already counts only its work before the unit went down.
+      if (unit.operation === undefined || !unit.operation.suspend(unit, unit.operation.env.now)) return;
+      unit.suspended = true;
+      unit.downtimeStation ??= station.id;
+    },
+    up(holder) {
+      const unit = holder.owner as OrderUnit;
+      if (!unit.suspended) return;
+      unit.suspended = false;
+      unit.operation!.resume(unit, restart);
+    },
+  };
 }
 
 /** Stamps the time an order leaves a block into its times[k]. */

@@ -12,7 +12,7 @@ import type { PlantModel } from './model/plantModel.ts';
 import { modelSamplers, resolveModel } from './model/resolveModel.ts';
 import { orderFlowModel } from './models/index.ts';
 import { buildNetwork, OrderUnit, unitKeys } from './network.ts';
-import type { OrderState, Snapshot, StepState } from './types.ts';
+import type { OrderState, PlannedMaintenance, Snapshot, StepState } from './types.ts';
 
 /** An order of a plant run, with what really happens to it. */
 export interface PlantOrder {
@@ -60,6 +60,8 @@ export interface PlantRunOptions {
   /** Overrides of the model's parameters. */
   parameters?: Readonly<Record<string, unknown>>;
   limits?: SimulationLimits;
+  /** Maintenance windows: each takes its unit (or every unit) of its station out of work, as a forecast does. */
+  maintenance?: readonly PlannedMaintenance[];
 }
 
 /** Runs the plant to the end; returns each order's history, by order id. Times not given are the model's means. */
@@ -74,6 +76,14 @@ export function runPlant(
   const start = orders.reduce((t, o) => Math.min(t, o.acceptedAt), Number.POSITIVE_INFINITY);
   const env = new Environment(Number.isFinite(start) ? start : 0);
   const net = buildNetwork(resolved, nominal, env);
+  for (const m of options.maintenance ?? []) {
+    const station = resolved.stations.find((s) => s.id === m.station);
+    if (station === undefined)
+      throw new ModelError(
+        `maintenance ${m.maintenanceId}: model ${model.name} has no station "${m.station}"`,
+      );
+    if (m.to >= env.now && m.to > m.from) net.stations[station.index]!.outOfService(m.from, m.to, m.unit);
+  }
   const products = orders.map((order) => {
     const product =
       order.product === undefined ? resolved.defaultProduct : resolved.productById.get(order.product);

@@ -8,7 +8,8 @@
 // late slips by more than x.
 import { OrderStatus } from '../contracts/orderState.ts';
 import type { Sampler } from '../sim-core/random/Random.ts';
-import type { ModelSamplers, ResolvedModel, ResolvedProduct } from './model/resolveModel.ts';
+import { type Outage, workDone } from './downtime.ts';
+import type { ModelSamplers, ResolvedModel, ResolvedProduct, ResolvedStation } from './model/resolveModel.ts';
 import { type Network, OrderUnit, type StepDelay, type UnitKeys, unitKeys } from './network.ts';
 import type { ForecastWarning, OrderState, Position, Snapshot } from './types.ts';
 import { reconcileOrderTimes } from './wipTimes.ts';
@@ -41,6 +42,10 @@ export interface RestoredOrder {
   arrival: number;
   /** In an operation, or waiting for material ordered without an ETA: time left at the means. */
   remaining: number;
+  /** In an operation: the work done in it (the time since it began, less what a unit down cut out). */
+  done: number;
+  /** In an operation that a unit going down has cut: its station. */
+  cutAt: string | undefined;
   /** Its material order is known (an ETA, an order time, an arrival, or a later step has begun). */
   materialOrdered: boolean;
   /** The operation it is in has taken longer than its nominal duration. */
@@ -76,8 +81,10 @@ export function restoreOrders(
   resolved: ResolvedModel,
   nominal: ModelSamplers,
   warnings: ForecastWarning[],
+  outages: readonly Outage[] = [],
 ): Restored {
   const asOf = snapshot.asOf;
+  const worked = outages.length === 0 ? undefined : workOnUnits(resolved, outages, asOf);
   const orders = snapshot.orders.filter(
     (o) => o.status !== OrderStatus.delivered && o.deliveredAt === undefined,
   );
@@ -100,7 +107,7 @@ export function restoreOrders(
         message: `order ${order.orderId}'s product "${order.product}" is not in model ${resolved.model.name}; forecast as its default product ${product.id}`,
       });
     }
-    const r = restoreOrder(order, product, asOf, times, base, k, nominal, warnings);
+    const r = restoreOrder(order, product, asOf, times, base, k, nominal, warnings, worked);
     base += 2 * product.routing.length;
     return r;
   });
@@ -131,6 +138,7 @@ function restoreOrder(
   rank: number,
   nominal: ModelSamplers,
   warnings: ForecastWarning[],
+  worked: WorkOnUnits | undefined,
 ): RestoredOrder {
   const routing = product.routing;
   const n = routing.length;
@@ -210,6 +218,8 @@ function restoreOrder(
     eta: Number.NaN,
     arrival: Number.NaN,
     remaining: 0,
+    done: 0,
+    cutAt: undefined,
     materialOrdered: materialOrdered || last >= 0,
     overrun: false,
     overdue: false,
@@ -231,7 +241,13 @@ function restoreOrder(
     }
     restored.position = step.working!;
     restored.since = started;
-    const elapsed = asOf - started;
+    let elapsed = asOf - started;
+    if (worked !== undefined) {
+      const work = worked(step.station!, started);
+      elapsed = work.done;
+      if (work.cut) restored.cutAt = step.station!.id;
+    }
+    restored.done = elapsed;
     const planned = sampler.mean;
     // Expected: what is left of a duration longer than elapsed (the planned one minus elapsed for a
     // fixed one); nothing when no duration of the model is that long.
@@ -299,6 +315,27 @@ function restoreOrder(
   return restored;
 }
 
+/** The work done by asOf in an operation at `station` begun at `started`, and whether an outage cut it. */
+type WorkOnUnits = (station: ResolvedStation, started: number) => { done: number; cut: boolean };
+
+/**
+ * The work done by the orders in progress, called for each in orderId order: the snapshot does not
+ * say which unit an order is on, so they take units 1, 2, … of their station in that order (as the
+ * kernel numbers the units they hold once placed), each with its station's and its unit's outages.
+ */
+function workOnUnits(resolved: ResolvedModel, outages: readonly Outage[], asOf: number): WorkOnUnits {
+  const taken = new Int32Array(resolved.stations.length);
+  return (station, started) => {
+    const unit = ++taken[station.index]!;
+    const mine = outages.filter(
+      (o) =>
+        o.station === station.index &&
+        (o.unit === undefined || (o.unit === unit && unit <= station.capacity)),
+    );
+    return workDone(mine, started, asOf, station.interruption === 'restart');
+  };
+}
+
 /**
  * The expected arrival of material due at `eta`: the ETA, if it has not passed; past it, the supplier
  * is already asOf − eta late, so its slip is longer than that: eta + E[slip | slip > asOf − eta],
@@ -356,8 +393,10 @@ export function placeOrders(
     const { delay, seize } = net.steps[r.product.index]![r.at]!;
     const unit = units[k]!;
     seize!.hold(unit, r.since);
-    const remaining = draws === undefined ? r.remaining : drawnRemaining(delay, asOf - r.since);
-    delay.place(unit, r.since, Math.max(0, remaining));
+    unit.operation = delay;
+    unit.downtimeStation = r.cutAt;
+    const remaining = Math.max(0, draws === undefined ? r.remaining : drawnRemaining(delay, r.done));
+    delay.place(unit, r.since, remaining, r.done + remaining);
   }
   const slip = draws?.etaSlip;
   // Pass 2: the rest.

@@ -72,6 +72,7 @@ export const DelayCause = {
   knockOn: 'knock-on',
   overrun: 'overrun',
   overdueMaterial: 'overdue-material',
+  downtime: 'downtime',
 } as const;
 export type DelayCause = (typeof DelayCause)[keyof typeof DelayCause];
 
@@ -104,7 +105,10 @@ export interface OrderForecast {
   latenessMs?: number;
   late: boolean;
   delayCause: DelayCause;
-  /** Knock-on: the station where it waits longer than planned; overrun: the overrunning operation's station. */
+  /**
+   * Knock-on: the station where it waits longer than planned; overrun: the overrunning operation's
+   * station; downtime: the first station whose unit down held it up.
+   */
   delayStation?: string;
   /** In routing order; a queue span before its operation. */
   steps: StepSpan[];
@@ -124,7 +128,9 @@ export interface ForecastWarning {
   /**
    * `contradictory-time`: a time that goes backwards within an order, or lies after asOf;
    * `missing-time`: a later step has times while an earlier one has none; `unknown-step`: a step the
-   * order's routing does not have; `unknown-product`: a product the model does not have.
+   * order's routing does not have; `unknown-product`: a product the model does not have;
+   * `station-down`: what a unit down now is assumed to do; `unknown-station`: a station (or unit) of
+   * a station's state or maintenance that the model does not have.
    */
   kind:
     | 'overdue-material'
@@ -133,7 +139,9 @@ export interface ForecastWarning {
     | 'missing-time'
     | 'contradictory-time'
     | 'unknown-step'
-    | 'unknown-product';
+    | 'unknown-product'
+    | 'station-down'
+    | 'unknown-station';
   message: string;
 }
 

@@ -119,7 +119,8 @@ export type DelayGroup = (typeof DelayGroup)[keyof typeof DelayGroup];
 
 /** Which delay causes are the order's own doing (its material, an overrun) and which come from others. */
 export function delayGroup(cause: DelayCause): DelayGroup {
-  if (cause === 'knock-on') return DelayGroup.knockOn;
+  // A station down is not the order's doing: drawn with the orders pushed back by others.
+  if (cause === 'knock-on' || cause === 'downtime') return DelayGroup.knockOn;
   if (cause === 'none') return DelayGroup.none;
   return DelayGroup.own;
 }
@@ -141,6 +142,8 @@ export function causeText(
       return `own delay: an operation overran${at}`;
     case 'knock-on':
       return `knock-on: waited behind other orders${at}`;
+    case 'downtime':
+      return `downtime: a unit down or in maintenance${at}`;
     default:
       return String(order.delayCause);
   }

@@ -69,6 +69,10 @@ function checkReferences(model: PlantModel): void {
     stations.add(station.id);
     param(station.capacity, ['stations', i, 'capacity']);
     param(station.queueRule, ['stations', i, 'queueRule']);
+    if (station.failures !== undefined) {
+      param(station.failures.timeBetweenFailures, ['stations', i, 'failures', 'timeBetweenFailures']);
+      param(station.failures.timeToRepair, ['stations', i, 'failures', 'timeToRepair']);
+    }
   });
   const products = new Set<string>();
   model.products.forEach((product, p) => {

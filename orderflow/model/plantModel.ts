@@ -9,6 +9,10 @@ import type { DistributionSpec } from '../../sim-core/random/Random.ts';
 export const QUEUE_RULES = ['fifo', 'priority', 'due-date'] as const;
 export type QueueRule = (typeof QUEUE_RULES)[number];
 
+/** What becomes of an operation whose unit goes down: the rest of it later, or all of it again. */
+export const INTERRUPTIONS = ['resume', 'restart'] as const;
+export type Interruption = (typeof INTERRUPTIONS)[number];
+
 /** The time units a model's durations may be written in, and their length in ms. */
 export const TIME_UNITS = { ms: 1, s: 1_000, min: 60_000, h: 3_600_000 } as const;
 export type TimeUnit = keyof typeof TIME_UNITS;
@@ -44,6 +48,15 @@ const Station = z
     capacity: z.union([z.number().int('must be a whole number >= 1').min(1), ParamRef]).default(1),
     /** The order in which waiting orders are taken: fifo, priority or due-date, or a parameter naming one. */
     queueRule: z.union([z.enum(QUEUE_RULES), ParamRef]).default('fifo'),
+    /** How its units break down: the time a unit works between failures, and the time to repair it. */
+    failures: z.object({ timeBetweenFailures: Duration, timeToRepair: Duration }).strict().optional().meta({
+      description: "how the station's units break down, each on its own (durations in the time unit)",
+    }),
+    /**
+     * What becomes of an operation cut by its unit going down (a failure, maintenance): `resume`, the
+     * time it had left runs once the unit is back; `restart`, it starts over then.
+     */
+    interruption: z.enum(INTERRUPTIONS).default('resume'),
   })
   .strict();
 

@@ -5,7 +5,7 @@ import { ModelError } from '../../sim-core/kernel/errors.ts';
 import { type DistributionSpec, type Random, type Sampler, sampler } from '../../sim-core/random/Random.ts';
 import type { ModelSummary, Position } from '../types.ts';
 import { modelHash } from './modelHash.ts';
-import { type PlantModel, QUEUE_RULES, type QueueRule, TIME_UNITS } from './plantModel.ts';
+import { type Interruption, type PlantModel, QUEUE_RULES, type QueueRule, TIME_UNITS } from './plantModel.ts';
 
 export interface ResolvedStation {
   id: string;
@@ -14,6 +14,9 @@ export interface ResolvedStation {
   index: number;
   capacity: number;
   queueRule: QueueRule;
+  /** How its units break down (in the model's time unit), if the model says. */
+  failures: { timeBetweenFailures: DistributionSpec; timeToRepair: DistributionSpec } | undefined;
+  interruption: Interruption;
 }
 
 export interface ResolvedStep {
@@ -95,6 +98,21 @@ export function resolveModel(
   };
   const unitMs = TIME_UNITS[model.timeUnit];
 
+  const distribution = (value: unknown, path: string, what: string): DistributionSpec => {
+    const resolved = resolve(value, path);
+    if (typeof resolved.value === 'string') {
+      fail(path, what, resolved.param, `must be a distribution, got "${resolved.value}"`);
+    }
+    const spec = resolved.value as DistributionSpec;
+    try {
+      sampler(spec, NO_RANDOM);
+    } catch (error) {
+      if (error instanceof ModelError) fail(path, what, resolved.param, `is wrong: ${error.message}`);
+      throw error;
+    }
+    return spec;
+  };
+
   const stations = model.stations.map((s, index): ResolvedStation => {
     const path = `model.stations[${index}]`;
     const capacity = resolve(s.capacity, `${path}.capacity`);
@@ -115,30 +133,32 @@ export function resolveModel(
         `must name a queue rule (${QUEUE_RULES.join(', ')}), got ${JSON.stringify(rule.value)}`,
       );
     }
+    const failures = s.failures;
     return {
       id: s.id,
       name: s.name ?? s.id,
       index,
       capacity: capacity.value as number,
       queueRule: rule.value as QueueRule,
+      failures:
+        failures === undefined
+          ? undefined
+          : {
+              timeBetweenFailures: distribution(
+                failures.timeBetweenFailures,
+                `${path}.failures.timeBetweenFailures`,
+                `the time between failures of station ${s.id}`,
+              ),
+              timeToRepair: distribution(
+                failures.timeToRepair,
+                `${path}.failures.timeToRepair`,
+                `the time to repair of station ${s.id}`,
+              ),
+            },
+      interruption: s.interruption,
     };
   });
   const stationById = new Map(stations.map((s) => [s.id, s]));
-
-  const distribution = (value: unknown, path: string, what: string): DistributionSpec => {
-    const resolved = resolve(value, path);
-    if (typeof resolved.value === 'string') {
-      fail(path, what, resolved.param, `must be a distribution, got "${resolved.value}"`);
-    }
-    const spec = resolved.value as DistributionSpec;
-    try {
-      sampler(spec, NO_RANDOM);
-    } catch (error) {
-      if (error instanceof ModelError) fail(path, what, resolved.param, `is wrong: ${error.message}`);
-      throw error;
-    }
-    return spec;
-  };
 
   const products = model.products.map((p, index): ResolvedProduct => {
     const routing = p.routing.map((s, i): ResolvedStep => {
@@ -233,6 +253,8 @@ export interface ModelSamplers {
   /** steps[product.index][step.index] */
   steps: Sampler[][];
   etaSlip: Sampler | undefined;
+  /** By station index: its units' time between failures and time to repair, if the model has them. */
+  failures: ({ timeBetweenFailures: Sampler; timeToRepair: Sampler } | undefined)[];
 }
 
 /**
@@ -249,6 +271,14 @@ export function modelSamplers(
   return {
     steps: resolved.products.map((p) => p.routing.map((s) => inMs(s.duration))),
     etaSlip: resolved.etaSlip === undefined ? undefined : inMs(resolved.etaSlip),
+    failures: resolved.stations.map((s) =>
+      s.failures === undefined
+        ? undefined
+        : {
+            timeBetweenFailures: inMs(s.failures.timeBetweenFailures),
+            timeToRepair: inMs(s.failures.timeToRepair),
+          },
+    ),
   };
 }
 

@@ -1,4 +1,5 @@
 // An entity that flows through the blocks of a model: an order, a part, a customer.
+import type { Event } from '../kernel/events.ts';
 import type { Request } from '../kernel/resources.ts';
 
 export type Attributes = Record<string, number | string | undefined>;
@@ -9,6 +10,12 @@ export class Entity {
   enteredAt: number;
   /** Granted requests of the units the entity holds (created on the first seize). */
   held: Request<Entity>[] | undefined = undefined;
+  /** In a delay: the event that ends it, when it ends, and how long it lasts in all (see `Delay.suspend`). */
+  timer: Event<Entity> | undefined = undefined;
+  until = 0;
+  work = 0;
+  /** Suspended in a delay: the time it had left then. */
+  left = 0;
 
   constructor(
     /** An order id, or a source's running number. */

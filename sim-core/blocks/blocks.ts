@@ -148,13 +148,44 @@ export class Delay extends Block {
   }
 
   protected accept(entity: Entity): void {
-    this.env.timeout(this.durationFor(entity), entity).addCallback(this.done);
+    const duration = this.durationFor(entity);
+    entity.work = duration;
+    entity.until = this.env.now + duration;
+    entity.timer = this.env.timeout(duration, entity).addCallback(this.done);
   }
 
-  /** Restores an entity that entered at `since` and has `remaining` time left here. */
-  place(entity: Entity, since: number, remaining: number): void {
+  /**
+   * Restores an entity that entered at `since` and has `remaining` time left here; `work`, its whole
+   * time here when that is not the time since `since` plus `remaining` (it was suspended meanwhile).
+   */
+  place(entity: Entity, since: number, remaining: number, work?: number): void {
     this.restore(entity, since);
-    this.env.timeout(Math.max(0, remaining), entity).addCallback(this.done);
+    const left = Math.max(0, remaining);
+    entity.until = this.env.now + left;
+    entity.work = work ?? entity.until - since;
+    entity.timer = this.env.timeout(left, entity).addCallback(this.done);
+  }
+
+  /**
+   * Stops the clock of `entity` here, as of `at` (now, or earlier for an interruption restored
+   * mid-way): it stays, with the time it had left then (its work less the part done before `at`).
+   * Returns false, and changes nothing, when it is due to leave by `at` anyway.
+   */
+  suspend(entity: Entity, at: number): boolean {
+    const timer = entity.timer;
+    const left = entity.until - Math.max(at, entity.enteredAt);
+    if (timer === undefined || timer._processed || !(left > 0)) return false;
+    timer.removeCallback(this.done);
+    entity.timer = undefined;
+    entity.left = Math.min(left, entity.work);
+    return true;
+  }
+
+  /** Starts the clock of a suspended `entity` again: the time it had left (`restart`: its whole work again). */
+  resume(entity: Entity, restart: boolean): void {
+    const left = restart ? entity.work : entity.left;
+    entity.until = this.env.now + left;
+    entity.timer = this.env.timeout(left, entity).addCallback(this.done);
   }
 
   private done = (event: Event<Entity>): void => {

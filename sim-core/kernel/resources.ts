@@ -21,6 +21,8 @@ export class Request<O = unknown> extends Event<Request<O>> {
   sortKey: (number | string | undefined)[] | undefined = undefined;
   /** @internal holding a unit: its neighbours among the resource's holders, in the order they got theirs */
   _holding = false;
+  /** The unit it holds, 1 to capacity, once its resource numbers its units (see `outOfService`); 0 before. */
+  unit = 0;
   _previousHolder: Request<O> | undefined = undefined;
   _nextHolder: Request<O> | undefined = undefined;
 
@@ -160,6 +162,16 @@ export interface ResourceOptions {
   dispatch?: Dispatch;
 }
 
+/**
+ * Hears a holder's unit go out of service and come back (see `BaseResource.outOfService`): `down`
+ * at the moment its unit went down (`at`, which a restored outage may place before now), `up` when
+ * it is back. The holder keeps its unit meanwhile: what it does with the time is the listener's.
+ */
+export interface UnitListener<O> {
+  down(holder: Request<O>, at: number): void;
+  up(holder: Request<O>): void;
+}
+
 /** Capacity, users, queue and utilisation bookkeeping shared by every kind of resource. */
 export abstract class BaseResource<O = unknown> {
   readonly capacity: number;
@@ -176,6 +188,16 @@ export abstract class BaseResource<O = unknown> {
   private busyArea = 0;
   private lastChange: number;
   private readonly createdAt: number;
+  // Units out of service: once the first goes down, every unit is numbered (1 to capacity), with its
+  // holder and how many outages hold it down at once; `downFree` are down and held by nobody.
+  private unitHolder: (Request<O> | undefined)[] | undefined = undefined;
+  private unitDown: Int32Array | undefined = undefined;
+  private downFree = 0;
+  private unitsDown = 0;
+  /** When a unit last came back into service (−∞ before any did). */
+  private lastUpAt = Number.NEGATIVE_INFINITY;
+  /** Hears holders' units go down and come back. */
+  unitListener: UnitListener<O> | undefined = undefined;
 
   constructor(
     readonly env: Environment,
@@ -240,7 +262,7 @@ export abstract class BaseResource<O = unknown> {
    * to pass a free resource without a round trip through the event calendar.
    */
   tryAcquire(owner: O): Request<O> | undefined {
-    if (this.dispatch !== 'immediate' || this.holding >= this.capacity || this.queue.size > 0)
+    if (this.dispatch !== 'immediate' || this.holding + this.downFree >= this.capacity || this.queue.size > 0)
       return undefined;
     const now = this.env.now;
     const request = new Request<O>(this, owner, 0, this.sequence++, now);
@@ -293,6 +315,7 @@ export abstract class BaseResource<O = unknown> {
     else this.lastHolder._nextHolder = request;
     this.lastHolder = request;
     this.holding++;
+    if (this.unitHolder !== undefined) this.numberUnit(request);
   }
 
   private unhold(request: Request<O>): void {
@@ -306,12 +329,104 @@ export abstract class BaseResource<O = unknown> {
     request._previousHolder = undefined;
     request._nextHolder = undefined;
     this.holding--;
+    const unit = request.unit;
+    if (unit > 0 && this.unitHolder !== undefined) {
+      this.unitHolder[unit - 1] = undefined;
+      if (this.unitDown![unit - 1]! > 0) this.downFree++;
+    }
+  }
+
+  /** Gives `request` the first unit that is free and in service (0 when none is: held beyond capacity). */
+  private numberUnit(request: Request<O>): void {
+    const holders = this.unitHolder!;
+    const down = this.unitDown!;
+    for (let u = 0; u < holders.length; u++) {
+      if (holders[u] === undefined && down[u] === 0) {
+        holders[u] = request;
+        request.unit = u + 1;
+        return;
+      }
+    }
+    request.unit = 0;
+  }
+
+  /**
+   * Takes `unit` (1 to capacity; every unit when undefined) out of service from `from` to `to`
+   * (absolute times; a `from` already past takes it down now, as having gone down then). A unit out
+   * of service is granted to nobody; its holder, if any, keeps it and the `unitListener` hears it go
+   * down and come back: the part stays on the machine through the repair, unlike SimPy's
+   * PreemptiveResource, whose preempted user loses its unit. Overlapping outages of a unit add up:
+   * it is back when the last ends. Units are numbered, in the order their holders got them, from the
+   * first outage on.
+   */
+  outOfService(from: number, to: number, unit?: number): void {
+    const now = this.env.now;
+    if (!(to >= from) || !(to >= now)) {
+      throw new SimError(`an outage must end at or after its start and now, got ${from} to ${to} at ${now}`);
+    }
+    if (unit !== undefined && !(Number.isInteger(unit) && unit >= 1 && unit <= this.capacity)) {
+      throw new SimError(`a resource of capacity ${this.capacity} has no unit ${unit}`);
+    }
+    if (!Number.isFinite(this.capacity))
+      throw new SimError('a resource of unlimited capacity has no units to take down');
+    if (from <= now) this.takeDown(unit, from);
+    else this.env.timeout(from - now).addCallback(() => this.takeDown(unit, from));
+    this.env.timeout(to - now).addCallback(() => this.bringUp(unit));
+  }
+
+  /** Units out of service now. */
+  get outOfServiceNow(): number {
+    return this.unitsDown;
+  }
+
+  /** Whether a unit was out of service at some time after `since` (up to now). */
+  outOfServiceSince(since: number): boolean {
+    return this.unitsDown > 0 || this.lastUpAt > since;
+  }
+
+  private takeDown(unit: number | undefined, at: number): void {
+    if (this.unitHolder === undefined) {
+      const holders: (Request<O> | undefined)[] = new Array(this.capacity).fill(undefined);
+      this.unitHolder = holders;
+      this.unitDown = new Int32Array(this.capacity);
+      let u = 0;
+      for (let r = this.firstHolder; r !== undefined; r = r._nextHolder) {
+        if (u < holders.length) {
+          holders[u] = r;
+          r.unit = ++u;
+        } else r.unit = 0;
+      }
+    }
+    this.account();
+    const first = unit === undefined ? 0 : unit - 1;
+    const last = unit === undefined ? this.capacity - 1 : unit - 1;
+    for (let u = first; u <= last; u++) {
+      if (this.unitDown![u]!++ > 0) continue;
+      this.unitsDown++;
+      const holder = this.unitHolder[u];
+      if (holder === undefined) this.downFree++;
+      else this.unitListener?.down(holder, at);
+    }
+  }
+
+  private bringUp(unit: number | undefined): void {
+    const first = unit === undefined ? 0 : unit - 1;
+    const last = unit === undefined ? this.capacity - 1 : unit - 1;
+    for (let u = first; u <= last; u++) {
+      if (--this.unitDown![u]! > 0) continue;
+      this.unitsDown--;
+      this.lastUpAt = this.env.now;
+      const holder = this.unitHolder![u];
+      if (holder === undefined) this.downFree--;
+      else this.unitListener?.up(holder);
+    }
+    this.dispatchNow();
   }
 
   private dispatchNow(): void {
     if (this.dispatch === 'immediate') this.grant();
     // Nothing to hand out (no free unit, or nobody waiting): a later release or request re-checks.
-    else if (!this.dispatchPending && this.holding < this.capacity && this.queue.size > 0) {
+    else if (!this.dispatchPending && this.holding + this.downFree < this.capacity && this.queue.size > 0) {
       this.dispatchPending = true;
       // At most one dispatch is pending: once processed (its callback may be running), it serves again.
       let tick = this.tick;
@@ -332,7 +447,7 @@ export abstract class BaseResource<O = unknown> {
    * time any more, so the granted requests are processed at once rather than through the calendar.
    */
   private grant(endOfInstant = false): void {
-    while (this.holding < this.capacity && this.queue.size > 0) {
+    while (this.holding + this.downFree < this.capacity && this.queue.size > 0) {
       const request = this.queue.shift()!;
       if (request._cancelled) continue;
       this.account();

@@ -10,6 +10,7 @@ import {
   parsePlantModel,
   plantModelJsonSchema,
 } from '../../orderflow/index.ts';
+import { resolveModel } from '../../orderflow/model/resolveModel.ts';
 import { ModelError } from '../../sim-core/index.ts';
 import { stepStart } from './spans.ts';
 
@@ -133,6 +134,27 @@ describe('the plant model file', () => {
       'model: Unrecognized key: "shifts"',
     ],
     [
+      'an interruption rule it does not know',
+      (m) => {
+        m.stations![0]!.interruption = 'skip' as 'resume';
+      },
+      'model.stations[0].interruption: ',
+    ],
+    [
+      'a failure model without its time to repair',
+      (m) => {
+        m.stations![0]!.failures = { timeBetweenFailures: 480 } as never;
+      },
+      'model.stations[0].failures.timeToRepair: ',
+    ],
+    [
+      'a failure model with an unknown parameter',
+      (m) => {
+        m.stations![0]!.failures = { timeBetweenFailures: 480, timeToRepair: { param: 'repairTime' } };
+      },
+      'model.stations[0].failures.timeToRepair.param: unknown parameter "repairTime"',
+    ],
+    [
       'a time unit it does not know',
       (m) => {
         m.timeUnit = 'day' as 'min';
@@ -149,6 +171,21 @@ describe('the plant model file', () => {
       expect(() => parsePlantModel(raw)).toThrow(message);
     });
   }
+
+  it('reads a station’s failure model and interruption rule, resume by default', () => {
+    const raw = flowShop();
+    raw.parameters!.repairTime = { dist: 'exponential', mean: 30 };
+    raw.stations![1]!.failures = { timeBetweenFailures: 480, timeToRepair: { param: 'repairTime' } };
+    raw.stations![1]!.interruption = 'restart';
+
+    const resolved = resolveModel(parsePlantModel(raw));
+
+    expect(resolved.stations[0]).toMatchObject({ failures: undefined, interruption: 'resume' });
+    expect(resolved.stations[1]).toMatchObject({
+      failures: { timeBetweenFailures: 480, timeToRepair: { dist: 'exponential', mean: 30 } },
+      interruption: 'restart',
+    });
+  });
 
   it('refuses "__proto__" as a parameter name, which zod would drop without a word', () => {
     const raw = JSON.parse(

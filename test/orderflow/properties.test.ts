@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import {
   forecast,
   forecastMonteCarlo,
+  orderFlowModel,
   type PlantOrder,
   runPlant,
   snapshotAt,
@@ -82,6 +83,44 @@ describe('forecast properties', () => {
         }
         expect(result.warnings).toEqual([]);
       }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('equals the run continued when the line is maintained, before, across or after the snapshot (resume and restart)', () => {
+    const windows = fc.array(
+      fc.record({ from: fc.integer({ min: 0, max: 150 }), length: fc.integer({ min: 1, max: 40 }) }),
+      { maxLength: 3 },
+    );
+    fc.assert(
+      fc.property(
+        scenario,
+        windows,
+        fc.constantFrom('resume' as const, 'restart' as const),
+        (s, w, interruption) => {
+          const parameters = { lines: s.lines, queueRule: s.queueRule };
+          const model = {
+            ...orderFlowModel,
+            stations: orderFlowModel.stations.map((st) => ({ ...st, interruption })),
+          };
+          const maintenance = w.map((m, i) => ({
+            maintenanceId: `m${i}`,
+            station: 'line',
+            from: T0 + m.from * MIN,
+            to: T0 + (m.from + m.length) * MIN,
+          }));
+          const plant = runPlant(s.orders, model, { parameters, maintenance });
+
+          const result = forecast({ ...snapshotAt(plant, s.snapshotAt), maintenance }, model, { parameters });
+
+          for (const o of result.orders) {
+            const production = plant.get(o.orderId)!.steps[1]!;
+            expect(stepStart(o, 'production'), `${o.orderId} start`).toBe(production.start);
+            expect(o.completedAt, `${o.orderId} end`).toBe(production.end);
+          }
+          expect(result.warnings).toEqual([]);
+        },
+      ),
       { numRuns: 300 },
     );
   });

@@ -1152,3 +1152,42 @@ describe('Samples', () => {
     );
   });
 });
+
+describe('a delay suspended and resumed (a unit down under it)', () => {
+  /** One entity in a 10-long delay from 0, suspended at 4 and resumed at 7 (`restart` or not). */
+  function run(restart: boolean): number {
+    const env = new Environment();
+    const work = new Delay(env, 'work', fixed(10), undefined);
+    const sink = new Sink(env, 'sink');
+    work.next = sink;
+    const entity = new Entity('a', 0);
+    work.enter(entity);
+    env.timeout(4).addCallback(() => work.suspend(entity, env.now));
+    env.timeout(7).addCallback(() => work.resume(entity, restart));
+
+    env.run();
+
+    return sink.stats.left === 1 ? env.now : Number.NaN;
+  }
+
+  it('resume: runs the 6 it had left from 7, and leaves at 13', () => {
+    expect(run(false)).toBe(13);
+  });
+
+  it('restart: runs its whole 10 again from 7, and leaves at 17', () => {
+    expect(run(true)).toBe(17);
+  });
+
+  it('is not suspended when it is due to leave at that very moment', () => {
+    const env = new Environment();
+    const work = new Delay(env, 'work', fixed(10), undefined);
+    work.next = new Sink(env, 'sink');
+    const entity = new Entity('a', 0);
+    work.enter(entity);
+
+    env.timeout(10).addCallback(() => expect(work.suspend(entity, env.now)).toBe(false));
+    env.run();
+
+    expect(work.stats.left).toBe(1);
+  });
+});

@@ -442,3 +442,65 @@ describe("dispatch: 'end-of-instant'", () => {
     expect(worse.triggered).toBe(false);
   });
 });
+
+describe('units out of service', () => {
+  it('grants no unit while it is down, and the waiting requests get it when it is back', () => {
+    const env = new Environment();
+    const machine = new Resource<string>(env, { capacity: 1 });
+    const grants: { owner: string; at: number }[] = [];
+    machine.outOfService(0, 30);
+    user(env, machine, 'a', 10, grants);
+    user(env, machine, 'b', 10, grants);
+
+    env.run();
+
+    expect(grants).toEqual([
+      { owner: 'a', at: 30 },
+      { owner: 'b', at: 40 },
+    ]);
+    expect(machine.outOfServiceNow).toBe(0);
+  });
+
+  it('takes one unit out and leaves the others working; overlapping outages of a unit add up', () => {
+    const env = new Environment();
+    const machine = new Resource<string>(env, { capacity: 2 });
+    const grants: { owner: string; at: number }[] = [];
+    machine.outOfService(0, 20, 2);
+    machine.outOfService(10, 25, 2);
+    for (const owner of ['a', 'b', 'c']) user(env, machine, owner, 10, grants);
+
+    env.run();
+
+    expect(grants).toEqual([
+      { owner: 'a', at: 0 },
+      { owner: 'b', at: 10 },
+      { owner: 'c', at: 20 },
+    ]);
+  });
+
+  it('lets a holder keep its unit through an outage and tells its listener when it goes down and comes back', () => {
+    const env = new Environment(100);
+    const machine = new Resource<string>(env, { capacity: 2 });
+    const heard: string[] = [];
+    machine.unitListener = {
+      down: (holder, at) => heard.push(`${holder.owner} on ${holder.unit} down at ${at} (now ${env.now})`),
+      up: (holder) => heard.push(`${holder.owner} on ${holder.unit} up at ${env.now}`),
+    };
+    machine.seize('a', 90);
+    machine.seize('b', 95);
+
+    machine.outOfService(97, 120, 2);
+    env.run();
+
+    expect(heard).toEqual(['b on 2 down at 97 (now 100)', 'b on 2 up at 120']);
+    expect(machine.holders.map((r) => r.owner)).toEqual(['a', 'b']);
+  });
+
+  it('refuses an outage that ends before it starts, and a unit the resource does not have', () => {
+    const env = new Environment();
+    const machine = new Resource<string>(env, { capacity: 2 });
+
+    expect(() => machine.outOfService(10, 5)).toThrow(SimError);
+    expect(() => machine.outOfService(0, 5, 3)).toThrow('has no unit 3');
+  });
+});
