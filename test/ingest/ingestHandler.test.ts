@@ -9,8 +9,9 @@ import { InMemoryFailureSink } from '../../ingest/FailureSink.ts';
 import { createIngestHandler } from '../../ingest/ingestHandler.ts';
 import type { StoredOrderState } from '../../state/applyEvent.ts';
 import { TransientStoreError } from '../../state/errors.ts';
-import type { DomainEvent } from '../../state/events.ts';
+import type { DomainEvent, PlantDomainEvent } from '../../state/events.ts';
 import { InMemoryStateStore } from '../../state/InMemoryStateStore.ts';
+import type { PlantState } from '../../state/plantState.ts';
 import type { ActiveOrder, ApplyOutcome, FinishedOrder, StateStore } from '../../state/StateStore.ts';
 import { kinesisEvent, lifecycle, v1 } from '../support/events.ts';
 
@@ -70,6 +71,14 @@ class FlakyStore implements StateStore {
   }
   get(orderId: string): Promise<StoredOrderState | undefined> {
     return this.inner.get(orderId);
+  }
+  async applyPlant(event: PlantDomainEvent): Promise<ApplyOutcome> {
+    if (this.failFor.has(event.eventId))
+      throw new TransientStoreError('throttled', { eventId: event.eventId });
+    return this.inner.applyPlant(event);
+  }
+  plantState(): Promise<PlantState> {
+    return this.inner.plantState();
   }
   listActive(): Promise<ActiveOrder[]> {
     return this.inner.listActive();
