@@ -207,21 +207,10 @@ export class DynamoDbStateStore implements StateStore {
     const key = plantKeyOf(event);
     const context = { eventId: event.eventId };
     const what = `plant item ${key}, event ${event.eventId}`;
-    // Station and maintenance events are few: read the item, let the reducer decide, and write its
-    // result only if the item is still the one it was computed from.
+    // Station and maintenance events are few: the reducer decides, and its result is written only
+    // if the item is still the one it was computed from. The item is assumed new until DynamoDB
+    // says otherwise and returns it (the ingest may write, not read).
     let current: StoredPlantItem | undefined;
-    try {
-      const result = await this.client.send(
-        new GetItemCommand({
-          TableName: this.tableName,
-          Key: toItem({ orderId: key }),
-          ConsistentRead: true,
-        }),
-      );
-      current = result.Item ? (unmarshall(result.Item) as StoredPlantItem) : undefined;
-    } catch (error) {
-      throw this.mapError(error, what, context);
-    }
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const { next, outcome } = applyPlantEvent(current, event);
       if (next === undefined) return outcome;
