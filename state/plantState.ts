@@ -80,7 +80,8 @@ export function isPlantKey(key: string): boolean {
 
 /**
  * A state store's `applyPlant` takes events with well-formed ids and names, as the order events'
- * (contracts/wellFormed.ts), and times within the contracts' range (checked with the event key).
+ * (contracts/wellFormed.ts), units from 1, a window that ends after it starts, and times within
+ * the contracts' range (checked with the event key).
  */
 export function checkPlantEvent(event: PlantDomainEvent): void {
   const named: [string, string][] = [['eventId', event.eventId]];
@@ -92,6 +93,9 @@ export function checkPlantEvent(event: PlantDomainEvent): void {
         eventId: event.eventId,
       });
     }
+  }
+  if ('unit' in event && event.unit !== undefined && !(Number.isSafeInteger(event.unit) && event.unit >= 1)) {
+    throw new StateStoreError(`unit ${event.unit} must be a whole number from 1`, { eventId: event.eventId });
   }
   if (event.type === 'MaintenancePlanned' && !(event.to > event.from)) {
     throw new StateStoreError(

@@ -179,9 +179,12 @@ export function plantStateContract(
       expect(await store.plantState()).toEqual({ stations: [], maintenance: [] });
     });
 
-    it('refuses names that are not well-formed Unicode and a window that ends before it starts, and writes nothing', async () => {
+    it('refuses names that are not well-formed Unicode, a unit below 1 and a window that ends before it starts, and writes nothing', async () => {
       await expect(store.applyPlant(down('saw\ud800', 1))).rejects.toThrow(StateStoreError);
       await expect(store.applyPlant(planned('m1', 0, 60, 60))).rejects.toThrow(/to .* must be after from/);
+      await expect(store.applyPlant(up('saw', 1, { unit: 0 }))).rejects.toThrow(
+        /unit 0 must be a whole number from 1/,
+      );
 
       expect(await store.plantState()).toEqual({ stations: [], maintenance: [] });
     });
