@@ -26,7 +26,7 @@ import { readAllRecords } from '../local/kinesisEvent.ts';
 import { type RunningTwin, startTwin, type TwinStatus } from '../local/runtime.ts';
 import { applyEvent, type StoredOrderState } from '../state/applyEvent.ts';
 import { DynamoDbStateStore } from '../state/DynamoDbStateStore.ts';
-import { parseEvent } from '../state/events.ts';
+import { isPlantEvent, parseEvent } from '../state/events.ts';
 import { FaultInjector, type FaultKind, type FaultRates, ISSUE_FAULTS } from './faultInjection.ts';
 
 /**
@@ -95,6 +95,7 @@ export async function checkState(clients: AwsClients): Promise<StateCheck> {
         poison++;
         continue;
       }
+      if (isPlantEvent(parsed.event)) continue;
       events++;
       lastEventAt = Math.max(lastEventAt, parsed.event.at);
       const next = applyEvent(expected.get(parsed.event.orderId), parsed.event);

@@ -42,7 +42,7 @@ export const commands: readonly CommandEntry[] = [
   {
     name: 'schema',
     summary:
-      'Print the JSON Schema of the order events (one event per Kinesis record, partition key orderId), or with "model" of a plant model file',
+      'Print the JSON Schema of the order and station events (one event per Kinesis record, partition key orderId, or the station), or with "model" of a plant model file',
     load: async () => (await import('./commands/schema.ts')).schemaCommand,
   },
   {

@@ -1,9 +1,11 @@
-// The order events: one per Kinesis record, partition key `orderId`. Times are ISO-8601 strings
-// with an offset, from 1970 to 9999 (contracts/time.ts). Unknown extra fields are dropped, not an error.
-// A step of a plant's process is named by its events (`StepStarted`/`StepFinished`); the first
-// version's `ProductionStarted`/`ProductionFinished` stay valid and mean the step `production`.
+// The events: one per Kinesis record. Order events have the partition key `orderId`; the plant's
+// station events the station, a maintenance cancellation its maintenanceId. Times are ISO-8601
+// strings with an offset, from 1970 to 9999 (contracts/time.ts). Unknown extra fields are dropped,
+// not an error. A step of a plant's process is named by its events (`StepStarted`/`StepFinished`);
+// the first version's `ProductionStarted`/`ProductionFinished` stay valid and mean the step `production`.
 import { z } from 'zod';
 import { NAME_MAX_LENGTH } from './orderState.ts';
+import { OrderStateTable } from './resources.ts';
 import { DEFAULT_MAX_FUTURE_MS, ISO_TIME_RANGE, ISO_TIME_RULE, isIsoTimeInRange } from './time.ts';
 import { isWellFormed, WELL_FORMED_RULE } from './wellFormed.ts';
 
@@ -38,14 +40,25 @@ const name = (what: string) =>
 /** The step that v1's ProductionStarted / ProductionFinished mean. */
 export const V1_PRODUCTION_STEP = 'production';
 
-const base = {
+const PLANT_KEY_PREFIX = OrderStateTable.plantItems.keyPrefix;
+
+/** The fields every event has. */
+const common = {
   /** Unique per event: the idempotency key. */
   eventId: id('unique per event: the idempotency key'),
-  orderId: id('the order'),
   /** When it happened in the plant. */
   occurredAt: isoTime,
   /** Schema version; absent means 1. */
   version: z.literal(1).optional(),
+};
+
+const base = {
+  ...common,
+  // The plant's own items share the order state table, under keys with this prefix.
+  orderId: id(`the order; not starting with "${PLANT_KEY_PREFIX}"`).regex(
+    new RegExp(`^(?!${PLANT_KEY_PREFIX})`),
+    `must not start with "${PLANT_KEY_PREFIX}" (the twin keeps the plant's own items under such keys)`,
+  ),
 };
 
 export const OrderAccepted = z.object({
@@ -96,17 +109,86 @@ export const ORDER_EVENT_TYPES: readonly OrderEventType[] = OrderEventSchema.opt
   (o) => o.shape.type.value,
 );
 
-/** The JSON Schema of an order event, for producers. */
-export function orderEventJsonSchema(): Record<string, unknown> {
+/** A unit of a station: units are numbered 1 to the station's capacity. */
+const unit = z
+  .number({ error: "expected a whole number from 1 (a unit of the station, 1 to the station's capacity)" })
+  .int("expected a whole number from 1 (a unit of the station, 1 to the station's capacity)")
+  .min(1, "expected a whole number from 1 (a unit of the station, 1 to the station's capacity)")
+  .meta({ description: "a unit of the station, 1 to the station's capacity; none: the whole station" });
+
+const station = name('the station, as the plant model names it');
+
+/** A station (or one unit) stopped working; `expectedUpAt`: when it is expected back. */
+export const StationDown = z.object({
+  ...common,
+  type: z.literal('StationDown'),
+  station,
+  unit: unit.optional(),
+  expectedUpAt: isoTime.optional(),
+});
+/** A station (or one unit) works again. */
+export const StationUp = z.object({
+  ...common,
+  type: z.literal('StationUp'),
+  station,
+  unit: unit.optional(),
+});
+/** A maintenance window planned (or planned again) for a station or one unit: out of work from `from` to `to`. */
+export const MaintenancePlanned = z
+  .object({
+    ...common,
+    type: z.literal('MaintenancePlanned'),
+    maintenanceId: id('the maintenance: the same id plans it again or cancels it'),
+    station,
+    unit: unit.optional(),
+    from: isoTime,
+    to: isoTime.meta({ description: 'ISO-8601 time with offset, after from' }),
+  })
+  .refine((e) => Date.parse(e.to) > Date.parse(e.from), {
+    path: ['to'],
+    message: 'must be after from',
+  });
+/** A planned maintenance window is off. */
+export const MaintenanceCancelled = z.object({
+  ...common,
+  type: z.literal('MaintenanceCancelled'),
+  maintenanceId: id('the maintenance that is off'),
+});
+
+/** Any event of the plant's stations. */
+export const PlantEventSchema = z.discriminatedUnion('type', [
+  StationDown,
+  StationUp,
+  MaintenancePlanned,
+  MaintenanceCancelled,
+]);
+
+export type PlantEvent = z.output<typeof PlantEventSchema>;
+export type PlantEventType = PlantEvent['type'];
+export const PLANT_EVENT_TYPES: readonly PlantEventType[] = PlantEventSchema.options.map(
+  (o) => o.shape.type.value,
+);
+
+/** Any event of the stream: an order's or the plant's. */
+export const EventSchema = z.discriminatedUnion('type', [
+  ...OrderEventSchema.options,
+  ...PlantEventSchema.options,
+]);
+
+/** The JSON Schema of an event, for producers. */
+export function eventJsonSchema(): Record<string, unknown> {
   return {
     $id: 'https://order-flow-twin/schemas/order-event-v1.json',
-    title: 'Order event',
+    title: 'Order or station event',
     description:
-      'One event per Kinesis record of the order-events stream, partition key orderId. Times are ISO-8601 with offset, ' +
+      'One event per Kinesis record of the order-events stream: partition key orderId for an order event, the ' +
+      'station for a station event (StationDown, StationUp, MaintenancePlanned), the maintenanceId for ' +
+      'MaintenanceCancelled. Times are ISO-8601 with offset, ' +
       `${ISO_TIME_RANGE}; the ingest refuses an occurredAt too far ahead of its clock (by default more than ${DEFAULT_MAX_FUTURE_MS / 3_600_000} h). ` +
       'eventId is the idempotency key; ids are well-formed Unicode. StepStarted/StepFinished name a step of the ' +
       `plant model's routing; ProductionStarted/ProductionFinished mean the step "${V1_PRODUCTION_STEP}". ` +
+      "A unit is numbered 1 to its station's capacity; a maintenance's to lies after its from. " +
       'Unknown extra fields are ignored.',
-    ...z.toJSONSchema(OrderEventSchema, { target: 'draft-2020-12', io: 'input' }),
+    ...z.toJSONSchema(EventSchema, { target: 'draft-2020-12', io: 'input' }),
   };
 }

@@ -117,6 +117,9 @@ const NAME_RULE = `must be 1 to ${NAME_MAX_LENGTH} characters of well-formed Uni
 
 const name = z.string({ error: `expected a string: ${NAME_RULE}` }).refine(isStepName, NAME_RULE);
 
+/** An epoch time in whole ms within the contracts' range, and a step or station name, for the snapshot's other parts. */
+export { epochMs as EpochMsSchema, name as NameSchema };
+
 /** A step of a snapshot's order: its times (and station); nothing else, so that a misspelt time is no silent gap. */
 const StepStateSchema = z.strictObject({
   startedAt: epochMs.optional(),

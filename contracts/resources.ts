@@ -25,6 +25,15 @@ export const OrderStateTable = {
   },
   /** Active orders are spread over this many index partitions ("0" … "N-1"). */
   activeShards: 1,
+  /**
+   * The plant's own items share the table: one per station (or unit) and one per planned
+   * maintenance, keyed `#plant#…` (a prefix no order id may start with). Those the forecast reads
+   * lie in the active-orders index under a partition of their own, which no order's shard names.
+   */
+  plantItems: {
+    keyPrefix: '#plant#',
+    indexPartition: 'plant',
+  },
 } as const;
 
 /**

@@ -1,11 +1,15 @@
-// The snapshot: `{ asOf, orders }`, the input of a forecast. Parsing names the order and the field
-// of the first problem, so that a person can fix the file. A v1 file's `productionStartedAt` /
-// `productionFinishedAt` are the step `production`; a missing `status` is derived from the times.
-import type { Snapshot } from '../orderflow/types.ts';
+// The snapshot: `{ asOf, orders, stations?, maintenance? }`, the input of a forecast. Parsing names
+// the entry (order, station, maintenance) and the field of the first problem, so that a person can
+// fix the file. A v1 file's `productionStartedAt` / `productionFinishedAt` are the step
+// `production`; a missing `status` is derived from the times.
+import { z } from 'zod';
+import type { PlannedMaintenance, Snapshot, StationState } from '../orderflow/types.ts';
 import { SnapshotError } from './errors.ts';
 import { V1_PRODUCTION_STEP } from './events.ts';
 import {
+  EpochMsSchema,
   missingForStatus,
+  NameSchema,
   type OrderStateItem,
   OrderStateItemSchema,
   orderStatusOf,
@@ -15,6 +19,7 @@ import {
   V1_PRODUCTION_FIELDS,
 } from './orderState.ts';
 import { EPOCH_MS_RULE, isEpochMs } from './time.ts';
+import { isWellFormed, WELL_FORMED_RULE } from './wellFormed.ts';
 
 /** Validates `raw` as a snapshot; throws SnapshotError naming the order and field at fault. */
 export function parseSnapshot(raw: unknown): Snapshot {
@@ -51,7 +56,115 @@ export function parseSnapshot(raw: unknown): Snapshot {
     seen.add(item.orderId);
     return item;
   });
-  return { asOf, orders: items };
+  const { stations, maintenance } = raw as { stations?: unknown; maintenance?: unknown };
+  return {
+    asOf,
+    orders: items,
+    ...(stations !== undefined && { stations: parseStations(stations) }),
+    ...(maintenance !== undefined && { maintenance: parseMaintenance(maintenance) }),
+  };
+}
+
+const UNIT_RULE = "expected a whole number from 1 (a unit of the station, 1 to the station's capacity)";
+const unit = z.number({ error: UNIT_RULE }).int(UNIT_RULE).min(1, UNIT_RULE);
+
+/** A station's (or unit's) state in a snapshot: what its latest StationDown / StationUp said. */
+const StationStateSchema = z.strictObject({
+  station: NameSchema,
+  unit: unit.optional(),
+  down: z.boolean({ error: 'expected true (down) or false (up)' }),
+  since: EpochMsSchema,
+  expectedUpAt: EpochMsSchema.optional(),
+});
+
+/** A planned maintenance window in a snapshot. */
+const PlannedMaintenanceSchema = z.strictObject({
+  maintenanceId: z
+    .string({ error: 'expected a non-empty string' })
+    .min(1, 'expected a non-empty string')
+    .refine(isWellFormed, WELL_FORMED_RULE),
+  station: NameSchema,
+  unit: unit.optional(),
+  from: EpochMsSchema,
+  to: EpochMsSchema,
+});
+
+function parseStations(stations: unknown): StationState[] {
+  if (!Array.isArray(stations)) {
+    throw new SnapshotError(
+      `field "stations": expected an array of station states, got ${shownValue(stations)}`,
+      { field: 'stations' },
+    );
+  }
+  const seen = new Set<string>();
+  return stations.map((entry: unknown, index) => {
+    const e = entry as { station?: unknown; unit?: unknown } | null;
+    const named = typeof e === 'object' && e !== null && typeof e.station === 'string';
+    const where = `stations[${index}]${named ? ` (station ${JSON.stringify(e.station)}${typeof e.unit === 'number' ? `, unit ${e.unit}` : ''})` : ''}`;
+    const state = parseEntry(StationStateSchema, entry, where, 'a station state', index);
+    const key = JSON.stringify([state.station, state.unit ?? null]);
+    if (seen.has(key))
+      throw new SnapshotError(
+        `${where}: the ${state.unit === undefined ? 'station' : 'unit'} appears twice`,
+        { index },
+      );
+    seen.add(key);
+    return state as StationState;
+  });
+}
+
+function parseMaintenance(maintenance: unknown): PlannedMaintenance[] {
+  if (!Array.isArray(maintenance)) {
+    throw new SnapshotError(
+      `field "maintenance": expected an array of planned maintenance windows, got ${shownValue(maintenance)}`,
+      { field: 'maintenance' },
+    );
+  }
+  const seen = new Set<string>();
+  return maintenance.map((entry: unknown, index) => {
+    const e = entry as { maintenanceId?: unknown } | null;
+    const named = typeof e === 'object' && e !== null && typeof e.maintenanceId === 'string';
+    const where = `maintenance[${index}]${named ? ` (maintenance ${JSON.stringify(e.maintenanceId)})` : ''}`;
+    const window = parseEntry(PlannedMaintenanceSchema, entry, where, 'a planned maintenance', index);
+    if (window.to <= window.from) {
+      throw new SnapshotError(`${where}: field "to": must be after from (${window.from}), got ${window.to}`, {
+        index,
+        field: 'to',
+      });
+    }
+    if (seen.has(window.maintenanceId))
+      throw new SnapshotError(`${where}: the maintenance appears twice`, { index });
+    seen.add(window.maintenanceId);
+    return window as PlannedMaintenance;
+  });
+}
+
+/** `entry` as `schema` reads it; else a SnapshotError naming the entry and the field at fault. */
+function parseEntry<T extends z.ZodObject>(
+  schema: T,
+  entry: unknown,
+  where: string,
+  what: string,
+  index: number,
+): z.output<T> {
+  if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
+    throw new SnapshotError(`${where}: expected ${what} object, got ${shownValue(entry)}`, { index });
+  }
+  const result = schema.safeParse(entry);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0]!;
+  if (issue.code === 'unrecognized_keys') {
+    const field = issue.keys[0]!;
+    throw new SnapshotError(
+      `${where}: field "${field}": unknown field (expected ${Object.keys(schema.shape).join(', ')})`,
+      { index, field },
+    );
+  }
+  const field = issue.path.map(String).join('.');
+  const value = Object.hasOwn(entry, field) ? (entry as Record<string, unknown>)[field] : undefined;
+  const message =
+    value === undefined ? `required: ${issue.message}` : `${issue.message}, got ${shownValue(value)}`;
+  throw new SnapshotError(`${where}: field "${field}": ${message}`, { index, field });
 }
 
 function parseOrder(order: unknown, index: number): OrderStateItem {

@@ -1,10 +1,12 @@
-// The forecast: after a batch of order-state changes, read the work in process, simulate ahead
-// and store the forecast. One forecast per batch (the event source's batching window coalesces a
-// burst), none when no change can move it. Nothing is kept between invocations.
+// The forecast: after a batch of order-state changes, read the work in process (with the stations'
+// state and the maintenance planned), simulate ahead and store the forecast. One forecast per batch
+// (the event source's batching window coalesces a burst), none when no change can move it. Nothing
+// is kept between invocations.
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import type { ForecastRecord } from '../contracts/forecastRecord.ts';
 import { forecast, forecastMonteCarlo, orderFlowModel, type PlantModel } from '../orderflow/index.ts';
+import type { Snapshot } from '../orderflow/types.ts';
 import { SimulationLimitError, type SimulationLimits } from '../sim-core/index.ts';
 import type { ActiveOrder, StateStore } from '../state/StateStore.ts';
 import type { ForecastStore } from './ForecastStore.ts';
@@ -63,16 +65,23 @@ export type ForecastRunOutcome =
   | { outcome: 'skipped' }
   | { outcome: 'saved' | 'stale'; record: ForecastRecord; writeMs: number };
 
-/** Reads the work in process, forecasts it and stores the result. */
+/** Reads the work in process and the stations' state, forecasts them and stores the result. */
 export async function runForecast(
   deps: ForecastDependencies,
   changes: readonly DynamoDBRecord[] = [],
 ): Promise<Exclude<ForecastRunOutcome, { outcome: 'skipped' }>> {
   const started = performance.now();
-  const orders = await deps.states.listActive();
+  const [orders, plant] = await Promise.all([deps.states.listActive(), deps.states.plantState()]);
   const read = performance.now();
   const asOf = (deps.clock ?? wallClock)(orders, changes);
-  const snapshot = { asOf, orders };
+  // Maintenance already over cannot move the forecast.
+  const maintenance = plant.maintenance.filter((m) => m.to > asOf);
+  const snapshot: Snapshot = {
+    asOf,
+    orders,
+    ...(plant.stations.length > 0 && { stations: plant.stations }),
+    ...(maintenance.length > 0 && { maintenance }),
+  };
   const options = {
     parameters: deps.parameters ?? {},
     limits: { maxWallMs: FORECAST_MAX_WALL_MS, ...deps.limits },

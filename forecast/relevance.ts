@@ -1,8 +1,10 @@
 // Which order-state changes can move a forecast: a change to an active order's times, steps,
-// product, status, due date or priority, or an order becoming inactive. Anything else (a delivered
+// product, status, due date or priority, or an order becoming inactive; any change of a station's
+// state or of a maintenance planned (or one no longer planned). Anything else (a delivered
 // order's late event, a change of quantity, the ingest's bookkeeping) triggers no forecast.
 import type { AttributeValue, DynamoDBRecord } from 'aws-lambda';
 import { ORDER_STATE_FIELDS } from '../contracts/orderState.ts';
+import { isPlantKey } from '../state/plantState.ts';
 import { isStepStateAttribute } from '../state/stepAttributes.ts';
 
 /**
@@ -27,6 +29,7 @@ export const FORECAST_FIELDS = [...ORDER_STATE_FIELDS.filter((f) => !NOT_READ.ha
 type Image = Record<string, AttributeValue> | undefined;
 
 const isActive = (image: Image): boolean => image?.activeShard !== undefined;
+const isPlantItem = (image: Image): boolean => image?.orderId?.S !== undefined && isPlantKey(image.orderId.S);
 const same = (a: AttributeValue | undefined, b: AttributeValue | undefined): boolean =>
   JSON.stringify(a) === JSON.stringify(b);
 
@@ -40,6 +43,8 @@ export function canMoveForecast(record: DynamoDBRecord): boolean {
   const after = record.dynamodb?.NewImage as Image;
   if (!isActive(before) && !isActive(after)) return false;
   if (record.eventName === 'INSERT' || record.eventName === 'REMOVE') return true;
+  // A station's or a maintenance's item changes only when what it says does.
+  if (isPlantItem(before) || isPlantItem(after)) return true;
   if (FORECAST_FIELDS.some((field) => !same(before?.[field], after?.[field]))) return true;
   return [...stepAttributesOf(before, after)].some((name) => !same(before?.[name], after?.[name]));
 }

@@ -1,5 +1,5 @@
-// The ingest: each Kinesis record is decoded, validated as a v1 order event and applied to the
-// order state, the events of one order in a batch with one write. A record that can never be
+// The ingest: each Kinesis record is decoded, validated as a v1 event and applied to the state:
+// the events of one order in a batch with one write, a station's or a maintenance's one by one. A record that can never be
 // applied (not an event, or an event from too far in the future) goes to the failure destination
 // with its reason and does not block its shard; a failure that may pass (throttling, a timeout) is
 // reported for retry.
@@ -13,7 +13,8 @@ import type {
 } from 'aws-lambda';
 import { DEFAULT_MAX_FUTURE_MS } from '../contracts/time.ts';
 import { StateStoreError } from '../state/errors.ts';
-import { type DomainEvent, parseEvent } from '../state/events.ts';
+import { type DomainEvent, isPlantEvent, type PlantDomainEvent, parseEvent } from '../state/events.ts';
+import { plantKeyOf } from '../state/plantState.ts';
 import type { ApplyOutcome, StateStore } from '../state/StateStore.ts';
 import type { FailureSink } from './FailureSink.ts';
 import { OrderedKinesisProcessor } from './OrderedKinesisProcessor.ts';
@@ -39,11 +40,11 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** A record decoded: a valid v1 event, or the reason it can never be applied. */
 type Decoded =
-  | { ok: true; event: DomainEvent }
+  | { ok: true; event: DomainEvent | PlantDomainEvent }
   | { ok: false; reason: string; data: string; dataEncoding: 'utf8' | 'base64' };
 
 /**
- * Decodes a record's data as UTF-8 JSON, validates it as a v1 order event, and refuses it when it
+ * Decodes a record's data as UTF-8 JSON, validates it as a v1 event, and refuses it when it
  * happened more than `maxFutureMs` after `now`.
  */
 function decode(record: KinesisStreamRecord, now: number, maxFutureMs: number): Decoded {
@@ -89,7 +90,7 @@ function duration(ms: number): string {
 
 /**
  * Handles the records of one partition key in a batch, in stream order: the valid events of each
- * order are applied with one write (as if one by one); a record that can never be applied goes to
+ * order are applied with one write (as if one by one), a station's or maintenance's one by one; a record that can never be applied goes to
  * the failure destination. Throws only for failures worth retrying, which fail the whole group.
  */
 export function groupHandler({
@@ -103,8 +104,13 @@ export function groupHandler({
     const now = clock();
     const decoded = records.map((record) => decode(record, now, maxFutureMs));
     const byOrder = new Map<string, { index: number; event: DomainEvent }[]>();
+    const plantEvents: { index: number; event: PlantDomainEvent }[] = [];
     decoded.forEach((d, index) => {
       if (!d.ok) return;
+      if (isPlantEvent(d.event)) {
+        plantEvents.push({ index, event: d.event });
+        return;
+      }
       const list = byOrder.get(d.event.orderId);
       if (list) list.push({ index, event: d.event });
       else byOrder.set(d.event.orderId, [{ index, event: d.event }]);
@@ -146,6 +152,26 @@ export function groupHandler({
           logger.debug(outcome === 'applied' ? 'event applied' : 'event ignored: duplicate or older', about);
         }
       });
+    }
+    // A station's or a maintenance's events are few: applied one by one, in stream order.
+    for (const { index, event } of plantEvents) {
+      const about = { key: plantKeyOf(event), eventId: event.eventId, type: event.type };
+      let outcome: ApplyOutcome;
+      try {
+        outcome = await store.applyPlant(event);
+      } catch (error) {
+        logger.error('event not applied: will be retried', { ...about, error: error as Error });
+        throw error;
+      }
+      outcomes[index] = outcome;
+      if (outcome === 'conflict') {
+        logger.warn(
+          'conflicting deliveries of one event (same eventId and occurredAt, different payload): the state keeps the one with the greater event key',
+          { ...about, occurredAt: new Date(event.at).toISOString() },
+        );
+      } else {
+        logger.debug(outcome === 'applied' ? 'event applied' : 'event ignored: duplicate or older', about);
+      }
     }
     // Rejected records go to the failure destination once the group's events are applied: a group
     // that fails is retried whole, and its rejected records must not reach the destination twice.

@@ -37,7 +37,16 @@ import {
   slotVerdict,
 } from './applyEvent.ts';
 import { StateStoreError, TransientStoreError } from './errors.ts';
-import type { DomainEvent } from './events.ts';
+import type { DomainEvent, PlantDomainEvent } from './events.ts';
+import {
+  applyPlantEvent,
+  checkPlantEvent,
+  isPlantKey,
+  type PlantState,
+  plantKeyOf,
+  type StoredPlantItem,
+  toPlantState,
+} from './plantState.ts';
 import {
   type ActiveOrder,
   type ApplyOutcome,
@@ -104,7 +113,7 @@ export class DynamoDbStateStore implements StateStore {
         await this.client.send(new UpdateItemCommand({ TableName: this.tableName, ...update }));
         return events.map(() => 'applied');
       } catch (error) {
-        if (!(error instanceof ConditionalCheckFailedException)) throw this.mapError(error, first);
+        if (!(error instanceof ConditionalCheckFailedException)) throw this.mapOrderError(error, first);
         current = error.Item ? fromItem(error.Item) : undefined;
       }
     }
@@ -131,7 +140,7 @@ export class DynamoDbStateStore implements StateStore {
         );
         return outcomes;
       } catch (error) {
-        if (!(error instanceof ConditionalCheckFailedException)) throw this.mapError(error, first);
+        if (!(error instanceof ConditionalCheckFailedException)) throw this.mapOrderError(error, first);
         current = error.Item ? fromItem(error.Item) : undefined;
       }
     }
@@ -145,6 +154,7 @@ export class DynamoDbStateStore implements StateStore {
   }
 
   async get(orderId: string): Promise<StoredOrderState | undefined> {
+    if (isPlantKey(orderId)) return undefined;
     const result = await this.client.send(
       new GetItemCommand({ TableName: this.tableName, Key: toItem({ orderId }), ConsistentRead: true }),
     );
@@ -190,6 +200,59 @@ export class DynamoDbStateStore implements StateStore {
       }
     }
     return items.sort(byOrderId);
+  }
+
+  async applyPlant(event: PlantDomainEvent): Promise<ApplyOutcome> {
+    checkPlantEvent(event);
+    const key = plantKeyOf(event);
+    const context = { eventId: event.eventId };
+    const what = `plant item ${key}, event ${event.eventId}`;
+    // Station and maintenance events are few: the reducer decides, and its result is written only
+    // if the item is still the one it was computed from. The item is assumed new until DynamoDB
+    // says otherwise and returns it (the ingest may write, not read).
+    let current: StoredPlantItem | undefined;
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const { next, outcome } = applyPlantEvent(current, event);
+      if (next === undefined) return outcome;
+      try {
+        await this.client.send(
+          new PutItemCommand({
+            TableName: this.tableName,
+            Item: toItem(next),
+            ...(current === undefined
+              ? { ConditionExpression: 'attribute_not_exists(orderId)' }
+              : {
+                  ConditionExpression: '#version = :version',
+                  ExpressionAttributeNames: { '#version': 'version' },
+                  ExpressionAttributeValues: toItem({ ':version': current.version }),
+                }),
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          }),
+        );
+        return outcome;
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw this.mapError(error, what, context);
+        current = error.Item ? (unmarshall(error.Item) as StoredPlantItem) : undefined;
+      }
+    }
+    throw new TransientStoreError(`${what}: the item kept changing during ${MAX_ATTEMPTS} attempts`, context);
+  }
+
+  async plantState(): Promise<PlantState> {
+    const items: StoredPlantItem[] = [];
+    for await (const page of paginateQuery(
+      { client: this.client },
+      {
+        TableName: this.tableName,
+        IndexName: this.indexName,
+        KeyConditionExpression: '#shard = :shard',
+        ExpressionAttributeNames: { '#shard': OrderStateTable.activeIndex.partitionKey },
+        ExpressionAttributeValues: { ':shard': { S: OrderStateTable.plantItems.indexPartition } },
+      },
+    )) {
+      for (const item of page.Items ?? []) items.push(unmarshall(item) as StoredPlantItem);
+    }
+    return toPlantState(items);
   }
 
   /**
@@ -344,13 +407,24 @@ export class DynamoDbStateStore implements StateStore {
    * meant to be retried) or a server error may pass on retry, once the SDK's own retries are spent;
    * anything else is reported as it is.
    */
-  private mapError(error: unknown, event: DomainEvent): StateStoreError {
-    const context = { orderId: event.orderId, eventId: event.eventId };
+  private mapError(
+    error: unknown,
+    what: string,
+    context: { orderId?: string; eventId?: string },
+  ): StateStoreError {
     const e = (typeof error === 'object' && error !== null ? error : {}) as SdkError;
     const transient = isThrottlingError(e) || isTransientError(e) || isServerError(e);
-    const message = `order ${event.orderId}, event ${event.eventId}: DynamoDB ${e.name ?? 'error'}: ${e.message ?? String(error)}`;
+    const message = `${what}: DynamoDB ${e.name ?? 'error'}: ${e.message ?? String(error)}`;
     return transient
       ? new TransientStoreError(message, context, { cause: error })
       : new StateStoreError(message, context, { cause: error });
+  }
+
+  /** `mapError` for an order's event. */
+  private mapOrderError(error: unknown, event: DomainEvent): StateStoreError {
+    return this.mapError(error, `order ${event.orderId}, event ${event.eventId}`, {
+      orderId: event.orderId,
+      eventId: event.eventId,
+    });
   }
 }

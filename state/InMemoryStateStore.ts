@@ -1,6 +1,14 @@
 // An in-memory state store, for tests and for running sim-core against recorded events.
 import { applyEvents, checkEvents, fromV1Item, type StoredOrderState } from './applyEvent.ts';
-import type { DomainEvent } from './events.ts';
+import type { DomainEvent, PlantDomainEvent } from './events.ts';
+import {
+  applyPlantEvent,
+  checkPlantEvent,
+  type PlantState,
+  plantKeyOf,
+  type StoredPlantItem,
+  toPlantState,
+} from './plantState.ts';
 import {
   type ActiveOrder,
   type ApplyOutcome,
@@ -13,6 +21,7 @@ import {
 /** Keeps order states in a Map; same semantics as the DynamoDB store. */
 export class InMemoryStateStore implements StateStore {
   private readonly items = new Map<string, StoredOrderState>();
+  private readonly plantItems = new Map<string, StoredPlantItem>();
 
   /** `items`: order states to start from (items saved from the table, or written by an older version). */
   constructor(
@@ -52,5 +61,17 @@ export class InMemoryStateStore implements StateStore {
     return [...this.items.values()]
       .sort((a, b) => (a.orderId < b.orderId ? -1 : 1))
       .flatMap((item) => toFinishedOrder(structuredClone(item)) ?? []);
+  }
+
+  async applyPlant(event: PlantDomainEvent): Promise<ApplyOutcome> {
+    checkPlantEvent(event);
+    const key = plantKeyOf(event);
+    const { next, outcome } = applyPlantEvent(this.plantItems.get(key), event);
+    if (next !== undefined) this.plantItems.set(key, next);
+    return outcome;
+  }
+
+  async plantState(): Promise<PlantState> {
+    return structuredClone(toPlantState(this.plantItems.values()));
   }
 }

@@ -1,7 +1,8 @@
 // The order state store: where the ingest applies events and the forecast reads the work in process.
 import { ORDER_STATE_FIELDS, type OrderState, type StepState } from '../contracts/orderState.ts';
 import { fromV1Item, type StoredOrderState } from './applyEvent.ts';
-import type { DomainEvent } from './events.ts';
+import type { DomainEvent, PlantDomainEvent } from './events.ts';
+import type { PlantState } from './plantState.ts';
 
 /** What the forecast reads of an active order: its state as the model sees it, and when it last changed. */
 export type ActiveOrder = OrderState & { updatedAt: number };
@@ -54,7 +55,10 @@ export function toFinishedOrder(item: StoredOrderState): FinishedOrder | undefin
  */
 export type ApplyOutcome = 'applied' | 'ignored' | 'conflict';
 
-/** Keeps one state item per order. Implementations: DynamoDB, in memory. */
+/**
+ * Keeps one state item per order, and one per station (or unit) and per maintenance of the plant.
+ * Implementations: DynamoDB, in memory.
+ */
 export interface StateStore {
   /** Applies one event, idempotently and out-of-order safe. */
   apply(event: DomainEvent): Promise<ApplyOutcome>;
@@ -76,4 +80,11 @@ export interface StateStore {
    * forecasts with what happened (`twin accuracy`), not for the live pipeline: on DynamoDB a Scan.
    */
   listFinished(): Promise<FinishedOrder[]>;
+  /** Applies one station or maintenance event, idempotently and out-of-order safe (state/plantState.ts). */
+  applyPlant(event: PlantDomainEvent): Promise<ApplyOutcome>;
+  /**
+   * Every station's (and unit's) state, and every maintenance planned and not cancelled, from the
+   * sparse index (never a scan), in key order. No order ever appears here, nor a plant item among orders.
+   */
+  plantState(): Promise<PlantState>;
 }

@@ -12,6 +12,7 @@ import {
   type StepState,
   stepOf,
 } from '../contracts/orderState.ts';
+import { OrderStateTable } from '../contracts/resources.ts';
 import { EPOCH_MS_RULE, isEpochMs } from '../contracts/time.ts';
 import { isWellFormed, WELL_FORMED_RULE } from '../contracts/wellFormed.ts';
 import { StateStoreError } from './errors.ts';
@@ -416,7 +417,8 @@ export function applyEvents(
 
 /**
  * A state store's `applyAll` takes the events of one order only, with well-formed ids: an id with a
- * lone surrogate would be one key on DynamoDB and another in memory (contracts/wellFormed.ts).
+ * lone surrogate would be one key on DynamoDB and another in memory (contracts/wellFormed.ts); and
+ * no id with the prefix of the plant's own items, which would be their key.
  */
 export function checkEvents(events: readonly DomainEvent[]): void {
   const first = events[0];
@@ -427,6 +429,12 @@ export function checkEvents(events: readonly DomainEvent[]): void {
     });
   }
   for (const { orderId, eventId } of events) {
+    if (orderId.startsWith(OrderStateTable.plantItems.keyPrefix)) {
+      throw new StateStoreError(
+        `orderId ${JSON.stringify(orderId)} must not start with "${OrderStateTable.plantItems.keyPrefix}" (the plant's own items have such keys)`,
+        { orderId, eventId },
+      );
+    }
     for (const [field, id] of [
       ['orderId', orderId],
       ['eventId', eventId],

@@ -1,5 +1,11 @@
-// Order events as the state logic sees them: validated, times in epoch milliseconds.
-import { type OrderEvent, OrderEventSchema, V1_PRODUCTION_STEP } from '../contracts/events.ts';
+// Events as the state logic sees them: validated, times in epoch milliseconds.
+import {
+  EventSchema,
+  type OrderEvent,
+  PLANT_EVENT_TYPES,
+  type PlantEvent,
+  V1_PRODUCTION_STEP,
+} from '../contracts/events.ts';
 
 /**
  * A validated event with its times in epoch ms. v1's ProductionStarted / ProductionFinished are
@@ -55,22 +61,93 @@ export function toDomainEvent(event: OrderEvent): DomainEvent {
   }
 }
 
+/** A validated station or maintenance event with its times in epoch ms. */
+export type PlantDomainEvent =
+  | {
+      type: 'StationDown';
+      eventId: string;
+      at: number;
+      station: string;
+      unit?: number;
+      expectedUpAt?: number;
+    }
+  | { type: 'StationUp'; eventId: string; at: number; station: string; unit?: number }
+  | {
+      type: 'MaintenancePlanned';
+      eventId: string;
+      at: number;
+      maintenanceId: string;
+      station: string;
+      unit?: number;
+      from: number;
+      to: number;
+    }
+  | { type: 'MaintenanceCancelled'; eventId: string; at: number; maintenanceId: string };
+
+const PLANT_TYPES: ReadonlySet<string> = new Set(PLANT_EVENT_TYPES);
+
+/** Whether `event` is one of the plant's (a station's or a maintenance's), not an order's. */
+export function isPlantEvent(event: DomainEvent | PlantDomainEvent): event is PlantDomainEvent {
+  return PLANT_TYPES.has(event.type);
+}
+
+/** Converts a validated station or maintenance event to a domain event. */
+export function toPlantDomainEvent(event: PlantEvent): PlantDomainEvent {
+  const common = { eventId: event.eventId, at: Date.parse(event.occurredAt) };
+  const unit = event.type !== 'MaintenanceCancelled' && event.unit !== undefined ? { unit: event.unit } : {};
+  switch (event.type) {
+    case 'StationDown':
+      return {
+        type: event.type,
+        ...common,
+        station: event.station,
+        ...unit,
+        ...(event.expectedUpAt !== undefined && { expectedUpAt: Date.parse(event.expectedUpAt) }),
+      };
+    case 'StationUp':
+      return { type: event.type, ...common, station: event.station, ...unit };
+    case 'MaintenancePlanned':
+      return {
+        type: event.type,
+        ...common,
+        maintenanceId: event.maintenanceId,
+        station: event.station,
+        ...unit,
+        from: Date.parse(event.from),
+        to: Date.parse(event.to),
+      };
+    case 'MaintenanceCancelled':
+      return { type: event.type, ...common, maintenanceId: event.maintenanceId };
+  }
+}
+
 /** Why a record could not be turned into an event: never retried, it goes to the failure destination. */
 export type ParseFailure = { ok: false; reason: string };
 
-/** Parses the JSON text of a record as an event; the reason names the field at fault. */
-export function parseEvent(text: string): { ok: true; event: DomainEvent } | ParseFailure {
+/**
+ * Parses the JSON text of a record as an event, an order's or the plant's; the reason names the
+ * field at fault.
+ */
+export function parseEvent(text: string): { ok: true; event: DomainEvent | PlantDomainEvent } | ParseFailure {
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (error) {
     return { ok: false, reason: `not valid JSON: ${(error as Error).message}` };
   }
-  const result = OrderEventSchema.safeParse(json);
+  const result = EventSchema.safeParse(json);
   if (!result.success) {
     const issue = result.error.issues[0]!;
     const field = issue.path.length > 0 ? `field "${issue.path.join('.')}": ` : '';
-    return { ok: false, reason: `not a valid v1 order event: ${field}${issue.message}` };
+    const type = (json as { type?: unknown } | null)?.type;
+    const kind = typeof type === 'string' && PLANT_TYPES.has(type) ? `${type} event` : 'order event';
+    return { ok: false, reason: `not a valid v1 ${kind}: ${field}${issue.message}` };
   }
-  return { ok: true, event: toDomainEvent(result.data) };
+  const event = result.data;
+  return {
+    ok: true,
+    event: PLANT_TYPES.has(event.type)
+      ? toPlantDomainEvent(event as PlantEvent)
+      : toDomainEvent(event as OrderEvent),
+  };
 }

@@ -1,11 +1,11 @@
-// `twin schema`: the JSON Schema of the v1 order events (for producers), or of a plant model file.
-import { orderEventJsonSchema } from '../../contracts/events.ts';
+// `twin schema`: the JSON Schema of the v1 order and station events (for producers), or of a plant model file.
+import { eventJsonSchema } from '../../contracts/events.ts';
 import { plantModelJsonSchema } from '../../orderflow/index.ts';
 import { defineCommand } from '../command.ts';
 import { CliError } from '../errors.ts';
 
 const SCHEMAS = {
-  events: orderEventJsonSchema,
+  events: eventJsonSchema,
   model: plantModelJsonSchema,
 } as const;
 
@@ -13,7 +13,7 @@ export const schemaCommand = defineCommand({
   name: 'schema',
   positionals: '[events|model]',
   summary:
-    'Print the JSON Schema of the order events (one event per Kinesis record, partition key orderId), or with "model" of a plant model file.',
+    'Print the JSON Schema of the order and station events (one event per Kinesis record, partition key orderId, or the station), or with "model" of a plant model file.',
   details:
     'Example: twin schema > order-event-v1.schema.json\n' +
     'Example: twin schema model > plant-model.schema.json (see docs/model-file.md)',

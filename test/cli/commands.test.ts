@@ -128,7 +128,7 @@ describe('twin simulate', () => {
 });
 
 describe('twin schema', () => {
-  it('prints the JSON Schema of the order events, the step events and the v1 production events among them', async () => {
+  it('prints the JSON Schema of the order events (step and v1 production events among them) and the station events', async () => {
     const run = await twin('schema');
     const schema = JSON.parse(run.stdout);
 
@@ -145,9 +145,23 @@ describe('twin schema', () => {
       'ProductionStarted',
       'ProductionFinished',
       'OrderDelivered',
+      'StationDown',
+      'StationUp',
+      'MaintenancePlanned',
+      'MaintenanceCancelled',
     ]);
-    for (const v of variants)
+    for (const v of variants.slice(0, 9))
       expect(v.required).toEqual(expect.arrayContaining(['eventId', 'orderId', 'occurredAt', 'type']));
+    for (const v of variants.slice(9)) {
+      expect(v.required).toEqual(expect.arrayContaining(['eventId', 'occurredAt', 'type']));
+      expect(v.required).not.toContain('orderId');
+    }
+    expect(variants[9]!.required).toContain('station');
+    expect(variants[9]!.properties.unit).toMatchObject({ type: 'integer', minimum: 1 });
+    expect(variants[11]!.required).toEqual(
+      expect.arrayContaining(['maintenanceId', 'station', 'from', 'to']),
+    );
+    expect(variants[12]!.required).toContain('maintenanceId');
     expect(variants[1]!.required).toContain('eta');
     expect(variants[4]!.required).toContain('step');
     expect(variants[4]!.properties.station).toMatchObject({ type: 'string', minLength: 1, maxLength: 100 });

@@ -243,6 +243,16 @@ describe('twin forecast', () => {
       '{"asOf": 1, "orders": [{"orderId": "o-\\ud800", "status": "accepted"}]}',
       /orders\[0\] \(order "o-\\ud800"\): field "orderId": must be well-formed Unicode/,
     ],
+    [
+      'a station state without its time',
+      '{"asOf": 1, "orders": [], "stations": [{"station": "s-1", "unit": 2, "down": true}]}',
+      /stations\[0\] \(station "s-1", unit 2\): field "since": required/,
+    ],
+    [
+      'a maintenance that ends before it starts',
+      '{"asOf": 1, "orders": [], "maintenance": [{"maintenanceId": "m-1", "station": "s-1", "from": 60000, "to": 0}]}',
+      /maintenance\[0\] \(maintenance "m-1"\): field "to": must be after from \(60000\), got 0$/m,
+    ],
   ];
 
   for (const [what, content, message] of malformed) {

@@ -224,3 +224,98 @@ describe('a v1 snapshot', () => {
     expect(forecast(parseSnapshot(statusless))).toEqual(forecast(parsed));
   });
 });
+
+describe("a snapshot of the stations' state and the maintenance planned", () => {
+  const withPlant = (plant: Record<string, unknown>) => parseSnapshot({ asOf: NOW, orders: [], ...plant });
+
+  it('passes stations and maintenance through as given, units and expected times included', () => {
+    const stations = [
+      { station: 'saw', down: true, since: at(-10), expectedUpAt: at(20) },
+      { station: 'saw', unit: 2, down: false, since: at(-5) },
+    ];
+    const maintenance = [{ maintenanceId: 'pm-7', station: 'booth', unit: 1, from: at(30), to: at(90) }];
+
+    expect(withPlant({ stations, maintenance })).toEqual({ asOf: NOW, orders: [], stations, maintenance });
+  });
+
+  it('reads a file without them as before: no stations, no maintenance', () => {
+    const snapshot = parseSnapshot({ asOf: NOW, orders: [{ orderId: 'a' }] });
+
+    expect(snapshot).not.toHaveProperty('stations');
+    expect(snapshot).not.toHaveProperty('maintenance');
+  });
+
+  it('names the entry and the field at fault, with the value', () => {
+    const cases: [Record<string, unknown>, string][] = [
+      [
+        { stations: [{ station: 'saw', unit: 0, down: true, since: at(0) }] },
+        `stations[0] (station "saw", unit 0): field "unit": expected a whole number from 1 (a unit of the station, 1 to the station's capacity), got 0`,
+      ],
+      [
+        { stations: [{ station: 'saw', unit: 1.5, down: true, since: at(0) }] },
+        `stations[0] (station "saw", unit 1.5): field "unit": expected a whole number from 1 (a unit of the station, 1 to the station's capacity), got 1.5`,
+      ],
+      [
+        { stations: [{ station: 'saw', down: 'yes', since: at(0) }] },
+        'stations[0] (station "saw"): field "down": expected true (down) or false (up), got "yes"',
+      ],
+      [
+        { stations: [{ station: 'saw', down: true }] },
+        'stations[0] (station "saw"): field "since": required: expected a number (epoch ms)',
+      ],
+      [
+        { stations: [{ station: 'saw', down: true, since: at(0) + 0.5 }] },
+        `stations[0] (station "saw"): field "since": ${EPOCH_MS_RULE}, got ${at(0) + 0.5}`,
+      ],
+      [
+        { stations: [{ station: 'saw', down: true, since: at(0), expectedUp: at(5) }] },
+        'stations[0] (station "saw"): field "expectedUp": unknown field (expected station, unit, down, since, expectedUpAt)',
+      ],
+      [
+        { stations: [{ down: true, since: at(0) }] },
+        'stations[0]: field "station": required: expected a string: must be 1 to 100 characters of well-formed Unicode',
+      ],
+      [
+        {
+          stations: [
+            { station: 'saw', down: true, since: at(0) },
+            { station: 'saw', down: false, since: at(1) },
+          ],
+        },
+        'stations[1] (station "saw"): the station appears twice',
+      ],
+      [{ stations: {} }, 'field "stations": expected an array of station states, got {}'],
+      [{ stations: [5] }, 'stations[0]: expected a station state object, got 5'],
+      [
+        { maintenance: [{ maintenanceId: 'pm-1', station: 'saw', from: at(10), to: at(10) }] },
+        `maintenance[0] (maintenance "pm-1"): field "to": must be after from (${at(10)}), got ${at(10)}`,
+      ],
+      [
+        { maintenance: [{ maintenanceId: 'pm-1', station: 'saw', from: at(10) }] },
+        'maintenance[0] (maintenance "pm-1"): field "to": required: expected a number (epoch ms)',
+      ],
+      [
+        { maintenance: [{ maintenanceId: 'pm-1', station: 'saw', from: at(10), to: LATEST_TIME_MS + 1 }] },
+        `maintenance[0] (maintenance "pm-1"): field "to": ${EPOCH_MS_RULE}, got ${LATEST_TIME_MS + 1}`,
+      ],
+      [
+        {
+          maintenance: [
+            { maintenanceId: 'pm-1', station: 'saw', from: at(10), to: at(20) },
+            { maintenanceId: 'pm-1', station: 'saw', from: at(30), to: at(40) },
+          ],
+        },
+        'maintenance[1] (maintenance "pm-1"): the maintenance appears twice',
+      ],
+      [
+        { maintenance: 'none' },
+        'field "maintenance": expected an array of planned maintenance windows, got "none"',
+      ],
+    ];
+
+    for (const [plant, message] of cases) {
+      const error = snapshotError({ asOf: NOW, orders: [], ...plant });
+      expect(error.message, message).toBe(message);
+    }
+  });
+});

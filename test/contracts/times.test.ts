@@ -4,7 +4,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SnapshotError } from '../../contracts/errors.ts';
-import { OrderEventSchema, orderEventJsonSchema } from '../../contracts/events.ts';
+import { eventJsonSchema, OrderEventSchema } from '../../contracts/events.ts';
 import { ORDER_TIME_FIELDS } from '../../contracts/orderState.ts';
 import { parseSnapshot } from '../../contracts/snapshot.ts';
 import {
@@ -87,7 +87,7 @@ describe('event times and ids', () => {
   });
 
   it('says so in the JSON Schema for producers', () => {
-    const schema = orderEventJsonSchema() as {
+    const schema = eventJsonSchema() as {
       description: string;
       oneOf: { properties: Record<string, { description?: string }> }[];
     };

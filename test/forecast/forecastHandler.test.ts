@@ -15,8 +15,9 @@ import {
 import { canMoveForecast } from '../../forecast/relevance.ts';
 import { forecast, forecastMonteCarlo } from '../../orderflow/index.ts';
 import type { StoredOrderState } from '../../state/applyEvent.ts';
-import { toDomainEvent } from '../../state/events.ts';
+import { type PlantDomainEvent, toDomainEvent } from '../../state/events.ts';
 import { InMemoryStateStore } from '../../state/InMemoryStateStore.ts';
+import { applyPlantEvent, type StoredPlantItem } from '../../state/plantState.ts';
 import { lifecycle } from '../support/events.ts';
 
 const logger = new Logger({ serviceName: 'forecast', logLevel: 'SILENT' });
@@ -106,6 +107,40 @@ describe('which changes can move a forecast', () => {
       ),
     ).toBe(false);
     expect(canMoveForecast(change('MODIFY', active, { ...active, updatedAt: 5 }))).toBe(false);
+  });
+
+  it("counts any change of a station's state, and a maintenance planned or no longer planned, but not one cancelled again", () => {
+    const item = (before: StoredPlantItem | undefined, event: PlantDomainEvent) =>
+      applyPlantEvent(before, event).next!;
+    const down = item(undefined, { type: 'StationDown', eventId: 'd', at: 10, station: 's-1' });
+    const up = item(down, { type: 'StationUp', eventId: 'u', at: 20, station: 's-1' });
+    const planned = item(undefined, {
+      type: 'MaintenancePlanned',
+      eventId: 'p',
+      at: 10,
+      maintenanceId: 'm',
+      station: 's-1',
+      from: 50,
+      to: 60,
+    });
+    const cancelled = item(planned, {
+      type: 'MaintenanceCancelled',
+      eventId: 'c',
+      at: 20,
+      maintenanceId: 'm',
+    });
+    const cancelledAgain = item(cancelled, {
+      type: 'MaintenanceCancelled',
+      eventId: 'c2',
+      at: 30,
+      maintenanceId: 'm',
+    });
+
+    expect(canMoveForecast(change('INSERT', undefined, down as never))).toBe(true);
+    expect(canMoveForecast(change('MODIFY', down as never, up as never))).toBe(true);
+    expect(canMoveForecast(change('INSERT', undefined, planned as never))).toBe(true);
+    expect(canMoveForecast(change('MODIFY', planned as never, cancelled as never))).toBe(true);
+    expect(canMoveForecast(change('MODIFY', cancelled as never, cancelledAgain as never))).toBe(false);
   });
 });
 

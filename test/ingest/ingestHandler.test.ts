@@ -9,8 +9,9 @@ import { InMemoryFailureSink } from '../../ingest/FailureSink.ts';
 import { createIngestHandler } from '../../ingest/ingestHandler.ts';
 import type { StoredOrderState } from '../../state/applyEvent.ts';
 import { TransientStoreError } from '../../state/errors.ts';
-import type { DomainEvent } from '../../state/events.ts';
+import type { DomainEvent, PlantDomainEvent } from '../../state/events.ts';
 import { InMemoryStateStore } from '../../state/InMemoryStateStore.ts';
+import type { PlantState } from '../../state/plantState.ts';
 import type { ActiveOrder, ApplyOutcome, FinishedOrder, StateStore } from '../../state/StateStore.ts';
 import { kinesisEvent, lifecycle, v1 } from '../support/events.ts';
 
@@ -71,6 +72,14 @@ class FlakyStore implements StateStore {
   get(orderId: string): Promise<StoredOrderState | undefined> {
     return this.inner.get(orderId);
   }
+  async applyPlant(event: PlantDomainEvent): Promise<ApplyOutcome> {
+    if (this.failFor.has(event.eventId))
+      throw new TransientStoreError('throttled', { eventId: event.eventId });
+    return this.inner.applyPlant(event);
+  }
+  plantState(): Promise<PlantState> {
+    return this.inner.plantState();
+  }
   listActive(): Promise<ActiveOrder[]> {
     return this.inner.listActive();
   }
@@ -125,6 +134,111 @@ describe('ingest handler', () => {
     ]);
     expect(byKey[0]).toMatchObject({ data: '{"not json', dataEncoding: 'utf8' });
     expect(failures.records.every((r) => r.sequenceNumber.length > 0)).toBe(true);
+  });
+
+  it('applies station and maintenance events mixed with order events, and sends bad ones to the failure destination with what is wrong', async () => {
+    const store = new InMemoryStateStore();
+    const failures = new InMemoryFailureSink();
+    const handler = createIngestHandler({ store, failures, logger });
+    const iso = (minutes: number) => new Date(Date.UTC(2026, 0, 5, 8, minutes)).toISOString();
+    const plant = (key: string, event: Record<string, unknown>) => ({ raw: JSON.stringify(event), key });
+    const o1 = lifecycle('o1').slice(0, 5);
+    const event = kinesisEvent([
+      o1[0]!,
+      plant('s-1', {
+        eventId: 'd1',
+        type: 'StationDown',
+        station: 's-1',
+        unit: 2,
+        occurredAt: iso(3),
+        expectedUpAt: iso(40),
+      }),
+      o1[1]!,
+      plant('s-1', {
+        eventId: 'm1-plan',
+        type: 'MaintenancePlanned',
+        maintenanceId: 'm1',
+        station: 's-1',
+        occurredAt: iso(1),
+        from: iso(60),
+        to: iso(90),
+      }),
+      plant('s-2', {
+        eventId: 'm2-plan',
+        type: 'MaintenancePlanned',
+        maintenanceId: 'm2',
+        station: 's-2',
+        occurredAt: iso(1),
+        from: iso(60),
+        to: iso(90),
+      }),
+      // Cancelled before its plan arrives: still cancelled.
+      plant('m3', {
+        eventId: 'm3-cancel',
+        type: 'MaintenanceCancelled',
+        maintenanceId: 'm3',
+        occurredAt: iso(5),
+      }),
+      plant('s-2', {
+        eventId: 'm3-plan',
+        type: 'MaintenancePlanned',
+        maintenanceId: 'm3',
+        station: 's-2',
+        occurredAt: iso(2),
+        from: iso(60),
+        to: iso(90),
+      }),
+      plant('s-1', { eventId: 'bad-unit', type: 'StationDown', station: 's-1', unit: 0, occurredAt: iso(4) }),
+      plant('s-2', {
+        eventId: 'bad-window',
+        type: 'MaintenancePlanned',
+        maintenanceId: 'm4',
+        station: 's-2',
+        occurredAt: iso(4),
+        from: iso(60),
+        to: iso(30),
+      }),
+      plant('s-3', { eventId: 'no-station', type: 'StationUp', occurredAt: iso(4) }),
+      ...o1.slice(2),
+    ]);
+
+    const response = await handler(event);
+
+    expect(response.batchItemFailures).toEqual([]);
+    expect((await store.get('o1'))!.status).toBe('in-production');
+    expect(await store.plantState()).toEqual({
+      stations: [
+        { station: 's-1', unit: 2, down: true, since: Date.parse(iso(3)), expectedUpAt: Date.parse(iso(40)) },
+      ],
+      maintenance: [
+        { maintenanceId: 'm1', station: 's-1', from: Date.parse(iso(60)), to: Date.parse(iso(90)) },
+        { maintenanceId: 'm2', station: 's-2', from: Date.parse(iso(60)), to: Date.parse(iso(90)) },
+      ],
+    });
+    const reasons = failures.records.map((r) => [r.partitionKey, r.reason]).sort();
+    expect(reasons).toEqual([
+      [
+        's-1',
+        `not a valid v1 StationDown event: field "unit": expected a whole number from 1 (a unit of the station, 1 to the station's capacity)`,
+      ],
+      ['s-2', 'not a valid v1 MaintenancePlanned event: field "to": must be after from'],
+      ['s-3', expect.stringMatching(/^not a valid v1 StationUp event: field "station": /)],
+    ]);
+  });
+
+  it('reports a transient failure of a station event for retry, and applies the other records', async () => {
+    const down = { eventId: 'd1', type: 'StationDown', station: 's-1', occurredAt: '2026-01-05T08:03:00Z' };
+    const store = new FlakyStore(undefined, new Set(['d1']));
+    const handler = createIngestHandler({ store, failures: new InMemoryFailureSink(), logger });
+    const event = kinesisEvent([...lifecycle('o1').slice(0, 2), { raw: JSON.stringify(down), key: 's-1' }]);
+
+    const response = await handler(event);
+
+    expect(response.batchItemFailures).toEqual([
+      { itemIdentifier: event.Records[2]!.kinesis.sequenceNumber },
+    ]);
+    expect((await store.get('o1'))!.status).toBe('awaiting-material');
+    expect((await store.plantState()).stations).toEqual([]);
   });
 
   it('keeps bytes that are not UTF-8 in base64 in the failure destination', async () => {

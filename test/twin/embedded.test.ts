@@ -139,6 +139,13 @@ describe('embedded twin', () => {
         60_000,
       );
       await twin.stopEmulator();
+      // The state is final once every event the plant published is read (on a loaded machine the
+      // ingest may still be catching up when a forecast of the state so far is written).
+      await waitFor(
+        'every published event read',
+        () => twin.status().eventsIn === twin.status().eventsPublished || undefined,
+        30_000,
+      );
       const names = resourceNames();
       const states = new DynamoDbStateStore(clients.dynamodb, names.orderStateTable);
       const forecasts = new DynamoDbForecastStore(clients.documentClient, names.forecastsTable);
