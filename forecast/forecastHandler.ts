@@ -74,8 +74,10 @@ export async function runForecast(
   const [orders, plant] = await Promise.all([deps.states.listActive(), deps.states.plantState()]);
   const read = performance.now();
   const asOf = (deps.clock ?? wallClock)(orders, changes);
-  // Maintenance already over cannot move the forecast.
-  const maintenance = plant.maintenance.filter((m) => m.to > asOf);
+  // A maintenance over before every operation in progress began moves no forecast; one since then
+  // tells how much of an operation's time its unit was out.
+  const since = earliestOperationInProgress(orders, asOf);
+  const maintenance = plant.maintenance.filter((m) => m.to > since);
   const snapshot: Snapshot = {
     asOf,
     orders,
@@ -161,4 +163,16 @@ export function createForecastHandler(deps: ForecastDependencies) {
       return { batchItemFailures: first ? [{ itemIdentifier: first }] : [] };
     }
   };
+}
+
+/** When the earliest operation still in progress among `orders` began; `asOf` when none is. */
+function earliestOperationInProgress(orders: readonly ActiveOrder[], asOf: number): number {
+  let earliest = asOf;
+  for (const order of orders) {
+    for (const step of Object.values(order.steps ?? {})) {
+      if (step.startedAt !== undefined && step.finishedAt === undefined)
+        earliest = Math.min(earliest, step.startedAt);
+    }
+  }
+  return earliest;
 }

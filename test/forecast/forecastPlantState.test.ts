@@ -134,4 +134,35 @@ describe('the forecast Lambda and the plant’s state', () => {
 
     expect(snapshots).toEqual([{ asOf: NOW, orders: await states.listActive() }]);
   });
+
+  it('keeps a maintenance that is over if an operation still in progress began before it ended', async () => {
+    const states = new InMemoryStateStore();
+    // In production since minute 20.
+    for (const e of lifecycle('o1').slice(0, 5)) await states.apply(toDomainEvent(e));
+    const maintenance = (maintenanceId: string, from: number, to: number): PlantDomainEvent => ({
+      type: 'MaintenancePlanned',
+      eventId: maintenanceId,
+      at: at(1),
+      maintenanceId,
+      station: 's-1',
+      from: at(from),
+      to: at(to),
+    });
+    for (const event of [maintenance('before', 5, 10), maintenance('during', 18, 22)]) {
+      await states.applyPlant(event);
+    }
+    const handler = createForecastHandler({
+      states,
+      forecasts: new InMemoryForecastStore(),
+      logger,
+      clock: () => NOW,
+    });
+    snapshots.length = 0;
+
+    await handler({ Records: [stationChange(maintenance('during', 18, 22))] });
+
+    expect(snapshots[0]!.maintenance).toEqual([
+      { maintenanceId: 'during', station: 's-1', from: at(18), to: at(22) },
+    ]);
+  });
 });
