@@ -15,6 +15,11 @@ export interface Outage {
   unit: number | undefined;
   from: number;
   to: number;
+  /**
+   * A unit down now whose return the model's repairs decide (no `expectedUpAt`): `to` is the mean of
+   * the repairs longer than it has been down, and a Monte Carlo replication draws one instead.
+   */
+  repairDrawn?: boolean;
 }
 
 /** Means only: no draw. */
@@ -85,7 +90,14 @@ export function knownOutages(
         });
       }
     }
-    outages.push({ station: station.index, unit: state.unit, from: since, to });
+    outages.push({
+      station: station.index,
+      unit: state.unit,
+      from: since,
+      to,
+      ...(to > asOf &&
+        !(state.expectedUpAt !== undefined && state.expectedUpAt > asOf) && { repairDrawn: true }),
+    });
   }
 
   for (const m of snapshot.maintenance ?? []) {
@@ -104,10 +116,20 @@ export function knownOutages(
   return outages;
 }
 
-/** Takes the units of `outages` out of service in `net` (placed at its start, asOf); those over by then change nothing. */
-export function applyOutages(net: Network, outages: readonly Outage[]): void {
+/**
+ * Takes the units of `outages` out of service in `net` (placed at its start, asOf); those over by then
+ * change nothing. A unit down now whose repair the model decides comes back after a repair drawn
+ * from the model's longer than it has been down, when `net` draws (a Monte Carlo replication).
+ */
+export function applyOutages(net: Network, outages: readonly Outage[], draw = false): void {
   const now = net.env.now;
-  for (const o of outages) if (o.to >= now) net.stations[o.station]!.outOfService(o.from, o.to, o.unit);
+  for (const o of outages) {
+    if (o.to < now) continue;
+    const repair = draw && o.repairDrawn ? net.samplers.failures[o.station]?.timeToRepair : undefined;
+    const drawn = repair?.drawAbove(now - o.from);
+    const to = drawn === undefined ? o.to : Math.max(now, o.from + drawn);
+    net.stations[o.station]!.outOfService(o.from, to, o.unit);
+  }
 }
 
 /**

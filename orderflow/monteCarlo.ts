@@ -79,7 +79,7 @@ export function forecastMonteCarlo(
     const env = new Environment(snapshot.asOf);
     const net = buildNetwork(resolved, samplers, env);
     const placed = placeOrders(restored, net, { etaSlip: samplers.etaSlip });
-    applyOutages(net, base.outages);
+    applyOutages(net, base.outages, true);
     drawBreakdowns(net, pending);
     limits.run(env);
     events += env.eventsProcessed;
