@@ -15,6 +15,8 @@ export interface Outage {
   unit: number | undefined;
   from: number;
   to: number;
+  /** What took it out: a station down, or a planned maintenance (default: down). */
+  kind?: 'down' | 'maintenance';
 }
 
 /** Means only: no draw. */
@@ -99,7 +101,7 @@ export function knownOutages(
     }
     const station = find(m.station, m.unit, name);
     if (station === undefined) continue;
-    outages.push({ station: station.index, unit: m.unit, from: m.from, to: m.to });
+    outages.push({ station: station.index, unit: m.unit, from: m.from, to: m.to, kind: 'maintenance' });
   }
   return outages;
 }
