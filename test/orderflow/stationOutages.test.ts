@@ -1,7 +1,7 @@
 // A forecast's stations carry the windows they are out of work in: a unit down now from its
 // `since`, planned maintenance, as the forecast applied them; none, no field.
 import { describe, expect, it } from 'vitest';
-import { forecast, parsePlantModel, type Snapshot } from '../../orderflow/index.ts';
+import { forecast, forecastMonteCarlo, parsePlantModel, type Snapshot } from '../../orderflow/index.ts';
 
 const MIN = 60_000;
 const NOW = Date.UTC(2026, 0, 5, 9, 0, 0);
@@ -47,6 +47,19 @@ describe('the outages of a forecast', () => {
     expect(press!.outages).toEqual([{ from: at(5), to: at(15), kind: 'maintenance' }]);
     expect(oven!.outages).toEqual([{ unit: 2, from: at(-5), to: at(20), kind: 'down' }]);
     expect(result.orders.find((o) => o.orderId === 'b')!.delayCause).toBe('downtime');
+  });
+
+  it('lists the same outages in a Monte Carlo forecast: those the snapshot knows, not the draws', () => {
+    const snapshot: Snapshot = {
+      asOf: NOW,
+      orders,
+      maintenance: [{ maintenanceId: 'm1', station: 'oven', unit: 1, from: at(5), to: at(15) }],
+    };
+    const result = forecastMonteCarlo(snapshot, model, { replications: 20, seed: 1 });
+    expect(result.stations.map((s) => s.outages)).toEqual([
+      undefined,
+      [{ unit: 1, from: at(5), to: at(15), kind: 'maintenance' }],
+    ]);
   });
 
   it('leaves the field out when no unit is out, so the record keeps its size', () => {
