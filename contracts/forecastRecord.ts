@@ -7,8 +7,10 @@ export type {
   ForecastKpis,
   ModelSummary,
   OrderForecast,
+  OutageKind,
   Position,
   StationForecast,
+  StationOutage,
   StepKind,
   StepSpan,
 } from '../orderflow/types.ts';

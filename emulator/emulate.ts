@@ -68,7 +68,7 @@ export async function emulate(options: EmulateOptions): Promise<EmulateResult> {
       },
       ...(truth && { truth: (record: TruthRecord) => truth!.write(`${JSON.stringify(record)}\n`) }),
     },
-    { unlimitedStations: chosen.unlimitedStations },
+    { unlimitedStations: chosen.unlimitedStations, ...(chosen.outages && { outages: chosen.outages }) },
   );
 
   // Events are sent in the background, every flushEveryMs, while the plant runs on. A send that

@@ -2,11 +2,14 @@
 // queue rules and end-of-instant dispatch as the forecast's), run with the times the scenario drew
 // for each order, which are its own randomness (operations that take longer or shorter, suppliers
 // that slip and announce it late or never). Every state change becomes an order event, and what
-// really happened to each order is recorded step by step.
-import type { OrderEvent } from '../contracts/events.ts';
+// really happened to each order is recorded step by step. Units that break down and planned
+// maintenance take their units out of work as in the order domain's plant runs, and are announced
+// with station events.
+import type { OrderEvent, PlantEvent as StationEvent } from '../contracts/events.ts';
 import type { ResolvedModel, ResolvedProduct } from '../orderflow/model/resolveModel.ts';
 import { modelSamplers } from '../orderflow/model/resolveModel.ts';
 import { buildNetwork, OrderUnit, unitKeys } from '../orderflow/network.ts';
+import type { PlannedMaintenance } from '../orderflow/types.ts';
 import type { Block, BlockObserver, Entity, Environment, ProcessGenerator } from '../sim-core/index.ts';
 import { ModelError, Random } from '../sim-core/index.ts';
 
@@ -42,8 +45,25 @@ export interface TruthRecord {
   end: string;
 }
 
+/** A unit of a station (every unit, without `unit`) that fails at `from` and is repaired at `to` (epoch ms). */
+export interface Breakdown {
+  station: string;
+  unit?: number;
+  from: number;
+  to: number;
+  /** What its StationDown says of when it is expected up (none: it says nothing). */
+  expectedUpAt?: number;
+}
+
+/** The units out of work in an emulated run: breakdowns, and maintenance announced ahead. */
+export interface PlantOutages {
+  breakdowns: Breakdown[];
+  /** Each announced with a MaintenancePlanned at `announcedAt` (at or before `from`). */
+  maintenance: (PlannedMaintenance & { announcedAt: number })[];
+}
+
 export interface PlantSinks {
-  event(event: OrderEvent): void;
+  event(event: OrderEvent | StationEvent): void;
   truth?(record: TruthRecord): void;
 }
 
@@ -52,6 +72,11 @@ export interface PlantOptions {
   runId?: string;
   /** Every station takes any number of orders at once (a load test's plant, which never queues). */
   unlimitedStations?: boolean;
+  /**
+   * Units that break down (a StationDown at the start, a StationUp at the end) and maintenance
+   * (a MaintenancePlanned when announced): each takes its unit, or every unit, out of work.
+   */
+  outages?: PlantOutages;
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -181,6 +206,9 @@ export function startPlant(
     const eventId = `${runId}-${orderId}-${++sequence}`;
     sinks.event({ eventId, orderId, occurredAt: iso(env.now), type, ...extra } as OrderEvent);
   };
+  startOutages(env, plant, net.stations, options.outages, (key, event) =>
+    sinks.event({ eventId: `${runId}-${key}-${++sequence}`, ...event } as StationEvent),
+  );
   const truth = (unit: LiveOrder, record: Omit<TruthRecord, 'orderId' | 'product' | 'end'>) =>
     sinks.truth?.({ orderId: unit.order.orderId, product: unit.product.id, ...record, end: iso(env.now) });
 
@@ -275,4 +303,61 @@ export function startPlant(
     }
   }
   env.process(arrivals());
+}
+
+/**
+ * Takes the units of `outages` out of work in `stations` (the plant run's way: `runPlant`'s
+ * `maintenance` and `breakdowns`), and sends each one's station events at their times: StationDown
+ * and StationUp around a breakdown, MaintenancePlanned when a maintenance is announced.
+ */
+function startOutages(
+  env: Environment,
+  resolved: ResolvedModel,
+  stations: readonly { outOfService(from: number, to: number, unit?: number): void }[],
+  outages: PlantOutages | undefined,
+  send: (
+    key: string,
+    event: StationEvent extends infer E ? (E extends unknown ? Omit<E, 'eventId'> : never) : never,
+  ) => void,
+): void {
+  if (outages === undefined) return;
+  const at = (t: number, f: () => void) => env.timeout(Math.max(0, t - env.now)).addCallback(f);
+  const stationOf = (id: string, what: string) => {
+    const station = resolved.stations.find((s) => s.id === id);
+    if (station === undefined)
+      throw new ModelError(`${what}: model ${resolved.model.name} has no station "${id}"`);
+    return station;
+  };
+  for (const m of outages.maintenance) {
+    const station = stationOf(m.station, `maintenance ${m.maintenanceId}`);
+    stations[station.index]!.outOfService(m.from, m.to, m.unit);
+    at(m.announcedAt, () =>
+      send(m.maintenanceId, {
+        type: 'MaintenancePlanned',
+        occurredAt: iso(env.now),
+        maintenanceId: m.maintenanceId,
+        station: m.station,
+        ...(m.unit !== undefined && { unit: m.unit }),
+        from: iso(m.from),
+        to: iso(m.to),
+      }),
+    );
+  }
+  for (const b of outages.breakdowns) {
+    const station = stationOf(b.station, `a breakdown at ${iso(b.from)}`);
+    stations[station.index]!.outOfService(b.from, b.to, b.unit);
+    const unit = b.unit === undefined ? {} : { unit: b.unit };
+    at(b.from, () =>
+      send(b.station, {
+        type: 'StationDown',
+        occurredAt: iso(env.now),
+        station: b.station,
+        ...unit,
+        ...(b.expectedUpAt !== undefined && { expectedUpAt: iso(b.expectedUpAt) }),
+      }),
+    );
+    at(b.to, () =>
+      send(b.station, { type: 'StationUp', occurredAt: iso(env.now), station: b.station, ...unit }),
+    );
+  }
 }

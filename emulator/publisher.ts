@@ -1,10 +1,20 @@
-// Publishes order events to Kinesis with PutRecords, in batches, partition key orderId. Records
+// Publishes events to Kinesis with PutRecords, in batches, partition key orderId (a station event:
+// its station, a cancelled maintenance its maintenanceId). Records
 // that Kinesis rejects (FailedRecordCount, or a whole call throttled or failed on its side) are
 // retried with backoff until accepted, and each order's events stay in order: a batch holds at most
-// one record per order, and an order's next record is sent only once the previous one is accepted.
+// one record per key, and a key's next record is sent only once the previous one is accepted.
 import { type KinesisClient, PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { isServerError, isThrottlingError, isTransientError } from '@smithy/service-error-classification';
-import type { OrderEvent } from '../contracts/events.ts';
+import type { OrderEvent, PlantEvent as StationEvent } from '../contracts/events.ts';
+
+/** An event the emulator sends: an order's, or one of the plant's stations. */
+export type EmulatedEvent = OrderEvent | StationEvent;
+
+/** The partition key of an event: its order, its station, or the maintenance it cancels. */
+export function partitionKeyOf(event: EmulatedEvent): string {
+  if ('orderId' in event) return event.orderId;
+  return 'station' in event ? event.station : event.maintenanceId;
+}
 
 /** An error as the SDK's classifiers read it. */
 type SdkError = Parameters<typeof isTransientError>[0];
@@ -32,7 +42,7 @@ export interface PublisherStats {
 }
 
 export interface Publisher {
-  publish(event: OrderEvent): void;
+  publish(event: EmulatedEvent): void;
   /** Sends everything queued; resolves when all of it has been accepted. */
   flush(): Promise<void>;
   readonly stats: PublisherStats;
@@ -41,7 +51,7 @@ export interface Publisher {
 /** Publishes to a Kinesis stream. */
 export class KinesisPublisher implements Publisher {
   readonly stats: PublisherStats = { sent: 0, retries: 0, pending: 0 };
-  private readonly queues = new Map<string, OrderEvent[]>();
+  private readonly queues = new Map<string, EmulatedEvent[]>();
   private flushing: Promise<void> = Promise.resolve();
 
   constructor(
@@ -58,10 +68,11 @@ export class KinesisPublisher implements Publisher {
     } = {},
   ) {}
 
-  publish(event: OrderEvent): void {
-    const queue = this.queues.get(event.orderId);
+  publish(event: EmulatedEvent): void {
+    const key = partitionKeyOf(event);
+    const queue = this.queues.get(key);
     if (queue) queue.push(event);
-    else this.queues.set(event.orderId, [event]);
+    else this.queues.set(key, [event]);
     this.stats.pending++;
   }
 
@@ -81,7 +92,10 @@ export class KinesisPublisher implements Publisher {
         .send(
           new PutRecordsCommand({
             StreamName: this.streamName,
-            Records: batch.map((e) => ({ PartitionKey: e.orderId, Data: Buffer.from(JSON.stringify(e)) })),
+            Records: batch.map((e) => ({
+              PartitionKey: partitionKeyOf(e),
+              Data: Buffer.from(JSON.stringify(e)),
+            })),
           }),
         )
         .catch((error: unknown) => {
@@ -105,13 +119,13 @@ export class KinesisPublisher implements Publisher {
     }
   }
 
-  /** The first waiting event of each order, up to Kinesis's limits. */
-  private nextBatch(): OrderEvent[] {
-    const batch: OrderEvent[] = [];
+  /** The first waiting event of each key, up to Kinesis's limits. */
+  private nextBatch(): EmulatedEvent[] {
+    const batch: EmulatedEvent[] = [];
     let bytes = 0;
     for (const queue of this.queues.values()) {
       const event = queue[0]!;
-      const size = JSON.stringify(event).length + event.orderId.length;
+      const size = JSON.stringify(event).length + partitionKeyOf(event).length;
       if (batch.length >= MAX_RECORDS || bytes + size > MAX_BYTES) break;
       batch.push(event);
       bytes += size;
@@ -119,10 +133,11 @@ export class KinesisPublisher implements Publisher {
     return batch;
   }
 
-  private accepted(event: OrderEvent): void {
-    const queue = this.queues.get(event.orderId)!;
+  private accepted(event: EmulatedEvent): void {
+    const key = partitionKeyOf(event);
+    const queue = this.queues.get(key)!;
     queue.shift();
-    if (queue.length === 0) this.queues.delete(event.orderId);
+    if (queue.length === 0) this.queues.delete(key);
     this.stats.sent++;
     this.stats.pending--;
   }
@@ -132,7 +147,7 @@ export class KinesisPublisher implements Publisher {
 export class PrintingPublisher implements Publisher {
   readonly stats: PublisherStats = { sent: 0, retries: 0, pending: 0 };
   constructor(private readonly write: (line: string) => void) {}
-  publish(event: OrderEvent): void {
+  publish(event: EmulatedEvent): void {
     this.write(JSON.stringify(event));
     this.stats.sent++;
   }

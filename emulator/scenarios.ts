@@ -1,17 +1,18 @@
 // The emulator's scenarios, each seeded and reproducible, for any plant model: `demo` (the seed
 // article's sample flow, on the demo plant), `steady` (random orders of the model's products, due
-// dates, supplier slips, for hours of plant time) and `load` (a fixed event rate, for stress tests).
+// dates, supplier slips, for hours of plant time), `load` (a fixed event rate, for stress tests) and
+// `breakdowns` (steady's orders, with stations that fail and are repaired, and a planned maintenance).
 
 import { demoOrders } from '../orderflow/demo.ts';
 import type { PlantModel } from '../orderflow/model/plantModel.ts';
 import { modelSamplers, type ResolvedModel, type ResolvedProduct } from '../orderflow/model/resolveModel.ts';
 import { orderFlowModel } from '../orderflow/models/index.ts';
 import { Random, type Seed } from '../sim-core/index.ts';
-import type { EmulatedOrder } from './plant.ts';
+import type { EmulatedOrder, PlantOutages } from './plant.ts';
 
 const MIN = 60_000;
 
-export const SCENARIOS = ['demo', 'steady', 'load'] as const;
+export const SCENARIOS = ['demo', 'steady', 'load', 'breakdowns'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 /** A scenario that does not fit the model (the demo on another plant). */
@@ -35,6 +36,8 @@ export interface Scenario {
   orders: Iterable<EmulatedOrder>;
   /** Stations that take any number of orders at once (`load`: a plant that never queues). */
   unlimitedStations: boolean;
+  /** `breakdowns`: the units that fail and are repaired, and the maintenance planned ahead. */
+  outages?: PlantOutages;
 }
 
 /** What a model's process looks like, whatever its times: stations, and each product's routing. */
@@ -53,7 +56,7 @@ const DEMO_SHAPE = shapeOf(orderFlowModel);
 
 /** The scenarios that fit `model`: `demo` only on the demo plant (any times), the others on any model. */
 export function scenariosFor(model: PlantModel): ScenarioName[] {
-  return shapeOf(model) === DEMO_SHAPE ? [...SCENARIOS] : ['steady', 'load'];
+  return shapeOf(model) === DEMO_SHAPE ? [...SCENARIOS] : SCENARIOS.filter((name) => name !== 'demo');
 }
 
 /** The scenario to run when none is asked for: the demo on the demo plant, else steady. */
@@ -67,7 +70,7 @@ export function checkScenario(name: ScenarioName, model: PlantModel): void {
   if (fitting.includes(name)) return;
   throw new ScenarioError(
     `scenario ${name} is the seed article's four orders on the demo plant (${orderFlowModel.name}), and model ` +
-      `${model.name} is another plant: its scenarios are ${fitting.join(' and ')}`,
+      `${model.name} is another plant: its scenarios are ${fitting.slice(0, -1).join(', ')} and ${fitting.at(-1)}`,
   );
 }
 
@@ -81,6 +84,13 @@ export function scenario(name: ScenarioName, resolved: ResolvedModel, options: S
       return { name, unlimitedStations: false, orders: steady(options, resolved) };
     case 'load':
       return { name, unlimitedStations: true, orders: load(options, resolved) };
+    case 'breakdowns':
+      return {
+        name,
+        unlimitedStations: false,
+        orders: steady(options, resolved),
+        outages: breakdowns(options, resolved),
+      };
   }
 }
 
@@ -212,4 +222,80 @@ function* load(
       deliveryAfter: 500,
     };
   }
+}
+
+/** Time between failures of a unit without a failure model, in steady's mean times between orders (the demo plant: 4 h). */
+const DEFAULT_FAILURES_APART = 20;
+/** Time to repair without a failure model, in steady's mean times between orders (the demo plant: 10 to 30 min). */
+const DEFAULT_REPAIR = [5 / 6, 5 / 2] as const;
+/** The share of StationDown events that say when the unit is expected back. */
+const EXPECTED_UP_SHARE = 0.7;
+
+/**
+ * The outages of the breakdowns scenario over `duration` from `start`: each unit of each station
+ * fails after a drawn time between failures and is repaired after a drawn time to repair, again and
+ * again (the station's `failures` model; without one, exponential times between failures of mean 20
+ * times steady's mean time between orders, repairs uniform from 5/6 to 5/2 of it: on the demo plant
+ * every 4 h and 10 to 30 min). Most StationDown events say when the unit is expected up (an estimate
+ * within −20 % to +30 % of the real repair), some do not. One maintenance of a station (every unit),
+ * of 2 to 4 times between orders, starts between 30 % and 60 % of the duration and is announced a
+ * tenth to a quarter of the duration before; no unit breaks down while in it. Its own random
+ * numbers (drawn from the seed), so that its orders are steady's of the same seed.
+ */
+function breakdowns({ start, seed, duration }: ScenarioOptions, resolved: ResolvedModel): PlantOutages {
+  // A stream of its own, seeded by the seed's first draw: the orders stay steady's of the same seed.
+  const own = new Random(new Random(seed).integer(0, 2 ** 31 - 1));
+  const means = modelSamplers(resolved, own, true).steps.map((steps) => steps.map((s) => s.mean));
+  const apart = meanInterArrival(resolved, means);
+  const end = start + duration;
+  const stations = resolved.stations;
+  const chosen = stations[own.integer(0, stations.length - 1)]!;
+  const from = Math.round(start + own.uniform(0.3, 0.6) * duration);
+  const maintenance = {
+    maintenanceId: `maintenance-${chosen.id}-1`,
+    station: chosen.id,
+    from,
+    to: Math.round(from + own.uniform(2, 4) * apart),
+    announcedAt: Math.max(start, Math.round(from - own.uniform(0.1, 0.25) * duration)),
+  };
+  const samplers = modelSamplers(resolved, own, false).failures;
+  const outages: PlantOutages = { breakdowns: [], maintenance: [maintenance] };
+  for (const station of stations) {
+    const failures = samplers[station.index];
+    const between = () =>
+      failures === undefined
+        ? own.exponential(DEFAULT_FAILURES_APART * apart)
+        : failures.timeBetweenFailures.sample();
+    const repair = () =>
+      failures === undefined
+        ? own.uniform(DEFAULT_REPAIR[0] * apart, DEFAULT_REPAIR[1] * apart)
+        : failures.timeToRepair.sample();
+    for (let unit = 1; unit <= station.capacity; unit++) {
+      let t = start;
+      for (;;) {
+        t += Math.max(1_000, between());
+        if (t >= end) break;
+        // A unit in maintenance does not fail: it is down from when the maintenance ends.
+        if (station === chosen && t >= maintenance.from && t < maintenance.to) t = maintenance.to;
+        const down = Math.round(t);
+        let up = Math.round(t + Math.max(1_000, repair()));
+        // A repair runs into no maintenance: it ends when the maintenance begins, the rest is maintenance.
+        if (station === chosen && down < maintenance.from && up > maintenance.from) up = maintenance.from;
+        const says = own.next() < EXPECTED_UP_SHARE;
+        const estimate = Math.round(down + (up - down) * own.uniform(0.8, 1.3));
+        outages.breakdowns.push({
+          station: station.id,
+          ...(station.capacity > 1 && { unit }),
+          from: down,
+          to: up,
+          ...(says && { expectedUpAt: Math.max(estimate, down + 1_000) }),
+        });
+        t = up;
+      }
+    }
+  }
+  outages.breakdowns.sort(
+    (a, b) => a.from - b.from || (a.station < b.station ? -1 : 1) || (a.unit ?? 0) - (b.unit ?? 0),
+  );
+  return outages;
 }

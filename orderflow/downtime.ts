@@ -20,6 +20,8 @@ export interface Outage {
    * the repairs longer than it has been down, and a Monte Carlo replication draws one instead.
    */
   repairDrawn?: boolean;
+  /** What took it out: a station down, or a planned maintenance (default: down). */
+  kind?: 'down' | 'maintenance';
 }
 
 /** Means only: no draw. */
@@ -111,7 +113,7 @@ export function knownOutages(
     }
     const station = find(m.station, m.unit, name);
     if (station === undefined) continue;
-    outages.push({ station: station.index, unit: m.unit, from: m.from, to: m.to });
+    outages.push({ station: station.index, unit: m.unit, from: m.from, to: m.to, kind: 'maintenance' });
   }
   return outages;
 }

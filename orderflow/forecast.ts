@@ -19,6 +19,7 @@ import {
   type OrderForecast,
   type Snapshot,
   type StationForecast,
+  type StationOutage,
   type StepKind,
   type StepSpan,
 } from './types.ts';
@@ -107,7 +108,7 @@ export function forecastRun(snapshot: Snapshot, model: PlantModel, options: Fore
       model: resolved.summary,
       simCoreVersion: SIM_CORE_VERSION,
       orders,
-      stations: stationForecasts(net, restored, times, asOf, horizonEnd),
+      stations: stationForecasts(net, restored, times, asOf, horizonEnd, outages),
       kpis: {
         activeOrders: n,
         makespanMs: horizonEnd - asOf,
@@ -295,6 +296,7 @@ function stationForecasts(
   times: Float64Array,
   asOf: number,
   horizonEnd: number,
+  outages: readonly Outage[],
 ): StationForecast[] {
   const stations = net.resolved.stations;
   // The waits in each station's queue after asOf.
@@ -315,13 +317,41 @@ function stationForecasts(
     }
   }
   const horizon = horizonEnd - asOf;
-  return stations.map((s) => ({
-    station: s.id,
-    name: s.name,
-    capacity: s.capacity,
-    utilisation: horizon > 0 ? net.stations[s.index]!.busyTime() / (s.capacity * horizon) : 0,
-    maxQueue: mostAtOnce(Float64Array.from(joins[s.index]!), Float64Array.from(leaves[s.index]!)),
-  }));
+  return stations.map((s) => {
+    const station: StationForecast = {
+      station: s.id,
+      name: s.name,
+      capacity: s.capacity,
+      utilisation: horizon > 0 ? net.stations[s.index]!.busyTime() / (s.capacity * horizon) : 0,
+      maxQueue: mostAtOnce(Float64Array.from(joins[s.index]!), Float64Array.from(leaves[s.index]!)),
+    };
+    const out = stationOutages(outages, s.index, asOf, horizonEnd);
+    if (out.length > 0) station.outages = out;
+    return station;
+  });
+}
+
+/**
+ * The outages of station `index` that reach into the forecast [asOf, horizonEnd] (a unit down now
+ * from its `since`), by start: the windows the forecast applied, as it applied them.
+ */
+function stationOutages(
+  outages: readonly Outage[],
+  index: number,
+  asOf: number,
+  horizonEnd: number,
+): StationOutage[] {
+  const out: StationOutage[] = [];
+  for (const o of outages) {
+    if (o.station !== index || o.to < asOf || o.from > horizonEnd) continue;
+    const kind = o.kind ?? 'down';
+    out.push(
+      o.unit === undefined
+        ? { from: o.from, to: o.to, kind }
+        : { unit: o.unit, from: o.from, to: o.to, kind },
+    );
+  }
+  return out.sort((a, b) => a.from - b.from || (a.unit ?? 0) - (b.unit ?? 0));
 }
 
 /** The most intervals [join, leave) that overlap at once; a leave at an instant comes before a join. */

@@ -62,6 +62,8 @@ export interface PlantRunOptions {
   limits?: SimulationLimits;
   /** Maintenance windows: each takes its unit (or every unit) of its station out of work, as a forecast does. */
   maintenance?: readonly PlannedMaintenance[];
+  /** Breakdowns: a unit (or every unit) of a station out of work from `from` to `to`, as maintenance. */
+  breakdowns?: readonly { station: string; unit?: number; from: number; to: number }[];
 }
 
 /** Runs the plant to the end; returns each order's history, by order id. Times not given are the model's means. */
@@ -76,12 +78,17 @@ export function runPlant(
   const start = orders.reduce((t, o) => Math.min(t, o.acceptedAt), Number.POSITIVE_INFINITY);
   const env = new Environment(Number.isFinite(start) ? start : 0);
   const net = buildNetwork(resolved, nominal, env);
-  for (const m of options.maintenance ?? []) {
+  const windows = [
+    ...(options.maintenance ?? []).map((m) => ({ ...m, what: `maintenance ${m.maintenanceId}` })),
+    ...(options.breakdowns ?? []).map((b) => ({
+      ...b,
+      what: `the breakdown at ${new Date(b.from).toISOString()}`,
+    })),
+  ];
+  for (const m of windows) {
     const station = resolved.stations.find((s) => s.id === m.station);
     if (station === undefined)
-      throw new ModelError(
-        `maintenance ${m.maintenanceId}: model ${model.name} has no station "${m.station}"`,
-      );
+      throw new ModelError(`${m.what}: model ${model.name} has no station "${m.station}"`);
     if (m.to >= env.now && m.to > m.from) net.stations[station.index]!.outOfService(m.from, m.to, m.unit);
   }
   const products = orders.map((order) => {

@@ -154,6 +154,19 @@ export interface StationForecast {
   utilisation: number;
   /** The most orders waiting in its queue at once. */
   maxQueue: number;
+  /** Its units' time out of work within the forecast, by start (absent when none). */
+  outages?: StationOutage[];
+}
+
+/** Why a unit is out of work: down (a failure), planned maintenance, or outside its shifts. */
+export type OutageKind = 'down' | 'maintenance' | 'off-shift';
+
+/** A unit of a station (every unit, without `unit`) out of work from `from` to `to` (epoch ms). */
+export interface StationOutage {
+  unit?: number;
+  from: number;
+  to: number;
+  kind: OutageKind;
 }
 
 /** Plant KPIs over the forecast horizon [asOf, last completedAt]. */

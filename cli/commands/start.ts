@@ -59,6 +59,7 @@ export const startCommand = defineCommand({
     'The model file (--model) is the plant: the forecast runs it, and so does the plant emulator.',
     'Example: npm start -- --scenario steady --speed 120 --data-dir .twin',
     'Example: npm start -- --model examples/models/flow-shop.json',
+    'Example: npm start -- --scenario breakdowns (stations that fail and are repaired, a maintenance planned ahead)',
     'Example: npm start -- --model examples/order-flow-uncertain.json --replications 200',
   ].join('\n'),
   options: {

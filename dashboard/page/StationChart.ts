@@ -3,7 +3,7 @@
 // solid, forecast parts hatched, the "now" line, and time zoom and pan as in the order view.
 
 import type { CustomSeriesRenderItemAPI } from 'echarts';
-import type { ForecastRecord, OrderForecast } from '../../contracts/forecastRecord.ts';
+import type { ForecastRecord, OrderForecast, StationOutage } from '../../contracts/forecastRecord.ts';
 import {
   barStyle,
   COLORS,
@@ -24,6 +24,7 @@ import {
   DelayGroup,
   delayGroup,
   type ModelView,
+  OUTAGE_TEXT,
   type QueueCount,
   type StationJob,
   type StationLane,
@@ -62,6 +63,20 @@ export interface StationRender {
   overCapacity: boolean;
   /** Height of a row, px; the rows are, per station, its queue, then its units. */
   rowPx: number;
+  /** The kinds of the outages drawn (a unit down, maintenance, off shift), each once. */
+  outageKinds: StationOutage['kind'][];
+}
+
+/** How a unit's time out of work is drawn, by kind: down red and hatched, maintenance amber, off shift grey. */
+function outageStyle(kind: StationOutage['kind']): object {
+  switch (kind) {
+    case 'down':
+      return { fill: hatch(COLORS.down), stroke: COLORS.down, lineWidth: 1, opacity: 0.75 };
+    case 'maintenance':
+      return { fill: COLORS.maintenance, stroke: COLORS.maintenance, lineWidth: 1, opacity: 0.4 };
+    default:
+      return { fill: COLORS.offShift, opacity: 0.3 };
+  }
 }
 
 /** The station view in one element; re-rendered with each forecast, keeping the user's zoom. */
@@ -116,6 +131,7 @@ export class StationChart {
       jobs: units.reduce((n, u) => n + u.jobs.length, 0),
       overCapacity: units.some((u) => u.overCapacity),
       rowPx,
+      outageKinds: [...new Set(units.flatMap((u) => u.outages.map((o) => o.kind)))],
     };
   }
 
@@ -187,6 +203,9 @@ export class StationChart {
     const pieces: QueuePiece[] = [];
     const queueData: number[][] = [];
     const laneData: number[][] = [];
+    // Outages: [row, from, to, lane, outage index].
+    const outages: { outage: StationOutage; unit: UnitRow }[] = [];
+    const outageData: number[][] = [];
     rows.forEach((row, r) => {
       if (row.kind === 'queue') {
         const lane = lanes[row.lane]!;
@@ -201,6 +220,12 @@ export class StationChart {
           }
         }
         return;
+      }
+      for (const outage of row.unit.outages) {
+        min = Math.min(min, outage.from);
+        max = Math.max(max, outage.to);
+        outages.push({ outage, unit: row.unit });
+        outageData.push([r, outage.from, outage.to, row.lane, outages.length - 1]);
       }
       for (const job of row.unit.jobs) {
         min = Math.min(min, job.start);
@@ -238,6 +263,11 @@ export class StationChart {
         const job = jobs[params.value[4]!];
         if (!job || row?.kind !== 'unit') return '';
         return jobTooltip(job, row.unit, lanes[row.lane]!, orders.get(job.orderId), view, asOf);
+      }
+      if (params.seriesId === 'outages') {
+        const drawn = outages[params.value[4]!];
+        if (!drawn) return '';
+        return outageTooltip(drawn.outage, drawn.unit, lanes[params.value[3]!]!, asOf);
       }
       if (params.seriesId === 'queues') {
         const piece = pieces[params.value[4]!];
@@ -312,6 +342,27 @@ export class StationChart {
               });
             });
             return { type: 'group', children };
+          },
+        },
+        {
+          // Each unit's time out of work across its row, under its operations.
+          id: 'outages',
+          type: 'custom',
+          z: 2,
+          clip: true,
+          encode: { x: [1, 2], y: 0 },
+          data: outageData,
+          renderItem: (_params: unknown, api: Api) => {
+            const { outage } = outages[api.value(4) as number]!;
+            const from = api.coord([outage.from, api.value(0)]);
+            const to = api.coord([outage.to, api.value(0)]);
+            const band = (api.size!([0, 1]) as number[])[1]!;
+            const height = band - 4;
+            return {
+              type: 'rect',
+              shape: { x: from[0]!, y: from[1]! - height / 2, width: Math.max(to[0]! - from[0]!, 2), height },
+              style: outageStyle(outage.kind),
+            };
           },
         },
         {
@@ -429,6 +480,25 @@ function cutAt(count: QueueCount, t: number): (QueueCount & { actual: boolean })
     { ...count, end: t, actual: true },
     { ...count, start: t, actual: false },
   ];
+}
+
+/** The tooltip of a unit's time out of work: why, which unit (or the whole station), from when to when. */
+function outageTooltip(outage: StationOutage, unit: UnitRow, lane: StationLane, asOf: number): string {
+  const t = (ms: number) => formatTimeNear(ms, asOf);
+  const which =
+    outage.unit === undefined
+      ? `${escapeHtml(lane.station.name)} <span class="tt-muted">(every unit)</span>`
+      : escapeHtml(unit.label);
+  const color =
+    outage.kind === 'down'
+      ? COLORS.down
+      : outage.kind === 'maintenance'
+        ? COLORS.maintenance
+        : COLORS.offShift;
+  return (
+    `<div class="tt"><div class="tt-head">${swatch(color)}<b>${OUTAGE_TEXT[outage.kind]}</b> · ${which}</div>` +
+    `<div>${t(outage.from)} – ${t(outage.to)} <span class="tt-muted">(${formatDuration(outage.to - outage.from)})</span></div></div>`
+  );
 }
 
 /** The tooltip of an operation on a unit: the order, the step, its times, the order's state. */

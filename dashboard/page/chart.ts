@@ -36,6 +36,10 @@ export const COLORS = {
   text: '#344054',
   muted: '#667085',
   grid: '#eaecf0',
+  /** A station's unit out of work: down (a failure), in maintenance, off shift. */
+  down: '#d92d20',
+  maintenance: '#f5a623',
+  offShift: '#98a2b3',
 } as const;
 
 const hatches = new Map<string, object>();

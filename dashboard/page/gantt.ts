@@ -120,7 +120,8 @@ function rowLabel(row: Row | undefined, showProduct: boolean): string {
   if (row.late) tags.push('{late|LATE}');
   if (row.atRisk) tags.push('{risk|at risk}');
   if (row.group === DelayGroup.own) tags.push('{own|own delay}');
-  if (row.group === DelayGroup.knockOn) tags.push('{knock|knock-on}');
+  if (row.order.delayCause === 'downtime') tags.push('{down|downtime}');
+  else if (row.group === DelayGroup.knockOn) tags.push('{knock|knock-on}');
   const product = showProduct ? `{gap| }{product|${richText(row.order.product)}}` : '';
   return `{id|${richText(row.orderId)}}${product}${tags.length ? `{gap| }${tags.join('{gap| }')}` : ''}`;
 }
@@ -398,6 +399,7 @@ export class Gantt {
             late: tag(COLORS.late, true),
             own: tag(COLORS.own, false),
             knock: tag(COLORS.knockOn, false),
+            down: tag(COLORS.down, false),
             risk: tag(COLORS.spread, false),
           },
         },

@@ -234,6 +234,10 @@ function render(): void {
     app.dataset.chartMs = drawn.ms.toFixed(1);
     app.dataset.nowX = String(Math.round(stationChart.nowPixel() ?? -1));
     $('legend-over').hidden = !drawn.overCapacity;
+    for (const kind of ['down', 'maintenance', 'off-shift'] as const) {
+      $(`legend-${kind}`).hidden = !drawn.outageKinds.includes(kind);
+    }
+    app.dataset.outages = drawn.outageKinds.join(' ');
   } else {
     const drawn = tableView
       ? { ms: 0, rowPx: 0, window: [0, state.rows.length - 1], segments: 0 }

@@ -8,6 +8,7 @@ import {
   isAtRisk,
   type OrderForecast,
   type Position,
+  type StationOutage,
   type StepSpan,
 } from '../../contracts/forecastRecord.ts';
 import { formatDuration, formatInterval, formatTimeNear } from './format.ts';
@@ -282,19 +283,30 @@ export interface StationJob {
   parts: StepSpan[];
 }
 
+/** What a station's units are out of work in, for `assignUnits`: units numbered from 0. */
+export interface UnitsOut {
+  /** Whether unit `unit` is out of work in part of [start, end). */
+  out(unit: number, start: number, end: number): boolean;
+  /** The unit a job must be on, if any (it was on it when the unit went out, and goes on after). */
+  pin(job: { start: number; end: number }): number | undefined;
+}
+
 /**
  * Puts jobs on units: sorted by start, then order id (by code units, so every browser agrees), then
  * end, each on the lowest-numbered unit free by its start. Returns the units, each with its jobs in time order;
  * there are as many units as jobs ever overlap, so a forecast that keeps to a station's capacity
- * never needs more units than it has.
+ * never needs more units than it has. With `unitsOut`, a job pinned to a unit is put there first, and
+ * the others each on the lowest unit free and at work through it, when there is one.
  */
 export function assignUnits<T extends { orderId: string; start: number; end: number }>(
   jobs: readonly T[],
+  unitsOut?: UnitsOut,
 ): T[][] {
   const sorted = [...jobs].sort(
     (a, b) =>
       a.start - b.start || (a.orderId < b.orderId ? -1 : a.orderId > b.orderId ? 1 : 0) || a.end - b.end,
   );
+  if (unitsOut !== undefined) return assignAround(sorted, unitsOut);
   const units: T[][] = [];
   const freeAt: number[] = [];
   for (const job of sorted) {
@@ -307,6 +319,54 @@ export function assignUnits<T extends { orderId: string; start: number; end: num
     units[unit]!.push(job);
     freeAt[unit] = Math.max(job.start, job.end);
   }
+  return units;
+}
+
+/** `assignUnits` around units out of work: pinned jobs first, then each job on a unit free through it. */
+function assignAround<T extends { start: number; end: number }>(
+  sorted: readonly T[],
+  unitsOut: UnitsOut,
+): T[][] {
+  const units: T[][] = [];
+  const overlaps = (unit: number, job: T) =>
+    (units[unit] ?? []).some((other) => other.start < job.end && job.start < other.end);
+  const placed = new Set<T>();
+  for (const job of sorted) {
+    const unit = unitsOut.pin(job);
+    if (unit === undefined || overlaps(unit, job)) continue;
+    while (units.length <= unit) units.push([]);
+    units[unit]!.push(job);
+    placed.add(job);
+  }
+  for (const job of sorted) {
+    if (placed.has(job)) continue;
+    // Of the units free and at work through it, the one a pinned job needs soonest after it (so
+    // that the pinned job finds its unit free), then the lowest.
+    let unit = -1;
+    let needed = Number.POSITIVE_INFINITY;
+    let fallback = -1;
+    for (let i = 0; i <= units.length; i++) {
+      if (i < units.length && overlaps(i, job)) continue;
+      if (unitsOut.out(i, job.start, job.end)) {
+        if (fallback < 0) fallback = i;
+        continue;
+      }
+      const next = (units[i] ?? []).reduce(
+        (t, other) => (other.start >= job.end ? Math.min(t, other.start) : t),
+        Number.POSITIVE_INFINITY,
+      );
+      if (unit < 0 || next < needed) {
+        unit = i;
+        needed = next;
+      }
+    }
+    if (unit < 0) unit = fallback;
+    if (unit === units.length) units.push([]);
+    units[unit]!.push(job);
+  }
+  for (const unit of units) unit.sort((a, b) => a.start - b.start || a.end - b.end);
+  // Trailing units that nothing was put on are no rows.
+  while (units.length > 0 && units[units.length - 1]!.length === 0) units.pop();
   return units;
 }
 
@@ -355,7 +415,16 @@ export interface UnitRow {
   label: string;
   overCapacity: boolean;
   jobs: StationJob[];
+  /** The windows it is out of work in (its own and its station's), by start. */
+  outages: StationOutage[];
 }
+
+/** Words for why a unit is out of work, for the tooltip and the legend. */
+export const OUTAGE_TEXT: Readonly<Record<StationOutage['kind'], string>> = {
+  down: 'Down',
+  maintenance: 'Maintenance',
+  'off-shift': 'Off shift',
+};
 
 /** A station in the station view: its units, and its queue over time. */
 export interface StationLane {
@@ -410,8 +479,23 @@ export function stationLanes(forecast: ForecastRecord, view: ModelView = modelVi
   }
   const forecastStations = new Map((forecast.stations ?? []).map((s) => [s.station, s]));
   return view.stations.map((station) => {
-    const assigned = assignUnits([...(jobs.get(station.id)?.values() ?? [])]);
     const capacity = Math.max(1, station.capacity);
+    const outages = forecastStations.get(station.id)?.outages ?? [];
+    // No operation drawn on a unit while it is out, when another unit can take it; one that spans a
+    // unit's own outage was on that unit when it went out.
+    const unitsOut: UnitsOut = {
+      out: (i, start, end) =>
+        i >= capacity ||
+        outages.some((o) => (o.unit === undefined || o.unit === i + 1) && o.from < end && o.to > start),
+      pin: (job) => {
+        const o = outages.find((o) => o.unit !== undefined && job.start <= o.from && job.end >= o.to);
+        return o?.unit === undefined ? undefined : o.unit - 1;
+      },
+    };
+    const assigned = assignUnits(
+      [...(jobs.get(station.id)?.values() ?? [])],
+      outages.length > 0 ? unitsOut : undefined,
+    );
     const units: UnitRow[] = [];
     for (let i = 0; i < Math.max(capacity, assigned.length); i++) {
       units.push({
@@ -421,6 +505,8 @@ export function stationLanes(forecast: ForecastRecord, view: ModelView = modelVi
         label: `${station.name} ${i + 1}`,
         overCapacity: i >= capacity,
         jobs: assigned[i] ?? [],
+        // A window of the whole station is on each of its real units; the forecast's overbooking has none.
+        outages: outages.filter((o) => (o.unit === undefined ? i < capacity : o.unit === i + 1)),
       });
     }
     const queue = queueCounts(waits.get(station.id) ?? []);

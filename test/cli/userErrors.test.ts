@@ -229,7 +229,7 @@ const CASES: UserErrorCase[] = [
   {
     what: 'start --scenario demo on another plant than the demo plant',
     args: ['start', '--model', 'examples/models/flow-shop.json', '--scenario', 'demo'],
-    says: /^scenario demo is the seed article's four orders on the demo plant \(order-flow\), and model flow-shop is another plant: its scenarios are steady and load$/,
+    says: /^scenario demo is the seed article's four orders on the demo plant \(order-flow\), and model flow-shop is another plant: its scenarios are steady, load and breakdowns$/,
   },
   {
     what: 'start --model that does not exist',

@@ -89,3 +89,25 @@ export function jobShopRecord(generatedAt = Date.now()): ForecastRecord {
   }));
   return recordOf(snapshotAt(runPlant(orders, model), T0 + 40 * MIN), generatedAt, model);
 }
+
+/**
+ * The flow shop of `flowShopRecord` with its paint booth in maintenance from 10 to 40 minutes after
+ * 09:00 and its second welder down since 08:59 (under frame-4), expected up at 09:15: orders pushed back by downtime.
+ */
+export function flowShopDowntimeRecord(generatedAt = Date.now()): ForecastRecord {
+  const snapshot = JSON.parse(readFileSync('examples/flow-shop-snapshot.json', 'utf8')) as Snapshot;
+  const asOf = snapshot.asOf;
+  return recordOf(
+    {
+      ...snapshot,
+      stations: [
+        { station: 'welder', unit: 2, down: true, since: asOf - MIN, expectedUpAt: asOf + 15 * MIN },
+      ],
+      maintenance: [
+        { maintenanceId: 'booth-service', station: 'booth', from: asOf + 10 * MIN, to: asOf + 40 * MIN },
+      ],
+    },
+    generatedAt,
+    exampleModel('flow-shop'),
+  );
+}

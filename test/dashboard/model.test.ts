@@ -31,6 +31,7 @@ import {
 import {
   demoMonteCarloRecord,
   demoRecord,
+  flowShopDowntimeRecord,
   flowShopRecord,
   jobShopRecord,
   MIN,
@@ -130,6 +131,8 @@ describe('the model gives the colours and the names', () => {
     expect(positionText(view, order('frame-8').position)).toBe('not started');
     expect(causeText(view, order('frame-7'))).toBe('knock-on: waited behind other orders at Saw');
     expect(causeText(view, order('frame-9'))).toBe('own delay: material later than first promised');
+    const downtime = flowShopDowntimeRecord().orders.find((o) => o.orderId === 'frame-7')!;
+    expect(causeText(view, downtime)).toBe('downtime: a unit down or in maintenance at Paint booth');
     expect(causeText(view, { delayCause: 'overrun', delayStation: 'booth' })).toBe(
       'own delay: an operation overran at Paint booth',
     );
@@ -339,6 +342,40 @@ describe('putting operations on units', () => {
 });
 
 describe('the station view', () => {
+  it('puts a unit down on its row and a station’s maintenance on each of its units, none elsewhere', () => {
+    const lanes = stationLanes(flowShopDowntimeRecord());
+
+    const outages = lanes.flatMap((l) => l.units.map((u) => [u.key, u.outages]));
+    expect(outages).toEqual([
+      ['saw#1', []],
+      ['welder#1', []],
+      ['welder#2', [{ unit: 2, from: at(-1), to: at(15), kind: 'down' }]],
+      ['booth#1', [{ from: at(10), to: at(40), kind: 'maintenance' }]],
+    ]);
+    // No operation starts on welder 2 while it is down: welder 1 takes them. The one it had goes on after.
+    const welder2 = lanes[1]!.units[1]!;
+    expect(welder2.jobs.filter((j) => j.start > at(-1) && j.start < at(15))).toEqual([]);
+    expect(welder2.jobs.find((j) => j.orderId === 'frame-4')).toMatchObject({ start: at(-1), end: at(24) });
+    expect(lanes[1]!.units).toHaveLength(2);
+  });
+
+  it('gives a station’s maintenance to none of the rows a forecast overbooks', () => {
+    const record = flowShopDowntimeRecord();
+    record.model = { ...record.model, stations: record.model.stations.map((s) => ({ ...s, capacity: 1 })) };
+    record.stations = record.stations.map((s) =>
+      s.station === 'welder'
+        ? { ...s, outages: [{ from: at(1), to: at(2), kind: 'maintenance' as const }] }
+        : s,
+    );
+
+    const welder = stationLanes(record)[1]!;
+
+    expect(welder.units.map((u) => [u.overCapacity, u.outages.length])).toEqual([
+      [false, 1],
+      [true, 0],
+    ]);
+  });
+
   it('has each unit of the flow shop: one saw, two welders, one booth, none over capacity', () => {
     const lanes = stationLanes(flowShopRecord());
 

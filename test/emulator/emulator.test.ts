@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { OrderEvent } from '../../contracts/events.ts';
-import { OrderEventSchema } from '../../contracts/events.ts';
+import { EventSchema, OrderEventSchema } from '../../contracts/events.ts';
 import { parseDuration } from '../../emulator/duration.ts';
 import { emulate } from '../../emulator/emulate.ts';
 import { runPaced } from '../../emulator/pacing.ts';
@@ -18,6 +18,7 @@ import {
   defaultScenario,
   ScenarioError,
   type ScenarioName,
+  scenario,
   scenariosFor,
 } from '../../emulator/scenarios.ts';
 import {
@@ -405,16 +406,16 @@ describe('the emulated plant and the order domain', () => {
 
 describe('scenarios and models', () => {
   it('runs the demo on the demo plant and on a model of its shape with other times, steady on any other', () => {
-    expect(scenariosFor(orderFlowModel)).toEqual(['demo', 'steady', 'load']);
-    expect(scenariosFor(uncertain)).toEqual(['demo', 'steady', 'load']);
-    expect(scenariosFor(flowShop)).toEqual(['steady', 'load']);
+    expect(scenariosFor(orderFlowModel)).toEqual(['demo', 'steady', 'load', 'breakdowns']);
+    expect(scenariosFor(uncertain)).toEqual(['demo', 'steady', 'load', 'breakdowns']);
+    expect(scenariosFor(flowShop)).toEqual(['steady', 'load', 'breakdowns']);
     expect(defaultScenario(orderFlowModel)).toBe('demo');
     expect(defaultScenario(jobShop)).toBe('steady');
   });
 
   it('refuses the demo on another plant, naming the model and the scenarios that fit', async () => {
     const message =
-      "scenario demo is the seed article's four orders on the demo plant (order-flow), and model flow-shop is another plant: its scenarios are steady and load";
+      "scenario demo is the seed article's four orders on the demo plant (order-flow), and model flow-shop is another plant: its scenarios are steady, load and breakdowns";
 
     expect(() => checkScenario('demo', flowShop)).toThrow(new ScenarioError(message));
     await expect(dryRun('demo', { model: flowShop })).rejects.toThrow(ScenarioError);
@@ -500,5 +501,191 @@ describe('durations', () => {
     ]);
     expect(parseDuration('soon')).toBeUndefined();
     expect(parseDuration('5x')).toBeUndefined();
+  });
+});
+
+describe('the breakdowns scenario', () => {
+  /** The flow shop whose saw fails every 2 h or so, for 15 to 45 min (its failure model). */
+  const failingSaw = parsePlantModel({
+    ...JSON.parse(readFileSync('examples/models/flow-shop.json', 'utf8')),
+    name: 'flow-shop-failing',
+  });
+  const saw = failingSaw.stations.find((s) => s.capacity === 1)!;
+  (saw as { failures?: unknown }).failures = {
+    timeBetweenFailures: { dist: 'exponential', mean: 120 },
+    timeToRepair: { dist: 'uniform', min: 15, max: 45 },
+  };
+  type StationEvent = {
+    type: string;
+    occurredAt: string;
+    station?: string;
+    unit?: number;
+    expectedUpAt?: string;
+    from?: string;
+    maintenanceId?: string;
+  };
+  const stationEvents = (events: readonly Event[]) =>
+    (events as readonly unknown[] as StationEvent[]).filter(
+      (e) => e.type.startsWith('Station') || e.type.startsWith('Maintenance'),
+    );
+
+  it.each([
+    ['the demo plant (default failures)', orderFlowModel],
+    ['the flow shop (default failures, two welders)', flowShop],
+    ['a flow shop whose saw has a failure model', failingSaw],
+  ])(
+    'sends each StationDown, then its StationUp, and one maintenance announced ahead, valid events: %s',
+    async (_, model) => {
+      const events = await dryRun('breakdowns', { model, seed: 5, duration: 24 * 60 * MIN });
+      for (const e of events) expect(EventSchema.safeParse(e).success).toBe(true);
+      const station = stationEvents(events);
+      const down = new Map<string, StationEvent>();
+      let breakdowns = 0;
+      let expected = 0;
+      for (const e of station) {
+        const key = `${e.station}#${e.unit ?? ''}`;
+        if (e.type === 'StationDown') {
+          expect(down.has(key)).toBe(false);
+          down.set(key, e);
+          breakdowns++;
+          if (e.expectedUpAt !== undefined) expected++;
+        } else if (e.type === 'StationUp') {
+          expect(down.get(key)).toBeDefined();
+          expect(Date.parse(e.occurredAt)).toBeGreaterThan(Date.parse(down.get(key)!.occurredAt));
+          down.delete(key);
+        }
+      }
+      expect(down.size).toBe(0);
+      expect(breakdowns).toBeGreaterThanOrEqual(3);
+      // Most say when they expect to be up, not all.
+      expect(expected).toBeGreaterThan(0);
+      expect(expected).toBeLessThan(breakdowns);
+      const planned = station.filter((e) => e.type === 'MaintenancePlanned');
+      expect(planned).toHaveLength(1);
+      expect(Date.parse(planned[0]!.occurredAt)).toBeLessThan(Date.parse(planned[0]!.from!));
+      // Station events are sent in time order with the rest.
+      const times = events.map((e) => Date.parse(e.occurredAt));
+      expect(times).toEqual([...times].sort((a, b) => a - b));
+    },
+  );
+
+  it('draws the failures of a station with a failure model from it: its units fail more often than others', async () => {
+    const station = stationEvents(
+      await dryRun('breakdowns', { model: failingSaw, seed: 2, duration: 24 * 60 * MIN }),
+    );
+    const sawDowns = station.filter((e) => e.type === 'StationDown' && e.station === saw.id);
+    // About one every 2 h + 30 min of repair over 24 h: ten or so; the defaults' about one in 4 h per unit.
+    expect(sawDowns.length).toBeGreaterThanOrEqual(5);
+    for (const e of sawDowns) expect(e.unit).toBeUndefined();
+    const up = station.filter((e) => e.type === 'StationUp' && e.station === saw.id);
+    for (const [i, e] of sawDowns.entries()) {
+      const repair = Date.parse(up[i]!.occurredAt) - Date.parse(e.occurredAt);
+      expect(repair).toBeGreaterThanOrEqual(15 * MIN - 1);
+      // Cut short only by the maintenance, if it is on this station.
+      expect(repair).toBeLessThanOrEqual(45 * MIN + 1);
+    }
+  });
+
+  it('is the plant run with its breakdowns and maintenance: the same steps, and orders held up finish later', () => {
+    const resolved = resolveModel(flowShop);
+    const chosen = scenario('breakdowns', resolved, {
+      start: T0,
+      seed: 7,
+      duration: 12 * 60 * MIN,
+      rate: 100,
+      speed: Number.POSITIVE_INFINITY,
+    });
+    const orders = [...chosen.orders];
+    const outages = chosen.outages!;
+    const env = new Environment(T0);
+    const events: Event[] = [];
+    startPlant(env, resolved, orders, { event: (e) => events.push(e as Event) }, { outages });
+    env.run();
+
+    const plantOrders = orders.map(
+      (o): PlantOrder => ({
+        orderId: o.orderId,
+        acceptedAt: o.acceptedAt,
+        ...(o.product !== undefined && { product: o.product }),
+        ...(o.priority !== undefined && { priority: o.priority }),
+        ...(o.dueAt !== undefined && { dueAt: o.dueAt }),
+        ...(o.material && { leadTime: o.material.actualLead, announcedLeadTime: o.material.promisedLead }),
+        ...(o.durations && { durations: o.durations }),
+      }),
+    );
+    const steps = (list: readonly Event[]) => {
+      const byOrderId = new Map<string, string[]>();
+      for (const e of list) {
+        if (e.type !== 'StepStarted' && e.type !== 'StepFinished') continue;
+        byOrderId.set(e.orderId, [
+          ...(byOrderId.get(e.orderId) ?? []),
+          `${e.type} ${e.step} ${e.occurredAt}`,
+        ]);
+      }
+      return byOrderId;
+    };
+    const truth = runPlant(plantOrders, flowShop, {
+      maintenance: outages.maintenance,
+      breakdowns: outages.breakdowns,
+    });
+    expect(steps(events)).toEqual(steps(plantEvents(truth) as Event[]));
+
+    // An order whose operation on a one-unit station spans a breakdown's start finishes later than without.
+    const without = runPlant(plantOrders, flowShop);
+    const single = new Set(flowShop.stations.filter((s) => s.capacity === 1).map((s) => s.id));
+    let held = 0;
+    for (const history of truth.values()) {
+      const hit = history.steps.some(
+        (step) =>
+          step.station !== undefined &&
+          single.has(step.station) &&
+          outages.breakdowns.some(
+            (b) => b.station === step.station && b.from > step.start && b.from < step.end,
+          ),
+      );
+      if (!hit) continue;
+      held++;
+      expect(history.completedAt).toBeGreaterThan(without.get(history.order.orderId)!.completedAt);
+    }
+    expect(held).toBeGreaterThan(0);
+    expect(outages.breakdowns.length).toBeGreaterThan(0);
+  });
+
+  it('is reproducible by seed, differs between seeds, and has the steady scenario’s orders', async () => {
+    const a = await dryRun('breakdowns', { model: flowShop, seed: 3, duration: 8 * 60 * MIN });
+    const b = await dryRun('breakdowns', { model: flowShop, seed: 3, duration: 8 * 60 * MIN });
+    const c = await dryRun('breakdowns', { model: flowShop, seed: 4, duration: 8 * 60 * MIN });
+    expect(a).toEqual(b);
+    expect(stationEvents(c)).not.toEqual(stationEvents(a));
+    const steady = await dryRun('steady', { model: flowShop, seed: 3, duration: 8 * 60 * MIN });
+    // The same orders (event ids aside: they count the station events too).
+    const accepted = (list: readonly Event[]) =>
+      list.filter((e) => e.type === 'OrderAccepted').map(({ eventId: _, ...rest }) => rest);
+    expect(accepted(a)).toEqual(accepted(steady));
+  });
+
+  it('runs from the command line, and is listed in --help', async () => {
+    const run = await twin(
+      'emulate',
+      '--model',
+      'examples/models/flow-shop.json',
+      '--scenario',
+      'breakdowns',
+      '--duration',
+      '12h',
+      '--dry-run',
+    );
+    expect(run.code).toBe(0);
+    const types = new Set(
+      run.stdout
+        .trim()
+        .split('\n')
+        .map((l) => (JSON.parse(l) as { type: string }).type),
+    );
+    expect(types.has('StationDown')).toBe(true);
+    expect(types.has('StationUp')).toBe(true);
+    expect(types.has('MaintenancePlanned')).toBe(true);
+    expect((await twin('emulate', '--help')).stdout).toContain('breakdowns');
+    expect((await twin('start', '--help')).stdout).toContain('breakdowns');
   });
 });

@@ -67,3 +67,36 @@ describe('KinesisPublisher', () => {
     expect(kinesis.calls()).toBe(1);
   });
 });
+
+describe('partition keys', () => {
+  it('keys an order event by its order, a station event by its station, a cancellation by its maintenance', async () => {
+    const batches: { key: string; type: string }[][] = [];
+    const send = async (command: PutRecordsCommand) => {
+      const records = command.input.Records!;
+      batches.push(
+        records.map((r) => ({
+          key: r.PartitionKey!,
+          type: (JSON.parse(Buffer.from(r.Data!).toString()) as { type: string }).type,
+        })),
+      );
+      return { FailedRecordCount: 0, Records: records.map((_, i) => ({ SequenceNumber: `${i}` })) };
+    };
+    const publisher = new KinesisPublisher({ send } as unknown as KinesisClient, 'events');
+    const at = '2026-01-05T08:00:00.000Z';
+    publisher.publish(v1('OrderAccepted', 'o-1', 0));
+    publisher.publish({ eventId: 'e1', type: 'StationDown', station: 'press', unit: 2, occurredAt: at });
+    publisher.publish({ eventId: 'e2', type: 'StationUp', station: 'press', unit: 2, occurredAt: at });
+    publisher.publish({ eventId: 'e3', type: 'MaintenanceCancelled', maintenanceId: 'm-1', occurredAt: at });
+    await publisher.flush();
+
+    // One record per key in a batch: the station's second event waits for its first.
+    expect(batches).toEqual([
+      [
+        { key: 'o-1', type: 'OrderAccepted' },
+        { key: 'press', type: 'StationDown' },
+        { key: 'm-1', type: 'MaintenanceCancelled' },
+      ],
+      [{ key: 'press', type: 'StationUp' }],
+    ]);
+  });
+});

@@ -21,6 +21,7 @@ import { createTableInputs } from '../../local/provision.ts';
 import {
   demoMonteCarloRecord,
   demoRecord,
+  flowShopDowntimeRecord,
   flowShopRecord,
   MIN,
   recordOf,
@@ -325,6 +326,52 @@ if (!existsSync(CHROMIUM)) {
       await page.waitForSelector('#app[data-view="orders"]');
       expect(await page.locator('#gantt').isVisible()).toBe(true);
       expect(page.url()).not.toContain('view=');
+      expect(problemsOf(page)).toEqual([]);
+      await page.close();
+    });
+
+    it('draws a unit down and a station’s maintenance on their rows, and tags the orders they push back', async () => {
+      const { store, server } = await setUp();
+      const record = flowShopDowntimeRecord();
+      await store.save(record);
+      const page = await open(server.url);
+      await page.waitForSelector('#app[data-state="ready"]');
+
+      // The order view: the orders held up by downtime are tagged, the tooltip names the station.
+      const causes = Object.fromEntries((await tableRows(page)).map((r) => [r.id, r.cause]));
+      expect(causes['frame-7']).toBe('downtime');
+      expect(causes['frame-4']).toBe('downtime');
+      expect(await page.locator('#legend li', { hasText: 'downtime' }).isVisible()).toBe(true);
+
+      await page.click('#tab-stations');
+      await page.waitForSelector('#app[data-view="stations"][data-units]');
+      const state = await data(page);
+      expect(state.outages).toBe('down maintenance');
+      expect(await page.locator('#legend-down').isVisible()).toBe(true);
+      expect(await page.locator('#legend-maintenance').isVisible()).toBe(true);
+      expect(await page.locator('#legend-off-shift').isVisible()).toBe(false);
+      // Rows: saw queue, saw 1, welders' queue, welder 1, welder 2, booth queue, booth 1. Welder 2 is
+      // down from a minute ago to 15 minutes on, under frame-4: the outage fills its row, the bar less.
+      const box = (await page.locator('#stations').boundingBox())!;
+      const tooltip = page.locator('#stations .gantt-tooltip');
+      const row = (r: number) => box.y + GRID.top + (r + 0.5) * Number(state.rowPx);
+      let found = '';
+      for (let dx = 2; dx < 80 && !/Down/.test(found); dx += 3) {
+        await page.mouse.move(box.x + Number(state.nowX) + dx, row(4) - 0.4 * Number(state.rowPx));
+        await page.waitForTimeout(30);
+        found = (await tooltip.textContent()) ?? '';
+      }
+      expect(found).toMatch(/Down · Welder 2/);
+      let maintenance = '';
+      for (let dx = 2; dx < 400 && !/Maintenance/.test(maintenance); dx += 4) {
+        await page.mouse.move(box.x + Number(state.nowX) + dx, row(6) - 0.4 * Number(state.rowPx));
+        await page.waitForTimeout(30);
+        maintenance = (await tooltip.textContent()) ?? '';
+      }
+      expect(maintenance).toMatch(/Maintenance · Paint booth \(every unit\).*30 min/s);
+      await page.mouse.move(0, 0);
+      await expect.poll(() => tooltip.isVisible()).toBe(false);
+      await page.locator('#app').screenshot({ path: join(ARTIFACTS, 'dashboard-downtime.png') });
       expect(problemsOf(page)).toEqual([]);
       await page.close();
     });
