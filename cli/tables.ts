@@ -43,7 +43,7 @@ export interface Tables {
 }
 
 /**
- * The tables that the options name, else those of the one twin that runs, else AWS_ENDPOINT_URL's.
+ * The tables that the options name, else AWS_ENDPOINT_URL's, else those of the one twin that runs.
  * `verb` completes the errors: "nothing to reset".
  */
 export async function findTables(
@@ -69,8 +69,11 @@ async function findWhere(
   if (chosen > 1) throw new CliError('give one of --data-dir, --endpoint and --aws');
   if (values.aws) return { endpoints: {}, where: 'AWS (your default account and region)' };
   if (values.endpoint) return { endpoints: { dynamodb: values.endpoint }, where: values.endpoint };
-  const running = await listRunningTwins();
   const dataDir = values['data-dir'];
+  // AWS_ENDPOINT_URL is the user's choice: it goes before a twin found running on this machine.
+  const endpoint = dataDir === undefined ? endpointFromEnv('AWS_ENDPOINT_URL') : undefined;
+  if (endpoint) return { endpoints: { dynamodb: endpoint }, where: `${endpoint} (AWS_ENDPOINT_URL)` };
+  const running = await listRunningTwins();
   if (dataDir !== undefined) {
     const twin =
       running.find((t) => resolve(t.dataDir) === resolve(dataDir)) ?? (await runningTwinOf(dataDir));
@@ -104,8 +107,6 @@ async function findWhere(
       `${running.length} twins run: say which with --data-dir (${running.map((t) => t.dataDir).join(', ')})`,
     );
   }
-  const endpoint = endpointFromEnv('AWS_ENDPOINT_URL');
-  if (endpoint) return { endpoints: { dynamodb: endpoint }, where: `${endpoint} (AWS_ENDPOINT_URL)` };
   throw new CliError(
     `no twin runs on this machine: start one (npm start), or say which tables to ${verb} with --data-dir DIR, --endpoint URL or --aws`,
   );
