@@ -13,6 +13,13 @@ import {
 } from '../sim-core/kernel/resources.ts';
 import type { QueueRule } from './model/plantModel.ts';
 import type { ModelSamplers, ResolvedModel, ResolvedStation } from './model/resolveModel.ts';
+import type { ForecastWarning } from './types.ts';
+
+/**
+ * How many times one operation starts over (`restart`) before the rest of it runs as `resume`: an
+ * operation longer than every time between failures, or than every shift, would never finish.
+ */
+export const MAX_RESTARTS = 10;
 
 /** No order reads or writes sim-core's attributes: one shared empty object spares one per order. */
 const NO_ATTRIBUTES = Object.freeze({}) as Entity['attributes'];
@@ -65,6 +72,11 @@ export class OrderUnit extends Entity {
   suspended = false;
   /** The first station whose downtime held it up: it waited while a unit was down, or its operation was cut. */
   downtimeStation: string | undefined = undefined;
+  /** The first station whose shift's end held it up: it waited through one, or its operation was cut by one. */
+  shiftStation: string | undefined = undefined;
+  /** Times its operation has started over; set while it waits for the next shift to start its operation. */
+  restarts = 0;
+  deferred = false;
 
   constructor(keys: UnitKeys, times: Float64Array, base: number, createdAt: number) {
     super(keys.orderId, createdAt, NO_ATTRIBUTES);
@@ -88,6 +100,38 @@ export class StepDelay extends Delay {
     step: string,
   ) {
     super(env, id, sampler, undefined, step);
+  }
+
+  /** Operations at a station that starts one only if it fits before its shift ends: its calendar, and the network's warnings. */
+  fitShift: { station: ResolvedStation; warnings: NetworkWarnings } | undefined = undefined;
+
+  protected override accept(entity: Entity): void {
+    super.accept(entity);
+    if (this.fitShift !== undefined) this.fit(entity as OrderUnit, this.fitShift);
+  }
+
+  /**
+   * An operation that would cross its shift's end waits, on its unit, for the next shift to start it;
+   * one that starts a shift never waits (it would wait for ever if it is longer than any shift): its
+   * shift's end cuts it by the station's rule.
+   */
+  private fit(unit: OrderUnit, { station, warnings }: NonNullable<StepDelay['fitShift']>): void {
+    const now = this.env.now;
+    const shift = station.shifts!.calendar.windowAt(now);
+    if (unit.until <= shift.to) return;
+    const next = shift.from < now ? station.shifts!.calendar.windowAt(shift.to) : shift;
+    if (unit.work > next.to - next.from) {
+      warnings.once(`longer:${station.id}`, {
+        orderId: unit.id,
+        ...(this.step !== undefined && { step: this.step }),
+        kind: 'interruption',
+        message: `order ${unit.id}'s operation at station ${station.id} is longer than its shift: it starts at a shift's start and is cut at its end (${station.interruption})`,
+      });
+    }
+    if (next === shift || !this.suspend(unit, now)) return;
+    unit.suspended = true;
+    unit.deferred = true;
+    unit.shiftStation ??= station.id;
   }
 
   override durationFor(entity: Entity): number {
@@ -120,16 +164,53 @@ export interface Network {
   steps: StepBlocks[][];
   /** Orders that have completed their routing in this run. */
   completed(): number;
+  /** The station whose units a shift's end is taking out right now, or -1 (see `applyShifts`). */
+  shiftEnding: number;
+  /** Per station with shifts: its other outages (from, to), to tell a wait through one from a wait through a shift's end. */
+  outages: ([number, number][] | undefined)[];
+  warnings: NetworkWarnings;
 }
 
-/** Builds the network of `resolved` in `env`, with `samplers`' times. */
-export function buildNetwork(resolved: ResolvedModel, samplers: ModelSamplers, env: Environment): Network {
+/** Warnings of the networks of a forecast (every replication's), each kind once per station. */
+export class NetworkWarnings {
+  readonly list: ForecastWarning[] = [];
+  private readonly seen = new Set<string>();
+
+  once(key: string, warning: ForecastWarning): void {
+    if (this.seen.has(key)) return;
+    this.seen.add(key);
+    this.list.push(warning);
+  }
+}
+
+/** Takes `unit` (every unit, when undefined) of station `index` out of work from `from` to `to`: a breakdown, a maintenance. */
+export function takeOut(
+  net: Network,
+  index: number,
+  from: number,
+  to: number,
+  unit: number | undefined,
+): void {
+  net.stations[index]!.outOfService(from, to, unit);
+  net.outages[index]?.push([from, to]);
+}
+
+/** Builds the network of `resolved` in `env`, with `samplers`' times; `warnings` may be shared by several. */
+export function buildNetwork(
+  resolved: ResolvedModel,
+  samplers: ModelSamplers,
+  env: Environment,
+  warnings = new NetworkWarnings(),
+): Network {
+  // Filled in below: the listeners read the network's shift state.
+  const net = { env, resolved, samplers, shiftEnding: -1, warnings } as Network;
+  net.outages = resolved.stations.map((s) => (s.shifts === undefined ? undefined : []));
   const stations = resolved.stations.map((s) => {
     const resource = new OrderedResource<Entity>(env, queueOrder(s.queueRule), {
       capacity: s.capacity,
       dispatch: 'end-of-instant',
     });
-    resource.unitListener = interruptions(s);
+    resource.unitListener = interruptions(s, net);
     return resource;
   });
   const sinks: Sink[] = [];
@@ -160,7 +241,8 @@ export function buildNetwork(resolved: ResolvedModel, samplers: ModelSamplers, e
       const station = step.station as ResolvedStation;
       const resource = stations[station.index]!;
       const seize = new Seize(env, `${id}/queue`, resource, station.id, step.step);
-      seize.observer = operationStamp(2 * slot, delay, resource, station.id);
+      seize.observer = operationStamp(2 * slot, delay, resource, station.id, net.outages[station.index]);
+      if (station.shifts?.startOnlyIfFinishes) delay.fitShift = { station, warnings };
       delay.observer = stamp(2 * slot + 1);
       chain(seize);
       chain(delay);
@@ -177,32 +259,44 @@ export function buildNetwork(resolved: ResolvedModel, samplers: ModelSamplers, e
     for (const sink of sinks) n += sink.stats.left;
     return n;
   };
-  return { env, resolved, samplers, stations, steps, completed };
+  net.stations = stations;
+  net.steps = steps;
+  net.completed = completed;
+  return net;
 }
 
 /**
  * An operation's start: stamps it into times[k], and notes that the order waited while a unit of
- * its station was down, if it did (it joined the queue when it entered the seize).
+ * its station was down, if it did (it joined the queue when it entered the seize): at a station with
+ * shifts (`outages` its other outages), through an outage or through a shift's end.
  */
 function operationStamp(
   k: number,
   operation: StepDelay,
   resource: OrderedResource<Entity>,
   station: string,
+  outages: [number, number][] | undefined,
 ): BlockObserver {
   return {
     leave(_block, entity, time) {
       const unit = entity as OrderUnit;
       unit.times[unit.base + k] = time;
       unit.operation = operation;
-      if (unit.downtimeStation === undefined && resource.outOfServiceSince(entity.enteredAt))
+      unit.restarts = 0;
+      if (unit.downtimeStation !== undefined || !resource.outOfServiceSince(entity.enteredAt)) return;
+      if (outages === undefined || outages.some(([from, to]) => from <= time && to > entity.enteredAt))
         unit.downtimeStation = station;
+      else unit.shiftStation ??= station;
     },
   };
 }
 
-/** What a station's operations do when their unit goes down and comes back: its interruption rule. */
-function interruptions(station: ResolvedStation): UnitListener<Entity> {
+/**
+ * What a station's operations do when their unit goes down (an outage, or a shift's end) and comes
+ * back: its interruption rule; an operation that waited for its shift to start starts now, and one
+ * that started over MAX_RESTARTS times runs the rest of its time (a warning says so, once).
+ */
+function interruptions(station: ResolvedStation, net: Network): UnitListener<Entity> {
   const restart = station.interruption === 'restart';
   return {
     down(holder) {
@@ -211,13 +305,31 @@ function interruptions(station: ResolvedStation): UnitListener<Entity> {
       // in progress has left already counts only its work before the unit went down.
       if (unit.operation === undefined || !unit.operation.suspend(unit, unit.operation.env.now)) return;
       unit.suspended = true;
-      unit.downtimeStation ??= station.id;
+      if (net.shiftEnding === station.index) unit.shiftStation ??= station.id;
+      else unit.downtimeStation ??= station.id;
     },
     up(holder) {
       const unit = holder.owner as OrderUnit;
       if (!unit.suspended) return;
       unit.suspended = false;
-      unit.operation!.resume(unit, restart);
+      const operation = unit.operation!;
+      if (unit.deferred) {
+        unit.deferred = false;
+        unit.times[unit.base + 2 * operation.slot] = net.env.now;
+        operation.resume(unit, false);
+        return;
+      }
+      if (restart && ++unit.restarts > MAX_RESTARTS) {
+        net.warnings.once(`restarts:${station.id}`, {
+          orderId: unit.id,
+          ...(operation.step !== undefined && { step: operation.step }),
+          kind: 'interruption',
+          message: `order ${unit.id}'s operation at station ${station.id} was cut and started over ${MAX_RESTARTS} times: the rest of it runs as resume`,
+        });
+        operation.resume(unit, false);
+        return;
+      }
+      operation.resume(unit, restart);
     },
   };
 }

@@ -3,6 +3,7 @@
 import { type ParameterValue, ParameterValueSchema } from '../../sim-core/blocks/ModelDefinition.ts';
 import { ModelError } from '../../sim-core/kernel/errors.ts';
 import { type DistributionSpec, type Random, type Sampler, sampler } from '../../sim-core/random/Random.ts';
+import { type DayShifts, ShiftCalendar, WEEKDAYS, wallMinutes } from '../shifts.ts';
 import type { ModelSummary, Position } from '../types.ts';
 import { modelHash } from './modelHash.ts';
 import { type Interruption, type PlantModel, QUEUE_RULES, type QueueRule, TIME_UNITS } from './plantModel.ts';
@@ -17,6 +18,8 @@ export interface ResolvedStation {
   /** How its units break down (in the model's time unit), if the model says. */
   failures: { timeBetweenFailures: DistributionSpec; timeToRepair: DistributionSpec } | undefined;
   interruption: Interruption;
+  /** Its shift calendar, if it has one, and whether an operation starts only if it fits before the shift ends. */
+  shifts: { calendar: ShiftCalendar; startOnlyIfFinishes: boolean } | undefined;
 }
 
 export interface ResolvedStep {
@@ -156,6 +159,17 @@ export function resolveModel(
               ),
             },
       interruption: s.interruption,
+      shifts:
+        s.shifts === undefined
+          ? undefined
+          : {
+              calendar: new ShiftCalendar(
+                WEEKDAYS.map((d) => dayShifts(s.shifts![d] ?? [])),
+                new Map(Object.entries(s.shifts.exceptions).map(([date, day]) => [date, dayShifts(day)])),
+                model.timeZone,
+              ),
+              startOnlyIfFinishes: s.shifts.startOnlyIfFinishes,
+            },
     };
   });
   const stationById = new Map(stations.map((s) => [s.id, s]));
@@ -243,6 +257,10 @@ function checkOverride(name: string, value: unknown): void {
   throw new ModelError(
     `parameter "${name}" must be a number >= 0, a distribution (such as {"dist":"uniform","min":…,"max":…}) or a name, got ${JSON.stringify(value)} (every number at most 1e15)`,
   );
+}
+
+function dayShifts(day: readonly (readonly [string, string])[]): DayShifts {
+  return day.map(([start, end]) => [wallMinutes(start), wallMinutes(end)] as const);
 }
 
 /** Checking a spec draws nothing. */
