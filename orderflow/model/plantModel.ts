@@ -163,7 +163,8 @@ export const PlantModelSchema = z
     timeZone: z
       .string()
       .refine(isTimeZone, { message: 'must be an IANA time zone name, such as "Europe/Berlin" or "UTC"' })
-      .default('UTC'),
+      .default('UTC')
+      .meta({ description: "the IANA time zone of the stations' shift calendars (default UTC)" }),
     /** Values that stations and steps refer to as `{ "param": name }`, overridable per run. */
     parameters: z.record(Name, ParameterValueSchema).default({}),
     stations: z.array(Station).default([]),

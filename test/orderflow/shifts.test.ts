@@ -219,31 +219,41 @@ describe('the restart guard: an operation never finishes by restarting', () => {
     expect(result.warnings[0]!.message).toContain('station press');
   });
 
-  it('Monte Carlo: failures every hour, a 3-hour operation with restart still ends, quickly', () => {
-    const m = parsePlantModel({
+  const failing = (timeBetweenFailures: unknown) =>
+    parsePlantModel({
       name: 'restart-guard',
       timeUnit: 'h',
       stations: [
         {
           id: 'press',
           interruption: 'restart',
-          failures: { timeBetweenFailures: 1, timeToRepair: 0.5 },
+          failures: { timeBetweenFailures, timeToRepair: 0.5 },
         },
       ],
       products: [
         { id: 'part', routing: [{ step: 'press', kind: 'operation', station: 'press', duration: 3 }] },
       ],
     });
+
+  it('refuses at load a station that fails before any of its operations could finish, with restart', () => {
+    expect(() => failing(1)).toThrow(ModelError);
+    expect(() => failing({ dist: 'uniform', min: 0.5, max: 2.5 })).toThrow(/station press.*restart/);
+    expect(() => failing({ dist: 'exponential', mean: 1 })).not.toThrow();
+  });
+
+  it('Monte Carlo: failures every 30 min on average, a 3-hour operation with restart still ends, quickly', () => {
     const t0 = Date.now();
-    const result = forecastMonteCarlo({ asOf: utc(1, 5, 6), orders: [queued('a', utc(1, 5, 6))] }, m, {
-      replications: 20,
-      seed: 1,
-    });
+    const result = forecastMonteCarlo(
+      { asOf: utc(1, 5, 6), orders: [queued('a', utc(1, 5, 6))] },
+      failing({ dist: 'exponential', mean: 0.5 }),
+      { replications: 200, seed: 1 },
+    );
     expect(Date.now() - t0).toBeLessThan(5_000);
-    // Cut after 1 h each time, back 30 min later: 11 cuts of 1 h + 30 min, then 2 h more in 1-hour parts:
-    // 06:00 + 11 × 1.5 h = 22:30, 1 h to 23:30, repair to 24:00, the last hour to 01:00.
-    expect(result.orders[0]!.completedAtP50).toBe(utc(1, 6, 1));
-    expect(result.warnings.filter((w) => w.kind === 'interruption')).toHaveLength(1);
+    // At most 11 cuts of at most 3 h, each repaired in 30 min, then the rest: within two days.
+    expect(result.orders[0]!.completedAtP90!).toBeLessThan(utc(1, 7, 6));
+    const guard = result.warnings.filter((w) => w.kind === 'interruption');
+    expect(guard).toHaveLength(1);
+    expect(guard[0]!.message).toMatch(/order a.*station press/);
   });
 });
 
