@@ -74,9 +74,11 @@ export class OrderUnit extends Entity {
   downtimeStation: string | undefined = undefined;
   /** The first station whose shift's end held it up: it waited through one, or its operation was cut by one. */
   shiftStation: string | undefined = undefined;
-  /** Times its operation has started over; set while it waits for the next shift to start its operation. */
+  /** Times its operation has started over. */
   restarts = 0;
-  deferred = false;
+  /** At a station that starts only what fits its shift: the operation it waits for, and its duration once drawn. */
+  next: StepDelay | undefined = undefined;
+  drawn = Number.NaN;
 
   constructor(keys: UnitKeys, times: Float64Array, base: number, createdAt: number) {
     super(keys.orderId, createdAt, NO_ATTRIBUTES);
@@ -102,40 +104,14 @@ export class StepDelay extends Delay {
     super(env, id, sampler, undefined, step);
   }
 
-  /** Operations at a station that starts one only if it fits before its shift ends: its calendar, and the network's warnings. */
-  fitShift: { station: ResolvedStation; warnings: NetworkWarnings } | undefined = undefined;
-
-  protected override accept(entity: Entity): void {
-    super.accept(entity);
-    if (this.fitShift !== undefined) this.fit(entity as OrderUnit, this.fitShift);
-  }
-
-  /**
-   * An operation that would cross its shift's end waits, on its unit, for the next shift to start it;
-   * one that starts a shift never waits (it would wait for ever if it is longer than any shift): its
-   * shift's end cuts it by the station's rule.
-   */
-  private fit(unit: OrderUnit, { station, warnings }: NonNullable<StepDelay['fitShift']>): void {
-    const now = this.env.now;
-    const shift = station.shifts!.calendar.windowAt(now);
-    if (unit.until <= shift.to) return;
-    const next = shift.from < now ? station.shifts!.calendar.windowAt(shift.to) : shift;
-    if (unit.work > next.to - next.from) {
-      warnings.once(`longer:${station.id}`, {
-        orderId: unit.id,
-        ...(this.step !== undefined && { step: this.step }),
-        kind: 'interruption',
-        message: `order ${unit.id}'s operation at station ${station.id} is longer than its shift: it starts at a shift's start and is cut at its end (${station.interruption})`,
-      });
-    }
-    if (next === shift || !this.suspend(unit, now)) return;
-    unit.suspended = true;
-    unit.deferred = true;
-    unit.shiftStation ??= station.id;
-  }
-
   override durationFor(entity: Entity): number {
     const unit = entity as OrderUnit;
+    // Drawn already, to see whether it fits its shift (see `fitsShift`).
+    const drawn = unit.drawn;
+    if (!Number.isNaN(drawn)) {
+      unit.drawn = Number.NaN;
+      return drawn;
+    }
     const own = unit.durations;
     if (own !== undefined) {
       const d = own[this.slot]!;
@@ -143,6 +119,21 @@ export class StepDelay extends Delay {
     }
     if (this.material && !Number.isNaN(unit.arrivesAt)) return Math.max(0, unit.arrivesAt - this.env.now);
     return this.sampler.sample();
+  }
+}
+
+/** A station's queue that tells each order the operation it waits for (at a station that admits only what fits its shift). */
+class OperationSeize extends Seize {
+  operation: StepDelay | undefined = undefined;
+
+  protected override accept(entity: Entity): void {
+    (entity as OrderUnit).next = this.operation;
+    super.accept(entity);
+  }
+
+  override place(entity: Entity, since: number): void {
+    (entity as OrderUnit).next = this.operation;
+    super.place(entity, since);
   }
 }
 
@@ -211,6 +202,7 @@ export function buildNetwork(
       dispatch: 'end-of-instant',
     });
     resource.unitListener = interruptions(s, net);
+    if (s.shifts?.startOnlyIfFinishes) resource.admits = fitsShift(s, net);
     return resource;
   });
   const sinks: Sink[] = [];
@@ -240,9 +232,12 @@ export function buildNetwork(
       }
       const station = step.station as ResolvedStation;
       const resource = stations[station.index]!;
-      const seize = new Seize(env, `${id}/queue`, resource, station.id, step.step);
+      const fits = station.shifts?.startOnlyIfFinishes === true;
+      const seize = fits
+        ? new OperationSeize(env, `${id}/queue`, resource, station.id, step.step)
+        : new Seize(env, `${id}/queue`, resource, station.id, step.step);
+      if (seize instanceof OperationSeize) seize.operation = delay;
       seize.observer = operationStamp(2 * slot, delay, resource, station.id, net.outages[station.index]);
-      if (station.shifts?.startOnlyIfFinishes) delay.fitShift = { station, warnings };
       delay.observer = stamp(2 * slot + 1);
       chain(seize);
       chain(delay);
@@ -293,8 +288,8 @@ function operationStamp(
 
 /**
  * What a station's operations do when their unit goes down (an outage, or a shift's end) and comes
- * back: its interruption rule; an operation that waited for its shift to start starts now, and one
- * that started over MAX_RESTARTS times runs the rest of its time (a warning says so, once).
+ * back: its interruption rule; an operation that started over MAX_RESTARTS times runs the rest of
+ * its time (a warning says so, once).
  */
 function interruptions(station: ResolvedStation, net: Network): UnitListener<Entity> {
   const restart = station.interruption === 'restart';
@@ -313,12 +308,6 @@ function interruptions(station: ResolvedStation, net: Network): UnitListener<Ent
       if (!unit.suspended) return;
       unit.suspended = false;
       const operation = unit.operation!;
-      if (unit.deferred) {
-        unit.deferred = false;
-        unit.times[unit.base + 2 * operation.slot] = net.env.now;
-        operation.resume(unit, false);
-        return;
-      }
       if (restart && ++unit.restarts > MAX_RESTARTS) {
         net.warnings.once(`restarts:${station.id}`, {
           orderId: unit.id,
@@ -331,6 +320,32 @@ function interruptions(station: ResolvedStation, net: Network): UnitListener<Ent
       }
       operation.resume(unit, restart);
     },
+  };
+}
+
+/**
+ * Whether an order may start its operation at `station` now: if it ends (its duration drawn once,
+ * and kept) before the shift does. One that does not waits for a later shift, and later orders that
+ * fit may pass it; at a shift's start every one starts, so that one longer than a whole shift is not
+ * kept waiting for ever: that shift's end cuts it (a warning says so, once per station).
+ */
+function fitsShift(station: ResolvedStation, net: Network): (request: Request<Entity>) => boolean {
+  const calendar = station.shifts!.calendar;
+  return (request) => {
+    const unit = request.owner as OrderUnit;
+    const operation = unit.next!;
+    if (Number.isNaN(unit.drawn)) unit.drawn = operation.durationFor(unit);
+    const now = net.env.now;
+    const shift = calendar.windowAt(now);
+    if (now + unit.drawn <= shift.to) return true;
+    if (shift.from !== now) return false;
+    net.warnings.once(`longer:${station.id}`, {
+      orderId: unit.id,
+      ...(operation.step !== undefined && { step: operation.step }),
+      kind: 'interruption',
+      message: `order ${unit.id}'s operation at station ${station.id} is longer than its shift: it starts at a shift's start and is cut at its end (${station.interruption})`,
+    });
+    return true;
   };
 }
 

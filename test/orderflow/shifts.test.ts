@@ -82,6 +82,14 @@ describe('shifts: an operation that would cross the end of a shift follows the m
     expect([stepStart(a, 'press'), a.completedAt]).toEqual([utc(1, 9, 12), utc(1, 9, 13)]);
   });
 
+  it('startOnlyIfFinishes: an operation longer than any shift starts at the next shift’s start and is cut (a warning says so)', () => {
+    // 10 h from Friday 12:00: it waits for Monday 06:00, does 8 h by 14:00, its last 2 h Tuesday 06:00–08:00.
+    const { a, result } = one(friday, model({ ...WEEKDAYS_6_TO_14, startOnlyIfFinishes: true }, {}, 10));
+    expect([stepStart(a, 'press'), a.completedAt]).toEqual([utc(1, 12, 6), utc(1, 13, 8)]);
+    expect(result.warnings.map((w) => [w.kind, w.orderId])).toEqual([['interruption', 'a']]);
+    expect(result.warnings[0]!.message).toContain('station press');
+  });
+
   it('an order taken up Saturday waits for Monday 06:00 (3 h: ends 09:00)', () => {
     const { a } = one(
       { asOf: utc(1, 10, 10), orders: [queued('a', utc(1, 10, 10))] },
