@@ -90,6 +90,55 @@ describe('shifts: an operation that would cross the end of a shift follows the m
     expect(result.warnings[0]!.message).toContain('station press');
   });
 
+  it('startOnlyIfFinishes: a shorter order behind one that does not fit goes first', () => {
+    // a (3 h) and b (1 h, a product of its own) both waiting Friday 12:00, a first: a does not fit in
+    // the 2 h left, b does (12:00–13:00); a starts Monday 06:00 and ends 09:00.
+    const m = parsePlantModel({
+      name: 'shift-pass',
+      timeUnit: 'h',
+      stations: [{ id: 'press', shifts: { ...WEEKDAYS_6_TO_14, startOnlyIfFinishes: true } }],
+      products: [
+        { id: 'part', routing: [{ step: 'press', kind: 'operation', station: 'press', duration: 3 }] },
+        { id: 'pin', routing: [{ step: 'press', kind: 'operation', station: 'press', duration: 1 }] },
+      ],
+      defaultProduct: 'part',
+    });
+    const result = forecast(
+      {
+        asOf: utc(1, 9, 12),
+        orders: [queued('a', utc(1, 9, 11)), { ...queued('b', utc(1, 9, 11, 30)), product: 'pin' }],
+      },
+      m,
+    );
+    const [a, b] = ['a', 'b'].map((id) => result.orders.find((o) => o.orderId === id)!);
+    expect([stepStart(b!, 'press'), b!.completedAt]).toEqual([utc(1, 9, 12), utc(1, 9, 13)]);
+    expect([stepStart(a!, 'press'), a!.completedAt]).toEqual([utc(1, 12, 6), utc(1, 12, 9)]);
+  });
+
+  it('Monte Carlo: with resume, every draw of the end falls within a shift', () => {
+    const m = model(WEEKDAYS_6_TO_14, {}, 3);
+    const uncertain = {
+      ...m,
+      products: m.products.map((p) => ({
+        ...p,
+        routing: p.routing.map((st) => ({ ...st, duration: { dist: 'uniform' as const, min: 1, max: 5 } })),
+      })),
+    };
+    const result = forecastMonteCarlo(
+      { asOf: utc(1, 9, 12), orders: [queued('a', utc(1, 9, 12)), queued('b', utc(1, 9, 12))] },
+      uncertain,
+      { replications: 200, seed: 7 },
+    );
+    for (const o of result.orders) {
+      for (const t of [o.completedAtP10!, o.completedAtP50!, o.completedAtP90!]) {
+        const hour =
+          (t - Date.UTC(2026, 0, 1)) / 3_600_000 - 24 * Math.floor((t - Date.UTC(2026, 0, 1)) / 86_400_000);
+        const weekday = new Date(t).getUTCDay();
+        expect(weekday >= 1 && weekday <= 5 && hour > 6 && hour <= 14, new Date(t).toISOString()).toBe(true);
+      }
+    }
+  });
+
   it('an order taken up Saturday waits for Monday 06:00 (3 h: ends 09:00)', () => {
     const { a } = one(
       { asOf: utc(1, 10, 10), orders: [queued('a', utc(1, 10, 10))] },
