@@ -3,10 +3,9 @@
 // Monte Carlo replication's). The plan is run without them: what they push back is a delay.
 import type { Environment } from '../sim-core/kernel/Environment.ts';
 import type { ProcessGenerator } from '../sim-core/kernel/events.ts';
-import type { BaseResource } from '../sim-core/kernel/resources.ts';
 import { type Random, type Sampler, sampler } from '../sim-core/random/Random.ts';
 import type { ResolvedModel, ResolvedStation } from './model/resolveModel.ts';
-import type { Network } from './network.ts';
+import { type Network, takeOut } from './network.ts';
 import type { ForecastWarning, Snapshot } from './types.ts';
 
 /** A unit of a station (every unit, without one) out of work from `from` to `to` (epoch ms). */
@@ -130,7 +129,7 @@ export function applyOutages(net: Network, outages: readonly Outage[], draw = fa
     const repair = draw && o.repairDrawn ? net.samplers.failures[o.station]?.timeToRepair : undefined;
     const drawn = repair?.drawAbove(now - o.from);
     const to = drawn === undefined ? o.to : Math.max(now, o.from + drawn);
-    net.stations[o.station]!.outOfService(o.from, to, o.unit);
+    takeOut(net, o.station, o.from, to, o.unit);
   }
 }
 
@@ -180,14 +179,14 @@ export function drawBreakdowns(net: Network, pending: number): void {
     const failures = net.samplers.failures[index];
     if (failures === undefined) return;
     for (let unit = 1; unit <= station.capacity; unit++) {
-      net.env.process(breakdowns(net, net.stations[index]!, unit, failures, pending));
+      net.env.process(breakdowns(net, index, unit, failures, pending));
     }
   });
 }
 
 function* breakdowns(
   net: Network,
-  resource: BaseResource<unknown>,
+  index: number,
   unit: number,
   failures: { timeBetweenFailures: Sampler; timeToRepair: Sampler },
   pending: number,
@@ -197,7 +196,7 @@ function* breakdowns(
     yield env.timeout(Math.max(0, failures.timeBetweenFailures.sample()));
     if (net.completed() >= pending) return;
     const repair = Math.max(0, failures.timeToRepair.sample());
-    resource.outOfService(env.now, env.now + repair, unit);
+    takeOut(net, index, env.now, env.now + repair, unit);
     yield env.timeout(repair);
   }
 }

@@ -12,6 +12,7 @@ import { orderFlowModel } from './models/index.ts';
 import { buildNetwork, type Network, type OrderUnit } from './network.ts';
 import { runPlan } from './plan.ts';
 import { placeOrders, type Restored, type RestoredOrder, restoreOrders } from './restore.ts';
+import { applyShifts, offShift } from './shifts.ts';
 import {
   DelayCause,
   type Forecast,
@@ -74,7 +75,9 @@ export function forecastRun(snapshot: Snapshot, model: PlantModel, options: Fore
   const net = buildNetwork(resolved, nominal, env);
   const { units, times } = placeOrders(restored, net);
   applyOutages(net, outages);
+  applyShifts(net, pendingOrders(restored));
   limits.run(env);
+  warnings.push(...net.warnings.list);
   const plan = runPlan(restored, resolved, nominal, asOf, limits);
 
   const n = restored.orders.length;
@@ -86,7 +89,15 @@ export function forecastRun(snapshot: Snapshot, model: PlantModel, options: Fore
   let ordersDelayed = 0;
   for (let k = 0; k < n; k++) {
     const r = restored.orders[k]!;
-    const o = orderForecastOf(r, times, plan.times, asOf, nominal.steps[r.product.index]!, units[k]!);
+    const o = orderForecastOf(
+      r,
+      times,
+      plan.times,
+      asOf,
+      nominal.steps[r.product.index]!,
+      units[k]!,
+      plan.shiftStations[k],
+    );
     results[k] = o;
     horizonEnd = Math.max(horizonEnd, o.completedAt);
     if (o.late) {
@@ -124,6 +135,13 @@ export function forecastRun(snapshot: Snapshot, model: PlantModel, options: Fore
     outages,
     order,
   };
+}
+
+/** Orders with a step still to do: shifts and breakdowns stop once they are all done. */
+export function pendingOrders(restored: Restored): number {
+  let n = 0;
+  for (const o of restored.orders) if (o.position.kind !== 'completed') n++;
+  return n;
 }
 
 /**
@@ -172,6 +190,7 @@ function orderForecastOf(
   asOf: number,
   nominal: readonly Sampler[],
   unit: OrderUnit,
+  planShiftStation: string | undefined,
 ): OrderForecast {
   const { order, product, base: b } = r;
   const routing = product.routing;
@@ -233,6 +252,10 @@ function orderForecastOf(
     else if (unit.downtimeStation !== undefined) {
       delayCause = DelayCause.downtime;
       delayStation = unit.downtimeStation;
+    } else if (unit.shiftStation !== undefined && unit.shiftStation !== planShiftStation) {
+      // Pushed over a shift's end that the plan did not cross (there): the plan has the shifts too.
+      delayCause = DelayCause.downtime;
+      delayStation = unit.shiftStation;
     } else {
       delayCause = DelayCause.knockOn;
       delayStation = knockOnStation;
@@ -326,6 +349,13 @@ function stationForecasts(
       maxQueue: mostAtOnce(Float64Array.from(joins[s.index]!), Float64Array.from(leaves[s.index]!)),
     };
     const out = stationOutages(outages, s.index, asOf, horizonEnd);
+    // Off shift within the horizon: the windows the run took the station's units out (every unit).
+    if (s.shifts !== undefined && horizonEnd > asOf) {
+      for (const [from, to] of offShift(s.shifts.calendar, asOf, horizonEnd)) {
+        out.push({ from, to, kind: 'off-shift' });
+      }
+      out.sort((a, b) => a.from - b.from || (a.unit ?? 0) - (b.unit ?? 0));
+    }
     if (out.length > 0) station.outages = out;
     return station;
   });

@@ -11,13 +11,14 @@ import { nearestRank } from '../sim-core/quantile.ts';
 import { Random } from '../sim-core/random/Random.ts';
 import { replicationSeed, type Seed, seedRecord } from '../sim-core/random/seeds.ts';
 import { applyOutages, drawBreakdowns } from './downtime.ts';
-import { type ForecastOptions, forecastRun } from './forecast.ts';
+import { type ForecastOptions, forecastRun, pendingOrders } from './forecast.ts';
 import type { PlantModel } from './model/plantModel.ts';
 import { modelSamplers, resolveModel } from './model/resolveModel.ts';
 import { orderFlowModel } from './models/index.ts';
-import { buildNetwork } from './network.ts';
+import { buildNetwork, NetworkWarnings } from './network.ts';
 import { placeOrders } from './restore.ts';
-import type { Forecast, OrderForecast, Snapshot } from './types.ts';
+import { applyShifts } from './shifts.ts';
+import type { Forecast, ForecastWarning, OrderForecast, Snapshot } from './types.ts';
 
 export interface MonteCarloOptions extends ForecastOptions {
   /** How many times the future is drawn: 1 to MAX_REPLICATIONS, and orders × replications at most MAX_MONTE_CARLO_DRAWS. */
@@ -70,16 +71,18 @@ export function forecastMonteCarlo(
   // ends[order * replications + r]: the order's completion in replication r (restored order).
   const n = restored.orders.length;
   // Orders with a step still to do: random breakdowns stop once they are all done.
-  const pending = restored.orders.filter((o) => o.position.kind !== 'completed').length;
+  const pending = pendingOrders(restored);
+  const warnings = new NetworkWarnings();
   const ends = new Float64Array(n * replications);
   let events = 0;
   for (let r = 0; r < replications; r++) {
     limits.checkWallTime();
     const samplers = modelSamplers(resolved, new Random(replicationSeed(seed, r)), false);
     const env = new Environment(snapshot.asOf);
-    const net = buildNetwork(resolved, samplers, env);
+    const net = buildNetwork(resolved, samplers, env, warnings);
     const placed = placeOrders(restored, net, { etaSlip: samplers.etaSlip });
     applyOutages(net, base.outages, true);
+    applyShifts(net, pending);
     drawBreakdowns(net, pending);
     limits.run(env);
     events += env.eventsProcessed;
@@ -107,6 +110,7 @@ export function forecastMonteCarlo(
     ...base.forecast,
     orders,
     kpis: { ...base.forecast.kpis, ordersAtRisk },
+    warnings: merged(base.forecast.warnings, warnings.list),
     monteCarlo: { replications, seed: seedRecord(seed) },
     events: base.forecast.events + events,
   };
@@ -119,6 +123,16 @@ export function forecastMonteCarlo(
  */
 export function checkForecastModel(model: PlantModel, parameters: ForecastOptions['parameters'] = {}): void {
   resolveModel(model, parameters);
+}
+
+/** The forecast's warnings, and those of the replications it does not have (one per kind and station). */
+function merged(
+  forecast: readonly ForecastWarning[],
+  replications: readonly ForecastWarning[],
+): ForecastWarning[] {
+  if (replications.length === 0) return forecast as ForecastWarning[];
+  const known = new Set(forecast.map((w) => w.message));
+  return [...forecast, ...replications.filter((w) => !known.has(w.message))];
 }
 
 /** How many of the sorted values are at most `limit`. */

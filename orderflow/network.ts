@@ -13,6 +13,13 @@ import {
 } from '../sim-core/kernel/resources.ts';
 import type { QueueRule } from './model/plantModel.ts';
 import type { ModelSamplers, ResolvedModel, ResolvedStation } from './model/resolveModel.ts';
+import type { ForecastWarning } from './types.ts';
+
+/**
+ * How many times one operation starts over (`restart`) before the rest of it runs as `resume`: an
+ * operation longer than every time between failures, or than every shift, would never finish.
+ */
+export const MAX_RESTARTS = 10;
 
 /** No order reads or writes sim-core's attributes: one shared empty object spares one per order. */
 const NO_ATTRIBUTES = Object.freeze({}) as Entity['attributes'];
@@ -65,6 +72,13 @@ export class OrderUnit extends Entity {
   suspended = false;
   /** The first station whose downtime held it up: it waited while a unit was down, or its operation was cut. */
   downtimeStation: string | undefined = undefined;
+  /** The first station whose shift's end held it up: it waited through one, or its operation was cut by one. */
+  shiftStation: string | undefined = undefined;
+  /** Times its operation has started over. */
+  restarts = 0;
+  /** At a station that starts only what fits its shift: the operation it waits for, and its duration once drawn. */
+  next: StepDelay | undefined = undefined;
+  drawn = Number.NaN;
 
   constructor(keys: UnitKeys, times: Float64Array, base: number, createdAt: number) {
     super(keys.orderId, createdAt, NO_ATTRIBUTES);
@@ -92,6 +106,12 @@ export class StepDelay extends Delay {
 
   override durationFor(entity: Entity): number {
     const unit = entity as OrderUnit;
+    // Drawn already, to see whether it fits its shift (see `fitsShift`).
+    const drawn = unit.drawn;
+    if (!Number.isNaN(drawn)) {
+      unit.drawn = Number.NaN;
+      return drawn;
+    }
     const own = unit.durations;
     if (own !== undefined) {
       const d = own[this.slot]!;
@@ -99,6 +119,21 @@ export class StepDelay extends Delay {
     }
     if (this.material && !Number.isNaN(unit.arrivesAt)) return Math.max(0, unit.arrivesAt - this.env.now);
     return this.sampler.sample();
+  }
+}
+
+/** A station's queue that tells each order the operation it waits for (at a station that admits only what fits its shift). */
+class OperationSeize extends Seize {
+  operation: StepDelay | undefined = undefined;
+
+  protected override accept(entity: Entity): void {
+    (entity as OrderUnit).next = this.operation;
+    super.accept(entity);
+  }
+
+  override place(entity: Entity, since: number): void {
+    (entity as OrderUnit).next = this.operation;
+    super.place(entity, since);
   }
 }
 
@@ -120,16 +155,54 @@ export interface Network {
   steps: StepBlocks[][];
   /** Orders that have completed their routing in this run. */
   completed(): number;
+  /** The station whose units a shift's end is taking out right now, or -1 (see `applyShifts`). */
+  shiftEnding: number;
+  /** Per station with shifts: its other outages (from, to), to tell a wait through one from a wait through a shift's end. */
+  outages: ([number, number][] | undefined)[];
+  warnings: NetworkWarnings;
 }
 
-/** Builds the network of `resolved` in `env`, with `samplers`' times. */
-export function buildNetwork(resolved: ResolvedModel, samplers: ModelSamplers, env: Environment): Network {
+/** Warnings of the networks of a forecast (every replication's), each kind once per station. */
+export class NetworkWarnings {
+  readonly list: ForecastWarning[] = [];
+  private readonly seen = new Set<string>();
+
+  once(key: string, warning: ForecastWarning): void {
+    if (this.seen.has(key)) return;
+    this.seen.add(key);
+    this.list.push(warning);
+  }
+}
+
+/** Takes `unit` (every unit, when undefined) of station `index` out of work from `from` to `to`: a breakdown, a maintenance. */
+export function takeOut(
+  net: Network,
+  index: number,
+  from: number,
+  to: number,
+  unit: number | undefined,
+): void {
+  net.stations[index]!.outOfService(from, to, unit);
+  net.outages[index]?.push([from, to]);
+}
+
+/** Builds the network of `resolved` in `env`, with `samplers`' times; `warnings` may be shared by several. */
+export function buildNetwork(
+  resolved: ResolvedModel,
+  samplers: ModelSamplers,
+  env: Environment,
+  warnings = new NetworkWarnings(),
+): Network {
+  // Filled in below: the listeners read the network's shift state.
+  const net = { env, resolved, samplers, shiftEnding: -1, warnings } as Network;
+  net.outages = resolved.stations.map((s) => (s.shifts === undefined ? undefined : []));
   const stations = resolved.stations.map((s) => {
     const resource = new OrderedResource<Entity>(env, queueOrder(s.queueRule), {
       capacity: s.capacity,
       dispatch: 'end-of-instant',
     });
-    resource.unitListener = interruptions(s);
+    resource.unitListener = interruptions(s, net);
+    if (s.shifts?.startOnlyIfFinishes) resource.admits = fitsShift(s, net);
     return resource;
   });
   const sinks: Sink[] = [];
@@ -159,8 +232,12 @@ export function buildNetwork(resolved: ResolvedModel, samplers: ModelSamplers, e
       }
       const station = step.station as ResolvedStation;
       const resource = stations[station.index]!;
-      const seize = new Seize(env, `${id}/queue`, resource, station.id, step.step);
-      seize.observer = operationStamp(2 * slot, delay, resource, station.id);
+      const fits = station.shifts?.startOnlyIfFinishes === true;
+      const seize = fits
+        ? new OperationSeize(env, `${id}/queue`, resource, station.id, step.step)
+        : new Seize(env, `${id}/queue`, resource, station.id, step.step);
+      if (seize instanceof OperationSeize) seize.operation = delay;
+      seize.observer = operationStamp(2 * slot, delay, resource, station.id, net.outages[station.index]);
       delay.observer = stamp(2 * slot + 1);
       chain(seize);
       chain(delay);
@@ -177,32 +254,44 @@ export function buildNetwork(resolved: ResolvedModel, samplers: ModelSamplers, e
     for (const sink of sinks) n += sink.stats.left;
     return n;
   };
-  return { env, resolved, samplers, stations, steps, completed };
+  net.stations = stations;
+  net.steps = steps;
+  net.completed = completed;
+  return net;
 }
 
 /**
  * An operation's start: stamps it into times[k], and notes that the order waited while a unit of
- * its station was down, if it did (it joined the queue when it entered the seize).
+ * its station was down, if it did (it joined the queue when it entered the seize): at a station with
+ * shifts (`outages` its other outages), through an outage or through a shift's end.
  */
 function operationStamp(
   k: number,
   operation: StepDelay,
   resource: OrderedResource<Entity>,
   station: string,
+  outages: [number, number][] | undefined,
 ): BlockObserver {
   return {
     leave(_block, entity, time) {
       const unit = entity as OrderUnit;
       unit.times[unit.base + k] = time;
       unit.operation = operation;
-      if (unit.downtimeStation === undefined && resource.outOfServiceSince(entity.enteredAt))
+      unit.restarts = 0;
+      if (unit.downtimeStation !== undefined || !resource.outOfServiceSince(entity.enteredAt)) return;
+      if (outages === undefined || outages.some(([from, to]) => from <= time && to > entity.enteredAt))
         unit.downtimeStation = station;
+      else unit.shiftStation ??= station;
     },
   };
 }
 
-/** What a station's operations do when their unit goes down and comes back: its interruption rule. */
-function interruptions(station: ResolvedStation): UnitListener<Entity> {
+/**
+ * What a station's operations do when their unit goes down (an outage, or a shift's end) and comes
+ * back: its interruption rule; an operation that started over MAX_RESTARTS times runs the rest of
+ * its time (a warning says so, once).
+ */
+function interruptions(station: ResolvedStation, net: Network): UnitListener<Entity> {
   const restart = station.interruption === 'restart';
   return {
     down(holder) {
@@ -211,14 +300,52 @@ function interruptions(station: ResolvedStation): UnitListener<Entity> {
       // in progress has left already counts only its work before the unit went down.
       if (unit.operation === undefined || !unit.operation.suspend(unit, unit.operation.env.now)) return;
       unit.suspended = true;
-      unit.downtimeStation ??= station.id;
+      if (net.shiftEnding === station.index) unit.shiftStation ??= station.id;
+      else unit.downtimeStation ??= station.id;
     },
     up(holder) {
       const unit = holder.owner as OrderUnit;
       if (!unit.suspended) return;
       unit.suspended = false;
-      unit.operation!.resume(unit, restart);
+      const operation = unit.operation!;
+      if (restart && ++unit.restarts > MAX_RESTARTS) {
+        net.warnings.once(`restarts:${station.id}`, {
+          orderId: unit.id,
+          ...(operation.step !== undefined && { step: operation.step }),
+          kind: 'interruption',
+          message: `order ${unit.id}'s operation at station ${station.id} was cut and started over ${MAX_RESTARTS} times: the rest of it runs as resume`,
+        });
+        operation.resume(unit, false);
+        return;
+      }
+      operation.resume(unit, restart);
     },
+  };
+}
+
+/**
+ * Whether an order may start its operation at `station` now: if it ends (its duration drawn once,
+ * and kept) before the shift does. One that does not waits for a later shift, and later orders that
+ * fit may pass it; at a shift's start every one starts, so that one longer than a whole shift is not
+ * kept waiting for ever: that shift's end cuts it (a warning says so, once per station).
+ */
+function fitsShift(station: ResolvedStation, net: Network): (request: Request<Entity>) => boolean {
+  const calendar = station.shifts!.calendar;
+  return (request) => {
+    const unit = request.owner as OrderUnit;
+    const operation = unit.next!;
+    if (Number.isNaN(unit.drawn)) unit.drawn = operation.durationFor(unit);
+    const now = net.env.now;
+    const shift = calendar.windowAt(now);
+    if (now + unit.drawn <= shift.to) return true;
+    if (shift.from !== now) return false;
+    net.warnings.once(`longer:${station.id}`, {
+      orderId: unit.id,
+      ...(operation.step !== undefined && { step: operation.step }),
+      kind: 'interruption',
+      message: `order ${unit.id}'s operation at station ${station.id} is longer than its shift: it starts at a shift's start and is cut at its end (${station.interruption})`,
+    });
+    return true;
   };
 }
 

@@ -5,17 +5,21 @@ import type { RunLimits } from '../sim-core/limits.ts';
 import type { ModelSamplers, ResolvedModel } from './model/resolveModel.ts';
 import { buildNetwork, OrderUnit } from './network.ts';
 import type { Restored } from './restore.ts';
+import { applyShifts } from './shifts.ts';
 
 /** The planned step times of the orders (laid out as the restored times), and the kernel events. */
 export interface Plan {
   times: Float64Array;
   events: number;
+  /** Per order: the first station whose shift's end held it up in the plan, if one did. */
+  shiftStations: (string | undefined)[];
 }
 
 /**
  * Runs the plan of `restored` (the forecast's orders): each order enters its routing when it did (a
  * first material step when its material was ordered, or asOf if it is not yet; a first operation
- * when the order was accepted), and its material arrives at its first ETA.
+ * when the order was accepted), and its material arrives at its first ETA. The stations keep their
+ * shifts: a shift's end is planned, only one that the forecast crosses and the plan does not delays.
  */
 export function runPlan(
   { orders: restored, times: known }: Restored,
@@ -24,6 +28,7 @@ export function runPlan(
   asOf: number,
   limits: RunLimits,
 ): Plan {
+  const units: OrderUnit[] = [];
   const entries = restored.map((r) => {
     const o = r.order;
     if (r.product.material !== 0) return r.entry;
@@ -37,6 +42,7 @@ export function runPlan(
     const o = r.order;
     const entry = entries[i]!;
     const unit = new OrderUnit(r.keys, times, r.base, entry);
+    units.push(unit);
     const ready = r.materialOrdered ? (o.initialEta ?? o.eta ?? o.materialArrivedAt) : undefined;
     const first = net.steps[r.product.index]![0]!;
     if (r.product.material === 0) {
@@ -48,6 +54,7 @@ export function runPlan(
       env.timeout(entry - start).addCallback(() => first.seize!.enter(unit));
     }
   });
+  applyShifts(net, restored.length);
   limits.run(env);
-  return { times, events: env.eventsProcessed };
+  return { times, events: env.eventsProcessed, shiftStations: units.map((u) => u.shiftStation) };
 }

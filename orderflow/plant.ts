@@ -11,7 +11,8 @@ import { Random } from '../sim-core/random/Random.ts';
 import type { PlantModel } from './model/plantModel.ts';
 import { modelSamplers, resolveModel } from './model/resolveModel.ts';
 import { orderFlowModel } from './models/index.ts';
-import { buildNetwork, OrderUnit, unitKeys } from './network.ts';
+import { buildNetwork, OrderUnit, takeOut, unitKeys } from './network.ts';
+import { applyShifts } from './shifts.ts';
 import type { OrderState, PlannedMaintenance, Snapshot, StepState } from './types.ts';
 
 /** An order of a plant run, with what really happens to it. */
@@ -60,7 +61,7 @@ export interface PlantRunOptions {
   /** Overrides of the model's parameters. */
   parameters?: Readonly<Record<string, unknown>>;
   limits?: SimulationLimits;
-  /** Maintenance windows: each takes its unit (or every unit) of its station out of work, as a forecast does. */
+  /** Maintenance windows: each takes its unit (or every unit) of its station out of work, as a forecast does (and its shifts). */
   maintenance?: readonly PlannedMaintenance[];
   /** Breakdowns: a unit (or every unit) of a station out of work from `from` to `to`, as maintenance. */
   breakdowns?: readonly { station: string; unit?: number; from: number; to: number }[];
@@ -89,7 +90,7 @@ export function runPlant(
     const station = resolved.stations.find((s) => s.id === m.station);
     if (station === undefined)
       throw new ModelError(`${m.what}: model ${model.name} has no station "${m.station}"`);
-    if (m.to >= env.now && m.to > m.from) net.stations[station.index]!.outOfService(m.from, m.to, m.unit);
+    if (m.to >= env.now && m.to > m.from) takeOut(net, station.index, m.from, m.to, m.unit);
   }
   const products = orders.map((order) => {
     const product =
@@ -117,6 +118,7 @@ export function runPlant(
     env.timeout(order.acceptedAt - env.now).addCallback(() => (first.seize ?? first.delay).enter(unit));
     return { order, product, unit };
   });
+  applyShifts(net, orders.length);
   limits.run(env);
   const histories = new Map<string, PlantHistory>();
   for (const { order, product, unit } of runs) {

@@ -11,6 +11,7 @@ import type { Sampler } from '../sim-core/random/Random.ts';
 import { type Outage, workDone } from './downtime.ts';
 import type { ModelSamplers, ResolvedModel, ResolvedProduct, ResolvedStation } from './model/resolveModel.ts';
 import { type Network, OrderUnit, type StepDelay, type UnitKeys, unitKeys } from './network.ts';
+import { offShift } from './shifts.ts';
 import type { ForecastWarning, OrderState, Position, Snapshot } from './types.ts';
 import { reconcileOrderTimes } from './wipTimes.ts';
 
@@ -44,8 +45,9 @@ export interface RestoredOrder {
   remaining: number;
   /** In an operation: the work done in it (the time since it began, less what a unit down cut out). */
   done: number;
-  /** In an operation that a unit going down has cut: its station. */
+  /** In an operation that a unit going down has cut: its station; cut by a shift's end: its station. */
   cutAt: string | undefined;
+  shiftCutAt: string | undefined;
   /** Its material order is known (an ETA, an order time, an arrival, or a later step has begun). */
   materialOrdered: boolean;
   /** The operation it is in has taken longer than its nominal duration. */
@@ -84,7 +86,10 @@ export function restoreOrders(
   outages: readonly Outage[] = [],
 ): Restored {
   const asOf = snapshot.asOf;
-  const worked = outages.length === 0 ? undefined : workOnUnits(resolved, outages, asOf);
+  const worked =
+    outages.length === 0 && resolved.stations.every((s) => s.shifts === undefined)
+      ? undefined
+      : workOnUnits(resolved, outages, asOf);
   const orders = snapshot.orders.filter(
     (o) => o.status !== OrderStatus.delivered && o.deliveredAt === undefined,
   );
@@ -220,6 +225,7 @@ function restoreOrder(
     remaining: 0,
     done: 0,
     cutAt: undefined,
+    shiftCutAt: undefined,
     materialOrdered: materialOrdered || last >= 0,
     overrun: false,
     overdue: false,
@@ -246,6 +252,7 @@ function restoreOrder(
       const work = worked(step.station!, started);
       elapsed = work.done;
       if (work.cut) restored.cutAt = step.station!.id;
+      else if (work.shiftCut) restored.shiftCutAt = step.station!.id;
     }
     restored.done = elapsed;
     const planned = sampler.mean;
@@ -315,8 +322,11 @@ function restoreOrder(
   return restored;
 }
 
-/** The work done by asOf in an operation at `station` begun at `started`, and whether an outage cut it. */
-type WorkOnUnits = (station: ResolvedStation, started: number) => { done: number; cut: boolean };
+/** The work done by asOf in an operation at `station` begun at `started`, and whether an outage (or else a shift's end) cut it. */
+type WorkOnUnits = (
+  station: ResolvedStation,
+  started: number,
+) => { done: number; cut: boolean; shiftCut: boolean };
 
 /**
  * The work done by the orders in progress, called for each in orderId order: the snapshot does not
@@ -332,7 +342,14 @@ function workOnUnits(resolved: ResolvedModel, outages: readonly Outage[], asOf: 
         o.station === station.index &&
         (o.unit === undefined || (o.unit === unit && unit <= station.capacity)),
     );
-    return workDone(mine, started, asOf, station.interruption === 'restart');
+    const restart = station.interruption === 'restart';
+    if (station.shifts === undefined) return { ...workDone(mine, started, asOf, restart), shiftCut: false };
+    const off = offShift(station.shifts.calendar, started, asOf).map(
+      ([from, to]): Outage => ({ station: station.index, unit: undefined, from, to }),
+    );
+    const work = workDone(mine.concat(off), started, asOf, restart);
+    const byOutage = work.cut && workDone(mine, started, asOf, restart).cut;
+    return { done: work.done, cut: byOutage, shiftCut: work.cut && !byOutage };
   };
 }
 
@@ -395,6 +412,7 @@ export function placeOrders(
     seize!.hold(unit, r.since);
     unit.operation = delay;
     unit.downtimeStation = r.cutAt;
+    unit.shiftStation = r.shiftCutAt;
     const remaining = Math.max(0, draws === undefined ? r.remaining : drawnRemaining(delay, r.done));
     delay.place(unit, r.since, remaining, r.done + remaining);
   }

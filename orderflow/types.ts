@@ -130,7 +130,8 @@ export interface ForecastWarning {
    * `missing-time`: a later step has times while an earlier one has none; `unknown-step`: a step the
    * order's routing does not have; `unknown-product`: a product the model does not have;
    * `station-down`: what a unit down now is assumed to do; `unknown-station`: a station (or unit) of
-   * a station's state or maintenance that the model does not have.
+   * a station's state or maintenance that the model does not have; `interruption`: an operation
+   * longer than its shift, or started over so often that the rest of it runs as `resume`.
    */
   kind:
     | 'overdue-material'
@@ -141,7 +142,8 @@ export interface ForecastWarning {
     | 'unknown-step'
     | 'unknown-product'
     | 'station-down'
-    | 'unknown-station';
+    | 'unknown-station'
+    | 'interruption';
   message: string;
 }
 

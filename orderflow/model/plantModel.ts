@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { isWellFormed, WELL_FORMED_RULE } from '../../contracts/wellFormed.ts';
 import { FORBIDDEN_NAME, ParameterValueSchema } from '../../sim-core/blocks/ModelDefinition.ts';
 import type { DistributionSpec } from '../../sim-core/random/Random.ts';
+import { isTimeZone, WEEKDAYS, wallMinutes } from '../shifts.ts';
 
 /** The queue rules a station may follow; ties always go to the earlier acceptedAt, then orderId. */
 export const QUEUE_RULES = ['fifo', 'priority', 'due-date'] as const;
@@ -39,6 +40,65 @@ const Distribution = (
 /** A duration: a distribution in the model's time unit, or a parameter holding one. */
 const Duration = z.union([Distribution, ParamRef]);
 
+/** A wall time of day, `HH:MM` from 00:00 to 24:00. */
+const WallTime = z
+  .string()
+  .regex(/^(?:[01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'must be a time of day HH:MM, 00:00 to 24:00');
+
+/** A shift: its start and end; an end at or before its start is on the next day (22:00 to 06:00). */
+const Shift = z
+  .tuple([WallTime, WallTime])
+  .refine(([start]) => start !== '24:00', 'a shift starts before 24:00')
+  .refine(([start, end]) => wallMinutes(start) !== wallMinutes(end) % 1440, {
+    message: 'a shift must not start and end at the same time (round the clock: ["00:00", "24:00"])',
+  });
+
+const DayShifts = z.array(Shift).meta({ description: 'the shifts that start on that day; [] none' });
+
+/** Whether `d` is a date of the calendar, `YYYY-MM-DD`. */
+function isCalendarDate(d: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(d)) return false;
+  const t = Date.parse(`${d}T00:00:00Z`);
+  return Number.isFinite(t) && new Date(t).toISOString().slice(0, 10) === d;
+}
+
+/** A station's shift calendar: working hours per weekday, exceptions by date. */
+const Shifts = z
+  .object({
+    mon: DayShifts.optional(),
+    tue: DayShifts.optional(),
+    wed: DayShifts.optional(),
+    thu: DayShifts.optional(),
+    fri: DayShifts.optional(),
+    sat: DayShifts.optional(),
+    sun: DayShifts.optional(),
+    /** Dates whose shifts differ from their weekday's (a holiday: []). */
+    exceptions: z
+      .record(z.string(), DayShifts)
+      .superRefine((dates, ctx) => {
+        for (const date of Object.keys(dates)) {
+          if (!isCalendarDate(date))
+            ctx.addIssue({
+              code: 'custom',
+              path: [date],
+              message: 'must be a date of the calendar, YYYY-MM-DD',
+            });
+        }
+      })
+      .default({})
+      .meta({ description: 'shifts by date (YYYY-MM-DD), instead of its weekday’s; [] a day off' }),
+    /** Whether an operation starts only if its duration fits before the shift ends (else it waits for the next). */
+    startOnlyIfFinishes: z.boolean().default(false),
+  })
+  .strict()
+  .refine((s) => WEEKDAYS.some((d) => (s[d]?.length ?? 0) > 0), {
+    message: 'needs a shift on at least one weekday (mon, tue, wed, thu, fri, sat, sun)',
+  })
+  .meta({
+    description:
+      "working hours in the plant's time zone: per weekday (sun to sat; a day not listed has no shift) the shifts that start on it, and exceptions by date",
+  });
+
 const Station = z
   .object({
     id: Name,
@@ -57,6 +117,8 @@ const Station = z
      * time it had left runs once the unit is back; `restart`, it starts over then.
      */
     interruption: z.enum(INTERRUPTIONS).default('resume'),
+    /** Its shift calendar: out of work outside it (default: always working). */
+    shifts: Shifts.optional(),
   })
   .strict();
 
@@ -97,6 +159,12 @@ export const PlantModelSchema = z
     description: z.string().optional(),
     /** The unit of every duration in the file. */
     timeUnit: z.enum(Object.keys(TIME_UNITS) as [TimeUnit, ...TimeUnit[]]).default('min'),
+    /** The IANA time zone of the plant's shift calendars. */
+    timeZone: z
+      .string()
+      .refine(isTimeZone, { message: 'must be an IANA time zone name, such as "Europe/Berlin" or "UTC"' })
+      .default('UTC')
+      .meta({ description: "the IANA time zone of the stations' shift calendars (default UTC)" }),
     /** Values that stations and steps refer to as `{ "param": name }`, overridable per run. */
     parameters: z.record(Name, ParameterValueSchema).default({}),
     stations: z.array(Station).default([]),

@@ -3,6 +3,7 @@
 import { type ParameterValue, ParameterValueSchema } from '../../sim-core/blocks/ModelDefinition.ts';
 import { ModelError } from '../../sim-core/kernel/errors.ts';
 import { type DistributionSpec, type Random, type Sampler, sampler } from '../../sim-core/random/Random.ts';
+import { type DayShifts, ShiftCalendar, WEEKDAYS, wallMinutes } from '../shifts.ts';
 import type { ModelSummary, Position } from '../types.ts';
 import { modelHash } from './modelHash.ts';
 import { type Interruption, type PlantModel, QUEUE_RULES, type QueueRule, TIME_UNITS } from './plantModel.ts';
@@ -17,6 +18,8 @@ export interface ResolvedStation {
   /** How its units break down (in the model's time unit), if the model says. */
   failures: { timeBetweenFailures: DistributionSpec; timeToRepair: DistributionSpec } | undefined;
   interruption: Interruption;
+  /** Its shift calendar, if it has one, and whether an operation starts only if it fits before the shift ends. */
+  shifts: { calendar: ShiftCalendar; startOnlyIfFinishes: boolean } | undefined;
 }
 
 export interface ResolvedStep {
@@ -156,6 +159,17 @@ export function resolveModel(
               ),
             },
       interruption: s.interruption,
+      shifts:
+        s.shifts === undefined
+          ? undefined
+          : {
+              calendar: new ShiftCalendar(
+                WEEKDAYS.map((d) => dayShifts(s.shifts![d] ?? [])),
+                new Map(Object.entries(s.shifts.exceptions).map(([date, day]) => [date, dayShifts(day)])),
+                model.timeZone,
+              ),
+              startOnlyIfFinishes: s.shifts.startOnlyIfFinishes,
+            },
     };
   });
   const stationById = new Map(stations.map((s) => [s.id, s]));
@@ -194,6 +208,7 @@ export function resolveModel(
       firstOperation: routing.findIndex((s) => s.kind === 'operation'),
     };
   });
+  checkRestarts(stations, products, model.timeUnit);
   const productById = new Map(products.map((p) => [p.id, p]));
   const etaSlip =
     model.etaSlip === undefined ? undefined : distribution(model.etaSlip, 'model.etaSlip', 'the ETA slip');
@@ -243,6 +258,52 @@ function checkOverride(name: string, value: unknown): void {
   throw new ModelError(
     `parameter "${name}" must be a number >= 0, a distribution (such as {"dist":"uniform","min":…,"max":…}) or a name, got ${JSON.stringify(value)} (every number at most 1e15)`,
   );
+}
+
+/**
+ * Refuses a station whose operations restart after a failure when no time between failures is as
+ * long as the shortest one of them: such an operation would start over for ever.
+ */
+function checkRestarts(
+  stations: readonly ResolvedStation[],
+  products: readonly ResolvedProduct[],
+  unit: string,
+): void {
+  for (const station of stations) {
+    if (station.interruption !== 'restart' || station.failures === undefined) continue;
+    const between = sampler(station.failures.timeBetweenFailures, NO_RANDOM);
+    for (const product of products) {
+      for (const step of product.routing) {
+        if (step.station !== station) continue;
+        const shortest = lowerBound(step.duration);
+        if (shortest > 0 && between.mean < shortest && between.meanAbove(shortest) === undefined) {
+          throw new ModelError(
+            `${step.path}: step ${step.step} of product ${product.id} takes at least ${shortest} ${unit} at station ${station.id}, whose every time between failures is shorter, with interruption "restart": it would never finish (use "resume", or failures that leave it time)`,
+          );
+        }
+      }
+    }
+  }
+}
+
+/** The least a distribution can draw. */
+function lowerBound(spec: DistributionSpec): number {
+  if (typeof spec === 'number') return spec;
+  switch (spec.dist) {
+    case 'deterministic':
+      return spec.value;
+    case 'uniform':
+    case 'triangular':
+      return spec.min;
+    case 'empirical':
+      return Math.min(...spec.values.filter((_, i) => (spec.weights?.[i] ?? 1) > 0));
+    default:
+      return 0;
+  }
+}
+
+function dayShifts(day: readonly (readonly [string, string])[]): DayShifts {
+  return day.map(([start, end]) => [wallMinutes(start), wallMinutes(end)] as const);
 }
 
 /** Checking a spec draws nothing. */

@@ -56,6 +56,8 @@ interface RequestQueue<O> {
   readonly size: number;
   push(request: Request<O>): void;
   shift(): Request<O> | undefined;
+  /** Returns requests just shifted, in the order they were shifted, to their places. */
+  putBack(requests: readonly Request<O>[]): void;
   toArray(): Request<O>[];
 }
 
@@ -77,6 +79,10 @@ class FifoQueue<O> implements RequestQueue<O> {
       this.head = 0;
     }
     return item;
+  }
+  putBack(requests: readonly Request<O>[]): void {
+    this.items = [...requests, ...this.items.slice(this.head)];
+    this.head = 0;
   }
   toArray(): Request<O>[] {
     return this.items.slice(this.head) as Request<O>[];
@@ -144,6 +150,9 @@ class HeapQueue<O> implements RequestQueue<O> {
     }
     return top;
   }
+  putBack(requests: readonly Request<O>[]): void {
+    for (const r of requests) this.push(r);
+  }
   toArray(): Request<O>[] {
     return [...this.items].sort((a, b) => (this.before(a, b) ? -1 : 1));
   }
@@ -198,6 +207,11 @@ export abstract class BaseResource<O = unknown> {
   private lastUpAt = Number.NEGATIVE_INFINITY;
   /** Hears holders' units go down and come back. */
   unitListener: UnitListener<O> | undefined = undefined;
+  /**
+   * Whether a waiting request may have a free unit now (default: every one). One refused keeps its
+   * place and later ones may pass it; it is asked again at the next release, request or unit back.
+   */
+  admits: ((request: Request<O>) => boolean) | undefined = undefined;
 
   constructor(
     readonly env: Environment,
@@ -262,7 +276,12 @@ export abstract class BaseResource<O = unknown> {
    * to pass a free resource without a round trip through the event calendar.
    */
   tryAcquire(owner: O): Request<O> | undefined {
-    if (this.dispatch !== 'immediate' || this.holding + this.downFree >= this.capacity || this.queue.size > 0)
+    if (
+      this.dispatch !== 'immediate' ||
+      this.holding + this.downFree >= this.capacity ||
+      this.queue.size > 0 ||
+      this.admits !== undefined
+    )
       return undefined;
     const now = this.env.now;
     const request = new Request<O>(this, owner, 0, this.sequence++, now);
@@ -447,9 +466,16 @@ export abstract class BaseResource<O = unknown> {
    * time any more, so the granted requests are processed at once rather than through the calendar.
    */
   private grant(endOfInstant = false): void {
+    const admits = this.admits;
+    let refused: Request<O>[] | undefined;
     while (this.holding + this.downFree < this.capacity && this.queue.size > 0) {
       const request = this.queue.shift()!;
       if (request._cancelled) continue;
+      if (admits !== undefined && !admits(request)) {
+        refused ??= [];
+        refused.push(request);
+        continue;
+      }
       this.account();
       this.hold(request);
       request.grantedAt = this.env.now;
@@ -458,6 +484,7 @@ export abstract class BaseResource<O = unknown> {
         request._process();
       } else request.succeed(request);
     }
+    if (refused !== undefined) this.queue.putBack(refused);
   }
 }
 

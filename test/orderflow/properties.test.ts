@@ -125,6 +125,46 @@ describe('forecast properties', () => {
     );
   });
 
+  it('equals the run continued when the line works in shifts, the snapshot on or off shift (resume and restart, starting only what fits or not)', () => {
+    // Monday 5 January 2026 (UTC) in short shifts with breaks of 10 to 60 minutes, the evening off.
+    const day: [string, string][] = [
+      ['08:00', '08:50'],
+      ['09:10', '10:00'],
+      ['10:30', '11:15'],
+      ['11:25', '12:00'],
+      ['13:00', '18:00'],
+    ];
+    fc.assert(
+      fc.property(
+        scenario,
+        fc.constantFrom('resume' as const, 'restart' as const),
+        fc.boolean(),
+        (s, interruption, startOnlyIfFinishes) => {
+          const parameters = { lines: s.lines, queueRule: s.queueRule };
+          const model = {
+            ...orderFlowModel,
+            stations: orderFlowModel.stations.map((st) => ({
+              ...st,
+              interruption,
+              shifts: { mon: day, tue: day, exceptions: {}, startOnlyIfFinishes },
+            })),
+          };
+          const plant = runPlant(s.orders, model, { parameters });
+
+          const result = forecast(snapshotAt(plant, s.snapshotAt), model, { parameters });
+
+          for (const o of result.orders) {
+            const production = plant.get(o.orderId)!.steps[1]!;
+            expect(stepStart(o, 'production'), `${o.orderId} start`).toBe(production.start);
+            expect(o.completedAt, `${o.orderId} end`).toBe(production.end);
+          }
+          expect(result.warnings).toEqual([]);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
   it('never depends on the order of the snapshot’s orders', () => {
     fc.assert(
       fc.property(scenario, fc.integer(), (s, seed) => {

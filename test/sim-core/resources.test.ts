@@ -443,6 +443,35 @@ describe("dispatch: 'end-of-instant'", () => {
   });
 });
 
+describe('admits', () => {
+  for (const [kind, make] of [
+    ['Resource', (env: Environment) => new Resource<string>(env, { capacity: 1 })],
+    ['PriorityResource', (env: Environment) => new PriorityResource<string>(env, { capacity: 1 })],
+  ] as const) {
+    it(`${kind}: a refused request keeps its place; later ones may pass it, and it is asked again at the next release`, () => {
+      const env = new Environment();
+      const machine = make(env);
+      const grants: { owner: string; at: number }[] = [];
+      // 'long' may start only from time 25 on.
+      machine.admits = (r) => r.owner !== 'long' || env.now >= 25;
+      user(env, machine, 'first', 10, grants);
+      user(env, machine, 'long', 10, grants);
+      user(env, machine, 'short', 20, grants);
+      user(env, machine, 'last', 10, grants);
+
+      env.run();
+
+      // At 10 'long' is refused and 'short' passes it; at 30 'long' goes before 'last', its place kept.
+      expect(grants).toEqual([
+        { owner: 'first', at: 0 },
+        { owner: 'short', at: 10 },
+        { owner: 'long', at: 30 },
+        { owner: 'last', at: 40 },
+      ]);
+    });
+  }
+});
+
 describe('units out of service', () => {
   it('grants no unit while it is down, and the waiting requests get it when it is back', () => {
     const env = new Environment();
