@@ -141,16 +141,7 @@ export function groupHandler({
       members.forEach(({ index, event }, i) => {
         const outcome = applied[i]!;
         outcomes[index] = outcome;
-        const about = { orderId, eventId: event.eventId, type: event.type };
-        if (outcome === 'conflict') {
-          // Not an error of this record: the state is the same whichever delivery came first.
-          logger.warn(
-            'conflicting deliveries of one event (same eventId and occurredAt, different payload): the state keeps the one with the greater event key',
-            { ...about, occurredAt: new Date(event.at).toISOString() },
-          );
-        } else {
-          logger.debug(outcome === 'applied' ? 'event applied' : 'event ignored: duplicate or older', about);
-        }
+        logOutcome(logger, outcome, event, { orderId, eventId: event.eventId, type: event.type });
       });
     }
     // A station's or a maintenance's events are few: applied one by one, in stream order.
@@ -164,14 +155,7 @@ export function groupHandler({
         throw error;
       }
       outcomes[index] = outcome;
-      if (outcome === 'conflict') {
-        logger.warn(
-          'conflicting deliveries of one event (same eventId and occurredAt, different payload): the state keeps the one with the greater event key',
-          { ...about, occurredAt: new Date(event.at).toISOString() },
-        );
-      } else {
-        logger.debug(outcome === 'applied' ? 'event applied' : 'event ignored: duplicate or older', about);
-      }
+      logOutcome(logger, outcome, event, about);
     }
     // Rejected records go to the failure destination once the group's events are applied: a group
     // that fails is retried whole, and its rejected records must not reach the destination twice.
@@ -214,4 +198,21 @@ export function createIngestHandler(dependencies: IngestDependencies) {
     const processor = new OrderedKinesisProcessor(dependencies.concurrency);
     return processPartialResponse(event, handle, processor, { ...(context && { context }) });
   };
+}
+
+/** Logs what applying `event` did: a conflict as a warning (not an error of this record: the state is the same whichever delivery came first), the rest at debug level. */
+function logOutcome(
+  logger: Logger,
+  outcome: ApplyOutcome,
+  event: { at: number },
+  about: Record<string, unknown>,
+): void {
+  if (outcome === 'conflict') {
+    logger.warn(
+      'conflicting deliveries of one event (same eventId and occurredAt, different payload): the state keeps the one with the greater event key',
+      { ...about, occurredAt: new Date(event.at).toISOString() },
+    );
+  } else {
+    logger.debug(outcome === 'applied' ? 'event applied' : 'event ignored: duplicate or older', about);
+  }
 }

@@ -124,20 +124,7 @@ export class DynamoDbStateStore implements StateStore {
       const { next, outcomes } = applyEvents(current, events, this.activeShards);
       if (next === current || next === undefined) return outcomes;
       try {
-        await this.client.send(
-          new PutItemCommand({
-            TableName: this.tableName,
-            Item: stateToItem(next),
-            ...(current === undefined
-              ? { ConditionExpression: 'attribute_not_exists(orderId)' }
-              : {
-                  ConditionExpression: '#version = :version',
-                  ExpressionAttributeNames: { '#version': 'version' },
-                  ExpressionAttributeValues: toItem({ ':version': current.version }),
-                }),
-            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-          }),
-        );
+        await this.putIfUnchanged(stateToItem(next), current?.version);
         return outcomes;
       } catch (error) {
         if (!(error instanceof ConditionalCheckFailedException)) throw this.mapOrderError(error, first);
@@ -215,20 +202,7 @@ export class DynamoDbStateStore implements StateStore {
       const { next, outcome } = applyPlantEvent(current, event);
       if (next === undefined) return outcome;
       try {
-        await this.client.send(
-          new PutItemCommand({
-            TableName: this.tableName,
-            Item: toItem(next),
-            ...(current === undefined
-              ? { ConditionExpression: 'attribute_not_exists(orderId)' }
-              : {
-                  ConditionExpression: '#version = :version',
-                  ExpressionAttributeNames: { '#version': 'version' },
-                  ExpressionAttributeValues: toItem({ ':version': current.version }),
-                }),
-            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-          }),
-        );
+        await this.putIfUnchanged(toItem(next), current?.version);
         return outcome;
       } catch (error) {
         if (!(error instanceof ConditionalCheckFailedException)) throw this.mapError(error, what, context);
@@ -407,6 +381,30 @@ export class DynamoDbStateStore implements StateStore {
    * meant to be retried) or a server error may pass on retry, once the SDK's own retries are spent;
    * anything else is reported as it is.
    */
+  /**
+   * Writes `item` if the stored one still has `version` (none stored: `undefined`); a
+   * ConditionalCheckFailedException carries the item as it is now.
+   */
+  private async putIfUnchanged(
+    item: Record<string, AttributeValue>,
+    version: number | undefined,
+  ): Promise<void> {
+    await this.client.send(
+      new PutItemCommand({
+        TableName: this.tableName,
+        Item: item,
+        ...(version === undefined
+          ? { ConditionExpression: 'attribute_not_exists(orderId)' }
+          : {
+              ConditionExpression: '#version = :version',
+              ExpressionAttributeNames: { '#version': 'version' },
+              ExpressionAttributeValues: toItem({ ':version': version }),
+            }),
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      }),
+    );
+  }
+
   private mapError(
     error: unknown,
     what: string,
