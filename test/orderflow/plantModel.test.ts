@@ -1,6 +1,6 @@
 // The plant model file: what loads, what is refused (each error names the JSON path and what is
 // wrong), what the forecast records of the model, and that time units and products mean what they say.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   forecast,
@@ -273,5 +273,12 @@ describe('the plant model file', () => {
       queueRule: 'fifo',
       etaSlip: 0,
     });
+  });
+});
+
+describe('the example model files', () => {
+  const dir = new URL('../../examples/models/', import.meta.url);
+  it.each(readdirSync(dir).filter((f) => f.endsWith('.json')))('%s loads', (file) => {
+    expect(() => parsePlantModel(JSON.parse(readFileSync(new URL(file, dir), 'utf8')))).not.toThrow();
   });
 });
