@@ -33,6 +33,12 @@ const T0 = Date.UTC(2026, 0, 5, 8, 0, 0);
 const at = (minutes: number) => T0 + minutes * 60_000;
 const NOW = at(25);
 
+/** The forecast Lambda's handler on `states`, its clock at NOW; the snapshots seen so far forgotten. */
+function forecastHandlerOn(states: InMemoryStateStore) {
+  snapshots.length = 0;
+  return createForecastHandler({ states, forecasts: new InMemoryForecastStore(), logger, clock: () => NOW });
+}
+
 /** The stream record of a plant item's change: what triggers the forecast. */
 function stationChange(event: PlantDomainEvent): DynamoDBRecord {
   const { next } = applyPlantEvent(undefined, event);
@@ -94,13 +100,7 @@ describe('the forecast Lambda and the plant’s state', () => {
       { type: 'MaintenanceCancelled', eventId: 'c3', at: at(2), maintenanceId: 'off' },
     ];
     for (const event of plant) await states.applyPlant(event);
-    const handler = createForecastHandler({
-      states,
-      forecasts: new InMemoryForecastStore(),
-      logger,
-      clock: () => NOW,
-    });
-    snapshots.length = 0;
+    const handler = forecastHandlerOn(states);
 
     const response = await handler({ Records: [stationChange(down)] });
 
@@ -120,13 +120,7 @@ describe('the forecast Lambda and the plant’s state', () => {
   it('hands over a snapshot of orders alone when the plant has said nothing of its stations', async () => {
     const states = new InMemoryStateStore();
     for (const e of lifecycle('o1').slice(0, 4)) await states.apply(toDomainEvent(e));
-    const handler = createForecastHandler({
-      states,
-      forecasts: new InMemoryForecastStore(),
-      logger,
-      clock: () => NOW,
-    });
-    snapshots.length = 0;
+    const handler = forecastHandlerOn(states);
 
     await handler({
       Records: [stationChange({ type: 'StationUp', eventId: 'u1', at: at(1), station: 's-1' })],
@@ -151,13 +145,7 @@ describe('the forecast Lambda and the plant’s state', () => {
     for (const event of [maintenance('before', 5, 10), maintenance('during', 18, 22)]) {
       await states.applyPlant(event);
     }
-    const handler = createForecastHandler({
-      states,
-      forecasts: new InMemoryForecastStore(),
-      logger,
-      clock: () => NOW,
-    });
-    snapshots.length = 0;
+    const handler = forecastHandlerOn(states);
 
     await handler({ Records: [stationChange(maintenance('during', 18, 22))] });
 
