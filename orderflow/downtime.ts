@@ -3,6 +3,7 @@
 // Monte Carlo replication's). The plan is run without them: what they push back is a delay.
 import type { Environment } from '../sim-core/kernel/Environment.ts';
 import type { ProcessGenerator } from '../sim-core/kernel/events.ts';
+import { nameKey } from '../sim-core/random/KeyedStreams.ts';
 import { type Random, type Sampler, sampler } from '../sim-core/random/Random.ts';
 import type { ResolvedModel, ResolvedStation } from './model/resolveModel.ts';
 import { type Network, takeOut } from './network.ts';
@@ -127,6 +128,7 @@ export function applyOutages(net: Network, outages: readonly Outage[], draw = fa
   for (const o of outages) {
     if (o.to < now) continue;
     const repair = draw && o.repairDrawn ? net.samplers.failures[o.station]?.timeToRepair : undefined;
+    if (repair !== undefined) selectUnitStream(net, o.station, o.unit ?? 0, REPAIR_NOW);
     const drawn = repair?.drawAbove(now - o.from);
     const to = drawn === undefined ? o.to : Math.max(now, o.from + drawn);
     takeOut(net, o.station, o.from, to, o.unit);
@@ -192,11 +194,27 @@ function* breakdowns(
   pending: number,
 ): ProcessGenerator<void> {
   const env: Environment = net.env;
-  for (;;) {
+  for (let cycle = 0; ; cycle += 2) {
+    selectUnitStream(net, index, unit, cycle);
     yield env.timeout(Math.max(0, failures.timeBetweenFailures.sample()));
     if (net.completed() >= pending) return;
+    selectUnitStream(net, index, unit, cycle + 1);
     const repair = Math.max(0, failures.timeToRepair.sample());
     takeOut(net, index, env.now, env.now + repair, unit);
     yield env.timeout(repair);
   }
 }
+
+/** The stream of the repair of a unit down at the forecast's start: apart from its breakdowns' (numbered from 0). */
+const REPAIR_NOW = -1;
+
+/**
+ * Common random numbers (when `net` has them): selects the stream of draw `k` of a unit of station
+ * `index` (unit 0: every unit), the same in every run on the seed.
+ */
+function selectUnitStream(net: Network, index: number, unit: number, k: number): void {
+  net.samplers.streams?.select(nameKey(net.resolved.stations[index]!.id, STATION_SALT), unit, k);
+}
+
+/** Keeps stations' stream keys apart from orders' (see unitKeys). */
+const STATION_SALT = 2;

@@ -8,12 +8,11 @@ import { Environment } from '../sim-core/kernel/Environment.ts';
 import { ModelError, SimulationLimitError } from '../sim-core/kernel/errors.ts';
 import { MAX_REPLICATIONS, RunLimits } from '../sim-core/limits.ts';
 import { nearestRank } from '../sim-core/quantile.ts';
-import { Random } from '../sim-core/random/Random.ts';
 import { replicationSeed, type Seed, seedRecord } from '../sim-core/random/seeds.ts';
 import { applyOutages, drawBreakdowns } from './downtime.ts';
 import { type ForecastOptions, forecastRun, pendingOrders } from './forecast.ts';
 import type { PlantModel } from './model/plantModel.ts';
-import { modelSamplers, resolveModel } from './model/resolveModel.ts';
+import { replicationSamplers, resolveModel } from './model/resolveModel.ts';
 import { orderFlowModel } from './models/index.ts';
 import { buildNetwork, NetworkWarnings } from './network.ts';
 import { placeOrders } from './restore.ts';
@@ -77,7 +76,7 @@ export function forecastMonteCarlo(
   let events = 0;
   for (let r = 0; r < replications; r++) {
     limits.checkWallTime();
-    const samplers = modelSamplers(resolved, new Random(replicationSeed(seed, r)), false);
+    const samplers = replicationSamplers(resolved, replicationSeed(seed, r));
     const env = new Environment(snapshot.asOf);
     const net = buildNetwork(resolved, samplers, env, warnings);
     const placed = placeOrders(restored, net, { etaSlip: samplers.etaSlip });

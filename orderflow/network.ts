@@ -11,6 +11,7 @@ import {
   type RequestOrder,
   type UnitListener,
 } from '../sim-core/kernel/resources.ts';
+import { type KeyedStreams, nameKey } from '../sim-core/random/KeyedStreams.ts';
 import type { QueueRule } from './model/plantModel.ts';
 import type { ModelSamplers, ResolvedModel, ResolvedStation } from './model/resolveModel.ts';
 import type { ForecastWarning } from './types.ts';
@@ -33,6 +34,9 @@ export interface UnitKeys {
   dueKey: number;
   /** Its place among the run's orders by orderId: ties of a queue rule compare it, not the ids. */
   rank: number;
+  /** Its random streams' key (two hashes of its orderId): the same in every run of every variant. */
+  drawKey: number;
+  drawKey2: number;
 }
 
 /** The queue-rule keys of `order`, whose orderId comes `rank`-th among the run's orders. */
@@ -46,6 +50,8 @@ export function unitKeys(
     priorityKey: order.priority === undefined ? Number.POSITIVE_INFINITY : -order.priority,
     dueKey: order.dueAt ?? Number.POSITIVE_INFINITY,
     rank,
+    drawKey: nameKey(order.orderId),
+    drawKey2: nameKey(order.orderId, 1),
   };
 }
 
@@ -56,6 +62,8 @@ export class OrderUnit extends Entity {
   readonly priorityKey: number;
   readonly dueKey: number;
   readonly rank: number;
+  readonly drawKey: number;
+  readonly drawKey2: number;
   /**
    * Per routing step i: times[base + 2i] when it started (a material wait: from the order; an
    * operation: when a unit was granted) and times[base + 2i + 1] when it ended; NaN until known.
@@ -86,6 +94,8 @@ export class OrderUnit extends Entity {
     this.priorityKey = keys.priorityKey;
     this.dueKey = keys.dueKey;
     this.rank = keys.rank;
+    this.drawKey = keys.drawKey;
+    this.drawKey2 = keys.drawKey2;
     this.times = times;
     this.base = base;
   }
@@ -100,6 +110,8 @@ export class StepDelay extends Delay {
     readonly slot: number,
     readonly material: boolean,
     step: string,
+    /** Common random numbers: the order's stream for this step, selected before each draw. */
+    readonly streams?: KeyedStreams,
   ) {
     super(env, id, sampler, undefined, step);
   }
@@ -118,6 +130,7 @@ export class StepDelay extends Delay {
       if (!Number.isNaN(d)) return d;
     }
     if (this.material && !Number.isNaN(unit.arrivesAt)) return Math.max(0, unit.arrivesAt - this.env.now);
+    this.streams?.select(unit.drawKey, unit.drawKey2, this.slot);
     return this.sampler.sample();
   }
 }
@@ -223,6 +236,7 @@ export function buildNetwork(
         slot,
         step.kind === 'material',
         step.step,
+        samplers.streams,
       );
       if (step.kind === 'material') {
         delay.observer = materialStamp(slot);

@@ -368,11 +368,15 @@ function expectedArrival(eta: number, asOf: number, slip: Sampler | undefined): 
  * A drawn arrival of the material of `r` (with an ETA): the ETA plus a slip of the model; past the
  * ETA, a slip longer than the supplier is already late (asOf when the model has none that long).
  */
-function drawnArrival(r: RestoredOrder, asOf: number, slip: Sampler): number {
+function drawnArrival(r: RestoredOrder, asOf: number, slip: Sampler, net: Network, unit: OrderUnit): number {
+  net.samplers.streams?.select(unit.drawKey, unit.drawKey2, SLIP_STREAM);
   if (!(r.eta < asOf)) return r.eta + Math.max(0, slip.sample());
   const drawn = slip.drawAbove(asOf - r.eta);
   return drawn === undefined ? asOf : r.eta + drawn;
 }
+
+/** The stream of an order's supplier slip: apart from its steps' (numbered from 0). */
+const SLIP_STREAM = -1;
 
 /** Whether `orders` are in ascending orderId order. */
 function inIdOrder(orders: readonly OrderState[]): boolean {
@@ -413,7 +417,7 @@ export function placeOrders(
     unit.operation = delay;
     unit.downtimeStation = r.cutAt;
     unit.shiftStation = r.shiftCutAt;
-    const remaining = Math.max(0, draws === undefined ? r.remaining : drawnRemaining(delay, r.done));
+    const remaining = Math.max(0, draws === undefined ? r.remaining : drawnRemaining(delay, r.done, unit));
     delay.place(unit, r.since, remaining, r.done + remaining);
   }
   const slip = draws?.etaSlip;
@@ -423,19 +427,19 @@ export function placeOrders(
     const unit = units[k]!;
     const kind = r.position.kind;
     if (r.product.material > r.at && !Number.isNaN(r.eta)) {
-      unit.arrivesAt = slip === undefined ? r.arrival : drawnArrival(r, asOf, slip);
+      unit.arrivesAt = slip === undefined ? r.arrival : drawnArrival(r, asOf, slip, net, unit);
     }
     if (kind === 'operation' || kind === 'completed') continue;
     const { delay, seize } = net.steps[r.product.index]![r.at]!;
     if (kind === 'queue') {
       seize!.place(unit, r.since);
     } else if (r.product.material === r.at && !Number.isNaN(r.eta)) {
-      const arrival = slip === undefined ? r.arrival : drawnArrival(r, asOf, slip);
+      const arrival = slip === undefined ? r.arrival : drawnArrival(r, asOf, slip, net, unit);
       times[r.base + 2 * r.at] = r.since;
       delay.place(unit, r.since, Math.max(0, arrival - asOf));
     } else if (r.since < asOf) {
       // Ordered without an ETA: the lead time, longer than what has passed.
-      const remaining = draws === undefined ? r.remaining : drawnRemaining(delay, asOf - r.since);
+      const remaining = draws === undefined ? r.remaining : drawnRemaining(delay, asOf - r.since, unit);
       times[r.base + 2 * r.at] = r.since;
       delay.place(unit, r.since, Math.max(0, remaining));
     } else {
@@ -450,7 +454,8 @@ export function placeOrders(
  * in it, so the duration is drawn among those longer than that; none left when no duration of the
  * model is that long.
  */
-function drawnRemaining(delay: StepDelay, elapsed: number): number {
+function drawnRemaining(delay: StepDelay, elapsed: number, unit: OrderUnit): number {
+  delay.streams?.select(unit.drawKey, unit.drawKey2, delay.slot);
   const drawn = delay.sampler.drawAbove(elapsed);
   return drawn === undefined ? 0 : drawn - elapsed;
 }

@@ -35,6 +35,8 @@ export {
 } from './limits.ts';
 export { casymdaBenchmarkModel } from './models/index.ts';
 export { nearestRank, quantileOf } from './quantile.ts';
+export type { StreamKey } from './random/KeyedStreams.ts';
+export { KeyedStreams, nameKey } from './random/KeyedStreams.ts';
 export type { DistributionSpec, Rng, Sampler } from './random/Random.ts';
 export { MAX_MODEL_VALUE, MAX_REJECTIONS, Random, sampler, seededRng } from './random/Random.ts';
 export type { Seed } from './random/seeds.ts';

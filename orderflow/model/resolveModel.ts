@@ -2,7 +2,9 @@
 // the file's are): every station's capacity and queue rule, every step's distribution, in one place.
 import { type ParameterValue, ParameterValueSchema } from '../../sim-core/blocks/ModelDefinition.ts';
 import { ModelError } from '../../sim-core/kernel/errors.ts';
+import { KeyedStreams } from '../../sim-core/random/KeyedStreams.ts';
 import { type DistributionSpec, type Random, type Sampler, sampler } from '../../sim-core/random/Random.ts';
+import type { Seed } from '../../sim-core/random/seeds.ts';
 import { type DayShifts, ShiftCalendar, WEEKDAYS, wallMinutes } from '../shifts.ts';
 import type { ModelSummary, Position } from '../types.ts';
 import { modelHash } from './modelHash.ts';
@@ -316,6 +318,11 @@ export interface ModelSamplers {
   etaSlip: Sampler | undefined;
   /** By station index: its units' time between failures and time to repair, if the model has them. */
   failures: ({ timeBetweenFailures: Sampler; timeToRepair: Sampler } | undefined)[];
+  /**
+   * Common random numbers (Monte Carlo replications): the samplers draw from `streams.random`, and
+   * each draw on behalf of an order's step, a station's unit, selects its own stream first.
+   */
+  streams?: KeyedStreams;
 }
 
 /**
@@ -341,6 +348,15 @@ export function modelSamplers(
           },
     ),
   };
+}
+
+/**
+ * The samplers of a Monte Carlo replication with `seed`, on common random numbers: an order's step
+ * draws the same numbers in every run with that seed, whatever else the run holds (see KeyedStreams).
+ */
+export function replicationSamplers(resolved: ResolvedModel, seed: Seed): ModelSamplers {
+  const streams = new KeyedStreams(seed);
+  return { ...modelSamplers(resolved, streams.random, false), streams };
 }
 
 function scaled(s: Sampler, factor: number): Sampler {

@@ -31,6 +31,14 @@ export class Random {
     this.rng = typeof seedOrRng === 'function' ? seedOrRng : seededRng(seedOrRng);
   }
 
+  /**
+   * Forgets the second normal of the last pair drawn: for a source that switches streams (see
+   * KeyedStreams), so that no draw of one stream is carried into another.
+   */
+  forgetSpare(): void {
+    this.spare = Number.NaN;
+  }
+
   /** Uniform in [0, 1). */
   next(): number {
     return this.rng();
