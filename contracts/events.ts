@@ -9,7 +9,7 @@ import { OrderStateTable } from './resources.ts';
 import { DEFAULT_MAX_FUTURE_MS, ISO_TIME_RANGE, ISO_TIME_RULE, isIsoTimeInRange } from './time.ts';
 import { isWellFormed, WELL_FORMED_RULE } from './wellFormed.ts';
 
-const isoTime = z.iso
+export const isoTime = z.iso
   .datetime({
     offset: true,
     error: 'expected an ISO-8601 time with offset, e.g. 2026-11-23T08:00:00Z',

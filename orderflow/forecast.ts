@@ -10,7 +10,7 @@ import type { PlantModel } from './model/plantModel.ts';
 import { modelSamplers, type ResolvedModel, resolveModel } from './model/resolveModel.ts';
 import { orderFlowModel } from './models/index.ts';
 import { buildNetwork, type Network, type OrderUnit } from './network.ts';
-import { runPlan } from './plan.ts';
+import { type Plan, runPlan } from './plan.ts';
 import { placeOrders, type Restored, type RestoredOrder, restoreOrders } from './restore.ts';
 import { applyShifts, offShift } from './shifts.ts';
 import {
@@ -33,6 +33,13 @@ export interface ForecastOptions {
    * DEFAULT_MAX_WALL_MS); beyond them a SimulationLimitError ends it. A RunLimits shares its clock.
    */
   limits?: SimulationLimits | RunLimits;
+  /** What-if: orders held until a time (epoch ms): each takes its next step no earlier. */
+  holds?: ReadonlyMap<string, number>;
+  /**
+   * What-if: judge delays against this run's plan (the live plant's), not the snapshot's own: an
+   * order it has keeps its plan; one it lacks (a rush order) gets its own.
+   */
+  planOf?: ForecastRun;
 }
 
 // Differences below a millisecond are rounding, not delay.
@@ -47,6 +54,9 @@ export interface ForecastRun {
   outages: Outage[];
   /** Index of each restored order's forecast in `forecast.orders`. */
   order: Int32Array;
+  /** The plan its delays were judged against. */
+  plan: Plan;
+  holds: ReadonlyMap<string, number> | undefined;
 }
 
 /**
@@ -73,12 +83,13 @@ export function forecastRun(snapshot: Snapshot, model: PlantModel, options: Fore
 
   const env = new Environment(asOf);
   const net = buildNetwork(resolved, nominal, env);
-  const { units, times } = placeOrders(restored, net);
+  const { units, times } = placeOrders(restored, net, undefined, options.holds);
   applyOutages(net, outages);
   applyShifts(net, pendingOrders(restored));
   limits.run(env);
   warnings.push(...net.warnings.list);
-  const plan = runPlan(restored, resolved, nominal, asOf, limits);
+  const own = runPlan(restored, resolved, nominal, asOf, limits);
+  const plan = options.planOf === undefined ? own : planOf(options.planOf, restored, own);
 
   const n = restored.orders.length;
   const results: OrderForecast[] = new Array(n);
@@ -128,13 +139,32 @@ export function forecastRun(snapshot: Snapshot, model: PlantModel, options: Fore
         ordersDelayed,
       },
       warnings,
-      events: env.eventsProcessed + plan.events,
+      events: env.eventsProcessed + own.events,
     },
     resolved,
     restored,
     outages,
     order,
+    plan,
+    holds: options.holds,
   };
+}
+
+/** `own` (the plan of `restored`), with every order that `live` has given live's plan of it. */
+function planOf(live: ForecastRun, restored: Restored, own: Plan): Plan {
+  const liveIndex = new Map(live.restored.orders.map((o, k) => [o.order.orderId, k]));
+  const times = own.times.slice();
+  const shiftStations = own.shiftStations.slice();
+  restored.orders.forEach((r, k) => {
+    const j = liveIndex.get(r.order.orderId);
+    if (j === undefined) return;
+    const l = live.restored.orders[j]!;
+    if (l.product !== r.product) return;
+    const size = 2 * r.product.routing.length;
+    times.set(live.plan.times.subarray(l.base, l.base + size), r.base);
+    shiftStations[k] = live.plan.shiftStations[j];
+  });
+  return { times, events: own.events, shiftStations };
 }
 
 /** Orders with a step still to do: shifts and breakdowns stop once they are all done. */

@@ -10,11 +10,11 @@ import { MAX_REPLICATIONS, RunLimits } from '../sim-core/limits.ts';
 import { nearestRank } from '../sim-core/quantile.ts';
 import { replicationSeed, type Seed, seedRecord } from '../sim-core/random/seeds.ts';
 import { applyOutages, drawBreakdowns } from './downtime.ts';
-import { type ForecastOptions, forecastRun, pendingOrders } from './forecast.ts';
+import { type ForecastOptions, type ForecastRun, forecastRun, pendingOrders } from './forecast.ts';
 import type { PlantModel } from './model/plantModel.ts';
 import { replicationSamplers, resolveModel } from './model/resolveModel.ts';
 import { orderFlowModel } from './models/index.ts';
-import { buildNetwork, NetworkWarnings } from './network.ts';
+import { buildNetwork, type Network, NetworkWarnings } from './network.ts';
 import { placeOrders } from './restore.ts';
 import { applyShifts } from './shifts.ts';
 import type { Forecast, ForecastWarning, OrderForecast, Snapshot } from './types.ts';
@@ -66,7 +66,7 @@ export function forecastMonteCarlo(
     );
   }
   const base = forecastRun(snapshot, model, { ...options, limits });
-  const { restored, resolved, order } = base;
+  const { restored, order } = base;
   // ends[order * replications + r]: the order's completion in replication r (restored order).
   const n = restored.orders.length;
   // Orders with a step still to do: random breakdowns stop once they are all done.
@@ -76,17 +76,11 @@ export function forecastMonteCarlo(
   let events = 0;
   for (let r = 0; r < replications; r++) {
     limits.checkWallTime();
-    const samplers = replicationSamplers(resolved, replicationSeed(seed, r));
-    const env = new Environment(snapshot.asOf);
-    const net = buildNetwork(resolved, samplers, env, warnings);
-    const placed = placeOrders(restored, net, { etaSlip: samplers.etaSlip });
-    applyOutages(net, base.outages, true);
-    applyShifts(net, pending);
-    drawBreakdowns(net, pending);
+    const { times, env } = replicate(base, seed, r, pending, warnings);
     limits.run(env);
     events += env.eventsProcessed;
     restored.orders.forEach((order, k) => {
-      ends[k * replications + r] = placed.times[order.base + 2 * order.product.routing.length - 1]!;
+      ends[k * replications + r] = times[order.base + 2 * order.product.routing.length - 1]!;
     });
     options.onReplication?.(r + 1, replications);
   }
@@ -113,6 +107,29 @@ export function forecastMonteCarlo(
     monteCarlo: { replications, seed: seedRecord(seed) },
     events: base.forecast.events + events,
   };
+}
+
+/**
+ * Replication `r` of the Monte Carlo forecast of `base` with `seed`, set up and ready to run (`pending`:
+ * its orders with a step still to do): the times still to come drawn on common random numbers, so
+ * that the same order's same step draws the same in every run on the seed. Returns the network, and
+ * the array of the orders' times (laid out as `base.restored`'s), which fills in as it runs.
+ */
+export function replicate(
+  base: ForecastRun,
+  seed: Seed,
+  r: number,
+  pending: number,
+  warnings: NetworkWarnings,
+): { env: Environment; net: Network; times: Float64Array } {
+  const samplers = replicationSamplers(base.resolved, replicationSeed(seed, r));
+  const env = new Environment(base.forecast.asOf);
+  const net = buildNetwork(base.resolved, samplers, env, warnings);
+  const { times } = placeOrders(base.restored, net, { etaSlip: samplers.etaSlip }, base.holds);
+  applyOutages(net, base.outages, true);
+  applyShifts(net, pending);
+  drawBreakdowns(net, pending);
+  return { env, net, times };
 }
 
 /**

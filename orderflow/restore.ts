@@ -403,6 +403,7 @@ export function placeOrders(
   { orders: restored, times: known }: Restored,
   net: Network,
   draws?: PlacementDraws,
+  holds?: ReadonlyMap<string, number>,
 ): { units: OrderUnit[]; times: Float64Array } {
   const asOf = net.env.now;
   const times = known.slice();
@@ -431,17 +432,25 @@ export function placeOrders(
     }
     if (kind === 'operation' || kind === 'completed') continue;
     const { delay, seize } = net.steps[r.product.index]![r.at]!;
+    const held = holds?.get(r.order.orderId);
+    if (held !== undefined && held > asOf && (kind === 'queue' || kind === 'not-started')) {
+      // Held (what-if): it joins its queue, or starts its routing, then.
+      const step = seize ?? delay;
+      net.env.timeout(held - asOf).addCallback(() => step.enter(unit));
+      continue;
+    }
     if (kind === 'queue') {
       seize!.place(unit, r.since);
     } else if (r.product.material === r.at && !Number.isNaN(r.eta)) {
       const arrival = slip === undefined ? r.arrival : drawnArrival(r, asOf, slip, net, unit);
       times[r.base + 2 * r.at] = r.since;
-      delay.place(unit, r.since, Math.max(0, arrival - asOf));
+      // Held (what-if): its material wait lasts at least until then.
+      delay.place(unit, r.since, Math.max(0, arrival - asOf, (held ?? asOf) - asOf));
     } else if (r.since < asOf) {
       // Ordered without an ETA: the lead time, longer than what has passed.
       const remaining = draws === undefined ? r.remaining : drawnRemaining(delay, asOf - r.since, unit);
       times[r.base + 2 * r.at] = r.since;
-      delay.place(unit, r.since, Math.max(0, remaining));
+      delay.place(unit, r.since, Math.max(0, remaining, (held ?? asOf) - asOf));
     } else {
       delay.enter(unit);
     }

@@ -22,7 +22,7 @@ export type TimeUnit = keyof typeof TIME_UNITS;
  * A name in a model (station, product, step, parameter): 1 to 100 characters of well-formed Unicode,
  * never `__proto__` (JSON.parse makes it an own key; assigning it replaces an object's prototype).
  */
-const Name = z
+export const Name = z
   .string()
   .min(1, 'must be a name of 1 to 100 characters')
   .max(100, 'must be a name of 1 to 100 characters')
@@ -33,7 +33,7 @@ const Name = z
 const ParamRef = z.object({ param: Name }).strict().meta({ description: 'the value of a parameter' });
 
 /** sim-core's distributions: a number (fixed), or `{ "dist": … }`, every value at most 1e15. */
-const Distribution = (
+export const Distribution = (
   ParameterValueSchema as unknown as { options: [z.ZodType<DistributionSpec>, z.ZodType] }
 ).options[0];
 

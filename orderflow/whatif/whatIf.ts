@@ -1,0 +1,346 @@
+// What-if on the live plant: the baseline (the live state as it is) and each variant are forecast
+// from the same snapshot and, for risk, run on the same random futures (common random numbers: the
+// same draws for the same order and step in every variant), so that the difference of a variant to
+// the baseline comes from its change, not from the noise. Variants are then ranked by an objective;
+// one whose difference lies inside the noise is said to, and never ranked above the baseline.
+import { RunLimits, type SimulationLimits } from '../../sim-core/limits.ts';
+import type { Seed } from '../../sim-core/random/seeds.ts';
+import { seedRecord } from '../../sim-core/random/seeds.ts';
+import { type ForecastRun, forecastRun, pendingOrders } from '../forecast.ts';
+import type { PlantModel } from '../model/plantModel.ts';
+import { replicate } from '../monteCarlo.ts';
+import { NetworkWarnings } from '../network.ts';
+import type { Forecast, Snapshot } from '../types.ts';
+import { applyVariant } from './applyVariant.ts';
+import { type Interval, meanOf, pairedInterval, unpairedInterval } from './intervals.ts';
+import { BASELINE, type Change, type Variant, VariantError } from './variant.ts';
+
+/** What a variant is judged by, each lower is better but throughput. */
+export const OBJECTIVE_KEYS = [
+  'late-orders',
+  'total-lateness',
+  'mean-lateness',
+  'makespan',
+  'throughput',
+] as const;
+export type ObjectiveKey = (typeof OBJECTIVE_KEYS)[number];
+/** Fewer late orders first, then less lateness in all, then the earlier end of the work in process. */
+export const DEFAULT_OBJECTIVE: readonly ObjectiveKey[] = ['late-orders', 'total-lateness', 'makespan'];
+/** The window in which throughput counts completed orders, by default: the next 8 hours. */
+export const DEFAULT_HORIZON_MS = 8 * 3_600_000;
+
+export interface WhatIfOptions {
+  /** Draws of the future per variant (0: the forecast at the means only). Default 0. */
+  replications?: number;
+  seed?: Seed;
+  /** Keys compared in turn (default DEFAULT_OBJECTIVE). */
+  objective?: readonly ObjectiveKey[];
+  /** Throughput counts the orders that complete within asOf + horizonMs. */
+  horizonMs?: number;
+  parameters?: Readonly<Record<string, unknown>>;
+  limits?: SimulationLimits | RunLimits;
+  /** Keep each variant's forecast (at the means) in its result: for a Gantt of it. Default false. */
+  forecasts?: boolean;
+  /** Called as variants are run: done of total runs (forecasts and replications). */
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** A variant's KPIs: at the means, or their means over the replications. */
+export interface WhatIfKpis {
+  lateOrders: number;
+  totalLatenessMs: number;
+  /** Mean lateness of the late orders (0 when none is late). */
+  meanLatenessMs: number;
+  makespanMs: number;
+  /** Orders that complete within the horizon. */
+  throughput: number;
+}
+type KpiKey = keyof WhatIfKpis;
+const KPI_KEYS: readonly KpiKey[] = [
+  'lateOrders',
+  'totalLatenessMs',
+  'meanLatenessMs',
+  'makespanMs',
+  'throughput',
+];
+const KEY_OF: Record<ObjectiveKey, KpiKey> = {
+  'late-orders': 'lateOrders',
+  'total-lateness': 'totalLatenessMs',
+  'mean-lateness': 'meanLatenessMs',
+  makespan: 'makespanMs',
+  throughput: 'throughput',
+};
+
+/** A variant's difference to the baseline in one KPI: its mean and, with replications, its 95 % intervals. */
+export interface Difference {
+  mean: number;
+  /** Paired on common random numbers. */
+  ci?: [number, number];
+  /** The same runs taken as independent (Welch): what the pairing saves. */
+  ciUnpaired?: [number, number];
+}
+
+/**
+ * `better` or `worse` than the baseline (by the first objective key whose difference is not noise:
+ * `decidedBy`); `within-noise`: some difference, but none outside its interval; `same`: no difference
+ * at all; `baseline`: the live plant.
+ */
+export type Verdict = 'baseline' | 'better' | 'worse' | 'within-noise' | 'same';
+
+export interface VariantResult {
+  name: string;
+  description?: string;
+  changes: Change[];
+  /** 1 is the best; the baseline has its place among them. */
+  rank: number;
+  verdict: Verdict;
+  decidedBy?: ObjectiveKey;
+  /** Expected KPIs: over the replications, or at the means without any. */
+  kpis: WhatIfKpis;
+  /** The KPIs of the forecast at the means. */
+  atMeans: WhatIfKpis;
+  /** The variant minus the baseline (absent for the baseline). */
+  difference?: Record<KpiKey, Difference>;
+  /** Each station's share of busy unit-time over the forecast at the means. */
+  utilisation: Record<string, number>;
+  /** Orders late in the forecast at the means, and those delayed, by their cause (judged against the live plan). */
+  lateOrders: string[];
+  delayed: Record<string, number>;
+  forecast?: Forecast;
+}
+
+export interface WhatIfResult {
+  asOf: number;
+  model: { name: string; hash: string };
+  replications: number;
+  seed: number | string;
+  objective: ObjectiveKey[];
+  horizonMs: number;
+  /** By rank, the baseline among them. */
+  variants: VariantResult[];
+  /** Kernel events of every run. */
+  events: number;
+}
+
+/**
+ * Runs the live plant (`snapshot` with `model`) and every variant, at the means and, with
+ * replications, on the same random futures, and ranks them. Never changes its inputs. A pure
+ * function of its arguments: the same seed gives the same result.
+ */
+export function whatIf(
+  snapshot: Snapshot,
+  model: PlantModel,
+  variants: readonly Variant[],
+  options: WhatIfOptions = {},
+): WhatIfResult {
+  const replications = options.replications ?? 0;
+  if (!Number.isInteger(replications) || replications < 0) {
+    throw new VariantError(`replications must be a whole number >= 0, got ${replications}`);
+  }
+  const objective = [...(options.objective ?? DEFAULT_OBJECTIVE)];
+  const horizonMs = options.horizonMs ?? DEFAULT_HORIZON_MS;
+  const seed = options.seed ?? 1;
+  const limits = RunLimits.of(options.limits);
+  const common = { parameters: options.parameters, limits };
+  const total = (variants.length + 1) * (1 + replications);
+  let done = 0;
+  const progress = () => options.onProgress?.(++done, total);
+
+  const live = forecastRun(snapshot, model, common);
+  progress();
+  const runs: { variant: Variant | undefined; run: ForecastRun }[] = [{ variant: undefined, run: live }];
+  for (const variant of variants) {
+    const applied = applyVariant(variant, live, snapshot, model);
+    const run = forecastRun(applied.snapshot, applied.model, {
+      ...common,
+      holds: applied.holds,
+      planOf: live,
+    });
+    runs.push({ variant, run });
+    progress();
+  }
+  let events = 0;
+  for (const { run } of runs) events += run.forecast.events;
+
+  // samples[v][kpi][r]: the KPIs of variant v in replication r, on the same seed for every variant.
+  const samples = runs.map(() => KPI_KEYS.map(() => new Float64Array(replications)));
+  if (replications > 0) {
+    const prepared = runs.map(({ run }) => ({
+      run,
+      pending: pendingOrders(run.restored),
+      warnings: new NetworkWarnings(),
+    }));
+    for (let r = 0; r < replications; r++) {
+      limits.checkWallTime();
+      prepared.forEach(({ run, pending, warnings }, v) => {
+        const { env, times } = replicate(run, seed, r, pending, warnings);
+        limits.run(env);
+        events += env.eventsProcessed;
+        const kpis = kpisOfTimes(run, times, horizonMs);
+        KPI_KEYS.forEach((key, k) => {
+          samples[v]![k]![r] = kpis[key];
+        });
+        progress();
+      });
+    }
+  }
+
+  const results: VariantResult[] = runs.map(({ variant, run }, v) => {
+    const atMeans = kpisOfForecast(run.forecast, horizonMs);
+    const kpis =
+      replications === 0
+        ? atMeans
+        : (Object.fromEntries(
+            KPI_KEYS.map((key, k) => [key, meanOf(samples[v]![k]!)]),
+          ) as unknown as WhatIfKpis);
+    const delayed: Record<string, number> = {};
+    for (const o of run.forecast.orders)
+      if (o.delayCause !== 'none') delayed[o.delayCause] = (delayed[o.delayCause] ?? 0) + 1;
+    const result: VariantResult = {
+      name: variant?.name ?? BASELINE,
+      ...(variant?.description !== undefined && { description: variant.description }),
+      changes: variant?.changes ?? [],
+      rank: 0,
+      verdict: 'baseline',
+      kpis,
+      atMeans,
+      utilisation: Object.fromEntries(run.forecast.stations.map((s) => [s.station, s.utilisation])),
+      lateOrders: run.forecast.orders.filter((o) => o.late).map((o) => o.orderId),
+      delayed,
+    };
+    if (options.forecasts) result.forecast = run.forecast;
+    if (v === 0) return result;
+    result.difference = Object.fromEntries(
+      KPI_KEYS.map((key, k) => [
+        key,
+        replications === 0
+          ? { mean: atMeans[key] - kpisOfForecast(live.forecast, horizonMs)[key] }
+          : difference(samples[0]![k]!, samples[v]![k]!),
+      ]),
+    ) as Record<KpiKey, Difference>;
+    const { verdict, decidedBy } = judge(result.difference, objective);
+    result.verdict = verdict;
+    if (decidedBy !== undefined) result.decidedBy = decidedBy;
+    return result;
+  });
+
+  return {
+    asOf: snapshot.asOf,
+    model: { name: live.forecast.model.name, hash: live.forecast.model.hash },
+    replications,
+    seed: seedRecord(seed),
+    objective,
+    horizonMs,
+    variants: ranked(results, objective),
+    events,
+  };
+}
+
+function difference(base: Float64Array, variant: Float64Array): Difference {
+  const paired: Interval = pairedInterval(base, variant);
+  if (base.length < 2) return { mean: paired.mean };
+  const unpaired = unpairedInterval(base, variant);
+  return { mean: paired.mean, ci: [paired.low, paired.high], ciUnpaired: [unpaired.low, unpaired.high] };
+}
+
+// Differences smaller than these are rounding: half a millisecond, a billionth of an order.
+const TOLERANCE: Record<KpiKey, number> = {
+  lateOrders: 1e-9,
+  totalLatenessMs: 0.5,
+  meanLatenessMs: 0.5,
+  makespanMs: 0.5,
+  throughput: 1e-9,
+};
+
+/** Better or worse by the first objective key whose difference is more than noise. */
+function judge(
+  diff: Record<KpiKey, Difference>,
+  objective: readonly ObjectiveKey[],
+): { verdict: Verdict; decidedBy?: ObjectiveKey } {
+  let noise = false;
+  for (const key of objective) {
+    const kpi = KEY_OF[key];
+    const d = diff[kpi];
+    // Lower is better, but throughput.
+    const sign = key === 'throughput' ? -1 : 1;
+    const tolerance = TOLERANCE[kpi];
+    if (Math.abs(d.mean) > tolerance) noise = true;
+    if (d.ci === undefined) {
+      if (Math.abs(d.mean) <= tolerance) continue;
+      return { verdict: sign * d.mean < 0 ? 'better' : 'worse', decidedBy: key };
+    }
+    const [low, high] = d.ci;
+    if (high < -tolerance) return { verdict: sign < 0 ? 'worse' : 'better', decidedBy: key };
+    if (low > tolerance) return { verdict: sign < 0 ? 'better' : 'worse', decidedBy: key };
+  }
+  return { verdict: noise ? 'within-noise' : 'same' };
+}
+
+const GROUP: Record<Verdict, number> = { better: 0, baseline: 1, same: 2, 'within-noise': 2, worse: 3 };
+
+/** Better variants first, by their expected KPIs in the objective's order; then the baseline, the undecided, the worse. */
+function ranked(results: VariantResult[], objective: readonly ObjectiveKey[]): VariantResult[] {
+  const byKpis = (a: VariantResult, b: VariantResult): number => {
+    for (const key of objective) {
+      const kpi = KEY_OF[key];
+      const d = (a.kpis[kpi] - b.kpis[kpi]) * (key === 'throughput' ? -1 : 1);
+      if (Math.abs(d) > TOLERANCE[kpi]) return d;
+    }
+    return 0;
+  };
+  const sorted = results
+    .map((r, i) => ({ r, i }))
+    .sort((a, b) => GROUP[a.r.verdict] - GROUP[b.r.verdict] || byKpis(a.r, b.r) || a.i - b.i)
+    .map(({ r }) => r);
+  sorted.forEach((r, i) => {
+    r.rank = i + 1;
+  });
+  return sorted;
+}
+
+/** The KPIs of a forecast at the means. */
+function kpisOfForecast(forecast: Forecast, horizonMs: number): WhatIfKpis {
+  let late = 0;
+  let lateness = 0;
+  let end = forecast.asOf;
+  let throughput = 0;
+  for (const o of forecast.orders) {
+    if (o.late) {
+      late++;
+      lateness += o.latenessMs!;
+    }
+    end = Math.max(end, o.completedAt);
+    if (o.completedAt > forecast.asOf && o.completedAt <= forecast.asOf + horizonMs) throughput++;
+  }
+  return kpis(late, lateness, end - forecast.asOf, throughput);
+}
+
+/** The KPIs of a replication of `run`, from its orders' times. */
+function kpisOfTimes(run: ForecastRun, times: Float64Array, horizonMs: number): WhatIfKpis {
+  const asOf = run.forecast.asOf;
+  let late = 0;
+  let lateness = 0;
+  let end = asOf;
+  let throughput = 0;
+  for (const r of run.restored.orders) {
+    const completedAt = times[r.base + 2 * r.product.routing.length - 1]!;
+    const due = r.order.dueAt;
+    if (due !== undefined && completedAt > due) {
+      late++;
+      lateness += completedAt - due;
+    }
+    if (completedAt > end) end = completedAt;
+    if (completedAt > asOf && completedAt <= asOf + horizonMs) throughput++;
+  }
+  return kpis(late, lateness, end - asOf, throughput);
+}
+
+function kpis(late: number, lateness: number, makespanMs: number, throughput: number): WhatIfKpis {
+  return {
+    lateOrders: late,
+    totalLatenessMs: lateness,
+    meanLatenessMs: late === 0 ? 0 : lateness / late,
+    makespanMs,
+    throughput,
+  };
+}
