@@ -15,6 +15,7 @@ import { forecastProcessBenchmark } from './bench/forecastProcess.ts';
 import { ingestBenchmark } from './bench/ingest.ts';
 import { lambdaColdBenchmark } from './bench/lambdaCold.ts';
 import { latencyBenchmark } from './bench/latency.ts';
+import { whatIfBenchmark } from './bench/whatif.ts';
 
 /** The subcommands of `twin bench`, in the order help lists them. */
 export const BENCHMARKS: readonly Benchmark[] = [
@@ -25,6 +26,7 @@ export const BENCHMARKS: readonly Benchmark[] = [
   forecastHandlerBenchmark,
   lambdaColdBenchmark,
   latencyBenchmark,
+  whatIfBenchmark,
   accuracyBenchmark,
   faultsBenchmark,
   allBenchmark,

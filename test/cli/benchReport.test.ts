@@ -123,6 +123,8 @@ function cannedContext(): SuiteContext & { calls: string[][] } {
           return forecastProcess;
         case 'lambda-cold':
           return lambdaCold;
+        case 'whatif':
+          return whatIfRow(option('--orders'), option('--variants'), option('--replications'));
         default:
           throw new Error(`unexpected ${args.join(' ')}`);
       }
@@ -155,6 +157,16 @@ const casymda = {
     },
   ],
 };
+const whatIfRow = (orders: number, variants: number, replications: number) => ({
+  orders,
+  variants,
+  replications,
+  freshMs: 3_000,
+  medianMs: 1_100,
+  minMs: 1_000,
+  events: 2_800_000,
+  runs: 5,
+});
 const every = {
   startup: [
     { process: 'Node.js alone: node -e 0', medianMs: 70, minMs: 65 },
@@ -167,6 +179,7 @@ const every = {
   forecastHandler: [handlerRow(100), handlerRow(1_000), handlerRow(10_000)],
   lambdaCold,
   latency,
+  whatif: [whatIfRow(1_000, 10, 100)],
 };
 
 describe('docs/benchmark-results.md', () => {
@@ -209,6 +222,7 @@ describe('docs/benchmark-results.md', () => {
     expect(doc).toContain('| twin --help | 95 | 90 | 25 |');
     expect(doc).toContain('| 100,000 | 0 | 250,000 | 200 | 100 | 2,500,000 | 150 | 2,000 | 10x / 20x |');
     expect(doc).toContain('| 10,000 | 900 | 1,000 | 90 % | 1 | 650 |');
+    expect(doc).toContain('| 1,000 | 10 | 100 | 1,111 | 3,000 | 1,100 | 0.99 | 2,800,000 |');
     expect(doc).toContain('| 856 | 1,223 | 611: yes, 856: yes, 1,100: no |');
     expect(doc).toContain(
       '| process start alone: node -e 0, python3 -c "import simpy" | 40 | 30 | 0.75x | - |',

@@ -18,6 +18,7 @@ import { lambdaColdSuite } from './lambdaCold.ts';
 import { latencySuite } from './latency.ts';
 import { type AllResults, notMeasured, resultsMarkdown, resultsText, thisMachine } from './results.ts';
 import { startupSuite } from './startup.ts';
+import { whatIfSuite } from './whatif.ts';
 
 const run = promisify(execFile);
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -28,6 +29,7 @@ export const SUITES: readonly Suite<unknown>[] = [
   casymdaSuite,
   forecastSuite,
   forecastProcessSuite,
+  whatIfSuite,
   ingestSuite,
   forecastHandlerSuite,
   lambdaColdSuite,
