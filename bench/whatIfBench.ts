@@ -2,13 +2,16 @@
 // planner-like variants (expedite material, more units, other queue rules, a rush order, a priority),
 // run on common random numbers: fresh (the first run in a process) and warm (the median after it).
 import uncertainPlant from '../examples/order-flow-uncertain.json' with { type: 'json' };
+import { ReplicationPool } from '../forecast/threads/ReplicationPool.ts';
+import { whatIfInThreads } from '../forecast/threads/whatIfInThreads.ts';
 import { parsePlantModel, type Snapshot } from '../orderflow/index.ts';
 import type { Variant } from '../orderflow/whatif/variant.ts';
-import { whatIf } from '../orderflow/whatif/whatIf.ts';
 import { quantileOf } from '../sim-core/index.ts';
 import { syntheticSnapshot } from './workloads.ts';
 
 export interface WhatIfBenchResult {
+  /** Threads that ran the replications (the calling one included). */
+  threads: number;
   orders: number;
   variants: number;
   replications: number;
@@ -51,28 +54,36 @@ export function plannerVariants(snapshot: Snapshot, station: string, n: number):
   return Array.from({ length: n }, (_, i) => kinds[i % kinds.length]!(Math.floor(i / kinds.length)));
 }
 
-/** Runs what-if on a synthetic plant of `orders` active orders: once fresh, `warmupRuns` unmeasured, then `runs` measured. */
-export function whatIfBench(
+/**
+ * Runs what-if on a synthetic plant of `orders` active orders, its replications on `threads` threads
+ * (the calling one and a pool's, as `twin whatif` and the dashboard run it): once fresh, `warmupRuns`
+ * unmeasured, then `runs` measured.
+ */
+export async function whatIfBench(
   orders: number,
   variants: number,
   replications: number,
+  threads: number,
   runs = 5,
   warmupRuns = 1,
-): WhatIfBenchResult {
+): Promise<WhatIfBenchResult> {
   const model = parsePlantModel(uncertainPlant);
   const snapshot = syntheticSnapshot(orders, 1, model);
   const list = plannerVariants(snapshot, model.stations[0]!.id, variants);
-  const timed = () => {
+  const pool = new ReplicationPool(threads - 1);
+  const timed = async () => {
     const started = performance.now();
-    const { events } = whatIf(snapshot, model, list, { replications });
+    const { events } = await whatIfInThreads(snapshot, model, list, { replications }, pool);
     return { ms: performance.now() - started, events };
   };
-  const fresh = timed();
-  for (let i = 0; i < warmupRuns; i++) timed();
+  const fresh = await timed();
+  for (let i = 0; i < warmupRuns; i++) await timed();
   const times: number[] = [];
-  for (let i = 0; i < runs; i++) times.push(timed().ms);
+  for (let i = 0; i < runs; i++) times.push((await timed()).ms);
+  await pool.close();
   const round = (x: number) => Math.round(x * 10) / 10;
   return {
+    threads,
     orders,
     variants,
     replications,

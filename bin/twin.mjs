@@ -53,7 +53,11 @@ if (bundled) {
 /** Imports a module of the command line: from the bundle, or its TypeScript source. */
 const load = (bundlePath, sourcePath) => import(new URL(bundled ? bundlePath : sourcePath, rootUrl).href);
 
-const args = process.argv.slice(2);
+// A worker thread of the replication pool (forecast/threads/ReplicationPool.ts) serves replications.
+const { isMainThread, workerData } = await import('node:worker_threads');
+const replicationThread = !isMainThread && workerData?.role === 'replications';
+
+const args = replicationThread ? [] : process.argv.slice(2);
 // The benchmarks measure the twin and the forecast as `npm start` and the forecast Lambda run them,
 // with their Node.js options, which a process takes only when it starts: a `twin bench` started
 // without them runs itself again with them (`twin bench all` starts every measurement that way).
@@ -61,7 +65,13 @@ const { FORECAST_NODE_OPTIONS } =
   args[0] === 'bench' && args[1] !== 'all'
     ? await load('dist/cli/resources.js', 'contracts/resources.ts')
     : {};
-if (FORECAST_NODE_OPTIONS !== undefined && !process.execArgv.includes(FORECAST_NODE_OPTIONS)) {
+if (replicationThread) {
+  const { serveReplications } = await load(
+    'dist/cli/replicationWorker.js',
+    'forecast/threads/replicationWorker.ts',
+  );
+  serveReplications();
+} else if (FORECAST_NODE_OPTIONS !== undefined && !process.execArgv.includes(FORECAST_NODE_OPTIONS)) {
   const { spawn } = await import('node:child_process');
   const child = spawn(
     process.execPath,

@@ -75,7 +75,11 @@ async function buildCli(): Promise<{ files: number; bytes: number }> {
   await mkdir(outDir, { recursive: true });
   const result = await build({
     absWorkingDir: root,
-    entryPoints: { main: 'cli/main.ts', resources: 'contracts/resources.ts' },
+    entryPoints: {
+      main: 'cli/main.ts',
+      resources: 'contracts/resources.ts',
+      replicationWorker: 'forecast/threads/replicationWorker.ts',
+    },
     outdir: outDir,
     entryNames: '[name]',
     chunkNames: '[name]-[hash]',

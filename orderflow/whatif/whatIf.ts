@@ -133,13 +133,47 @@ export function whatIf(
   variants: readonly Variant[],
   options: WhatIfOptions = {},
 ): WhatIfResult {
+  const prepared = prepareWhatIf(snapshot, model, variants, options);
+  const samples = sampleWhatIf(prepared, 0, prepared.replications, (done) =>
+    options.onProgress?.(prepared.runs.length + done, prepared.runs.length * (1 + prepared.replications)),
+  );
+  return summariseWhatIf(prepared, samples);
+}
+
+/** The baseline and the variants forecast at the means: what their replications start from. */
+export interface PreparedWhatIf {
+  snapshot: Snapshot;
+  runs: { variant: Variant | undefined; run: ForecastRun }[];
+  replications: number;
+  seed: Seed;
+  objective: ObjectiveKey[];
+  horizonMs: number;
+  limits: RunLimits;
+  forecasts: boolean;
+}
+
+/**
+ * The KPIs of replications [from, to) of every run: values[v][kpi][r − from], on the same seed for
+ * every variant; and the kernel events they took. Replication r draws the same whoever runs it (a
+ * worker thread runs a share of them: the result is the same whatever the share).
+ */
+export interface WhatIfSamples {
+  from: number;
+  values: Float64Array[][];
+  events: number;
+}
+
+/** Checks the options and forecasts the baseline and every variant at the means. */
+export function prepareWhatIf(
+  snapshot: Snapshot,
+  model: PlantModel,
+  variants: readonly Variant[],
+  options: WhatIfOptions = {},
+): PreparedWhatIf {
   const replications = options.replications ?? 0;
   if (!Number.isInteger(replications) || replications < 0) {
     throw new VariantError(`replications must be a whole number >= 0, got ${replications}`);
   }
-  const objective = [...(options.objective ?? DEFAULT_OBJECTIVE)];
-  const horizonMs = options.horizonMs ?? DEFAULT_HORIZON_MS;
-  const seed = options.seed ?? 1;
   const limits = RunLimits.of(options.limits);
   const common = { parameters: options.parameters, limits };
   const total = (variants.length + 1) * (1 + replications);
@@ -148,7 +182,7 @@ export function whatIf(
 
   const live = forecastRun(snapshot, model, common);
   progress();
-  const runs: { variant: Variant | undefined; run: ForecastRun }[] = [{ variant: undefined, run: live }];
+  const runs: PreparedWhatIf['runs'] = [{ variant: undefined, run: live }];
   for (const variant of variants) {
     const applied = applyVariant(variant, live, snapshot, model);
     const run = forecastRun(applied.snapshot, applied.model, {
@@ -159,30 +193,68 @@ export function whatIf(
     runs.push({ variant, run });
     progress();
   }
+  return {
+    snapshot,
+    runs,
+    replications,
+    seed: options.seed ?? 1,
+    objective: [...(options.objective ?? DEFAULT_OBJECTIVE)],
+    horizonMs: options.horizonMs ?? DEFAULT_HORIZON_MS,
+    limits,
+    forecasts: options.forecasts ?? false,
+  };
+}
+
+/** Runs replications [from, to) of every run of `prepared`; `progress` hears each run done. */
+export function sampleWhatIf(
+  prepared: PreparedWhatIf,
+  from: number,
+  to: number,
+  progress?: (done: number) => void,
+): WhatIfSamples {
+  const { runs, seed, horizonMs, limits } = prepared;
+  const values = runs.map(() => KPI_KEYS.map(() => new Float64Array(Math.max(0, to - from))));
+  const states = runs.map(({ run }) => ({
+    run,
+    pending: pendingOrders(run.restored),
+    warnings: new NetworkWarnings(),
+  }));
+  let events = 0;
+  let done = 0;
+  for (let r = from; r < to; r++) {
+    limits.checkWallTime();
+    states.forEach(({ run, pending, warnings }, v) => {
+      const { env, times } = replicate(run, seed, r, pending, warnings);
+      limits.run(env);
+      events += env.eventsProcessed;
+      const kpis = kpisOfTimes(run, times, horizonMs);
+      KPI_KEYS.forEach((key, k) => {
+        values[v]![k]![r - from] = kpis[key];
+      });
+      progress?.(++done);
+    });
+  }
+  return { from, values, events };
+}
+
+/** The result of `prepared` from the samples of all its replications, in any number of shares. */
+export function summariseWhatIf(
+  prepared: PreparedWhatIf,
+  shares: WhatIfSamples | readonly WhatIfSamples[],
+): WhatIfResult {
+  const { runs, replications, objective, horizonMs, snapshot } = prepared;
+  const live = runs[0]!.run;
+  const parts = (Array.isArray(shares) ? shares : [shares]) as readonly WhatIfSamples[];
   let events = 0;
   for (const { run } of runs) events += run.forecast.events;
-
-  // samples[v][kpi][r]: the KPIs of variant v in replication r, on the same seed for every variant.
   const samples = runs.map(() => KPI_KEYS.map(() => new Float64Array(replications)));
-  if (replications > 0) {
-    const prepared = runs.map(({ run }) => ({
-      run,
-      pending: pendingOrders(run.restored),
-      warnings: new NetworkWarnings(),
-    }));
-    for (let r = 0; r < replications; r++) {
-      limits.checkWallTime();
-      prepared.forEach(({ run, pending, warnings }, v) => {
-        const { env, times } = replicate(run, seed, r, pending, warnings);
-        limits.run(env);
-        events += env.eventsProcessed;
-        const kpis = kpisOfTimes(run, times, horizonMs);
-        KPI_KEYS.forEach((key, k) => {
-          samples[v]![k]![r] = kpis[key];
-        });
-        progress();
+  for (const part of parts) {
+    events += part.events;
+    part.values.forEach((kpis, v) => {
+      kpis.forEach((values, k) => {
+        samples[v]![k]!.set(values, part.from);
       });
-    }
+    });
   }
 
   const results: VariantResult[] = runs.map(({ variant, run }, v) => {
@@ -208,7 +280,7 @@ export function whatIf(
       lateOrders: run.forecast.orders.filter((o) => o.late).map((o) => o.orderId),
       delayed,
     };
-    if (options.forecasts) result.forecast = run.forecast;
+    if (prepared.forecasts) result.forecast = run.forecast;
     if (v === 0) return result;
     result.difference = Object.fromEntries(
       KPI_KEYS.map((key, k) => [
@@ -228,7 +300,7 @@ export function whatIf(
     asOf: snapshot.asOf,
     model: { name: live.forecast.model.name, hash: live.forecast.model.hash },
     replications,
-    seed: seedRecord(seed),
+    seed: seedRecord(prepared.seed),
     objective,
     horizonMs,
     variants: ranked(results, objective),

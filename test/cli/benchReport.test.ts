@@ -124,7 +124,12 @@ function cannedContext(): SuiteContext & { calls: string[][] } {
         case 'lambda-cold':
           return lambdaCold;
         case 'whatif':
-          return whatIfRow(option('--orders'), option('--variants'), option('--replications'));
+          return whatIfRow(
+            option('--orders'),
+            option('--variants'),
+            option('--replications'),
+            args.includes('--threads') ? option('--threads') : 2,
+          );
         default:
           throw new Error(`unexpected ${args.join(' ')}`);
       }
@@ -157,7 +162,8 @@ const casymda = {
     },
   ],
 };
-const whatIfRow = (orders: number, variants: number, replications: number) => ({
+const whatIfRow = (orders: number, variants: number, replications: number, threads = 2) => ({
+  threads,
   orders,
   variants,
   replications,
@@ -222,7 +228,7 @@ describe('docs/benchmark-results.md', () => {
     expect(doc).toContain('| twin --help | 95 | 90 | 25 |');
     expect(doc).toContain('| 100,000 | 0 | 250,000 | 200 | 100 | 2,500,000 | 150 | 2,000 | 10x / 20x |');
     expect(doc).toContain('| 10,000 | 900 | 1,000 | 90 % | 1 | 650 |');
-    expect(doc).toContain('| 1,000 | 10 | 100 | 1,111 | 3,000 | 1,100 | 0.99 | 2,800,000 |');
+    expect(doc).toContain('| 1,000 | 10 | 100 | 2 | 1,111 | 3,000 | 1,100 | 0.99 | 2,800,000 |');
     expect(doc).toContain('| 856 | 1,223 | 611: yes, 856: yes, 1,100: no |');
     expect(doc).toContain(
       '| process start alone: node -e 0, python3 -c "import simpy" | 40 | 30 | 0.75x | - |',

@@ -1,5 +1,7 @@
 // `twin bench whatif`: variants of a synthetic plant compared on common random numbers, fresh and
 // warm, and how the time scales with variants, replications and orders.
+
+import { availableParallelism } from 'node:os';
 import { type WhatIfBenchResult, whatIfBench } from '../../../bench/whatIfBench.ts';
 import { intOption } from '../../command.ts';
 import { count, defineBenchmark, type Suite } from './benchmark.ts';
@@ -7,37 +9,48 @@ import { count, defineBenchmark, type Suite } from './benchmark.ts';
 export const whatIfBenchmark = defineBenchmark({
   name: 'whatif',
   usage: [
-    'twin bench whatif [--orders N] [--variants V] [--replications R]  what-if: V variants beside the baseline,',
-    '                                                            R replications each, on N active orders',
+    'twin bench whatif [--orders N] [--variants V] [--replications R] [--threads T]',
+    '                                                            what-if: V variants beside the baseline, R',
+    '                                                            replications each, on N active orders, T threads',
   ],
   options: {
     orders: { type: 'string', value: 'N', description: 'number of active orders', default: '1000' },
     variants: { type: 'string', value: 'V', description: 'variants beside the baseline', default: '10' },
     replications: { type: 'string', value: 'R', description: 'replications per variant', default: '100' },
+    threads: {
+      type: 'string',
+      value: 'T',
+      description: 'threads that run the replications, the calling one included (default: one per core)',
+    },
   },
   async run(values, io) {
     const orders = intOption('orders', values.orders, 1)!;
     const variants = intOption('variants', values.variants, 1)!;
     const replications = intOption('replications', values.replications, 0)!;
-    const result = whatIfBench(orders, variants, replications);
+    const threads = intOption('threads', values.threads, 1) ?? availableParallelism();
+    const result = await whatIfBench(orders, variants, replications, threads);
     io.out(
       values.json
         ? JSON.stringify(result)
-        : `${count(orders)} orders, ${variants} variants × ${replications} replications: fresh ${result.freshMs} ms; ` +
+        : `${count(orders)} orders, ${variants} variants × ${replications} replications, ${threads} thread${threads === 1 ? '' : 's'}: fresh ${result.freshMs} ms; ` +
             `warm median ${result.medianMs} ms (min ${result.minMs} ms, ${result.runs} runs)`,
     );
     return 0;
   },
 });
 
-/** The sizes `npm run bench` measures: the target (10 × 100 on 1,000 orders) and its scaling in each. */
-const SIZES: [orders: number, variants: number, replications: number][] = [
-  [1_000, 10, 0],
-  [1_000, 1, 100],
-  [1_000, 10, 10],
-  [1_000, 10, 100],
-  [1_000, 20, 100],
-  [10_000, 10, 10],
+/**
+ * The sizes `npm run bench` measures: the target (10 × 100 on 1,000 orders) on one thread and on
+ * every core, and its scaling in variants, replications and orders.
+ */
+const SIZES: [orders: number, variants: number, replications: number, threads: number | undefined][] = [
+  [1_000, 10, 0, 1],
+  [1_000, 1, 100, 1],
+  [1_000, 10, 10, 1],
+  [1_000, 10, 100, 1],
+  [1_000, 10, 100, undefined],
+  [1_000, 20, 100, undefined],
+  [10_000, 10, 10, undefined],
 ];
 
 export const whatIfSuite: Suite<WhatIfBenchResult[]> = {
@@ -79,6 +92,7 @@ export const whatIfSuite: Suite<WhatIfBenchResult[]> = {
             count(r.orders),
             count(r.variants),
             count(r.replications),
+            count(r.threads),
             count(simulated),
             count(r.freshMs),
             count(r.medianMs),

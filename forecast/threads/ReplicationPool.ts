@@ -1,0 +1,102 @@
+// Worker threads for replications: a what-if's (and, in time, a Monte Carlo forecast's) replications
+// are independent runs on seeds of their own, so they spread over the machine's cores and give the
+// same numbers whatever the number of threads. The pool lives as long as its process, its threads
+// started once (their code compiled and optimised once), and never keeps a process alive when idle.
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { WhatIfSamples } from '../../orderflow/whatif/whatIf.ts';
+import type { ReplyMessage, TaskMessage, WhatIfShare } from './replicationWorker.ts';
+
+/** The command line's entry: in a worker thread it serves replications (see bin/twin.mjs). */
+const ENTRY = fileURLToPath(new URL('../../bin/twin.mjs', import.meta.url));
+
+/** What marks a worker thread of the pool for bin/twin.mjs. */
+export const WORKER_ROLE = 'replications';
+
+interface Pending {
+  resolve(samples: WhatIfSamples): void;
+  reject(error: Error): void;
+  progress?: ((done: number) => void) | undefined;
+}
+
+/** A worker thread failed a task: its error's name and message, as the thread reported them. */
+export class ReplicationError extends Error {
+  override name = 'ReplicationError';
+}
+
+export class ReplicationPool {
+  private readonly workers: Worker[] = [];
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  private next = 0;
+
+  /** `size` threads (default: one per core but the calling thread's), started on first use. */
+  constructor(
+    readonly size = Math.max(0, availableParallelism() - 1),
+    private readonly entry = ENTRY,
+  ) {}
+
+  /** Whether the pool can run anything beside the calling thread: threads wanted, and the entry there. */
+  get available(): boolean {
+    return this.size > 0 && existsSync(this.entry);
+  }
+
+  /** Runs a share of replications on the next thread; `progress` hears its runs done so far. */
+  run(share: WhatIfShare, progress?: (done: number) => void): Promise<WhatIfSamples> {
+    const worker = this.worker(this.next++ % this.size);
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject, progress });
+      worker.ref();
+      worker.postMessage({ id, share } satisfies TaskMessage);
+    });
+  }
+
+  /** Ends every thread. */
+  async close(): Promise<void> {
+    const workers = this.workers.splice(0);
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+
+  private worker(index: number): Worker {
+    const existing = this.workers[index];
+    if (existing !== undefined) return existing;
+    const worker = new Worker(this.entry, { workerData: { role: WORKER_ROLE }, argv: [] });
+    worker.unref();
+    worker.on('message', (reply: ReplyMessage) => {
+      const task = this.pending.get(reply.id);
+      if (task === undefined) return;
+      if ('progress' in reply) {
+        task.progress?.(reply.progress);
+        return;
+      }
+      this.pending.delete(reply.id);
+      if (![...this.pending.values()].length) worker.unref();
+      if ('samples' in reply) task.resolve(reply.samples);
+      else task.reject(Object.assign(new ReplicationError(reply.error.message), { cause: reply.error.name }));
+    });
+    worker.on('error', (error) => this.failAll(error));
+    worker.on('exit', (code) => {
+      this.workers[index] = undefined as unknown as Worker;
+      if (code !== 0) this.failAll(new ReplicationError(`a replication thread exited with code ${code}`));
+    });
+    this.workers[index] = worker;
+    return worker;
+  }
+
+  private failAll(error: Error): void {
+    const tasks = [...this.pending.values()];
+    this.pending.clear();
+    for (const t of tasks) t.reject(error);
+  }
+}
+
+let shared: ReplicationPool | undefined;
+
+/** The process's pool, started once. */
+export function sharedPool(): ReplicationPool {
+  shared ??= new ReplicationPool();
+  return shared;
+}

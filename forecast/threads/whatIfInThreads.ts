@@ -1,0 +1,57 @@
+// What-if with its replications spread over worker threads: the calling thread forecasts the
+// baseline and the variants at the means and runs a share of the replications itself, the pool's
+// threads run the other shares; the result is the same as `whatIf`'s, whatever the number of threads.
+import type { PlantModel } from '../../orderflow/model/plantModel.ts';
+import type { Snapshot } from '../../orderflow/types.ts';
+import type { Variant } from '../../orderflow/whatif/variant.ts';
+import {
+  prepareWhatIf,
+  sampleWhatIf,
+  summariseWhatIf,
+  type WhatIfOptions,
+  type WhatIfResult,
+  type WhatIfSamples,
+} from '../../orderflow/whatif/whatIf.ts';
+import { type ReplicationPool, sharedPool } from './ReplicationPool.ts';
+
+/** Fewer replications than this per thread are not worth a thread's message. */
+const MIN_SHARE = 4;
+
+/** `whatIf`, its replications shared with `pool`'s threads (default: the process's pool). */
+export async function whatIfInThreads(
+  snapshot: Snapshot,
+  model: PlantModel,
+  variants: readonly Variant[],
+  options: WhatIfOptions = {},
+  pool: ReplicationPool = sharedPool(),
+): Promise<WhatIfResult> {
+  const prepared = prepareWhatIf(snapshot, model, variants, options);
+  const { replications, runs } = prepared;
+  const threads = pool.available ? Math.min(pool.size + 1, Math.floor(replications / MIN_SHARE)) : 1;
+  const bounds = Array.from({ length: threads + 1 }, (_, i) =>
+    Math.round((i * replications) / Math.max(1, threads)),
+  );
+  const total = runs.length * (1 + replications);
+  const done = new Array<number>(threads).fill(0);
+  const progress = (share: number) => (n: number) => {
+    done[share] = n;
+    options.onProgress?.(runs.length + done.reduce((a, b) => a + b, 0), total);
+  };
+  // What a thread needs to prepare the same comparison (functions and limits stay here).
+  const shared = {
+    replications,
+    seed: options.seed,
+    horizonMs: options.horizonMs,
+    parameters: options.parameters,
+    objective: options.objective,
+  };
+  // The other shares go first, so that their threads work while this one does its own.
+  const others = bounds
+    .slice(1, -1)
+    .map((from, i) =>
+      pool.run({ snapshot, model, variants, options: shared, from, to: bounds[i + 2]! }, progress(i + 1)),
+    );
+  const mine = sampleWhatIf(prepared, 0, bounds[1] ?? 0, progress(0));
+  const shares: WhatIfSamples[] = [mine, ...(await Promise.all(others))];
+  return summariseWhatIf(prepared, shares);
+}

@@ -1,0 +1,83 @@
+// What-if on worker threads: the same result as in one thread, whatever the number of threads.
+import { afterAll, describe, expect, it } from 'vitest';
+import { ReplicationPool } from '../../forecast/threads/ReplicationPool.ts';
+import { whatIfInThreads } from '../../forecast/threads/whatIfInThreads.ts';
+import { type OrderState, parsePlantModel, type Snapshot } from '../../orderflow/index.ts';
+import { parseVariants } from '../../orderflow/whatif/variant.ts';
+import { whatIf } from '../../orderflow/whatif/whatIf.ts';
+
+const MIN = 60_000;
+const T0 = Date.UTC(2026, 0, 5, 8, 0, 0);
+const model = parsePlantModel({
+  name: 'two stations',
+  timeUnit: 'min',
+  stations: [{ id: 'cut' }, { id: 'press' }],
+  products: [
+    {
+      id: 'part',
+      routing: [
+        { step: 'cutting', kind: 'operation', station: 'cut', duration: { dist: 'exponential', mean: 4 } },
+        { step: 'pressing', kind: 'operation', station: 'press', duration: { dist: 'exponential', mean: 6 } },
+      ],
+    },
+  ],
+});
+const orders: OrderState[] = Array.from({ length: 30 }, (_, i) => ({
+  orderId: `o${i}`,
+  acceptedAt: T0 - i * MIN,
+  dueAt: T0 + (60 + 7 * i) * MIN,
+}));
+const snapshot: Snapshot = { asOf: T0, orders };
+const variants = parseVariants([
+  { name: 'one more press', changes: [{ change: 'units', station: 'press', add: 1 }] },
+  { name: 'by due date', changes: [{ change: 'queue-rule', station: 'press', rule: 'due-date' }] },
+]);
+
+const pools: ReplicationPool[] = [];
+afterAll(async () => {
+  await Promise.all(pools.map((p) => p.close()));
+});
+
+describe('what-if on worker threads', () => {
+  it('gives the result of one thread, with 1, 2 and 3 threads', { timeout: 60_000 }, async () => {
+    const options = { replications: 25, seed: 4 };
+    const alone = whatIf(snapshot, model, variants, options);
+    for (const size of [0, 1, 2]) {
+      const pool = new ReplicationPool(size);
+      pools.push(pool);
+      const seen: number[] = [];
+      const threaded = await whatIfInThreads(
+        snapshot,
+        model,
+        variants,
+        {
+          ...options,
+          onProgress: (done) => seen.push(done),
+        },
+        pool,
+      );
+
+      expect(threaded, `${size + 1} threads`).toEqual(alone);
+      expect(seen.at(-1)).toBeLessThanOrEqual(3 * 26);
+    }
+  });
+
+  it('reports a thread’s failure as an error, not a hang', { timeout: 60_000 }, async () => {
+    const pool = new ReplicationPool(1);
+    pools.push(pool);
+    const bad = parseVariants({ name: 'nope', changes: [{ change: 'priority', order: 'o1', priority: 1 }] });
+    // A share whose snapshot lacks the order the variant names fails in the thread.
+    await expect(
+      pool.run({
+        snapshot: { asOf: T0, orders: [] },
+        model,
+        variants: bad,
+        options: { replications: 4 },
+        from: 0,
+        to: 4,
+      }),
+    ).rejects.toThrow(
+      'variant "nope", change 1 (priority): order "o1" is not an active order of the snapshot',
+    );
+  });
+});
