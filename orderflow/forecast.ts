@@ -1,6 +1,7 @@
 // Forecasting from work in process: every active order is put back where it stands in its routing
 // (mid-operation orders keep the time already spent), the plant is simulated ahead, and each order's
 // delay is attributed to its own material, to an overrunning operation, or to waiting behind others.
+import { LATEST_TIME_MS } from '../contracts/time.ts';
 import { Environment } from '../sim-core/kernel/Environment.ts';
 import { RunLimits, type SimulationLimits } from '../sim-core/limits.ts';
 import { Random, type Sampler } from '../sim-core/random/Random.ts';
@@ -405,11 +406,9 @@ function stationOutages(
   for (const o of outages) {
     if (o.station !== index || o.to < asOf || o.from > horizonEnd) continue;
     const kind = o.kind ?? 'down';
-    out.push(
-      o.unit === undefined
-        ? { from: o.from, to: o.to, kind }
-        : { unit: o.unit, from: o.from, to: o.to, kind },
-    );
+    // A window without an end (a what-if's unit taken away for good) is shown to the horizon's end.
+    const to = o.to >= LATEST_TIME_MS ? Math.max(horizonEnd, o.from) : o.to;
+    out.push(o.unit === undefined ? { from: o.from, to, kind } : { unit: o.unit, from: o.from, to, kind });
   }
   return out.sort((a, b) => a.from - b.from || (a.unit ?? 0) - (b.unit ?? 0));
 }

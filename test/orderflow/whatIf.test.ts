@@ -318,3 +318,42 @@ describe('recommendations', () => {
     expect(recommend(snapshot, orderFlowModel).recommendations).toEqual([]);
   });
 });
+
+describe('what-if windows of units', () => {
+  it('takes a unit away from a time on, shown to the end of the forecast, and adds one for some hours only', () => {
+    const snapshot = backlog(12, T0);
+    const result = whatIf(
+      snapshot,
+      congestedPlant(),
+      variants([
+        {
+          name: 'press gone at 9',
+          changes: [{ change: 'units', station: 'press', add: -1, from: iso(T0 + 60 * MIN) }],
+        },
+        {
+          name: 'second press 9 to 10',
+          changes: [
+            { change: 'units', station: 'press', add: 1, from: iso(T0 + 60 * MIN), to: iso(T0 + 120 * MIN) },
+          ],
+        },
+      ]),
+      { forecasts: true },
+    );
+    const press = (name: string) => {
+      const v = result.variants.find((x) => x.name === name)!;
+      return { v, station: v.forecast!.stations.find((s) => s.station === 'press')! };
+    };
+    const gone = press('press gone at 9');
+    const end = gone.v.forecast!.asOf + gone.v.atMeans.makespanMs;
+    expect(gone.station.outages).toEqual([{ unit: 1, from: T0 + 60 * MIN, to: end, kind: 'maintenance' }]);
+    // Every order waits for the press: none completes while it is gone for good.
+    expect(gone.v.verdict).toBe('worse');
+
+    const second = press('second press 9 to 10');
+    expect(second.station.capacity).toBe(2);
+    // Out before 9; after 10 too, but every order is done by then: nothing beyond the horizon is shown.
+    expect(second.v.forecast!.asOf + second.v.atMeans.makespanMs).toBeLessThan(T0 + 120 * MIN);
+    expect(second.station.outages).toEqual([{ unit: 2, from: T0, to: T0 + 60 * MIN, kind: 'maintenance' }]);
+    expect(second.v.verdict).toBe('better');
+  });
+});
