@@ -319,6 +319,44 @@ describe('recommendations', () => {
   });
 });
 
+describe('when to maintain the press', () => {
+  it('adds a maintenance window in each variant and ranks the one outside the busy hours first', () => {
+    const snapshot = backlog(12, T0);
+    const window = (name: string, from: number) => ({
+      name,
+      changes: [
+        {
+          change: 'maintenance',
+          maintenanceId: 'press-service',
+          station: 'press',
+          from: iso(from),
+          to: iso(from + 60 * MIN),
+        },
+      ],
+    });
+    const result = whatIf(
+      snapshot,
+      congestedPlant(),
+      variants([
+        window('now', T0),
+        window('after lunch', T0 + 5 * 60 * MIN),
+        window('tonight', T0 + 12 * 60 * MIN),
+      ]),
+      { forecasts: true },
+    );
+    const names = result.variants.map((v) => v.name);
+
+    // Every order is through the press before the evening: maintaining it then costs nothing.
+    expect(result.variants.find((v) => v.name === 'tonight')!.verdict).toBe('same');
+    expect(result.variants.find((v) => v.name === 'now')!.verdict).toBe('worse');
+    expect(names.indexOf('tonight')).toBeLessThan(names.indexOf('now'));
+    expect(
+      result.variants.find((v) => v.name === 'now')!.forecast!.stations.find((s) => s.station === 'press')!
+        .outages,
+    ).toEqual([{ from: T0, to: T0 + 60 * MIN, kind: 'maintenance' }]);
+  });
+});
+
 describe('what-if windows of units', () => {
   it('takes a unit away from a time on, shown to the end of the forecast, and adds one for some hours only', () => {
     const snapshot = backlog(12, T0);
