@@ -150,6 +150,9 @@ export function whatIf(
   progress();
   const runs: { variant: Variant | undefined; run: ForecastRun }[] = [{ variant: undefined, run: live }];
   for (const variant of variants) {
+    // A run of a small plant ends before its first look at the clock: the wall time is checked
+    // between runs too, so that a budget holds for many small variants.
+    limits.checkWallTime();
     const applied = applyVariant(variant, live, snapshot, model);
     const run = forecastRun(applied.snapshot, applied.model, {
       ...common,
