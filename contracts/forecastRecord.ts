@@ -57,8 +57,10 @@ export interface ForecastRecommendation {
   ci?: [number, number];
   /** Draws of the future it was judged on (0: the forecast at the means). */
   replications: number;
-  /** Orders still late with it, at the means. */
-  lateOrders: string[];
+  /** Orders late in the forecast that it brings on time, at the means. */
+  bringsOnTime: string[];
+  /** Orders on time in the forecast that it makes late, at the means (its price, if any). */
+  makesLate: string[];
 }
 
 /** A forecast with how, when and from what it was made. */

@@ -190,6 +190,9 @@ function stored({ variant, result, text }: Recommendation, comparison: WhatIfRes
   )[decidedBy];
   const sign = key === 'throughput' ? 1 : -1;
   const ci = d[key].ci;
+  const baseline = comparison.variants.find((v) => v.verdict === 'baseline')!;
+  const late = new Set(result.lateOrders);
+  const wasLate = new Set(baseline.lateOrders);
   return {
     name: variant.name,
     text,
@@ -205,7 +208,9 @@ function stored({ variant, result, text }: Recommendation, comparison: WhatIfRes
       ci: [Math.min(sign * ci[0], sign * ci[1]), Math.max(sign * ci[0], sign * ci[1])] as [number, number],
     }),
     replications: comparison.replications,
-    lateOrders: result.lateOrders,
+    // The lists of late orders may hold thousands: what changes is what a planner needs.
+    bringsOnTime: baseline.lateOrders.filter((o) => !late.has(o)),
+    makesLate: result.lateOrders.filter((o) => !wasLate.has(o)),
   };
 }
 

@@ -379,7 +379,8 @@ describe("the twin's recommendations with the forecast", () => {
         throughput: 0,
       },
       replications: 0,
-      lateOrders: [],
+      bringsOnTime: ['order-3'],
+      makesLate: [],
     });
     expect(stored.timings.recommendMs).toBeLessThanOrEqual(DEFAULT_RECOMMEND_BUDGET_MS);
     expect(forecasts.history[0]).toEqual(stored);
