@@ -1,5 +1,7 @@
 // The forecast as stored in the `forecasts` table and served to the dashboard.
 import type { Forecast, OrderForecast } from '../orderflow/types.ts';
+import type { Change } from '../orderflow/whatif/variant.ts';
+import type { ObjectiveKey } from '../orderflow/whatif/whatIf.ts';
 
 /** The parts of a forecast, as the forecast computes them (the dashboard reads them from here). */
 export type {
@@ -28,14 +30,52 @@ export function isAtRisk(order: Pick<OrderForecast, 'late' | 'onTimeProbability'
   );
 }
 
+/**
+ * What a recommendation gains over the live plant, each the better the larger: late orders fewer,
+ * lateness less (ms), all done sooner (ms), orders more done within the horizon. Means over the
+ * draws, or at the means without any.
+ */
+export interface RecommendationGain {
+  lateOrders: number;
+  totalLatenessMs: number;
+  makespanMs: number;
+  throughput: number;
+}
+
+/** A variant the twin proposed, ran beside the live plant and found better. */
+export interface ForecastRecommendation {
+  /** "Expedite order-2's material by 3 min 20 s" */
+  name: string;
+  /** The name and its gain in plain words: "…: 1 fewer late order (at the means)". */
+  text: string;
+  /** The changes to the live state and model, as a what-if variant file takes them. */
+  changes: Change[];
+  /** The objective key that decided it was better. */
+  decidedBy: ObjectiveKey;
+  gain: RecommendationGain;
+  /** With draws: the 95 % interval of the gain in the deciding key (paired on common random numbers). */
+  ci?: [number, number];
+  /** Draws of the future it was judged on (0: the forecast at the means). */
+  replications: number;
+  /** Orders late in the forecast that it brings on time, at the means. */
+  bringsOnTime: string[];
+  /** Orders on time in the forecast that it makes late, at the means (its price, if any). */
+  makesLate: string[];
+}
+
 /** A forecast with how, when and from what it was made. */
 export interface ForecastRecord extends Forecast {
   /** When the forecast was computed (wall clock, epoch ms). */
   generatedAt: number;
   /** The state it was computed from: the latest event time applied to any active order, and how many orders. */
   stateVersion: { latestEventAt: number; activeOrders: number };
-  /** Run time: reading the snapshot, simulating, in ms (writing follows). */
-  timings: { readMs: number; simulateMs: number };
+  /**
+   * The twin's recommendations, best first, when orders are late or at risk: empty when no variant
+   * it tried did better; absent when none was looked for (nothing late or at risk, or no time).
+   */
+  recommendations?: ForecastRecommendation[];
+  /** Run time: reading the snapshot, simulating, recommending (when it did), in ms (writing follows). */
+  timings: { readMs: number; simulateMs: number; recommendMs?: number };
 }
 
 const HISTORY = 'history#';

@@ -1,6 +1,6 @@
 // Shared contracts: every folder imports event, state, snapshot and forecast shapes from here.
 export { ContractError, SnapshotError } from './errors.ts';
-export type { ForecastRecord } from './forecastRecord.ts';
+export type { ForecastRecommendation, ForecastRecord, RecommendationGain } from './forecastRecord.ts';
 export { ForecastKeys } from './forecastRecord.ts';
 export type { OrderState, OrderStateItem, OrderStatus, StepState } from './orderState.ts';
 export {

@@ -4,9 +4,11 @@
 // is kept between invocations.
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import type { ForecastRecord } from '../contracts/forecastRecord.ts';
+import type { ForecastRecommendation, ForecastRecord } from '../contracts/forecastRecord.ts';
 import { forecast, forecastMonteCarlo, orderFlowModel, type PlantModel } from '../orderflow/index.ts';
-import type { Snapshot } from '../orderflow/types.ts';
+import type { Forecast, Snapshot } from '../orderflow/types.ts';
+import { type Recommendation, recommend } from '../orderflow/whatif/recommend.ts';
+import type { WhatIfResult } from '../orderflow/whatif/whatIf.ts';
 import { SimulationLimitError, type SimulationLimits } from '../sim-core/index.ts';
 import type { ActiveOrder, StateStore } from '../state/StateStore.ts';
 import type { ForecastStore } from './ForecastStore.ts';
@@ -41,6 +43,17 @@ export const MAX_LAMBDA_REPLICATIONS = 10_000;
  */
 export const FORECAST_MAX_WALL_MS = 40_000;
 
+/**
+ * Wall time the twin's recommendations may add to a forecast with orders late or at risk
+ * (FORECAST_RECOMMEND_BUDGET_MS): enough for the demo plant's proposals and a few hundred orders',
+ * and no burden on a pipeline that forecasts every second.
+ */
+export const DEFAULT_RECOMMEND_BUDGET_MS = 500;
+/** The most it may be set to: with FORECAST_MAX_WALL_MS, within the Lambda's 60 s timeout. */
+export const MAX_RECOMMEND_BUDGET_MS = 10_000;
+/** The share of the budget the recommendation plans its draws for; the rest is its margin. */
+const PLANNED_SHARE = 0.8;
+
 export interface ForecastDependencies {
   states: StateStore;
   forecasts: ForecastStore;
@@ -56,6 +69,11 @@ export interface ForecastDependencies {
   replications?: number;
   /** Events per simulated run and wall time per forecast (default: sim-core's events, FORECAST_MAX_WALL_MS). */
   limits?: SimulationLimits;
+  /**
+   * Wall time (ms) for the twin's recommendations after a forecast with orders late or at risk
+   * (default DEFAULT_RECOMMEND_BUDGET_MS; 0: none). Past it, the forecast is written without them.
+   */
+  recommendBudgetMs?: number;
   clock?: ForecastClock;
   /** When the forecast was made (default: the wall clock). */
   now?: () => number;
@@ -94,28 +112,130 @@ export async function runForecast(
       ? forecast(snapshot, model, options)
       : forecastMonteCarlo(snapshot, model, { ...options, replications: deps.replications });
   const simulated = performance.now();
+  const recommendations = recommendFor(result, snapshot, model, deps, simulated - read);
+  const recommended = performance.now();
   const record: ForecastRecord = {
     ...result,
     generatedAt: (deps.now ?? Date.now)(),
     stateVersion: { latestEventAt: latestEventClock(orders, changes), activeOrders: orders.length },
-    timings: { readMs: round(read - started), simulateMs: round(simulated - read) },
+    ...(recommendations !== undefined && { recommendations }),
+    timings: {
+      readMs: round(read - started),
+      simulateMs: round(simulated - read),
+      ...(recommendations !== undefined && { recommendMs: round(recommended - simulated) }),
+    },
   };
   const outcome = await deps.forecasts.save(record);
-  return { outcome, record, writeMs: round(performance.now() - simulated) };
+  return { outcome, record, writeMs: round(performance.now() - recommended) };
+}
+
+/**
+ * The twin's recommendations for a forecast with orders late or at risk, within the budget; none
+ * (undefined) for a forecast with nothing late or at risk, and when they fail or run out of time:
+ * the forecast matters more, so that is a warning, not a retry.
+ */
+function recommendFor(
+  result: Forecast,
+  snapshot: Snapshot,
+  model: PlantModel,
+  deps: ForecastDependencies,
+  simulateMs: number,
+): ForecastRecommendation[] | undefined {
+  const budgetMs = deps.recommendBudgetMs ?? DEFAULT_RECOMMEND_BUDGET_MS;
+  if (budgetMs === 0 || (result.kpis.ordersLate === 0 && !(result.kpis.ordersAtRisk! > 0))) return undefined;
+  // The wall clock is looked at between runs: a run started finishes first. Recommending takes at
+  // least three runs of the plant (the live one twice, one variant), each about as long as one run of
+  // the forecast; a plant too large for that is not tried, rather than overrunning the budget.
+  const perRunMs = simulateMs / (1 + (deps.replications ?? 0));
+  if (3 * perRunMs > budgetMs) {
+    deps.logger.warn('recommendations left out: the forecast is written without them', {
+      reason: `three runs of the plant (about ${Math.round(3 * perRunMs)} ms) do not fit the budget`,
+      budgetMs,
+      ordersLate: result.kpis.ordersLate,
+    });
+    return undefined;
+  }
+  try {
+    const { recommendations, comparison } = recommend(snapshot, model, {
+      parameters: deps.parameters ?? {},
+      ...(deps.replications !== undefined && { replications: deps.replications }),
+      budgetMs: budgetMs * PLANNED_SHARE,
+      limits: { ...deps.limits, maxWallMs: budgetMs },
+    });
+    return recommendations.map((r) => stored(r, comparison));
+  } catch (error) {
+    deps.logger.warn('recommendations left out: the forecast is written without them', {
+      ...(error instanceof SimulationLimitError
+        ? { reason: error.message, bound: error.bound, limit: error.limit }
+        : { error: error as Error }),
+      budgetMs,
+      ordersLate: result.kpis.ordersLate,
+    });
+    return undefined;
+  }
+}
+
+/** A recommendation as the forecast record keeps it: its gain as numbers, the better the larger. */
+function stored({ variant, result, text }: Recommendation, comparison: WhatIfResult): ForecastRecommendation {
+  const d = result.difference!;
+  const decidedBy = result.decidedBy!;
+  const key = (
+    {
+      'late-orders': 'lateOrders',
+      'total-lateness': 'totalLatenessMs',
+      'mean-lateness': 'meanLatenessMs',
+      makespan: 'makespanMs',
+      throughput: 'throughput',
+    } as const
+  )[decidedBy];
+  const sign = key === 'throughput' ? 1 : -1;
+  const ci = d[key].ci;
+  const baseline = comparison.variants.find((v) => v.verdict === 'baseline')!;
+  const late = new Set(result.lateOrders);
+  const wasLate = new Set(baseline.lateOrders);
+  return {
+    name: variant.name,
+    text,
+    changes: variant.changes,
+    decidedBy,
+    gain: {
+      lateOrders: -d.lateOrders.mean,
+      totalLatenessMs: round(-d.totalLatenessMs.mean),
+      makespanMs: round(-d.makespanMs.mean),
+      throughput: d.throughput.mean,
+    },
+    ...(ci !== undefined && {
+      ci: [Math.min(sign * ci[0], sign * ci[1]), Math.max(sign * ci[0], sign * ci[1])] as [number, number],
+    }),
+    replications: comparison.replications,
+    // The lists of late orders may hold thousands: what changes is what a planner needs.
+    bringsOnTime: baseline.lateOrders.filter((o) => !late.has(o)),
+    makesLate: result.lateOrders.filter((o) => !wasLate.has(o)),
+  };
 }
 
 const round = (ms: number) => Math.round(ms * 10) / 10;
 
 /** The Lambda handler of the forecast, for a DynamoDB stream event source mapping with ReportBatchItemFailures. */
 export function createForecastHandler(deps: ForecastDependencies) {
-  const { replications } = deps;
-  // Checked when the function starts (FORECAST_REPLICATIONS), not at every batch.
+  const { replications, recommendBudgetMs } = deps;
+  // Checked when the function starts (FORECAST_REPLICATIONS, FORECAST_RECOMMEND_BUDGET_MS), not at every batch.
   if (
     replications !== undefined &&
     (!Number.isInteger(replications) || replications < 1 || replications > MAX_LAMBDA_REPLICATIONS)
   ) {
     throw new Error(
       `the forecast's replications (FORECAST_REPLICATIONS) must be a whole number from 1 to ${MAX_LAMBDA_REPLICATIONS.toLocaleString('en')}, got ${replications}`,
+    );
+  }
+  if (
+    recommendBudgetMs !== undefined &&
+    (!Number.isInteger(recommendBudgetMs) ||
+      recommendBudgetMs < 0 ||
+      recommendBudgetMs > MAX_RECOMMEND_BUDGET_MS)
+  ) {
+    throw new Error(
+      `the recommendations' budget (FORECAST_RECOMMEND_BUDGET_MS) must be a whole number of ms from 0 to ${MAX_RECOMMEND_BUDGET_MS.toLocaleString('en')}, got ${recommendBudgetMs}`,
     );
   }
   return async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
@@ -135,6 +255,10 @@ export function createForecastHandler(deps: ForecastDependencies) {
           ordersLate: record.kpis.ordersLate,
           readMs: record.timings.readMs,
           simulateMs: record.timings.simulateMs,
+          ...(record.recommendations !== undefined && {
+            recommendations: record.recommendations.length,
+            recommendMs: record.timings.recommendMs,
+          }),
           writeMs,
         },
       );

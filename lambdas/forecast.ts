@@ -32,6 +32,12 @@ const parameters = modelParametersEnv('MODEL_PARAMETERS', model);
 /** FORECAST_REPLICATIONS: a Monte Carlo forecast of that many draws; unset: the deterministic forecast. */
 const replications = wholeNumberEnv('FORECAST_REPLICATIONS', 1);
 
+/**
+ * FORECAST_RECOMMEND_BUDGET_MS: wall time for the twin's recommendations after a forecast with orders
+ * late or at risk (0: none); unset: DEFAULT_RECOMMEND_BUDGET_MS.
+ */
+const recommendBudgetMs = wholeNumberEnv('FORECAST_RECOMMEND_BUDGET_MS', 0);
+
 const forecast = createForecastHandler({
   states: new DynamoDbStateStore(dynamodb, requireEnv('ORDER_STATE_TABLE')),
   forecasts: new DynamoDbForecastStore(documents, requireEnv('FORECASTS_TABLE')),
@@ -39,6 +45,7 @@ const forecast = createForecastHandler({
   model,
   parameters,
   ...(replications !== undefined && { replications }),
+  ...(recommendBudgetMs !== undefined && { recommendBudgetMs }),
   clock: process.env.FORECAST_CLOCK === 'latest-event' ? latestEventClock : wallClock,
 });
 

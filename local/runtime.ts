@@ -63,6 +63,11 @@ export interface TwinOptions {
   model?: PlantModel;
   /** A Monte Carlo forecast of this many draws on every batch of changes (default: deterministic only). */
   replications?: number;
+  /**
+   * Wall time (ms) for the twin's recommendations after a forecast with orders late or at risk
+   * (default 500; 0: none).
+   */
+  recommendBudgetMs?: number;
   logLevel?: LogLevel;
   /** Where the handlers' and the runtime's log lines go (default: stderr). */
   log?: (line: string) => void;
@@ -230,6 +235,7 @@ export async function startTwin(options: TwinOptions = {}): Promise<RunningTwin>
       speed,
       model: options.model,
       replications: options.replications,
+      recommendBudgetMs: options.recommendBudgetMs,
       logLevel: options.logLevel,
     });
     const pipeline = await startPipeline({

@@ -35,6 +35,8 @@ export function createTwinHandlers(options: {
   speed: number;
   model?: PlantModel | undefined;
   replications?: number | undefined;
+  /** Wall time (ms) for the forecast's recommendations (default: the forecast handler's; 0: none). */
+  recommendBudgetMs?: number | undefined;
   logLevel?: LogLevel | undefined;
 }): TwinHandlers {
   const { clients, names } = options;
@@ -78,6 +80,7 @@ export function createTwinHandlers(options: {
     logger,
     ...(options.model && { model: options.model }),
     ...(options.replications !== undefined && { replications: options.replications }),
+    ...(options.recommendBudgetMs !== undefined && { recommendBudgetMs: options.recommendBudgetMs }),
     // At any speed but real time, the plant's clock runs ahead of the wall clock: "now" is the latest event.
     clock: options.speed === 1 ? wallClock : latestEventClock,
   });

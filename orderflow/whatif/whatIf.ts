@@ -184,6 +184,9 @@ export function prepareWhatIf(
   progress();
   const runs: PreparedWhatIf['runs'] = [{ variant: undefined, run: live }];
   for (const variant of variants) {
+    // A run of a small plant ends before its first look at the clock: the wall time is checked
+    // between runs too, so that a budget holds for many small variants.
+    limits.checkWallTime();
     const applied = applyVariant(variant, live, snapshot, model);
     const run = forecastRun(applied.snapshot, applied.model, {
       ...common,

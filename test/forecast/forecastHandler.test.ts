@@ -4,16 +4,18 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
+import { OrderEventSchema } from '../../contracts/events.ts';
 import { decodeForecast, encodeForecast } from '../../contracts/forecastItem.ts';
 import { InMemoryForecastStore } from '../../forecast/ForecastStore.ts';
 import {
   createForecastHandler,
+  DEFAULT_RECOMMEND_BUDGET_MS,
   FORECAST_MAX_WALL_MS,
   latestEventClock,
   MAX_LAMBDA_REPLICATIONS,
 } from '../../forecast/forecastHandler.ts';
 import { canMoveForecast } from '../../forecast/relevance.ts';
-import { forecast, forecastMonteCarlo } from '../../orderflow/index.ts';
+import { demoOrders, forecast, forecastMonteCarlo, plantEvents, runPlant } from '../../orderflow/index.ts';
 import type { StoredOrderState } from '../../state/applyEvent.ts';
 import { type PlantDomainEvent, toDomainEvent } from '../../state/events.ts';
 import { InMemoryStateStore } from '../../state/InMemoryStateStore.ts';
@@ -55,6 +57,17 @@ async function storeWith(...orders: string[][]): Promise<InMemoryStateStore> {
     for (const e of lifecycle(id).slice(0, steps)) await store.apply(toDomainEvent(e));
   }
   return store;
+}
+
+/** A logger that keeps what is logged at each level, as Powertools' Logger is called. */
+function recordingLogger() {
+  const lines: { level: string; message: string; extra: Record<string, unknown> }[] = [];
+  const at =
+    (level: string) =>
+    (message: string, extra: Record<string, unknown> = {}) =>
+      lines.push({ level, message, extra });
+  const recorder = { info: at('info'), debug: at('debug'), warn: at('warn'), error: at('error') };
+  return { lines, logger: recorder as unknown as Logger };
 }
 
 describe('which changes can move a forecast', () => {
@@ -250,17 +263,6 @@ describe('forecast handler', () => {
 });
 
 describe('a forecast that reaches its limit', () => {
-  /** A logger that keeps what is logged at each level, as Powertools' Logger is called. */
-  function recordingLogger() {
-    const lines: { level: string; message: string; extra: Record<string, unknown> }[] = [];
-    const at =
-      (level: string) =>
-      (message: string, extra: Record<string, unknown> = {}) =>
-        lines.push({ level, message, extra });
-    const recorder = { info: at('info'), debug: at('debug'), warn: at('warn'), error: at('error') };
-    return { lines, logger: recorder as unknown as Logger };
-  }
-
   it('keeps the previous forecast, logs the reason without a stack trace, and asks for no retry', async () => {
     const states = await storeWith(['a', '2'], ['b', '3']);
     const forecasts = new InMemoryForecastStore();
@@ -333,6 +335,156 @@ describe('a forecast that reaches its limit', () => {
     }
     expect(MAX_LAMBDA_REPLICATIONS).toBe(10_000);
     expect(() => createForecastHandler({ states, forecasts, logger, replications: 10_000 })).not.toThrow();
+  });
+});
+
+describe("the twin's recommendations with the forecast", () => {
+  const MIN = 60_000;
+  const T0 = Date.UTC(2026, 0, 5, 8, 0, 0);
+
+  /** The seed article's sample flow as the ingest keeps it at `t`: every event up to `t`, applied. */
+  async function demoPlantAt(t: number): Promise<InMemoryStateStore> {
+    const store = new InMemoryStateStore();
+    for (const event of plantEvents(runPlant(demoOrders(T0)), t)) {
+      await store.apply(toDomainEvent(OrderEventSchema.parse(event)));
+    }
+    return store;
+  }
+
+  it("recommends expediting order 2's material when order 3 is late behind it, in plain words", async () => {
+    const states = await demoPlantAt(T0 + 16 * MIN);
+    const forecasts = new InMemoryForecastStore();
+    const handler = createForecastHandler({ states, forecasts, logger, clock: () => T0 + 16 * MIN });
+
+    const response = await handler({ Records: [change('INSERT', undefined, active)] });
+
+    expect(response.batchItemFailures).toEqual([]);
+    const stored = (await forecasts.latest())!;
+    expect(stored.orders.find((o) => o.orderId === 'order-3')).toMatchObject({
+      late: true,
+      delayCause: 'knock-on',
+    });
+    expect(stored.recommendations!.map((r) => r.text)).toContain(
+      "Expedite order-2's material by 3 min 20 s: 1 fewer late order (at the means)",
+    );
+    expect(stored.recommendations!.find((r) => r.name.startsWith('Expedite'))).toEqual({
+      name: "Expedite order-2's material by 3 min 20 s",
+      text: "Expedite order-2's material by 3 min 20 s: 1 fewer late order (at the means)",
+      changes: [{ change: 'expedite', order: 'order-2', eta: new Date(T0 + 20 * MIN).toISOString() }],
+      decidedBy: 'late-orders',
+      gain: {
+        lateOrders: 1,
+        totalLatenessMs: expect.any(Number),
+        makespanMs: expect.any(Number),
+        throughput: 0,
+      },
+      replications: 0,
+      bringsOnTime: ['order-3'],
+      makesLate: [],
+    });
+    expect(stored.timings.recommendMs).toBeLessThanOrEqual(DEFAULT_RECOMMEND_BUDGET_MS);
+    expect(forecasts.history[0]).toEqual(stored);
+  });
+
+  it('judges them on draws of the future when the forecast is Monte Carlo', async () => {
+    const states = await demoPlantAt(T0 + 16 * MIN);
+    const forecasts = new InMemoryForecastStore();
+    const handler = createForecastHandler({
+      states,
+      forecasts,
+      logger,
+      parameters: { productionTime: { dist: 'uniform' as const, min: 540_000, max: 660_000 } },
+      replications: 20,
+      clock: () => T0 + 16 * MIN,
+    });
+
+    await handler({ Records: [change('INSERT', undefined, active)] });
+
+    const stored = (await forecasts.latest())!;
+    const expedite = stored.recommendations!.find((r) => r.name.startsWith("Expedite order-2's material"))!;
+    expect(expedite.replications).toBeGreaterThanOrEqual(2);
+    expect(expedite.text).toMatch(/: .* fewer late orders?, 95 % CI \[/);
+    expect(expedite.decidedBy).toBe('late-orders');
+    expect(expedite.ci![0]).toBeLessThanOrEqual(expedite.gain.lateOrders);
+    expect(expedite.ci![1]).toBeGreaterThanOrEqual(expedite.gain.lateOrders);
+    expect(expedite.gain.lateOrders).toBeGreaterThan(0);
+  });
+
+  it('looks for none when every order is on time', async () => {
+    const states = await demoPlantAt(T0 + 5 * MIN);
+    const forecasts = new InMemoryForecastStore();
+    const handler = createForecastHandler({ states, forecasts, logger, clock: () => T0 + 5 * MIN });
+
+    await handler({ Records: [change('INSERT', undefined, active)] });
+
+    const stored = (await forecasts.latest())!;
+    expect(stored.kpis.ordersLate).toBe(0);
+    expect(stored.recommendations).toBeUndefined();
+    expect(stored.timings.recommendMs).toBeUndefined();
+  });
+
+  it('looks for none with a budget of 0', async () => {
+    const states = await demoPlantAt(T0 + 16 * MIN);
+    const forecasts = new InMemoryForecastStore();
+    const handler = createForecastHandler({
+      states,
+      forecasts,
+      logger,
+      clock: () => T0 + 16 * MIN,
+      recommendBudgetMs: 0,
+    });
+
+    await handler({ Records: [change('INSERT', undefined, active)] });
+
+    const stored = (await forecasts.latest())!;
+    expect(stored.kpis.ordersLate).toBeGreaterThan(0);
+    expect(stored.recommendations).toBeUndefined();
+  });
+
+  it('writes the forecast without them, and warns, when they run out of their budget', async () => {
+    const states = await demoPlantAt(T0 + 16 * MIN);
+    const forecasts = new InMemoryForecastStore();
+    const { lines, logger: recorded } = recordingLogger();
+    let now = 0;
+    const handler = createForecastHandler({
+      states,
+      forecasts,
+      logger: recorded,
+      clock: () => T0 + 16 * MIN,
+      // Each look at the clock finds 1 s more gone: the forecast (40 s) ends, the recommendations (0.5 s) do not.
+      limits: {
+        clock: () => {
+          now += 1000;
+          return now;
+        },
+      },
+    });
+
+    const response = await handler({ Records: [change('INSERT', undefined, active)] });
+
+    expect(response.batchItemFailures).toEqual([]);
+    expect(forecasts.history).toHaveLength(1);
+    const stored = (await forecasts.latest())!;
+    expect(stored.kpis.ordersLate).toBeGreaterThan(0);
+    expect(stored.recommendations).toBeUndefined();
+    const warning = lines.find((l) => l.level === 'warn')!;
+    expect(warning.message).toBe('recommendations left out: the forecast is written without them');
+    expect(warning.extra).toMatchObject({ bound: 'wall-time', limit: 500, budgetMs: 500 });
+    expect(lines.find((l) => l.level === 'info')!.message).toBe('forecast written');
+  });
+
+  it('refuses, when the function starts, a budget that is not a whole number of ms from 0 to 10 s', () => {
+    const states = new InMemoryStateStore();
+    const forecasts = new InMemoryForecastStore();
+
+    for (const recommendBudgetMs of [-1, 10_001, 2.5, Number.NaN]) {
+      expect(() => createForecastHandler({ states, forecasts, logger, recommendBudgetMs })).toThrow(
+        `the recommendations' budget (FORECAST_RECOMMEND_BUDGET_MS) must be a whole number of ms from 0 to 10,000, got ${recommendBudgetMs}`,
+      );
+    }
+    expect(() =>
+      createForecastHandler({ states, forecasts, logger, recommendBudgetMs: 10_000 }),
+    ).not.toThrow();
   });
 });
 

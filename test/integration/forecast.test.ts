@@ -5,13 +5,16 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { putItems, syntheticStateItems } from '../../bench/stateItems.ts';
+import { OrderEventSchema } from '../../contracts/events.ts';
+import { readForecastAt } from '../../contracts/forecastItem.ts';
 import { ForecastKeys } from '../../contracts/forecastRecord.ts';
 import { DynamoDbForecastStore } from '../../forecast/DynamoDbForecastStore.ts';
 import { createForecastHandler } from '../../forecast/forecastHandler.ts';
 import { readStreamRecords, toDynamoDbStreamEvent } from '../../local/dynamodbStreamEvent.ts';
-import { forecast } from '../../orderflow/index.ts';
+import { demoOrders, forecast, plantEvents, runPlant } from '../../orderflow/index.ts';
 import { DynamoDbStateStore } from '../../state/DynamoDbStateStore.ts';
 import { toDomainEvent } from '../../state/events.ts';
+import { InMemoryStateStore } from '../../state/InMemoryStateStore.ts';
 import { useEmulators } from '../support/emulators.ts';
 import { lifecycle } from '../support/events.ts';
 
@@ -73,6 +76,33 @@ describe('forecast on DynamoDB Local', () => {
     expect(
       (history.Items ?? []).every((i) => typeof i.expiresAt === 'number' && i.expiresAt > NOW / 1000),
     ).toBe(true);
+  });
+
+  it("stores the twin's recommendations with the forecast and reads them back", async () => {
+    const { clients, names } = env;
+    const T0 = Date.UTC(2026, 0, 4, 8, 0, 0);
+    const asOf = T0 + 16 * 60_000;
+    const states = new InMemoryStateStore();
+    for (const event of plantEvents(runPlant(demoOrders(T0)), asOf)) {
+      await states.apply(toDomainEvent(OrderEventSchema.parse(event)));
+    }
+    const forecasts = new DynamoDbForecastStore(clients.documentClient, names.forecastsTable);
+    const handler = createForecastHandler({ states, forecasts, logger, clock: () => asOf });
+    const change = toDynamoDbStreamEvent(
+      (await readStreamRecords(clients.dynamodbStreams, env.provisioned.orderStateStreamArn)).slice(0, 1),
+      env.provisioned.orderStateStreamArn,
+    );
+
+    await handler(change);
+
+    const stored = await readForecastAt(
+      clients.documentClient,
+      names.forecastsTable,
+      ForecastKeys.history(asOf),
+    );
+    expect(stored!.recommendations!.map((r) => r.text)).toContain(
+      "Expedite order-2's material by 3 min 20 s: 1 fewer late order (at the means)",
+    );
   });
 
   it('forecasts 10,000 active orders, stores the forecast over several items and reads it back whole', async () => {

@@ -14,6 +14,7 @@ import {
 import { recommend } from '../../orderflow/whatif/recommend.ts';
 import { parseVariants, type Variant, VariantError } from '../../orderflow/whatif/variant.ts';
 import { whatIf } from '../../orderflow/whatif/whatIf.ts';
+import { SimulationLimitError } from '../../sim-core/index.ts';
 
 const MIN = 60_000;
 const T0 = Date.UTC(2026, 0, 5, 8, 0, 0);
@@ -308,6 +309,18 @@ describe('recommendations', () => {
     expect(texts.some((t) => /^One more unit at press for the next 8 h: .*95 % CI \[/.test(t))).toBe(true);
     expect(comparison.replications).toBeGreaterThanOrEqual(2);
     for (const r of recommendations) expect(r.result.verdict).toBe('better');
+  });
+
+  it('stops within its wall time between the runs of small variants, none of which looks at the clock itself', () => {
+    const snapshot = snapshotAt(runPlant(demoOrders(T0)), T0 + 16 * MIN);
+    let now = 0;
+    // Each look at the clock finds 200 ms more gone: the 4th (before the 3rd variant) is past the 0.5 s.
+    const limits = { maxWallMs: 500, clock: () => (now += 200) };
+
+    const run = () => recommend(snapshot, orderFlowModel, { limits });
+
+    expect(run).toThrow(SimulationLimitError);
+    expect(now).toBe(800);
   });
 
   it('recommends nothing when nothing is late and no rule does better', () => {
