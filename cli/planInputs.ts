@@ -31,7 +31,8 @@ export const PLAN_OPTIONS = {
   model: {
     type: 'string',
     value: 'FILE',
-    description: 'plant model file (default: the demo plant, orderflow/models/order-flow.json)',
+    description:
+      'plant model file, for a live twin the one it runs (default: the demo plant, orderflow/models/order-flow.json)',
   },
   param: {
     type: 'string',
