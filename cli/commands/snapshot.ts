@@ -13,8 +13,8 @@ export const snapshotCommand = defineCommand({
     'Save the live state of a twin (active orders, stations, planned maintenance: what the forecast reads) as a snapshot file.',
   details: [
     'Reads the state of the twin that runs on this machine, or of --data-dir (running or stopped), --endpoint or',
-    '--aws, and writes { "asOf", "orders", "stations", "maintenance" } to --out or to stdout. Twin forecast --state,',
-    'twin whatif --state and twin recommend --state take the file.',
+    '--aws, and writes { "asOf", "orders", "stations", "maintenance" } to --out or to stdout: the file that',
+    'twin forecast --state, twin whatif --state and twin recommend --state take.',
     'Example: twin snapshot --data-dir .twin --out plant-now.json',
   ].join('\n'),
   options: {
