@@ -34,6 +34,24 @@ export const commands: readonly CommandEntry[] = [
     load: async () => (await import('./commands/forecast.ts')).forecastCommand,
   },
   {
+    name: 'whatif',
+    summary:
+      "Compare a planner's variants (expedite material, a second shift, a rush order, another queue rule…) with the live plan, on the same random futures, ranked",
+    load: async () => (await import('./commands/whatif.ts')).whatifCommand,
+  },
+  {
+    name: 'recommend',
+    summary:
+      "Propose what to do about the late orders of the live plan, and say which of the twin's own options do better, best first",
+    load: async () => (await import('./commands/recommend.ts')).recommendCommand,
+  },
+  {
+    name: 'snapshot',
+    summary:
+      'Save the live state of a twin (active orders, stations, planned maintenance: what the forecast reads) as a snapshot file',
+    load: async () => (await import('./commands/snapshot.ts')).snapshotCommand,
+  },
+  {
     name: 'simulate',
     summary:
       'Run a model from empty and print its KPIs: throughput, mean and p95 time in each block, utilisation of each resource',
@@ -42,7 +60,7 @@ export const commands: readonly CommandEntry[] = [
   {
     name: 'schema',
     summary:
-      'Print the JSON Schema of the order and station events (one event per Kinesis record, partition key orderId, or the station), or with "model" of a plant model file',
+      'Print the JSON Schema of the order and station events (one event per Kinesis record, partition key orderId, or the station), with "model" of a plant model file, with "variant" of a what-if variants file',
     load: async () => (await import('./commands/schema.ts')).schemaCommand,
   },
   {

@@ -7,31 +7,12 @@ import type { Endpoints } from '../local/clients.ts';
 import { EmulatorError, startDynamoDbLocal } from '../local/emulators/index.ts';
 import type { ResourceNames } from '../local/provision.ts';
 import { listRunningTwins, runningTwinOf } from '../local/runningTwins.ts';
-import type { OptionSpec } from './command.ts';
 import { isConnectionError } from './connectionError.ts';
 import { endpointFromEnv, endpointOption } from './endpointOption.ts';
 import { CliError } from './errors.ts';
 import { awsNameOption, dataDirOption } from './optionChecks.ts';
 
-/** The options that say which tables: declared once, for every command that takes them. */
-export const TABLE_OPTIONS = {
-  'data-dir': {
-    type: 'string',
-    value: 'DIR',
-    description: 'the data directory of an embedded twin (running or stopped)',
-  },
-  endpoint: {
-    type: 'string',
-    value: 'URL',
-    description: 'DynamoDB endpoint, an http(s) URL (default: AWS_ENDPOINT_URL)',
-  },
-  aws: { type: 'boolean', description: 'the tables in AWS (default credentials and region)' },
-  'name-prefix': {
-    type: 'string',
-    value: 'P',
-    description: "the tables' name prefix, for a stack deployed with -c twin:name-prefix=P",
-  },
-} as const satisfies Record<string, OptionSpec>;
+export { TABLE_OPTIONS } from './tableOptions.ts';
 
 /** Where the tables are: endpoints, their names, how to say it, and what to stop afterwards. */
 export interface Tables {

@@ -120,6 +120,23 @@ describe('the bundled command line', () => {
     );
   });
 
+  it('compares variants of a saved snapshot without the AWS SDK or hono, which only a live twin needs', async () => {
+    const variants = join(copy, 'variants.json');
+    await writeFile(
+      variants,
+      JSON.stringify({ name: 'two lines', changes: [{ change: 'units', station: 'line', add: 1 }] }),
+    );
+
+    const run = await copiedTwin(
+      ...['whatif', '--state', 'examples/demo-snapshot.json', '--variants', variants, '--replications', '2'],
+    );
+
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^1\s+two lines\s+better/m);
+    const heavy = /^(@aws-sdk|@smithy|@aws-lambda-powertools|hono|@hono)\b/;
+    expect([...packagesLoaded(run.loads)].filter((name) => heavy.test(name))).toEqual([]);
+  });
+
   it('explains every command from the bundle as the sources do, each loading its own chunk', async () => {
     const runs = await Promise.all(commands.map((c) => copiedTwin(c.name, '--help')));
 

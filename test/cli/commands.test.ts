@@ -186,7 +186,7 @@ describe('twin schema model', () => {
     const run = await twin('schema', 'plant');
 
     expect(run.code).toBe(2);
-    expect(run.stderr).toBe('twin: twin schema: expected events or model, got "plant"\n');
+    expect(run.stderr).toBe('twin: twin schema: expected events, model or variant, got "plant"\n');
   });
 });
 

@@ -66,6 +66,14 @@ const FILES = {
   ),
   // A snapshot whose "now" lies beyond the dates JavaScript can hold.
   farSnapshot: file('far-snapshot.json', JSON.stringify({ asOf: 1e20, orders: [] })),
+  // A what-if variant that expedites an order the demo snapshot does not have.
+  unknownOrderVariant: file(
+    'unknown-order-variant.json',
+    JSON.stringify({
+      name: 'expedite order-9',
+      changes: [{ change: 'expedite', order: 'order-9', eta: '2026-01-05T08:35:00Z' }],
+    }),
+  ),
   // A model parameter named like the prototype of every object.
   protoModel: file(
     'proto-model.json',
@@ -321,7 +329,22 @@ const CASES: UserErrorCase[] = [
     args: ['simulate', '--model', 'sim-core/models/casymda-benchmark.json', '--until', '0'],
     says: /^--until must be a number above 0 and at most 1e15, got "0"$/,
   },
-  ...['start', 'reset'].map((command) => ({
+  {
+    what: 'whatif --variants naming an order the snapshot does not have',
+    args: ['whatif', '--state', 'examples/demo-snapshot.json', '--variants', FILES.unknownOrderVariant],
+    says: /unknown-order-variant\.json: variant "expedite order-9", change 1 \(expedite\): order "order-9" is not an active order of the snapshot$/,
+  },
+  {
+    what: 'recommend --budget 0',
+    args: ['recommend', '--state', 'examples/demo-snapshot.json', '--budget', '0'],
+    says: /^--budget must be a number above 0 and at most 3600, got "0"$/,
+  },
+  {
+    what: 'snapshot --as-of that is not a time',
+    args: ['snapshot', '--as-of', 'yesterday'],
+    says: /^--as-of must be now, latest-event or an ISO-8601 time/,
+  },
+  ...['start', 'reset', 'snapshot'].map((command) => ({
     what: `${command} --data-dir that is a file`,
     args: [command, '--data-dir', FILES.plainFile],
     says: /^--data-dir must be a directory .*: it is a file$/,

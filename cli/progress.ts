@@ -1,0 +1,20 @@
+// Progress of a long computation on stderr: one line redrawn in place on a terminal, at most every
+// 250 ms and only once the work takes longer than that, cleared at the end; nothing when stderr is
+// not a terminal.
+import type { Io } from './command.ts';
+
+/** A progress callback `(done, total)` that shows `<what> done/total (seconds)`. */
+export function progressLine(io: Io, what: string): (done: number, total: number) => void {
+  if (!io.interactive) return () => {};
+  const started = performance.now();
+  let shown = started;
+  return (done, total) => {
+    const now = performance.now();
+    if (done < total && now - shown < 250) return;
+    if (done === total && shown === started) return;
+    shown = now;
+    // Cleared once done: the result follows on stdout.
+    const line = done === total ? '' : `${what} ${done}/${total} (${((now - started) / 1000).toFixed(1)} s)`;
+    io.err(`\r\x1b[K${line}`);
+  };
+}
