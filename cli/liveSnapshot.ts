@@ -2,6 +2,7 @@
 // stations' state and the maintenance planned), through the same state store, from the tables that
 // `--data-dir`, `--endpoint` or `--aws` name (`twin snapshot`, `twin whatif`, `twin recommend`).
 // Loaded only by a command that reads a live twin: it brings the AWS SDK.
+import { liveSnapshot } from '../forecast/liveSnapshot.ts';
 import { createClients, destroyClients } from '../local/clients.ts';
 import type { Snapshot } from '../orderflow/types.ts';
 import { DynamoDbStateStore } from '../state/DynamoDbStateStore.ts';
@@ -35,16 +36,8 @@ export async function readLiveSnapshot(
           : asOfChoice === 'latest-event' || tables.stop !== undefined
             ? (latest ?? now())
             : Math.max(now(), latest ?? 0);
-    // As the forecast reads it: a maintenance over before every operation in progress began moves nothing.
-    const since = earliestOperationInProgress(orders, asOf);
-    const maintenance = plant.maintenance.filter((m) => m.to > since);
-    const snapshot: Snapshot = {
-      asOf,
-      orders,
-      ...(plant.stations.length > 0 && { stations: plant.stations }),
-      ...(maintenance.length > 0 && { maintenance }),
-    };
-    return { snapshot, where: tables.where };
+    // As the forecast reads it.
+    return { snapshot: liveSnapshot(asOf, orders, plant), where: tables.where };
   } catch (error) {
     throw tableError(error, tables);
   } finally {
@@ -69,14 +62,4 @@ function latestEvent(orders: readonly ActiveOrder[]): number | undefined {
   let latest: number | undefined;
   for (const o of orders) if (latest === undefined || o.updatedAt > latest) latest = o.updatedAt;
   return latest;
-}
-
-/** When the earliest operation still in progress began; `asOf` when none is. */
-function earliestOperationInProgress(orders: readonly ActiveOrder[], asOf: number): number {
-  let earliest = asOf;
-  for (const order of orders)
-    for (const step of Object.values(order.steps ?? {}))
-      if (step.startedAt !== undefined && step.finishedAt === undefined)
-        earliest = Math.min(earliest, step.startedAt);
-  return earliest;
 }

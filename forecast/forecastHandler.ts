@@ -12,6 +12,7 @@ import type { WhatIfResult } from '../orderflow/whatif/whatIf.ts';
 import { SimulationLimitError, type SimulationLimits } from '../sim-core/index.ts';
 import type { ActiveOrder, StateStore } from '../state/StateStore.ts';
 import type { ForecastStore } from './ForecastStore.ts';
+import { liveSnapshot } from './liveSnapshot.ts';
 import { canMoveForecast } from './relevance.ts';
 
 /**
@@ -92,16 +93,7 @@ export async function runForecast(
   const [orders, plant] = await Promise.all([deps.states.listActive(), deps.states.plantState()]);
   const read = performance.now();
   const asOf = (deps.clock ?? wallClock)(orders, changes);
-  // A maintenance over before every operation in progress began moves no forecast; one since then
-  // tells how much of an operation's time its unit was out.
-  const since = earliestOperationInProgress(orders, asOf);
-  const maintenance = plant.maintenance.filter((m) => m.to > since);
-  const snapshot: Snapshot = {
-    asOf,
-    orders,
-    ...(plant.stations.length > 0 && { stations: plant.stations }),
-    ...(maintenance.length > 0 && { maintenance }),
-  };
+  const snapshot = liveSnapshot(asOf, orders, plant);
   const options = {
     parameters: deps.parameters ?? {},
     limits: { maxWallMs: FORECAST_MAX_WALL_MS, ...deps.limits },
@@ -287,16 +279,4 @@ export function createForecastHandler(deps: ForecastDependencies) {
       return { batchItemFailures: first ? [{ itemIdentifier: first }] : [] };
     }
   };
-}
-
-/** When the earliest operation still in progress among `orders` began; `asOf` when none is. */
-function earliestOperationInProgress(orders: readonly ActiveOrder[], asOf: number): number {
-  let earliest = asOf;
-  for (const order of orders) {
-    for (const step of Object.values(order.steps ?? {})) {
-      if (step.startedAt !== undefined && step.finishedAt === undefined)
-        earliest = Math.min(earliest, step.startedAt);
-    }
-  }
-  return earliest;
 }

@@ -44,7 +44,7 @@ export const recommendCommand = defineCommand({
     const budgetSeconds = rangedNumberOption('budget', values.budget, { above: 0, max: 3_600 })!;
     const max = rangedNumberOption('max', values.max, { min: 1, max: 100, whole: true })!;
     const inputs = await loadPlanInputs(values);
-    const result = runWhatIf(
+    const result = await runWhatIf(
       () =>
         recommend(inputs.snapshot, inputs.model, {
           ...options,

@@ -1,5 +1,7 @@
 // `twin whatif`: a planner's variants of the live plant, run beside it on the same random futures and
 // ranked, from a saved snapshot or the live state of a twin, which it never changes.
+import { ReplicationError } from '../../forecast/threads/ReplicationPool.ts';
+import { whatIfInThreads } from '../../forecast/threads/whatIfInThreads.ts';
 import { parseVariants, type Variant, VariantError } from '../../orderflow/whatif/variant.ts';
 import {
   DEFAULT_HORIZON_MS,
@@ -7,7 +9,6 @@ import {
   OBJECTIVE_KEYS,
   type ObjectiveKey,
   type WhatIfOptions,
-  whatIf,
 } from '../../orderflow/whatif/whatIf.ts';
 import { MAX_REPLICATIONS, SimulationLimitError } from '../../sim-core/index.ts';
 import { defineCommand, type Io, jsonText, seedOption, shownLimit } from '../command.ts';
@@ -76,9 +77,9 @@ export const whatifCommand = defineCommand({
     }
     const options = compareOptions(values);
     const inputs = await loadPlanInputs(values);
-    const result = runWhatIf(
+    const result = await runWhatIf(
       () =>
-        whatIf(inputs.snapshot, inputs.model, variants, {
+        whatIfInThreads(inputs.snapshot, inputs.model, variants, {
           ...options,
           parameters: inputs.parameters,
           onProgress: progressLine(io, 'runs'),
@@ -121,11 +122,17 @@ export function compareOptions(values: {
  * Runs a comparison; a variant that names what the plant does not have, or a run beyond its limits,
  * is one line (naming `file`, where the variants come from).
  */
-export function runWhatIf<T>(run: () => T, io: Io, file: string | undefined): T {
+export async function runWhatIf<T>(run: () => T | Promise<T>, io: Io, file: string | undefined): Promise<T> {
   try {
-    return run();
+    return await run();
   } catch (error) {
-    if (error instanceof VariantError || error instanceof SimulationLimitError) {
+    if (
+      error instanceof VariantError ||
+      error instanceof SimulationLimitError ||
+      // The same, met in a worker thread.
+      (error instanceof ReplicationError &&
+        (error.cause === 'VariantError' || error.cause === 'SimulationLimitError'))
+    ) {
       // The error line replaces a progress line drawn in place.
       if (io.interactive) io.err('\r\x1b[K');
       throw new CliError(file === undefined ? error.message : `${file}: ${error.message}`, 2, {

@@ -27,10 +27,11 @@ export async function whatIfInThreads(
 ): Promise<WhatIfResult> {
   const prepared = prepareWhatIf(snapshot, model, variants, options);
   const { replications, runs } = prepared;
-  const threads = pool.available ? Math.min(pool.size + 1, Math.floor(replications / MIN_SHARE)) : 1;
-  const bounds = Array.from({ length: threads + 1 }, (_, i) =>
-    Math.round((i * replications) / Math.max(1, threads)),
-  );
+  // One thread at least (this one), however few the replications.
+  const threads = pool.available
+    ? Math.max(1, Math.min(pool.size + 1, Math.floor(replications / MIN_SHARE)))
+    : 1;
+  const bounds = Array.from({ length: threads + 1 }, (_, i) => Math.round((i * replications) / threads));
   const total = runs.length * (1 + replications);
   const done = new Array<number>(threads).fill(0);
   const progress = (share: number) => (n: number) => {

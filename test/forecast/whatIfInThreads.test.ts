@@ -62,6 +62,18 @@ describe('what-if on worker threads', () => {
     }
   });
 
+  it('runs a few replications, fewer than make a thread’s share, in the calling thread alone', async () => {
+    const pool = new ReplicationPool(1);
+    pools.push(pool);
+    for (const replications of [0, 1, 2, 5]) {
+      const alone = whatIf(snapshot, model, variants, { replications });
+      expect(
+        await whatIfInThreads(snapshot, model, variants, { replications }, pool),
+        `${replications}`,
+      ).toEqual(alone);
+    }
+  });
+
   it('reports a thread’s failure as an error, not a hang', { timeout: 60_000 }, async () => {
     const pool = new ReplicationPool(1);
     pools.push(pool);
