@@ -8,7 +8,7 @@ import { Random, type Sampler } from '../sim-core/random/Random.ts';
 import { SIM_CORE_VERSION } from '../sim-core/version.ts';
 import { applyOutages, knownOutages, type Outage } from './downtime.ts';
 import type { PlantModel } from './model/plantModel.ts';
-import { modelSamplers, type ResolvedModel, resolveModel } from './model/resolveModel.ts';
+import { type ModelSamplers, modelSamplers, type ResolvedModel, resolveModel } from './model/resolveModel.ts';
 import { orderFlowModel } from './models/index.ts';
 import { buildNetwork, type Network, type OrderUnit } from './network.ts';
 import { type Plan, runPlan } from './plan.ts';
@@ -81,6 +81,9 @@ export function forecastRun(snapshot: Snapshot, model: PlantModel, options: Fore
   const warnings: ForecastWarning[] = [];
   const outages = knownOutages(snapshot, resolved, warnings);
   const restored = restoreOrders(snapshot, resolved, nominal, warnings, outages);
+  // A what-if judges an order's operations by the live model's durations, and an operation in
+  // progress keeps the time the live forecast gives it (a faster machine speeds up what starts on it).
+  const judged = options.planOf === undefined ? nominal : liveDurations(options.planOf, restored, resolved);
 
   const env = new Environment(asOf);
   const net = buildNetwork(resolved, nominal, env);
@@ -106,7 +109,7 @@ export function forecastRun(snapshot: Snapshot, model: PlantModel, options: Fore
       times,
       plan.times,
       asOf,
-      nominal.steps[r.product.index]!,
+      judged.steps[r.product.index]!,
       units[k]!,
       plan.shiftStations[k],
     );
@@ -148,6 +151,26 @@ export function forecastRun(snapshot: Snapshot, model: PlantModel, options: Fore
     order,
     plan,
     holds: options.holds,
+  };
+}
+
+/**
+ * The live model's nominal durations by `resolved`'s product index; and, in `restored`, each
+ * operation in progress given the time left and the overrun that `live` gives it.
+ */
+function liveDurations(live: ForecastRun, restored: Restored, resolved: ResolvedModel): ModelSamplers {
+  const liveNominal = modelSamplers(live.resolved, new Random(0), true);
+  const liveOrders = new Map(live.restored.orders.map((o) => [o.order.orderId, o]));
+  for (const r of restored.orders) {
+    if (r.position.kind !== 'operation') continue;
+    const l = liveOrders.get(r.order.orderId);
+    if (l === undefined || l.at !== r.at || l.product.id !== r.product.id) continue;
+    r.remaining = l.remaining;
+    r.overrun = l.overrun;
+  }
+  return {
+    ...liveNominal,
+    steps: resolved.products.map((p) => liveNominal.steps[live.resolved.productById.get(p.id)!.index]!),
   };
 }
 

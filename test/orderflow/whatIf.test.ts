@@ -332,6 +332,34 @@ describe('recommendations', () => {
   });
 });
 
+describe('a faster operation', () => {
+  it('speeds up what starts after asOf; the operation in progress keeps its time and is no overrun', () => {
+    const snapshot = snapshotAt(runPlant(demoOrders(T0)), T0 + 31 * MIN);
+    const result = whatIf(
+      snapshot,
+      orderFlowModel,
+      variants({
+        name: 'faster line',
+        changes: [{ change: 'duration', step: 'production', duration: 5 * MIN }],
+      }),
+      { forecasts: true },
+    );
+    const byId = (name: string) =>
+      Object.fromEntries(
+        result.variants.find((v) => v.name === name)!.forecast!.orders.map((o) => [o.orderId, o]),
+      );
+    const base = byId('baseline');
+    const faster = byId('faster line');
+
+    expect(base['order-2']!.position.kind).toBe('operation');
+    expect(faster['order-2']!.completedAt).toBe(base['order-2']!.completedAt);
+    expect(Object.values(faster).filter((o) => o.delayCause === 'overrun')).toEqual([]);
+    // Order 3 takes the line at 33:20 for 5 min; order 4 at 40:00, when its material comes, for 5.
+    expect(faster['order-4']!.completedAt).toBe(T0 + 45 * MIN);
+    expect(base['order-4']!.completedAt).toBe(T0 + 53 * MIN + 20_000);
+  });
+});
+
 describe('when to maintain the press', () => {
   it('adds a maintenance window in each variant and ranks the one outside the busy hours first', () => {
     const snapshot = backlog(12, T0);
