@@ -81,8 +81,8 @@ export function forecastRun(snapshot: Snapshot, model: PlantModel, options: Fore
   const warnings: ForecastWarning[] = [];
   const outages = knownOutages(snapshot, resolved, warnings);
   const restored = restoreOrders(snapshot, resolved, nominal, warnings, outages);
-  // A what-if judges an order's operations by the live model's durations, and an operation in
-  // progress keeps the time the live forecast gives it (a faster machine speeds up what starts on it).
+  // A what-if judges an order's operations by the live model's durations: a faster machine in a
+  // variant makes no operation on it an overrun that the live forecast does not call one.
   const judged = options.planOf === undefined ? nominal : liveDurations(options.planOf, restored, resolved);
 
   const env = new Environment(asOf);
@@ -156,7 +156,7 @@ export function forecastRun(snapshot: Snapshot, model: PlantModel, options: Fore
 
 /**
  * The live model's nominal durations by `resolved`'s product index; and, in `restored`, each
- * operation in progress given the time left and the overrun that `live` gives it.
+ * operation in progress an overrun only if `live` calls it one (its time left is the variant's).
  */
 function liveDurations(live: ForecastRun, restored: Restored, resolved: ResolvedModel): ModelSamplers {
   const liveNominal = modelSamplers(live.resolved, new Random(0), true);
@@ -165,7 +165,6 @@ function liveDurations(live: ForecastRun, restored: Restored, resolved: Resolved
     if (r.position.kind !== 'operation') continue;
     const l = liveOrders.get(r.order.orderId);
     if (l === undefined || l.at !== r.at || l.product.id !== r.product.id) continue;
-    r.remaining = l.remaining;
     r.overrun = l.overrun;
   }
   return {
