@@ -434,3 +434,44 @@ describe('what-if windows of units', () => {
     expect(second.v.verdict).toBe('better');
   });
 });
+
+describe('the replications and the forecast at the means', () => {
+  it('agree for every kind of change on a plant whose times are fixed', () => {
+    const snapshot = snapshotAt(runPlant(demoOrders(T0)), T0 + 16 * MIN);
+    const result = whatIf(
+      snapshot,
+      orderFlowModel,
+      variants([
+        { name: 'expedite', changes: [{ change: 'expedite', order: 'order-2', eta: iso(T0 + 20 * MIN) }] },
+        { name: 'priority', changes: [{ change: 'priority', order: 'order-3', priority: 5 }] },
+        { name: 'due', changes: [{ change: 'due-date', order: 'order-3', dueAt: iso(T0 + 50 * MIN) }] },
+        { name: 'rush', changes: [{ change: 'rush-order', order: 'r', dueAt: iso(T0 + 40 * MIN) }] },
+        { name: 'units', changes: [{ change: 'units', station: 'line', add: 1, to: iso(T0 + 30 * MIN) }] },
+        {
+          name: 'down',
+          changes: [
+            { change: 'units', station: 'line', add: -1, from: iso(T0 + 25 * MIN), to: iso(T0 + 35 * MIN) },
+          ],
+        },
+        { name: 'rule', changes: [{ change: 'queue-rule', station: 'line', rule: 'due-date' }] },
+        { name: 'duration', changes: [{ change: 'duration', step: 'production', duration: 8 * MIN }] },
+        { name: 'hold', changes: [{ change: 'hold', order: 'order-3', until: iso(T0 + 45 * MIN) }] },
+        {
+          name: 'maintenance',
+          changes: [
+            {
+              change: 'maintenance',
+              maintenanceId: 'm',
+              station: 'line',
+              from: iso(T0 + 20 * MIN),
+              to: iso(T0 + 30 * MIN),
+            },
+          ],
+        },
+      ]),
+      { replications: 3 },
+    );
+
+    for (const v of result.variants) expect(v.kpis, v.name).toEqual(v.atMeans);
+  });
+});
