@@ -5,6 +5,7 @@ import type { Change, VariantInput } from '../orderflow/whatif/variant.ts';
 import type { VariantResult, WhatIfResult } from '../orderflow/whatif/whatIf.ts';
 import type { ForecastRecord } from './forecastRecord.ts';
 
+export type { QueueRule } from '../orderflow/model/plantModel.ts';
 export type { Change, ChangeKind, Variant, VariantInput } from '../orderflow/whatif/variant.ts';
 export type {
   Difference,

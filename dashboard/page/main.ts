@@ -39,6 +39,7 @@ import {
   type View,
 } from './model.ts';
 import { StationChart } from './StationChart.ts';
+import { WhatIfPanel } from './whatIfPanel.ts';
 
 const TOKEN_KEY = 'twin-dashboard-token';
 
@@ -56,6 +57,7 @@ const token = settings.token ?? sessionStorage.getItem(TOKEN_KEY) ?? undefined;
 const apiUrl = new URL('api/forecast', location.href).toString();
 
 const app = $('app');
+const whatIf = new WhatIfPanel(location.href, token);
 const gantt = new Gantt($('gantt'));
 const stationChart = new StationChart($('stations'));
 gantt.onWindow = (window) => {
@@ -200,6 +202,7 @@ function render(): void {
   }
   const view = state.view ?? modelView(forecast);
   renderLegend(view);
+  whatIf.setForecast(forecast, view);
   state.rows = toRows(forecast, sortOrder($<HTMLSelectElement>('sort').value), {
     attentionOnly: $<HTMLInputElement>('attention').checked,
     text: $<HTMLInputElement>('filter').value,
