@@ -13,7 +13,7 @@ import type {
 } from '../../contracts/whatIf.ts';
 import { escapeHtml, formatRunTime } from './format.ts';
 import { Gantt } from './gantt.ts';
-import { type ModelView, modelView, toRows } from './model.ts';
+import { type ModelView, modelView, timeExtent, toRows } from './model.ts';
 import {
   changeText,
   chosenVariant,
@@ -25,6 +25,30 @@ import {
 } from './whatIfModel.ts';
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
+
+/** From the first start to the last end of a forecast's orders, and its "now". */
+function workWindow(forecast: ForecastRecord): [number, number] {
+  let min = forecast.asOf;
+  let max = forecast.asOf;
+  for (const order of forecast.orders) {
+    for (const step of order.steps) {
+      min = Math.min(min, step.start);
+      max = Math.max(max, step.end);
+    }
+  }
+  return [min, max];
+}
+
+/** The window that holds every one of `windows`. */
+function union(windows: [number, number][]): [number, number] {
+  return [Math.min(...windows.map((w) => w[0])), Math.max(...windows.map((w) => w[1]))];
+}
+
+/** `window` with a small margin on each side. */
+function margined([min, max]: [number, number]): [number, number] {
+  const margin = Math.max((max - min) * 0.03, 60_000);
+  return [min - margin, max + margin];
+}
 
 /** A variant to run: its name and changes. */
 interface Proposal {
@@ -279,14 +303,26 @@ export class WhatIfPanel {
   private renderGantts(): void {
     const answer = this.answer;
     if (!answer || this.panel.hidden) return;
+    const variant = this.chosen === undefined ? undefined : answer.forecasts[this.chosen];
+    const shown = [answer.forecasts.baseline, variant].filter((f) => f !== undefined);
+    // One time axis for both, so that a bar that moves is seen to move.
+    const extent = shown.length === 2 ? union(shown.map(timeExtent)) : undefined;
     const draw = (gantt: Gantt, forecast: ForecastRecord | undefined) => {
       if (!forecast) return gantt.clear();
-      gantt.render(forecast, toRows(forecast, 'first'), modelView(forecast));
+      gantt.render(forecast, toRows(forecast, 'first'), modelView(forecast), extent);
     };
     this.baseGantt ??= new Gantt($('wi-gantt-base'));
     this.variantGantt ??= new Gantt($('wi-gantt-variant'));
     draw(this.baseGantt, answer.forecasts.baseline);
-    draw(this.variantGantt, this.chosen === undefined ? undefined : answer.forecasts[this.chosen]);
+    draw(this.variantGantt, variant);
+    if (shown.length === 2) {
+      const [min, max] = margined(union(shown.map(workWindow)));
+      this.baseGantt.showTime(min, max);
+      this.variantGantt.showTime(min, max);
+      this.panel.dataset.timeWindow = [this.baseGantt.timeWindow(), this.variantGantt.timeWindow()]
+        .map((w) => w?.map((t) => new Date(t).toISOString()).join('/'))
+        .join(' ');
+    }
     this.panel.dataset.gantts = [
       answer.forecasts.baseline ? 'baseline' : '',
       this.chosen && answer.forecasts[this.chosen] ? 'variant' : '',

@@ -149,6 +149,10 @@ if (!existsSync(CHROMIUM)) {
       const panel = await page.locator('#whatif').evaluate((el) => ({ ...(el as HTMLElement).dataset }));
       expect(panel.chosen).toBe(name);
       expect(panel.gantts).toBe('baseline variant');
+      // Both on one time axis.
+      const [baseWindow, variantWindow] = panel.timeWindow!.split(' ');
+      expect(baseWindow).toMatch(/^\d{4}-.*\/\d{4}-/);
+      expect(variantWindow).toBe(baseWindow);
       expect(await page.locator('#wi-variant-caption').textContent()).toBe(`Variant: ${name}`);
       for (const id of ['wi-gantt-base', 'wi-gantt-variant']) {
         const box = (await page.locator(`#${id} canvas`).first().boundingBox())!;
