@@ -1,6 +1,8 @@
 // What the dashboard's what-if API takes and answers (POST /api/whatif, POST /api/recommend): the
 // variants and results of the order domain's what-if engine, as they travel over HTTP.
 
+import type { PlantModel } from '../orderflow/model/plantModel.ts';
+import type { Snapshot } from '../orderflow/types.ts';
 import type { Change, VariantInput } from '../orderflow/whatif/variant.ts';
 import type { VariantResult, WhatIfResult } from '../orderflow/whatif/whatIf.ts';
 import type { ForecastRecord } from './forecastRecord.ts';
@@ -55,4 +57,13 @@ export interface RecommendAnswer {
   /** How many variants the twin proposed and ran. */
   proposed: number;
   timings: { readMs: number; simulateMs: number };
+}
+
+/** The answer of GET /api/snapshot: the live state and the twin's model, for what-if in the page itself. */
+export interface LiveSnapshotAnswer {
+  snapshot: Snapshot;
+  /** The plant model the forecast runs, as its file gives it. */
+  model: PlantModel;
+  /** The forecast's overrides of the model's parameters. */
+  parameters: Record<string, unknown>;
 }

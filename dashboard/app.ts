@@ -18,7 +18,10 @@
 //     501 { "error": "not-available", … }    this dashboard has no access to the live state
 //   POST /api/recommend  {} or { "replications"? }
 //     200 <RecommendAnswer>                  the twin's own proposals that do better, best first
-//   Both need the token as GET /api/forecast does, write nothing, and answer 503 when the state does not.
+//   GET /api/snapshot
+//     200 { snapshot, model, parameters }    the live state and the model, for what-if in the page itself
+//   All three need the token as GET /api/forecast does, write nothing, and answer 503 when the state
+//   does not.
 //   Everything else (GET): the page's static files, when a page folder is given (no token needed:
 //   the page holds no data).
 import { createHash, timingSafeEqual } from 'node:crypto';
@@ -265,6 +268,13 @@ function whatIfApi(options: DashboardAppOptions): Hono {
       return c.json(answer, 200, { 'content-type': JSON_TYPE, 'cache-control': 'no-store' });
     };
   api.post('/whatif', ...guard, run('whatIf'));
+  api.get('/snapshot', guard[0], guard[2], async (c) => {
+    const live = options.whatIf;
+    if (live === undefined) {
+      return problem(c, 501, 'not-available', 'this dashboard has no access to the live state');
+    }
+    return c.json(await live.snapshot(), 200, { 'content-type': JSON_TYPE, 'cache-control': 'no-store' });
+  });
   api.post('/recommend', ...guard, run('recommend'));
 
   api.onError((error, c) => {

@@ -1,6 +1,6 @@
 // The what-if the dashboard offers on the live plant. The dashboard reads only forecasts: whoever
 // builds its app (the local twin, the Lambda adapter) gives it this, made on the live state.
-import type { RecommendAnswer, WhatIfAnswer } from '../contracts/whatIf.ts';
+import type { LiveSnapshotAnswer, RecommendAnswer, WhatIfAnswer } from '../contracts/whatIf.ts';
 
 /**
  * Runs requests on a fresh snapshot of the live state, never writing anything. Each takes the parsed
@@ -11,4 +11,6 @@ export interface LiveWhatIf {
   whatIf(body: unknown): Promise<WhatIfAnswer>;
   /** POST /api/recommend: the variants the twin proposes itself, better than the live plant, best first. */
   recommend(body: unknown): Promise<RecommendAnswer>;
+  /** GET /api/snapshot: a fresh snapshot of the live state with the model, for what-if in the page. */
+  snapshot(): Promise<LiveSnapshotAnswer>;
 }

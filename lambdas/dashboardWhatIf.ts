@@ -4,7 +4,12 @@
 // Made here, where the handlers are built, because the dashboard itself reads forecasts only.
 import type { ForecastRecord } from '../contracts/forecastRecord.ts';
 import { isUnreachable } from '../contracts/unreachable.ts';
-import type { RecommendAnswer, WhatIfAnswer, WhatIfRow } from '../contracts/whatIf.ts';
+import type {
+  LiveSnapshotAnswer,
+  RecommendAnswer,
+  WhatIfAnswer,
+  WhatIfRow,
+} from '../contracts/whatIf.ts';
 import {
   StateTableMissingError,
   StateUnavailableError,
@@ -128,6 +133,15 @@ export function createLiveWhatIf(options: LiveWhatIfOptions): LiveWhatIf {
         forecasts,
         timings: { readMs: live.readMs, simulateMs },
       } satisfies WhatIfAnswer;
+    },
+
+    async snapshot() {
+      const live = await snapshot();
+      return {
+        snapshot: live.snapshot,
+        model: options.model,
+        parameters: options.parameters ?? {},
+      } satisfies LiveSnapshotAnswer;
     },
 
     async recommend(body) {

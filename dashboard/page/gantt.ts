@@ -243,6 +243,20 @@ export class Gantt {
     }
   }
 
+  /** The row drawn at `y` (px from the chart's top), if any. */
+  rowAt(y: number): Row | undefined {
+    const index = this.chart.convertFromPixel({ yAxisIndex: 0 }, y) as number | undefined;
+    if (index === undefined || !Number.isFinite(index)) return undefined;
+    return this.rows[Math.round(index)];
+  }
+
+  /** The middle of row `orderId` (px from the chart's top), if it is drawn. */
+  rowY(orderId: string): number | undefined {
+    const index = this.rows.findIndex((r) => r.orderId === orderId);
+    if (index < 0) return undefined;
+    return this.chart.convertToPixel({ yAxisIndex: 0 }, index) as number;
+  }
+
   /** The time window in view, as ECharts holds it. */
   timeWindow(): [number, number] | undefined {
     const zoom = (

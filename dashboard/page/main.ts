@@ -5,6 +5,8 @@
 import './styles.css';
 import { AT_RISK_LATE_CHANCE, type ForecastRecord } from '../../contracts/forecastRecord.ts';
 import { swatch } from './chart.ts';
+import type { DraggedVariant } from './dragEngine.ts';
+import { DragWhatIf } from './dragWhatIf.ts';
 import {
   escapeHtml,
   formatAge,
@@ -60,6 +62,35 @@ const app = $('app');
 const whatIf = new WhatIfPanel(location.href, token);
 const gantt = new Gantt($('gantt'));
 const stationChart = new StationChart($('stations'));
+new DragWhatIf(
+  $('gantt'),
+  gantt,
+  location.href,
+  token,
+  () => state.etag,
+  (variant, message) => {
+    const started = performance.now();
+    state.dragged = variant;
+    if (variant) render();
+    const ms = variant ? variant.computeMs + performance.now() - started : 0;
+    app.dataset.dragged = variant?.name ?? '';
+    app.dataset.dragMs = variant ? ms.toFixed(1) : '';
+    text(
+      'drag-text',
+      variant
+        ? `What-if: ${variant.name}: ${variant.summary} (computed in the page in ${Math.round(ms)} ms).`
+        : (message ?? ''),
+    );
+    $('drag-banner').hidden = variant === undefined && message === undefined;
+    $('drag-undo').hidden = variant === undefined;
+  },
+);
+$('drag-undo').addEventListener('click', () => {
+  state.dragged = undefined;
+  app.dataset.dragged = '';
+  $('drag-banner').hidden = true;
+  render();
+});
 gantt.onWindow = (window) => {
   app.dataset.window = window.join('-');
 };
@@ -84,6 +115,8 @@ interface PageState {
   timer: ReturnType<typeof setTimeout> | undefined;
   inFlight: boolean;
   firstRenderMs: number | undefined;
+  /** A variant dragged in the order view, drawn in place of the live forecast until Undo. */
+  dragged: DraggedVariant | undefined;
 }
 
 const state: PageState = {
@@ -100,6 +133,7 @@ const state: PageState = {
   timer: undefined,
   inFlight: false,
   firstRenderMs: undefined,
+  dragged: undefined,
 };
 
 function text(id: string, value: string): void {
@@ -175,7 +209,7 @@ function schedule(): void {
 /** Renders everything from the state. */
 function render(): void {
   const started = performance.now();
-  const forecast = state.forecast;
+  const live = state.forecast;
   renderHeader();
   if (state.unauthorized) {
     app.dataset.state = 'unauthorized';
@@ -185,14 +219,14 @@ function render(): void {
     );
     return;
   }
-  if (forecast === undefined) {
+  if (live === undefined) {
     if (state.outage) {
       app.dataset.state = 'unreachable';
       showEmpty('No forecast to show', 'The forecast cannot be read right now: see above.');
     }
     return;
   }
-  if (forecast === null) {
+  if (live === null) {
     app.dataset.state = 'empty';
     showEmpty(
       'No forecast yet',
@@ -200,9 +234,11 @@ function render(): void {
     );
     return;
   }
-  const view = state.view ?? modelView(forecast);
+  const view = state.view ?? modelView(live);
   renderLegend(view);
-  whatIf.setForecast(forecast, view);
+  whatIf.setForecast(live, view);
+  // A variant dragged in the order view takes the live forecast's place until Undo.
+  const forecast = state.dragged?.forecast ?? live;
   state.rows = toRows(forecast, sortOrder($<HTMLSelectElement>('sort').value), {
     attentionOnly: $<HTMLInputElement>('attention').checked,
     text: $<HTMLInputElement>('filter').value,

@@ -4,15 +4,16 @@
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import type { RecommendAnswer, WhatIfAnswer } from '../../contracts/whatIf.ts';
+import type { LiveSnapshotAnswer, RecommendAnswer, Variant, WhatIfAnswer } from '../../contracts/whatIf.ts';
 import { createDashboardApp } from '../../dashboard/app.ts';
+import { liveOf, runDragged } from '../../dashboard/page/dragEngine.ts';
 import { InMemoryForecastStore } from '../../forecast/ForecastStore.ts';
 import {
   createLiveWhatIf,
   WHATIF_MAX_REPLICATIONS,
   WHATIF_MAX_VARIANTS,
 } from '../../lambdas/dashboardWhatIf.ts';
-import { orderFlowModel, type Snapshot } from '../../orderflow/index.ts';
+import { orderFlowModel, parsePlantModel, type Snapshot } from '../../orderflow/index.ts';
 import type { StateStore } from '../../state/StateStore.ts';
 
 const snapshot = JSON.parse(
@@ -211,6 +212,40 @@ describe('POST /api/whatif', () => {
     expect(response.status).toBe(405);
     expect(response.headers.get('allow')).toBe('POST');
     expect(((await response.json()) as { message: string }).message).toBe('GET is not allowed: use POST');
+  });
+});
+
+describe('GET /api/snapshot', () => {
+  it('gives the page the live state and the model, with which the page computes what the server does', async () => {
+    const { states } = liveStates();
+    const live = createLiveWhatIf({
+      states,
+      tableName: 'order-state',
+      model: orderFlowModel,
+      clock: () => snapshot.asOf,
+    });
+    const dashboard = createDashboardApp({
+      forecasts: new InMemoryForecastStore(),
+      token: 'sesame',
+      whatIf: live,
+    });
+
+    const refused = await dashboard.request('/api/snapshot');
+    const response = await dashboard.request('/api/snapshot', {
+      headers: { authorization: 'Bearer sesame' },
+    });
+
+    expect(refused.status).toBe(401);
+    expect(response.status).toBe(200);
+    const answer = (await response.json()) as LiveSnapshotAnswer;
+    expect(answer.snapshot).toEqual(snapshot);
+    expect(parsePlantModel(answer.model)).toEqual(orderFlowModel);
+    // The page runs the order domain on what it was given: the same as the server's what-if.
+    const variant = { name: 'one more line', changes: [oneMoreLine.changes[0]!] } as Variant;
+    const inPage = runDragged(liveOf(answer), variant);
+    const onServer = await live.whatIf({ variants: [variant] });
+    expect(inPage.forecast.orders).toEqual(onServer.forecasts['one more line']!.orders);
+    expect(inPage.verdict).toBe('better');
   });
 });
 

@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OrderEventSchema } from '../../contracts/events.ts';
 import { buildDashboard } from '../../dashboard/build.ts';
 import { DynamoDbForecastSource } from '../../dashboard/forecastSource.ts';
+import { GRID } from '../../dashboard/page/gantt.ts';
 import { type DashboardServer, startDashboardServer } from '../../dashboard/server.ts';
 import { DynamoDbForecastStore } from '../../forecast/DynamoDbForecastStore.ts';
 import { runForecast } from '../../forecast/forecastHandler.ts';
@@ -161,6 +162,44 @@ if (!existsSync(CHROMIUM)) {
       }
       expect(page.problems).toEqual([]);
       await page.locator('#whatif').screenshot({ path: join(ARTIFACTS, 'dashboard-whatif.png') });
+    }, 60_000);
+
+    it("computes a dragged order's variant in the page within 100 ms, and Undo returns to the live forecast", async () => {
+      const page = await open();
+      const order = () =>
+        page
+          .locator('#orders-body tr')
+          .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-order-id')!));
+      const rows = await order();
+      const rowPx = Number(await page.locator('#app').getAttribute('data-row-px'));
+      const box = (await page.locator('#gantt').boundingBox())!;
+      const rowY = (id: string) => box.y + GRID.top + (rows.indexOf(id) + 0.5) * rowPx;
+      const last = rows.at(-1)!;
+
+      // Drag the last order's name onto the first order's row.
+      await page.mouse.move(box.x + 60, rowY(last));
+      await page.mouse.down();
+      await page.mouse.move(box.x + 60, rowY(rows[0]!), { steps: 5 });
+      await page.mouse.up();
+      await page.waitForSelector('#app[data-dragged^="job-"]', { timeout: 20_000 });
+
+      const app = await page.locator('#app').evaluate((el) => ({ ...(el as HTMLElement).dataset }));
+      expect(app.dragged).toBe(`${last} priority 1 (before ${rows[0]})`);
+      expect(Number(app.dragMs)).toBeLessThan(100);
+      expect(await page.locator('#drag-banner').isVisible()).toBe(true);
+      expect(await page.locator('#drag-text').textContent()).toMatch(
+        new RegExp(
+          `^What-if: ${last} priority 1 \\(before ${rows[0]}\\): .*late order.*lateness .*makespan .*\\(computed in the page in \\d+ ms\\)\\.$`,
+        ),
+      );
+      await page.locator('#app').screenshot({ path: join(ARTIFACTS, 'dashboard-drag-whatif.png') });
+
+      await page.click('#drag-undo');
+
+      expect(await page.locator('#app').getAttribute('data-dragged')).toBe('');
+      expect(await page.locator('#drag-banner').isVisible()).toBe(false);
+      expect(await order()).toEqual(rows);
+      expect(page.problems).toEqual([]);
     }, 60_000);
 
     it("runs the twin's recommendation in one click, and says what is wrong with a variant it cannot run", async () => {
