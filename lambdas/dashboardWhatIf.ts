@@ -4,12 +4,7 @@
 // Made here, where the handlers are built, because the dashboard itself reads forecasts only.
 import type { ForecastRecord } from '../contracts/forecastRecord.ts';
 import { isUnreachable } from '../contracts/unreachable.ts';
-import type {
-  LiveSnapshotAnswer,
-  RecommendAnswer,
-  WhatIfAnswer,
-  WhatIfRow,
-} from '../contracts/whatIf.ts';
+import type { LiveSnapshotAnswer, RecommendAnswer, WhatIfAnswer, WhatIfRow } from '../contracts/whatIf.ts';
 import {
   StateTableMissingError,
   StateUnavailableError,
