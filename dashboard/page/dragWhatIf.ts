@@ -59,7 +59,23 @@ export class DragWhatIf {
     this.el.style.cursor = 'grabbing';
     this.el.dataset.dragging = row.orderId;
     this.fetchLive();
-    void this.engine().catch(() => undefined);
+    void this.ready();
+  }
+
+  /** The live state, once the engine has run it (see warmUp). */
+  private warmed: Promise<Live | undefined> | undefined;
+  private warmedFor: Promise<Live | undefined> | undefined;
+  private ready(): Promise<Live | undefined> {
+    if (this.warmedFor !== this.live || this.warmed === undefined) {
+      const live = this.live;
+      this.warmedFor = live;
+      this.warmed = (async () => {
+        const state = await live;
+        if (state) (await this.engine()).warmUp(state);
+        return state;
+      })().catch(() => undefined);
+    }
+    return this.warmed;
   }
 
   /** The live snapshot and the model, once per live forecast. */
@@ -96,7 +112,7 @@ export class DragWhatIf {
     const target = this.gantt.rowAt(event.offsetY);
     const from = this.gantt.rowY(moved);
     if (!target || target.orderId === moved || from === undefined) return;
-    const live = await this.live;
+    const live = await this.ready();
     if (!live) return;
     const targetState = live.snapshot.orders.find((o) => o.orderId === target.orderId);
     if (!live.snapshot.orders.some((o) => o.orderId === moved)) return;

@@ -202,18 +202,26 @@ export class Gantt {
    * Draws `rows` of `forecast`; returns how long it took. `extent`: the time axis's span, when it must
    * be another's too (two forecasts compared); default: the forecast's own.
    */
-  render(forecast: ForecastRecord, rows: Row[], view: ModelView, extent?: [number, number]): GanttRender {
+  render(
+    forecast: ForecastRecord,
+    rows: Row[],
+    view: ModelView,
+    extent?: [number, number],
+    /** Keep the rows and time in view as they are (a variant of the forecast shown), even when following. */
+    keepWindow = false,
+  ): GanttRender {
     const started = performance.now();
     this.forecast = forecast;
     this.rows = rows;
     this.layout();
-    if (this.following) this.yStart = this.presentRow(forecast.asOf);
+    const follow = this.following && !keepWindow;
+    if (follow) this.yStart = this.presentRow(forecast.asOf);
     const option = this.option(forecast, rows, view, extent);
     this.chart.setOption(option, {
       replaceMerge: ['series'],
       lazyUpdate: false,
     });
-    if (this.following) this.fitTime();
+    if (follow) this.fitTime();
     this.initialised = true;
     return {
       ms: performance.now() - started,

@@ -71,10 +71,11 @@ new DragWhatIf(
   (variant, message) => {
     const started = performance.now();
     state.dragged = variant;
-    if (variant) render();
+    if (variant) renderKeepingWindow();
     const ms = variant ? variant.computeMs + performance.now() - started : 0;
     app.dataset.dragged = variant?.name ?? '';
     app.dataset.dragMs = variant ? ms.toFixed(1) : '';
+    app.dataset.dragComputeMs = variant ? variant.computeMs.toFixed(1) : '';
     text(
       'drag-text',
       variant
@@ -89,8 +90,18 @@ $('drag-undo').addEventListener('click', () => {
   state.dragged = undefined;
   app.dataset.dragged = '';
   $('drag-banner').hidden = true;
-  render();
+  renderKeepingWindow();
 });
+
+/** Renders with the rows and time in view kept: a variant is compared with what was just on screen. */
+function renderKeepingWindow(): void {
+  keepWindow = true;
+  try {
+    render();
+  } finally {
+    keepWindow = false;
+  }
+}
 gantt.onWindow = (window) => {
   app.dataset.window = window.join('-');
 };
@@ -206,6 +217,9 @@ function schedule(): void {
   if (state.autoRefresh && !state.unauthorized) state.timer = setTimeout(poll, settings.pollMs);
 }
 
+/** Set while a dragged variant or Undo is drawn: the rows and time in view stay as they are. */
+let keepWindow = false;
+
 /** Renders everything from the state. */
 function render(): void {
   const started = performance.now();
@@ -280,7 +294,7 @@ function render(): void {
   } else {
     const drawn = tableView
       ? { ms: 0, rowPx: 0, window: [0, state.rows.length - 1], segments: 0 }
-      : gantt.render(forecast, state.rows, view);
+      : gantt.render(forecast, state.rows, view, undefined, keepWindow);
     app.dataset.window = drawn.window.join('-');
     app.dataset.rowPx = String(drawn.rowPx);
     app.dataset.chartMs = drawn.ms.toFixed(1);
