@@ -10,20 +10,41 @@
 //                                            `Authorization: Bearer <token>` nor `?token=<token>`
 //     503 { "error": "unavailable", … }      the token could not be read (e.g. from Secrets Manager)
 //     404 / 405 / 500 / 503 { "error": "<code>", "message": "<one line>" }   never a stack trace
+//   POST /api/whatif   { "variants": <variant or list>, "replications"?, "seed"?, "objective"? }
+//     200 <WhatIfAnswer>                     the baseline and the variants on the live state, ranked, with
+//                                            the forecasts of the baseline and of the variants asked for
+//     400 { "error": "bad-request", … }      the body is not JSON, or names what the plant does not have
+//     422 { "error": "too-large", … }        the runs would take more than the dashboard allows
+//     501 { "error": "not-available", … }    this dashboard has no access to the live state
+//   POST /api/recommend  {} or { "replications"? }
+//     200 <RecommendAnswer>                  the twin's own proposals that do better, best first
+//   GET /api/snapshot
+//     200 { snapshot, model, parameters }    the live state and the model, for what-if in the page itself
+//   All three need the token as GET /api/forecast does, write nothing, and answer 503 when the state
+//   does not.
 //   Everything else (GET): the page's static files, when a page folder is given (no token needed:
 //   the page holds no data).
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { type Context, type Handler, Hono, type MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { compress } from 'hono/compress';
 import { etag } from 'hono/etag';
 import { HTTPException } from 'hono/http-exception';
 import { methodNotAllowed } from 'hono/method-not-allowed';
 import { secureHeaders } from 'hono/secure-headers';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { ForecastTableMissingError, ForecastUnavailableError } from './errors.ts';
+import {
+  ForecastTableMissingError,
+  ForecastUnavailableError,
+  StateTableMissingError,
+  StateUnavailableError,
+  WhatIfInputError,
+  WhatIfLimitError,
+} from './errors.ts';
 import type { ForecastSource, ForecastVersion } from './forecastSource.ts';
+import type { LiveWhatIf } from './liveWhatIf.ts';
 
 /** Where the app reports failures it answered with a 5xx (Powertools' Logger fits). */
 export interface DashboardLogger {
@@ -43,6 +64,8 @@ export interface DashboardAppOptions {
   /** Folder of the built page (index.html, app.js, app.css); without it only the API is served. */
   pageDir?: string | undefined;
   logger?: DashboardLogger | undefined;
+  /** What-if on the live state (POST /api/whatif, /api/recommend); without it those answer 501. */
+  whatIf?: LiveWhatIf | undefined;
 }
 
 /** The ETag of the forecast with `version`, or of the empty state. */
@@ -202,6 +225,72 @@ function forecastApi(options: DashboardAppOptions): Hono {
   return api;
 }
 
+/** A what-if request's body at most: variants are small documents. */
+export const WHATIF_MAX_BODY_BYTES = 64 * 1024;
+
+/** POST /api/whatif and /api/recommend: runs on the live state, through the function the app was given. */
+function whatIfApi(options: DashboardAppOptions): Hono {
+  const api = new Hono();
+  const guard = [
+    requireToken(options.token ? options.token : undefined, options.logger),
+    bodyLimit({
+      maxSize: WHATIF_MAX_BODY_BYTES,
+      onError: (c) =>
+        problem(c, 413, 'too-large', `the body is larger than ${WHATIF_MAX_BODY_BYTES / 1024} KB`),
+    }),
+    compress(),
+  ] as const;
+
+  /** The request's JSON body; an empty body is `{}`. */
+  async function body(c: Context): Promise<unknown> {
+    const text = await c.req.text();
+    if (text.trim() === '') return {};
+    try {
+      return JSON.parse(text);
+    } catch (error) {
+      throw new WhatIfInputError(`the body is not JSON: ${(error as Error).message}`);
+    }
+  }
+
+  const run =
+    (what: 'whatIf' | 'recommend'): Handler =>
+    async (c) => {
+      const live = options.whatIf;
+      if (live === undefined) {
+        return problem(
+          c,
+          501,
+          'not-available',
+          'this dashboard cannot run what-if: it was started without access to the live state',
+        );
+      }
+      const answer = await live[what](await body(c));
+      return c.json(answer, 200, { 'content-type': JSON_TYPE, 'cache-control': 'no-store' });
+    };
+  api.post('/whatif', ...guard, run('whatIf'));
+  api.get('/snapshot', guard[0], guard[2], async (c) => {
+    const live = options.whatIf;
+    if (live === undefined) {
+      return problem(c, 501, 'not-available', 'this dashboard has no access to the live state');
+    }
+    return c.json(await live.snapshot(), 200, { 'content-type': JSON_TYPE, 'cache-control': 'no-store' });
+  });
+  api.post('/recommend', ...guard, run('recommend'));
+
+  api.onError((error, c) => {
+    if (error instanceof HTTPException) return error.getResponse();
+    if (error instanceof WhatIfInputError) return problem(c, 400, 'bad-request', error.message);
+    if (error instanceof WhatIfLimitError) return problem(c, 422, 'too-large', error.message);
+    if (error instanceof StateUnavailableError) {
+      return problem(c, 503, 'unavailable', error.message, { 'retry-after': '5' });
+    }
+    options.logger?.error('what-if failed', { error, path: c.req.path });
+    if (error instanceof StateTableMissingError) return problem(c, 500, 'no-table', error.message);
+    return problem(c, 500, 'internal', 'the what-if failed (see the server log)');
+  });
+  return api;
+}
+
 /** The page's own files: flat names with a known extension, so no folders, no dot files, nothing outside. */
 const PAGE_FILE = '/:file{[A-Za-z0-9_-][A-Za-z0-9._-]*\\.(?:html|js|css|map|svg|txt)}';
 
@@ -213,12 +302,17 @@ export function createDashboardApp(options: DashboardAppOptions): Hono {
     methodNotAllowed({
       app,
       onMethodNotAllowed: (c, methods) =>
-        problem(c, 405, 'method-not-allowed', `${c.req.method} is not allowed: use GET`, {
-          allow: methods.join(', '),
-        }),
+        problem(
+          c,
+          405,
+          'method-not-allowed',
+          `${c.req.method} is not allowed: use ${methods.filter((m) => m !== 'HEAD').join(' or ')}`,
+          { allow: methods.join(', ') },
+        ),
     }),
   );
   app.route('/api', forecastApi(options));
+  app.route('/api', whatIfApi(options));
 
   if (options.pageDir !== undefined) {
     const noCache: MiddlewareHandler = async (c, next) => {
@@ -230,7 +324,12 @@ export function createDashboardApp(options: DashboardAppOptions): Hono {
 
   app.notFound((c) =>
     c.req.path.startsWith('/api/')
-      ? problem(c, 404, 'not-found', `no API at ${c.req.path}: the API is GET /api/forecast`)
+      ? problem(
+          c,
+          404,
+          'not-found',
+          `no API at ${c.req.path}: the API is GET /api/forecast, POST /api/whatif and POST /api/recommend`,
+        )
       : problem(c, 404, 'not-found', `nothing at ${c.req.path}`),
   );
   app.onError((error, c) => {

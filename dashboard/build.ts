@@ -28,7 +28,10 @@ export async function buildDashboard(
   let outputs: { path: string; contents: Uint8Array }[];
   try {
     const result = await build({
-      entryPoints: { app: join(PAGE_DIR, 'main.ts') },
+      // The what-if engine is a bundle of its own, which the page loads on the first drag.
+      entryPoints: { app: join(PAGE_DIR, 'main.ts'), engine: join(PAGE_DIR, 'engine.ts') },
+      // The order domain names a model by its sha-256: in the page, by a hash of the page's own.
+      alias: { 'node:crypto': join(PAGE_DIR, 'sha256.ts') },
       bundle: true,
       format: 'iife',
       platform: 'browser',

@@ -34,3 +34,28 @@ export class ForecastTableMissingError extends DashboardError {
 export class ForecastUnavailableError extends DashboardError {
   override name = 'ForecastUnavailableError';
 }
+
+/** A what-if or recommend request the twin cannot run as asked: the message says what is wrong (400). */
+export class WhatIfInputError extends DashboardError {
+  override name = 'WhatIfInputError';
+}
+
+/** A what-if that would take more than the dashboard allows (events or wall time): ask for less (422). */
+export class WhatIfLimitError extends DashboardError {
+  override name = 'WhatIfLimitError';
+}
+
+/** The order-state table did not answer, or throttled: worth retrying later (503). */
+export class StateUnavailableError extends DashboardError {
+  override name = 'StateUnavailableError';
+}
+
+/** The order-state table does not exist (wrong name or endpoint). */
+export class StateTableMissingError extends DashboardError {
+  override name = 'StateTableMissingError';
+  readonly tableName: string;
+  constructor(tableName: string, options?: { cause?: unknown }) {
+    super(`the order-state table "${tableName}" does not exist`, options);
+    this.tableName = tableName;
+  }
+}

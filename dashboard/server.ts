@@ -8,6 +8,7 @@ import { createDashboardApp, type DashboardLogger } from './app.ts';
 import { buildDashboard, DIST_DIR } from './build.ts';
 import { DashboardError, PortInUseError } from './errors.ts';
 import type { ForecastSource } from './forecastSource.ts';
+import type { LiveWhatIf } from './liveWhatIf.ts';
 
 export interface DashboardServerOptions {
   forecasts: ForecastSource;
@@ -22,6 +23,8 @@ export interface DashboardServerOptions {
   /** Build the page before serving it (default true). */
   build?: boolean;
   logger?: DashboardLogger;
+  /** What-if on the live state (POST /api/whatif, /api/recommend); without it those answer 501. */
+  whatIf?: LiveWhatIf | undefined;
 }
 
 export interface DashboardServer {
@@ -66,6 +69,7 @@ export async function startDashboardServer(options: DashboardServerOptions): Pro
       token: options.token,
       pageDir,
       logger: options.logger,
+      whatIf: options.whatIf,
     }),
   );
   try {

@@ -8,6 +8,9 @@
 //   DASHBOARD_TOKEN         the token itself (local use);
 // required unless DASHBOARD_AUTH=iam, i.e. the function URL itself demands IAM-signed requests;
 // DASHBOARD_PAGE_DIR, a folder with the built page to serve as well (optional).
+// What-if on the live state (POST /api/whatif, /api/recommend), when ORDER_STATE_TABLE is set: it reads
+// the work in process from that table (Query only) and runs the forecast's model, MODEL_FILE (else
+// the demo plant) with MODEL_PARAMETERS, taking "now" as FORECAST_CLOCK says (wall, latest-event).
 import { Logger } from '@aws-lambda-powertools/logger';
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -16,10 +19,17 @@ import type { Context } from 'aws-lambda';
 import { handle, type LambdaEvent } from 'hono/aws-lambda';
 import { createDashboardApp, type DashboardToken } from '../dashboard/app.ts';
 import { DynamoDbForecastSource } from '../dashboard/forecastSource.ts';
+import type { LiveWhatIf } from '../dashboard/liveWhatIf.ts';
+import { plantModelEnv } from '../forecast/modelFile.ts';
+import { modelParametersEnv } from '../forecast/modelParameters.ts';
+import { orderFlowModel } from '../orderflow/index.ts';
+import { DynamoDbStateStore } from '../state/DynamoDbStateStore.ts';
+import { createLiveWhatIf, latestOrderEvent } from './dashboardWhatIf.ts';
 import { requireEnv, wholeNumberEnv } from './env.ts';
 
 const logger = new Logger({ serviceName: 'dashboard-api' });
-const documents = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+const dynamodb = new DynamoDBClient({});
+const documents = DynamoDBDocumentClient.from(dynamodb);
 
 /** The token from Secrets Manager, through Powertools' cache (the secret is fetched once per max age). */
 function secretToken(secretId: string, maxAge: number): DashboardToken {
@@ -52,11 +62,26 @@ function dashboardToken(): DashboardToken | undefined {
   );
 }
 
+/** What-if on the live state, when the function may read it (ORDER_STATE_TABLE). */
+function liveWhatIf(): LiveWhatIf | undefined {
+  const tableName = process.env.ORDER_STATE_TABLE;
+  if (!tableName) return undefined;
+  const model = plantModelEnv('MODEL_FILE') ?? orderFlowModel;
+  return createLiveWhatIf({
+    states: new DynamoDbStateStore(dynamodb, tableName),
+    tableName,
+    model,
+    parameters: modelParametersEnv('MODEL_PARAMETERS', model),
+    ...(process.env.FORECAST_CLOCK === 'latest-event' && { clock: latestOrderEvent }),
+  });
+}
+
 const app = createDashboardApp({
   forecasts: new DynamoDbForecastSource(documents, requireEnv('FORECASTS_TABLE')),
   token: dashboardToken(),
   pageDir: process.env.DASHBOARD_PAGE_DIR,
   logger,
+  whatIf: liveWhatIf(),
 });
 const answer = handle(app);
 

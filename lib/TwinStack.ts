@@ -127,6 +127,10 @@ export class TwinStack extends Stack {
     });
     this.dashboard = new Dashboard(this, 'Dashboard', {
       forecasts: this.forecasts,
+      orderState: this.orderState,
+      modelFile: props.forecastModelFile,
+      modelParameters: props.forecastModelParameters,
+      clock: props.forecastClock,
       page: props.dashboardPage ?? true,
       reservedConcurrency: props.dashboardReservedConcurrency,
     });

@@ -13,8 +13,10 @@ import { DynamoDbForecastSource } from '../dashboard/forecastSource.ts';
 import { startDashboardServer } from '../dashboard/server.ts';
 import type { EmulateResult } from '../emulator/emulate.ts';
 import { checkScenario, defaultScenario, type ScenarioName } from '../emulator/scenarios.ts';
+import { createLiveWhatIf, latestOrderEvent } from '../lambdas/dashboardWhatIf.ts';
 import { orderFlowModel, type PlantModel } from '../orderflow/index.ts';
 import type { Seed } from '../sim-core/index.ts';
+import { DynamoDbStateStore } from '../state/DynamoDbStateStore.ts';
 import {
   type AwsClients,
   createClients,
@@ -264,6 +266,13 @@ export async function startTwin(options: TwinOptions = {}): Promise<RunningTwin>
     const dashboard = await startDashboardServer({
       forecasts: new DynamoDbForecastSource(clients.documentClient, names.forecastsTable),
       port,
+      // What-if on the live state, with the forecast's model and "now" (see createTwinHandlers).
+      whatIf: createLiveWhatIf({
+        states: new DynamoDbStateStore(clients.dynamodb, names.orderStateTable),
+        tableName: names.orderStateTable,
+        model: options.model ?? orderFlowModel,
+        ...(speed !== 1 && { clock: latestOrderEvent }),
+      }),
     });
     stopSteps.push(() => dashboard.close());
     await claim.announce({ dashboardUrl: dashboard.url, endpoints });

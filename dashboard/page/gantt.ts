@@ -198,19 +198,30 @@ export class Gantt {
     });
   }
 
-  /** Draws `rows` of `forecast`; returns how long it took. */
-  render(forecast: ForecastRecord, rows: Row[], view: ModelView): GanttRender {
+  /**
+   * Draws `rows` of `forecast`; returns how long it took. `extent`: the time axis's span, when it must
+   * be another's too (two forecasts compared); default: the forecast's own.
+   */
+  render(
+    forecast: ForecastRecord,
+    rows: Row[],
+    view: ModelView,
+    extent?: [number, number],
+    /** Keep the rows and time in view as they are (a variant of the forecast shown), even when following. */
+    keepWindow = false,
+  ): GanttRender {
     const started = performance.now();
     this.forecast = forecast;
     this.rows = rows;
     this.layout();
-    if (this.following) this.yStart = this.presentRow(forecast.asOf);
-    const option = this.option(forecast, rows, view);
+    const follow = this.following && !keepWindow;
+    if (follow) this.yStart = this.presentRow(forecast.asOf);
+    const option = this.option(forecast, rows, view, extent);
     this.chart.setOption(option, {
       replaceMerge: ['series'],
       lazyUpdate: false,
     });
-    if (this.following) this.fitTime();
+    if (follow) this.fitTime();
     this.initialised = true;
     return {
       ms: performance.now() - started,
@@ -227,6 +238,41 @@ export class Gantt {
     if (!this.forecast) return;
     this.scrollTo(this.presentRow(this.forecast.asOf));
     this.fitTime();
+  }
+
+  /** Zooms time to [min, max] (two forecasts compared on one axis, say); stops following "now". */
+  showTime(min: number, max: number): void {
+    this.setFollowing(false);
+    this.dispatching = true;
+    try {
+      this.chart.dispatchAction({ type: 'dataZoom', dataZoomIndex: 0, startValue: min, endValue: max });
+    } finally {
+      this.dispatching = false;
+    }
+  }
+
+  /** The row drawn at `y` (px from the chart's top), if any. */
+  rowAt(y: number): Row | undefined {
+    const index = this.chart.convertFromPixel({ yAxisIndex: 0 }, y) as number | undefined;
+    if (index === undefined || !Number.isFinite(index)) return undefined;
+    return this.rows[Math.round(index)];
+  }
+
+  /** The middle of row `orderId` (px from the chart's top), if it is drawn. */
+  rowY(orderId: string): number | undefined {
+    const index = this.rows.findIndex((r) => r.orderId === orderId);
+    if (index < 0) return undefined;
+    return this.chart.convertToPixel({ yAxisIndex: 0 }, index) as number;
+  }
+
+  /** The time window in view, as ECharts holds it. */
+  timeWindow(): [number, number] | undefined {
+    const zoom = (
+      this.chart.getOption().dataZoom as { startValue?: number; endValue?: number }[] | undefined
+    )?.[0];
+    return zoom?.startValue === undefined || zoom.endValue === undefined
+      ? undefined
+      : [zoom.startValue, zoom.endValue];
   }
 
   private setFollowing(following: boolean): void {
@@ -340,9 +386,14 @@ export class Gantt {
     ];
   }
 
-  private option(forecast: ForecastRecord, rows: Row[], view: ModelView): echarts.EChartsCoreOption {
+  private option(
+    forecast: ForecastRecord,
+    rows: Row[],
+    view: ModelView,
+    extent?: [number, number],
+  ): echarts.EChartsCoreOption {
     const asOf = forecast.asOf;
-    const [min, max] = timeExtent(forecast);
+    const [min, max] = extent ?? timeExtent(forecast);
     // [row, start, end, colour, actual, kind, span index in the row]
     const colors: string[] = [];
     const colorIndex = new Map<string, number>();

@@ -5,6 +5,8 @@
 import './styles.css';
 import { AT_RISK_LATE_CHANCE, type ForecastRecord } from '../../contracts/forecastRecord.ts';
 import { swatch } from './chart.ts';
+import type { DraggedVariant } from './dragEngine.ts';
+import { DragWhatIf } from './dragWhatIf.ts';
 import {
   escapeHtml,
   formatAge,
@@ -39,6 +41,7 @@ import {
   type View,
 } from './model.ts';
 import { StationChart } from './StationChart.ts';
+import { WhatIfPanel } from './whatIfPanel.ts';
 
 const TOKEN_KEY = 'twin-dashboard-token';
 
@@ -56,8 +59,49 @@ const token = settings.token ?? sessionStorage.getItem(TOKEN_KEY) ?? undefined;
 const apiUrl = new URL('api/forecast', location.href).toString();
 
 const app = $('app');
+const whatIf = new WhatIfPanel(location.href, token);
 const gantt = new Gantt($('gantt'));
 const stationChart = new StationChart($('stations'));
+new DragWhatIf(
+  $('gantt'),
+  gantt,
+  location.href,
+  token,
+  () => state.etag,
+  (variant, message) => {
+    const started = performance.now();
+    state.dragged = variant;
+    if (variant) renderKeepingWindow();
+    const ms = variant ? variant.computeMs + performance.now() - started : 0;
+    app.dataset.dragged = variant?.name ?? '';
+    app.dataset.dragMs = variant ? ms.toFixed(1) : '';
+    app.dataset.dragComputeMs = variant ? variant.computeMs.toFixed(1) : '';
+    text(
+      'drag-text',
+      variant
+        ? `What-if: ${variant.name}: ${variant.summary} (computed in the page in ${Math.round(ms)} ms).`
+        : (message ?? ''),
+    );
+    $('drag-banner').hidden = variant === undefined && message === undefined;
+    $('drag-undo').hidden = variant === undefined;
+  },
+);
+$('drag-undo').addEventListener('click', () => {
+  state.dragged = undefined;
+  app.dataset.dragged = '';
+  $('drag-banner').hidden = true;
+  renderKeepingWindow();
+});
+
+/** Renders with the rows and time in view kept: a variant is compared with what was just on screen. */
+function renderKeepingWindow(): void {
+  keepWindow = true;
+  try {
+    render();
+  } finally {
+    keepWindow = false;
+  }
+}
 gantt.onWindow = (window) => {
   app.dataset.window = window.join('-');
 };
@@ -82,6 +126,8 @@ interface PageState {
   timer: ReturnType<typeof setTimeout> | undefined;
   inFlight: boolean;
   firstRenderMs: number | undefined;
+  /** A variant dragged in the order view, drawn in place of the live forecast until Undo. */
+  dragged: DraggedVariant | undefined;
 }
 
 const state: PageState = {
@@ -98,6 +144,7 @@ const state: PageState = {
   timer: undefined,
   inFlight: false,
   firstRenderMs: undefined,
+  dragged: undefined,
 };
 
 function text(id: string, value: string): void {
@@ -170,10 +217,13 @@ function schedule(): void {
   if (state.autoRefresh && !state.unauthorized) state.timer = setTimeout(poll, settings.pollMs);
 }
 
+/** Set while a dragged variant or Undo is drawn: the rows and time in view stay as they are. */
+let keepWindow = false;
+
 /** Renders everything from the state. */
 function render(): void {
   const started = performance.now();
-  const forecast = state.forecast;
+  const live = state.forecast;
   renderHeader();
   if (state.unauthorized) {
     app.dataset.state = 'unauthorized';
@@ -183,14 +233,14 @@ function render(): void {
     );
     return;
   }
-  if (forecast === undefined) {
+  if (live === undefined) {
     if (state.outage) {
       app.dataset.state = 'unreachable';
       showEmpty('No forecast to show', 'The forecast cannot be read right now: see above.');
     }
     return;
   }
-  if (forecast === null) {
+  if (live === null) {
     app.dataset.state = 'empty';
     showEmpty(
       'No forecast yet',
@@ -198,8 +248,11 @@ function render(): void {
     );
     return;
   }
-  const view = state.view ?? modelView(forecast);
+  const view = state.view ?? modelView(live);
   renderLegend(view);
+  whatIf.setForecast(live, view);
+  // A variant dragged in the order view takes the live forecast's place until Undo.
+  const forecast = state.dragged?.forecast ?? live;
   state.rows = toRows(forecast, sortOrder($<HTMLSelectElement>('sort').value), {
     attentionOnly: $<HTMLInputElement>('attention').checked,
     text: $<HTMLInputElement>('filter').value,
@@ -241,7 +294,7 @@ function render(): void {
   } else {
     const drawn = tableView
       ? { ms: 0, rowPx: 0, window: [0, state.rows.length - 1], segments: 0 }
-      : gantt.render(forecast, state.rows, view);
+      : gantt.render(forecast, state.rows, view, undefined, keepWindow);
     app.dataset.window = drawn.window.join('-');
     app.dataset.rowPx = String(drawn.rowPx);
     app.dataset.chartMs = drawn.ms.toFixed(1);

@@ -82,14 +82,17 @@ describe('npx cdk synth', () => {
     );
   });
 
-  it('bundles the demo plant, the default model, with the forecast function', () => {
+  it('bundles the demo plant, the default model, with the forecast function and the dashboard (what-if)', () => {
     const withModel = readdirSync(outDir).filter((name) =>
       existsSync(join(outDir, name, BUNDLED_MODEL_NAME)),
     );
-    expect(withModel).toHaveLength(1);
-    expect(readFileSync(join(outDir, withModel[0]!, BUNDLED_MODEL_NAME), 'utf8')).toBe(
-      readFileSync(DEMO_MODEL_FILE, 'utf8'),
-    );
+    expect(withModel).toHaveLength(2);
+    expect(withModel.filter((name) => existsSync(join(outDir, name, 'page', 'index.html')))).toHaveLength(1);
+    for (const asset of withModel) {
+      expect(readFileSync(join(outDir, asset, BUNDLED_MODEL_NAME), 'utf8')).toBe(
+        readFileSync(DEMO_MODEL_FILE, 'utf8'),
+      );
+    }
   });
 
   it('writes an environment-agnostic template', () => {

@@ -410,7 +410,10 @@ describe('the functions', () => {
         'DASHBOARD_TOKEN_MAX_AGE',
         'DASHBOARD_TOKEN_SECRET',
         'FORECASTS_TABLE',
+        'FORECAST_CLOCK',
+        'MODEL_FILE',
         'NODE_OPTIONS',
+        'ORDER_STATE_TABLE',
       ],
     };
     for (const [name, fn] of Object.entries(functions)) {
@@ -440,6 +443,7 @@ describe('the functions', () => {
     });
     expect(variables(stack.dashboard.handler)).toMatchObject({
       FORECASTS_TABLE: aws.resolve(stack.forecasts.tableName),
+      ORDER_STATE_TABLE: aws.resolve(stack.orderState.tableName),
       DASHBOARD_PAGE_DIR,
       DASHBOARD_TOKEN_SECRET: aws.resolve(stack.dashboard.token.secretArn),
     });
@@ -613,12 +617,19 @@ describe('least-privilege IAM', () => {
     );
   });
 
-  it('lets the dashboard read forecasts and its token secret: nothing else', () => {
+  it('lets the dashboard read forecasts, the active orders for what-if, and its token secret: nothing else', () => {
     const fn = stack.dashboard.handler;
     expect(grantsOf(aws, fn).sort()).toEqual(
       [
         ...basics(fn),
         ...on(aws, ['dynamodb:GetItem', 'dynamodb:Query'], stack.forecasts.tableArn),
+        // What-if reads the live work in process as the forecast does: a Query of the active-orders
+        // index; nothing on the order-state table itself, no write, no stream.
+        ...on(
+          aws,
+          ['dynamodb:Query'],
+          `${stack.orderState.tableArn}/index/${OrderStateTable.activeIndex.name}`,
+        ),
         ...on(
           aws,
           ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],

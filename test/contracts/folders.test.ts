@@ -26,17 +26,20 @@ function foldersImportedBy(file: string): Map<string, string> {
   return imported;
 }
 
-const rules: { folder: string; mayImport: string[] }[] = [
+const rules: { folder: string; mayImport: string[]; besides?: string }[] = [
   { folder: 'sim-core', mayImport: [] },
   { folder: 'orderflow', mayImport: ['sim-core', 'contracts'] },
   { folder: 'contracts', mayImport: ['orderflow'] },
-  { folder: 'dashboard', mayImport: ['contracts'] },
+  // The dashboard's server reads forecasts only; what-if on the live state is handed to it.
+  { folder: 'dashboard', mayImport: ['contracts'], besides: 'dashboard/page/' },
+  // The page runs what-if as one drags itself: the order domain on the engine, which have no I/O.
+  { folder: 'dashboard/page', mayImport: ['contracts', 'orderflow', 'sim-core'] },
   { folder: 'emulator', mayImport: ['sim-core', 'orderflow', 'contracts'] },
 ];
 
 describe('folder imports', () => {
-  it.each(rules)('$folder imports only what the design allows', ({ folder, mayImport }) => {
-    const files = sources(folder);
+  it.each(rules)('$folder imports only what the design allows', ({ folder, mayImport, besides }) => {
+    const files = sources(folder).filter((file) => besides === undefined || !file.startsWith(besides));
     expect(files.length).toBeGreaterThan(0);
     const wrong = files.flatMap((file) =>
       [...foldersImportedBy(file)]

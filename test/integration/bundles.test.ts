@@ -438,6 +438,8 @@ describe('the bundles cdk synth makes, run as Lambda runs them', () => {
       path: string,
       query = '',
       headers: Record<string, string> = {},
+      method = 'GET',
+      body?: string,
     ): APIGatewayProxyEventV2 => ({
       version: '2.0',
       routeKey: '$default',
@@ -457,7 +459,7 @@ describe('the bundles cdk synth makes, run as Lambda runs them', () => {
         domainName: 'abcdefghijklmnopqrstuvwxyz012345.lambda-url.us-east-1.on.aws',
         domainPrefix: 'abcdefghijklmnopqrstuvwxyz012345',
         http: {
-          method: 'GET',
+          method,
           path,
           protocol: 'HTTP/1.1',
           sourceIp: '203.0.113.7',
@@ -470,6 +472,7 @@ describe('the bundles cdk synth makes, run as Lambda runs them', () => {
         timeEpoch: Date.UTC(2026, 0, 5, 8, 30),
       },
       isBase64Encoded: false,
+      ...(body !== undefined && { body }),
     });
     const readsBefore = standIn.calls.filter((c) => c.target === 'secretsmanager.GetSecretValue').length;
 
@@ -479,9 +482,27 @@ describe('the bundles cdk synth makes, run as Lambda runs them', () => {
       request('/api/forecast', 'token=wrong'),
       request('/api/forecast', `token=${standIn.token}`),
       request('/'),
+      // What-if on the live state the ingest wrote: the bundled model file, a read of the order state.
+      request(
+        '/api/whatif',
+        '',
+        { authorization: `Bearer ${standIn.token}`, 'content-type': 'application/json' },
+        'POST',
+        JSON.stringify({ name: 'nothing', changes: [] }),
+      ),
     ]);
 
-    const [none, bearer, wrong, query, page] = results;
+    const [none, bearer, wrong, query, page, whatIf] = results;
+    expect(whatIf!.statusCode, logs).toBe(200);
+    const ranked = JSON.parse(whatIf!.body!) as {
+      variants: { name: string; verdict: string }[];
+      model: { name: string };
+    };
+    expect(ranked.variants.map((v) => [v.name, v.verdict]).sort()).toEqual([
+      ['baseline', 'baseline'],
+      ['nothing', 'same'],
+    ]);
+    expect(ranked.model.name).toBe(stored!.model.name);
     expect(none!.statusCode).toBe(401);
     expect(bearer!.statusCode, logs).toBe(200);
     expect(JSON.parse(bearer!.body!)).toEqual({ forecast: stored });

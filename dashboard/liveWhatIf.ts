@@ -1,0 +1,16 @@
+// The what-if the dashboard offers on the live plant. The dashboard reads only forecasts: whoever
+// builds its app (the local twin, the Lambda adapter) gives it this, made on the live state.
+import type { LiveSnapshotAnswer, RecommendAnswer, WhatIfAnswer } from '../contracts/whatIf.ts';
+
+/**
+ * Runs requests on a fresh snapshot of the live state, never writing anything. Each takes the parsed
+ * JSON body as it came; a body that cannot be run throws a WhatIfInputError saying what is wrong.
+ */
+export interface LiveWhatIf {
+  /** POST /api/whatif: the baseline and the variants asked for, ranked, with their forecasts. */
+  whatIf(body: unknown): Promise<WhatIfAnswer>;
+  /** POST /api/recommend: the variants the twin proposes itself, better than the live plant, best first. */
+  recommend(body: unknown): Promise<RecommendAnswer>;
+  /** GET /api/snapshot: a fresh snapshot of the live state with the model, for what-if in the page. */
+  snapshot(): Promise<LiveSnapshotAnswer>;
+}
