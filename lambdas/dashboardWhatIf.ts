@@ -12,6 +12,7 @@ import {
   WhatIfLimitError,
 } from '../dashboard/errors.ts';
 import type { LiveWhatIf } from '../dashboard/liveWhatIf.ts';
+import { liveSnapshot } from '../forecast/liveSnapshot.ts';
 import type { PlantModel } from '../orderflow/index.ts';
 import type { Forecast, Snapshot } from '../orderflow/types.ts';
 import { recommend } from '../orderflow/whatif/recommend.ts';
@@ -76,16 +77,9 @@ export function createLiveWhatIf(options: LiveWhatIfOptions): LiveWhatIf {
       throw mapped(error, options.tableName);
     }
     const asOf = (options.clock ?? (() => now()))(orders);
-    // As the forecast: a maintenance over before every operation in progress began changes nothing.
-    const since = earliestOperationInProgress(orders, asOf);
-    const maintenance = plant.maintenance.filter((m) => m.to > since);
     return {
-      snapshot: {
-        asOf,
-        orders,
-        ...(plant.stations.length > 0 && { stations: plant.stations }),
-        ...(maintenance.length > 0 && { maintenance }),
-      },
+      // As the forecast reads it.
+      snapshot: liveSnapshot(asOf, orders, plant),
       orders,
       readMs: round(performance.now() - started),
     };
@@ -285,18 +279,6 @@ function mapped(error: unknown, tableName: string): unknown {
     });
   }
   return error;
-}
-
-/** When the earliest operation still in progress among `orders` began; `asOf` when none is. */
-function earliestOperationInProgress(orders: readonly ActiveOrder[], asOf: number): number {
-  let earliest = asOf;
-  for (const order of orders) {
-    for (const step of Object.values(order.steps ?? {})) {
-      if (step.startedAt !== undefined && step.finishedAt === undefined)
-        earliest = Math.min(earliest, step.startedAt);
-    }
-  }
-  return earliest;
 }
 
 const round = (ms: number) => Math.round(ms * 10) / 10;

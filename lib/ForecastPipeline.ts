@@ -80,6 +80,8 @@ export interface ForecastPipelineProps {
   modelParameters?: Record<string, unknown> | undefined;
   /** A Monte Carlo forecast of this many draws (FORECAST_REPLICATIONS); unset: deterministic. */
   replications?: number | undefined;
+  /** Wall time for the recommendations (FORECAST_RECOMMEND_BUDGET_MS); unset: the function's default. */
+  recommendBudgetMs?: number | undefined;
   /** Where the forecast takes "now" from (FORECAST_CLOCK, default `wall`). */
   clock?: ForecastClockName | undefined;
 }
@@ -110,6 +112,9 @@ export class ForecastPipeline extends Construct {
         MODEL_FILE: FORECAST_MODEL_FILE,
         ...(props.modelParameters && { MODEL_PARAMETERS: JSON.stringify(props.modelParameters) }),
         ...(props.replications !== undefined && { FORECAST_REPLICATIONS: String(props.replications) }),
+        ...(props.recommendBudgetMs !== undefined && {
+          FORECAST_RECOMMEND_BUDGET_MS: String(props.recommendBudgetMs),
+        }),
       },
     });
     // It reads the work in process with a Query on the sparse index only, and writes the forecast

@@ -38,6 +38,8 @@ export interface TwinStackProps extends StackProps {
   forecastModelParameters?: Record<string, unknown> | undefined;
   /** A Monte Carlo forecast of this many draws on every batch of changes (default: deterministic only). */
   forecastReplications?: number | undefined;
+  /** Wall time for the twin's recommendations after a forecast with late or at-risk orders, ms (default 500; 0: none). */
+  forecastRecommendBudgetMs?: number | undefined;
   /** Where the forecast takes "now" from (default `wall`; `latest-event` for a sped-up plant). */
   forecastClock?: ForecastClockName | undefined;
   /** Keep the tables when the stack is deleted (default true: they hold the plant's state). */
@@ -123,6 +125,7 @@ export class TwinStack extends Stack {
       modelFile: props.forecastModelFile,
       modelParameters: props.forecastModelParameters,
       replications: props.forecastReplications,
+      recommendBudgetMs: props.forecastRecommendBudgetMs,
       clock: props.forecastClock,
     });
     this.dashboard = new Dashboard(this, 'Dashboard', {

@@ -16,6 +16,7 @@ export const CONTEXT_KEYS = {
   ingestParallelizationFactor: 'twin:ingest-parallelization-factor',
   forecastBatchingWindowSeconds: 'twin:forecast-batching-window-seconds',
   forecastReplications: 'twin:forecast-replications',
+  forecastRecommendBudgetMs: 'twin:forecast-recommend-budget-ms',
   model: 'twin:model',
   forecastModelParameters: 'twin:forecast-model-parameters',
   forecastClock: 'twin:forecast-clock',
@@ -135,6 +136,7 @@ export function twinStackPropsFromContext(node: Node): TwinStackProps {
     ingestParallelizationFactor: integer(node, CONTEXT_KEYS.ingestParallelizationFactor, 1, 10),
     forecastBatchingWindow: windowSeconds === undefined ? undefined : Duration.seconds(windowSeconds),
     forecastReplications: integer(node, CONTEXT_KEYS.forecastReplications, 1, 10_000),
+    forecastRecommendBudgetMs: integer(node, CONTEXT_KEYS.forecastRecommendBudgetMs, 0, 10_000),
     forecastModelFile: model?.file,
     forecastModelParameters: modelParameters(
       node,

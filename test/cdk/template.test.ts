@@ -148,11 +148,13 @@ describe('the forecast event source mapping (order-state stream → forecast)', 
     const uncertain = twinApp({
       [CONTEXT_KEYS.forecastReplications]: '200',
       [CONTEXT_KEYS.forecastModelParameters]: JSON.stringify(parameters),
+      [CONTEXT_KEYS.forecastRecommendBudgetMs]: '1500',
     });
     uncertain.template.hasResourceProperties('AWS::Lambda::Function', {
       Environment: {
         Variables: Match.objectLike({
           FORECAST_REPLICATIONS: '200',
+          FORECAST_RECOMMEND_BUDGET_MS: '1500',
           MODEL_PARAMETERS: JSON.stringify(parameters),
         }),
       },
@@ -743,6 +745,9 @@ describe('context', () => {
       /twin:ingest-parallelization-factor/,
     );
     expect(() => twinApp({ [CONTEXT_KEYS.namePrefix]: 'a b' })).toThrow(/twin:name-prefix/);
+    expect(() => twinApp({ [CONTEXT_KEYS.forecastRecommendBudgetMs]: '-1' })).toThrow(
+      /twin:forecast-recommend-budget-ms/,
+    );
     expect(() => twinApp({ [CONTEXT_KEYS.forecastReplications]: '0' })).toThrow(
       /twin:forecast-replications: must be a whole number from 1 to 10000/,
     );

@@ -1,6 +1,7 @@
 // The what-if panel's words and table cells, without a browser: changes and variant names, differences
 // with their intervals, the ranked rows, the chosen variant, and the recommendations a forecast carries.
 import { describe, expect, it } from 'vitest';
+import type { ForecastRecord } from '../../contracts/forecastRecord.ts';
 import type { WhatIfRow } from '../../contracts/whatIf.ts';
 import { modelView } from '../../dashboard/page/model.ts';
 import {
@@ -127,10 +128,11 @@ describe('what-if words', () => {
   });
 
   it('reads the recommendations a forecast carries, and none when it carries none', () => {
+    // A record of an older twin may carry anything there: what is not a recommendation is left out.
     const carried = {
       ...record,
       recommendations: [{ name: 'x', text: 'x: 1 fewer late order', changes: [] }, { bad: true }],
-    };
+    } as unknown as ForecastRecord;
 
     expect(recommendationsOf(carried)).toEqual([{ name: 'x', text: 'x: 1 fewer late order', changes: [] }]);
     expect(recommendationsOf(record)).toBeUndefined();
