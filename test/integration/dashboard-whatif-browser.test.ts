@@ -83,7 +83,8 @@ if (!existsSync(CHROMIUM)) {
       }
       const forecasts = new DynamoDbForecastStore(clients.documentClient, names.forecastsTable);
       const logger = new Logger({ serviceName: 'forecast', logLevel: 'SILENT' });
-      await runForecast({ states, forecasts, logger, model, clock: () => NOW });
+      // No recommendations carried by the forecast: the panel asks the twin for them (POST api/recommend).
+      await runForecast({ states, forecasts, logger, model, clock: () => NOW, recommendBudgetMs: 0 });
       server = await startDashboardServer({
         forecasts: new DynamoDbForecastSource(clients.documentClient, names.forecastsTable),
         whatIf: createLiveWhatIf({ states, tableName: names.orderStateTable, model, clock: () => NOW }),
