@@ -90,19 +90,34 @@ export function restoreOrders(
     outages.length === 0 && resolved.stations.every((s) => s.shifts === undefined)
       ? undefined
       : workOnUnits(resolved, outages, asOf);
-  const orders = snapshot.orders.filter(
-    (o) => o.status !== OrderStatus.delivered && o.deliveredAt === undefined,
-  );
-  // A store often lists its orders by id already: checking costs far less than sorting.
-  if (!inIdOrder(orders)) orders.sort((a, b) => (a.orderId < b.orderId ? -1 : a.orderId > b.orderId ? 1 : 0));
-  const products = orders.map((order) =>
-    order.product === undefined ? resolved.defaultProduct : resolved.productById.get(order.product),
-  );
+  // One pass over the snapshot (each order read once while it is in the cache): the active orders,
+  // and whether they are in orderId order already (a store often lists them so; checking costs far
+  // less than sorting).
+  const all = snapshot.orders;
+  const orders: OrderState[] = [];
+  let inIdOrder = true;
+  for (let i = 0; i < all.length; i++) {
+    const o = all[i]!;
+    if (o.status === OrderStatus.delivered || o.deliveredAt !== undefined) continue;
+    if (inIdOrder && orders.length > 0 && !(orders[orders.length - 1]!.orderId < o.orderId))
+      inIdOrder = false;
+    orders.push(o);
+  }
+  if (!inIdOrder) orders.sort((a, b) => (a.orderId < b.orderId ? -1 : a.orderId > b.orderId ? 1 : 0));
+  const n = orders.length;
+  const products: (ResolvedProduct | undefined)[] = [];
   let size = 0;
-  for (const product of products) size += 2 * (product ?? resolved.defaultProduct).routing.length;
+  for (let k = 0; k < n; k++) {
+    const id = orders[k]!.product;
+    const product = id === undefined ? resolved.defaultProduct : resolved.productById.get(id);
+    products.push(product);
+    size += 2 * (product ?? resolved.defaultProduct).routing.length;
+  }
   const times = new Float64Array(size);
   let base = 0;
-  const restored = orders.map((order, k) => {
+  const restored: RestoredOrder[] = [];
+  for (let k = 0; k < n; k++) {
+    const order = orders[k]!;
     let product = products[k];
     if (product === undefined) {
       product = resolved.defaultProduct;
@@ -112,18 +127,20 @@ export function restoreOrders(
         message: `order ${order.orderId}'s product "${order.product}" is not in model ${resolved.model.name}; forecast as its default product ${product.id}`,
       });
     }
-    const r = restoreOrder(order, product, asOf, times, base, k, nominal, warnings, worked);
+    restored.push(restoreOrder(order, product, asOf, times, base, k, nominal, warnings, worked));
     base += 2 * product.routing.length;
-    return r;
-  });
-  const busy = new Map<number, number>();
-  for (const r of restored) {
+  }
+  // Orders in operations per station; the stations in the order their first one comes.
+  const busy = new Int32Array(resolved.stations.length);
+  const busyStations: ResolvedStation[] = [];
+  for (let k = 0; k < n; k++) {
+    const r = restored[k]!;
     if (r.position.kind !== 'operation') continue;
     const station = r.product.routing[r.at]!.station!;
-    busy.set(station.index, (busy.get(station.index) ?? 0) + 1);
+    if (busy[station.index]!++ === 0) busyStations.push(station);
   }
-  for (const [index, count] of busy) {
-    const station = resolved.stations[index]!;
+  for (const station of busyStations) {
+    const count = busy[station.index]!;
     if (count > station.capacity) {
       warnings.push({
         kind: 'over-capacity',
@@ -372,12 +389,6 @@ function drawnArrival(r: RestoredOrder, asOf: number, slip: Sampler): number {
   if (!(r.eta < asOf)) return r.eta + Math.max(0, slip.sample());
   const drawn = slip.drawAbove(asOf - r.eta);
   return drawn === undefined ? asOf : r.eta + drawn;
-}
-
-/** Whether `orders` are in ascending orderId order. */
-function inIdOrder(orders: readonly OrderState[]): boolean {
-  for (let i = 1; i < orders.length; i++) if (!(orders[i - 1]!.orderId < orders[i]!.orderId)) return false;
-  return true;
 }
 
 /** The earliest time known of step i (its start, else its end). */
