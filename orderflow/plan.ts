@@ -35,7 +35,7 @@ export function runPlan(
   let start = asOf;
   for (let i = 0; i < n; i++) {
     const r = restored[i]!;
-    const o = r.order;
+    const o = r.fields;
     const entry =
       r.product.material !== 0
         ? r.entry
@@ -57,7 +57,7 @@ export function runPlan(
   const units: OrderUnit[] = [];
   for (let i = 0; i < n; i++) {
     const r = restored[i]!;
-    const o = r.order;
+    const o = r.fields;
     const entry = entries[i]!;
     const unit = new OrderUnit(r.keys, times, r.base, entry);
     units.push(unit);

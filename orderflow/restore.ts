@@ -15,9 +15,39 @@ import { offShift } from './shifts.ts';
 import type { ForecastWarning, OrderState, Position, Snapshot } from './types.ts';
 import { reconcileOrderTimes } from './wipTimes.ts';
 
+/**
+ * The fields of an order that a forecast reads, in one shape for every order: a snapshot's orders
+ * come in many shapes (whichever fields are known), and V8 reads such properties slowly.
+ */
+export class OrderFields {
+  readonly orderId: string;
+  readonly status: OrderStatus | undefined;
+  readonly priority: number | undefined;
+  readonly acceptedAt: number | undefined;
+  readonly dueAt: number | undefined;
+  readonly materialOrderedAt: number | undefined;
+  readonly materialArrivedAt: number | undefined;
+  readonly initialEta: number | undefined;
+  readonly eta: number | undefined;
+
+  constructor(order: OrderState) {
+    this.orderId = order.orderId;
+    this.status = order.status;
+    this.priority = order.priority;
+    this.acceptedAt = order.acceptedAt;
+    this.dueAt = order.dueAt;
+    this.materialOrderedAt = order.materialOrderedAt;
+    this.materialArrivedAt = order.materialArrivedAt;
+    this.initialEta = order.initialEta;
+    this.eta = order.eta;
+  }
+}
+
 /** An active order as read from the snapshot, ready to be placed into a network. */
 export interface RestoredOrder {
   order: OrderState;
+  /** The order's fields that the forecast reads (those of `order`). */
+  fields: OrderFields;
   /** What queue rules read of it (its rank: its place by orderId among the restored orders). */
   keys: UnitKeys;
   product: ResolvedProduct;
@@ -177,6 +207,7 @@ function restoreOrder(
     }
   }
   const order = reconcileOrderTimes(given, product, asOf, all, b, warnings);
+  const fields = new OrderFields(order);
 
   // The furthest step with a time: every step before it is done, whatever the snapshot lacks.
   let last = -1;
@@ -221,16 +252,17 @@ function restoreOrder(
 
   let at = 0;
   while (at < n && !Number.isNaN(all[b + 2 * at + 1]!)) at++;
-  const entry = Math.min(order.acceptedAt ?? asOf, asOf);
+  const entry = Math.min(fields.acceptedAt ?? asOf, asOf);
   const previousEnd = at === 0 ? entry : all[b + 2 * at - 1]!;
   const materialOrdered =
-    order.materialOrderedAt !== undefined ||
-    order.eta !== undefined ||
-    order.initialEta !== undefined ||
-    order.materialArrivedAt !== undefined;
+    fields.materialOrderedAt !== undefined ||
+    fields.eta !== undefined ||
+    fields.initialEta !== undefined ||
+    fields.materialArrivedAt !== undefined;
   const restored: RestoredOrder = {
     order,
-    keys: unitKeys(order, rank),
+    fields,
+    keys: unitKeys(fields, rank),
     product,
     at,
     position: COMPLETED,
@@ -251,7 +283,7 @@ function restoreOrder(
 
   // A material step still ahead: its material arrives at its ETA (or later, once it has passed).
   if (product.material > at) {
-    restored.eta = order.eta ?? order.initialEta ?? Number.NaN;
+    restored.eta = fields.eta ?? fields.initialEta ?? Number.NaN;
     restored.arrival = expectedArrival(restored.eta, asOf, nominal.etaSlip);
   }
   const step = routing[at]!;
@@ -294,12 +326,12 @@ function restoreOrder(
   }
 
   // Waiting for material.
-  const eta = order.eta ?? order.initialEta;
+  const eta = fields.eta ?? fields.initialEta;
   if (eta !== undefined) {
     restored.position = MATERIAL;
     restored.eta = eta;
     restored.arrival = expectedArrival(eta, asOf, nominal.etaSlip);
-    restored.since = Math.min(order.materialOrderedAt ?? (at === 0 ? entry : previousEnd), asOf);
+    restored.since = Math.min(fields.materialOrderedAt ?? (at === 0 ? entry : previousEnd), asOf);
     if (eta < asOf) {
       restored.overdue = true;
       const due = `order ${orderId}'s material was due ${Math.round((asOf - eta) / 1000)} s ago`;
@@ -315,11 +347,11 @@ function restoreOrder(
     }
     return restored;
   }
-  if (order.materialOrderedAt !== undefined) {
+  if (fields.materialOrderedAt !== undefined) {
     // Ordered, with no ETA: the lead time runs as an operation does, from the order on.
     restored.position = MATERIAL;
-    restored.since = order.materialOrderedAt;
-    const elapsed = asOf - order.materialOrderedAt;
+    restored.since = fields.materialOrderedAt;
+    const elapsed = asOf - fields.materialOrderedAt;
     const above = sampler.meanAbove(elapsed);
     restored.remaining = above === undefined ? 0 : above - elapsed;
     if (above === undefined) {
