@@ -6,7 +6,7 @@
 // many networks as needed (placeOrders). What is still to come is conditioned on what is known:
 // an operation (or a lead time) already `x` long lasts longer than x, and a supplier already `x`
 // late slips by more than x.
-import { OrderStatus } from '../contracts/orderState.ts';
+import { OrderStatus, type StepState } from '../contracts/orderState.ts';
 import type { Sampler } from '../sim-core/random/Random.ts';
 import { type Outage, workDone } from './downtime.ts';
 import type { ModelSamplers, ResolvedModel, ResolvedProduct, ResolvedStation } from './model/resolveModel.ts';
@@ -22,6 +22,8 @@ import { reconcileOrderTimes } from './wipTimes.ts';
 export class OrderFields {
   readonly orderId: string;
   readonly status: OrderStatus | undefined;
+  readonly product: string | undefined;
+  readonly steps: Readonly<Record<string, StepState>> | undefined;
   readonly priority: number | undefined;
   readonly acceptedAt: number | undefined;
   readonly dueAt: number | undefined;
@@ -33,6 +35,8 @@ export class OrderFields {
   constructor(order: OrderState) {
     this.orderId = order.orderId;
     this.status = order.status;
+    this.product = order.product;
+    this.steps = order.steps;
     this.priority = order.priority;
     this.acceptedAt = order.acceptedAt;
     this.dueAt = order.dueAt;
@@ -124,21 +128,35 @@ export function restoreOrders(
   // and whether they are in orderId order already (a store often lists them so; checking costs far
   // less than sorting).
   const all = snapshot.orders;
-  const orders: OrderState[] = [];
+  let orders: OrderState[] = [];
+  let fields: OrderFields[] = [];
   let inIdOrder = true;
   for (let i = 0; i < all.length; i++) {
     const o = all[i]!;
     if (o.status === OrderStatus.delivered || o.deliveredAt !== undefined) continue;
-    if (inIdOrder && orders.length > 0 && !(orders[orders.length - 1]!.orderId < o.orderId))
+    const f = new OrderFields(o);
+    if (inIdOrder && fields.length > 0 && !(fields[fields.length - 1]!.orderId < f.orderId))
       inIdOrder = false;
     orders.push(o);
+    fields.push(f);
   }
-  if (!inIdOrder) orders.sort((a, b) => (a.orderId < b.orderId ? -1 : a.orderId > b.orderId ? 1 : 0));
+  if (!inIdOrder) {
+    // By orderId; orders with one id keep their order.
+    const ids = fields;
+    const sequence = Array.from(ids.keys()).sort((a, b) => {
+      const x = ids[a]!.orderId;
+      const y = ids[b]!.orderId;
+      return x < y ? -1 : x > y ? 1 : a - b;
+    });
+    const given = orders;
+    orders = sequence.map((i) => given[i]!);
+    fields = sequence.map((i) => ids[i]!);
+  }
   const n = orders.length;
   const products: (ResolvedProduct | undefined)[] = [];
   let size = 0;
   for (let k = 0; k < n; k++) {
-    const id = orders[k]!.product;
+    const id = fields[k]!.product;
     const product = id === undefined ? resolved.defaultProduct : resolved.productById.get(id);
     products.push(product);
     size += 2 * (product ?? resolved.defaultProduct).routing.length;
@@ -157,7 +175,7 @@ export function restoreOrders(
         message: `order ${order.orderId}'s product "${order.product}" is not in model ${resolved.model.name}; forecast as its default product ${product.id}`,
       });
     }
-    restored.push(restoreOrder(order, product, asOf, times, base, k, nominal, warnings, worked));
+    restored.push(restoreOrder(order, fields[k]!, product, asOf, times, base, k, nominal, warnings, worked));
     base += 2 * product.routing.length;
   }
   // Orders in operations per station; the stations in the order their first one comes.
@@ -183,6 +201,7 @@ export function restoreOrders(
 
 function restoreOrder(
   given: OrderState,
+  givenFields: OrderFields,
   product: ResolvedProduct,
   asOf: number,
   all: Float64Array,
@@ -194,10 +213,11 @@ function restoreOrder(
 ): RestoredOrder {
   const routing = product.routing;
   const n = routing.length;
-  const orderId = given.orderId;
-  if (given.steps !== undefined) {
-    for (const step in given.steps) {
-      if (!Object.hasOwn(given.steps, step) || product.stepIndex.has(step)) continue;
+  const orderId = givenFields.orderId;
+  const steps = givenFields.steps;
+  if (steps !== undefined) {
+    for (const step in steps) {
+      if (!Object.hasOwn(steps, step) || product.stepIndex.has(step)) continue;
       warnings.push({
         orderId,
         step,
@@ -206,8 +226,8 @@ function restoreOrder(
       });
     }
   }
-  const order = reconcileOrderTimes(given, product, asOf, all, b, warnings);
-  const fields = new OrderFields(order);
+  const order = reconcileOrderTimes(given, product, asOf, all, b, warnings, givenFields);
+  const fields = order === given ? givenFields : new OrderFields(order);
 
   // The furthest step with a time: every step before it is done, whatever the snapshot lacks.
   let last = -1;
