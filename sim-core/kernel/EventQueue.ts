@@ -22,6 +22,11 @@ export class EventQueue<T> {
     return this.n === 0 ? Number.POSITIVE_INFINITY : this.times[0]!;
   }
 
+  /** Key of the earliest item (only when there is one). */
+  peekKey(): number {
+    return this.keys[0]!;
+  }
+
   push(time: number, key: number, item: T): void {
     if (this.n === this.times.length) this.grow();
     const times = this.times;
