@@ -17,7 +17,8 @@ import { reconcileOrderTimes } from './wipTimes.ts';
 
 /**
  * The fields of an order that a forecast reads, in one shape for every order: a snapshot's orders
- * come in many shapes (whichever fields are known), and V8 reads such properties slowly.
+ * come in many shapes (whichever fields are known, often one shape per order), and V8 reads such
+ * properties slowly.
  */
 export class OrderFields {
   readonly orderId: string;
@@ -31,19 +32,70 @@ export class OrderFields {
   readonly materialArrivedAt: number | undefined;
   readonly initialEta: number | undefined;
   readonly eta: number | undefined;
+  readonly deliveredAt: number | undefined;
 
   constructor(order: OrderState) {
-    this.orderId = order.orderId;
-    this.status = order.status;
-    this.product = order.product;
-    this.steps = order.steps;
-    this.priority = order.priority;
-    this.acceptedAt = order.acceptedAt;
-    this.dueAt = order.dueAt;
-    this.materialOrderedAt = order.materialOrderedAt;
-    this.materialArrivedAt = order.materialArrivedAt;
-    this.initialEta = order.initialEta;
-    this.eta = order.eta;
+    if (Object.getPrototypeOf(order) !== Object.prototype) {
+      this.orderId = order.orderId;
+      this.status = order.status;
+      this.product = order.product;
+      this.steps = order.steps;
+      this.priority = order.priority;
+      this.acceptedAt = order.acceptedAt;
+      this.dueAt = order.dueAt;
+      this.materialOrderedAt = order.materialOrderedAt;
+      this.materialArrivedAt = order.materialArrivedAt;
+      this.initialEta = order.initialEta;
+      this.eta = order.eta;
+      this.deliveredAt = order.deliveredAt;
+      return;
+    }
+    // A plain object holds its fields as its own keys: read through them (which V8 keeps per shape)
+    // instead of a slow lookup per field read by name, which costs the most on shapes seen once.
+    this.orderId = undefined as unknown as string;
+    const o = order as Readonly<Record<string, unknown>>;
+    const keys = Object.keys(o);
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i]!;
+      switch (key) {
+        case 'orderId':
+          this.orderId = o[key] as string;
+          break;
+        case 'status':
+          this.status = o[key] as OrderStatus | undefined;
+          break;
+        case 'product':
+          this.product = o[key] as string | undefined;
+          break;
+        case 'steps':
+          this.steps = o[key] as Readonly<Record<string, StepState>> | undefined;
+          break;
+        case 'priority':
+          this.priority = o[key] as number | undefined;
+          break;
+        case 'acceptedAt':
+          this.acceptedAt = o[key] as number | undefined;
+          break;
+        case 'dueAt':
+          this.dueAt = o[key] as number | undefined;
+          break;
+        case 'materialOrderedAt':
+          this.materialOrderedAt = o[key] as number | undefined;
+          break;
+        case 'materialArrivedAt':
+          this.materialArrivedAt = o[key] as number | undefined;
+          break;
+        case 'initialEta':
+          this.initialEta = o[key] as number | undefined;
+          break;
+        case 'eta':
+          this.eta = o[key] as number | undefined;
+          break;
+        case 'deliveredAt':
+          this.deliveredAt = o[key] as number | undefined;
+          break;
+      }
+    }
   }
 }
 
@@ -133,8 +185,8 @@ export function restoreOrders(
   let inIdOrder = true;
   for (let i = 0; i < all.length; i++) {
     const o = all[i]!;
-    if (o.status === OrderStatus.delivered || o.deliveredAt !== undefined) continue;
     const f = new OrderFields(o);
+    if (f.status === OrderStatus.delivered || f.deliveredAt !== undefined) continue;
     if (inIdOrder && fields.length > 0 && !(fields[fields.length - 1]!.orderId < f.orderId))
       inIdOrder = false;
     orders.push(o);
