@@ -245,7 +245,7 @@ function orderForecastOf(
   unit: OrderUnit,
   planShiftStation: string | undefined,
 ): OrderForecast {
-  const { order, product, base: b } = r;
+  const { fields: order, product, base: b } = r;
   const routing = product.routing;
   const steps: StepSpan[] = [];
   // The operation that took (or takes) longest beyond its nominal duration, if any (its station).

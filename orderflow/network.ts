@@ -408,6 +408,7 @@ export function queueOrder(rule: QueueRule): RequestOrder<Entity> {
       a.requestedAt !== b.requestedAt ? a.requestedAt - b.requestedAt : byAcceptedThenId(a, b);
     order.rank = (r) => r.requestedAt;
     order.rank2 = (r) => unit(r).acceptedKey;
+    order.rank3 = (r) => unit(r).rank;
     return order;
   }
   const key = rule === 'priority' ? (r: Req) => unit(r).priorityKey : (r: Req) => unit(r).dueKey;
@@ -420,5 +421,6 @@ export function queueOrder(rule: QueueRule): RequestOrder<Entity> {
   };
   order.rank = key;
   order.rank2 = (r) => r.requestedAt;
+  order.rank3 = (r) => unit(r).acceptedKey;
   return order;
 }

@@ -1,6 +1,7 @@
 // The plan a forecast is compared with: the same orders run from the start of their routings with
 // every ETA as first announced and nominal durations. A forecast later than the plan is a delay.
 import { Environment } from '../sim-core/kernel/Environment.ts';
+import type { Event } from '../sim-core/kernel/events.ts';
 import type { RunLimits } from '../sim-core/limits.ts';
 import type { ModelSamplers, ResolvedModel } from './model/resolveModel.ts';
 import { buildNetwork, OrderUnit } from './network.ts';
@@ -28,18 +29,35 @@ export function runPlan(
   asOf: number,
   limits: RunLimits,
 ): Plan {
-  const units: OrderUnit[] = [];
-  const entries = restored.map((r) => {
-    const o = r.order;
-    if (r.product.material !== 0) return r.entry;
-    return r.materialOrdered ? Math.min(o.materialOrderedAt ?? o.acceptedAt ?? asOf, asOf) : asOf;
-  });
-  const start = entries.reduce((t, e) => Math.min(t, e), asOf);
+  const n = restored.length;
+  // Each order's entry, and the earliest: the plan starts then.
+  const entries = new Float64Array(n);
+  let start = asOf;
+  for (let i = 0; i < n; i++) {
+    const r = restored[i]!;
+    const o = r.fields;
+    const entry =
+      r.product.material !== 0
+        ? r.entry
+        : r.materialOrdered
+          ? Math.min(o.materialOrderedAt ?? o.acceptedAt ?? asOf, asOf)
+          : asOf;
+    entries[i] = entry;
+    start = Math.min(start, entry);
+  }
   const env = new Environment(start);
   const net = buildNetwork(resolved, nominal, env);
   const times = new Float64Array(known.length).fill(Number.NaN);
-  restored.forEach((r, i) => {
-    const o = r.order;
+  // Orders whose routing starts with an operation enter its queue by their timeout (which carries
+  // the order): one callback per product, not one per order.
+  const enterFirst = net.steps.map((steps) => {
+    const seize = steps[0]?.seize;
+    return (event: Event<OrderUnit>) => seize!.enter(event.value);
+  });
+  const units: OrderUnit[] = [];
+  for (let i = 0; i < n; i++) {
+    const r = restored[i]!;
+    const o = r.fields;
     const entry = entries[i]!;
     const unit = new OrderUnit(r.keys, times, r.base, entry);
     units.push(unit);
@@ -51,10 +69,12 @@ export function runPlan(
       first.delay.place(unit, entry, entry - start + lead);
     } else {
       if (ready !== undefined) unit.arrivesAt = ready;
-      env.timeout(entry - start).addCallback(() => first.seize!.enter(unit));
+      env.timeout(entry - start, unit).addCallback(enterFirst[r.product.index]!);
     }
-  });
+  }
   applyShifts(net, restored.length);
   limits.run(env);
-  return { times, events: env.eventsProcessed, shiftStations: units.map((u) => u.shiftStation) };
+  const shiftStations: (string | undefined)[] = [];
+  for (let i = 0; i < n; i++) shiftStations.push(units[i]!.shiftStation);
+  return { times, events: env.eventsProcessed, shiftStations };
 }

@@ -6,7 +6,7 @@
 // many networks as needed (placeOrders). What is still to come is conditioned on what is known:
 // an operation (or a lead time) already `x` long lasts longer than x, and a supplier already `x`
 // late slips by more than x.
-import { OrderStatus } from '../contracts/orderState.ts';
+import { OrderStatus, type StepState } from '../contracts/orderState.ts';
 import type { Sampler } from '../sim-core/random/Random.ts';
 import { type Outage, workDone } from './downtime.ts';
 import type { ModelSamplers, ResolvedModel, ResolvedProduct, ResolvedStation } from './model/resolveModel.ts';
@@ -15,9 +15,95 @@ import { offShift } from './shifts.ts';
 import type { ForecastWarning, OrderState, Position, Snapshot } from './types.ts';
 import { reconcileOrderTimes } from './wipTimes.ts';
 
+/**
+ * The fields of an order that a forecast reads, in one shape for every order: a snapshot's orders
+ * come in many shapes (whichever fields are known, often one shape per order), and V8 reads such
+ * properties slowly.
+ */
+export class OrderFields {
+  readonly orderId: string;
+  readonly status: OrderStatus | undefined;
+  readonly product: string | undefined;
+  readonly steps: Readonly<Record<string, StepState>> | undefined;
+  readonly priority: number | undefined;
+  readonly acceptedAt: number | undefined;
+  readonly dueAt: number | undefined;
+  readonly materialOrderedAt: number | undefined;
+  readonly materialArrivedAt: number | undefined;
+  readonly initialEta: number | undefined;
+  readonly eta: number | undefined;
+  readonly deliveredAt: number | undefined;
+
+  constructor(order: OrderState) {
+    if (Object.getPrototypeOf(order) !== Object.prototype) {
+      this.orderId = order.orderId;
+      this.status = order.status;
+      this.product = order.product;
+      this.steps = order.steps;
+      this.priority = order.priority;
+      this.acceptedAt = order.acceptedAt;
+      this.dueAt = order.dueAt;
+      this.materialOrderedAt = order.materialOrderedAt;
+      this.materialArrivedAt = order.materialArrivedAt;
+      this.initialEta = order.initialEta;
+      this.eta = order.eta;
+      this.deliveredAt = order.deliveredAt;
+      return;
+    }
+    // A plain object holds its fields as its own keys: read through them (which V8 keeps per shape)
+    // instead of a slow lookup per field read by name, which costs the most on shapes seen once.
+    this.orderId = undefined as unknown as string;
+    const o = order as Readonly<Record<string, unknown>>;
+    const keys = Object.keys(o);
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i]!;
+      switch (key) {
+        case 'orderId':
+          this.orderId = o[key] as string;
+          break;
+        case 'status':
+          this.status = o[key] as OrderStatus | undefined;
+          break;
+        case 'product':
+          this.product = o[key] as string | undefined;
+          break;
+        case 'steps':
+          this.steps = o[key] as Readonly<Record<string, StepState>> | undefined;
+          break;
+        case 'priority':
+          this.priority = o[key] as number | undefined;
+          break;
+        case 'acceptedAt':
+          this.acceptedAt = o[key] as number | undefined;
+          break;
+        case 'dueAt':
+          this.dueAt = o[key] as number | undefined;
+          break;
+        case 'materialOrderedAt':
+          this.materialOrderedAt = o[key] as number | undefined;
+          break;
+        case 'materialArrivedAt':
+          this.materialArrivedAt = o[key] as number | undefined;
+          break;
+        case 'initialEta':
+          this.initialEta = o[key] as number | undefined;
+          break;
+        case 'eta':
+          this.eta = o[key] as number | undefined;
+          break;
+        case 'deliveredAt':
+          this.deliveredAt = o[key] as number | undefined;
+          break;
+      }
+    }
+  }
+}
+
 /** An active order as read from the snapshot, ready to be placed into a network. */
 export interface RestoredOrder {
   order: OrderState;
+  /** The order's fields that the forecast reads (those of `order`). */
+  fields: OrderFields;
   /** What queue rules read of it (its rank: its place by orderId among the restored orders). */
   keys: UnitKeys;
   product: ResolvedProduct;
@@ -90,19 +176,48 @@ export function restoreOrders(
     outages.length === 0 && resolved.stations.every((s) => s.shifts === undefined)
       ? undefined
       : workOnUnits(resolved, outages, asOf);
-  const orders = snapshot.orders.filter(
-    (o) => o.status !== OrderStatus.delivered && o.deliveredAt === undefined,
-  );
-  // A store often lists its orders by id already: checking costs far less than sorting.
-  if (!inIdOrder(orders)) orders.sort((a, b) => (a.orderId < b.orderId ? -1 : a.orderId > b.orderId ? 1 : 0));
-  const products = orders.map((order) =>
-    order.product === undefined ? resolved.defaultProduct : resolved.productById.get(order.product),
-  );
+  // One pass over the snapshot (each order read once while it is in the cache): the active orders,
+  // and whether they are in orderId order already (a store often lists them so; checking costs far
+  // less than sorting).
+  const all = snapshot.orders;
+  let orders: OrderState[] = [];
+  let fields: OrderFields[] = [];
+  let inIdOrder = true;
+  for (let i = 0; i < all.length; i++) {
+    const o = all[i]!;
+    const f = new OrderFields(o);
+    if (f.status === OrderStatus.delivered || f.deliveredAt !== undefined) continue;
+    if (inIdOrder && fields.length > 0 && !(fields[fields.length - 1]!.orderId < f.orderId))
+      inIdOrder = false;
+    orders.push(o);
+    fields.push(f);
+  }
+  if (!inIdOrder) {
+    // By orderId; orders with one id keep their order.
+    const ids = fields;
+    const sequence = Array.from(ids.keys()).sort((a, b) => {
+      const x = ids[a]!.orderId;
+      const y = ids[b]!.orderId;
+      return x < y ? -1 : x > y ? 1 : a - b;
+    });
+    const given = orders;
+    orders = sequence.map((i) => given[i]!);
+    fields = sequence.map((i) => ids[i]!);
+  }
+  const n = orders.length;
+  const products: (ResolvedProduct | undefined)[] = [];
   let size = 0;
-  for (const product of products) size += 2 * (product ?? resolved.defaultProduct).routing.length;
+  for (let k = 0; k < n; k++) {
+    const id = fields[k]!.product;
+    const product = id === undefined ? resolved.defaultProduct : resolved.productById.get(id);
+    products.push(product);
+    size += 2 * (product ?? resolved.defaultProduct).routing.length;
+  }
   const times = new Float64Array(size);
   let base = 0;
-  const restored = orders.map((order, k) => {
+  const restored: RestoredOrder[] = [];
+  for (let k = 0; k < n; k++) {
+    const order = orders[k]!;
     let product = products[k];
     if (product === undefined) {
       product = resolved.defaultProduct;
@@ -112,18 +227,20 @@ export function restoreOrders(
         message: `order ${order.orderId}'s product "${order.product}" is not in model ${resolved.model.name}; forecast as its default product ${product.id}`,
       });
     }
-    const r = restoreOrder(order, product, asOf, times, base, k, nominal, warnings, worked);
+    restored.push(restoreOrder(order, fields[k]!, product, asOf, times, base, k, nominal, warnings, worked));
     base += 2 * product.routing.length;
-    return r;
-  });
-  const busy = new Map<number, number>();
-  for (const r of restored) {
+  }
+  // Orders in operations per station; the stations in the order their first one comes.
+  const busy = new Int32Array(resolved.stations.length);
+  const busyStations: ResolvedStation[] = [];
+  for (let k = 0; k < n; k++) {
+    const r = restored[k]!;
     if (r.position.kind !== 'operation') continue;
     const station = r.product.routing[r.at]!.station!;
-    busy.set(station.index, (busy.get(station.index) ?? 0) + 1);
+    if (busy[station.index]!++ === 0) busyStations.push(station);
   }
-  for (const [index, count] of busy) {
-    const station = resolved.stations[index]!;
+  for (const station of busyStations) {
+    const count = busy[station.index]!;
     if (count > station.capacity) {
       warnings.push({
         kind: 'over-capacity',
@@ -136,6 +253,7 @@ export function restoreOrders(
 
 function restoreOrder(
   given: OrderState,
+  givenFields: OrderFields,
   product: ResolvedProduct,
   asOf: number,
   all: Float64Array,
@@ -147,10 +265,11 @@ function restoreOrder(
 ): RestoredOrder {
   const routing = product.routing;
   const n = routing.length;
-  const orderId = given.orderId;
-  if (given.steps !== undefined) {
-    for (const step in given.steps) {
-      if (!Object.hasOwn(given.steps, step) || product.stepIndex.has(step)) continue;
+  const orderId = givenFields.orderId;
+  const steps = givenFields.steps;
+  if (steps !== undefined) {
+    for (const step in steps) {
+      if (!Object.hasOwn(steps, step) || product.stepIndex.has(step)) continue;
       warnings.push({
         orderId,
         step,
@@ -159,7 +278,8 @@ function restoreOrder(
       });
     }
   }
-  const order = reconcileOrderTimes(given, product, asOf, all, b, warnings);
+  const order = reconcileOrderTimes(given, product, asOf, all, b, warnings, givenFields);
+  const fields = order === given ? givenFields : new OrderFields(order);
 
   // The furthest step with a time: every step before it is done, whatever the snapshot lacks.
   let last = -1;
@@ -204,16 +324,17 @@ function restoreOrder(
 
   let at = 0;
   while (at < n && !Number.isNaN(all[b + 2 * at + 1]!)) at++;
-  const entry = Math.min(order.acceptedAt ?? asOf, asOf);
+  const entry = Math.min(fields.acceptedAt ?? asOf, asOf);
   const previousEnd = at === 0 ? entry : all[b + 2 * at - 1]!;
   const materialOrdered =
-    order.materialOrderedAt !== undefined ||
-    order.eta !== undefined ||
-    order.initialEta !== undefined ||
-    order.materialArrivedAt !== undefined;
+    fields.materialOrderedAt !== undefined ||
+    fields.eta !== undefined ||
+    fields.initialEta !== undefined ||
+    fields.materialArrivedAt !== undefined;
   const restored: RestoredOrder = {
     order,
-    keys: unitKeys(order, rank),
+    fields,
+    keys: unitKeys(fields, rank),
     product,
     at,
     position: COMPLETED,
@@ -234,7 +355,7 @@ function restoreOrder(
 
   // A material step still ahead: its material arrives at its ETA (or later, once it has passed).
   if (product.material > at) {
-    restored.eta = order.eta ?? order.initialEta ?? Number.NaN;
+    restored.eta = fields.eta ?? fields.initialEta ?? Number.NaN;
     restored.arrival = expectedArrival(restored.eta, asOf, nominal.etaSlip);
   }
   const step = routing[at]!;
@@ -277,12 +398,12 @@ function restoreOrder(
   }
 
   // Waiting for material.
-  const eta = order.eta ?? order.initialEta;
+  const eta = fields.eta ?? fields.initialEta;
   if (eta !== undefined) {
     restored.position = MATERIAL;
     restored.eta = eta;
     restored.arrival = expectedArrival(eta, asOf, nominal.etaSlip);
-    restored.since = Math.min(order.materialOrderedAt ?? (at === 0 ? entry : previousEnd), asOf);
+    restored.since = Math.min(fields.materialOrderedAt ?? (at === 0 ? entry : previousEnd), asOf);
     if (eta < asOf) {
       restored.overdue = true;
       const due = `order ${orderId}'s material was due ${Math.round((asOf - eta) / 1000)} s ago`;
@@ -298,11 +419,11 @@ function restoreOrder(
     }
     return restored;
   }
-  if (order.materialOrderedAt !== undefined) {
+  if (fields.materialOrderedAt !== undefined) {
     // Ordered, with no ETA: the lead time runs as an operation does, from the order on.
     restored.position = MATERIAL;
-    restored.since = order.materialOrderedAt;
-    const elapsed = asOf - order.materialOrderedAt;
+    restored.since = fields.materialOrderedAt;
+    const elapsed = asOf - fields.materialOrderedAt;
     const above = sampler.meanAbove(elapsed);
     restored.remaining = above === undefined ? 0 : above - elapsed;
     if (above === undefined) {
@@ -377,12 +498,6 @@ function drawnArrival(r: RestoredOrder, asOf: number, slip: Sampler, net: Networ
 
 /** The stream of an order's supplier slip: apart from its steps' (numbered from 0). */
 const SLIP_STREAM = -1;
-
-/** Whether `orders` are in ascending orderId order. */
-function inIdOrder(orders: readonly OrderState[]): boolean {
-  for (let i = 1; i < orders.length; i++) if (!(orders[i - 1]!.orderId < orders[i]!.orderId)) return false;
-  return true;
-}
 
 /** The earliest time known of step i (its start, else its end). */
 function firstTime(times: Float64Array, b: number, i: number): number {

@@ -34,9 +34,11 @@ export function reconcileOrderTimes(
   times: Float64Array,
   base: number,
   warnings?: ForecastWarning[],
+  /** Where to read the order's times (its fields, read once in one shape by the caller), if not from `order`. */
+  read: Pick<OrderState, 'steps' | 'acceptedAt' | 'materialOrderedAt' | 'materialArrivedAt'> = order,
 ): OrderState {
   const routing = product.routing;
-  const steps = order.steps;
+  const steps = read.steps;
   // Most orders contradict nothing: their times are read and checked without a word.
   let bound = asOf;
   let ordered = true;
@@ -44,7 +46,7 @@ export function reconcileOrderTimes(
     const step = routing[i]!;
     let start: number | undefined;
     let end: number | undefined;
-    if (step.kind === 'material') end = order.materialArrivedAt;
+    if (step.kind === 'material') end = read.materialArrivedAt;
     else if (steps !== undefined && Object.hasOwn(steps, step.step)) {
       const state = steps[step.step]!;
       start = state.startedAt;
@@ -60,12 +62,12 @@ export function reconcileOrderTimes(
       if (start > bound) ordered = false;
       else bound = start;
     }
-    if (step.kind === 'material' && order.materialOrderedAt !== undefined) {
-      if (order.materialOrderedAt > bound) ordered = false;
-      else bound = order.materialOrderedAt;
+    if (step.kind === 'material' && read.materialOrderedAt !== undefined) {
+      if (read.materialOrderedAt > bound) ordered = false;
+      else bound = read.materialOrderedAt;
     }
   }
-  if (ordered && !(order.acceptedAt !== undefined && order.acceptedAt > bound)) return order;
+  if (ordered && !(read.acceptedAt !== undefined && read.acceptedAt > bound)) return order;
   return reconcileAll(order, product, asOf, times, base, warnings);
 }
 

@@ -10,6 +10,14 @@ const PRIORITY_STRIDE = 2 ** 43;
 export class Environment {
   private clock: number;
   private readonly queue = new EventQueue<Event>();
+  // Events due now at late priority (a resource's end-of-instant dispatch, once per release) wait
+  // in a list in the order scheduled, not in the calendar's heap: they come out in that order
+  // anyway, and a list takes and gives them without sifting a long calendar. `lateKeys` holds
+  // their (priority, sequence) keys; `step` takes whichever of the list and the heap comes first.
+  private readonly late: (Event | undefined)[] = [];
+  private readonly lateKeys: number[] = [];
+  private lateHead = 0;
+  private lateTail = 0;
   private sequence = 0;
   private stopped = false;
   /** Number of events processed so far. */
@@ -35,24 +43,45 @@ export class Environment {
 
   /** Number of events in the calendar. */
   get pending(): number {
-    return this.queue.size;
+    return this.queue.size + this.lateTail - this.lateHead;
   }
 
   /** Puts `event` in the calendar, `delay` after now. */
   schedule(event: Event, priority: Priority = Priority.normal, delay = 0): void {
-    this.queue.push(this.clock + delay, priority * PRIORITY_STRIDE + this.sequence++, event);
+    const key = priority * PRIORITY_STRIDE + this.sequence++;
+    if (priority === Priority.late && delay === 0) {
+      this.late[this.lateTail] = event;
+      this.lateKeys[this.lateTail++] = key;
+    } else this.queue.push(this.clock + delay, key, event);
   }
 
   /** Time of the next event, or Infinity. */
   peek(): number {
-    return this.queue.peekTime();
+    return this.lateHead < this.lateTail ? this.clock : this.queue.peekTime();
   }
 
   /** Processes the next event; throws the error of a failed event that nobody handled. */
   step(): void {
-    const event = this.queue.pop();
-    if (event === undefined) throw new EmptyScheduleError('no events left to process');
-    this.clock = this.queue.lastTime;
+    let event: Event | undefined;
+    const head = this.lateHead;
+    if (
+      head < this.lateTail &&
+      !(
+        this.queue.size > 0 &&
+        this.queue.peekTime() === this.clock &&
+        this.queue.peekKey() < this.lateKeys[head]!
+      )
+    ) {
+      // Due now, and nothing in the heap comes before it.
+      event = this.late[head]!;
+      this.late[head] = undefined;
+      // Drained: the list starts over (its arrays keep their room).
+      if (++this.lateHead === this.lateTail) this.lateHead = this.lateTail = 0;
+    } else {
+      event = this.queue.pop();
+      if (event === undefined) throw new EmptyScheduleError('no events left to process');
+      this.clock = this.queue.lastTime;
+    }
     this.eventsProcessed++;
     event._process();
     if (!event._ok && !event.defused) throw event._value;
@@ -115,8 +144,8 @@ export class Environment {
           // run: that stop event is no model event.
           if (
             this.eventsProcessed >= limit &&
-            this.queue.size > 0 &&
-            !(typeof until === 'number' && this.queue.peekTime() >= until)
+            this.pending > 0 &&
+            !(typeof until === 'number' && this.peek() >= until)
           ) {
             throw new SimulationLimitError(
               `the simulation processed ${maxEvents!.toLocaleString('en')} event${maxEvents === 1 ? '' : 's'} (its limit) and had not ended, at simulated time ${this.clock}`,
@@ -127,7 +156,7 @@ export class Environment {
           }
           checkpoint = Math.min(limit, nextCheck);
         }
-        if (this.queue.size === 0) {
+        if (this.pending === 0) {
           if (stopAt !== undefined && typeof until !== 'number') {
             throw new EmptyScheduleError('no events left, but the "until" event was not triggered');
           }

@@ -1,10 +1,11 @@
-// The event calendar: a binary min-heap keyed (time, priority, sequence), so that simultaneous
-// events of equal priority run first-in-first-out and every run is reproducible.
+// The event calendar: a min-heap keyed (time, priority, sequence), so that simultaneous events of
+// equal priority run first-in-first-out and every run is reproducible.
 
 /**
- * Binary heap of items keyed by (time, key). `key` packs (priority, sequence) into one number, so a
- * comparison is two float compares. Keys and times live in typed arrays: the hot loop stays
- * monomorphic whatever kind of item is queued.
+ * Four-ary heap of items keyed by (time, key): half the levels of a binary heap, with a node's
+ * children side by side in memory (a long calendar's pops are cheaper). `key` packs (priority,
+ * sequence) into one number, so a comparison is two float compares. Keys and times live in typed
+ * arrays: the hot loop stays monomorphic whatever kind of item is queued.
  */
 export class EventQueue<T> {
   private times = new Float64Array(1024);
@@ -21,6 +22,11 @@ export class EventQueue<T> {
     return this.n === 0 ? Number.POSITIVE_INFINITY : this.times[0]!;
   }
 
+  /** Key of the earliest item (only when there is one). */
+  peekKey(): number {
+    return this.keys[0]!;
+  }
+
   push(time: number, key: number, item: T): void {
     if (this.n === this.times.length) this.grow();
     const times = this.times;
@@ -28,7 +34,7 @@ export class EventQueue<T> {
     const items = this.items;
     let i = this.n++;
     while (i > 0) {
-      const parent = (i - 1) >> 1;
+      const parent = (i - 1) >> 2;
       const pt = times[parent]!;
       if (pt < time || (pt === time && keys[parent]! < key)) break;
       times[i] = pt;
@@ -57,19 +63,20 @@ export class EventQueue<T> {
       const key = keys[last]!;
       const item = items[last];
       let i = 0;
-      const half = last >> 1;
-      while (i < half) {
-        let child = 2 * i + 1;
-        let ct = times[child]!;
-        let ck = keys[child]!;
-        const right = child + 1;
-        if (right < last) {
-          const rt = times[right]!;
-          const rk = keys[right]!;
-          if (rt < ct || (rt === ct && rk < ck)) {
-            child = right;
-            ct = rt;
-            ck = rk;
+      for (;;) {
+        const first = 4 * i + 1;
+        if (first >= last) break;
+        // The earliest of its (up to four) children.
+        let child = first;
+        let ct = times[first]!;
+        let ck = keys[first]!;
+        const end = Math.min(first + 4, last);
+        for (let c = first + 1; c < end; c++) {
+          const t = times[c]!;
+          if (t < ct || (t === ct && keys[c]! < ck)) {
+            child = c;
+            ct = t;
+            ck = keys[c]!;
           }
         }
         if (time < ct || (time === ct && key < ck)) break;

@@ -14,9 +14,6 @@ export class Request<O = unknown> extends Event<Request<O>> {
   _cancelled = false;
   /** @internal tie-breaker: requests of equal rank are granted first come, first served */
   readonly _seq: number;
-  /** @internal the queue order's numeric first and second criteria (0 when the order has none) */
-  _rank = 0;
-  _rank2 = 0;
   /** Cache for queue rules that rank by values read from the owner (filled on first comparison). */
   sortKey: (number | string | undefined)[] | undefined = undefined;
   /** @internal holding a unit: its neighbours among the resource's holders, in the order they got theirs */
@@ -98,63 +95,141 @@ export type RequestOrder<O> = ((a: Request<O>, b: Request<O>) => number) & {
   rank?: (request: Request<O>) => number;
   /** Optional: the second criterion, as a number (compared when the ranks are equal). */
   rank2?: (request: Request<O>) => number;
+  /** Optional: the third criterion, as a number (compared when the first two are equal). */
+  rank3?: (request: Request<O>) => number;
 };
 
 class HeapQueue<O> implements RequestQueue<O> {
-  private items: Request<O>[] = [];
+  // The order's numeric criteria live in typed arrays beside the requests: sifting a long queue
+  // compares numbers laid out in a row instead of reading requests scattered over the heap.
+  private ranks = new Float64Array(64);
+  private ranks2 = new Float64Array(64);
+  private ranks3 = new Float64Array(64);
+  private items: (Request<O> | undefined)[] = [];
+  private n = 0;
   private readonly rank: ((request: Request<O>) => number) | undefined;
   private readonly rank2: ((request: Request<O>) => number) | undefined;
+  private readonly rank3: ((request: Request<O>) => number) | undefined;
   constructor(private readonly order: RequestOrder<O>) {
     this.rank = order.rank;
     this.rank2 = order.rank2;
+    this.rank3 = order.rank3;
   }
   get size(): number {
-    return this.items.length;
+    return this.n;
   }
-  private before(a: Request<O>, b: Request<O>): boolean {
-    if (a._rank !== b._rank) return a._rank < b._rank;
-    if (a._rank2 !== b._rank2) return a._rank2 < b._rank2;
+  /** Whether `a` (ranked r, r2, r3) goes before `b` (ranked s, s2, s3): the order decides ties. */
+  private before(
+    a: Request<O>,
+    r: number,
+    r2: number,
+    r3: number,
+    b: Request<O>,
+    s: number,
+    s2: number,
+    s3: number,
+  ): boolean {
+    if (r !== s) return r < s;
+    if (r2 !== s2) return r2 < s2;
+    if (r3 !== s3) return r3 < s3;
     const c = this.order(a, b);
     return c < 0 || (c === 0 && a._seq < b._seq);
   }
-  push(request: Request<O>): void {
-    if (this.rank !== undefined) request._rank = this.rank(request);
-    if (this.rank2 !== undefined) request._rank2 = this.rank2(request);
+  /** `before` of the requests at heap positions i and j. */
+  private beforeAt(i: number, j: number): boolean {
+    const ranks = this.ranks;
+    const ranks2 = this.ranks2;
+    const ranks3 = this.ranks3;
     const items = this.items;
-    let i = items.length;
-    items.push(request);
+    return this.before(
+      items[i]!,
+      ranks[i]!,
+      ranks2[i]!,
+      ranks3[i]!,
+      items[j]!,
+      ranks[j]!,
+      ranks2[j]!,
+      ranks3[j]!,
+    );
+  }
+  push(request: Request<O>): void {
+    const r = this.rank === undefined ? 0 : this.rank(request);
+    const r2 = this.rank2 === undefined ? 0 : this.rank2(request);
+    const r3 = this.rank3 === undefined ? 0 : this.rank3(request);
+    if (this.n === this.ranks.length) this.grow();
+    const ranks = this.ranks;
+    const ranks2 = this.ranks2;
+    const ranks3 = this.ranks3;
+    const items = this.items;
+    let i = this.n++;
     while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if (!this.before(request, items[parent]!)) break;
-      items[i] = items[parent]!;
-      i = parent;
+      const p = (i - 1) >> 1;
+      if (!this.before(request, r, r2, r3, items[p]!, ranks[p]!, ranks2[p]!, ranks3[p]!)) break;
+      ranks[i] = ranks[p]!;
+      ranks2[i] = ranks2[p]!;
+      ranks3[i] = ranks3[p]!;
+      items[i] = items[p];
+      i = p;
     }
+    ranks[i] = r;
+    ranks2[i] = r2;
+    ranks3[i] = r3;
     items[i] = request;
   }
   shift(): Request<O> | undefined {
+    const n = this.n;
+    if (n === 0) return undefined;
+    const ranks = this.ranks;
+    const ranks2 = this.ranks2;
+    const ranks3 = this.ranks3;
     const items = this.items;
     const top = items[0];
-    const last = items.pop();
-    if (items.length > 0 && last !== undefined) {
+    const last = n - 1;
+    this.n = last;
+    if (last > 0) {
+      const request = items[last]!;
+      const r = ranks[last]!;
+      const r2 = ranks2[last]!;
+      const r3 = ranks3[last]!;
       let i = 0;
       for (;;) {
-        const l = 2 * i + 1;
-        if (l >= items.length) break;
-        const r = l + 1;
-        const c = r < items.length && this.before(items[r]!, items[l]!) ? r : l;
-        if (!this.before(items[c]!, last)) break;
-        items[i] = items[c]!;
+        let c = 2 * i + 1;
+        if (c >= last) break;
+        if (c + 1 < last && this.beforeAt(c + 1, c)) c++;
+        if (!this.before(items[c]!, ranks[c]!, ranks2[c]!, ranks3[c]!, request, r, r2, r3)) break;
+        ranks[i] = ranks[c]!;
+        ranks2[i] = ranks2[c]!;
+        ranks3[i] = ranks3[c]!;
+        items[i] = items[c];
         i = c;
       }
-      items[i] = last;
+      ranks[i] = r;
+      ranks2[i] = r2;
+      ranks3[i] = r3;
+      items[i] = request;
     }
+    items[last] = undefined;
     return top;
   }
   putBack(requests: readonly Request<O>[]): void {
     for (const r of requests) this.push(r);
   }
   toArray(): Request<O>[] {
-    return [...this.items].sort((a, b) => (this.before(a, b) ? -1 : 1));
+    const positions = Array.from({ length: this.n }, (_, i) => i);
+    positions.sort((i, j) => (this.beforeAt(i, j) ? -1 : 1));
+    return positions.map((i) => this.items[i]!);
+  }
+  private grow(): void {
+    const size = this.ranks.length * 2;
+    const ranks = new Float64Array(size);
+    ranks.set(this.ranks);
+    const ranks2 = new Float64Array(size);
+    ranks2.set(this.ranks2);
+    const ranks3 = new Float64Array(size);
+    ranks3.set(this.ranks3);
+    this.ranks = ranks;
+    this.ranks2 = ranks2;
+    this.ranks3 = ranks3;
   }
 }
 
