@@ -370,6 +370,87 @@ describe('OrderedResource', () => {
   });
 });
 
+describe('OrderedResource queue', () => {
+  it('grants in its order however requests join: in order, out of order, refused and asked again', () => {
+    type Job = { key: number; tie: number; blocked: boolean };
+
+    const op = fc.oneof(
+      fc.record({
+        kind: fc.constant('join' as const),
+        // Mostly in order (the last key, or one more), as a fifo queue's arrivals; sometimes not.
+        key: fc.oneof(
+          { weight: 9, arbitrary: fc.constantFrom('same' as const, 'next' as const) },
+          { weight: 1, arbitrary: fc.integer({ min: 0, max: 6 }) },
+        ),
+        tie: fc.integer({ min: 0, max: 2 }),
+        blocked: fc.integer({ min: 0, max: 3 }).map((x) => x === 0),
+      }),
+      fc.record({ kind: fc.constant('release' as const) }),
+      fc.record({ kind: fc.constant('release' as const) }),
+      fc.record({ kind: fc.constant('unblock' as const) }),
+    );
+    fc.assert(
+      fc.property(fc.array(op, { minLength: 20, maxLength: 150, size: 'max' }), (ops) => {
+        const env = new Environment();
+        const order = Object.assign((a: Request<Job>, b: Request<Job>) => a.owner.tie - b.owner.tie, {
+          rank: (r: Request<Job>) => r.owner.key,
+        });
+        const machine = new OrderedResource<Job>(env, order, { capacity: 1 });
+        machine.admits = (r) => !r.owner.blocked;
+        let holder: Request<Job> | undefined = machine.request({ key: -1, tie: 0, blocked: false });
+        // The reference: every waiting request, kept sorted by (key, tie, when it joined).
+        const waiting: { request: Request<Job>; seq: number }[] = [];
+        let seq = 0;
+        let key = 0;
+        let tie = 0;
+        const sortedWaiting = () =>
+          [...waiting]
+            .sort(
+              (a, b) =>
+                a.request.owner.key - b.request.owner.key ||
+                a.request.owner.tie - b.request.owner.tie ||
+                a.seq - b.seq,
+            )
+            .map((w) => w.request);
+        for (const o of ops) {
+          if (o.kind === 'join') {
+            // The same key joins behind the last (its tie kept), unless a random key says otherwise.
+            tie = o.key === 'same' ? tie : o.tie;
+            key = o.key === 'same' ? key : o.key === 'next' ? key + 1 : o.key;
+            const request = machine.request({ key, tie, blocked: o.blocked });
+            waiting.push({ request, seq: seq++ });
+            if (holder === undefined) {
+              // A free unit goes to the first admitted request in the order, at once.
+              holder = sortedWaiting().find((r) => !r.owner.blocked);
+              if (holder !== undefined)
+                waiting.splice(
+                  waiting.findIndex((w) => w.request === holder),
+                  1,
+                );
+            }
+            expect(request.triggered).toBe(request === holder);
+          } else if (o.kind === 'unblock') {
+            for (const w of waiting) w.request.owner.blocked = false;
+          } else if (holder !== undefined) {
+            const expected = sortedWaiting().find((r) => !r.owner.blocked);
+            machine.release(holder);
+            holder = expected;
+            if (expected !== undefined) {
+              expect(expected.triggered).toBe(true);
+              waiting.splice(
+                waiting.findIndex((w) => w.request === expected),
+                1,
+              );
+            }
+          }
+          expect(machine.waiting).toEqual(sortedWaiting());
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
 describe("dispatch: 'end-of-instant'", () => {
   it('grants requests made at one instant by queue order, not by the order they were made', () => {
     const env = new Environment();
