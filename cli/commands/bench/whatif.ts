@@ -57,10 +57,11 @@ export const whatIfSuite: Suite<WhatIfBenchResult[]> = {
   key: 'whatif',
   async measure({ bundle, progress, quick }) {
     const results: WhatIfBenchResult[] = [];
-    for (const [orders, variants, replications] of SIZES) {
+    for (const [orders, variants, replications, threads] of SIZES) {
       if (quick && orders > 1_000) continue;
       progress(`what-if: ${count(orders)} orders, ${variants} variants × ${replications} replications ...`);
       const args = ['bench', 'whatif', '--orders', String(orders), '--variants', String(variants)];
+      if (threads !== undefined) args.push('--threads', String(threads));
       results.push(
         (await bundle([...args, '--replications', String(replications), '--json'])) as WhatIfBenchResult,
       );
@@ -73,13 +74,14 @@ export const whatIfSuite: Suite<WhatIfBenchResult[]> = {
       measures:
         'twin whatif’s engine on a synthetic plant of the demo plant with uncertain times (examples/order-flow-uncertain.json): ' +
         'the baseline and V planner-like variants (expedite material, more units, another queue rule, a rush order), each at the ' +
-        'means and on R replications on the same seeds; the first run in a fresh process (fresh) and the median of 5 after one more (warm). ' +
+        'means and on R replications on the same seeds, the replications shared out over worker threads; the first run in a fresh process (fresh) and the median of 5 after one more (warm). ' +
         'Target: 10 variants × 100 replications of 1,000 orders under 2 s.',
       rows: (results) => [
         [
           'active orders',
           'variants',
           'replications',
+          'threads',
           'simulated runs',
           'fresh ms',
           'warm median ms',
