@@ -8,7 +8,7 @@ import type { ForecastRecommendation, ForecastRecord } from '../contracts/foreca
 import { forecast, forecastMonteCarlo, orderFlowModel, type PlantModel } from '../orderflow/index.ts';
 import type { Forecast, Snapshot } from '../orderflow/types.ts';
 import { type Recommendation, recommend } from '../orderflow/whatif/recommend.ts';
-import type { WhatIfResult } from '../orderflow/whatif/whatIf.ts';
+import { OBJECTIVE_KPI, type WhatIfResult } from '../orderflow/whatif/whatIf.ts';
 import { SimulationLimitError, type SimulationLimits } from '../sim-core/index.ts';
 import type { ActiveOrder, StateStore } from '../state/StateStore.ts';
 import type { ForecastStore } from './ForecastStore.ts';
@@ -171,15 +171,7 @@ function recommendFor(
 function stored({ variant, result, text }: Recommendation, comparison: WhatIfResult): ForecastRecommendation {
   const d = result.difference!;
   const decidedBy = result.decidedBy!;
-  const key = (
-    {
-      'late-orders': 'lateOrders',
-      'total-lateness': 'totalLatenessMs',
-      'mean-lateness': 'meanLatenessMs',
-      makespan: 'makespanMs',
-      throughput: 'throughput',
-    } as const
-  )[decidedBy];
+  const key = OBJECTIVE_KPI[decidedBy];
   const sign = key === 'throughput' ? 1 : -1;
   const ci = d[key].ci;
   const baseline = comparison.variants.find((v) => v.verdict === 'baseline')!;

@@ -13,6 +13,7 @@ import type { Variant } from './variant.ts';
 import {
   DEFAULT_HORIZON_MS,
   type Difference,
+  OBJECTIVE_KPI,
   type ObjectiveKey,
   type VariantResult,
   type WhatIfOptions,
@@ -168,15 +169,7 @@ const WORDS: Record<ObjectiveKey, (n: number) => string> = {
 /** What a better variant gains, by the objective key that decided it: "2 fewer late orders, 95 % CI [1, 2]". */
 function gain(result: VariantResult, comparison: WhatIfResult): string {
   const key = result.decidedBy!;
-  const kpi = (
-    {
-      'late-orders': 'lateOrders',
-      'total-lateness': 'totalLatenessMs',
-      'mean-lateness': 'meanLatenessMs',
-      makespan: 'makespanMs',
-      throughput: 'throughput',
-    } as const
-  )[key];
+  const kpi = OBJECTIVE_KPI[key];
   const d: Difference = result.difference![kpi];
   const sign = key === 'throughput' ? 1 : -1;
   const text = WORDS[key](sign * d.mean);

@@ -63,13 +63,14 @@ const KPI_KEYS: readonly KpiKey[] = [
   'makespanMs',
   'throughput',
 ];
-const KEY_OF: Record<ObjectiveKey, KpiKey> = {
+/** The KPI each objective key compares. */
+export const OBJECTIVE_KPI = {
   'late-orders': 'lateOrders',
   'total-lateness': 'totalLatenessMs',
   'mean-lateness': 'meanLatenessMs',
   makespan: 'makespanMs',
   throughput: 'throughput',
-};
+} as const satisfies Record<ObjectiveKey, KpiKey>;
 
 /** A variant's difference to the baseline in one KPI: its mean and, with replications, its 95 % intervals. */
 export interface Difference {
@@ -334,7 +335,7 @@ function judge(
 ): { verdict: Verdict; decidedBy?: ObjectiveKey } {
   let noise = false;
   for (const key of objective) {
-    const kpi = KEY_OF[key];
+    const kpi = OBJECTIVE_KPI[key];
     const d = diff[kpi];
     // Lower is better, but throughput.
     const sign = key === 'throughput' ? -1 : 1;
@@ -357,7 +358,7 @@ const GROUP: Record<Verdict, number> = { better: 0, baseline: 1, same: 2, 'withi
 function ranked(results: VariantResult[], objective: readonly ObjectiveKey[]): VariantResult[] {
   const byKpis = (a: VariantResult, b: VariantResult): number => {
     for (const key of objective) {
-      const kpi = KEY_OF[key];
+      const kpi = OBJECTIVE_KPI[key];
       const d = (a.kpis[kpi] - b.kpis[kpi]) * (key === 'throughput' ? -1 : 1);
       if (Math.abs(d) > TOLERANCE[kpi]) return d;
     }
