@@ -26,6 +26,24 @@ export interface FailureSink {
   send(record: RejectedRecord): Promise<void>;
 }
 
+/**
+ * `sink`, parking each record once: a batch that the stream gives again (a later record of it failed,
+ * and the stream resumes from there) sends its rejected records again, and they are left out. Within
+ * one process (a Lambda's container, the embedded twin); across processes a consumer tells a repeat
+ * by its sequence number.
+ */
+export function parkedOnce(sink: FailureSink): FailureSink {
+  const parked = new Set<string>();
+  return {
+    async send(record) {
+      const key = `${record.partitionKey}\u0000${record.sequenceNumber}`;
+      if (parked.has(key)) return;
+      await sink.send(record);
+      parked.add(key);
+    },
+  };
+}
+
 /** The folder for raw data too large for a line of `failureFile`: `failures.jsonl` → `failures-data`. */
 export function rawDataDirectoryFor(failureFile: string): string {
   return join(dirname(failureFile), `${basename(failureFile, extname(failureFile))}-data`);

@@ -6,7 +6,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
-import { type FailureSink, FileFailureSink } from '../ingest/FailureSink.ts';
+import { type FailureSink, FileFailureSink, parkedOnce } from '../ingest/FailureSink.ts';
 import { createIngestHandler } from '../ingest/ingestHandler.ts';
 import { S3RawDataStore } from '../ingest/S3RawDataStore.ts';
 import { SqsFailureSink } from '../ingest/SqsFailureSink.ts';
@@ -20,10 +20,12 @@ function failureSink(): FailureSink {
   if (queueUrl) {
     // A record too large for an SQS message is stored in this bucket, and the message points to it.
     const bucket = requireEnv('FAILURE_BUCKET', 'the S3 bucket for records too large for the failure queue');
-    return new SqsFailureSink(new SQSClient({}), queueUrl, new S3RawDataStore(new S3Client({}), bucket));
+    return parkedOnce(
+      new SqsFailureSink(new SQSClient({}), queueUrl, new S3RawDataStore(new S3Client({}), bucket)),
+    );
   }
-  return new FileFailureSink(
-    requireEnv('FAILURE_FILE', 'FAILURE_QUEUE_URL (on AWS) or FAILURE_FILE (locally)'),
+  return parkedOnce(
+    new FileFailureSink(requireEnv('FAILURE_FILE', 'FAILURE_QUEUE_URL (on AWS) or FAILURE_FILE (locally)')),
   );
 }
 

@@ -7,7 +7,12 @@ import type { ForecastRecord } from '../../contracts/index.ts';
 import { DynamoDbForecastStore } from '../../forecast/DynamoDbForecastStore.ts';
 import type { ForecastStore, SaveOutcome } from '../../forecast/ForecastStore.ts';
 import { createForecastHandler, latestEventClock, wallClock } from '../../forecast/forecastHandler.ts';
-import { type FailureSink, FileFailureSink, type RejectedRecord } from '../../ingest/FailureSink.ts';
+import {
+  type FailureSink,
+  FileFailureSink,
+  parkedOnce,
+  type RejectedRecord,
+} from '../../ingest/FailureSink.ts';
 import { createIngestHandler } from '../../ingest/ingestHandler.ts';
 import type { PlantModel } from '../../orderflow/index.ts';
 import { DynamoDbStateStore } from '../../state/DynamoDbStateStore.ts';
@@ -43,12 +48,13 @@ export function createTwinHandlers(options: {
   const logger = new Logger({ serviceName: 'twin', logLevel: options.logLevel ?? 'WARN' });
   const states = new DynamoDbStateStore(clients.dynamodb, names.orderStateTable);
   const counts: PipelineCounts = { changesIn: 0, forecastsWritten: 0, failures: 0 };
-  const failures: FailureSink = {
+  const file = new FileFailureSink(options.failureFile);
+  const failures: FailureSink = parkedOnce({
     send: async (record: RejectedRecord) => {
       counts.failures++;
-      await new FileFailureSink(options.failureFile).send(record);
+      await file.send(record);
     },
-  };
+  });
   const forecastStore = new DynamoDbForecastStore(clients.documentClient, names.forecastsTable);
   const forecasts: ForecastStore = {
     save: async (record: ForecastRecord): Promise<SaveOutcome> => {

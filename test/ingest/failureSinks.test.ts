@@ -12,6 +12,7 @@ import {
   type FailureSink,
   FileFailureSink,
   InMemoryFailureSink,
+  parkedOnce,
   type RejectedRecord,
   rawDataDirectoryFor,
 } from '../../ingest/FailureSink.ts';
@@ -312,5 +313,56 @@ describe.each([memory, file, sqsWithS3])('failure sink contract: $name', (implem
       context: { partitionKey: 'order-7', sequenceNumber: record.sequenceNumber },
     });
     expect(await parked()).toEqual([]);
+  });
+});
+
+describe('parkedOnce', () => {
+  it('parks a record the stream gives again once, and each other record', async () => {
+    const inner = new InMemoryFailureSink();
+    const sink = parkedOnce(inner);
+    const record = (sequenceNumber: string, partitionKey = 'poison') => ({
+      reason: 'not valid JSON',
+      partitionKey,
+      sequenceNumber,
+      data: '{"poison"',
+      dataEncoding: 'utf8' as const,
+      rejectedAt: '2026-12-01T10:00:00.000Z',
+    });
+
+    await sink.send(record('1'));
+    await sink.send(record('2'));
+    await sink.send(record('1'));
+    await sink.send(record('1', 'other'));
+
+    expect(inner.records.map((r) => `${r.partitionKey}/${r.sequenceNumber}`)).toEqual([
+      'poison/1',
+      'poison/2',
+      'other/1',
+    ]);
+  });
+
+  it('sends a record again after its first send failed', async () => {
+    let fail = true;
+    const sent: string[] = [];
+    const sink = parkedOnce({
+      async send(r) {
+        if (fail) throw new Error('unreachable queue');
+        sent.push(r.sequenceNumber);
+      },
+    });
+    const r = {
+      reason: 'x',
+      partitionKey: 'p',
+      sequenceNumber: '9',
+      data: 'x',
+      dataEncoding: 'utf8' as const,
+      rejectedAt: '2026-12-01T10:00:00.000Z',
+    };
+
+    await expect(sink.send(r)).rejects.toThrow('unreachable queue');
+    fail = false;
+    await sink.send(r);
+
+    expect(sent).toEqual(['9']);
   });
 });
