@@ -74,6 +74,22 @@ export async function readSnapshotFile(file: string): Promise<Snapshot> {
   }
 }
 
+/** The model file (default: the demo plant) and the --param overrides, checked against each other. */
+export async function loadCheckedModel(
+  file: string | undefined,
+  param: readonly string[],
+): Promise<{ model: PlantModel; parameters: Record<string, unknown> }> {
+  const model = await loadPlantModel(file);
+  const parameters = parameterOptions(param);
+  try {
+    checkForecastModel(model, parameters);
+  } catch (error) {
+    if (error instanceof ModelError) throw new CliError(`--param: ${error.message}`);
+    throw error;
+  }
+  return { model, parameters };
+}
+
 /** The snapshot, model and parameters that the options name, checked. */
 export async function loadPlanInputs(values: PlanInputValues): Promise<PlanInputs> {
   const live = values['data-dir'] !== undefined || values.endpoint !== undefined || values.aws;
@@ -81,14 +97,7 @@ export async function loadPlanInputs(values: PlanInputValues): Promise<PlanInput
     throw new CliError(
       'give --state FILE or the live state (--data-dir, --endpoint, --aws, --as-of), not both',
     );
-  const model = await loadPlantModel(values.model);
-  const parameters = parameterOptions(values.param);
-  try {
-    checkForecastModel(model, parameters);
-  } catch (error) {
-    if (error instanceof ModelError) throw new CliError(`--param: ${error.message}`);
-    throw error;
-  }
+  const { model, parameters } = await loadCheckedModel(values.model, values.param);
   if (values.state !== undefined)
     return { snapshot: await readSnapshotFile(values.state), source: values.state, model, parameters };
   // The AWS SDK only for a live twin: a saved snapshot runs without it.

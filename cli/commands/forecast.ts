@@ -1,23 +1,16 @@
 // `twin forecast`: forecasts a saved snapshot offline, exactly as the forecast Lambda would.
-import { parseSnapshot, SnapshotError } from '../../contracts/index.ts';
-import {
-  checkForecastModel,
-  forecast,
-  forecastMonteCarlo,
-  MAX_MONTE_CARLO_DRAWS,
-} from '../../orderflow/index.ts';
+import { forecast, forecastMonteCarlo, MAX_MONTE_CARLO_DRAWS } from '../../orderflow/index.ts';
 import {
   DEFAULT_MAX_EVENTS,
   DEFAULT_MAX_WALL_MS,
   MAX_REPLICATIONS,
-  ModelError,
   SimulationLimitError,
 } from '../../sim-core/index.ts';
 import { defineCommand, jsonText, seedOption, shownLimit } from '../command.ts';
 import { CliError } from '../errors.ts';
-import { loadPlantModel, parameterOptions, readJson } from '../files.ts';
 import { forecastTable } from '../format.ts';
 import { rangedNumberOption } from '../optionChecks.ts';
+import { loadCheckedModel, readSnapshotFile } from '../planInputs.ts';
 
 export const forecastCommand = defineCommand({
   name: 'forecast',
@@ -61,22 +54,8 @@ export const forecastCommand = defineCommand({
   },
   async run(values, io) {
     const file = values.state!;
-    const raw = await readJson(file);
-    let snapshot: ReturnType<typeof parseSnapshot>;
-    try {
-      snapshot = parseSnapshot(raw);
-    } catch (error) {
-      if (error instanceof SnapshotError) throw new CliError(`${file}: ${error.message}`);
-      throw error;
-    }
-    const model = await loadPlantModel(values.model);
-    const parameters = parameterOptions(values.param);
-    try {
-      checkForecastModel(model, parameters);
-    } catch (error) {
-      if (error instanceof ModelError) throw new CliError(`--param: ${error.message}`);
-      throw error;
-    }
+    const snapshot = await readSnapshotFile(file);
+    const { model, parameters } = await loadCheckedModel(values.model, values.param);
     const replications = rangedNumberOption('replications', values.replications, {
       min: 1,
       max: MAX_REPLICATIONS,
