@@ -1,4 +1,14 @@
 // Shared contracts: every folder imports event, state, snapshot and forecast shapes from here.
+
+export type {
+  Alert,
+  AlertSink,
+  CalibrationAlert,
+  DriftAlert,
+  LatenessAlert,
+  LatenessChange,
+} from './alerts.ts';
+export { InMemoryAlertSink } from './alerts.ts';
 export { ContractError, SnapshotError } from './errors.ts';
 export type { ForecastRecommendation, ForecastRecord, RecommendationGain } from './forecastRecord.ts';
 export { ForecastKeys } from './forecastRecord.ts';
