@@ -146,6 +146,12 @@ export interface RestoredOrder {
 export interface Restored {
   orders: RestoredOrder[];
   times: Float64Array;
+  /**
+   * The orders waiting in a station's queue (indices into `orders`), in the order they joined it
+   * (then by acceptance and orderId): placed so, a first-come queue takes them in without sorting.
+   * Worked out once, for every run placed from these orders.
+   */
+  queued?: readonly number[];
 }
 
 /** Draws of a network placed for a Monte Carlo replication: the times still to come are drawn. */
@@ -515,11 +521,12 @@ function firstTime(times: Float64Array, b: number, i: number): number {
  * which fills in as the network runs.
  */
 export function placeOrders(
-  { orders: restored, times: known }: Restored,
+  restoredOrders: Restored,
   net: Network,
   draws?: PlacementDraws,
   holds?: ReadonlyMap<string, number>,
 ): { units: OrderUnit[]; times: Float64Array } {
+  const { orders: restored, times: known } = restoredOrders;
   const asOf = net.env.now;
   const times = known.slice();
   const units = restored.map((r) => new OrderUnit(r.keys, times, r.base, r.entry));
@@ -537,7 +544,7 @@ export function placeOrders(
     delay.place(unit, r.since, remaining, r.done + remaining);
   }
   const slip = draws?.etaSlip;
-  // Pass 2: the rest.
+  // Pass 2: the rest but the queues.
   for (let k = 0; k < restored.length; k++) {
     const r = restored[k]!;
     const unit = units[k]!;
@@ -554,9 +561,9 @@ export function placeOrders(
       net.env.timeout(held - asOf).addCallback(() => step.enter(unit));
       continue;
     }
-    if (kind === 'queue') {
-      seize!.place(unit, r.since);
-    } else if (r.product.material === r.at && !Number.isNaN(r.eta)) {
+    // Queues are placed below, once the rest is.
+    if (kind === 'queue') continue;
+    if (r.product.material === r.at && !Number.isNaN(r.eta)) {
       const arrival = slip === undefined ? r.arrival : drawnArrival(r, asOf, slip, net, unit);
       times[r.base + 2 * r.at] = r.since;
       // Held (what-if): its material wait lasts at least until then.
@@ -570,7 +577,33 @@ export function placeOrders(
       delay.enter(unit);
     }
   }
+  // Pass 3: the queues, in the order their orders joined them. Any order gives the same run (the
+  // queue's rule ranks every pair of orders); this one spares a first-come queue its sorting.
+  for (const k of queuedInOrder(restoredOrders)) {
+    const r = restored[k]!;
+    const held = holds?.get(r.order.orderId);
+    if (held !== undefined && held > asOf) continue;
+    net.steps[r.product.index]![r.at]!.seize!.place(units[k]!, r.since);
+  }
   return { units, times };
+}
+
+/** `Restored.queued`, worked out on first use. */
+function queuedInOrder(restored: Restored): readonly number[] {
+  if (restored.queued === undefined) {
+    const { orders } = restored;
+    const queued: number[] = [];
+    for (let k = 0; k < orders.length; k++) if (orders[k]!.position.kind === 'queue') queued.push(k);
+    queued.sort((i, j) => {
+      const a = orders[i]!;
+      const b = orders[j]!;
+      if (a.since !== b.since) return a.since < b.since ? -1 : 1;
+      if (a.keys.acceptedKey !== b.keys.acceptedKey) return a.keys.acceptedKey < b.keys.acceptedKey ? -1 : 1;
+      return a.keys.rank - b.keys.rank;
+    });
+    restored.queued = queued;
+  }
+  return restored.queued;
 }
 
 /**

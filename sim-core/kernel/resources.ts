@@ -99,6 +99,14 @@ export type RequestOrder<O> = ((a: Request<O>, b: Request<O>) => number) & {
   rank3?: (request: Request<O>) => number;
 };
 
+/**
+ * A priority queue of requests in a `RequestOrder`: a binary heap, and beside it a sorted run.
+ * A request that goes after every request of the run (the common case: a first-come queue's
+ * arrivals, a restored queue placed in its order) is appended to the run and leaves it from its
+ * head at no cost; any other goes into the heap. The head of the queue is the first of the run's
+ * head and the heap's top, by one total order (the sequence number breaks every tie), so the queue
+ * grants exactly as a heap alone would, whatever the order requests join it in.
+ */
 class HeapQueue<O> implements RequestQueue<O> {
   // The order's numeric criteria live in typed arrays beside the requests: sifting a long queue
   // compares numbers laid out in a row instead of reading requests scattered over the heap.
@@ -107,6 +115,13 @@ class HeapQueue<O> implements RequestQueue<O> {
   private ranks3 = new Float64Array(64);
   private items: (Request<O> | undefined)[] = [];
   private n = 0;
+  // The sorted run: requests [runHead, runEnd), with their criteria in the same layout.
+  private runRanks = new Float64Array(64);
+  private runRanks2 = new Float64Array(64);
+  private runRanks3 = new Float64Array(64);
+  private runItems: (Request<O> | undefined)[] = [];
+  private runHead = 0;
+  private runEnd = 0;
   private readonly rank: ((request: Request<O>) => number) | undefined;
   private readonly rank2: ((request: Request<O>) => number) | undefined;
   private readonly rank3: ((request: Request<O>) => number) | undefined;
@@ -116,7 +131,7 @@ class HeapQueue<O> implements RequestQueue<O> {
     this.rank3 = order.rank3;
   }
   get size(): number {
-    return this.n;
+    return this.n + this.runEnd - this.runHead;
   }
   /** Whether `a` (ranked r, r2, r3) goes before `b` (ranked s, s2, s3): the order decides ties. */
   private before(
@@ -156,6 +171,23 @@ class HeapQueue<O> implements RequestQueue<O> {
     const r = this.rank === undefined ? 0 : this.rank(request);
     const r2 = this.rank2 === undefined ? 0 : this.rank2(request);
     const r3 = this.rank3 === undefined ? 0 : this.rank3(request);
+    const tail = this.runEnd - 1;
+    if (
+      tail < this.runHead ||
+      this.before(
+        this.runItems[tail]!,
+        this.runRanks[tail]!,
+        this.runRanks2[tail]!,
+        this.runRanks3[tail]!,
+        request,
+        r,
+        r2,
+        r3,
+      )
+    ) {
+      this.append(request, r, r2, r3);
+      return;
+    }
     if (this.n === this.ranks.length) this.grow();
     const ranks = this.ranks;
     const ranks2 = this.ranks2;
@@ -176,7 +208,56 @@ class HeapQueue<O> implements RequestQueue<O> {
     ranks3[i] = r3;
     items[i] = request;
   }
+  /** Appends to the sorted run (emptied runs start again at 0; a long-consumed head is dropped first). */
+  private append(request: Request<O>, r: number, r2: number, r3: number): void {
+    if (this.runHead === this.runEnd) this.runHead = this.runEnd = 0;
+    if (this.runEnd === this.runRanks.length) {
+      const live = this.runEnd - this.runHead;
+      if (this.runHead > 0 && live * 2 <= this.runRanks.length) {
+        // Half or more of the run's space is consumed: slide the live part to the start.
+        this.runRanks.copyWithin(0, this.runHead, this.runEnd);
+        this.runRanks2.copyWithin(0, this.runHead, this.runEnd);
+        this.runRanks3.copyWithin(0, this.runHead, this.runEnd);
+        this.runItems.copyWithin(0, this.runHead, this.runEnd);
+        this.runItems.length = live;
+        this.runHead = 0;
+        this.runEnd = live;
+      } else {
+        this.runRanks = doubled(this.runRanks);
+        this.runRanks2 = doubled(this.runRanks2);
+        this.runRanks3 = doubled(this.runRanks3);
+      }
+    }
+    const end = this.runEnd++;
+    this.runRanks[end] = r;
+    this.runRanks2[end] = r2;
+    this.runRanks3[end] = r3;
+    this.runItems[end] = request;
+  }
   shift(): Request<O> | undefined {
+    const head = this.runHead;
+    if (
+      head < this.runEnd &&
+      (this.n === 0 ||
+        this.before(
+          this.runItems[head]!,
+          this.runRanks[head]!,
+          this.runRanks2[head]!,
+          this.runRanks3[head]!,
+          this.items[0]!,
+          this.ranks[0]!,
+          this.ranks2[0]!,
+          this.ranks3[0]!,
+        ))
+    ) {
+      const request = this.runItems[head];
+      this.runItems[head] = undefined;
+      this.runHead = head + 1;
+      return request;
+    }
+    return this.shiftHeap();
+  }
+  private shiftHeap(): Request<O> | undefined {
     const n = this.n;
     if (n === 0) return undefined;
     const ranks = this.ranks;
@@ -215,22 +296,30 @@ class HeapQueue<O> implements RequestQueue<O> {
     for (const r of requests) this.push(r);
   }
   toArray(): Request<O>[] {
-    const positions = Array.from({ length: this.n }, (_, i) => i);
-    positions.sort((i, j) => (this.beforeAt(i, j) ? -1 : 1));
-    return positions.map((i) => this.items[i]!);
+    const all: Request<O>[] = [];
+    for (let i = this.runHead; i < this.runEnd; i++) all.push(this.runItems[i]!);
+    for (let i = 0; i < this.n; i++) all.push(this.items[i]!);
+    const ranked = all.map((request) => ({
+      request,
+      r: this.rank === undefined ? 0 : this.rank(request),
+      r2: this.rank2 === undefined ? 0 : this.rank2(request),
+      r3: this.rank3 === undefined ? 0 : this.rank3(request),
+    }));
+    ranked.sort((a, b) => (this.before(a.request, a.r, a.r2, a.r3, b.request, b.r, b.r2, b.r3) ? -1 : 1));
+    return ranked.map(({ request }) => request);
   }
   private grow(): void {
-    const size = this.ranks.length * 2;
-    const ranks = new Float64Array(size);
-    ranks.set(this.ranks);
-    const ranks2 = new Float64Array(size);
-    ranks2.set(this.ranks2);
-    const ranks3 = new Float64Array(size);
-    ranks3.set(this.ranks3);
-    this.ranks = ranks;
-    this.ranks2 = ranks2;
-    this.ranks3 = ranks3;
+    this.ranks = doubled(this.ranks);
+    this.ranks2 = doubled(this.ranks2);
+    this.ranks3 = doubled(this.ranks3);
   }
+}
+
+/** `values` in an array twice as long. */
+function doubled(values: Float64Array<ArrayBuffer>): Float64Array<ArrayBuffer> {
+  const next = new Float64Array(values.length * 2);
+  next.set(values);
+  return next;
 }
 
 /**

@@ -451,6 +451,53 @@ describe('OrderedResource queue', () => {
   });
 });
 
+describe('OrderedResource queue, restored at once', () => {
+  it('grants a long queue joined in no order, then joined again, exactly in its order', () => {
+    // Restoring work in process places a whole queue at once in no particular order (sorted once and
+    // merged), then arrivals join it, in order or not, while units are released.
+    type Job = { key: number };
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 50 }), { minLength: 17, maxLength: 300 }),
+        fc.array(fc.oneof(fc.integer({ min: 0, max: 60 }), fc.constant('release' as const)), {
+          maxLength: 200,
+        }),
+        (restored, then) => {
+          const env = new Environment();
+          const order = Object.assign((_a: Request<Job>, _b: Request<Job>) => 0, {
+            rank: (r: Request<Job>) => r.owner.key,
+          });
+          const machine = new OrderedResource<Job>(env, order, { capacity: 1 });
+          let holder: Request<Job> | undefined = machine.request({ key: -1 });
+          const waiting: { request: Request<Job>; seq: number }[] = [];
+          let seq = 0;
+          const join = (key: number) => waiting.push({ request: machine.request({ key }), seq: seq++ });
+          const next = () => {
+            waiting.sort((a, b) => a.request.owner.key - b.request.owner.key || a.seq - b.seq);
+            return waiting.shift()?.request;
+          };
+          for (const key of restored) join(key);
+          for (const step of [...then, ...restored.map(() => 'release' as const)]) {
+            if (step !== 'release') join(step);
+            else if (holder !== undefined) {
+              const expected = next();
+              machine.release(holder);
+              holder = expected;
+              if (expected !== undefined) expect(expected.triggered).toBe(true);
+            }
+          }
+          expect(machine.waiting.map((r) => r.owner.key)).toEqual(
+            [...waiting]
+              .sort((a, b) => a.request.owner.key - b.request.owner.key || a.seq - b.seq)
+              .map((w) => w.request.owner.key),
+          );
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+});
+
 describe("dispatch: 'end-of-instant'", () => {
   it('grants requests made at one instant by queue order, not by the order they were made', () => {
     const env = new Environment();
