@@ -31,7 +31,7 @@ export interface CasymdaResult {
 /** Runs Casymda's benchmark model once. */
 export function casymda(entities: number, interArrival: number): CasymdaResult {
   const started = performance.now();
-  const result = runModel(casymdaBenchmarkModel, { parameters: { entities, interArrival } });
+  const result = runModel(casymdaBenchmarkModel(), { parameters: { entities, interArrival } });
   const wallMs = performance.now() - started;
   const run = result.replications[0]!;
   return { endTime: run.endTime, events: run.events, wallMs: Math.round(wallMs * 10) / 10 };

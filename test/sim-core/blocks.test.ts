@@ -79,7 +79,7 @@ describe('casymda benchmark model', () => {
   it('ends at 500000 for 100000 entities arriving at once', () => {
     const parameters = { entities: 100_000, interArrival: 0 };
 
-    const [run] = runModel(casymdaBenchmarkModel, { parameters }).replications;
+    const [run] = runModel(casymdaBenchmarkModel(), { parameters }).replications;
 
     expect(run!.endTime).toBe(500_000);
     expect(run!.throughput).toBe(100_000);
@@ -88,7 +88,7 @@ describe('casymda benchmark model', () => {
   it('ends at 1000000 for 100000 entities arriving every 10', () => {
     const parameters = { entities: 100_000, interArrival: 10 };
 
-    const [run] = runModel(casymdaBenchmarkModel, { parameters }).replications;
+    const [run] = runModel(casymdaBenchmarkModel(), { parameters }).replications;
 
     expect(run!.endTime).toBe(1_000_000);
     expect(run!.throughput).toBe(100_000);
@@ -99,7 +99,7 @@ describe('casymda benchmark model', () => {
       fc.property(fc.integer({ min: 1, max: 400 }), (half) => {
         const entities = 2 * half;
 
-        const [run] = runModel(casymdaBenchmarkModel, {
+        const [run] = runModel(casymdaBenchmarkModel(), {
           parameters: { entities, interArrival: 0 },
         }).replications;
 
@@ -113,7 +113,7 @@ describe('casymda benchmark model', () => {
   it('ends at N*10 for any N entities arriving every 10', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 800 }), (entities) => {
-        const [run] = runModel(casymdaBenchmarkModel, {
+        const [run] = runModel(casymdaBenchmarkModel(), {
           parameters: { entities, interArrival: 10 },
         }).replications;
 
@@ -127,7 +127,7 @@ describe('casymda benchmark model', () => {
   it('splits the entities evenly with the alternate router', () => {
     const parameters = { entities: 1000, interArrival: 0 };
 
-    const [run] = runModel(casymdaBenchmarkModel, { parameters }).replications;
+    const [run] = runModel(casymdaBenchmarkModel(), { parameters }).replications;
     const entered = Object.fromEntries(run!.blocks.map((b) => [b.id, b.entered]));
 
     expect(entered).toEqual({
@@ -144,7 +144,7 @@ describe('casymda benchmark model', () => {
   it('reports mean and 95th percentile time in each block and the machine utilisation', () => {
     const parameters = { entities: 4, interArrival: 0 };
 
-    const [run] = runModel(casymdaBenchmarkModel, { parameters }).replications;
+    const [run] = runModel(casymdaBenchmarkModel(), { parameters }).replications;
     const block = (id: string) => run!.blocks.find((b) => b.id === id);
 
     // Entities 2 and 4 take the machine: 4 waits for 2, so the buffer holds them 0 and 10.
@@ -167,7 +167,7 @@ describe('casymda benchmark model', () => {
   it('reports half utilisation of the machine when entities arrive every 10', () => {
     const parameters = { entities: 4, interArrival: 10 };
 
-    const [run] = runModel(casymdaBenchmarkModel, { parameters }).replications;
+    const [run] = runModel(casymdaBenchmarkModel(), { parameters }).replications;
 
     // The machine works [10, 20) and [30, 40) of 40.
     expect(run!.endTime).toBe(40);

@@ -121,7 +121,7 @@ describe('RunLimits', () => {
       fc.property(fc.integer({ min: 1, max: 300 }), fc.integer({ min: 0, max: 10 }), (entities, gap) => {
         const run = (drive: (env: Environment) => void) => {
           const env = new Environment();
-          buildModel(casymdaBenchmarkModel, {
+          buildModel(casymdaBenchmarkModel(), {
             env,
             random: new Random(1),
             parameters: { entities, interArrival: gap },
@@ -169,17 +169,17 @@ describe('runModel within limits', () => {
   const casymda = { parameters: { entities: 1000, interArrival: 0 } };
 
   it('stops a replication beyond its events with a SimulationLimitError', () => {
-    expect(() => runModel(casymdaBenchmarkModel, { ...casymda, limits: { maxEvents: 100 } })).toThrow(
+    expect(() => runModel(casymdaBenchmarkModel(), { ...casymda, limits: { maxEvents: 100 } })).toThrow(
       SimulationLimitError,
     );
     expect(
-      runModel(casymdaBenchmarkModel, { ...casymda, limits: { maxEvents: 2499 } }).replications,
+      runModel(casymdaBenchmarkModel(), { ...casymda, limits: { maxEvents: 2499 } }).replications,
     ).toHaveLength(1);
   });
 
   it('stops a run of many replications beyond its wall time, between replications', () => {
     const error = thrownBy(() =>
-      runModel(casymdaBenchmarkModel, {
+      runModel(casymdaBenchmarkModel(), {
         ...casymda,
         replications: 50,
         limits: { maxWallMs: 5000, clock: steppingClock(1000) },
@@ -191,12 +191,12 @@ describe('runModel within limits', () => {
 
   it('refuses replications outside 1 to 100,000 and an until that is not a time > 0 of at most 1e15', () => {
     for (const replications of [0, 1.5, 100_001, 1e9]) {
-      expect(() => runModel(casymdaBenchmarkModel, { ...casymda, replications })).toThrow(
+      expect(() => runModel(casymdaBenchmarkModel(), { ...casymda, replications })).toThrow(
         `replications must be a whole number from 1 to 100,000, got ${replications}`,
       );
     }
     for (const until of [0, -1, Number.NaN, Number.POSITIVE_INFINITY, 1e16]) {
-      expect(() => runModel(casymdaBenchmarkModel, { ...casymda, until })).toThrow(
+      expect(() => runModel(casymdaBenchmarkModel(), { ...casymda, until })).toThrow(
         `until must be a time > 0 and at most 1e15, got ${until}`,
       );
     }
@@ -204,7 +204,7 @@ describe('runModel within limits', () => {
 
   it('refuses to report progress every 0 events (it would never move on)', () => {
     expect(() =>
-      runModel(casymdaBenchmarkModel, { ...casymda, progressEvery: 0, onProgress: () => {} }),
+      runModel(casymdaBenchmarkModel(), { ...casymda, progressEvery: 0, onProgress: () => {} }),
     ).toThrow('progress must be reported every 1 or more events, got 0');
   });
 });

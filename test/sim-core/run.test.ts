@@ -8,12 +8,12 @@ describe('runModel progress', () => {
     const reports: [number, number, number][] = [];
     const parameters = { entities: 20_000, interArrival: 10 };
 
-    const reported = runModel(casymdaBenchmarkModel, {
+    const reported = runModel(casymdaBenchmarkModel(), {
       parameters,
       progressEvery: 10_000,
       onProgress: (replication, now, events) => reports.push([replication, now, events]),
     });
-    const plain = runModel(casymdaBenchmarkModel, { parameters });
+    const plain = runModel(casymdaBenchmarkModel(), { parameters });
 
     expect(reports.length).toBe(Math.floor(plain.replications[0]!.events / 10_000));
     expect(reports.every(([r]) => r === 1)).toBe(true);
