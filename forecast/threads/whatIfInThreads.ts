@@ -25,18 +25,19 @@ export async function whatIfInThreads(
   options: WhatIfOptions = {},
   pool: ReplicationPool = sharedPool(),
 ): Promise<WhatIfResult> {
-  const prepared = prepareWhatIf(snapshot, model, variants, options);
-  const { replications, runs } = prepared;
+  const replications = options.replications ?? 0;
   // One thread at least (this one), however few the replications.
-  const threads = pool.available
-    ? Math.max(1, Math.min(pool.size + 1, Math.floor(replications / MIN_SHARE)))
-    : 1;
+  const threads =
+    pool.available && Number.isInteger(replications)
+      ? Math.max(1, Math.min(pool.size + 1, Math.floor(replications / MIN_SHARE)))
+      : 1;
   const bounds = Array.from({ length: threads + 1 }, (_, i) => Math.round((i * replications) / threads));
-  const total = runs.length * (1 + replications);
+  const runs = variants.length + 1;
+  const total = runs * (1 + replications);
   const done = new Array<number>(threads).fill(0);
   const progress = (share: number) => (n: number) => {
     done[share] = n;
-    options.onProgress?.(runs.length + done.reduce((a, b) => a + b, 0), total);
+    options.onProgress?.(runs + done.reduce((a, b) => a + b, 0), total);
   };
   // What a thread needs to prepare the same comparison (functions and limits stay here).
   const shared = {
@@ -46,12 +47,16 @@ export async function whatIfInThreads(
     parameters: options.parameters,
     objective: options.objective,
   };
-  // The other shares go first, so that their threads work while this one does its own.
+  // The other shares go first, before this thread prepares its own: each thread prepares the same
+  // runs at once, rather than the pool's waiting for this one.
   const others = bounds
     .slice(1, -1)
     .map((from, i) =>
       pool.run({ snapshot, model, variants, options: shared, from, to: bounds[i + 2]! }, progress(i + 1)),
     );
+  // Inputs this thread refuses, the others refuse too: that one error is the answer.
+  for (const share of others) share.catch(() => {});
+  const prepared = prepareWhatIf(snapshot, model, variants, options);
   const mine = sampleWhatIf(prepared, 0, bounds[1] ?? 0, progress(0));
   const shares: WhatIfSamples[] = [mine, ...(await Promise.all(others))];
   return summariseWhatIf(prepared, shares);

@@ -92,4 +92,18 @@ describe('what-if on worker threads', () => {
       'variant "nope", change 1 (priority): order "o1" is not an active order of the snapshot',
     );
   });
+
+  it('refuses a variant the snapshot has no order for once, though every thread refuses it', async () => {
+    const pool = new ReplicationPool(1);
+    pools.push(pool);
+    const bad = parseVariants({ name: 'nope', changes: [{ change: 'priority', order: 'o99', priority: 1 }] });
+    // The pool's share starts before this thread checks the variant: its refusal is not a second error.
+    await expect(whatIfInThreads(snapshot, model, bad, { replications: 20 }, pool)).rejects.toThrow(
+      'variant "nope", change 1 (priority): order "o99" is not an active order of the snapshot',
+    );
+    // The pool serves the next comparison as before.
+    expect(await whatIfInThreads(snapshot, model, variants, { replications: 8 }, pool)).toEqual(
+      whatIf(snapshot, model, variants, { replications: 8 }),
+    );
+  });
 });
