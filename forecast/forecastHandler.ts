@@ -14,6 +14,8 @@ import type { ActiveOrder, StateStore } from '../state/StateStore.ts';
 import type { ForecastStore } from './ForecastStore.ts';
 import { liveSnapshot } from './liveSnapshot.ts';
 import { canMoveForecast } from './relevance.ts';
+import { forecastMonteCarloInThreads } from './threads/monteCarloInThreads.ts';
+import type { ReplicationPool } from './threads/ReplicationPool.ts';
 
 /**
  * The forecast's "now", from the active orders and the batch of changes that triggered it: the
@@ -78,6 +80,11 @@ export interface ForecastDependencies {
   clock?: ForecastClock;
   /** When the forecast was made (default: the wall clock). */
   now?: () => number;
+  /**
+   * Worker threads for a Monte Carlo forecast's replications (the embedded twin's process has them;
+   * default: none, every replication in the calling thread). The forecast is the same either way.
+   */
+  pool?: ReplicationPool;
 }
 
 export type ForecastRunOutcome =
@@ -102,7 +109,14 @@ export async function runForecast(
   const result =
     deps.replications === undefined
       ? forecast(snapshot, model, options)
-      : forecastMonteCarlo(snapshot, model, { ...options, replications: deps.replications });
+      : deps.pool === undefined
+        ? forecastMonteCarlo(snapshot, model, { ...options, replications: deps.replications })
+        : await forecastMonteCarloInThreads(
+            snapshot,
+            model,
+            { ...options, replications: deps.replications },
+            deps.pool,
+          );
   const simulated = performance.now();
   const recommendations = recommendFor(result, snapshot, model, deps, simulated - read);
   const recommended = performance.now();

@@ -45,6 +45,41 @@ export function forecastMonteCarlo(
   model: PlantModel = orderFlowModel,
   options: MonteCarloOptions,
 ): Forecast {
+  const prepared = prepareMonteCarlo(snapshot, model, options);
+  const share = sampleMonteCarlo(prepared, 0, prepared.replications, (done) =>
+    options.onReplication?.(done, prepared.replications),
+  );
+  return summariseMonteCarlo(prepared, [share]);
+}
+
+/** The forecast at the means that a Monte Carlo forecast's replications start from. */
+export interface PreparedMonteCarlo {
+  base: ForecastRun;
+  replications: number;
+  seed: Seed;
+  limits: RunLimits;
+}
+
+/**
+ * The completions of replications [from, to): ends[k · (to − from) + (r − from)] is the completion of
+ * the k-th restored order in replication r; and the kernel events they took, and their warnings.
+ * Replication r draws the same whoever runs it (a worker thread runs a share of them).
+ */
+export interface MonteCarloSamples {
+  from: number;
+  to: number;
+  ends: Float64Array;
+  events: number;
+  /** The warnings of its runs, each with its key: one per key and station, the first met. */
+  warnings: { key: string; warning: ForecastWarning }[];
+}
+
+/** Checks the options and forecasts `snapshot` at the means: what the replications start from. */
+export function prepareMonteCarlo(
+  snapshot: Snapshot,
+  model: PlantModel,
+  options: Omit<MonteCarloOptions, 'onReplication'>,
+): PreparedMonteCarlo {
   const { replications } = options;
   if (!Number.isInteger(replications) || replications < 1 || replications > MAX_REPLICATIONS) {
     throw new ModelError(
@@ -52,7 +87,6 @@ export function forecastMonteCarlo(
     );
   }
   const limits = RunLimits.of(options.limits);
-  const seed = options.seed ?? 1;
   const active = snapshot.orders.filter(
     (o) => o.status !== OrderStatus.delivered && o.deliveredAt === undefined,
   );
@@ -66,25 +100,69 @@ export function forecastMonteCarlo(
     );
   }
   const base = forecastRun(snapshot, model, { ...options, limits });
-  const { restored, order } = base;
-  // ends[order * replications + r]: the order's completion in replication r (restored order).
-  const n = restored.orders.length;
+  return { base, replications, seed: options.seed ?? 1, limits };
+}
+
+/** Runs replications [from, to) of `prepared`; `progress` hears each one done. */
+export function sampleMonteCarlo(
+  prepared: PreparedMonteCarlo,
+  from: number,
+  to: number,
+  progress?: (done: number) => void,
+): MonteCarloSamples {
+  const { base, seed, limits } = prepared;
+  const { restored } = base;
+  const count = Math.max(0, to - from);
   // Orders with a step still to do: random breakdowns stop once they are all done.
   const pending = pendingOrders(restored);
   const warnings = new NetworkWarnings();
-  const ends = new Float64Array(n * replications);
+  const ends = new Float64Array(restored.orders.length * count);
   let events = 0;
-  for (let r = 0; r < replications; r++) {
+  for (let r = from; r < to; r++) {
     limits.checkWallTime();
     const { times, env } = replicate(base, seed, r, pending, warnings);
     limits.run(env);
     events += env.eventsProcessed;
     restored.orders.forEach((order, k) => {
-      ends[k * replications + r] = times[order.base + 2 * order.product.routing.length - 1]!;
+      ends[k * count + r - from] = times[order.base + 2 * order.product.routing.length - 1]!;
     });
-    options.onReplication?.(r + 1, replications);
+    progress?.(r - from + 1);
   }
+  return {
+    from,
+    to,
+    ends,
+    events,
+    warnings: warnings.list.map((warning, i) => ({ key: warnings.keys[i]!, warning })),
+  };
+}
 
+/** The Monte Carlo forecast of `prepared` from the samples of all its replications, in any number of shares. */
+export function summariseMonteCarlo(
+  prepared: PreparedMonteCarlo,
+  shares: readonly MonteCarloSamples[],
+): Forecast {
+  const { base, replications, seed } = prepared;
+  const { restored, order } = base;
+  const n = restored.orders.length;
+  // ends[order * replications + r]: the order's completion in replication r (restored order).
+  const ends = new Float64Array(n * replications);
+  let events = 0;
+  const warnings: ForecastWarning[] = [];
+  const seen = new Set<string>();
+  for (const share of [...shares].sort((a, b) => a.from - b.from)) {
+    const count = share.to - share.from;
+    for (let k = 0; k < n; k++) {
+      ends.set(share.ends.subarray(k * count, (k + 1) * count), k * replications + share.from);
+    }
+    events += share.events;
+    // Shares by their first replication: a warning is the one the earliest replication met, as in one thread.
+    for (const { key, warning } of share.warnings) {
+      if (seen.has(key)) continue;
+      seen.add(key);
+      warnings.push(warning);
+    }
+  }
   const orders = base.forecast.orders.slice();
   restored.orders.forEach((_, k) => {
     const o = orders[order[k]!]!;
@@ -103,7 +181,7 @@ export function forecastMonteCarlo(
     ...base.forecast,
     orders,
     kpis: { ...base.forecast.kpis, ordersAtRisk },
-    warnings: merged(base.forecast.warnings, warnings.list),
+    warnings: merged(base.forecast.warnings, warnings),
     monteCarlo: { replications, seed: seedRecord(seed) },
     events: base.forecast.events + events,
   };

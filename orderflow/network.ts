@@ -178,11 +178,14 @@ export interface Network {
 /** Warnings of the networks of a forecast (every replication's), each kind once per station. */
 export class NetworkWarnings {
   readonly list: ForecastWarning[] = [];
+  /** The key of each warning of `list`. */
+  readonly keys: string[] = [];
   private readonly seen = new Set<string>();
 
   once(key: string, warning: ForecastWarning): void {
     if (this.seen.has(key)) return;
     this.seen.add(key);
+    this.keys.push(key);
     this.list.push(warning);
   }
 }

@@ -1,5 +1,6 @@
 // `twin forecast`: forecasts a saved snapshot offline, exactly as the forecast Lambda would.
-import { forecast, forecastMonteCarlo, MAX_MONTE_CARLO_DRAWS } from '../../orderflow/index.ts';
+import { ReplicationError } from '../../forecast/threads/ReplicationPool.ts';
+import { forecast, MAX_MONTE_CARLO_DRAWS } from '../../orderflow/index.ts';
 import {
   DEFAULT_MAX_EVENTS,
   DEFAULT_MAX_WALL_MS,
@@ -67,14 +68,18 @@ export const forecastCommand = defineCommand({
       result =
         replications === undefined
           ? forecast(snapshot, model, { parameters })
-          : forecastMonteCarlo(snapshot, model, {
-              parameters,
-              replications,
-              seed,
-              ...(io.interactive && { onReplication: progress(io) }),
-            });
+          : // The replications run on every core (worker threads), with the same result as on one.
+            await (await import('../../forecast/threads/monteCarloInThreads.ts')).forecastMonteCarloInThreads(
+              snapshot,
+              model,
+              { parameters, replications, seed, ...(io.interactive && { onReplication: progress(io) }) },
+            );
     } catch (error) {
-      if (error instanceof SimulationLimitError) {
+      if (
+        error instanceof SimulationLimitError ||
+        // The same, met in a worker thread.
+        (error instanceof ReplicationError && error.cause === 'SimulationLimitError')
+      ) {
         // The error line replaces a progress line drawn in place.
         if (io.interactive) io.err('\r\x1b[K');
         throw new CliError(`${file}: ${error.message}`, 2, { cause: error });

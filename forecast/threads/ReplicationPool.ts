@@ -1,4 +1,4 @@
-// Worker threads for replications: a what-if's (and, in time, a Monte Carlo forecast's) replications
+// Worker threads for replications: a what-if's and a Monte Carlo forecast's replications
 // are independent runs on seeds of their own, so they spread over the machine's cores and give the
 // same numbers whatever the number of threads. The pool lives as long as its process, its threads
 // started once (their code compiled and optimised once), and never keeps a process alive when idle.
@@ -6,8 +6,9 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import type { MonteCarloSamples } from '../../orderflow/monteCarlo.ts';
 import type { WhatIfSamples } from '../../orderflow/whatif/whatIf.ts';
-import type { ReplyMessage, TaskMessage, WhatIfShare } from './replicationWorker.ts';
+import type { MonteCarloShare, ReplyMessage, TaskMessage, WhatIfShare } from './replicationWorker.ts';
 
 /** The command line's entry: in a worker thread it serves replications (see bin/twin.mjs). */
 const ENTRY = fileURLToPath(new URL('../../bin/twin.mjs', import.meta.url));
@@ -16,7 +17,7 @@ const ENTRY = fileURLToPath(new URL('../../bin/twin.mjs', import.meta.url));
 export const WORKER_ROLE = 'replications';
 
 interface Pending {
-  resolve(samples: WhatIfSamples): void;
+  resolve(samples: WhatIfSamples | MonteCarloSamples): void;
   reject(error: Error): void;
   progress?: ((done: number) => void) | undefined;
 }
@@ -38,19 +39,35 @@ export class ReplicationPool {
     private readonly entry = ENTRY,
   ) {}
 
+  /** Threads running now (started on first use, ended by `close`). */
+  get running(): number {
+    return this.workers.filter((w) => w !== undefined).length;
+  }
+
   /** Whether the pool can run anything beside the calling thread: threads wanted, and the entry there. */
   get available(): boolean {
     return this.size > 0 && existsSync(this.entry);
   }
 
-  /** Runs a share of replications on the next thread; `progress` hears its runs done so far. */
+  /** Runs a share of a what-if's replications on the next thread; `progress` hears its runs done so far. */
   run(share: WhatIfShare, progress?: (done: number) => void): Promise<WhatIfSamples> {
+    return this.post({ id: this.nextId++, share }, progress) as Promise<WhatIfSamples>;
+  }
+
+  /** Runs a share of a Monte Carlo forecast's replications on the next thread. */
+  runMonteCarlo(share: MonteCarloShare, progress?: (done: number) => void): Promise<MonteCarloSamples> {
+    return this.post({ id: this.nextId++, forecast: share }, progress) as Promise<MonteCarloSamples>;
+  }
+
+  private post(
+    task: TaskMessage,
+    progress: ((done: number) => void) | undefined,
+  ): Promise<WhatIfSamples | MonteCarloSamples> {
     const worker = this.worker(this.next++ % this.size);
-    const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject, progress });
+      this.pending.set(task.id, { resolve, reject, progress });
       worker.ref();
-      worker.postMessage({ id, share } satisfies TaskMessage);
+      worker.postMessage(task);
     });
   }
 

@@ -7,6 +7,7 @@ import type { ForecastRecord } from '../../contracts/index.ts';
 import { DynamoDbForecastStore } from '../../forecast/DynamoDbForecastStore.ts';
 import type { ForecastStore, SaveOutcome } from '../../forecast/ForecastStore.ts';
 import { createForecastHandler, latestEventClock, wallClock } from '../../forecast/forecastHandler.ts';
+import { sharedPool } from '../../forecast/threads/ReplicationPool.ts';
 import {
   type FailureSink,
   FileFailureSink,
@@ -87,6 +88,8 @@ export function createTwinHandlers(options: {
     ...(options.model && { model: options.model }),
     ...(options.replications !== undefined && { replications: options.replications }),
     ...(options.recommendBudgetMs !== undefined && { recommendBudgetMs: options.recommendBudgetMs }),
+    // The twin's process has the command line's worker threads: a Monte Carlo forecast uses every core.
+    pool: sharedPool(),
     // At any speed but real time, the plant's clock runs ahead of the wall clock: "now" is the latest event.
     clock: options.speed === 1 ? wallClock : latestEventClock,
   });
