@@ -1,6 +1,8 @@
 // Benchmark workloads: Casymda's model and forecasts of synthetic plants of a given size.
 import { orderStatusOf } from '../contracts/orderState.ts';
 import uncertainPlant from '../examples/order-flow-uncertain.json' with { type: 'json' };
+import { forecastMonteCarloInThreads } from '../forecast/threads/monteCarloInThreads.ts';
+import { ReplicationPool } from '../forecast/threads/ReplicationPool.ts';
 import {
   forecast,
   forecastMonteCarlo,
@@ -150,6 +152,8 @@ export interface ForecastBenchResult {
   model?: string;
   /** Monte Carlo forecasts only: draws of the future per forecast (model: examples/order-flow-uncertain.json). */
   replications?: number;
+  /** Monte Carlo forecasts only: threads that ran the replications, the calling one included. */
+  threads?: number;
   /** The first forecast in the process, compilation included (a cold Lambda's first forecast). */
   freshMs: number;
   /** Median of `runs` forecasts after `warmupRuns` in the same process (a warm Lambda's forecast). */
@@ -167,7 +171,7 @@ export interface ForecastBenchResult {
  * (V8 optimises a forecast's code over its first runs, a warm Lambda's forecasts come after), then
  * `runs` times measured; the median is the warm figure.
  */
-export function forecastBench(
+export async function forecastBench(
   n: number,
   runs = 15,
   warmupRuns = 30,
@@ -175,27 +179,33 @@ export function forecastBench(
   replications?: number,
   /** The plant model (default: the demo plant). */
   plant?: PlantModel,
-): ForecastBenchResult {
+  /** Threads that run a Monte Carlo forecast's replications, the calling one included (default 1). */
+  threads = 1,
+): Promise<ForecastBenchResult> {
   const model = plant ?? (replications === undefined ? orderFlowModel : uncertainModel());
   const snapshot = syntheticSnapshot(n, 1, model);
-  const once = () =>
+  const pool = new ReplicationPool(threads - 1);
+  const once = async () =>
     replications === undefined
       ? forecast(snapshot, model)
-      : forecastMonteCarlo(snapshot, model, { replications });
-  const timed = () => {
+      : threads === 1
+        ? forecastMonteCarlo(snapshot, model, { replications })
+        : await forecastMonteCarloInThreads(snapshot, model, { replications }, pool);
+  const timed = async () => {
     const started = performance.now();
-    const { events } = once();
+    const { events } = await once();
     return { ms: performance.now() - started, events };
   };
-  const fresh = timed();
-  for (let i = 0; i < warmupRuns; i++) once();
+  const fresh = await timed();
+  for (let i = 0; i < warmupRuns; i++) await once();
   const times: number[] = [];
-  for (let i = 0; i < runs; i++) times.push(timed().ms);
+  for (let i = 0; i < runs; i++) times.push((await timed()).ms);
+  await pool.close();
   const round = (x: number) => Math.round(x * 100) / 100;
   return {
     orders: n,
     model: model.name,
-    ...(replications !== undefined && { replications }),
+    ...(replications !== undefined && { replications, threads }),
     freshMs: round(fresh.ms),
     medianMs: round(quantileOf(times, 0.5)),
     minMs: round(quantileOf(times, 0)),

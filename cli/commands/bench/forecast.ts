@@ -1,5 +1,6 @@
 // `twin bench forecast`: the forecast of a synthetic plant, as the forecast Lambda computes it, its
 // first run in a fresh process (a cold Lambda) beside warm runs (a warm one).
+import { availableParallelism } from 'node:os';
 import { type ForecastBenchResult, forecastBench } from '../../../bench/workloads.ts';
 import { intOption } from '../../command.ts';
 import { loadPlantModel } from '../../files.ts';
@@ -22,20 +23,27 @@ export const forecastBenchmark = defineBenchmark({
       value: 'FILE',
       description: 'plant model file (default: the demo plant); the synthetic orders follow its routings',
     },
+    threads: {
+      type: 'string',
+      value: 'T',
+      description:
+        "threads that run a Monte Carlo forecast's replications, the calling one included (default 1)",
+    },
   },
   async run(values, io) {
     const orders = intOption('orders', values.orders, 1)!;
     const replications = intOption('replications', values.replications, 1);
     const model = values.model === undefined ? undefined : await loadPlantModel(values.model);
+    const threads = intOption('threads', values.threads, 1) ?? 1;
     // A Monte Carlo forecast takes as long as that many forecasts: fewer runs.
     const result =
       replications === undefined
-        ? forecastBench(orders, 15, 30, undefined, model)
-        : forecastBench(orders, 5, 3, replications, model);
+        ? await forecastBench(orders, 15, 30, undefined, model)
+        : await forecastBench(orders, 5, 3, replications, model, threads);
     io.out(
       values.json
         ? JSON.stringify(result)
-        : `${result.orders} orders of ${result.model}${replications === undefined ? '' : `, ${replications} replications`}: ` +
+        : `${result.orders} orders of ${result.model}${replications === undefined ? '' : `, ${replications} replications on ${threads} thread${threads === 1 ? '' : 's'}`}: ` +
             `fresh ${result.freshMs} ms; warm median ${result.medianMs} ms (min ${result.minMs} ms, ${result.runs} runs after ${result.warmupRuns})`,
     );
     return 0;
@@ -64,9 +72,16 @@ export const forecastSuite: Suite<ForecastBenchResult[]> = {
         );
       }
     }
-    progress('Monte Carlo forecast of 1,000 active orders, 100 replications ...');
-    const args = ['bench', 'forecast', '--orders', '1000', '--replications', '100', '--json'];
-    results.push((await bundle(args)) as ForecastBenchResult);
+    // Monte Carlo on one thread, and on every core.
+    for (const orders of [1_000, 10_000]) {
+      for (const threads of [...new Set([1, availableParallelism()])]) {
+        progress(
+          `Monte Carlo forecast of ${orders.toLocaleString('en')} active orders, 100 replications, ${threads} thread${threads === 1 ? '' : 's'} ...`,
+        );
+        const args = ['--orders', String(orders), '--replications', '100', '--threads', String(threads)];
+        results.push((await bundle(['bench', 'forecast', ...args, '--json'])) as ForecastBenchResult);
+      }
+    }
     return results;
   },
   tables: [
@@ -75,11 +90,13 @@ export const forecastSuite: Suite<ForecastBenchResult[]> = {
       measures:
         'A forecast of a synthetic plant of the demo plant (examples of orders at every step) or of the flow shop ' +
         '(examples/models/flow-shop.json), deterministic, or Monte Carlo of the demo plant with uncertain times, ' +
-        'in a fresh process (fresh, as a cold Lambda), and the median of the runs after warm-up runs in it (warm).',
+        'in a fresh process (fresh, as a cold Lambda), and the median of the runs after warm-up runs in it (warm); ' +
+        "a Monte Carlo forecast's replications on one thread, or shared with worker threads (the same forecast).",
       rows: (results) => [
         [
           'model',
           'forecast',
+          'threads',
           'active orders',
           'fresh ms',
           'warm median ms',
@@ -90,6 +107,7 @@ export const forecastSuite: Suite<ForecastBenchResult[]> = {
         ...results.map((f) => [
           f.model ?? '-',
           f.replications === undefined ? 'deterministic' : `Monte Carlo, ${f.replications} draws`,
+          String(f.threads ?? 1),
           count(f.orders),
           count(f.freshMs),
           count(f.medianMs),
