@@ -1,6 +1,8 @@
 // Lambda: DynamoDB stream of order-state changes → forecast → forecasts table. A thin adapter:
 // clients and logger are made once per container; nothing else survives between invocations.
 
+import { fileURLToPath } from 'node:url';
+import { isMainThread, workerData } from 'node:worker_threads';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -9,6 +11,8 @@ import { DynamoDbForecastStore } from '../forecast/DynamoDbForecastStore.ts';
 import { createForecastHandler, latestEventClock, wallClock } from '../forecast/forecastHandler.ts';
 import { plantModelEnv } from '../forecast/modelFile.ts';
 import { modelParametersEnv } from '../forecast/modelParameters.ts';
+import { ReplicationPool, WORKER_ROLE } from '../forecast/threads/ReplicationPool.ts';
+import { serveReplications } from '../forecast/threads/replicationWorker.ts';
 import { orderFlowModel } from '../orderflow/index.ts';
 import { DynamoDbStateStore } from '../state/DynamoDbStateStore.ts';
 import { requireEnv, wholeNumberEnv } from './env.ts';
@@ -38,6 +42,16 @@ const replications = wholeNumberEnv('FORECAST_REPLICATIONS', 1);
  */
 const recommendBudgetMs = wholeNumberEnv('FORECAST_RECOMMEND_BUDGET_MS', 0);
 
+/**
+ * FORECAST_THREADS: threads for a Monte Carlo forecast's replications, this one included (the stack
+ * sets one per vCPU of the function's memory); the others are worker threads started from this
+ * very file, which serve replications instead of invocations.
+ */
+const threads = wholeNumberEnv('FORECAST_THREADS', 1) ?? 1;
+if (!isMainThread && workerData?.role === WORKER_ROLE) serveReplications();
+const pool =
+  isMainThread && threads > 1 ? new ReplicationPool(threads - 1, fileURLToPath(import.meta.url)) : undefined;
+
 const forecast = createForecastHandler({
   states: new DynamoDbStateStore(dynamodb, requireEnv('ORDER_STATE_TABLE')),
   forecasts: new DynamoDbForecastStore(documents, requireEnv('FORECASTS_TABLE')),
@@ -47,6 +61,7 @@ const forecast = createForecastHandler({
   ...(replications !== undefined && { replications }),
   ...(recommendBudgetMs !== undefined && { recommendBudgetMs }),
   clock: process.env.FORECAST_CLOCK === 'latest-event' ? latestEventClock : wallClock,
+  ...(pool !== undefined && { pool }),
 });
 
 /** Every log line of an invocation carries its request id and whether it was a cold start. */

@@ -80,10 +80,24 @@ export interface ForecastPipelineProps {
   modelParameters?: Record<string, unknown> | undefined;
   /** A Monte Carlo forecast of this many draws (FORECAST_REPLICATIONS); unset: deterministic. */
   replications?: number | undefined;
+  /** The function's memory in MB (default DEFAULT_FORECAST_MEMORY_MB); its threads follow from it. */
+  memoryMb?: number | undefined;
   /** Wall time for the recommendations (FORECAST_RECOMMEND_BUDGET_MS); unset: the function's default. */
   recommendBudgetMs?: number | undefined;
   /** Where the forecast takes "now" from (FORECAST_CLOCK, default `wall`). */
   clock?: ForecastClockName | undefined;
+}
+
+/** The forecast function's memory unless the stack says otherwise (`twin:forecast-memory-mb`). */
+export const DEFAULT_FORECAST_MEMORY_MB = 1024;
+
+/**
+ * The threads a forecast function of `memoryMb` runs a Monte Carlo forecast's replications on: one
+ * per vCPU its memory buys (Lambda gives a function one vCPU's worth per 1,769 MB, up to 6 at
+ * 10,240 MB), and at least its own.
+ */
+export function forecastThreads(memoryMb: number): number {
+  return Math.max(1, Math.min(6, Math.round(memoryMb / 1769)));
 }
 
 /** The forecast: one forecast of every active order per batch of relevant state changes. */
@@ -101,7 +115,7 @@ export class ForecastPipeline extends Construct {
       entry: 'lambdas/forecast.ts',
       description: 'order-flow twin: forecasts every active order after a batch of order-state changes',
       // More memory is more CPU: the simulation of 10,000 active orders is CPU-bound.
-      memorySize: 1024,
+      memorySize: props.memoryMb ?? DEFAULT_FORECAST_MEMORY_MB,
       timeout: Duration.seconds(60),
       // A forecast keeps every order's objects alive until it ends: a young generation that holds
       // them spares the garbage collector most of its copying (see FORECAST_NODE_OPTIONS).
@@ -109,6 +123,7 @@ export class ForecastPipeline extends Construct {
       commandHooks: bundleModelFile(this.modelFile),
       environment: {
         FORECAST_CLOCK: props.clock ?? 'wall',
+        FORECAST_THREADS: String(forecastThreads(props.memoryMb ?? DEFAULT_FORECAST_MEMORY_MB)),
         MODEL_FILE: FORECAST_MODEL_FILE,
         ...(props.modelParameters && { MODEL_PARAMETERS: JSON.stringify(props.modelParameters) }),
         ...(props.replications !== undefined && { FORECAST_REPLICATIONS: String(props.replications) }),

@@ -40,6 +40,8 @@ export interface TwinStackProps extends StackProps {
   forecastReplications?: number | undefined;
   /** Wall time for the twin's recommendations after a forecast with late or at-risk orders, ms (default 500; 0: none). */
   forecastRecommendBudgetMs?: number | undefined;
+  /** The forecast function's memory (MB, default 1,024): more memory is more CPU, and more threads. */
+  forecastMemoryMb?: number | undefined;
   /** Where the forecast takes "now" from (default `wall`; `latest-event` for a sped-up plant). */
   forecastClock?: ForecastClockName | undefined;
   /** Keep the tables when the stack is deleted (default true: they hold the plant's state). */
@@ -126,6 +128,7 @@ export class TwinStack extends Stack {
       modelParameters: props.forecastModelParameters,
       replications: props.forecastReplications,
       recommendBudgetMs: props.forecastRecommendBudgetMs,
+      memoryMb: props.forecastMemoryMb,
       clock: props.forecastClock,
     });
     this.dashboard = new Dashboard(this, 'Dashboard', {

@@ -17,6 +17,7 @@ export const CONTEXT_KEYS = {
   forecastBatchingWindowSeconds: 'twin:forecast-batching-window-seconds',
   forecastReplications: 'twin:forecast-replications',
   forecastRecommendBudgetMs: 'twin:forecast-recommend-budget-ms',
+  forecastMemoryMb: 'twin:forecast-memory-mb',
   model: 'twin:model',
   forecastModelParameters: 'twin:forecast-model-parameters',
   forecastClock: 'twin:forecast-clock',
@@ -137,6 +138,7 @@ export function twinStackPropsFromContext(node: Node): TwinStackProps {
     forecastBatchingWindow: windowSeconds === undefined ? undefined : Duration.seconds(windowSeconds),
     forecastReplications: integer(node, CONTEXT_KEYS.forecastReplications, 1, 10_000),
     forecastRecommendBudgetMs: integer(node, CONTEXT_KEYS.forecastRecommendBudgetMs, 0, 10_000),
+    forecastMemoryMb: integer(node, CONTEXT_KEYS.forecastMemoryMb, 1024, 10_240),
     forecastModelFile: model?.file,
     forecastModelParameters: modelParameters(
       node,

@@ -161,6 +161,21 @@ describe('the forecast event source mapping (order-state stream → forecast)', 
     });
   });
 
+  it("sizes the forecast function's memory from the context, and runs one thread per vCPU it buys", () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      MemorySize: 1024,
+      Environment: { Variables: Match.objectLike({ FORECAST_THREADS: '1', FORECAST_CLOCK: 'wall' }) },
+    });
+    const large = twinApp({ [CONTEXT_KEYS.forecastMemoryMb]: '10240' });
+    large.template.hasResourceProperties('AWS::Lambda::Function', {
+      MemorySize: 10_240,
+      Environment: { Variables: Match.objectLike({ FORECAST_THREADS: '6', FORECAST_CLOCK: 'wall' }) },
+    });
+    expect(() => twinApp({ [CONTEXT_KEYS.forecastMemoryMb]: '512' })).toThrow(
+      /twin:forecast-memory-mb: must be a whole number from 1024 to 10240/,
+    );
+  });
+
   it('lets through only changes of orders that are active before or after the change', () => {
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       EventSourceArn: streamArn,
@@ -406,7 +421,14 @@ describe('the functions', () => {
     );
     const expected = {
       ingest: ['FAILURE_BUCKET', 'FAILURE_QUEUE_URL', 'NODE_OPTIONS', 'ORDER_STATE_TABLE'],
-      forecast: ['FORECASTS_TABLE', 'FORECAST_CLOCK', 'MODEL_FILE', 'NODE_OPTIONS', 'ORDER_STATE_TABLE'],
+      forecast: [
+        'FORECASTS_TABLE',
+        'FORECAST_CLOCK',
+        'FORECAST_THREADS',
+        'MODEL_FILE',
+        'NODE_OPTIONS',
+        'ORDER_STATE_TABLE',
+      ],
       dashboard: [
         'DASHBOARD_PAGE_DIR',
         'DASHBOARD_TOKEN_MAX_AGE',
