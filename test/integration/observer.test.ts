@@ -46,13 +46,15 @@ const model: ModelSummary = {
 };
 
 /** The forecast at `t`: the order in production ends after the believed time (or now, once overdue), ±30 s. */
-function forecastAt(t: number): ForecastRecord {
+function forecastAt(t: number, made = Date.now()): ForecastRecord {
   const k = Math.floor((t - T0) / REAL);
   const end = Math.max(t, start(k) + BELIEVED);
   return {
     asOf: t,
-    generatedAt: t + 300,
-    stateVersion: { latestEventAt: t, activeOrders: 1 },
+    // Made now (wall clock): history expires 14 days after a forecast was made, and DynamoDB Local
+    // deletes expired items. Its latest event 300 ms before: the data latency.
+    generatedAt: made,
+    stateVersion: { latestEventAt: made - 300, activeOrders: 1 },
     model,
     simCoreVersion: 'test',
     orders: [
