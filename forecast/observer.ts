@@ -104,6 +104,30 @@ function actualOrders(ends: readonly End[], model: HistoricForecast['model']): A
   return [...orders.values()];
 }
 
+/**
+ * The forecast in effect at each time a horizon before an end, by time. Latest first: the forecast
+ * found for time t, made at a, is also the one in effect at any time in [a, t] (none was made in
+ * between), so a batch costs one lookup per forecast it needs, not one per step and horizon.
+ */
+async function inEffect(
+  history: ForecastHistory,
+  ends: readonly End[],
+  horizonsMs: readonly number[],
+): Promise<Map<number, HistoricForecast | undefined>> {
+  const times = [...new Set(ends.flatMap((e) => horizonsMs.map((h) => e.at - h)))].sort((a, b) => b - a);
+  const resolved = new Map<number, HistoricForecast | undefined>();
+  let known: { from: number; to: number; forecast: HistoricForecast | undefined } | undefined;
+  for (const t of times) {
+    if (known === undefined || t < known.from || t > known.to) {
+      const forecast = await history.inEffectAt(t);
+      // None found (or gone since it was listed): that time alone is answered.
+      known = { from: forecast?.asOf ?? t, to: t, forecast };
+    }
+    resolved.set(t, known.forecast);
+  }
+  return resolved;
+}
+
 /** Compares, adds to the record and judges drift for one batch of order state changes. */
 export async function observeBatch(
   deps: ObserverDependencies,
@@ -115,15 +139,8 @@ export async function observeBatch(
   const ends = endsOf(observations);
   if (ends.length > 0) await deps.onObservations?.(observations);
 
-  // The forecast in effect a horizon before each end: one lookup per distinct time.
-  const lookups = new Map<number, Promise<HistoricForecast | undefined>>();
-  for (const end of ends) {
-    for (const h of horizonsMs) {
-      const t = end.at - h;
-      if (!lookups.has(t)) lookups.set(t, deps.history.inEffectAt(t));
-    }
-  }
-  const found = (await Promise.all(lookups.values())).filter((f) => f !== undefined);
+  const resolved = await inEffect(deps.history, ends, horizonsMs);
+  const found = [...new Set(resolved.values())].filter((f) => f !== undefined);
   const forecasts = new Map<number, PastForecast>(found.map((f) => [f.asOf, f]));
   const newest = found.reduce<HistoricForecast | undefined>(
     (a, f) => (a === undefined || f.asOf > a.asOf ? f : a),
@@ -151,7 +168,11 @@ export async function observeBatch(
               horizonsMs: [...new Set([...current.horizonsMs, ...horizonsMs])].sort((a, b) => a - b),
             };
     const withLatency = addLatency(base, latest);
-    if (compared === 0) return withLatency === current ? undefined : { record: withLatency, alerts: [] };
+    if (compared === 0) {
+      // Nothing to compare and no new latency sample: nothing to write (not even a first, empty record).
+      const unchanged = withLatency === base && (current === undefined || base === current);
+      return unchanged ? undefined : { record: withLatency, alerts: [] };
+    }
     const added = { ...addComparisons(withLatency, comparisons), updatedAt: raisedAt };
     return detectDrift(added, { asOf, raisedAt, plantId: deps.plantId }, deps.drift);
   });
