@@ -3,6 +3,7 @@
 //
 //   GET /api/accuracy
 //     200 { "accuracy": <AccuracySummary> | null }   per horizon, the hourly trend, latency (null: none yet)
+//     200 { "accuracy": null, "kept": false }        this dashboard has no access to the record
 //   GET /api/history?from=<time>&to=<time>&limit=<n>&cursor=<next>
 //     200 { "forecasts": [{ asOf, generatedAt, ordersLate?, ordersAtRisk?, activeOrders? }], "next"? }
 //                       forecasts made from `from` to `to` (epoch ms or ISO-8601; default: all), oldest
@@ -10,8 +11,8 @@
 //   GET /api/history/<asOf>   (epoch ms or ISO-8601)
 //     200 { "forecast": <ForecastRecord> }           the forecast made at that time
 //     404 { "error": "not-found", … }                none kept (history expires after 14 days)
-//   400 { "error": "bad-request", … } names the parameter that is malformed; 501 when the dashboard
-//   has no history source; the token, 401 and 503 as GET /api/forecast.
+//   400 { "error": "bad-request", … } names the parameter that is malformed; 501 (history) when the
+//   dashboard has no history source; the token, 401 and 503 as GET /api/forecast.
 import { type Context, Hono, type MiddlewareHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
@@ -64,8 +65,10 @@ export function historyApi(
   const unavailable = (c: Context) =>
     problem(c, 501, 'not-available', 'this dashboard has no access to the forecast history');
 
+  // Without a history source it answers that it keeps none (not an error: the page polls it, and a
+  // dashboard that only shows forecasts is a valid one).
   api.get('/accuracy', guard, async (c) => {
-    if (source === undefined) return unavailable(c);
+    if (source === undefined) return answer(c, { accuracy: null, kept: false });
     return answer(c, { accuracy: (await source.accuracy()) ?? null });
   });
   api.get('/history', guard, async (c) => {

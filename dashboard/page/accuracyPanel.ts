@@ -103,12 +103,18 @@ export class AccuracyPanel {
         },
         cache: 'no-store',
       });
-      // A dashboard without history (501), or no token: the panel stays out of the way.
+      // No token (the forecast's polling says so): the panel stays out of the way.
       if (!response.ok) {
         this.root.hidden = true;
         return;
       }
-      this.summary = ((await response.json()) as { accuracy: AccuracySummary | null }).accuracy;
+      const body = (await response.json()) as { accuracy: AccuracySummary | null; kept?: boolean };
+      // A dashboard without access to the record: no panel.
+      if (body.kept === false) {
+        this.root.hidden = true;
+        return;
+      }
+      this.summary = body.accuracy;
       this.render();
     } catch {
       // The forecast's own polling reports an unreachable server; the panel keeps its last figures.

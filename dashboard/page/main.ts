@@ -204,6 +204,7 @@ async function poll(): Promise<void> {
       state.etag = response.headers.get('etag') ?? undefined;
       state.updates++;
       replay.setLive(body.forecast?.asOf);
+      // The accuracy record moves as forecasts come: asked with each new one (at most every 5 s).
       void accuracyPanel.refresh();
       render();
     } else if (recovered) {
@@ -625,4 +626,3 @@ setInterval(() => {
 app.dataset.view = state.page;
 showView(state.page);
 void poll();
-void accuracyPanel.refresh(true);

@@ -132,6 +132,10 @@ describe('the history API on DynamoDB Local', () => {
     const without = createDashboardApp({
       forecasts: new DynamoDbForecastSource(env.clients.documentClient, env.names.forecastsTable),
     });
-    expect((await without.request('/api/accuracy')).status).toBe(501);
+    expect(await json(await without.request('/api/accuracy'))).toEqual({
+      status: 200,
+      body: { accuracy: null, kept: false },
+    });
+    expect((await without.request('/api/history')).status).toBe(501);
   });
 });
