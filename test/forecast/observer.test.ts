@@ -3,6 +3,7 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { summariseAccuracy } from '../../contracts/accuracyRecord.ts';
+import { type DriftAlert, InMemoryAlertSink } from '../../contracts/alerts.ts';
 import type { ForecastRecord } from '../../contracts/forecastRecord.ts';
 import { InMemoryAccuracyStore } from '../../forecast/AccuracyStore.ts';
 import { type ForecastHistory, InMemoryForecastHistory } from '../../forecast/ForecastHistory.ts';
@@ -127,5 +128,38 @@ describe('the observer', () => {
     ]);
     expect(observed.record).toBeUndefined();
     expect(await accuracy.read()).toBeUndefined();
+  });
+
+  it('raises one drift alert within a bounded number of finished orders after the plant slows down halfway', async () => {
+    // One order at a time on the press; the model believes 10 minutes. The first 50 take 10, then 13.
+    const took = (k: number) => (k < 50 ? 10 : 13) * MIN;
+    const starts = [T0];
+    for (let k = 1; k <= 100; k++) starts.push(starts[k - 1]! + took(k - 1));
+    const records: ForecastRecord[] = [];
+    for (let k = 0; k < 100; k++) {
+      for (let t = starts[k]!; t < starts[k + 1]!; t += MIN) {
+        // In production since starts[k]: it ends 10 minutes after its start, or now once overdue.
+        const end = Math.max(t, starts[k]! + 10 * MIN);
+        records.push(forecast(t, [`o-${k}`], end, end));
+      }
+    }
+    const history = new InMemoryForecastHistory(records);
+    const accuracy = new InMemoryAccuracyStore();
+    const sink = new InMemoryAlertSink();
+    const drifted: number[] = [];
+    for (let k = 0; k < 100; k++) {
+      const { alerts } = await observeBatch(
+        { history, accuracy, logger, horizonsMs: [5 * MIN], alerts: sink },
+        [finished(`o-${k}`, 'pack', starts[k + 1]!)],
+      );
+      if (alerts.length > 0) drifted.push(k);
+    }
+    const alerts = sink.alerts as DriftAlert[];
+    expect(alerts.map((a) => [a.measure, a.horizonMs])).toEqual([['mape', 5 * MIN]]);
+    // 3 of the 5 remaining minutes missed (60 %): over 8 % in a window of 50 after 7 slow orders.
+    expect(drifted).toEqual([56]);
+    console.log(
+      `plant 30 % slower from order 50 on: drift alert at order ${drifted[0]}, rolling MAPE ${(alerts[0]!.value * 100).toFixed(1)} % over ${alerts[0]!.samples} steps`,
+    );
   });
 });
