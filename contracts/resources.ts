@@ -97,6 +97,21 @@ export const ForecastEventSource = {
   maxRecordAgeHours: 1,
 } as const;
 
+/**
+ * The observer's mapping on the order-state table's stream (its own, beside the forecast's): it
+ * keeps the rolling accuracy record as orders' steps finish.
+ */
+export const ObserverEventSource = {
+  batchSize: 1_000,
+  /** Comparisons of a burst of changes are added to the record in one write. */
+  batchingWindowSeconds: 1,
+  /** A batch that keeps failing goes to the failure destination: its comparisons are lost, no more. */
+  retryAttempts: 3,
+  /** The observer fails as a whole (a conflict or a read), never because of one record. */
+  bisectBatchOnError: false,
+  maxRecordAgeHours: 1,
+} as const;
+
 /** Names of every resource, optionally prefixed (for side-by-side stacks and test isolation). */
 export function resourceNames(prefix = ''): {
   stream: string;

@@ -22,6 +22,8 @@
 //     200 { snapshot, model, parameters }    the live state and the model, for what-if in the page itself
 //   All three need the token as GET /api/forecast does, write nothing, and answer 503 when the state
 //   does not.
+//   GET /api/accuracy, GET /api/history, GET /api/history/<asOf>: the accuracy record and the forecast
+//   history (see historyApi.ts).
 //   Everything else (GET): the page's static files, when a page folder is given (no token needed:
 //   the page holds no data).
 import { createHash, timingSafeEqual } from 'node:crypto';
@@ -44,6 +46,8 @@ import {
   WhatIfLimitError,
 } from './errors.ts';
 import type { ForecastSource, ForecastVersion } from './forecastSource.ts';
+import { historyApi } from './historyApi.ts';
+import type { HistorySource } from './historySource.ts';
 import type { LiveWhatIf } from './liveWhatIf.ts';
 
 /** Where the app reports failures it answered with a 5xx (Powertools' Logger fits). */
@@ -66,6 +70,8 @@ export interface DashboardAppOptions {
   logger?: DashboardLogger | undefined;
   /** What-if on the live state (POST /api/whatif, /api/recommend); without it those answer 501. */
   whatIf?: LiveWhatIf | undefined;
+  /** The accuracy record and forecast history (GET /api/accuracy, /api/history); without it those answer 501. */
+  history?: HistorySource | undefined;
 }
 
 /** The ETag of the forecast with `version`, or of the empty state. */
@@ -313,6 +319,14 @@ export function createDashboardApp(options: DashboardAppOptions): Hono {
   );
   app.route('/api', forecastApi(options));
   app.route('/api', whatIfApi(options));
+  app.route(
+    '/api',
+    historyApi(
+      options.history,
+      requireToken(options.token ? options.token : undefined, options.logger),
+      options.logger,
+    ),
+  );
 
   if (options.pageDir !== undefined) {
     const noCache: MiddlewareHandler = async (c, next) => {
@@ -328,7 +342,7 @@ export function createDashboardApp(options: DashboardAppOptions): Hono {
           c,
           404,
           'not-found',
-          `no API at ${c.req.path}: the API is GET /api/forecast, POST /api/whatif and POST /api/recommend`,
+          `no API at ${c.req.path}: the API is GET /api/forecast, /api/accuracy, /api/history, POST /api/whatif and POST /api/recommend`,
         )
       : problem(c, 404, 'not-found', `nothing at ${c.req.path}`),
   );

@@ -8,6 +8,7 @@ import { createDashboardApp, type DashboardLogger } from './app.ts';
 import { buildDashboard, DIST_DIR } from './build.ts';
 import { DashboardError, PortInUseError } from './errors.ts';
 import type { ForecastSource } from './forecastSource.ts';
+import type { HistorySource } from './historySource.ts';
 import type { LiveWhatIf } from './liveWhatIf.ts';
 
 export interface DashboardServerOptions {
@@ -25,6 +26,8 @@ export interface DashboardServerOptions {
   logger?: DashboardLogger;
   /** What-if on the live state (POST /api/whatif, /api/recommend); without it those answer 501. */
   whatIf?: LiveWhatIf | undefined;
+  /** The accuracy record and forecast history (GET /api/accuracy, /api/history); without it those answer 501. */
+  history?: HistorySource | undefined;
 }
 
 export interface DashboardServer {
@@ -70,6 +73,7 @@ export async function startDashboardServer(options: DashboardServerOptions): Pro
       pageDir,
       logger: options.logger,
       whatIf: options.whatIf,
+      history: options.history,
     }),
   );
   try {

@@ -19,6 +19,7 @@ import type { Context } from 'aws-lambda';
 import { handle, type LambdaEvent } from 'hono/aws-lambda';
 import { createDashboardApp, type DashboardToken } from '../dashboard/app.ts';
 import { DynamoDbForecastSource } from '../dashboard/forecastSource.ts';
+import { DynamoDbHistorySource } from '../dashboard/historySource.ts';
 import type { LiveWhatIf } from '../dashboard/liveWhatIf.ts';
 import { plantModelEnv } from '../forecast/modelFile.ts';
 import { modelParametersEnv } from '../forecast/modelParameters.ts';
@@ -78,6 +79,8 @@ function liveWhatIf(): LiveWhatIf | undefined {
 
 const app = createDashboardApp({
   forecasts: new DynamoDbForecastSource(documents, requireEnv('FORECASTS_TABLE')),
+  // The accuracy record and forecast history are in the same table (GetItem and Query, as above).
+  history: new DynamoDbHistorySource(documents, requireEnv('FORECASTS_TABLE')),
   token: dashboardToken(),
   pageDir: process.env.DASHBOARD_PAGE_DIR,
   logger,

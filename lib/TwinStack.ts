@@ -12,6 +12,7 @@ import {
 import { Stream, StreamEncryption, StreamMode } from 'aws-cdk-lib/aws-kinesis';
 import type { Construct } from 'constructs';
 import { ForecastsTable, OrderEventsStream, OrderStateTable, resourceNames } from '../contracts/resources.ts';
+import { AccuracyObserver } from './AccuracyObserver.ts';
 import { Dashboard } from './Dashboard.ts';
 import { FailureQueue } from './FailureQueue.ts';
 import { type ForecastClockName, ForecastPipeline } from './ForecastPipeline.ts';
@@ -60,6 +61,7 @@ export class TwinStack extends Stack {
   readonly failures: FailureQueue;
   readonly ingest: IngestPipeline;
   readonly forecast: ForecastPipeline;
+  readonly observer: AccuracyObserver;
   readonly dashboard: Dashboard;
 
   constructor(scope: Construct, id: string, props: TwinStackProps = {}) {
@@ -130,6 +132,11 @@ export class TwinStack extends Stack {
       recommendBudgetMs: props.forecastRecommendBudgetMs,
       memoryMb: props.forecastMemoryMb,
       clock: props.forecastClock,
+    });
+    this.observer = new AccuracyObserver(this, 'Observer', {
+      orderState: this.orderState,
+      forecasts: this.forecasts,
+      failureQueue: this.failures.queue,
     });
     this.dashboard = new Dashboard(this, 'Dashboard', {
       forecasts: this.forecasts,

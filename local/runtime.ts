@@ -10,6 +10,7 @@ import type { LogLevel } from '@aws-lambda-powertools/logger/types';
 import { resourceNames } from '../contracts/index.ts';
 import { PortInUseError } from '../dashboard/errors.ts';
 import { DynamoDbForecastSource } from '../dashboard/forecastSource.ts';
+import { DynamoDbHistorySource } from '../dashboard/historySource.ts';
 import { startDashboardServer } from '../dashboard/server.ts';
 import type { EmulateResult } from '../emulator/emulate.ts';
 import { checkScenario, defaultScenario, type ScenarioName } from '../emulator/scenarios.ts';
@@ -265,6 +266,7 @@ export async function startTwin(options: TwinOptions = {}): Promise<RunningTwin>
 
     const dashboard = await startDashboardServer({
       forecasts: new DynamoDbForecastSource(clients.documentClient, names.forecastsTable),
+      history: new DynamoDbHistorySource(clients.documentClient, names.forecastsTable),
       port,
       // What-if on the live state, with the forecast's model and "now" (see createTwinHandlers).
       whatIf: createLiveWhatIf({

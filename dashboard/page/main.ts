@@ -4,6 +4,7 @@
 // banner while the server or the forecast store cannot be reached.
 import './styles.css';
 import { AT_RISK_LATE_CHANCE, type ForecastRecord } from '../../contracts/forecastRecord.ts';
+import { AccuracyPanel } from './accuracyPanel.ts';
 import { swatch } from './chart.ts';
 import type { DraggedVariant } from './dragEngine.ts';
 import { DragWhatIf } from './dragWhatIf.ts';
@@ -40,6 +41,7 @@ import {
   toRows,
   type View,
 } from './model.ts';
+import { Replay } from './replay.ts';
 import { StationChart } from './StationChart.ts';
 import { WhatIfPanel } from './whatIfPanel.ts';
 
@@ -62,6 +64,9 @@ const app = $('app');
 const whatIf = new WhatIfPanel(location.href, token);
 const gantt = new Gantt($('gantt'));
 const stationChart = new StationChart($('stations'));
+const accuracyPanel = new AccuracyPanel($<HTMLDetailsElement>('accuracy'), location.href, token);
+// A past forecast from history, drawn in place of the live one until "Back to live".
+const replay = new Replay($('replay'), location.href, token, () => render());
 new DragWhatIf(
   $('gantt'),
   gantt,
@@ -198,6 +203,9 @@ async function poll(): Promise<void> {
       state.view = body.forecast ? modelView(body.forecast) : undefined;
       state.etag = response.headers.get('etag') ?? undefined;
       state.updates++;
+      replay.setLive(body.forecast?.asOf);
+      // The accuracy record moves as forecasts come: asked with each new one (at most every 5 s).
+      void accuracyPanel.refresh();
       render();
     } else if (recovered) {
       render();
@@ -248,11 +256,16 @@ function render(): void {
     );
     return;
   }
-  const view = state.view ?? modelView(live);
+  const replayed = replay.forecast;
+  const view = (replayed ? replay.view : state.view) ?? modelView(replayed ?? live);
   renderLegend(view);
-  whatIf.setForecast(live, view);
+  if (replayed) app.dataset.replaying = new Date(replayed.asOf).toISOString();
+  else {
+    delete app.dataset.replaying;
+    whatIf.setForecast(live, view);
+  }
   // A variant dragged in the order view takes the live forecast's place until Undo.
-  const forecast = state.dragged?.forecast ?? live;
+  const forecast = replayed ?? state.dragged?.forecast ?? live;
   state.rows = toRows(forecast, sortOrder($<HTMLSelectElement>('sort').value), {
     attentionOnly: $<HTMLInputElement>('attention').checked,
     text: $<HTMLInputElement>('filter').value,

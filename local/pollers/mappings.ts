@@ -1,4 +1,4 @@
-// The local event-source mappings: Kinesis → ingest and DynamoDB stream → forecast, run in process
+// The local event-source mappings: Kinesis → ingest and DynamoDB stream → forecast (and observer), run in process
 // with Lambda's semantics (see ShardPoller.ts), checkpoints persisted, exhausted records sent to
 // the failure destination.
 import { setTimeout as delay } from 'node:timers/promises';
@@ -41,6 +41,11 @@ interface Common {
   checkpoints: Checkpoints;
   failures: FailureSink;
   signal: AbortSignal;
+  /**
+   * The mapping's name, when more than one reads a stream (the forecast's and the observer's on the
+   * order-state stream): each keeps its own checkpoints. Unnamed: the checkpoints of the first.
+   */
+  name?: string;
   /** After a failed read or invocation: waits while the service it depends on is down (see ShardPollerHooks.outage). */
   outage?: (during: 'read' | 'invoke') => Promise<boolean>;
   onError?: (error: unknown) => void;
@@ -61,7 +66,7 @@ function pollMappedShard<R>(
   invoke: (records: R[]) => Promise<{ batchItemFailures?: { itemIdentifier: string }[] } | undefined>,
   describe: (record: R) => Pick<RejectedRecord, 'partitionKey' | 'data' | 'dataEncoding'>,
 ): Promise<void> {
-  const key = `${streamArn}/${reader.shardId}`;
+  const key = `${options.name === undefined ? '' : `${options.name}@`}${streamArn}/${reader.shardId}`;
   const hooks: ShardPollerHooks<R> = {
     invoke: async (records) => {
       stats.batches++;

@@ -1,12 +1,17 @@
-// The twin's ingest and forecast handlers (the Lambdas' own code) on the twin's tables, wrapped to count
-// what passes through them for the status line.
+// The twin's ingest, forecast and observer handlers (the Lambdas' own code) on the twin's tables,
+// wrapped to count what passes through them for the status line.
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { LogLevel } from '@aws-lambda-powertools/logger/types';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
+import type { AlertSink, DriftAlert } from '../../contracts/alerts.ts';
 import type { ForecastRecord } from '../../contracts/index.ts';
+import { DynamoDbAccuracyStore } from '../../forecast/DynamoDbAccuracyStore.ts';
 import { DynamoDbForecastStore } from '../../forecast/DynamoDbForecastStore.ts';
+import { DynamoDbForecastHistory } from '../../forecast/ForecastHistory.ts';
 import type { ForecastStore, SaveOutcome } from '../../forecast/ForecastStore.ts';
 import { createForecastHandler, latestEventClock, wallClock } from '../../forecast/forecastHandler.ts';
+import type { Observations } from '../../forecast/observations.ts';
+import { createObserverHandler } from '../../forecast/observer.ts';
 import { sharedPool } from '../../forecast/threads/ReplicationPool.ts';
 import {
   type FailureSink,
@@ -28,6 +33,8 @@ export interface TwinHandlers {
   counts: PipelineCounts;
   ingest: ReturnType<typeof createIngestHandler>;
   forecast: ReturnType<typeof createForecastHandler>;
+  /** The rolling accuracy record's keeper, on the same stream as the forecast (a mapping of its own). */
+  observer: ReturnType<typeof createObserverHandler>;
   /** The failure destination: a JSON-lines file, counted. */
   failures: FailureSink;
 }
@@ -44,6 +51,12 @@ export function createTwinHandlers(options: {
   /** Wall time (ms) for the forecast's recommendations (default: the forecast handler's; 0: none). */
   recommendBudgetMs?: number | undefined;
   logLevel?: LogLevel | undefined;
+  /** Where the observer's drift alerts go. */
+  alerts?: AlertSink | undefined;
+  /** Told of each drift alert (the twin recalibrates on it). */
+  onDrift?: ((alert: DriftAlert) => Promise<void>) | undefined;
+  /** Told of the steps finished and materials arrived in each batch of state changes. */
+  onObservations?: ((observations: Observations) => Promise<void>) | undefined;
 }): TwinHandlers {
   const { clients, names } = options;
   const logger = new Logger({ serviceName: 'twin', logLevel: options.logLevel ?? 'WARN' });
@@ -93,9 +106,18 @@ export function createTwinHandlers(options: {
     // At any speed but real time, the plant's clock runs ahead of the wall clock: "now" is the latest event.
     clock: options.speed === 1 ? wallClock : latestEventClock,
   });
+  const observer = createObserverHandler({
+    history: new DynamoDbForecastHistory(clients.documentClient, names.forecastsTable),
+    accuracy: new DynamoDbAccuracyStore(clients.documentClient, names.forecastsTable),
+    logger,
+    alerts: options.alerts,
+    onDrift: options.onDrift,
+    onObservations: options.onObservations,
+  });
   return {
     counts,
     failures,
+    observer,
     // Events in are counted by the pipeline, as they are checkpointed: a retried batch counts once.
     ingest,
     forecast: async (event: DynamoDBStreamEvent) => {

@@ -1,6 +1,7 @@
-// The twin's two local event-source mappings, Kinesis → ingest and the order-state table's stream →
-// forecast, with the settings the CDK stack deploys and checkpoints in the data directory.
-import { ForecastEventSource, IngestEventSource } from '../../contracts/resources.ts';
+// The twin's local event-source mappings, Kinesis → ingest and the order-state table's stream →
+// forecast and → observer (two mappings on one stream, as on AWS), with the settings the CDK stack
+// deploys and checkpoints in the data directory.
+import { ForecastEventSource, IngestEventSource, ObserverEventSource } from '../../contracts/resources.ts';
 import type { PollerClients } from '../clients.ts';
 import { Checkpoints } from '../pollers/Checkpoints.ts';
 import { startDynamoDbStreamMapping, startKinesisMapping } from '../pollers/mappings.ts';
@@ -11,7 +12,7 @@ import type { TwinHandlers } from './handlers.ts';
 
 /** A mapping's local settings from its shared definition (the CDK stack deploys the same). */
 export function mappingSettings(
-  source: typeof IngestEventSource | typeof ForecastEventSource,
+  source: typeof IngestEventSource | typeof ForecastEventSource | typeof ObserverEventSource,
 ): MappingSettings {
   return {
     batchSize: source.batchSize,
@@ -32,7 +33,7 @@ export function mappingSettings(
 /** The services the pipeline stands on. */
 export type PipelineService = 'kinesis' | 'dynamodb';
 
-/** Both mappings, running. */
+/** The mappings, running. */
 export interface RunningPipeline {
   /** Records the ingest has taken off the stream: handled, or given up on and sent to the failure destination. */
   taken(): number;
@@ -46,7 +47,7 @@ export interface RunningPipeline {
   stop(): Promise<void>;
 }
 
-/** Starts both mappings from their checkpoints in `checkpointsFile`. */
+/** Starts the mappings from their checkpoints in `checkpointsFile`. */
 export async function startPipeline(options: {
   clients: PollerClients;
   names: ResourceNames;
@@ -109,6 +110,16 @@ export async function startPipeline(options: {
       ...(options.batchingWindowMs !== undefined && { batchingWindowMs: options.batchingWindowMs }),
     },
   });
+  // Its own checkpoints: it reads every change at its own pace, whatever the forecast does.
+  const observerMapping = startDynamoDbStreamMapping({
+    ...common,
+    ...heldBy(dynamodb, dynamodb),
+    name: 'observer',
+    client: clients.dynamodbStreams,
+    streamArn: provisioned.orderStateStreamArn,
+    handler: handlers.observer,
+    settings: mappingSettings(ObserverEventSource),
+  });
   return {
     taken: () => kinesisMapping.stats.records,
     ingested: () => kinesisMapping.stats.records - kinesisMapping.stats.exhausted,
@@ -119,7 +130,7 @@ export async function startPipeline(options: {
     },
     stop: async () => {
       running.abort();
-      await Promise.all([kinesisMapping.done, streamMapping.done]);
+      await Promise.all([kinesisMapping.done, streamMapping.done, observerMapping.done]);
     },
   };
 }

@@ -51,6 +51,9 @@ describe('cdk-nag AwsSolutions', () => {
         'AwsSolutions-IAM5[Resource::*] at OrderFlowTwin/Forecast/Handler/Role',
         'AwsSolutions-IAM5[Resource::*] at OrderFlowTwin/Forecast/Handler/Role',
         'AwsSolutions-IAM5[Resource::*] at OrderFlowTwin/Ingest/Handler/Role',
+        // The observer, too: X-Ray, and dynamodb:ListStreams for its mapping on the order-state stream.
+        'AwsSolutions-IAM5[Resource::*] at OrderFlowTwin/Observer/Handler/Role',
+        'AwsSolutions-IAM5[Resource::*] at OrderFlowTwin/Observer/Handler/Role',
         // The ingest puts the raw data of oversized rejected records as new objects; the bucket has
         // no access logs of its own.
         `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/*] at OrderFlowTwin/Ingest/Handler/Role`,

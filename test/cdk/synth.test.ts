@@ -63,7 +63,7 @@ describe('npx cdk synth', () => {
 
   it('bundles every function with the local esbuild into an ES module with its source map', () => {
     const assets = readdirSync(outDir).filter((name) => name.startsWith('asset.'));
-    expect(assets).toHaveLength(3);
+    expect(assets).toHaveLength(4);
     for (const asset of assets) {
       const files = readdirSync(join(outDir, asset));
       expect(files).toEqual(expect.arrayContaining(['index.mjs', 'index.mjs.map']));

@@ -198,6 +198,31 @@ describe('the forecast event source mapping (order-state stream → forecast)', 
   });
 });
 
+describe('the observer event source mapping (order-state stream → observer)', () => {
+  it('reads the order-state table stream with a mapping of its own, unfiltered, failures to SQS', () => {
+    const mappings = Object.values(template.findResources('AWS::Lambda::EventSourceMapping')).filter(
+      (m) =>
+        JSON.stringify(m.Properties.EventSourceArn) ===
+        JSON.stringify(aws.resolve(stack.orderState.tableStreamArn)),
+    );
+    // The forecast's and the observer's: each reads every change, at its own pace.
+    expect(mappings).toHaveLength(2);
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: aws.resolve(stack.orderState.tableStreamArn),
+      FunctionName: fnRef(aws, stack.observer.handler),
+      StartingPosition: 'TRIM_HORIZON',
+      MaximumBatchingWindowInSeconds: 1,
+      BatchSize: 1000,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      MaximumRetryAttempts: 3,
+      MaximumRecordAgeInSeconds: 3600,
+      // Every finished step counts, whether or not the order is still active.
+      FilterCriteria: Match.absent(),
+      DestinationConfig: { OnFailure: { Destination: aws.resolve(stack.failures.queue.queueArn) } },
+    });
+  });
+});
+
 describe('encryption, tables and queues', () => {
   it('encrypts the order events stream with the AWS managed Kinesis key', () => {
     template.hasResourceProperties('AWS::Kinesis::Stream', {
@@ -347,7 +372,7 @@ describe('alarms', () => {
     });
 
   it('watches the iterator age of both mappings', () => {
-    for (const fn of [stack.ingest.handler, stack.forecast.handler]) {
+    for (const fn of [stack.ingest.handler, stack.forecast.handler, stack.observer.handler]) {
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {
         MetricName: 'IteratorAge',
         Namespace: 'AWS/Lambda',
@@ -369,10 +394,15 @@ describe('alarms', () => {
   });
 
   it('watches the errors of every function', () => {
-    for (const fn of [stack.ingest.handler, stack.forecast.handler, stack.dashboard.handler]) {
+    for (const fn of [
+      stack.ingest.handler,
+      stack.forecast.handler,
+      stack.observer.handler,
+      stack.dashboard.handler,
+    ]) {
       alarmOn('Errors', 'AWS/Lambda', { Name: 'FunctionName', Value: fnRef(aws, fn) });
     }
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 6);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 8);
   });
 });
 
@@ -380,6 +410,7 @@ describe('the functions', () => {
   const functions = {
     ingest: stack.ingest.handler,
     forecast: stack.forecast.handler,
+    observer: stack.observer.handler,
     dashboard: stack.dashboard.handler,
   };
 
@@ -409,15 +440,18 @@ describe('the functions', () => {
         Role: aws.resolve(fn.role.roleArn),
       });
     }
-    template.resourceCountIs('AWS::Lambda::Function', 3);
+    template.resourceCountIs('AWS::Lambda::Function', 4);
     template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
   });
 
   it('set only environment variables that their handler reads', () => {
     const sources = Object.fromEntries(
-      Object.entries({ ingest: 'ingest', forecast: 'forecast', dashboard: 'dashboard-api' }).map(
-        ([k, file]) => [k, readFileSync(new URL(`../../lambdas/${file}.ts`, import.meta.url), 'utf8')],
-      ),
+      Object.entries({
+        ingest: 'ingest',
+        forecast: 'forecast',
+        observer: 'observer',
+        dashboard: 'dashboard-api',
+      }).map(([k, file]) => [k, readFileSync(new URL(`../../lambdas/${file}.ts`, import.meta.url), 'utf8')]),
     );
     const expected = {
       ingest: ['FAILURE_BUCKET', 'FAILURE_QUEUE_URL', 'NODE_OPTIONS', 'ORDER_STATE_TABLE'],
@@ -429,6 +463,7 @@ describe('the functions', () => {
         'NODE_OPTIONS',
         'ORDER_STATE_TABLE',
       ],
+      observer: ['FORECASTS_TABLE', 'NODE_OPTIONS'],
       dashboard: [
         'DASHBOARD_PAGE_DIR',
         'DASHBOARD_TOKEN_MAX_AGE',
@@ -630,6 +665,23 @@ describe('least-privilege IAM', () => {
           `${stack.orderState.tableArn}/index/${OrderStateTable.activeIndex.name}`,
         ),
         ...on(aws, ['dynamodb:PutItem'], stack.forecasts.tableArn),
+        ...sendToFailureQueue,
+        ...on(aws, ['dynamodb:ListStreams'], '*'),
+        ...on(
+          aws,
+          ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator'],
+          stack.orderState.tableStreamArn,
+        ),
+      ].sort(),
+    );
+  });
+
+  it('lets the observer read forecast history, replace its record and read the table stream: nothing else', () => {
+    const fn = stack.observer.handler;
+    expect(grantsOf(aws, fn).sort()).toEqual(
+      [
+        ...basics(fn),
+        ...on(aws, ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'], stack.forecasts.tableArn),
         ...sendToFailureQueue,
         ...on(aws, ['dynamodb:ListStreams'], '*'),
         ...on(

@@ -1,8 +1,8 @@
-// What AWS runs is what is tested: `npx cdk synth` (the CLI, the local esbuild) bundles the three
+// What AWS runs is what is tested: `npx cdk synth` (the CLI, the local esbuild) bundles the four
 // functions; each bundle is then run as Lambda's Node.js runtime runs it, in a process of its own
 // (test/support/lambdaRuntime.mjs): the module and export the template's Handler names, the
 // environment the template sets, with each reference to a resource mapped to this test's stand-in for
-// it, a Lambda-shaped event and context. Ingest, forecast and the dashboard API each do their job
+// it, a Lambda-shaped event and context. Ingest, forecast, observer and the dashboard API each do their job
 // against DynamoDB Local (and Kinesis records read from kinesalite), one after the other. The stack
 // is synthesised with a plant model file of its own (`twin:model`, the flow shop): the forecast
 // bundle carries it and forecasts with it.
@@ -25,6 +25,7 @@ import type {
   KinesisStreamBatchResponse,
 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readAccuracyItem } from '../../contracts/accuracyItem.ts';
 import { resourceNames } from '../../contracts/resources.ts';
 import { DynamoDbForecastStore } from '../../forecast/DynamoDbForecastStore.ts';
 import { TWIN_STACK_NAME } from '../../lib/TwinStack.ts';
@@ -174,7 +175,12 @@ function referenced(value: unknown): string | undefined {
 describe('the bundles cdk synth makes, run as Lambda runs them', () => {
   const env = useEmulators('kinesalite');
   let resources: Record<string, Resource>;
-  let functions: { ingest: DeployedFunction; forecast: DeployedFunction; dashboard: DeployedFunction };
+  let functions: {
+    ingest: DeployedFunction;
+    forecast: DeployedFunction;
+    observer: DeployedFunction;
+    dashboard: DeployedFunction;
+  };
   let forecastFilters: string[];
   let standIn: StandIn;
 
@@ -222,15 +228,24 @@ describe('the bundles cdk synth makes, run as Lambda runs them', () => {
       ingest: functionOf('AWS::Lambda::EventSourceMapping', 'FunctionName', (p) =>
         typeOfRef(p.EventSourceArn, 'AWS::Kinesis::Stream'),
       ),
-      forecast: functionOf('AWS::Lambda::EventSourceMapping', 'FunctionName', (p) =>
-        typeOfRef(p.EventSourceArn, 'AWS::DynamoDB::Table'),
+      // Two read the table's stream: the forecast, through its filter, and the observer, unfiltered.
+      forecast: functionOf(
+        'AWS::Lambda::EventSourceMapping',
+        'FunctionName',
+        (p) => typeOfRef(p.EventSourceArn, 'AWS::DynamoDB::Table') && p.FilterCriteria !== undefined,
+      ),
+      observer: functionOf(
+        'AWS::Lambda::EventSourceMapping',
+        'FunctionName',
+        (p) => typeOfRef(p.EventSourceArn, 'AWS::DynamoDB::Table') && p.FilterCriteria === undefined,
       ),
       dashboard: functionOf('AWS::Lambda::Url', 'TargetFunctionArn', () => true),
     };
     const forecastMapping = Object.values(resources).find(
       (r) =>
         r.Type === 'AWS::Lambda::EventSourceMapping' &&
-        typeOfRef(r.Properties.EventSourceArn, 'AWS::DynamoDB::Table'),
+        typeOfRef(r.Properties.EventSourceArn, 'AWS::DynamoDB::Table') &&
+        r.Properties.FilterCriteria !== undefined,
     )!;
     forecastFilters = (
       (forecastMapping.Properties.FilterCriteria as { Filters: { Pattern: string }[] } | undefined)
@@ -348,7 +363,7 @@ describe('the bundles cdk synth makes, run as Lambda runs them', () => {
     return { results: result.results.map((r) => r.value as R), logs };
   }
 
-  it('deploys three ES module bundles whose handler the runtime finds as the template names it', () => {
+  it('deploys four ES module bundles whose handler the runtime finds as the template names it', () => {
     for (const fn of Object.values(functions)) {
       expect(fn.handler).toBe('index.handler');
       expect(fn.runtime).toMatch(/^nodejs\d+\.x$/);
@@ -356,7 +371,7 @@ describe('the bundles cdk synth makes, run as Lambda runs them', () => {
       // The runtime would load index.js first: there must be none.
       expect(existsSync(join(fn.assetDir, 'index.js'))).toBe(false);
     }
-    expect(new Set(Object.values(functions).map((f) => f.assetDir)).size).toBe(3);
+    expect(new Set(Object.values(functions).map((f) => f.assetDir)).size).toBe(4);
   });
 
   it('ingest applies a Kinesis batch of order events to order state, and sends the bad record to the failure queue', async () => {
@@ -426,6 +441,23 @@ describe('the bundles cdk synth makes, run as Lambda runs them', () => {
     expect(readFileSync(bundled, 'utf8')).toBe(readFileSync(join(root, MODEL), 'utf8'));
     expect(stored!.asOf).toBeGreaterThanOrEqual(before);
     expect(stored!.asOf).toBeLessThanOrEqual(after);
+  }, 60_000);
+
+  it('the observer reads the same stream and keeps the accuracy record, with the data latency of the stored forecast', async () => {
+    const streamArn = env.provisioned.orderStateStreamArn;
+    const event = toDynamoDbStreamEvent(
+      await readStreamRecords(env.clients.dynamodbStreams, streamArn),
+      streamArn,
+    );
+
+    const { results } = await invoke<DynamoDBBatchResponse>(functions.observer, [event]);
+
+    expect(results).toEqual([{ batchItemFailures: [] }]);
+    // The steps finished before any forecast was made: nothing to compare, but the latest forecast's
+    // lag behind its latest event is sampled.
+    const stored = await readAccuracyItem(env.clients.documentClient, env.names.forecastsTable);
+    expect(stored?.record.latency.samples).toHaveLength(1);
+    expect(stored?.record.buckets).toEqual([]);
   }, 60_000);
 
   it('the dashboard API serves the stored forecast to a function URL request with the token from Secrets Manager', async () => {

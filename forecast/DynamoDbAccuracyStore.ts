@@ -1,0 +1,45 @@
+// The rolling accuracy record in the forecasts table (`pk = plant`, `sk = accuracy#rolling`): the
+// record as JSON in `data` and its `version`, replaced by a Put conditional on the version read.
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { readAccuracyItem, type StoredAccuracy } from '../contracts/accuracyItem.ts';
+import { AccuracyKeys, type AccuracyRecord } from '../contracts/accuracyRecord.ts';
+import type { AccuracyStore } from './AccuracyStore.ts';
+
+export class DynamoDbAccuracyStore implements AccuracyStore {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  read(): Promise<StoredAccuracy | undefined> {
+    return readAccuracyItem(this.client, this.tableName);
+  }
+
+  async write(record: AccuracyRecord, expected: number): Promise<boolean> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            pk: AccuracyKeys.partition,
+            sk: AccuracyKeys.rolling,
+            version: expected + 1,
+            data: JSON.stringify(record),
+          },
+          ...(expected === 0
+            ? { ConditionExpression: 'attribute_not_exists(pk)' }
+            : {
+                ConditionExpression: '#version = :expected',
+                ExpressionAttributeNames: { '#version': 'version' },
+                ExpressionAttributeValues: { ':expected': expected },
+              }),
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,78 @@
+// order-state's DynamoDB stream → observer Lambda → the rolling accuracy record in the forecasts
+// table: the function, its own event source mapping on the stream (beside the forecast's), its
+// grants (Query and GetItem of forecast history, the record's conditional Put) and its alarms.
+import { Duration, Validations } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { ObserverEventSource } from '../contracts/resources.ts';
+import { FORECAST_ITERATOR_AGE_ALARM_MS } from './ForecastPipeline.ts';
+import { TwinFunction } from './TwinFunction.ts';
+
+export interface AccuracyObserverProps {
+  orderState: ITable;
+  forecasts: ITable;
+  failureQueue: IQueue;
+}
+
+/** The observer: compares each finished step with the forecasts made before it, continuously. */
+export class AccuracyObserver extends Construct {
+  readonly handler: TwinFunction;
+  readonly iteratorAgeAlarm: Alarm;
+  readonly errorsAlarm: Alarm;
+
+  constructor(scope: Construct, id: string, props: AccuracyObserverProps) {
+    super(scope, id);
+    this.handler = new TwinFunction(this, 'Handler', {
+      entry: 'lambdas/observer.ts',
+      description: 'order-flow twin: keeps the rolling forecast accuracy record as order steps finish',
+      memorySize: 512,
+      timeout: Duration.seconds(30),
+    });
+    // It finds the forecast in effect with a Query of history (Limit 1), reads it (a Query of its
+    // chunks), the latest forecast's version (GetItem), and replaces the record (a conditional Put).
+    this.handler.useTable('FORECASTS_TABLE', props.forecasts, { table: ['GetItem', 'Query', 'PutItem'] });
+
+    this.handler.function.addEventSource(
+      new DynamoEventSource(props.orderState, {
+        startingPosition: StartingPosition.TRIM_HORIZON,
+        batchSize: ObserverEventSource.batchSize,
+        maxBatchingWindow: Duration.seconds(ObserverEventSource.batchingWindowSeconds),
+        reportBatchItemFailures: true,
+        retryAttempts: ObserverEventSource.retryAttempts,
+        maxRecordAge: Duration.hours(ObserverEventSource.maxRecordAgeHours),
+        bisectBatchOnError: ObserverEventSource.bisectBatchOnError,
+        onFailure: new SqsDlq(props.failureQueue),
+      }),
+    );
+
+    Validations.of(this.handler.role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        "The DynamoDB event source needs dynamodb:ListStreams, which IAM grants on Resource '*' only; reading " +
+        'the stream (DescribeStream, GetShardIterator, GetRecords) is granted on the table stream ARN.',
+    });
+
+    const fn = this.handler.function;
+    this.iteratorAgeAlarm = new Alarm(this, 'IteratorAgeAlarm', {
+      alarmDescription: 'The accuracy record is more than a minute behind the order-state changes',
+      metric: fn.metric('IteratorAge', { statistic: 'Maximum', period: Duration.minutes(1) }),
+      threshold: FORECAST_ITERATOR_AGE_ALARM_MS,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 5,
+      datapointsToAlarm: 3,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+    this.errorsAlarm = new Alarm(this, 'ErrorsAlarm', {
+      alarmDescription: 'The observer failed (the batch is retried, then lands in the failure queue)',
+      metric: fn.metricErrors({ statistic: 'Sum', period: Duration.minutes(5) }),
+      threshold: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+  }
+}

@@ -1,0 +1,182 @@
+// The observer on DynamoDB Local: forecast history written through the forecast store, finished
+// steps handed over as order-state stream records, the rolling accuracy record written and read
+// back through the real table. The plant produces 20 % slower than its forecasts believe.
+import { Logger } from '@aws-lambda-powertools/logger';
+import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import type { DynamoDBRecord } from 'aws-lambda';
+import { describe, expect, it } from 'vitest';
+import { readAccuracyItem } from '../../contracts/accuracyItem.ts';
+import { summariseAccuracy } from '../../contracts/accuracyRecord.ts';
+import { type DriftAlert, InMemoryAlertSink } from '../../contracts/alerts.ts';
+import type { ForecastRecord, ModelSummary } from '../../contracts/forecastRecord.ts';
+import { DynamoDbAccuracyStore } from '../../forecast/DynamoDbAccuracyStore.ts';
+import { DynamoDbForecastStore } from '../../forecast/DynamoDbForecastStore.ts';
+import { DynamoDbForecastHistory, headKey } from '../../forecast/ForecastHistory.ts';
+import type { Observations } from '../../forecast/observations.ts';
+import { createObserverHandler } from '../../forecast/observer.ts';
+import { stepAttribute } from '../../state/stepAttributes.ts';
+import { accuracyStoreContract } from '../support/accuracyStoreContract.ts';
+import { useEmulators } from '../support/emulators.ts';
+
+const MIN = 60_000;
+const T0 = Date.UTC(2026, 0, 5, 8, 0, 0);
+/** What the model believes production takes, and what it really takes: 20 % longer. */
+const BELIEVED = 10 * MIN;
+const REAL = 12 * MIN;
+const ORDERS = 8;
+const start = (k: number) => T0 + k * REAL;
+
+const model: ModelSummary = {
+  name: 'two-steps',
+  hash: '0000000000000000',
+  parameters: {},
+  timeUnit: 'ms',
+  stations: [{ id: 'line', name: 'Line', capacity: 1, queueRule: 'fifo' }],
+  products: [
+    {
+      id: 'p',
+      routing: [
+        { step: 'material', kind: 'material' },
+        { step: 'production', kind: 'operation', station: 'line' },
+      ],
+    },
+  ],
+  defaultProduct: 'p',
+};
+
+/** The forecast at `t`: the order in production ends after the believed time (or now, once overdue), ±30 s. */
+function forecastAt(t: number, made = Date.now()): ForecastRecord {
+  const k = Math.floor((t - T0) / REAL);
+  const end = Math.max(t, start(k) + BELIEVED);
+  return {
+    asOf: t,
+    // Made now (wall clock): history expires 14 days after a forecast was made, and DynamoDB Local
+    // deletes expired items. Its latest event 300 ms before: the data latency.
+    generatedAt: made,
+    stateVersion: { latestEventAt: made - 300, activeOrders: 1 },
+    model,
+    simCoreVersion: 'test',
+    orders: [
+      {
+        orderId: `o-${k}`,
+        completedAt: end,
+        completedAtP10: end - MIN / 2,
+        completedAtP50: end,
+        completedAtP90: end + MIN / 2,
+        late: false,
+        steps: [
+          { step: 'material', kind: 'material', start: start(k) - MIN, end: start(k), actual: true },
+          {
+            step: 'production',
+            kind: 'operation',
+            station: 'line',
+            start: start(k),
+            end,
+            actual: t >= start(k),
+          },
+        ],
+      },
+    ],
+    stations: [],
+    kpis: { ordersLate: 0 },
+    warnings: [],
+    events: 0,
+    timings: { readMs: 0, simulateMs: 0 },
+  } as unknown as ForecastRecord;
+}
+
+const image = (item: Record<string, unknown>) => marshall(item, { removeUndefinedValues: true }) as never;
+
+/** Order k's production finishing, as the order state's stream carries it. */
+function finished(k: number): DynamoDBRecord {
+  const before = {
+    orderId: `o-${k}`,
+    product: 'p',
+    materialArrivedAt: start(k),
+    [stepAttribute('production', 'startedAt')]: start(k),
+  };
+  const after = { ...before, [stepAttribute('production', 'finishedAt')]: start(k) + REAL };
+  return { eventName: 'MODIFY', dynamodb: { OldImage: image(before), NewImage: image(after) } };
+}
+
+describe('the observer on DynamoDB Local', () => {
+  const env = useEmulators('kinesalite');
+
+  /** Removes the accuracy record: the record is one item per table. */
+  async function clear(table: string) {
+    await env.clients.documentClient.send(
+      new DeleteCommand({ TableName: table, Key: { pk: 'plant', sk: 'accuracy#rolling' } }),
+    );
+  }
+
+  describe('DynamoDbAccuracyStore', () => {
+    accuracyStoreContract(async () => {
+      await clear(env.names.forecastsTable);
+      return new DynamoDbAccuracyStore(env.clients.documentClient, env.names.forecastsTable);
+    });
+  });
+
+  it('records the bias of a plant 20 % slower than forecast, and raises each drift once', async () => {
+    const { documentClient } = env.clients;
+    const table = env.names.forecastsTable;
+    await clear(table);
+    const store = new DynamoDbForecastStore(documentClient, table);
+    for (let t = T0; t < start(ORDERS); t += MIN) await store.save(forecastAt(t));
+
+    const sink = new InMemoryAlertSink();
+    const drifted: DriftAlert[] = [];
+    const observed: Observations[] = [];
+    const observe = createObserverHandler({
+      history: new DynamoDbForecastHistory(documentClient, table),
+      accuracy: new DynamoDbAccuracyStore(documentClient, table),
+      logger: new Logger({ serviceName: 'observer', logLevel: 'SILENT' }),
+      horizonsMs: [5 * MIN, 10 * MIN],
+      drift: { minComparisons: 5 },
+      alerts: sink,
+      onDrift: async (alert) => void drifted.push(alert),
+      onObservations: async (o) => void observed.push(o),
+    });
+    for (let k = 0; k < ORDERS; k++) {
+      expect(await observe({ Records: [finished(k)] })).toEqual({ batchItemFailures: [] });
+    }
+
+    const stored = await readAccuracyItem(documentClient, table);
+    expect(stored?.version).toBe(ORDERS);
+    const summary = summariseAccuracy(stored!.record);
+    const figures = summary.horizons.map((h) => ({
+      horizon: h.horizonMs / MIN,
+      comparisons: h.steps.comparisons,
+      biasMin: h.steps.biasMs! / MIN,
+      completionBiasMin: h.completions.biasMs! / MIN,
+      mape: h.steps.mape,
+      coverage: h.completions.coverage,
+    }));
+    console.log('accuracy record of a plant 20 % slower than its model:', JSON.stringify(figures));
+    // Forecast to end 10 minutes after its start, each order ended 2 minutes later: a bias of −20 %
+    // of the believed time. 5 minutes ahead, 2 of the 5 remaining minutes were missed; 10 ahead, 2 of 10.
+    expect(figures).toEqual([
+      { horizon: 5, comparisons: ORDERS, biasMin: -2, completionBiasMin: -2, mape: 0.4, coverage: 0 },
+      { horizon: 10, comparisons: ORDERS, biasMin: -2, completionBiasMin: -2, mape: 0.2, coverage: 0 },
+    ]);
+    expect(summary.latency).toEqual({ samples: 1, p50Ms: 300, p95Ms: 300, latestMs: 300 });
+    // Into drift at the fifth order, in both measures of both horizons, and only then.
+    expect(
+      sink.alerts.map((a) => [(a as DriftAlert).measure, (a as DriftAlert).horizonMs / MIN, a.asOf]),
+    ).toEqual([
+      ['mape', 5, start(4) + REAL],
+      ['coverage', 5, start(4) + REAL],
+      ['mape', 10, start(4) + REAL],
+      ['coverage', 10, start(4) + REAL],
+    ]);
+    expect(drifted).toEqual(sink.alerts);
+    expect(observed.map((o) => o.steps.map((s) => s.orderId))).toEqual(
+      Array.from({ length: ORDERS }, (_, k) => [`o-${k}`]),
+    );
+  });
+
+  it('finds the head of the forecast in effect from a chunk key', () => {
+    expect(headKey('history#2026-01-05T08:00:00.000Z#002')).toBe('history#2026-01-05T08:00:00.000Z');
+    expect(headKey('history#2026-01-05T08:00:00.000Z')).toBe('history#2026-01-05T08:00:00.000Z');
+  });
+});
