@@ -21,11 +21,15 @@ export type SampleKey =
   | { kind: 'slip' | 'initial-slip'; supplier: string }
   | { kind: 'slip' | 'initial-slip'; product?: string; supplier?: undefined };
 
-/** One measurement: its key, its value (ms) and when it was made (plant time, epoch ms). */
+/**
+ * One measurement: its key, its value (ms) and when it was made (plant time, epoch ms); `id` names
+ * what it measured (the order and step), so that the same observation delivered twice counts once.
+ */
 export interface Sample {
   key: SampleKey;
   value: number;
   at: number;
+  id?: string;
 }
 
 /**
@@ -67,8 +71,15 @@ export function sampleKeyLabel(key: SampleKey): string {
 
 /** What the observations of the order state's stream give (forecast/observations.ts), as this module reads them. */
 export interface ObservedSteps {
-  steps: readonly { product?: string; step: string; startedAt?: number; finishedAt: number }[];
+  steps: readonly {
+    orderId?: string;
+    product?: string;
+    step: string;
+    startedAt?: number;
+    finishedAt: number;
+  }[];
   arrivals: readonly {
+    orderId?: string;
     product?: string;
     supplier?: string;
     initialEta?: number;
@@ -89,6 +100,7 @@ export function samplesOf(observed: ObservedSteps): Sample[] {
       key: { kind: 'duration', ...(s.product !== undefined && { product: s.product }), step: s.step },
       value: s.finishedAt - s.startedAt,
       at: s.finishedAt,
+      ...(s.orderId !== undefined && { id: JSON.stringify([s.orderId, s.step]) }),
     });
   }
   for (const a of observed.arrivals) {
@@ -98,13 +110,16 @@ export function samplesOf(observed: ObservedSteps): Sample[] {
         : a.product !== undefined
           ? { product: a.product }
           : {};
-    if (a.eta !== undefined)
-      samples.push({ key: { kind: 'slip', ...who }, value: a.arrivedAt - a.eta, at: a.arrivedAt });
+    const id = a.orderId !== undefined ? { id: JSON.stringify([a.orderId]) } : {};
+    if (a.eta !== undefined) {
+      samples.push({ key: { kind: 'slip', ...who }, value: a.arrivedAt - a.eta, at: a.arrivedAt, ...id });
+    }
     if (a.initialEta !== undefined) {
       samples.push({
         key: { kind: 'initial-slip', ...who },
         value: a.arrivedAt - a.initialEta,
         at: a.arrivedAt,
+        ...id,
       });
     }
   }

@@ -1,0 +1,113 @@
+// Recalibration on DynamoDB Local: the observation and calibration stores meet the stores' contract
+// in the forecasts table (samples added by concurrent writers all kept), and the pipeline's parts
+// meet there: samples recorded from stream records, a recalibration, and a forecast that runs the
+// calibrated model and names its calibration.
+import { Logger } from '@aws-lambda-powertools/logger';
+import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import type { DynamoDBRecord } from 'aws-lambda';
+import { describe, expect, it } from 'vitest';
+import { InMemoryAlertSink } from '../../contracts/alerts.ts';
+import { resourceNames } from '../../contracts/resources.ts';
+import { DynamoDbCalibrationStore } from '../../forecast/DynamoDbCalibrationStore.ts';
+import { DynamoDbForecastStore } from '../../forecast/DynamoDbForecastStore.ts';
+import { DynamoDbObservationStore } from '../../forecast/DynamoDbObservationStore.ts';
+import { latestEventClock, runForecast } from '../../forecast/forecastHandler.ts';
+import { observationsOf } from '../../forecast/observations.ts';
+import { recalibrate, recordObservations } from '../../forecast/recalibration.ts';
+import { createTableInputs } from '../../local/provision.ts';
+import { orderFlowModel } from '../../orderflow/index.ts';
+import { InMemoryStateStore } from '../../state/InMemoryStateStore.ts';
+import { stepAttribute } from '../../state/stepAttributes.ts';
+import {
+  calibrationStoreContract,
+  observationStoreContract,
+} from '../forecast/calibrationStores.contract.ts';
+import { useEmulators } from '../support/emulators.ts';
+
+const logger = new Logger({ serviceName: 'calibration', logLevel: 'SILENT' });
+const MIN = 60_000;
+
+describe('recalibration on DynamoDB Local', () => {
+  const env = useEmulators('kinesalite');
+  let tables = 0;
+  /** A forecasts table of its own. */
+  const freshTable = async () => {
+    const names = resourceNames(`calibration-${Date.now()}-${++tables}-`);
+    await env.clients.dynamodb.send(new CreateTableCommand(createTableInputs(names).forecasts));
+    return names.forecastsTable;
+  };
+
+  observationStoreContract(
+    'DynamoDB',
+    async (window) => new DynamoDbObservationStore(env.clients.documentClient, await freshTable(), window),
+  );
+  calibrationStoreContract(
+    'DynamoDB',
+    async () => new DynamoDbCalibrationStore(env.clients.documentClient, await freshTable()),
+  );
+
+  it('records samples from stream records, recalibrates from them, and forecasts with the calibrated model', async () => {
+    const table = await freshTable();
+    const observations = new DynamoDbObservationStore(env.clients.documentClient, table);
+    const calibrations = new DynamoDbCalibrationStore(env.clients.documentClient, table);
+    const record = recordObservations(observations);
+    // Forty orders whose production took 12 minutes (the model says 10), in batches of stream records.
+    for (let batch = 0; batch < 4; batch++) {
+      const records: DynamoDBRecord[] = [];
+      for (let i = 0; i < 10; i++) {
+        const start = (batch * 10 + i) * 15 * MIN;
+        const running = { orderId: `o-${batch}-${i}`, [stepAttribute('production', 'startedAt')]: start };
+        const done = { ...running, [stepAttribute('production', 'finishedAt')]: start + 12 * MIN };
+        records.push({ eventName: 'MODIFY', dynamodb: { OldImage: image(running), NewImage: image(done) } });
+      }
+      await record(observationsOf(records));
+    }
+    const alerts = new InMemoryAlertSink();
+
+    const calibration = await recalibrate({
+      observations,
+      calibrations,
+      model: orderFlowModel,
+      logger,
+      alerts,
+      reason: 'schedule',
+      now: () => Date.UTC(2026, 0, 6),
+    });
+
+    expect(calibration!.fits[0]).toMatchObject({ label: 'production', n: 40, applied: true });
+    expect(calibration!.fits[0]!.fit.mean).toBe(12 * MIN);
+    expect(alerts.alerts).toEqual([
+      expect.objectContaining({ kind: 'calibration', calibrationId: calibration!.id, reason: 'schedule' }),
+    ]);
+    expect(alerts.alerts[0]!.text).toMatch(/production: 10\.0 min → 12\.0 min \(\+20 %, n 40\)/);
+    expect(await calibrations.latest()).toEqual(calibration);
+
+    // A forecast of one order in production since t = 0: 12 minutes with the calibration, 10 without.
+    const states = new InMemoryStateStore();
+    await states.apply({ type: 'OrderAccepted', eventId: 'a', orderId: 'x', at: 0 });
+    await states.apply({ type: 'MaterialArrived', eventId: 'b', orderId: 'x', at: 0 });
+    await states.apply({ type: 'StepStarted', eventId: 'c', orderId: 'x', at: 0, step: 'production' });
+    const forecasts = new DynamoDbForecastStore(env.clients.documentClient, table);
+    const calibrated = await runForecast({
+      states,
+      forecasts,
+      logger,
+      calibrations,
+      clock: latestEventClock,
+    });
+    const plain = await runForecast({ states, forecasts, logger, clock: latestEventClock });
+
+    expect(calibrated.record.orders[0]!.completedAt).toBe(12 * MIN);
+    expect(calibrated.record.calibration).toEqual({
+      id: calibration!.id,
+      fittedAt: calibration!.fittedAt,
+      modelVersion: calibration!.modelVersion,
+    });
+    expect(calibrated.record.model.hash).toBe(calibration!.modelVersion);
+    expect(plain.record.orders[0]!.completedAt).toBe(10 * MIN);
+    expect(plain.record.calibration).toBeUndefined();
+  });
+});
+
+const image = (item: Record<string, unknown>) => marshall(item) as never;
