@@ -79,11 +79,11 @@ const flowShop = parsePlantModel(
 
 describe('recalibration of a plant 20 % slower than its model', () => {
   it.each([
-    ['the demo plant', orderFlowModel],
-    ['the flow shop', flowShop],
+    { name: 'the demo plant', model: orderFlowModel },
+    { name: 'the flow shop', model: flowShop },
   ])(
-    'fits the true durations within 5 %% and forecasts closer to what happens: %s',
-    async (name, model) => {
+    'fits the true durations within 5 percent and forecasts closer to what happens: $name',
+    async ({ name, model }) => {
       const truth = slower(model, SLOWER);
       const resolved = resolveModel(truth);
       const env = new Environment(T0);
