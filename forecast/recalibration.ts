@@ -12,8 +12,17 @@ import {
   samplesOf,
 } from '../orderflow/calibration/calibrate.ts';
 import type { PlantModel } from '../orderflow/index.ts';
+import type { FinishedOrder } from '../state/StateStore.ts';
 import type { CalibrationStore } from './CalibrationStore.ts';
-import { type ObservationStore, valuesOf } from './ObservationStore.ts';
+import {
+  byKey,
+  DEFAULT_OBSERVATION_WINDOW,
+  mergeSamples,
+  type ObservationStore,
+  type ObservationWindow,
+  type SampleSeries,
+  valuesOf,
+} from './ObservationStore.ts';
 import type { Observations } from './observations.ts';
 
 /** The hook the observer calls with each batch's observations: their samples go to `store`. */
@@ -22,6 +31,36 @@ export function recordObservations(store: ObservationStore): (observations: Obse
     const samples = samplesOf(observations);
     if (samples.length > 0) await store.add(samples);
   };
+}
+
+/**
+ * The samples that the finished orders' state still holds, for a twin that ran before samples were
+ * recorded: each finished step's duration, in the window the store would keep. The ETAs a material
+ * was promised are not kept with an order: no slips.
+ */
+export function seriesOfFinished(
+  finished: readonly FinishedOrder[],
+  window: ObservationWindow = DEFAULT_OBSERVATION_WINDOW,
+): Map<string, SampleSeries> {
+  const samples = samplesOf({
+    steps: finished.flatMap((order) =>
+      Object.entries(order.steps).flatMap(([step, times]) =>
+        times.finishedAt === undefined
+          ? []
+          : [
+              {
+                orderId: order.orderId,
+                ...(order.product !== undefined && { product: order.product }),
+                step,
+                ...(times.startedAt !== undefined && { startedAt: times.startedAt }),
+                finishedAt: times.finishedAt,
+              },
+            ],
+      ),
+    ),
+    arrivals: [],
+  });
+  return new Map([...byKey(samples)].map(([key, group]) => [key, mergeSamples(undefined, group, window)]));
 }
 
 export interface RecalibrateDependencies {

@@ -7,6 +7,7 @@ import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
+import type { CalibrationReport } from '../../cli/commands/calibrate.ts';
 import { InMemoryAlertSink } from '../../contracts/alerts.ts';
 import { resourceNames } from '../../contracts/resources.ts';
 import { DynamoDbCalibrationStore } from '../../forecast/DynamoDbCalibrationStore.ts';
@@ -17,12 +18,15 @@ import { observationsOf } from '../../forecast/observations.ts';
 import { recalibrate, recordObservations } from '../../forecast/recalibration.ts';
 import { createTableInputs } from '../../local/provision.ts';
 import { orderFlowModel } from '../../orderflow/index.ts';
+import { DynamoDbStateStore } from '../../state/DynamoDbStateStore.ts';
+import type { DomainEvent } from '../../state/events.ts';
 import { InMemoryStateStore } from '../../state/InMemoryStateStore.ts';
 import { stepAttribute } from '../../state/stepAttributes.ts';
 import {
   calibrationStoreContract,
   observationStoreContract,
 } from '../forecast/calibrationStores.contract.ts';
+import { twin } from '../support/cli.ts';
 import { useEmulators } from '../support/emulators.ts';
 
 const logger = new Logger({ serviceName: 'calibration', logLevel: 'SILENT' });
@@ -107,6 +111,96 @@ describe('recalibration on DynamoDB Local', () => {
     expect(calibrated.record.model.hash).toBe(calibration!.modelVersion);
     expect(plain.record.orders[0]!.completedAt).toBe(10 * MIN);
     expect(plain.record.calibration).toBeUndefined();
+  });
+
+  it('twin calibrate: fits the finished orders of a twin that recorded no samples, then the samples, and applies them', async () => {
+    const prefix = env.names.forecastsTable.slice(0, -'forecasts'.length);
+    const states = new DynamoDbStateStore(env.clients.dynamodb, env.names.orderStateTable);
+    // Six orders produced in 11 to 13 minutes (the demo plant says 10), one more waiting for its material.
+    for (let i = 0; i < 6; i++) {
+      const t = i * 20 * MIN;
+      const id = `o${i}`;
+      const events: DomainEvent[] = [
+        { type: 'OrderAccepted', eventId: `${id}-a`, orderId: id, at: t },
+        {
+          type: 'MaterialOrdered',
+          eventId: `${id}-m`,
+          orderId: id,
+          at: t,
+          eta: t + 5 * MIN,
+          supplier: 'acme',
+        },
+        { type: 'MaterialArrived', eventId: `${id}-r`, orderId: id, at: t + 5 * MIN },
+        { type: 'StepStarted', eventId: `${id}-s`, orderId: id, at: t + 5 * MIN, step: 'production' },
+        {
+          type: 'StepFinished',
+          eventId: `${id}-f`,
+          orderId: id,
+          at: t + 5 * MIN + (11 + (i % 3)) * MIN,
+          step: 'production',
+        },
+      ];
+      await states.applyAll(events);
+    }
+    await states.apply({
+      type: 'OrderAccepted',
+      eventId: 'w',
+      orderId: 'waiting',
+      at: 130 * MIN,
+      dueAt: 150 * MIN,
+    });
+    await states.apply({
+      type: 'MaterialOrdered',
+      eventId: 'wm',
+      orderId: 'waiting',
+      at: 130 * MIN,
+      eta: 131 * MIN,
+    });
+    const where = ['--endpoint', env.running.endpoints.dynamodb!, '--name-prefix', prefix];
+
+    const fromOrders = await twin('calibrate', ...where, '--min-samples', '5', '--json');
+    expect(fromOrders.stderr).toBe('');
+    const report = JSON.parse(fromOrders.stdout) as CalibrationReport;
+    expect(report.samplesFrom).toBe('finished orders');
+    expect(report.calibration.fits).toEqual([
+      expect.objectContaining({ label: 'production', n: 6, applied: true, modelMeanMs: 10 * MIN }),
+    ]);
+    expect(report.calibration.fits[0]!.fit.mean).toBe(12 * MIN);
+    // The waiting order: 10 minutes of production after its material with the model, 12 calibrated.
+    expect(report.impact.after.makespanMs - report.impact.before.makespanMs).toBe(2 * MIN);
+    expect(report.stored).toBeUndefined();
+
+    const text = await twin('calibrate', ...where, '--min-samples', '5');
+    expect(text.stdout).toMatch(
+      /^production\s+6\s+10 min\s+12 min\s+\+20 %\s+\w+\s+0\.\d{3} \(0\.\d{3}\)\s+yes$/m,
+    );
+    expect(text.stdout).toMatch(/Not applied: run again with --apply/);
+
+    // Samples recorded by the observer go before the finished orders: these say 13 minutes.
+    const observations = new DynamoDbObservationStore(env.clients.documentClient, env.names.forecastsTable);
+    await observations.add(
+      Array.from({ length: 5 }, (_, i) => ({
+        key: { kind: 'duration' as const, step: 'production' },
+        value: 13 * MIN,
+        at: i * MIN,
+        id: `x${i}`,
+      })),
+    );
+    const applied = JSON.parse(
+      (await twin('calibrate', ...where, '--min-samples', '5', '--apply', '--json')).stdout,
+    ) as CalibrationReport;
+    expect(applied).toMatchObject({ samplesFrom: 'observations', stored: 'saved' });
+    const stored = await new DynamoDbCalibrationStore(
+      env.clients.documentClient,
+      env.names.forecastsTable,
+    ).latest();
+    expect(stored).toEqual(applied.calibration);
+    expect(stored!.reason).toBe('manual');
+    expect(stored!.fits[0]!.fit.mean).toBe(13 * MIN);
+
+    const refused = await twin('calibrate', ...where, '--min-samples', '50', '--apply');
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/nothing to apply: no key has 50 samples yet/);
   });
 });
 
