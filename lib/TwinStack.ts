@@ -16,6 +16,7 @@ import { Dashboard } from './Dashboard.ts';
 import { FailureQueue } from './FailureQueue.ts';
 import { type ForecastClockName, ForecastPipeline } from './ForecastPipeline.ts';
 import { IngestPipeline } from './IngestPipeline.ts';
+import { DEFAULT_CALIBRATE_SCHEDULE, Recalibration } from './Recalibration.ts';
 
 /** The stack's name in CloudFormation (and the `cdk deploy` argument). */
 export const TWIN_STACK_NAME = 'OrderFlowTwin';
@@ -48,6 +49,8 @@ export interface TwinStackProps extends StackProps {
   dashboardPage?: boolean;
   /** The dashboard function's reserved concurrency (default 10; `none`: no reservation). */
   dashboardReservedConcurrency?: number | 'none' | undefined;
+  /** When the twin recalibrates (an EventBridge schedule expression; default daily; `off`: never on schedule). */
+  calibrateSchedule?: string | undefined;
 }
 
 /** The order-flow twin on AWS (or LocalStack). */
@@ -59,6 +62,7 @@ export class TwinStack extends Stack {
   readonly ingest: IngestPipeline;
   readonly forecast: ForecastPipeline;
   readonly dashboard: Dashboard;
+  readonly recalibration: Recalibration;
 
   constructor(scope: Construct, id: string, props: TwinStackProps = {}) {
     super(scope, id, {
@@ -127,6 +131,12 @@ export class TwinStack extends Stack {
       replications: props.forecastReplications,
       recommendBudgetMs: props.forecastRecommendBudgetMs,
       clock: props.forecastClock,
+    });
+    const schedule = props.calibrateSchedule ?? DEFAULT_CALIBRATE_SCHEDULE;
+    this.recalibration = new Recalibration(this, 'Recalibration', {
+      forecasts: this.forecasts,
+      modelFile: props.forecastModelFile,
+      schedule: schedule === 'off' ? undefined : schedule,
     });
     this.dashboard = new Dashboard(this, 'Dashboard', {
       forecasts: this.forecasts,

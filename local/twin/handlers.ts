@@ -4,6 +4,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import type { LogLevel } from '@aws-lambda-powertools/logger/types';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import type { ForecastRecord } from '../../contracts/index.ts';
+import { DynamoDbCalibrationStore } from '../../forecast/DynamoDbCalibrationStore.ts';
 import { DynamoDbForecastStore } from '../../forecast/DynamoDbForecastStore.ts';
 import type { ForecastStore, SaveOutcome } from '../../forecast/ForecastStore.ts';
 import { createForecastHandler, latestEventClock, wallClock } from '../../forecast/forecastHandler.ts';
@@ -83,6 +84,8 @@ export function createTwinHandlers(options: {
   const forecast = createForecastHandler({
     states,
     forecasts,
+    // The latest calibration (`twin calibrate --apply`, or a recalibration): the forecast runs its model.
+    calibrations: new DynamoDbCalibrationStore(clients.documentClient, names.forecastsTable),
     logger,
     ...(options.model && { model: options.model }),
     ...(options.replications !== undefined && { replications: options.replications }),

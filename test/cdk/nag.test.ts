@@ -51,6 +51,7 @@ describe('cdk-nag AwsSolutions', () => {
         'AwsSolutions-IAM5[Resource::*] at OrderFlowTwin/Forecast/Handler/Role',
         'AwsSolutions-IAM5[Resource::*] at OrderFlowTwin/Forecast/Handler/Role',
         'AwsSolutions-IAM5[Resource::*] at OrderFlowTwin/Ingest/Handler/Role',
+        'AwsSolutions-IAM5[Resource::*] at OrderFlowTwin/Recalibration/Handler/Role',
         // The ingest puts the raw data of oversized rejected records as new objects; the bucket has
         // no access logs of its own.
         `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/*] at OrderFlowTwin/Ingest/Handler/Role`,

@@ -354,10 +354,15 @@ describe('alarms', () => {
   });
 
   it('watches the errors of every function', () => {
-    for (const fn of [stack.ingest.handler, stack.forecast.handler, stack.dashboard.handler]) {
+    for (const fn of [
+      stack.ingest.handler,
+      stack.forecast.handler,
+      stack.dashboard.handler,
+      stack.recalibration.handler,
+    ]) {
       alarmOn('Errors', 'AWS/Lambda', { Name: 'FunctionName', Value: fnRef(aws, fn) });
     }
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 6);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 7);
   });
 });
 
@@ -366,6 +371,7 @@ describe('the functions', () => {
     ingest: stack.ingest.handler,
     forecast: stack.forecast.handler,
     dashboard: stack.dashboard.handler,
+    calibrate: stack.recalibration.handler,
   };
 
   it('run on the newest Node.js runtime that aws-cdk-lib knows, on ARM64, traced, with source maps', () => {
@@ -394,15 +400,18 @@ describe('the functions', () => {
         Role: aws.resolve(fn.role.roleArn),
       });
     }
-    template.resourceCountIs('AWS::Lambda::Function', 3);
+    template.resourceCountIs('AWS::Lambda::Function', 4);
     template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
   });
 
   it('set only environment variables that their handler reads', () => {
     const sources = Object.fromEntries(
-      Object.entries({ ingest: 'ingest', forecast: 'forecast', dashboard: 'dashboard-api' }).map(
-        ([k, file]) => [k, readFileSync(new URL(`../../lambdas/${file}.ts`, import.meta.url), 'utf8')],
-      ),
+      Object.entries({
+        ingest: 'ingest',
+        forecast: 'forecast',
+        dashboard: 'dashboard-api',
+        calibrate: 'calibrate',
+      }).map(([k, file]) => [k, readFileSync(new URL(`../../lambdas/${file}.ts`, import.meta.url), 'utf8')]),
     );
     const expected = {
       ingest: ['FAILURE_BUCKET', 'FAILURE_QUEUE_URL', 'NODE_OPTIONS', 'ORDER_STATE_TABLE'],
@@ -417,6 +426,7 @@ describe('the functions', () => {
         'NODE_OPTIONS',
         'ORDER_STATE_TABLE',
       ],
+      calibrate: ['FORECASTS_TABLE', 'MODEL_FILE', 'NODE_OPTIONS'],
     };
     for (const [name, fn] of Object.entries(functions)) {
       const id = aws.logicalId(fn.function.node.defaultChild as CfnElement);
@@ -597,7 +607,7 @@ describe('least-privilege IAM', () => {
     );
   });
 
-  it('lets the forecast query the active-orders index, put forecasts and read the table stream: nothing else', () => {
+  it('lets the forecast query the active-orders index, put forecasts, get the latest calibration and read the table stream: nothing else', () => {
     const fn = stack.forecast.handler;
     expect(grantsOf(aws, fn).sort()).toEqual(
       [
@@ -607,7 +617,7 @@ describe('least-privilege IAM', () => {
           ['dynamodb:Query'],
           `${stack.orderState.tableArn}/index/${OrderStateTable.activeIndex.name}`,
         ),
-        ...on(aws, ['dynamodb:PutItem'], stack.forecasts.tableArn),
+        ...on(aws, ['dynamodb:GetItem', 'dynamodb:PutItem'], stack.forecasts.tableArn),
         ...sendToFailureQueue,
         ...on(aws, ['dynamodb:ListStreams'], '*'),
         ...on(
