@@ -2,6 +2,7 @@
 // a twin (the samples its observer recorded; for a twin that ran before, its finished orders), shown
 // beside the model's, with what applying them would change in the forecast of the live state; with
 // --apply, stored as the calibration the live twin's forecasts use.
+import { readLatestForecast } from '../../contracts/forecastItem.ts';
 import { DynamoDbCalibrationStore } from '../../forecast/DynamoDbCalibrationStore.ts';
 import { DynamoDbObservationStore } from '../../forecast/DynamoDbObservationStore.ts';
 import { liveSnapshot } from '../../forecast/liveSnapshot.ts';
@@ -75,11 +76,19 @@ export const calibrateCommand = defineCommand({
         fittedAt: Date.now(),
         minSamples,
       });
-      const [orders, plant, inUse] = await Promise.all([
+      const [orders, plant, inUse, latestForecast] = await Promise.all([
         states.listActive(),
         states.plantState(),
         calibrations.latest(),
+        readLatestForecast(clients.documentClient, table),
       ]);
+      const version = modelHash(model);
+      // The model the twin runs, as its latest forecast names it: the model itself, or its calibration's.
+      const runs = latestForecast?.model;
+      const otherModel =
+        runs !== undefined &&
+        runs.hash !== version &&
+        !(inUse !== undefined && runs.hash === inUse.modelVersion && inUse.baseModel.version === version);
       const latest = orders.reduce<number | undefined>((t, o) => Math.max(t ?? 0, o.updatedAt), undefined);
       // As `twin snapshot` takes "now": the later of the wall clock and the latest event, or the latest
       // event of a stopped twin.
@@ -91,6 +100,11 @@ export const calibrateCommand = defineCommand({
         after: summary(forecast(snapshot, calibrated)),
       };
       let stored: 'saved' | 'stale' | undefined;
+      if (values.apply && otherModel) {
+        throw new CliError(
+          `the twin runs model ${runs!.name} (version ${runs!.hash}), not ${model.name} (version ${version}): give --model the file the twin runs (a calibration applies to the model it was made from)`,
+        );
+      }
       if (values.apply) {
         if (calibration.applied === 0) {
           throw new CliError(
@@ -101,12 +115,13 @@ export const calibrateCommand = defineCommand({
       }
       const report: CalibrationReport = {
         where: tables.where,
-        model: { name: model.name, version: modelHash(model) },
+        model: { name: model.name, version },
+        ...(otherModel && { twinModel: { name: runs!.name, version: runs!.hash } }),
         samplesFrom,
         calibration,
         impact,
         ...(inUse !== undefined && {
-          inUse: { id: inUse.id, fittedAt: inUse.fittedAt, reason: inUse.reason },
+          inUse: { id: inUse.id, fittedAt: inUse.fittedAt, reason: inUse.reason, baseModel: inUse.baseModel },
         }),
         ...(stored !== undefined && { stored }),
       };
@@ -149,12 +164,14 @@ function summary(f: Forecast): ForecastSummary {
 export interface CalibrationReport {
   where: string;
   model: { name: string; version: string };
+  /** The model the twin's latest forecast ran, when it is not `model` (nor its calibration). */
+  twinModel?: { name: string; version: string };
   samplesFrom: SamplesFrom;
   calibration: Calibration;
   /** The live state forecast with the model as it is (before) and as calibrated (after). */
   impact: { asOf: number; before: ForecastSummary; after: ForecastSummary };
   /** The calibration the live twin uses now, if any. */
-  inUse?: { id: string; fittedAt: number; reason: string };
+  inUse?: { id: string; fittedAt: number; reason: string; baseModel: { name: string; version: string } };
   /** With --apply: whether it is now the latest (stale: a later one was stored meanwhile). */
   stored?: 'saved' | 'stale';
 }
@@ -172,6 +189,12 @@ export function calibrationText(report: CalibrationReport): string {
   const lines = [
     `Calibration of model ${report.model.name} (version ${report.model.version}) from ${report.samplesFrom === 'observations' ? 'the samples recorded' : 'the finished orders'} in ${report.where}`,
   ];
+  if (report.twinModel) {
+    lines.push(
+      `Careful: the twin's latest forecast ran model ${report.twinModel.name} (version ${report.twinModel.version}), not this one:`,
+      'give --model the file the twin runs (a calibration applies to the model it was made from).',
+    );
+  }
   if (report.samplesFrom === 'finished orders') {
     lines.push(
       '(no samples recorded yet: the durations of the finished orders’ steps; slips need recorded samples)',

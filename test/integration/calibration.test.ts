@@ -17,7 +17,7 @@ import { latestEventClock, runForecast } from '../../forecast/forecastHandler.ts
 import { observationsOf } from '../../forecast/observations.ts';
 import { recalibrate, recordObservations } from '../../forecast/recalibration.ts';
 import { createTableInputs } from '../../local/provision.ts';
-import { orderFlowModel } from '../../orderflow/index.ts';
+import { orderFlowModel, parsePlantModel } from '../../orderflow/index.ts';
 import { DynamoDbStateStore } from '../../state/DynamoDbStateStore.ts';
 import type { DomainEvent } from '../../state/events.ts';
 import { InMemoryStateStore } from '../../state/InMemoryStateStore.ts';
@@ -201,6 +201,26 @@ describe('recalibration on DynamoDB Local', () => {
     const refused = await twin('calibrate', ...where, '--min-samples', '50', '--apply');
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/nothing to apply: no key has 50 samples yet/);
+
+    // The twin forecasts with the calibration it was given: the same model, as far as calibrate sees.
+    const forecasts = new DynamoDbForecastStore(env.clients.documentClient, env.names.forecastsTable);
+    const calibrations = new DynamoDbCalibrationStore(env.clients.documentClient, env.names.forecastsTable);
+    await runForecast({ states, forecasts, logger, calibrations, clock: latestEventClock });
+    const same = JSON.parse((await twin('calibrate', ...where, '--json')).stdout) as CalibrationReport;
+    expect(same.twinModel).toBeUndefined();
+    // A twin that runs another model: calibrate says so, and applies nothing to it.
+    const other = parsePlantModel({ ...orderFlowModel, name: 'another-plant' });
+    await runForecast({ states, forecasts, logger, model: other, clock: () => 200 * MIN });
+    const warned = await twin('calibrate', ...where, '--min-samples', '5');
+    expect(warned.stdout).toMatch(
+      /^Careful: the twin's latest forecast ran model another-plant \(version [0-9a-f]{16}\), not this one:$/m,
+    );
+    const wrongModel = await twin('calibrate', ...where, '--min-samples', '5', '--apply');
+    expect(wrongModel.code).toBe(2);
+    expect(wrongModel.stderr).toMatch(
+      /^twin: the twin runs model another-plant \(version [0-9a-f]{16}\), not order-flow/,
+    );
+    expect((await calibrations.latest())!.id).toBe(applied.calibration.id);
   });
 });
 
