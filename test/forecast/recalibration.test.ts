@@ -5,6 +5,8 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { describe, expect, it, vi } from 'vitest';
 import { InMemoryAlertSink } from '../../contracts/alerts.ts';
 import { InMemoryCalibrationStore } from '../../forecast/CalibrationStore.ts';
+import { InMemoryForecastStore } from '../../forecast/ForecastStore.ts';
+import { latestEventClock, runForecast } from '../../forecast/forecastHandler.ts';
 import { InMemoryObservationStore } from '../../forecast/ObservationStore.ts';
 import {
   CalibrationCache,
@@ -16,6 +18,7 @@ import {
 import { sampleKeyText } from '../../orderflow/calibration/calibrate.ts';
 import { orderFlowModel, parsePlantModel } from '../../orderflow/index.ts';
 import { modelHash } from '../../orderflow/model/modelHash.ts';
+import { InMemoryStateStore } from '../../state/InMemoryStateStore.ts';
 import { calibrationAt } from './calibrationStores.contract.ts';
 
 const logger = new Logger({ serviceName: 'calibration', logLevel: 'SILENT' });
@@ -150,5 +153,33 @@ describe('the forecast’s calibration cache', () => {
         calibratedModel: { name: 'order-flow', version: modelHash(orderFlowModel) },
       }),
     );
+  });
+});
+
+describe('a forecast with calibrations', () => {
+  it('runs the latest calibration’s model and names the calibration in its record', async () => {
+    const states = new InMemoryStateStore();
+    await states.apply({ type: 'OrderAccepted', eventId: 'a', orderId: 'x', at: 0 });
+    await states.apply({ type: 'MaterialArrived', eventId: 'b', orderId: 'x', at: 0 });
+    await states.apply({ type: 'StepStarted', eventId: 'c', orderId: 'x', at: 0, step: 'production' });
+    const calibrations = new InMemoryCalibrationStore();
+    const forecasts = new InMemoryForecastStore();
+    const run = () => runForecast({ states, forecasts, logger, calibrations, clock: latestEventClock });
+
+    const before = await run();
+    const calibration = calibrationAt(1_000, 13, 30);
+    await calibrations.save(calibration);
+    const after = await run();
+
+    expect(before.record.calibration).toBeUndefined();
+    expect(before.record.orders[0]!.completedAt).toBe(10 * MIN);
+    expect(after.record.calibration).toEqual({
+      id: calibration.id,
+      fittedAt: 1_000,
+      modelVersion: calibration.modelVersion,
+    });
+    expect(after.record.model.hash).toBe(calibration.modelVersion);
+    // The fitted mean of 13 minutes and 2 s (the samples are 13 min + 0 to 4 s).
+    expect(after.record.orders[0]!.completedAt).toBe(Math.round(calibration.fits[0]!.fit.mean));
   });
 });
