@@ -258,6 +258,7 @@ export function createForecastHandler(deps: ForecastDependencies) {
             recommendations: record.recommendations.length,
             recommendMs: record.timings.recommendMs,
           }),
+          ...(record.calibration !== undefined && { calibration: record.calibration.id }),
           writeMs,
         },
       );

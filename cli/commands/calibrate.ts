@@ -54,15 +54,27 @@ export const calibrateCommand = defineCommand({
       default: String(DEFAULT_MIN_SAMPLES),
     },
     apply: { type: 'boolean', description: 'store the calibration: the live twin uses it (reason manual)' },
+    history: {
+      type: 'string',
+      value: 'N',
+      description: 'list the N latest calibrations the twin made (latest first) instead, and change nothing',
+    },
     json: { type: 'boolean', description: 'print JSON' },
   },
   async run(values, io) {
     const minSamples = intOption('min-samples', values['min-samples'], 2)!;
+    const history = intOption('history', values.history, 1);
+    if (history !== undefined && values.apply) throw new CliError('give --history or --apply, not both');
     const model = await loadPlantModel(values.model);
     const tables = await findTables(values, 'calibrate');
     const clients = createClients(tables.endpoints);
     try {
       const table = tables.names.forecastsTable;
+      if (history !== undefined) {
+        const made = await new DynamoDbCalibrationStore(clients.documentClient, table).history(history);
+        io.out(values.json ? jsonText(made, io) : historyText(made, tables.where));
+        return 0;
+      }
       const states = new DynamoDbStateStore(clients.dynamodb, tables.names.orderStateTable);
       const calibrations = new DynamoDbCalibrationStore(clients.documentClient, table);
       let series = await new DynamoDbObservationStore(clients.documentClient, table).series();
@@ -264,3 +276,26 @@ export function calibrationText(report: CalibrationReport): string {
 /** Up to 8 ids, then how many more. */
 const listed = (ids: readonly string[]) =>
   ids.length <= 8 ? ids.join(', ') : `${ids.slice(0, 8).join(', ')} and ${ids.length - 8} more`;
+
+/** The calibrations made, latest first: when, why, from which model, and what each changed. */
+export function historyText(calibrations: readonly Calibration[], where: string): string {
+  if (calibrations.length === 0) return `No calibration in ${where} yet.`;
+  const rows = [['made', 'reason', 'model', 'version', 'changes']];
+  for (const c of calibrations) {
+    const applied = c.fits.filter((f) => f.applied);
+    rows.push([
+      dateTime(c.fittedAt),
+      c.reason,
+      c.baseModel.name,
+      c.modelVersion,
+      applied.length === 0
+        ? '-'
+        : applied.map((f) => `${f.label} ${duration(f.fit.mean)} (${change(f)})`).join('; '),
+    ]);
+  }
+  return [
+    `Calibrations in ${where}, latest first (the first is the latest, which the forecasts use):`,
+    '',
+    table(rows),
+  ].join('\n');
+}

@@ -221,6 +221,18 @@ describe('recalibration on DynamoDB Local', () => {
       /^twin: the twin runs model another-plant \(version [0-9a-f]{16}\), not order-flow/,
     );
     expect((await calibrations.latest())!.id).toBe(applied.calibration.id);
+
+    const history = await twin('calibrate', ...where, '--history', '5');
+    expect(history.stdout).toMatch(/^Calibrations in .*, latest first/);
+    expect(history.stdout).toMatch(
+      new RegExp(
+        `^\\d{4}-\\d\\d-\\d\\d \\S+Z\\s+manual\\s+order-flow\\s+${applied.calibration.modelVersion}\\s+production 13 min \\(\\+30 %\\)$`,
+        'm',
+      ),
+    );
+    expect((await twin('calibrate', ...where, '--history', '5', '--apply')).stderr).toMatch(
+      /give --history or --apply, not both/,
+    );
   });
 });
 
