@@ -81,6 +81,12 @@ export const commands: readonly CommandEntry[] = [
     load: async () => (await import('./commands/accuracy.ts')).accuracyCommand,
   },
   {
+    name: 'calibrate',
+    summary:
+      "Re-estimate the model's durations and supplier slip from what really happened, beside the model's values, and what applying them would change",
+    load: async () => (await import('./commands/calibrate.ts')).calibrateCommand,
+  },
+  {
     name: 'dashboard',
     summary:
       'Serve the forecast dashboard: the Gantt of every active order, refreshed as new forecasts arrive',

@@ -70,7 +70,13 @@ export const OrderAccepted = z.object({
   /** The product, as the plant model names it; none: the model's default product. */
   product: name("the product, as the plant model names it; none: the model's default product").optional(),
 });
-export const MaterialOrdered = z.object({ ...base, type: z.literal('MaterialOrdered'), eta: isoTime });
+export const MaterialOrdered = z.object({
+  ...base,
+  type: z.literal('MaterialOrdered'),
+  eta: isoTime,
+  /** Who supplies the material: its slips are learnt per supplier (recalibration). */
+  supplier: name('the supplier the material is ordered from; none: not known').optional(),
+});
 export const EtaUpdated = z.object({ ...base, type: z.literal('EtaUpdated'), eta: isoTime });
 export const MaterialArrived = z.object({ ...base, type: z.literal('MaterialArrived') });
 export const StepStarted = z.object({

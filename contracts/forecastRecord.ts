@@ -74,6 +74,11 @@ export interface ForecastRecord extends Forecast {
    * it tried did better; absent when none was looked for (nothing late or at risk, or no time).
    */
   recommendations?: ForecastRecommendation[];
+  /**
+   * The calibration whose model the forecast ran (its id, when it was made, the model version it
+   * gave); absent when the forecast ran the model as deployed.
+   */
+  calibration?: { id: string; fittedAt: number; modelVersion: string };
   /** Run time: reading the snapshot, simulating, recommending (when it did), in ms (writing follows). */
   timings: { readMs: number; simulateMs: number; recommendMs?: number };
 }

@@ -55,15 +55,18 @@ export type OrderState = {
   status?: OrderStatus;
   /** The product its acceptance named; none: the model's default product. */
   product?: string;
+  /** The supplier its material order named, if any. */
+  supplier?: string;
   /** Per step name, as its events said; the plant model gives them their order. */
   steps?: Readonly<Record<string, StepState>>;
 } & { [F in OrderNumberField | OrderTimeField]?: number };
 
-/** Every field of an order's state: its key, its status and product, its numbers, its times and its steps. */
+/** Every field of an order's state: its key, its status, product and supplier, its numbers, its times and its steps. */
 export const ORDER_STATE_FIELDS = [
   'orderId',
   'status',
   'product',
+  'supplier',
   ...ORDER_NUMBER_FIELDS,
   ...ORDER_TIME_FIELDS,
   'steps',
@@ -184,6 +187,7 @@ export const OrderStateItemSchema = z.looseObject({
     })
     .optional(),
   product: name.optional(),
+  supplier: name.optional(),
   ...Object.fromEntries(
     ORDER_NUMBER_FIELDS.map((f) => [f, z.number({ error: 'expected a number' }).optional()]),
   ),
@@ -237,7 +241,7 @@ const ITEM_FIELDS: readonly number[] = ITEM_KEYS.map((key) =>
     ? Field.id
     : key === 'status'
       ? Field.status
-      : key === 'product'
+      : key === 'product' || key === 'supplier'
         ? Field.name
         : key === 'steps'
           ? Field.steps

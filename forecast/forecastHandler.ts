@@ -11,8 +11,10 @@ import { type Recommendation, recommend } from '../orderflow/whatif/recommend.ts
 import { OBJECTIVE_KPI, type WhatIfResult } from '../orderflow/whatif/whatIf.ts';
 import { SimulationLimitError, type SimulationLimits } from '../sim-core/index.ts';
 import type { ActiveOrder, StateStore } from '../state/StateStore.ts';
+import type { CalibrationStore } from './CalibrationStore.ts';
 import type { ForecastStore } from './ForecastStore.ts';
 import { liveSnapshot } from './liveSnapshot.ts';
+import { calibrationCacheOf } from './recalibration.ts';
 import { canMoveForecast } from './relevance.ts';
 import { forecastMonteCarloInThreads } from './threads/monteCarloInThreads.ts';
 import type { ReplicationPool } from './threads/ReplicationPool.ts';
@@ -85,6 +87,11 @@ export interface ForecastDependencies {
    * default: none, every replication in the calling thread). The forecast is the same either way.
    */
   pool?: ReplicationPool;
+  /**
+   * Where the calibrations are: the forecast runs the model as the latest calibration of it has it
+   * (one read per forecast), and its record names that calibration. None: the model as it is.
+   */
+  calibrations?: CalibrationStore;
 }
 
 export type ForecastRunOutcome =
@@ -97,7 +104,15 @@ export async function runForecast(
   changes: readonly DynamoDBRecord[] = [],
 ): Promise<Exclude<ForecastRunOutcome, { outcome: 'skipped' }>> {
   const started = performance.now();
-  const [orders, plant] = await Promise.all([deps.states.listActive(), deps.states.plantState()]);
+  const base = deps.model ?? orderFlowModel;
+  // The latest calibration is read beside the state: one GetItem, no time added to the read.
+  const [orders, plant, { model, calibration }] = await Promise.all([
+    deps.states.listActive(),
+    deps.states.plantState(),
+    deps.calibrations === undefined
+      ? { model: base, calibration: undefined }
+      : calibrationCacheOf(deps.calibrations, deps.logger).modelFor(base),
+  ]);
   const read = performance.now();
   const asOf = (deps.clock ?? wallClock)(orders, changes);
   const snapshot = liveSnapshot(asOf, orders, plant);
@@ -105,7 +120,6 @@ export async function runForecast(
     parameters: deps.parameters ?? {},
     limits: { maxWallMs: FORECAST_MAX_WALL_MS, ...deps.limits },
   };
-  const model = deps.model ?? orderFlowModel;
   const result =
     deps.replications === undefined
       ? forecast(snapshot, model, options)
@@ -125,6 +139,7 @@ export async function runForecast(
     generatedAt: (deps.now ?? Date.now)(),
     stateVersion: { latestEventAt: latestEventClock(orders, changes), activeOrders: orders.length },
     ...(recommendations !== undefined && { recommendations }),
+    ...(calibration !== undefined && { calibration }),
     timings: {
       readMs: round(read - started),
       simulateMs: round(simulated - read),
@@ -257,6 +272,7 @@ export function createForecastHandler(deps: ForecastDependencies) {
             recommendations: record.recommendations.length,
             recommendMs: record.timings.recommendMs,
           }),
+          ...(record.calibration !== undefined && { calibration: record.calibration.id }),
           writeMs,
         },
       );

@@ -8,13 +8,15 @@ import { isPlantKey } from '../state/plantState.ts';
 import { isStepStateAttribute } from '../state/stepAttributes.ts';
 
 /**
- * Order state fields that cannot move a forecast: the key, the quantity, when the order last
+ * Order state fields that cannot move a forecast: the key, the quantity, the supplier, when the order last
  * changed, and when it left (leaving removes `activeShard`, which does). `steps` lie in the item as
  * attributes of their own (state/stepAttributes.ts), compared apart.
  */
 const NOT_READ: ReadonlySet<string> = new Set<(typeof ORDER_STATE_FIELDS)[number]>([
   'orderId',
   'quantity',
+  // The forecast takes the ETA, not who gives it; recalibration reads the supplier from the stream.
+  'supplier',
   'deliveredAt',
   'updatedAt',
   'steps',

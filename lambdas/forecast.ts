@@ -7,6 +7,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import { DynamoDbCalibrationStore } from '../forecast/DynamoDbCalibrationStore.ts';
 import { DynamoDbForecastStore } from '../forecast/DynamoDbForecastStore.ts';
 import { createForecastHandler, latestEventClock, wallClock } from '../forecast/forecastHandler.ts';
 import { plantModelEnv } from '../forecast/modelFile.ts';
@@ -55,6 +56,8 @@ const pool =
 const forecast = createForecastHandler({
   states: new DynamoDbStateStore(dynamodb, requireEnv('ORDER_STATE_TABLE')),
   forecasts: new DynamoDbForecastStore(documents, requireEnv('FORECASTS_TABLE')),
+  // The latest calibration (one GetItem per forecast): its model, once per calibration per container.
+  calibrations: new DynamoDbCalibrationStore(documents, requireEnv('FORECASTS_TABLE')),
   logger,
   model,
   parameters,

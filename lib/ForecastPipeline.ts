@@ -137,7 +137,8 @@ export class ForecastPipeline extends Construct {
     this.handler.useTable('ORDER_STATE_TABLE', props.orderState, {
       indexes: { [OrderStateTable.activeIndex.name]: ['Query'] },
     });
-    this.handler.useTable('FORECASTS_TABLE', props.forecasts, { table: ['PutItem'] });
+    // GetItem: the latest calibration, whose model the forecast runs.
+    this.handler.useTable('FORECASTS_TABLE', props.forecasts, { table: ['PutItem', 'GetItem'] });
 
     // The mapping reads the table's stream: its EventSourceArn is the table's StreamArn attribute,
     // so CloudFormation creates it only once the table and its stream exist.

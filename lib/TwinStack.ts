@@ -17,6 +17,7 @@ import { Dashboard } from './Dashboard.ts';
 import { FailureQueue } from './FailureQueue.ts';
 import { type ForecastClockName, ForecastPipeline } from './ForecastPipeline.ts';
 import { IngestPipeline } from './IngestPipeline.ts';
+import { DEFAULT_CALIBRATE_SCHEDULE, Recalibration } from './Recalibration.ts';
 
 /** The stack's name in CloudFormation (and the `cdk deploy` argument). */
 export const TWIN_STACK_NAME = 'OrderFlowTwin';
@@ -51,6 +52,8 @@ export interface TwinStackProps extends StackProps {
   dashboardPage?: boolean;
   /** The dashboard function's reserved concurrency (default 10; `none`: no reservation). */
   dashboardReservedConcurrency?: number | 'none' | undefined;
+  /** When the twin recalibrates (an EventBridge schedule expression; default daily; `off`: never on schedule). */
+  calibrateSchedule?: string | undefined;
 }
 
 /** The order-flow twin on AWS (or LocalStack). */
@@ -63,6 +66,7 @@ export class TwinStack extends Stack {
   readonly forecast: ForecastPipeline;
   readonly observer: AccuracyObserver;
   readonly dashboard: Dashboard;
+  readonly recalibration: Recalibration;
 
   constructor(scope: Construct, id: string, props: TwinStackProps = {}) {
     super(scope, id, {
@@ -137,6 +141,12 @@ export class TwinStack extends Stack {
       orderState: this.orderState,
       forecasts: this.forecasts,
       failureQueue: this.failures.queue,
+    });
+    const schedule = props.calibrateSchedule ?? DEFAULT_CALIBRATE_SCHEDULE;
+    this.recalibration = new Recalibration(this, 'Recalibration', {
+      forecasts: this.forecasts,
+      modelFile: props.forecastModelFile,
+      schedule: schedule === 'off' ? undefined : schedule,
     });
     this.dashboard = new Dashboard(this, 'Dashboard', {
       forecasts: this.forecasts,

@@ -24,6 +24,7 @@ export const CONTEXT_KEYS = {
   retainData: 'twin:retain-data',
   dashboardPage: 'twin:dashboard-page',
   dashboardReservedConcurrency: 'twin:dashboard-reserved-concurrency',
+  calibrateSchedule: 'twin:calibrate-schedule',
 } as const;
 
 /** A context value that is not what its key takes. */
@@ -124,6 +125,28 @@ function modelParameters(node: Node, key: string, model: PlantModel): Record<str
   }
 }
 
+/**
+ * When the twin recalibrates: `off`, or an EventBridge schedule expression, `rate(<n> minute(s) |
+ * hour(s) | day(s))` or `cron(<six fields>)`, checked here rather than by CloudFormation at deploy.
+ */
+function scheduleExpression(node: Node, key: string): string | undefined {
+  const value: unknown = node.tryGetContext(key);
+  if (value === undefined) return undefined;
+  const text = typeof value === 'string' ? value.trim() : '';
+  const rate = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/.exec(text);
+  const ok =
+    text === 'off' ||
+    (rate !== null && Number(rate[1]) >= 1 && (Number(rate[1]) === 1) === !rate[2]!.endsWith('s')) ||
+    /^cron\(\S+( \S+){5}\)$/.test(text);
+  if (!ok) {
+    throw new ContextError(
+      key,
+      `must be off, rate(1 day), rate(<n> hours), rate(<n> minutes) or cron(<six fields>), got ${JSON.stringify(value)}`,
+    );
+  }
+  return text;
+}
+
 /** The TwinStack settings given as context on `node` (the app's). */
 export function twinStackPropsFromContext(node: Node): TwinStackProps {
   const prefix: unknown = node.tryGetContext(CONTEXT_KEYS.namePrefix);
@@ -149,6 +172,7 @@ export function twinStackPropsFromContext(node: Node): TwinStackProps {
     retainData: flag(node, CONTEXT_KEYS.retainData) ?? true,
     dashboardPage: flag(node, CONTEXT_KEYS.dashboardPage) ?? true,
     dashboardReservedConcurrency: reservedConcurrency(node, CONTEXT_KEYS.dashboardReservedConcurrency),
+    calibrateSchedule: scheduleExpression(node, CONTEXT_KEYS.calibrateSchedule),
   };
   return typeof prefix === 'string' ? { ...props, namePrefix: prefix } : props;
 }

@@ -19,7 +19,7 @@ import { StateStoreError } from './errors.ts';
 import type { DomainEvent } from './events.ts';
 import type { ApplyOutcome } from './StateStore.ts';
 
-type OrderField = OrderNumberField | OrderTimeField | 'product';
+type OrderField = OrderNumberField | OrderTimeField | 'product' | 'supplier';
 
 /**
  * Groups of fields that one kind of event sets together. Each slot stores the key of the event
@@ -31,7 +31,7 @@ export const SLOTS = {
     fields: ['acceptedAt', 'dueAt', 'priority', 'quantity', 'product'],
     attribute: 'acceptedEvent',
   },
-  ordered: { fields: ['materialOrderedAt', 'initialEta'], attribute: 'orderedEvent' },
+  ordered: { fields: ['materialOrderedAt', 'initialEta', 'supplier'], attribute: 'orderedEvent' },
   eta: { fields: ['eta'], attribute: 'etaEvent' },
   arrived: { fields: ['materialArrivedAt'], attribute: 'arrivedEvent' },
   delivered: { fields: ['deliveredAt'], attribute: 'deliveredEvent' },
@@ -210,7 +210,10 @@ export function effectOf(event: DomainEvent): EventEffect {
         key,
         stage: Stage.eta,
         writes: [
-          { slot: 'ordered', values: { materialOrderedAt: event.at, initialEta: event.eta } },
+          {
+            slot: 'ordered',
+            values: { materialOrderedAt: event.at, initialEta: event.eta, supplier: event.supplier },
+          },
           { slot: 'eta', values: { eta: event.eta } },
         ],
       };

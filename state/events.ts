@@ -22,7 +22,8 @@ export type DomainEvent =
       quantity?: number;
       product?: string;
     }
-  | { type: 'MaterialOrdered' | 'EtaUpdated'; eventId: string; orderId: string; at: number; eta: number }
+  | { type: 'MaterialOrdered'; eventId: string; orderId: string; at: number; eta: number; supplier?: string }
+  | { type: 'EtaUpdated'; eventId: string; orderId: string; at: number; eta: number }
   | { type: 'StepStarted'; eventId: string; orderId: string; at: number; step: string; station?: string }
   | { type: 'StepFinished'; eventId: string; orderId: string; at: number; step: string }
   | { type: 'MaterialArrived' | 'OrderDelivered'; eventId: string; orderId: string; at: number };
@@ -40,6 +41,12 @@ export function toDomainEvent(event: OrderEvent): DomainEvent {
       return accepted;
     }
     case 'MaterialOrdered':
+      return {
+        type: event.type,
+        ...common,
+        eta: Date.parse(event.eta),
+        ...(event.supplier !== undefined && { supplier: event.supplier }),
+      };
     case 'EtaUpdated':
       return { type: event.type, ...common, eta: Date.parse(event.eta) };
     case 'StepStarted':

@@ -6,6 +6,7 @@ import type { DynamoDBStreamEvent } from 'aws-lambda';
 import type { AlertSink, DriftAlert } from '../../contracts/alerts.ts';
 import type { ForecastRecord } from '../../contracts/index.ts';
 import { DynamoDbAccuracyStore } from '../../forecast/DynamoDbAccuracyStore.ts';
+import { DynamoDbCalibrationStore } from '../../forecast/DynamoDbCalibrationStore.ts';
 import { DynamoDbForecastStore } from '../../forecast/DynamoDbForecastStore.ts';
 import { DynamoDbForecastHistory } from '../../forecast/ForecastHistory.ts';
 import type { ForecastStore, SaveOutcome } from '../../forecast/ForecastStore.ts';
@@ -97,6 +98,8 @@ export function createTwinHandlers(options: {
   const forecast = createForecastHandler({
     states,
     forecasts,
+    // The latest calibration (`twin calibrate --apply`, or a recalibration): the forecast runs its model.
+    calibrations: new DynamoDbCalibrationStore(clients.documentClient, names.forecastsTable),
     logger,
     ...(options.model && { model: options.model }),
     ...(options.replications !== undefined && { replications: options.replications }),

@@ -54,6 +54,7 @@ describe('cdk-nag AwsSolutions', () => {
         // The observer, too: X-Ray, and dynamodb:ListStreams for its mapping on the order-state stream.
         'AwsSolutions-IAM5[Resource::*] at OrderFlowTwin/Observer/Handler/Role',
         'AwsSolutions-IAM5[Resource::*] at OrderFlowTwin/Observer/Handler/Role',
+        'AwsSolutions-IAM5[Resource::*] at OrderFlowTwin/Recalibration/Handler/Role',
         // The ingest puts the raw data of oversized rejected records as new objects; the bucket has
         // no access logs of its own.
         `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/*] at OrderFlowTwin/Ingest/Handler/Role`,

@@ -63,7 +63,7 @@ describe('npx cdk synth', () => {
 
   it('bundles every function with the local esbuild into an ES module with its source map', () => {
     const assets = readdirSync(outDir).filter((name) => name.startsWith('asset.'));
-    expect(assets).toHaveLength(4);
+    expect(assets).toHaveLength(5);
     for (const asset of assets) {
       const files = readdirSync(join(outDir, asset));
       expect(files).toEqual(expect.arrayContaining(['index.mjs', 'index.mjs.map']));
@@ -82,11 +82,11 @@ describe('npx cdk synth', () => {
     );
   });
 
-  it('bundles the demo plant, the default model, with the forecast function and the dashboard (what-if)', () => {
+  it('bundles the demo plant, the default model, with the forecast function, the dashboard (what-if) and the calibrate function', () => {
     const withModel = readdirSync(outDir).filter((name) =>
       existsSync(join(outDir, name, BUNDLED_MODEL_NAME)),
     );
-    expect(withModel).toHaveLength(2);
+    expect(withModel).toHaveLength(3);
     expect(withModel.filter((name) => existsSync(join(outDir, name, 'page', 'index.html')))).toHaveLength(1);
     for (const asset of withModel) {
       expect(readFileSync(join(outDir, asset, BUNDLED_MODEL_NAME), 'utf8')).toBe(

@@ -399,10 +399,11 @@ describe('alarms', () => {
       stack.forecast.handler,
       stack.observer.handler,
       stack.dashboard.handler,
+      stack.recalibration.handler,
     ]) {
       alarmOn('Errors', 'AWS/Lambda', { Name: 'FunctionName', Value: fnRef(aws, fn) });
     }
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 8);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 9);
   });
 });
 
@@ -412,6 +413,7 @@ describe('the functions', () => {
     forecast: stack.forecast.handler,
     observer: stack.observer.handler,
     dashboard: stack.dashboard.handler,
+    calibrate: stack.recalibration.handler,
   };
 
   it('run on the newest Node.js runtime that aws-cdk-lib knows, on ARM64, traced, with source maps', () => {
@@ -440,7 +442,7 @@ describe('the functions', () => {
         Role: aws.resolve(fn.role.roleArn),
       });
     }
-    template.resourceCountIs('AWS::Lambda::Function', 4);
+    template.resourceCountIs('AWS::Lambda::Function', 5);
     template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
   });
 
@@ -451,6 +453,7 @@ describe('the functions', () => {
         forecast: 'forecast',
         observer: 'observer',
         dashboard: 'dashboard-api',
+        calibrate: 'calibrate',
       }).map(([k, file]) => [k, readFileSync(new URL(`../../lambdas/${file}.ts`, import.meta.url), 'utf8')]),
     );
     const expected = {
@@ -474,6 +477,7 @@ describe('the functions', () => {
         'NODE_OPTIONS',
         'ORDER_STATE_TABLE',
       ],
+      calibrate: ['FORECASTS_TABLE', 'MODEL_FILE', 'NODE_OPTIONS'],
     };
     for (const [name, fn] of Object.entries(functions)) {
       const id = aws.logicalId(fn.function.node.defaultChild as CfnElement);
@@ -654,7 +658,7 @@ describe('least-privilege IAM', () => {
     );
   });
 
-  it('lets the forecast query the active-orders index, put forecasts and read the table stream: nothing else', () => {
+  it('lets the forecast query the active-orders index, put forecasts, get the latest calibration and read the table stream: nothing else', () => {
     const fn = stack.forecast.handler;
     expect(grantsOf(aws, fn).sort()).toEqual(
       [
@@ -664,7 +668,7 @@ describe('least-privilege IAM', () => {
           ['dynamodb:Query'],
           `${stack.orderState.tableArn}/index/${OrderStateTable.activeIndex.name}`,
         ),
-        ...on(aws, ['dynamodb:PutItem'], stack.forecasts.tableArn),
+        ...on(aws, ['dynamodb:GetItem', 'dynamodb:PutItem'], stack.forecasts.tableArn),
         ...sendToFailureQueue,
         ...on(aws, ['dynamodb:ListStreams'], '*'),
         ...on(

@@ -40,6 +40,7 @@ const item = fc.record(
       fc.constantFrom('done', 1, undefined),
     ),
     product: name,
+    supplier: name,
     priority: mostly(
       fc.double({ noNaN: true, noDefaultInfinity: true }),
       fc.constantFrom('1', undefined, Number.NaN),

@@ -1,6 +1,7 @@
 // The Lambda entries: each invocation hands its context to the function's logger, so that every log
 // line carries the request id and whether it was a cold start.
 import { Logger } from '@aws-lambda-powertools/logger';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
@@ -35,5 +36,29 @@ describe('the Lambda entries', () => {
 
     expect(response).toEqual({ batchItemFailures: [] });
     expect(addContext).toHaveBeenCalledWith(context);
+  });
+
+  it('calibrate adds the context to its logger, and recalibrates for the reason it is given, on schedule by default', async () => {
+    const addContext = vi.spyOn(Logger.prototype, 'addContext');
+    // No samples in the table: nothing to recalibrate, and nothing written.
+    const sent: string[] = [];
+    vi.spyOn(DynamoDBDocumentClient.prototype, 'send').mockImplementation(async (command: object) => {
+      sent.push(command.constructor.name);
+      return { Items: [] } as never;
+    });
+    const info = vi.spyOn(Logger.prototype, 'info');
+    const { handler } = await import('../../lambdas/calibrate.ts');
+
+    expect(await handler({ reason: 'drift' }, context)).toEqual({ calibrated: false });
+    expect(await handler({ 'detail-type': 'Scheduled Event' } as never, context)).toEqual({
+      calibrated: false,
+    });
+
+    expect(addContext).toHaveBeenCalledWith(context);
+    expect(sent).toEqual(['QueryCommand', 'QueryCommand']);
+    expect(info.mock.calls.map(([, extra]) => (extra as { reason: string }).reason)).toEqual([
+      'drift',
+      'schedule',
+    ]);
   });
 });

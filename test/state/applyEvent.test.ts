@@ -201,6 +201,7 @@ describe('v1 production events', () => {
       [{ type: 'StepFinished', step: 'x'.repeat(101) }, 'step'],
       [{ type: 'StepStarted', step: 'cut', station: 'saw \ud800' }, 'station'],
       [{ type: 'OrderAccepted', product: '' }, 'product'],
+      [{ type: 'MaterialOrdered', eta: '2026-01-05T08:10:00Z', supplier: 'x'.repeat(101) }, 'supplier'],
       [{ type: 'StepFinished' }, 'step'],
     ] as const) {
       const result = parseEvent(json(event));
@@ -212,6 +213,46 @@ describe('v1 production events', () => {
     expect(parseEvent(json({ type: 'StepStarted', step: 'x'.repeat(100), station: 'a.b #1 🙂' })).ok).toBe(
       true,
     );
+  });
+});
+
+describe('the supplier of a material order', () => {
+  const ordered = (eventId: string, at: number, supplier?: string): DomainEvent => ({
+    type: 'MaterialOrdered',
+    eventId,
+    orderId: 'o',
+    at,
+    eta: at + 600_000,
+    ...(supplier !== undefined && { supplier }),
+  });
+
+  it('is read from the event and kept beside the first ETA, with the event time that set it', () => {
+    const result = parseEvent(
+      JSON.stringify({
+        eventId: 'e1',
+        type: 'MaterialOrdered',
+        orderId: 'o',
+        occurredAt: '2026-01-05T08:00:00Z',
+        eta: '2026-01-05T08:10:00Z',
+        supplier: 'acme',
+      }),
+    );
+    expect(result).toMatchObject({ ok: true, event: { type: 'MaterialOrdered', supplier: 'acme' } });
+    const state = applyEvent(undefined, (result as { event: DomainEvent }).event)!;
+
+    expect(state).toMatchObject({ supplier: 'acme', initialEta: Date.parse('2026-01-05T08:10:00Z') });
+    expect(state.orderedEvent).toBe(eventKey((result as { event: DomainEvent }).event));
+  });
+
+  it('is replaced by a newer material order only, in either arrival order, and removed by one naming none', () => {
+    const older = ordered('a', 1_000, 'acme');
+    const newer = ordered('b', 2_000, 'globex');
+    const forward = applyEvent(applyEvent(undefined, older), newer)!;
+    const backward = applyEvent(undefined, newer)!;
+
+    expect(forward.supplier).toBe('globex');
+    expect(applyEvent(backward, older)).toBeUndefined();
+    expect(applyEvent(forward, ordered('c', 3_000))!.supplier).toBeUndefined();
   });
 });
 

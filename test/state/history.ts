@@ -34,6 +34,7 @@ export function orderHistory(orderId: string): fc.Arbitrary<DomainEvent[]> {
       due: fc.option(fc.integer({ min: 30, max: 600 }), { nil: undefined }),
       priority: fc.option(fc.integer({ min: 0, max: 5 }), { nil: undefined }),
       product: fc.option(fc.constantFrom('frame', 'door.left', '__proto__'), { nil: undefined }),
+      supplier: fc.option(fc.constantFrom('acme', 'Müller & Söhne'), { nil: undefined }),
       etaUpdates: fc.array(
         fc.record({ after: fc.integer({ min: 0, max: 20 }), eta: fc.integer({ min: 1, max: 60 }) }),
         {
@@ -50,7 +51,7 @@ export function orderHistory(orderId: string): fc.Arbitrary<DomainEvent[]> {
       ),
       progress: fc.nat(),
     })
-    .map(({ start, due, priority, product, etaUpdates, steps, progress }) => {
+    .map(({ start, due, priority, product, supplier, etaUpdates, steps, progress }) => {
       let n = 0;
       const id = () => `${orderId}-e${++n}`;
       const at = (minutes: number) => T0 + minutes * MIN;
@@ -84,7 +85,14 @@ export function orderHistory(orderId: string): fc.Arbitrary<DomainEvent[]> {
       const reached = 1 + (progress % (milestones.length + 2));
       let t = start;
       if (reached >= 2)
-        events.push({ type: 'MaterialOrdered', eventId: id(), orderId, at: at(t), eta: at(t + 10) });
+        events.push({
+          type: 'MaterialOrdered',
+          eventId: id(),
+          orderId,
+          at: at(t),
+          eta: at(t + 10),
+          ...(supplier !== undefined && { supplier }),
+        });
       for (const u of reached >= 2 ? etaUpdates : []) {
         t += u.after;
         events.push({ type: 'EtaUpdated', eventId: id(), orderId, at: at(t), eta: at(t + u.eta) });
