@@ -201,3 +201,39 @@ export class CalibrationCache {
     return { model: calibrated, calibration: ref };
   }
 }
+
+/** A drift alert within this long after a calibration recalibrates nothing: that calibration is its answer. */
+export const DRIFT_RECALIBRATION_COOLDOWN_MS = 15 * 60_000;
+
+/**
+ * The observer's hooks that keep a live twin calibrated: each batch's samples go to the observation
+ * store, and a drift alert recalibrates from them (once: the alerts of several horizons in one batch,
+ * and drift alerts soon after a calibration, give one). A recalibration that fails is logged, not
+ * retried: the drift alert is delivered, and the next drift or the schedule tries again.
+ */
+export function calibrationHooks(
+  deps: Omit<RecalibrateDependencies, 'reason'> & { cooldownMs?: number },
+): {
+  onObservations: (observations: Observations) => Promise<void>;
+  onDrift: () => Promise<void>;
+} {
+  const now = deps.now ?? Date.now;
+  const cooldownMs = deps.cooldownMs ?? DRIFT_RECALIBRATION_COOLDOWN_MS;
+  return {
+    onObservations: recordObservations(deps.observations),
+    onDrift: async () => {
+      try {
+        const latest = await deps.calibrations.latest();
+        if (latest !== undefined && now() - latest.fittedAt < cooldownMs) {
+          deps.logger.info('drift: recalibrated recently, not again', { calibration: latest.id });
+          return;
+        }
+        await recalibrate({ ...deps, reason: 'drift' });
+      } catch (error) {
+        deps.logger.warn('drift: recalibration failed; the schedule or the next drift tries again', {
+          error: error as Error,
+        });
+      }
+    },
+  };
+}

@@ -9,13 +9,20 @@ import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources'
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ObserverEventSource } from '../contracts/resources.ts';
-import { FORECAST_ITERATOR_AGE_ALARM_MS } from './ForecastPipeline.ts';
+import {
+  bundleModelFile,
+  DEMO_MODEL_FILE,
+  FORECAST_ITERATOR_AGE_ALARM_MS,
+  FORECAST_MODEL_FILE,
+} from './ForecastPipeline.ts';
 import { TwinFunction } from './TwinFunction.ts';
 
 export interface AccuracyObserverProps {
   orderState: ITable;
   forecasts: ITable;
   failureQueue: IQueue;
+  /** The forecast's plant model file, which a recalibration on drift fits (default DEMO_MODEL_FILE). */
+  modelFile?: string | undefined;
 }
 
 /** The observer: compares each finished step with the forecasts made before it, continuously. */
@@ -31,9 +38,13 @@ export class AccuracyObserver extends Construct {
       description: 'order-flow twin: keeps the rolling forecast accuracy record as order steps finish',
       memorySize: 512,
       timeout: Duration.seconds(30),
+      commandHooks: bundleModelFile(props.modelFile ?? DEMO_MODEL_FILE),
+      environment: { MODEL_FILE: FORECAST_MODEL_FILE },
     });
     // It finds the forecast in effect with a Query of history (Limit 1), reads it (a Query of its
-    // chunks), the latest forecast's version (GetItem), and replaces the record (a conditional Put).
+    // chunks), the latest forecast's version (GetItem), and replaces the record (a conditional Put);
+    // it keeps the samples of recalibration (GetItem, a conditional Put per key) and, on drift, reads
+    // them all (Query) and stores a calibration (Put).
     this.handler.useTable('FORECASTS_TABLE', props.forecasts, { table: ['GetItem', 'Query', 'PutItem'] });
 
     this.handler.function.addEventSource(

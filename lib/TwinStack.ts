@@ -141,6 +141,7 @@ export class TwinStack extends Stack {
       orderState: this.orderState,
       forecasts: this.forecasts,
       failureQueue: this.failures.queue,
+      modelFile: props.forecastModelFile,
     });
     const schedule = props.calibrateSchedule ?? DEFAULT_CALIBRATE_SCHEDULE;
     this.recalibration = new Recalibration(this, 'Recalibration', {

@@ -8,11 +8,13 @@ import type { ForecastRecord } from '../../contracts/index.ts';
 import { DynamoDbAccuracyStore } from '../../forecast/DynamoDbAccuracyStore.ts';
 import { DynamoDbCalibrationStore } from '../../forecast/DynamoDbCalibrationStore.ts';
 import { DynamoDbForecastStore } from '../../forecast/DynamoDbForecastStore.ts';
+import { DynamoDbObservationStore } from '../../forecast/DynamoDbObservationStore.ts';
 import { DynamoDbForecastHistory } from '../../forecast/ForecastHistory.ts';
 import type { ForecastStore, SaveOutcome } from '../../forecast/ForecastStore.ts';
 import { createForecastHandler, latestEventClock, wallClock } from '../../forecast/forecastHandler.ts';
 import type { Observations } from '../../forecast/observations.ts';
 import { createObserverHandler } from '../../forecast/observer.ts';
+import { calibrationHooks } from '../../forecast/recalibration.ts';
 import { sharedPool } from '../../forecast/threads/ReplicationPool.ts';
 import {
   type FailureSink,
@@ -21,7 +23,7 @@ import {
   type RejectedRecord,
 } from '../../ingest/FailureSink.ts';
 import { createIngestHandler } from '../../ingest/ingestHandler.ts';
-import type { PlantModel } from '../../orderflow/index.ts';
+import { orderFlowModel, type PlantModel } from '../../orderflow/index.ts';
 import { DynamoDbStateStore } from '../../state/DynamoDbStateStore.ts';
 import type { AwsClients } from '../clients.ts';
 import type { ResourceNames } from '../provision.ts';
@@ -71,6 +73,7 @@ export function createTwinHandlers(options: {
     },
   });
   const forecastStore = new DynamoDbForecastStore(clients.documentClient, names.forecastsTable);
+  const calibrations = new DynamoDbCalibrationStore(clients.documentClient, names.forecastsTable);
   const forecasts: ForecastStore = {
     save: async (record: ForecastRecord): Promise<SaveOutcome> => {
       const outcome = await forecastStore.save(record);
@@ -99,7 +102,7 @@ export function createTwinHandlers(options: {
     states,
     forecasts,
     // The latest calibration (`twin calibrate --apply`, or a recalibration): the forecast runs its model.
-    calibrations: new DynamoDbCalibrationStore(clients.documentClient, names.forecastsTable),
+    calibrations,
     logger,
     ...(options.model && { model: options.model }),
     ...(options.replications !== undefined && { replications: options.replications }),
@@ -109,13 +112,21 @@ export function createTwinHandlers(options: {
     // At any speed but real time, the plant's clock runs ahead of the wall clock: "now" is the latest event.
     clock: options.speed === 1 ? wallClock : latestEventClock,
   });
+  // The observer records what happened for recalibration, and recalibrates on drift.
+  const calibration = calibrationHooks({
+    observations: new DynamoDbObservationStore(clients.documentClient, names.forecastsTable),
+    calibrations,
+    model: options.model ?? orderFlowModel,
+    logger,
+    ...(options.alerts !== undefined && { alerts: options.alerts }),
+  });
   const observer = createObserverHandler({
     history: new DynamoDbForecastHistory(clients.documentClient, names.forecastsTable),
     accuracy: new DynamoDbAccuracyStore(clients.documentClient, names.forecastsTable),
     logger,
     alerts: options.alerts,
-    onDrift: options.onDrift,
-    onObservations: options.onObservations,
+    onDrift: options.onDrift ?? calibration.onDrift,
+    onObservations: options.onObservations ?? calibration.onObservations,
   });
   return {
     counts,

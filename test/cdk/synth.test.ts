@@ -82,11 +82,11 @@ describe('npx cdk synth', () => {
     );
   });
 
-  it('bundles the demo plant, the default model, with the forecast function, the dashboard (what-if) and the calibrate function', () => {
+  it('bundles the demo plant, the default model, with the forecast function, the dashboard (what-if), the calibrate function and the observer (recalibration on drift)', () => {
     const withModel = readdirSync(outDir).filter((name) =>
       existsSync(join(outDir, name, BUNDLED_MODEL_NAME)),
     );
-    expect(withModel).toHaveLength(3);
+    expect(withModel).toHaveLength(4);
     expect(withModel.filter((name) => existsSync(join(outDir, name, 'page', 'index.html')))).toHaveLength(1);
     for (const asset of withModel) {
       expect(readFileSync(join(outDir, asset, BUNDLED_MODEL_NAME), 'utf8')).toBe(

@@ -466,7 +466,7 @@ describe('the functions', () => {
         'NODE_OPTIONS',
         'ORDER_STATE_TABLE',
       ],
-      observer: ['FORECASTS_TABLE', 'NODE_OPTIONS'],
+      observer: ['FORECASTS_TABLE', 'MODEL_FILE', 'NODE_OPTIONS'],
       dashboard: [
         'DASHBOARD_PAGE_DIR',
         'DASHBOARD_TOKEN_MAX_AGE',
