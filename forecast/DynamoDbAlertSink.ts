@@ -1,0 +1,45 @@
+// The recent alerts as items of the forecasts table (contracts/alertItem.ts), for the dashboard's
+// alert list on AWS and locally alike; they expire after the forecast history's days.
+import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { AlertKeys } from '../contracts/alertItem.ts';
+import type { Alert, AlertSink } from '../contracts/alerts.ts';
+import { ForecastsTable } from '../contracts/resources.ts';
+
+/** DynamoDB's most items per BatchWriteItem. */
+const BATCH = 25;
+const MAX_ROUNDS = 5;
+
+export class DynamoDbAlertSink implements AlertSink {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    private readonly keepDays: number = ForecastsTable.historyDays,
+  ) {}
+
+  async publish(alerts: readonly Alert[]): Promise<void> {
+    for (let i = 0; i < alerts.length; i += BATCH) {
+      let requests: Record<string, unknown>[] = alerts.slice(i, i + BATCH).map((alert) => ({
+        PutRequest: {
+          Item: {
+            pk: AlertKeys.partition,
+            sk: AlertKeys.alert(alert),
+            kind: alert.kind,
+            asOf: alert.asOf,
+            alert: JSON.stringify(alert),
+            [ForecastsTable.ttlAttribute]: Math.floor(alert.raisedAt / 1000) + this.keepDays * 86_400,
+          },
+        },
+      }));
+      // Throttled items come back unprocessed: written again, a few times, then an error.
+      for (let round = 0; requests.length > 0; round++) {
+        if (round === MAX_ROUNDS)
+          throw new Error(`${requests.length} alerts could not be written to ${this.tableName}`);
+        const { UnprocessedItems } = await this.client.send(
+          new BatchWriteCommand({ RequestItems: { [this.tableName]: requests as never } }),
+        );
+        requests = (UnprocessedItems?.[this.tableName] ?? []) as Record<string, unknown>[];
+        if (requests.length > 0) await new Promise((r) => setTimeout(r, 50 * 2 ** round));
+      }
+    }
+  }
+}
