@@ -4,6 +4,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
 import type { Hono } from 'hono';
+import type { AlertSource } from './alertSource.ts';
 import { createDashboardApp, type DashboardLogger } from './app.ts';
 import { buildDashboard, DIST_DIR } from './build.ts';
 import { DashboardError, PortInUseError } from './errors.ts';
@@ -25,6 +26,8 @@ export interface DashboardServerOptions {
   logger?: DashboardLogger;
   /** What-if on the live state (POST /api/whatif, /api/recommend); without it those answer 501. */
   whatIf?: LiveWhatIf | undefined;
+  /** The twin's recent alerts (GET /api/alerts); without it that answers 501. */
+  alerts?: AlertSource | undefined;
 }
 
 export interface DashboardServer {
@@ -70,6 +73,7 @@ export async function startDashboardServer(options: DashboardServerOptions): Pro
       pageDir,
       logger: options.logger,
       whatIf: options.whatIf,
+      alerts: options.alerts,
     }),
   );
   try {

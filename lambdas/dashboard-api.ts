@@ -17,6 +17,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import { handle, type LambdaEvent } from 'hono/aws-lambda';
+import { DynamoDbAlertSource } from '../dashboard/alertSource.ts';
 import { createDashboardApp, type DashboardToken } from '../dashboard/app.ts';
 import { DynamoDbForecastSource } from '../dashboard/forecastSource.ts';
 import type { LiveWhatIf } from '../dashboard/liveWhatIf.ts';
@@ -76,8 +77,11 @@ function liveWhatIf(): LiveWhatIf | undefined {
   });
 }
 
+const forecastsTable = requireEnv('FORECASTS_TABLE');
 const app = createDashboardApp({
-  forecasts: new DynamoDbForecastSource(documents, requireEnv('FORECASTS_TABLE')),
+  forecasts: new DynamoDbForecastSource(documents, forecastsTable),
+  // The recent alerts are items of the forecasts table (a Query, as for the forecast).
+  alerts: new DynamoDbAlertSource(documents, forecastsTable),
   token: dashboardToken(),
   pageDir: process.env.DASHBOARD_PAGE_DIR,
   logger,

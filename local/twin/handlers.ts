@@ -3,8 +3,13 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { LogLevel } from '@aws-lambda-powertools/logger/types';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
+import type { Alert, AlertSink } from '../../contracts/alerts.ts';
 import type { ForecastRecord } from '../../contracts/index.ts';
+import { fanOut } from '../../forecast/alertSinks.ts';
+import { DynamoDbAlertSink } from '../../forecast/DynamoDbAlertSink.ts';
+import { DynamoDbAlertStateStore } from '../../forecast/DynamoDbAlertStateStore.ts';
 import { DynamoDbForecastStore } from '../../forecast/DynamoDbForecastStore.ts';
+import { FileAlertSink } from '../../forecast/FileAlertSink.ts';
 import type { ForecastStore, SaveOutcome } from '../../forecast/ForecastStore.ts';
 import { createForecastHandler, latestEventClock, wallClock } from '../../forecast/forecastHandler.ts';
 import {
@@ -29,6 +34,12 @@ export interface TwinHandlers {
   forecast: ReturnType<typeof createForecastHandler>;
   /** The failure destination: a JSON-lines file, counted. */
   failures: FailureSink;
+  /**
+   * Where the twin's alerts go: a JSON-lines file, the forecasts table (the dashboard's alert list)
+   * and the status line's count. Lateness alerts come from the forecast; drift and calibration
+   * alerts are published here too.
+   */
+  alerts: AlertSink;
 }
 
 /** The handlers of one twin, counting events in, changes in, forecasts written and failures. */
@@ -36,6 +47,8 @@ export function createTwinHandlers(options: {
   clients: AwsClients;
   names: ResourceNames;
   failureFile: string;
+  /** The alerts' JSON-lines file (`alerts.jsonl` in the data directory). */
+  alertFile: string;
   /** Plant time per wall-clock time: at 1 the forecast's "now" is the wall clock, else the latest event. */
   speed: number;
   model?: PlantModel | undefined;
@@ -47,7 +60,7 @@ export function createTwinHandlers(options: {
   const { clients, names } = options;
   const logger = new Logger({ serviceName: 'twin', logLevel: options.logLevel ?? 'WARN' });
   const states = new DynamoDbStateStore(clients.dynamodb, names.orderStateTable);
-  const counts: PipelineCounts = { changesIn: 0, forecastsWritten: 0, failures: 0 };
+  const counts: PipelineCounts = { changesIn: 0, forecastsWritten: 0, failures: 0, alerts: 0 };
   const file = new FileFailureSink(options.failureFile);
   const failures: FailureSink = parkedOnce({
     send: async (record: RejectedRecord) => {
@@ -55,6 +68,24 @@ export function createTwinHandlers(options: {
       await file.send(record);
     },
   });
+  const alertSinks = fanOut(
+    new FileAlertSink(options.alertFile),
+    new DynamoDbAlertSink(clients.documentClient, names.forecastsTable),
+  );
+  const alerts: AlertSink = {
+    publish: async (raised: readonly Alert[]) => {
+      await alertSinks.publish(raised);
+      const latest = raised.at(-1);
+      if (latest === undefined) return;
+      counts.alerts = (counts.alerts ?? 0) + raised.length;
+      counts.lastAlert = {
+        kind: latest.kind,
+        text: latest.text,
+        asOf: latest.asOf,
+        raisedAt: latest.raisedAt,
+      };
+    },
+  };
   const forecastStore = new DynamoDbForecastStore(clients.documentClient, names.forecastsTable);
   const forecasts: ForecastStore = {
     save: async (record: ForecastRecord): Promise<SaveOutcome> => {
@@ -89,10 +120,13 @@ export function createTwinHandlers(options: {
     ...(options.recommendBudgetMs !== undefined && { recommendBudgetMs: options.recommendBudgetMs }),
     // At any speed but real time, the plant's clock runs ahead of the wall clock: "now" is the latest event.
     clock: options.speed === 1 ? wallClock : latestEventClock,
+    alerts,
+    alertState: new DynamoDbAlertStateStore(clients.documentClient, names.forecastsTable),
   });
   return {
     counts,
     failures,
+    alerts,
     // Events in are counted by the pipeline, as they are checkpointed: a retried batch counts once.
     ingest,
     forecast: async (event: DynamoDBStreamEvent) => {
