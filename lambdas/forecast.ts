@@ -1,10 +1,12 @@
-// Lambda: DynamoDB stream of order-state changes → forecast → forecasts table. A thin adapter:
+// Lambda: DynamoDB stream of order-state changes → forecast → forecasts table, and lateness alerts. A thin adapter:
 // clients and logger are made once per container; nothing else survives between invocations.
 
 import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import { DynamoDbAlertSink } from '../forecast/DynamoDbAlertSink.ts';
+import { DynamoDbAlertStateStore } from '../forecast/DynamoDbAlertStateStore.ts';
 import { DynamoDbForecastStore } from '../forecast/DynamoDbForecastStore.ts';
 import { createForecastHandler, latestEventClock, wallClock } from '../forecast/forecastHandler.ts';
 import { plantModelEnv } from '../forecast/modelFile.ts';
@@ -38,9 +40,23 @@ const replications = wholeNumberEnv('FORECAST_REPLICATIONS', 1);
  */
 const recommendBudgetMs = wholeNumberEnv('FORECAST_RECOMMEND_BUDGET_MS', 0);
 
+const forecastsTable = requireEnv('FORECASTS_TABLE');
+
+/**
+ * ALERT_TOPIC_ARN: the SNS topic the alerts go to besides the forecasts table (the dashboard's list).
+ * This build has no SNS client among its dependencies (@aws-sdk/client-sns): it says so once per
+ * container and keeps the alerts in the table.
+ */
+const alertTopicArn = process.env.ALERT_TOPIC_ARN || undefined;
+if (alertTopicArn !== undefined) {
+  logger.warn('alerts go to the forecasts table only: this build cannot publish to SNS', { alertTopicArn });
+}
+
 const forecast = createForecastHandler({
   states: new DynamoDbStateStore(dynamodb, requireEnv('ORDER_STATE_TABLE')),
-  forecasts: new DynamoDbForecastStore(documents, requireEnv('FORECASTS_TABLE')),
+  forecasts: new DynamoDbForecastStore(documents, forecastsTable),
+  alerts: new DynamoDbAlertSink(documents, forecastsTable),
+  alertState: new DynamoDbAlertStateStore(documents, forecastsTable),
   logger,
   model,
   parameters,

@@ -1,6 +1,6 @@
 // The twin's one stack: the order events stream, the order-state and forecasts tables (names, keys
 // and settings from contracts/resources.ts, as the embedded runtime provisions them), the failure
-// queue, the ingest and forecast pipelines, the dashboard, and the outputs a user needs.
+// queue, the ingest and forecast pipelines, the alert topic, the dashboard, and the outputs a user needs.
 import { CfnOutput, Duration, Fn, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import {
   AttributeType,
@@ -12,6 +12,7 @@ import {
 import { Stream, StreamEncryption, StreamMode } from 'aws-cdk-lib/aws-kinesis';
 import type { Construct } from 'constructs';
 import { ForecastsTable, OrderEventsStream, OrderStateTable, resourceNames } from '../contracts/resources.ts';
+import { AlertTopic } from './AlertTopic.ts';
 import { Dashboard } from './Dashboard.ts';
 import { FailureQueue } from './FailureQueue.ts';
 import { type ForecastClockName, ForecastPipeline } from './ForecastPipeline.ts';
@@ -48,6 +49,8 @@ export interface TwinStackProps extends StackProps {
   dashboardPage?: boolean;
   /** The dashboard function's reserved concurrency (default 10; `none`: no reservation). */
   dashboardReservedConcurrency?: number | 'none' | undefined;
+  /** An e-mail address to subscribe to the alert topic (it must confirm); default none. */
+  alertEmail?: string | undefined;
 }
 
 /** The order-flow twin on AWS (or LocalStack). */
@@ -59,6 +62,7 @@ export class TwinStack extends Stack {
   readonly ingest: IngestPipeline;
   readonly forecast: ForecastPipeline;
   readonly dashboard: Dashboard;
+  readonly alerts: AlertTopic;
 
   constructor(scope: Construct, id: string, props: TwinStackProps = {}) {
     super(scope, id, {
@@ -105,6 +109,8 @@ export class TwinStack extends Stack {
 
     this.failures = new FailureQueue(this, 'Failures', { queueName: names.failureQueue, removalPolicy });
 
+    this.alerts = new AlertTopic(this, 'Alerts', { topicName: names.alertTopic, email: props.alertEmail });
+
     const localstack = props.localstack ?? false;
     this.ingest = new IngestPipeline(this, 'Ingest', {
       stream: this.stream,
@@ -127,6 +133,7 @@ export class TwinStack extends Stack {
       replications: props.forecastReplications,
       recommendBudgetMs: props.forecastRecommendBudgetMs,
       clock: props.forecastClock,
+      alertTopic: this.alerts,
     });
     this.dashboard = new Dashboard(this, 'Dashboard', {
       forecasts: this.forecasts,
@@ -147,6 +154,10 @@ export class TwinStack extends Stack {
     new CfnOutput(this, 'FailureQueueUrl', {
       description: 'Records that could not be applied, and batches that failed for good',
       value: this.failures.queue.queueUrl,
+    });
+    new CfnOutput(this, 'AlertTopicArn', {
+      description: 'Lateness and drift alerts: subscribe to this SNS topic (e-mail, SQS, Lambda, ...)',
+      value: this.alerts.topic.topicArn,
     });
     new CfnOutput(this, 'DashboardUrl', {
       description: 'The dashboard: open it with ?token=<the token> (see DashboardTokenCommand)',

@@ -23,6 +23,7 @@ export const CONTEXT_KEYS = {
   retainData: 'twin:retain-data',
   dashboardPage: 'twin:dashboard-page',
   dashboardReservedConcurrency: 'twin:dashboard-reserved-concurrency',
+  alertEmail: 'twin:alert-email',
 } as const;
 
 /** A context value that is not what its key takes. */
@@ -90,6 +91,14 @@ function reservedConcurrency(node: Node, key: string): number | 'none' | undefin
   return n;
 }
 
+/** An e-mail address (one, plainly written: SNS sends it a confirmation), or undefined when unset. */
+function emailAddress(node: Node, key: string): string | undefined {
+  const value: unknown = node.tryGetContext(key);
+  if (value === undefined) return undefined;
+  if (typeof value === 'string' && /^[^\s@,;]+@[^\s@,;]+\.[^\s@,;]+$/.test(value)) return value;
+  throw new ContextError(key, `must be an e-mail address, got ${JSON.stringify(value)}`);
+}
+
 /**
  * The forecast's plant model file (a path, relative to the folder `cdk` runs in), read and checked as
  * the Lambda will read it: the absolute path and the model.
@@ -147,6 +156,7 @@ export function twinStackPropsFromContext(node: Node): TwinStackProps {
     retainData: flag(node, CONTEXT_KEYS.retainData) ?? true,
     dashboardPage: flag(node, CONTEXT_KEYS.dashboardPage) ?? true,
     dashboardReservedConcurrency: reservedConcurrency(node, CONTEXT_KEYS.dashboardReservedConcurrency),
+    alertEmail: emailAddress(node, CONTEXT_KEYS.alertEmail),
   };
   return typeof prefix === 'string' ? { ...props, namePrefix: prefix } : props;
 }

@@ -406,7 +406,14 @@ describe('the functions', () => {
     );
     const expected = {
       ingest: ['FAILURE_BUCKET', 'FAILURE_QUEUE_URL', 'NODE_OPTIONS', 'ORDER_STATE_TABLE'],
-      forecast: ['FORECASTS_TABLE', 'FORECAST_CLOCK', 'MODEL_FILE', 'NODE_OPTIONS', 'ORDER_STATE_TABLE'],
+      forecast: [
+        'ALERT_TOPIC_ARN',
+        'FORECASTS_TABLE',
+        'FORECAST_CLOCK',
+        'MODEL_FILE',
+        'NODE_OPTIONS',
+        'ORDER_STATE_TABLE',
+      ],
       dashboard: [
         'DASHBOARD_PAGE_DIR',
         'DASHBOARD_TOKEN_MAX_AGE',
@@ -442,6 +449,7 @@ describe('the functions', () => {
     expect(variables(stack.forecast.handler)).toMatchObject({
       ORDER_STATE_TABLE: aws.resolve(stack.orderState.tableName),
       FORECASTS_TABLE: aws.resolve(stack.forecasts.tableName),
+      ALERT_TOPIC_ARN: aws.resolve(stack.alerts.topic.topicArn),
     });
     expect(variables(stack.dashboard.handler)).toMatchObject({
       FORECASTS_TABLE: aws.resolve(stack.forecasts.tableName),
@@ -597,7 +605,7 @@ describe('least-privilege IAM', () => {
     );
   });
 
-  it('lets the forecast query the active-orders index, put forecasts and read the table stream: nothing else', () => {
+  it('lets the forecast query the active-orders index, put forecasts and alerts, publish alerts and read the table stream: nothing else', () => {
     const fn = stack.forecast.handler;
     expect(grantsOf(aws, fn).sort()).toEqual(
       [
@@ -607,7 +615,14 @@ describe('least-privilege IAM', () => {
           ['dynamodb:Query'],
           `${stack.orderState.tableArn}/index/${OrderStateTable.activeIndex.name}`,
         ),
-        ...on(aws, ['dynamodb:PutItem'], stack.forecasts.tableArn),
+        // Forecasts (PutItem), the lateness alerts' state (GetItem, PutItem), recent alerts (BatchWriteItem).
+        ...on(
+          aws,
+          ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:BatchWriteItem'],
+          stack.forecasts.tableArn,
+        ),
+        ...on(aws, ['sns:Publish'], stack.alerts.topic.topicArn),
+        ...on(aws, ['kms:Decrypt', 'kms:GenerateDataKey'], stack.alerts.key.keyArn),
         ...sendToFailureQueue,
         ...on(aws, ['dynamodb:ListStreams'], '*'),
         ...on(
@@ -715,6 +730,46 @@ describe('the dashboard', () => {
       Role: unreserved.resolve(unreserved.stack.dashboard.handler.role.roleArn),
       ReservedConcurrentExecutions: Match.absent(),
     });
+  });
+});
+
+describe('the alert topic', () => {
+  it('is encrypted with a key of its own, rotated yearly, and refuses publishers without TLS', () => {
+    template.hasResourceProperties('AWS::SNS::Topic', {
+      TopicName: 'twin-alerts',
+      KmsMasterKeyId: aws.resolve(stack.alerts.key.keyArn),
+    });
+    template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      Topics: [aws.resolve(stack.alerts.topic.topicArn)],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Deny',
+            Action: 'sns:Publish',
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('has no subscription unless twin:alert-email names an address, then an e-mail one', () => {
+    template.resourceCountIs('AWS::SNS::Subscription', 0);
+    const subscribed = twinApp({ [CONTEXT_KEYS.alertEmail]: 'planner@example.com' });
+
+    subscribed.template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'planner@example.com',
+      TopicArn: subscribed.resolve(subscribed.stack.alerts.topic.topicArn),
+    });
+    expect(() => twinApp({ [CONTEXT_KEYS.alertEmail]: 'planner at example' })).toThrow(
+      'context twin:alert-email: must be an e-mail address, got "planner at example"',
+    );
+  });
+
+  it('is named in the outputs, to subscribe to', () => {
+    template.hasOutput('AlertTopicArn', { Value: aws.resolve(stack.alerts.topic.topicArn) });
   });
 });
 
