@@ -1,14 +1,23 @@
 // Lateness alerts: one per change of an order's outlook (late, at risk, on time), none per forecast;
 // a stale forecast raises nothing; a failed publication is raised again by the next forecast.
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import type { DynamoDBStreamEvent } from 'aws-lambda';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Alert, AlertSink, LatenessAlert, LatenessChange } from '../../contracts/alerts.ts';
 import { InMemoryAlertSink } from '../../contracts/alerts.ts';
+import { OrderEventSchema } from '../../contracts/events.ts';
 import type { OrderForecast } from '../../contracts/forecastRecord.ts';
 import { InMemoryAlertStateStore } from '../../forecast/AlertStateStore.ts';
 import { fanOut, snsMessageOf } from '../../forecast/alertSinks.ts';
+import { InMemoryForecastStore } from '../../forecast/ForecastStore.ts';
+import { createForecastHandler } from '../../forecast/forecastHandler.ts';
 import { latenessAlerts, outlookOf } from '../../forecast/latenessAlerts.ts';
 import { raiseLatenessAlerts } from '../../forecast/raiseLatenessAlerts.ts';
+import { demoOrders, plantEvents, runPlant } from '../../orderflow/index.ts';
+import { toDomainEvent } from '../../state/events.ts';
+import { InMemoryStateStore } from '../../state/InMemoryStateStore.ts';
 
 const T0 = Date.UTC(2026, 0, 5, 8, 0, 0);
 const MIN = 60_000;
@@ -272,5 +281,94 @@ describe('alert sinks', () => {
     expect(message.MessageAttributes.kind).toEqual({ DataType: 'String', StringValue: 'lateness' });
     expect(message.MessageAttributes.change!.StringValue).toBe('late');
     expect(snsMessageOf({ ...alert, text: 'o2 → late' }).Subject).toBe('Twin: o2 ? late');
+  });
+});
+
+describe('the forecast handler with alerts', () => {
+  /** The seed article's sample flow as the ingest keeps it at `t`. */
+  async function demoPlantAt(t: number): Promise<InMemoryStateStore> {
+    const store = new InMemoryStateStore();
+    for (const event of plantEvents(runPlant(demoOrders(T0)), t)) {
+      await store.apply(toDomainEvent(OrderEventSchema.parse(event)));
+    }
+    return store;
+  }
+  const item = { orderId: 'order-3', status: 'ready', activeShard: '0', updatedAt: T0 };
+  const changed: DynamoDBStreamEvent = {
+    Records: [
+      {
+        eventName: 'INSERT',
+        eventSource: 'aws:dynamodb',
+        dynamodb: {
+          NewImage: marshall(item) as never,
+          SequenceNumber: '1',
+          StreamViewType: 'NEW_AND_OLD_IMAGES',
+        },
+      },
+    ],
+  };
+  const logs = () => {
+    const warnings: string[] = [];
+    const at = (list?: string[]) => (message: string) => void list?.push(message);
+    return {
+      warnings,
+      logger: { info: at(), debug: at(), warn: at(warnings), error: at() } as unknown as Logger,
+    };
+  };
+
+  it('raises the alerts of a forecast saved as the latest, and none for an older one that comes after it', async () => {
+    const forecasts = new InMemoryForecastStore();
+    const sink = new InMemoryAlertSink();
+    const alertState = new InMemoryAlertStateStore();
+    const { logger } = logs();
+    const at = (states: InMemoryStateStore, t: number) =>
+      createForecastHandler({ states, forecasts, logger, clock: () => t, alerts: sink, alertState });
+
+    const beforeSlip = await demoPlantAt(T0 + 12 * MIN);
+    const afterSlip = await demoPlantAt(T0 + 16 * MIN);
+
+    await at(beforeSlip, T0 + 16 * MIN)(changed);
+    // Older by its asOf, though it sees order 3 late: a stale forecast, kept in history only.
+    await at(afterSlip, T0 + 15 * MIN)(changed);
+    await at(afterSlip, T0 + 17 * MIN)(changed);
+
+    expect(forecasts.history).toHaveLength(3);
+    expect(forecasts.history[1]!.orders.find((o) => o.orderId === 'order-3')!.late).toBe(true);
+    expect(lateness(sink.alerts).map((a) => [a.orderId, a.change, a.asOf])).toEqual([
+      ['order-3', 'late', T0 + 17 * MIN],
+    ]);
+    expect((await alertState.read())!.asOf).toBe(T0 + 17 * MIN);
+  });
+
+  it('keeps the forecast and reports the batch done when the alerts cannot be published', async () => {
+    const states = await demoPlantAt(T0 + 16 * MIN);
+    const forecasts = new InMemoryForecastStore();
+    const { logger, warnings } = logs();
+    const handler = createForecastHandler({
+      states,
+      forecasts,
+      logger,
+      clock: () => T0 + 16 * MIN,
+      alerts: { publish: () => Promise.reject(new Error('topic unreachable')) },
+      alertState: new InMemoryAlertStateStore(),
+    });
+
+    const response = await handler(changed);
+
+    expect(response.batchItemFailures).toEqual([]);
+    expect((await forecasts.latest())!.asOf).toBe(T0 + 16 * MIN);
+    expect(warnings).toContain('lateness alerts not published: the next forecast raises them again');
+  });
+
+  it('refuses an alert sink without the alerts state', () => {
+    const { logger } = logs();
+    expect(() =>
+      createForecastHandler({
+        states: new InMemoryStateStore(),
+        forecasts: new InMemoryForecastStore(),
+        logger,
+        alerts: new InMemoryAlertSink(),
+      }),
+    ).toThrow('the forecast was given an alert sink without an alert state store (alertState)');
   });
 });
