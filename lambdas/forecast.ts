@@ -52,10 +52,13 @@ if (alertTopicArn !== undefined) {
   logger.warn('alerts go to the forecasts table only: this build cannot publish to SNS', { alertTopicArn });
 }
 
+/** Where the twin's alerts go on AWS: the forecasts table (the dashboard's list). */
+const alerts = new DynamoDbAlertSink(documents, forecastsTable);
+
 const forecast = createForecastHandler({
   states: new DynamoDbStateStore(dynamodb, requireEnv('ORDER_STATE_TABLE')),
   forecasts: new DynamoDbForecastStore(documents, forecastsTable),
-  alerts: new DynamoDbAlertSink(documents, forecastsTable),
+  alerts,
   alertState: new DynamoDbAlertStateStore(documents, forecastsTable),
   logger,
   model,

@@ -228,7 +228,9 @@ export const startCommand = defineCommand({
     }
 
     io.out(`The twin is running. Dashboard: ${twin.dashboardUrl}`);
-    io.out(`Data: ${twin.dataDir} (failures.jsonl holds records that could not be applied). Ctrl-C stops.`);
+    io.out(
+      `Data: ${twin.dataDir} (failures.jsonl holds records that could not be applied, alerts.jsonl the alerts). Ctrl-C stops.`,
+    );
     // A scenario that runs out leaves an empty plant on the dashboard: say so, and what keeps it busy.
     void twin.scenarioOver.then((over) => {
       if (!over) return;
