@@ -26,7 +26,7 @@ export interface DashboardServerOptions {
   logger?: DashboardLogger;
   /** What-if on the live state (POST /api/whatif, /api/recommend); without it those answer 501. */
   whatIf?: LiveWhatIf | undefined;
-  /** The twin's recent alerts (GET /api/alerts); without it that answers 501. */
+  /** The twin's recent alerts (GET /api/alerts); without it that answers an empty list. */
   alerts?: AlertSource | undefined;
 }
 

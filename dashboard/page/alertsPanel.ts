@@ -43,8 +43,6 @@ export class AlertsPanel {
   private readonly url: string;
   private lastRead = 0;
   private reading = false;
-  /** False once the server said it has no alerts (501): the page stops asking. */
-  private available = true;
 
   constructor(
     base: string,
@@ -60,13 +58,12 @@ export class AlertsPanel {
 
   /** Reads the alerts when `changed` (a new forecast) or when they were last read long enough ago. */
   async refresh(changed: boolean): Promise<void> {
-    if (!this.available || this.reading || (!changed && Date.now() - this.lastRead < ALERTS_EVERY_MS)) return;
+    if (this.reading || (!changed && Date.now() - this.lastRead < ALERTS_EVERY_MS)) return;
     this.reading = true;
     try {
       const headers: Record<string, string> = { accept: 'application/json' };
       if (this.token !== undefined) headers.authorization = `Bearer ${this.token}`;
       const response = await fetch(this.url, { headers, cache: 'no-store' });
-      if (response.status === 501) this.available = false;
       // A failed read keeps what is shown: the forecast's own banners tell of an outage.
       if (!response.ok) return;
       this.alerts = ((await response.json()) as { alerts: Alert[] }).alerts;
