@@ -61,6 +61,11 @@ export const FailureQueue = {
   retentionDays: 14,
 } as const;
 
+/** The SNS topic the twin's alerts are published to on AWS (embedded: `alerts.jsonl`). */
+export const AlertTopic = {
+  name: 'twin-alerts',
+} as const;
+
 /**
  * The event source mappings, shared by the CDK stack (Lambda's mappings on AWS) and the embedded
  * twin's local mappings, so that the handlers meet the same batching, retries and failure handling
@@ -118,12 +123,14 @@ export function resourceNames(prefix = ''): {
   orderStateTable: string;
   forecastsTable: string;
   failureQueue: string;
+  alertTopic: string;
 } {
   return {
     stream: `${prefix}${OrderEventsStream.name}`,
     orderStateTable: `${prefix}${OrderStateTable.name}`,
     forecastsTable: `${prefix}${ForecastsTable.name}`,
     failureQueue: `${prefix}${FailureQueue.name}`,
+    alertTopic: `${prefix}${AlertTopic.name}`,
   };
 }
 

@@ -24,6 +24,12 @@
 //   does not.
 //   GET /api/accuracy, GET /api/history, GET /api/history/<asOf>: the accuracy record and the forecast
 //   history (see historyApi.ts).
+//   GET /api/alerts[?limit=N]
+//     200 { "alerts": [<Alert>, …] }          the newest alerts (lateness, drift, calibration), newest
+//                                            first, N of them at most (default 50, at most 200)
+//     200 { "alerts": [] }                   also when this dashboard was started without the alerts
+//     400 { "error": "bad-request", … }      limit is not a whole number from 1 to 200
+//   It needs the token as GET /api/forecast does.
 //   Everything else (GET): the page's static files, when a page folder is given (no token needed:
 //   the page holds no data).
 import { createHash, timingSafeEqual } from 'node:crypto';
@@ -37,6 +43,8 @@ import { HTTPException } from 'hono/http-exception';
 import { methodNotAllowed } from 'hono/method-not-allowed';
 import { secureHeaders } from 'hono/secure-headers';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { MAX_RECENT_ALERTS } from '../contracts/alertItem.ts';
+import type { AlertSource } from './alertSource.ts';
 import {
   ForecastTableMissingError,
   ForecastUnavailableError,
@@ -72,6 +80,8 @@ export interface DashboardAppOptions {
   whatIf?: LiveWhatIf | undefined;
   /** The accuracy record and forecast history (GET /api/accuracy, /api/history); without it those answer 501. */
   history?: HistorySource | undefined;
+  /** The twin's recent alerts (GET /api/alerts); without it that answers an empty list. */
+  alerts?: AlertSource | undefined;
 }
 
 /** The ETag of the forecast with `version`, or of the empty state. */
@@ -231,6 +241,41 @@ function forecastApi(options: DashboardAppOptions): Hono {
   return api;
 }
 
+/** GET /api/alerts: the twin's recent alerts, newest first. */
+function alertsApi(options: DashboardAppOptions): Hono {
+  const api = new Hono();
+  api.get(
+    '/alerts',
+    requireToken(options.token ? options.token : undefined, options.logger),
+    compress(),
+    async (c) => {
+      const text = c.req.query('limit');
+      const limit = text === undefined ? 50 : Number(text);
+      if (!Number.isInteger(limit) || limit < 1 || limit > MAX_RECENT_ALERTS) {
+        return problem(
+          c,
+          400,
+          'bad-request',
+          `limit must be a whole number from 1 to ${MAX_RECENT_ALERTS}, got ${JSON.stringify(text)}`,
+        );
+      }
+      // Without a source there are no alerts to tell of: an empty list, which the page shows as none.
+      const alerts = options.alerts === undefined ? [] : await options.alerts.recent(limit);
+      return c.json({ alerts }, 200, { 'content-type': JSON_TYPE, 'cache-control': 'no-store' });
+    },
+  );
+  api.onError((error, c) => {
+    if (error instanceof HTTPException) return error.getResponse();
+    if (error instanceof ForecastUnavailableError) {
+      return problem(c, 503, 'unavailable', error.message, { 'retry-after': '5' });
+    }
+    options.logger?.error('reading the alerts failed', { error });
+    if (error instanceof ForecastTableMissingError) return problem(c, 500, 'no-table', error.message);
+    return problem(c, 500, 'internal', 'could not read the alerts (see the server log)');
+  });
+  return api;
+}
+
 /** A what-if request's body at most: variants are small documents. */
 export const WHATIF_MAX_BODY_BYTES = 64 * 1024;
 
@@ -327,6 +372,7 @@ export function createDashboardApp(options: DashboardAppOptions): Hono {
       options.logger,
     ),
   );
+  app.route('/api', alertsApi(options));
 
   if (options.pageDir !== undefined) {
     const noCache: MiddlewareHandler = async (c, next) => {
@@ -342,7 +388,7 @@ export function createDashboardApp(options: DashboardAppOptions): Hono {
           c,
           404,
           'not-found',
-          `no API at ${c.req.path}: the API is GET /api/forecast, /api/accuracy, /api/history, POST /api/whatif and POST /api/recommend`,
+          `no API at ${c.req.path}: the API is GET /api/forecast, /api/alerts, /api/accuracy, /api/history, POST /api/whatif and POST /api/recommend`,
         )
       : problem(c, 404, 'not-found', `nothing at ${c.req.path}`),
   );

@@ -61,15 +61,19 @@ export class DynamoDbForecastSource implements ForecastSource {
   }
 
   private mapped(error: unknown): unknown {
-    const name = (error as { name?: string } | undefined)?.name ?? '';
-    const code = (error as { code?: string } | undefined)?.code ?? '';
-    if (name === 'ResourceNotFoundException')
-      return new ForecastTableMissingError(this.tableName, { cause: error });
-    if (THROTTLED.has(name) || isUnreachable(error)) {
-      return new ForecastUnavailableError(`the forecasts table did not answer (${code || name})`, {
-        cause: error,
-      });
-    }
-    return error;
+    return forecastTableError(error, this.tableName);
   }
+}
+
+/** A failure to read the forecasts table as the dashboard's error: no table, or not answering. */
+export function forecastTableError(error: unknown, tableName: string): unknown {
+  const name = (error as { name?: string } | undefined)?.name ?? '';
+  const code = (error as { code?: string } | undefined)?.code ?? '';
+  if (name === 'ResourceNotFoundException') return new ForecastTableMissingError(tableName, { cause: error });
+  if (THROTTLED.has(name) || isUnreachable(error)) {
+    return new ForecastUnavailableError(`the forecasts table did not answer (${code || name})`, {
+      cause: error,
+    });
+  }
+  return error;
 }

@@ -4,6 +4,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
 import type { Hono } from 'hono';
+import type { AlertSource } from './alertSource.ts';
 import { createDashboardApp, type DashboardLogger } from './app.ts';
 import { buildDashboard, DIST_DIR } from './build.ts';
 import { DashboardError, PortInUseError } from './errors.ts';
@@ -28,6 +29,8 @@ export interface DashboardServerOptions {
   whatIf?: LiveWhatIf | undefined;
   /** The accuracy record and forecast history (GET /api/accuracy, /api/history); without it those answer 501. */
   history?: HistorySource | undefined;
+  /** The twin's recent alerts (GET /api/alerts); without it that answers an empty list. */
+  alerts?: AlertSource | undefined;
 }
 
 export interface DashboardServer {
@@ -74,6 +77,7 @@ export async function startDashboardServer(options: DashboardServerOptions): Pro
       logger: options.logger,
       whatIf: options.whatIf,
       history: options.history,
+      alerts: options.alerts,
     }),
   );
   try {

@@ -4,6 +4,7 @@
 // is kept between invocations.
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import type { AlertSink, LatenessAlert } from '../contracts/alerts.ts';
 import type { ForecastRecommendation, ForecastRecord } from '../contracts/forecastRecord.ts';
 import { forecast, forecastMonteCarlo, orderFlowModel, type PlantModel } from '../orderflow/index.ts';
 import type { Forecast, Snapshot } from '../orderflow/types.ts';
@@ -11,9 +12,11 @@ import { type Recommendation, recommend } from '../orderflow/whatif/recommend.ts
 import { OBJECTIVE_KPI, type WhatIfResult } from '../orderflow/whatif/whatIf.ts';
 import { SimulationLimitError, type SimulationLimits } from '../sim-core/index.ts';
 import type { ActiveOrder, StateStore } from '../state/StateStore.ts';
+import type { AlertStateStore } from './AlertStateStore.ts';
 import type { CalibrationStore } from './CalibrationStore.ts';
 import type { ForecastStore } from './ForecastStore.ts';
 import { liveSnapshot } from './liveSnapshot.ts';
+import { raiseLatenessAlerts } from './raiseLatenessAlerts.ts';
 import { calibrationCacheOf } from './recalibration.ts';
 import { canMoveForecast } from './relevance.ts';
 import { forecastMonteCarloInThreads } from './threads/monteCarloInThreads.ts';
@@ -92,11 +95,24 @@ export interface ForecastDependencies {
    * (one read per forecast), and its record names that calibration. None: the model as it is.
    */
   calibrations?: CalibrationStore;
+  /**
+   * Where lateness alerts go: after a forecast saved as the latest, one alert per order newly late,
+   * newly at risk or no longer so (forecast/raiseLatenessAlerts.ts). Needs `alertState`.
+   */
+  alerts?: AlertSink;
+  /** Each order's outlook as the latest forecast that raised alerts left it. */
+  alertState?: AlertStateStore;
 }
 
 export type ForecastRunOutcome =
   | { outcome: 'skipped' }
-  | { outcome: 'saved' | 'stale'; record: ForecastRecord; writeMs: number };
+  | {
+      outcome: 'saved' | 'stale';
+      record: ForecastRecord;
+      writeMs: number;
+      /** The lateness alerts it published (with `alerts` only). */
+      alerts?: LatenessAlert[];
+    };
 
 /** Reads the work in process and the stations' state, forecasts them and stores the result. */
 export async function runForecast(
@@ -147,7 +163,31 @@ export async function runForecast(
     },
   };
   const outcome = await deps.forecasts.save(record);
-  return { outcome, record, writeMs: round(performance.now() - recommended) };
+  const writeMs = round(performance.now() - recommended);
+  if (outcome !== 'saved' || deps.alerts === undefined) return { outcome, record, writeMs };
+  return { outcome, record, writeMs, alerts: await alertsFor(record, deps) };
+}
+
+/**
+ * The lateness alerts of a saved forecast. The forecast is written already: a failure here is a
+ * warning, not a retry of the batch (the alerts' state stays, so the next forecast raises them).
+ */
+async function alertsFor(record: ForecastRecord, deps: ForecastDependencies): Promise<LatenessAlert[]> {
+  try {
+    const { alerts } = await raiseLatenessAlerts(record, {
+      sink: deps.alerts!,
+      state: deps.alertState!,
+      logger: deps.logger,
+      ...(deps.now !== undefined && { now: deps.now }),
+    });
+    return alerts;
+  } catch (error) {
+    deps.logger.warn('lateness alerts not raised: the next forecast compares again', {
+      error: error as Error,
+      asOf: new Date(record.asOf).toISOString(),
+    });
+    return [];
+  }
 }
 
 /**
@@ -232,6 +272,9 @@ const round = (ms: number) => Math.round(ms * 10) / 10;
 /** The Lambda handler of the forecast, for a DynamoDB stream event source mapping with ReportBatchItemFailures. */
 export function createForecastHandler(deps: ForecastDependencies) {
   const { replications, recommendBudgetMs } = deps;
+  if (deps.alerts !== undefined && deps.alertState === undefined) {
+    throw new Error('the forecast was given an alert sink without an alert state store (alertState)');
+  }
   // Checked when the function starts (FORECAST_REPLICATIONS, FORECAST_RECOMMEND_BUDGET_MS), not at every batch.
   if (
     replications !== undefined &&
@@ -258,7 +301,7 @@ export function createForecastHandler(deps: ForecastDependencies) {
       return { batchItemFailures: [] };
     }
     try {
-      const { outcome, record, writeMs } = await runForecast(deps, relevant);
+      const { outcome, record, writeMs, alerts } = await runForecast(deps, relevant);
       deps.logger.info(
         outcome === 'saved' ? 'forecast written' : 'forecast kept in history only: a newer one is stored',
         {
@@ -274,6 +317,7 @@ export function createForecastHandler(deps: ForecastDependencies) {
           }),
           ...(record.calibration !== undefined && { calibration: record.calibration.id }),
           writeMs,
+          ...(alerts !== undefined && { alerts: alerts.length }),
         },
       );
       return { batchItemFailures: [] };

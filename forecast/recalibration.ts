@@ -211,9 +211,7 @@ export const DRIFT_RECALIBRATION_COOLDOWN_MS = 15 * 60_000;
  * and drift alerts soon after a calibration, give one). A recalibration that fails is logged, not
  * retried: the drift alert is delivered, and the next drift or the schedule tries again.
  */
-export function calibrationHooks(
-  deps: Omit<RecalibrateDependencies, 'reason'> & { cooldownMs?: number },
-): {
+export function calibrationHooks(deps: Omit<RecalibrateDependencies, 'reason'> & { cooldownMs?: number }): {
   onObservations: (observations: Observations) => Promise<void>;
   onDrift: () => Promise<void>;
 } {

@@ -11,6 +11,7 @@ import { plantModelEnv } from '../forecast/modelFile.ts';
 import { recalibrate } from '../forecast/recalibration.ts';
 import type { CalibrationReason } from '../orderflow/calibration/calibrate.ts';
 import { orderFlowModel } from '../orderflow/index.ts';
+import { alertSinkOf } from './alerts.ts';
 import { requireEnv, wholeNumberEnv } from './env.ts';
 
 const logger = new Logger({ serviceName: 'calibrate' });
@@ -25,6 +26,9 @@ const model = plantModelEnv('MODEL_FILE') ?? orderFlowModel;
 /** CALIBRATION_MIN_SAMPLES: samples a key needs before its fit replaces the model's value; unset: the default. */
 const minSamples = wholeNumberEnv('CALIBRATION_MIN_SAMPLES', 2);
 
+/** Where the calibration alert goes: the forecasts table and the SNS topic ALERT_TOPIC_ARN names. */
+const alerts = alertSinkOf(documents, table);
+
 const REASONS: readonly CalibrationReason[] = ['drift', 'schedule', 'manual'];
 
 /** An EventBridge scheduled event recalibrates on schedule; `{ reason }` as the invoker says. */
@@ -37,6 +41,7 @@ export const handler = async (event: { reason?: unknown } | null, context: Conte
     calibrations: new DynamoDbCalibrationStore(documents, table),
     model,
     logger,
+    alerts,
     reason,
     ...(minSamples !== undefined && { minSamples }),
   });

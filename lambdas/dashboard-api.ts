@@ -17,6 +17,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import { handle, type LambdaEvent } from 'hono/aws-lambda';
+import { DynamoDbAlertSource } from '../dashboard/alertSource.ts';
 import { createDashboardApp, type DashboardToken } from '../dashboard/app.ts';
 import { DynamoDbForecastSource } from '../dashboard/forecastSource.ts';
 import { DynamoDbHistorySource } from '../dashboard/historySource.ts';
@@ -77,10 +78,13 @@ function liveWhatIf(): LiveWhatIf | undefined {
   });
 }
 
+const forecastsTable = requireEnv('FORECASTS_TABLE');
 const app = createDashboardApp({
-  forecasts: new DynamoDbForecastSource(documents, requireEnv('FORECASTS_TABLE')),
+  forecasts: new DynamoDbForecastSource(documents, forecastsTable),
   // The accuracy record and forecast history are in the same table (GetItem and Query, as above).
-  history: new DynamoDbHistorySource(documents, requireEnv('FORECASTS_TABLE')),
+  history: new DynamoDbHistorySource(documents, forecastsTable),
+  // The recent alerts are items of the forecasts table (a Query, as for the forecast).
+  alerts: new DynamoDbAlertSource(documents, forecastsTable),
   token: dashboardToken(),
   pageDir: process.env.DASHBOARD_PAGE_DIR,
   logger,

@@ -1,4 +1,4 @@
-// Lambda: DynamoDB stream of order-state changes → forecast → forecasts table. A thin adapter:
+// Lambda: DynamoDB stream of order-state changes → forecast → forecasts table, and lateness alerts. A thin adapter:
 // clients and logger are made once per container; nothing else survives between invocations.
 
 import { fileURLToPath } from 'node:url';
@@ -7,6 +7,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import { DynamoDbAlertStateStore } from '../forecast/DynamoDbAlertStateStore.ts';
 import { DynamoDbCalibrationStore } from '../forecast/DynamoDbCalibrationStore.ts';
 import { DynamoDbForecastStore } from '../forecast/DynamoDbForecastStore.ts';
 import { createForecastHandler, latestEventClock, wallClock } from '../forecast/forecastHandler.ts';
@@ -16,6 +17,7 @@ import { ReplicationPool, WORKER_ROLE } from '../forecast/threads/ReplicationPoo
 import { serveReplications } from '../forecast/threads/replicationWorker.ts';
 import { orderFlowModel } from '../orderflow/index.ts';
 import { DynamoDbStateStore } from '../state/DynamoDbStateStore.ts';
+import { alertSinkOf } from './alerts.ts';
 import { requireEnv, wholeNumberEnv } from './env.ts';
 
 const logger = new Logger({ serviceName: 'forecast' });
@@ -43,6 +45,14 @@ const replications = wholeNumberEnv('FORECAST_REPLICATIONS', 1);
  */
 const recommendBudgetMs = wholeNumberEnv('FORECAST_RECOMMEND_BUDGET_MS', 0);
 
+const forecastsTable = requireEnv('FORECASTS_TABLE');
+
+/**
+ * Where the twin's alerts go on AWS: the forecasts table (the dashboard's list) and the SNS topic
+ * ALERT_TOPIC_ARN names.
+ */
+const alerts = alertSinkOf(documents, forecastsTable);
+
 /**
  * FORECAST_THREADS: threads for a Monte Carlo forecast's replications, this one included (the stack
  * sets one per vCPU of the function's memory); the others are worker threads started from this
@@ -55,9 +65,11 @@ const pool =
 
 const forecast = createForecastHandler({
   states: new DynamoDbStateStore(dynamodb, requireEnv('ORDER_STATE_TABLE')),
-  forecasts: new DynamoDbForecastStore(documents, requireEnv('FORECASTS_TABLE')),
+  forecasts: new DynamoDbForecastStore(documents, forecastsTable),
   // The latest calibration (one GetItem per forecast): its model, once per calibration per container.
-  calibrations: new DynamoDbCalibrationStore(documents, requireEnv('FORECASTS_TABLE')),
+  calibrations: new DynamoDbCalibrationStore(documents, forecastsTable),
+  alerts,
+  alertState: new DynamoDbAlertStateStore(documents, forecastsTable),
   logger,
   model,
   parameters,

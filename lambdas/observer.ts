@@ -14,6 +14,7 @@ import { plantModelEnv } from '../forecast/modelFile.ts';
 import { createObserverHandler } from '../forecast/observer.ts';
 import { calibrationHooks } from '../forecast/recalibration.ts';
 import { orderFlowModel } from '../orderflow/index.ts';
+import { alertSinkOf } from './alerts.ts';
 import { requireEnv } from './env.ts';
 
 const logger = new Logger({ serviceName: 'observer' });
@@ -28,18 +29,23 @@ const table = requireEnv('FORECASTS_TABLE', 'the forecasts table (history and th
  */
 const model = plantModelEnv('MODEL_FILE') ?? orderFlowModel;
 
+/** Where drift and calibration alerts go: the forecasts table and the SNS topic ALERT_TOPIC_ARN names. */
+const alerts = alertSinkOf(documents, table);
+
 // What happened is recorded for recalibration, and a drift alert recalibrates.
 const { onObservations, onDrift } = calibrationHooks({
   observations: new DynamoDbObservationStore(documents, table),
   calibrations: new DynamoDbCalibrationStore(documents, table),
   model,
   logger,
+  alerts,
 });
 
 const observe = createObserverHandler({
   history: new DynamoDbForecastHistory(documents, table),
   accuracy: new DynamoDbAccuracyStore(documents, table),
   logger,
+  alerts,
   onObservations,
   onDrift,
 });

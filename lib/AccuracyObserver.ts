@@ -44,8 +44,10 @@ export class AccuracyObserver extends Construct {
     // It finds the forecast in effect with a Query of history (Limit 1), reads it (a Query of its
     // chunks), the latest forecast's version (GetItem), and replaces the record (a conditional Put);
     // it keeps the samples of recalibration (GetItem, a conditional Put per key) and, on drift, reads
-    // them all (Query) and stores a calibration (Put).
-    this.handler.useTable('FORECASTS_TABLE', props.forecasts, { table: ['GetItem', 'Query', 'PutItem'] });
+    // them all (Query) and stores a calibration (Put); its alerts go to the table too (BatchWriteItem).
+    this.handler.useTable('FORECASTS_TABLE', props.forecasts, {
+      table: ['GetItem', 'Query', 'PutItem', 'BatchWriteItem'],
+    });
 
     this.handler.function.addEventSource(
       new DynamoEventSource(props.orderState, {

@@ -1,4 +1,4 @@
-// order-state's DynamoDB stream → forecast Lambda → forecasts table: the function (with the plant
+// order-state's DynamoDB stream → forecast Lambda → forecasts table (and alerts): the function (with the plant
 // model file bundled beside its code), its event source mapping (batching window, a filter that
 // drops changes no forecast can depend on, partial batch failures, failures to SQS) and its alarms.
 import { join } from 'node:path';
@@ -11,6 +11,7 @@ import type { ICommandHooks } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { FORECAST_NODE_OPTIONS, ForecastEventSource, OrderStateTable } from '../contracts/resources.ts';
+import type { AlertTopic } from './AlertTopic.ts';
 import { LAMBDA_TASK_ROOT, PROJECT_ROOT, shellQuote, TwinFunction } from './TwinFunction.ts';
 
 /** The demo plant's model file: the forecast's model when the stack is given none. */
@@ -86,6 +87,8 @@ export interface ForecastPipelineProps {
   recommendBudgetMs?: number | undefined;
   /** Where the forecast takes "now" from (FORECAST_CLOCK, default `wall`). */
   clock?: ForecastClockName | undefined;
+  /** The topic the forecast publishes its alerts to (ALERT_TOPIC_ARN); unset: the table only. */
+  alertTopic?: AlertTopic | undefined;
 }
 
 /** The forecast function's memory unless the stack says otherwise (`twin:forecast-memory-mb`). */
@@ -137,8 +140,12 @@ export class ForecastPipeline extends Construct {
     this.handler.useTable('ORDER_STATE_TABLE', props.orderState, {
       indexes: { [OrderStateTable.activeIndex.name]: ['Query'] },
     });
-    // GetItem: the latest calibration, whose model the forecast runs.
-    this.handler.useTable('FORECASTS_TABLE', props.forecasts, { table: ['PutItem', 'GetItem'] });
+    // It also reads the latest calibration (GetItem), keeps the lateness alerts' state (GetItem, a
+    // conditional PutItem) and the recent alerts (BatchWriteItem) in the forecasts table.
+    this.handler.useTable('FORECASTS_TABLE', props.forecasts, {
+      table: ['PutItem', 'GetItem', 'BatchWriteItem'],
+    });
+    props.alertTopic?.publishFrom(this.handler);
 
     // The mapping reads the table's stream: its EventSourceArn is the table's StreamArn attribute,
     // so CloudFormation creates it only once the table and its stream exist.

@@ -38,8 +38,11 @@ export class Recalibration extends Construct {
       environment: { MODEL_FILE: FORECAST_MODEL_FILE },
     });
     // It reads the samples (a Query of their partition), and writes a calibration and the latest copy
-    // (Puts); the latest is read back by the forecast with a GetItem, which this function never needs.
-    this.handler.useTable('FORECASTS_TABLE', props.forecasts, { table: ['Query', 'PutItem'] });
+    // (Puts), and its alert for the dashboard's list (BatchWriteItem); the latest is read back by the
+    // forecast with a GetItem, which this function never needs.
+    this.handler.useTable('FORECASTS_TABLE', props.forecasts, {
+      table: ['Query', 'PutItem', 'BatchWriteItem'],
+    });
     if (props.schedule !== undefined) {
       this.rule = new Rule(this, 'Schedule', {
         description: 'order-flow twin: recalibrates the model on schedule',

@@ -1,6 +1,6 @@
 // The twin's one stack: the order events stream, the order-state and forecasts tables (names, keys
 // and settings from contracts/resources.ts, as the embedded runtime provisions them), the failure
-// queue, the ingest and forecast pipelines, the dashboard, and the outputs a user needs.
+// queue, the ingest and forecast pipelines, the alert topic, the dashboard, and the outputs a user needs.
 import { CfnOutput, Duration, Fn, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import {
   AttributeType,
@@ -13,6 +13,7 @@ import { Stream, StreamEncryption, StreamMode } from 'aws-cdk-lib/aws-kinesis';
 import type { Construct } from 'constructs';
 import { ForecastsTable, OrderEventsStream, OrderStateTable, resourceNames } from '../contracts/resources.ts';
 import { AccuracyObserver } from './AccuracyObserver.ts';
+import { AlertTopic } from './AlertTopic.ts';
 import { Dashboard } from './Dashboard.ts';
 import { FailureQueue } from './FailureQueue.ts';
 import { type ForecastClockName, ForecastPipeline } from './ForecastPipeline.ts';
@@ -54,6 +55,8 @@ export interface TwinStackProps extends StackProps {
   dashboardReservedConcurrency?: number | 'none' | undefined;
   /** When the twin recalibrates (an EventBridge schedule expression; default daily; `off`: never on schedule). */
   calibrateSchedule?: string | undefined;
+  /** An e-mail address to subscribe to the alert topic (it must confirm); default none. */
+  alertEmail?: string | undefined;
 }
 
 /** The order-flow twin on AWS (or LocalStack). */
@@ -67,6 +70,7 @@ export class TwinStack extends Stack {
   readonly observer: AccuracyObserver;
   readonly dashboard: Dashboard;
   readonly recalibration: Recalibration;
+  readonly alerts: AlertTopic;
 
   constructor(scope: Construct, id: string, props: TwinStackProps = {}) {
     super(scope, id, {
@@ -113,6 +117,8 @@ export class TwinStack extends Stack {
 
     this.failures = new FailureQueue(this, 'Failures', { queueName: names.failureQueue, removalPolicy });
 
+    this.alerts = new AlertTopic(this, 'Alerts', { topicName: names.alertTopic, email: props.alertEmail });
+
     const localstack = props.localstack ?? false;
     this.ingest = new IngestPipeline(this, 'Ingest', {
       stream: this.stream,
@@ -136,6 +142,7 @@ export class TwinStack extends Stack {
       recommendBudgetMs: props.forecastRecommendBudgetMs,
       memoryMb: props.forecastMemoryMb,
       clock: props.forecastClock,
+      alertTopic: this.alerts,
     });
     this.observer = new AccuracyObserver(this, 'Observer', {
       orderState: this.orderState,
@@ -149,6 +156,9 @@ export class TwinStack extends Stack {
       modelFile: props.forecastModelFile,
       schedule: schedule === 'off' ? undefined : schedule,
     });
+    // Drift alerts come from the observer, calibration alerts from either.
+    this.alerts.publishFrom(this.observer.handler);
+    this.alerts.publishFrom(this.recalibration.handler);
     this.dashboard = new Dashboard(this, 'Dashboard', {
       forecasts: this.forecasts,
       orderState: this.orderState,
@@ -168,6 +178,10 @@ export class TwinStack extends Stack {
     new CfnOutput(this, 'FailureQueueUrl', {
       description: 'Records that could not be applied, and batches that failed for good',
       value: this.failures.queue.queueUrl,
+    });
+    new CfnOutput(this, 'AlertTopicArn', {
+      description: 'Lateness and drift alerts: subscribe to this SNS topic (e-mail, SQS, Lambda, ...)',
+      value: this.alerts.topic.topicArn,
     });
     new CfnOutput(this, 'DashboardUrl', {
       description: 'The dashboard: open it with ?token=<the token> (see DashboardTokenCommand)',

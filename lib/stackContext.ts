@@ -25,6 +25,7 @@ export const CONTEXT_KEYS = {
   dashboardPage: 'twin:dashboard-page',
   dashboardReservedConcurrency: 'twin:dashboard-reserved-concurrency',
   calibrateSchedule: 'twin:calibrate-schedule',
+  alertEmail: 'twin:alert-email',
 } as const;
 
 /** A context value that is not what its key takes. */
@@ -90,6 +91,14 @@ function reservedConcurrency(node: Node, key: string): number | 'none' | undefin
     );
   }
   return n;
+}
+
+/** An e-mail address (one, plainly written: SNS sends it a confirmation), or undefined when unset. */
+function emailAddress(node: Node, key: string): string | undefined {
+  const value: unknown = node.tryGetContext(key);
+  if (value === undefined) return undefined;
+  if (typeof value === 'string' && /^[^\s@,;]+@[^\s@,;]+\.[^\s@,;]+$/.test(value)) return value;
+  throw new ContextError(key, `must be an e-mail address, got ${JSON.stringify(value)}`);
 }
 
 /**
@@ -173,6 +182,7 @@ export function twinStackPropsFromContext(node: Node): TwinStackProps {
     dashboardPage: flag(node, CONTEXT_KEYS.dashboardPage) ?? true,
     dashboardReservedConcurrency: reservedConcurrency(node, CONTEXT_KEYS.dashboardReservedConcurrency),
     calibrateSchedule: scheduleExpression(node, CONTEXT_KEYS.calibrateSchedule),
+    alertEmail: emailAddress(node, CONTEXT_KEYS.alertEmail),
   };
   return typeof prefix === 'string' ? { ...props, namePrefix: prefix } : props;
 }

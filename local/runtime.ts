@@ -7,7 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { LogLevel } from '@aws-lambda-powertools/logger/types';
+import type { Alert } from '../contracts/alerts.ts';
 import { resourceNames } from '../contracts/index.ts';
+import { DynamoDbAlertSource } from '../dashboard/alertSource.ts';
 import { PortInUseError } from '../dashboard/errors.ts';
 import { DynamoDbForecastSource } from '../dashboard/forecastSource.ts';
 import { DynamoDbHistorySource } from '../dashboard/historySource.ts';
@@ -96,6 +98,9 @@ export interface TwinStatus {
     ordersAtRisk?: number;
   };
   failures: number;
+  /** Alerts raised (lateness, drift, calibration), and the latest one. */
+  alerts?: number;
+  lastAlert?: { kind: Alert['kind']; text: string; asOf: number; raisedAt: number };
   eventsPublished: number;
   publishRetries: number;
   /** Kinesis and DynamoDB as the pipeline last found them: answering, unreachable, or without the twin's stream or tables. */
@@ -235,6 +240,7 @@ export async function startTwin(options: TwinOptions = {}): Promise<RunningTwin>
       clients,
       names,
       failureFile: join(dataDir, 'failures.jsonl'),
+      alertFile: join(dataDir, 'alerts.jsonl'),
       speed,
       model: options.model,
       replications: options.replications,
@@ -267,6 +273,7 @@ export async function startTwin(options: TwinOptions = {}): Promise<RunningTwin>
     const dashboard = await startDashboardServer({
       forecasts: new DynamoDbForecastSource(clients.documentClient, names.forecastsTable),
       history: new DynamoDbHistorySource(clients.documentClient, names.forecastsTable),
+      alerts: new DynamoDbAlertSource(clients.documentClient, names.forecastsTable),
       port,
       // What-if on the live state, with the forecast's model and "now" (see createTwinHandlers).
       whatIf: createLiveWhatIf({

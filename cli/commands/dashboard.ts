@@ -1,6 +1,7 @@
 // `twin dashboard`: serves the forecast dashboard (the Gantt page and its API) from a forecasts table,
 // and what-if on the live state of the order-state table beside it.
 import { resourceNames } from '../../contracts/resources.ts';
+import { DynamoDbAlertSource } from '../../dashboard/alertSource.ts';
 import { PageBuildError, PortInUseError } from '../../dashboard/errors.ts';
 import { DynamoDbForecastSource } from '../../dashboard/forecastSource.ts';
 import { startDashboardServer } from '../../dashboard/server.ts';
@@ -86,6 +87,7 @@ export const dashboardCommand = defineCommand({
     try {
       server = await startDashboardServer({
         forecasts: new DynamoDbForecastSource(documents, table),
+        alerts: new DynamoDbAlertSource(documents, table),
         whatIf: createLiveWhatIf({
           states: new DynamoDbStateStore(dynamodb, stateTable),
           tableName: stateTable,

@@ -29,7 +29,7 @@ import {
   rangedNumberOption,
 } from '../optionChecks.ts';
 
-/** The live status line: what flowed, the latest forecast, and a service that does not answer or lost its data. */
+/** The live status line: what flowed, the latest forecast, the alerts raised, and a service that does not answer or lost its data. */
 export function statusLine(s: TwinStatus, now = Date.now()): string {
   const last = s.lastForecast
     ? `last ${formatDuration(now - s.lastForecast.generatedAt)} ago, ${s.lastForecast.activeOrders} active, ${s.lastForecast.ordersLate} late` +
@@ -46,7 +46,10 @@ export function statusLine(s: TwinStatus, now = Date.now()): string {
       return '';
     })
     .join('');
-  return `events published ${s.eventsPublished} · in ${s.eventsIn} · forecasts ${s.forecastsWritten} (${last}) · failures ${s.failures}${services}`;
+  const alerts = s.alerts
+    ? ` · alerts ${s.alerts}${s.lastAlert ? ` (latest: ${s.lastAlert.text})` : ''}`
+    : '';
+  return `events published ${s.eventsPublished} · in ${s.eventsIn} · forecasts ${s.forecastsWritten} (${last}) · failures ${s.failures}${alerts}${services}`;
 }
 
 export const startCommand = defineCommand({
@@ -225,7 +228,9 @@ export const startCommand = defineCommand({
     }
 
     io.out(`The twin is running. Dashboard: ${twin.dashboardUrl}`);
-    io.out(`Data: ${twin.dataDir} (failures.jsonl holds records that could not be applied). Ctrl-C stops.`);
+    io.out(
+      `Data: ${twin.dataDir} (failures.jsonl holds records that could not be applied, alerts.jsonl the alerts). Ctrl-C stops.`,
+    );
     // A scenario that runs out leaves an empty plant on the dashboard: say so, and what keeps it busy.
     void twin.scenarioOver.then((over) => {
       if (!over) return;

@@ -1,10 +1,11 @@
 // The dashboard page's entry: polls GET api/forecast (ETag, so an unchanged forecast costs a 304),
-// renders the header, the order view or the station view, the legend from the model and the
+// and the alerts with it (alertsPanel.ts); renders the header, the order view or the station view, the legend from the model and the
 // accessible tables; warns when the forecast is stale, and keeps the last forecast on screen with a
 // banner while the server or the forecast store cannot be reached.
 import './styles.css';
 import { AT_RISK_LATE_CHANCE, type ForecastRecord } from '../../contracts/forecastRecord.ts';
 import { AccuracyPanel } from './accuracyPanel.ts';
+import { AlertsPanel } from './alertsPanel.ts';
 import { swatch } from './chart.ts';
 import type { DraggedVariant } from './dragEngine.ts';
 import { DragWhatIf } from './dragWhatIf.ts';
@@ -61,6 +62,10 @@ const token = settings.token ?? sessionStorage.getItem(TOKEN_KEY) ?? undefined;
 const apiUrl = new URL('api/forecast', location.href).toString();
 
 const app = $('app');
+const alerts = new AlertsPanel(location.href, token, {
+  banner: $('alert-banner'),
+  list: $<HTMLDetailsElement>('alerts'),
+});
 const whatIf = new WhatIfPanel(location.href, token);
 const gantt = new Gantt($('gantt'));
 const stationChart = new StationChart($('stations'));
@@ -194,6 +199,7 @@ async function poll(): Promise<void> {
       return;
     }
     const recovered = state.outage !== undefined;
+    void alerts.refresh(response.status === 200);
     state.lastContact = Date.now();
     state.outage = undefined;
     state.unauthorized = false;

@@ -3,12 +3,16 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { LogLevel } from '@aws-lambda-powertools/logger/types';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
-import type { AlertSink, DriftAlert } from '../../contracts/alerts.ts';
+import type { Alert, AlertSink, DriftAlert } from '../../contracts/alerts.ts';
 import type { ForecastRecord } from '../../contracts/index.ts';
+import { fanOut } from '../../forecast/alertSinks.ts';
 import { DynamoDbAccuracyStore } from '../../forecast/DynamoDbAccuracyStore.ts';
+import { DynamoDbAlertSink } from '../../forecast/DynamoDbAlertSink.ts';
+import { DynamoDbAlertStateStore } from '../../forecast/DynamoDbAlertStateStore.ts';
 import { DynamoDbCalibrationStore } from '../../forecast/DynamoDbCalibrationStore.ts';
 import { DynamoDbForecastStore } from '../../forecast/DynamoDbForecastStore.ts';
 import { DynamoDbObservationStore } from '../../forecast/DynamoDbObservationStore.ts';
+import { FileAlertSink } from '../../forecast/FileAlertSink.ts';
 import { DynamoDbForecastHistory } from '../../forecast/ForecastHistory.ts';
 import type { ForecastStore, SaveOutcome } from '../../forecast/ForecastStore.ts';
 import { createForecastHandler, latestEventClock, wallClock } from '../../forecast/forecastHandler.ts';
@@ -40,6 +44,12 @@ export interface TwinHandlers {
   observer: ReturnType<typeof createObserverHandler>;
   /** The failure destination: a JSON-lines file, counted. */
   failures: FailureSink;
+  /**
+   * Where the twin's alerts go: a JSON-lines file, the forecasts table (the dashboard's alert list)
+   * and the status line's count. Lateness alerts come from the forecast; drift and calibration
+   * alerts are published here too.
+   */
+  alerts: AlertSink;
 }
 
 /** The handlers of one twin, counting events in, changes in, forecasts written and failures. */
@@ -47,6 +57,8 @@ export function createTwinHandlers(options: {
   clients: AwsClients;
   names: ResourceNames;
   failureFile: string;
+  /** The alerts' JSON-lines file (`alerts.jsonl` in the data directory). */
+  alertFile: string;
   /** Plant time per wall-clock time: at 1 the forecast's "now" is the wall clock, else the latest event. */
   speed: number;
   model?: PlantModel | undefined;
@@ -54,8 +66,6 @@ export function createTwinHandlers(options: {
   /** Wall time (ms) for the forecast's recommendations (default: the forecast handler's; 0: none). */
   recommendBudgetMs?: number | undefined;
   logLevel?: LogLevel | undefined;
-  /** Where the observer's drift alerts go. */
-  alerts?: AlertSink | undefined;
   /** Told of each drift alert (the twin recalibrates on it). */
   onDrift?: ((alert: DriftAlert) => Promise<void>) | undefined;
   /** Told of the steps finished and materials arrived in each batch of state changes. */
@@ -64,7 +74,7 @@ export function createTwinHandlers(options: {
   const { clients, names } = options;
   const logger = new Logger({ serviceName: 'twin', logLevel: options.logLevel ?? 'WARN' });
   const states = new DynamoDbStateStore(clients.dynamodb, names.orderStateTable);
-  const counts: PipelineCounts = { changesIn: 0, forecastsWritten: 0, failures: 0 };
+  const counts: PipelineCounts = { changesIn: 0, forecastsWritten: 0, failures: 0, alerts: 0 };
   const file = new FileFailureSink(options.failureFile);
   const failures: FailureSink = parkedOnce({
     send: async (record: RejectedRecord) => {
@@ -72,6 +82,24 @@ export function createTwinHandlers(options: {
       await file.send(record);
     },
   });
+  const alertSinks = fanOut(
+    new FileAlertSink(options.alertFile),
+    new DynamoDbAlertSink(clients.documentClient, names.forecastsTable),
+  );
+  const alerts: AlertSink = {
+    publish: async (raised: readonly Alert[]) => {
+      await alertSinks.publish(raised);
+      const latest = raised.at(-1);
+      if (latest === undefined) return;
+      counts.alerts = (counts.alerts ?? 0) + raised.length;
+      counts.lastAlert = {
+        kind: latest.kind,
+        text: latest.text,
+        asOf: latest.asOf,
+        raisedAt: latest.raisedAt,
+      };
+    },
+  };
   const forecastStore = new DynamoDbForecastStore(clients.documentClient, names.forecastsTable);
   const calibrations = new DynamoDbCalibrationStore(clients.documentClient, names.forecastsTable);
   const forecasts: ForecastStore = {
@@ -111,6 +139,8 @@ export function createTwinHandlers(options: {
     pool: sharedPool(),
     // At any speed but real time, the plant's clock runs ahead of the wall clock: "now" is the latest event.
     clock: options.speed === 1 ? wallClock : latestEventClock,
+    alerts,
+    alertState: new DynamoDbAlertStateStore(clients.documentClient, names.forecastsTable),
   });
   // The observer records what happened for recalibration, and recalibrates on drift.
   const calibration = calibrationHooks({
@@ -118,13 +148,13 @@ export function createTwinHandlers(options: {
     calibrations,
     model: options.model ?? orderFlowModel,
     logger,
-    ...(options.alerts !== undefined && { alerts: options.alerts }),
+    alerts,
   });
   const observer = createObserverHandler({
     history: new DynamoDbForecastHistory(clients.documentClient, names.forecastsTable),
     accuracy: new DynamoDbAccuracyStore(clients.documentClient, names.forecastsTable),
     logger,
-    alerts: options.alerts,
+    alerts,
     onDrift: options.onDrift ?? calibration.onDrift,
     onObservations: options.onObservations ?? calibration.onObservations,
   });
@@ -132,6 +162,7 @@ export function createTwinHandlers(options: {
     counts,
     failures,
     observer,
+    alerts,
     // Events in are counted by the pipeline, as they are checkpointed: a retried batch counts once.
     ingest,
     forecast: async (event: DynamoDBStreamEvent) => {

@@ -86,12 +86,18 @@ describe('recalibration on schedule', () => {
     });
   });
 
-  it('lets the calibrate function query the samples and put calibrations: nothing else', () => {
+  it('lets the calibrate function query the samples, put calibrations and publish their alerts: nothing else', () => {
     expect(grantsOf(aws, calibrate).sort()).toEqual(
       [
         ...on(aws, ['logs:CreateLogStream', 'logs:PutLogEvents'], calibrate.logGroup.logGroupArn),
         ...on(aws, ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'], '*'),
-        ...on(aws, ['dynamodb:PutItem', 'dynamodb:Query'], stack.forecasts.tableArn),
+        ...on(
+          aws,
+          ['dynamodb:BatchWriteItem', 'dynamodb:PutItem', 'dynamodb:Query'],
+          stack.forecasts.tableArn,
+        ),
+        ...on(aws, ['sns:Publish'], stack.alerts.topic.topicArn),
+        ...on(aws, ['kms:Decrypt', 'kms:GenerateDataKey'], stack.alerts.key.keyArn),
       ].sort(),
     );
   });

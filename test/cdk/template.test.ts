@@ -456,9 +456,15 @@ describe('the functions', () => {
         calibrate: 'calibrate',
       }).map(([k, file]) => [k, readFileSync(new URL(`../../lambdas/${file}.ts`, import.meta.url), 'utf8')]),
     );
+    // A handler that makes its alert sink with lambdas/alerts.ts reads what that file reads.
+    const alertsSource = readFileSync(new URL('../../lambdas/alerts.ts', import.meta.url), 'utf8');
+    for (const [k, source] of Object.entries(sources)) {
+      if (source.includes("from './alerts.ts'")) sources[k] = `${source}\n${alertsSource}`;
+    }
     const expected = {
       ingest: ['FAILURE_BUCKET', 'FAILURE_QUEUE_URL', 'NODE_OPTIONS', 'ORDER_STATE_TABLE'],
       forecast: [
+        'ALERT_TOPIC_ARN',
         'FORECASTS_TABLE',
         'FORECAST_CLOCK',
         'FORECAST_THREADS',
@@ -466,7 +472,7 @@ describe('the functions', () => {
         'NODE_OPTIONS',
         'ORDER_STATE_TABLE',
       ],
-      observer: ['FORECASTS_TABLE', 'MODEL_FILE', 'NODE_OPTIONS'],
+      observer: ['ALERT_TOPIC_ARN', 'FORECASTS_TABLE', 'MODEL_FILE', 'NODE_OPTIONS'],
       dashboard: [
         'DASHBOARD_PAGE_DIR',
         'DASHBOARD_TOKEN_MAX_AGE',
@@ -477,7 +483,7 @@ describe('the functions', () => {
         'NODE_OPTIONS',
         'ORDER_STATE_TABLE',
       ],
-      calibrate: ['FORECASTS_TABLE', 'MODEL_FILE', 'NODE_OPTIONS'],
+      calibrate: ['ALERT_TOPIC_ARN', 'FORECASTS_TABLE', 'MODEL_FILE', 'NODE_OPTIONS'],
     };
     for (const [name, fn] of Object.entries(functions)) {
       const id = aws.logicalId(fn.function.node.defaultChild as CfnElement);
@@ -503,6 +509,7 @@ describe('the functions', () => {
     expect(variables(stack.forecast.handler)).toMatchObject({
       ORDER_STATE_TABLE: aws.resolve(stack.orderState.tableName),
       FORECASTS_TABLE: aws.resolve(stack.forecasts.tableName),
+      ALERT_TOPIC_ARN: aws.resolve(stack.alerts.topic.topicArn),
     });
     expect(variables(stack.dashboard.handler)).toMatchObject({
       FORECASTS_TABLE: aws.resolve(stack.forecasts.tableName),
@@ -658,7 +665,7 @@ describe('least-privilege IAM', () => {
     );
   });
 
-  it('lets the forecast query the active-orders index, put forecasts, get the latest calibration and read the table stream: nothing else', () => {
+  it('lets the forecast query the active-orders index, put forecasts and alerts, get the latest calibration, publish alerts and read the table stream: nothing else', () => {
     const fn = stack.forecast.handler;
     expect(grantsOf(aws, fn).sort()).toEqual(
       [
@@ -668,7 +675,15 @@ describe('least-privilege IAM', () => {
           ['dynamodb:Query'],
           `${stack.orderState.tableArn}/index/${OrderStateTable.activeIndex.name}`,
         ),
-        ...on(aws, ['dynamodb:GetItem', 'dynamodb:PutItem'], stack.forecasts.tableArn),
+        // Forecasts (PutItem), the latest calibration and the lateness alerts' state (GetItem, PutItem),
+        // recent alerts (BatchWriteItem).
+        ...on(
+          aws,
+          ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:BatchWriteItem'],
+          stack.forecasts.tableArn,
+        ),
+        ...on(aws, ['sns:Publish'], stack.alerts.topic.topicArn),
+        ...on(aws, ['kms:Decrypt', 'kms:GenerateDataKey'], stack.alerts.key.keyArn),
         ...sendToFailureQueue,
         ...on(aws, ['dynamodb:ListStreams'], '*'),
         ...on(
@@ -680,12 +695,18 @@ describe('least-privilege IAM', () => {
     );
   });
 
-  it('lets the observer read forecast history, replace its record and read the table stream: nothing else', () => {
+  it('lets the observer read forecast history, replace its record, keep samples and calibrations, publish alerts and read the table stream: nothing else', () => {
     const fn = stack.observer.handler;
     expect(grantsOf(aws, fn).sort()).toEqual(
       [
         ...basics(fn),
-        ...on(aws, ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'], stack.forecasts.tableArn),
+        ...on(
+          aws,
+          ['dynamodb:BatchWriteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'],
+          stack.forecasts.tableArn,
+        ),
+        ...on(aws, ['sns:Publish'], stack.alerts.topic.topicArn),
+        ...on(aws, ['kms:Decrypt', 'kms:GenerateDataKey'], stack.alerts.key.keyArn),
         ...sendToFailureQueue,
         ...on(aws, ['dynamodb:ListStreams'], '*'),
         ...on(
@@ -793,6 +814,46 @@ describe('the dashboard', () => {
       Role: unreserved.resolve(unreserved.stack.dashboard.handler.role.roleArn),
       ReservedConcurrentExecutions: Match.absent(),
     });
+  });
+});
+
+describe('the alert topic', () => {
+  it('is encrypted with a key of its own, rotated yearly, and refuses publishers without TLS', () => {
+    template.hasResourceProperties('AWS::SNS::Topic', {
+      TopicName: 'twin-alerts',
+      KmsMasterKeyId: aws.resolve(stack.alerts.key.keyArn),
+    });
+    template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      Topics: [aws.resolve(stack.alerts.topic.topicArn)],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Deny',
+            Action: 'sns:Publish',
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('has no subscription unless twin:alert-email names an address, then an e-mail one', () => {
+    template.resourceCountIs('AWS::SNS::Subscription', 0);
+    const subscribed = twinApp({ [CONTEXT_KEYS.alertEmail]: 'planner@example.com' });
+
+    subscribed.template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'planner@example.com',
+      TopicArn: subscribed.resolve(subscribed.stack.alerts.topic.topicArn),
+    });
+    expect(() => twinApp({ [CONTEXT_KEYS.alertEmail]: 'planner at example' })).toThrow(
+      'context twin:alert-email: must be an e-mail address, got "planner at example"',
+    );
+  });
+
+  it('is named in the outputs, to subscribe to', () => {
+    template.hasOutput('AlertTopicArn', { Value: aws.resolve(stack.alerts.topic.topicArn) });
   });
 });
 

@@ -287,6 +287,10 @@ describe('the bundles cdk synth makes, run as Lambda runs them', () => {
       return standIn.queueUrl;
     }
     if (resource?.Type === 'AWS::SecretsManager::Secret') return standIn.secretArn;
+    // The alert topic: its ARN only (the forecast keeps its alerts in the table; see lambdas/forecast.ts).
+    if (resource?.Type === 'AWS::SNS::Topic') {
+      return `arn:aws:sns:${LOCAL_REGION}:${ACCOUNT}:${resource.Properties.TopicName}`;
+    }
     // Only records too large for a queue message reach the bucket: none here, and S3's endpoint is
     // the stand-in, which answers nothing but its two calls, so a stray upload fails the test.
     if (resource?.Type === 'AWS::S3::Bucket') return 'failed-records';

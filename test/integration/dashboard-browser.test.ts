@@ -11,11 +11,14 @@ import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ForecastRecord } from '../../contracts/forecastRecord.ts';
 import { resourceNames } from '../../contracts/resources.ts';
+import { DynamoDbAlertSource } from '../../dashboard/alertSource.ts';
 import { buildDashboard } from '../../dashboard/build.ts';
 import { DynamoDbForecastSource, type ForecastSource } from '../../dashboard/forecastSource.ts';
 import { GRID } from '../../dashboard/page/gantt.ts';
 import { type DashboardServer, startDashboardServer } from '../../dashboard/server.ts';
+import { DynamoDbAlertSink } from '../../forecast/DynamoDbAlertSink.ts';
 import { DynamoDbForecastStore } from '../../forecast/DynamoDbForecastStore.ts';
+import { latenessAlerts } from '../../forecast/latenessAlerts.ts';
 import { createDocumentClient } from '../../local/clients.ts';
 import { createTableInputs } from '../../local/provision.ts';
 import {
@@ -108,9 +111,14 @@ if (!existsSync(CHROMIUM)) {
         latest: () => (down() ? gone : up).latest(),
         version: () => (down() ? gone : up).version(),
       };
-      const server = await startDashboardServer({ forecasts, token, build: false });
+      const alerts = new DynamoDbAlertSource(env.clients.documentClient, names.forecastsTable);
+      const server = await startDashboardServer({ forecasts, alerts, token, build: false });
       servers.push(server);
-      return { store, server };
+      return {
+        store,
+        server,
+        alertSink: new DynamoDbAlertSink(env.clients.documentClient, names.forecastsTable),
+      };
     }
 
     async function open(url: string): Promise<Page> {
@@ -524,6 +532,50 @@ if (!existsSync(CHROMIUM)) {
         true,
       );
       expect(await page.locator('#status').textContent()).toMatch(/^Live/);
+      expect(problemsOf(page)).toEqual([]);
+      await page.close();
+    });
+
+    it('shows the newest lateness alert in a banner until acknowledged, and every recent alert in the list', async () => {
+      const { store, server, alertSink } = await setUp();
+      const at16 = demoRecord(16);
+      const at31 = demoRecord(31);
+      await store.save(at16);
+      // The alerts the forecast raised: order 3 at 16 min (late behind order 2), order 4 at 31.
+      const first = latenessAlerts({}, at16.orders, { asOf: at16.asOf, raisedAt: at16.asOf, basis: 0 });
+      await alertSink.publish(first);
+      const page = await open(`${server.url}?poll=0.25`);
+      await page.waitForSelector('#app[data-state="ready"]');
+      await page.waitForSelector('#alert-banner:not([hidden])');
+      const bannerFirst = await page.locator('#alert-banner .alert-text').textContent();
+
+      await page.locator('#alert-banner button[data-action="acknowledge"]').click();
+      await page.waitForSelector('#alert-banner[hidden]', { state: 'attached' });
+      const second = latenessAlerts({ 'order-3': 'late' }, at31.orders, {
+        asOf: at31.asOf,
+        raisedAt: at31.asOf,
+        basis: 1,
+      });
+      await alertSink.publish(second);
+      await store.save(at31);
+      await page.waitForSelector(`#alert-banner[data-alert-id="${second[0]!.id}"]`, { timeout: 5_000 });
+
+      expect(first.map((a) => a.kind === 'lateness' && a.orderId)).toEqual(['order-3']);
+      expect(second.map((a) => a.kind === 'lateness' && a.orderId)).toEqual(['order-4']);
+      expect(bannerFirst).toBe(first[0]!.text);
+      expect(await page.locator('#alert-banner .alert-text').textContent()).toBe(second[0]!.text);
+      expect(
+        await page
+          .locator('#alerts li')
+          .evaluateAll((items) => items.map((i) => i.getAttribute('data-alert-id'))),
+      ).toEqual([second[0]!.id, first[0]!.id]);
+      expect(await page.locator('#alerts summary').textContent()).toBe('2 recent alerts');
+      // Acknowledged in this browser: a reload does not bring the first one back.
+      await page.locator('#alert-banner button[data-action="acknowledge"]').click();
+      await page.reload();
+      await page.waitForSelector('#app[data-state="ready"]');
+      await page.waitForSelector('#alerts:not([hidden])');
+      expect(await page.locator('#alert-banner').isHidden()).toBe(true);
       expect(problemsOf(page)).toEqual([]);
       await page.close();
     });

@@ -26,6 +26,21 @@ describe('the status line', () => {
     );
   });
 
+  it('counts the alerts raised and shows the latest', () => {
+    const line = statusLine(
+      {
+        ...status(),
+        alerts: 2,
+        lastAlert: { kind: 'lateness', text: 'order-4 will be 1 min 20 s late', asOf: NOW, raisedAt: NOW },
+      },
+      NOW,
+    );
+    expect(line).toBe(
+      'events published 100 · in 90 · forecasts 3 (none yet) · failures 0 · alerts 2 (latest: order-4 will be 1 min 20 s late)',
+    );
+    expect(statusLine({ ...status(), alerts: 0 }, NOW)).not.toContain('alerts');
+  });
+
   it('says which service does not answer, for how long, and that the twin retries', () => {
     const down: ServiceStatus = { state: 'unreachable', since: NOW - 12_000, outages: 1, probes: 4 };
     expect(statusLine(status({ dynamodb: down }), NOW)).toMatch(
