@@ -6,6 +6,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { main } from '../../cli/main.ts';
 import { twin } from '../support/cli.ts';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -86,6 +87,32 @@ describe('twin scenarios', () => {
       'one more packing station',
       'peak day',
     ]);
+  }, 120_000);
+
+  it('draws a progress bar on a terminal while it runs, and clears it before the result', async () => {
+    let stderr = '';
+    let stdout = '';
+
+    const code = await main(
+      ['scenarios', '--model', MODEL, '--scenarios', SCENARIOS, '--replications', '3'],
+      {
+        out: (text) => {
+          stdout += text;
+        },
+        err: (text) => {
+          stderr += text;
+        },
+        interactive: true,
+      },
+    );
+
+    expect(code).toBe(0);
+    // Each drawing starts by going back to the start of the line and clearing it.
+    const drawings = stderr.split('\r\x1b[K');
+    expect(drawings[0]).toBe('');
+    expect(drawings[1]).toMatch(/^replications \[#*\.*\] \d+\/48 \(\d+\.\d s\)$/);
+    expect(drawings.at(-1)).toBe('');
+    expect(stdout).toContain('Recommended: ');
   }, 120_000);
 
   it.each([

@@ -27,7 +27,7 @@ export function scenarioReportHtml(report: ScenarioReport, options: ReportHtmlOp
     recommendationSection(report, recommended, spec),
     `<h2>Scenarios by KPI</h2>
 <p>Each cell: the mean over the replications with its 95 % confidence interval; below it, the difference to the baseline (paired by replication) with its interval, coloured when it lies outside the noise.</p>
-${kpiTable(byRank, report.kpis, true)}`,
+${kpiTable(byRank, report.kpis)}`,
     main.length === 0
       ? ''
       : `<h2>Distribution of the main KPIs</h2>
@@ -38,12 +38,8 @@ ${kpiTable(byRank, report.kpis, true)}`,
     report.detailKpis.length === 0
       ? ''
       : `<h2>Details</h2>
-<p>Further measures each replication reports (no direction of better: read them beside the KPIs above).</p>
-${kpiTable(
-  byRank,
-  report.detailKpis.map((key) => ({ key, label: key, better: 'lower' as const })),
-  false,
-)}`,
+<p>Further measures each replication reports, one per row (no direction of better: read them beside the KPIs above).</p>
+${detailTable(byRank, report.detailKpis)}`,
     `<h2>Assumptions of the model</h2>
 <ul class="assumptions">${report.assumptions.map((a) => `<li>${esc(a)}</li>`).join('')}</ul>`,
   ];
@@ -126,30 +122,43 @@ function recommendationSection(
 </section>`;
 }
 
-function kpiTable(
-  results: readonly ScenarioResult[],
-  kpis: readonly KpiSpec[],
-  withVerdict: boolean,
-): string {
-  const head = `<tr><th class="name">#</th><th class="name">scenario</th>${withVerdict ? '<th class="name">verdict</th>' : ''}${kpis
+function kpiTable(results: readonly ScenarioResult[], kpis: readonly KpiSpec[]): string {
+  const head = `<tr><th class="name">#</th><th class="name">scenario</th><th class="name">verdict</th>${kpis
     .map((k) => `<th>${esc(k.label)}${k.unit ? ` <span class="ci">(${esc(k.unit)})</span>` : ''}</th>`)
     .join('')}</tr>`;
   const rows = results.map((r) => {
     const cells = kpis.map((k) => {
       const v = r.kpis[k.key];
-      if (v === undefined) return '<td>–</td>';
-      const diff =
-        v.difference === undefined
-          ? ''
-          : `<span class="diff ${v.verdict ?? ''}">Δ ${signed(v.difference.mean)} <span class="ci">[${num(v.difference.low)}, ${num(v.difference.high)}]</span></span>`;
-      return `<td>${num(v.mean)} <span class="ci">[${num(v.low)}, ${num(v.high)}]</span>${diff}</td>`;
+      return v === undefined ? '<td>–</td>' : `<td>${valueCell(v)}</td>`;
     });
-    const verdict = withVerdict
-      ? `<td class="name ${r.verdict}">${VERDICT_TEXT[r.verdict]}${r.decidedBy ? ` <span class="ci">(by ${esc(r.decidedBy)})</span>` : ''}</td>`
-      : '';
-    return `<tr class="${r.rank === 1 && withVerdict ? 'recommended' : ''}"><td class="name">${r.rank || ''}</td><td class="name">${esc(r.name)}</td>${verdict}${cells.join('')}</tr>`;
+    const verdict = `<td class="name ${r.verdict}">${VERDICT_TEXT[r.verdict]}${r.decidedBy ? ` <span class="ci">(by ${esc(r.decidedBy)})</span>` : ''}</td>`;
+    return `<tr class="${r.rank === 1 ? 'recommended' : ''}"><td class="name">${r.rank || ''}</td><td class="name">${esc(r.name)}</td>${verdict}${cells.join('')}</tr>`;
   });
   return `<table>\n${head}\n${rows.join('\n')}\n</table>`;
+}
+
+/** One row per detail KPI, one column per scenario: there may be many of them (a station each). */
+function detailTable(results: readonly ScenarioResult[], keys: readonly string[]): string {
+  const head = `<tr><th class="name">measure</th>${results.map((r) => `<th>${esc(r.name)}</th>`).join('')}</tr>`;
+  const rows = keys.map(
+    (key) =>
+      `<tr><td class="name">${esc(key)}</td>${results
+        .map((r) => {
+          const v = r.kpis[key];
+          return v === undefined ? '<td>–</td>' : `<td>${valueCell(v)}</td>`;
+        })
+        .join('')}</tr>`,
+  );
+  return `<table class="details">\n${head}\n${rows.join('\n')}\n</table>`;
+}
+
+/** A mean with its interval and, for a scenario, its difference to the baseline. */
+function valueCell(v: KpiResult): string {
+  const diff =
+    v.difference === undefined
+      ? ''
+      : `<span class="diff ${v.verdict ?? ''}">Δ ${signed(v.difference.mean)} <span class="ci">[${num(v.difference.low)}, ${num(v.difference.high)}]</span></span>`;
+  return `${num(v.mean)} <span class="ci">[${num(v.low)}, ${num(v.high)}]</span>${diff}`;
 }
 
 function boxPlot(kpi: KpiSpec, results: readonly ScenarioResult[]): string {
@@ -219,7 +228,7 @@ function sensitivitySection(report: ScenarioReport): string {
   const shown = report.kpis.filter((k) => k.main || report.objective.includes(k.key));
   return `<h2>Sensitivity</h2>
 <section id="sensitivity"><p>How the baseline's KPIs move when its inputs move: each case against the baseline, on the same random numbers.</p>
-${kpiTable(report.sensitivity, shown, true)}</section>`;
+${kpiTable(report.sensitivity, shown)}</section>`;
 }
 
 function diffText(v: KpiResult, kpi: KpiSpec): string {
