@@ -225,10 +225,9 @@ ${rows.join('\n')}</table></section>`;
 
 function sensitivitySection(report: ScenarioReport): string {
   if (report.sensitivity.length === 0) return '';
-  const shown = report.kpis.filter((k) => k.main || report.objective.includes(k.key));
   return `<h2>Sensitivity</h2>
 <section id="sensitivity"><p>How the baseline's KPIs move when its inputs move: each case against the baseline, on the same random numbers.</p>
-${kpiTable(report.sensitivity, shown)}</section>`;
+${kpiTable(report.sensitivity, report.kpis)}</section>`;
 }
 
 function diffText(v: KpiResult, kpi: KpiSpec): string {
