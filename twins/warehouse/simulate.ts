@@ -21,9 +21,11 @@ const HOUR = 60;
 export const queueTimeKey = (stage: string): string => `queue-time:${stage}`;
 export const utilisationKey = (station: string): string => `utilisation:${station}`;
 
-// Stream keys of a flow's activities besides its stages (whose keys are their names').
+// Stream keys of a flow's activities besides its stages; a stage's key is its name's under a salt of
+// its own, so that no stage name ("arrival") can share a stream with these.
 const ARRIVAL = nameKey('arrival');
 const ITEMS = nameKey('items');
+const STAGE_SALT = 0x5f3759df;
 
 /** What one flow's arrivals did in a run. */
 interface FlowTally {
@@ -72,7 +74,7 @@ export function simulateWarehouse(model: WarehouseModel, seed: Seed, replication
       stageTallies.set(stage.name, stageTally);
       return {
         stage,
-        key: nameKey(stage.name),
+        key: nameKey(stage.name, STAGE_SALT),
         resource: stations.get(stage.station)!,
         time: sampler(stage.time, random),
         tally: stageTally,
