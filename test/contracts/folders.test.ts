@@ -35,7 +35,7 @@ const rules: { folder: string; mayImport: string[]; besides?: string }[] = [
   // The page runs what-if as one drags itself: the order domain on the engine, which have no I/O.
   { folder: 'dashboard/page', mayImport: ['contracts', 'orderflow', 'sim-core'] },
   { folder: 'emulator', mayImport: ['sim-core', 'orderflow', 'contracts'] },
-  // Twins hosted on the engine besides the order flow: of the order domain, what-if's intervals only.
+  // Twins hosted on the engine besides the order flow: of the order domain, what-if's intervals and ranking only.
   { folder: 'twins', mayImport: ['sim-core', 'orderflow'] },
 ];
 
@@ -61,12 +61,12 @@ describe('folder imports', () => {
     expect(wrong).toEqual([]);
   });
 
-  it('twins take nothing of the order domain but its confidence intervals', () => {
+  it("twins take nothing of the order domain but what-if's intervals and ranking", () => {
     const wrong = sources('twins').flatMap((file) =>
       [...foldersImportedBy(file)]
         .filter(
           ([imported, specifier]) =>
-            imported === 'orderflow' && !specifier.endsWith('/orderflow/whatif/intervals.ts'),
+            imported === 'orderflow' && !/\/orderflow\/whatif\/(intervals|ranking)\.ts$/.test(specifier),
         )
         .map(([, specifier]) => `${file} imports ${specifier}`),
     );

@@ -5,6 +5,7 @@
 // is what-if's (orderflow/whatif/whatIf.ts): a difference inside the noise never ranks above the
 // baseline. Pure: no I/O, the same inputs give the same report.
 import { type Interval, meanOf, pairedInterval } from '../../orderflow/whatif/intervals.ts';
+import { judgeDifferences, rankByVerdict, type Verdict } from '../../orderflow/whatif/ranking.ts';
 import { type KpiSpec, type Scenario, ScenarioError, type ScenarioTwin } from './ScenarioTwin.ts';
 
 /** The name of the baseline: a scenario of that name, or else the model as it is. */
@@ -29,11 +30,8 @@ export interface RunScenariosOptions {
 export type KpiVerdict = 'better' | 'worse' | 'noise' | 'same';
 /** A KPI of the twin's list that has no direction (a detail KPI): `higher`, `lower`. */
 export type DetailVerdict = 'higher' | 'lower' | 'noise' | 'same';
-/**
- * `better` or `worse` than the baseline, by the first objective KPI whose difference is outside the
- * noise (`decidedBy`); `within-noise`: some difference, none outside its interval; `same`: none at all.
- */
-export type ScenarioVerdict = 'baseline' | 'better' | 'worse' | 'within-noise' | 'same';
+/** A scenario against the baseline, by the objective: what-if's verdicts (`within-noise`: inside the noise). */
+export type ScenarioVerdict = Verdict;
 
 export interface KpiResult {
   /** The mean over the replications and its 95 % interval. */
@@ -148,6 +146,7 @@ export function runScenarios<M, C>(
   const series = (s: number, key: string): number[] => samples[s]!.map((kpis) => kpis[key] ?? Number.NaN);
   const spec = new Map(twin.kpis.map((k) => [k.key, k]));
 
+  let baseKpis: Record<string, KpiResult> | undefined;
   const resultOf = (s: number, name: string, description: string | undefined): ScenarioResult => {
     const kpis: Record<string, KpiResult> = {};
     for (const key of keys) {
@@ -168,7 +167,8 @@ export function runScenarios<M, C>(
       verdict: 'baseline',
       kpis,
     };
-    if (s !== 0) Object.assign(result, judge(kpis, objective));
+    if (s === 0) baseKpis = kpis;
+    else Object.assign(result, judge(kpis, baseKpis!, objective, spec));
     return result;
   };
 
@@ -270,49 +270,37 @@ function kpiVerdict(
 /** Better or worse by the first objective KPI outside the noise; otherwise within the noise, or the same. */
 function judge(
   kpis: Record<string, KpiResult>,
+  baseline: Record<string, KpiResult>,
   objective: readonly string[],
+  spec: Map<string, KpiSpec>,
 ): { verdict: ScenarioVerdict; decidedBy?: string } {
-  let noise = false;
-  for (const key of objective) {
-    const verdict = kpis[key]!.verdict;
-    if (verdict === 'better' || verdict === 'worse') return { verdict, decidedBy: key };
-    if (verdict === 'noise') noise = true;
-  }
-  return { verdict: noise ? 'within-noise' : 'same' };
+  return judgeDifferences(
+    objective.map((key) => {
+      const d = kpis[key]!.difference!;
+      return {
+        key,
+        sign: spec.get(key)!.better === 'lower' ? 1 : -1,
+        tolerance: tolerance(baseline[key]!.mean),
+        mean: d.mean,
+        ci: [d.low, d.high] as const,
+      };
+    }),
+  );
 }
 
-const GROUP: Record<ScenarioVerdict, number> = {
-  better: 0,
-  baseline: 1,
-  same: 2,
-  'within-noise': 2,
-  worse: 3,
-};
-
-/**
- * Better scenarios first, by their mean KPIs in the objective's order; then the baseline, the
- * undecided, the worse (what-if's ranking). Sets each result's rank; returns them in rank order.
- */
+/** Better scenarios first, by their mean KPIs in the objective's order; then the baseline, the undecided, the worse. */
 function ranked(
   results: ScenarioResult[],
   objective: readonly string[],
   spec: Map<string, KpiSpec>,
 ): ScenarioResult[] {
   const base = results[0]!;
-  const byKpis = (a: ScenarioResult, b: ScenarioResult): number => {
+  return rankByVerdict(results, (a, b) => {
     for (const key of objective) {
       const sign = spec.get(key)!.better === 'lower' ? 1 : -1;
       const d = (a.kpis[key]!.mean - b.kpis[key]!.mean) * sign;
       if (Math.abs(d) > tolerance(base.kpis[key]!.mean)) return d;
     }
     return 0;
-  };
-  const sorted = results
-    .map((r, i) => ({ r, i }))
-    .sort((a, b) => GROUP[a.r.verdict] - GROUP[b.r.verdict] || byKpis(a.r, b.r) || a.i - b.i)
-    .map(({ r }) => r);
-  sorted.forEach((r, i) => {
-    r.rank = i + 1;
   });
-  return sorted;
 }
