@@ -2,7 +2,7 @@
 // cases and its bottleneck experiments run N replications each on common random numbers (replication r
 // of every scenario draws from the same seed and number), each KPI gets its mean and 95 % interval,
 // each scenario its paired difference to the baseline, a verdict and a rank by the objective. The rule
-// is what-if's (orderflow/whatif/whatIf.ts): a difference inside the noise never ranks above the
+// is what-if's (orderflow/whatif/ranking.ts): a difference inside the noise never ranks above the
 // baseline. Pure: no I/O, the same inputs give the same report.
 import { type Interval, meanOf, pairedInterval } from '../../orderflow/whatif/intervals.ts';
 import { judgeDifferences, rankByVerdict, type Verdict } from '../../orderflow/whatif/ranking.ts';
@@ -28,7 +28,7 @@ export interface RunScenariosOptions {
 
 /** How a KPI of a scenario compares with the baseline's: `noise` when its interval holds zero. */
 export type KpiVerdict = 'better' | 'worse' | 'noise' | 'same';
-/** A KPI of the twin's list that has no direction (a detail KPI): `higher`, `lower`. */
+/** How a detail KPI (one a replication reports beyond the twin's list, with no direction) moved. */
 export type DetailVerdict = 'higher' | 'lower' | 'noise' | 'same';
 /** A scenario against the baseline, by the objective: what-if's verdicts (`within-noise`: inside the noise). */
 export type ScenarioVerdict = Verdict;
@@ -114,9 +114,8 @@ export function runScenarios<M, C>(
   const objective = checkedObjective(twin, options.objective ?? twin.defaultObjective);
 
   // The baseline first: the scenario named so, or the model as it is.
-  const named = scenarios.find((s) => s.name === BASELINE);
-  const baseline: Scenario<C> | undefined = named;
-  const others = scenarios.filter((s) => s !== named);
+  const baseline = scenarios.find((s) => s.name === BASELINE);
+  const others = scenarios.filter((s) => s !== baseline);
   const sensitivity = options.sensitivity === false ? [] : twin.sensitivity(model);
   const candidates = options.bottleneck === false ? [] : twin.bottleneckCandidates(model);
   const runs: (Scenario<C> | undefined)[] = [
