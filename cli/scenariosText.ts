@@ -1,7 +1,7 @@
 // `twin scenarios` as text: the scenarios ranked with their main KPIs, each a mean with its 95 %
 // interval and the difference to the baseline, then the recommendation, the bottleneck and sensitivity.
 
-import { num } from '../twins/scenarios/reportHtml.ts';
+import { num, signed } from '../twins/scenarios/reportHtml.ts';
 import type { ScenarioReport, ScenarioResult } from '../twins/scenarios/runScenarios.ts';
 import { table } from './format.ts';
 
@@ -26,8 +26,7 @@ export function scenariosText(report: ScenarioReport, title: string): string {
   const cell = (r: ScenarioResult, key: string): string => {
     const v = r.kpis[key]!;
     const half = (v.high - v.low) / 2;
-    const diff =
-      v.difference === undefined ? '' : `  Δ ${v.difference.mean > 0 ? '+' : ''}${num(v.difference.mean)}`;
+    const diff = v.difference === undefined ? '' : `  Δ ${signed(v.difference.mean)}`;
     return `${num(v.mean)} ±${num(half)}${diff}`;
   };
   const rows = (results: readonly ScenarioResult[]) =>
@@ -53,7 +52,7 @@ export function scenariosText(report: ScenarioReport, title: string): string {
     const best = b.candidates[0]!;
     lines.push(
       b.measurable
-        ? `Bottleneck: ${b.resource} (one more unit: ${b.kpi} ${best.difference.mean > 0 ? '+' : ''}${num(best.difference.mean)}, 95 % interval ${num(best.difference.low)} to ${num(best.difference.high)})`
+        ? `Bottleneck: ${b.resource} (one more unit: ${b.kpi} ${signed(best.difference.mean)}, 95 % interval ${num(best.difference.low)} to ${num(best.difference.high)})`
         : `Bottleneck: none measurable (no extra unit moves ${b.kpi} outside the noise; the most, inside it: ${b.resource})`,
     );
   }

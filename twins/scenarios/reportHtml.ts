@@ -239,7 +239,8 @@ function diffText(v: KpiResult, kpi: KpiSpec): string {
 export function num(v: number): string {
   if (!Number.isFinite(v)) return '–';
   const a = Math.abs(v);
-  if (a === 0) return '0';
+  // Below this, a difference is the rounding of sums of doubles, not a measure.
+  if (a < 1e-12) return '0';
   if (a >= 1000) return v.toFixed(0);
   if (a >= 100) return v.toFixed(1);
   if (a >= 1) return v.toFixed(2);
@@ -247,7 +248,11 @@ export function num(v: number): string {
   return v.toPrecision(2);
 }
 
-const signed = (v: number): string => (v > 0 ? `+${num(v)}` : num(v));
+/** A difference with its sign: `+1.25`, `-0.3`, `0`. */
+export function signed(v: number): string {
+  const text = num(v);
+  return v > 0 && text !== '0' ? `+${text}` : text;
+}
 const f = (v: number): string => v.toFixed(1);
 const truncate = (s: string, n: number): string => (s.length <= n ? s : `${s.slice(0, n - 1)}…`);
 
