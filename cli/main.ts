@@ -46,6 +46,12 @@ export const commands: readonly CommandEntry[] = [
     load: async () => (await import('./commands/recommend.ts')).recommendCommand,
   },
   {
+    name: 'scenarios',
+    summary:
+      "Compare a twin's scenarios (a warehouse with one more picker, a peak day…) on common random numbers and write an HTML report",
+    load: async () => (await import('./commands/scenarios.ts')).scenariosCommand,
+  },
+  {
     name: 'snapshot',
     summary:
       'Save the live state of a twin (active orders, stations, planned maintenance: what the forecast reads) as a snapshot file',

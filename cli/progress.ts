@@ -18,3 +18,24 @@ export function progressLine(io: Io, what: string): (done: number, total: number
     io.err(`\r\x1b[K${line}`);
   };
 }
+
+/**
+ * A progress callback `(done, total)` drawn as a bar, `<what> [#####.....] done/total (seconds)`, on
+ * the same terms as `progressLine`: redrawn in place on a terminal, cleared at the end, nothing otherwise.
+ */
+export function progressBar(io: Io, what: string, width = 30): (done: number, total: number) => void {
+  if (!io.interactive) return () => {};
+  const started = performance.now();
+  let shown = started;
+  return (done, total) => {
+    const now = performance.now();
+    if (done < total && now - shown < 250) return;
+    if (done === total && shown === started) return;
+    shown = now;
+    const filled = total === 0 ? width : Math.round((done / total) * width);
+    const bar = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}]`;
+    const line =
+      done === total ? '' : `${what} ${bar} ${done}/${total} (${((now - started) / 1000).toFixed(1)} s)`;
+    io.err(`\r\x1b[K${line}`);
+  };
+}

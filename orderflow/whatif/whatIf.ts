@@ -13,6 +13,7 @@ import { NetworkWarnings } from '../network.ts';
 import type { Forecast, Snapshot } from '../types.ts';
 import { applyVariant } from './applyVariant.ts';
 import { type Interval, meanOf, pairedInterval, unpairedInterval } from './intervals.ts';
+import { judgeDifferences, rankByVerdict, type Verdict } from './ranking.ts';
 import { BASELINE, type Change, type Variant, VariantError } from './variant.ts';
 
 /** What a variant is judged by, each lower is better but throughput. */
@@ -81,12 +82,8 @@ export interface Difference {
   ciUnpaired?: [number, number];
 }
 
-/**
- * `better` or `worse` than the baseline (by the first objective key whose difference is not noise:
- * `decidedBy`); `within-noise`: some difference, but none outside its interval; `same`: no difference
- * at all; `baseline`: the live plant.
- */
-export type Verdict = 'baseline' | 'better' | 'worse' | 'within-noise' | 'same';
+/** A variant's verdict against the live plant (the baseline): see `judgeDifferences`. */
+export type { Verdict } from './ranking.ts';
 
 export interface VariantResult {
   name: string;
@@ -333,45 +330,25 @@ function judge(
   diff: Record<KpiKey, Difference>,
   objective: readonly ObjectiveKey[],
 ): { verdict: Verdict; decidedBy?: ObjectiveKey } {
-  let noise = false;
-  for (const key of objective) {
-    const kpi = OBJECTIVE_KPI[key];
-    const d = diff[kpi];
-    // Lower is better, but throughput.
-    const sign = key === 'throughput' ? -1 : 1;
-    const tolerance = TOLERANCE[kpi];
-    if (Math.abs(d.mean) > tolerance) noise = true;
-    if (d.ci === undefined) {
-      if (Math.abs(d.mean) <= tolerance) continue;
-      return { verdict: sign * d.mean < 0 ? 'better' : 'worse', decidedBy: key };
-    }
-    const [low, high] = d.ci;
-    if (high < -tolerance) return { verdict: sign < 0 ? 'worse' : 'better', decidedBy: key };
-    if (low > tolerance) return { verdict: sign < 0 ? 'better' : 'worse', decidedBy: key };
-  }
-  return { verdict: noise ? 'within-noise' : 'same' };
+  return judgeDifferences(
+    objective.map((key) => {
+      const kpi = OBJECTIVE_KPI[key];
+      // Lower is better, but throughput.
+      return { key, sign: key === 'throughput' ? -1 : 1, tolerance: TOLERANCE[kpi], ...diff[kpi] };
+    }),
+  );
 }
-
-const GROUP: Record<Verdict, number> = { better: 0, baseline: 1, same: 2, 'within-noise': 2, worse: 3 };
 
 /** Better variants first, by their expected KPIs in the objective's order; then the baseline, the undecided, the worse. */
 function ranked(results: VariantResult[], objective: readonly ObjectiveKey[]): VariantResult[] {
-  const byKpis = (a: VariantResult, b: VariantResult): number => {
+  return rankByVerdict(results, (a, b) => {
     for (const key of objective) {
       const kpi = OBJECTIVE_KPI[key];
       const d = (a.kpis[kpi] - b.kpis[kpi]) * (key === 'throughput' ? -1 : 1);
       if (Math.abs(d) > TOLERANCE[kpi]) return d;
     }
     return 0;
-  };
-  const sorted = results
-    .map((r, i) => ({ r, i }))
-    .sort((a, b) => GROUP[a.r.verdict] - GROUP[b.r.verdict] || byKpis(a.r, b.r) || a.i - b.i)
-    .map(({ r }) => r);
-  sorted.forEach((r, i) => {
-    r.rank = i + 1;
   });
-  return sorted;
 }
 
 /** The KPIs of a forecast at the means. */

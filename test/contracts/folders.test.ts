@@ -35,6 +35,8 @@ const rules: { folder: string; mayImport: string[]; besides?: string }[] = [
   // The page runs what-if as one drags itself: the order domain on the engine, which have no I/O.
   { folder: 'dashboard/page', mayImport: ['contracts', 'orderflow', 'sim-core'] },
   { folder: 'emulator', mayImport: ['sim-core', 'orderflow', 'contracts'] },
+  // Twins hosted on the engine besides the order flow: of the order domain, what-if's intervals and ranking only.
+  { folder: 'twins', mayImport: ['sim-core', 'orderflow'] },
 ];
 
 describe('folder imports', () => {
@@ -56,6 +58,18 @@ describe('folder imports', () => {
         .filter(([, , clause]) => !/^\s*type\b/.test(clause!))
         .map(([, , , specifier]) => `${file} imports values from ${specifier}`);
     });
+    expect(wrong).toEqual([]);
+  });
+
+  it("twins take nothing of the order domain but what-if's intervals and ranking", () => {
+    const wrong = sources('twins').flatMap((file) =>
+      [...foldersImportedBy(file)]
+        .filter(
+          ([imported, specifier]) =>
+            imported === 'orderflow' && !/\/orderflow\/whatif\/(intervals|ranking)\.ts$/.test(specifier),
+        )
+        .map(([, specifier]) => `${file} imports ${specifier}`),
+    );
     expect(wrong).toEqual([]);
   });
 
