@@ -205,33 +205,52 @@ export class CalibrationCache {
 /** A drift alert within this long after a calibration recalibrates nothing: that calibration is its answer. */
 export const DRIFT_RECALIBRATION_COOLDOWN_MS = 15 * 60_000;
 
+/** How long a drift whose recalibration found too few samples waits before it is tried again. */
+export const DRIFT_RETRY_MS = 10 * 60_000;
+
 /**
  * The observer's hooks that keep a live twin calibrated: each batch's samples go to the observation
  * store, and a drift alert recalibrates from them (once: the alerts of several horizons in one batch,
- * and drift alerts soon after a calibration, give one). A recalibration that fails is logged, not
- * retried: the drift alert is delivered, and the next drift or the schedule tries again.
+ * and drift alerts soon after a calibration, give one). A drift met before any key has enough
+ * samples stays pending, and is tried again as samples come in, every DRIFT_RETRY_MS at most (in
+ * this process: a Lambda container that ends forgets it, and the schedule recalibrates then). A
+ * recalibration that fails is logged, not retried at once: the drift alert is delivered, and the
+ * next try or the schedule recalibrates.
  */
-export function calibrationHooks(deps: Omit<RecalibrateDependencies, 'reason'> & { cooldownMs?: number }): {
+export function calibrationHooks(
+  deps: Omit<RecalibrateDependencies, 'reason'> & { cooldownMs?: number; retryMs?: number },
+): {
   onObservations: (observations: Observations) => Promise<void>;
   onDrift: () => Promise<void>;
 } {
   const now = deps.now ?? Date.now;
   const cooldownMs = deps.cooldownMs ?? DRIFT_RECALIBRATION_COOLDOWN_MS;
-  return {
-    onObservations: recordObservations(deps.observations),
-    onDrift: async () => {
-      try {
-        const latest = await deps.calibrations.latest();
-        if (latest !== undefined && now() - latest.fittedAt < cooldownMs) {
-          deps.logger.info('drift: recalibrated recently, not again', { calibration: latest.id });
-          return;
-        }
-        await recalibrate({ ...deps, reason: 'drift' });
-      } catch (error) {
-        deps.logger.warn('drift: recalibration failed; the schedule or the next drift tries again', {
-          error: error as Error,
-        });
+  const retryMs = deps.retryMs ?? DRIFT_RETRY_MS;
+  const record = recordObservations(deps.observations);
+  /** When a pending drift is tried again (undefined: none pending). */
+  let retryAt: number | undefined;
+  const tryRecalibration = async () => {
+    retryAt = undefined;
+    try {
+      const latest = await deps.calibrations.latest();
+      if (latest !== undefined && now() - latest.fittedAt < cooldownMs) {
+        deps.logger.info('drift: recalibrated recently, not again', { calibration: latest.id });
+        return;
       }
+      const calibration = await recalibrate({ ...deps, reason: 'drift' });
+      if (calibration === undefined) retryAt = now() + retryMs;
+    } catch (error) {
+      retryAt = now() + retryMs;
+      deps.logger.warn('drift: recalibration failed; it is tried again later, or by the schedule', {
+        error: error as Error,
+      });
+    }
+  };
+  return {
+    onObservations: async (observations) => {
+      await record(observations);
+      if (retryAt !== undefined && now() >= retryAt) await tryRecalibration();
     },
+    onDrift: tryRecalibration,
   };
 }

@@ -1,23 +1,30 @@
 // The emulated plant works 20 % slower than the model believes. Its events run through the twin's
-// reducer in virtual time; the twin records the samples of each change (as the observer of the order
-// state's stream does), recalibrates after a day, and over the next day forecasts every few minutes
-// with the model as it was and as recalibrated. The fitted duration is within 5 % of the plant's
-// true mean, and the forecasts' error falls (the figures are printed, before and after).
+// reducer in virtual time, and each batch of state changes through the observer of the order state's
+// stream, as in the live twin: on day one the twin forecasts every 5 minutes, the observer's rolling
+// accuracy record shows the forecasts' bias, drift is raised, and the twin recalibrates on it. It
+// recalibrates once more after the day, and over the next day forecasts every few minutes with the
+// model as it was and as recalibrated. The fitted duration is within 5 % of the plant's true mean,
+// and the forecasts' error falls (the figures are printed, before and after).
 
 import { readFileSync } from 'node:fs';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
+import { summariseAccuracy } from '../../contracts/accuracyRecord.ts';
+import type { DriftAlert } from '../../contracts/alerts.ts';
 import type { OrderEvent } from '../../contracts/events.ts';
+import type { ForecastRecord } from '../../contracts/forecastRecord.ts';
 import { startPlant } from '../../emulator/plant.ts';
 import { scenario } from '../../emulator/scenarios.ts';
+import { InMemoryAccuracyStore } from '../../forecast/AccuracyStore.ts';
 import { actualOrders, forecastAccuracy, type PastForecast, pastForecast } from '../../forecast/accuracy.ts';
 import { InMemoryCalibrationStore } from '../../forecast/CalibrationStore.ts';
+import { InMemoryForecastHistory } from '../../forecast/ForecastHistory.ts';
 import { liveSnapshot } from '../../forecast/liveSnapshot.ts';
 import { InMemoryObservationStore } from '../../forecast/ObservationStore.ts';
-import { observationsOf } from '../../forecast/observations.ts';
-import { recalibrate, recordObservations } from '../../forecast/recalibration.ts';
+import { observeBatch } from '../../forecast/observer.ts';
+import { calibrationHooks, recalibrate } from '../../forecast/recalibration.ts';
 import { calibratedModel } from '../../orderflow/calibration/calibrate.ts';
 import { scaleSpec, specMean } from '../../orderflow/calibration/fit.ts';
 import { forecast, type PlantModel, parsePlantModel, resolveModel } from '../../orderflow/index.ts';
@@ -100,7 +107,24 @@ describe('recalibration of a plant 20 % slower than its model', () => {
       const states = new InMemoryStateStore();
       const observations = new InMemoryObservationStore();
       const calibrations = new InMemoryCalibrationStore();
-      const record = recordObservations(observations);
+      // The observer as the live twin wires it: the samples recorded, a recalibration on drift.
+      let clock = T0;
+      const hooks = calibrationHooks({ observations, calibrations, model, logger, now: () => clock });
+      const history: ForecastRecord[] = [];
+      const accuracy = new InMemoryAccuracyStore();
+      const drifts: DriftAlert[] = [];
+      const observer = {
+        history: new InMemoryForecastHistory(history),
+        accuracy,
+        logger,
+        horizonsMs: HORIZONS,
+        now: () => clock,
+        onObservations: hooks.onObservations,
+        onDrift: async (alert: DriftAlert) => {
+          drifts.push(alert);
+          await hooks.onDrift();
+        },
+      };
       /** The plant's events so far through the reducer, and their changes to the observer. */
       const ingest = async () => {
         const changes: DynamoDBRecord[] = [];
@@ -110,16 +134,45 @@ describe('recalibration of a plant 20 % slower than its model', () => {
           if ((await states.apply(domain)) !== 'applied') continue;
           changes.push(streamRecord(before, (await states.get(domain.orderId))!));
         }
-        await record(observationsOf(changes));
+        await observeBatch(observer, changes);
       };
       const snapshotAt = async (asOf: number) =>
         liveSnapshot(asOf, await states.listActive(), await states.plantState());
 
-      // Day one: the twin watches.
+      // Day one: the twin watches, and forecasts every 5 minutes with the model it has.
       for (let t = T0 + 5 * MIN; t <= T0 + DAY; t += 5 * MIN) {
         env.run({ until: t });
+        clock = t;
         await ingest();
+        const snapshot = await snapshotAt(t);
+        history.push({
+          ...forecast(snapshot, model),
+          generatedAt: t,
+          stateVersion: { latestEventAt: t, activeOrders: snapshot.orders.length },
+          timings: { readMs: 0, simulateMs: 0 },
+        });
       }
+      // The rolling record shows the bias: the forecasts said earlier than the plant did.
+      const day1 = summariseAccuracy((await accuracy.read())!.record);
+      const lines = ['', `Recalibration of ${name}, 20 % slower than its model (steady scenario, seed 28):`];
+      lines.push("  the accuracy record after day one (every step's end), by horizon:");
+      for (const h of day1.horizons.filter((h) => h.steps.comparisons > 0)) {
+        lines.push(
+          `    ${h.horizonMs / MIN} min ahead, ${h.steps.comparisons} comparisons: bias ${(h.steps.biasMs! / MIN).toFixed(2)} min, ` +
+            `MAPE ${(h.steps.mape! * 100).toFixed(1)} %`,
+        );
+        expect(h.steps.biasMs!).toBeLessThan(0);
+      }
+      // Most steps end within the hour they are forecast for: the short horizons have the comparisons.
+      expect(day1.horizons[0]!.steps.comparisons).toBeGreaterThan(20);
+      // Drift was raised, and the twin recalibrated on it once it had the samples.
+      expect(drifts.length).toBeGreaterThan(0);
+      const onDrift = await calibrations.latest();
+      expect(onDrift?.reason).toBe('drift');
+      lines.push(
+        `  drift raised ${drifts.length}× (first: ${drifts[0]!.text}); recalibrated on drift at ` +
+          `${((onDrift!.fittedAt - T0) / 3_600_000).toFixed(1)} h`,
+      );
       const calibration = (await recalibrate({
         observations,
         calibrations,
@@ -154,7 +207,6 @@ describe('recalibration of a plant 20 % slower than its model', () => {
       const modelMeans = operationMeans(model);
       const durations = calibration.fits.filter((f) => f.kind === 'duration');
       expect(durations.length).toBe(trueMeans.size);
-      const lines = ['', `Recalibration of ${name}, 20 % slower than its model (steady scenario, seed 28):`];
       for (const fit of durations) {
         const trueMean = trueMeans.get(fit.step!)!;
         lines.push(
