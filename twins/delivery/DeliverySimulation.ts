@@ -98,6 +98,8 @@ export class DeliverySimulation {
   readonly centers: CenterState[];
   readonly orders: DeliveryOrder[] = [];
   readonly rateChanges: RateChange[] = [];
+  /** The delay drawn for every rate change started, whether or not it changed the rate in the end. */
+  readonly delays: number[] = [];
   /** The cost of each day that has ended. */
   readonly dailyCosts: number[] = [];
   readonly horizon: number;
@@ -333,6 +335,7 @@ export class DeliverySimulation {
     if (target === c.rate) return;
     this.streams.select(nameKey(c.setup.name), c.changesStarted++, DELAY_STREAM);
     const delay = this.random.exponential(this.setup.model.rateChangeDelayHours);
+    this.delays.push(delay);
     const requestedAt = this.env.now;
     c.pending = { target, requestedAt };
     this.env.timeout(delay).addCallback(() => {
