@@ -105,8 +105,8 @@ export class DeliverySimulation {
   readonly horizon: number;
   private readonly streams: KeyedStreams;
   private readonly random: Random;
-  /** Per distributor, the center its orders go to (the nearest that is up). */
-  private readonly routes: number[];
+  /** Per distributor (in the model's order), the center its orders go to: the nearest that is up. */
+  readonly routes: readonly number[];
   private lastDayTotal = 0;
   private finished = false;
 
