@@ -149,6 +149,10 @@ describe('product-delivery twin', () => {
     expect(sim.dailyCosts).toHaveLength(model.weeks * 7);
     expect(sim.dailyCosts.reduce((a, b) => a + b, 0)).toBeCloseTo(costsNow.total, 6);
     expect(sim.kpis().meanDailyCost).toBeCloseTo(costsNow.total / (model.weeks * 7), 6);
+    const perCenter = sim.centerSummaries();
+    expect(perCenter.reduce((s, c) => s + c.meanInventory, 0)).toBeCloseTo(sim.kpis().meanInventory, 6);
+    expect(perCenter.reduce((s, c) => s + c.holdingCost, 0)).toBeCloseTo(costsNow.holding, 6);
+    expect(perCenter.reduce((s, c) => s + c.orders, 0)).toBe(sim.orders.length);
   });
 
   it('delays rate changes by 2 h on average (exponential)', () => {

@@ -85,6 +85,16 @@ export interface DeliveryKpis {
   orders: number;
 }
 
+/** One center's part of a run's figures. */
+export interface CenterSummary {
+  name: string;
+  orders: number;
+  stockouts: number;
+  meanInventory: number;
+  rateChanges: number;
+  holdingCost: number;
+}
+
 export interface DeliveryCosts {
   holding: number;
   machine: number;
@@ -267,6 +277,24 @@ export class DeliverySimulation {
       holdingCostPerDay: days === 0 ? 0 : costs.holding / days,
       orders: n,
     };
+  }
+
+  /** Per center that is up, its share of the KPIs so far: orders, stockouts, mean inventory, rate changes. */
+  centerSummaries(): CenterSummary[] {
+    const t = this.finished ? this.horizon : this.env.now;
+    return this.centers
+      .filter((c) => c.setup.up)
+      .map((c) => {
+        this.advance(c, t);
+        return {
+          name: c.setup.name,
+          orders: c.orders,
+          stockouts: c.stockouts,
+          meanInventory: t === 0 ? c.inventory : c.inventoryHours / t,
+          rateChanges: c.changes,
+          holdingCost: this.setup.model.costs.holdingPerUnitHour * c.inventoryHours,
+        };
+      });
   }
 
   private *orderChecks() {

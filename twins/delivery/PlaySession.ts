@@ -43,6 +43,8 @@ export interface PlayState {
     policy: string;
     rateCap: number;
     changes: number;
+    /** Mean units on hand since the start. */
+    meanInventory: number;
   }[];
   distributors: { name: string; lat: number; lon: number; center: string }[];
   kpis: DeliveryKpis;
@@ -131,6 +133,7 @@ export class PlaySession {
     const now = sim.env.now;
     for (const c of sim.centers) sim.advance(c, now);
     const day = Math.floor(now / 24);
+    const summaries = new Map(sim.centerSummaries().map((s) => [s.name, s]));
     return {
       time: now,
       day: day + 1,
@@ -152,6 +155,7 @@ export class PlaySession {
         policy: c.policy.type,
         rateCap: c.setup.rateCap,
         changes: c.changes,
+        meanInventory: summaries.get(c.setup.name)?.meanInventory ?? 0,
       })),
       distributors: this.model.distributors.map((d, i) => ({
         name: d.name,

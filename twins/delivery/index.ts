@@ -15,6 +15,7 @@ export type { DeliveryChanges, DemandRule, RunCenter, RunSetup } from './changes
 export { DeliveryChangesSchema, parseChanges, resolveRun } from './changes.ts';
 export type {
   CenterState,
+  CenterSummary,
   DeliveryCosts,
   DeliveryKpis,
   DeliveryOrder,

@@ -161,6 +161,7 @@ export function playPageHtml(title: string): string {
       ['Over the 48 h limit', fmt(k.overLimitShare, 1) + ' %'],
       ['Stockouts (orders that waited)', fmt(k.stockouts)],
       ['Mean inventory, all centers', fmt(k.meanInventory) + ' units'],
+      ...state.centers.filter((c) => c.up).map((c) => ['Mean inventory, ' + c.name, fmt(c.meanInventory) + ' units']),
       ['Rate changes', fmt(k.rateChanges)],
       ['Mean daily cost', '$' + fmt(k.meanDailyCost)],
       ['Holding cost', '$' + fmt(k.holdingCostPerDay) + '/day'],
