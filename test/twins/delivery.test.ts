@@ -259,7 +259,7 @@ describe('product-delivery twin', () => {
     );
     expect(() =>
       deliveryTwin.parseScenarios([{ name: 'x', changes: { policy: { type: 'linear' } } }], example),
-    ).toThrow(/scenarios\[0\]\.changes\.policy\.threshold/);
+    ).toThrow(/scenarios\[0\]\.changes\.policy\.threshold: is required/);
     expect(() => deliveryTwin.parseScenarios({ scenarios: [{ name: 'x', chnages: {} }] }, example)).toThrow(
       ScenarioError,
     );

@@ -9,6 +9,7 @@ import {
   MAX_RATE,
   type Policy,
   PolicySchema,
+  requiredFields,
   WEEKDAYS,
   type Weekday,
 } from './model.ts';
@@ -74,7 +75,7 @@ export interface RunSetup {
 
 /** Checks a scenario's changes against the model: unknown centers are refused by name. */
 export function parseChanges(json: unknown, model: DeliveryModel, where: string): DeliveryChanges {
-  const result = DeliveryChangesSchema.safeParse(json ?? {});
+  const result = DeliveryChangesSchema.safeParse(json ?? {}, requiredFields);
   if (!result.success) throw new ScenarioError(describeZodError(where, result.error));
   const changes = result.data;
   const names = new Set(model.centers.map((c) => c.name));

@@ -120,6 +120,12 @@ export interface DeliveryModel extends Omit<Parsed, 'distributors'> {
 export const jsonPath = (root: string, path: readonly PropertyKey[]): string =>
   `${root}${path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('')}`;
 
+/** zod's messages, but "is required" for a field that is missing. */
+export const requiredFields = {
+  error: (issue: { code: string; input?: unknown }) =>
+    issue.code === 'invalid_type' && issue.input === undefined ? 'is required' : undefined,
+};
+
 /** The first of zod's issues as one line naming its field. */
 export function describeZodError(root: string, error: z.ZodError): string {
   const issue = error.issues[0]!;
@@ -128,7 +134,7 @@ export function describeZodError(root: string, error: z.ZodError): string {
 
 /** Checks raw JSON as a product-delivery model; a ScenarioError names the field that is wrong. */
 export function parseDeliveryModel(json: unknown): DeliveryModel {
-  const result = DeliveryModelSchema.safeParse(json);
+  const result = DeliveryModelSchema.safeParse(json, requiredFields);
   if (!result.success) throw new ScenarioError(describeZodError('model', result.error));
   const parsed = result.data;
   unique(
