@@ -90,6 +90,34 @@ describe('product-delivery twin', () => {
     ).toBe(true);
   });
 
+  it('makes nothing at a center during its outage, and resumes after it', () => {
+    const changes = parseChanges(
+      { outages: [{ center: 'Chicago', fromDay: 2, toDay: 3 }] },
+      example,
+      'changes',
+    );
+    const sim = new DeliverySimulation(resolveRun(shortened(1), changes), 6);
+    const chicago = sim.centers[0]!;
+    let last = chicago.inventory;
+    const rises: number[] = [];
+    while (sim.env.peek() < 96) {
+      sim.env.step();
+      sim.advance(chicago, sim.env.now);
+      const inside = sim.env.now > 24 && sim.env.now <= 72;
+      if (inside && chicago.inventory > last) rises.push(sim.env.now);
+      // Once every event of an instant is done.
+      if (sim.env.peek() > sim.env.now)
+        expect(sim.output(chicago) === 0).toBe(sim.env.now >= 24 && sim.env.now < 72);
+      last = chicago.inventory;
+    }
+    expect(rises).toEqual([]);
+    const base = simulateDelivery(shortened(1), {}, 6);
+    expect(sim.run().centers[0]!.stockouts).toBeGreaterThanOrEqual(base.centers[0]!.stockouts);
+    expect(() =>
+      parseChanges({ outages: [{ center: 'Chicago', fromDay: 3, toDay: 2 }] }, example, 'x'),
+    ).toThrow(/x\.outages\[0\]\.toDay: must not be before fromDay/);
+  });
+
   it('keeps every inventory between 0 and its capacity at every event', () => {
     for (const changes of [{}, linear, { demand: 1.4 }, { ...linear, capacity: { Chicago: 900 } }]) {
       const sim = new DeliverySimulation(resolveRun(shortened(4), changes), 11);

@@ -70,6 +70,8 @@ export interface CenterState {
   /** Orders placed here within the demand policy's window: (time, quantity). */
   recent: { at: number; quantity: number }[];
   wake: number;
+  /** Outages going on now (they may overlap). */
+  outagesNow: number;
 }
 
 /** Every KPI of a run (or of a run so far). */
@@ -143,6 +145,7 @@ export class DeliverySimulation {
       stockouts: 0,
       recent: [],
       wake: 0,
+      outagesNow: 0,
     }));
     const up = setup.centers.map((c, i) => ({ c, i })).filter(({ c }) => c.up);
     this.routes = setup.model.distributors.map(
@@ -157,6 +160,11 @@ export class DeliverySimulation {
     this.env.process(this.orderChecks());
     this.env.process(this.reviews());
     this.env.process(this.days());
+    for (const c of this.centers) {
+      for (const outage of c.setup.outages) {
+        if (c.setup.up && outage.from < this.horizon) this.env.process(this.outage(c, outage));
+      }
+    }
   }
 
   /** Runs to the horizon and closes the books. */
@@ -176,7 +184,7 @@ export class DeliverySimulation {
 
   /** Units a center makes an hour right now (nothing while its store is full and nobody waits). */
   output(c: CenterState): number {
-    return c.setup.up ? c.rate + c.setup.extraRate : 0;
+    return c.setup.up && c.outagesNow === 0 ? c.rate + c.setup.extraRate : 0;
   }
 
   /** Puts a center under manual control and asks for `rate`; it takes effect after the delay. */
@@ -421,6 +429,18 @@ export class DeliverySimulation {
         return Math.max(0, Math.min(MAX_RATE, p.factor * demand + correction));
       }
     }
+  }
+
+  /** A machine outage: production stops at its start and resumes at its end. */
+  private *outage(c: CenterState, { from, to }: { from: number; to: number }) {
+    yield this.env.timeout(from);
+    this.advance(c, this.env.now);
+    c.outagesNow++;
+    this.scheduleWake(c);
+    yield this.env.timeout(to - from);
+    this.advance(c, this.env.now);
+    c.outagesNow--;
+    this.scheduleWake(c);
   }
 
   private *days() {

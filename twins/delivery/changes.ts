@@ -43,6 +43,16 @@ export const DeliveryChangesSchema = z.strictObject({
   rateCap: perCenter(nonNegative).optional(),
   /** One more machine: units an hour it adds to the center's output, always on. */
   extraRate: perCenter(nonNegative).optional(),
+  /** Machine outages: a center makes nothing from the start of day `fromDay` to the end of day `toDay` (1 = the first Monday); its orders still come to it. */
+  outages: z
+    .array(
+      z.strictObject({
+        center: z.string(),
+        fromDay: z.number().int('must be a whole day').min(1, 'must be 1 or more'),
+        toDay: z.number().int('must be a whole day').min(1, 'must be 1 or more'),
+      }),
+    )
+    .optional(),
   /** Centers closed for the whole run: their distributors order from the next nearest center. */
   down: z.array(z.string()).optional(),
   /** The horizon in weeks, instead of the model's. */
@@ -62,6 +72,8 @@ export interface RunCenter {
   extraRate: number;
   policy: Policy;
   up: boolean;
+  /** Hours [from, to) in which its machines make nothing. */
+  outages: { from: number; to: number }[];
 }
 
 /** What a run is set up with: the model with a scenario's changes applied. */
@@ -90,6 +102,12 @@ export function parseChanges(json: unknown, model: DeliveryModel, where: string)
   }
   changes.down?.forEach((center, i) => {
     check(center, `down[${i}]`);
+  });
+  changes.outages?.forEach((outage, i) => {
+    check(outage.center, `outages[${i}].center`);
+    if (outage.toDay < outage.fromDay) {
+      throw new ScenarioError(`${where}.outages[${i}].toDay: must not be before fromDay (${outage.fromDay})`);
+    }
   });
   if (changes.down !== undefined && new Set(changes.down).size >= names.size) {
     throw new ScenarioError(`${where}.down: at least one center must stay up`);
@@ -123,6 +141,9 @@ export function resolveRun(model: DeliveryModel, changes: DeliveryChanges = {}):
       extraRate: changes.extraRate?.[c.name] ?? 0,
       policy,
       up: !down.has(c.name),
+      outages: (changes.outages ?? [])
+        .filter((o) => o.center === c.name)
+        .map((o) => ({ from: (o.fromDay - 1) * 24, to: o.toDay * 24 })),
     };
   });
   const demand = changes.demand;

@@ -161,6 +161,7 @@ export const deliveryTwin: ScenarioTwin<DeliveryModel, DeliveryChanges> = {
       `Costs: holding ${costs.holdingPerUnitHour} per unit-hour on hand, machines ${costs.machinePerHour} an hour per center that is up, ${costs.perRateChange} per rate change that takes effect.`,
       `An order still waiting at the end counts with its wait so far and never within the ${targets.withinHours} h target; the hard limit is ${targets.limitHours} h.`,
       'A center that is down is closed for the whole run: no orders, no production, no cost.',
+      'During a machine outage a center makes nothing but keeps its orders and its costs.',
     ];
   },
 };
