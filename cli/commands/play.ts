@@ -11,6 +11,8 @@ import { readJson } from '../files.ts';
 import { hostOption } from '../hostOption.ts';
 import { portOption, rangedNumberOption } from '../optionChecks.ts';
 
+const isLoopback = (host: string) => host === 'localhost' || host === '::1' || host.startsWith('127.');
+
 export const playCommand = defineCommand({
   name: 'play',
   summary:
@@ -68,6 +70,11 @@ export const playCommand = defineCommand({
         throw new CliError(`port ${error.port} is in use: stop what uses it, or choose another with --port`);
       }
       throw error;
+    }
+    if (!isLoopback(host)) {
+      io.err(
+        `twin play: listening on ${host}: whoever reaches this port can watch the run and set its rates\n`,
+      );
     }
     io.out(`Play: ${server.url}`);
     io.out(
