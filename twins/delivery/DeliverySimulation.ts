@@ -148,15 +148,8 @@ export class DeliverySimulation {
       outagesNow: 0,
     }));
     const up = setup.centers.map((c, i) => ({ c, i })).filter(({ c }) => c.up);
-    this.routes = setup.model.distributors.map(
-      (d) =>
-        up[
-          nearestIndex(
-            d,
-            up.map(({ c }) => c),
-          )
-        ]!.i,
-    );
+    const upCenters = up.map(({ c }) => c);
+    this.routes = setup.model.distributors.map((d) => up[nearestIndex(d, upCenters)]!.i);
     this.env.process(this.orderChecks());
     this.env.process(this.reviews());
     this.env.process(this.days());
