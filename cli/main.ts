@@ -99,6 +99,12 @@ export const commands: readonly CommandEntry[] = [
     load: async () => (await import('./commands/dashboard.ts')).dashboardCommand,
   },
   {
+    name: 'play',
+    summary:
+      'Run a product-delivery model in real time with a page of its own: a map of centers and distributors, the KPIs live, a slider per center rate',
+    load: async () => (await import('./commands/play.ts')).playCommand,
+  },
+  {
     name: 'bench',
     summary:
       'Measure speed and memory: the kernel beside SimPy, forecasts, the ingest and the embedded twin beside DynamoDB Local',

@@ -1,11 +1,12 @@
 // The twins hosted on the engine, by the `kind` of their model files: what `twin scenarios` runs.
+import { deliveryTwin } from './delivery/index.ts';
 import type { ScenarioTwin } from './scenarios/ScenarioTwin.ts';
 import { warehouseTwin } from './warehouse/index.ts';
 
 /** Every twin `twin scenarios` knows, by kind. */
 export const TWINS: readonly ScenarioTwin<never, never>[] = [
+  deliveryTwin as ScenarioTwin<never, never>,
   warehouseTwin as ScenarioTwin<never, never>,
-  // The product-delivery twin joins here: deliveryTwin from './delivery/index.ts'.
 ];
 
 /** The twin of a model file's `kind`, or undefined. */

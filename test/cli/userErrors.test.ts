@@ -349,6 +349,19 @@ const CASES: UserErrorCase[] = [
     args: [command, '--data-dir', FILES.plainFile],
     says: /^--data-dir must be a directory .*: it is a file$/,
   })),
+
+  // twin play: a product-delivery model file, checked before anything is served.
+  { what: 'play without --model', args: ['play'], says: /--model is required/ },
+  {
+    what: 'play --speed 0',
+    args: ['play', '--model', 'examples/models/product-delivery.json', '--speed', '0'],
+    says: /^--speed must be a number above 0/,
+  },
+  {
+    what: 'play with a plant model instead of a product-delivery one',
+    args: ['play', '--model', 'examples/models/flow-shop.json'],
+    says: /examples\/models\/flow-shop\.json: model\.kind: must be "product-delivery"$/,
+  },
 ];
 
 /** A child's environment without the variables that would change what the cases test. */
