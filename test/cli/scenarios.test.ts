@@ -119,7 +119,7 @@ describe('twin scenarios', () => {
     [
       'a model of an unknown kind',
       () => [file('depot.json', { kind: 'depot' }), SCENARIOS],
-      /: kind: "depot" is not a twin this command knows \(known: warehouse(, [\w-]+)*\)\n$/,
+      /: kind: "depot" is not a twin this command knows \(known: product-delivery, warehouse\)\n$/,
     ],
     [
       'a model without a kind',
