@@ -26,9 +26,9 @@ import {
 import { ORDER_EVENT_TYPES } from '../../contracts/events.ts';
 import { twin } from '../support/cli.ts';
 
-const forecast = (orders: number, replications?: number): ForecastBenchResult => ({
+const forecast = (orders: number, replications?: number, threads?: number): ForecastBenchResult => ({
   orders,
-  ...(replications !== undefined && { replications }),
+  ...(replications !== undefined && { replications, threads: threads ?? 1 }),
   freshMs: 120,
   medianMs: 12,
   minMs: 11,
@@ -179,7 +179,7 @@ const every = {
     { process: 'twin --help', medianMs: 95, minMs: 90 },
   ],
   casymda,
-  forecasts: [forecast(1_000), forecast(10_000), forecast(1_000, 100)],
+  forecasts: [forecast(1_000), forecast(10_000), forecast(1_000, 100), forecast(1_000, 100, 2)],
   forecastProcess,
   ingest,
   forecastHandler: [handlerRow(100), handlerRow(1_000), handlerRow(10_000)],
@@ -239,7 +239,10 @@ describe('docs/benchmark-results.md', () => {
   it('sets the first forecast beside the warm one, and the Lambda cold start beside its warm invocation', () => {
     const doc = resultsMarkdown(measured(every), SUITES);
 
-    expect(doc).toContain('| - | deterministic | 1,000 | 120 | 12 | 11 | 10x | 5,000 |');
+    expect(doc).toContain('| - | deterministic | - | 1,000 | 120 | 12 | 11 | 10x | 5,000 |');
+    // A Monte Carlo forecast on one thread and on two, side by side.
+    expect(doc).toContain('| - | Monte Carlo, 100 draws | 1 | 1,000 | 120 | 12 | 11 | 10x | 5,000 |');
+    expect(doc).toContain('| - | Monte Carlo, 100 draws | 2 | 1,000 | 120 | 12 | 11 | 10x | 5,000 |');
     expect(doc).toContain('| 10,000 | 30 | 150 | 1,200 | 600 | 2x |');
   });
 

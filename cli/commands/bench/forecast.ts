@@ -107,7 +107,7 @@ export const forecastSuite: Suite<ForecastBenchResult[]> = {
         ...results.map((f) => [
           f.model ?? '-',
           f.replications === undefined ? 'deterministic' : `Monte Carlo, ${f.replications} draws`,
-          String(f.threads ?? 1),
+          f.replications === undefined ? '-' : String(f.threads ?? 1),
           count(f.orders),
           count(f.freshMs),
           count(f.medianMs),
