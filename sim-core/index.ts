@@ -38,7 +38,14 @@ export { nearestRank, quantileOf } from './quantile.ts';
 export type { StreamKey } from './random/KeyedStreams.ts';
 export { KeyedStreams, nameKey } from './random/KeyedStreams.ts';
 export type { DistributionSpec, Rng, Sampler } from './random/Random.ts';
-export { MAX_MODEL_VALUE, MAX_REJECTIONS, Random, sampler, seededRng } from './random/Random.ts';
+export {
+  MAX_MODEL_VALUE,
+  MAX_REJECTIONS,
+  Random,
+  sampler,
+  scaleDistribution,
+  seededRng,
+} from './random/Random.ts';
 export type { Seed } from './random/seeds.ts';
 export { replicationSeed } from './random/seeds.ts';
 export type { RunOptions, RunResult } from './run.ts';

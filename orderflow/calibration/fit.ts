@@ -2,7 +2,7 @@
 // triangular, exponential, normal, lognormal) fitted to the samples, and the one closest to them by
 // the Kolmogorov–Smirnov statistic chosen. Pure: samples in, a distribution spec and its goodness of
 // fit out, in whatever unit the samples are.
-import type { DistributionSpec } from '../../sim-core/random/Random.ts';
+import { type DistributionSpec, scaleDistribution } from '../../sim-core/random/Random.ts';
 
 /** The families a fit may choose, as sim-core names them. */
 export const FIT_FAMILIES = [
@@ -209,25 +209,4 @@ export function specMean(spec: DistributionSpec): number | undefined {
 }
 
 /** `spec` with every time in it multiplied by `factor` (a change of unit). */
-export function scaleSpec<S extends DistributionSpec>(of: S, factor: number): S {
-  return scaled(of as DistributionSpec, factor) as S;
-}
-
-function scaled(spec: DistributionSpec, factor: number): DistributionSpec {
-  if (typeof spec === 'number') return spec * factor;
-  switch (spec.dist) {
-    case 'deterministic':
-      return { ...spec, value: spec.value * factor };
-    case 'uniform':
-      return { ...spec, min: spec.min * factor, max: spec.max * factor };
-    case 'triangular':
-      return { ...spec, min: spec.min * factor, mode: spec.mode * factor, max: spec.max * factor };
-    case 'exponential':
-      return { ...spec, mean: spec.mean * factor };
-    case 'normal':
-    case 'lognormal':
-      return { ...spec, mean: spec.mean * factor, sd: spec.sd * factor };
-    case 'empirical':
-      return { ...spec, values: spec.values.map((v) => v * factor) };
-  }
-}
+export const scaleSpec = scaleDistribution;

@@ -425,3 +425,27 @@ const ERFC = [
   -1.26551223, 1.00002368, 0.37409196, 0.09678418, -0.18628806, 0.27886807, -1.13520398, 1.48851587,
   -0.82215223, 0.17087277,
 ];
+
+/** `spec` with every time in it multiplied by `factor` (a change of unit, a slower machine). */
+export function scaleDistribution<S extends DistributionSpec>(spec: S, factor: number): S {
+  return scaledSpec(spec, factor) as S;
+}
+
+function scaledSpec(spec: DistributionSpec, factor: number): DistributionSpec {
+  if (typeof spec === 'number') return spec * factor;
+  switch (spec.dist) {
+    case 'deterministic':
+      return { ...spec, value: spec.value * factor };
+    case 'uniform':
+      return { ...spec, min: spec.min * factor, max: spec.max * factor };
+    case 'triangular':
+      return { ...spec, min: spec.min * factor, mode: spec.mode * factor, max: spec.max * factor };
+    case 'exponential':
+      return { ...spec, mean: spec.mean * factor };
+    case 'normal':
+    case 'lognormal':
+      return { ...spec, mean: spec.mean * factor, sd: spec.sd * factor };
+    case 'empirical':
+      return { ...spec, values: spec.values.map((v) => v * factor) };
+  }
+}

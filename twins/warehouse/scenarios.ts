@@ -2,7 +2,7 @@
 // arrival rates, a stage's times), checked against the model so that a station or stage it lacks is
 // refused by name. Also the twin's own scenarios: sensitivity cases and one more unit of each station.
 import { z } from 'zod';
-import type { DistributionSpec } from '../../sim-core/random/Random.ts';
+import { scaleDistribution } from '../../sim-core/random/Random.ts';
 import { type Scenario, ScenarioError } from '../scenarios/ScenarioTwin.ts';
 import { flowsOf, jsonPath, WAREHOUSE_KIND, type WarehouseModel } from './model.ts';
 
@@ -119,7 +119,7 @@ export function applyWarehouseChanges(
     ...f,
     arrivalsPerHour: f.arrivalsPerHour * (rate ?? 1),
     stages: f.stages.map((s) =>
-      stageTime[s.name] === undefined ? s : { ...s, time: scaled(s.time, stageTime[s.name]!) },
+      stageTime[s.name] === undefined ? s : { ...s, time: scaleDistribution(s.time, stageTime[s.name]!) },
     ),
   });
   if (changes.inboundRate !== undefined && model.inbound === undefined)
@@ -130,26 +130,6 @@ export function applyWarehouseChanges(
     orders: flow(model.orders, changes.orderRate),
     ...(model.inbound !== undefined && { inbound: flow(model.inbound, changes.inboundRate) }),
   };
-}
-
-/** A distribution of times `factor` times as long. */
-export function scaled(spec: DistributionSpec, factor: number): DistributionSpec {
-  if (typeof spec === 'number') return spec * factor;
-  switch (spec.dist) {
-    case 'deterministic':
-      return { ...spec, value: spec.value * factor };
-    case 'uniform':
-      return { ...spec, min: spec.min * factor, max: spec.max * factor };
-    case 'triangular':
-      return { ...spec, min: spec.min * factor, mode: spec.mode * factor, max: spec.max * factor };
-    case 'exponential':
-      return { ...spec, mean: spec.mean * factor };
-    case 'normal':
-    case 'lognormal':
-      return { ...spec, mean: spec.mean * factor, sd: spec.sd * factor };
-    case 'empirical':
-      return { ...spec, values: spec.values.map((v) => v * factor) };
-  }
 }
 
 /** Demand 20 % lower and higher, and each station with more than one unit one unit down. */
