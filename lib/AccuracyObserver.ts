@@ -2,7 +2,7 @@
 // table: the function, its own event source mapping on the stream (beside the forecast's), its
 // grants (Query and GetItem of forecast history, the record's conditional Put) and its alarms.
 import { Duration, Validations } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -69,23 +69,14 @@ export class AccuracyObserver extends Construct {
         'the stream (DescribeStream, GetShardIterator, GetRecords) is granted on the table stream ARN.',
     });
 
-    const fn = this.handler.function;
-    this.iteratorAgeAlarm = new Alarm(this, 'IteratorAgeAlarm', {
-      alarmDescription: 'The accuracy record is more than a minute behind the order-state changes',
-      metric: fn.metric('IteratorAge', { statistic: 'Maximum', period: Duration.minutes(1) }),
-      threshold: FORECAST_ITERATOR_AGE_ALARM_MS,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 5,
-      datapointsToAlarm: 3,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    });
-    this.errorsAlarm = new Alarm(this, 'ErrorsAlarm', {
-      alarmDescription: 'The observer failed (the batch is retried, then lands in the failure queue)',
-      metric: fn.metricErrors({ statistic: 'Sum', period: Duration.minutes(5) }),
-      threshold: 1,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    });
+    this.iteratorAgeAlarm = this.handler.iteratorAgeAlarm(
+      this,
+      'The accuracy record is more than a minute behind the order-state changes',
+      FORECAST_ITERATOR_AGE_ALARM_MS,
+    );
+    this.errorsAlarm = this.handler.errorsAlarm(
+      this,
+      'The observer failed (the batch is retried, then lands in the failure queue)',
+    );
   }
 }

@@ -4,7 +4,7 @@
 // request must carry (read by the function at run time, never put in its configuration), a reserved
 // concurrency, and an errors alarm.
 import { Duration, Validations } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { type FunctionUrl, FunctionUrlAuthType, InvokeMode } from 'aws-cdk-lib/aws-lambda';
 import type { ICommandHooks } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -144,13 +144,6 @@ export class Dashboard extends Construct {
       invokeMode: InvokeMode.BUFFERED,
     });
 
-    this.errorsAlarm = new Alarm(this, 'ErrorsAlarm', {
-      alarmDescription: 'The dashboard function failed',
-      metric: this.handler.function.metricErrors({ statistic: 'Sum', period: Duration.minutes(5) }),
-      threshold: 1,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    });
+    this.errorsAlarm = this.handler.errorsAlarm(this, 'The dashboard function failed');
   }
 }

@@ -2,7 +2,7 @@
 // (partial batch failures, bisect, bounded retries and record age, failures to SQS, oversized ones'
 // data to S3) and its alarms.
 import { type CfnElement, Duration, Stack, Validations } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Grant } from 'aws-cdk-lib/aws-iam';
 import type { IStream } from 'aws-cdk-lib/aws-kinesis';
@@ -95,23 +95,14 @@ export class IngestPipeline extends Construct {
       }),
     );
 
-    const fn = this.handler.function;
-    this.iteratorAgeAlarm = new Alarm(this, 'IteratorAgeAlarm', {
-      alarmDescription: 'The ingest is more than a minute behind the order events stream',
-      metric: fn.metric('IteratorAge', { statistic: 'Maximum', period: Duration.minutes(1) }),
-      threshold: INGEST_ITERATOR_AGE_ALARM_MS,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 5,
-      datapointsToAlarm: 3,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    });
-    this.errorsAlarm = new Alarm(this, 'ErrorsAlarm', {
-      alarmDescription: 'The ingest function failed (its batch is retried, or lands in the failure queue)',
-      metric: fn.metricErrors({ statistic: 'Sum', period: Duration.minutes(5) }),
-      threshold: 1,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    });
+    this.iteratorAgeAlarm = this.handler.iteratorAgeAlarm(
+      this,
+      'The ingest is more than a minute behind the order events stream',
+      INGEST_ITERATOR_AGE_ALARM_MS,
+    );
+    this.errorsAlarm = this.handler.errorsAlarm(
+      this,
+      'The ingest function failed (its batch is retried, or lands in the failure queue)',
+    );
   }
 }

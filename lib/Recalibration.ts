@@ -2,7 +2,7 @@
 // stack's `twin:calibrate-schedule`, default daily), which fits the samples the twin recorded and
 // stores the calibration the forecasts then use. The function bundles the forecast's model file.
 import { Duration } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
@@ -50,13 +50,6 @@ export class Recalibration extends Construct {
         targets: [new LambdaFunction(this.handler.function, { retryAttempts: 2 })],
       });
     }
-    this.errorsAlarm = new Alarm(this, 'ErrorsAlarm', {
-      alarmDescription: 'The calibrate function failed',
-      metric: this.handler.function.metricErrors({ statistic: 'Sum', period: Duration.minutes(5) }),
-      threshold: 1,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    });
+    this.errorsAlarm = this.handler.errorsAlarm(this, 'The calibrate function failed');
   }
 }

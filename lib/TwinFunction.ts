@@ -4,7 +4,8 @@
 // `useTable`/`useQueue` grant.
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Grant, type IGrantable, type IPrincipal, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
@@ -158,5 +159,36 @@ export class TwinFunction extends Construct implements IGrantable {
   useQueue(envName: string, queue: IQueue): void {
     this.function.addEnvironment(envName, queue.queueUrl);
     queue.grantSendMessages(this.role);
+  }
+
+  /**
+   * An alarm in `scope` (construct id `ErrorsAlarm`) when the function fails at all within five
+   * minutes: a failed batch is retried, then lands in the failure queue.
+   */
+  errorsAlarm(scope: Construct, description: string): Alarm {
+    return new Alarm(scope, 'ErrorsAlarm', {
+      alarmDescription: description,
+      metric: this.function.metricErrors({ statistic: 'Sum', period: Duration.minutes(5) }),
+      threshold: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+  }
+
+  /**
+   * An alarm in `scope` (construct id `IteratorAgeAlarm`) when the function's stream falls behind:
+   * the oldest record read is older than `thresholdMs` in three of five minutes.
+   */
+  iteratorAgeAlarm(scope: Construct, description: string, thresholdMs: number): Alarm {
+    return new Alarm(scope, 'IteratorAgeAlarm', {
+      alarmDescription: description,
+      metric: this.function.metric('IteratorAge', { statistic: 'Maximum', period: Duration.minutes(1) }),
+      threshold: thresholdMs,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 5,
+      datapointsToAlarm: 3,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
   }
 }
