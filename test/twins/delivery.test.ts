@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  centerInventoryKey,
   type DeliveryChanges,
   type DeliveryModel,
   DeliverySimulation,
@@ -209,6 +210,16 @@ describe('product-delivery twin', () => {
     expect(deliveryTwin.run(shortened(2), undefined, 9, 1)).toEqual(
       deliveryTwin.run(shortened(2), undefined, 9, 1),
     );
+  });
+
+  it("reports each open center's mean inventory, which add up to the network's", () => {
+    const { kpis } = deliveryTwin.run(shortened(2), undefined, 9, 0);
+    const perCenter = example.centers.map((c) => kpis[centerInventoryKey(c.name)]!);
+    expect(perCenter.every((v) => v > 0)).toBe(true);
+    expect(perCenter.reduce((a, b) => a + b, 0)).toBeCloseTo(kpis.meanInventory!, 6);
+    const closed = example.centers[0]!.name;
+    const without = deliveryTwin.run(shortened(2), { name: 'closed', changes: { down: [closed] } }, 9, 0);
+    expect(without.kpis[centerInventoryKey(closed)]).toBeUndefined();
   });
 
   it('scales order sizes on the surge days only', () => {

@@ -63,10 +63,15 @@ export function simulateDelivery(
   return new DeliverySimulation(resolveRun(model, changes), seed, replication).run();
 }
 
+/** The detail KPI of a center's mean inventory (units), beside the network's. */
+export const centerInventoryKey = (center: string): string => `meanInventory:${center}`;
+
 function replicationOf(sim: DeliverySimulation): Replication {
   const k: DeliveryKpis = sim.kpis();
   const kpis: Record<string, number> = {};
   for (const spec of DELIVERY_KPIS) kpis[spec.key] = k[spec.key];
+  // Each open center's mean inventory, as a detail of the report (a closed one has none: "–").
+  for (const c of sim.centerSummaries()) kpis[centerInventoryKey(c.name)] = c.meanInventory;
   return { kpis, events: sim.env.eventsProcessed };
 }
 
