@@ -53,9 +53,16 @@ if (bundled) {
 /** Imports a module of the command line: from the bundle, or its TypeScript source. */
 const load = (bundlePath, sourcePath) => import(new URL(bundled ? bundlePath : sourcePath, rootUrl).href);
 
-// A worker thread of the replication pool (forecast/threads/ReplicationPool.ts) serves replications.
-const { isMainThread, workerData } = await import('node:worker_threads');
-const replicationThread = !isMainThread && workerData?.role === 'replications';
+/**
+ * Whether this is a worker thread of the replication pool (forecast/threads/ReplicationPool.ts), which
+ * serves replications: started with its marker argument, and worker_threads loaded only then.
+ */
+async function isReplicationThread() {
+  if (process.argv[2] !== '--replication-thread') return false;
+  const { isMainThread, workerData } = await import('node:worker_threads');
+  return !isMainThread && workerData?.role === 'replications';
+}
+const replicationThread = await isReplicationThread();
 
 const args = replicationThread ? [] : process.argv.slice(2);
 // The benchmarks measure the twin and the forecast as `npm start` and the forecast Lambda run them,

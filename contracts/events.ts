@@ -3,7 +3,7 @@
 // strings with an offset, from 1970 to 9999 (contracts/time.ts). Unknown extra fields are dropped,
 // not an error. A step of a plant's process is named by its events (`StepStarted`/`StepFinished`);
 // the first version's `ProductionStarted`/`ProductionFinished` stay valid and mean the step `production`.
-import { z } from 'zod';
+import * as z from 'zod';
 import { NAME_MAX_LENGTH } from './orderState.ts';
 import { OrderStateTable } from './resources.ts';
 import { DEFAULT_MAX_FUTURE_MS, ISO_TIME_RANGE, ISO_TIME_RULE, isIsoTimeInRange } from './time.ts';

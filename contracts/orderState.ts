@@ -1,7 +1,7 @@
 // The order state (table `order-state`, and each order of a snapshot): one item per order, all times
 // in epoch milliseconds within the contracts' range (contracts/time.ts). It knows no plant model:
 // an order's steps are whatever step names its events carried.
-import { z } from 'zod';
+import * as z from 'zod';
 import { EPOCH_MS_RULE, isEpochMs } from './time.ts';
 import { isWellFormed, WELL_FORMED_RULE } from './wellFormed.ts';
 

@@ -2,7 +2,7 @@
 // the entry (order, station, maintenance) and the field of the first problem, so that a person can
 // fix the file. A v1 file's `productionStartedAt` / `productionFinishedAt` are the step
 // `production`; a missing `status` is derived from the times.
-import { z } from 'zod';
+import * as z from 'zod';
 import type { PlannedMaintenance, Snapshot, StationState } from '../orderflow/types.ts';
 import { SnapshotError } from './errors.ts';
 import { V1_PRODUCTION_STEP } from './events.ts';

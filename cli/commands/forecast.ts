@@ -1,5 +1,5 @@
 // `twin forecast`: forecasts a saved snapshot offline, exactly as the forecast Lambda would.
-import { ReplicationError } from '../../forecast/threads/ReplicationPool.ts';
+import { ReplicationError } from '../../forecast/threads/ReplicationError.ts';
 import { forecast, MAX_MONTE_CARLO_DRAWS } from '../../orderflow/index.ts';
 import {
   DEFAULT_MAX_EVENTS,

@@ -1,6 +1,6 @@
 // `twin whatif`: a planner's variants of the live plant, run beside it on the same random futures and
 // ranked, from a saved snapshot or the live state of a twin, which it never changes.
-import { ReplicationError } from '../../forecast/threads/ReplicationPool.ts';
+import { ReplicationError } from '../../forecast/threads/ReplicationError.ts';
 import { whatIfInThreads } from '../../forecast/threads/whatIfInThreads.ts';
 import { parseVariants, type Variant, VariantError } from '../../orderflow/whatif/variant.ts';
 import {

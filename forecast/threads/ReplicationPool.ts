@@ -8,23 +8,24 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { MonteCarloSamples } from '../../orderflow/monteCarlo.ts';
 import type { WhatIfSamples } from '../../orderflow/whatif/whatIf.ts';
+import { ReplicationError } from './ReplicationError.ts';
 import type { MonteCarloShare, ReplyMessage, TaskMessage, WhatIfShare } from './replicationWorker.ts';
 
 /** The command line's entry: in a worker thread it serves replications (see bin/twin.mjs). */
 const ENTRY = fileURLToPath(new URL('../../bin/twin.mjs', import.meta.url));
 
-/** What marks a worker thread of the pool for bin/twin.mjs. */
+/** What marks a worker thread of the pool (its workerData's role). */
 export const WORKER_ROLE = 'replications';
+/**
+ * The worker thread's first argument, which bin/twin.mjs looks for before it loads worker_threads to
+ * check the role: a command line that is not a worker thread never loads that module.
+ */
+export const WORKER_ARGUMENT = '--replication-thread';
 
 interface Pending {
   resolve(samples: WhatIfSamples | MonteCarloSamples): void;
   reject(error: Error): void;
   progress?: ((done: number) => void) | undefined;
-}
-
-/** A worker thread failed a task: its error's name and message, as the thread reported them. */
-export class ReplicationError extends Error {
-  override name = 'ReplicationError';
 }
 
 export class ReplicationPool {
@@ -80,7 +81,7 @@ export class ReplicationPool {
   private worker(index: number): Worker {
     const existing = this.workers[index];
     if (existing !== undefined) return existing;
-    const worker = new Worker(this.entry, { workerData: { role: WORKER_ROLE }, argv: [] });
+    const worker = new Worker(this.entry, { workerData: { role: WORKER_ROLE }, argv: [WORKER_ARGUMENT] });
     worker.unref();
     worker.on('message', (reply: ReplyMessage) => {
       const task = this.pending.get(reply.id);

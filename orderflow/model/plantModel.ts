@@ -1,6 +1,6 @@
 // The plant model file: a plant's stations and its products' routings, as data. Checked with a
 // schema at load, so that a mistake in a file is reported by its JSON path, not found mid-forecast.
-import { z } from 'zod';
+import * as z from 'zod';
 import { isWellFormed, WELL_FORMED_RULE } from '../../contracts/wellFormed.ts';
 import { FORBIDDEN_NAME, ParameterValueSchema } from '../../sim-core/blocks/ModelDefinition.ts';
 import type { DistributionSpec } from '../../sim-core/random/Random.ts';

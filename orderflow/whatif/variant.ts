@@ -3,7 +3,7 @@
 // take away units of a station, change a queue rule or an operation's duration, hold an order, plan,
 // move or cancel a maintenance window). Checked against a schema, then against the snapshot and the
 // model: a change that names what they do not have is refused with the name.
-import { z } from 'zod';
+import * as z from 'zod';
 import { isoTime } from '../../contracts/events.ts';
 import { ModelError } from '../../sim-core/kernel/errors.ts';
 import { Distribution, Name, QUEUE_RULES } from '../model/plantModel.ts';

@@ -1,6 +1,6 @@
 // The model file: a process model declared as data (parameters, resources, blocks), validated
 // with a schema so that a mistake in a file is reported by name, not discovered mid-run.
-import { z } from 'zod';
+import * as z from 'zod';
 import { lognormalSigma2, MAX_MODEL_VALUE } from '../random/Random.ts';
 
 const finite = z.number().refine(Number.isFinite, 'must be a finite number');

@@ -1,5 +1,5 @@
 // Builds a runnable network of blocks and resources from a model definition, and reports its KPIs.
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { Environment } from '../kernel/Environment.ts';
 import { ModelError } from '../kernel/errors.ts';
 import {

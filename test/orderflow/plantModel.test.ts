@@ -266,6 +266,12 @@ describe('the plant model file', () => {
     expect(result.warnings).toEqual([]);
   });
 
+  it('ships the demo plant as parsePlantModel loads it (it is not parsed again at every start)', () => {
+    const file = JSON.parse(readFileSync('orderflow/models/order-flow.json', 'utf8'));
+    expect(parsePlantModel(file)).toStrictEqual(file);
+    expect(orderFlowModel).toStrictEqual(file);
+  });
+
   it('keeps the demo plant’s parameters, so that overrides of today still apply', () => {
     expect(orderFlowModel.parameters).toEqual({
       materialLeadTime: 600_000,

@@ -1,6 +1,6 @@
 // A scenario's changes to a product-delivery model (policies, demand, rates, capacities, centers
 // down), checked against the model, and the run set-up they resolve to.
-import { z } from 'zod';
+import * as z from 'zod';
 import { ScenarioError } from '../scenarios/ScenarioTwin.ts';
 import {
   checkPolicy,

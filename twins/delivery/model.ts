@@ -1,6 +1,6 @@
 // The product-delivery model file: manufacturing centers, distributors, costs and control policies,
 // checked with zod; every error names the JSON path of what is wrong (a ScenarioError).
-import { z } from 'zod';
+import * as z from 'zod';
 import { ScenarioError } from '../scenarios/ScenarioTwin.ts';
 
 /** The days of the week, in the order of a model's week (its first day is a Monday). */

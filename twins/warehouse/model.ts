@@ -1,7 +1,7 @@
 // The warehouse model file (`"kind": "warehouse"`): stations with a number of units, and two flows
 // through them, customer orders and inbound shipments, each a list of stages. Checked with zod: a
 // mistake is a ScenarioError that names the field. Every station and stage name comes from the file.
-import { z } from 'zod';
+import * as z from 'zod';
 import { ParameterValueSchema } from '../../sim-core/blocks/ModelDefinition.ts';
 import type { DistributionSpec } from '../../sim-core/random/Random.ts';
 import { ScenarioError } from '../scenarios/ScenarioTwin.ts';

@@ -1,7 +1,7 @@
 // The warehouse's scenario files: each scenario changes the model as data (units of a station, the
 // arrival rates, a stage's times), checked against the model so that a station or stage it lacks is
 // refused by name. Also the twin's own scenarios: sensitivity cases and one more unit of each station.
-import { z } from 'zod';
+import * as z from 'zod';
 import { scaleDistribution } from '../../sim-core/random/Random.ts';
 import { type Scenario, ScenarioError } from '../scenarios/ScenarioTwin.ts';
 import { flowsOf, jsonPath, WAREHOUSE_KIND, type WarehouseModel } from './model.ts';
