@@ -15,11 +15,13 @@ import { forecastProcessBenchmark } from './bench/forecastProcess.ts';
 import { ingestBenchmark } from './bench/ingest.ts';
 import { lambdaColdBenchmark } from './bench/lambdaCold.ts';
 import { latencyBenchmark } from './bench/latency.ts';
+import { mm1Benchmark } from './bench/mm1.ts';
 import { whatIfBenchmark } from './bench/whatif.ts';
 
 /** The subcommands of `twin bench`, in the order help lists them. */
 export const BENCHMARKS: readonly Benchmark[] = [
   casymdaBenchmark,
+  mm1Benchmark,
   forecastBenchmark,
   forecastProcessBenchmark,
   ingestBenchmark,

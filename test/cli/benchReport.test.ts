@@ -110,6 +110,17 @@ function cannedContext(): SuiteContext & { calls: string[][] } {
       switch (args[1]) {
         case 'casymda':
           return { endTime: 50_000, events: 24_999, wallMs: 20, freshMs: 90, peakRssMb: 120 };
+        case 'mm1': {
+          const customers = option('--customers');
+          return {
+            endTime: customers * 1.1,
+            customers,
+            events: 5 * customers + 2,
+            wallMs: 40,
+            meanTimeInSystem: 9.93,
+            freshMs: 110,
+          };
+        }
         case 'forecast':
           return forecast(
             option('--orders'),
@@ -162,6 +173,18 @@ const casymda = {
     },
   ],
 };
+const mm1 = {
+  rows: [
+    {
+      customers: 1_000_000,
+      events: 5_000_002,
+      freshMs: 1_000,
+      warmMs: 500,
+      meanTimeInSystem: 9.8193,
+      simpy: { events: 6_000_002, wallMs: 15_000, meanTimeInSystem: 9.7295 },
+    },
+  ],
+};
 const whatIfRow = (orders: number, variants: number, replications: number, threads = 2) => ({
   threads,
   orders,
@@ -179,6 +202,7 @@ const every = {
     { process: 'twin --help', medianMs: 95, minMs: 90 },
   ],
   casymda,
+  mm1,
   forecasts: [forecast(1_000), forecast(10_000), forecast(1_000, 100), forecast(1_000, 100, 2)],
   forecastProcess,
   ingest,
@@ -221,12 +245,15 @@ describe('docs/benchmark-results.md', () => {
     expect(doc).not.toMatch(/^not measured/m);
   });
 
-  it('puts each peer beside: Node.js alone by the command line, SimPy by the kernel, the raw DynamoDB Local rate by the ingest and the sustained rate', () => {
+  it('puts each peer beside: Node.js alone by the command line, SimPy by the kernel (and the M/M/1 theory), the raw DynamoDB Local rate by the ingest and the sustained rate', () => {
     const doc = resultsMarkdown(measured(every), SUITES);
 
     expect(doc).toContain('| Node.js alone: node -e 0 | 70 | 65 | - |');
     expect(doc).toContain('| twin --help | 95 | 90 | 25 |');
     expect(doc).toContain('| 100,000 | 0 | 250,000 | 200 | 100 | 2,500,000 | 150 | 2,000 | 10x / 20x |');
+    expect(doc).toContain(
+      '| 1,000,000 | 5,000,002 | 1,000 | 500 | 10,000,004 | 6,000,002 | 15,000 | 400,000 | 15x / 30x | 9.82 | 9.73 | 10.00 |',
+    );
     expect(doc).toContain('| 10,000 | 900 | 1,000 | 90 % | 1 | 650 |');
     expect(doc).toContain('| 1,000 | 10 | 100 | 2 | 1,111 | 3,000 | 1,100 | 0.99 | 2,800,000 |');
     expect(doc).toContain('| 856 | 1,223 | 611: yes, 856: yes, 1,100: no |');
@@ -275,10 +302,16 @@ describe('docs/benchmark-results.md', () => {
     expect(doc).toMatch(
       /^\| 10,000 \| 0 \| 24,999 \| 90 \| 20 \| .* \| not measured: python3 cannot import simpy \(Debian: apt-get install python3-simpy3\) \| - \|$/m,
     );
+    expect(doc).toMatch(
+      /^\| 100,000 \| 500,002 \| 110 \| 40 \| 12,500,050 \| - \| not measured: python3 cannot import simpy .* \| - \| - \| 9.93 \| - \| 10.00 \|$/m,
+    );
     // --quick: no 1,000,000-entity run; three processes per size and inter-arrival time.
     const casymdaRuns = context.calls.filter((args) => args[1] === 'casymda');
     expect(casymdaRuns).toHaveLength(2 * 2 * 3);
     expect(casymdaRuns.every((args) => !args.includes('1000000'))).toBe(true);
+    const mm1Runs = context.calls.filter((args) => args[1] === 'mm1');
+    expect(mm1Runs).toHaveLength(3);
+    expect(mm1Runs.every((args) => args.includes('100000') && args.includes('--warmup'))).toBe(true);
   });
 
   it('right-aligns columns of numbers and escapes pipes in cells', () => {

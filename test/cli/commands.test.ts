@@ -227,6 +227,24 @@ describe('twin bench', () => {
     expect(result.peakRssMb).toBeGreaterThan(0);
   });
 
+  it('runs the M/M/1 queue, warm after a fresh run, with its event count and mean time in system', async () => {
+    const run = await twin('bench', 'mm1', '--customers', '1000', '--warmup', '1', '--json');
+    const result = JSON.parse(run.stdout);
+
+    expect(Object.keys(result)).toEqual([
+      'endTime',
+      'customers',
+      'events',
+      'wallMs',
+      'meanTimeInSystem',
+      'freshMs',
+    ]);
+    expect(result.customers).toBe(1_000);
+    expect(result.events).toBe(5 * 1_000 + 2);
+    expect(result.meanTimeInSystem).toBeGreaterThan(0);
+    expect(result.freshMs).toBeGreaterThan(0);
+  });
+
   it('refuses an option that another benchmark takes, and a benchmark it does not know', async () => {
     const foreign = await twin('bench', 'forecast', '--entities', '10');
     const unknown = await twin('bench', 'speed');
@@ -236,7 +254,7 @@ describe('twin bench', () => {
       "twin: twin bench forecast: --entities is not one of its options (see 'twin bench --help')\n",
     );
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toMatch(/no benchmark "speed"; say what to measure: casymda, forecast/);
+    expect(unknown.stderr).toMatch(/no benchmark "speed"; say what to measure: casymda, mm1, forecast/);
   });
 
   it('times a forecast fresh and warm', async () => {
@@ -278,7 +296,7 @@ describe('twin bench', () => {
 
   it('says what to measure when nothing is named', async () => {
     expect((await twin('bench')).stderr).toMatch(
-      /say what to measure: casymda, forecast, forecast-process, ingest, forecast-handler, lambda-cold, latency, whatif, accuracy, faults or all/,
+      /say what to measure: casymda, mm1, forecast, forecast-process, ingest, forecast-handler, lambda-cold, latency, whatif, accuracy, faults or all/,
     );
   });
 });

@@ -16,6 +16,7 @@ import { forecastProcessSuite } from './forecastProcess.ts';
 import { ingestSuite } from './ingest.ts';
 import { lambdaColdSuite } from './lambdaCold.ts';
 import { latencySuite } from './latency.ts';
+import { mm1Suite } from './mm1.ts';
 import { type AllResults, notMeasured, resultsMarkdown, resultsText, thisMachine } from './results.ts';
 import { startupSuite } from './startup.ts';
 import { whatIfSuite } from './whatif.ts';
@@ -27,6 +28,7 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 export const SUITES: readonly Suite<unknown>[] = [
   startupSuite,
   casymdaSuite,
+  mm1Suite,
   forecastSuite,
   forecastProcessSuite,
   whatIfSuite,

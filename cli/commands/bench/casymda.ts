@@ -81,7 +81,8 @@ export async function findSimpy(): Promise<string | undefined> {
 }
 
 const median = (xs: number[]) => quantileOf(xs, 0.5);
-const speedUp = (peer: number | undefined, ours: number) =>
+/** How many times faster than its peer (`-` when the peer did not run). */
+export const speedUp = (peer: number | undefined, ours: number) =>
   peer === undefined ? '-' : `${Math.round((peer / ours) * 10) / 10}x`;
 
 export const casymdaSuite: Suite<CasymdaSuiteResult> = {
