@@ -10,14 +10,14 @@ const PRIORITY_STRIDE = 2 ** 43;
 export class Environment {
   private clock: number;
   private readonly queue = new EventQueue<Event>();
-  // Events due now at late priority (a resource's end-of-instant dispatch, once per release) wait
-  // in a list in the order scheduled, not in the calendar's heap: they come out in that order
-  // anyway, and a list takes and gives them without sifting a long calendar. `lateKeys` holds
-  // their (priority, sequence) keys; `step` takes whichever of the list and the heap comes first.
-  private readonly late: (Event | undefined)[] = [];
-  private readonly lateKeys: number[] = [];
-  private lateHead = 0;
-  private lateTail = 0;
+  // Due-now lists: an event scheduled without delay waits in a list per priority, in the order
+  // scheduled, not in the calendar's heap. Such events make most of a model's events (a process's
+  // start and end, a request granted, an event succeeded); they come out of a list in that order
+  // anyway, and a list takes and gives them without sifting the heap. `step` takes the first of the
+  // lists' heads and the heap's top by (time, priority, sequence), so the order is the heap's alone.
+  private readonly urgentNow = new DueNowList();
+  private readonly normalNow = new DueNowList();
+  private readonly lateNow = new DueNowList();
   private sequence = 0;
   private stopped = false;
   /** Number of events processed so far. */
@@ -43,45 +43,60 @@ export class Environment {
 
   /** Number of events in the calendar. */
   get pending(): number {
-    return this.queue.size + this.lateTail - this.lateHead;
+    return this.queue.size + this.urgentNow.size + this.normalNow.size + this.lateNow.size;
   }
 
   /** Puts `event` in the calendar, `delay` after now. */
   schedule(event: Event, priority: Priority = Priority.normal, delay = 0): void {
     const key = priority * PRIORITY_STRIDE + this.sequence++;
-    if (priority === Priority.late && delay === 0) {
-      this.late[this.lateTail] = event;
-      this.lateKeys[this.lateTail++] = key;
+    if (delay === 0) {
+      (priority === Priority.normal
+        ? this.normalNow
+        : priority === Priority.urgent
+          ? this.urgentNow
+          : this.lateNow
+      ).push(event, key);
     } else this.queue.push(this.clock + delay, key, event);
   }
 
   /** Time of the next event, or Infinity. */
   peek(): number {
-    return this.lateHead < this.lateTail ? this.clock : this.queue.peekTime();
+    return this.urgentNow.size + this.normalNow.size + this.lateNow.size > 0
+      ? this.clock
+      : this.queue.peekTime();
   }
 
   /** Processes the next event; throws the error of a failed event that nobody handled. */
   step(): void {
-    let event: Event | undefined;
-    const head = this.lateHead;
+    const event = this.takeNext();
+    if (event === undefined) throw new EmptyScheduleError('no events left to process');
+    this.processEvent(event);
+  }
+
+  /** Takes the next event out of the calendar, the clock moved to its time; undefined if there is none. */
+  private takeNext(): Event | undefined {
+    // The first non-empty list has the least key of the lists' heads: priority leads the key.
+    const now =
+      this.urgentNow.size > 0
+        ? this.urgentNow
+        : this.normalNow.size > 0
+          ? this.normalNow
+          : this.lateNow.size > 0
+            ? this.lateNow
+            : undefined;
+    const queue = this.queue;
+    // Due now, and nothing in the heap comes before it.
     if (
-      head < this.lateTail &&
-      !(
-        this.queue.size > 0 &&
-        this.queue.peekTime() === this.clock &&
-        this.queue.peekKey() < this.lateKeys[head]!
-      )
-    ) {
-      // Due now, and nothing in the heap comes before it.
-      event = this.late[head]!;
-      this.late[head] = undefined;
-      // Drained: the list starts over (its arrays keep their room).
-      if (++this.lateHead === this.lateTail) this.lateHead = this.lateTail = 0;
-    } else {
-      event = this.queue.pop();
-      if (event === undefined) throw new EmptyScheduleError('no events left to process');
-      this.clock = this.queue.lastTime;
-    }
+      now !== undefined &&
+      !(queue.size > 0 && queue.peekTime() === this.clock && queue.peekKey() < now.peekKey())
+    )
+      return now.shift();
+    const event = queue.pop();
+    if (event !== undefined) this.clock = queue.lastTime;
+    return event;
+  }
+
+  private processEvent(event: Event): void {
     this.eventsProcessed++;
     event._process();
     if (!event._ok && !event.defused) throw event._value;
@@ -156,13 +171,14 @@ export class Environment {
           }
           checkpoint = Math.min(limit, nextCheck);
         }
-        if (this.pending === 0) {
+        const event = this.takeNext();
+        if (event === undefined) {
           if (stopAt !== undefined && typeof until !== 'number') {
             throw new EmptyScheduleError('no events left, but the "until" event was not triggered');
           }
           return undefined;
         }
-        this.step();
+        this.processEvent(event);
       }
     } finally {
       this.stopped = false;
@@ -195,5 +211,35 @@ export class Environment {
   /** An event that succeeds when any of `events` has. */
   anyOf(events: readonly Event[]): AnyOf {
     return new AnyOf(this, events);
+  }
+}
+
+/** Events due now of one priority, first in first out, with their (priority, sequence) keys. */
+class DueNowList {
+  private events: (Event | undefined)[] = [];
+  private keys: number[] = [];
+  private head = 0;
+  private tail = 0;
+
+  get size(): number {
+    return this.tail - this.head;
+  }
+
+  push(event: Event, key: number): void {
+    this.events[this.tail] = event;
+    this.keys[this.tail++] = key;
+  }
+
+  /** Key of the first event (only when there is one). */
+  peekKey(): number {
+    return this.keys[this.head]!;
+  }
+
+  shift(): Event {
+    const event = this.events[this.head]!;
+    this.events[this.head] = undefined;
+    // Drained: the list starts over (its arrays keep their room).
+    if (++this.head === this.tail) this.head = this.tail = 0;
+    return event;
   }
 }

@@ -279,6 +279,62 @@ describe('Environment', () => {
       ),
     );
   });
+
+  it('keeps that order for events scheduled while it runs, at instants where earlier events are still due', () => {
+    const priorities = [Priority.urgent, Priority.normal, Priority.late] as const;
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            delay: fc.integer({ min: 0, max: 3 }),
+            p: fc.integer({ min: 0, max: 2 }),
+            parent: fc.nat(),
+          }),
+          { maxLength: 200 },
+        ),
+        (specs) => {
+          // Event k is scheduled when event `parent` (an earlier one) is processed, or at the start.
+          const parents = specs.map((spec, k) => (spec.parent % (k + 1)) - 1);
+          const children = specs.map((_, k) => parents.flatMap((parent, c) => (parent === k ? [c] : [])));
+          const env = new Environment();
+          const seen: number[] = [];
+          const schedule = (k: number) => {
+            const event = env.event();
+            event.addCallback(() => {
+              seen.push(k);
+              for (const c of children[k]!) schedule(c);
+            });
+            event._value = undefined;
+            env.schedule(event, priorities[specs[k]!.p]!, specs[k]!.delay);
+          };
+          // The same by a sorted list of (time, priority, sequence).
+          const expected: number[] = [];
+          const pending: { time: number; p: number; seq: number; k: number }[] = [];
+          let seq = 0;
+          let now = 0;
+          const add = (k: number) =>
+            pending.push({ time: now + specs[k]!.delay, p: specs[k]!.p, seq: seq++, k });
+
+          parents.forEach((parent, k) => {
+            if (parent === -1) {
+              schedule(k);
+              add(k);
+            }
+          });
+          env.run();
+          while (pending.length > 0) {
+            pending.sort((a, b) => a.time - b.time || a.p - b.p || a.seq - b.seq);
+            const next = pending.shift()!;
+            now = next.time;
+            expected.push(next.k);
+            for (const c of children[next.k]!) add(c);
+          }
+
+          expect(seen).toEqual(expected);
+        },
+      ),
+    );
+  });
 });
 
 describe('Event', () => {
