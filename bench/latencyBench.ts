@@ -5,18 +5,27 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { OrderEvent } from '../contracts/events.ts';
 import { ForecastKeys } from '../contracts/forecastRecord.ts';
 import { resourceNames } from '../contracts/resources.ts';
+import uncertainPlant from '../examples/order-flow-uncertain.json' with { type: 'json' };
 import { createClients, destroyClients } from '../local/clients.ts';
 import { startEmulators } from '../local/emulators/index.ts';
 import { provision } from '../local/provision.ts';
 import { type RunningTwin, startTwin } from '../local/runtime.ts';
+import { parsePlantModel } from '../orderflow/index.ts';
 import { quantileOf } from '../sim-core/quantile.ts';
 import { DynamoDbStateStore } from '../state/DynamoDbStateStore.ts';
 import { putEvents, rawWriteRate } from './ingestBench.ts';
 import { liveEvents } from './liveEvents.ts';
 
+/** The demo plant with uncertain times, as `npm start -- --model examples/order-flow-uncertain.json` runs it. */
+const uncertainModel = () => parsePlantModel(uncertainPlant);
+
 export interface LatencyRow {
   /** Events put per second. */
   rate: number;
+  /** Active orders of the plant while the events came. */
+  activeOrders: number;
+  /** Replications of each forecast (Monte Carlo), or undefined for the deterministic forecast. */
+  replications?: number | undefined;
   events: number;
   p50Ms: number;
   p95Ms: number;
@@ -30,6 +39,7 @@ export interface LatencyRow {
 export interface LatencyBenchResult {
   /** The forecast mapping's batching window (ms). */
   batchingWindowMs: number;
+  /** The deterministic forecast's rows, then the risk-aware one (a Monte Carlo forecast of a bigger plant). */
   rows: LatencyRow[];
   /** The rates tried for the sustained rate, lowest first, up to the first not sustained. */
   sustainRuns: (LatencyRow & { sustained: boolean })[];
@@ -45,14 +55,27 @@ export interface LatencyBenchResult {
 export const isSustained = (row: LatencyRow): boolean =>
   row.lost === 0 && row.backlogAtEnd <= row.rate && row.p95Ms < 5_000;
 
+/** Why a run was not sustained, in a few words (undefined if it was). */
+export function notSustainedBecause(row: LatencyRow): string | undefined {
+  if (row.lost > 0) return `${row.lost} lost`;
+  if (row.backlogAtEnd > row.rate) return `ingest ${row.backlogAtEnd} events behind`;
+  if (row.p95Ms >= 5_000) return `p95 ${(row.p95Ms / 1000).toFixed(1)} s`;
+  return undefined;
+}
+
 /** Rates tried for the sustained rate, as shares of the raw rate, lowest first (stops at the first not sustained). */
-export const SUSTAIN_SHARES = [0.6, 0.8, 1, 1.2];
+export const SUSTAIN_SHARES = [0.4, 0.6, 0.8, 1, 1.2];
 
 /** The defaults: event rates and seconds of the latency runs, seconds of each sustained run and of the raw round. */
 export const LATENCY_DEFAULTS = {
   rates: [10, 100],
   seconds: 10,
   sustainSeconds: 15,
+  /**
+   * The risk-aware forecast: the demo plant with uncertain times (examples/order-flow-uncertain.json),
+   * a Monte Carlo forecast of `replications` draws after each batch, `orders` active orders, `rate` events/s.
+   */
+  riskAware: { rate: 100, orders: 1_000, replications: 100 },
   batchingWindowMs: 1_000,
 };
 
@@ -79,6 +102,7 @@ export async function latencyBench(
     seconds?: number;
     sustainShares?: number[];
     sustainSeconds?: number;
+    riskAware?: { rate: number; orders: number; replications: number };
     progress?: (text: string) => void;
   } = {},
 ): Promise<LatencyBenchResult> {
@@ -99,13 +123,16 @@ export async function latencyBench(
     progress(`DynamoDB Local's raw write rate (${sustainSeconds} s)`);
     const raw = await rawWriteRate(store, sustainSeconds, 'raw');
 
-    const running = await startTwin({
-      endpoints: emulators.endpoints,
-      port: 0,
-      scenario: 'none',
-      batchingWindowMs,
-      log: () => {},
-    });
+    const start = (risk?: { replications: number }) =>
+      startTwin({
+        endpoints: emulators.endpoints,
+        port: 0,
+        scenario: 'none',
+        batchingWindowMs,
+        log: () => {},
+        ...(risk !== undefined && { model: uncertainModel(), replications: risk.replications }),
+      });
+    let running = await start();
     twin = running;
     let totalPut = 0;
     const put = async (events: OrderEvent[]) => {
@@ -131,10 +158,23 @@ export async function latencyBench(
       return (Item?.stateVersion as { latestEventAt?: number } | undefined)?.latestEventAt ?? 0;
     };
 
-    const runAt = async (rate: number, label: string, runSeconds: number): Promise<LatencyRow> => {
+    /** Events at `rate` for `runSeconds`; `orders` active orders are put (accepted) before it starts. */
+    const runAt = async (
+      rate: number,
+      label: string,
+      runSeconds: number,
+      orders?: number,
+      replications?: number,
+    ): Promise<LatencyRow> => {
       await drain();
+      const source = liveEvents(`${label}-${rate}`, rate, orders);
+      if (orders !== undefined) {
+        progress(`${label}: ${orders} active orders`);
+        const accepted = Array.from({ length: orders }, source.next);
+        for (let i = 0; i < accepted.length; i += 500) await put(accepted.slice(i, i + 500));
+        await drain();
+      }
       progress(`${label}: ${rate} events/s for ${runSeconds} s`);
-      const source = liveEvents(`${label}-${rate}`, rate);
       const sent: { at: number; sentAt: number }[] = [];
       const latencies: number[] = [];
       const inBefore = running.status().eventsIn;
@@ -167,6 +207,8 @@ export async function latencyBench(
       await put(source.finish());
       return {
         rate,
+        activeOrders: orders ?? Math.max(40, Math.round(rate)),
+        replications,
         events: sent.length,
         p50Ms: Math.round(quantileOf(latencies, 0.5)),
         p95Ms: Math.round(quantileOf(latencies, 0.95)),
@@ -188,6 +230,14 @@ export async function latencyBench(
       sustainRuns.push({ ...row, sustained });
       if (!sustained) break;
     }
+    // The risk-aware forecast: another twin on the same emulators, its forecast Monte Carlo.
+    const risk = options.riskAware ?? LATENCY_DEFAULTS.riskAware;
+    await running.stop();
+    twin = undefined;
+    running = await start(risk);
+    twin = running;
+    await runAt(risk.rate, 'risk-aware warm-up', 5, risk.orders, risk.replications);
+    rows.push(await runAt(risk.rate, 'risk-aware', seconds, risk.orders, risk.replications));
     return {
       batchingWindowMs,
       rows,

@@ -20,12 +20,12 @@ interface LiveOrder {
 }
 
 /**
- * One event per active order per second at `rate` events/s (at least 40 active orders), event times
- * strictly increasing; `finish` delivers every order still in the plant (one event each), so that a
- * run leaves no active order behind to slow the next one's forecasts.
+ * Events at `rate` events/s among `activeOrders` active orders (default: as many as events per
+ * second, at least 40), each order's events in the order of its life, event times strictly
+ * increasing; `finish` delivers every order still in the plant (one event each), so that a run
+ * leaves no active order behind to slow the next one's forecasts.
  */
-export function liveEvents(prefix: string, rate: number) {
-  const activeOrders = Math.max(40, Math.round(rate));
+export function liveEvents(prefix: string, rate: number, activeOrders = Math.max(40, Math.round(rate))) {
   const active: LiveOrder[] = [];
   let orders = 0;
   let turn = 0;

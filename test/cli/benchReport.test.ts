@@ -11,7 +11,12 @@ import {
   FORECAST_LAMBDA_NODE_OPTIONS,
   type LambdaColdRow,
 } from '../../bench/lambdaColdBench.ts';
-import { isSustained, type LatencyBenchResult, type LatencyRow } from '../../bench/latencyBench.ts';
+import {
+  isSustained,
+  type LatencyBenchResult,
+  type LatencyRow,
+  notSustainedBecause,
+} from '../../bench/latencyBench.ts';
 import { liveEvents } from '../../bench/liveEvents.ts';
 import type { ForecastBenchResult } from '../../bench/workloads.ts';
 import { measureAll, SUITES } from '../../cli/commands/bench/all.ts';
@@ -73,6 +78,7 @@ const lambdaCold: LambdaColdRow[] = [
 ];
 const row = (rate: number, p95Ms = 1_100): LatencyRow => ({
   rate,
+  activeOrders: Math.max(40, rate),
   events: rate * 10,
   p50Ms: 700,
   p95Ms,
@@ -82,7 +88,7 @@ const row = (rate: number, p95Ms = 1_100): LatencyRow => ({
 });
 const latency: LatencyBenchResult = {
   batchingWindowMs: 1_000,
-  rows: [row(10), row(100)],
+  rows: [row(10), row(100), { ...row(100, 1_400), activeOrders: 1_000, replications: 100 }],
   sustainRuns: [
     { ...row(611), sustained: true },
     { ...row(856), sustained: true },
@@ -256,7 +262,10 @@ describe('docs/benchmark-results.md', () => {
     );
     expect(doc).toContain('| 10,000 | 900 | 1,000 | 90 % | 1 | 650 |');
     expect(doc).toContain('| 1,000 | 10 | 100 | 2 | 1,111 | 3,000 | 1,100 | 0.99 | 2,800,000 |');
-    expect(doc).toContain('| 856 | 1,223 | 611: yes, 856: yes, 1,100: no |');
+    expect(doc).toContain('| 856 | 1,223 | 611: yes, 856: yes, 1,100: no (p95 9.0 s) |');
+    // The deterministic forecast, then the risk-aware one of a plant of 1,000 active orders.
+    expect(doc).toContain('| 100 | 100 | deterministic | 1,000 | 700 | 1,100 | 1,300 | 0 |');
+    expect(doc).toContain('| 100 | 1,000 | Monte Carlo, 100 draws | 1,000 | 700 | 1,400 | 1,300 | 0 |');
     expect(doc).toContain(
       '| process start alone: node -e 0, python3 -c "import simpy" | 40 | 30 | 0.75x | - |',
     );
@@ -352,6 +361,10 @@ describe('the sustained rate', () => {
     expect(isSustained({ ...row(500), lost: 1 })).toBe(false);
     expect(isSustained({ ...row(500), backlogAtEnd: 501 })).toBe(false);
     expect(isSustained(row(500, 5_000))).toBe(false);
+    expect(notSustainedBecause(row(500))).toBeUndefined();
+    expect(notSustainedBecause({ ...row(500), lost: 3 })).toBe('3 lost');
+    expect(notSustainedBecause({ ...row(500), backlogAtEnd: 501 })).toBe('ingest 501 events behind');
+    expect(notSustainedBecause(row(500, 5_000))).toBe('p95 5.0 s');
   });
 });
 

@@ -4,23 +4,29 @@ import {
   LATENCY_DEFAULTS,
   type LatencyBenchResult,
   latencyBench,
+  notSustainedBecause,
   SUSTAIN_SHARES,
 } from '../../../bench/latencyBench.ts';
 import { table } from '../../format.ts';
 import { count, defineBenchmark, type ResultTable, type Suite, withProgress } from './benchmark.ts';
 
-const { rates, seconds, sustainSeconds, batchingWindowMs } = LATENCY_DEFAULTS;
+const { rates, seconds, sustainSeconds, batchingWindowMs, riskAware } = LATENCY_DEFAULTS;
 
 const latencyTable: ResultTable<LatencyBenchResult> = {
   title: 'Embedded twin: event to forecast',
   measures:
     'From the PutRecords of an event to the first readable forecast that reflects it, on the embedded twin ' +
-    `(kinesalite, DynamoDB Local, forecast batching window ${batchingWindowMs / 1000} s), a plant with as many active ` +
-    `orders as events/s (at least 40), ${seconds} s per rate.`,
+    `(kinesalite, DynamoDB Local, forecast batching window ${batchingWindowMs / 1000} s), ${seconds} s per row: ` +
+    'the deterministic forecast of the demo plant with as many active orders as events/s (at least 40), then the ' +
+    `risk-aware forecast (Monte Carlo, ${riskAware.replications} draws after each batch, on the forecast's worker threads) ` +
+    `of the demo plant with uncertain times (examples/order-flow-uncertain.json) and ${count(riskAware.orders)} active orders.`,
   rows: (r) => [
-    ['events/s', 'events', 'p50 ms', 'p95 ms', 'max ms', 'lost'],
+    ['events/s', 'active orders', 'forecast', 'events', 'p50 ms', 'p95 ms', 'max ms', 'lost'],
     ...r.rows.map((x) => [
       count(x.rate),
+      // Results from before the risk-aware row had as many active orders as events/s.
+      count(x.activeOrders ?? Math.max(40, x.rate)),
+      x.replications === undefined ? 'deterministic' : `Monte Carlo, ${count(x.replications)} draws`,
       count(x.events),
       count(x.p50Ms),
       count(x.p95Ms),
@@ -43,7 +49,9 @@ const sustainedTable: ResultTable<LatencyBenchResult> = {
       // Every rate tried was sustained: the highest is a lower bound.
       `${r.sustainRuns.at(-1)?.sustained ? 'at least ' : ''}${count(r.sustainedPerSecond)}`,
       count(r.rawPerSecond),
-      r.sustainRuns.map((x) => `${count(x.rate)}: ${x.sustained ? 'yes' : 'no'}`).join(', '),
+      r.sustainRuns
+        .map((x) => `${count(x.rate)}: ${x.sustained ? 'yes' : `no (${notSustainedBecause(x)})`}`)
+        .join(', '),
     ],
   ],
 };
