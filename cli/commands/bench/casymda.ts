@@ -67,6 +67,9 @@ export interface CasymdaSuiteResult {
   simpyMissing?: string;
 }
 
+/** What a SimPy column says when there is no SimPy to run beside. */
+export const SIMPY_MISSING = 'python3 cannot import simpy (Debian: apt-get install python3-simpy3)';
+
 /** A python3 that can import simpy, if there is one. */
 export async function findSimpy(): Promise<string | undefined> {
   for (const python of ['python3', '/usr/bin/python3']) {
@@ -124,7 +127,7 @@ export const casymdaSuite: Suite<CasymdaSuiteResult> = {
     return {
       rows,
       ...(!python && {
-        simpyMissing: 'python3 cannot import simpy (Debian: apt-get install python3-simpy3)',
+        simpyMissing: SIMPY_MISSING,
       }),
     };
   },

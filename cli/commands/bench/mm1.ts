@@ -8,7 +8,7 @@ import { MM1_THEORY_TIME_IN_SYSTEM, mm1 } from '../../../bench/mm1.ts';
 import { quantileOf } from '../../../sim-core/quantile.ts';
 import { intOption } from '../../command.ts';
 import { count, defineBenchmark, type Suite } from './benchmark.ts';
-import { speedUp } from './casymda.ts';
+import { SIMPY_MISSING, speedUp } from './casymda.ts';
 
 const run = promisify(execFile);
 const simpyScript = resolve(dirname(fileURLToPath(import.meta.url)), '../../../bench/mm1_simpy.py');
@@ -104,7 +104,7 @@ export const mm1Suite: Suite<MM1SuiteResult> = {
     return {
       rows,
       ...(!python && {
-        simpyMissing: 'python3 cannot import simpy (Debian: apt-get install python3-simpy3)',
+        simpyMissing: SIMPY_MISSING,
       }),
     };
   },
