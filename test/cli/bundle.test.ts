@@ -2,7 +2,7 @@
 // bundle while it matches the sources and the sources otherwise, and each command's modules load
 // only when it runs. Built in a copy of the project, so that the bundle the other tests run stays as it is.
 import { execFile } from 'node:child_process';
-import { cp, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -114,10 +114,29 @@ describe('the bundled command line', () => {
     const heavy = /^(@aws-sdk|@smithy|@aws-lambda-powertools|hono|@hono)\b/;
     expect([...packagesLoaded(forecast.loads)].filter((name) => heavy.test(name))).toEqual([]);
     expect(forecast.loads.filter((url) => url.includes('/dashboard'))).toEqual([]);
+    // Worker threads are loaded where a Monte Carlo forecast starts one, not before.
+    expect(forecast.loads).not.toContain('node:worker_threads');
     expect(dashboard.code).toBe(0);
     expect([...packagesLoaded(dashboard.loads)]).toEqual(
       expect.arrayContaining(['@aws-sdk/lib-dynamodb', 'hono']),
     );
+  });
+
+  it('brings only the parts of zod that the schemas use: every source imports it as a namespace', async () => {
+    const folders = ['bench', 'cli', 'contracts', 'dashboard', 'emulator', 'forecast', 'ingest', 'lambdas'];
+    folders.push('lib', 'local', 'orderflow', 'sim-core', 'state', 'twins');
+    const sources: string[] = [];
+    for (const folder of folders)
+      for (const path of await readdir(join(root, folder), { recursive: true }))
+        if (path.endsWith('.ts')) sources.push(join(folder, path));
+    const named: string[] = [];
+    for (const path of sources)
+      if (/import (type )?\{[^}]*\bz\b[^}]*\} from 'zod'/.test(await readFile(join(root, path), 'utf8')))
+        named.push(path);
+
+    expect(sources.length).toBeGreaterThan(100);
+    // `import { z } from 'zod'` would bring every locale of zod into the bundle (esbuild keeps the whole `z`).
+    expect(named).toEqual([]);
   });
 
   it('compares variants of a saved snapshot without the AWS SDK or hono, which only a live twin needs', async () => {
