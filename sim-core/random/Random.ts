@@ -161,12 +161,17 @@ export const lognormalSigma2 = (mean: number, sd: number): number => Math.log(1 
 /** The most tries of a draw by rejection (a conditional normal or lognormal one). */
 export const MAX_REJECTIONS = 1000;
 
-/** The triangular(min, mode, max) value below which a share u of its draws lies. */
+/**
+ * The triangular(min, mode, max) value below which a share u of its draws lies; kept within
+ * [min, max], which rounding can leave when the range is so small that its square is subnormal.
+ */
 function triangularQuantile(min: number, mode: number, max: number, u: number): number {
   const c = max === min ? 0.5 : (mode - min) / (max - min);
-  return u < c
-    ? min + Math.sqrt(u * (max - min) * (mode - min))
-    : max - Math.sqrt((1 - u) * (max - min) * (max - mode));
+  const x =
+    u < c
+      ? min + Math.sqrt(u * (max - min) * (mode - min))
+      : max - Math.sqrt((1 - u) * (max - min) * (max - mode));
+  return Math.min(max, Math.max(min, x));
 }
 
 /** A distribution as data, as written in a model file. A plain number means a fixed value. */

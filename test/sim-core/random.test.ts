@@ -155,6 +155,16 @@ describe('seededRng and Random', () => {
     expect(nearMode).toBeGreaterThan(5 * nearMax);
   });
 
+  it('keeps triangular draws within [min, max] when the range is so small that its square underflows', () => {
+    const random = new Random(455);
+    const max = 1.574569680089612e-162;
+
+    const values = draws(1_000, () => random.triangular(0, 0, max));
+
+    expect(Math.min(...values)).toBeGreaterThanOrEqual(0);
+    expect(Math.max(...values)).toBeLessThanOrEqual(max);
+  });
+
   it('draws the single value of a triangular distribution with min equal to max', () => {
     const random = new Random(10);
 
