@@ -92,6 +92,12 @@ if (replicationThread) {
   for (const signal of ['SIGTERM', 'SIGHUP']) process.on(signal, () => child.kill(signal));
   process.exitCode = await new Promise((resolve) => child.on('exit', (code) => resolve(code ?? 1)));
 } else {
+  // A reader that stops early (`twin forecast --json | head`) closes the pipe: the rest of the output
+  // is not wanted, which is no error, so the command ends quietly instead of with a stack trace.
+  process.stdout.on('error', (error) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
   const { main } = await load('dist/cli/main.js', 'cli/main.ts');
   process.exitCode = await main(args);
 }
