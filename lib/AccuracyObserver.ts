@@ -1,7 +1,7 @@
 // order-state's DynamoDB stream → observer Lambda → the rolling accuracy record in the forecasts
 // table: the function, its own event source mapping on the stream (beside the forecast's), its
 // grants (Query and GetItem of forecast history, the record's conditional Put) and its alarms.
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { StartingPosition } from 'aws-cdk-lib/aws-lambda';
@@ -62,12 +62,7 @@ export class AccuracyObserver extends Construct {
       }),
     );
 
-    Validations.of(this.handler.role).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason:
-        "The DynamoDB event source needs dynamodb:ListStreams, which IAM grants on Resource '*' only; reading " +
-        'the stream (DescribeStream, GetShardIterator, GetRecords) is granted on the table stream ARN.',
-    });
+    this.handler.acknowledgeStreamListing();
 
     this.iteratorAgeAlarm = this.handler.iteratorAgeAlarm(
       this,

@@ -2,7 +2,7 @@
 // model file bundled beside its code), its event source mapping (batching window, a filter that
 // drops changes no forecast can depend on, partial batch failures, failures to SQS) and its alarms.
 import { join } from 'node:path';
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
@@ -163,12 +163,7 @@ export class ForecastPipeline extends Construct {
       }),
     );
 
-    Validations.of(this.handler.role).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason:
-        "The DynamoDB event source needs dynamodb:ListStreams, which IAM grants on Resource '*' only; reading " +
-        'the stream (DescribeStream, GetShardIterator, GetRecords) is granted on the table stream ARN.',
-    });
+    this.handler.acknowledgeStreamListing();
 
     this.iteratorAgeAlarm = this.handler.iteratorAgeAlarm(
       this,

@@ -156,6 +156,19 @@ export class TwinFunction extends Construct implements IGrantable {
   }
 
   /** Gives the function a queue to send to: its URL in `envName`, and the right to send messages. */
+  /**
+   * For a function that reads a DynamoDB table's stream through an event source: cdk-nag's finding
+   * on its dynamodb:ListStreams grant is acknowledged, as IAM grants that action on '*' only.
+   */
+  acknowledgeStreamListing(): void {
+    Validations.of(this.role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        "The DynamoDB event source needs dynamodb:ListStreams, which IAM grants on Resource '*' only; reading " +
+        'the stream (DescribeStream, GetShardIterator, GetRecords) is granted on the table stream ARN.',
+    });
+  }
+
   useQueue(envName: string, queue: IQueue): void {
     this.function.addEnvironment(envName, queue.queueUrl);
     queue.grantSendMessages(this.role);
