@@ -15,6 +15,7 @@ import { CliError } from '../errors.ts';
 import { loadForecastModel } from '../files.ts';
 import { hostOption } from '../hostOption.ts';
 import { awsNameOption, portOption } from '../optionChecks.ts';
+import { untilStopped } from '../untilStopped.ts';
 
 const isLoopback = (host: string) => host === 'localhost' || host === '::1' || host.startsWith('127.');
 
@@ -125,15 +126,7 @@ export const dashboardCommand = defineCommand({
     io.out(
       `Forecasts from table "${table}" on ${endpoint ?? 'AWS'}${token === undefined ? '' : ' (token required)'}. Ctrl+C stops it.`,
     );
-    await new Promise<void>((resolve) => {
-      const stop = () => {
-        process.off('SIGINT', stop);
-        process.off('SIGTERM', stop);
-        resolve();
-      };
-      process.on('SIGINT', stop);
-      process.on('SIGTERM', stop);
-    });
+    await untilStopped();
     await server.close();
     documents.destroy();
     dynamodb.destroy();

@@ -10,6 +10,7 @@ import { CliError } from '../errors.ts';
 import { readJson } from '../files.ts';
 import { hostOption } from '../hostOption.ts';
 import { portOption, rangedNumberOption } from '../optionChecks.ts';
+import { untilStopped } from '../untilStopped.ts';
 
 const isLoopback = (host: string) => host === 'localhost' || host === '::1' || host.startsWith('127.');
 
@@ -80,15 +81,7 @@ export const playCommand = defineCommand({
     io.out(
       `${model.name ?? 'product delivery'}: ${model.weeks} weeks at ×${speed} (${((model.weeks * 168 * 3600) / speed / 60).toFixed(1)} min). Ctrl+C stops it.`,
     );
-    await new Promise<void>((resolve) => {
-      const stop = () => {
-        process.off('SIGINT', stop);
-        process.off('SIGTERM', stop);
-        resolve();
-      };
-      process.on('SIGINT', stop);
-      process.on('SIGTERM', stop);
-    });
+    await untilStopped();
     await server.close();
     return 0;
   },
