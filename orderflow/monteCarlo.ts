@@ -15,7 +15,7 @@ import type { PlantModel } from './model/plantModel.ts';
 import { replicationSamplers, resolveModel } from './model/resolveModel.ts';
 import { orderFlowModel } from './models/index.ts';
 import { buildNetwork, type Network, NetworkWarnings } from './network.ts';
-import { placeOrders } from './restore.ts';
+import { type Placement, placeOrders } from './restore.ts';
 import { applyShifts } from './shifts.ts';
 import type { Forecast, ForecastWarning, OrderForecast, Snapshot } from './types.ts';
 
@@ -118,9 +118,12 @@ export function sampleMonteCarlo(
   const warnings = new NetworkWarnings();
   const ends = new Float64Array(restored.orders.length * count);
   let events = 0;
+  let placement: Placement | undefined;
   for (let r = from; r < to; r++) {
     limits.checkWallTime();
-    const { times, env } = replicate(base, seed, r, pending, warnings);
+    const replication = replicate(base, seed, r, pending, warnings, placement);
+    const { times, env } = replication;
+    placement = replication.placement;
     limits.run(env);
     events += env.eventsProcessed;
     restored.orders.forEach((order, k) => {
@@ -191,7 +194,8 @@ export function summariseMonteCarlo(
  * Replication `r` of the Monte Carlo forecast of `base` with `seed`, set up and ready to run (`pending`:
  * its orders with a step still to do): the times still to come drawn on common random numbers, so
  * that the same order's same step draws the same in every run on the seed. Returns the network, and
- * the array of the orders' times (laid out as `base.restored`'s), which fills in as it runs.
+ * the array of the orders' times (laid out as `base.restored`'s), which fills in as it runs; with
+ * `reuse` (the placement of the previous replication of `base`, read), its units and times again.
  */
 export function replicate(
   base: ForecastRun,
@@ -199,15 +203,16 @@ export function replicate(
   r: number,
   pending: number,
   warnings: NetworkWarnings,
-): { env: Environment; net: Network; times: Float64Array } {
+  reuse?: Placement,
+): { env: Environment; net: Network; times: Float64Array; placement: Placement } {
   const samplers = replicationSamplers(base.resolved, replicationSeed(seed, r));
   const env = new Environment(base.forecast.asOf);
   const net = buildNetwork(base.resolved, samplers, env, warnings);
-  const { times } = placeOrders(base.restored, net, { etaSlip: samplers.etaSlip }, base.holds);
+  const placement = placeOrders(base.restored, net, { etaSlip: samplers.etaSlip }, base.holds, reuse);
   applyOutages(net, base.outages, true);
   applyShifts(net, pending);
   drawBreakdowns(net, pending);
-  return { env, net, times };
+  return { env, net, times: placement.times, placement };
 }
 
 /**

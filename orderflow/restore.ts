@@ -511,6 +511,12 @@ function firstTime(times: Float64Array, b: number, i: number): number {
   return Number.isNaN(start) ? times[b + 2 * i + 1]! : start;
 }
 
+/** The orders placed in a network: one unit per restored order, and the array of their times. */
+export interface Placement {
+  units: OrderUnit[];
+  times: Float64Array;
+}
+
 /**
  * Places `restored` orders into `net` at asOf: operations first (each holds its unit), then queues
  * (restored in the station's rule by the time each order joined), then material waits and the
@@ -518,18 +524,29 @@ function firstTime(times: Float64Array, b: number, i: number): number {
  * drawn from the network's samplers, each given what is known: an operation or lead time longer
  * than the time already spent, a slip longer than the supplier is already late. Returns one unit
  * per order, in the same order, and the array of their times (laid out as the restored times),
- * which fills in as the network runs.
+ * which fills in as the network runs. With `reuse` (an earlier placement of the same orders, whose
+ * run is over and read), its units and times are set back and placed again instead of made anew.
  */
 export function placeOrders(
   restoredOrders: Restored,
   net: Network,
   draws?: PlacementDraws,
   holds?: ReadonlyMap<string, number>,
-): { units: OrderUnit[]; times: Float64Array } {
+  reuse?: Placement,
+): Placement {
   const { orders: restored, times: known } = restoredOrders;
   const asOf = net.env.now;
-  const times = known.slice();
-  const units = restored.map((r) => new OrderUnit(r.keys, times, r.base, r.entry));
+  let times: Float64Array;
+  let units: OrderUnit[];
+  if (reuse === undefined) {
+    times = known.slice();
+    units = restored.map((r) => new OrderUnit(r.keys, times, r.base, r.entry));
+  } else {
+    times = reuse.times;
+    times.set(known);
+    units = reuse.units;
+    for (let k = 0; k < units.length; k++) units[k]!.reset();
+  }
   // Pass 1: operations in progress hold their units before anyone queues.
   for (let k = 0; k < restored.length; k++) {
     const r = restored[k]!;

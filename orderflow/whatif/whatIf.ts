@@ -10,6 +10,7 @@ import { type ForecastRun, forecastRun, pendingOrders } from '../forecast.ts';
 import type { PlantModel } from '../model/plantModel.ts';
 import { replicate } from '../monteCarlo.ts';
 import { NetworkWarnings } from '../network.ts';
+import type { Placement } from '../restore.ts';
 import type { Forecast, Snapshot } from '../types.ts';
 import { applyVariant } from './applyVariant.ts';
 import { type Interval, meanOf, pairedInterval, unpairedInterval } from './intervals.ts';
@@ -215,17 +216,23 @@ export function sampleWhatIf(
 ): WhatIfSamples {
   const { runs, seed, horizonMs, limits } = prepared;
   const values = runs.map(() => KPI_KEYS.map(() => new Float64Array(Math.max(0, to - from))));
-  const states = runs.map(({ run }) => ({
-    run,
-    pending: pendingOrders(run.restored),
-    warnings: new NetworkWarnings(),
-  }));
+  const states: { run: ForecastRun; pending: number; warnings: NetworkWarnings; placement?: Placement }[] =
+    runs.map(({ run }) => ({ run, pending: pendingOrders(run.restored), warnings: new NetworkWarnings() }));
   let events = 0;
   let done = 0;
   for (let r = from; r < to; r++) {
     limits.checkWallTime();
-    states.forEach(({ run, pending, warnings }, v) => {
-      const { env, times } = replicate(run, seed, r, pending, warnings);
+    states.forEach((state, v) => {
+      const { run } = state;
+      const { env, times, placement } = replicate(
+        run,
+        seed,
+        r,
+        state.pending,
+        state.warnings,
+        state.placement,
+      );
+      state.placement = placement;
       limits.run(env);
       events += env.eventsProcessed;
       const kpis = kpisOfTimes(run, times, horizonMs);

@@ -33,6 +33,11 @@ export abstract class Block {
   /** Whether entities spend time here (delays and queues); others pass through at once. */
   readonly timed: boolean;
   observer: BlockObserver | undefined;
+  /**
+   * Whether it records each entity's time in it (`stats.timeInBlock`; a sink: `timeInSystem`). A
+   * model that never reads them turns it off; the counts are kept either way.
+   */
+  recordTimes = true;
 
   constructor(
     readonly env: Environment,
@@ -57,7 +62,7 @@ export abstract class Block {
   protected leave(entity: Entity): void {
     const now = this.env.now;
     this.stats.left++;
-    if (this.timed) this.stats.timeInBlock.add(now - entity.enteredAt);
+    if (this.timed && this.recordTimes) this.stats.timeInBlock.add(now - entity.enteredAt);
     this.observer?.leave?.(this, entity, now);
     const next = this.next;
     if (next === undefined) throw new ModelError(`block "${this.id}" has no next block`);
@@ -322,7 +327,7 @@ export class Sink extends Block {
 
   protected accept(entity: Entity): void {
     this.stats.left++;
-    this.timeInSystem.add(this.env.now - entity.createdAt);
+    if (this.recordTimes) this.timeInSystem.add(this.env.now - entity.createdAt);
     this.observer?.leave?.(this, entity, this.env.now);
   }
 }

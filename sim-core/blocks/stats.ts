@@ -1,9 +1,11 @@
 // Streaming statistics for blocks: counts, mean and exact percentiles of durations.
 import { nearestRank } from '../quantile.ts';
 
-/** Collects non-negative samples in a growable typed array; mean and percentiles on demand. */
+const NONE = new Float64Array(0);
+
+/** Collects non-negative samples in a growable typed array (none until the first); mean and percentiles on demand. */
 export class Samples {
-  private values = new Float64Array(256);
+  private values = NONE;
   private n = 0;
   private sum = 0;
   private sorted = true;
@@ -14,7 +16,7 @@ export class Samples {
 
   add(x: number): void {
     if (this.n === this.values.length) {
-      const next = new Float64Array(this.values.length * 2);
+      const next = new Float64Array(Math.max(256, this.values.length * 2));
       next.set(this.values);
       this.values = next;
     }

@@ -133,11 +133,10 @@ export class Random {
     return Math.exp(Math.log(mean) - sigma2 / 2 + Math.sqrt(sigma2) * this.standardNormal());
   }
 
-  /** One of `values`, with probabilities proportional to `weights` (equal if omitted). */
-  empirical(values: readonly number[], weights?: readonly number[]): number {
+  /** One of `values`, with probabilities proportional to `weights` (equal if omitted); `total`: their sum, if known. */
+  empirical(values: readonly number[], weights?: readonly number[], total?: number): number {
     if (weights === undefined) return values[Math.floor(this.rng() * values.length)]!;
-    const total = weights.reduce((s, w) => s + w, 0);
-    let u = this.rng() * total;
+    let u = this.rng() * (total ?? weights.reduce((s, w) => s + w, 0));
     for (let i = 0; i < values.length; i++) {
       u -= weights[i]!;
       if (u < 0) return values[i]!;
@@ -313,6 +312,7 @@ function distributionOf(spec: DistributionSpec, r: Random): Distribution {
         'needs one weight >= 0 per value, not all zero',
       );
       const weightOf = (i: number) => (w ? w[i]! : 1);
+      const total = w?.reduce((s, x) => s + x, 0);
       const meanOver = (keep: (v: number) => boolean): number | undefined => {
         let total = 0;
         let sum = 0;
@@ -325,7 +325,7 @@ function distributionOf(spec: DistributionSpec, r: Random): Distribution {
       };
       return {
         mean: meanOver(() => true)!,
-        draw: () => r.empirical(spec.values, w),
+        draw: () => r.empirical(spec.values, w, total),
         meanAbove: (x) => meanOver((v) => v > x),
         // One of the values above x, in their weights.
         drawAbove: (x) => {

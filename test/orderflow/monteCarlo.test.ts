@@ -1,6 +1,7 @@
 // The Monte Carlo forecast: the deterministic forecast plus the spread of every order's finish.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { syntheticSnapshot } from '../../bench/workloads.ts';
 import {
   checkForecastModel,
   demoOrders,
@@ -15,6 +16,7 @@ import {
   snapshotAt,
 } from '../../orderflow/index.ts';
 import { modelSamplers, resolveModel } from '../../orderflow/model/resolveModel.ts';
+import { prepareMonteCarlo, sampleMonteCarlo } from '../../orderflow/monteCarlo.ts';
 import { ModelError, Random } from '../../sim-core/index.ts';
 
 const MIN = 60_000;
@@ -205,6 +207,21 @@ describe('Monte Carlo forecast', () => {
     expect((result.b!.completedAtP50! - NOW) / MIN).toBeCloseTo(10, 0);
     expect((result.a!.completedAtP50! - NOW) / MIN).toBeCloseTo(20, 0);
     expect((result.a!.completedAtP10! - NOW) / MIN).toBeCloseTo(14.5, 0);
+  });
+
+  it('draws a replication the same in a run of many as alone: orders placed again carry nothing over', () => {
+    // Shifts, a start only if it fits, breakdowns that restart an operation: every field of an order's unit is used.
+    const model = parsePlantModel(JSON.parse(readFileSync('examples/models/flow-shop-shifts.json', 'utf8')));
+    const snapshot = syntheticSnapshot(300, 1, model);
+    const replications = 12;
+    const prepared = prepareMonteCarlo(snapshot, model, { replications, seed: 7 });
+    const all = sampleMonteCarlo(prepared, 0, replications);
+    const n = prepared.base.restored.orders.length;
+    const run = (r: number) => Array.from({ length: n }, (_, k) => all.ends[k * replications + r]);
+    for (const r of [1, 5, 11]) {
+      expect(Array.from(sampleMonteCarlo(prepared, r, r + 1).ends)).toEqual(run(r));
+    }
+    expect(run(5)).not.toEqual(run(1));
   });
 
   it('gives the same result for the same seed, whatever the order of the snapshot, and another for another seed', () => {

@@ -807,6 +807,21 @@ describe('blocks', () => {
     expect(delay.step).toBe('production');
   });
 
+  it('keeps the counts but records no times where a model turns recordTimes off', () => {
+    const env = new Environment();
+    const { source, delay, sink } = line(env, 3, 5);
+    delay.recordTimes = false;
+    sink.recordTimes = false;
+    source.begin();
+    env.run();
+
+    expect(delay.stats).toMatchObject({ entered: 3, left: 3 });
+    expect(sink.stats.left).toBe(3);
+    expect(delay.stats.timeInBlock.count).toBe(0);
+    expect(sink.timeInSystem.count).toBe(0);
+    expect(delay.stats.timeInBlock.mean()).toBeNaN();
+  });
+
   it('throws when an entity leaves a block that leads nowhere', () => {
     const env = new Environment();
     const source = new Source(env, 'dangling', fixed(1), 1, {}, 0);
