@@ -4,10 +4,11 @@
 import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Alert } from './alerts.ts';
 import { ForecastKeys } from './forecastRecord.ts';
+import { DEFAULT_PLANT } from './plants.ts';
 
 const ALERT = 'alert#';
 
-/** Keys of the alert items (table `forecasts`, partition `ForecastKeys.partition`). */
+/** Keys of the alert items (table `forecasts`, the partition of their plant: `ForecastKeys.partitionOf`). */
 export const AlertKeys = {
   partition: ForecastKeys.partition,
   /** Alert items sort by the asOf of the forecast (or accuracy record) that raised them. */
@@ -29,6 +30,7 @@ export async function readRecentAlerts(
   client: DynamoDBDocumentClient,
   tableName: string,
   limit = 50,
+  plantId: string = DEFAULT_PLANT,
 ): Promise<Alert[]> {
   const alerts: Alert[] = [];
   const seen = new Set<string>();
@@ -38,7 +40,7 @@ export async function readRecentAlerts(
       new QueryCommand({
         TableName: tableName,
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :alert)',
-        ExpressionAttributeValues: { ':pk': AlertKeys.partition, ':alert': ALERT },
+        ExpressionAttributeValues: { ':pk': ForecastKeys.partitionOf(plantId), ':alert': ALERT },
         ScanIndexForward: false,
         Limit: limit,
         ExclusiveStartKey: startKey,

@@ -5,6 +5,7 @@
 // the first version's `ProductionStarted`/`ProductionFinished` stay valid and mean the step `production`.
 import * as z from 'zod';
 import { NAME_MAX_LENGTH } from './orderState.ts';
+import { DEFAULT_PLANT, PLANT_ID_PATTERN, PLANT_ID_RULE, PLANT_SCOPE_PREFIX } from './plants.ts';
 import { OrderStateTable } from './resources.ts';
 import { DEFAULT_MAX_FUTURE_MS, ISO_TIME_RANGE, ISO_TIME_RULE, isIsoTimeInRange } from './time.ts';
 import { isWellFormed, WELL_FORMED_RULE } from './wellFormed.ts';
@@ -46,6 +47,12 @@ const PLANT_KEY_PREFIX = OrderStateTable.plantItems.keyPrefix;
 const common = {
   /** Unique per event: the idempotency key. */
   eventId: id('unique per event: the idempotency key'),
+  /** The plant it happened in (contracts/plants.ts); none: the default plant. */
+  plantId: z
+    .string()
+    .regex(PLANT_ID_PATTERN, PLANT_ID_RULE)
+    .optional()
+    .meta({ description: `the plant it happened in; none: "${DEFAULT_PLANT}". ${PLANT_ID_RULE}` }),
   /** When it happened in the plant. */
   occurredAt: isoTime,
   /** Schema version; absent means 1. */
@@ -55,10 +62,15 @@ const common = {
 const base = {
   ...common,
   // The plant's own items share the order state table, under keys with this prefix.
-  orderId: id(`the order; not starting with "${PLANT_KEY_PREFIX}"`).regex(
-    new RegExp(`^(?!${PLANT_KEY_PREFIX})`),
-    `must not start with "${PLANT_KEY_PREFIX}" (the twin keeps the plant's own items under such keys)`,
-  ),
+  orderId: id(`the order; not starting with "${PLANT_KEY_PREFIX}" or "${PLANT_SCOPE_PREFIX}"`)
+    .regex(
+      new RegExp(`^(?!${PLANT_KEY_PREFIX})`),
+      `must not start with "${PLANT_KEY_PREFIX}" (the twin keeps the plant's own items under such keys)`,
+    )
+    .regex(
+      new RegExp(`^(?!${PLANT_SCOPE_PREFIX})`),
+      `must not start with "${PLANT_SCOPE_PREFIX}" (the twin keeps other plants' items under such keys)`,
+    ),
 };
 
 export const OrderAccepted = z.object({

@@ -10,7 +10,8 @@
 import { promisify } from 'node:util';
 import { gunzip as gunzipCallback, gzip as gzipCallback } from 'node:zlib';
 import { type DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import { ForecastKeys, type ForecastRecord } from './forecastRecord.ts';
+import { ForecastKeys, type ForecastRecord, type PlantSummary } from './forecastRecord.ts';
+import { DEFAULT_PLANT } from './plants.ts';
 
 /** Bytes of compressed forecast per item: well under 400 KB, with room for keys and attributes. */
 export const CHUNK_BYTES = 350_000;
@@ -41,14 +42,15 @@ export async function decodeForecast(chunks: readonly Uint8Array[]): Promise<For
 export const chunkKey = (base: string, i: number) => `${base}#${String(i).padStart(3, '0')}`;
 
 /**
- * The latest forecast in `tableName`, if any: one Query of the head and its chunks in the common
+ * The latest forecast of plant `plantId` in `tableName`, if any: one Query of the head and its chunks in the common
  * case (see `readForecastAt`).
  */
 export function readLatestForecast(
   client: DynamoDBDocumentClient,
   tableName: string,
+  plantId: string = DEFAULT_PLANT,
 ): Promise<ForecastRecord | undefined> {
-  return readForecastAt(client, tableName, ForecastKeys.latest);
+  return readForecastAt(client, tableName, ForecastKeys.latest, plantId);
 }
 
 /**
@@ -60,12 +62,13 @@ export async function readForecastAt(
   client: DynamoDBDocumentClient,
   tableName: string,
   key: string,
+  plantId: string = DEFAULT_PLANT,
 ): Promise<ForecastRecord | undefined> {
   for (let attempt = 0; attempt < 5; attempt++) {
     const items = await queryAll(client, {
       TableName: tableName,
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :key)',
-      ExpressionAttributeValues: { ':pk': ForecastKeys.partition, ':key': key },
+      ExpressionAttributeValues: { ':pk': ForecastKeys.partitionOf(plantId), ':key': key },
       ConsistentRead: true,
     });
     const head = items.find((i) => i.sk === key);
@@ -95,19 +98,36 @@ export interface HistoryEntry {
 export async function listForecastHistory(
   client: DynamoDBDocumentClient,
   tableName: string,
+  plantId: string = DEFAULT_PLANT,
 ): Promise<HistoryEntry[]> {
   const items = await queryAll(client, {
     TableName: tableName,
     KeyConditionExpression: 'pk = :pk AND begins_with(sk, :history)',
     ProjectionExpression: 'sk, #asOf',
     ExpressionAttributeNames: { '#asOf': 'asOf' },
-    ExpressionAttributeValues: { ':pk': ForecastKeys.partition, ':history': ForecastKeys.historyPrefix },
+    ExpressionAttributeValues: {
+      ':pk': ForecastKeys.partitionOf(plantId),
+      ':history': ForecastKeys.historyPrefix,
+    },
   });
   // Chunk items carry no asOf: only heads are forecasts.
   return items
     .filter((item) => typeof item.asOf === 'number')
     .map((item) => ({ asOf: item.asOf as number, key: item.sk as string }))
     .sort((a, b) => a.asOf - b.asOf);
+}
+
+/** The overview of every plant that has a forecast, by plant id. */
+export async function readPlantSummaries(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+): Promise<PlantSummary[]> {
+  const items = await queryAll(client, {
+    TableName: tableName,
+    KeyConditionExpression: 'pk = :pk',
+    ExpressionAttributeValues: { ':pk': ForecastKeys.plants },
+  });
+  return items.map(({ pk: _pk, sk: _sk, ...summary }) => summary as unknown as PlantSummary);
 }
 
 /**

@@ -2,6 +2,7 @@
 import type { Forecast, OrderForecast } from '../orderflow/types.ts';
 import type { Change } from '../orderflow/whatif/variant.ts';
 import type { ObjectiveKey } from '../orderflow/whatif/whatIf.ts';
+import { DEFAULT_PLANT, plantScopedKey } from './plants.ts';
 
 /** The parts of a forecast, as the forecast computes them (the dashboard reads them from here). */
 export type {
@@ -65,6 +66,8 @@ export interface ForecastRecommendation {
 
 /** A forecast with how, when and from what it was made. */
 export interface ForecastRecord extends Forecast {
+  /** The plant it forecasts, when not the default one (contracts/plants.ts). */
+  plantId?: string;
   /** When the forecast was computed (wall clock, epoch ms). */
   generatedAt: number;
   /** The state it was computed from: the latest event time applied to any active order, and how many orders. */
@@ -85,9 +88,42 @@ export interface ForecastRecord extends Forecast {
 
 const HISTORY = 'history#';
 
+/**
+ * A plant's line in the overview of every plant: its latest forecast in brief. One item per plant
+ * (partition `ForecastKeys.plants`, sort key the plant id), replaced only by a newer forecast's.
+ */
+export interface PlantSummary {
+  plantId: string;
+  asOf: number;
+  generatedAt: number;
+  activeOrders: number;
+  ordersLate: number;
+  ordersAtRisk?: number;
+  ordersDelayed: number;
+}
+
+/** The overview line of `record`'s plant. */
+export function plantSummaryOf(record: ForecastRecord): PlantSummary {
+  const { kpis } = record;
+  return {
+    plantId: record.plantId ?? DEFAULT_PLANT,
+    asOf: record.asOf,
+    generatedAt: record.generatedAt,
+    activeOrders: kpis.activeOrders,
+    ordersLate: kpis.ordersLate,
+    ...(kpis.ordersAtRisk !== undefined && { ordersAtRisk: kpis.ordersAtRisk }),
+    ordersDelayed: kpis.ordersDelayed,
+  };
+}
+
 /** Keys of the forecast items (table `forecasts`). */
 export const ForecastKeys = {
+  /** The default plant's partition: its latest forecast, history and alerts. */
   partition: 'plant',
+  /** Plant `plantId`'s partition (the default plant's: `partition`). */
+  partitionOf: (plantId: string = DEFAULT_PLANT) => plantScopedKey(plantId, 'plant'),
+  /** The overview of every plant: one `PlantSummary` item per plant. */
+  plants: 'plants',
   latest: 'latest',
   /** History items sort by the forecast's asOf. */
   history: (asOf: number) => `${HISTORY}${new Date(asOf).toISOString()}`,

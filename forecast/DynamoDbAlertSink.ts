@@ -3,6 +3,7 @@
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { AlertKeys } from '../contracts/alertItem.ts';
 import type { Alert, AlertSink } from '../contracts/alerts.ts';
+import { ForecastKeys } from '../contracts/forecastRecord.ts';
 import { ForecastsTable } from '../contracts/resources.ts';
 
 /** DynamoDB's most items per BatchWriteItem. */
@@ -32,7 +33,7 @@ export class DynamoDbAlertSink implements AlertSink {
     let requests: Record<string, unknown>[] = batch.map((alert) => ({
       PutRequest: {
         Item: {
-          pk: AlertKeys.partition,
+          pk: ForecastKeys.partitionOf(alert.plantId),
           sk: AlertKeys.alert(alert),
           kind: alert.kind,
           asOf: alert.asOf,

@@ -6,6 +6,7 @@ import { gunzip as gunzipCallback, gzip as gzipCallback } from 'node:zlib';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { AlertKeys } from '../contracts/alertItem.ts';
+import { ForecastKeys } from '../contracts/forecastRecord.ts';
 import type { AlertState, AlertStateStore } from './AlertStateStore.ts';
 
 const gzip = promisify(gzipCallback);
@@ -17,11 +18,11 @@ export class DynamoDbAlertStateStore implements AlertStateStore {
     private readonly tableName: string,
   ) {}
 
-  async read(): Promise<AlertState | undefined> {
+  async read(plantId?: string): Promise<AlertState | undefined> {
     const { Item } = await this.client.send(
       new GetCommand({
         TableName: this.tableName,
-        Key: { pk: AlertKeys.partition, sk: AlertKeys.latenessState },
+        Key: { pk: ForecastKeys.partitionOf(plantId), sk: AlertKeys.latenessState },
         ConsistentRead: true,
       }),
     );
@@ -30,13 +31,13 @@ export class DynamoDbAlertStateStore implements AlertStateStore {
     return { asOf: Number(Item.asOf), version: Number(Item.version), outlooks };
   }
 
-  async advance(next: AlertState, basis: number | undefined): Promise<boolean> {
+  async advance(next: AlertState, basis: number | undefined, plantId?: string): Promise<boolean> {
     try {
       await this.client.send(
         new PutCommand({
           TableName: this.tableName,
           Item: {
-            pk: AlertKeys.partition,
+            pk: ForecastKeys.partitionOf(plantId),
             sk: AlertKeys.latenessState,
             asOf: next.asOf,
             version: next.version,

@@ -5,8 +5,18 @@
 import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { chunkKey, encodeForecast, readLatestForecast } from '../contracts/forecastItem.ts';
-import { ForecastKeys, type ForecastRecord } from '../contracts/forecastRecord.ts';
+import {
+  chunkKey,
+  encodeForecast,
+  readLatestForecast,
+  readPlantSummaries,
+} from '../contracts/forecastItem.ts';
+import {
+  ForecastKeys,
+  type ForecastRecord,
+  type PlantSummary,
+  plantSummaryOf,
+} from '../contracts/forecastRecord.ts';
 import { ForecastsTable } from '../contracts/resources.ts';
 import type { ForecastStore, SaveOutcome } from './ForecastStore.ts';
 
@@ -42,9 +52,10 @@ export class DynamoDbForecastStore implements ForecastStore {
     }
     const forecastId = `${record.asOf}-${randomUUID().slice(0, 8)}`;
     const expiresAt = Math.floor(record.generatedAt / 1000) + this.historyDays * 86_400;
+    const partition = ForecastKeys.partitionOf(record.plantId);
     const items = (base: string, extra: Record<string, unknown>) =>
       chunks.map((data, i) => ({
-        pk: ForecastKeys.partition,
+        pk: partition,
         sk: i === 0 ? base : chunkKey(base, i),
         forecastId,
         data,
@@ -77,7 +88,6 @@ export class DynamoDbForecastStore implements ForecastStore {
           }),
         );
       }
-      return 'saved';
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return 'stale';
       if (
@@ -88,10 +98,36 @@ export class DynamoDbForecastStore implements ForecastStore {
       }
       throw error;
     }
+    await this.saveSummary(plantSummaryOf(record));
+    return 'saved';
   }
 
-  /** The latest forecast, if any (see `readLatestForecast`). */
-  latest(): Promise<ForecastRecord | undefined> {
-    return readLatestForecast(this.client, this.tableName);
+  /**
+   * The plant's line in the overview, after its latest forecast: replaced only by a newer one's
+   * (a forecast saved at once after this one may have written its line first).
+   */
+  private async saveSummary(summary: PlantSummary): Promise<void> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { pk: ForecastKeys.plants, sk: summary.plantId, ...summary },
+          ConditionExpression: 'attribute_not_exists(asOf) OR asOf < :asOf',
+          ExpressionAttributeValues: { ':asOf': summary.asOf },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+
+  /** The latest forecast of plant `plantId`, if any (see `readLatestForecast`). */
+  latest(plantId?: string): Promise<ForecastRecord | undefined> {
+    return readLatestForecast(this.client, this.tableName, plantId);
+  }
+
+  /** The overview of every plant with a forecast. */
+  plants(): Promise<PlantSummary[]> {
+    return readPlantSummaries(this.client, this.tableName);
   }
 }

@@ -1,29 +1,45 @@
-// Where forecasts are kept: the plant's latest forecast (replaced only by a newer one) and history.
-import type { ForecastRecord } from '../contracts/forecastRecord.ts';
+// Where forecasts are kept: each plant's latest forecast (replaced only by a newer one), its
+// history, and the overview of every plant (each plant's latest forecast in brief).
+import { type ForecastRecord, type PlantSummary, plantSummaryOf } from '../contracts/forecastRecord.ts';
+import { DEFAULT_PLANT } from '../contracts/plants.ts';
 
 /** `saved`: the forecast is now the latest; `stale`: a newer one was already stored (kept in history only). */
 export type SaveOutcome = 'saved' | 'stale';
 
 export interface ForecastStore {
-  /** Keeps `record` in history, and as the latest forecast if it is newer (by asOf) than the stored one. */
+  /**
+   * Keeps `record` in its plant's history, and as the plant's latest forecast (and its line in the
+   * overview) if it is newer (by asOf) than the stored one.
+   */
   save(record: ForecastRecord): Promise<SaveOutcome>;
-  /** The latest forecast, if any. */
-  latest(): Promise<ForecastRecord | undefined>;
+  /** The latest forecast of plant `plantId` (default: the default plant), if any. */
+  latest(plantId?: string): Promise<ForecastRecord | undefined>;
+  /** Every plant with a forecast, in brief, by plant id. */
+  plants(): Promise<PlantSummary[]>;
 }
 
 /** Keeps forecasts in memory (tests). */
 export class InMemoryForecastStore implements ForecastStore {
   readonly history: ForecastRecord[] = [];
-  private current: ForecastRecord | undefined;
+  private readonly current = new Map<string, ForecastRecord>();
 
   async save(record: ForecastRecord): Promise<SaveOutcome> {
     this.history.push(structuredClone(record));
-    if (this.current !== undefined && this.current.asOf >= record.asOf) return 'stale';
-    this.current = structuredClone(record);
+    const plant = record.plantId ?? DEFAULT_PLANT;
+    const current = this.current.get(plant);
+    if (current !== undefined && current.asOf >= record.asOf) return 'stale';
+    this.current.set(plant, structuredClone(record));
     return 'saved';
   }
 
-  async latest(): Promise<ForecastRecord | undefined> {
-    return this.current && structuredClone(this.current);
+  async latest(plantId = DEFAULT_PLANT): Promise<ForecastRecord | undefined> {
+    const current = this.current.get(plantId);
+    return current && structuredClone(current);
+  }
+
+  async plants(): Promise<PlantSummary[]> {
+    return [...this.current.values()]
+      .map(plantSummaryOf)
+      .sort((a, b) => (a.plantId < b.plantId ? -1 : a.plantId > b.plantId ? 1 : 0));
   }
 }

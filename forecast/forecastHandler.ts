@@ -6,6 +6,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import type { AlertSink, LatenessAlert } from '../contracts/alerts.ts';
 import type { ForecastRecommendation, ForecastRecord } from '../contracts/forecastRecord.ts';
+import { DEFAULT_PLANT } from '../contracts/plants.ts';
 import { forecast, forecastMonteCarlo, orderFlowModel, type PlantModel } from '../orderflow/index.ts';
 import type { Forecast, Snapshot } from '../orderflow/types.ts';
 import { type Recommendation, recommend } from '../orderflow/whatif/recommend.ts';
@@ -18,7 +19,7 @@ import type { ForecastStore } from './ForecastStore.ts';
 import { liveSnapshot } from './liveSnapshot.ts';
 import { raiseLatenessAlerts } from './raiseLatenessAlerts.ts';
 import { calibrationCacheOf } from './recalibration.ts';
-import { canMoveForecast } from './relevance.ts';
+import { canMoveForecast, plantOfRecord } from './relevance.ts';
 import { forecastMonteCarloInThreads } from './threads/monteCarloInThreads.ts';
 import type { ReplicationPool } from './threads/ReplicationPool.ts';
 
@@ -114,18 +115,23 @@ export type ForecastRunOutcome =
       alerts?: LatenessAlert[];
     };
 
-/** Reads the work in process and the stations' state, forecasts them and stores the result. */
+/**
+ * Reads the work in process and the stations' state of plant `plantId` (default: the default
+ * plant), forecasts them and stores the result.
+ */
 export async function runForecast(
   deps: ForecastDependencies,
   changes: readonly DynamoDBRecord[] = [],
+  plantId: string = DEFAULT_PLANT,
 ): Promise<Exclude<ForecastRunOutcome, { outcome: 'skipped' }>> {
   const started = performance.now();
   const base = deps.model ?? orderFlowModel;
-  // The latest calibration is read beside the state: one GetItem, no time added to the read.
+  // The latest calibration is read beside the state: one GetItem, no time added to the read. It is
+  // fitted to the default plant's observations (forecast/observer.ts): other plants run the model.
   const [orders, plant, { model, calibration }] = await Promise.all([
-    deps.states.listActive(),
-    deps.states.plantState(),
-    deps.calibrations === undefined
+    deps.states.listActive(plantId),
+    deps.states.plantState(plantId),
+    deps.calibrations === undefined || plantId !== DEFAULT_PLANT
       ? { model: base, calibration: undefined }
       : calibrationCacheOf(deps.calibrations, deps.logger).modelFor(base),
   ]);
@@ -151,6 +157,7 @@ export async function runForecast(
   const recommendations = recommendFor(result, snapshot, model, deps, simulated - read);
   const recommended = performance.now();
   const record: ForecastRecord = {
+    ...(plantId !== DEFAULT_PLANT && { plantId }),
     ...result,
     generatedAt: (deps.now ?? Date.now)(),
     stateVersion: { latestEventAt: latestEventClock(orders, changes), activeOrders: orders.length },
@@ -178,12 +185,14 @@ async function alertsFor(record: ForecastRecord, deps: ForecastDependencies): Pr
       sink: deps.alerts!,
       state: deps.alertState!,
       logger: deps.logger,
+      ...(record.plantId !== undefined && { plantId: record.plantId }),
       ...(deps.now !== undefined && { now: deps.now }),
     });
     return alerts;
   } catch (error) {
     deps.logger.warn('lateness alerts not raised: the next forecast compares again', {
       error: error as Error,
+      plantId: record.plantId ?? DEFAULT_PLANT,
       asOf: new Date(record.asOf).toISOString(),
     });
     return [];
@@ -300,49 +309,80 @@ export function createForecastHandler(deps: ForecastDependencies) {
       deps.logger.debug('no change that can move the forecast', { records: event.Records.length });
       return { batchItemFailures: [] };
     }
-    try {
-      const { outcome, record, writeMs, alerts } = await runForecast(deps, relevant);
-      deps.logger.info(
-        outcome === 'saved' ? 'forecast written' : 'forecast kept in history only: a newer one is stored',
-        {
-          asOf: new Date(record.asOf).toISOString(),
-          activeOrders: record.orders.length,
-          changes: relevant.length,
-          ordersLate: record.kpis.ordersLate,
-          readMs: record.timings.readMs,
-          simulateMs: record.timings.simulateMs,
-          ...(record.recommendations !== undefined && {
-            recommendations: record.recommendations.length,
-            recommendMs: record.timings.recommendMs,
-          }),
-          ...(record.calibration !== undefined && { calibration: record.calibration.id }),
-          writeMs,
-          ...(alerts !== undefined && { alerts: alerts.length }),
-        },
-      );
-      return { batchItemFailures: [] };
-    } catch (error) {
-      if (error instanceof SimulationLimitError) {
-        // The same orders would hit the same limit again: a retry would only hold up the stream
-        // behind this batch until its retries ran out. The batch is reported done, the stored
-        // forecast stays as it was, and the next change forecasts afresh. An expected outcome, so
-        // the reason is logged without a stack trace.
-        deps.logger.error('forecast stopped at its limit: the previous forecast stays', {
-          reason: error.message,
-          bound: error.bound,
-          limit: error.limit,
-          reached: error.reached,
-          records: event.Records.length,
-        });
-        return { batchItemFailures: [] };
-      }
-      // The forecast is one unit: the whole batch is retried from its first record.
-      deps.logger.error('forecast failed: the batch will be retried', {
-        error: error as Error,
-        records: event.Records.length,
-      });
-      const first = event.Records[0]?.dynamodb?.SequenceNumber;
-      return { batchItemFailures: first ? [{ itemIdentifier: first }] : [] };
+    // Each plant the batch touched is forecast once, all at once: one plant's forecast never waits
+    // for another's, and one that fails does not undo another's.
+    const byPlant = new Map<string, DynamoDBRecord[]>();
+    for (const record of relevant) {
+      const plant = plantOfRecord(record);
+      const list = byPlant.get(plant);
+      if (list) list.push(record);
+      else byPlant.set(plant, [record]);
     }
+    const plants = [...byPlant.keys()];
+    const done = await Promise.all(
+      plants.map((plantId) => forecastPlant(deps, plantId, byPlant.get(plantId)!, event.Records.length)),
+    );
+    // A failed plant's batch is retried from the first of its records (and, so, every plant's after it:
+    // a forecast is written only if newer, so forecasting a plant again changes nothing stored).
+    const failedPlants = new Set(plants.filter((_, i) => !done[i]));
+    const first = relevant.find((record) => failedPlants.has(plantOfRecord(record)))?.dynamodb
+      ?.SequenceNumber;
+    return { batchItemFailures: first ? [{ itemIdentifier: first }] : [] };
   };
+}
+
+/** Forecasts plant `plantId` after `changes`, and logs how it went; false when the batch should be retried. */
+async function forecastPlant(
+  deps: ForecastDependencies,
+  plantId: string,
+  changes: readonly DynamoDBRecord[],
+  records: number,
+): Promise<boolean> {
+  const plant = plantId === DEFAULT_PLANT ? {} : { plantId };
+  try {
+    const { outcome, record, writeMs, alerts } = await runForecast(deps, changes, plantId);
+    deps.logger.info(
+      outcome === 'saved' ? 'forecast written' : 'forecast kept in history only: a newer one is stored',
+      {
+        ...plant,
+        asOf: new Date(record.asOf).toISOString(),
+        activeOrders: record.orders.length,
+        changes: changes.length,
+        ordersLate: record.kpis.ordersLate,
+        readMs: record.timings.readMs,
+        simulateMs: record.timings.simulateMs,
+        ...(record.recommendations !== undefined && {
+          recommendations: record.recommendations.length,
+          recommendMs: record.timings.recommendMs,
+        }),
+        ...(record.calibration !== undefined && { calibration: record.calibration.id }),
+        writeMs,
+        ...(alerts !== undefined && { alerts: alerts.length }),
+      },
+    );
+    return true;
+  } catch (error) {
+    if (error instanceof SimulationLimitError) {
+      // The same orders would hit the same limit again: a retry would only hold up the stream
+      // behind this batch until its retries ran out. The batch is reported done, the stored
+      // forecast stays as it was, and the next change forecasts afresh. An expected outcome, so
+      // the reason is logged without a stack trace.
+      deps.logger.error('forecast stopped at its limit: the previous forecast stays', {
+        ...plant,
+        reason: error.message,
+        bound: error.bound,
+        limit: error.limit,
+        reached: error.reached,
+        records,
+      });
+      return true;
+    }
+    // The forecast is one unit: the batch is retried.
+    deps.logger.error('forecast failed: the batch will be retried', {
+      ...plant,
+      error: error as Error,
+      records,
+    });
+    return false;
+  }
 }

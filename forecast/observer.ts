@@ -8,6 +8,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { type AccuracyRecord, emptyAccuracyRecord } from '../contracts/accuracyRecord.ts';
 import type { AlertSink, DriftAlert } from '../contracts/alerts.ts';
+import { DEFAULT_PLANT } from '../contracts/plants.ts';
 import { type AccuracyStore, updateAccuracy } from './AccuracyStore.ts';
 import {
   type ActualOrder,
@@ -20,6 +21,7 @@ import {
 } from './accuracy.ts';
 import type { ForecastHistory, HistoricForecast } from './ForecastHistory.ts';
 import { type Observations, observationsOf } from './observations.ts';
+import { plantOfRecord } from './relevance.ts';
 import { addComparisons, addLatency, type DriftOptions, detectDrift } from './rollingAccuracy.ts';
 
 /** What the observer logs with (Powertools' Logger). */
@@ -32,6 +34,7 @@ export interface ObserverDependencies {
   /** Horizons compared (default DEFAULT_HORIZONS_MS). */
   horizonsMs?: readonly number[] | undefined;
   drift?: Partial<DriftOptions> | undefined;
+  /** The plant it observes (default: the default plant); other plants' changes are not its. */
   plantId?: string | undefined;
   /** Where drift alerts go. */
   alerts?: AlertSink | undefined;
@@ -135,7 +138,9 @@ export async function observeBatch(
 ): Promise<ObservedBatch> {
   const horizonsMs = deps.horizonsMs ?? DEFAULT_HORIZONS_MS;
   const now = deps.now ?? Date.now;
-  const observations = observationsOf(records);
+  // The observer keeps one plant's record: its forecasts' history is that plant's.
+  const plant = deps.plantId ?? DEFAULT_PLANT;
+  const observations = observationsOf(records.filter((r) => plantOfRecord(r) === plant));
   const ends = endsOf(observations);
   if (ends.length > 0) await deps.onObservations?.(observations);
 

@@ -41,7 +41,7 @@ export async function raiseLatenessAlerts(
   // Alerts published in an attempt whose state write lost the race: published all the same.
   const published: LatenessAlert[] = [];
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    const previous = await deps.state.read();
+    const previous = await deps.state.read(deps.plantId);
     if (previous !== undefined && previous.asOf >= forecast.asOf)
       return { outcome: 'stale', alerts: published };
     const outlooks = outlooksOf(forecast.orders);
@@ -69,7 +69,8 @@ export async function raiseLatenessAlerts(
       published.push(...alerts);
     }
     const next = { asOf: forecast.asOf, version: (previous?.version ?? 0) + 1, outlooks };
-    if (await deps.state.advance(next, previous?.version)) return { outcome: 'raised', alerts: published };
+    if (await deps.state.advance(next, previous?.version, deps.plantId))
+      return { outcome: 'raised', alerts: published };
   }
   deps.logger.warn(
     'lateness alerts: other forecasts kept advancing the alerts state; the next one compares afresh',

@@ -4,6 +4,7 @@
 // order's late event, a change of quantity, the ingest's bookkeeping) triggers no forecast.
 import type { AttributeValue, DynamoDBRecord } from 'aws-lambda';
 import { ORDER_STATE_FIELDS } from '../contracts/orderState.ts';
+import { DEFAULT_PLANT, plantOfKey } from '../contracts/plants.ts';
 import { isPlantKey } from '../state/plantState.ts';
 import { isStepStateAttribute } from '../state/stepAttributes.ts';
 
@@ -38,6 +39,15 @@ const same = (a: AttributeValue | undefined, b: AttributeValue | undefined): boo
 /** The step attributes (times and station) of either image. */
 const stepAttributesOf = (...images: Image[]): Set<string> =>
   new Set(images.flatMap((image) => Object.keys(image ?? {}).filter(isStepStateAttribute)));
+
+/** The plant whose item this stream record changed (contracts/plants.ts). */
+export function plantOfRecord(record: DynamoDBRecord): string {
+  const key =
+    record.dynamodb?.Keys?.orderId?.S ??
+    record.dynamodb?.NewImage?.orderId?.S ??
+    record.dynamodb?.OldImage?.orderId?.S;
+  return key === undefined ? DEFAULT_PLANT : plantOfKey(key).plantId;
+}
 
 /** True if this stream record's change can change the forecast. */
 export function canMoveForecast(record: DynamoDBRecord): boolean {

@@ -18,6 +18,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { isServerError, isThrottlingError, isTransientError } from '@smithy/service-error-classification';
+import { DEFAULT_PLANT, PLANT_SCOPE_PREFIX, plantScopedKey } from '../contracts/plants.ts';
 import { OrderStateTable } from '../contracts/resources.ts';
 import {
   activeShardOf,
@@ -43,6 +44,7 @@ import {
   checkPlantEvent,
   isPlantKey,
   type PlantState,
+  plantItemsPartition,
   plantKeyOf,
   type StoredPlantItem,
   toPlantState,
@@ -140,15 +142,16 @@ export class DynamoDbStateStore implements StateStore {
     );
   }
 
-  async get(orderId: string): Promise<StoredOrderState | undefined> {
+  async get(orderId: string, plantId = DEFAULT_PLANT): Promise<StoredOrderState | undefined> {
     if (isPlantKey(orderId)) return undefined;
+    const key = plantScopedKey(plantId, orderId);
     const result = await this.client.send(
-      new GetItemCommand({ TableName: this.tableName, Key: toItem({ orderId }), ConsistentRead: true }),
+      new GetItemCommand({ TableName: this.tableName, Key: toItem({ orderId: key }), ConsistentRead: true }),
     );
     return result.Item ? fromV1Item(fromItem(result.Item)) : undefined;
   }
 
-  async listActive(): Promise<ActiveOrder[]> {
+  async listActive(plantId = DEFAULT_PLANT): Promise<ActiveOrder[]> {
     const items: ActiveOrder[] = [];
     for (let shard = 0; shard < this.activeShards; shard++) {
       // Whole items: step attributes have names of their own, which no projection can list. The
@@ -160,7 +163,7 @@ export class DynamoDbStateStore implements StateStore {
           IndexName: this.indexName,
           KeyConditionExpression: '#shard = :shard',
           ExpressionAttributeNames: { '#shard': OrderStateTable.activeIndex.partitionKey },
-          ExpressionAttributeValues: { ':shard': { S: String(shard) } },
+          ExpressionAttributeValues: { ':shard': { S: plantScopedKey(plantId, String(shard)) } },
         },
       )) {
         for (const item of page.Items ?? []) items.push(toActiveOrder(fromItem(item)));
@@ -169,16 +172,22 @@ export class DynamoDbStateStore implements StateStore {
     return items.sort(byOrderId);
   }
 
-  async listFinished(): Promise<FinishedOrder[]> {
+  async listFinished(plantId = DEFAULT_PLANT): Promise<FinishedOrder[]> {
     const items: FinishedOrder[] = [];
+    // The plant's keys: those under its scope, or (the default plant) those under none.
+    const scope = plantScopedKey(plantId, '');
+    const inPlant = plantId === DEFAULT_PLANT ? 'NOT begins_with(#key, :scope)' : 'begins_with(#key, :scope)';
     for await (const page of paginateScan(
       { client: this.client },
       {
         TableName: this.tableName,
         // A step has finished (or the order is delivered: then its steps tell).
-        FilterExpression: '#stage >= :finished',
-        ExpressionAttributeNames: { '#stage': 'stage' },
-        ExpressionAttributeValues: { ':finished': { N: String(Stage.stepFinished) } },
+        FilterExpression: `#stage >= :finished AND ${inPlant}`,
+        ExpressionAttributeNames: { '#stage': 'stage', '#key': OrderStateTable.partitionKey },
+        ExpressionAttributeValues: {
+          ':finished': { N: String(Stage.stepFinished) },
+          ':scope': { S: plantId === DEFAULT_PLANT ? PLANT_SCOPE_PREFIX : scope },
+        },
       },
     )) {
       for (const item of page.Items ?? []) {
@@ -212,7 +221,7 @@ export class DynamoDbStateStore implements StateStore {
     throw new TransientStoreError(`${what}: the item kept changing during ${MAX_ATTEMPTS} attempts`, context);
   }
 
-  async plantState(): Promise<PlantState> {
+  async plantState(plantId = DEFAULT_PLANT): Promise<PlantState> {
     const items: StoredPlantItem[] = [];
     for await (const page of paginateQuery(
       { client: this.client },
@@ -221,7 +230,7 @@ export class DynamoDbStateStore implements StateStore {
         IndexName: this.indexName,
         KeyConditionExpression: '#shard = :shard',
         ExpressionAttributeNames: { '#shard': OrderStateTable.activeIndex.partitionKey },
-        ExpressionAttributeValues: { ':shard': { S: OrderStateTable.plantItems.indexPartition } },
+        ExpressionAttributeValues: { ':shard': { S: plantItemsPartition(plantId) } },
       },
     )) {
       for (const item of page.Items ?? []) items.push(unmarshall(item) as StoredPlantItem);

@@ -1,4 +1,5 @@
 // An in-memory state store, for tests and for running sim-core against recorded events.
+import { DEFAULT_PLANT, plantOfKey, plantScopedKey } from '../contracts/plants.ts';
 import { applyEvents, checkEvents, fromV1Item, type StoredOrderState } from './applyEvent.ts';
 import type { DomainEvent, PlantDomainEvent } from './events.ts';
 import {
@@ -45,20 +46,21 @@ export class InMemoryStateStore implements StateStore {
     return outcomes;
   }
 
-  async get(orderId: string): Promise<StoredOrderState | undefined> {
-    const item = this.items.get(orderId);
+  async get(orderId: string, plantId = DEFAULT_PLANT): Promise<StoredOrderState | undefined> {
+    const item = this.items.get(plantScopedKey(plantId, orderId));
     return item && structuredClone(fromV1Item(item));
   }
 
-  async listActive(): Promise<ActiveOrder[]> {
+  async listActive(plantId = DEFAULT_PLANT): Promise<ActiveOrder[]> {
     return [...this.items.values()]
-      .filter((item) => item.activeShard !== undefined)
+      .filter((item) => item.activeShard !== undefined && plantOfKey(item.orderId).plantId === plantId)
       .sort((a, b) => (a.orderId < b.orderId ? -1 : 1))
       .map(toActiveOrder);
   }
 
-  async listFinished(): Promise<FinishedOrder[]> {
+  async listFinished(plantId = DEFAULT_PLANT): Promise<FinishedOrder[]> {
     return [...this.items.values()]
+      .filter((item) => plantOfKey(item.orderId).plantId === plantId)
       .sort((a, b) => (a.orderId < b.orderId ? -1 : 1))
       .flatMap((item) => toFinishedOrder(structuredClone(item)) ?? []);
   }
@@ -71,7 +73,8 @@ export class InMemoryStateStore implements StateStore {
     return outcome;
   }
 
-  async plantState(): Promise<PlantState> {
-    return structuredClone(toPlantState(this.plantItems.values()));
+  async plantState(plantId = DEFAULT_PLANT): Promise<PlantState> {
+    const mine = [...this.plantItems.values()].filter((item) => plantOfKey(item.orderId).plantId === plantId);
+    return structuredClone(toPlantState(mine));
   }
 }

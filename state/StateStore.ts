@@ -1,5 +1,7 @@
 // The order state store: where the ingest applies events and the forecast reads the work in process.
+
 import { ORDER_STATE_FIELDS, type OrderState, type StepState } from '../contracts/orderState.ts';
+import { plantOfKey } from '../contracts/plants.ts';
 import { fromV1Item, type StoredOrderState } from './applyEvent.ts';
 import type { DomainEvent, PlantDomainEvent } from './events.ts';
 import type { PlantState } from './plantState.ts';
@@ -16,6 +18,8 @@ export function toActiveOrder(item: StoredOrderState): ActiveOrder {
   const current = fromV1Item(item);
   const order: Record<string, unknown> = {};
   for (const field of ORDER_STATE_FIELDS) if (current[field] !== undefined) order[field] = current[field];
+  // The item's key holds its plant (see DomainEvent): the order is known by its own id.
+  order.orderId = plantOfKey(current.orderId).key;
   return order as unknown as ActiveOrder;
 }
 
@@ -35,7 +39,8 @@ export interface FinishedOrder {
 
 /** `item` as a finished order, if one of its steps has finished. */
 export function toFinishedOrder(item: StoredOrderState): FinishedOrder | undefined {
-  const { orderId, steps = {}, dueAt, product, materialArrivedAt } = fromV1Item(item);
+  const { orderId: key, steps = {}, dueAt, product, materialArrivedAt } = fromV1Item(item);
+  const orderId = plantOfKey(key).key;
   const ends = Object.values(steps).flatMap((s) => (s.finishedAt === undefined ? [] : [s.finishedAt]));
   if (ends.length === 0) return undefined;
   return {
@@ -68,23 +73,29 @@ export interface StateStore {
    * Returns each event's outcome.
    */
   applyAll(events: readonly DomainEvent[]): Promise<ApplyOutcome[]>;
-  /** The state of one order (`steps` nested; an item written before steps: see `fromV1Item`). */
-  get(orderId: string): Promise<StoredOrderState | undefined>;
   /**
-   * Every active (not delivered) order, from the sparse index (never a scan), in orderId order:
-   * only the order state's fields (`ORDER_STATE_FIELDS`), none of the ingest's bookkeeping.
+   * The state of one order of plant `plantId` (default: the default plant), as stored (its
+   * `orderId` is its key, see DomainEvent; `steps` nested; an item written before steps: see `fromV1Item`).
    */
-  listActive(): Promise<ActiveOrder[]>;
+  get(orderId: string, plantId?: string): Promise<StoredOrderState | undefined>;
   /**
-   * Every order of which a step has finished (delivered or not), in orderId order. For comparing
-   * forecasts with what happened (`twin accuracy`), not for the live pipeline: on DynamoDB a Scan.
+   * Every active (not delivered) order of plant `plantId` (default: the default plant), from the
+   * sparse index (never a scan), in orderId order: only the order state's fields
+   * (`ORDER_STATE_FIELDS`), none of the ingest's bookkeeping.
    */
-  listFinished(): Promise<FinishedOrder[]>;
+  listActive(plantId?: string): Promise<ActiveOrder[]>;
+  /**
+   * Every order of plant `plantId` of which a step has finished (delivered or not), in orderId
+   * order. For comparing forecasts with what happened (`twin accuracy`), not for the live
+   * pipeline: on DynamoDB a Scan.
+   */
+  listFinished(plantId?: string): Promise<FinishedOrder[]>;
   /** Applies one station or maintenance event, idempotently and out-of-order safe (state/plantState.ts). */
   applyPlant(event: PlantDomainEvent): Promise<ApplyOutcome>;
   /**
-   * Every station's (and unit's) state, and every maintenance planned and not cancelled, from the
+   * Every station's (and unit's) state of plant `plantId` (default: the default plant), and every
+   * maintenance planned there and not cancelled, from the
    * sparse index (never a scan), in key order. No order ever appears here, nor a plant item among orders.
    */
-  plantState(): Promise<PlantState>;
+  plantState(plantId?: string): Promise<PlantState>;
 }

@@ -12,6 +12,7 @@ import {
   type StepState,
   stepOf,
 } from '../contracts/orderState.ts';
+import { isPlantId, PLANT_ID_RULE, plantOfKey, plantScopedKey } from '../contracts/plants.ts';
 import { OrderStateTable } from '../contracts/resources.ts';
 import { EPOCH_MS_RULE, isEpochMs } from '../contracts/time.ts';
 import { isWellFormed, WELL_FORMED_RULE } from '../contracts/wellFormed.ts';
@@ -342,12 +343,13 @@ function setSlot(next: StoredOrderState, write: SlotWrite, key: string): void {
   });
 }
 
-/** The index partition of an active order. */
+/** The index partition of an active order (`orderId`: its key, see DomainEvent), within its plant's. */
 export function activeShardOf(orderId: string, shards: number): string {
-  if (shards <= 1) return '0';
+  const { plantId, key } = plantOfKey(orderId);
+  if (shards <= 1) return plantScopedKey(plantId, '0');
   let h = 0;
-  for (let i = 0; i < orderId.length; i++) h = (Math.imul(h, 31) + orderId.charCodeAt(i)) | 0;
-  return String((h >>> 0) % shards);
+  for (let i = 0; i < key.length; i++) h = (Math.imul(h, 31) + key.charCodeAt(i)) | 0;
+  return plantScopedKey(plantId, String((h >>> 0) % shards));
 }
 
 /**
@@ -431,7 +433,11 @@ export function checkEvents(events: readonly DomainEvent[]): void {
       eventId: first.eventId,
     });
   }
-  for (const { orderId, eventId } of events) {
+  for (const { orderId: key, eventId } of events) {
+    const { plantId, key: orderId } = plantOfKey(key);
+    if (!isPlantId(plantId)) {
+      throw new StateStoreError(`plantId ${JSON.stringify(plantId)} ${PLANT_ID_RULE}`, { orderId, eventId });
+    }
     if (orderId.startsWith(OrderStateTable.plantItems.keyPrefix)) {
       throw new StateStoreError(
         `orderId ${JSON.stringify(orderId)} must not start with "${OrderStateTable.plantItems.keyPrefix}" (the plant's own items have such keys)`,

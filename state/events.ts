@@ -6,10 +6,13 @@ import {
   type PlantEvent,
   V1_PRODUCTION_STEP,
 } from '../contracts/events.ts';
+import { DEFAULT_PLANT, plantScopedKey } from '../contracts/plants.ts';
 
 /**
  * A validated event with its times in epoch ms. v1's ProductionStarted / ProductionFinished are
- * StepStarted / StepFinished of the step `production` here: the same state results.
+ * StepStarted / StepFinished of the step `production` here: the same state results. Its `orderId`
+ * is the order's key in the state: the event's orderId within its plant (`plantScopedKey`), which
+ * for the default plant is the orderId itself.
  */
 export type DomainEvent =
   | {
@@ -30,7 +33,11 @@ export type DomainEvent =
 
 /** Converts a validated event to a domain event. */
 export function toDomainEvent(event: OrderEvent): DomainEvent {
-  const common = { eventId: event.eventId, orderId: event.orderId, at: Date.parse(event.occurredAt) };
+  const common = {
+    eventId: event.eventId,
+    orderId: plantScopedKey(event.plantId ?? DEFAULT_PLANT, event.orderId),
+    at: Date.parse(event.occurredAt),
+  };
   switch (event.type) {
     case 'OrderAccepted': {
       const accepted: DomainEvent = { type: event.type, ...common };
@@ -68,8 +75,11 @@ export function toDomainEvent(event: OrderEvent): DomainEvent {
   }
 }
 
-/** A validated station or maintenance event with its times in epoch ms. */
-export type PlantDomainEvent =
+/**
+ * A validated station or maintenance event with its times in epoch ms; `plantId`: its plant, when
+ * not the default one.
+ */
+export type PlantDomainEvent = { plantId?: string } & (
   | {
       type: 'StationDown';
       eventId: string;
@@ -89,7 +99,8 @@ export type PlantDomainEvent =
       from: number;
       to: number;
     }
-  | { type: 'MaintenanceCancelled'; eventId: string; at: number; maintenanceId: string };
+  | { type: 'MaintenanceCancelled'; eventId: string; at: number; maintenanceId: string }
+);
 
 const PLANT_TYPES: ReadonlySet<string> = new Set(PLANT_EVENT_TYPES);
 
@@ -100,7 +111,11 @@ export function isPlantEvent(event: DomainEvent | PlantDomainEvent): event is Pl
 
 /** Converts a validated station or maintenance event to a domain event. */
 export function toPlantDomainEvent(event: PlantEvent): PlantDomainEvent {
-  const common = { eventId: event.eventId, at: Date.parse(event.occurredAt) };
+  const common = {
+    eventId: event.eventId,
+    ...(event.plantId !== undefined && event.plantId !== DEFAULT_PLANT && { plantId: event.plantId }),
+    at: Date.parse(event.occurredAt),
+  };
   const unit = event.type !== 'MaintenanceCancelled' && event.unit !== undefined ? { unit: event.unit } : {};
   switch (event.type) {
     case 'StationDown':

@@ -2,6 +2,7 @@
 // in the order state table under keys of their own (`#plant#…`, which no order id may take). As an
 // order's slots do, each remembers the key of the event that set it, so that applying events is
 // idempotent and independent of their order of arrival: the state is what the newest events say.
+import { DEFAULT_PLANT, isPlantId, PLANT_ID_RULE, plantOfKey, plantScopedKey } from '../contracts/plants.ts';
 import { OrderStateTable } from '../contracts/resources.ts';
 import { isWellFormed, WELL_FORMED_RULE } from '../contracts/wellFormed.ts';
 import type { PlannedMaintenance, StationState } from '../orderflow/types.ts';
@@ -62,20 +63,29 @@ export interface PlantState {
 /**
  * The key of the item an event changes: `#plant#station#<station>`, `#plant#unit#<unit>#<station>`
  * (the unit's digits end at the first `#`, whatever the station's name holds) or
- * `#plant#maintenance#<maintenanceId>`.
+ * `#plant#maintenance#<maintenanceId>`, within the event's plant (`plantScopedKey`).
  */
 export function plantKeyOf(event: PlantDomainEvent): string {
+  const plant = event.plantId ?? DEFAULT_PLANT;
   if (event.type === 'MaintenancePlanned' || event.type === 'MaintenanceCancelled') {
-    return `${keyPrefix}maintenance#${event.maintenanceId}`;
+    return plantScopedKey(plant, `${keyPrefix}maintenance#${event.maintenanceId}`);
   }
-  return event.unit === undefined
-    ? `${keyPrefix}station#${event.station}`
-    : `${keyPrefix}unit#${event.unit}#${event.station}`;
+  return plantScopedKey(
+    plant,
+    event.unit === undefined
+      ? `${keyPrefix}station#${event.station}`
+      : `${keyPrefix}unit#${event.unit}#${event.station}`,
+  );
 }
 
-/** Whether `key` is the key of one of the plant's items, not an order's. */
+/** Whether `key` is the key of one of a plant's items, not an order's. */
 export function isPlantKey(key: string): boolean {
-  return key.startsWith(keyPrefix);
+  return plantOfKey(key).key.startsWith(keyPrefix);
+}
+
+/** The index partition of plant `plantId`'s items. */
+export function plantItemsPartition(plantId: string = DEFAULT_PLANT): string {
+  return plantScopedKey(plantId, indexPartition);
 }
 
 /**
@@ -84,6 +94,11 @@ export function isPlantKey(key: string): boolean {
  * the contracts' range (checked with the event key).
  */
 export function checkPlantEvent(event: PlantDomainEvent): void {
+  if (event.plantId !== undefined && !isPlantId(event.plantId)) {
+    throw new StateStoreError(`plantId ${JSON.stringify(event.plantId)} ${PLANT_ID_RULE}`, {
+      eventId: event.eventId,
+    });
+  }
   const named: [string, string][] = [['eventId', event.eventId]];
   if ('station' in event) named.push(['station', event.station]);
   if ('maintenanceId' in event) named.push(['maintenanceId', event.maintenanceId]);
@@ -134,7 +149,7 @@ export function applyPlantEvent(
         event.expectedUpAt !== undefined && { expectedUpAt: event.expectedUpAt }),
       stationEvent: key,
       version,
-      activeShard: indexPartition,
+      activeShard: plantItemsPartition(event.plantId),
     };
     return { next, outcome: verdict.conflict ? 'conflict' : 'applied' };
   }
@@ -164,7 +179,7 @@ export function applyPlantEvent(
     next.plannedEvent !== undefined &&
     (next.cancelledEvent === undefined || next.plannedEvent > next.cancelledEvent)
   ) {
-    next.activeShard = indexPartition;
+    next.activeShard = plantItemsPartition(event.plantId);
   } else delete next.activeShard;
   return { next, outcome: verdict.conflict ? 'conflict' : 'applied' };
 }

@@ -117,7 +117,8 @@ export function createTwinHandlers(options: {
       }
       return outcome;
     },
-    latest: () => forecastStore.latest(),
+    latest: (plantId) => forecastStore.latest(plantId),
+    plants: () => forecastStore.plants(),
   };
   const ingest = createIngestHandler({
     store: states,

@@ -16,6 +16,16 @@ const common = { eventId: 'e1', occurredAt: '2026-01-05T09:00:00+01:00' };
 const T = Date.UTC(2026, 0, 5, 8, 0, 0);
 
 describe('station and maintenance events', () => {
+  it("carry their plant, when not the default one; an order event's plant scopes its order's key", () => {
+    const down = { ...common, type: 'StationDown', station: 'saw' };
+    expect(parsed({ ...down, plantId: 'north' })).toMatchObject({ ok: true, event: { plantId: 'north' } });
+    expect(parsed({ ...down, plantId: 'default' })).toEqual(parsed(down));
+    expect(parsed(down)).not.toMatchObject({ event: { plantId: expect.anything() } });
+    const accepted = { ...common, type: 'OrderAccepted', orderId: 'o1' };
+    expect(parsed({ ...accepted, plantId: 'north' })).toMatchObject({ event: { orderId: '@north/o1' } });
+    expect(parsed({ ...accepted, plantId: 'default' })).toMatchObject({ event: { orderId: 'o1' } });
+  });
+
   it('become domain events with their times in epoch ms, unknown fields dropped', () => {
     expect(
       parsed({
@@ -127,6 +137,14 @@ describe('station and maintenance events', () => {
       [
         { ...common, type: 'StationDown', station: 's\ud800' },
         'not a valid v1 StationDown event: field "station": must be well-formed Unicode: it has a lone surrogate (an unpaired \\uD800-\\uDFFF)',
+      ],
+      [
+        { ...common, type: 'OrderAccepted', orderId: '@north/o1' },
+        `not a valid v1 order event: field "orderId": must not start with "@" (the twin keeps other plants' items under such keys)`,
+      ],
+      [
+        { ...common, type: 'StationUp', station: 'saw', plantId: 'north/1' },
+        'not a valid v1 StationUp event: field "plantId": must be 1 to 64 letters, digits, ".", "_" or "-", starting with a letter or a digit',
       ],
       [
         { ...common, type: 'OrderAccepted', orderId: '#plant#station#saw' },

@@ -167,6 +167,58 @@ export function plantStateContract(
       });
     });
 
+    it("keeps each plant's orders and stations apart, under the same ids", async () => {
+      const accepted = (orderId: string, minutes: number): DomainEvent => ({
+        type: 'OrderAccepted',
+        eventId: id(),
+        orderId,
+        at: at(minutes),
+      });
+      const finished = (orderId: string, minutes: number): DomainEvent => ({
+        type: 'StepFinished',
+        eventId: id(),
+        orderId,
+        at: at(minutes),
+        step: 'cut',
+      });
+      await store.apply(accepted('o1', 0));
+      await store.apply(accepted('@north/o1', 1));
+      await store.apply(accepted('@north/o2', 2));
+      await store.apply(finished('@north/o2', 3));
+      await store.applyPlant(down('saw', 4, { plantId: 'north' }));
+      await store.applyPlant(planned('m1', 5, 10, 20));
+
+      expect((await store.listActive()).map((o) => o.orderId)).toEqual(['o1']);
+      expect((await store.listActive('north')).map((o) => [o.orderId, o.acceptedAt])).toEqual([
+        ['o1', at(1)],
+        ['o2', at(2)],
+      ]);
+      expect(await store.listActive('south')).toEqual([]);
+      expect((await store.listFinished()).map((o) => o.orderId)).toEqual([]);
+      expect((await store.listFinished('north')).map((o) => o.orderId)).toEqual(['o2']);
+      expect((await store.get('o1'))?.acceptedAt).toBe(at(0));
+      expect((await store.get('o1', 'north'))?.acceptedAt).toBe(at(1));
+      expect(await store.plantState()).toMatchObject({
+        stations: [],
+        maintenance: [{ maintenanceId: 'm1' }],
+      });
+      expect(await store.plantState('north')).toMatchObject({
+        stations: [{ station: 'saw', down: true }],
+        maintenance: [],
+      });
+    });
+
+    it('refuses a plant id that is not one, and writes nothing', async () => {
+      await expect(store.applyPlant(down('saw', 1, { plantId: 'no way' }))).rejects.toThrow(
+        /plantId "no way" must be 1 to 64 letters/,
+      );
+      await expect(
+        store.apply({ type: 'OrderAccepted', eventId: id(), orderId: '@a#b/o1', at: at(0) }),
+      ).rejects.toThrow(/plantId "a#b" must be/);
+      expect(await store.plantState('no way')).toEqual({ stations: [], maintenance: [] });
+      expect(await store.listActive('a#b')).toEqual([]);
+    });
+
     it('refuses an order id that would be the key of a plant item, and writes nothing', async () => {
       const order: DomainEvent = {
         type: 'OrderAccepted',
