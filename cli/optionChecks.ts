@@ -2,7 +2,9 @@
 // within a range, durations, AWS resource names, a file to write, a data directory.
 import { statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { MAX_EMULATED_PLANTS } from '../contracts/plants.ts';
 import { parseDuration } from '../emulator/duration.ts';
+import { intOption } from './command.ts';
 import { CliError } from './errors.ts';
 
 /** The longest duration an option takes: ten years, well inside the dates JavaScript can show. */
@@ -154,4 +156,12 @@ export function dataDirOption(name: string, value: string | undefined): string |
     }
     if (dirname(path) === path) return value;
   }
+}
+
+/** Parses `--plants`: how many plants the emulator runs side by side. */
+export function plantsOption(value: string | undefined): number | undefined {
+  const plants = intOption('plants', value, 1);
+  if (plants !== undefined && plants > MAX_EMULATED_PLANTS)
+    throw new CliError(`--plants must be at most ${MAX_EMULATED_PLANTS}, got "${value}"`);
+  return plants;
 }

@@ -12,6 +12,9 @@ export const PLANT_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 export const PLANT_ID_RULE =
   'must be 1 to 64 letters, digits, ".", "_" or "-", starting with a letter or a digit';
 
+/** The most plants one emulator runs (`twin emulate --plants`, `twin start --plants`). */
+export const MAX_EMULATED_PLANTS = 1_000;
+
 /** What a key of a plant other than the default starts with (then its id and a `/`). */
 export const PLANT_SCOPE_PREFIX = '@';
 

@@ -60,6 +60,8 @@ export interface TwinOptions {
   seed?: Seed;
   duration?: number;
   rate?: number;
+  /** Plants the emulator runs side by side (default 1; see `emulate`'s `plants`). */
+  plants?: number;
   /** The forecast mapping's batching window (ms). */
   batchingWindowMs?: number;
   /** Settings of the Kinesis → ingest mapping. */
@@ -295,6 +297,7 @@ export async function startTwin(options: TwinOptions = {}): Promise<RunningTwin>
       seed: options.seed ?? 1,
       duration: options.duration ?? 8 * 3_600_000,
       rate: options.rate ?? 100,
+      plants: options.plants ?? 1,
       log,
     });
     let stopping: Promise<void> | undefined;

@@ -1,4 +1,6 @@
 // `twin emulate`: a live plant's events, published to Kinesis (or printed), so the twin can be watched without a plant.
+
+import { MAX_EMULATED_PLANTS } from '../../contracts/plants.ts';
 import { resourceNames } from '../../contracts/resources.ts';
 import { emulate } from '../../emulator/emulate.ts';
 import { KinesisPublisher, PrintingPublisher, type Publisher } from '../../emulator/publisher.ts';
@@ -22,6 +24,7 @@ import {
   MAX_DURATION,
   MIN_SPEED,
   outputFileOption,
+  plantsOption,
   rangedNumberOption,
 } from '../optionChecks.ts';
 
@@ -73,6 +76,12 @@ export const emulateCommand = defineCommand({
       description: `how long orders keep arriving, in plant time (90s, 45m, 8h; at most ${MAX_DURATION})`,
       default: '8h',
     },
+    plants: {
+      type: 'string',
+      value: 'N',
+      description: `plants side by side, each on its own seed, events with plantId plant-01 … (1 to ${MAX_EMULATED_PLANTS}; load: --rate is all of them together)`,
+      default: '1',
+    },
     endpoint: {
       type: 'string',
       value: 'URL',
@@ -107,6 +116,7 @@ export const emulateCommand = defineCommand({
     const duration = durationOption('duration', values.duration)!;
     const seed = seedOption('seed', values.seed!);
     const rate = rangedNumberOption('rate', values.rate, { min: 1, max: MAX_RATE })!;
+    const plants = plantsOption(values.plants)!;
     const truthFile = outputFileOption('truth', values.truth);
     awsNameOption('stream', values.stream!, 'stream name', { min: 1, max: 128 });
     const endpoint = endpointOption('endpoint', values.endpoint) ?? endpointFromEnv('AWS_ENDPOINT_URL');
@@ -139,6 +149,7 @@ export const emulateCommand = defineCommand({
         speed,
         seed,
         rate,
+        plants,
         duration,
         ...(truthFile && { truthFile }),
         signal: controller.signal,

@@ -1,6 +1,7 @@
 // `twin start` (`npm start`): the whole twin on this machine, no Docker: emulators, pipeline,
 // dashboard and the plant emulator, with a live status line until Ctrl-C.
 
+import { MAX_EMULATED_PLANTS } from '../../contracts/plants.ts';
 import { DashboardError, PortInUseError } from '../../dashboard/errors.ts';
 import {
   checkScenario,
@@ -25,6 +26,7 @@ import {
   durationOption,
   MAX_DURATION,
   MIN_SPEED,
+  plantsOption,
   portOption,
   rangedNumberOption,
 } from '../optionChecks.ts';
@@ -116,6 +118,12 @@ export const startCommand = defineCommand({
       description: `how long orders keep arriving, in plant time (90s, 45m, 8h; at most ${MAX_DURATION})`,
       default: '8h',
     },
+    plants: {
+      type: 'string',
+      value: 'N',
+      description: `plants the emulator runs side by side, plant-01 … (1 to ${MAX_EMULATED_PLANTS}); the dashboard shows each, and all at a glance`,
+      default: '1',
+    },
     model: {
       type: 'string',
       value: 'FILE',
@@ -166,6 +174,7 @@ export const startCommand = defineCommand({
     const port = portOption('port', values.port!);
     const speed = rangedNumberOption('speed', values.speed, { min: MIN_SPEED })!;
     const seed = seedOption('seed', values.seed!);
+    const plants = plantsOption(values.plants)!;
     // The live forecast runs the Lambda's handler, which takes as many draws as a deploy may ask for.
     const replications = rangedNumberOption('replications', values.replications, {
       min: 1,
@@ -198,6 +207,7 @@ export const startCommand = defineCommand({
         speed,
         seed,
         duration,
+        plants,
         logLevel: level as 'WARN',
         ...(model && { model }),
         ...(replications !== undefined && { replications }),

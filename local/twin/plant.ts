@@ -28,6 +28,7 @@ export function startPlant(options: {
   seed: Seed;
   duration: number;
   rate: number;
+  plants: number;
   log: (line: string) => void;
 }): RunningPlant {
   const stopped = new AbortController();
@@ -45,6 +46,7 @@ export function startPlant(options: {
       seed: options.seed,
       duration: options.duration,
       rate: options.rate,
+      plants: options.plants,
       signal: stopped.signal,
     }).catch((error: Error) => {
       options.log(`emulator stopped: ${error.message}`);
