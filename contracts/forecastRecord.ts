@@ -96,6 +96,8 @@ export interface PlantSummary {
   plantId: string;
   asOf: number;
   generatedAt: number;
+  /** The latest event the forecast reflects (its `stateVersion.latestEventAt`). */
+  latestEventAt: number;
   activeOrders: number;
   ordersLate: number;
   ordersAtRisk?: number;
@@ -109,6 +111,7 @@ export function plantSummaryOf(record: ForecastRecord): PlantSummary {
     plantId: record.plantId ?? DEFAULT_PLANT,
     asOf: record.asOf,
     generatedAt: record.generatedAt,
+    latestEventAt: record.stateVersion.latestEventAt,
     activeOrders: kpis.activeOrders,
     ordersLate: kpis.ordersLate,
     ...(kpis.ordersAtRisk !== undefined && { ordersAtRisk: kpis.ordersAtRisk }),

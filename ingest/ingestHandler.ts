@@ -11,6 +11,7 @@ import type {
   KinesisStreamEvent,
   KinesisStreamRecord,
 } from 'aws-lambda';
+import { DEFAULT_PLANT, plantOfKey } from '../contracts/plants.ts';
 import { DEFAULT_MAX_FUTURE_MS } from '../contracts/time.ts';
 import { StateStoreError } from '../state/errors.ts';
 import { type DomainEvent, isPlantEvent, type PlantDomainEvent, parseEvent } from '../state/events.ts';
@@ -117,11 +118,14 @@ export function groupHandler({
     });
     const outcomes: (RecordOutcome | Error)[] = new Array(records.length);
     const partitionKey = records[0]?.kinesis.partitionKey;
-    for (const [orderId, members] of byOrder) {
+    for (const [key, members] of byOrder) {
       const events = members.map((m) => m.event);
+      // The key holds the order's plant (DomainEvent): the partition key is the order id alone.
+      const { plantId, key: orderId } = plantOfKey(key);
+      const order = { orderId, ...(plantId !== DEFAULT_PLANT && { plantId }) };
       if (orderId !== partitionKey) {
         logger.warn('partition key is not the order id: this order’s events may be applied out of order', {
-          orderId,
+          ...order,
           eventId: events[0]!.eventId,
           partitionKey,
         });
@@ -131,7 +135,7 @@ export function groupHandler({
         applied = await store.applyAll(events);
       } catch (error) {
         logger.error('events not applied: will be retried', {
-          orderId,
+          ...order,
           eventId: (error instanceof StateStoreError && error.context.eventId) || events[0]!.eventId,
           eventIds: events.map((e) => e.eventId),
           error: error as Error,
@@ -141,7 +145,7 @@ export function groupHandler({
       members.forEach(({ index, event }, i) => {
         const outcome = applied[i]!;
         outcomes[index] = outcome;
-        logOutcome(logger, outcome, event, { orderId, eventId: event.eventId, type: event.type });
+        logOutcome(logger, outcome, event, { ...order, eventId: event.eventId, type: event.type });
       });
     }
     // A station's or a maintenance's events are few: applied one by one, in stream order.

@@ -16,6 +16,7 @@ import { ingestBenchmark } from './bench/ingest.ts';
 import { lambdaColdBenchmark } from './bench/lambdaCold.ts';
 import { latencyBenchmark } from './bench/latency.ts';
 import { mm1Benchmark } from './bench/mm1.ts';
+import { plantsBenchmark } from './bench/plants.ts';
 import { whatIfBenchmark } from './bench/whatif.ts';
 
 /** The subcommands of `twin bench`, in the order help lists them. */
@@ -28,6 +29,7 @@ export const BENCHMARKS: readonly Benchmark[] = [
   forecastHandlerBenchmark,
   lambdaColdBenchmark,
   latencyBenchmark,
+  plantsBenchmark,
   whatIfBenchmark,
   accuracyBenchmark,
   faultsBenchmark,

@@ -241,6 +241,41 @@ describe('ingest handler', () => {
     expect((await store.plantState()).stations).toEqual([]);
   });
 
+  it("applies each plant's events to its own order under the same order id, and keeps the plant in its logs", async () => {
+    const store = new InMemoryStateStore();
+    const logs = captureLogs();
+    try {
+      const handler = createIngestHandler({
+        store,
+        failures: new InMemoryFailureSink(),
+        logger: new Logger({ serviceName: 'ingest', logLevel: 'DEBUG' }),
+      });
+      const north = lifecycle('o1', 5)
+        .slice(0, 4)
+        .map((e) => ({ ...e, eventId: `north-${e.eventId}`, plantId: 'north' }));
+      const down = { eventId: 'd1', type: 'StationDown', station: 's-1', occurredAt: '2026-01-05T08:03:00Z' };
+
+      const response = await handler(
+        kinesisEvent([
+          ...lifecycle('o1').slice(0, 2),
+          ...north,
+          { raw: JSON.stringify({ ...down, plantId: 'north' }), key: 's-1' },
+        ]),
+      );
+
+      expect(response.batchItemFailures).toEqual([]);
+      expect((await store.get('o1'))!.status).toBe('awaiting-material');
+      expect((await store.get('o1', 'north'))!.status).toBe('ready');
+      expect((await store.plantState()).stations).toEqual([]);
+      expect((await store.plantState('north')).stations).toMatchObject([{ station: 's-1', down: true }]);
+      const lines = logs.lines();
+      expect(lines.filter((l) => l.level === 'WARN')).toEqual([]);
+      expect(lines.filter((l) => l.plantId === 'north' && l.orderId === 'o1')).toHaveLength(north.length);
+    } finally {
+      logs.restore();
+    }
+  });
+
   it('keeps bytes that are not UTF-8 in base64 in the failure destination', async () => {
     const failures = new InMemoryFailureSink();
     const handler = createIngestHandler({ store: new InMemoryStateStore(), failures, logger });

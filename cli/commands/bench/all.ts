@@ -17,6 +17,7 @@ import { ingestSuite } from './ingest.ts';
 import { lambdaColdSuite } from './lambdaCold.ts';
 import { latencySuite } from './latency.ts';
 import { mm1Suite } from './mm1.ts';
+import { plantsSuite } from './plants.ts';
 import { type AllResults, notMeasured, resultsMarkdown, resultsText, thisMachine } from './results.ts';
 import { startupSuite } from './startup.ts';
 import { whatIfSuite } from './whatif.ts';
@@ -36,6 +37,7 @@ export const SUITES: readonly Suite<unknown>[] = [
   forecastHandlerSuite,
   lambdaColdSuite,
   latencySuite,
+  plantsSuite,
 ];
 
 /** Runs every suite; one that fails (no Java, say) is reported as not measured, and the rest go on. */
