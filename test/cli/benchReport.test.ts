@@ -18,6 +18,7 @@ import {
   notSustainedBecause,
 } from '../../bench/latencyBench.ts';
 import { liveEvents } from '../../bench/liveEvents.ts';
+import type { PlantsBenchResult } from '../../bench/plantsBench.ts';
 import type { ForecastBenchResult } from '../../bench/workloads.ts';
 import { measureAll, SUITES } from '../../cli/commands/bench/all.ts';
 import type { SuiteContext } from '../../cli/commands/bench/benchmark.ts';
@@ -202,6 +203,23 @@ const whatIfRow = (orders: number, variants: number, replications: number, threa
   events: 2_800_000,
   runs: 5,
 });
+const plants: PlantsBenchResult = {
+  plants: 50,
+  ordersPerPlant: 200,
+  rate: 200,
+  seconds: 300,
+  events: 60_000,
+  notIngested: 0,
+  lost: 0,
+  p50Ms: 1_400,
+  p95Ms: 2_300,
+  maxMs: 3_100,
+  worstPlantP95Ms: 2_600,
+  plantsForecast: 50,
+  forecastsWritten: 14_000,
+  rss: { startMb: 300, peakMb: 420.5, endMb: 410, slopeMbPerMin: 0.4 },
+  heapUsed: { startMb: 90, peakMb: 160, endMb: 120, slopeMbPerMin: -1.2 },
+};
 const every = {
   startup: [
     { process: 'Node.js alone: node -e 0', medianMs: 70, minMs: 65 },
@@ -215,6 +233,7 @@ const every = {
   forecastHandler: [handlerRow(100), handlerRow(1_000), handlerRow(10_000)],
   lambdaCold,
   latency,
+  plants,
   whatif: [whatIfRow(1_000, 10, 100)],
 };
 
@@ -236,7 +255,10 @@ describe('docs/benchmark-results.md', () => {
   });
 
   it('has one table per benchmark, each under a title and a line saying what it measures', async () => {
-    const results = await measureAll({ ...cannedContext(), sources: async () => latency });
+    const results = await measureAll({
+      ...cannedContext(),
+      sources: async (args) => (args[1] === 'plants' ? plants : latency),
+    });
 
     const doc = resultsMarkdown(measured(results), SUITES);
 
@@ -282,6 +304,14 @@ describe('docs/benchmark-results.md', () => {
     expect(doc).toContain('| 10,000 | 30 | 150 | 1,200 | 600 | 2x |');
   });
 
+  it("reports the plants at scale: nothing lost, event to its plant's forecast, and the memory over the run", () => {
+    const doc = resultsMarkdown(measured(every), SUITES);
+
+    expect(doc).toContain(
+      '| 50 × 200 | 200 | 60,000 | 0 | 0 | 1,400 | 2,300 | 2,600 | 300 → 410 (peak 420.5; +0.4 MB/min in the second half) | 90 → 120 (peak 160; -1.2 MB/min in the second half) |',
+    );
+  });
+
   it('gives the highest sustained rate as a lower bound when every rate tried was sustained', () => {
     const everyOneSustained = { ...latency, sustainRuns: latency.sustainRuns.slice(0, 2) };
 
@@ -304,8 +334,9 @@ describe('docs/benchmark-results.md', () => {
       expect(doc).toContain(`## ${title}`);
       expect(text).toContain(title);
     }
-    expect(doc.match(/^not measured: DynamoDB Local needs a Java runtime 17\+/gm)).toHaveLength(2);
-    expect(text.match(/^not measured: DynamoDB Local needs a Java runtime 17\+/gm)).toHaveLength(2);
+    // Latency's two tables and the plants' one: each says so.
+    expect(doc.match(/^not measured: DynamoDB Local needs a Java runtime 17\+/gm)).toHaveLength(3);
+    expect(text.match(/^not measured: DynamoDB Local needs a Java runtime 17\+/gm)).toHaveLength(3);
     expect(results.ingest).toEqual(ingest);
     // Without SimPy, the kernel is measured alone and the SimPy column says why it is empty.
     expect(doc).toMatch(

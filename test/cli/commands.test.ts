@@ -296,7 +296,7 @@ describe('twin bench', () => {
 
   it('says what to measure when nothing is named', async () => {
     expect((await twin('bench')).stderr).toMatch(
-      /say what to measure: casymda, mm1, forecast, forecast-process, ingest, forecast-handler, lambda-cold, latency, whatif, accuracy, faults or all/,
+      /say what to measure: casymda, mm1, forecast, forecast-process, ingest, forecast-handler, lambda-cold, latency, plants, whatif, accuracy, faults or all/,
     );
   });
 });
