@@ -9,6 +9,7 @@ import { createClients, destroyClients } from '../local/clients.ts';
 import { startEmulators } from '../local/emulators/index.ts';
 import { provision } from '../local/provision.ts';
 import { type RunningTwin, startTwin } from '../local/runtime.ts';
+import { orderFlowModel, type PlantModel } from '../orderflow/index.ts';
 import { quantileOf } from '../sim-core/quantile.ts';
 import { putEvents } from './ingestBench.ts';
 import { liveEvents } from './liveEvents.ts';
@@ -24,6 +25,15 @@ export interface PlantsBenchOptions {
 }
 
 export const PLANTS_DEFAULTS = { plants: 50, ordersPerPlant: 200, rate: 200, seconds: 300 } as const;
+
+/**
+ * Each plant is the demo plant with lines enough for its orders (a fifth of them): 200 active orders
+ * are a plant's day, not a queue of 33 hours on one line.
+ */
+const plantModel = (ordersPerPlant: number): PlantModel => ({
+  ...orderFlowModel,
+  parameters: { ...orderFlowModel.parameters, lines: Math.max(1, Math.round(ordersPerPlant / 5)) },
+});
 
 /** Memory of the twin's process, MB: at the start of the run, its highest, at the end. */
 export interface MemoryFigures {
@@ -92,6 +102,7 @@ export async function plantsBench(options: PlantsBenchOptions): Promise<PlantsBe
       port: 0,
       scenario: 'none',
       batchingWindowMs: 1_000,
+      model: plantModel(ordersPerPlant),
       log: () => {},
     });
     const running = twin;

@@ -123,6 +123,8 @@ export async function runForecast(
   deps: ForecastDependencies,
   changes: readonly DynamoDBRecord[] = [],
   plantId: string = DEFAULT_PLANT,
+  /** Plants forecast in the same batch: they share the recommendations' budget. */
+  plantsInBatch = 1,
 ): Promise<Exclude<ForecastRunOutcome, { outcome: 'skipped' }>> {
   const started = performance.now();
   const base = deps.model ?? orderFlowModel;
@@ -154,7 +156,7 @@ export async function runForecast(
             deps.pool,
           );
   const simulated = performance.now();
-  const recommendations = recommendFor(result, snapshot, model, deps, simulated - read);
+  const recommendations = recommendFor(result, snapshot, model, deps, simulated - read, plantsInBatch);
   const recommended = performance.now();
   const record: ForecastRecord = {
     ...(plantId !== DEFAULT_PLANT && { plantId }),
@@ -210,19 +212,30 @@ function recommendFor(
   model: PlantModel,
   deps: ForecastDependencies,
   simulateMs: number,
+  plants: number,
 ): ForecastRecommendation[] | undefined {
-  const budgetMs = deps.recommendBudgetMs ?? DEFAULT_RECOMMEND_BUDGET_MS;
+  const wholeMs = deps.recommendBudgetMs ?? DEFAULT_RECOMMEND_BUDGET_MS;
+  // One thread recommends for every plant of the batch: they share the budget.
+  const budgetMs = Math.floor(wholeMs / plants);
   if (budgetMs === 0 || (result.kpis.ordersLate === 0 && !(result.kpis.ordersAtRisk! > 0))) return undefined;
   // The wall clock is looked at between runs: a run started finishes first. Recommending takes at
   // least three runs of the plant (the live one twice, one variant), each about as long as one run of
   // the forecast; a plant too large for that is not tried, rather than overrunning the budget.
   const perRunMs = simulateMs / (1 + (deps.replications ?? 0));
   if (3 * perRunMs > budgetMs) {
-    deps.logger.warn('recommendations left out: the forecast is written without them', {
-      reason: `three runs of the plant (about ${Math.round(3 * perRunMs)} ms) do not fit the budget`,
-      budgetMs,
-      ordersLate: result.kpis.ordersLate,
-    });
+    // Too large for the whole budget: worth a warning. Only for its share of a batch of many plants:
+    // the next batch that touches fewer plants recommends.
+    const tooLarge = 3 * perRunMs > wholeMs;
+    deps.logger[tooLarge ? 'warn' : 'info'](
+      'recommendations left out: the forecast is written without them',
+      {
+        reason: tooLarge
+          ? `three runs of the plant (about ${Math.round(3 * perRunMs)} ms) do not fit the budget`
+          : `three runs of the plant (about ${Math.round(3 * perRunMs)} ms) do not fit its share of the budget, shared by the ${plants} plants of the batch`,
+        budgetMs,
+        ordersLate: result.kpis.ordersLate,
+      },
+    );
     return undefined;
   }
   try {
@@ -234,7 +247,9 @@ function recommendFor(
     });
     return recommendations.map((r) => stored(r, comparison));
   } catch (error) {
-    deps.logger.warn('recommendations left out: the forecast is written without them', {
+    // Out of time on a share of the budget is what sharing it means; anything else is worth a warning.
+    const shared = plants > 1 && error instanceof SimulationLimitError && error.bound === 'wall-time';
+    deps.logger[shared ? 'info' : 'warn']('recommendations left out: the forecast is written without them', {
       ...(error instanceof SimulationLimitError
         ? { reason: error.message, bound: error.bound, limit: error.limit }
         : { error: error as Error }),
@@ -320,7 +335,9 @@ export function createForecastHandler(deps: ForecastDependencies) {
     }
     const plants = [...byPlant.keys()];
     const done = await Promise.all(
-      plants.map((plantId) => forecastPlant(deps, plantId, byPlant.get(plantId)!, event.Records.length)),
+      plants.map((plantId) =>
+        forecastPlant(deps, plantId, byPlant.get(plantId)!, event.Records.length, plants.length),
+      ),
     );
     // A failed plant's batch is retried from the first of its records (and, so, every plant's after it:
     // a forecast is written only if newer, so forecasting a plant again changes nothing stored).
@@ -337,10 +354,11 @@ async function forecastPlant(
   plantId: string,
   changes: readonly DynamoDBRecord[],
   records: number,
+  plants: number,
 ): Promise<boolean> {
   const plant = plantId === DEFAULT_PLANT ? {} : { plantId };
   try {
-    const { outcome, record, writeMs, alerts } = await runForecast(deps, changes, plantId);
+    const { outcome, record, writeMs, alerts } = await runForecast(deps, changes, plantId, plants);
     deps.logger.info(
       outcome === 'saved' ? 'forecast written' : 'forecast kept in history only: a newer one is stored',
       {

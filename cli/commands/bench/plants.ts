@@ -14,7 +14,7 @@ const plantsTable: ResultTable<PlantsBenchResult> = {
   title: 'Embedded twin: many plants',
   measures:
     `The embedded twin (kinesalite, DynamoDB Local, forecast batching window 1 s) with ${plants} plants of ` +
-    `${ordersPerPlant} active orders each (the demo plant), their events at ${rate} a second in all, the plants in ` +
+    `${ordersPerPlant} active orders each (the demo plant with ${ordersPerPlant / 5} lines), their events at ${rate} a second in all, the plants in ` +
     `turn, for ${seconds / 60} minutes: events not ingested, and not reflected by their plant's forecast within a minute ` +
     "of the last (lost); from an event's PutRecords to the first forecast of its plant that reflects it (all events, and " +
     "the worst plant's p95); the memory of the twin's process (RSS and V8 heap, MB) from the run's start to its end.",
