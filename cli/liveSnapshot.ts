@@ -2,6 +2,7 @@
 // stations' state and the maintenance planned), through the same state store, from the tables that
 // `--data-dir`, `--endpoint` or `--aws` name (`twin snapshot`, `twin whatif`, `twin recommend`).
 // Loaded only by a command that reads a live twin: it brings the AWS SDK.
+import { DEFAULT_PLANT, isPlantId, PLANT_ID_RULE } from '../contracts/plants.ts';
 import { liveSnapshot } from '../forecast/liveSnapshot.ts';
 import { createClients, destroyClients } from '../local/clients.ts';
 import type { Snapshot } from '../orderflow/types.ts';
@@ -18,15 +19,24 @@ export interface LiveSnapshot {
 
 /** Reads the live state of the twin that `values` name (the one that runs, by default). */
 export async function readLiveSnapshot(
-  values: { 'data-dir'?: string; endpoint?: string; aws: boolean; 'name-prefix'?: string; 'as-of'?: string },
+  values: {
+    'data-dir'?: string;
+    endpoint?: string;
+    aws: boolean;
+    'name-prefix'?: string;
+    'as-of'?: string;
+    plant?: string;
+  },
   now: () => number = Date.now,
 ): Promise<LiveSnapshot> {
   const asOfChoice = asOfOption(values['as-of']);
+  const plantId = values.plant ?? DEFAULT_PLANT;
+  if (!isPlantId(plantId)) throw new CliError(`--plant ${PLANT_ID_RULE}, got "${values.plant}"`);
   const tables = await findTables(values, 'read');
   const clients = createClients(tables.endpoints);
   try {
     const states = new DynamoDbStateStore(clients.dynamodb, tables.names.orderStateTable);
-    const [orders, plant] = await Promise.all([states.listActive(), states.plantState()]);
+    const [orders, plant] = await Promise.all([states.listActive(plantId), states.plantState(plantId)]);
     const latest = latestEvent(orders);
     const asOf =
       typeof asOfChoice === 'number'
@@ -37,7 +47,8 @@ export async function readLiveSnapshot(
             ? (latest ?? now())
             : Math.max(now(), latest ?? 0);
     // As the forecast reads it.
-    return { snapshot: liveSnapshot(asOf, orders, plant), where: tables.where };
+    const where = plantId === DEFAULT_PLANT ? tables.where : `plant ${plantId} of ${tables.where}`;
+    return { snapshot: liveSnapshot(asOf, orders, plant), where };
   } catch (error) {
     throw tableError(error, tables);
   } finally {

@@ -12,6 +12,11 @@ import { TABLE_OPTIONS } from './tableOptions.ts';
 /** Where the live state is, and which "now" to take: `twin snapshot`, and the live input of the others. */
 export const LIVE_OPTIONS = {
   ...TABLE_OPTIONS,
+  plant: {
+    type: 'string',
+    value: 'ID',
+    description: 'the plant whose live state to read, in a twin of many plants (default: default)',
+  },
   'as-of': {
     type: 'string',
     value: 'WHEN',
@@ -53,6 +58,7 @@ export interface PlanInputValues {
   aws: boolean;
   'name-prefix'?: string | undefined;
   'as-of'?: string | undefined;
+  plant?: string | undefined;
 }
 
 export interface PlanInputs {
@@ -93,9 +99,9 @@ export async function loadCheckedModel(
 /** The snapshot, model and parameters that the options name, checked. */
 export async function loadPlanInputs(values: PlanInputValues): Promise<PlanInputs> {
   const live = values['data-dir'] !== undefined || values.endpoint !== undefined || values.aws;
-  if (values.state !== undefined && (live || values['as-of'] !== undefined))
+  if (values.state !== undefined && (live || values['as-of'] !== undefined || values.plant !== undefined))
     throw new CliError(
-      'give --state FILE or the live state (--data-dir, --endpoint, --aws, --as-of), not both',
+      'give --state FILE or the live state (--data-dir, --endpoint, --aws, --as-of, --plant), not both',
     );
   const { model, parameters } = await loadCheckedModel(values.model, values.param);
   if (values.state !== undefined)

@@ -340,6 +340,24 @@ const CASES: UserErrorCase[] = [
     says: /^--budget must be a number above 0 and at most 3600, got "0"$/,
   },
   {
+    what: 'snapshot --plant that is not a plant id',
+    args: ['snapshot', '--plant', 'north/1'],
+    says: /^--plant must be 1 to 64 letters, digits, "\.", "_" or "-", starting with a letter or a digit, got "north\/1"$/,
+  },
+  {
+    what: 'whatif --plant with --state',
+    args: [
+      'whatif',
+      '--state',
+      'examples/demo-snapshot.json',
+      '--plant',
+      'north',
+      '--variants',
+      'examples/variants/demo-variants.json',
+    ],
+    says: /^give --state FILE or the live state \(--data-dir, --endpoint, --aws, --as-of, --plant\), not both$/,
+  },
+  {
     what: 'snapshot --as-of that is not a time',
     args: ['snapshot', '--as-of', 'yesterday'],
     says: /^--as-of must be now, latest-event or an ISO-8601 time/,

@@ -128,4 +128,19 @@ describe('twin snapshot and twin whatif on the tables of a twin', () => {
     expect(table.stdout).toContain(`What-if as of 2026-01-05 08:15:00Z · ${endpoint} · model order-flow`);
     expect(await scanBoth()).toEqual(before);
   });
+
+  it("reads one plant's live state in a twin of many plants", async () => {
+    const states = new DynamoDbStateStore(env.clients.dynamodb, env.names.orderStateTable);
+    await states.apply(toDomainEvent({ ...v1('OrderAccepted', 'A', 3), plantId: 'north' }));
+    const where = ['--endpoint', env.running.endpoints.dynamodb!, '--name-prefix', PREFIX];
+
+    const north = await twin('snapshot', ...where, '--plant', 'north', '--as-of', iso(15));
+    const mine = await twin('snapshot', ...where, '--as-of', iso(15));
+
+    expect(north.code, north.stderr).toBe(0);
+    const snapshot = parseSnapshot(JSON.parse(north.stdout));
+    expect(snapshot.orders.map((o) => [o.orderId, o.acceptedAt])).toEqual([['A', T0 + 3 * MIN]]);
+    expect(snapshot.stations ?? []).toEqual([]);
+    expect(parseSnapshot(JSON.parse(mine.stdout)).orders.map((o) => o.orderId)).toEqual(['A', 'B']);
+  });
 });
