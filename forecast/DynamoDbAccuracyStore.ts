@@ -1,19 +1,22 @@
-// The rolling accuracy record in the forecasts table (`pk = plant`, `sk = accuracy#rolling`): the
+// A plant's rolling accuracy record in the forecasts table (`pk` the plant's partition, `sk = accuracy#rolling`): the
 // record as JSON in `data` and its `version`, replaced by a Put conditional on the version read.
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { readAccuracyItem, type StoredAccuracy } from '../contracts/accuracyItem.ts';
 import { AccuracyKeys, type AccuracyRecord } from '../contracts/accuracyRecord.ts';
+import { ForecastKeys } from '../contracts/forecastRecord.ts';
 import type { AccuracyStore } from './AccuracyStore.ts';
 
 export class DynamoDbAccuracyStore implements AccuracyStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
+    /** The plant whose record it is (default: the default plant). */
+    private readonly plantId?: string,
   ) {}
 
   read(): Promise<StoredAccuracy | undefined> {
-    return readAccuracyItem(this.client, this.tableName);
+    return readAccuracyItem(this.client, this.tableName, this.plantId);
   }
 
   async write(record: AccuracyRecord, expected: number): Promise<boolean> {
@@ -22,7 +25,7 @@ export class DynamoDbAccuracyStore implements AccuracyStore {
         new PutCommand({
           TableName: this.tableName,
           Item: {
-            pk: AccuracyKeys.partition,
+            pk: ForecastKeys.partitionOf(this.plantId),
             sk: AccuracyKeys.rolling,
             version: expected + 1,
             data: JSON.stringify(record),

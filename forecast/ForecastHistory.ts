@@ -57,6 +57,8 @@ export class DynamoDbForecastHistory implements ForecastHistory {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
+    /** The plant whose history it is (default: the default plant). */
+    private readonly plantId?: string,
   ) {}
 
   async inEffectAt(t: number): Promise<HistoricForecast | undefined> {
@@ -68,7 +70,7 @@ export class DynamoDbForecastHistory implements ForecastHistory {
         TableName: this.tableName,
         KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
         ExpressionAttributeValues: {
-          ':pk': ForecastKeys.partition,
+          ':pk': ForecastKeys.partitionOf(this.plantId),
           ':from': ForecastKeys.historyPrefix,
           ':to': ForecastKeys.history(t),
         },
@@ -82,7 +84,9 @@ export class DynamoDbForecastHistory implements ForecastHistory {
     const head = headKey(sk);
     let forecast = this.cache.get(head);
     if (forecast === undefined) {
-      forecast = readForecastAt(this.client, this.tableName, head).then((r) => r && historic(r));
+      forecast = readForecastAt(this.client, this.tableName, head, this.plantId).then(
+        (r) => r && historic(r),
+      );
       // A failed read is not kept: the next batch asks again.
       forecast.catch(() => this.cache.delete(head));
       this.cache.set(head, forecast);
@@ -95,7 +99,7 @@ export class DynamoDbForecastHistory implements ForecastHistory {
     const { Item } = await this.client.send(
       new GetCommand({
         TableName: this.tableName,
-        Key: { pk: ForecastKeys.partition, sk: ForecastKeys.latest },
+        Key: { pk: ForecastKeys.partitionOf(this.plantId), sk: ForecastKeys.latest },
         ProjectionExpression: 'generatedAt, stateVersion',
       }),
     );

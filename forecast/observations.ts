@@ -5,6 +5,7 @@
 
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue, DynamoDBRecord } from 'aws-lambda';
+import { plantOfKey } from '../contracts/plants.ts';
 import { isPlantKey } from '../state/plantState.ts';
 import { nestSteps } from '../state/stepAttributes.ts';
 
@@ -68,7 +69,9 @@ export function observationsOf(records: readonly DynamoDBRecord[]): Observations
     const after = orderOf(record.dynamodb?.NewImage as Image);
     if (after?.orderId === undefined || isPlantKey(after.orderId)) continue;
     const before = orderOf(record.dynamodb?.OldImage as Image);
-    const { orderId, product, dueAt } = after;
+    const { product, dueAt } = after;
+    // The item's key holds its plant: the order is known by its own id, as its forecasts know it.
+    const orderId = plantOfKey(after.orderId).key;
     for (const [step, state] of Object.entries(after.steps ?? {})) {
       const finishedAt = state.finishedAt;
       if (finishedAt === undefined || before?.steps?.[step]?.finishedAt === finishedAt) continue;

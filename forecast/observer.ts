@@ -200,13 +200,27 @@ export async function observeBatch(
   return { observations, comparisons, alerts, ...(result && { record: result.record }) };
 }
 
+/** What the observer of a plant other than the default reads and writes: that plant's history and record. */
+export type PlantObserverStores = (plantId: string) => Pick<ObserverDependencies, 'history' | 'accuracy'>;
+
 /**
- * The observer as a stream handler. A batch fails as a whole (it is retried; the record is written
- * before alerts are sent, so a retry after a failed delivery may count a batch twice, never lose one).
+ * The observer as a stream handler. `deps` observe the default plant; `plantStores`, when given,
+ * the others, each in its own record, its drift alerts naming it (recalibration stays the default
+ * plant's). A batch fails as a whole (it is retried; the record is written before alerts are sent,
+ * so a retry after a failed delivery may count a batch twice, never lose one).
  */
-export function createObserverHandler(deps: ObserverDependencies) {
+export function createObserverHandler(deps: ObserverDependencies, plantStores?: PlantObserverStores) {
   return async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
-    await observeBatch(deps, event.Records);
+    const plants = new Set(event.Records.map(plantOfRecord));
+    plants.add(deps.plantId ?? DEFAULT_PLANT);
+    await Promise.all(
+      [...plants].map((plantId) => {
+        if (plantId === (deps.plantId ?? DEFAULT_PLANT)) return observeBatch(deps, event.Records);
+        if (plantStores === undefined) return undefined;
+        const { onObservations: _o, onDrift: _d, ...shared } = deps;
+        return observeBatch({ ...shared, ...plantStores(plantId), plantId }, event.Records);
+      }),
+    );
     return { batchItemFailures: [] };
   };
 }

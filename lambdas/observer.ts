@@ -12,6 +12,7 @@ import { DynamoDbObservationStore } from '../forecast/DynamoDbObservationStore.t
 import { DynamoDbForecastHistory } from '../forecast/ForecastHistory.ts';
 import { plantModelEnv } from '../forecast/modelFile.ts';
 import { createObserverHandler } from '../forecast/observer.ts';
+import { dynamoDbPlantObserverStores } from '../forecast/plantObserverStores.ts';
 import { calibrationHooks } from '../forecast/recalibration.ts';
 import { orderFlowModel } from '../orderflow/index.ts';
 import { alertSinkOf } from './alerts.ts';
@@ -41,14 +42,17 @@ const { onObservations, onDrift } = calibrationHooks({
   alerts,
 });
 
-const observe = createObserverHandler({
-  history: new DynamoDbForecastHistory(documents, table),
-  accuracy: new DynamoDbAccuracyStore(documents, table),
-  logger,
-  alerts,
-  onObservations,
-  onDrift,
-});
+const observe = createObserverHandler(
+  {
+    history: new DynamoDbForecastHistory(documents, table),
+    accuracy: new DynamoDbAccuracyStore(documents, table),
+    logger,
+    alerts,
+    onObservations,
+    onDrift,
+  },
+  dynamoDbPlantObserverStores(documents, table),
+);
 
 /** Every log line of an invocation carries its request id and whether it was a cold start. */
 export const handler = async (

@@ -18,6 +18,7 @@ import type { ForecastStore, SaveOutcome } from '../../forecast/ForecastStore.ts
 import { createForecastHandler, latestEventClock, wallClock } from '../../forecast/forecastHandler.ts';
 import type { Observations } from '../../forecast/observations.ts';
 import { createObserverHandler } from '../../forecast/observer.ts';
+import { dynamoDbPlantObserverStores } from '../../forecast/plantObserverStores.ts';
 import { calibrationHooks } from '../../forecast/recalibration.ts';
 import { sharedPool } from '../../forecast/threads/ReplicationPool.ts';
 import {
@@ -151,14 +152,17 @@ export function createTwinHandlers(options: {
     logger,
     alerts,
   });
-  const observer = createObserverHandler({
-    history: new DynamoDbForecastHistory(clients.documentClient, names.forecastsTable),
-    accuracy: new DynamoDbAccuracyStore(clients.documentClient, names.forecastsTable),
-    logger,
-    alerts,
-    onDrift: options.onDrift ?? calibration.onDrift,
-    onObservations: options.onObservations ?? calibration.onObservations,
-  });
+  const observer = createObserverHandler(
+    {
+      history: new DynamoDbForecastHistory(clients.documentClient, names.forecastsTable),
+      accuracy: new DynamoDbAccuracyStore(clients.documentClient, names.forecastsTable),
+      logger,
+      alerts,
+      onDrift: options.onDrift ?? calibration.onDrift,
+      onObservations: options.onObservations ?? calibration.onObservations,
+    },
+    dynamoDbPlantObserverStores(clients.documentClient, names.forecastsTable),
+  );
   return {
     counts,
     failures,

@@ -15,6 +15,7 @@ import { DynamoDbForecastStore } from '../../forecast/DynamoDbForecastStore.ts';
 import { DynamoDbForecastHistory, headKey } from '../../forecast/ForecastHistory.ts';
 import type { Observations } from '../../forecast/observations.ts';
 import { createObserverHandler } from '../../forecast/observer.ts';
+import { dynamoDbPlantObserverStores } from '../../forecast/plantObserverStores.ts';
 import { stepAttribute } from '../../state/stepAttributes.ts';
 import { accuracyStoreContract } from '../support/accuracyStoreContract.ts';
 import { useEmulators } from '../support/emulators.ts';
@@ -173,6 +174,58 @@ describe('the observer on DynamoDB Local', () => {
     expect(observed.map((o) => o.steps.map((s) => s.orderId))).toEqual(
       Array.from({ length: ORDERS }, (_, k) => [`o-${k}`]),
     );
+  });
+
+  it("keeps each plant's record apart, its drift alerts naming it; recalibration hears the default plant only", async () => {
+    const { documentClient } = env.clients;
+    const table = env.names.forecastsTable;
+    const store = new DynamoDbForecastStore(documentClient, table);
+    for (let t = T0; t < start(ORDERS); t += MIN) await store.save({ ...forecastAt(t), plantId: 'north' });
+    const sink = new InMemoryAlertSink();
+    const drifted: DriftAlert[] = [];
+    const observed: Observations[] = [];
+    const observe = createObserverHandler(
+      {
+        history: new DynamoDbForecastHistory(documentClient, table),
+        accuracy: new DynamoDbAccuracyStore(documentClient, table),
+        logger: new Logger({ serviceName: 'observer', logLevel: 'SILENT' }),
+        horizonsMs: [5 * MIN, 10 * MIN],
+        drift: { minComparisons: 5 },
+        alerts: sink,
+        onDrift: async (alert) => void drifted.push(alert),
+        onObservations: async (o) => void observed.push(o),
+      },
+      dynamoDbPlantObserverStores(documentClient, table),
+    );
+    const defaultBefore = await readAccuracyItem(documentClient, table);
+    const north = (record: DynamoDBRecord): DynamoDBRecord => {
+      const scope = (img: Record<string, { S?: string }>) => ({
+        ...img,
+        orderId: { S: `@north/${img.orderId!.S}` },
+      });
+      return {
+        ...record,
+        dynamodb: {
+          OldImage: scope(record.dynamodb!.OldImage as never),
+          NewImage: scope(record.dynamodb!.NewImage as never),
+        },
+      };
+    };
+
+    for (let k = 0; k < ORDERS; k++) await observe({ Records: [north(finished(k))] });
+
+    const mine = await readAccuracyItem(documentClient, table, 'north');
+    expect(mine?.version).toBe(ORDERS);
+    expect(summariseAccuracy(mine!.record).horizons.map((h) => h.steps.biasMs! / MIN)).toEqual([-2, -2]);
+    expect(sink.alerts.length).toBeGreaterThan(0);
+    expect(sink.alerts.every((a) => a.plantId === 'north')).toBe(true);
+    expect(drifted).toEqual([]);
+    expect(observed).toEqual([]);
+    // The default plant's record compared nothing of north's.
+    const defaultAfter = await readAccuracyItem(documentClient, table);
+    const compared = (s: typeof defaultAfter) =>
+      s === undefined ? 0 : summariseAccuracy(s.record).horizons.reduce((n, h) => n + h.steps.comparisons, 0);
+    expect(compared(defaultAfter)).toBe(compared(defaultBefore));
   });
 
   it('finds the head of the forecast in effect from a chunk key', () => {
