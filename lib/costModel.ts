@@ -8,6 +8,8 @@ export const PRICES_DATE = '2026-12-02';
 
 /** A list price: what one unit costs, and the AWS page it comes from. */
 export interface Price {
+  /** What is billed, for a reader. */
+  what: string;
   usd: number;
   unit: string;
   source: string;
@@ -19,72 +21,86 @@ export interface Price {
  */
 export const PRICES = {
   kinesisShardHour: {
+    what: 'Kinesis Data Streams: a provisioned shard',
     usd: 0.015,
     unit: 'shard-hour',
     source: 'https://aws.amazon.com/kinesis/data-streams/pricing/ (provisioned mode)',
   },
   kinesisPutPayloadUnit: {
+    what: 'Kinesis Data Streams: data in',
     usd: 0.014 / 1e6,
     unit: 'PUT payload unit (25 KB of a record)',
     source: 'https://aws.amazon.com/kinesis/data-streams/pricing/ (provisioned mode)',
   },
   lambdaRequest: {
+    what: 'Lambda: an invocation',
     usd: 0.2 / 1e6,
     unit: 'request',
     source: 'https://aws.amazon.com/lambda/pricing/',
   },
   lambdaArmGbSecond: {
+    what: 'Lambda: compute, Arm',
     usd: 0.0000133334,
     unit: 'GB-second (Arm)',
     source: 'https://aws.amazon.com/lambda/pricing/ (Arm, first 7.5 billion GB-s a month)',
   },
   lambdaX86GbSecond: {
+    what: 'Lambda: compute, x86',
     usd: 0.0000166667,
     unit: 'GB-second (x86)',
     source: 'https://aws.amazon.com/lambda/pricing/ (x86, first 6 billion GB-s a month)',
   },
   dynamoWriteRequestUnit: {
+    what: 'DynamoDB on demand: a write of up to 1 KB',
     usd: 0.625 / 1e6,
     unit: 'write request unit',
     source: 'https://aws.amazon.com/dynamodb/pricing/on-demand/',
   },
   dynamoReadRequestUnit: {
+    what: 'DynamoDB on demand: a strongly consistent read of up to 4 KB (eventually consistent: half)',
     usd: 0.125 / 1e6,
     unit: 'read request unit',
     source: 'https://aws.amazon.com/dynamodb/pricing/on-demand/',
   },
   dynamoStorageGbMonth: {
+    what: 'DynamoDB: storage',
     usd: 0.25,
     unit: 'GB-month',
     source: 'https://aws.amazon.com/dynamodb/pricing/on-demand/ (Standard table class)',
   },
   dynamoPitrGbMonth: {
+    what: 'DynamoDB: point-in-time recovery',
     usd: 0.2,
     unit: 'GB-month',
     source: 'https://aws.amazon.com/dynamodb/pricing/on-demand/ (continuous backups, PITR)',
   },
   dynamoStreamReadByLambda: {
+    what: 'DynamoDB Streams: a read by a Lambda mapping',
     usd: 0,
     unit: 'GetRecords call',
     source:
       'https://aws.amazon.com/dynamodb/pricing/on-demand/ (GetRecords calls made by Lambda triggers are not charged)',
   },
   cloudWatchLogsIngestedGb: {
+    what: 'CloudWatch Logs: ingestion',
     usd: 0.5,
     unit: 'GB ingested',
     source: 'https://aws.amazon.com/cloudwatch/pricing/ (logs, standard)',
   },
   cloudWatchAlarmMonth: {
+    what: 'CloudWatch: an alarm',
     usd: 0.1,
     unit: 'alarm-month',
     source: 'https://aws.amazon.com/cloudwatch/pricing/ (standard-resolution alarm metric)',
   },
   xrayTraceRecorded: {
+    what: 'X-Ray: a trace recorded',
     usd: 5 / 1e6,
     unit: 'trace recorded',
     source: 'https://aws.amazon.com/xray/pricing/',
   },
   secretMonth: {
+    what: 'Secrets Manager: a secret',
     usd: 0.4,
     unit: 'secret-month',
     source: 'https://aws.amazon.com/secrets-manager/pricing/',
@@ -568,5 +584,26 @@ export function costTableMarkdown(estimate: CostEstimate): string {
     '|---|---|---:|---|---:|---:|',
     ...rows,
     `| **total** | | | | | **${usd(estimate.total)}** |`,
+  ].join('\n');
+}
+
+/** One row per estimate: plants, events a second, forecasts and invocations a month, total (docs/cost.md). */
+export function costSummaryMarkdown(estimates: readonly CostEstimate[]): string {
+  return [
+    '| plants | events/s in all | plant forecasts a month | forecast invocations a month | cost a month |',
+    '|---:|---:|---:|---:|---:|',
+    ...estimates.map(
+      (e) =>
+        `| ${e.inputs.plants} | ${quantity(e.figures.eventsPerSecond)} | ${quantity(e.figures.plantForecasts)} | ${quantity(e.figures.forecastInvocations)} | ${usd(e.total)} |`,
+    ),
+  ].join('\n');
+}
+
+/** The prices the model uses, with their units and pages (docs/cost.md). */
+export function pricesMarkdown(prices: Prices = PRICES): string {
+  return [
+    '| what | unit | price | source |',
+    '|---|---|---:|---|',
+    ...Object.values(prices).map((p) => `| ${p.what} | ${p.unit} | ${unitPrice(p.usd)} | ${p.source} |`),
   ].join('\n');
 }
