@@ -105,6 +105,12 @@ export const commands: readonly CommandEntry[] = [
     load: async () => (await import('./commands/play.ts')).playCommand,
   },
   {
+    name: 'cost',
+    summary:
+      "Print the twin's cost per month on AWS on paper, line by line, for a number of plants: from the stack's own settings, list prices and the forecast's measured duration",
+    load: async () => (await import('./commands/cost.ts')).costCommand,
+  },
+  {
     name: 'bench',
     summary:
       'Measure speed and memory: the kernel beside SimPy, forecasts, the ingest and the embedded twin beside DynamoDB Local',

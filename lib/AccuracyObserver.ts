@@ -15,6 +15,7 @@ import {
   FORECAST_ITERATOR_AGE_ALARM_MS,
   FORECAST_MODEL_FILE,
 } from './ForecastPipeline.ts';
+import { OBSERVER_MEMORY_MB } from './functionSizes.ts';
 import { TwinFunction } from './TwinFunction.ts';
 
 export interface AccuracyObserverProps {
@@ -36,7 +37,7 @@ export class AccuracyObserver extends Construct {
     this.handler = new TwinFunction(this, 'Handler', {
       entry: 'lambdas/observer.ts',
       description: 'order-flow twin: keeps the rolling forecast accuracy record as order steps finish',
-      memorySize: 512,
+      memorySize: OBSERVER_MEMORY_MB,
       timeout: Duration.seconds(30),
       commandHooks: bundleModelFile(props.modelFile ?? DEMO_MODEL_FILE),
       environment: { MODEL_FILE: FORECAST_MODEL_FILE },

@@ -12,6 +12,7 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { FORECAST_NODE_OPTIONS, ForecastEventSource, OrderStateTable } from '../contracts/resources.ts';
 import type { AlertTopic } from './AlertTopic.ts';
+import { DEFAULT_FORECAST_MEMORY_MB } from './functionSizes.ts';
 import { LAMBDA_TASK_ROOT, PROJECT_ROOT, shellQuote, TwinFunction } from './TwinFunction.ts';
 
 /** The demo plant's model file: the forecast's model when the stack is given none. */
@@ -91,8 +92,8 @@ export interface ForecastPipelineProps {
   alertTopic?: AlertTopic | undefined;
 }
 
-/** The forecast function's memory unless the stack says otherwise (`twin:forecast-memory-mb`). */
-export const DEFAULT_FORECAST_MEMORY_MB = 1024;
+/** The forecast function's memory unless the stack says otherwise (`twin:forecast-memory-mb`): in functionSizes.ts. */
+export { DEFAULT_FORECAST_MEMORY_MB };
 
 /**
  * The threads a forecast function of `memoryMb` runs a Monte Carlo forecast's replications on: one

@@ -12,6 +12,7 @@ import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { IngestEventSource } from '../contracts/resources.ts';
+import { INGEST_MEMORY_MB } from './functionSizes.ts';
 import { TwinFunction } from './TwinFunction.ts';
 
 /** The ingest's event source settings (contracts/resources.ts), in CDK's types. */
@@ -52,7 +53,7 @@ export class IngestPipeline extends Construct {
     this.handler = new TwinFunction(this, 'Handler', {
       entry: 'lambdas/ingest.ts',
       description: 'order-flow twin: applies order events from Kinesis to the order-state table',
-      memorySize: 512,
+      memorySize: INGEST_MEMORY_MB,
       timeout: Duration.seconds(60),
     });
     // The state store writes with a conditional UpdateItem, and falls back to a conditional PutItem

@@ -1,0 +1,66 @@
+// docs/cost.md cannot go stale: its tables and figures are what the cost model gives today for the
+// stack's settings, the benchmark's figures and the prices.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import {
+  benchmarkFigures,
+  costPerMonth,
+  costSummaryMarkdown,
+  costTableMarkdown,
+  DEFAULT_INPUTS,
+  measuredInputs,
+  PRICES_DATE,
+  pricesMarkdown,
+} from '../../lib/costModel.ts';
+import { stackCostSettings } from '../../lib/costSettings.ts';
+
+const read = (path: string) => readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8');
+const doc = read('docs/cost.md');
+const measured = measuredInputs(
+  benchmarkFigures(read('docs/benchmark-results.md')),
+  DEFAULT_INPUTS.activeOrdersPerPlant,
+);
+const estimates = [1, 10, 100].map((plants) =>
+  costPerMonth({ ...DEFAULT_INPUTS, ...measured, plants }, stackCostSettings()),
+);
+
+/** The section of the doc under `### <heading>`, to its next heading. */
+function section(heading: string): string {
+  const start = doc.indexOf(`\n### ${heading}\n`);
+  expect(start, `docs/cost.md has no "### ${heading}"`).toBeGreaterThanOrEqual(0);
+  const rest = doc.slice(start + heading.length + 6);
+  return rest.slice(0, rest.search(/\n#{2,3} /) >>> 0);
+}
+
+describe('docs/cost.md', () => {
+  it('holds the cost per month the model gives for 1, 10 and 100 plants, each under its heading', () => {
+    expect(section('1 plant')).toContain(costTableMarkdown(estimates[0]!));
+    expect(section('10 plants')).toContain(costTableMarkdown(estimates[1]!));
+    expect(section('100 plants')).toContain(costTableMarkdown(estimates[2]!));
+    expect(doc).toContain(costSummaryMarkdown(estimates));
+  });
+
+  it('states the forecast time and size the tables rest on, and the prices with their date', () => {
+    expect(doc).toContain(`${measured.forecastMs} ms per plant's forecast`);
+    expect(doc).toContain(`for ${measured.forecastMsFrom} active orders`);
+    expect(doc).toContain(`${measured.forecastBytes.toLocaleString('en-US')} bytes compressed`);
+    expect(doc).toContain(`${measured.ingestMsPerEvent.toFixed(1)} ms per\n  event`);
+    expect(doc).toContain(`as of ${PRICES_DATE}`);
+    expect(doc).toContain(pricesMarkdown());
+  });
+
+  it("states the model's other assumptions as the model takes them", () => {
+    expect(doc).toContain(`up to ${DEFAULT_INPUTS.orderItemBytes} bytes`);
+    expect(doc).toContain(`${DEFAULT_INPUTS.eventBytes} bytes, one PUT payload unit`);
+    expect(doc).toContain(`${DEFAULT_INPUTS.observerMs} ms per invocation (not measured)`);
+    expect(doc).toContain(`${DEFAULT_INPUTS.logBytesPerInvocation} bytes of logs per invocation`);
+    expect(doc).toContain(
+      `${DEFAULT_INPUTS.eventsPerDayPerPlant.toLocaleString('en-US')} events a day and ${DEFAULT_INPUTS.activeOrdersPerPlant} active orders`,
+    );
+  });
+
+  it('is linked from the deployment page and the README', () => {
+    expect(read('docs/deploy-aws.md')).toContain('(cost.md)');
+    expect(read('README.md')).toContain('(docs/cost.md)');
+  });
+});
