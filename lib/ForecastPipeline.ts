@@ -84,6 +84,11 @@ export interface ForecastPipelineProps {
   replications?: number | undefined;
   /** The function's memory in MB (default DEFAULT_FORECAST_MEMORY_MB); its threads follow from it. */
   memoryMb?: number | undefined;
+  /**
+   * Batches of one stream shard forecast at once (1 to 10; unset: 1). Records of one item stay in
+   * order; two batches may forecast one plant at once, and the newer forecast is kept.
+   */
+  parallelizationFactor?: number | undefined;
   /** Wall time for the recommendations (FORECAST_RECOMMEND_BUDGET_MS); unset: the function's default. */
   recommendBudgetMs?: number | undefined;
   /** Where the forecast takes "now" from (FORECAST_CLOCK, default `wall`). */
@@ -159,6 +164,9 @@ export class ForecastPipeline extends Construct {
         reportBatchItemFailures: true,
         retryAttempts: FORECAST_SOURCE.retryAttempts,
         maxRecordAge: FORECAST_SOURCE.maxRecordAge,
+        ...(props.parallelizationFactor !== undefined && {
+          parallelizationFactor: props.parallelizationFactor,
+        }),
         // No bisect (the default): a forecast fails as a whole, never because of one record.
         onFailure: new SqsDlq(props.failureQueue),
       }),

@@ -45,6 +45,8 @@ export interface TwinStackProps extends StackProps {
   forecastRecommendBudgetMs?: number | undefined;
   /** The forecast function's memory (MB, default 1,024): more memory is more CPU, and more threads. */
   forecastMemoryMb?: number | undefined;
+  /** Concurrent forecast batches per shard of the order-state table's stream (1–10; default 1). */
+  forecastParallelizationFactor?: number | undefined;
   /** Where the forecast takes "now" from (default `wall`; `latest-event` for a sped-up plant). */
   forecastClock?: ForecastClockName | undefined;
   /** Keep the tables when the stack is deleted (default true: they hold the plant's state). */
@@ -141,6 +143,7 @@ export class TwinStack extends Stack {
       replications: props.forecastReplications,
       recommendBudgetMs: props.forecastRecommendBudgetMs,
       memoryMb: props.forecastMemoryMb,
+      parallelizationFactor: localstack ? undefined : props.forecastParallelizationFactor,
       clock: props.forecastClock,
       alertTopic: this.alerts,
     });

@@ -18,6 +18,7 @@ export const CONTEXT_KEYS = {
   forecastReplications: 'twin:forecast-replications',
   forecastRecommendBudgetMs: 'twin:forecast-recommend-budget-ms',
   forecastMemoryMb: 'twin:forecast-memory-mb',
+  forecastParallelizationFactor: 'twin:forecast-parallelization-factor',
   model: 'twin:model',
   forecastModelParameters: 'twin:forecast-model-parameters',
   forecastClock: 'twin:forecast-clock',
@@ -171,6 +172,7 @@ export function twinStackPropsFromContext(node: Node): TwinStackProps {
     forecastReplications: integer(node, CONTEXT_KEYS.forecastReplications, 1, 10_000),
     forecastRecommendBudgetMs: integer(node, CONTEXT_KEYS.forecastRecommendBudgetMs, 0, 10_000),
     forecastMemoryMb: integer(node, CONTEXT_KEYS.forecastMemoryMb, 1024, 10_240),
+    forecastParallelizationFactor: integer(node, CONTEXT_KEYS.forecastParallelizationFactor, 1, 10),
     forecastModelFile: model?.file,
     forecastModelParameters: modelParameters(
       node,

@@ -91,6 +91,28 @@ describe('the ingest event source mapping (Kinesis → ingest)', () => {
     });
   });
 
+  it("sets the forecast mapping's parallelisation factor when the context asks for one, not on LocalStack", () => {
+    const parallel = twinApp({ [CONTEXT_KEYS.forecastParallelizationFactor]: '5' });
+    parallel.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: parallel.resolve(parallel.stack.orderState.tableStreamArn!),
+      FunctionName: parallel.resolve(parallel.stack.forecast.handler.function.functionName),
+      ParallelizationFactor: 5,
+    });
+    for (const context of [
+      {},
+      { [CONTEXT_KEYS.localstack]: 'true', [CONTEXT_KEYS.forecastParallelizationFactor]: '5' },
+    ]) {
+      const app = twinApp(context);
+      app.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+        FunctionName: app.resolve(app.stack.forecast.handler.function.functionName),
+        ParallelizationFactor: Match.absent(),
+      });
+    }
+    expect(() => twinApp({ [CONTEXT_KEYS.forecastParallelizationFactor]: '11' })).toThrow(
+      /twin:forecast-parallelization-factor/,
+    );
+  });
+
   it('on LocalStack leaves out bisect and the parallelisation factor, and keeps everything else', () => {
     const local = twinApp({
       [CONTEXT_KEYS.localstack]: 'true',
