@@ -376,6 +376,33 @@ describe('dashboard API on DynamoDB Local', () => {
       expect(unchanged.statusCode).toBe(304);
     });
 
+    it('serves the plant ?plant= names, and the overview at /api/plants, to function URL events', async () => {
+      const north = { ...demoRecord(41), plantId: 'north' };
+      await new DynamoDbForecastStore(env.clients.documentClient, table).save(north);
+      const handler = await loadHandler({ DASHBOARD_TOKEN: 'lambda-token' });
+      const auth = { authorization: 'Bearer lambda-token' };
+
+      const served = await handler(event(auth, 'plant=north'));
+      const overview = await handler({
+        ...event(auth),
+        rawPath: '/api/plants',
+        requestContext: { http: { method: 'GET', path: '/api/plants' } },
+      } as unknown as APIGatewayProxyEventV2);
+
+      expect(JSON.parse(served.body!)).toEqual({ forecast: north });
+      expect(served.headers!.etag).toBe(`"fc-north-${north.asOf}-${north.generatedAt}"`);
+      expect(overview.statusCode).toBe(200);
+      expect(
+        (JSON.parse(overview.body!) as { plants: { plantId: string; asOf: number }[] }).plants.map((p) => [
+          p.plantId,
+          p.asOf,
+        ]),
+      ).toEqual([
+        ['default', record.asOf],
+        ['north', north.asOf],
+      ]);
+    });
+
     it('will not start without a token unless IAM auth guards the function URL', async () => {
       await expect(loadHandler({ DASHBOARD_TOKEN: '' })).rejects.toThrow(
         /environment variable DASHBOARD_TOKEN is not set/,
