@@ -102,9 +102,7 @@ export class PlantsPanel {
   }
 
   private choose(plant: string): void {
-    if (plant === this.selected) return;
-    this.el.select.value = this.selected;
-    this.open(plant);
+    if (plant !== this.selected) this.open(plant);
   }
 
   /**
