@@ -203,18 +203,30 @@ interface Rendered {
   gzip?: Uint8Array<ArrayBuffer>;
 }
 
-/** Plants whose last body the forecast route keeps at most: each is one forecast's JSON (and gzip). */
-export const RENDERED_PLANTS = 100;
+/**
+ * Characters of JSON the forecast route keeps of the plants' last bodies at most (their gzip, a tenth
+ * of that, comes on top): a forecast of 10,000 orders is about 6 MB, so a few large plants or many
+ * small ones stay answered from memory, and the least recently asked for goes first.
+ */
+export const RENDERED_MAX_CHARS = 48 * 1024 * 1024;
 
 /** GET /api/forecast, GET /api/plants and their errors. */
 function forecastApi(options: DashboardAppOptions): Hono {
   const api = new Hono();
   // Each plant's last body, least recently served first: a Map keeps insertion order.
   const rendered = new Map<string, Rendered>();
+  let renderedChars = 0;
   const keep = (plantId: string, body: Rendered) => {
+    renderedChars -= rendered.get(plantId)?.json.length ?? 0;
     rendered.delete(plantId);
+    // The body being served stays, however large: it is in memory while it is sent anyway.
+    for (const [oldest, old] of rendered) {
+      if (renderedChars + body.json.length <= RENDERED_MAX_CHARS) break;
+      rendered.delete(oldest);
+      renderedChars -= old.json.length;
+    }
     rendered.set(plantId, body);
-    if (rendered.size > RENDERED_PLANTS) rendered.delete(rendered.keys().next().value as string);
+    renderedChars += body.json.length;
     return body;
   };
 
