@@ -6,8 +6,8 @@ import { forecastTableError } from './forecastSource.ts';
 
 /** The read side of the alerts the dashboard needs. */
 export interface AlertSource {
-  /** The newest `limit` alerts, newest first. */
-  recent(limit: number): Promise<Alert[]>;
+  /** Plant `plantId`'s newest `limit` alerts (default: the default plant's), newest first. */
+  recent(limit: number, plantId?: string): Promise<Alert[]>;
 }
 
 export class DynamoDbAlertSource implements AlertSource {
@@ -16,9 +16,9 @@ export class DynamoDbAlertSource implements AlertSource {
     private readonly tableName: string,
   ) {}
 
-  async recent(limit: number): Promise<Alert[]> {
+  async recent(limit: number, plantId?: string): Promise<Alert[]> {
     try {
-      return await readRecentAlerts(this.client, this.tableName, limit);
+      return await readRecentAlerts(this.client, this.tableName, limit, plantId);
     } catch (error) {
       throw forecastTableError(error, this.tableName);
     }

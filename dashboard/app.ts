@@ -2,15 +2,21 @@
 // (GET /api/forecast, with an ETag so polling costs a 304), an optional bearer token, and the page's files.
 //
 // API
-//   GET /api/forecast (also HEAD)
-//     200 { "forecast": <ForecastRecord> }   the latest forecast            ETag "fc-<asOf>-<generatedAt>"
-//     200 { "forecast": null }               no forecast stored yet         ETag "fc-none"
+//   Every route of one plant's data takes `?plant=<plantId>` (default: the default plant); a value that
+//   is not a plant id gets 400 { "error": "bad-request", "message": "plant … is not a plant id: …" }.
+//   GET /api/forecast[?plant=ID] (also HEAD)
+//     200 { "forecast": <ForecastRecord> }   the plant's latest forecast    ETag "fc-<asOf>-<generatedAt>"
+//                                            (another plant's: "fc-<plantId>-<asOf>-<generatedAt>")
+//     200 { "forecast": null }               no forecast stored yet         ETag "fc-none" ("fc-<plantId>-none")
 //     304                                    If-None-Match names the current ETag
+//   GET /api/plants
+//     200 { "plants": [<PlantSummary>, …] }   the overview: every plant with a forecast, by plant id
+//                                            (active, late, at risk, delayed orders; asOf, generatedAt)
 //     401 { "error": "unauthorized", … }     a token is set and the request has no matching
 //                                            `Authorization: Bearer <token>` nor `?token=<token>`
 //     503 { "error": "unavailable", … }      the token could not be read (e.g. from Secrets Manager)
 //     404 / 405 / 500 / 503 { "error": "<code>", "message": "<one line>" }   never a stack trace
-//   POST /api/whatif   { "variants": <variant or list>, "replications"?, "seed"?, "objective"? }
+//   POST /api/whatif   { "variants": <variant or list>, "replications"?, "seed"?, "objective"?, "plant"? }
 //     200 <WhatIfAnswer>                     the baseline and the variants on the live state, ranked, with
 //                                            the forecasts of the baseline and of the variants asked for
 //     400 { "error": "bad-request", … }      the body is not JSON, or names what the plant does not have
@@ -21,7 +27,7 @@
 //   GET /api/snapshot
 //     200 { snapshot, model, parameters }    the live state and the model, for what-if in the page itself
 //   All three need the token as GET /api/forecast does, write nothing, and answer 503 when the state
-//   does not.
+//   does not. They run on the plant of `?plant=` or of the body's `plant` (the two must agree).
 //   GET /api/accuracy, GET /api/history, GET /api/history/<asOf>: the accuracy record and the forecast
 //   history (see historyApi.ts).
 //   GET /api/alerts[?limit=N]
@@ -44,6 +50,8 @@ import { methodNotAllowed } from 'hono/method-not-allowed';
 import { secureHeaders } from 'hono/secure-headers';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { MAX_RECENT_ALERTS } from '../contracts/alertItem.ts';
+import { type PlantSummary, plantSummaryOf } from '../contracts/forecastRecord.ts';
+import { DEFAULT_PLANT } from '../contracts/plants.ts';
 import type { AlertSource } from './alertSource.ts';
 import {
   ForecastTableMissingError,
@@ -57,6 +65,7 @@ import type { ForecastSource, ForecastVersion } from './forecastSource.ts';
 import { historyApi } from './historyApi.ts';
 import type { HistorySource } from './historySource.ts';
 import type { LiveWhatIf } from './liveWhatIf.ts';
+import { plantIdProblem, plantOf, requirePlantParameter } from './plantParameter.ts';
 
 /** Where the app reports failures it answered with a 5xx (Powertools' Logger fits). */
 export interface DashboardLogger {
@@ -84,9 +93,13 @@ export interface DashboardAppOptions {
   alerts?: AlertSource | undefined;
 }
 
-/** The ETag of the forecast with `version`, or of the empty state. */
-export function forecastEtag(version: ForecastVersion | undefined): string {
-  return version === undefined ? '"fc-none"' : `"fc-${version.asOf}-${version.generatedAt}"`;
+/**
+ * The ETag of plant `plantId`'s forecast with `version`, or of its empty state. A plant other than the
+ * default names itself, so that no two plants' forecasts share a tag.
+ */
+export function forecastEtag(version: ForecastVersion | undefined, plantId: string = DEFAULT_PLANT): string {
+  const plant = plantId === DEFAULT_PLANT ? '' : `${plantId}-`;
+  return version === undefined ? `"fc-${plant}none"` : `"fc-${plant}${version.asOf}-${version.generatedAt}"`;
 }
 
 /** Whether an If-None-Match header value names `etag` (weak or strong, or `*`). */
@@ -190,10 +203,32 @@ interface Rendered {
   gzip?: Uint8Array<ArrayBuffer>;
 }
 
-/** GET /api/forecast and its errors. */
+/**
+ * Characters of JSON the forecast route keeps of the plants' last bodies at most (their gzip, a tenth
+ * of that, comes on top): a forecast of 10,000 orders is about 6 MB, so a few large plants or many
+ * small ones stay answered from memory, and the least recently asked for goes first.
+ */
+export const RENDERED_MAX_CHARS = 48 * 1024 * 1024;
+
+/** GET /api/forecast, GET /api/plants and their errors. */
 function forecastApi(options: DashboardAppOptions): Hono {
   const api = new Hono();
-  let rendered: Rendered | undefined;
+  // Each plant's last body, least recently served first: a Map keeps insertion order.
+  const rendered = new Map<string, Rendered>();
+  let renderedChars = 0;
+  const keep = (plantId: string, body: Rendered) => {
+    renderedChars -= rendered.get(plantId)?.json.length ?? 0;
+    rendered.delete(plantId);
+    // The body being served stays, however large: it is in memory while it is sent anyway.
+    for (const [oldest, old] of rendered) {
+      if (renderedChars + body.json.length <= RENDERED_MAX_CHARS) break;
+      rendered.delete(oldest);
+      renderedChars -= old.json.length;
+    }
+    rendered.set(plantId, body);
+    renderedChars += body.json.length;
+    return body;
+  };
 
   // The ETag names the forecast's version whatever the encoding, and the gzip is made once per forecast,
   // so this route compresses on its own rather than through hono's compress (which would weaken the ETag).
@@ -216,18 +251,27 @@ function forecastApi(options: DashboardAppOptions): Hono {
   const token = options.token ? options.token : undefined;
   const read: Handler = async (c) => {
     const source = options.forecasts;
+    const plantId = plantOf(c);
+    const last = rendered.get(plantId);
     if (source.version) {
-      const etag = forecastEtag(await source.version());
-      if (rendered?.etag === etag) return send(c, rendered);
+      const etag = forecastEtag(await source.version(plantId), plantId);
+      if (last?.etag === etag) return send(c, keep(plantId, last));
       // The client has it already: no need to read the forecast itself.
       if (etagMatches(c.req.header('if-none-match'), etag)) return send(c, { etag, json: '' });
     }
-    const record = await source.latest();
-    const etag = forecastEtag(record);
-    if (rendered?.etag !== etag) rendered = { etag, json: JSON.stringify({ forecast: record ?? null }) };
-    return send(c, rendered);
+    const record = await source.latest(plantId);
+    const etag = forecastEtag(record, plantId);
+    if (last?.etag === etag) return send(c, keep(plantId, last));
+    const body = { etag, json: JSON.stringify({ forecast: record ?? null }) };
+    // A plant with no forecast costs nothing to answer again: only forecasts are kept.
+    return send(c, record === undefined ? body : keep(plantId, body));
   };
-  api.get('/forecast', requireToken(token, options.logger), read);
+  api.get('/forecast', requireToken(token, options.logger), requirePlantParameter, read);
+
+  api.get('/plants', requireToken(token, options.logger), compress(), async (c) => {
+    const plants = await plantOverview(options.forecasts);
+    return c.json({ plants }, 200, { 'content-type': JSON_TYPE, 'cache-control': 'no-store' });
+  });
 
   api.onError((error, c) => {
     if (error instanceof HTTPException) return error.getResponse();
@@ -241,12 +285,24 @@ function forecastApi(options: DashboardAppOptions): Hono {
   return api;
 }
 
+/** Every plant's overview line by plant id; a source that cannot list plants has the default plant's. */
+async function plantOverview(source: ForecastSource): Promise<PlantSummary[]> {
+  let plants: PlantSummary[];
+  if (source.plants) plants = await source.plants();
+  else {
+    const latest = await source.latest();
+    plants = latest === undefined ? [] : [plantSummaryOf(latest)];
+  }
+  return plants.sort((a, b) => (a.plantId < b.plantId ? -1 : a.plantId > b.plantId ? 1 : 0));
+}
+
 /** GET /api/alerts: the twin's recent alerts, newest first. */
 function alertsApi(options: DashboardAppOptions): Hono {
   const api = new Hono();
   api.get(
     '/alerts',
     requireToken(options.token ? options.token : undefined, options.logger),
+    requirePlantParameter,
     compress(),
     async (c) => {
       const text = c.req.query('limit');
@@ -260,7 +316,7 @@ function alertsApi(options: DashboardAppOptions): Hono {
         );
       }
       // Without a source there are no alerts to tell of: an empty list, which the page shows as none.
-      const alerts = options.alerts === undefined ? [] : await options.alerts.recent(limit);
+      const alerts = options.alerts === undefined ? [] : await options.alerts.recent(limit, plantOf(c));
       return c.json({ alerts }, 200, { 'content-type': JSON_TYPE, 'cache-control': 'no-store' });
     },
   );
@@ -289,6 +345,7 @@ function whatIfApi(options: DashboardAppOptions): Hono {
       onError: (c) =>
         problem(c, 413, 'too-large', `the body is larger than ${WHATIF_MAX_BODY_BYTES / 1024} KB`),
     }),
+    requirePlantParameter,
     compress(),
   ] as const;
 
@@ -315,16 +372,20 @@ function whatIfApi(options: DashboardAppOptions): Hono {
           'this dashboard cannot run what-if: it was started without access to the live state',
         );
       }
-      const answer = await live[what](await body(c));
+      const { plantId, rest } = bodyPlant(await body(c), plantOf(c), c.req.query('plant') !== undefined);
+      const answer = await live[what](rest, plantId);
       return c.json(answer, 200, { 'content-type': JSON_TYPE, 'cache-control': 'no-store' });
     };
   api.post('/whatif', ...guard, run('whatIf'));
-  api.get('/snapshot', guard[0], guard[2], async (c) => {
+  api.get('/snapshot', guard[0], guard[2], guard[3], async (c) => {
     const live = options.whatIf;
     if (live === undefined) {
       return problem(c, 501, 'not-available', 'this dashboard has no access to the live state');
     }
-    return c.json(await live.snapshot(), 200, { 'content-type': JSON_TYPE, 'cache-control': 'no-store' });
+    return c.json(await live.snapshot(plantOf(c)), 200, {
+      'content-type': JSON_TYPE,
+      'cache-control': 'no-store',
+    });
   });
   api.post('/recommend', ...guard, run('recommend'));
 
@@ -340,6 +401,29 @@ function whatIfApi(options: DashboardAppOptions): Hono {
     return problem(c, 500, 'internal', 'the what-if failed (see the server log)');
   });
   return api;
+}
+
+/**
+ * The plant a what-if body names in `plant`, checked against the query's (`fromQuery`: whether the
+ * query named one), and the body without it: what-if itself knows nothing of plants.
+ */
+function bodyPlant(
+  body: unknown,
+  queryPlant: string,
+  fromQuery: boolean,
+): { plantId: string; rest: unknown } {
+  if (typeof body !== 'object' || body === null || Array.isArray(body) || !('plant' in body)) {
+    return { plantId: queryPlant, rest: body };
+  }
+  const { plant, ...rest } = body as Record<string, unknown>;
+  const wrong = plantIdProblem(plant);
+  if (wrong !== undefined) throw new WhatIfInputError(wrong);
+  if (fromQuery && plant !== queryPlant) {
+    throw new WhatIfInputError(
+      `plant: the body names plant ${JSON.stringify(plant)} and the address ${JSON.stringify(queryPlant)}: name one`,
+    );
+  }
+  return { plantId: plant as string, rest };
 }
 
 /** The page's own files: flat names with a known extension, so no folders, no dot files, nothing outside. */
@@ -388,7 +472,7 @@ export function createDashboardApp(options: DashboardAppOptions): Hono {
           c,
           404,
           'not-found',
-          `no API at ${c.req.path}: the API is GET /api/forecast, /api/alerts, /api/accuracy, /api/history, POST /api/whatif and POST /api/recommend`,
+          `no API at ${c.req.path}: the API is GET /api/forecast, /api/plants, /api/alerts, /api/accuracy, /api/history, POST /api/whatif and POST /api/recommend`,
         )
       : problem(c, 404, 'not-found', `nothing at ${c.req.path}`),
   );

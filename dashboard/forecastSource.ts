@@ -1,7 +1,9 @@
-// Where the dashboard reads forecasts from: the latest forecast, and (cheaply) which one is latest.
+// Where the dashboard reads forecasts from: each plant's latest forecast, (cheaply) which one is
+// latest, and the overview of every plant.
 import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
-import { readLatestForecast } from '../contracts/forecastItem.ts';
-import { ForecastKeys, type ForecastRecord } from '../contracts/forecastRecord.ts';
+import { readLatestForecast, readPlantSummaries } from '../contracts/forecastItem.ts';
+import { ForecastKeys, type ForecastRecord, type PlantSummary } from '../contracts/forecastRecord.ts';
+import { DEFAULT_PLANT } from '../contracts/plants.ts';
 import { isUnreachable } from '../contracts/unreachable.ts';
 import { ForecastTableMissingError, ForecastUnavailableError } from './errors.ts';
 
@@ -13,10 +15,15 @@ export interface ForecastVersion {
 
 /** The read side of the forecasts the dashboard needs. */
 export interface ForecastSource {
-  /** The latest forecast, if any. */
-  latest(): Promise<ForecastRecord | undefined>;
-  /** The latest forecast's version without its data, if the source can tell it cheaply. */
-  version?(): Promise<ForecastVersion | undefined>;
+  /** Plant `plantId`'s latest forecast (default: the default plant's), if any. */
+  latest(plantId?: string): Promise<ForecastRecord | undefined>;
+  /** Plant `plantId`'s latest forecast's version without its data, if the source can tell it cheaply. */
+  version?(plantId?: string): Promise<ForecastVersion | undefined>;
+  /**
+   * Every plant's line of the overview (those with a forecast). Without it the overview is the
+   * default plant's latest forecast alone.
+   */
+  plants?(): Promise<PlantSummary[]>;
 }
 
 const THROTTLED = new Set([
@@ -35,26 +42,35 @@ export class DynamoDbForecastSource implements ForecastSource {
     private readonly tableName: string,
   ) {}
 
-  async latest(): Promise<ForecastRecord | undefined> {
+  async latest(plantId: string = DEFAULT_PLANT): Promise<ForecastRecord | undefined> {
     try {
-      return await readLatestForecast(this.client, this.tableName);
+      return await readLatestForecast(this.client, this.tableName, plantId);
     } catch (error) {
       throw this.mapped(error);
     }
   }
 
-  async version(): Promise<ForecastVersion | undefined> {
+  async version(plantId: string = DEFAULT_PLANT): Promise<ForecastVersion | undefined> {
     try {
       const { Item } = await this.client.send(
         new GetCommand({
           TableName: this.tableName,
-          Key: { pk: ForecastKeys.partition, sk: ForecastKeys.latest },
+          Key: { pk: ForecastKeys.partitionOf(plantId), sk: ForecastKeys.latest },
           ProjectionExpression: 'asOf, generatedAt',
           ConsistentRead: true,
         }),
       );
       if (Item === undefined) return undefined;
       return { asOf: Number(Item.asOf), generatedAt: Number(Item.generatedAt) };
+    } catch (error) {
+      throw this.mapped(error);
+    }
+  }
+
+  /** One Query of the overview's partition, however many plants. */
+  async plants(): Promise<PlantSummary[]> {
+    try {
+      return await readPlantSummaries(this.client, this.tableName);
     } catch (error) {
       throw this.mapped(error);
     }

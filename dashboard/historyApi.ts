@@ -11,13 +11,17 @@
 //   GET /api/history/<asOf>   (epoch ms or ISO-8601)
 //     200 { "forecast": <ForecastRecord> }           the forecast made at that time
 //     404 { "error": "not-found", … }                none kept (history expires after 14 days)
+//   /api/history and /api/history/<asOf> take `?plant=<plantId>` (default: the default plant); the
+//   accuracy record is the default plant's (of another plant: { "accuracy": null, "kept": false }).
 //   400 { "error": "bad-request", … } names the parameter that is malformed; 501 (history) when the
 //   dashboard has no history source; the token, 401 and 503 as GET /api/forecast.
 import { type Context, Hono, type MiddlewareHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { DEFAULT_PLANT } from '../contracts/plants.ts';
 import { ForecastTableMissingError, ForecastUnavailableError } from './errors.ts';
 import { CursorError, type HistorySource } from './historySource.ts';
+import { plantOf, requirePlantParameter } from './plantParameter.ts';
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 
@@ -67,22 +71,25 @@ export function historyApi(
 
   // Without a history source it answers that it keeps none (not an error: the page polls it, and a
   // dashboard that only shows forecasts is a valid one).
-  api.get('/accuracy', guard, async (c) => {
-    if (source === undefined) return answer(c, { accuracy: null, kept: false });
+  api.get('/accuracy', guard, requirePlantParameter, async (c) => {
+    // The accuracy record is the default plant's: of another plant none is kept.
+    if (source === undefined || plantOf(c) !== DEFAULT_PLANT)
+      return answer(c, { accuracy: null, kept: false });
     return answer(c, { accuracy: (await source.accuracy()) ?? null });
   });
-  api.get('/history', guard, async (c) => {
+  api.get('/history', guard, requirePlantParameter, async (c) => {
     if (source === undefined) return unavailable(c);
     const from = parseTime('from', c.req.query('from'), 0);
     const to = parseTime('to', c.req.query('to'), 253_402_300_799_999);
     if (to < from) throw new BadRequest('to is before from');
     const cursor = c.req.query('cursor');
-    return answer(c, await source.list({ from, to, limit: parseLimit(c.req.query('limit')), cursor }));
+    const limit = parseLimit(c.req.query('limit'));
+    return answer(c, await source.list({ from, to, limit, cursor, plantId: plantOf(c) }));
   });
-  api.get('/history/:asOf', guard, async (c) => {
+  api.get('/history/:asOf', guard, requirePlantParameter, async (c) => {
     if (source === undefined) return unavailable(c);
     const asOf = parseTime('the forecast time', c.req.param('asOf'), Number.NaN);
-    const forecast = await source.at(asOf);
+    const forecast = await source.at(asOf, plantOf(c));
     if (forecast === undefined) {
       return problem(
         c,

@@ -1,11 +1,13 @@
 // Where the dashboard reads the twin's past from: the rolling accuracy record (one GetItem) and the
 // forecast history (a paginated Query of its head items' summaries, then one forecast by its asOf),
-// for the accuracy panel and the replay slider.
+// for the accuracy panel and the replay slider. The history is each plant's own; the accuracy record
+// is kept for the default plant only.
 import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { readAccuracyItem } from '../contracts/accuracyItem.ts';
 import { type AccuracySummary, summariseAccuracy } from '../contracts/accuracyRecord.ts';
 import { readForecastAt } from '../contracts/forecastItem.ts';
 import { ForecastKeys, type ForecastRecord } from '../contracts/forecastRecord.ts';
+import { DEFAULT_PLANT } from '../contracts/plants.ts';
 import { isUnreachable } from '../contracts/unreachable.ts';
 import { ForecastTableMissingError, ForecastUnavailableError } from './errors.ts';
 
@@ -25,12 +27,21 @@ export interface HistoryPage {
 }
 
 export interface HistorySource {
-  /** The rolling accuracy record's figures, if the twin keeps one. */
+  /** The rolling accuracy record's figures, if the twin keeps one (for the default plant). */
   accuracy(): Promise<AccuracySummary | undefined>;
-  /** Forecasts made from `from` to `to` (plant time, inclusive), oldest first, a page at a time. */
-  list(range: { from: number; to: number; limit: number; cursor?: string | undefined }): Promise<HistoryPage>;
-  /** The forecast of history made at `asOf`, if it is kept. */
-  at(asOf: number): Promise<ForecastRecord | undefined>;
+  /**
+   * Plant `plantId`'s forecasts (default: the default plant's) made from `from` to `to` (plant time,
+   * inclusive), oldest first, a page at a time.
+   */
+  list(range: {
+    from: number;
+    to: number;
+    limit: number;
+    cursor?: string | undefined;
+    plantId?: string | undefined;
+  }): Promise<HistoryPage>;
+  /** Plant `plantId`'s forecast of history made at `asOf`, if it is kept. */
+  at(asOf: number, plantId?: string): Promise<ForecastRecord | undefined>;
 }
 
 const THROTTLED = new Set([
@@ -52,11 +63,11 @@ export class CursorError extends Error {
   override name = 'CursorError';
 }
 
-function decodeCursor(cursor: string): Record<string, string> {
+function decodeCursor(cursor: string, plantId: string): Record<string, string> {
   try {
     const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>;
     if (
-      key.pk === ForecastKeys.partition &&
+      key.pk === ForecastKeys.partitionOf(plantId) &&
       typeof key.sk === 'string' &&
       key.sk.startsWith(ForecastKeys.historyPrefix)
     ) {
@@ -89,8 +100,10 @@ export class DynamoDbHistorySource implements HistorySource {
     to: number;
     limit: number;
     cursor?: string | undefined;
+    plantId?: string | undefined;
   }): Promise<HistoryPage> {
-    const start = range.cursor === undefined ? undefined : decodeCursor(range.cursor);
+    const plantId = range.plantId ?? DEFAULT_PLANT;
+    const start = range.cursor === undefined ? undefined : decodeCursor(range.cursor, plantId);
     try {
       const page = await this.client.send(
         new QueryCommand({
@@ -98,7 +111,7 @@ export class DynamoDbHistorySource implements HistorySource {
           // `~` sorts after the chunk keys of a forecast made at `to`, so that its head is in range.
           KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
           ExpressionAttributeValues: {
-            ':pk': ForecastKeys.partition,
+            ':pk': ForecastKeys.partitionOf(plantId),
             ':from': ForecastKeys.history(range.from),
             ':to': `${ForecastKeys.history(range.to)}~`,
           },
@@ -130,9 +143,9 @@ export class DynamoDbHistorySource implements HistorySource {
     }
   }
 
-  async at(asOf: number): Promise<ForecastRecord | undefined> {
+  async at(asOf: number, plantId: string = DEFAULT_PLANT): Promise<ForecastRecord | undefined> {
     try {
-      return await readForecastAt(this.client, this.tableName, ForecastKeys.history(asOf));
+      return await readForecastAt(this.client, this.tableName, ForecastKeys.history(asOf), plantId);
     } catch (error) {
       throw this.mapped(error);
     }

@@ -66,13 +66,18 @@ export function createLiveWhatIf(options: LiveWhatIfOptions): LiveWhatIf {
   const now = options.now ?? Date.now;
   const limits = { maxWallMs: options.maxWallMs ?? WHATIF_MAX_WALL_MS };
 
-  /** A fresh snapshot of the live plant, as the forecast Lambda reads it. */
-  async function snapshot(): Promise<{ snapshot: Snapshot; orders: ActiveOrder[]; readMs: number }> {
+  /** A fresh snapshot of live plant `plantId`, as the forecast Lambda reads it. */
+  async function snapshot(
+    plantId: string | undefined,
+  ): Promise<{ snapshot: Snapshot; orders: ActiveOrder[]; readMs: number }> {
     const started = performance.now();
     let orders: ActiveOrder[];
     let plant: Awaited<ReturnType<StateStore['plantState']>>;
     try {
-      [orders, plant] = await Promise.all([options.states.listActive(), options.states.plantState()]);
+      [orders, plant] = await Promise.all([
+        options.states.listActive(plantId),
+        options.states.plantState(plantId),
+      ]);
     } catch (error) {
       throw mapped(error, options.tableName);
     }
@@ -96,9 +101,9 @@ export function createLiveWhatIf(options: LiveWhatIfOptions): LiveWhatIf {
   }
 
   return {
-    async whatIf(body) {
+    async whatIf(body, plantId) {
       const request = whatIfRequest(body);
-      const live = await snapshot();
+      const live = await snapshot(plantId);
       const started = performance.now();
       const result = running(() =>
         whatIf(live.snapshot, options.model, request.variants, {
@@ -124,8 +129,8 @@ export function createLiveWhatIf(options: LiveWhatIfOptions): LiveWhatIf {
       } satisfies WhatIfAnswer;
     },
 
-    async snapshot() {
-      const live = await snapshot();
+    async snapshot(plantId) {
+      const live = await snapshot(plantId);
       return {
         snapshot: live.snapshot,
         model: options.model,
@@ -133,9 +138,9 @@ export function createLiveWhatIf(options: LiveWhatIfOptions): LiveWhatIf {
       } satisfies LiveSnapshotAnswer;
     },
 
-    async recommend(body) {
+    async recommend(body, plantId) {
       const request = recommendRequest(body);
-      const live = await snapshot();
+      const live = await snapshot(plantId);
       const started = performance.now();
       const result = running(() =>
         recommend(live.snapshot, options.model, {

@@ -1,8 +1,11 @@
 // The dashboard's alerts: a banner for the newest alert that needs attention (an order newly late or
 // at risk, the forecasts drifting) until it is acknowledged in this browser, and the list of recent
 // alerts. Reads GET api/alerts when a new forecast arrives, and at most every ALERTS_EVERY_MS besides.
+
 import type { Alert } from '../../contracts/alerts.ts';
+import { DEFAULT_PLANT } from '../../contracts/plants.ts';
 import { escapeHtml, formatDateTime, formatTimeNear } from './format.ts';
+import { plantUrl } from './plants.ts';
 
 const ACK_KEY = 'twin-dashboard-acknowledged-alerts';
 /** Acknowledged ids kept: more than the alerts the list ever shows. */
@@ -48,8 +51,10 @@ export class AlertsPanel {
     base: string,
     private readonly token: string | undefined,
     private readonly el: { banner: HTMLElement; list: HTMLDetailsElement },
+    /** The plant whose alerts to show. */
+    plant: string = DEFAULT_PLANT,
   ) {
-    this.url = new URL(`api/alerts?limit=${LIMIT}`, base).toString();
+    this.url = plantUrl(`api/alerts?limit=${LIMIT}`, base, plant);
     this.acknowledged = new Set(readAcknowledged());
     el.banner.addEventListener('click', (event) => {
       if ((event.target as HTMLElement).closest('[data-action="acknowledge"]')) this.acknowledge();

@@ -4,9 +4,11 @@
 // which run in a browser as they do in Node.js, and shows its Gantt and its difference to the live
 // plant. Undo returns to the live forecast. The snapshot and the model come from GET api/snapshot,
 // read when a drag begins (the drag itself leaves the time to fetch them).
+import { DEFAULT_PLANT } from '../../contracts/plants.ts';
 import type { LiveSnapshotAnswer } from '../../contracts/whatIf.ts';
 import type { DragEngine, DraggedVariant, Live } from './dragEngine.ts';
 import { type Gantt, GRID } from './gantt.ts';
+import { plantUrl } from './plants.ts';
 
 /** Drag-and-drop on the order view's labels; `show` draws a computed variant, `undo` the live forecast. */
 export class DragWhatIf {
@@ -23,6 +25,8 @@ export class DragWhatIf {
     private readonly token: string | undefined,
     private readonly version: () => string | undefined,
     private readonly show: (variant: DraggedVariant | undefined, message?: string) => void,
+    /** The plant whose live state the dragged variants run on. */
+    private readonly plant: string = DEFAULT_PLANT,
   ) {
     el.addEventListener('pointerdown', (event) => this.start(event), { capture: true });
     el.addEventListener('pointerup', (event) => void this.drop(event), { capture: true });
@@ -86,7 +90,10 @@ export class DragWhatIf {
     this.live = (async () => {
       const headers: Record<string, string> = { accept: 'application/json' };
       if (this.token !== undefined) headers.authorization = `Bearer ${this.token}`;
-      const response = await fetch(new URL('api/snapshot', this.base), { headers, cache: 'no-store' });
+      const response = await fetch(plantUrl('api/snapshot', this.base, this.plant), {
+        headers,
+        cache: 'no-store',
+      });
       const body = (await response.json().catch(() => undefined)) as
         | (LiveSnapshotAnswer & { message?: string })
         | undefined;

@@ -1,9 +1,11 @@
-// The dashboard page's entry: polls GET api/forecast (ETag, so an unchanged forecast costs a 304),
-// and the alerts with it (alertsPanel.ts); renders the header, the order view or the station view, the legend from the model and the
+// The dashboard page's entry: polls GET api/forecast of the plant in `?plant=` (ETag, so an unchanged
+// forecast costs a 304), and the alerts and the overview of every plant with it (alertsPanel.ts,
+// plants.ts); renders the header, the order view or the station view, the legend from the model and the
 // accessible tables; warns when the forecast is stale, and keeps the last forecast on screen with a
 // banner while the server or the forecast store cannot be reached.
 import './styles.css';
 import { AT_RISK_LATE_CHANCE, type ForecastRecord } from '../../contracts/forecastRecord.ts';
+import { DEFAULT_PLANT } from '../../contracts/plants.ts';
 import { AccuracyPanel } from './accuracyPanel.ts';
 import { AlertsPanel } from './alertsPanel.ts';
 import { swatch } from './chart.ts';
@@ -42,6 +44,7 @@ import {
   toRows,
   type View,
 } from './model.ts';
+import { PlantsPanel, plantOfSearch, plantUrl } from './plants.ts';
 import { Replay } from './replay.ts';
 import { StationChart } from './StationChart.ts';
 import { WhatIfPanel } from './whatIfPanel.ts';
@@ -59,19 +62,37 @@ if (settings.token !== undefined) {
   history.replaceState(null, '', url);
 }
 const token = settings.token ?? sessionStorage.getItem(TOKEN_KEY) ?? undefined;
-const apiUrl = new URL('api/forecast', location.href).toString();
+// The plant the page shows, from its address; every panel reads that plant's data.
+const plant = plantOfSearch(location.search);
+const apiUrl = plantUrl('api/forecast', location.href, plant);
 
 const app = $('app');
-const alerts = new AlertsPanel(location.href, token, {
-  banner: $('alert-banner'),
-  list: $<HTMLDetailsElement>('alerts'),
+app.dataset.plant = plant;
+if (plant !== DEFAULT_PLANT) {
+  $('plant-name').hidden = false;
+  text('plant-name', `· plant ${plant}`);
+  document.title = `${plant} · ${document.title}`;
+}
+const plants = new PlantsPanel(location.href, token, plant, {
+  picker: $('plant-picker'),
+  select: $<HTMLSelectElement>('plant'),
+  overview: $<HTMLDetailsElement>('plants'),
+  summary: $('plants-summary'),
+  body: $('plants-body'),
 });
-const whatIf = new WhatIfPanel(location.href, token);
+const alerts = new AlertsPanel(
+  location.href,
+  token,
+  { banner: $('alert-banner'), list: $<HTMLDetailsElement>('alerts') },
+  plant,
+);
+const whatIf = new WhatIfPanel(location.href, token, plant);
 const gantt = new Gantt($('gantt'));
 const stationChart = new StationChart($('stations'));
+// The accuracy record is the default plant's: of another plant the panel is not shown at all.
 const accuracyPanel = new AccuracyPanel($<HTMLDetailsElement>('accuracy'), location.href, token);
 // A past forecast from history, drawn in place of the live one until "Back to live".
-const replay = new Replay($('replay'), location.href, token, () => render());
+const replay = new Replay($('replay'), location.href, token, () => render(), plant);
 new DragWhatIf(
   $('gantt'),
   gantt,
@@ -95,6 +116,7 @@ new DragWhatIf(
     $('drag-banner').hidden = variant === undefined && message === undefined;
     $('drag-undo').hidden = variant === undefined;
   },
+  plant,
 );
 $('drag-undo').addEventListener('click', () => {
   state.dragged = undefined;
@@ -200,6 +222,7 @@ async function poll(): Promise<void> {
     }
     const recovered = state.outage !== undefined;
     void alerts.refresh(response.status === 200);
+    void plants.refresh(response.status === 200);
     state.lastContact = Date.now();
     state.outage = undefined;
     state.unauthorized = false;
@@ -211,7 +234,7 @@ async function poll(): Promise<void> {
       state.updates++;
       replay.setLive(body.forecast?.asOf);
       // The accuracy record moves as forecasts come: asked with each new one (at most every 5 s).
-      void accuracyPanel.refresh();
+      if (plant === DEFAULT_PLANT) void accuracyPanel.refresh();
       render();
     } else if (recovered) {
       render();
@@ -627,6 +650,7 @@ document.addEventListener('visibilitychange', () => {
 setInterval(() => {
   updateClock();
   updateStatus();
+  plants.tick();
 }, 1000);
 
 app.dataset.view = state.page;

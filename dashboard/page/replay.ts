@@ -2,9 +2,12 @@
 // forecast) that draws a past forecast (GET api/history/<asOf>) in place of the live one, so that a
 // planner sees when the twin first saw a late order coming and how its forecast moved. Above the
 // slider, a strip of the late orders in each forecast; "Back to live" returns to the live forecast.
+
 import type { ForecastRecord } from '../../contracts/forecastRecord.ts';
+import { DEFAULT_PLANT } from '../../contracts/plants.ts';
 import { escapeHtml, formatDateTime } from './format.ts';
 import { type ModelView, modelView } from './model.ts';
+import { plantUrl } from './plants.ts';
 
 interface HistoryItem {
   asOf: number;
@@ -45,6 +48,8 @@ export class Replay {
     private readonly token: string | undefined,
     /** Called when the forecast to draw changes (a past one, or back to live). */
     private readonly onChange: () => void,
+    /** The plant whose forecast history to replay. */
+    private readonly plant: string = DEFAULT_PLANT,
   ) {
     root.innerHTML =
       '<button id="replay-open" type="button" aria-expanded="false" aria-controls="replay-bar">Replay history…</button>' +
@@ -104,7 +109,7 @@ export class Replay {
           limit: '1000',
           ...(cursor !== undefined && { cursor }),
         });
-        const response = await fetch(new URL(`api/history?${query}`, this.base), {
+        const response = await fetch(plantUrl(`api/history?${query}`, this.base, this.plant), {
           headers: this.headers(),
           cache: 'no-store',
         });
@@ -205,7 +210,7 @@ export class Replay {
   }
 
   private async fetchForecast(asOf: number): Promise<ForecastRecord | undefined> {
-    const response = await fetch(new URL(`api/history/${asOf}`, this.base), {
+    const response = await fetch(plantUrl(`api/history/${asOf}`, this.base, this.plant), {
       headers: this.headers(),
       cache: 'no-store',
     });

@@ -3,7 +3,9 @@
 // through POST api/whatif, and shows the ranked table and the chosen variant's Gantt beside the
 // baseline's. The twin's recommendations (carried by the forecast, else asked of POST
 // api/recommend) are each one click away from their Gantt.
+
 import type { ForecastRecord } from '../../contracts/forecastRecord.ts';
+import { DEFAULT_PLANT } from '../../contracts/plants.ts';
 import type {
   Change,
   QueueRule,
@@ -14,6 +16,7 @@ import type {
 import { escapeHtml, formatRunTime } from './format.ts';
 import { Gantt } from './gantt.ts';
 import { type ModelView, modelView, timeExtent, toRows } from './model.ts';
+import { plantUrl } from './plants.ts';
 import {
   changeText,
   chosenVariant,
@@ -71,6 +74,8 @@ export class WhatIfPanel {
   constructor(
     private readonly base: string,
     private readonly token: string | undefined,
+    /** The plant whose live state the what-if runs on. */
+    private readonly plant: string = DEFAULT_PLANT,
   ) {
     $('whatif-toggle').addEventListener('click', () => this.toggle());
     $('wi-kind').addEventListener('change', () => this.showFields());
@@ -233,7 +238,7 @@ export class WhatIfPanel {
     if (this.token !== undefined) headers.authorization = `Bearer ${this.token}`;
     let response: Response;
     try {
-      response = await fetch(new URL(path, this.base), {
+      response = await fetch(plantUrl(path, this.base, this.plant), {
         method: 'POST',
         headers,
         body: JSON.stringify(body),

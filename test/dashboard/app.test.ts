@@ -54,13 +54,13 @@ async function storeWith(...records: ForecastRecord[]): Promise<InMemoryForecast
 function counting(source: ForecastSource & { version?: ForecastSource['version'] }) {
   const calls = { latest: 0, version: 0 };
   const counted: ForecastSource = {
-    latest: () => {
+    latest: (plantId) => {
       calls.latest++;
-      return source.latest();
+      return source.latest(plantId);
     },
-    version: async () => {
+    version: async (plantId) => {
       calls.version++;
-      const r = await source.latest();
+      const r = await source.latest(plantId);
       return r && { asOf: r.asOf, generatedAt: r.generatedAt };
     },
   };
@@ -117,6 +117,46 @@ describe('GET /api/forecast', () => {
     expect(calls.version).toBe(5);
     expect(newReader.status).toBe(200);
     expect(newReader.body).toBe(first.body);
+  });
+
+  it("keeps each plant's forecast apart: readers of several plants in turn read only versions", async () => {
+    const north = { ...demoRecord(41), plantId: 'north' };
+    const { counted, calls } = counting(await storeWith(demoRecord(31), north));
+    const handle = answers({ forecasts: counted });
+    const first = {
+      default: await handle(get('/api/forecast')),
+      north: await handle(get('/api/forecast?plant=north')),
+    };
+
+    for (let i = 0; i < 3; i++) {
+      expect((await handle(get('/api/forecast'))).body).toBe(first.default.body);
+      expect((await handle(get('/api/forecast?plant=north'))).body).toBe(first.north.body);
+    }
+
+    expect(calls.latest).toBe(2);
+    expect(JSON.parse(first.north.body as string)).toEqual({ forecast: north });
+    expect(first.north.headers.etag).toBe(`"fc-north-${north.asOf}-${north.generatedAt}"`);
+  });
+
+  it('lists the plants of a source that cannot list them as the default plant alone', async () => {
+    const record = demoRecord(31, 1_000);
+    const store = await storeWith(record);
+    const plain = answers({ forecasts: { latest: (plantId) => store.latest(plantId) } });
+    const empty = answers({ forecasts: { latest: async () => undefined } });
+
+    expect(JSON.parse((await plain(get('/api/plants'))).body as string)).toEqual({
+      plants: [
+        {
+          plantId: 'default',
+          asOf: record.asOf,
+          generatedAt: 1_000,
+          activeOrders: record.kpis.activeOrders,
+          ordersLate: record.kpis.ordersLate,
+          ordersDelayed: record.kpis.ordersDelayed,
+        },
+      ],
+    });
+    expect(JSON.parse((await empty(get('/api/plants'))).body as string)).toEqual({ plants: [] });
   });
 
   it('answers the empty state, not an error, when no forecast is stored', async () => {

@@ -5,7 +5,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { RecommendAnswer, WhatIfAnswer } from '../../contracts/whatIf.ts';
+import type { LiveSnapshotAnswer, RecommendAnswer, WhatIfAnswer } from '../../contracts/whatIf.ts';
 import { DynamoDbForecastSource } from '../../dashboard/forecastSource.ts';
 import { type DashboardServer, startDashboardServer } from '../../dashboard/server.ts';
 import { DynamoDbForecastStore } from '../../forecast/DynamoDbForecastStore.ts';
@@ -116,6 +116,49 @@ describe('what-if through the dashboard on DynamoDB Local', () => {
     expect(await dump(names.forecastsTable)).toBe(before.forecasts);
     expect(before.state.split('\n')).toHaveLength(4);
     expect(before.forecasts.length).toBeGreaterThan(0);
+  });
+
+  it("runs on the live state of the plant that ?plant= or the body's plant names", async () => {
+    const { clients, names } = env;
+    const states = new DynamoDbStateStore(clients.dynamodb, names.orderStateTable);
+    // Plant east's own orders, under ids the default plant may use as well.
+    const east = [lifecycle('order-1', 1).slice(0, 3), lifecycle('order-61', 3).slice(0, 2)];
+    for (const event of east.flat()) await states.apply(toDomainEvent({ ...event, plantId: 'east' }));
+    const server = await startDashboardServer({
+      forecasts: new DynamoDbForecastSource(clients.documentClient, names.forecastsTable),
+      whatIf: createLiveWhatIf({
+        states,
+        tableName: names.orderStateTable,
+        model: orderFlowModel,
+        clock: () => NOW,
+      }),
+      build: false,
+    });
+    servers.push(server);
+    const orderIds = (snapshot: { orders: readonly { orderId: string }[] }) =>
+      snapshot.orders.map((o) => o.orderId).sort();
+    const post = (path: string, body: unknown) =>
+      fetch(new URL(path, server.url), { method: 'POST', body: JSON.stringify(body) });
+    const variant = { name: 'one more line', changes: [{ change: 'units', station: 'line', add: 1 }] };
+
+    const snapshot = (await (
+      await fetch(new URL('api/snapshot?plant=east', server.url))
+    ).json()) as LiveSnapshotAnswer;
+    const byQuery = await post('api/whatif?plant=east', { variants: [variant] });
+    const byBody = await post('api/whatif', { variants: [variant], plant: 'east' });
+    const disagree = await post('api/whatif?plant=east', { variants: [variant], plant: 'north' });
+    const bad = await post('api/whatif', { variants: [variant], plant: 'x y' });
+
+    expect(orderIds(snapshot.snapshot)).toEqual(['order-1', 'order-61']);
+    for (const response of [byQuery, byBody]) {
+      expect(response.status).toBe(200);
+      const answer = (await response.json()) as WhatIfAnswer;
+      expect(answer.forecasts.baseline!.orders.map((o) => o.orderId).sort()).toEqual(['order-1', 'order-61']);
+    }
+    expect(disagree.status).toBe(400);
+    expect(((await disagree.json()) as { message: string }).message).toMatch(/"north".*"east"/);
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { message: string }).message).toMatch(/^plant "x y" is not a plant id/);
   });
 
   it('answers 503 naming the table when the state store does not answer', async () => {

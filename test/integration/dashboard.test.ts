@@ -1,15 +1,18 @@
 // The dashboard API against DynamoDB Local with seeded forecasts: through the local HTTP server, the
 // Lambda entry (payload 2.0 events) and `twin dashboard` as a process; ETag and 304, the empty state,
-// the token, and errors as one JSON line.
+// the token, errors as one JSON line, and many plants (`?plant=`, the overview, per-plant ETags).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
 import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { Alert } from '../../contracts/alerts.ts';
 import { resourceNames } from '../../contracts/resources.ts';
+import { DynamoDbAlertSource } from '../../dashboard/alertSource.ts';
 import { DynamoDbForecastSource } from '../../dashboard/forecastSource.ts';
 import { type DashboardServer, startDashboardServer } from '../../dashboard/server.ts';
+import { DynamoDbAlertSink } from '../../forecast/DynamoDbAlertSink.ts';
 import { DynamoDbForecastStore } from '../../forecast/DynamoDbForecastStore.ts';
 import { createDocumentClient, LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/clients.ts';
 import { createTableInputs } from '../../local/provision.ts';
@@ -34,6 +37,7 @@ describe('dashboard API on DynamoDB Local', () => {
   async function serve(table: string, token?: string): Promise<DashboardServer> {
     const server = await startDashboardServer({
       forecasts: new DynamoDbForecastSource(env.clients.documentClient, table),
+      alerts: new DynamoDbAlertSource(env.clients.documentClient, table),
       token,
       build: false,
     });
@@ -156,6 +160,156 @@ describe('dashboard API on DynamoDB Local', () => {
     unreachable.destroy();
   });
 
+  describe('many plants', () => {
+    /** A table with the default plant's forecast and those of plants north and south, as saved. */
+    async function plantsTable() {
+      const table = await freshTable();
+      const store = new DynamoDbForecastStore(env.clients.documentClient, table);
+      const records = {
+        default: demoRecord(31),
+        north: { ...demoRecord(41), plantId: 'north' },
+        south: { ...flowShopRecord(), plantId: 'south' },
+      };
+      for (const record of Object.values(records)) await store.save(record);
+      return { table, store, records };
+    }
+
+    it("serves the plant's forecast that ?plant= names, and the default plant's without it", async () => {
+      const { table, records } = await plantsTable();
+      const server = await serve(table);
+
+      const [plain, named, north, south] = await Promise.all(
+        ['', '?plant=default', '?plant=north', '?plant=south'].map((q) =>
+          fetch(`${server.url}api/forecast${q}`),
+        ),
+      );
+
+      expect(await plain!.json()).toEqual({ forecast: records.default });
+      expect(await named!.json()).toEqual({ forecast: records.default });
+      expect(await north!.json()).toEqual({ forecast: records.north });
+      expect(await south!.json()).toEqual({ forecast: records.south });
+      expect(plain!.headers.get('etag')).toBe(`"fc-${records.default.asOf}-${records.default.generatedAt}"`);
+      expect(north!.headers.get('etag')).toBe(
+        `"fc-north-${records.north.asOf}-${records.north.generatedAt}"`,
+      );
+    });
+
+    it("answers 304 per plant: a new forecast of one plant changes that plant's ETag only", async () => {
+      const { table, store, records } = await plantsTable();
+      const server = await serve(table);
+      const url = (plant: string) => `${server.url}api/forecast?plant=${plant}`;
+      const tags = {
+        north: (await fetch(url('north'))).headers.get('etag')!,
+        south: (await fetch(url('south'))).headers.get('etag')!,
+      };
+
+      const newer = { ...demoRecord(51), plantId: 'north' };
+      await store.save(newer);
+      const north = await fetch(url('north'), { headers: { 'if-none-match': tags.north } });
+      const south = await fetch(url('south'), { headers: { 'if-none-match': tags.south } });
+      const crossed = await fetch(url('south'), { headers: { 'if-none-match': tags.north } });
+
+      expect(tags.north).not.toBe(tags.south);
+      expect(north.status).toBe(200);
+      expect(((await north.json()) as { forecast: { asOf: number } }).forecast.asOf).toBe(newer.asOf);
+      expect(south.status).toBe(304);
+      expect(crossed.status).toBe(200);
+      expect(await crossed.json()).toEqual({ forecast: records.south });
+    });
+
+    it('answers { forecast: null } for a plant without a forecast, and 400 naming a plant that is no plant id', async () => {
+      const { table } = await plantsTable();
+      const server = await serve(table);
+
+      const none = await fetch(`${server.url}api/forecast?plant=west`);
+      const bad = await fetch(`${server.url}api/forecast?plant=${encodeURIComponent('no/such plant')}`);
+      const empty = await fetch(`${server.url}api/forecast?plant=`);
+      const badAlerts = await fetch(`${server.url}api/alerts?plant=-x`);
+
+      expect(none.status).toBe(200);
+      expect(none.headers.get('etag')).toBe('"fc-west-none"');
+      expect(await none.json()).toEqual({ forecast: null });
+      expect(bad.status).toBe(400);
+      expect(await bad.json()).toEqual({
+        error: 'bad-request',
+        message: expect.stringMatching(
+          /^plant "no\/such plant" is not a plant id: it must be 1 to 64 letters/,
+        ),
+      });
+      expect(empty.status).toBe(400);
+      expect(badAlerts.status).toBe(400);
+      expect(((await badAlerts.json()) as { message: string }).message).toMatch(
+        /^plant "-x" is not a plant id/,
+      );
+    });
+
+    it('lists every plant in GET /api/plants by plant id, behind the token, gzip-compressed when large', async () => {
+      const { table, records } = await plantsTable();
+      for (let i = 0; i < 30; i++) {
+        await new DynamoDbForecastStore(env.clients.documentClient, table).save({
+          ...demoRecord(20 + i),
+          plantId: `plant-${String(i).padStart(2, '0')}`,
+        });
+      }
+      const server = await serve(table, 'tok-9');
+
+      const refused = await fetch(`${server.url}api/plants`);
+      const response = await fetch(`${server.url}api/plants`, {
+        headers: { authorization: 'Bearer tok-9', 'accept-encoding': 'gzip' },
+      });
+
+      expect(refused.status).toBe(401);
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-encoding')).toBe('gzip');
+      const { plants } = (await response.json()) as { plants: { plantId: string }[] };
+      expect(plants.map((p) => p.plantId)).toEqual([
+        'default',
+        'north',
+        ...Array.from({ length: 30 }, (_, i) => `plant-${String(i).padStart(2, '0')}`),
+        'south',
+      ]);
+      expect(plants.find((p) => p.plantId === 'north')).toEqual({
+        plantId: 'north',
+        asOf: records.north.asOf,
+        generatedAt: records.north.generatedAt,
+        activeOrders: records.north.kpis.activeOrders,
+        ordersLate: records.north.kpis.ordersLate,
+        ordersDelayed: records.north.kpis.ordersDelayed,
+      });
+      expect(records.north.kpis.activeOrders).toBeGreaterThan(0);
+    });
+
+    it("serves each plant's own alerts under ?plant=", async () => {
+      const table = await freshTable();
+      const alert = (plantId: string | undefined, orderId: string): Alert => ({
+        kind: 'lateness',
+        id: `lateness-${orderId}`,
+        asOf: Date.UTC(2026, 0, 5, 8),
+        raisedAt: Date.UTC(2026, 0, 5, 8),
+        orderId,
+        change: 'late',
+        was: 'on-time',
+        latenessMs: 60_000,
+        text: `${orderId} will be 1 min late`,
+        ...(plantId !== undefined && { plantId }),
+      });
+      await new DynamoDbAlertSink(env.clients.documentClient, table).publish([
+        alert(undefined, 'order-1'),
+        alert('north', 'order-2'),
+        alert('north', 'order-3'),
+      ]);
+      const server = await serve(table);
+      const ids = async (query: string) =>
+        ((await (await fetch(`${server.url}api/alerts${query}`)).json()) as { alerts: Alert[] }).alerts
+          .map((a) => (a.kind === 'lateness' ? a.orderId : a.id))
+          .sort();
+
+      expect(await ids('')).toEqual(['order-1']);
+      expect(await ids('?plant=north')).toEqual(['order-2', 'order-3']);
+      expect(await ids('?plant=south')).toEqual([]);
+    });
+  });
+
   describe('the Lambda entry (lambdas/dashboard-api.ts)', () => {
     let table: string;
     let record: ReturnType<typeof demoRecord>;
@@ -220,6 +374,33 @@ describe('dashboard API on DynamoDB Local', () => {
       expect(served.statusCode).toBe(200);
       expect(JSON.parse(served.body!)).toEqual({ forecast: record });
       expect(unchanged.statusCode).toBe(304);
+    });
+
+    it('serves the plant ?plant= names, and the overview at /api/plants, to function URL events', async () => {
+      const north = { ...demoRecord(41), plantId: 'north' };
+      await new DynamoDbForecastStore(env.clients.documentClient, table).save(north);
+      const handler = await loadHandler({ DASHBOARD_TOKEN: 'lambda-token' });
+      const auth = { authorization: 'Bearer lambda-token' };
+
+      const served = await handler(event(auth, 'plant=north'));
+      const overview = await handler({
+        ...event(auth),
+        rawPath: '/api/plants',
+        requestContext: { http: { method: 'GET', path: '/api/plants' } },
+      } as unknown as APIGatewayProxyEventV2);
+
+      expect(JSON.parse(served.body!)).toEqual({ forecast: north });
+      expect(served.headers!.etag).toBe(`"fc-north-${north.asOf}-${north.generatedAt}"`);
+      expect(overview.statusCode).toBe(200);
+      expect(
+        (JSON.parse(overview.body!) as { plants: { plantId: string; asOf: number }[] }).plants.map((p) => [
+          p.plantId,
+          p.asOf,
+        ]),
+      ).toEqual([
+        ['default', record.asOf],
+        ['north', north.asOf],
+      ]);
     });
 
     it('will not start without a token unless IAM auth guards the function URL', async () => {

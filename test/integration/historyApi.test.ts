@@ -108,6 +108,34 @@ describe('the history API on DynamoDB Local', () => {
     });
   });
 
+  it("lists and answers each plant's own history under ?plant=; the accuracy record is the default plant's", async () => {
+    const store = new DynamoDbForecastStore(env.clients.documentClient, env.names.forecastsTable);
+    const now = Date.now();
+    for (const m of [12, 22]) await store.save({ ...demoRecord(m, now + m), plantId: 'north' });
+
+    const north = await json(await app().request('/api/history?plant=north&limit=1'));
+    const next = await json(
+      await app().request(`/api/history?plant=north&cursor=${encodeURIComponent(north.body.next)}`),
+    );
+    const crossed = await json(
+      await app().request(`/api/history?cursor=${encodeURIComponent(north.body.next)}`),
+    );
+    const past = await json(await app().request(`/api/history/${T0 + 22 * MIN}?plant=north`));
+    const notHere = await json(await app().request(`/api/history/${T0 + 22 * MIN}`));
+    const accuracy = await json(await app().request('/api/accuracy?plant=north'));
+    const bad = await json(await app().request('/api/history?plant=%20'));
+
+    expect(north.body.forecasts.map((f: HistoryItem) => (f.asOf - T0) / MIN)).toEqual([12]);
+    expect(next.body.forecasts.map((f: HistoryItem) => (f.asOf - T0) / MIN)).toEqual([22]);
+    // A cursor of one plant's history is no cursor of another's.
+    expect(crossed.status).toBe(400);
+    expect(past.status).toBe(200);
+    expect(past.body.forecast).toMatchObject({ plantId: 'north', asOf: T0 + 22 * MIN });
+    expect(notHere.status).toBe(404);
+    expect(accuracy).toEqual({ status: 200, body: { accuracy: null, kept: false } });
+    expect(bad.status).toBe(400);
+  });
+
   it('names the malformed parameter, and demands the token', async () => {
     const bad = async (path: string) => json(await app().request(path));
     expect(await bad('/api/history?from=yesterday')).toMatchObject({
