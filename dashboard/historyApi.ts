@@ -12,7 +12,7 @@
 //     200 { "forecast": <ForecastRecord> }           the forecast made at that time
 //     404 { "error": "not-found", … }                none kept (history expires after 14 days)
 //   /api/history and /api/history/<asOf> take `?plant=<plantId>` (default: the default plant); the
-//   accuracy record is the default plant's (of another plant: { "accuracy": null, "kept": false }).
+//   accuracy record too is the plant's.
 //   400 { "error": "bad-request", … } names the parameter that is malformed; 501 (history) when the
 //   dashboard has no history source; the token, 401 and 503 as GET /api/forecast.
 import { type Context, Hono, type MiddlewareHandler } from 'hono';
@@ -72,10 +72,8 @@ export function historyApi(
   // Without a history source it answers that it keeps none (not an error: the page polls it, and a
   // dashboard that only shows forecasts is a valid one).
   api.get('/accuracy', guard, requirePlantParameter, async (c) => {
-    // The accuracy record is the default plant's: of another plant none is kept.
-    if (source === undefined || plantOf(c) !== DEFAULT_PLANT)
-      return answer(c, { accuracy: null, kept: false });
-    return answer(c, { accuracy: (await source.accuracy()) ?? null });
+    if (source === undefined) return answer(c, { accuracy: null, kept: false });
+    return answer(c, { accuracy: (await source.accuracy(plantOf(c))) ?? null });
   });
   api.get('/history', guard, requirePlantParameter, async (c) => {
     if (source === undefined) return unavailable(c);

@@ -27,8 +27,8 @@ export interface HistoryPage {
 }
 
 export interface HistorySource {
-  /** The rolling accuracy record's figures, if the twin keeps one (for the default plant). */
-  accuracy(): Promise<AccuracySummary | undefined>;
+  /** Plant `plantId`'s rolling accuracy record's figures (default: the default plant's), if the twin keeps one. */
+  accuracy(plantId?: string): Promise<AccuracySummary | undefined>;
   /**
    * Plant `plantId`'s forecasts (default: the default plant's) made from `from` to `to` (plant time,
    * inclusive), oldest first, a page at a time.
@@ -86,9 +86,9 @@ export class DynamoDbHistorySource implements HistorySource {
     private readonly tableName: string,
   ) {}
 
-  async accuracy(): Promise<AccuracySummary | undefined> {
+  async accuracy(plantId?: string): Promise<AccuracySummary | undefined> {
     try {
-      const stored = await readAccuracyItem(this.client, this.tableName);
+      const stored = await readAccuracyItem(this.client, this.tableName, plantId);
       return stored && summariseAccuracy(stored.record);
     } catch (error) {
       throw this.mapped(error);

@@ -2,7 +2,9 @@
 // is always on screen (the data latency, the error a quarter of an hour ahead, drift); opened, it
 // shows the error by horizon as bars, the P10–P90 coverage against its 70–90 % band, and the trend
 // hour by hour over the last day. Charts are small inline SVGs: nothing to load.
+
 import type { AccuracyFigures, AccuracySummary } from '../../contracts/accuracyRecord.ts';
+import { DEFAULT_PLANT } from '../../contracts/plants.ts';
 import {
   escapeHtml,
   formatDuration,
@@ -11,6 +13,7 @@ import {
   formatSigned,
   formatTime,
 } from './format.ts';
+import { plantUrl } from './plants.ts';
 
 /** The horizon the summary line names, when the record has it (else its first with comparisons). */
 const HEADLINE_HORIZON_MS = 15 * 60_000;
@@ -82,8 +85,9 @@ export class AccuracyPanel {
     private readonly root: HTMLDetailsElement,
     base: string,
     private readonly token: string | undefined,
+    plant: string = DEFAULT_PLANT,
   ) {
-    this.url = new URL('api/accuracy', base).toString();
+    this.url = plantUrl('api/accuracy', base, plant);
     root.addEventListener('toggle', () => {
       if (root.open) void this.refresh(true);
     });

@@ -89,8 +89,7 @@ const alerts = new AlertsPanel(
 const whatIf = new WhatIfPanel(location.href, token, plant);
 const gantt = new Gantt($('gantt'));
 const stationChart = new StationChart($('stations'));
-// The accuracy record is the default plant's: of another plant the panel is not shown at all.
-const accuracyPanel = new AccuracyPanel($<HTMLDetailsElement>('accuracy'), location.href, token);
+const accuracyPanel = new AccuracyPanel($<HTMLDetailsElement>('accuracy'), location.href, token, plant);
 // A past forecast from history, drawn in place of the live one until "Back to live".
 const replay = new Replay($('replay'), location.href, token, () => render(), plant);
 new DragWhatIf(
@@ -234,7 +233,7 @@ async function poll(): Promise<void> {
       state.updates++;
       replay.setLive(body.forecast?.asOf);
       // The accuracy record moves as forecasts come: asked with each new one (at most every 5 s).
-      if (plant === DEFAULT_PLANT) void accuracyPanel.refresh();
+      void accuracyPanel.refresh();
       render();
     } else if (recovered) {
       render();

@@ -150,6 +150,7 @@ describe('GET /api/forecast', () => {
           plantId: 'default',
           asOf: record.asOf,
           generatedAt: 1_000,
+          latestEventAt: record.stateVersion.latestEventAt,
           activeOrders: record.kpis.activeOrders,
           ordersLate: record.kpis.ordersLate,
           ordersDelayed: record.kpis.ordersDelayed,

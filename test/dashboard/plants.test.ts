@@ -7,6 +7,7 @@ const summary = (plantId: string) => ({
   plantId,
   asOf: 1,
   generatedAt: 2,
+  latestEventAt: 1,
   activeOrders: 3,
   ordersLate: 0,
   ordersDelayed: 0,

@@ -272,6 +272,7 @@ describe('dashboard API on DynamoDB Local', () => {
         plantId: 'north',
         asOf: records.north.asOf,
         generatedAt: records.north.generatedAt,
+        latestEventAt: records.north.stateVersion.latestEventAt,
         activeOrders: records.north.kpis.activeOrders,
         ordersLate: records.north.kpis.ordersLate,
         ordersDelayed: records.north.kpis.ordersDelayed,

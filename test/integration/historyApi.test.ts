@@ -108,7 +108,7 @@ describe('the history API on DynamoDB Local', () => {
     });
   });
 
-  it("lists and answers each plant's own history under ?plant=; the accuracy record is the default plant's", async () => {
+  it("lists and answers each plant's own history and accuracy record under ?plant=", async () => {
     const store = new DynamoDbForecastStore(env.clients.documentClient, env.names.forecastsTable);
     const now = Date.now();
     for (const m of [12, 22]) await store.save({ ...demoRecord(m, now + m), plantId: 'north' });
@@ -132,7 +132,13 @@ describe('the history API on DynamoDB Local', () => {
     expect(past.status).toBe(200);
     expect(past.body.forecast).toMatchObject({ plantId: 'north', asOf: T0 + 22 * MIN });
     expect(notHere.status).toBe(404);
-    expect(accuracy).toEqual({ status: 200, body: { accuracy: null, kept: false } });
+    expect(accuracy).toEqual({ status: 200, body: { accuracy: null } });
+    await new DynamoDbAccuracyStore(env.clients.documentClient, env.names.forecastsTable, 'north').write(
+      emptyAccuracyRecord([5 * MIN]),
+      0,
+    );
+    const kept = await json(await app().request('/api/accuracy?plant=north'));
+    expect(kept.body.accuracy.horizons.map((h: { horizonMs: number }) => h.horizonMs)).toEqual([5 * MIN]);
     expect(bad.status).toBe(400);
   });
 
