@@ -18,7 +18,6 @@
 import { type Context, Hono, type MiddlewareHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { DEFAULT_PLANT } from '../contracts/plants.ts';
 import { ForecastTableMissingError, ForecastUnavailableError } from './errors.ts';
 import { CursorError, type HistorySource } from './historySource.ts';
 import { plantOf, requirePlantParameter } from './plantParameter.ts';

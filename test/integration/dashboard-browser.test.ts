@@ -5,15 +5,14 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
-import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { afterAll, expect, it } from 'vitest';
 import type { ForecastRecord } from '../../contracts/forecastRecord.ts';
 import { resourceNames } from '../../contracts/resources.ts';
 import { DynamoDbAlertSource } from '../../dashboard/alertSource.ts';
-import { buildDashboard } from '../../dashboard/build.ts';
 import { DynamoDbForecastSource, type ForecastSource } from '../../dashboard/forecastSource.ts';
 import { GRID } from '../../dashboard/page/gantt.ts';
-import { type DashboardServer, startDashboardServer } from '../../dashboard/server.ts';
+import { startDashboardServer } from '../../dashboard/server.ts';
 import { DynamoDbAlertSink } from '../../forecast/DynamoDbAlertSink.ts';
 import { DynamoDbForecastStore } from '../../forecast/DynamoDbForecastStore.ts';
 import { latenessAlerts } from '../../forecast/latenessAlerts.ts';
@@ -29,26 +28,17 @@ import {
   syntheticRecord,
   T0,
 } from '../dashboard/fixtures.ts';
-import { ARTIFACTS, type Chromium, describeInChromium, launchChromium } from '../support/browser.ts';
+import { ARTIFACTS, describeInChromium } from '../support/browser.ts';
+import { useDashboardBrowser } from '../support/dashboardBrowser.ts';
 import { useEmulators } from '../support/emulators.ts';
 
 describeInChromium('dashboard in headless Chromium', 'dashboard browser tests', () => {
   const env = useEmulators('kinesalite');
-  const servers: DashboardServer[] = [];
+  const { servers, newPage } = useDashboardBrowser({ width: 1440, height: 900 });
   const clients: { destroy(): void }[] = [];
-  let browser: BrowserContext | undefined;
-  let chrome: Chromium | undefined;
   const timings: Record<string, number> = {};
 
-  beforeAll(async () => {
-    const [launched] = await Promise.all([launchChromium({ width: 1440, height: 900 }), buildDashboard()]);
-    chrome = launched;
-    browser = launched.context;
-  }, 60_000);
-
   afterAll(async () => {
-    await chrome?.close();
-    await Promise.all(servers.map((s) => s.close()));
     for (const client of clients) client.destroy();
     if (Object.keys(timings).length > 0) {
       writeFileSync(join(ARTIFACTS, 'dashboard-timings.json'), `${JSON.stringify(timings, null, 2)}\n`);
@@ -82,7 +72,7 @@ describeInChromium('dashboard in headless Chromium', 'dashboard browser tests', 
   }
 
   async function open(url: string): Promise<Page> {
-    const page = await browser!.newPage();
+    const page = await newPage();
     const problems: string[] = [];
     page.on('pageerror', (error) => problems.push(error.message));
     page.on('console', (message) => {

@@ -3,35 +3,22 @@
 // its id in the address), a link with ?plant= opens it, and a deployment of one plant shows neither.
 import { join } from 'node:path';
 import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
-import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { expect, it } from 'vitest';
 import { resourceNames } from '../../contracts/resources.ts';
 import { DynamoDbAlertSource } from '../../dashboard/alertSource.ts';
-import { buildDashboard } from '../../dashboard/build.ts';
 import { DynamoDbForecastSource } from '../../dashboard/forecastSource.ts';
-import { type DashboardServer, startDashboardServer } from '../../dashboard/server.ts';
+import { startDashboardServer } from '../../dashboard/server.ts';
 import { DynamoDbForecastStore } from '../../forecast/DynamoDbForecastStore.ts';
 import { createTableInputs } from '../../local/provision.ts';
 import { demoRecord, flowShopRecord, MIN, syntheticRecord } from '../dashboard/fixtures.ts';
-import { ARTIFACTS, type Chromium, describeInChromium, launchChromium } from '../support/browser.ts';
+import { ARTIFACTS, describeInChromium } from '../support/browser.ts';
+import { useDashboardBrowser } from '../support/dashboardBrowser.ts';
 import { useEmulators } from '../support/emulators.ts';
 
 describeInChromium('the dashboard of many plants in headless Chromium', 'dashboard browser tests', () => {
   const env = useEmulators('kinesalite');
-  const servers: DashboardServer[] = [];
-  let browser: BrowserContext | undefined;
-  let chrome: Chromium | undefined;
-
-  beforeAll(async () => {
-    const [launched] = await Promise.all([launchChromium({ width: 1440, height: 900 }), buildDashboard()]);
-    chrome = launched;
-    browser = launched.context;
-  }, 60_000);
-
-  afterAll(async () => {
-    await chrome?.close();
-    await Promise.all(servers.map((s) => s.close()));
-  }, 30_000);
+  const { servers, newPage } = useDashboardBrowser({ width: 1440, height: 900 });
 
   /** A fresh forecasts table, its store, and a dashboard server on it. */
   async function setUp() {
@@ -48,7 +35,7 @@ describeInChromium('the dashboard of many plants in headless Chromium', 'dashboa
   }
 
   async function open(url: string): Promise<{ page: Page; problems: string[] }> {
-    const page = await browser!.newPage();
+    const page = await newPage();
     const problems: string[] = [];
     page.on('pageerror', (error) => problems.push(error.message));
     page.on('console', (message) => {

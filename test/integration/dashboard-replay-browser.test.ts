@@ -1,19 +1,19 @@
 import { join } from 'node:path';
 import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
-import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { expect, it } from 'vitest';
 import { type AccuracyRecord, emptyAccuracyRecord } from '../../contracts/accuracyRecord.ts';
 import { resourceNames } from '../../contracts/resources.ts';
-import { buildDashboard } from '../../dashboard/build.ts';
 import { DynamoDbForecastSource } from '../../dashboard/forecastSource.ts';
 import { DynamoDbHistorySource } from '../../dashboard/historySource.ts';
-import { type DashboardServer, startDashboardServer } from '../../dashboard/server.ts';
+import { startDashboardServer } from '../../dashboard/server.ts';
 import { DynamoDbAccuracyStore } from '../../forecast/DynamoDbAccuracyStore.ts';
 import { DynamoDbForecastStore } from '../../forecast/DynamoDbForecastStore.ts';
 import { addComparisons, addLatency, detectDrift } from '../../forecast/rollingAccuracy.ts';
 import { createTableInputs } from '../../local/provision.ts';
 import { demoRecord, MIN, T0 } from '../dashboard/fixtures.ts';
-import { ARTIFACTS, type Chromium, describeInChromium, launchChromium } from '../support/browser.ts';
+import { ARTIFACTS, describeInChromium } from '../support/browser.ts';
+import { useDashboardBrowser } from '../support/dashboardBrowser.ts';
 import { useEmulators } from '../support/emulators.ts';
 
 /** A record of 30 steps each hour for three hours, 15 minutes ahead: 2 minutes late (20 % of 10), so in drift. */
@@ -42,20 +42,7 @@ function driftingRecord(): AccuracyRecord {
 
 describeInChromium('dashboard accuracy and replay in headless Chromium', 'dashboard browser tests', () => {
   const env = useEmulators('kinesalite');
-  const servers: DashboardServer[] = [];
-  let browser: BrowserContext | undefined;
-  let chrome: Chromium | undefined;
-
-  beforeAll(async () => {
-    const [launched] = await Promise.all([launchChromium({ width: 1440, height: 900 }), buildDashboard()]);
-    chrome = launched;
-    browser = launched.context;
-  }, 60_000);
-
-  afterAll(async () => {
-    await chrome?.close();
-    await Promise.all(servers.map((s) => s.close()));
-  }, 30_000);
+  const { servers, newPage } = useDashboardBrowser({ width: 1440, height: 900 });
 
   /** A fresh forecasts table, its stores, and a dashboard server on it with the history API. */
   async function setUp() {
@@ -76,7 +63,7 @@ describeInChromium('dashboard accuracy and replay in headless Chromium', 'dashbo
   }
 
   async function open(url: string): Promise<{ page: Page; problems: string[] }> {
-    const page = await browser!.newPage();
+    const page = await newPage();
     const problems: string[] = [];
     page.on('pageerror', (error) => problems.push(error.message));
     page.on('console', (message) => {

@@ -6,10 +6,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
-import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeAll, expect, it } from 'vitest';
 import { OrderEventSchema } from '../../contracts/events.ts';
-import { buildDashboard } from '../../dashboard/build.ts';
 import { DynamoDbForecastSource } from '../../dashboard/forecastSource.ts';
 import { GRID } from '../../dashboard/page/gantt.ts';
 import { type DashboardServer, startDashboardServer } from '../../dashboard/server.ts';
@@ -19,7 +18,8 @@ import { createLiveWhatIf } from '../../lambdas/dashboardWhatIf.ts';
 import { parsePlantModel, plantEvents, runPlant } from '../../orderflow/index.ts';
 import { DynamoDbStateStore } from '../../state/DynamoDbStateStore.ts';
 import { toDomainEvent } from '../../state/events.ts';
-import { ARTIFACTS, type Chromium, describeInChromium, launchChromium } from '../support/browser.ts';
+import { ARTIFACTS, describeInChromium } from '../support/browser.ts';
+import { useDashboardBrowser } from '../support/dashboardBrowser.ts';
 import { useEmulators } from '../support/emulators.ts';
 
 const MIN = 60_000;
@@ -28,15 +28,10 @@ const NOW = T0 + 40 * MIN;
 
 describeInChromium('what-if panel in headless Chromium', 'what-if browser tests', () => {
   const env = useEmulators('kinesalite');
-  let browser: BrowserContext | undefined;
-  let chrome: Chromium | undefined;
+  const { servers, newPage } = useDashboardBrowser({ width: 1440, height: 1100 });
   let server: DashboardServer | undefined;
 
   beforeAll(async () => {
-    const [launched] = await Promise.all([launchChromium({ width: 1440, height: 1100 }), buildDashboard()]);
-    chrome = launched;
-    browser = launched.context;
-
     // The job shop 40 minutes after twelve orders began to come in, four minutes apart: the plant's
     // events up to then applied to the state table, and the forecast of that state stored.
     const model = parsePlantModel(
@@ -63,15 +58,11 @@ describeInChromium('what-if panel in headless Chromium', 'what-if browser tests'
       whatIf: createLiveWhatIf({ states, tableName: names.orderStateTable, model, clock: () => NOW }),
       build: false,
     });
+    servers.push(server);
   }, 90_000);
 
-  afterAll(async () => {
-    await chrome?.close();
-    await server?.close();
-  }, 30_000);
-
   async function open(): Promise<Page & { problems: string[] }> {
-    const page = (await browser!.newPage()) as Page & { problems: string[] };
+    const page = (await newPage()) as Page & { problems: string[] };
     page.problems = [];
     page.on('pageerror', (error) => page.problems.push(error.message));
     page.on('console', (message) => {

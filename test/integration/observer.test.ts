@@ -2,7 +2,7 @@
 // steps handed over as order-state stream records, the rolling accuracy record written and read
 // back through the real table. The plant produces 20 % slower than its forecasts believe.
 import { Logger } from '@aws-lambda-powertools/logger';
-import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
@@ -14,7 +14,7 @@ import { DynamoDbAccuracyStore } from '../../forecast/DynamoDbAccuracyStore.ts';
 import { DynamoDbForecastStore } from '../../forecast/DynamoDbForecastStore.ts';
 import { DynamoDbForecastHistory, headKey } from '../../forecast/ForecastHistory.ts';
 import type { Observations } from '../../forecast/observations.ts';
-import { createObserverHandler } from '../../forecast/observer.ts';
+import { createObserverHandler, type ObserverDependencies } from '../../forecast/observer.ts';
 import { dynamoDbPlantObserverStores } from '../../forecast/plantObserverStores.ts';
 import { stepAttribute } from '../../state/stepAttributes.ts';
 import { accuracyStoreContract } from '../support/accuracyStoreContract.ts';
@@ -101,6 +101,24 @@ function finished(k: number): DynamoDBRecord {
   return { eventName: 'MODIFY', dynamodb: { OldImage: image(before), NewImage: image(after) } };
 }
 
+/** The default plant's observer on `table`, with what it raises, recalibrates on and records kept. */
+function observing(client: DynamoDBDocumentClient, table: string) {
+  const sink = new InMemoryAlertSink();
+  const drifted: DriftAlert[] = [];
+  const observed: Observations[] = [];
+  const deps: ObserverDependencies = {
+    history: new DynamoDbForecastHistory(client, table),
+    accuracy: new DynamoDbAccuracyStore(client, table),
+    logger: new Logger({ serviceName: 'observer', logLevel: 'SILENT' }),
+    horizonsMs: [5 * MIN, 10 * MIN],
+    drift: { minComparisons: 5 },
+    alerts: sink,
+    onDrift: async (alert) => void drifted.push(alert),
+    onObservations: async (o) => void observed.push(o),
+  };
+  return { sink, drifted, observed, deps };
+}
+
 describe('the observer on DynamoDB Local', () => {
   const env = useEmulators('kinesalite');
 
@@ -125,19 +143,8 @@ describe('the observer on DynamoDB Local', () => {
     const store = new DynamoDbForecastStore(documentClient, table);
     for (let t = T0; t < start(ORDERS); t += MIN) await store.save(forecastAt(t));
 
-    const sink = new InMemoryAlertSink();
-    const drifted: DriftAlert[] = [];
-    const observed: Observations[] = [];
-    const observe = createObserverHandler({
-      history: new DynamoDbForecastHistory(documentClient, table),
-      accuracy: new DynamoDbAccuracyStore(documentClient, table),
-      logger: new Logger({ serviceName: 'observer', logLevel: 'SILENT' }),
-      horizonsMs: [5 * MIN, 10 * MIN],
-      drift: { minComparisons: 5 },
-      alerts: sink,
-      onDrift: async (alert) => void drifted.push(alert),
-      onObservations: async (o) => void observed.push(o),
-    });
+    const { sink, drifted, observed, deps } = observing(documentClient, table);
+    const observe = createObserverHandler(deps);
     for (let k = 0; k < ORDERS; k++) {
       expect(await observe({ Records: [finished(k)] })).toEqual({ batchItemFailures: [] });
     }
@@ -181,22 +188,8 @@ describe('the observer on DynamoDB Local', () => {
     const table = env.names.forecastsTable;
     const store = new DynamoDbForecastStore(documentClient, table);
     for (let t = T0; t < start(ORDERS); t += MIN) await store.save({ ...forecastAt(t), plantId: 'north' });
-    const sink = new InMemoryAlertSink();
-    const drifted: DriftAlert[] = [];
-    const observed: Observations[] = [];
-    const observe = createObserverHandler(
-      {
-        history: new DynamoDbForecastHistory(documentClient, table),
-        accuracy: new DynamoDbAccuracyStore(documentClient, table),
-        logger: new Logger({ serviceName: 'observer', logLevel: 'SILENT' }),
-        horizonsMs: [5 * MIN, 10 * MIN],
-        drift: { minComparisons: 5 },
-        alerts: sink,
-        onDrift: async (alert) => void drifted.push(alert),
-        onObservations: async (o) => void observed.push(o),
-      },
-      dynamoDbPlantObserverStores(documentClient, table),
-    );
+    const { sink, drifted, observed, deps } = observing(documentClient, table);
+    const observe = createObserverHandler(deps, dynamoDbPlantObserverStores(documentClient, table));
     const defaultBefore = await readAccuracyItem(documentClient, table);
     const north = (record: DynamoDBRecord): DynamoDBRecord => {
       const scope = (img: Record<string, { S?: string }>) => ({
