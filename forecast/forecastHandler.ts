@@ -215,8 +215,7 @@ function recommendFor(
   plants: number,
 ): ForecastRecommendation[] | undefined {
   const wholeMs = deps.recommendBudgetMs ?? DEFAULT_RECOMMEND_BUDGET_MS;
-  // One thread recommends for every plant of the batch: they share the budget.
-  const budgetMs = Math.floor(wholeMs / plants);
+  const budgetMs = recommendShareMs(wholeMs, plants);
   if (budgetMs === 0 || (result.kpis.ordersLate === 0 && !(result.kpis.ordersAtRisk! > 0))) return undefined;
   // The wall clock is looked at between runs: a run started finishes first. Recommending takes at
   // least three runs of the plant (the live one twice, one variant), each about as long as one run of
@@ -258,6 +257,14 @@ function recommendFor(
     });
     return undefined;
   }
+}
+
+/**
+ * Each plant's share (whole ms) of the recommendations' budget `wholeMs` when a batch forecasts
+ * `plants` plants: one thread recommends for all of them, one after the other.
+ */
+export function recommendShareMs(wholeMs: number, plants: number): number {
+  return Math.floor(wholeMs / Math.max(1, plants));
 }
 
 /** A recommendation as the forecast record keeps it: its gain as numbers, the better the larger. */

@@ -13,6 +13,7 @@ import {
   FORECAST_MAX_WALL_MS,
   latestEventClock,
   MAX_LAMBDA_REPLICATIONS,
+  recommendShareMs,
 } from '../../forecast/forecastHandler.ts';
 import { canMoveForecast } from '../../forecast/relevance.ts';
 import { demoOrders, forecast, forecastMonteCarlo, plantEvents, runPlant } from '../../orderflow/index.ts';
@@ -408,6 +409,45 @@ describe("the twin's recommendations with the forecast", () => {
     expect(expedite.ci![0]).toBeLessThanOrEqual(expedite.gain.lateOrders);
     expect(expedite.ci![1]).toBeGreaterThanOrEqual(expedite.gain.lateOrders);
     expect(expedite.gain.lateOrders).toBeGreaterThan(0);
+  });
+
+  it('recommends for each plant of a batch, the plants sharing the budget', async () => {
+    const at = T0 + 16 * MIN;
+    const states = new InMemoryStateStore();
+    for (const plantId of [undefined, 'north']) {
+      for (const event of plantEvents(runPlant(demoOrders(T0)), at)) {
+        await states.apply(toDomainEvent(OrderEventSchema.parse({ ...event, ...(plantId && { plantId }) })));
+      }
+    }
+    const batch = {
+      Records: [
+        change('INSERT', undefined, active),
+        change('INSERT', undefined, { ...active, orderId: '@north/o1' }),
+      ],
+    };
+    const run = async (recommendBudgetMs: number) => {
+      const forecasts = new InMemoryForecastStore();
+      const handler = createForecastHandler({
+        states,
+        forecasts,
+        logger,
+        clock: () => at,
+        recommendBudgetMs,
+      });
+      await handler(batch);
+      return [await forecasts.latest(), await forecasts.latest('north')];
+    };
+
+    // Each plant of the batch gets its recommendations, within its share of the budget.
+    for (const stored of await run(2_000)) {
+      expect(stored!.recommendations!.map((r) => r.name)).toContain(
+        "Expedite order-2's material by 3 min 20 s",
+      );
+      expect(stored!.timings.recommendMs).toBeLessThanOrEqual(1_000);
+    }
+    expect([recommendShareMs(500, 1), recommendShareMs(500, 50), recommendShareMs(500, 1_000)]).toEqual([
+      500, 10, 0,
+    ]);
   });
 
   it('looks for none when every order is on time', async () => {
