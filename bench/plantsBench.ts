@@ -5,6 +5,7 @@
 import type { OrderEvent } from '../contracts/events.ts';
 import { readPlantSummaries } from '../contracts/forecastItem.ts';
 import { resourceNames } from '../contracts/resources.ts';
+import { emulatedPlantIds } from '../emulator/emulate.ts';
 import { createClients, destroyClients } from '../local/clients.ts';
 import { startEmulators } from '../local/emulators/index.ts';
 import { provision } from '../local/provision.ts';
@@ -106,7 +107,8 @@ export async function plantsBench(options: PlantsBenchOptions): Promise<PlantsBe
       log: () => {},
     });
     const running = twin;
-    const plantIds = Array.from({ length: plants }, (_, i) => `plant-${String(i + 1).padStart(2, '0')}`);
+    // Named as the emulator names its plants.
+    const plantIds = emulatedPlantIds(Math.max(2, plants)).slice(0, plants) as string[];
     const sources = plantIds.map((plantId) => {
       const source = liveEvents(plantId, rate / plants, ordersPerPlant);
       return { plantId, next: (): OrderEvent => ({ ...source.next(), plantId }) };
