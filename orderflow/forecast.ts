@@ -46,18 +46,27 @@ export interface ForecastOptions {
 // Differences below a millisecond are rounding, not delay.
 const TOLERANCE_MS = 0.5;
 
-/** A deterministic forecast's parts that a Monte Carlo forecast reuses. */
-export interface ForecastRun {
-  forecast: Forecast;
+/**
+ * What replications start from: the model resolved, every active order put back where it stands,
+ * the units out of work that the snapshot knows of. A thread that runs replications needs this and
+ * not the forecast at the means.
+ */
+export interface RestoredRun {
+  asOf: number;
   resolved: ResolvedModel;
   restored: Restored;
   /** The units out of work that the snapshot knows of. */
   outages: Outage[];
+  holds: ReadonlyMap<string, number> | undefined;
+}
+
+/** A deterministic forecast's parts that a Monte Carlo forecast and a what-if reuse. */
+export interface ForecastRun extends RestoredRun {
+  forecast: Forecast;
   /** Index of each restored order's forecast in `forecast.orders`. */
   order: Int32Array;
   /** The plan its delays were judged against. */
   plan: Plan;
-  holds: ReadonlyMap<string, number> | undefined;
 }
 
 /**
@@ -72,15 +81,35 @@ export function forecast(
   return forecastRun(snapshot, model, options).forecast;
 }
 
-/** `forecast`, with what it restored (for Monte Carlo forecasts). */
+/** `snapshot` restored with `model`, as `forecastRun` restores it, without forecasting it. */
+export function restoreRun(
+  snapshot: Snapshot,
+  model: PlantModel,
+  options: Pick<ForecastOptions, 'parameters' | 'holds'>,
+): RestoredRun {
+  return restoring(snapshot, model, options, []).run;
+}
+
+function restoring(
+  snapshot: Snapshot,
+  model: PlantModel,
+  options: Pick<ForecastOptions, 'parameters' | 'holds'>,
+  warnings: ForecastWarning[],
+): { run: RestoredRun; nominal: ModelSamplers } {
+  const resolved = resolveModel(model, options.parameters);
+  const nominal = modelSamplers(resolved, new Random(0), true);
+  const outages = knownOutages(snapshot, resolved, warnings);
+  const restored = restoreOrders(snapshot, resolved, nominal, warnings, outages);
+  return { run: { asOf: snapshot.asOf, resolved, restored, outages, holds: options.holds }, nominal };
+}
+
+/** `forecast`, with what it restored (for Monte Carlo forecasts and what-ifs). */
 export function forecastRun(snapshot: Snapshot, model: PlantModel, options: ForecastOptions): ForecastRun {
   const asOf = snapshot.asOf;
   const limits = RunLimits.of(options.limits);
-  const resolved = resolveModel(model, options.parameters);
-  const nominal = modelSamplers(resolved, new Random(0), true);
   const warnings: ForecastWarning[] = [];
-  const outages = knownOutages(snapshot, resolved, warnings);
-  const restored = restoreOrders(snapshot, resolved, nominal, warnings, outages);
+  const { run, nominal } = restoring(snapshot, model, options, warnings);
+  const { resolved, restored, outages } = run;
   // A what-if judges an order's operations by the live model's durations: a faster machine in a
   // variant makes no operation on it an overrun that the live forecast does not call one.
   const judged = options.planOf === undefined ? nominal : liveDurations(options.planOf, restored, resolved);
@@ -145,12 +174,9 @@ export function forecastRun(snapshot: Snapshot, model: PlantModel, options: Fore
       warnings,
       events: env.eventsProcessed + own.events,
     },
-    resolved,
-    restored,
-    outages,
+    ...run,
     order,
     plan,
-    holds: options.holds,
   };
 }
 

@@ -10,11 +10,19 @@ import { MAX_REPLICATIONS, RunLimits } from '../sim-core/limits.ts';
 import { nearestRank } from '../sim-core/quantile.ts';
 import { replicationSeed, type Seed, seedRecord } from '../sim-core/random/seeds.ts';
 import { applyOutages, drawBreakdowns } from './downtime.ts';
-import { type ForecastOptions, type ForecastRun, forecastRun, pendingOrders } from './forecast.ts';
+import {
+  type ForecastOptions,
+  type ForecastRun,
+  forecastRun,
+  pendingOrders,
+  type RestoredRun,
+  restoreRun,
+} from './forecast.ts';
 import type { PlantModel } from './model/plantModel.ts';
 import { replicationSamplers, resolveModel } from './model/resolveModel.ts';
 import { orderFlowModel } from './models/index.ts';
 import { buildNetwork, type Network, NetworkWarnings } from './network.ts';
+import { ReplicationQueue } from './replicationQueue.ts';
 import { type Placement, placeOrders } from './restore.ts';
 import { applyShifts } from './shifts.ts';
 import type { Forecast, ForecastWarning, OrderForecast, Snapshot } from './types.ts';
@@ -46,18 +54,23 @@ export function forecastMonteCarlo(
   options: MonteCarloOptions,
 ): Forecast {
   const prepared = prepareMonteCarlo(snapshot, model, options);
-  const share = sampleMonteCarlo(prepared, 0, prepared.replications, (done) =>
+  const shares = sampleMonteCarlo(prepared, ReplicationQueue.range(0, prepared.replications), (done) =>
     options.onReplication?.(done, prepared.replications),
   );
-  return summariseMonteCarlo(prepared, [share]);
+  return summariseMonteCarlo(prepared, shares);
 }
 
-/** The forecast at the means that a Monte Carlo forecast's replications start from. */
-export interface PreparedMonteCarlo {
-  base: ForecastRun;
+/** What a Monte Carlo forecast's replications start from: the snapshot restored. */
+export interface MonteCarloReplications {
+  base: RestoredRun;
   replications: number;
   seed: Seed;
   limits: RunLimits;
+}
+
+/** The forecast at the means, which the replications' percentiles are added to. */
+export interface PreparedMonteCarlo extends MonteCarloReplications {
+  base: ForecastRun;
 }
 
 /**
@@ -80,6 +93,26 @@ export function prepareMonteCarlo(
   model: PlantModel,
   options: Omit<MonteCarloOptions, 'onReplication'>,
 ): PreparedMonteCarlo {
+  const limits = checkMonteCarlo(snapshot, options);
+  const base = forecastRun(snapshot, model, { ...options, limits });
+  return { base, replications: options.replications, seed: options.seed ?? 1, limits };
+}
+
+/**
+ * Checks the options and restores `snapshot`, without forecasting it at the means: what a thread
+ * that runs some of the replications needs.
+ */
+export function prepareMonteCarloReplications(
+  snapshot: Snapshot,
+  model: PlantModel,
+  options: Omit<MonteCarloOptions, 'onReplication'>,
+): MonteCarloReplications {
+  const limits = checkMonteCarlo(snapshot, options);
+  const base = restoreRun(snapshot, model, options);
+  return { base, replications: options.replications, seed: options.seed ?? 1, limits };
+}
+
+function checkMonteCarlo(snapshot: Snapshot, options: Omit<MonteCarloOptions, 'onReplication'>): RunLimits {
   const { replications } = options;
   if (!Number.isInteger(replications) || replications < 1 || replications > MAX_REPLICATIONS) {
     throw new ModelError(
@@ -99,45 +132,53 @@ export function prepareMonteCarlo(
       draws,
     );
   }
-  const base = forecastRun(snapshot, model, { ...options, limits });
-  return { base, replications, seed: options.seed ?? 1, limits };
+  return limits;
 }
 
-/** Runs replications [from, to) of `prepared`; `progress` hears each one done. */
+/**
+ * Runs the replications of `prepared` that it takes from `queue`, chunk by chunk, until none is left:
+ * their samples, one per chunk; `progress` hears how many it has run.
+ */
 export function sampleMonteCarlo(
-  prepared: PreparedMonteCarlo,
-  from: number,
-  to: number,
+  prepared: MonteCarloReplications,
+  queue: ReplicationQueue,
   progress?: (done: number) => void,
-): MonteCarloSamples {
+): MonteCarloSamples[] {
   const { base, seed, limits } = prepared;
   const { restored } = base;
-  const count = Math.max(0, to - from);
   // Orders with a step still to do: random breakdowns stop once they are all done.
   const pending = pendingOrders(restored);
-  const warnings = new NetworkWarnings();
-  const ends = new Float64Array(restored.orders.length * count);
-  let events = 0;
+  const shares: MonteCarloSamples[] = [];
   let placement: Placement | undefined;
-  for (let r = from; r < to; r++) {
-    limits.checkWallTime();
-    const replication = replicate(base, seed, r, pending, warnings, placement);
-    const { times, env } = replication;
-    placement = replication.placement;
-    limits.run(env);
-    events += env.eventsProcessed;
-    restored.orders.forEach((order, k) => {
-      ends[k * count + r - from] = times[order.base + 2 * order.product.routing.length - 1]!;
+  let done = 0;
+  for (let chunk = queue.take(); chunk !== undefined; chunk = queue.take()) {
+    const [from, to] = chunk;
+    const count = to - from;
+    // A chunk's own warnings: each the first that its earliest replication met, as in one thread.
+    const warnings = new NetworkWarnings();
+    const ends = new Float64Array(restored.orders.length * count);
+    let events = 0;
+    for (let r = from; r < to; r++) {
+      limits.checkWallTime();
+      const replication = replicate(base, seed, r, pending, warnings, placement);
+      const { times, env } = replication;
+      placement = replication.placement;
+      limits.run(env);
+      events += env.eventsProcessed;
+      restored.orders.forEach((order, k) => {
+        ends[k * count + r - from] = times[order.base + 2 * order.product.routing.length - 1]!;
+      });
+      progress?.(++done);
+    }
+    shares.push({
+      from,
+      to,
+      ends,
+      events,
+      warnings: warnings.list.map((warning, i) => ({ key: warnings.keys[i]!, warning })),
     });
-    progress?.(r - from + 1);
   }
-  return {
-    from,
-    to,
-    ends,
-    events,
-    warnings: warnings.list.map((warning, i) => ({ key: warnings.keys[i]!, warning })),
-  };
+  return shares;
 }
 
 /** The Monte Carlo forecast of `prepared` from the samples of all its replications, in any number of shares. */
@@ -198,7 +239,7 @@ export function summariseMonteCarlo(
  * `reuse` (the placement of the previous replication of `base`, read), its units and times again.
  */
 export function replicate(
-  base: ForecastRun,
+  base: RestoredRun,
   seed: Seed,
   r: number,
   pending: number,
@@ -206,7 +247,7 @@ export function replicate(
   reuse?: Placement,
 ): { env: Environment; net: Network; times: Float64Array; placement: Placement } {
   const samplers = replicationSamplers(base.resolved, replicationSeed(seed, r));
-  const env = new Environment(base.forecast.asOf);
+  const env = new Environment(base.asOf);
   const net = buildNetwork(base.resolved, samplers, env, warnings);
   const placement = placeOrders(base.restored, net, { etaSlip: samplers.etaSlip }, base.holds, reuse);
   applyOutages(net, base.outages, true);

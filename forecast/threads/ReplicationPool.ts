@@ -7,6 +7,7 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { MonteCarloSamples } from '../../orderflow/monteCarlo.ts';
+import { ReplicationQueue } from '../../orderflow/replicationQueue.ts';
 import type { WhatIfSamples } from '../../orderflow/whatif/whatIf.ts';
 import { ReplicationError } from './ReplicationError.ts';
 import type { MonteCarloShare, ReplyMessage, TaskMessage, WhatIfShare } from './replicationWorker.ts';
@@ -23,7 +24,7 @@ export const WORKER_ROLE = 'replications';
 export const WORKER_ARGUMENT = '--replication-thread';
 
 interface Pending {
-  resolve(samples: WhatIfSamples | MonteCarloSamples): void;
+  resolve(samples: WhatIfSamples[] | MonteCarloSamples[]): void;
   reject(error: Error): void;
   progress?: ((done: number) => void) | undefined;
 }
@@ -50,20 +51,23 @@ export class ReplicationPool {
     return this.size > 0 && existsSync(this.entry);
   }
 
-  /** Runs a share of a what-if's replications on the next thread; `progress` hears its runs done so far. */
-  run(share: WhatIfShare, progress?: (done: number) => void): Promise<WhatIfSamples> {
-    return this.post({ id: this.nextId++, share }, progress) as Promise<WhatIfSamples>;
+  /**
+   * Runs on the next thread the replications of a what-if that it takes from the share's queue;
+   * `progress` hears its runs done so far.
+   */
+  run(share: WhatIfShare, progress?: (done: number) => void): Promise<WhatIfSamples[]> {
+    return this.post({ id: this.nextId++, share }, progress) as Promise<WhatIfSamples[]>;
   }
 
-  /** Runs a share of a Monte Carlo forecast's replications on the next thread. */
-  runMonteCarlo(share: MonteCarloShare, progress?: (done: number) => void): Promise<MonteCarloSamples> {
-    return this.post({ id: this.nextId++, forecast: share }, progress) as Promise<MonteCarloSamples>;
+  /** Runs on the next thread the replications of a Monte Carlo forecast that it takes from the share's queue. */
+  runMonteCarlo(share: MonteCarloShare, progress?: (done: number) => void): Promise<MonteCarloSamples[]> {
+    return this.post({ id: this.nextId++, forecast: share }, progress) as Promise<MonteCarloSamples[]>;
   }
 
   private post(
     task: TaskMessage,
     progress: ((done: number) => void) | undefined,
-  ): Promise<WhatIfSamples | MonteCarloSamples> {
+  ): Promise<WhatIfSamples[] | MonteCarloSamples[]> {
     const worker = this.worker(this.next++ % this.size);
     return new Promise((resolve, reject) => {
       this.pending.set(task.id, { resolve, reject, progress });
@@ -109,6 +113,14 @@ export class ReplicationPool {
     this.pending.clear();
     for (const t of tasks) t.reject(error);
   }
+}
+
+/**
+ * A queue of `replications` for `threads` threads on shared memory: sent with a share, the pool's
+ * threads take their chunks from it as the calling thread does.
+ */
+export function sharedReplicationQueue(replications: number, threads: number): ReplicationQueue {
+  return ReplicationQueue.forThreads(replications, threads, new Int32Array(new SharedArrayBuffer(4)));
 }
 
 let shared: ReplicationPool | undefined;

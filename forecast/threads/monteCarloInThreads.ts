@@ -1,6 +1,7 @@
-// The Monte Carlo forecast with its replications spread over worker threads: the pool's threads run
-// their shares while the calling thread forecasts at the means and runs its own; the forecast is the
-// same as `forecastMonteCarlo`'s, whatever the number of threads.
+// The Monte Carlo forecast with its replications spread over worker threads: the pool's threads
+// restore the snapshot and take chunks of the replications from a queue they share with the calling
+// thread, which forecasts at the means and then takes its chunks too; the forecast is the same as
+// `forecastMonteCarlo`'s, whatever the number of threads and whoever ran which replication.
 
 import type { PlantModel } from '../../orderflow/model/plantModel.ts';
 import {
@@ -11,7 +12,7 @@ import {
   summariseMonteCarlo,
 } from '../../orderflow/monteCarlo.ts';
 import type { Forecast, Snapshot } from '../../orderflow/types.ts';
-import { type ReplicationPool, sharedPool } from './ReplicationPool.ts';
+import { type ReplicationPool, sharedPool, sharedReplicationQueue } from './ReplicationPool.ts';
 
 /**
  * Fewer order-runs (orders × replications) than this per thread are not worth a thread: a thread's
@@ -32,7 +33,7 @@ export async function forecastMonteCarloInThreads(
     pool.available && Number.isInteger(replications)
       ? Math.max(1, Math.min(pool.size + 1, replications, Math.floor(runs / MIN_SHARE)))
       : 1;
-  const bounds = Array.from({ length: threads + 1 }, (_, i) => Math.round((i * replications) / threads));
+  const queue = sharedReplicationQueue(replications, threads);
   const done = new Array<number>(threads).fill(0);
   const progress = (share: number) => (n: number) => {
     done[share] = n;
@@ -43,16 +44,14 @@ export async function forecastMonteCarloInThreads(
   };
   // What a thread needs to prepare the same forecast (functions and limits stay here).
   const shared = { replications, seed: options.seed, parameters: options.parameters };
-  // The pool's shares go first: every thread forecasts at the means at once, then runs its share.
-  const others = bounds
-    .slice(1, -1)
-    .map((from, i) =>
-      pool.runMonteCarlo({ snapshot, model, options: shared, from, to: bounds[i + 2]! }, progress(i + 1)),
-    );
+  // The pool's threads start first: they take replications while this one forecasts at the means.
+  const others = Array.from({ length: threads - 1 }, (_, i) =>
+    pool.runMonteCarlo({ snapshot, model, options: shared, queue }, progress(i + 1)),
+  );
   // Inputs this thread refuses, the others refuse too: that one error is the answer.
   for (const share of others) share.catch(() => {});
   const prepared = prepareMonteCarlo(snapshot, model, options);
-  const mine = sampleMonteCarlo(prepared, 0, bounds[1]!, progress(0));
-  const shares: MonteCarloSamples[] = [mine, ...(await Promise.all(others))];
+  const mine = sampleMonteCarlo(prepared, queue, progress(0));
+  const shares: MonteCarloSamples[] = [...mine, ...(await Promise.all(others)).flat()];
   return summariseMonteCarlo(prepared, shares);
 }

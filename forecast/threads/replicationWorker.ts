@@ -1,40 +1,47 @@
-// A worker thread of the replication pool (ReplicationPool): it runs the share of replications it is
-// sent (a what-if's, or a Monte Carlo forecast's) and posts their results back. bin/twin.mjs starts
-// it in a worker thread.
+// A worker thread of the replication pool (ReplicationPool): it restores the runs of a what-if or a
+// Monte Carlo forecast it is sent (the calling thread forecasts them at the means), takes chunks of
+// their replications from the queue it shares with the other threads until none is left, and posts
+// their results back. bin/twin.mjs starts it in a worker thread.
 import { parentPort } from 'node:worker_threads';
 import type { PlantModel } from '../../orderflow/model/plantModel.ts';
 import {
   type MonteCarloOptions,
   type MonteCarloSamples,
-  prepareMonteCarlo,
+  prepareMonteCarloReplications,
   sampleMonteCarlo,
 } from '../../orderflow/monteCarlo.ts';
+import { ReplicationQueue } from '../../orderflow/replicationQueue.ts';
 import type { Snapshot } from '../../orderflow/types.ts';
 import type { Variant } from '../../orderflow/whatif/variant.ts';
 import {
-  prepareWhatIf,
+  prepareWhatIfReplications,
   sampleWhatIf,
   type WhatIfOptions,
   type WhatIfSamples,
 } from '../../orderflow/whatif/whatIf.ts';
 
-/** A share of a what-if's replications: [from, to) of the comparison the rest describes. */
+/** A queue of replications that threads share: its `next` lies on a SharedArrayBuffer. */
+export interface SharedQueue {
+  next: Int32Array<ArrayBufferLike>;
+  to: number;
+  chunk: number;
+}
+
+/** A thread's part in a what-if: the replications it takes from `queue` of the comparison the rest describes. */
 export interface WhatIfShare {
   snapshot: Snapshot;
   model: PlantModel;
   variants: readonly Variant[];
   options: Pick<WhatIfOptions, 'replications' | 'seed' | 'horizonMs' | 'parameters' | 'objective'>;
-  from: number;
-  to: number;
+  queue: SharedQueue;
 }
 
-/** A share of a Monte Carlo forecast's replications: [from, to) of the forecast the rest describes. */
+/** A thread's part in a Monte Carlo forecast: the replications it takes from `queue`. */
 export interface MonteCarloShare {
   snapshot: Snapshot;
   model: PlantModel;
   options: Pick<MonteCarloOptions, 'replications' | 'seed' | 'parameters'>;
-  from: number;
-  to: number;
+  queue: SharedQueue;
 }
 
 /** What the pool sends: a task by its id. */
@@ -43,25 +50,29 @@ export type TaskMessage = { id: number; share: WhatIfShare } | { id: number; for
 /** What a worker answers: progress (runs done so far), then the samples or the error. */
 export type ReplyMessage =
   | { id: number; progress: number }
-  | { id: number; samples: WhatIfSamples | MonteCarloSamples }
+  | { id: number; samples: WhatIfSamples[] | MonteCarloSamples[] }
   | { id: number; error: { name: string; message: string } };
 
 /** How often a worker tells its progress, in runs. */
 const PROGRESS_EVERY = 20;
 
-/** Runs one share of replications: the same numbers as the same replications run anywhere else. */
-export function runShare(share: WhatIfShare, progress?: (done: number) => void): WhatIfSamples {
-  const prepared = prepareWhatIf(share.snapshot, share.model, share.variants, share.options);
-  return sampleWhatIf(prepared, share.from, share.to, progress);
+/** Runs a thread's part of a what-if's replications: the same numbers as the same replications anywhere else. */
+export function runShare(share: WhatIfShare, progress?: (done: number) => void): WhatIfSamples[] {
+  const prepared = prepareWhatIfReplications(share.snapshot, share.model, share.variants, share.options);
+  return sampleWhatIf(prepared, queueOf(share.queue), progress);
 }
 
-/** Runs one share of a Monte Carlo forecast's replications: the same numbers as anywhere else. */
+/** Runs a thread's part of a Monte Carlo forecast's replications: the same numbers as anywhere else. */
 export function runMonteCarloShare(
   share: MonteCarloShare,
   progress?: (done: number) => void,
-): MonteCarloSamples {
-  const prepared = prepareMonteCarlo(share.snapshot, share.model, share.options);
-  return sampleMonteCarlo(prepared, share.from, share.to, progress);
+): MonteCarloSamples[] {
+  const prepared = prepareMonteCarloReplications(share.snapshot, share.model, share.options);
+  return sampleMonteCarlo(prepared, queueOf(share.queue), progress);
+}
+
+function queueOf({ next, to, chunk }: SharedQueue): ReplicationQueue {
+  return ReplicationQueue.on(next, to, chunk);
 }
 
 /** Serves the tasks the pool posts to this thread, one at a time, until the pool ends it. */
@@ -77,8 +88,8 @@ export function serveReplications(): void {
       const samples =
         'share' in task ? runShare(task.share, progress) : runMonteCarloShare(task.forecast, progress);
       // The arrays move to the pool's thread rather than being copied.
-      const buffers = ('ends' in samples ? [samples.ends] : samples.values.flat()).map(
-        (v) => v.buffer as ArrayBuffer,
+      const buffers = (samples as (WhatIfSamples | MonteCarloSamples)[]).map(
+        (s) => ('ends' in s ? s.ends : s.values).buffer as ArrayBuffer,
       );
       port.postMessage({ id, samples } satisfies ReplyMessage, buffers);
     } catch (error) {

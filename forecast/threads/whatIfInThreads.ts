@@ -1,6 +1,7 @@
-// What-if with its replications spread over worker threads: the calling thread forecasts the
-// baseline and the variants at the means and runs a share of the replications itself, the pool's
-// threads run the other shares; the result is the same as `whatIf`'s, whatever the number of threads.
+// What-if with its replications spread over worker threads: the pool's threads restore the baseline
+// and the variants and take chunks of the replications from a queue they share with the calling
+// thread, which forecasts them at the means and then takes its chunks too; the result is the same as
+// `whatIf`'s, whatever the number of threads and whoever ran which replication.
 import type { PlantModel } from '../../orderflow/model/plantModel.ts';
 import type { Snapshot } from '../../orderflow/types.ts';
 import type { Variant } from '../../orderflow/whatif/variant.ts';
@@ -12,7 +13,7 @@ import {
   type WhatIfResult,
   type WhatIfSamples,
 } from '../../orderflow/whatif/whatIf.ts';
-import { type ReplicationPool, sharedPool } from './ReplicationPool.ts';
+import { type ReplicationPool, sharedPool, sharedReplicationQueue } from './ReplicationPool.ts';
 
 /** Fewer replications than this per thread are not worth a thread's message. */
 const MIN_SHARE = 4;
@@ -31,7 +32,7 @@ export async function whatIfInThreads(
     pool.available && Number.isInteger(replications)
       ? Math.max(1, Math.min(pool.size + 1, Math.floor(replications / MIN_SHARE)))
       : 1;
-  const bounds = Array.from({ length: threads + 1 }, (_, i) => Math.round((i * replications) / threads));
+  const queue = sharedReplicationQueue(replications, threads);
   const runs = variants.length + 1;
   const total = runs * (1 + replications);
   const done = new Array<number>(threads).fill(0);
@@ -47,17 +48,14 @@ export async function whatIfInThreads(
     parameters: options.parameters,
     objective: options.objective,
   };
-  // The other shares go first, before this thread prepares its own: each thread prepares the same
-  // runs at once, rather than the pool's waiting for this one.
-  const others = bounds
-    .slice(1, -1)
-    .map((from, i) =>
-      pool.run({ snapshot, model, variants, options: shared, from, to: bounds[i + 2]! }, progress(i + 1)),
-    );
+  // The pool's threads start first: they take replications while this one forecasts at the means.
+  const others = Array.from({ length: threads - 1 }, (_, i) =>
+    pool.run({ snapshot, model, variants, options: shared, queue }, progress(i + 1)),
+  );
   // Inputs this thread refuses, the others refuse too: that one error is the answer.
   for (const share of others) share.catch(() => {});
   const prepared = prepareWhatIf(snapshot, model, variants, options);
-  const mine = sampleWhatIf(prepared, 0, bounds[1] ?? 0, progress(0));
-  const shares: WhatIfSamples[] = [mine, ...(await Promise.all(others))];
+  const mine = sampleWhatIf(prepared, queue, progress(0));
+  const shares: WhatIfSamples[] = [...mine, ...(await Promise.all(others)).flat()];
   return summariseWhatIf(prepared, shares);
 }

@@ -2,7 +2,7 @@
 // new objects (the live ones are never touched). A change that names an order, station, step,
 // product or maintenance window the snapshot and model do not have is refused with the name.
 import { LATEST_TIME_MS } from '../../contracts/time.ts';
-import type { ForecastRun } from '../forecast.ts';
+import type { RestoredRun } from '../forecast.ts';
 import type { PlantModel } from '../model/plantModel.ts';
 import type { OrderState, PlannedMaintenance, Snapshot } from '../types.ts';
 import { type Change, type Variant, VariantError } from './variant.ts';
@@ -16,12 +16,12 @@ export interface AppliedVariant {
 }
 
 /**
- * Applies `variant` to the live plant: `live` is the baseline's forecast run of `snapshot` with
+ * Applies `variant` to the live plant: `live` is the baseline's run of `snapshot` restored with
  * `model` (it knows where each order stands and each station's capacity after the run's parameters).
  */
 export function applyVariant(
   variant: Variant,
-  live: ForecastRun,
+  live: RestoredRun,
   snapshot: Snapshot,
   model: PlantModel,
 ): AppliedVariant {

@@ -6,10 +6,11 @@
 import { RunLimits, type SimulationLimits } from '../../sim-core/limits.ts';
 import type { Seed } from '../../sim-core/random/seeds.ts';
 import { seedRecord } from '../../sim-core/random/seeds.ts';
-import { type ForecastRun, forecastRun, pendingOrders } from '../forecast.ts';
+import { type ForecastRun, forecastRun, pendingOrders, type RestoredRun, restoreRun } from '../forecast.ts';
 import type { PlantModel } from '../model/plantModel.ts';
 import { replicate } from '../monteCarlo.ts';
 import { NetworkWarnings } from '../network.ts';
+import { ReplicationQueue } from '../replicationQueue.ts';
 import type { Placement } from '../restore.ts';
 import type { Forecast, Snapshot } from '../types.ts';
 import { applyVariant } from './applyVariant.ts';
@@ -133,32 +134,38 @@ export function whatIf(
   options: WhatIfOptions = {},
 ): WhatIfResult {
   const prepared = prepareWhatIf(snapshot, model, variants, options);
-  const samples = sampleWhatIf(prepared, 0, prepared.replications, (done) =>
+  const samples = sampleWhatIf(prepared, ReplicationQueue.range(0, prepared.replications), (done) =>
     options.onProgress?.(prepared.runs.length + done, prepared.runs.length * (1 + prepared.replications)),
   );
   return summariseWhatIf(prepared, samples);
 }
 
-/** The baseline and the variants forecast at the means: what their replications start from. */
-export interface PreparedWhatIf {
+/** The baseline and the variants restored: what their replications start from. */
+export interface WhatIfReplications {
   snapshot: Snapshot;
-  runs: { variant: Variant | undefined; run: ForecastRun }[];
+  runs: { variant: Variant | undefined; run: RestoredRun }[];
   replications: number;
   seed: Seed;
   objective: ObjectiveKey[];
   horizonMs: number;
   limits: RunLimits;
+}
+
+/** The baseline and the variants forecast at the means, which their replications start from. */
+export interface PreparedWhatIf extends WhatIfReplications {
+  runs: { variant: Variant | undefined; run: ForecastRun }[];
   forecasts: boolean;
 }
 
 /**
- * The KPIs of replications [from, to) of every run: values[v][kpi][r − from], on the same seed for
- * every variant; and the kernel events they took. Replication r draws the same whoever runs it (a
- * worker thread runs a share of them: the result is the same whatever the share).
+ * The KPIs of replications [from, to) of every run: values[(v · KPIs + kpi) · (to − from) + r − from],
+ * on the same seed for every variant; and the kernel events they took. Replication r draws the same
+ * whoever runs it (worker threads run some of them: the result is the same whoever ran which).
  */
 export interface WhatIfSamples {
   from: number;
-  values: Float64Array[][];
+  to: number;
+  values: Float64Array;
   events: number;
 }
 
@@ -169,31 +176,61 @@ export function prepareWhatIf(
   variants: readonly Variant[],
   options: WhatIfOptions = {},
 ): PreparedWhatIf {
+  const total = (variants.length + 1) * (1 + (options.replications ?? 0));
+  let done = 0;
+  const prepared = prepareRuns<ForecastRun>(snapshot, model, variants, options, (snapshot, model, run) => {
+    const forecast = forecastRun(snapshot, model, run);
+    options.onProgress?.(++done, total);
+    return forecast;
+  });
+  return { ...prepared, forecasts: options.forecasts ?? false };
+}
+
+/**
+ * Checks the options and restores the baseline and every variant, without forecasting them at the
+ * means: what a thread that runs some of the replications needs.
+ */
+export function prepareWhatIfReplications(
+  snapshot: Snapshot,
+  model: PlantModel,
+  variants: readonly Variant[],
+  options: WhatIfOptions = {},
+): WhatIfReplications {
+  return prepareRuns(snapshot, model, variants, options, restoreRun);
+}
+
+/** The baseline and each variant, applied to the live plant and made into a run by `make`. */
+function prepareRuns<R extends RestoredRun>(
+  snapshot: Snapshot,
+  model: PlantModel,
+  variants: readonly Variant[],
+  options: WhatIfOptions,
+  make: (
+    snapshot: Snapshot,
+    model: PlantModel,
+    options: {
+      parameters: WhatIfOptions['parameters'];
+      limits: RunLimits;
+      holds?: Map<string, number>;
+      planOf?: R;
+    },
+  ) => R,
+): Omit<WhatIfReplications, 'runs'> & { runs: { variant: Variant | undefined; run: R }[] } {
   const replications = options.replications ?? 0;
   if (!Number.isInteger(replications) || replications < 0) {
     throw new VariantError(`replications must be a whole number >= 0, got ${replications}`);
   }
   const limits = RunLimits.of(options.limits);
   const common = { parameters: options.parameters, limits };
-  const total = (variants.length + 1) * (1 + replications);
-  let done = 0;
-  const progress = () => options.onProgress?.(++done, total);
-
-  const live = forecastRun(snapshot, model, common);
-  progress();
-  const runs: PreparedWhatIf['runs'] = [{ variant: undefined, run: live }];
+  const live = make(snapshot, model, common);
+  const runs: { variant: Variant | undefined; run: R }[] = [{ variant: undefined, run: live }];
   for (const variant of variants) {
     // A run of a small plant ends before its first look at the clock: the wall time is checked
     // between runs too, so that a budget holds for many small variants.
     limits.checkWallTime();
     const applied = applyVariant(variant, live, snapshot, model);
-    const run = forecastRun(applied.snapshot, applied.model, {
-      ...common,
-      holds: applied.holds,
-      planOf: live,
-    });
+    const run = make(applied.snapshot, applied.model, { ...common, holds: applied.holds, planOf: live });
     runs.push({ variant, run });
-    progress();
   }
   return {
     snapshot,
@@ -203,46 +240,53 @@ export function prepareWhatIf(
     objective: [...(options.objective ?? DEFAULT_OBJECTIVE)],
     horizonMs: options.horizonMs ?? DEFAULT_HORIZON_MS,
     limits,
-    forecasts: options.forecasts ?? false,
   };
 }
 
-/** Runs replications [from, to) of every run of `prepared`; `progress` hears each run done. */
+/**
+ * Runs, for every run of `prepared`, the replications it takes from `queue`, chunk by chunk, until
+ * none is left: their samples, one per chunk; `progress` hears how many runs it has done.
+ */
 export function sampleWhatIf(
-  prepared: PreparedWhatIf,
-  from: number,
-  to: number,
+  prepared: WhatIfReplications,
+  queue: ReplicationQueue,
   progress?: (done: number) => void,
-): WhatIfSamples {
+): WhatIfSamples[] {
   const { runs, seed, horizonMs, limits } = prepared;
-  const values = runs.map(() => KPI_KEYS.map(() => new Float64Array(Math.max(0, to - from))));
-  const states: { run: ForecastRun; pending: number; warnings: NetworkWarnings; placement?: Placement }[] =
+  const states: { run: RestoredRun; pending: number; warnings: NetworkWarnings; placement?: Placement }[] =
     runs.map(({ run }) => ({ run, pending: pendingOrders(run.restored), warnings: new NetworkWarnings() }));
-  let events = 0;
+  const shares: WhatIfSamples[] = [];
   let done = 0;
-  for (let r = from; r < to; r++) {
-    limits.checkWallTime();
-    states.forEach((state, v) => {
-      const { run } = state;
-      const { env, times, placement } = replicate(
-        run,
-        seed,
-        r,
-        state.pending,
-        state.warnings,
-        state.placement,
-      );
-      state.placement = placement;
-      limits.run(env);
-      events += env.eventsProcessed;
-      const kpis = kpisOfTimes(run, times, horizonMs);
-      KPI_KEYS.forEach((key, k) => {
-        values[v]![k]![r - from] = kpis[key];
+  for (let chunk = queue.take(); chunk !== undefined; chunk = queue.take()) {
+    const [from, to] = chunk;
+    const count = to - from;
+    const values = new Float64Array(runs.length * KPI_KEYS.length * count);
+    let events = 0;
+    for (let r = from; r < to; r++) {
+      limits.checkWallTime();
+      states.forEach((state, v) => {
+        const { run } = state;
+        const { env, times, placement } = replicate(
+          run,
+          seed,
+          r,
+          state.pending,
+          state.warnings,
+          state.placement,
+        );
+        state.placement = placement;
+        limits.run(env);
+        events += env.eventsProcessed;
+        const kpis = kpisOfTimes(run, times, horizonMs);
+        KPI_KEYS.forEach((key, k) => {
+          values[(v * KPI_KEYS.length + k) * count + r - from] = kpis[key];
+        });
+        progress?.(++done);
       });
-      progress?.(++done);
-    });
+    }
+    shares.push({ from, to, values, events });
   }
-  return { from, values, events };
+  return shares;
 }
 
 /** The result of `prepared` from the samples of all its replications, in any number of shares. */
@@ -258,9 +302,11 @@ export function summariseWhatIf(
   const samples = runs.map(() => KPI_KEYS.map(() => new Float64Array(replications)));
   for (const part of parts) {
     events += part.events;
-    part.values.forEach((kpis, v) => {
+    const count = part.to - part.from;
+    samples.forEach((kpis, v) => {
       kpis.forEach((values, k) => {
-        samples[v]![k]!.set(values, part.from);
+        const at = (v * KPI_KEYS.length + k) * count;
+        values.set(part.values.subarray(at, at + count), part.from);
       });
     });
   }
@@ -376,8 +422,8 @@ function kpisOfForecast(forecast: Forecast, horizonMs: number): WhatIfKpis {
 }
 
 /** The KPIs of a replication of `run`, from its orders' times. */
-function kpisOfTimes(run: ForecastRun, times: Float64Array, horizonMs: number): WhatIfKpis {
-  const asOf = run.forecast.asOf;
+function kpisOfTimes(run: RestoredRun, times: Float64Array, horizonMs: number): WhatIfKpis {
+  const asOf = run.asOf;
   let late = 0;
   let lateness = 0;
   let end = asOf;

@@ -1,6 +1,6 @@
 // What-if on worker threads: the same result as in one thread, whatever the number of threads.
 import { afterAll, describe, expect, it } from 'vitest';
-import { ReplicationPool } from '../../forecast/threads/ReplicationPool.ts';
+import { ReplicationPool, sharedReplicationQueue } from '../../forecast/threads/ReplicationPool.ts';
 import { whatIfInThreads } from '../../forecast/threads/whatIfInThreads.ts';
 import { type OrderState, parsePlantModel, type Snapshot } from '../../orderflow/index.ts';
 import { parseVariants } from '../../orderflow/whatif/variant.ts';
@@ -85,8 +85,7 @@ describe('what-if on worker threads', () => {
         model,
         variants: bad,
         options: { replications: 4 },
-        from: 0,
-        to: 4,
+        queue: sharedReplicationQueue(4, 2),
       }),
     ).rejects.toThrow(
       'variant "nope", change 1 (priority): order "o1" is not an active order of the snapshot',

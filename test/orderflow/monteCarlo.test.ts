@@ -17,6 +17,7 @@ import {
 } from '../../orderflow/index.ts';
 import { modelSamplers, resolveModel } from '../../orderflow/model/resolveModel.ts';
 import { prepareMonteCarlo, sampleMonteCarlo } from '../../orderflow/monteCarlo.ts';
+import { ReplicationQueue } from '../../orderflow/replicationQueue.ts';
 import { ModelError, Random } from '../../sim-core/index.ts';
 
 const MIN = 60_000;
@@ -215,11 +216,12 @@ describe('Monte Carlo forecast', () => {
     const snapshot = syntheticSnapshot(300, 1, model);
     const replications = 12;
     const prepared = prepareMonteCarlo(snapshot, model, { replications, seed: 7 });
-    const all = sampleMonteCarlo(prepared, 0, replications);
+    const [all] = sampleMonteCarlo(prepared, ReplicationQueue.range(0, replications));
     const n = prepared.base.restored.orders.length;
-    const run = (r: number) => Array.from({ length: n }, (_, k) => all.ends[k * replications + r]);
+    const run = (r: number) => Array.from({ length: n }, (_, k) => all!.ends[k * replications + r]);
     for (const r of [1, 5, 11]) {
-      expect(Array.from(sampleMonteCarlo(prepared, r, r + 1).ends)).toEqual(run(r));
+      const [alone] = sampleMonteCarlo(prepared, ReplicationQueue.range(r, r + 1));
+      expect(Array.from(alone!.ends)).toEqual(run(r));
     }
     expect(run(5)).not.toEqual(run(1));
   });
