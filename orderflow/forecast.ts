@@ -121,8 +121,8 @@ export function forecastRun(snapshot: Snapshot, model: PlantModel, options: Fore
   applyShifts(net, pendingOrders(restored));
   limits.run(env);
   warnings.push(...net.warnings.list);
-  const own = runPlan(restored, resolved, nominal, asOf, limits);
-  const plan = options.planOf === undefined ? own : planOf(options.planOf, restored, own);
+  const ownPlan = () => runPlan(restored, resolved, nominal, asOf, limits);
+  const plan = options.planOf === undefined ? ownPlan() : planOf(options.planOf, restored, ownPlan);
 
   const n = restored.orders.length;
   const results: OrderForecast[] = new Array(n);
@@ -172,7 +172,7 @@ export function forecastRun(snapshot: Snapshot, model: PlantModel, options: Fore
         ordersDelayed,
       },
       warnings,
-      events: env.eventsProcessed + own.events,
+      events: env.eventsProcessed + plan.events,
     },
     ...run,
     order,
@@ -199,21 +199,38 @@ function liveDurations(live: ForecastRun, restored: Restored, resolved: Resolved
   };
 }
 
-/** `own` (the plan of `restored`), with every order that `live` has given live's plan of it. */
-function planOf(live: ForecastRun, restored: Restored, own: Plan): Plan {
+/**
+ * The plan of `restored` (a variant's orders): live's plan of every order that `live` has, of the
+ * same product; `own` (the plan of them all, run only if needed) of the others (a rush order).
+ */
+function planOf(live: ForecastRun, restored: Restored, own: () => Plan): Plan {
   const liveIndex = new Map(live.restored.orders.map((o, k) => [o.order.orderId, k]));
-  const times = own.times.slice();
-  const shiftStations = own.shiftStations.slice();
-  restored.orders.forEach((r, k) => {
+  const matches = restored.orders.map((r) => {
     const j = liveIndex.get(r.order.orderId);
-    if (j === undefined) return;
+    if (j === undefined) return -1;
+    const l = live.restored.orders[j]!.product;
+    // The same product of another resolution of the model (a variant's), with the same steps.
+    return l.id === r.product.id && l.routing.length === r.product.routing.length ? j : -1;
+  });
+  const base: Plan = matches.includes(-1)
+    ? own()
+    : {
+        times: new Float64Array(restored.times.length).fill(Number.NaN),
+        // The events of the plan it is judged by: an empty variant's forecast is the live one.
+        events: live.plan.events,
+        shiftStations: new Array<string | undefined>(restored.orders.length).fill(undefined),
+      };
+  const times = base.times.slice();
+  const shiftStations = base.shiftStations.slice();
+  restored.orders.forEach((r, k) => {
+    const j = matches[k]!;
+    if (j < 0) return;
     const l = live.restored.orders[j]!;
-    if (l.product !== r.product) return;
     const size = 2 * r.product.routing.length;
     times.set(live.plan.times.subarray(l.base, l.base + size), r.base);
     shiftStations[k] = live.plan.shiftStations[j];
   });
-  return { times, events: own.events, shiftStations };
+  return { times, events: base.events, shiftStations };
 }
 
 /** Orders with a step still to do: shifts and breakdowns stop once they are all done. */

@@ -12,7 +12,7 @@ import {
   snapshotAt,
 } from '../../orderflow/index.ts';
 import { recommend } from '../../orderflow/whatif/recommend.ts';
-import { parseVariants, type Variant, VariantError } from '../../orderflow/whatif/variant.ts';
+import { BASELINE, parseVariants, type Variant, VariantError } from '../../orderflow/whatif/variant.ts';
 import { whatIf } from '../../orderflow/whatif/whatIf.ts';
 import { SimulationLimitError } from '../../sim-core/index.ts';
 
@@ -123,6 +123,34 @@ describe('what-if', () => {
 
     expect(twoLines.forecast!.orders.filter((o) => o.delayCause === 'knock-on')).toEqual([]);
     expect(twoLines.verdict).toBe('better');
+  });
+
+  it('plans a variant’s orders as the live plant does, and only an order it lacks by its own plan', () => {
+    const snapshot = backlog(30, T0);
+    const result = whatIf(
+      snapshot,
+      congestedPlant(),
+      variants([
+        { name: 'two presses', changes: [{ change: 'units', station: 'press', add: 1 }] },
+        {
+          name: 'rush',
+          changes: [{ change: 'rush-order', order: 'r1', dueAt: iso(T0 + 60 * MIN), priority: 9 }],
+        },
+      ]),
+      { forecasts: true },
+    );
+    const planned = (name: string) =>
+      new Map(
+        result.variants
+          .find((v) => v.name === name)!
+          .forecast!.orders.map((o) => [o.orderId, o.plannedCompletedAt]),
+      );
+    const live = planned(BASELINE);
+    // A second press would plan the backlog sooner: the variant is judged against the live plan all the same.
+    expect(planned('two presses')).toEqual(live);
+    const rush = planned('rush');
+    expect(new Map([...rush].filter(([id]) => id !== 'r1'))).toEqual(live);
+    expect(rush.get('r1')).toBeGreaterThan(T0);
   });
 
   it('ranks one more unit at the bottleneck above one more unit anywhere else, on common random numbers', () => {
