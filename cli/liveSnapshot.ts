@@ -2,13 +2,14 @@
 // stations' state and the maintenance planned), through the same state store, from the tables that
 // `--data-dir`, `--endpoint` or `--aws` name (`twin snapshot`, `twin whatif`, `twin recommend`).
 // Loaded only by a command that reads a live twin: it brings the AWS SDK.
-import { DEFAULT_PLANT, isPlantId, PLANT_ID_RULE } from '../contracts/plants.ts';
+import { DEFAULT_PLANT } from '../contracts/plants.ts';
 import { liveSnapshot } from '../forecast/liveSnapshot.ts';
 import { createClients, destroyClients } from '../local/clients.ts';
 import type { Snapshot } from '../orderflow/types.ts';
 import { DynamoDbStateStore } from '../state/DynamoDbStateStore.ts';
 import type { ActiveOrder } from '../state/StateStore.ts';
 import { CliError } from './errors.ts';
+import { plantOption } from './optionChecks.ts';
 import { findTables, tableError } from './tables.ts';
 
 export interface LiveSnapshot {
@@ -30,8 +31,7 @@ export async function readLiveSnapshot(
   now: () => number = Date.now,
 ): Promise<LiveSnapshot> {
   const asOfChoice = asOfOption(values['as-of']);
-  const plantId = values.plant ?? DEFAULT_PLANT;
-  if (!isPlantId(plantId)) throw new CliError(`--plant ${PLANT_ID_RULE}, got "${values.plant}"`);
+  const plantId = plantOption(values.plant);
   const tables = await findTables(values, 'read');
   const clients = createClients(tables.endpoints);
   try {

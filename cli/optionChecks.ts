@@ -2,7 +2,7 @@
 // within a range, durations, AWS resource names, a file to write, a data directory.
 import { statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { MAX_EMULATED_PLANTS } from '../contracts/plants.ts';
+import { DEFAULT_PLANT, isPlantId, MAX_EMULATED_PLANTS, PLANT_ID_RULE } from '../contracts/plants.ts';
 import { parseDuration } from '../emulator/duration.ts';
 import { intOption } from './command.ts';
 import { CliError } from './errors.ts';
@@ -156,6 +156,13 @@ export function dataDirOption(name: string, value: string | undefined): string |
     }
     if (dirname(path) === path) return value;
   }
+}
+
+/** Checks `--plant`: a plant's id (absent: the default plant). */
+export function plantOption(value: string | undefined): string {
+  const plantId = value ?? DEFAULT_PLANT;
+  if (!isPlantId(plantId)) throw new CliError(`--plant ${PLANT_ID_RULE}, got "${value}"`);
+  return plantId;
 }
 
 /** Parses `--plants`: how many plants the emulator runs side by side. */

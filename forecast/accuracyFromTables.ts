@@ -5,6 +5,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { listForecastHistory, readForecastAt } from '../contracts/forecastItem.ts';
 import type { ForecastRecord } from '../contracts/forecastRecord.ts';
+import { DEFAULT_PLANT } from '../contracts/plants.ts';
 import { resourceNames } from '../contracts/resources.ts';
 import { DynamoDbStateStore } from '../state/DynamoDbStateStore.ts';
 import {
@@ -70,19 +71,22 @@ export async function accuracyFromTables(
     sinceMs?: number;
     /** Told of each forecast read, and how many are to be read. */
     onRead?: (read: number, total: number) => void;
+    /** The plant whose orders and forecasts to compare (default: the default plant). */
+    plantId?: string;
   } = {},
 ): Promise<AccuracyReport> {
   const names = options.names ?? resourceNames();
   const horizonsMs = options.horizonsMs ?? DEFAULT_HORIZONS_MS;
+  const plantId = options.plantId ?? DEFAULT_PLANT;
   const [finished, index] = await Promise.all([
-    new DynamoDbStateStore(clients.dynamodb, names.orderStateTable).listFinished(),
-    listForecastHistory(clients.documentClient, names.forecastsTable),
+    new DynamoDbStateStore(clients.dynamodb, names.orderStateTable).listFinished(plantId),
+    listForecastHistory(clients.documentClient, names.forecastsTable, plantId),
   ]);
   const records = new Map<string, Promise<ForecastRecord | undefined>>();
   const read = (key: string) => {
     let record = records.get(key);
     if (record === undefined) {
-      record = readForecastAt(clients.documentClient, names.forecastsTable, key);
+      record = readForecastAt(clients.documentClient, names.forecastsTable, key, plantId);
       records.set(key, record);
     }
     return record;

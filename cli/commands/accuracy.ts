@@ -1,6 +1,7 @@
 // `twin accuracy`: how good the twin's forecasts were. Every order that has finished its routing, and
 // every step that has ended, beside what the forecast in effect 5 minutes, a quarter of an hour, half
 // an hour, an hour before said of it.
+import { DEFAULT_PLANT } from '../../contracts/plants.ts';
 import { formatPercent } from '../../dashboard/page/format.ts';
 import {
   type Comparison,
@@ -12,7 +13,7 @@ import { type AccuracyReport, accuracyFromTables } from '../../forecast/accuracy
 import { createClients, destroyClients } from '../../local/clients.ts';
 import { defineCommand, jsonText } from '../command.ts';
 import { clock, dateTime, duration, table } from '../format.ts';
-import { durationListOption, durationOption, MAX_DURATION } from '../optionChecks.ts';
+import { durationListOption, durationOption, MAX_DURATION, plantOption } from '../optionChecks.ts';
 import { findTables, TABLE_OPTIONS, tableError } from '../tables.ts';
 
 const DEFAULT_HORIZONS = DEFAULT_HORIZONS_MS.map((ms) => `${ms / 60_000}m`).join(',');
@@ -26,8 +27,9 @@ export const accuracyCommand = defineCommand({
     'finished (the latest made by then, from the forecast history) against when it really did: the mean error and',
     'its spread, whether the late orders were seen coming, and for Monte Carlo forecasts whether the P10–P90 range',
     "and the chances were right. Then the same for every step's end, per step of the model's routings. Which",
-    'tables: as for twin reset (the twin that runs, --data-dir, --endpoint or --aws).',
-    'Example: twin accuracy --horizons 10m,1h',
+    'tables: as for twin reset (the twin that runs, --data-dir, --endpoint or --aws); in a twin of many plants,',
+    'one plant at a time (--plant).',
+    'Example: twin accuracy --horizons 10m,1h --plant plant-02',
   ].join('\n'),
   options: {
     ...TABLE_OPTIONS,
@@ -42,11 +44,17 @@ export const accuracyCommand = defineCommand({
       value: 'D',
       description: `only what finished within D before the latest forecast, e.g. 24h, at most ${MAX_DURATION} (default: all in history)`,
     },
+    plant: {
+      type: 'string',
+      value: 'ID',
+      description: 'the plant whose forecasts to compare, in a twin of many plants (default: default)',
+    },
     json: { type: 'boolean', description: 'print JSON' },
   },
   async run(values, io) {
     const horizonsMs = parseHorizons(values.horizons ?? DEFAULT_HORIZONS);
     const sinceMs = durationOption('since', values.since);
+    const plantId = plantOption(values.plant);
     const tables = await findTables(values, 'compare');
     const clients = createClients(tables.endpoints);
     try {
@@ -54,6 +62,7 @@ export const accuracyCommand = defineCommand({
       const report = await accuracyFromTables(clients, {
         names: tables.names,
         horizonsMs,
+        plantId,
         ...(sinceMs !== undefined && { sinceMs }),
         onRead: (read, total) => {
           const line = `reading the forecasts to compare: ${read} of ${total}`;
@@ -65,7 +74,14 @@ export const accuracyCommand = defineCommand({
         },
       });
       if (io.interactive) io.err('\r\x1b[K');
-      io.out(values.json ? jsonText(report, io) : accuracyText(report, tables.where));
+      io.out(
+        values.json
+          ? jsonText(report, io)
+          : accuracyText(
+              report,
+              plantId === DEFAULT_PLANT ? tables.where : `${tables.where}, plant ${plantId}`,
+            ),
+      );
       return 0;
     } catch (error) {
       throw tableError(error, tables);

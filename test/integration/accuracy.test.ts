@@ -162,6 +162,45 @@ describe('forecast accuracy on DynamoDB Local', () => {
     ]);
   });
 
+  it('compares one plant of many at a time: its own orders against its own forecasts', async () => {
+    const { clients } = env;
+    const states = new DynamoDbStateStore(clients.dynamodb, env.names.orderStateTable);
+    const forecasts = new DynamoDbForecastStore(clients.documentClient, env.names.forecastsTable);
+    // Another plant with an order of the same id as the default plant's A, finished 5 minutes later.
+    const north = [
+      v1('OrderAccepted', 'A', 0, { dueAt: iso(30) }),
+      v1('MaterialOrdered', 'A', 0, { eta: iso(10) }),
+      v1('MaterialArrived', 'A', 10),
+      v1('ProductionStarted', 'A', 10),
+      v1('ProductionFinished', 'A', 25),
+    ].map((e) => ({ ...e, plantId: 'north' }));
+    for (const event of north) {
+      await states.apply(toDomainEvent(event));
+      await runForecast({ states, forecasts, logger, clock: latestEventClock }, [], 'north');
+    }
+
+    const report = await accuracyFromTables(clients, { horizonsMs: [5 * MIN], plantId: 'north' });
+    const whole = await accuracyFromTables(clients, { horizonsMs: [5 * MIN] });
+
+    expect(report.finishedOrders).toBe(1);
+    // One forecast per plant time (0, 10, 25).
+    expect(report.history).toMatchObject({ forecasts: 3, firstAsOf: T0, lastAsOf: T0 + 25 * MIN });
+    // 5 minutes before its end (at 20) the forecast in effect was made at 10: A was to finish at 20.
+    expect(report.comparisons).toEqual([
+      expect.objectContaining({ orderId: 'A', forecastAsOf: T0 + 10 * MIN, actualEndAt: T0 + 25 * MIN }),
+    ]);
+    // The default plant's comparison is as it was.
+    expect(whole).toMatchObject({ finishedOrders: 2, history: { forecasts: 7 } });
+    const endpoint = env.running.endpoints.dynamodb!;
+    const cli = await twin('accuracy', '--endpoint', endpoint, '--plant', 'north', '--horizons', '5m');
+    expect(cli.code, cli.stderr).toBe(0);
+    expect(cli.stdout).toMatch(/^Forecast accuracy in .*, plant north \(model order-flow\)/m);
+    expect(cli.stdout).toMatch(/1 order has finished every step; 3 forecasts in history/);
+    const bad = await twin('accuracy', '--endpoint', endpoint, '--plant', '@north');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^twin: --plant .*, got "@north"\n$/);
+  });
+
   it("reads, and resets, a stack's tables by their name prefix, and names them when they are not there", async () => {
     const endpoint = env.running.endpoints.dynamodb!;
 
