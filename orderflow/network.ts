@@ -2,6 +2,7 @@
 // the end of each instant in the station's queue rule, and per product a chain of sim-core blocks
 // (a delay for the material wait; seize, delay and release per operation) whose observers stamp
 // each order with the times it starts and ends every step.
+import { LATEST_TIME_MS } from '../contracts/time.ts';
 import { type Block, type BlockObserver, Delay, Release, Seize, Sink } from '../sim-core/blocks/blocks.ts';
 import { Entity } from '../sim-core/blocks/Entity.ts';
 import type { Environment } from '../sim-core/kernel/Environment.ts';
@@ -209,7 +210,11 @@ export class NetworkWarnings {
   }
 }
 
-/** Takes `unit` (every unit, when undefined) of station `index` out of work from `from` to `to`: a breakdown, a maintenance. */
+/**
+ * Takes `unit` (every unit, when undefined) of station `index` out of work from `from` to `to`: a
+ * breakdown, a maintenance. Out for good (`to` at LATEST_TIME_MS: a variant's extra unit at its
+ * end, a unit taken away), a unit leaves: the order it holds then finishes its operation on it.
+ */
 export function takeOut(
   net: Network,
   index: number,
@@ -217,7 +222,14 @@ export function takeOut(
   to: number,
   unit: number | undefined,
 ): void {
-  net.stations[index]!.outOfService(from, to, unit);
+  const station = net.stations[index]!;
+  if (to >= LATEST_TIME_MS) {
+    const at = Math.max(from, net.env.now);
+    if (unit !== undefined) station.retire(at, unit);
+    else for (let u = 1; u <= station.capacity; u++) station.retire(at, u);
+    return;
+  }
+  station.outOfService(from, to, unit);
   net.outages[index]?.push([from, to]);
 }
 

@@ -365,6 +365,8 @@ export abstract class BaseResource<O = unknown> {
   // holder and how many outages hold it down at once; `downFree` are down and held by nobody.
   private unitHolder: (Request<O> | undefined)[] | undefined = undefined;
   private unitDown: Int32Array | undefined = undefined;
+  /** Units taken out for good (`retire`): free ones count in `downFree`, as units down do. */
+  private unitRetired: Uint8Array | undefined = undefined;
   private downFree = 0;
   private unitsDown = 0;
   /** When a unit last came back into service (−∞ before any did). */
@@ -515,7 +517,7 @@ export abstract class BaseResource<O = unknown> {
     const unit = request.unit;
     if (unit > 0 && this.unitHolder !== undefined) {
       this.unitHolder[unit - 1] = undefined;
-      if (this.unitDown![unit - 1]! > 0) this.downFree++;
+      if (this.unitDown![unit - 1]! > 0 || this.unitRetired![unit - 1] === 1) this.downFree++;
     }
   }
 
@@ -523,8 +525,9 @@ export abstract class BaseResource<O = unknown> {
   private numberUnit(request: Request<O>): void {
     const holders = this.unitHolder!;
     const down = this.unitDown!;
+    const retired = this.unitRetired!;
     for (let u = 0; u < holders.length; u++) {
-      if (holders[u] === undefined && down[u] === 0) {
+      if (holders[u] === undefined && down[u] === 0 && retired[u] === 0) {
         holders[u] = request;
         request.unit = u + 1;
         return;
@@ -557,6 +560,29 @@ export abstract class BaseResource<O = unknown> {
     this.env.timeout(to - now).addCallback(() => this.bringUp(unit));
   }
 
+  /**
+   * Takes `unit` (1 to capacity) out of the resource for good from `at` (an absolute time; one
+   * already past takes it out now): a machine that leaves, an extra shift that ends. Unlike an
+   * outage, the request that holds it then keeps it until it releases it, heard by nobody; from then
+   * on it is granted to nobody, and it does not count as out of service.
+   */
+  retire(at: number, unit: number): void {
+    const now = this.env.now;
+    if (!(Number.isInteger(unit) && unit >= 1 && unit <= this.capacity)) {
+      throw new SimError(`a resource of capacity ${this.capacity} has no unit ${unit}`);
+    }
+    if (at <= now) this.retireNow(unit);
+    else this.env.timeout(at - now).addCallback(() => this.retireNow(unit));
+  }
+
+  private retireNow(unit: number): void {
+    this.numberUnits();
+    const u = unit - 1;
+    if (this.unitRetired![u] === 1) return;
+    this.unitRetired![u] = 1;
+    if (this.unitDown![u] === 0 && this.unitHolder![u] === undefined) this.downFree++;
+  }
+
   /** Units out of service now. */
   get outOfServiceNow(): number {
     return this.unitsDown;
@@ -567,28 +593,35 @@ export abstract class BaseResource<O = unknown> {
     return this.unitsDown > 0 || this.lastUpAt > since;
   }
 
-  private takeDown(unit: number | undefined, at: number): void {
-    if (this.unitHolder === undefined) {
-      const holders: (Request<O> | undefined)[] = new Array(this.capacity).fill(undefined);
-      this.unitHolder = holders;
-      this.unitDown = new Int32Array(this.capacity);
-      let u = 0;
-      for (let r = this.firstHolder; r !== undefined; r = r._nextHolder) {
-        if (u < holders.length) {
-          holders[u] = r;
-          r.unit = ++u;
-        } else r.unit = 0;
-      }
+  /** Numbers the units, once: in the order their holders got them. */
+  private numberUnits(): void {
+    if (this.unitHolder !== undefined) return;
+    const holders: (Request<O> | undefined)[] = new Array(this.capacity).fill(undefined);
+    this.unitHolder = holders;
+    this.unitDown = new Int32Array(this.capacity);
+    this.unitRetired = new Uint8Array(this.capacity);
+    let u = 0;
+    for (let r = this.firstHolder; r !== undefined; r = r._nextHolder) {
+      if (u < holders.length) {
+        holders[u] = r;
+        r.unit = ++u;
+      } else r.unit = 0;
     }
+  }
+
+  private takeDown(unit: number | undefined, at: number): void {
+    this.numberUnits();
     this.account();
     const first = unit === undefined ? 0 : unit - 1;
     const last = unit === undefined ? this.capacity - 1 : unit - 1;
     for (let u = first; u <= last; u++) {
       if (this.unitDown![u]!++ > 0) continue;
       this.unitsDown++;
-      const holder = this.unitHolder[u];
-      if (holder === undefined) this.downFree++;
-      else this.unitListener?.down(holder, at);
+      const holder = this.unitHolder![u];
+      // A free unit retired already counts as unavailable.
+      if (holder === undefined) {
+        if (this.unitRetired![u] === 0) this.downFree++;
+      } else this.unitListener?.down(holder, at);
     }
   }
 
@@ -600,8 +633,9 @@ export abstract class BaseResource<O = unknown> {
       this.unitsDown--;
       this.lastUpAt = this.env.now;
       const holder = this.unitHolder![u];
-      if (holder === undefined) this.downFree--;
-      else this.unitListener?.up(holder);
+      if (holder === undefined) {
+        if (this.unitRetired![u] === 0) this.downFree--;
+      } else this.unitListener?.up(holder);
     }
     this.dispatchNow();
   }

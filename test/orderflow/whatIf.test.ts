@@ -153,6 +153,29 @@ describe('what-if', () => {
     expect(rush.get('r1')).toBeGreaterThan(T0);
   });
 
+  it('lets an extra unit that leaves finish the order it holds: the plant ends sooner, not never', () => {
+    const snapshot = backlog(30, T0);
+    const result = whatIf(
+      snapshot,
+      congestedPlant(),
+      variants({
+        name: 'a second press for 2 h',
+        changes: [{ change: 'units', station: 'press', add: 1, to: iso(T0 + 120 * MIN) }],
+      }),
+      { replications: 20, forecasts: true },
+    );
+    const live = result.variants.find((v) => v.name === BASELINE)!;
+    const extra = result.variants.find((v) => v.name === 'a second press for 2 h')!;
+
+    for (const kpis of [extra.atMeans, extra.kpis]) {
+      expect(kpis.makespanMs).toBeLessThan(live.kpis.makespanMs);
+      expect(kpis.makespanMs).toBeGreaterThan(live.kpis.makespanMs - 120 * MIN);
+    }
+    // Every order is done, and the press's second unit worked only in its 2 hours.
+    expect(extra.forecast!.orders.every((o) => o.completedAt <= T0 + extra.atMeans.makespanMs)).toBe(true);
+    expect(extra.verdict).toBe('better');
+  });
+
   it('ranks one more unit at the bottleneck above one more unit anywhere else, on common random numbers', () => {
     const snapshot = backlog(40, T0);
     const extra = (station: string): Variant => ({

@@ -660,4 +660,67 @@ describe('units out of service', () => {
     expect(() => machine.outOfService(10, 5)).toThrow(SimError);
     expect(() => machine.outOfService(0, 5, 3)).toThrow('has no unit 3');
   });
+
+  it('retires a unit for good: its holder finishes, heard by nobody, and nobody is granted it after', () => {
+    const env = new Environment();
+    const machine = new Resource<string>(env, { capacity: 2 });
+    const heard: string[] = [];
+    machine.unitListener = {
+      down: (h) => heard.push(`${h.owner} down`),
+      up: (h) => heard.push(`${h.owner} up`),
+    };
+    const grants: { owner: string; at: number }[] = [];
+    // a and b start at once; unit 2 (b's) leaves at 5, while b still works on it (until 10).
+    machine.retire(5, 2);
+    for (const owner of ['a', 'b', 'c', 'd']) user(env, machine, owner, 10, grants);
+
+    env.run();
+
+    expect(grants).toEqual([
+      { owner: 'a', at: 0 },
+      { owner: 'b', at: 0 },
+      { owner: 'c', at: 10 },
+      { owner: 'd', at: 20 },
+    ]);
+    expect(heard).toEqual([]);
+    expect(machine.outOfServiceNow).toBe(0);
+    expect(machine.outOfServiceSince(0)).toBe(false);
+  });
+
+  it('keeps a retired unit out once an outage of it ends, and its suspended holder finishes', () => {
+    const env = new Environment();
+    const machine = new Resource<string>(env, { capacity: 2 });
+    const heard: string[] = [];
+    machine.unitListener = {
+      down: (h, at) => heard.push(`${h.owner} down at ${at}`),
+      up: (h) => heard.push(`${h.owner} up at ${env.now}`),
+    };
+    const grants: { owner: string; at: number }[] = [];
+    machine.outOfService(2, 8, 2);
+    machine.retire(4, 2);
+    machine.retire(30, 1);
+    for (const owner of ['a', 'b', 'c', 'd']) user(env, machine, owner, 10, grants);
+
+    env.run();
+
+    // b's unit is down from 2 to 8 and retired at 4: b hears it go down and come back, and nobody
+    // gets unit 2 after; unit 1 serves a, c, d and, retired at 30, is held by d until 30.
+    expect(heard).toEqual(['b down at 2', 'b up at 8']);
+    expect(grants).toEqual([
+      { owner: 'a', at: 0 },
+      { owner: 'b', at: 0 },
+      { owner: 'c', at: 10 },
+      { owner: 'd', at: 20 },
+    ]);
+    expect(machine.outOfServiceNow).toBe(0);
+    user(env, machine, 'e', 1, grants);
+    env.run({ until: 100 });
+    expect(grants.at(-1)).toEqual({ owner: 'd', at: 20 });
+    expect(machine.waiting.map((r) => r.owner)).toEqual(['e']);
+  });
+
+  it('refuses to retire a unit it does not have', () => {
+    const machine = new Resource<string>(new Environment(), { capacity: 2 });
+    expect(() => machine.retire(0, 3)).toThrow('a resource of capacity 2 has no unit 3');
+  });
 });
