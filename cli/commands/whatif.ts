@@ -1,7 +1,7 @@
 // `twin whatif`: a planner's variants of the live plant, run beside it on the same random futures and
 // ranked, from a saved snapshot or the live state of a twin, which it never changes.
 import { ReplicationError } from '../../forecast/threads/ReplicationError.ts';
-import { whatIfInThreads } from '../../forecast/threads/whatIfInThreads.ts';
+import { startWhatIfThreads, whatIfInThreads } from '../../forecast/threads/whatIfInThreads.ts';
 import { parseVariants, type Variant, VariantError } from '../../orderflow/whatif/variant.ts';
 import {
   DEFAULT_HORIZON_MS,
@@ -67,6 +67,9 @@ export const whatifCommand = defineCommand({
   },
   async run(values, io) {
     const file = values.variants!;
+    const options = compareOptions(values);
+    // The replications' threads start while the inputs are read.
+    startWhatIfThreads(options.replications ?? 0);
     const raw = await readJson(file);
     let variants: Variant[];
     try {
@@ -75,7 +78,6 @@ export const whatifCommand = defineCommand({
       if (error instanceof VariantError) throw new CliError(`${file}: ${error.message}`);
       throw error;
     }
-    const options = compareOptions(values);
     const inputs = await loadPlanInputs(values);
     const result = await runWhatIf(
       () =>

@@ -76,6 +76,15 @@ export class ReplicationPool {
     });
   }
 
+  /**
+   * Starts the first `count` threads now rather than on first use: they load their code while the
+   * caller does other work (reads its inputs). Idle, they keep no process alive.
+   */
+  start(count = this.size): void {
+    if (!this.available) return;
+    for (let i = 0; i < Math.min(count, this.size); i++) this.worker(i);
+  }
+
   /** Ends every thread. */
   async close(): Promise<void> {
     const workers = this.workers.splice(0);
@@ -86,7 +95,6 @@ export class ReplicationPool {
     const existing = this.workers[index];
     if (existing !== undefined) return existing;
     const worker = new Worker(this.entry, { workerData: { role: WORKER_ROLE }, argv: [WORKER_ARGUMENT] });
-    worker.unref();
     worker.on('message', (reply: ReplyMessage) => {
       const task = this.pending.get(reply.id);
       if (task === undefined) return;
@@ -104,6 +112,8 @@ export class ReplicationPool {
       this.workers[index] = undefined as unknown as Worker;
       if (code !== 0) this.failAll(new ReplicationError(`a replication thread exited with code ${code}`));
     });
+    // After the listeners, which hold the process while they are added: an idle thread holds nothing.
+    worker.unref();
     this.workers[index] = worker;
     return worker;
   }

@@ -18,6 +18,21 @@ import { type ReplicationPool, sharedPool, sharedReplicationQueue } from './Repl
 /** Fewer replications than this per thread are not worth a thread's message. */
 const MIN_SHARE = 4;
 
+/** Threads that a what-if of `replications` runs on, this one included: one at least, however few the replications. */
+function whatIfThreads(replications: number, pool: ReplicationPool): number {
+  return pool.available && Number.isInteger(replications)
+    ? Math.max(1, Math.min(pool.size + 1, Math.floor(replications / MIN_SHARE)))
+    : 1;
+}
+
+/**
+ * Starts the pool's threads that a what-if of `replications` will run on, before its inputs are
+ * read: the threads load their code meanwhile.
+ */
+export function startWhatIfThreads(replications: number, pool: ReplicationPool = sharedPool()): void {
+  pool.start(whatIfThreads(replications, pool) - 1);
+}
+
 /** `whatIf`, its replications shared with `pool`'s threads (default: the process's pool). */
 export async function whatIfInThreads(
   snapshot: Snapshot,
@@ -27,11 +42,7 @@ export async function whatIfInThreads(
   pool: ReplicationPool = sharedPool(),
 ): Promise<WhatIfResult> {
   const replications = options.replications ?? 0;
-  // One thread at least (this one), however few the replications.
-  const threads =
-    pool.available && Number.isInteger(replications)
-      ? Math.max(1, Math.min(pool.size + 1, Math.floor(replications / MIN_SHARE)))
-      : 1;
+  const threads = whatIfThreads(replications, pool);
   const queue = sharedReplicationQueue(replications, threads);
   const runs = variants.length + 1;
   const total = runs * (1 + replications);

@@ -1,7 +1,7 @@
 // What-if on worker threads: the same result as in one thread, whatever the number of threads.
 import { afterAll, describe, expect, it } from 'vitest';
 import { ReplicationPool, sharedReplicationQueue } from '../../forecast/threads/ReplicationPool.ts';
-import { whatIfInThreads } from '../../forecast/threads/whatIfInThreads.ts';
+import { startWhatIfThreads, whatIfInThreads } from '../../forecast/threads/whatIfInThreads.ts';
 import { type OrderState, parsePlantModel, type Snapshot } from '../../orderflow/index.ts';
 import { parseVariants } from '../../orderflow/whatif/variant.ts';
 import { whatIf } from '../../orderflow/whatif/whatIf.ts';
@@ -72,6 +72,20 @@ describe('what-if on worker threads', () => {
         `${replications}`,
       ).toEqual(alone);
     }
+  });
+
+  it('starts the threads a comparison will need before it runs, and none for a few replications', async () => {
+    const pool = new ReplicationPool(1);
+    pools.push(pool);
+    startWhatIfThreads(5, pool);
+    expect(pool.running).toBe(0);
+    startWhatIfThreads(100, pool);
+    expect(pool.running).toBe(1);
+    const options = { replications: 12, seed: 2 };
+    expect(await whatIfInThreads(snapshot, model, variants, options, pool)).toEqual(
+      whatIf(snapshot, model, variants, options),
+    );
+    expect(pool.running).toBe(1);
   });
 
   it('reports a thread’s failure as an error, not a hang', { timeout: 60_000 }, async () => {
