@@ -93,9 +93,7 @@ export function prepareMonteCarlo(
   model: PlantModel,
   options: Omit<MonteCarloOptions, 'onReplication'>,
 ): PreparedMonteCarlo {
-  const limits = checkMonteCarlo(snapshot, options);
-  const base = forecastRun(snapshot, model, { ...options, limits });
-  return { base, replications: options.replications, seed: options.seed ?? 1, limits };
+  return preparing(snapshot, options, (limits) => forecastRun(snapshot, model, { ...options, limits }));
 }
 
 /**
@@ -107,9 +105,17 @@ export function prepareMonteCarloReplications(
   model: PlantModel,
   options: Omit<MonteCarloOptions, 'onReplication'>,
 ): MonteCarloReplications {
+  return preparing(snapshot, options, () => restoreRun(snapshot, model, options));
+}
+
+/** The options checked, and the run that `make` starts the replications from. */
+function preparing<R extends RestoredRun>(
+  snapshot: Snapshot,
+  options: Omit<MonteCarloOptions, 'onReplication'>,
+  make: (limits: RunLimits) => R,
+): { base: R; replications: number; seed: Seed; limits: RunLimits } {
   const limits = checkMonteCarlo(snapshot, options);
-  const base = restoreRun(snapshot, model, options);
-  return { base, replications: options.replications, seed: options.seed ?? 1, limits };
+  return { base: make(limits), replications: options.replications, seed: options.seed ?? 1, limits };
 }
 
 function checkMonteCarlo(snapshot: Snapshot, options: Omit<MonteCarloOptions, 'onReplication'>): RunLimits {

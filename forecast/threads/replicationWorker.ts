@@ -20,12 +20,8 @@ import {
   type WhatIfSamples,
 } from '../../orderflow/whatif/whatIf.ts';
 
-/** A queue of replications that threads share: its `next` lies on a SharedArrayBuffer. */
-export interface SharedQueue {
-  next: Int32Array<ArrayBufferLike>;
-  to: number;
-  chunk: number;
-}
+/** A queue of replications as a message carries it to a thread: its `next` lies on a SharedArrayBuffer. */
+export type SharedQueue = Pick<ReplicationQueue, 'next' | 'to' | 'chunk'>;
 
 /** A thread's part in a what-if: the replications it takes from `queue` of the comparison the rest describes. */
 export interface WhatIfShare {
