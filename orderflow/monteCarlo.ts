@@ -23,7 +23,7 @@ import { replicationSamplers, resolveModel } from './model/resolveModel.ts';
 import { orderFlowModel } from './models/index.ts';
 import { buildNetwork, type Network, NetworkWarnings } from './network.ts';
 import { ReplicationQueue } from './replicationQueue.ts';
-import { type Placement, placeOrders } from './restore.ts';
+import { type Placement, placeOrders, releasePlacement } from './restore.ts';
 import { applyShifts } from './shifts.ts';
 import type { Forecast, ForecastWarning, OrderForecast, Snapshot } from './types.ts';
 
@@ -174,6 +174,7 @@ export function sampleMonteCarlo(
       restored.orders.forEach((order, k) => {
         ends[k * count + r - from] = times[order.base + 2 * order.product.routing.length - 1]!;
       });
+      releasePlacement(placement);
       progress?.(++done);
     }
     shares.push({

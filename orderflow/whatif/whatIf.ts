@@ -11,7 +11,7 @@ import type { PlantModel } from '../model/plantModel.ts';
 import { replicate } from '../monteCarlo.ts';
 import { NetworkWarnings } from '../network.ts';
 import { ReplicationQueue } from '../replicationQueue.ts';
-import type { Placement } from '../restore.ts';
+import { type Placement, releasePlacement } from '../restore.ts';
 import type { Forecast, Snapshot } from '../types.ts';
 import { applyVariant } from './applyVariant.ts';
 import { type Interval, meanOf, pairedInterval, unpairedInterval } from './intervals.ts';
@@ -278,6 +278,7 @@ export function sampleWhatIf(
         limits.run(env);
         events += env.eventsProcessed;
         const kpis = kpisOfTimes(run, times, horizonMs);
+        releasePlacement(placement);
         KPI_KEYS.forEach((key, k) => {
           values[(v * KPI_KEYS.length + k) * count + r - from] = kpis[key];
         });
