@@ -52,6 +52,17 @@ export class ReplicationPool {
   }
 
   /**
+   * Threads that `replications` run on, the calling one included: `worth` (the most that the work is
+   * worth, by the caller's measure) within the pool's threads and one per replication; one at least,
+   * and this one alone without a pool or for a count that is no whole number (refused later).
+   */
+  threadsFor(replications: number, worth: number): number {
+    return this.available && Number.isInteger(replications)
+      ? Math.max(1, Math.min(this.size + 1, replications, worth))
+      : 1;
+  }
+
+  /**
    * Runs on the next thread the replications of a what-if that it takes from the share's queue;
    * `progress` hears its runs done so far.
    */
@@ -131,6 +142,21 @@ export class ReplicationPool {
  */
 export function sharedReplicationQueue(replications: number, threads: number): ReplicationQueue {
   return ReplicationQueue.forThreads(replications, threads, new Int32Array(new SharedArrayBuffer(4)));
+}
+
+/**
+ * The progress of `threads` threads that share replications: `of(thread)` is what one thread reports
+ * its own runs done to; `report` hears the runs done by them all at each report.
+ */
+export function sharedProgress(
+  threads: number,
+  report: (done: number) => void,
+): (thread: number) => (done: number) => void {
+  const done = new Array<number>(threads).fill(0);
+  return (thread) => (n) => {
+    done[thread] = n;
+    report(done.reduce((a, b) => a + b, 0));
+  };
 }
 
 let shared: ReplicationPool | undefined;

@@ -12,7 +12,12 @@ import {
   summariseMonteCarlo,
 } from '../../orderflow/monteCarlo.ts';
 import type { Forecast, Snapshot } from '../../orderflow/types.ts';
-import { type ReplicationPool, sharedPool, sharedReplicationQueue } from './ReplicationPool.ts';
+import {
+  type ReplicationPool,
+  sharedPool,
+  sharedProgress,
+  sharedReplicationQueue,
+} from './ReplicationPool.ts';
 
 /**
  * Fewer order-runs (orders × replications) than this per thread are not worth a thread: a thread's
@@ -29,19 +34,9 @@ export async function forecastMonteCarloInThreads(
 ): Promise<Forecast> {
   const { replications } = options;
   const runs = snapshot.orders.length * replications;
-  const threads =
-    pool.available && Number.isInteger(replications)
-      ? Math.max(1, Math.min(pool.size + 1, replications, Math.floor(runs / MIN_SHARE)))
-      : 1;
+  const threads = pool.threadsFor(replications, Math.floor(runs / MIN_SHARE));
   const queue = sharedReplicationQueue(replications, threads);
-  const done = new Array<number>(threads).fill(0);
-  const progress = (share: number) => (n: number) => {
-    done[share] = n;
-    options.onReplication?.(
-      done.reduce((a, b) => a + b, 0),
-      replications,
-    );
-  };
+  const progress = sharedProgress(threads, (done) => options.onReplication?.(done, replications));
   // What a thread needs to prepare the same forecast (functions and limits stay here).
   const shared = { replications, seed: options.seed, parameters: options.parameters };
   // The pool's threads start first: they take replications while this one forecasts at the means.

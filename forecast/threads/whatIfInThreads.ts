@@ -13,16 +13,19 @@ import {
   type WhatIfResult,
   type WhatIfSamples,
 } from '../../orderflow/whatif/whatIf.ts';
-import { type ReplicationPool, sharedPool, sharedReplicationQueue } from './ReplicationPool.ts';
+import {
+  type ReplicationPool,
+  sharedPool,
+  sharedProgress,
+  sharedReplicationQueue,
+} from './ReplicationPool.ts';
 
 /** Fewer replications than this per thread are not worth a thread's message. */
 const MIN_SHARE = 4;
 
 /** Threads that a what-if of `replications` runs on, this one included: one at least, however few the replications. */
 function whatIfThreads(replications: number, pool: ReplicationPool): number {
-  return pool.available && Number.isInteger(replications)
-    ? Math.max(1, Math.min(pool.size + 1, Math.floor(replications / MIN_SHARE)))
-    : 1;
+  return pool.threadsFor(replications, Math.floor(replications / MIN_SHARE));
 }
 
 /**
@@ -46,11 +49,7 @@ export async function whatIfInThreads(
   const queue = sharedReplicationQueue(replications, threads);
   const runs = variants.length + 1;
   const total = runs * (1 + replications);
-  const done = new Array<number>(threads).fill(0);
-  const progress = (share: number) => (n: number) => {
-    done[share] = n;
-    options.onProgress?.(runs + done.reduce((a, b) => a + b, 0), total);
-  };
+  const progress = sharedProgress(threads, (done) => options.onProgress?.(runs + done, total));
   // What a thread needs to prepare the same comparison (functions and limits stay here).
   const shared = {
     replications,
