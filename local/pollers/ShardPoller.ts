@@ -107,8 +107,16 @@ export async function pollShard<R>(
   const backoff = (n: number) => Math.min(settings.maxBackoffMs, settings.pollIntervalMs * 2 ** n);
   const capacity = 2 * settings.batchSize;
   const pending: PolledRecord<R>[] = [];
-  /** When the oldest record in `pending` began to wait for its batch (the batching window runs from there). */
-  let waitingSince = 0;
+  /**
+   * When each record in `pending` was read: the oldest began then to wait for its batch, and the
+   * batching window runs from there, also for a record read while the batch before it was handled.
+   */
+  const readAt: number[] = [];
+  /** Takes the first `n` records out of `pending`, done. */
+  const take = (n: number): void => {
+    pending.splice(0, n);
+    readAt.splice(0, n);
+  };
   let closed = false;
   const arrived = new Wakeup();
   const room = new Wakeup();
@@ -155,7 +163,8 @@ export async function pollShard<R>(
         continue;
       }
       if (page.records.length > 0) {
-        if (pending.length === 0) waitingSince = Date.now();
+        const now = Date.now();
+        for (let i = 0; i < page.records.length; i++) readAt.push(now);
         pending.push(...page.records);
         lastRead = page.records[page.records.length - 1]!.sequenceNumber;
       }
@@ -225,7 +234,7 @@ export async function pollShard<R>(
     }
     if (expired === 0) return false;
     await hooks.checkpoint(pending[expired - 1]!.sequenceNumber, expired);
-    pending.splice(0, expired);
+    take(expired);
     room.wake();
     return true;
   };
@@ -240,7 +249,7 @@ export async function pollShard<R>(
       if (await dropExpired()) continue;
       // A batch is due when it is full, when the batching window of its oldest record has passed,
       // or when the shard has ended.
-      const due = waitingSince + settings.batchingWindowMs;
+      const due = readAt[0]! + settings.batchingWindowMs;
       if (pending.length < settings.batchSize && !closed && Date.now() < due) {
         await arrived.wait(signal, due - Date.now());
         continue;
@@ -251,8 +260,7 @@ export async function pollShard<R>(
       while (done === 0 && !signal.aborted) done = await handle(batch);
       if (done > 0) {
         await hooks.checkpoint(batch[done - 1]!.sequenceNumber, done);
-        pending.splice(0, done);
-        waitingSince = Date.now();
+        take(done);
         room.wake();
       }
     }
