@@ -107,16 +107,8 @@ export async function pollShard<R>(
   const backoff = (n: number) => Math.min(settings.maxBackoffMs, settings.pollIntervalMs * 2 ** n);
   const capacity = 2 * settings.batchSize;
   const pending: PolledRecord<R>[] = [];
-  /**
-   * When each record in `pending` was read: the oldest began then to wait for its batch, and the
-   * batching window runs from there, also for a record read while the batch before it was handled.
-   */
-  const readAt: number[] = [];
-  /** Takes the first `n` records out of `pending`, done. */
-  const take = (n: number): void => {
-    pending.splice(0, n);
-    readAt.splice(0, n);
-  };
+  /** When the oldest record in `pending` began to wait for its batch (the batching window runs from there). */
+  let waitingSince = 0;
   let closed = false;
   const arrived = new Wakeup();
   const room = new Wakeup();
@@ -163,8 +155,7 @@ export async function pollShard<R>(
         continue;
       }
       if (page.records.length > 0) {
-        const now = Date.now();
-        for (let i = 0; i < page.records.length; i++) readAt.push(now);
+        if (pending.length === 0) waitingSince = Date.now();
         pending.push(...page.records);
         lastRead = page.records[page.records.length - 1]!.sequenceNumber;
       }
@@ -234,7 +225,7 @@ export async function pollShard<R>(
     }
     if (expired === 0) return false;
     await hooks.checkpoint(pending[expired - 1]!.sequenceNumber, expired);
-    take(expired);
+    pending.splice(0, expired);
     room.wake();
     return true;
   };
@@ -249,7 +240,7 @@ export async function pollShard<R>(
       if (await dropExpired()) continue;
       // A batch is due when it is full, when the batching window of its oldest record has passed,
       // or when the shard has ended.
-      const due = readAt[0]! + settings.batchingWindowMs;
+      const due = waitingSince + settings.batchingWindowMs;
       if (pending.length < settings.batchSize && !closed && Date.now() < due) {
         await arrived.wait(signal, due - Date.now());
         continue;
@@ -260,7 +251,8 @@ export async function pollShard<R>(
       while (done === 0 && !signal.aborted) done = await handle(batch);
       if (done > 0) {
         await hooks.checkpoint(batch[done - 1]!.sequenceNumber, done);
-        take(done);
+        pending.splice(0, done);
+        waitingSince = Date.now();
         room.wake();
       }
     }

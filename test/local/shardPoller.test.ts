@@ -194,55 +194,6 @@ describe('local event-source mapping', () => {
     expect(batches[0]).toBeGreaterThanOrEqual(8);
   });
 
-  it("runs a record's batching window from when it was read, also while the batch before it is handled", async () => {
-    // r1 is there from the start; r2 comes while r1's batch is handled (a slow forecast).
-    let invokedAt = 0;
-    let secondReadable = false;
-    let produced = 0;
-    const reader: ShardReader<string> = {
-      async open() {},
-      async read(limit) {
-        const due = secondReadable ? 2 : 1;
-        const records = [];
-        while (produced < due && records.length < limit) {
-          produced++;
-          records.push({ sequenceNumber: String(produced).padStart(5, '0'), record: `r${produced}` });
-        }
-        return { records, closed: false };
-      },
-    };
-    const stop = new AbortController();
-    const starts: number[] = [];
-    const ends: number[] = [];
-    await pollShard(
-      reader,
-      undefined,
-      { ...settings, batchSize: 100, batchingWindowMs: 400, pollIntervalMs: 5 },
-      {
-        invoke: async (records) => {
-          starts.push(Date.now());
-          if (records[0]!.record === 'r1') {
-            invokedAt = Date.now();
-            setTimeout(() => {
-              secondReadable = true;
-            }, 50);
-            await new Promise((r) => setTimeout(r, 600));
-          } else stop.abort();
-          ends.push(Date.now());
-          return { failed: [] };
-        },
-        checkpoint: async () => {},
-        exhausted: async () => {},
-      },
-      stop.signal,
-    );
-
-    expect(invokedAt).toBeGreaterThan(0);
-    expect(starts).toHaveLength(2);
-    // r2 has waited its window by the time r1's batch is done: its batch goes at once, not a window later.
-    expect(starts[1]! - ends[0]!).toBeLessThan(250);
-  });
-
   it('reads a shard that stays empty less and less often, and at once again when records come', () => {
     const idle = { ...settings, pollIntervalMs: 100, idlePollIntervalMs: 1_000 };
     // After a page with records: the base interval; after 1, 2, 3... empty reads in a row: doubling, capped.
