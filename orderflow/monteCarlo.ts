@@ -243,7 +243,8 @@ export function summariseMonteCarlo(
  * its orders with a step still to do): the times still to come drawn on common random numbers, so
  * that the same order's same step draws the same in every run on the seed. Returns the network, and
  * the array of the orders' times (laid out as `base.restored`'s), which fills in as it runs; with
- * `reuse` (the placement of the previous replication of `base`, read), its units and times again.
+ * `reuse` (the placement of the previous replication of `base`, read and released), its units and
+ * times again.
  */
 export function replicate(
   base: RestoredRun,

@@ -525,7 +525,8 @@ export interface Placement {
  * than the time already spent, a slip longer than the supplier is already late. Returns one unit
  * per order, in the same order, and the array of their times (laid out as the restored times),
  * which fills in as the network runs. With `reuse` (an earlier placement of the same orders, whose
- * run is over and read), its units and times are set back and placed again instead of made anew.
+ * run is over, read and released by `releasePlacement`), its units and times are placed again
+ * instead of made anew.
  */
 export function placeOrders(
   restoredOrders: Restored,
@@ -545,7 +546,6 @@ export function placeOrders(
     times = reuse.times;
     times.set(known);
     units = reuse.units;
-    for (let k = 0; k < units.length; k++) units[k]!.reset();
   }
   // Pass 1: operations in progress hold their units before anyone queues.
   for (let k = 0; k < restored.length; k++) {
@@ -606,10 +606,11 @@ export function placeOrders(
 }
 
 /**
- * Lets go of what a run left in `placement`'s units (its timers and requests, and through them its
- * environment and network), once its times are read: kept until the next replication of the same
- * orders, they would outlive a young-generation collection or two (copied, then promoted) while a
- * what-if runs its other variants.
+ * Sets `placement`'s units back as they were made, once its run's times are read, for `placeOrders`
+ * to place again: and lets go at once of what the run left in them (its timers and requests, and
+ * through them its environment and network), which kept until the next replication of the same
+ * orders would outlive a young-generation collection or two (copied, then promoted) while a what-if
+ * runs its other variants.
  */
 export function releasePlacement(placement: Placement): void {
   const units = placement.units;
