@@ -1,7 +1,10 @@
 // Reading the user's JSON files with errors that name the file.
 import { readFile } from 'node:fs/promises';
-import { orderFlowModel, type PlantModel, parsePlantModel } from '../orderflow/index.ts';
-import { type ModelDefinition, ModelError, parseModelDefinition } from '../sim-core/index.ts';
+import { parsePlantModel } from '../orderflow/model/parsePlantModel.ts';
+import type { PlantModel } from '../orderflow/model/plantModel.ts';
+import { orderFlowModel } from '../orderflow/models/index.ts';
+import type { ModelDefinition } from '../sim-core/blocks/ModelDefinition.ts';
+import { ModelError } from '../sim-core/kernel/errors.ts';
 import { CliError } from './errors.ts';
 
 /** Reads and parses a JSON file; a missing file or bad JSON is a CliError naming it. */
@@ -26,6 +29,8 @@ export async function readJson(file: string): Promise<unknown> {
 export async function loadModel(file: string | undefined): Promise<ModelDefinition> {
   if (file === undefined) throw new CliError('--model is required');
   const raw = await readJson(file);
+  // The block models' schemas load with the one command that reads them.
+  const { parseModelDefinition } = await import('../sim-core/blocks/buildModel.ts');
   try {
     return parseModelDefinition(raw);
   } catch (error) {

@@ -1,9 +1,10 @@
 // What `twin whatif` and `twin recommend` start from: a snapshot (a saved file, or the live state of a
 // twin), a plant model and overrides of its parameters, each checked with errors that name it.
 import { parseSnapshot, SnapshotError } from '../contracts/index.ts';
-import { checkForecastModel, type PlantModel } from '../orderflow/index.ts';
+import type { PlantModel } from '../orderflow/model/plantModel.ts';
+import { checkForecastModel } from '../orderflow/monteCarlo.ts';
 import type { Snapshot } from '../orderflow/types.ts';
-import { ModelError } from '../sim-core/index.ts';
+import { ModelError } from '../sim-core/kernel/errors.ts';
 import type { OptionSpec } from './command.ts';
 import { CliError } from './errors.ts';
 import { loadPlantModel, parameterOptions, readJson } from './files.ts';

@@ -4,7 +4,7 @@
 // not an error. A step of a plant's process is named by its events (`StepStarted`/`StepFinished`);
 // the first version's `ProductionStarted`/`ProductionFinished` stay valid and mean the step `production`.
 import * as z from 'zod';
-import { NAME_MAX_LENGTH } from './orderState.ts';
+import { NAME_MAX_LENGTH, V1_PRODUCTION_STEP } from './orderState.ts';
 import { DEFAULT_PLANT, PLANT_ID_PATTERN, PLANT_ID_RULE, PLANT_SCOPE_PREFIX } from './plants.ts';
 import { OrderStateTable } from './resources.ts';
 import { DEFAULT_MAX_FUTURE_MS, ISO_TIME_RANGE, ISO_TIME_RULE, isIsoTimeInRange } from './time.ts';
@@ -37,9 +37,6 @@ const name = (what: string) =>
     .meta({
       description: `${what}: 1 to ${NAME_MAX_LENGTH} characters of well-formed Unicode (no lone surrogate)`,
     });
-
-/** The step that v1's ProductionStarted / ProductionFinished mean. */
-export const V1_PRODUCTION_STEP = 'production';
 
 const PLANT_KEY_PREFIX = OrderStateTable.plantItems.keyPrefix;
 

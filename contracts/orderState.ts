@@ -164,6 +164,9 @@ const StepsSchema = z.custom<Record<string, StepState>>().superRefine((steps, ct
   }
 });
 
+/** The step that v1's ProductionStarted / ProductionFinished events and production times mean. */
+export const V1_PRODUCTION_STEP = 'production';
+
 /** The v1 production times a snapshot may still carry: they are the step `production`. */
 export const V1_PRODUCTION_FIELDS = {
   productionStartedAt: 'startedAt',

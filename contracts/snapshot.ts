@@ -5,7 +5,6 @@
 import * as z from 'zod';
 import type { PlannedMaintenance, Snapshot, StationState } from '../orderflow/types.ts';
 import { SnapshotError } from './errors.ts';
-import { V1_PRODUCTION_STEP } from './events.ts';
 import {
   EpochMsSchema,
   missingForStatus,
@@ -17,6 +16,7 @@ import {
   type StepState,
   stepOf,
   V1_PRODUCTION_FIELDS,
+  V1_PRODUCTION_STEP,
 } from './orderState.ts';
 import { EPOCH_MS_RULE, isEpochMs } from './time.ts';
 import { isWellFormed, WELL_FORMED_RULE } from './wellFormed.ts';

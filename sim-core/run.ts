@@ -1,7 +1,8 @@
 // Runs a block model from empty: one or more seeded replications, with KPIs per replication.
 import { buildModel, type ModelKpis, modelKpis } from './blocks/buildModel.ts';
+import type { ParameterValue } from './blocks/distributions.ts';
 import { closedLoop } from './blocks/loops.ts';
-import type { ModelDefinition, ParameterValue } from './blocks/ModelDefinition.ts';
+import type { ModelDefinition } from './blocks/ModelDefinition.ts';
 import { Environment } from './kernel/Environment.ts';
 import { ModelError } from './kernel/errors.ts';
 import { MAX_REPLICATIONS, RunLimits, type SimulationLimits } from './limits.ts';

@@ -3,7 +3,6 @@
 // an event older than the one that set a field, changes nothing. Steps are slots too, one for the
 // start and one for the finish of each step name, whatever the names are.
 import { createHash } from 'node:crypto';
-import { V1_PRODUCTION_STEP } from '../contracts/events.ts';
 import {
   type OrderNumberField,
   type OrderState,
@@ -11,6 +10,7 @@ import {
   type OrderTimeField,
   type StepState,
   stepOf,
+  V1_PRODUCTION_STEP,
 } from '../contracts/orderState.ts';
 import { isPlantId, PLANT_ID_RULE, plantOfKey, plantScopedKey } from '../contracts/plants.ts';
 import { OrderStateTable } from '../contracts/resources.ts';

@@ -1,11 +1,6 @@
 // Events as the state logic sees them: validated, times in epoch milliseconds.
-import {
-  EventSchema,
-  type OrderEvent,
-  PLANT_EVENT_TYPES,
-  type PlantEvent,
-  V1_PRODUCTION_STEP,
-} from '../contracts/events.ts';
+import { EventSchema, type OrderEvent, PLANT_EVENT_TYPES, type PlantEvent } from '../contracts/events.ts';
+import { V1_PRODUCTION_STEP } from '../contracts/orderState.ts';
 import { DEFAULT_PLANT, plantScopedKey } from '../contracts/plants.ts';
 
 /**

@@ -1,12 +1,9 @@
 // `twin forecast`: forecasts a saved snapshot offline, exactly as the forecast Lambda would.
 import { ReplicationError } from '../../forecast/threads/ReplicationError.ts';
-import { forecast, MAX_MONTE_CARLO_DRAWS } from '../../orderflow/index.ts';
-import {
-  DEFAULT_MAX_EVENTS,
-  DEFAULT_MAX_WALL_MS,
-  MAX_REPLICATIONS,
-  SimulationLimitError,
-} from '../../sim-core/index.ts';
+import { forecast } from '../../orderflow/forecast.ts';
+import { MAX_MONTE_CARLO_DRAWS } from '../../orderflow/monteCarlo.ts';
+import { SimulationLimitError } from '../../sim-core/kernel/errors.ts';
+import { DEFAULT_MAX_EVENTS, DEFAULT_MAX_WALL_MS, MAX_REPLICATIONS } from '../../sim-core/limits.ts';
 import { defineCommand, jsonText, seedOption, shownLimit } from '../command.ts';
 import { CliError } from '../errors.ts';
 import { forecastTable } from '../format.ts';

@@ -1,7 +1,7 @@
 // Loading a plant model: the schema, then what a schema cannot say (unique ids, references to
 // stations and parameters, parameter values of the right kind). Every error names the JSON path.
 import type * as z from 'zod';
-import { FORBIDDEN_NAME } from '../../sim-core/blocks/ModelDefinition.ts';
+import { FORBIDDEN_NAME } from '../../sim-core/blocks/distributions.ts';
 import { ModelError } from '../../sim-core/kernel/errors.ts';
 import { type PlantModel, PlantModelSchema } from './plantModel.ts';
 import { resolveModel } from './resolveModel.ts';

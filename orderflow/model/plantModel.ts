@@ -2,7 +2,7 @@
 // schema at load, so that a mistake in a file is reported by its JSON path, not found mid-forecast.
 import * as z from 'zod';
 import { isWellFormed, WELL_FORMED_RULE } from '../../contracts/wellFormed.ts';
-import { FORBIDDEN_NAME, ParameterValueSchema } from '../../sim-core/blocks/ModelDefinition.ts';
+import { FORBIDDEN_NAME, ParameterValueSchema } from '../../sim-core/blocks/distributions.ts';
 import type { DistributionSpec } from '../../sim-core/random/Random.ts';
 import { isTimeZone, WEEKDAYS, wallMinutes } from '../shifts.ts';
 

@@ -1,6 +1,6 @@
 // A plant model with its parameters resolved (the file's values, and a run's overrides, checked as
 // the file's are): every station's capacity and queue rule, every step's distribution, in one place.
-import { type ParameterValue, ParameterValueSchema } from '../../sim-core/blocks/ModelDefinition.ts';
+import { type ParameterValue, ParameterValueSchema } from '../../sim-core/blocks/distributions.ts';
 import { ModelError } from '../../sim-core/kernel/errors.ts';
 import { KeyedStreams } from '../../sim-core/random/KeyedStreams.ts';
 import { type DistributionSpec, type Random, type Sampler, sampler } from '../../sim-core/random/Random.ts';

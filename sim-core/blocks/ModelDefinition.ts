@@ -1,19 +1,8 @@
 // The model file: a process model declared as data (parameters, resources, blocks), validated
 // with a schema so that a mistake in a file is reported by name, not discovered mid-run.
 import * as z from 'zod';
-import { lognormalSigma2, MAX_MODEL_VALUE } from '../random/Random.ts';
+import { DistributionSchema, FORBIDDEN_NAME, nonNegative, ParameterValueSchema } from './distributions.ts';
 
-const finite = z.number().refine(Number.isFinite, 'must be a finite number');
-const nonNegative = finite
-  .refine((x) => x >= 0, 'must be >= 0')
-  .refine((x) => x <= MAX_MODEL_VALUE, 'must be at most 1e15');
-
-/**
- * `__proto__` as a name: JSON.parse makes it an own key, but assigning it to an object replaces
- * the object's prototype, and zod drops it from a record without a word. Refused as a name
- * (parseModelDefinition refuses it as a key of parameters, queue rules and attributes).
- */
-export const FORBIDDEN_NAME = '__proto__';
 const name = z
   .string()
   .min(1)
@@ -21,51 +10,6 @@ const name = z
 
 /** `{ "param": "name" }`: the value of a model parameter. */
 const ParamRef = z.object({ param: z.string().min(1) }).strict();
-
-const DistributionSchema = z.union([
-  nonNegative,
-  z.object({ dist: z.literal('deterministic'), value: nonNegative }).strict(),
-  z
-    .object({ dist: z.literal('uniform'), min: nonNegative, max: nonNegative })
-    .strict()
-    .refine((d) => d.min <= d.max, { message: 'min must not exceed max', path: ['min'] }),
-  z
-    .object({ dist: z.literal('triangular'), min: nonNegative, mode: nonNegative, max: nonNegative })
-    .strict()
-    .refine((d) => d.min <= d.mode && d.mode <= d.max, {
-      message: 'needs min <= mode <= max',
-      path: ['mode'],
-    }),
-  z
-    .object({ dist: z.literal('exponential'), mean: nonNegative })
-    .strict()
-    .refine((d) => d.mean > 0, { message: 'must be > 0', path: ['mean'] }),
-  z.object({ dist: z.literal('normal'), mean: nonNegative, sd: nonNegative }).strict(),
-  z
-    .object({ dist: z.literal('lognormal'), mean: nonNegative, sd: nonNegative })
-    .strict()
-    .refine((d) => d.mean > 0, { message: 'must be > 0', path: ['mean'] })
-    .refine((d) => d.mean === 0 || Number.isFinite(lognormalSigma2(d.mean, d.sd)), {
-      message:
-        'with this mean, sd is too large (or the mean too small) for a lognormal: its sigma is not a finite number',
-      path: ['sd'],
-    }),
-  z
-    .object({
-      dist: z.literal('empirical'),
-      values: z.array(nonNegative).min(1),
-      weights: z.array(nonNegative).optional(),
-    })
-    .strict()
-    .refine((d) => d.weights === undefined || d.weights.length === d.values.length, {
-      message: 'needs one weight per value',
-      path: ['weights'],
-    })
-    .refine((d) => d.weights === undefined || d.weights.some((w) => w > 0), {
-      message: 'needs a weight above zero',
-      path: ['weights'],
-    }),
-]);
 
 const DistributionOrParam = z.union([DistributionSchema, ParamRef]);
 
@@ -135,9 +79,6 @@ const Block = z.discriminatedUnion('type', [
   z.object({ ...base, type: z.literal('sink') }).strict(),
 ]);
 
-/** A parameter's value: a distribution (a number is a fixed one) or a name (a queue rule). */
-export const ParameterValueSchema = z.union([DistributionSchema, z.string().min(1)]);
-
 export const ModelDefinitionSchema = z
   .object({
     name: z.string().min(1),
@@ -154,4 +95,3 @@ export const ModelDefinitionSchema = z
 export type ModelDefinition = z.output<typeof ModelDefinitionSchema>;
 export type ModelDefinitionInput = z.input<typeof ModelDefinitionSchema>;
 export type BlockDefinition = ModelDefinition['blocks'][number];
-export type ParameterValue = z.output<typeof ParameterValueSchema>;

@@ -11,16 +11,10 @@ import {
 } from '../kernel/resources.ts';
 import { type DistributionSpec, type Random, type Sampler, sampler } from '../random/Random.ts';
 import { type Block, Delay, Release, Router, Seize, Sink, Source } from './blocks.ts';
+import { FORBIDDEN_NAME, type ParameterValue, ParameterValueSchema } from './distributions.ts';
 import type { Entity } from './Entity.ts';
 import { successors, timeStandsStill } from './loops.ts';
-import {
-  type BlockDefinition,
-  FORBIDDEN_NAME,
-  type ModelDefinition,
-  ModelDefinitionSchema,
-  type ParameterValue,
-  ParameterValueSchema,
-} from './ModelDefinition.ts';
+import { type BlockDefinition, type ModelDefinition, ModelDefinitionSchema } from './ModelDefinition.ts';
 
 export interface BuildOptions {
   env: Environment;

@@ -3,7 +3,8 @@
 // rounds), so every loop must hold a delay that always takes time. A loop with no way out keeps its
 // entities for ever: a run to the end (no `until`, a forecast) would never end.
 import type { DistributionSpec } from '../random/Random.ts';
-import type { BlockDefinition, ModelDefinition, ParameterValue } from './ModelDefinition.ts';
+import type { ParameterValue } from './distributions.ts';
+import type { BlockDefinition, ModelDefinition } from './ModelDefinition.ts';
 
 /**
  * Whether every draw of `spec` is > 0 (with probability one): a fixed value > 0; a uniform or

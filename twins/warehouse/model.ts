@@ -2,7 +2,7 @@
 // through them, customer orders and inbound shipments, each a list of stages. Checked with zod: a
 // mistake is a ScenarioError that names the field. Every station and stage name comes from the file.
 import * as z from 'zod';
-import { ParameterValueSchema } from '../../sim-core/blocks/ModelDefinition.ts';
+import { ParameterValueSchema } from '../../sim-core/blocks/distributions.ts';
 import type { DistributionSpec } from '../../sim-core/random/Random.ts';
 import { ScenarioError } from '../scenarios/ScenarioTwin.ts';
 

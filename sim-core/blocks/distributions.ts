@@ -1,0 +1,67 @@
+// Distributions and parameter values as a model file writes them, with the one name no model may
+// use: shared by the block models (ModelDefinition.ts) and the plant models (orderflow/model/), which
+// load this alone and not the block models' schemas.
+import * as z from 'zod';
+import { lognormalSigma2, MAX_MODEL_VALUE } from '../random/Random.ts';
+
+/**
+ * `__proto__` as a name: JSON.parse makes it an own key, but assigning it to an object replaces
+ * the object's prototype, and zod drops it from a record without a word. Refused as a name
+ * (parseModelDefinition refuses it as a key of parameters, queue rules and attributes).
+ */
+export const FORBIDDEN_NAME = '__proto__';
+
+const finite = z.number().refine(Number.isFinite, 'must be a finite number');
+/** A number a model file may give a time or a weight: finite, 0 to 1e15. */
+export const nonNegative = finite
+  .refine((x) => x >= 0, 'must be >= 0')
+  .refine((x) => x <= MAX_MODEL_VALUE, 'must be at most 1e15');
+
+export const DistributionSchema = z.union([
+  nonNegative,
+  z.object({ dist: z.literal('deterministic'), value: nonNegative }).strict(),
+  z
+    .object({ dist: z.literal('uniform'), min: nonNegative, max: nonNegative })
+    .strict()
+    .refine((d) => d.min <= d.max, { message: 'min must not exceed max', path: ['min'] }),
+  z
+    .object({ dist: z.literal('triangular'), min: nonNegative, mode: nonNegative, max: nonNegative })
+    .strict()
+    .refine((d) => d.min <= d.mode && d.mode <= d.max, {
+      message: 'needs min <= mode <= max',
+      path: ['mode'],
+    }),
+  z
+    .object({ dist: z.literal('exponential'), mean: nonNegative })
+    .strict()
+    .refine((d) => d.mean > 0, { message: 'must be > 0', path: ['mean'] }),
+  z.object({ dist: z.literal('normal'), mean: nonNegative, sd: nonNegative }).strict(),
+  z
+    .object({ dist: z.literal('lognormal'), mean: nonNegative, sd: nonNegative })
+    .strict()
+    .refine((d) => d.mean > 0, { message: 'must be > 0', path: ['mean'] })
+    .refine((d) => d.mean === 0 || Number.isFinite(lognormalSigma2(d.mean, d.sd)), {
+      message:
+        'with this mean, sd is too large (or the mean too small) for a lognormal: its sigma is not a finite number',
+      path: ['sd'],
+    }),
+  z
+    .object({
+      dist: z.literal('empirical'),
+      values: z.array(nonNegative).min(1),
+      weights: z.array(nonNegative).optional(),
+    })
+    .strict()
+    .refine((d) => d.weights === undefined || d.weights.length === d.values.length, {
+      message: 'needs one weight per value',
+      path: ['weights'],
+    })
+    .refine((d) => d.weights === undefined || d.weights.some((w) => w > 0), {
+      message: 'needs a weight above zero',
+      path: ['weights'],
+    }),
+]);
+
+/** A parameter's value: a distribution (a number is a fixed one) or a name (a queue rule). */
+export const ParameterValueSchema = z.union([DistributionSchema, z.string().min(1)]);
+export type ParameterValue = z.output<typeof ParameterValueSchema>;
