@@ -3,14 +3,22 @@
 // orders is about 6 MB of JSON and 0.5 MB compressed, over DynamoDB's 400 KB item limit. A forecast
 // is a head item (its key, e.g. `latest`; the summary attributes; `chunks`, the number of chunks;
 // `forecastId`; the first chunk in `data`) and, if there are more chunks, one item each under the
-// head's key + `#001`, `#002`, … with the same `forecastId`.
+// head's key + `#001`, `#002`, … with the same `forecastId`. The twin's recommendations follow the
+// forecast (they are looked for once it is written, so that it is readable at once): a small item
+// under the head's key + `#recommendations`, with the `forecastAsOf` of the forecast they are for,
+// read with the head and put into the record when that forecast is the one read.
 // Compression runs on libuv's thread pool, not the event loop: for a large forecast it takes a
 // good part of the write (`twin bench forecast-handler`), time in which the embedded twin's ingest
 // and dashboard, in the same process, would otherwise stand still.
 import { promisify } from 'node:util';
 import { gunzip as gunzipCallback, gzip as gzipCallback } from 'node:zlib';
 import { type DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import { ForecastKeys, type ForecastRecord, type PlantSummary } from './forecastRecord.ts';
+import {
+  ForecastKeys,
+  type ForecastRecommendation,
+  type ForecastRecord,
+  type PlantSummary,
+} from './forecastRecord.ts';
 import { DEFAULT_PLANT } from './plants.ts';
 
 /** Bytes of compressed forecast per item: well under 400 KB, with room for keys and attributes. */
@@ -40,6 +48,27 @@ export async function decodeForecast(chunks: readonly Uint8Array[]): Promise<For
 
 /** The sort key of chunk `i` (from 1) of the forecast whose head item has sort key `base`. */
 export const chunkKey = (base: string, i: number) => `${base}#${String(i).padStart(3, '0')}`;
+
+/** The sort key of the recommendations of the forecast whose head item has sort key `base`. */
+export const recommendationsKey = (base: string) => `${base}#recommendations`;
+
+/** The recommendations item's attributes besides its keys. */
+export interface RecommendationsItem {
+  /** The asOf of the forecast they are for: another forecast's are not its. */
+  forecastAsOf: number;
+  recommendations: ForecastRecommendation[];
+  recommendMs: number;
+}
+
+/** `record` with the recommendations of `item`, if they are for it. */
+function withRecommendations(
+  record: ForecastRecord,
+  item: Record<string, unknown> | undefined,
+): ForecastRecord {
+  if (item === undefined || item.forecastAsOf !== record.asOf) return record;
+  const { recommendations, recommendMs } = item as unknown as RecommendationsItem;
+  return { ...record, recommendations, timings: { ...record.timings, recommendMs } };
+}
 
 /**
  * The latest forecast of plant `plantId` in `tableName`, if any: one Query of the head and its chunks in the common
@@ -80,7 +109,10 @@ export async function readForecastAt(
       if (chunk === undefined || chunk.forecastId !== head.forecastId) break;
       chunks.push(chunk.data as Uint8Array);
     }
-    if (chunks.length === count) return await decodeForecast(chunks);
+    if (chunks.length === count) {
+      const recommendations = items.find((item) => item.sk === recommendationsKey(key));
+      return withRecommendations(await decodeForecast(chunks), recommendations);
+    }
   }
   throw new Error(`the forecast ${key} kept changing while it was read`);
 }

@@ -74,7 +74,8 @@ export interface ForecastRecord extends Forecast {
   stateVersion: { latestEventAt: number; activeOrders: number };
   /**
    * The twin's recommendations, best first, when orders are late or at risk: empty when no variant
-   * it tried did better; absent when none was looked for (nothing late or at risk, or no time).
+   * it tried did better; absent when none was looked for (nothing late or at risk, or no time), and
+   * while the twin looks for them: they are stored after the forecast, which is readable first.
    */
   recommendations?: ForecastRecommendation[];
   /**
@@ -82,7 +83,7 @@ export interface ForecastRecord extends Forecast {
    * gave); absent when the forecast ran the model as deployed.
    */
   calibration?: { id: string; fittedAt: number; modelVersion: string };
-  /** Run time: reading the snapshot, simulating, recommending (when it did), in ms (writing follows). */
+  /** Run time: reading the snapshot, simulating, in ms (writing follows); recommending, once it has. */
   timings: { readMs: number; simulateMs: number; recommendMs?: number };
 }
 

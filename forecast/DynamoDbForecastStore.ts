@@ -8,11 +8,14 @@ import { type DynamoDBDocumentClient, PutCommand, TransactWriteCommand } from '@
 import {
   chunkKey,
   encodeForecast,
+  type RecommendationsItem,
   readLatestForecast,
   readPlantSummaries,
+  recommendationsKey,
 } from '../contracts/forecastItem.ts';
 import {
   ForecastKeys,
+  type ForecastRecommendation,
   type ForecastRecord,
   type PlantSummary,
   plantSummaryOf,
@@ -51,7 +54,7 @@ export class DynamoDbForecastStore implements ForecastStore {
       );
     }
     const forecastId = `${record.asOf}-${randomUUID().slice(0, 8)}`;
-    const expiresAt = Math.floor(record.generatedAt / 1000) + this.historyDays * 86_400;
+    const expiresAt = this.expiresAt(record);
     const partition = ForecastKeys.partitionOf(record.plantId);
     const items = (base: string, extra: Record<string, unknown>) =>
       chunks.map((data, i) => ({
@@ -100,6 +103,49 @@ export class DynamoDbForecastStore implements ForecastStore {
     }
     await this.saveSummary(plantSummaryOf(record));
     return 'saved';
+  }
+
+  /**
+   * Two small items beside the forecast: under its history key, and under `latest` unless a newer
+   * forecast's are there already (the reader takes them only for the forecast they name).
+   */
+  async saveRecommendations(
+    record: ForecastRecord,
+    recommendations: ForecastRecommendation[],
+    recommendMs: number,
+  ): Promise<void> {
+    const partition = ForecastKeys.partitionOf(record.plantId);
+    const item: RecommendationsItem = { forecastAsOf: record.asOf, recommendations, recommendMs };
+    await Promise.all([
+      this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            pk: partition,
+            sk: recommendationsKey(ForecastKeys.history(record.asOf)),
+            ...item,
+            [ForecastsTable.ttlAttribute]: this.expiresAt(record),
+          },
+        }),
+      ),
+      this.client
+        .send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: { pk: partition, sk: recommendationsKey(ForecastKeys.latest), ...item },
+            ConditionExpression: 'attribute_not_exists(forecastAsOf) OR forecastAsOf <= :asOf',
+            ExpressionAttributeValues: { ':asOf': record.asOf },
+          }),
+        )
+        .catch((error: unknown) => {
+          if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        }),
+    ]);
+  }
+
+  /** When a forecast's history items expire (epoch s). */
+  private expiresAt(record: ForecastRecord): number {
+    return Math.floor(record.generatedAt / 1000) + this.historyDays * 86_400;
   }
 
   /**

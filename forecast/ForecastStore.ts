@@ -1,6 +1,11 @@
 // Where forecasts are kept: each plant's latest forecast (replaced only by a newer one), its
 // history, and the overview of every plant (each plant's latest forecast in brief).
-import { type ForecastRecord, type PlantSummary, plantSummaryOf } from '../contracts/forecastRecord.ts';
+import {
+  type ForecastRecommendation,
+  type ForecastRecord,
+  type PlantSummary,
+  plantSummaryOf,
+} from '../contracts/forecastRecord.ts';
 import { DEFAULT_PLANT } from '../contracts/plants.ts';
 
 /** `saved`: the forecast is now the latest; `stale`: a newer one was already stored (kept in history only). */
@@ -12,6 +17,15 @@ export interface ForecastStore {
    * overview) if it is newer (by asOf) than the stored one.
    */
   save(record: ForecastRecord): Promise<SaveOutcome>;
+  /**
+   * Adds the twin's recommendations to `record`, saved before: in its history, and to the plant's
+   * latest forecast while that is still `record` (a newer forecast's recommendations are its own).
+   */
+  saveRecommendations(
+    record: ForecastRecord,
+    recommendations: ForecastRecommendation[],
+    recommendMs: number,
+  ): Promise<void>;
   /** The latest forecast of plant `plantId` (default: the default plant), if any. */
   latest(plantId?: string): Promise<ForecastRecord | undefined>;
   /** Every plant with a forecast, in brief, by plant id. */
@@ -30,6 +44,24 @@ export class InMemoryForecastStore implements ForecastStore {
     if (current !== undefined && current.asOf >= record.asOf) return 'stale';
     this.current.set(plant, structuredClone(record));
     return 'saved';
+  }
+
+  async saveRecommendations(
+    record: ForecastRecord,
+    recommendations: ForecastRecommendation[],
+    recommendMs: number,
+  ): Promise<void> {
+    const plant = record.plantId ?? DEFAULT_PLANT;
+    const forRecord = (r: ForecastRecord | undefined) =>
+      r !== undefined && (r.plantId ?? DEFAULT_PLANT) === plant && r.asOf === record.asOf;
+    const add = (r: ForecastRecord) => {
+      r.recommendations = structuredClone(recommendations);
+      r.timings = { ...r.timings, recommendMs };
+    };
+    const kept = this.history.findLast(forRecord);
+    if (kept !== undefined) add(kept);
+    const current = this.current.get(plant);
+    if (forRecord(current)) add(current!);
   }
 
   async latest(plantId = DEFAULT_PLANT): Promise<ForecastRecord | undefined> {

@@ -156,25 +156,54 @@ export async function runForecast(
             deps.pool,
           );
   const simulated = performance.now();
-  const recommendations = recommendFor(result, snapshot, model, deps, simulated - read, plantsInBatch);
-  const recommended = performance.now();
   const record: ForecastRecord = {
     ...(plantId !== DEFAULT_PLANT && { plantId }),
     ...result,
     generatedAt: (deps.now ?? Date.now)(),
     stateVersion: { latestEventAt: latestEventClock(orders, changes), activeOrders: orders.length },
-    ...(recommendations !== undefined && { recommendations }),
     ...(calibration !== undefined && { calibration }),
-    timings: {
-      readMs: round(read - started),
-      simulateMs: round(simulated - read),
-      ...(recommendations !== undefined && { recommendMs: round(recommended - simulated) }),
-    },
+    timings: { readMs: round(read - started), simulateMs: round(simulated - read) },
   };
   const outcome = await deps.forecasts.save(record);
-  const writeMs = round(performance.now() - recommended);
-  if (outcome !== 'saved' || deps.alerts === undefined) return { outcome, record, writeMs };
-  return { outcome, record, writeMs, alerts: await alertsFor(record, deps) };
+  const saved = performance.now();
+  const writeMs = round(saved - simulated);
+  if (outcome !== 'saved') return { outcome, record, writeMs };
+  // The forecast is readable: the recommendations follow it (none for a forecast already stale).
+  const recommendations = recommendFor(result, snapshot, model, deps, simulated - read, plantsInBatch);
+  const withRecommendations =
+    recommendations === undefined
+      ? record
+      : await saveRecommendations(record, recommendations, round(performance.now() - saved), deps);
+  if (deps.alerts === undefined) return { outcome, record: withRecommendations, writeMs };
+  return {
+    outcome,
+    record: withRecommendations,
+    writeMs,
+    alerts: await alertsFor(withRecommendations, deps),
+  };
+}
+
+/**
+ * Stores the recommendations of a saved forecast; `record` with them. A failure is a warning, not a
+ * retry of the batch: the forecast is written, and the next one recommends again.
+ */
+async function saveRecommendations(
+  record: ForecastRecord,
+  recommendations: ForecastRecommendation[],
+  recommendMs: number,
+  deps: ForecastDependencies,
+): Promise<ForecastRecord> {
+  try {
+    await deps.forecasts.saveRecommendations(record, recommendations, recommendMs);
+  } catch (error) {
+    deps.logger.warn('recommendations not stored: the forecast stays without them', {
+      error: error as Error,
+      plantId: record.plantId ?? DEFAULT_PLANT,
+      asOf: new Date(record.asOf).toISOString(),
+    });
+    return record;
+  }
+  return { ...record, recommendations, timings: { ...record.timings, recommendMs } };
 }
 
 /**

@@ -253,6 +253,11 @@ const writeUnits = (bytes: number) => Math.max(1, Math.ceil(bytes / 1024));
 const ITEM_OVERHEAD_BYTES = 100;
 /** The head item's attributes besides the forecast's data (asOf, KPIs, timings, model, …). */
 const FORECAST_HEAD_BYTES = 1024;
+/**
+ * A forecast's recommendations item (at most three, each about 400 bytes of JSON for the demo
+ * plant, docs/model-and-forecasts.md), written twice: beside the latest forecast and in history.
+ */
+const RECOMMENDATIONS_BYTES = 1_200;
 const GB = 1024 ** 3;
 
 /** The cost per month of the twin's stack for `inputs`, line by line. */
@@ -340,13 +345,17 @@ export function costPerMonth(
     prices.dynamoReadRequestUnit,
   );
   // Writes: the forecast in history and as the latest (a transaction, at twice the units, once it
-  // is more than one chunk), and the plant's summary item.
+  // is more than one chunk), the plant's summary item, and its recommendations in both places (as
+  // if every forecast had orders late: an upper bound).
   const chunks = Math.max(1, Math.ceil(inputs.forecastBytes / settings.forecastChunkBytes));
   const forecastItemUnits = writeUnits(inputs.forecastBytes + chunks * FORECAST_HEAD_BYTES);
-  const forecastWrites = forecastItemUnits * (chunks > 1 ? 3 : 2) + writeUnits(FORECAST_HEAD_BYTES);
+  const forecastWrites =
+    forecastItemUnits * (chunks > 1 ? 3 : 2) +
+    writeUnits(FORECAST_HEAD_BYTES) +
+    2 * writeUnits(RECOMMENDATIONS_BYTES);
   line(
     'DynamoDB',
-    'forecasts: writes (latest, history, plant summary)',
+    'forecasts: writes (latest, history, plant summary, recommendations)',
     plantForecasts * forecastWrites,
     prices.dynamoWriteRequestUnit,
   );
@@ -394,14 +403,17 @@ export function costPerMonth(
   );
 
   // Storage: delivered orders stay in order-state (it grows by a month's orders every month: this is
-  // the first month's); a forecast stays in history for historyDays.
+  // the first month's); a forecast (and its recommendations) stays in history for historyDays.
   const orders = events / inputs.eventsPerOrder;
   const orderStateGb =
     (orders + plants * inputs.activeOrdersPerPlant) * (inputs.orderItemBytes + ITEM_OVERHEAD_BYTES);
   const historyGb =
     (plantForecasts / DAYS_PER_MONTH) *
     settings.historyDays *
-    (inputs.forecastBytes + chunks * (FORECAST_HEAD_BYTES + ITEM_OVERHEAD_BYTES));
+    (inputs.forecastBytes +
+      chunks * (FORECAST_HEAD_BYTES + ITEM_OVERHEAD_BYTES) +
+      RECOMMENDATIONS_BYTES +
+      ITEM_OVERHEAD_BYTES);
   const storedGb = (orderStateGb + historyGb) / GB;
   line(
     'DynamoDB',

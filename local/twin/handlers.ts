@@ -118,6 +118,8 @@ export function createTwinHandlers(options: {
       }
       return outcome;
     },
+    saveRecommendations: (record, recommendations, recommendMs) =>
+      forecastStore.saveRecommendations(record, recommendations, recommendMs),
     latest: (plantId) => forecastStore.latest(plantId),
     plants: () => forecastStore.plants(),
   };

@@ -450,6 +450,56 @@ describe("the twin's recommendations with the forecast", () => {
     ]);
   });
 
+  it('writes the forecast first: readable while the twin looks for them, which then follow it', async () => {
+    const states = await demoPlantAt(T0 + 16 * MIN);
+    const forecasts = new InMemoryForecastStore();
+    const seen: string[] = [];
+    const save = forecasts.save.bind(forecasts);
+    forecasts.save = async (record) => {
+      seen.push(`saved, recommendations ${record.recommendations === undefined ? 'absent' : 'present'}`);
+      return save(record);
+    };
+    const saveRecommendations = forecasts.saveRecommendations.bind(forecasts);
+    forecasts.saveRecommendations = async (record, recommendations, recommendMs) => {
+      const readable = await forecasts.latest();
+      seen.push(`recommendations of ${record.asOf === readable?.asOf ? 'the latest' : 'another'} forecast`);
+      expect(readable!.recommendations).toBeUndefined();
+      return saveRecommendations(record, recommendations, recommendMs);
+    };
+    const handler = createForecastHandler({ states, forecasts, logger, clock: () => T0 + 16 * MIN });
+
+    await handler({ Records: [change('INSERT', undefined, active)] });
+
+    expect(seen).toEqual(['saved, recommendations absent', 'recommendations of the latest forecast']);
+    expect((await forecasts.latest())!.recommendations!.length).toBeGreaterThan(0);
+  });
+
+  it('looks for none for a forecast already stale, and warns when they cannot be stored', async () => {
+    const states = await demoPlantAt(T0 + 16 * MIN);
+    const forecasts = new InMemoryForecastStore();
+    const { lines, logger: recorded } = recordingLogger();
+    forecasts.saveRecommendations = async () => {
+      throw new Error('the table is gone');
+    };
+    const at = (t: number) =>
+      createForecastHandler({ states, forecasts, logger: recorded, clock: () => T0 + t * MIN });
+
+    const response = await at(16)({ Records: [change('INSERT', undefined, active)] });
+    expect(response.batchItemFailures).toEqual([]);
+    expect(lines.find((l) => l.level === 'warn')).toMatchObject({
+      message: 'recommendations not stored: the forecast stays without them',
+    });
+    expect((await forecasts.latest())!.recommendations).toBeUndefined();
+    expect((await forecasts.latest())!.kpis.ordersLate).toBeGreaterThan(0);
+
+    lines.length = 0;
+    await at(15)({ Records: [change('INSERT', undefined, active)] });
+    expect(forecasts.history).toHaveLength(2);
+    expect(forecasts.history[1]!.kpis.ordersLate).toBeGreaterThan(0);
+    expect(lines.filter((l) => l.level === 'warn')).toEqual([]);
+    expect(lines.map((l) => l.message)).toContain('forecast kept in history only: a newer one is stored');
+  });
+
   it('looks for none when every order is on time', async () => {
     const states = await demoPlantAt(T0 + 5 * MIN);
     const forecasts = new InMemoryForecastStore();

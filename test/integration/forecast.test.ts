@@ -6,7 +6,7 @@ import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { putItems, syntheticStateItems } from '../../bench/stateItems.ts';
 import { OrderEventSchema } from '../../contracts/events.ts';
-import { readForecastAt } from '../../contracts/forecastItem.ts';
+import { listForecastHistory, readForecastAt } from '../../contracts/forecastItem.ts';
 import { ForecastKeys } from '../../contracts/forecastRecord.ts';
 import { DynamoDbForecastStore } from '../../forecast/DynamoDbForecastStore.ts';
 import { createForecastHandler } from '../../forecast/forecastHandler.ts';
@@ -80,8 +80,9 @@ describe('forecast on DynamoDB Local', () => {
 
   it("stores the twin's recommendations with the forecast and reads them back", async () => {
     const { clients, names } = env;
-    const T0 = Date.UTC(2026, 0, 4, 8, 0, 0);
-    const asOf = T0 + 16 * 60_000;
+    // After the forecasts above (a stale forecast is not worth recommendations), before the one below.
+    const asOf = NOW + 200_000;
+    const T0 = asOf - 16 * 60_000;
     const states = new InMemoryStateStore();
     for (const event of plantEvents(runPlant(demoOrders(T0)), asOf)) {
       await states.apply(toDomainEvent(OrderEventSchema.parse(event)));
@@ -103,6 +104,32 @@ describe('forecast on DynamoDB Local', () => {
     expect(stored!.recommendations!.map((r) => r.text)).toContain(
       "Expedite order-2's material by 3 min 20 s: 1 fewer late order (at the means)",
     );
+    const latest = (await forecasts.latest())!;
+    expect(latest).toEqual(stored);
+    expect(latest.timings.recommendMs).toBeGreaterThanOrEqual(0);
+
+    // A newer forecast is read without the older one's recommendations, whatever order they come
+    // in; the older one keeps its own in history, and history lists forecasts only.
+    const { recommendations, ...withoutThem } = latest;
+    const { recommendMs, ...timings } = latest.timings;
+    const newer = { ...withoutThem, asOf: asOf + 60_000, timings };
+    expect(await forecasts.save(newer)).toBe('saved');
+    expect(await forecasts.latest()).toEqual(newer);
+    await forecasts.saveRecommendations(latest, recommendations!, recommendMs!);
+    expect(await forecasts.latest()).toEqual(newer);
+    await forecasts.saveRecommendations(newer, recommendations!.slice(0, 1), 7);
+    expect(await forecasts.latest()).toEqual({
+      ...newer,
+      recommendations: recommendations!.slice(0, 1),
+      timings: { ...timings, recommendMs: 7 },
+    });
+    await forecasts.saveRecommendations(latest, recommendations!, recommendMs!);
+    expect((await forecasts.latest())!.recommendations).toEqual(recommendations!.slice(0, 1));
+    expect(
+      await readForecastAt(clients.documentClient, names.forecastsTable, ForecastKeys.history(asOf)),
+    ).toEqual(stored);
+    const listed = await listForecastHistory(clients.documentClient, names.forecastsTable);
+    expect(listed.filter((h) => h.asOf >= asOf).map((h) => h.asOf)).toEqual([asOf, asOf + 60_000]);
   });
 
   it('forecasts 10,000 active orders, stores the forecast over several items and reads it back whole', async () => {
