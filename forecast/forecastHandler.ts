@@ -169,7 +169,7 @@ export async function runForecast(
   const writeMs = round(saved - simulated);
   if (outcome !== 'saved') return { outcome, record, writeMs };
   // The forecast is readable: the recommendations follow it (none for a forecast already stale).
-  const recommendations = recommendFor(result, snapshot, model, deps, simulated - read, plantsInBatch);
+  const recommendations = await recommendFor(result, snapshot, model, deps, simulated - read, plantsInBatch);
   const withRecommendations =
     recommendations === undefined
       ? record
@@ -235,14 +235,14 @@ async function alertsFor(record: ForecastRecord, deps: ForecastDependencies): Pr
  * (undefined) for a forecast with nothing late or at risk, and when they fail or run out of time:
  * the forecast matters more, so that is a warning, not a retry.
  */
-function recommendFor(
+async function recommendFor(
   result: Forecast,
   snapshot: Snapshot,
   model: PlantModel,
   deps: ForecastDependencies,
   simulateMs: number,
   plants: number,
-): ForecastRecommendation[] | undefined {
+): Promise<ForecastRecommendation[] | undefined> {
   const wholeMs = deps.recommendBudgetMs ?? DEFAULT_RECOMMEND_BUDGET_MS;
   const budgetMs = recommendShareMs(wholeMs, plants);
   if (budgetMs === 0 || (result.kpis.ordersLate === 0 && !(result.kpis.ordersAtRisk! > 0))) return undefined;
@@ -267,12 +267,18 @@ function recommendFor(
     return undefined;
   }
   try {
-    const { recommendations, comparison } = recommend(snapshot, model, {
+    const options = {
       parameters: deps.parameters ?? {},
       ...(deps.replications !== undefined && { replications: deps.replications }),
       budgetMs: budgetMs * PLANNED_SHARE,
       limits: { ...deps.limits, maxWallMs: budgetMs },
-    });
+    };
+    // On a thread of the pool when there is one (a clock of the caller's cannot go there): this
+    // thread stays free for the embedded twin's ingest and dashboard, which share it.
+    const { recommendations, comparison } =
+      deps.pool?.available && deps.limits?.clock === undefined
+        ? await deps.pool.recommend({ snapshot, model, options })
+        : recommend(snapshot, model, options);
     return recommendations.map((r) => stored(r, comparison));
   } catch (error) {
     // Out of time on a share of the budget is what sharing it means; anything else is worth a warning.

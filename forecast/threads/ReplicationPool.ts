@@ -8,9 +8,18 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { MonteCarloSamples } from '../../orderflow/monteCarlo.ts';
 import { ReplicationQueue } from '../../orderflow/replicationQueue.ts';
+import type { RecommendResult } from '../../orderflow/whatif/recommend.ts';
 import type { WhatIfSamples } from '../../orderflow/whatif/whatIf.ts';
+import { SimulationLimitError } from '../../sim-core/kernel/errors.ts';
 import { ReplicationError } from './ReplicationError.ts';
-import type { MonteCarloShare, ReplyMessage, TaskMessage, WhatIfShare } from './replicationWorker.ts';
+import type {
+  MonteCarloShare,
+  RecommendTask,
+  ReplyMessage,
+  TaskError,
+  TaskMessage,
+  WhatIfShare,
+} from './replicationWorker.ts';
 
 /** The command line's entry: in a worker thread it serves replications (see bin/twin.mjs). */
 const ENTRY = fileURLToPath(new URL('../../bin/twin.mjs', import.meta.url));
@@ -24,7 +33,7 @@ export const WORKER_ROLE = 'replications';
 export const WORKER_ARGUMENT = '--replication-thread';
 
 interface Pending {
-  resolve(samples: WhatIfSamples[] | MonteCarloSamples[]): void;
+  resolve(answer: WhatIfSamples[] | MonteCarloSamples[] | RecommendResult): void;
   reject(error: Error): void;
   progress?: ((done: number) => void) | undefined;
 }
@@ -75,10 +84,18 @@ export class ReplicationPool {
     return this.post({ id: this.nextId++, forecast: share }, progress) as Promise<MonteCarloSamples[]>;
   }
 
+  /**
+   * Looks for the twin's recommendations for a forecast on the next thread, all of them there: the
+   * calling thread stays free meanwhile (the embedded twin's ingest and dashboard share it).
+   */
+  recommend(task: RecommendTask): Promise<RecommendResult> {
+    return this.post({ id: this.nextId++, recommend: task }, undefined) as Promise<RecommendResult>;
+  }
+
   private post(
     task: TaskMessage,
     progress: ((done: number) => void) | undefined,
-  ): Promise<WhatIfSamples[] | MonteCarloSamples[]> {
+  ): Promise<WhatIfSamples[] | MonteCarloSamples[] | RecommendResult> {
     const worker = this.worker(this.next++ % this.size);
     return new Promise((resolve, reject) => {
       this.pending.set(task.id, { resolve, reject, progress });
@@ -116,7 +133,8 @@ export class ReplicationPool {
       this.pending.delete(reply.id);
       if (![...this.pending.values()].length) worker.unref();
       if ('samples' in reply) task.resolve(reply.samples);
-      else task.reject(Object.assign(new ReplicationError(reply.error.message), { cause: reply.error.name }));
+      else if ('recommended' in reply) task.resolve(reply.recommended);
+      else task.reject(errorOf(reply.error));
     });
     worker.on('error', (error) => this.failAll(error));
     worker.on('exit', (code) => {
@@ -134,6 +152,12 @@ export class ReplicationPool {
     this.pending.clear();
     for (const t of tasks) t.reject(error);
   }
+}
+
+/** A thread's error in this thread: a limit reached is a SimulationLimitError again. */
+function errorOf({ name, message, limit }: TaskError): Error {
+  if (limit !== undefined) return new SimulationLimitError(message, limit.bound, limit.limit, limit.reached);
+  return Object.assign(new ReplicationError(message), { cause: name });
 }
 
 /**

@@ -1,7 +1,8 @@
 // A worker thread of the replication pool (ReplicationPool): it restores the runs of a what-if or a
 // Monte Carlo forecast it is sent (the calling thread forecasts them at the means), takes chunks of
 // their replications from the queue it shares with the other threads until none is left, and posts
-// their results back. bin/twin.mjs starts it in a worker thread.
+// their results back; or it looks for the twin's recommendations for a forecast, all of them, while
+// the calling thread does other work. bin/twin.mjs starts it in a worker thread.
 import { parentPort } from 'node:worker_threads';
 import type { PlantModel } from '../../orderflow/model/plantModel.ts';
 import {
@@ -12,6 +13,7 @@ import {
 } from '../../orderflow/monteCarlo.ts';
 import { ReplicationQueue } from '../../orderflow/replicationQueue.ts';
 import type { Snapshot } from '../../orderflow/types.ts';
+import { type RecommendOptions, type RecommendResult, recommend } from '../../orderflow/whatif/recommend.ts';
 import type { Variant } from '../../orderflow/whatif/variant.ts';
 import {
   prepareWhatIfReplications,
@@ -19,6 +21,8 @@ import {
   type WhatIfOptions,
   type WhatIfSamples,
 } from '../../orderflow/whatif/whatIf.ts';
+import { SimulationLimitError } from '../../sim-core/kernel/errors.ts';
+import type { SimulationLimits } from '../../sim-core/limits.ts';
 
 /** A queue of replications as a message carries it to a thread: its `next` lies on a SharedArrayBuffer. */
 export type SharedQueue = Pick<ReplicationQueue, 'next' | 'to' | 'chunk'>;
@@ -40,14 +44,32 @@ export interface MonteCarloShare {
   queue: SharedQueue;
 }
 
-/** What the pool sends: a task by its id. */
-export type TaskMessage = { id: number; share: WhatIfShare } | { id: number; forecast: MonteCarloShare };
+/** The twin's recommendations for a forecast, looked for on one thread (their limits without a clock: the thread's own). */
+export interface RecommendTask {
+  snapshot: Snapshot;
+  model: PlantModel;
+  options: Omit<RecommendOptions, 'limits' | 'onProgress'> & { limits?: Omit<SimulationLimits, 'clock'> };
+}
 
-/** What a worker answers: progress (runs done so far), then the samples or the error. */
+/** What the pool sends: a task by its id. */
+export type TaskMessage =
+  | { id: number; share: WhatIfShare }
+  | { id: number; forecast: MonteCarloShare }
+  | { id: number; recommend: RecommendTask };
+
+/** A task's error as a thread reports it: a limit reached keeps which one. */
+export interface TaskError {
+  name: string;
+  message: string;
+  limit?: Pick<SimulationLimitError, 'bound' | 'limit' | 'reached'>;
+}
+
+/** What a worker answers: progress (runs done so far), then the samples (or recommendations) or the error. */
 export type ReplyMessage =
   | { id: number; progress: number }
   | { id: number; samples: WhatIfSamples[] | MonteCarloSamples[] }
-  | { id: number; error: { name: string; message: string } };
+  | { id: number; recommended: RecommendResult }
+  | { id: number; error: TaskError };
 
 /** How often a worker tells its progress, in runs. */
 const PROGRESS_EVERY = 20;
@@ -67,6 +89,23 @@ export function runMonteCarloShare(
   return sampleMonteCarlo(prepared, queueOf(share.queue), progress);
 }
 
+/** The twin's recommendations for a forecast, as `recommend` gives them in any thread. */
+export function runRecommendTask({ snapshot, model, options }: RecommendTask): RecommendResult {
+  return recommend(snapshot, model, options);
+}
+
+/** A task's error as the pool's thread gets it back. */
+export function taskError(error: unknown): TaskError {
+  const e = error instanceof Error ? error : new Error(String(error));
+  return {
+    name: e.name,
+    message: e.message,
+    ...(e instanceof SimulationLimitError && {
+      limit: { bound: e.bound, limit: e.limit, reached: e.reached },
+    }),
+  };
+}
+
 function queueOf({ next, to, chunk }: SharedQueue): ReplicationQueue {
   return ReplicationQueue.on(next, to, chunk);
 }
@@ -78,6 +117,10 @@ export function serveReplications(): void {
   port.on('message', (task: TaskMessage) => {
     const { id } = task;
     try {
+      if ('recommend' in task) {
+        port.postMessage({ id, recommended: runRecommendTask(task.recommend) } satisfies ReplyMessage);
+        return;
+      }
       const progress = (done: number) => {
         if (done % PROGRESS_EVERY === 0) port.postMessage({ id, progress: done } satisfies ReplyMessage);
       };
@@ -89,8 +132,7 @@ export function serveReplications(): void {
       );
       port.postMessage({ id, samples } satisfies ReplyMessage, buffers);
     } catch (error) {
-      const e = error instanceof Error ? error : new Error(String(error));
-      port.postMessage({ id, error: { name: e.name, message: e.message } } satisfies ReplyMessage);
+      port.postMessage({ id, error: taskError(error) } satisfies ReplyMessage);
     }
   });
 }

@@ -3,7 +3,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { OrderEventSchema } from '../../contracts/events.ts';
 import { decodeForecast, encodeForecast } from '../../contracts/forecastItem.ts';
 import { InMemoryForecastStore } from '../../forecast/ForecastStore.ts';
@@ -16,7 +16,17 @@ import {
   recommendShareMs,
 } from '../../forecast/forecastHandler.ts';
 import { canMoveForecast } from '../../forecast/relevance.ts';
-import { demoOrders, forecast, forecastMonteCarlo, plantEvents, runPlant } from '../../orderflow/index.ts';
+import { ReplicationPool } from '../../forecast/threads/ReplicationPool.ts';
+import {
+  demoOrders,
+  forecast,
+  forecastMonteCarlo,
+  orderFlowModel,
+  plantEvents,
+  runPlant,
+} from '../../orderflow/index.ts';
+import { recommend } from '../../orderflow/whatif/recommend.ts';
+import { SimulationLimitError } from '../../sim-core/kernel/errors.ts';
 import type { StoredOrderState } from '../../state/applyEvent.ts';
 import { type PlantDomainEvent, toDomainEvent } from '../../state/events.ts';
 import { InMemoryStateStore } from '../../state/InMemoryStateStore.ts';
@@ -498,6 +508,42 @@ describe("the twin's recommendations with the forecast", () => {
     expect(forecasts.history[1]!.kpis.ordersLate).toBeGreaterThan(0);
     expect(lines.filter((l) => l.level === 'warn')).toEqual([]);
     expect(lines.map((l) => l.message)).toContain('forecast kept in history only: a newer one is stored');
+  });
+
+  describe('on a thread of the pool, when the forecast has one', () => {
+    const pool = new ReplicationPool(1);
+    afterAll(() => pool.close());
+
+    it('gives what this thread would, and leaves this thread free meanwhile', async () => {
+      const states = await demoPlantAt(T0 + 16 * MIN);
+      const snapshot = { asOf: T0 + 16 * MIN, orders: await states.listActive() };
+      const here = recommend(snapshot, orderFlowModel);
+      let turns = 0;
+      const ticking = setInterval(() => turns++, 1);
+      const there = await pool.recommend({ snapshot, model: orderFlowModel, options: {} });
+      clearInterval(ticking);
+      expect(there).toEqual(here);
+      expect(there.recommendations.length).toBeGreaterThan(0);
+      expect(turns, 'timer turns of this thread while the pool recommended').toBeGreaterThan(0);
+
+      const forecasts = new InMemoryForecastStore();
+      await createForecastHandler({ states, forecasts, logger, clock: () => T0 + 16 * MIN, pool })({
+        Records: [change('INSERT', undefined, active)],
+      });
+      const stored = (await forecasts.latest())!;
+      expect(stored.recommendations!.map((r) => r.text)).toEqual(here.recommendations.map((r) => r.text));
+      expect(pool.running).toBe(1);
+    });
+
+    it('reports a limit reached there as here', async () => {
+      const states = await demoPlantAt(T0 + 16 * MIN);
+      const snapshot = { asOf: T0 + 16 * MIN, orders: await states.listActive() };
+      const task = { snapshot, model: orderFlowModel, options: { limits: { maxEvents: 3 } } };
+      const error = await pool.recommend(task).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(SimulationLimitError);
+      expect(error).toMatchObject({ bound: 'events', limit: 3 });
+      expect(() => recommend(snapshot, orderFlowModel, task.options)).toThrow((error as Error).message);
+    });
   });
 
   it('looks for none when every order is on time', async () => {
