@@ -52,6 +52,9 @@ export const chunkKey = (base: string, i: number) => `${base}#${String(i).padSta
 /** The sort key of the recommendations of the forecast whose head item has sort key `base`. */
 export const recommendationsKey = (base: string) => `${base}#recommendations`;
 
+/** The head item's key of item `sk`: a chunk's key is its head's and `#NNN`, the recommendations' its head's and `#recommendations`. */
+export const headKeyOf = (sk: string) => sk.replace(/#(\d{3}|recommendations)$/, '');
+
 /** The recommendations item's attributes besides its keys. */
 export interface RecommendationsItem {
   /** The asOf of the forecast they are for: another forecast's are not its. */

@@ -3,7 +3,7 @@
 // condition and Limit 1 (never a scan of history), and a forecast once read is kept for the next
 // batches (a container serves many).
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { readForecastAt } from '../contracts/forecastItem.ts';
+import { headKeyOf, readForecastAt } from '../contracts/forecastItem.ts';
 import { ForecastKeys, type ForecastRecord, type ModelSummary } from '../contracts/forecastRecord.ts';
 import { type PastForecast, pastForecast } from './accuracy.ts';
 
@@ -63,8 +63,8 @@ export class DynamoDbForecastHistory implements ForecastHistory {
 
   async inEffectAt(t: number): Promise<HistoricForecast | undefined> {
     if (!Number.isFinite(t) || t < 0) return undefined;
-    // History keys sort by time (`history#<ISO asOf>`), a head's chunks (`…#001`) right after it:
-    // the greatest key at or below the key of `t` is the head, or a chunk, of the forecast in effect.
+    // History keys sort by time (`history#<ISO asOf>`), a head's chunks (`…#001`) and recommendations
+    // right after it: the greatest key at or below the key of `t` is an item of the forecast in effect.
     const { Items } = await this.client.send(
       new QueryCommand({
         TableName: this.tableName,
@@ -81,7 +81,7 @@ export class DynamoDbForecastHistory implements ForecastHistory {
     );
     const sk = Items?.[0]?.sk as string | undefined;
     if (sk === undefined) return undefined;
-    const head = headKey(sk);
+    const head = headKeyOf(sk);
     let forecast = this.cache.get(head);
     if (forecast === undefined) {
       forecast = readForecastAt(this.client, this.tableName, head, this.plantId).then(
@@ -107,9 +107,4 @@ export class DynamoDbForecastHistory implements ForecastHistory {
     if (typeof Item?.generatedAt !== 'number' || typeof latestEventAt !== 'number') return undefined;
     return { generatedAt: Item.generatedAt, latestEventAt };
   }
-}
-
-/** The head item's key of a history key: a chunk's key is its head's and `#NNN`. */
-export function headKey(sk: string): string {
-  return sk.replace(/#\d{3}$/, '');
 }

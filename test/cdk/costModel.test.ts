@@ -108,11 +108,12 @@ describe('costPerMonth, two plants of 0.1 event/s each, checked by hand', () => 
     expect(gbSeconds.cost).toBeCloseTo(plantForecasts * 0.1 * 0.000_013_333_4, 8);
   });
 
-  it("reads a plant's active orders, stations and calibration, and writes its forecast twice and its summary", () => {
+  it("reads a plant's active orders, stations and calibration, and writes its forecast twice, its summary and its recommendations twice", () => {
     // 100 orders × 400 B = 40,000 B: 10 units of 4 KB, halved (eventually consistent); 0.5 + 0.5 more.
     expect(lineOf(estimate, 'order-state and forecasts: reads').quantity).toBeCloseTo(plantForecasts * 6, 3);
-    // 3,000 B and the head's 1 KB: 4 write units, in history and as the latest, and 1 for the summary.
-    expect(lineOf(estimate, 'forecasts: writes (latest').quantity).toBeCloseTo(plantForecasts * 9, 3);
+    // 3,000 B and the head's 1 KB: 4 write units, in history and as the latest, 1 for the summary, and
+    // 1,200 B of recommendations: 2 units, in history and beside the latest.
+    expect(lineOf(estimate, 'forecasts: writes (latest').quantity).toBeCloseTo(plantForecasts * 13, 3);
   });
 
   it('adds the fixed costs, leaves out backups when the tables have none, and sums its lines', () => {

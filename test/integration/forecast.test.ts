@@ -9,6 +9,7 @@ import { OrderEventSchema } from '../../contracts/events.ts';
 import { listForecastHistory, readForecastAt } from '../../contracts/forecastItem.ts';
 import { ForecastKeys } from '../../contracts/forecastRecord.ts';
 import { DynamoDbForecastStore } from '../../forecast/DynamoDbForecastStore.ts';
+import { DynamoDbForecastHistory } from '../../forecast/ForecastHistory.ts';
 import { createForecastHandler } from '../../forecast/forecastHandler.ts';
 import { readStreamRecords, toDynamoDbStreamEvent } from '../../local/dynamodbStreamEvent.ts';
 import { demoOrders, forecast, plantEvents, runPlant } from '../../orderflow/index.ts';
@@ -130,6 +131,12 @@ describe('forecast on DynamoDB Local', () => {
     ).toEqual(stored);
     const listed = await listForecastHistory(clients.documentClient, names.forecastsTable);
     expect(listed.filter((h) => h.asOf >= asOf).map((h) => h.asOf)).toEqual([asOf, asOf + 60_000]);
+    // The observer finds the forecast in effect whichever of its items sorts last.
+    const inEffect = await new DynamoDbForecastHistory(
+      clients.documentClient,
+      names.forecastsTable,
+    ).inEffectAt(asOf + 30_000);
+    expect(inEffect!.asOf).toBe(asOf);
   });
 
   it('forecasts 10,000 active orders, stores the forecast over several items and reads it back whole', async () => {

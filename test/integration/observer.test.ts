@@ -9,10 +9,11 @@ import { describe, expect, it } from 'vitest';
 import { readAccuracyItem } from '../../contracts/accuracyItem.ts';
 import { summariseAccuracy } from '../../contracts/accuracyRecord.ts';
 import { type DriftAlert, InMemoryAlertSink } from '../../contracts/alerts.ts';
+import { headKeyOf } from '../../contracts/forecastItem.ts';
 import type { ForecastRecord, ModelSummary } from '../../contracts/forecastRecord.ts';
 import { DynamoDbAccuracyStore } from '../../forecast/DynamoDbAccuracyStore.ts';
 import { DynamoDbForecastStore } from '../../forecast/DynamoDbForecastStore.ts';
-import { DynamoDbForecastHistory, headKey } from '../../forecast/ForecastHistory.ts';
+import { DynamoDbForecastHistory } from '../../forecast/ForecastHistory.ts';
 import type { Observations } from '../../forecast/observations.ts';
 import { createObserverHandler, type ObserverDependencies } from '../../forecast/observer.ts';
 import { dynamoDbPlantObserverStores } from '../../forecast/plantObserverStores.ts';
@@ -222,7 +223,10 @@ describe('the observer on DynamoDB Local', () => {
   });
 
   it('finds the head of the forecast in effect from a chunk key', () => {
-    expect(headKey('history#2026-01-05T08:00:00.000Z#002')).toBe('history#2026-01-05T08:00:00.000Z');
-    expect(headKey('history#2026-01-05T08:00:00.000Z')).toBe('history#2026-01-05T08:00:00.000Z');
+    expect(headKeyOf('history#2026-01-05T08:00:00.000Z#002')).toBe('history#2026-01-05T08:00:00.000Z');
+    expect(headKeyOf('history#2026-01-05T08:00:00.000Z')).toBe('history#2026-01-05T08:00:00.000Z');
+    expect(headKeyOf('history#2026-01-05T08:00:00.000Z#recommendations')).toBe(
+      'history#2026-01-05T08:00:00.000Z',
+    );
   });
 });
