@@ -86,10 +86,12 @@ export class ReplicationPool {
 
   /**
    * Looks for the twin's recommendations for a forecast on the next thread, all of them there: the
-   * calling thread stays free meanwhile (the embedded twin's ingest and dashboard share it).
+   * calling thread stays free meanwhile (the embedded twin's ingest and dashboard share it). Their
+   * wall-time limit and budget count from now: time spent behind the thread's other tasks included.
    */
   recommend(task: RecommendTask): Promise<RecommendResult> {
-    return this.post({ id: this.nextId++, recommend: task }, undefined) as Promise<RecommendResult>;
+    const posted = { ...task, postedAt: task.postedAt ?? Date.now() };
+    return this.post({ id: this.nextId++, recommend: posted }, undefined) as Promise<RecommendResult>;
   }
 
   private post(

@@ -22,7 +22,7 @@ import {
   type WhatIfSamples,
 } from '../../orderflow/whatif/whatIf.ts';
 import { SimulationLimitError } from '../../sim-core/kernel/errors.ts';
-import type { SimulationLimits } from '../../sim-core/limits.ts';
+import { DEFAULT_MAX_WALL_MS, type SimulationLimits } from '../../sim-core/limits.ts';
 
 /** A queue of replications as a message carries it to a thread: its `next` lies on a SharedArrayBuffer. */
 export type SharedQueue = Pick<ReplicationQueue, 'next' | 'to' | 'chunk'>;
@@ -49,6 +49,11 @@ export interface RecommendTask {
   snapshot: Snapshot;
   model: PlantModel;
   options: Omit<RecommendOptions, 'limits' | 'onProgress'> & { limits?: Omit<SimulationLimits, 'clock'> };
+  /**
+   * When the task was posted (epoch ms): the time it then waits for the thread, behind the thread's
+   * other tasks, counts against its wall-time limit and budget, as it does for whoever waits for it.
+   */
+  postedAt?: number;
 }
 
 /** What the pool sends: a task by its id. */
@@ -89,9 +94,30 @@ export function runMonteCarloShare(
   return sampleMonteCarlo(prepared, queueOf(share.queue), progress);
 }
 
-/** The twin's recommendations for a forecast, as `recommend` gives them in any thread. */
-export function runRecommendTask({ snapshot, model, options }: RecommendTask): RecommendResult {
-  return recommend(snapshot, model, options);
+/**
+ * The twin's recommendations for a forecast, as `recommend` gives them in any thread, within what is
+ * left at `now` of their wall-time limit and budget after waiting since the task was posted.
+ */
+export function runRecommendTask(
+  { snapshot, model, options, postedAt }: RecommendTask,
+  now = Date.now(),
+): RecommendResult {
+  const waited = postedAt === undefined ? 0 : Math.max(0, now - postedAt);
+  if (waited === 0) return recommend(snapshot, model, options);
+  const limit = options.limits?.maxWallMs ?? DEFAULT_MAX_WALL_MS;
+  if (waited >= limit) {
+    throw new SimulationLimitError(
+      `the recommendations waited ${waited.toLocaleString('en')} ms for a thread, their whole wall-time limit of ${limit.toLocaleString('en')} ms`,
+      'wall-time',
+      limit,
+      waited,
+    );
+  }
+  return recommend(snapshot, model, {
+    ...options,
+    ...(options.budgetMs !== undefined && { budgetMs: Math.max(0, options.budgetMs - waited) }),
+    limits: { ...options.limits, maxWallMs: limit - waited },
+  });
 }
 
 /** A task's error as the pool's thread gets it back. */

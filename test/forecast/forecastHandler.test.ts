@@ -17,6 +17,7 @@ import {
 } from '../../forecast/forecastHandler.ts';
 import { canMoveForecast } from '../../forecast/relevance.ts';
 import { ReplicationPool } from '../../forecast/threads/ReplicationPool.ts';
+import { runRecommendTask } from '../../forecast/threads/replicationWorker.ts';
 import {
   demoOrders,
   forecast,
@@ -543,6 +544,24 @@ describe("the twin's recommendations with the forecast", () => {
       expect(error).toBeInstanceOf(SimulationLimitError);
       expect(error).toMatchObject({ bound: 'events', limit: 3 });
       expect(() => recommend(snapshot, orderFlowModel, task.options)).toThrow((error as Error).message);
+    });
+
+    it('counts the time the task waited for the thread against its limit and budget', async () => {
+      const states = await demoPlantAt(T0 + 16 * MIN);
+      const snapshot = { asOf: T0 + 16 * MIN, orders: await states.listActive() };
+      const options = { budgetMs: 1_000, limits: { maxWallMs: 1_000 } };
+      const now = Date.now();
+      // Posted 2 s ago: nothing left of a 1 s limit, so none are looked for.
+      expect(() =>
+        runRecommendTask({ snapshot, model: orderFlowModel, options, postedAt: now - 2_000 }, now),
+      ).toThrow('the recommendations waited 2,000 ms for a thread, their whole wall-time limit of 1,000 ms');
+      const error = await pool
+        .recommend({ snapshot, model: orderFlowModel, options, postedAt: Date.now() - 2_000 })
+        .catch((e: unknown) => e);
+      expect(error).toMatchObject({ bound: 'wall-time', limit: 1_000 });
+      // Posted a moment ago: what is left is enough, and they are what this thread finds.
+      const fresh = runRecommendTask({ snapshot, model: orderFlowModel, options, postedAt: now - 100 }, now);
+      expect(fresh).toEqual(recommend(snapshot, orderFlowModel, options));
     });
   });
 
