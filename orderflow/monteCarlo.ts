@@ -7,7 +7,7 @@ import { OrderStatus } from '../contracts/orderState.ts';
 import { Environment } from '../sim-core/kernel/Environment.ts';
 import { ModelError, SimulationLimitError } from '../sim-core/kernel/errors.ts';
 import { MAX_REPLICATIONS, RunLimits } from '../sim-core/limits.ts';
-import { nearestRank } from '../sim-core/quantile.ts';
+import { nearestRankIndex } from '../sim-core/quantile.ts';
 import { replicationSeed, type Seed, seedRecord } from '../sim-core/random/seeds.ts';
 import { applyOutages, drawBreakdowns } from './downtime.ts';
 import {
@@ -203,8 +203,10 @@ export function summariseMonteCarlo(
   const seen = new Set<string>();
   for (const share of [...shares].sort((a, b) => a.from - b.from)) {
     const count = share.to - share.from;
-    for (let k = 0; k < n; k++) {
-      ends.set(share.ends.subarray(k * count, (k + 1) * count), k * replications + share.from);
+    const from = share.ends;
+    // Element by element: a view per order and share (threads share in chunks of a few) costs more.
+    for (let k = 0, i = 0; k < n; k++) {
+      for (let to = k * replications + share.from, end = to + count; to < end; to++) ends[to] = from[i++]!;
     }
     events += share.events;
     // Shares by their first replication: a warning is the one the earliest replication met, as in one thread.
@@ -215,19 +217,12 @@ export function summariseMonteCarlo(
     }
   }
   const orders = base.forecast.orders.slice();
-  restored.orders.forEach((_, k) => {
-    const o = orders[order[k]!]!;
-    const mine = ends.subarray(k * replications, (k + 1) * replications).sort();
-    const result: OrderForecast = {
-      ...o,
-      completedAtP10: nearestRank(mine, 0.1),
-      completedAtP50: nearestRank(mine, 0.5),
-      completedAtP90: nearestRank(mine, 0.9),
-    };
-    if (o.dueAt !== undefined) result.onTimeProbability = countAtMost(mine, o.dueAt) / replications;
+  let ordersAtRisk = 0;
+  for (let k = 0; k < n; k++) {
+    const result = withSpread(orders[order[k]!]!, ends.subarray(k * replications, (k + 1) * replications));
     orders[order[k]!] = result;
-  });
-  const ordersAtRisk = orders.filter(isAtRisk).length;
+    if (isAtRisk(result)) ordersAtRisk++;
+  }
   return {
     ...base.forecast,
     orders,
@@ -281,6 +276,23 @@ function merged(
   if (replications.length === 0) return forecast as ForecastWarning[];
   const known = new Set(forecast.map((w) => w.message));
   return [...forecast, ...replications.filter((w) => !known.has(w.message))];
+}
+
+/**
+ * The order's forecast with the spread of its completions in the draws `ends` (sorted here): in a
+ * function of its own, which V8 optimises on its own rather than as part of a long loop.
+ */
+function withSpread(o: OrderForecast, ends: Float64Array): OrderForecast {
+  ends.sort();
+  const n = ends.length;
+  // A copy, then the new fields set on it: V8 (Node.js 20) defines fields after a spread in an object
+  // literal one by one at run time, ten times slower (about 10 µs an order).
+  const result = Object.assign({}, o);
+  result.completedAtP10 = ends[nearestRankIndex(n, 0.1)]!;
+  result.completedAtP50 = ends[nearestRankIndex(n, 0.5)]!;
+  result.completedAtP90 = ends[nearestRankIndex(n, 0.9)]!;
+  if (o.dueAt !== undefined) result.onTimeProbability = countAtMost(ends, o.dueAt) / n;
+  return result;
 }
 
 /** How many of the sorted values are at most `limit`. */

@@ -8,8 +8,12 @@
 export function nearestRank(sorted: ArrayLike<number>, q: number): number {
   const n = sorted.length;
   if (n === 0) return Number.NaN;
-  const rank = Math.min(n, Math.max(1, Math.ceil(q * n)));
-  return sorted[rank - 1]!;
+  return sorted[nearestRankIndex(n, q)]!;
+}
+
+/** Where the q-quantile (0..1) of n > 0 sorted values is, by nearest rank: an index from 0 to n − 1. */
+export function nearestRankIndex(n: number, q: number): number {
+  return Math.min(n, Math.max(1, Math.ceil(q * n))) - 1;
 }
 
 /** The q-quantile of unsorted values, by nearest rank (sorts a copy). */
