@@ -5,8 +5,9 @@
 import module from 'node:module';
 import { fileURLToPath } from 'node:url';
 
+const require = module.createRequire(import.meta.url);
 // node:fs through require: its ES module facade would load fs's streams, some 5 ms of every start.
-const { readFileSync, statSync } = module.createRequire(import.meta.url)('node:fs');
+const { readFileSync, statSync } = require('node:fs');
 
 const [major, minor] = process.versions.node.split('.').map(Number);
 if (major < 20 || (major === 20 && minor < 19)) {
@@ -101,6 +102,10 @@ if (replicationThread) {
     if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
     throw error;
   });
-  const { main } = await load('dist/cli/main.js', 'cli/main.ts');
+  // `twin forecast` from its own single file (see cli/forecastMain.ts), every other command from main.
+  const { main } =
+    bundled && args[0] === 'forecast'
+      ? require(fileURLToPath(new URL('dist/cli/forecast.cjs', rootUrl)))
+      : await load('dist/cli/main.js', 'cli/main.ts');
   process.exitCode = await main(args);
 }

@@ -1,6 +1,9 @@
 // A small command framework on node:util's parseArgs: every command declares its options once,
 // and gets `--help`, strict option checking and clear usage errors from that declaration.
 import { parseArgs } from 'node:util';
+// The error classes from their own modules: the packages' indexes would load zod and the kernel.
+import { SnapshotError } from '../contracts/errors.ts';
+import { ModelError } from '../sim-core/kernel/errors.ts';
 import { CliError } from './errors.ts';
 
 export interface OptionSpec {
@@ -23,6 +26,40 @@ export interface Io {
   interactive: boolean;
   /** Whether stdout is a terminal: JSON is indented for a reader there, compact for a program. */
   outToTerminal?: boolean;
+}
+
+/** The process's own streams. */
+export const defaultIo: Io = {
+  out: (text) => process.stdout.write(`${text}\n`),
+  err: (text) => process.stderr.write(text),
+  interactive: process.stderr.isTTY === true,
+  outToTerminal: process.stdout.isTTY === true,
+};
+
+/**
+ * Runs the command that `load` gives on `argv` as the command line does: its exit code; a user's
+ * mistake (a CliError, an invalid snapshot or model) is one line on stderr and exit code 2 (or the
+ * CliError's), never a stack trace.
+ */
+export async function runAsCommandLine(
+  load: () => Promise<Command>,
+  argv: string[],
+  io: Io = defaultIo,
+): Promise<number> {
+  try {
+    const command = await load();
+    return await runCommand(command, joinNegativeValues(command, argv), io);
+  } catch (error) {
+    if (error instanceof CliError) {
+      io.err(`twin: ${error.message}\n`);
+      return error.exitCode;
+    }
+    if (error instanceof SnapshotError || error instanceof ModelError) {
+      io.err(`twin: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
 }
 
 /** A command's JSON result: indented on a terminal, one compact line when piped or redirected. */

@@ -1,10 +1,7 @@
 // The `twin` command line: dispatches to a subcommand; user errors print one line, never a stack.
 // Each command's module is imported only when that command runs, so that `twin --help` and the
 // light commands do not pay for the AWS SDK, the dashboard or the benchmarks.
-// The error classes from their own modules: the packages' indexes would load zod and the kernel.
-import { SnapshotError } from '../contracts/errors.ts';
-import { ModelError } from '../sim-core/kernel/errors.ts';
-import { type Command, type Io, joinNegativeValues, runCommand } from './command.ts';
+import { type Command, defaultIo, type Io, runAsCommandLine, runCommand } from './command.ts';
 import { CliError } from './errors.ts';
 
 /** A command as `twin --help` lists it; its module is loaded when it runs or explains itself. */
@@ -132,13 +129,6 @@ function usage(): string {
   ].join('\n');
 }
 
-const defaultIo: Io = {
-  out: (text) => process.stdout.write(`${text}\n`),
-  err: (text) => process.stderr.write(text),
-  interactive: process.stderr.isTTY === true,
-  outToTerminal: process.stdout.isTTY === true,
-};
-
 /** Runs the command line; returns the exit code. */
 export async function main(argv: string[], io: Io = defaultIo): Promise<number> {
   const [name, ...rest] = argv;
@@ -149,19 +139,12 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     return name === undefined ? 2 : 0;
   }
   const entry = commands.find((c) => c.name === name);
-  try {
-    if (entry === undefined) throw new CliError(`unknown command "${name}" (see 'twin --help')`);
-    const command = await entry.load();
-    return await runCommand(command, joinNegativeValues(command, rest), io);
-  } catch (error) {
-    if (error instanceof CliError) {
-      io.err(`twin: ${error.message}\n`);
-      return error.exitCode;
-    }
-    if (error instanceof SnapshotError || error instanceof ModelError) {
-      io.err(`twin: ${error.message}\n`);
-      return 2;
-    }
-    throw error;
-  }
+  return runAsCommandLine(
+    async () => {
+      if (entry === undefined) throw new CliError(`unknown command "${name}" (see 'twin --help')`);
+      return entry.load();
+    },
+    rest,
+    io,
+  );
 }
