@@ -105,7 +105,7 @@ if (replicationThread) {
   // `twin forecast` from its own single file (see cli/forecastMain.ts), every other command from main.
   const { main } =
     bundled && args[0] === 'forecast'
-      ? require(fileURLToPath(new URL('dist/cli/forecast.cjs', rootUrl)))
+      ? require('../dist/cli/forecast.cjs')
       : await load('dist/cli/main.js', 'cli/main.ts');
   process.exitCode = await main(args);
 }
