@@ -15,4 +15,4 @@ COPY --chown=node:node . .
 # The command line's bundle (npm's prepare script, skipped above with the other scripts).
 RUN npm run build:cli
 
-CMD ["node", "bin/twin.mjs", "--help"]
+CMD ["node", "bin/twin.cjs", "--help"]

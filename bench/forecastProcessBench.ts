@@ -33,7 +33,7 @@ export interface ForecastProcessResult {
 }
 
 export interface ForecastProcessOptions {
-  /** The project's root: bin/twin.mjs, dist/cli/ and bench/wip_forecast_simpy.py are found from it. */
+  /** The project's root: bin/twin.cjs, dist/cli/ and bench/wip_forecast_simpy.py are found from it. */
   root: string;
   /** A python3 that can import simpy, if there is one. */
   python: string | undefined;
@@ -65,7 +65,7 @@ function timed(command: string, args: string[], keep = false): Promise<{ ms: num
 }
 
 /**
- * Whether the command line's bundle (dist/cli/) holds the sources as they are now, as bin/twin.mjs
+ * Whether the command line's bundle (dist/cli/) holds the sources as they are now, as bin/twin.cjs
  * decides: otherwise it would compile the TypeScript sources and the benchmark would time that.
  */
 export async function cliBundleIsCurrent(root: string): Promise<boolean> {
@@ -85,7 +85,7 @@ export async function cliBundleIsCurrent(root: string): Promise<boolean> {
 /** Times the whole processes (the caller makes sure the bundle is current: cliBundleIsCurrent); see the file comment. */
 export async function forecastProcessBench(options: ForecastProcessOptions): Promise<ForecastProcessResult> {
   const { root, python, sizes, rounds, warmUpRounds = 2, progress = () => {} } = options;
-  const twinBin = join(root, 'bin/twin.mjs');
+  const twinBin = join(root, 'bin/twin.cjs');
   const peer = join(root, 'bench/wip_forecast_simpy.py');
   const dir = await mkdtemp(join(tmpdir(), 'twin-bench-process-'));
   try {

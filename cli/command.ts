@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { SnapshotError } from '../contracts/errors.ts';
 import { ModelError } from '../sim-core/kernel/errors.ts';
 import { CliError } from './errors.ts';
+import { isTerminal, writeOut } from './stdout.ts';
 
 export interface OptionSpec {
   type: 'string' | 'boolean';
@@ -28,12 +29,16 @@ export interface Io {
   outToTerminal?: boolean;
 }
 
-/** The process's own streams. */
+/** The process's standard output (cli/stdout.ts) and standard error. */
 export const defaultIo: Io = {
-  out: (text) => process.stdout.write(`${text}\n`),
+  out: (text) => writeOut(`${text}\n`),
   err: (text) => process.stderr.write(text),
-  interactive: process.stderr.isTTY === true,
-  outToTerminal: process.stdout.isTTY === true,
+  get interactive() {
+    return isTerminal(2);
+  },
+  get outToTerminal() {
+    return isTerminal(1);
+  },
 };
 
 /**

@@ -1,4 +1,4 @@
-// `twin forecast` alone, the command a user or a script runs most: bin/twin.mjs runs it from a file of
+// `twin forecast` alone, the command a user or a script runs most: bin/twin.cjs runs it from a file of
 // its own (dist/cli/forecast.cjs, one CommonJS file that `npm run build:cli` makes beside the command
 // line's chunks), which Node.js 20 loads sooner than the same code as ES module chunks.
 import { defaultIo, type Io, runAsCommandLine } from './command.ts';

@@ -30,8 +30,10 @@ export async function buildDashboard(
     const result = await build({
       // The what-if engine is a bundle of its own, which the page loads on the first drag.
       entryPoints: { app: join(PAGE_DIR, 'main.ts'), engine: join(PAGE_DIR, 'engine.ts') },
-      // The order domain names a model by its sha-256: in the page, by a hash of the page's own.
-      alias: { 'node:crypto': join(PAGE_DIR, 'sha256.ts') },
+      // The order domain names a model by its sha-256, with node:crypto that it loads through
+      // process.getBuiltinModule: in the page, by a hash of the page's own.
+      define: { 'process.getBuiltinModule': 'pageBuiltinModule' },
+      inject: [join(PAGE_DIR, 'sha256.ts')],
       bundle: true,
       format: 'iife',
       platform: 'browser',

@@ -1,5 +1,7 @@
 // node:crypto's createHash('sha256') for the page, where the order domain names a model by its hash:
-// the bundle maps node:crypto here (dashboard/build.ts). SHA-256 as FIPS 180-4 gives it.
+// the order domain loads node:crypto through process.getBuiltinModule when it first hashes a model,
+// which the page's bundle maps to pageBuiltinModule here (dashboard/build.ts). SHA-256 as FIPS 180-4
+// gives it.
 
 const K = new Uint32Array([
   0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5, 0xd807aa98,
@@ -73,4 +75,10 @@ export function createHash(algorithm: string) {
       return sha256Hex(new TextEncoder().encode(text));
     },
   };
+}
+
+/** process.getBuiltinModule in the page: node:crypto, as far as the order domain uses it. */
+export function pageBuiltinModule(id: string) {
+  if (id !== 'node:crypto') throw new Error(`the page has no built-in module ${id}`);
+  return { createHash };
 }

@@ -21,13 +21,13 @@ import type {
   WhatIfShare,
 } from './replicationWorker.ts';
 
-/** The command line's entry: in a worker thread it serves replications (see bin/twin.mjs). */
-const ENTRY = fileURLToPath(new URL('../../bin/twin.mjs', import.meta.url));
+/** The command line's entry: in a worker thread it serves replications (see bin/twin.cjs). */
+const ENTRY = fileURLToPath(new URL('../../bin/twin.cjs', import.meta.url));
 
 /** What marks a worker thread of the pool (its workerData's role). */
 export const WORKER_ROLE = 'replications';
 /**
- * The worker thread's first argument, which bin/twin.mjs looks for before it loads worker_threads to
+ * The worker thread's first argument, which bin/twin.cjs looks for before it loads worker_threads to
  * check the role: a command line that is not a worker thread never loads that module.
  */
 export const WORKER_ARGUMENT = '--replication-thread';

@@ -2,7 +2,7 @@
 // Monte Carlo forecast it is sent (the calling thread forecasts them at the means), takes chunks of
 // their replications from the queue it shares with the other threads until none is left, and posts
 // their results back; or it looks for the twin's recommendations for a forecast, all of them, while
-// the calling thread does other work. bin/twin.mjs starts it in a worker thread.
+// the calling thread does other work. bin/twin.cjs starts it in a worker thread.
 import { parentPort } from 'node:worker_threads';
 import type { PlantModel } from '../../orderflow/model/plantModel.ts';
 import {

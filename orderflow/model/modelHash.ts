@@ -1,6 +1,5 @@
 // The hash that names a model in every forecast: the same file content gives the same hash,
 // whatever the order of its keys or its whitespace.
-import { createHash } from 'node:crypto';
 import type { PlantModel } from './plantModel.ts';
 
 const hashes = new WeakMap<PlantModel, string>();
@@ -9,6 +8,8 @@ const hashes = new WeakMap<PlantModel, string>();
 export function modelHash(model: PlantModel): string {
   let hash = hashes.get(model);
   if (hash === undefined) {
+    // node:crypto when first needed: loading it is some 5 ms of a process's start.
+    const { createHash } = process.getBuiltinModule('node:crypto');
     hash = createHash('sha256').update(canonicalJson(model)).digest('hex').slice(0, 16);
     hashes.set(model, hash);
   }

@@ -217,7 +217,10 @@ export function resolveModel(
 
   const summary: ModelSummary = {
     name: model.name,
-    hash: modelHash(model),
+    // Worked out when first read (it loads node:crypto, some 5 ms of a command line that may not show it).
+    get hash() {
+      return modelHash(model);
+    },
     parameters: { ...parameters },
     timeUnit: model.timeUnit,
     stations: stations.map((s) => ({ id: s.id, name: s.name, capacity: s.capacity, queueRule: s.queueRule })),

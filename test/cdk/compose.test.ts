@@ -137,7 +137,7 @@ describe('docker-compose.yml', () => {
     for (const [name, service] of projectServices.filter(([, s]) => s.command?.[0] === 'node')) {
       const [, script, subcommand, ...args] = service.command!;
       expect(existsSync(join(root, script!)), `${name}: ${script}`).toBe(true);
-      expect(script).toBe('bin/twin.mjs');
+      expect(script).toBe('bin/twin.cjs');
       const command = await commands.find((c) => c.name === subcommand)?.load();
       expect(command, `${name}: twin ${subcommand}`).toBeDefined();
       const options = Object.fromEntries(

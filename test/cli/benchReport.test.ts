@@ -103,7 +103,7 @@ const latency: LatencyBenchResult = {
 /** A context whose processes answer with canned results: `bundle` by the benchmark named, `sources` fails as a child without Java does. */
 function cannedContext(): SuiteContext & { calls: string[][] } {
   const calls: string[][] = [];
-  const javaMissing = Object.assign(new Error('Command failed: node bin/twin.mjs bench latency --json'), {
+  const javaMissing = Object.assign(new Error('Command failed: node bin/twin.cjs bench latency --json'), {
     stderr: 'twin: DynamoDB Local needs a Java runtime 17+ (no `java` found on the PATH): install one\n',
   });
   return {

@@ -1,8 +1,9 @@
-// The command line as `npm install` leaves it: `npm run build:cli` bundles it, bin/twin.mjs runs the
+// The command line as `npm install` leaves it: `npm run build:cli` bundles it, bin/twin.cjs runs the
 // bundle while it matches the sources and the sources otherwise, and each command's modules load
 // only when it runs. Built in a copy of the project, so that the bundle the other tests run stays as it is.
 import { execFile } from 'node:child_process';
-import { cp, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, readFile, rm, stat, symlink, utimes, writeFile } from 'node:fs/promises';
+import module from 'node:module';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -25,15 +26,20 @@ interface Run {
   loads: string[];
 }
 
-/** Runs `node bin/twin.mjs …args` in the copy, recording the modules it loads. */
-async function copiedTwin(...args: string[]): Promise<Run> {
+/** Runs `node bin/twin.cjs …args` in the copy, recording the modules it loads. */
+const copiedTwin = (...args: string[]) => runCopiedTwin(args, { record: true });
+
+/** Runs `node bin/twin.cjs …args` in the copy as a user does (no module recorder: `loads` is empty). */
+const plainTwin = (...args: string[]) => runCopiedTwin(args, { record: false });
+
+async function runCopiedTwin(args: string[], { record }: { record: boolean }): Promise<Run> {
   const loads = `${loadsFile}-${Math.random().toString(36).slice(2)}`;
   await writeFile(loads, '');
   const env = { ...process.env, TWIN_TEST_LOADS: loads };
   const { code, stdout } = await new Promise<{ code: number; stdout: string }>((done) =>
     execFile(
       process.execPath,
-      ['--import', recordLoads, join(copy, 'bin/twin.mjs'), ...args],
+      [...(record ? ['--import', recordLoads] : []), join(copy, 'bin/twin.cjs'), ...args],
       { cwd: copy, env, timeout: 60_000 },
       (error, out) => done({ code: (error as { code?: number } | null)?.code ?? 0, stdout: out }),
     ),
@@ -69,19 +75,23 @@ beforeAll(async () => {
       '  return result;\n' +
       '}\n',
   );
-  // And at exit, what the hook does not see: the CommonJS files required (twin forecast's file, the
-  // packages' CommonJS builds).
+  // And what the hook does not see: the files compiled as scripts (twin forecast's file, on Node.js 20
+  // with its code cache) and, at exit, the CommonJS files required (the packages' CommonJS builds).
   recordLoads = join(copy, 'record-loads.mjs');
   await writeFile(
     recordLoads,
     "import { appendFileSync } from 'node:fs';\n" +
       "import { createRequire, register } from 'node:module';\n" +
       "import { pathToFileURL } from 'node:url';\n" +
+      "import vm from 'node:vm';\n" +
       `register(${JSON.stringify(pathToFileURL(hooks).href)});\n` +
+      'const record = (paths) => appendFileSync(process.env.TWIN_TEST_LOADS, paths.map((path) => pathToFileURL(path).href + "\\n").join(""));\n' +
+      'const { Script } = vm;\n' +
+      'vm.Script = class extends Script {\n' +
+      '  constructor(code, options) { super(code, options); if (options?.filename) record([options.filename]); }\n' +
+      '};\n' +
       'const { cache } = createRequire(import.meta.url);\n' +
-      "process.on('exit', () => {\n" +
-      "  appendFileSync(process.env.TWIN_TEST_LOADS, Object.keys(cache).map((path) => `${pathToFileURL(path).href}\\n`).join(''));\n" +
-      '});\n',
+      "process.on('exit', () => record(Object.keys(cache)));\n",
   );
   await buildCli();
 }, 180_000);
@@ -206,6 +216,30 @@ describe('the bundled command line', () => {
     }
   });
 
+  it('runs `twin forecast` from its own file while only sources that it was not built from have changed', async () => {
+    const main = join(copy, 'cli/main.ts');
+    const ownSource = join(copy, 'cli/commands/forecast.ts');
+    const later = new Date(Date.now() + 60_000);
+    try {
+      await utimes(main, later, later);
+      const forecast = await copiedTwin('forecast', '--state', 'examples/demo-snapshot.json');
+      const help = await copiedTwin('--help');
+      await utimes(ownSource, later, later);
+      const stale = await copiedTwin('forecast', '--state', 'examples/demo-snapshot.json');
+
+      expect(forecast.code).toBe(0);
+      expect(fromBundle(forecast.loads).map((url) => basename(url))).toEqual(['forecast.cjs']);
+      expect(forecast.loads.filter((url) => url.endsWith('.ts'))).toEqual([]);
+      expect(fromBundle(help.loads)).toEqual([]);
+      expect(stale.code).toBe(0);
+      expect(fromBundle(stale.loads)).toEqual([]);
+      expect(stale.loads).toContain(pathToFileURL(ownSource).href);
+      expect(stale.stdout).toBe(forecast.stdout);
+    } finally {
+      await buildCli();
+    }
+  });
+
   it('runs the sources, not the bundle, once a source has changed, until the next build', async () => {
     const main = join(copy, 'cli/main.ts');
     const source = await readFile(main, 'utf8');
@@ -220,5 +254,67 @@ describe('the bundled command line', () => {
     expect(fromBundle(stale.loads)).toEqual([]);
     expect(rebuilt.stdout).toBe(stale.stdout);
     expect(fromBundle(rebuilt.loads)).toContain(`${bundleUrl()}/main.js`);
+  });
+});
+
+// Node.js 22.1 and later keep compiled code themselves (module.enableCompileCache, which bin/twin.cjs
+// turns on); on Node.js 20, bin/twin.cjs keeps V8's code cache of forecast.cjs beside it.
+describe.skipIf('enableCompileCache' in module)('the code cache of `twin forecast` on Node.js 20', () => {
+  const cli = () => join(copy, 'dist/cli');
+  /** The code caches beside the bundle, with their modification times and contents. */
+  const caches = async () => {
+    const found = new Map<string, { mtimeMs: number; bytes: Buffer }>();
+    for (const name of await readdir(cli()))
+      if (name.startsWith('forecast.cjs.') && name.endsWith('.v8-cache'))
+        found.set(name, {
+          mtimeMs: (await stat(join(cli(), name))).mtimeMs,
+          bytes: await readFile(join(cli(), name)),
+        });
+    return found;
+  };
+  const forecastArgs = ['forecast', '--state', 'examples/demo-snapshot.json', '--json'];
+
+  it('is made by the build and taken as it is by the forecasts that follow', async () => {
+    await buildCli();
+    const built = await caches();
+
+    const first = await plainTwin(...forecastArgs);
+    const second = await plainTwin(...forecastArgs);
+
+    expect(built.size).toBe(1);
+    expect(await caches()).toEqual(built);
+    expect(first.code).toBe(0);
+    expect(first.stdout).toBe((await twin(...forecastArgs)).stdout);
+    expect(second.stdout).toBe(first.stdout);
+  });
+
+  it('is made anew when forecast.cjs has changed since, or when V8 turns it down', async () => {
+    await plainTwin(...forecastArgs);
+    const [name] = [...(await caches()).keys()];
+    const cache = join(cli(), name!);
+    const stamp = (bytes: Buffer) => bytes.subarray(0, bytes.indexOf(10)).toString('latin1');
+    const expected = (await twin(...forecastArgs)).stdout;
+
+    // forecast.cjs written again: another modification time, in the stamp of the cache made after it.
+    const later = new Date(Date.now() + 60_000);
+    await utimes(join(cli(), 'forecast.cjs'), later, later);
+    const afterChange = await plainTwin(...forecastArgs);
+    const remade = await readFile(cache);
+    // A cache that V8 turns down (damaged here): the forecast as ever, and a cache that V8 takes.
+    await writeFile(
+      cache,
+      Buffer.concat([remade.subarray(0, remade.indexOf(10) + 1), Buffer.alloc(4096, 7)]),
+    );
+    const afterDamage = await plainTwin(...forecastArgs);
+    const mended = await readFile(cache);
+
+    expect(afterChange.stdout).toBe(expected);
+    expect(stamp(remade)).toContain(` ${(await stat(join(cli(), 'forecast.cjs'))).mtimeMs} `);
+    expect(afterDamage.stdout).toBe(expected);
+    expect(stamp(mended)).toBe(stamp(remade));
+    expect(mended.length).toBeGreaterThan(100_000);
+    expect(mended.subarray(remade.indexOf(10) + 1, remade.indexOf(10) + 4097)).not.toEqual(
+      Buffer.alloc(4096, 7),
+    );
   });
 });

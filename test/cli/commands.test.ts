@@ -36,7 +36,7 @@ describe('twin', () => {
   });
 
   it('exits 2 with one line and no stack trace when run as a process', async () => {
-    const run = exec(process.execPath, ['bin/twin.mjs', 'forecast', '--state', 'package.json']);
+    const run = exec(process.execPath, ['bin/twin.cjs', 'forecast', '--state', 'package.json']);
 
     await expect(run).rejects.toMatchObject({ code: 2 });
     const error = (await run.catch((e) => e)) as { stderr: string };
@@ -270,7 +270,7 @@ describe('twin bench', () => {
 
   it('measures with the Node.js options npm start and the forecast Lambda run with, when started without them', async () => {
     const run = await exec(process.execPath, [
-      'bin/twin.mjs',
+      'bin/twin.cjs',
       'bench',
       'forecast',
       '--orders',

@@ -93,7 +93,7 @@ describe('twin cost', () => {
   });
 
   it('runs from the bundle as a user runs it, finding the benchmark figures', async () => {
-    const { stdout } = await exec(process.execPath, ['bin/twin.mjs', 'cost', '--plants', '100', '--json']);
+    const { stdout } = await exec(process.execPath, ['bin/twin.cjs', 'cost', '--plants', '100', '--json']);
 
     expect((JSON.parse(stdout) as { total: number }).total).toBeCloseTo(expected(100).total, 9);
   }, 60_000);

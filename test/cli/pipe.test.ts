@@ -16,7 +16,7 @@ describe('the command line, its output read only in part', () => {
     // Some 7 MB of JSON: far more than a pipe holds, so the command is still writing when it closes.
     const snapshot = join(dir, 'snapshot.json');
     writeFileSync(snapshot, JSON.stringify(syntheticSnapshot(10_000)));
-    const child = spawn(process.execPath, ['bin/twin.mjs', 'forecast', '--state', snapshot, '--json'], {
+    const child = spawn(process.execPath, ['bin/twin.cjs', 'forecast', '--state', snapshot, '--json'], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stderr = '';

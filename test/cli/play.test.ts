@@ -9,7 +9,7 @@ describe('twin play as a process', () => {
     const child = spawn(
       process.execPath,
       [
-        'bin/twin.mjs',
+        'bin/twin.cjs',
         'play',
         '--model',
         'examples/models/product-delivery.json',

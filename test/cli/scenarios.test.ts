@@ -1,4 +1,4 @@
-// `twin scenarios` end to end: the example warehouse and its scenarios through bin/twin.mjs, the table,
+// `twin scenarios` end to end: the example warehouse and its scenarios through bin/twin.cjs, the table,
 // the JSON and the HTML report; and what it refuses (an unknown kind, a bad file, a station the model
 // lacks, an objective that is no KPI), each in one line with exit code 2.
 import { execFile } from 'node:child_process';
@@ -19,12 +19,12 @@ const file = (name: string, content: unknown) => {
   return path;
 };
 
-/** Runs `node bin/twin.mjs …args` as a user would (the bundle of `npm run build:cli` if it is current). */
+/** Runs `node bin/twin.cjs …args` as a user would (the bundle of `npm run build:cli` if it is current). */
 function twinProcess(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((done) =>
     execFile(
       process.execPath,
-      [join(root, 'bin/twin.mjs'), ...args],
+      [join(root, 'bin/twin.cjs'), ...args],
       { cwd: root, timeout: 120_000 },
       (error, stdout, stderr) =>
         done({ code: (error as { code?: number } | null)?.code ?? 0, stdout, stderr }),

@@ -411,7 +411,7 @@ interface Outcome {
 /** Runs `twin …args` as a process of its own group; a run past twice the bound is killed. */
 async function runTwin(args: string[], env: NodeJS.ProcessEnv): Promise<Outcome> {
   const started = performance.now();
-  const child = spawn(process.execPath, ['bin/twin.mjs', ...args], {
+  const child = spawn(process.execPath, ['bin/twin.cjs', ...args], {
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,

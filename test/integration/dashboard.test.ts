@@ -497,7 +497,7 @@ describe('dashboard API on DynamoDB Local', () => {
       child = spawn(
         process.execPath,
         [
-          'bin/twin.mjs',
+          'bin/twin.cjs',
           'dashboard',
           '--port',
           '0',

@@ -40,7 +40,7 @@ describe('pipeline crash', () => {
     const child = spawn(
       process.execPath,
       [
-        'bin/twin.mjs',
+        'bin/twin.cjs',
         'start',
         '--scenario',
         'none',

@@ -14,7 +14,7 @@ import { waitFor } from '../support/wait.ts';
 const exec = promisify(execFile);
 // A twin that should have refused to start but runs is stopped (SIGTERM) before the test's own timeout.
 const twin = (args: string[], env: NodeJS.ProcessEnv = process.env) =>
-  exec(process.execPath, ['bin/twin.mjs', ...args], { env, timeout: 45_000 }).then(
+  exec(process.execPath, ['bin/twin.cjs', ...args], { env, timeout: 45_000 }).then(
     (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
     (e: { code: number; stdout: string; stderr: string }) => ({
       code: e.code,
@@ -37,7 +37,7 @@ describe('twin start as a process', () => {
     const child = spawn(
       process.execPath,
       [
-        'bin/twin.mjs',
+        'bin/twin.cjs',
         'start',
         '--scenario',
         'demo',

@@ -108,7 +108,7 @@ export const allBenchmark = defineBenchmark({
         );
       const context: SuiteContext = {
         bundle: (args) => json(bundle, args),
-        sources: (args) => json(join(root, 'bin/twin.mjs'), args),
+        sources: (args) => json(join(root, 'bin/twin.cjs'), args),
         wallMs: async (args) => {
           const started = performance.now();
           await run(process.execPath, args);

@@ -23,7 +23,7 @@ const ratio = (simpy: number | undefined, twin: number) =>
 const processTable: ResultTable<ForecastProcessResult> = {
   title: 'Whole-process forecast beside SimPy',
   measures:
-    '`twin forecast --state FILE --json` as a user runs it (node bin/twin.mjs, from the bundle npm install builds), ' +
+    '`twin forecast --state FILE --json` as a user runs it (node bin/twin.cjs, from the bundle npm install builds), ' +
     'a whole process from its start to its exit, beside the same forecast of the work in process in plain SimPy ' +
     '(bench/wip_forecast_simpy.py: restore the WIP of the demo plant, run the line to the end) on the same synthetic ' +
     `snapshot file; both first agree on every order's completion. Medians of ${ROUNDS} alternating rounds; ` +
@@ -61,7 +61,7 @@ export const forecastProcessBenchmark = defineBenchmark({
   async run(values, io) {
     const orders = intOption('orders', values.orders, 0);
     const rounds = intOption('rounds', values.rounds ?? String(ROUNDS), 1)!;
-    // Otherwise bin/twin.mjs would compile the TypeScript sources, and the benchmark would time that.
+    // Otherwise bin/twin.cjs would compile the TypeScript sources, and the benchmark would time that.
     if (!(await cliBundleIsCurrent(root))) {
       throw new CliError(
         'the command line is not built from the sources as they are: run npm run build:cli first',

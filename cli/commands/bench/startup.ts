@@ -1,5 +1,5 @@
 // In `twin bench all`: how long the command line takes as a user sees it, a whole process from its
-// start to its exit (node bin/twin.mjs, which runs the bundle that npm install builds), beside
+// start to its exit (node bin/twin.cjs, which runs the bundle that npm install builds), beside
 // Node.js starting alone, in alternating rounds of the same run.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { quantileOf } from '../../../sim-core/quantile.ts';
 import { count, type Suite } from './benchmark.ts';
 
-const twinBin = resolve(dirname(fileURLToPath(import.meta.url)), '../../../bin/twin.mjs');
+const twinBin = resolve(dirname(fileURLToPath(import.meta.url)), '../../../bin/twin.cjs');
 const ROUNDS = 20;
 const WARM_UP_ROUNDS = 3;
 
@@ -55,7 +55,7 @@ export const startupSuite: Suite<StartupRow[]> = {
     {
       title: 'Start of the command line',
       measures:
-        `A whole process, from its start to its exit, as a user runs it (node bin/twin.mjs, from the bundle that npm install builds), ` +
+        `A whole process, from its start to its exit, as a user runs it (node bin/twin.cjs, from the bundle that npm install builds), ` +
         `beside Node.js starting alone; ${ROUNDS} alternating rounds after ${WARM_UP_ROUNDS} more.`,
       rows: (rows) => {
         const node = rows[0]!.medianMs;
