@@ -6,7 +6,7 @@
 'use strict';
 const { readFileSync, renameSync, rmSync, statSync, writeFileSync } = require('node:fs');
 const module_ = require('node:module');
-const { join } = require('node:path');
+const { dirname, join } = require('node:path');
 const { pathToFileURL } = require('node:url');
 
 const [major, minor] = process.versions.node.split('.').map(Number);
@@ -90,7 +90,7 @@ function requireBundleFile(path) {
   const loaded = { exports: {} };
   script
     .runInThisContext()
-    .call(loaded.exports, loaded.exports, module_.createRequire(path), loaded, path, join(path, '..'));
+    .call(loaded.exports, loaded.exports, module_.createRequire(path), loaded, path, dirname(path));
   if (cachedData === undefined || script.cachedDataRejected) {
     process.once('exit', () => {
       const written = `${cacheFile}.${process.pid}`;
