@@ -8,9 +8,10 @@ import type { AlertSink, LatenessAlert } from '../contracts/alerts.ts';
 import type { ForecastRecommendation, ForecastRecord } from '../contracts/forecastRecord.ts';
 import { DEFAULT_PLANT } from '../contracts/plants.ts';
 import { forecast, forecastMonteCarlo, orderFlowModel, type PlantModel } from '../orderflow/index.ts';
+import type { MonteCarloSamples, PreparedMonteCarlo } from '../orderflow/monteCarlo.ts';
 import type { Forecast, Snapshot } from '../orderflow/types.ts';
 import { type Recommendation, recommend } from '../orderflow/whatif/recommend.ts';
-import { OBJECTIVE_KPI, type WhatIfResult } from '../orderflow/whatif/whatIf.ts';
+import { baselineDraws, OBJECTIVE_KPI, type WhatIfResult } from '../orderflow/whatif/whatIf.ts';
 import { SimulationLimitError, type SimulationLimits } from '../sim-core/index.ts';
 import type { ActiveOrder, StateStore } from '../state/StateStore.ts';
 import type { AlertStateStore } from './AlertStateStore.ts';
@@ -144,17 +145,20 @@ export async function runForecast(
     parameters: deps.parameters ?? {},
     limits: { maxWallMs: FORECAST_MAX_WALL_MS, ...deps.limits },
   };
-  const result =
-    deps.replications === undefined
-      ? forecast(snapshot, model, options)
-      : deps.pool === undefined
-        ? forecastMonteCarlo(snapshot, model, { ...options, replications: deps.replications })
-        : await forecastMonteCarloInThreads(
-            snapshot,
-            model,
-            { ...options, replications: deps.replications },
-            deps.pool,
-          );
+  // A Monte Carlo forecast's draws are its recommendations' baseline: they are not drawn again.
+  let draws: Draws | undefined;
+  const monteCarlo = deps.replications !== undefined && {
+    ...options,
+    replications: deps.replications,
+    onDraws: (prepared: Draws['prepared'], shares: Draws['shares']) => {
+      draws = { prepared, shares };
+    },
+  };
+  const result = !monteCarlo
+    ? forecast(snapshot, model, options)
+    : deps.pool === undefined
+      ? forecastMonteCarlo(snapshot, model, monteCarlo)
+      : await forecastMonteCarloInThreads(snapshot, model, monteCarlo, deps.pool);
   const simulated = performance.now();
   const record: ForecastRecord = {
     ...(plantId !== DEFAULT_PLANT && { plantId }),
@@ -164,24 +168,46 @@ export async function runForecast(
     ...(calibration !== undefined && { calibration }),
     timings: { readMs: round(read - started), simulateMs: round(simulated - read) },
   };
-  const outcome = await deps.forecasts.save(record);
-  const saved = performance.now();
-  const writeMs = round(saved - simulated);
-  if (outcome !== 'saved') return { outcome, record, writeMs };
-  // The forecast is readable: the recommendations follow it (none for a forecast already stale).
-  const recommendations = await recommendFor(result, snapshot, model, deps, simulated - read, plantsInBatch);
-  const withRecommendations =
-    recommendations === undefined
-      ? record
-      : await saveRecommendations(record, recommendations, round(performance.now() - saved), deps);
-  if (deps.alerts === undefined) return { outcome, record: withRecommendations, writeMs };
-  return {
-    outcome,
-    record: withRecommendations,
-    writeMs,
-    alerts: await alertsFor(withRecommendations, deps),
-  };
+  // The recommendations follow a saved forecast. On a thread of the pool they are looked for while
+  // the forecast is written and its alerts raised, so that the invocation, and the next batch's
+  // forecast, ends sooner; on this thread they would hold up the write, so they come after it.
+  // Nothing is left running after the invocation: a failed or stale forecast's are waited for and
+  // dropped.
+  const recommendations = () =>
+    recommending(result, snapshot, model, deps, simulated - read, plantsInBatch, draws);
+  const early = recommendsOnPool(deps) ? recommendations() : undefined;
+  const outcome = await deps.forecasts.save(record).catch(async (error: unknown) => {
+    await early;
+    throw error;
+  });
+  const writeMs = round(performance.now() - simulated);
+  if (outcome !== 'saved') {
+    await early;
+    return { outcome, record, writeMs };
+  }
+  const [withRecommendations, alerts] = await Promise.all([
+    (early ?? recommendations()).then((found) =>
+      found === undefined ? record : saveRecommendations(record, found.recommendations, found.ms, deps),
+    ),
+    deps.alerts === undefined ? undefined : alertsFor(record, deps),
+  ]);
+  return { outcome, record: withRecommendations, writeMs, ...(alerts !== undefined && { alerts }) };
 }
+
+/** The recommendations and the time (ms) they took from their start, as `recommendFor` finds them. */
+async function recommending(
+  ...args: Parameters<typeof recommendFor>
+): Promise<{ recommendations: ForecastRecommendation[]; ms: number } | undefined> {
+  const started = performance.now();
+  const recommendations = await recommendFor(...args);
+  return recommendations === undefined
+    ? undefined
+    : { recommendations, ms: round(performance.now() - started) };
+}
+
+/** Whether the recommendations run on a thread of the pool (a clock of the caller's cannot go there). */
+const recommendsOnPool = (deps: ForecastDependencies): boolean =>
+  deps.pool?.available === true && deps.limits?.clock === undefined;
 
 /**
  * Stores the recommendations of a saved forecast; `record` with them. A failure is a warning, not a
@@ -230,6 +256,12 @@ async function alertsFor(record: ForecastRecord, deps: ForecastDependencies): Pr
   }
 }
 
+/** A Monte Carlo forecast's draws, as it made them (`MonteCarloOptions.onDraws`). */
+interface Draws {
+  prepared: PreparedMonteCarlo;
+  shares: readonly MonteCarloSamples[];
+}
+
 /**
  * The twin's recommendations for a forecast with orders late or at risk, within the budget; none
  * (undefined) for a forecast with nothing late or at risk, and when they fail or run out of time:
@@ -242,6 +274,7 @@ async function recommendFor(
   deps: ForecastDependencies,
   simulateMs: number,
   plants: number,
+  draws?: Draws,
 ): Promise<ForecastRecommendation[] | undefined> {
   const wholeMs = deps.recommendBudgetMs ?? DEFAULT_RECOMMEND_BUDGET_MS;
   const budgetMs = recommendShareMs(wholeMs, plants);
@@ -272,13 +305,13 @@ async function recommendFor(
       ...(deps.replications !== undefined && { replications: deps.replications }),
       budgetMs: budgetMs * PLANNED_SHARE,
       limits: { ...deps.limits, maxWallMs: budgetMs },
+      ...(draws !== undefined && { baseline: baselineDraws(draws.prepared, draws.shares) }),
     };
     // On a thread of the pool when there is one (a clock of the caller's cannot go there): this
     // thread stays free for the embedded twin's ingest and dashboard, which share it.
-    const { recommendations, comparison } =
-      deps.pool?.available && deps.limits?.clock === undefined
-        ? await deps.pool.recommend({ snapshot, model, options })
-        : recommend(snapshot, model, options);
+    const { recommendations, comparison } = recommendsOnPool(deps)
+      ? await deps.pool!.recommend({ snapshot, model, options })
+      : recommend(snapshot, model, options);
     return recommendations.map((r) => stored(r, comparison));
   } catch (error) {
     // Out of time on a share of the budget is what sharing it means; anything else is worth a warning.

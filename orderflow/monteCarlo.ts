@@ -34,6 +34,11 @@ export interface MonteCarloOptions extends ForecastOptions {
   seed?: Seed;
   /** Called after each replication (for progress on long runs). */
   onReplication?: (done: number, total: number) => void;
+  /**
+   * Hears the completions of every replication before they are summarised: what a what-if of the
+   * same plant takes as its baseline's draws (`baselineDraws` of orderflow/whatif/whatIf.ts).
+   */
+  onDraws?: (prepared: PreparedMonteCarlo, shares: readonly MonteCarloSamples[]) => void;
 }
 
 /**
@@ -57,6 +62,7 @@ export function forecastMonteCarlo(
   const shares = sampleMonteCarlo(prepared, ReplicationQueue.range(0, prepared.replications), (done) =>
     options.onReplication?.(done, prepared.replications),
   );
+  options.onDraws?.(prepared, shares);
   return summariseMonteCarlo(prepared, shares);
 }
 
@@ -91,7 +97,7 @@ export interface MonteCarloSamples {
 export function prepareMonteCarlo(
   snapshot: Snapshot,
   model: PlantModel,
-  options: Omit<MonteCarloOptions, 'onReplication'>,
+  options: Omit<MonteCarloOptions, 'onReplication' | 'onDraws'>,
 ): PreparedMonteCarlo {
   return preparing(snapshot, options, (limits) => forecastRun(snapshot, model, { ...options, limits }));
 }
@@ -103,7 +109,7 @@ export function prepareMonteCarlo(
 export function prepareMonteCarloReplications(
   snapshot: Snapshot,
   model: PlantModel,
-  options: Omit<MonteCarloOptions, 'onReplication'>,
+  options: Omit<MonteCarloOptions, 'onReplication' | 'onDraws'>,
 ): MonteCarloReplications {
   return preparing(snapshot, options, () => restoreRun(snapshot, model, options));
 }
@@ -111,14 +117,17 @@ export function prepareMonteCarloReplications(
 /** The options checked, and the run that `make` starts the replications from. */
 function preparing<R extends RestoredRun>(
   snapshot: Snapshot,
-  options: Omit<MonteCarloOptions, 'onReplication'>,
+  options: Omit<MonteCarloOptions, 'onReplication' | 'onDraws'>,
   make: (limits: RunLimits) => R,
 ): { base: R; replications: number; seed: Seed; limits: RunLimits } {
   const limits = checkMonteCarlo(snapshot, options);
   return { base: make(limits), replications: options.replications, seed: options.seed ?? 1, limits };
 }
 
-function checkMonteCarlo(snapshot: Snapshot, options: Omit<MonteCarloOptions, 'onReplication'>): RunLimits {
+function checkMonteCarlo(
+  snapshot: Snapshot,
+  options: Omit<MonteCarloOptions, 'onReplication' | 'onDraws'>,
+): RunLimits {
   const { replications } = options;
   if (!Number.isInteger(replications) || replications < 1 || replications > MAX_REPLICATIONS) {
     throw new ModelError(

@@ -48,5 +48,6 @@ export async function forecastMonteCarloInThreads(
   const prepared = prepareMonteCarlo(snapshot, model, options);
   const mine = sampleMonteCarlo(prepared, queue, progress(0));
   const shares: MonteCarloSamples[] = [...mine, ...(await Promise.all(others)).flat()];
+  options.onDraws?.(prepared, shares);
   return summariseMonteCarlo(prepared, shares);
 }

@@ -11,6 +11,7 @@ import type { ResolvedModel } from '../model/resolveModel.ts';
 import type { Forecast, OrderForecast, Snapshot } from '../types.ts';
 import type { Variant } from './variant.ts';
 import {
+  baselineFits,
   DEFAULT_HORIZON_MS,
   type Difference,
   OBJECTIVE_KPI,
@@ -75,7 +76,14 @@ export function recommend(
       const spent = performance.now() - started;
       const perRun = spent / (proposals.length + 2);
       const left = options.budgetMs === undefined ? Number.POSITIVE_INFINITY : options.budgetMs - spent;
-      const replications = Math.min(wanted, Math.floor(left / (perRun * (shortlist.length + 1))));
+      // The baseline's draws come from the forecast when it made them: only the shortlist's are run.
+      const drawn =
+        options.baseline !== undefined &&
+        baselineFits(options.baseline, options.seed ?? 1, options.horizonMs ?? DEFAULT_HORIZON_MS, wanted);
+      const replications = Math.min(
+        wanted,
+        Math.floor(left / (perRun * (shortlist.length + (drawn ? 0 : 1)))),
+      );
       if (replications >= 2) comparison = whatIf(snapshot, model, shortlist, { ...common, replications });
     }
   }

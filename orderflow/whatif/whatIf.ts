@@ -8,7 +8,7 @@ import type { Seed } from '../../sim-core/random/seeds.ts';
 import { seedRecord } from '../../sim-core/random/seeds.ts';
 import { type ForecastRun, forecastRun, pendingOrders, type RestoredRun, restoreRun } from '../forecast.ts';
 import type { PlantModel } from '../model/plantModel.ts';
-import { replicate } from '../monteCarlo.ts';
+import { type MonteCarloSamples, replicate } from '../monteCarlo.ts';
 import { NetworkWarnings } from '../network.ts';
 import { ReplicationQueue } from '../replicationQueue.ts';
 import { type Placement, releasePlacement } from '../restore.ts';
@@ -46,6 +46,25 @@ export interface WhatIfOptions {
   forecasts?: boolean;
   /** Called as variants are run: done of total runs (forecasts and replications). */
   onProgress?: (done: number, total: number) => void;
+  /**
+   * The baseline's replications, drawn already by the Monte Carlo forecast of the same snapshot,
+   * model and parameters (`baselineDraws`): taken rather than drawn again when they are on the same
+   * seed and horizon and as many at least. The result is the same either way.
+   */
+  baseline?: BaselineDraws;
+}
+
+/**
+ * The KPIs of replications [0, replications) of the live plant on `seed`: kpis[k · replications + r]
+ * is KPI k (in the what-if's order) of replication r. Replication r draws the same in a Monte Carlo
+ * forecast and in a what-if's baseline (`replicate`), so what the forecast drew, a what-if need not
+ * draw again.
+ */
+export interface BaselineDraws {
+  seed: number | string;
+  replications: number;
+  horizonMs: number;
+  kpis: Float64Array;
 }
 
 /** A variant's KPIs: at the means, or their means over the replications. */
@@ -146,6 +165,8 @@ export interface WhatIfReplications {
   runs: { variant: Variant | undefined; run: RestoredRun }[];
   replications: number;
   seed: Seed;
+  /** The baseline's replications, drawn already: those of `options.baseline` that fit. */
+  baseline?: BaselineDraws;
   objective: ObjectiveKey[];
   horizonMs: number;
   limits: RunLimits;
@@ -232,15 +253,59 @@ function prepareRuns<R extends RestoredRun>(
     const run = make(applied.snapshot, applied.model, { ...common, holds: applied.holds, planOf: live });
     runs.push({ variant, run });
   }
+  const seed = options.seed ?? 1;
+  const horizonMs = options.horizonMs ?? DEFAULT_HORIZON_MS;
+  const { baseline } = options;
   return {
     snapshot,
     runs,
     replications,
-    seed: options.seed ?? 1,
+    seed,
+    ...(baseline !== undefined && baselineFits(baseline, seed, horizonMs, replications) && { baseline }),
     objective: [...(options.objective ?? DEFAULT_OBJECTIVE)],
-    horizonMs: options.horizonMs ?? DEFAULT_HORIZON_MS,
+    horizonMs,
     limits,
   };
+}
+
+/** Whether `baseline` holds the replications a what-if on `seed` and `horizonMs` draws. */
+export function baselineFits(
+  baseline: BaselineDraws,
+  seed: Seed,
+  horizonMs: number,
+  replications: number,
+): boolean {
+  return (
+    replications > 0 &&
+    baseline.seed === seedRecord(seed) &&
+    baseline.horizonMs === horizonMs &&
+    baseline.replications >= replications &&
+    baseline.kpis.length === KPI_KEYS.length * baseline.replications
+  );
+}
+
+/**
+ * The baseline's KPIs in every replication of a Monte Carlo forecast (its restored run and the
+ * samples of all its replications, in any number of shares), for a what-if of the same plant.
+ */
+export function baselineDraws(
+  prepared: { base: RestoredRun; replications: number; seed: Seed },
+  shares: readonly MonteCarloSamples[],
+  horizonMs = DEFAULT_HORIZON_MS,
+): BaselineDraws {
+  const { base, replications } = prepared;
+  const orders = base.restored.orders;
+  const kpis = new Float64Array(KPI_KEYS.length * replications);
+  for (const { from, to, ends } of shares) {
+    const count = to - from;
+    for (let r = from; r < to; r++) {
+      const values = kpisOf(base, orders.length, (k) => ends[k * count + r - from]!, horizonMs);
+      KPI_KEYS.forEach((key, k) => {
+        kpis[k * replications + r] = values[key];
+      });
+    }
+  }
+  return { seed: seedRecord(prepared.seed), replications, horizonMs, kpis };
 }
 
 /**
@@ -252,7 +317,7 @@ export function sampleWhatIf(
   queue: ReplicationQueue,
   progress?: (done: number) => void,
 ): WhatIfSamples[] {
-  const { runs, seed, horizonMs, limits } = prepared;
+  const { runs, seed, horizonMs, limits, baseline } = prepared;
   const states: { run: RestoredRun; pending: number; warnings: NetworkWarnings; placement?: Placement }[] =
     runs.map(({ run }) => ({ run, pending: pendingOrders(run.restored), warnings: new NetworkWarnings() }));
   const shares: WhatIfSamples[] = [];
@@ -265,6 +330,13 @@ export function sampleWhatIf(
     for (let r = from; r < to; r++) {
       limits.checkWallTime();
       states.forEach((state, v) => {
+        if (v === 0 && baseline !== undefined) {
+          KPI_KEYS.forEach((_, k) => {
+            values[k * count + r - from] = baseline.kpis[k * baseline.replications + r]!;
+          });
+          progress?.(++done);
+          return;
+        }
         const { run } = state;
         const { env, times, placement } = replicate(
           run,
@@ -424,20 +496,37 @@ function kpisOfForecast(forecast: Forecast, horizonMs: number): WhatIfKpis {
 
 /** The KPIs of a replication of `run`, from its orders' times. */
 function kpisOfTimes(run: RestoredRun, times: Float64Array, horizonMs: number): WhatIfKpis {
+  const orders = run.restored.orders;
+  return kpisOf(
+    run,
+    orders.length,
+    (k) => times[orders[k]!.base + 2 * orders[k]!.product.routing.length - 1]!,
+    horizonMs,
+  );
+}
+
+/** The KPIs of `run`'s restored orders, the k-th of them completed at `completedAt(k)`. */
+function kpisOf(
+  run: RestoredRun,
+  n: number,
+  completedAt: (k: number) => number,
+  horizonMs: number,
+): WhatIfKpis {
   const asOf = run.asOf;
+  const orders = run.restored.orders;
   let late = 0;
   let lateness = 0;
   let end = asOf;
   let throughput = 0;
-  for (const r of run.restored.orders) {
-    const completedAt = times[r.base + 2 * r.product.routing.length - 1]!;
-    const due = r.order.dueAt;
-    if (due !== undefined && completedAt > due) {
+  for (let k = 0; k < n; k++) {
+    const at = completedAt(k);
+    const due = orders[k]!.order.dueAt;
+    if (due !== undefined && at > due) {
       late++;
-      lateness += completedAt - due;
+      lateness += at - due;
     }
-    if (completedAt > end) end = completedAt;
-    if (completedAt > asOf && completedAt <= asOf + horizonMs) throughput++;
+    if (at > end) end = at;
+    if (at > asOf && at <= asOf + horizonMs) throughput++;
   }
   return kpis(late, lateness, end - asOf, throughput);
 }

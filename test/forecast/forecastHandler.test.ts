@@ -536,6 +536,79 @@ describe("the twin's recommendations with the forecast", () => {
       expect(pool.running).toBe(1);
     });
 
+    it('looks for them while the forecast is written; a stale forecast waits for them and drops them', async () => {
+      const states = await demoPlantAt(T0 + 16 * MIN);
+      const seen: string[] = [];
+      let settled = 0;
+      // The pool, its recommendations watched: when they are posted, and when they are back.
+      const watched = Object.assign(Object.create(pool) as ReplicationPool, {
+        recommend: (task: Parameters<ReplicationPool['recommend']>[0]) => {
+          seen.push('recommendations posted');
+          return pool.recommend(task).finally(() => settled++);
+        },
+      });
+      const forecasts = new InMemoryForecastStore();
+      const save = forecasts.save.bind(forecasts);
+      forecasts.save = async (record) => {
+        seen.push('forecast written');
+        return save(record);
+      };
+      const saveRecommendations = forecasts.saveRecommendations.bind(forecasts);
+      forecasts.saveRecommendations = async (record, recommendations, recommendMs) => {
+        seen.push('recommendations stored');
+        return saveRecommendations(record, recommendations, recommendMs);
+      };
+      const at = (t: number) =>
+        createForecastHandler({ states, forecasts, logger, clock: () => T0 + t * MIN, pool: watched })({
+          Records: [change('INSERT', undefined, active)],
+        });
+
+      await at(16);
+      expect(seen).toEqual(['recommendations posted', 'forecast written', 'recommendations stored']);
+      expect((await forecasts.latest())!.recommendations!.length).toBeGreaterThan(0);
+      expect(settled).toBe(1);
+
+      seen.length = 0;
+      await at(15);
+      expect(seen).toEqual(['recommendations posted', 'forecast written']);
+      expect(forecasts.history).toHaveLength(2);
+      expect(forecasts.history[1]!.recommendations).toBeUndefined();
+      expect(settled, 'recommendations still running after the invocation').toBe(2);
+    });
+
+    it("takes a Monte Carlo forecast's draws as their baseline: the recommendations of drawing it again", async () => {
+      const states = await demoPlantAt(T0 + 16 * MIN);
+      const parameters = { productionTime: { dist: 'uniform' as const, min: 540_000, max: 660_000 } };
+      const tasks: Parameters<ReplicationPool['recommend']>[0][] = [];
+      const watched = Object.assign(Object.create(pool) as ReplicationPool, {
+        recommend: (task: Parameters<ReplicationPool['recommend']>[0]) => {
+          tasks.push(task);
+          return pool.recommend(task);
+        },
+      });
+      const forecasts = new InMemoryForecastStore();
+      await createForecastHandler({
+        states,
+        forecasts,
+        logger,
+        parameters,
+        replications: 20,
+        clock: () => T0 + 16 * MIN,
+        pool: watched,
+      })({ Records: [change('INSERT', undefined, active)] });
+
+      expect(tasks).toHaveLength(1);
+      expect(tasks[0]!.options.baseline).toMatchObject({ seed: 1, replications: 20 });
+      const snapshot = { asOf: T0 + 16 * MIN, orders: await states.listActive() };
+      const drawnAgain = recommend(snapshot, orderFlowModel, { parameters, replications: 20 });
+      const stored = (await forecasts.latest())!.recommendations!;
+      expect(stored.length).toBeGreaterThan(0);
+      // Their texts carry the means and the intervals: the same draws, the same words.
+      expect(stored.map((r) => [r.text, r.replications])).toEqual(
+        drawnAgain.recommendations.map((r) => [r.text, 20]),
+      );
+    });
+
     it('reports a limit reached there as here', async () => {
       const states = await demoPlantAt(T0 + 16 * MIN);
       const snapshot = { asOf: T0 + 16 * MIN, orders: await states.listActive() };

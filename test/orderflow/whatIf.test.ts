@@ -11,9 +11,15 @@ import {
   type Snapshot,
   snapshotAt,
 } from '../../orderflow/index.ts';
+import { forecastMonteCarlo } from '../../orderflow/monteCarlo.ts';
 import { recommend } from '../../orderflow/whatif/recommend.ts';
 import { BASELINE, parseVariants, type Variant, VariantError } from '../../orderflow/whatif/variant.ts';
-import { whatIf } from '../../orderflow/whatif/whatIf.ts';
+import {
+  type BaselineDraws,
+  baselineDraws,
+  type WhatIfResult,
+  whatIf,
+} from '../../orderflow/whatif/whatIf.ts';
 import { SimulationLimitError } from '../../sim-core/index.ts';
 
 const MIN = 60_000;
@@ -324,6 +330,55 @@ describe('what-if', () => {
     expect(outages('cancel')).toEqual([]);
     expect(result.variants.find((v) => v.name === 'cancel')!.verdict).toBe('better');
     expect(result.variants.find((v) => v.name === 'move to the night')!.verdict).toBe('better');
+  });
+});
+
+describe("the baseline's draws taken from the Monte Carlo forecast", () => {
+  const snapshot = backlog(30, T0);
+  const model = congestedPlant();
+  const proposals = variants([
+    { name: 'one more press', changes: [{ change: 'units', station: 'press', add: 1 }] },
+    { name: 'press by due date', changes: [{ change: 'queue-rule', station: 'press', rule: 'due-date' }] },
+  ]);
+  /** The baseline's draws of a Monte Carlo forecast of `replications` on `seed`. */
+  const drawsOf = (replications: number, seed = 1, horizonMs?: number) => {
+    let draws: BaselineDraws | undefined;
+    forecastMonteCarlo(snapshot, model, {
+      replications,
+      seed,
+      onDraws: (prepared, shares) => {
+        draws = baselineDraws(prepared, shares, horizonMs);
+      },
+    });
+    return draws!;
+  };
+  const withoutEvents = ({ events: _, ...rest }: WhatIfResult) => rest;
+
+  it('gives the what-if of the same seed exactly, without drawing the baseline again', () => {
+    const drawn = whatIf(snapshot, model, proposals, { replications: 20 });
+    const taken = whatIf(snapshot, model, proposals, { replications: 20, baseline: drawsOf(20) });
+    expect(withoutEvents(taken)).toEqual(withoutEvents(drawn));
+    expect(taken.events).toBeLessThan(drawn.events);
+    // More draws than the what-if needs: their first ones.
+    expect(
+      withoutEvents(whatIf(snapshot, model, proposals, { replications: 20, baseline: drawsOf(30) })),
+    ).toEqual(withoutEvents(drawn));
+  });
+
+  it('draws the baseline again when the draws are on another seed or horizon, or too few', () => {
+    const drawn = whatIf(snapshot, model, proposals, { replications: 20 });
+    for (const baseline of [drawsOf(20, 2), drawsOf(20, 1, 3_600_000), drawsOf(10)]) {
+      expect(whatIf(snapshot, model, proposals, { replications: 20, baseline })).toEqual(drawn);
+    }
+  });
+
+  it('leaves the recommendations as they are', () => {
+    const options = { replications: 20 };
+    const drawn = recommend(snapshot, model, options);
+    expect(drawn.recommendations.length).toBeGreaterThan(0);
+    const taken = recommend(snapshot, model, { ...options, baseline: drawsOf(20) });
+    expect(taken.recommendations).toEqual(drawn.recommendations);
+    expect(taken.comparison.events).toBeLessThan(drawn.comparison.events);
   });
 });
 
