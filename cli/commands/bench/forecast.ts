@@ -35,11 +35,12 @@ export const forecastBenchmark = defineBenchmark({
     const replications = intOption('replications', values.replications, 1);
     const model = values.model === undefined ? undefined : await loadPlantModel(values.model);
     const threads = intOption('threads', values.threads, 1) ?? 1;
-    // A Monte Carlo forecast takes as long as that many forecasts: fewer runs.
+    // A Monte Carlo forecast takes as long as that many forecasts: fewer runs. Ten warm-up runs: a
+    // worker thread gets only its share of each, and its code is warm after about that many.
     const result =
       replications === undefined
         ? await forecastBench(orders, 15, 30, undefined, model)
-        : await forecastBench(orders, 5, 3, replications, model, threads);
+        : await forecastBench(orders, 9, 10, replications, model, threads);
     io.out(
       values.json
         ? JSON.stringify(result)
