@@ -288,7 +288,7 @@ describe('twin bench', () => {
     const run = await twin('bench', 'forecast', '--orders', '200', '--replications', '10', '--json');
     const result = JSON.parse(run.stdout);
 
-    expect(result).toMatchObject({ orders: 200, replications: 10, runs: 5, warmupRuns: 3 });
+    expect(result).toMatchObject({ orders: 200, replications: 10, runs: 9, warmupRuns: 10 });
     // The deterministic forecast, plus ten replications of the same plant.
     expect(result.events).toBeGreaterThan(5 * one.events);
     expect(result.minMs).toBeLessThanOrEqual(result.medianMs);
