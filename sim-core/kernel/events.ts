@@ -9,26 +9,52 @@ export const Priority = { urgent: 0, normal: 1, late: 2 } as const;
 export type Priority = (typeof Priority)[keyof typeof Priority];
 
 const PENDING: unique symbol = Symbol('pending');
+/** Bits of an event's `_flags`. */
+const PROCESSED = 1;
+const FAILED = 2;
+const DEFUSED = 4;
 
 // biome-ignore lint/suspicious/noExplicitAny: callbacks accept events of any value type
 export type Callback = (event: Event<any>) => void;
 
 /** A thing that may happen at some point in simulated time; callbacks run when it is processed. */
 export class Event<T = unknown> {
-  /** @internal the first callback, kept inline: most events have exactly one */
-  _callback: Callback | undefined = undefined;
-  /** @internal further callbacks, in the order they were added */
-  _more: Callback[] | undefined = undefined;
-  /** @internal set once the callbacks have run */
-  _processed = false;
+  /**
+   * @internal what runs when the event is processed: its one callback (most events have exactly
+   * one), or a process waiting for it (kept as itself: no function of its own to allocate, resumed
+   * with the event); from a second on, all of them as functions, in the order they were added
+   */
+  _callback: Callback | Process<unknown> | Callback[] | undefined = undefined;
   /** @internal value, the failure's error, or PENDING */
   _value: unknown = PENDING;
-  /** @internal */
-  _ok = true;
-  /** A failed event marked defused does not stop the simulation when nobody else handles it. */
-  defused = false;
+  /** @internal PROCESSED, FAILED and DEFUSED in one field: an event is made for nearly every step */
+  _flags = 0;
 
   constructor(readonly env: Environment) {}
+
+  /** @internal set once the callbacks have run */
+  get _processed(): boolean {
+    return (this._flags & PROCESSED) !== 0;
+  }
+  set _processed(processed: boolean) {
+    this._flags = processed ? this._flags | PROCESSED : this._flags & ~PROCESSED;
+  }
+
+  /** @internal false once failed */
+  get _ok(): boolean {
+    return (this._flags & FAILED) === 0;
+  }
+  set _ok(ok: boolean) {
+    this._flags = ok ? this._flags & ~FAILED : this._flags | FAILED;
+  }
+
+  /** A failed event marked defused does not stop the simulation when nobody else handles it. */
+  get defused(): boolean {
+    return (this._flags & DEFUSED) !== 0;
+  }
+  set defused(defused: boolean) {
+    this._flags = defused ? this._flags | DEFUSED : this._flags & ~DEFUSED;
+  }
 
   /** True once the event has been scheduled with a value (succeeded or failed). */
   get triggered(): boolean {
@@ -42,8 +68,9 @@ export class Event<T = unknown> {
 
   /** The callbacks that will run when the event is processed (empty once it has been). */
   get callbacks(): readonly Callback[] {
-    if (this._processed || this._callback === undefined) return [];
-    return this._more === undefined ? [this._callback] : [this._callback, ...this._more];
+    const callbacks = this._callback;
+    if (this._processed || callbacks === undefined) return [];
+    return Array.isArray(callbacks) ? [...callbacks] : [asCallback(callbacks)];
   }
 
   /** Whether the event succeeded; only meaningful once triggered. */
@@ -86,22 +113,26 @@ export class Event<T = unknown> {
 
   /** Adds a callback; it runs at once if the event has already been processed. */
   addCallback(callback: Callback): this {
-    if (this._processed) callback(this);
-    else if (this._callback === undefined) this._callback = callback;
-    else if (this._more === undefined) this._more = [callback];
-    else this._more.push(callback);
+    if (this._processed) {
+      callback(this);
+      return this;
+    }
+    const callbacks = this._callback;
+    if (callbacks === undefined) this._callback = callback;
+    else if (Array.isArray(callbacks)) callbacks.push(callback);
+    else this._callback = [asCallback(callbacks), callback];
     return this;
   }
 
   /** Removes a callback that has not run yet. */
   removeCallback(callback: Callback): void {
     if (this._processed) return;
-    if (this._callback === callback) {
-      this._callback = this._more?.shift();
-      if (this._more?.length === 0) this._more = undefined;
-    } else if (this._more !== undefined) {
-      const i = this._more.indexOf(callback);
-      if (i >= 0) this._more.splice(i, 1);
+    const callbacks = this._callback;
+    if (Array.isArray(callbacks)) {
+      const i = callbacks.indexOf(callback);
+      if (i >= 0) callbacks.splice(i, 1);
+    } else if (callbacks === callback || (callbacks instanceof Process && callbacks._resumeFn === callback)) {
+      this._callback = undefined;
     }
   }
 
@@ -110,26 +141,25 @@ export class Event<T = unknown> {
    * its owner holds (a resource's end-of-instant dispatch), which spares one event per use.
    */
   _rearm(): void {
-    this._processed = false;
+    this._flags = 0;
     this._value = PENDING;
-    this._ok = true;
-    this.defused = false;
   }
 
   /** @internal runs the callbacks (called by the environment) */
   _process(): void {
-    this._processed = true;
-    const first = this._callback;
-    if (first === undefined) return;
+    this._flags |= PROCESSED;
+    const callbacks = this._callback;
+    if (callbacks === undefined) return;
     this._callback = undefined;
-    first(this);
-    const more = this._more;
-    if (more !== undefined) {
-      this._more = undefined;
-      for (let i = 0; i < more.length; i++) more[i]!(this);
-    }
+    if (typeof callbacks === 'function') callbacks(this);
+    else if (callbacks instanceof Process) callbacks._resumeWith(this);
+    else for (let i = 0; i < callbacks.length; i++) callbacks[i]!(this);
   }
 }
+
+/** A callback as a function: a waiting process's own. */
+const asCallback = (callback: Callback | Process<unknown>): Callback =>
+  typeof callback === 'function' ? callback : callback._resume;
 
 /** An event that succeeds `delay` time units after its creation. */
 export class Timeout<T = undefined> extends Event<T> {
@@ -149,7 +179,7 @@ export class Timeout<T = undefined> extends Event<T> {
 class Initialize extends Event<undefined> {
   constructor(env: Environment, process: Process<unknown>) {
     super(env);
-    this._callback = process._resume;
+    this._callback = process;
     this._value = undefined;
     env.schedule(this, Priority.urgent);
   }
@@ -188,8 +218,17 @@ export class Process<T = unknown> extends Event<T> {
     new Interruption(this as Process<unknown>, cause);
   }
 
+  /** @internal `_resumeWith` as a callback, made when first asked for */
+  _resumeFn: Callback | undefined = undefined;
+
+  /** @internal resumes the process with the value (or error) of the event given: as a callback. */
+  get _resume(): Callback {
+    this._resumeFn ??= (trigger: Event) => this._resumeWith(trigger);
+    return this._resumeFn;
+  }
+
   /** @internal resumes the generator with the value (or error) of `event`. */
-  _resume = (trigger: Event): void => {
+  _resumeWith(trigger: Event): void {
     const env = this.env;
     env._activeProcess = this as Process<unknown>;
     let event: Event = trigger;
@@ -224,14 +263,15 @@ export class Process<T = unknown> extends Event<T> {
         continue;
       }
       if (!next._processed) {
-        next.addCallback(this._resume);
+        if (next._callback === undefined) next._callback = this as Process<unknown>;
+        else next.addCallback(this._resume);
         this._target = next;
         break;
       }
       event = next;
     }
     env._activeProcess = null;
-  };
+  }
 }
 
 /** Delivers an Interrupt into a process, detaching it from the event it waited for. */
@@ -254,7 +294,7 @@ class Interruption extends Event<undefined> {
     const process = this.process;
     if (!process.isAlive) return;
     process._target?.removeCallback(process._resume);
-    process._resume(this);
+    process._resumeWith(this);
   };
 }
 
