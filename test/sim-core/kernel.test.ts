@@ -931,6 +931,37 @@ describe('Interrupt', () => {
     expect(resumedAt).toEqual([23]);
   });
 
+  it('detaches only the interrupted process from an event that others wait for too', () => {
+    const env = new Environment();
+    const log: string[] = [];
+    const signal = env.event<string>();
+    const waiter = (name: string) =>
+      env.process(
+        (function* (): ProcessGenerator<void> {
+          try {
+            log.push(`${name} got ${yield signal} at ${env.now}`);
+          } catch {
+            log.push(`${name} interrupted at ${env.now}`);
+          }
+        })(),
+      );
+    const first = waiter('first');
+    waiter('second');
+    const watched: string[] = [];
+    env.timeout(1).addCallback(() => {
+      signal.addCallback(() => watched.push(`callback at ${env.now}`));
+      expect(signal.callbacks).toHaveLength(3);
+      first.interrupt();
+    });
+    env.timeout(2).addCallback(() => signal.succeed('go'));
+
+    env.run();
+
+    expect(log).toEqual(['first interrupted at 1', 'second got go at 2']);
+    expect(watched).toEqual(['callback at 2']);
+    expect(signal.callbacks).toEqual([]);
+  });
+
   it('fails a process that does not catch its interrupt', () => {
     const env = new Environment();
     const worker = env.process(
