@@ -5,8 +5,8 @@
 // `forecastId`; the first chunk in `data`) and, if there are more chunks, one item each under the
 // head's key + `#001`, `#002`, … with the same `forecastId`. The twin's recommendations follow the
 // forecast (they are looked for once it is written, so that it is readable at once): a small item
-// under the head's key + `#recommendations`, with the `forecastAsOf` of the forecast they are for,
-// read with the head and put into the record when that forecast is the one read.
+// under the head's key + `#recommendations`, with the `forecastAsOf` and `forecastGeneratedAt` of
+// the forecast they are for, read with the head and put into the record when that forecast is the one read.
 // Compression runs on libuv's thread pool, not the event loop: for a large forecast it takes a
 // good part of the write (`twin bench forecast-handler`), time in which the embedded twin's ingest
 // and dashboard, in the same process, would otherwise stand still.
@@ -59,6 +59,8 @@ export const headKeyOf = (sk: string) => sk.replace(/#(\d{3}|recommendations)$/,
 export interface RecommendationsItem {
   /** The asOf of the forecast they are for: another forecast's are not its. */
   forecastAsOf: number;
+  /** When that forecast was generated: one of the same moment made later has its own (absent in older items). */
+  forecastGeneratedAt?: number;
   recommendations: ForecastRecommendation[];
   recommendMs: number;
 }
@@ -68,8 +70,11 @@ function withRecommendations(
   record: ForecastRecord,
   item: Record<string, unknown> | undefined,
 ): ForecastRecord {
-  if (item === undefined || item.forecastAsOf !== record.asOf) return record;
-  const { recommendations, recommendMs } = item as unknown as RecommendationsItem;
+  if (item === undefined) return record;
+  const { forecastAsOf, forecastGeneratedAt, recommendations, recommendMs } =
+    item as unknown as RecommendationsItem;
+  if (forecastAsOf !== record.asOf) return record;
+  if (forecastGeneratedAt !== undefined && forecastGeneratedAt !== record.generatedAt) return record;
   return { ...record, recommendations, timings: { ...record.timings, recommendMs } };
 }
 

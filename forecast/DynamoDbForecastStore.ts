@@ -39,6 +39,18 @@ function summaryOf(record: ForecastRecord) {
   };
 }
 
+/**
+ * The condition that the item stored is older than `forecast` (see `isNewerForecast`): an earlier
+ * asOf, or the same asOf generated earlier.
+ */
+function newerThanStored(forecast: { asOf: number; generatedAt: number }) {
+  return {
+    ConditionExpression:
+      'attribute_not_exists(asOf) OR asOf < :asOf OR (asOf = :asOf AND generatedAt < :generatedAt)',
+    ExpressionAttributeValues: { ':asOf': forecast.asOf, ':generatedAt': forecast.generatedAt },
+  };
+}
+
 export class DynamoDbForecastStore implements ForecastStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,
@@ -74,10 +86,7 @@ export class DynamoDbForecastStore implements ForecastStore {
     );
 
     const [head, ...rest] = items(ForecastKeys.latest, {});
-    const condition = {
-      ConditionExpression: 'attribute_not_exists(asOf) OR asOf < :asOf',
-      ExpressionAttributeValues: { ':asOf': record.asOf },
-    };
+    const condition = newerThanStored(record);
     try {
       if (rest.length === 0) {
         await this.client.send(new PutCommand({ TableName: this.tableName, Item: head, ...condition }));
@@ -115,7 +124,12 @@ export class DynamoDbForecastStore implements ForecastStore {
     recommendMs: number,
   ): Promise<void> {
     const partition = ForecastKeys.partitionOf(record.plantId);
-    const item: RecommendationsItem = { forecastAsOf: record.asOf, recommendations, recommendMs };
+    const item: RecommendationsItem = {
+      forecastAsOf: record.asOf,
+      forecastGeneratedAt: record.generatedAt,
+      recommendations,
+      recommendMs,
+    };
     await Promise.all([
       this.client.send(
         new PutCommand({
@@ -133,8 +147,11 @@ export class DynamoDbForecastStore implements ForecastStore {
           new PutCommand({
             TableName: this.tableName,
             Item: { pk: partition, sk: recommendationsKey(ForecastKeys.latest), ...item },
-            ConditionExpression: 'attribute_not_exists(forecastAsOf) OR forecastAsOf <= :asOf',
-            ExpressionAttributeValues: { ':asOf': record.asOf },
+            // Not over those of a newer forecast (`isNewerForecast`).
+            ConditionExpression:
+              'attribute_not_exists(forecastAsOf) OR forecastAsOf < :asOf OR (forecastAsOf = :asOf AND ' +
+              '(attribute_not_exists(forecastGeneratedAt) OR forecastGeneratedAt <= :generatedAt))',
+            ExpressionAttributeValues: { ':asOf': record.asOf, ':generatedAt': record.generatedAt },
           }),
         )
         .catch((error: unknown) => {
@@ -158,8 +175,7 @@ export class DynamoDbForecastStore implements ForecastStore {
         new PutCommand({
           TableName: this.tableName,
           Item: { pk: ForecastKeys.plants, sk: summary.plantId, ...summary },
-          ConditionExpression: 'attribute_not_exists(asOf) OR asOf < :asOf',
-          ExpressionAttributeValues: { ':asOf': summary.asOf },
+          ...newerThanStored(summary),
         }),
       );
     } catch (error) {

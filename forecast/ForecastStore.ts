@@ -8,13 +8,26 @@ import {
 } from '../contracts/forecastRecord.ts';
 import { DEFAULT_PLANT } from '../contracts/plants.ts';
 
+/**
+ * Whether forecast `a` is newer than `b`: a later asOf, or the same asOf generated later. A forecast
+ * whose clock is the latest event (the embedded twin at any speed but real time) has the asOf of the
+ * one before it when its batch brought only events of earlier or equal times: it reflects more of
+ * the plant all the same.
+ */
+export function isNewerForecast(
+  a: { asOf: number; generatedAt: number },
+  b: { asOf: number; generatedAt: number },
+): boolean {
+  return a.asOf > b.asOf || (a.asOf === b.asOf && a.generatedAt > b.generatedAt);
+}
+
 /** `saved`: the forecast is now the latest; `stale`: a newer one was already stored (kept in history only). */
 export type SaveOutcome = 'saved' | 'stale';
 
 export interface ForecastStore {
   /**
    * Keeps `record` in its plant's history, and as the plant's latest forecast (and its line in the
-   * overview) if it is newer (by asOf) than the stored one.
+   * overview) if it is newer than the stored one (`isNewerForecast`).
    */
   save(record: ForecastRecord): Promise<SaveOutcome>;
   /**
@@ -41,7 +54,7 @@ export class InMemoryForecastStore implements ForecastStore {
     this.history.push(structuredClone(record));
     const plant = record.plantId ?? DEFAULT_PLANT;
     const current = this.current.get(plant);
-    if (current !== undefined && current.asOf >= record.asOf) return 'stale';
+    if (current !== undefined && !isNewerForecast(record, current)) return 'stale';
     this.current.set(plant, structuredClone(record));
     return 'saved';
   }
@@ -53,7 +66,10 @@ export class InMemoryForecastStore implements ForecastStore {
   ): Promise<void> {
     const plant = record.plantId ?? DEFAULT_PLANT;
     const forRecord = (r: ForecastRecord | undefined) =>
-      r !== undefined && (r.plantId ?? DEFAULT_PLANT) === plant && r.asOf === record.asOf;
+      r !== undefined &&
+      (r.plantId ?? DEFAULT_PLANT) === plant &&
+      r.asOf === record.asOf &&
+      r.generatedAt === record.generatedAt;
     const add = (r: ForecastRecord) => {
       r.recommendations = structuredClone(recommendations);
       r.timings = { ...r.timings, recommendMs };

@@ -255,6 +255,37 @@ describe('forecast handler', () => {
     expect(second!.asOf).toBeGreaterThan(first!.asOf);
   });
 
+  it('replaces the forecast by the next one of the same moment: a batch of events no later than the latest seen', async () => {
+    // The clock is the latest event (the embedded twin at any speed but real time): events of an
+    // earlier time that arrive later leave the forecast's moment where it was.
+    const states = new InMemoryStateStore();
+    for (const e of [...lifecycle('a', 10).slice(0, 5), ...lifecycle('b').slice(0, 3)]) {
+      await states.apply(toDomainEvent(e));
+    }
+    const forecasts = new InMemoryForecastStore();
+    let generated = NOW;
+    const handler = createForecastHandler({
+      states,
+      forecasts,
+      logger,
+      clock: latestEventClock,
+      now: () => ++generated,
+    });
+    const before = (await states.get('b'))!;
+    await handler({ Records: [change('INSERT', undefined, before)] });
+    const first = (await forecasts.latest())!;
+
+    await states.apply(toDomainEvent(lifecycle('b')[3]!));
+    const arrived = (await states.get('b'))!;
+    await handler({ Records: [change('MODIFY', before, arrived)] });
+
+    const latest = (await forecasts.latest())!;
+    expect(latest.asOf).toBe(first.asOf);
+    expect(latest.generatedAt).toBeGreaterThan(first.generatedAt);
+    expect(latest.orders).toEqual(forecast({ asOf: first.asOf, orders: await states.listActive() }).orders);
+    expect(latest.orders).not.toEqual(first.orders);
+  });
+
   it('asks for the batch again, from its first record, when the forecast fails', async () => {
     const states = await storeWith(['a', '2']);
     const forecasts = new InMemoryForecastStore();

@@ -169,4 +169,35 @@ describe('forecast on DynamoDB Local', () => {
     expect(latestItems.Items!.length).toBeGreaterThan(1);
     expect(latestItems.LastEvaluatedKey).toBeUndefined();
   }, 120_000);
+
+  it('replaces the latest forecast by one of the same moment made later, and not by one made earlier', async () => {
+    const { clients, names } = env;
+    const forecasts = new DynamoDbForecastStore(clients.documentClient, names.forecastsTable);
+    // The forecast with recommendations above, as a plant of its own: the default plant's latest stays.
+    const { recommendations, ...stored } = (await readForecastAt(
+      clients.documentClient,
+      names.forecastsTable,
+      ForecastKeys.history(NOW + 200_000),
+    ))!;
+    const first = { ...stored, plantId: 'same-moment', asOf: NOW, generatedAt: NOW + 10 };
+    const later = { ...first, generatedAt: NOW + 20, orders: first.orders.slice(1) };
+    const earlier = { ...first, generatedAt: NOW + 15, orders: [] };
+
+    expect(await forecasts.save(first)).toBe('saved');
+    expect(await forecasts.save(later)).toBe('saved');
+    expect(await forecasts.save(earlier)).toBe('stale');
+    expect(await forecasts.save(later)).toBe('stale');
+
+    expect(await forecasts.latest('same-moment')).toEqual(later);
+    const summary = (await forecasts.plants()).find((p) => p.plantId === 'same-moment');
+    expect(summary).toMatchObject({ asOf: NOW, generatedAt: NOW + 20 });
+    // Each forecast's recommendations are its own, also beside one of the same moment.
+    await forecasts.saveRecommendations(later, recommendations!.slice(0, 1), 6);
+    await forecasts.saveRecommendations(first, recommendations!, 5);
+    expect(await forecasts.latest('same-moment')).toEqual({
+      ...later,
+      recommendations: recommendations!.slice(0, 1),
+      timings: { ...later.timings, recommendMs: 6 },
+    });
+  });
 });
