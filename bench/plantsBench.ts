@@ -62,6 +62,11 @@ export interface PlantsBenchResult {
   maxMs: number;
   /** The highest of the plants' own p95. */
   worstPlantP95Ms: number;
+  /**
+   * The p95 of the events put in each minute of the run (the last minute may be partial): a twin
+   * that keeps up holds it level, one that falls behind sees it grow.
+   */
+  p95ByMinuteMs: number[];
   /** Plants with a forecast at the end. */
   plantsForecast: number;
   forecastsWritten: number;
@@ -146,10 +151,14 @@ export async function plantsBench(options: PlantsBenchOptions): Promise<PlantsBe
     // Per plant, its events put and not yet reflected, oldest first.
     const waiting = new Map(plantIds.map((p) => [p, [] as { at: number; sentAt: number }[]]));
     const latencies = new Map(plantIds.map((p) => [p, [] as number[]]));
+    // By the minute of the run its event was put in.
+    const byMinute: number[][] = [];
     let events = 0;
     let putting = true;
     let deadline = Number.POSITIVE_INFINITY;
     const pending = () => [...waiting.values()].reduce((n, list) => n + list.length, 0);
+    // The run's start: its first PutRecords follows at once.
+    const started = performance.now();
     const watcher = (async () => {
       while (putting || (pending() > 0 && performance.now() < deadline)) {
         const seen = await reflected();
@@ -157,8 +166,13 @@ export async function plantsBench(options: PlantsBenchOptions): Promise<PlantsBe
         for (const [plantId, list] of waiting) {
           const latest = seen.get(plantId) ?? 0;
           let done = 0;
-          while (done < list.length && list[done]!.at <= latest)
-            latencies.get(plantId)!.push(now - list[done++]!.sentAt);
+          while (done < list.length && list[done]!.at <= latest) {
+            const { sentAt } = list[done++]!;
+            latencies.get(plantId)!.push(now - sentAt);
+            const minute = Math.floor((sentAt - started) / 60_000);
+            byMinute[minute] ??= [];
+            byMinute[minute].push(now - sentAt);
+          }
           list.splice(0, done);
         }
         await sleep(250);
@@ -174,7 +188,6 @@ export async function plantsBench(options: PlantsBenchOptions): Promise<PlantsBe
     sample();
     const sampler = setInterval(sample, 1_000);
     // Ten PutRecords a second, each with a tenth of the second's events, the plants in turn.
-    const started = performance.now();
     let turn = 0;
     for (let tick = 0; performance.now() - started < seconds * 1000; tick++) {
       const due = started + tick * 100;
@@ -209,6 +222,7 @@ export async function plantsBench(options: PlantsBenchOptions): Promise<PlantsBe
       worstPlantP95Ms: Math.round(
         Math.max(...[...latencies.values()].filter((l) => l.length > 0).map((l) => quantileOf(l, 0.95))),
       ),
+      p95ByMinuteMs: Array.from(byMinute, (l) => (l === undefined ? 0 : Math.round(quantileOf(l, 0.95)))),
       plantsForecast: plantIds.filter((p) => seen.has(p)).length,
       forecastsWritten: running.status().forecastsWritten - forecastsBefore,
       rss: memoryFigures(memory.rss),

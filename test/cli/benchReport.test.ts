@@ -215,6 +215,7 @@ const plants: PlantsBenchResult = {
   p95Ms: 2_300,
   maxMs: 3_100,
   worstPlantP95Ms: 2_600,
+  p95ByMinuteMs: [2_200, 2_300, 2_250, 2_400, 2_350],
   plantsForecast: 50,
   forecastsWritten: 14_000,
   rss: { startMb: 300, peakMb: 420.5, endMb: 410, slopeMbPerMin: 0.4 },
@@ -308,7 +309,7 @@ describe('docs/benchmark-results.md', () => {
     const doc = resultsMarkdown(measured(every), SUITES);
 
     expect(doc).toContain(
-      '| 50 × 200 | 200 | 60,000 | 0 | 0 | 1,400 | 2,300 | 2,600 | 300 → 410 (peak 420.5; +0.4 MB/min in the second half) | 90 → 120 (peak 160; -1.2 MB/min in the second half) |',
+      '| 50 × 200 | 200 | 60,000 | 0 | 0 | 1,400 | 2,300 | 2,600 | 2,200 · 2,300 · 2,250 · 2,400 · 2,350 | 300 → 410 (peak 420.5; +0.4 MB/min in the second half) | 90 → 120 (peak 160; -1.2 MB/min in the second half) |',
     );
   });
 
