@@ -6,7 +6,8 @@
 // head's key + `#001`, `#002`, … with the same `forecastId`. The twin's recommendations follow the
 // forecast (they are looked for once it is written, so that it is readable at once): a small item
 // under the head's key + `#recommendations`, with the `forecastAsOf` and `forecastGeneratedAt` of
-// the forecast they are for, read with the head and put into the record when that forecast is the one read.
+// the forecast they are for, read with the head and put into the record when that forecast is the
+// one read.
 // Compression runs on libuv's thread pool, not the event loop: for a large forecast it takes a
 // good part of the write (`twin bench forecast-handler`), time in which the embedded twin's ingest
 // and dashboard, in the same process, would otherwise stand still.

@@ -36,9 +36,6 @@ export class Event<T = unknown> {
   get _processed(): boolean {
     return (this._flags & PROCESSED) !== 0;
   }
-  set _processed(processed: boolean) {
-    this._flags = processed ? this._flags | PROCESSED : this._flags & ~PROCESSED;
-  }
 
   /** @internal false once failed */
   get _ok(): boolean {

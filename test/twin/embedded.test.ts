@@ -170,7 +170,7 @@ describe('embedded twin', () => {
         return calibrated;
       };
 
-      const settled = await waitFor(
+      const { latest: settled, model } = await waitFor(
         'a forecast of the final state',
         async () => {
           const latest = await forecasts.latest();
@@ -190,10 +190,9 @@ describe('embedded twin', () => {
         },
         30_000,
         500,
-      ).then(({ latest, model }) => {
-        expect(latest.model).toMatchObject({ name: 'flow-shop', hash: modelHash(model) });
-        return latest;
-      });
+      );
+
+      expect(settled.model).toMatchObject({ name: 'flow-shop', hash: modelHash(model) });
 
       expect(settled.stations.map((s) => s.station)).toEqual(['saw', 'welder', 'booth']);
       const operations = settled.orders.flatMap((o) => o.steps.filter((s) => s.kind === 'operation'));

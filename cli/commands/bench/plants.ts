@@ -42,7 +42,7 @@ const plantsTable: ResultTable<PlantsBenchResult> = {
       count(r.p50Ms),
       count(r.p95Ms),
       count(r.worstPlantP95Ms),
-      (r.p95ByMinuteMs ?? []).map(count).join(' · '),
+      r.p95ByMinuteMs.map(count).join(' · '),
       memory(r.rss),
       memory(r.heapUsed),
     ],
