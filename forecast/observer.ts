@@ -110,7 +110,10 @@ function actualOrders(ends: readonly End[], model: HistoricForecast['model']): A
 /**
  * The forecast in effect at each time a horizon before an end, by time. Latest first: the forecast
  * found for time t, made at a, is also the one in effect at any time in [a, t] (none was made in
- * between), so a batch costs one lookup per forecast it needs, not one per step and horizon.
+ * between), and when none is found for t, none is in effect at any earlier time either. So a batch
+ * costs one lookup per forecast it needs, and one for the time before the first, not one per step
+ * and horizon. (A twin's first hour is mostly such times: its longest horizon reaches back before
+ * its first forecast.)
  */
 async function inEffect(
   history: ForecastHistory,
@@ -123,8 +126,8 @@ async function inEffect(
   for (const t of times) {
     if (known === undefined || t < known.from || t > known.to) {
       const forecast = await history.inEffectAt(t);
-      // None found (or gone since it was listed): that time alone is answered.
-      known = { from: forecast?.asOf ?? t, to: t, forecast };
+      // None found, or gone by its time to live while read: an older one is not compared either.
+      known = { from: forecast?.asOf ?? Number.NEGATIVE_INFINITY, to: t, forecast };
     }
     resolved.set(t, known.forecast);
   }

@@ -121,6 +121,23 @@ describe('the observer', () => {
     expect(calls.inEffectAt).toBe(2);
   });
 
+  it('asks once for every time before the first forecast', async () => {
+    // The twin's first forecast is at 60; steps end at 20..39, so every horizon reaches back before it.
+    const ids = Array.from({ length: 20 }, (_, i) => `a-${i}`);
+    const { history, calls } = counted(
+      new InMemoryForecastHistory([forecast(T0 + 60 * MIN, ids, T0 + 70 * MIN, T0 + 80 * MIN)]),
+    );
+    const batch = ids.map((id, i) => finished(id, 'press', T0 + (20 + i) * MIN));
+    const observed = await observeBatch(
+      { history, accuracy: new InMemoryAccuracyStore(), logger, horizonsMs: [5 * MIN, 15 * MIN] },
+      batch,
+    );
+    expect(observed.comparisons.steps).toEqual([]);
+    // The latest time (39 − 5 = 34) has none in effect, so no earlier time has one:
+    // 30 distinct times, 1 lookup.
+    expect(calls.inEffectAt).toBe(1);
+  });
+
   it('writes nothing when a batch has nothing new', async () => {
     const accuracy = new InMemoryAccuracyStore();
     const observed = await observeBatch({ history: new InMemoryForecastHistory([]), accuracy, logger }, [
