@@ -42,7 +42,7 @@ export class AccuracyObserver extends Construct {
       commandHooks: bundleModelFile(props.modelFile ?? DEMO_MODEL_FILE),
       environment: { MODEL_FILE: FORECAST_MODEL_FILE },
     });
-    // It finds the forecast in effect with a Query of history (Limit 1), reads it (a Query of its
+    // It finds the forecast in effect with a Query of history (a small Limit), reads it (a Query of its
     // chunks), the latest forecast's version (GetItem), and replaces the record (a conditional Put);
     // it keeps the samples of recalibration (GetItem, a conditional Put per key) and, on drift, reads
     // them all (Query) and stores a calibration (Put); its alerts go to the table too (BatchWriteItem).

@@ -222,6 +222,38 @@ describe('the observer on DynamoDB Local', () => {
     expect(compared(defaultAfter)).toBe(compared(defaultBefore));
   });
 
+  it('looks history up once for the times an earlier lookup has read past', async () => {
+    const { documentClient } = env.clients;
+    const table = env.names.forecastsTable;
+    const plantId = 'lookups';
+    const store = new DynamoDbForecastStore(documentClient, table);
+    for (let m = 0; m <= 5; m++) await store.save({ ...forecastAt(T0 + m * MIN), plantId });
+    // The lookups of history (a Query down from a time), counted apart from the forecasts' reads.
+    let lookups = 0;
+    const counting = {
+      send: (command: { input: { KeyConditionExpression?: string } }) => {
+        if (command.input.KeyConditionExpression?.includes('BETWEEN')) lookups++;
+        return documentClient.send(command as never);
+      },
+    } as unknown as DynamoDBDocumentClient;
+    const history = new DynamoDbForecastHistory(counting, table, plantId);
+    const asOfAt = async (t: number) => (await history.inEffectAt(t))?.asOf;
+
+    expect(await asOfAt(T0 + 5.5 * MIN)).toBe(T0 + 5 * MIN);
+    // That lookup read the forecasts before it: the longer horizons' times need none.
+    expect(await asOfAt(T0 + 3.5 * MIN)).toBe(T0 + 3 * MIN);
+    expect(await asOfAt(T0 + 3 * MIN)).toBe(T0 + 3 * MIN);
+    expect(await asOfAt(T0 + MIN / 2)).toBe(T0);
+    expect(lookups).toBe(1);
+    // A forecast made since, after the newest one learned, is looked for.
+    await store.save({ ...forecastAt(T0 + 6 * MIN), plantId });
+    expect(await asOfAt(T0 + 7 * MIN)).toBe(T0 + 6 * MIN);
+    expect(await asOfAt(T0 + 5.5 * MIN)).toBe(T0 + 5 * MIN);
+    expect(lookups).toBe(2);
+    // Before the first forecast: none.
+    expect(await asOfAt(T0 - MIN)).toBeUndefined();
+  });
+
   it('finds the head of the forecast in effect from a chunk key', () => {
     expect(headKeyOf('history#2026-01-05T08:00:00.000Z#002')).toBe('history#2026-01-05T08:00:00.000Z');
     expect(headKeyOf('history#2026-01-05T08:00:00.000Z')).toBe('history#2026-01-05T08:00:00.000Z');
