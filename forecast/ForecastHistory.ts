@@ -58,7 +58,10 @@ const CACHED_FORECASTS = 32;
  */
 const LOOKUP_PAGE = 8;
 
-/** History heads remembered per plant: about an hour of forecasts made every second, which the longest horizon looks back over. */
+/**
+ * History heads remembered per plant: about an hour of forecasts made every second, which the longest
+ * horizon looks back over.
+ */
 const KNOWN_HEADS = 4_096;
 
 /** A forecast of history: its asOf and its head item's sort key. */
@@ -144,7 +147,8 @@ export class DynamoDbForecastHistory implements ForecastHistory {
         Limit: LOOKUP_PAGE,
       }),
     );
-    // Newest first; the last may be a chunk of a forecast whose head was not read: its head is known all the same.
+    // Newest first. The last may be a chunk of a forecast whose head was not read: its head is known
+    // all the same.
     const keys = [...new Set((Items ?? []).map((item) => headKeyOf(item.sk as string)))];
     if (keys.length === 0) return undefined;
     this.learn(keys.reverse().map((key) => ({ asOf: asOfOfKey(key), key })));
