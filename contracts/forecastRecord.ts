@@ -131,6 +131,8 @@ export const ForecastKeys = {
   latest: 'latest',
   /** History items sort by the forecast's asOf. */
   history: (asOf: number) => `${HISTORY}${new Date(asOf).toISOString()}`,
+  /** The asOf of the forecast whose head item has sort key `key` (`history`'s inverse). */
+  historyAsOf: (key: string) => Date.parse(key.slice(HISTORY.length)),
   /** What every history item's sort key begins with. */
   historyPrefix: HISTORY,
 } as const;

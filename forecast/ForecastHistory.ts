@@ -6,7 +6,7 @@
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { headKeyOf, readForecastAt } from '../contracts/forecastItem.ts';
 import { ForecastKeys, type ForecastRecord, type ModelSummary } from '../contracts/forecastRecord.ts';
-import { type PastForecast, pastForecast } from './accuracy.ts';
+import { latestAtOrBefore, type PastForecast, pastForecast } from './accuracy.ts';
 
 /** A forecast of history as the observer reads it: what it said, and its model's routings. */
 export interface HistoricForecast extends PastForecast {
@@ -70,9 +70,6 @@ interface Head {
   key: string;
 }
 
-/** The asOf of the forecast whose head item has sort key `key` (`ForecastKeys.history`). */
-const asOfOfKey = (key: string) => Date.parse(key.slice(ForecastKeys.historyPrefix.length));
-
 /** The history in the forecasts table (see the file comment). */
 export class DynamoDbForecastHistory implements ForecastHistory {
   private readonly cache = new Map<string, Promise<HistoricForecast | undefined>>();
@@ -112,16 +109,9 @@ export class DynamoDbForecastHistory implements ForecastHistory {
   /** The head key of the forecast in effect at `t`, when a run learned holds it. */
   private knownAt(t: number): string | undefined {
     for (const run of this.runs) {
-      if (run[0]!.asOf > t || run.at(-1)!.asOf < t) continue;
-      // The last head at or before t.
-      let lo = 0;
-      let hi = run.length - 1;
-      while (lo < hi) {
-        const mid = (lo + hi + 1) >> 1;
-        if (run[mid]!.asOf <= t) lo = mid;
-        else hi = mid - 1;
-      }
-      return run[lo]!.key;
+      if (run.at(-1)!.asOf < t) continue;
+      const i = latestAtOrBefore(run, t, (head) => head.asOf);
+      if (i >= 0) return run[i]!.key;
     }
     return undefined;
   }
@@ -151,7 +141,7 @@ export class DynamoDbForecastHistory implements ForecastHistory {
     // all the same.
     const keys = [...new Set((Items ?? []).map((item) => headKeyOf(item.sk as string)))];
     if (keys.length === 0) return undefined;
-    this.learn(keys.reverse().map((key) => ({ asOf: asOfOfKey(key), key })));
+    this.learn(keys.reverse().map((key) => ({ asOf: ForecastKeys.historyAsOf(key), key })));
     return keys.at(-1);
   }
 

@@ -110,20 +110,22 @@ export interface StepAccuracy extends ErrorFigures {
 /** Horizons compared when none are given: 5 minutes to an hour ahead. */
 export const DEFAULT_HORIZONS_MS = [5, 15, 30, 60].map((m) => m * 60_000);
 
-/** The index of the latest of `asOfs` (ascending) at or before `t`, or -1. */
-function latestAtOrBefore(asOfs: readonly number[], t: number): number {
+/** The index of the latest of `sorted` (ascending by `timeOf`) at or before `t`, or -1. */
+export function latestAtOrBefore<T>(sorted: readonly T[], t: number, timeOf: (item: T) => number): number {
   let lo = 0;
-  let hi = asOfs.length - 1;
+  let hi = sorted.length - 1;
   let found = -1;
   while (lo <= hi) {
     const mid = (lo + hi) >> 1;
-    if (asOfs[mid]! <= t) {
+    if (timeOf(sorted[mid]!) <= t) {
       found = mid;
       lo = mid + 1;
     } else hi = mid - 1;
   }
   return found;
 }
+
+const itself = (t: number) => t;
 
 /** Every time a comparison looks back from: each completion and each step's end. */
 function endsOf(order: ActualOrder): number[] {
@@ -146,7 +148,7 @@ export function forecastsNeeded(
   for (const order of actual) {
     for (const end of new Set(endsOf(order))) {
       for (const horizon of horizonsMs) {
-        const i = latestAtOrBefore(asOfs, end - horizon);
+        const i = latestAtOrBefore(asOfs, end - horizon, itself);
         if (i >= 0) needed.add(i);
       }
     }
@@ -209,7 +211,7 @@ export function compareForecasts(
     for (const order of actual) {
       const end = order.completedAt;
       if (end === undefined) continue;
-      const i = latestAtOrBefore(asOfs, end - horizonMs);
+      const i = latestAtOrBefore(asOfs, end - horizonMs, itself);
       const said = i >= 0 ? sorted[i]!.orders.get(order.orderId) : undefined;
       if (said === undefined) continue;
       comparisons.push({
@@ -251,7 +253,7 @@ export function compareStepEnds(
   for (const order of actual) {
     for (const [step, end] of Object.entries(order.stepEnds)) {
       for (const horizonMs of horizonsMs) {
-        const i = latestAtOrBefore(asOfs, end - horizonMs);
+        const i = latestAtOrBefore(asOfs, end - horizonMs, itself);
         const ends = i >= 0 ? sorted[i]!.orders.get(order.orderId)?.stepEnds : undefined;
         if (ends === undefined || !Object.hasOwn(ends, step)) continue;
         comparisons.push({
