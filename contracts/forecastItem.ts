@@ -56,6 +56,13 @@ export const recommendationsKey = (base: string) => `${base}#recommendations`;
 /** The head item's key of item `sk`: a chunk's key is its head's and `#NNN`, the recommendations' its head's and `#recommendations`. */
 export const headKeyOf = (sk: string) => sk.replace(/#(\d{3}|recommendations)$/, '');
 
+/**
+ * A key above every item of the forecast whose head item has sort key `base` (its chunks and
+ * recommendations follow it with `#`, which `~` sorts after) and below the next forecast's head: a
+ * history head's key differs from a later one's within its time, before any `#`.
+ */
+export const afterItemsOf = (base: string) => `${base}#~`;
+
 /** The recommendations item's attributes besides its keys. */
 export interface RecommendationsItem {
   /** The asOf of the forecast they are for: another forecast's are not its. */
@@ -101,13 +108,18 @@ export async function readForecastAt(
   tableName: string,
   key: string,
   plantId: string = DEFAULT_PLANT,
+  /**
+   * Whether to read strongly consistently (default). A forecast of history some minutes old can be
+   * read eventually consistently, at half the read units: its items are written once.
+   */
+  consistent = true,
 ): Promise<ForecastRecord | undefined> {
   for (let attempt = 0; attempt < 5; attempt++) {
     const items = await queryAll(client, {
       TableName: tableName,
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :key)',
       ExpressionAttributeValues: { ':pk': ForecastKeys.partitionOf(plantId), ':key': key },
-      ConsistentRead: true,
+      ConsistentRead: consistent,
     });
     const head = items.find((i) => i.sk === key);
     if (head === undefined) return undefined;

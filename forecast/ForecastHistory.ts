@@ -1,10 +1,12 @@
 // The forecast in effect at a time, from the forecast history: the latest made at or before it. The
 // observer asks it for each finished step and horizon. On DynamoDB a lookup is one Query with a key
-// condition and a small Limit (never a scan of history); the forecasts it reads past are remembered,
-// so that the longer horizons, which look back over what the shorter ones saw, need none. A forecast
-// once read is kept for the next batches (a container serves many).
+// condition (never a scan of history) that reads down to the newest forecast already known, no
+// further; what it reads is remembered, so that the longer horizons, which look back over what the
+// shorter ones saw, need none. DynamoDB bills a Query by the whole items it reads, a forecast's data
+// included: a lookup reads as few as it can. A forecast once read is kept for the next batches (a
+// container serves many).
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { headKeyOf, readForecastAt } from '../contracts/forecastItem.ts';
+import { afterItemsOf, headKeyOf, readForecastAt } from '../contracts/forecastItem.ts';
 import { ForecastKeys, type ForecastRecord, type ModelSummary } from '../contracts/forecastRecord.ts';
 import { latestAtOrBefore, type PastForecast, pastForecast } from './accuracy.ts';
 
@@ -52,11 +54,11 @@ export class InMemoryForecastHistory implements ForecastHistory {
 const CACHED_FORECASTS = 32;
 
 /**
- * History items a lookup reads at once, from the time asked down: a small forecast's head, its
- * recommendations and those of a few forecasts before it, so that one lookup also learns what was made
- * just before, and joins what the lookups before it learned.
+ * History items a lookup reads at most: the forecasts made since the newest one learned before the
+ * time asked (each a head, and chunks and recommendations), which a lookup reads to join what the
+ * lookups before it learned.
  */
-const LOOKUP_PAGE = 8;
+export const LOOKUP_PAGE = 8;
 
 /**
  * History heads remembered per plant: about an hour of forecasts made every second, which the longest
@@ -95,11 +97,15 @@ export class DynamoDbForecastHistory implements ForecastHistory {
     if (head === undefined) return undefined;
     let forecast = this.cache.get(head);
     if (forecast === undefined) {
-      forecast = readForecastAt(this.client, this.tableName, head, this.plantId).then(
+      // Eventually consistent: a forecast in effect a horizon ago was written minutes before.
+      forecast = readForecastAt(this.client, this.tableName, head, this.plantId, false).then(
         (r) => r && historic(r),
       );
-      // A failed read is not kept: the next batch asks again.
-      forecast.catch(() => this.cache.delete(head));
+      // Neither a failed read nor one that found nothing is kept: the next batch asks again.
+      forecast.then(
+        (f) => f === undefined && this.cache.delete(head),
+        () => this.cache.delete(head),
+      );
       this.cache.set(head, forecast);
       if (this.cache.size > CACHED_FORECASTS) this.cache.delete(this.cache.keys().next().value!);
     }
@@ -116,33 +122,47 @@ export class DynamoDbForecastHistory implements ForecastHistory {
     return undefined;
   }
 
+  /** The newest head learned at or before `t`, if any. */
+  private newestKnownBefore(t: number): Head | undefined {
+    let newest: Head | undefined;
+    for (const run of this.runs) if (run.at(-1)!.asOf <= t) newest = run.at(-1);
+    return newest;
+  }
+
   /**
    * The head key of the forecast in effect at `t`, from the table: history keys sort by time
    * (`history#<ISO asOf>`), a head's chunks (`…#001`) and recommendations right after it, so the
-   * greatest key at or below the key of `t` is an item of the forecast in effect. The items read
-   * with it, down from there, are learned as a run.
+   * greatest key at or below the key of `t` is an item of the forecast in effect. A lookup reads
+   * down from there to the newest head learned before `t`, no further: the forecasts made since it,
+   * which join its run (all of them, when fewer than a page). With none learned before `t`, it reads
+   * one item: the forecast in effect, which later lookups join.
    */
   private async lookUp(t: number): Promise<string | undefined> {
-    const { Items } = await this.client.send(
+    const known = this.newestKnownBefore(t);
+    const { Items, LastEvaluatedKey } = await this.client.send(
       new QueryCommand({
         TableName: this.tableName,
         KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
         ExpressionAttributeValues: {
           ':pk': ForecastKeys.partitionOf(this.plantId),
-          ':from': ForecastKeys.historyPrefix,
+          ':from': known === undefined ? ForecastKeys.historyPrefix : afterItemsOf(known.key),
           ':to': ForecastKeys.history(t),
         },
         ProjectionExpression: 'sk',
         ScanIndexForward: false,
-        Limit: LOOKUP_PAGE,
+        Limit: known === undefined ? 1 : LOOKUP_PAGE,
       }),
     );
     // Newest first. The last may be a chunk of a forecast whose head was not read: its head is known
     // all the same.
-    const keys = [...new Set((Items ?? []).map((item) => headKeyOf(item.sk as string)))];
-    if (keys.length === 0) return undefined;
-    this.learn(keys.reverse().map((key) => ({ asOf: ForecastKeys.historyAsOf(key), key })));
-    return keys.at(-1);
+    const heads = [...new Set((Items ?? []).map((item) => headKeyOf(item.sk as string)))]
+      .reverse()
+      .map((key) => ({ asOf: ForecastKeys.historyAsOf(key), key }));
+    // Read down to the newest learned: nothing else was made between it and these.
+    const joined = known !== undefined && LastEvaluatedKey === undefined ? [known, ...heads] : heads;
+    if (joined.length === 0) return undefined;
+    this.learn(joined);
+    return joined.at(-1)!.key;
   }
 
   /** Adds a run of heads (ascending) to those learned, joined with any it meets. */

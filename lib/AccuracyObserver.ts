@@ -42,10 +42,11 @@ export class AccuracyObserver extends Construct {
       commandHooks: bundleModelFile(props.modelFile ?? DEMO_MODEL_FILE),
       environment: { MODEL_FILE: FORECAST_MODEL_FILE },
     });
-    // It finds the forecast in effect with a Query of history (a small Limit), reads it (a Query of its
-    // chunks), the latest forecast's version (GetItem), and replaces the record (a conditional Put);
-    // it keeps the samples of recalibration (GetItem, a conditional Put per key) and, on drift, reads
-    // them all (Query) and stores a calibration (Put); its alerts go to the table too (BatchWriteItem).
+    // It finds the forecast in effect with a Query of history (down to the newest known), reads it (a
+    // Query of its chunks), the latest forecast's version (GetItem), and replaces the record (a
+    // conditional Put); it keeps the samples of recalibration (GetItem, a conditional Put per key)
+    // and, on drift, reads them all (Query) and stores a calibration (Put); its alerts go to the
+    // table too (BatchWriteItem).
     this.handler.useTable('FORECASTS_TABLE', props.forecasts, {
       table: ['GetItem', 'Query', 'PutItem', 'BatchWriteItem'],
     });

@@ -130,6 +130,10 @@ export interface StackCostSettings {
   historyDays: number;
   /** The largest item a forecast is cut into (bytes): a forecast of more chunks is a transaction. */
   forecastChunkBytes: number;
+  /** Horizons the observer compares a finished step at: each reads the forecast in effect then. */
+  observerHorizons: number;
+  /** History items one lookup of the forecast in effect reads at most. */
+  observerLookupPage: number;
   /** CloudWatch alarms in the stack. */
   alarms: number;
   /** Secrets Manager secrets in the stack (the dashboard's token). */
@@ -245,8 +249,12 @@ export function sampledTraces(invocations: number): number {
   return firsts + 0.05 * (invocations - firsts);
 }
 
-/** Read request units of an eventually consistent read of `bytes` (4 KB a unit, half for eventual). */
-const eventualReadUnits = (bytes: number) => Math.max(1, Math.ceil(bytes / 4096)) * 0.5;
+/** Read request units of a strongly consistent read of `bytes` (4 KB a unit). */
+const readUnits = (bytes: number) => Math.max(1, Math.ceil(bytes / 4096));
+/** Read request units of an eventually consistent read of `bytes`: half. */
+const eventualReadUnits = (bytes: number) => readUnits(bytes) * 0.5;
+/** What one Query reads at most before it returns a page. */
+const QUERY_PAGE_BYTES = 1024 ** 2;
 /** Write request units of a write of an item of `bytes` (1 KB a unit). */
 const writeUnits = (bytes: number) => Math.max(1, Math.ceil(bytes / 1024));
 /** What DynamoDB counts per item on top of its data, for storage. */
@@ -259,6 +267,46 @@ const FORECAST_HEAD_BYTES = 1024;
  */
 const RECOMMENDATIONS_BYTES = 1_200;
 const GB = 1024 ** 3;
+
+/** Read request units the observer spends on one plant, by kind of batch (see `observerReadUnits`). */
+export interface ObserverReadUnits {
+  /** Every batch with a change of the plant: the latest forecast's version and the accuracy record. */
+  plantBatch: number;
+  /** A batch that finishes a step of the plant: the history lookup and each horizon's forecast. */
+  comparingBatch: number;
+  /** The default plant's comparing batch, besides: its calibration sample. */
+  sample: number;
+}
+
+/**
+ * The read units of the observer's reads, as DynamoDB bills them: a GetItem or a Query by the whole
+ * items it reads, whatever it projects, rounded up to 4 KB (a Query over the sum of its items). The
+ * version is read from the latest forecast's head item and the lookup from history's items,
+ * eventually consistent; the record and the sample strongly. A lookup reads the forecasts made since
+ * the plant's previous comparing batch (`forecastsBetween`, at least one item, at most a page), as a
+ * warm container does; each horizon's forecast in effect is read whole, eventually consistent, as if
+ * none were in the container's cache (an upper bound: at a real plant's rate, the forecasts in effect
+ * of a batch are not those of the batch before).
+ */
+export function observerReadUnits(
+  inputs: Pick<CostInputs, 'forecastBytes' | 'accuracyRecordBytes'>,
+  settings: Pick<StackCostSettings, 'forecastChunkBytes' | 'observerHorizons' | 'observerLookupPage'>,
+  forecastsBetween: number,
+): ObserverReadUnits {
+  const chunks = Math.max(1, Math.ceil(inputs.forecastBytes / settings.forecastChunkBytes));
+  const headItemBytes = Math.min(inputs.forecastBytes, settings.forecastChunkBytes) + FORECAST_HEAD_BYTES;
+  const forecastItemsBytes = inputs.forecastBytes + chunks * FORECAST_HEAD_BYTES + RECOMMENDATIONS_BYTES;
+  const lookupBytes = Math.min(
+    QUERY_PAGE_BYTES,
+    Math.min(settings.observerLookupPage, Math.max(1, forecastsBetween)) * forecastItemsBytes,
+  );
+  return {
+    plantBatch: eventualReadUnits(headItemBytes) + readUnits(inputs.accuracyRecordBytes),
+    comparingBatch:
+      eventualReadUnits(lookupBytes) + settings.observerHorizons * eventualReadUnits(forecastItemsBytes),
+    sample: readUnits(1),
+  };
+}
 
 /** The cost per month of the twin's stack for `inputs`, line by line. */
 export function costPerMonth(
@@ -360,19 +408,25 @@ export function costPerMonth(
     prices.dynamoWriteRequestUnit,
   );
 
-  // Observer: its own mapping on the same stream, with no filter; each batch reads the latest
-  // forecast's version and the accuracy record; a batch that finishes a step also reads the forecast
-  // in effect from history and rewrites the record and a calibration sample.
+  // Observer: its own mapping on the same stream, with no filter. Each invocation reads, for each
+  // plant with a change in it (and for the default plant), the latest forecast's version and the
+  // accuracy record. A plant's batch that finishes a step or brings material also looks the forecast
+  // in effect up and reads it for each horizon, and rewrites the record; the default plant's keeps a
+  // calibration sample.
   const observerInvocations = busyWindows(
     eventsPerSecond,
     settings.observerWindowSeconds,
     inputs.tableStreamShards,
   );
-  const comparingBatches = busyWindows(
-    eventsPerSecond * inputs.observedShare,
+  const plantBatches =
+    plants * busyWindows(plantEventsPerSecond, settings.observerWindowSeconds, inputs.tableStreamShards) +
+    (plants > 1 ? observerInvocations : 0);
+  const plantComparingBatches = busyWindows(
+    plantEventsPerSecond * inputs.observedShare,
     settings.observerWindowSeconds,
     inputs.tableStreamShards,
   );
+  const comparingBatches = plants * plantComparingBatches;
   line('Lambda', 'observer: requests', observerInvocations, prices.lambdaRequest);
   line(
     'Lambda',
@@ -380,17 +434,19 @@ export function costPerMonth(
     (observerInvocations * inputs.observerMs * settings.observerMemoryMb) / 1000 / 1024,
     gbSecond,
   );
+  const observerReads = observerReadUnits(inputs, settings, plantForecasts / comparingBatches);
   line(
     'DynamoDB',
-    'forecasts: reads (observer: version, accuracy record, forecast in effect)',
-    observerInvocations * (eventualReadUnits(1) + eventualReadUnits(inputs.accuracyRecordBytes)) +
-      comparingBatches * (eventualReadUnits(1) + eventualReadUnits(inputs.forecastBytes)),
+    'forecasts: reads (observer: version, accuracy record, history lookup, forecasts in effect, sample)',
+    plantBatches * observerReads.plantBatch +
+      comparingBatches * observerReads.comparingBatch +
+      plantComparingBatches * observerReads.sample,
     prices.dynamoReadRequestUnit,
   );
   line(
     'DynamoDB',
     'forecasts: writes (observer: accuracy record, calibration sample)',
-    comparingBatches * (writeUnits(inputs.accuracyRecordBytes) + 1),
+    comparingBatches * writeUnits(inputs.accuracyRecordBytes) + plantComparingBatches,
     prices.dynamoWriteRequestUnit,
   );
 

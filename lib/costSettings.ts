@@ -8,6 +8,8 @@ import {
   ObserverEventSource,
   OrderEventsStream,
 } from '../contracts/resources.ts';
+import { DEFAULT_HORIZONS_MS } from '../forecast/accuracy.ts';
+import { LOOKUP_PAGE } from '../forecast/ForecastHistory.ts';
 import type { StackCostSettings } from './costModel.ts';
 import {
   DEFAULT_FORECAST_MEMORY_MB,
@@ -37,6 +39,8 @@ export function stackCostSettings(): StackCostSettings {
     observerWindowSeconds: ObserverEventSource.batchingWindowSeconds,
     historyDays: ForecastsTable.historyDays,
     forecastChunkBytes: CHUNK_BYTES,
+    observerHorizons: DEFAULT_HORIZONS_MS.length,
+    observerLookupPage: LOOKUP_PAGE,
     alarms: STACK_ALARMS,
     secrets: STACK_SECRETS,
     pointInTimeRecovery: true,

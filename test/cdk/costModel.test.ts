@@ -28,6 +28,8 @@ const settings: StackCostSettings = {
   observerWindowSeconds: 1,
   historyDays: 14,
   forecastChunkBytes: 350_000,
+  observerHorizons: 4,
+  observerLookupPage: 8,
   alarms: 9,
   secrets: 1,
   pointInTimeRecovery: false,
@@ -114,6 +116,28 @@ describe('costPerMonth, two plants of 0.1 event/s each, checked by hand', () => 
     // 3,000 B and the head's 1 KB: 4 write units, in history and as the latest, 1 for the summary, and
     // 1,200 B of recommendations: 2 units, in history and beside the latest.
     expect(lineOf(estimate, 'forecasts: writes (latest').quantity).toBeCloseTo(plantForecasts * 13, 3);
+  });
+
+  it("reads, per plant's batch, the version and the record; per comparing batch, the forecasts made since the last and each horizon's", () => {
+    // Each plant: batches with a change 2,628,000 × (1 − e^−0.1); with a finished step (2 events in
+    // 7) 2,628,000 × (1 − e^−0.1×2/7); and the default plant's version and record on every invocation.
+    const plantBatches = 2 * 2_628_000 * 0.095_162_581_964_040_4 + invocations;
+    const comparing = 2_628_000 * -Math.expm1(-0.1 * (2 / 7));
+    // Version: the 3,000 B forecast in a head of 1 KB more, 0.5 (eventual); the 4 KB record, 1.
+    // Lookup: the 3.38 forecasts made between two comparing batches, each 3,000 B, a 1 KB head and
+    // 1,200 B of recommendations: 17,651 B, 5 units of 4 KB, halved; 4 horizons' forecasts, 1 each.
+    // Sample (the default plant's): 1.
+    const between = plantForecasts / (2 * comparing);
+    expect(between).toBeCloseTo(3.38, 2);
+    expect(lineOf(estimate, 'forecasts: reads (observer').quantity).toBeCloseTo(
+      plantBatches * 1.5 + 2 * comparing * (2.5 + 4) + comparing,
+      3,
+    );
+    // The record (4 units) per plant's comparing batch, the sample (1) per the default plant's.
+    expect(lineOf(estimate, 'forecasts: writes (observer').quantity).toBeCloseTo(
+      2 * comparing * 4 + comparing,
+      3,
+    );
   });
 
   it('adds the fixed costs, leaves out backups when the tables have none, and sums its lines', () => {

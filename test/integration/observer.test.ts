@@ -222,36 +222,71 @@ describe('the observer on DynamoDB Local', () => {
     expect(compared(defaultAfter)).toBe(compared(defaultBefore));
   });
 
-  it('looks history up once for the times an earlier lookup has read past', async () => {
+  /** A history of plant `plantId` whose lookups (Queries down from a time) are counted, with the items they read. */
+  function countedHistory(plantId: string) {
     const { documentClient } = env.clients;
-    const table = env.names.forecastsTable;
-    const plantId = 'lookups';
-    const store = new DynamoDbForecastStore(documentClient, table);
-    for (let m = 0; m <= 5; m++) await store.save({ ...forecastAt(T0 + m * MIN), plantId });
-    // The lookups of history (a Query down from a time), counted apart from the forecasts' reads.
-    let lookups = 0;
+    const counts = { lookups: 0, items: 0 };
     const counting = {
-      send: (command: { input: { KeyConditionExpression?: string } }) => {
-        if (command.input.KeyConditionExpression?.includes('BETWEEN')) lookups++;
-        return documentClient.send(command as never);
+      send: async (command: { input: { KeyConditionExpression?: string } }) => {
+        const output = await documentClient.send(command as never);
+        if (command.input.KeyConditionExpression?.includes('BETWEEN')) {
+          counts.lookups++;
+          counts.items += (output as { Items?: unknown[] }).Items?.length ?? 0;
+        }
+        return output;
       },
     } as unknown as DynamoDBDocumentClient;
-    const history = new DynamoDbForecastHistory(counting, table, plantId);
-    const asOfAt = async (t: number) => (await history.inEffectAt(t))?.asOf;
+    const history = new DynamoDbForecastHistory(counting, env.names.forecastsTable, plantId);
+    return { counts, asOfAt: async (t: number) => (await history.inEffectAt(t))?.asOf };
+  }
 
-    expect(await asOfAt(T0 + 5.5 * MIN)).toBe(T0 + 5 * MIN);
-    // That lookup read the forecasts before it: the longer horizons' times need none.
-    expect(await asOfAt(T0 + 3.5 * MIN)).toBe(T0 + 3 * MIN);
-    expect(await asOfAt(T0 + 3 * MIN)).toBe(T0 + 3 * MIN);
+  it('looks history up once for the times an earlier lookup has read past, reading only what was made since', async () => {
+    const plantId = 'lookups';
+    const store = new DynamoDbForecastStore(env.clients.documentClient, env.names.forecastsTable);
+    for (let m = 0; m <= 5; m++) await store.save({ ...forecastAt(T0 + m * MIN), plantId });
+    const { counts, asOfAt } = countedHistory(plantId);
+
+    // Nothing learned yet: one item read, the forecast in effect.
     expect(await asOfAt(T0 + MIN / 2)).toBe(T0);
-    expect(lookups).toBe(1);
+    expect(counts).toEqual({ lookups: 1, items: 1 });
+    // Later: down to the one learned, the forecasts made since (four), no further.
+    expect(await asOfAt(T0 + 4.5 * MIN)).toBe(T0 + 4 * MIN);
+    expect(counts).toEqual({ lookups: 2, items: 5 });
+    // Those lookups joined: the times between need none.
+    expect(await asOfAt(T0 + 2.5 * MIN)).toBe(T0 + 2 * MIN);
+    expect(await asOfAt(T0 + MIN)).toBe(T0 + MIN);
+    expect(await asOfAt(T0 + 3 * MIN)).toBe(T0 + 3 * MIN);
+    expect(counts).toEqual({ lookups: 2, items: 5 });
+    expect(await asOfAt(T0 + 5.5 * MIN)).toBe(T0 + 5 * MIN);
+    expect(counts).toEqual({ lookups: 3, items: 6 });
     // A forecast made since, after the newest one learned, is looked for.
     await store.save({ ...forecastAt(T0 + 6 * MIN), plantId });
     expect(await asOfAt(T0 + 7 * MIN)).toBe(T0 + 6 * MIN);
     expect(await asOfAt(T0 + 5.5 * MIN)).toBe(T0 + 5 * MIN);
-    expect(lookups).toBe(2);
-    // Before the first forecast: none.
+    expect(counts).toEqual({ lookups: 4, items: 7 });
+    // Before the first: none.
     expect(await asOfAt(T0 - MIN)).toBeUndefined();
+  });
+
+  it('reads a page at most, and answers a time inside a gap it has not read from the table', async () => {
+    const plantId = 'gaps';
+    const store = new DynamoDbForecastStore(env.clients.documentClient, env.names.forecastsTable);
+    for (let m = 0; m <= 12; m++) await store.save({ ...forecastAt(T0 + m * MIN), plantId });
+    const { counts, asOfAt } = countedHistory(plantId);
+
+    expect(await asOfAt(T0)).toBe(T0);
+    // Twelve made since: the newest page (8) read, not joined to the first.
+    expect(await asOfAt(T0 + 12.5 * MIN)).toBe(T0 + 12 * MIN);
+    expect(counts).toEqual({ lookups: 2, items: 9 });
+    expect(await asOfAt(T0 + 6 * MIN)).toBe(T0 + 6 * MIN);
+    expect(counts.lookups).toBe(2);
+    // Between the first and the page: read from the table, not taken for the first.
+    expect(await asOfAt(T0 + 3.5 * MIN)).toBe(T0 + 3 * MIN);
+    expect(await asOfAt(T0 + 4.5 * MIN)).toBe(T0 + 4 * MIN);
+    expect(counts).toEqual({ lookups: 4, items: 9 + 3 + 1 });
+    // Now joined with the first: no more lookups before the page.
+    expect(await asOfAt(T0 + 2 * MIN)).toBe(T0 + 2 * MIN);
+    expect(counts.lookups).toBe(4);
   });
 
   it('finds the head of the forecast in effect from a chunk key', () => {
