@@ -2,12 +2,11 @@
 // planner-like variants (expedite material, more units, other queue rules, a rush order, a priority),
 // run on common random numbers: fresh (the first run in a process) and warm (the median after it).
 import uncertainPlant from '../examples/order-flow-uncertain.json' with { type: 'json' };
-import { ReplicationPool } from '../forecast/threads/ReplicationPool.ts';
 import { whatIfInThreads } from '../forecast/threads/whatIfInThreads.ts';
 import { parsePlantModel, type Snapshot } from '../orderflow/index.ts';
 import type { Variant } from '../orderflow/whatif/variant.ts';
 import { quantileOf } from '../sim-core/index.ts';
-import { syntheticSnapshot } from './workloads.ts';
+import { benchPool, syntheticSnapshot } from './workloads.ts';
 
 export interface WhatIfBenchResult {
   /** Threads that ran the replications (the calling one included). */
@@ -70,7 +69,7 @@ export async function whatIfBench(
   const model = parsePlantModel(uncertainPlant);
   const snapshot = syntheticSnapshot(orders, 1, model);
   const list = plannerVariants(snapshot, model.stations[0]!.id, variants);
-  const pool = new ReplicationPool(threads - 1);
+  const pool = benchPool(threads);
   const timed = async () => {
     const started = performance.now();
     const { events } = await whatIfInThreads(snapshot, model, list, { replications }, pool);

@@ -167,6 +167,21 @@ export interface ForecastBenchResult {
 }
 
 /**
+ * A pool of worker threads that, with the calling thread, makes `threads`. Refuses when its threads
+ * cannot start (their entry is not where this code looks for it): a figure reported for `threads`
+ * threads must be one that ran on them, not on the calling thread alone.
+ */
+export function benchPool(threads: number): ReplicationPool {
+  const pool = new ReplicationPool(threads - 1);
+  if (threads > 1 && !pool.available) {
+    throw new Error(
+      `${threads} threads were asked for, but the worker threads cannot start: their entry ${pool.entry} is missing`,
+    );
+  }
+  return pool;
+}
+
+/**
  * Forecasts a synthetic plant of `n` active orders: once fresh, then `warmupRuns` times unmeasured
  * (V8 optimises a forecast's code over its first runs, a warm Lambda's forecasts come after), then
  * `runs` times measured; the median is the warm figure.
@@ -184,7 +199,7 @@ export async function forecastBench(
 ): Promise<ForecastBenchResult> {
   const model = plant ?? (replications === undefined ? orderFlowModel : uncertainModel());
   const snapshot = syntheticSnapshot(n, 1, model);
-  const pool = new ReplicationPool(threads - 1);
+  const pool = benchPool(threads);
   const once = async () =>
     replications === undefined
       ? forecast(snapshot, model)

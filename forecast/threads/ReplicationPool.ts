@@ -47,7 +47,8 @@ export class ReplicationPool {
   /** `size` threads (default: one per core but the calling thread's), started on first use. */
   constructor(
     readonly size = Math.max(0, availableParallelism() - 1),
-    private readonly entry = ENTRY,
+    /** The file each thread starts from (default: the command line's entry). */
+    readonly entry = ENTRY,
   ) {}
 
   /** Threads running now (started on first use, ended by `close`). */
