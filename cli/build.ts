@@ -8,6 +8,7 @@ import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, extname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type Metafile, type Plugin } from 'esbuild';
+import { withSourceUrl } from './sourceUrl.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = join(root, 'dist/cli');
@@ -45,14 +46,7 @@ function sourcesAsRead(inputs: Record<string, number>, format: 'esm' | 'cjs'): P
         inputs[projectPath(path)] = (await stat(path)).mtimeMs;
         const contents = await readFile(path, 'utf8');
         if (extname(path) === '.json') return { contents, loader: 'json' };
-        const fromOutput = relative(outDir, path).split(sep).join('/');
-        return {
-          contents: contents.replace(
-            /\bimport\.meta\.url\b/g,
-            `new URL(${JSON.stringify(fromOutput)}, ${ownUrl}).href`,
-          ),
-          loader: 'ts',
-        };
+        return { contents: withSourceUrl(contents, path, outDir, ownUrl), loader: 'ts' };
       });
     },
   };

@@ -3,11 +3,12 @@
 // Node.js options of the forecast Lambda; prints one table per benchmark and writes
 // docs/benchmark-results.md.
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { FORECAST_NODE_OPTIONS } from '../../../contracts/resources.ts';
+import { withSourceUrl } from '../../sourceUrl.ts';
 import { defineBenchmark, progressTo, type Suite, type SuiteContext } from './benchmark.ts';
 import { casymdaSuite, findSimpy } from './casymda.ts';
 import { forecastSuite } from './forecast.ts';
@@ -57,14 +58,12 @@ export async function measureAll(
 }
 
 /**
- * A new folder for the benchmarks' bundle: inside the project, so that the bundle resolves its
- * (external) packages from node_modules, and two folders down as dist/cli/ is, for the replication
- * pool's worker threads start from the entry a bundle finds at ../../bin/twin.cjs. Removed by the
- * caller.
+ * A new folder for the benchmarks' bundle, inside the project, so that the bundle resolves its
+ * (external) packages from node_modules. Removed by the caller.
  */
 export async function benchBundleFolder(): Promise<string> {
-  await mkdir(join(root, 'dist'), { recursive: true });
-  return mkdtemp(join(root, 'dist/bench-'));
+  await mkdir(join(root, 'node_modules/.cache'), { recursive: true });
+  return mkdtemp(join(root, 'node_modules/.cache/twin-bench-'));
 }
 
 /** Bundles the command line as Lambda's bundling does (esbuild, packages external); returns the bundle's path. */
@@ -84,6 +83,19 @@ export async function bundleCli(dir: string): Promise<string> {
     outfile,
     packages: 'external',
     logLevel: 'error',
+    // The sources keep their own address (cli/sourceUrl.ts): files beside them are found wherever
+    // the bundle is, the worker threads' entry too.
+    plugins: [
+      {
+        name: 'source-url',
+        setup(b) {
+          b.onLoad({ filter: /\.ts$/ }, async ({ path }) => ({
+            contents: withSourceUrl(await readFile(path, 'utf8'), path, dir),
+            loader: 'ts',
+          }));
+        },
+      },
+    ],
   });
   return outfile;
 }
