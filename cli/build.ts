@@ -37,7 +37,7 @@ const projectPath = (path: string) => relative(root, path).split(sep).join('/');
  */
 function sourcesAsRead(inputs: Record<string, number>, format: 'esm' | 'cjs'): Plugin {
   // A CommonJS file has no import.meta: its own address is __filename's.
-  const ownUrl = format === 'esm' ? 'import.meta.url' : "require('node:url').pathToFileURL(__filename)";
+  const ownUrl = format === 'esm' ? undefined : "require('node:url').pathToFileURL(__filename)";
   return {
     name: 'sources-as-read',
     setup(b) {
