@@ -93,7 +93,8 @@ export class DynamoDbForecastHistory implements ForecastHistory {
 
   async inEffectAt(t: number): Promise<HistoricForecast | undefined> {
     if (!Number.isFinite(t) || t < 0) return undefined;
-    const head = this.knownAt(t) ?? (await this.lookUp(t));
+    const known = this.locate(t);
+    const head = known.inEffect ?? (await this.lookUp(t, known.before));
     if (head === undefined) return undefined;
     let forecast = this.cache.get(head);
     if (forecast === undefined) {
@@ -112,33 +113,34 @@ export class DynamoDbForecastHistory implements ForecastHistory {
     return forecast;
   }
 
-  /** The head key of the forecast in effect at `t`, when a run learned holds it. */
-  private knownAt(t: number): string | undefined {
+  /**
+   * Where `t` lies in what the lookups learned: the head key of the forecast in effect, when a run
+   * holds it; otherwise the newest head learned before `t`, down to which a lookup reads.
+   */
+  private locate(t: number): { inEffect?: string; before?: Head } {
+    let before: Head | undefined;
     for (const run of this.runs) {
-      if (run.at(-1)!.asOf < t) continue;
+      const last = run.at(-1)!;
+      if (last.asOf < t) {
+        before = last;
+        continue;
+      }
       const i = latestAtOrBefore(run, t, (head) => head.asOf);
-      if (i >= 0) return run[i]!.key;
+      // Before this run's first head: the runs after it begin later still.
+      return i >= 0 ? { inEffect: run[i]!.key } : { before };
     }
-    return undefined;
-  }
-
-  /** The newest head learned at or before `t`, if any. */
-  private newestKnownBefore(t: number): Head | undefined {
-    let newest: Head | undefined;
-    for (const run of this.runs) if (run.at(-1)!.asOf <= t) newest = run.at(-1);
-    return newest;
+    return { before };
   }
 
   /**
    * The head key of the forecast in effect at `t`, from the table: history keys sort by time
    * (`history#<ISO asOf>`), a head's chunks (`…#001`) and recommendations right after it, so the
    * greatest key at or below the key of `t` is an item of the forecast in effect. A lookup reads
-   * down from there to the newest head learned before `t`, no further: the forecasts made since it,
-   * which join its run (all of them, when fewer than a page). With none learned before `t`, it reads
-   * one item: the forecast in effect, which later lookups join.
+   * down from there to `known`, the newest head learned before `t`, no further: the forecasts made
+   * since it, which join its run (all of them, when fewer than a page). With none learned before
+   * `t`, it reads one item: the forecast in effect, which later lookups join.
    */
-  private async lookUp(t: number): Promise<string | undefined> {
-    const known = this.newestKnownBefore(t);
+  private async lookUp(t: number, known: Head | undefined): Promise<string | undefined> {
     const { Items, LastEvaluatedKey } = await this.client.send(
       new QueryCommand({
         TableName: this.tableName,
