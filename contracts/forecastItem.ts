@@ -21,9 +21,10 @@ import {
   type PlantSummary,
 } from './forecastRecord.ts';
 import { DEFAULT_PLANT } from './plants.ts';
+import { ForecastsTable } from './resources.ts';
 
 /** Bytes of compressed forecast per item: well under 400 KB, with room for keys and attributes. */
-export const CHUNK_BYTES = 350_000;
+export const CHUNK_BYTES: number = ForecastsTable.chunkBytes;
 
 const gzip = promisify(gzipCallback);
 const gunzip = promisify(gunzipCallback);

@@ -46,6 +46,11 @@ export const ForecastsTable = {
   sortKey: 'sk',
   ttlAttribute: 'expiresAt',
   historyDays: 14,
+  /**
+   * Bytes of compressed forecast per item (a forecast is split into chunks of at most this, see
+   * contracts/forecastItem.ts): well under DynamoDB's 400 KB item, with room for keys and attributes.
+   */
+  chunkBytes: 350_000,
 } as const;
 
 /** Where records that can never be applied go, with their reason (SQS on AWS). */

@@ -9,6 +9,7 @@ import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/
 import { afterItemsOf, headKeyOf, readForecastAt } from '../contracts/forecastItem.ts';
 import { ForecastKeys, type ForecastRecord, type ModelSummary } from '../contracts/forecastRecord.ts';
 import { latestAtOrBefore, type PastForecast, pastForecast } from './accuracy.ts';
+import { LOOKUP_PAGE } from './observerSettings.ts';
 
 /** A forecast of history as the observer reads it: what it said, and its model's routings. */
 export interface HistoricForecast extends PastForecast {
@@ -54,13 +55,6 @@ export class InMemoryForecastHistory implements ForecastHistory {
 const CACHED_FORECASTS = 32;
 
 /**
- * History items a lookup reads at most: the forecasts made since the newest one learned before the
- * time asked (each a head, and chunks and recommendations), which a lookup reads to join what the
- * lookups before it learned.
- */
-export const LOOKUP_PAGE = 8;
-
-/**
  * History heads remembered per plant: about an hour of forecasts made every second, which the longest
  * horizon looks back over.
  */
@@ -89,6 +83,8 @@ export class DynamoDbForecastHistory implements ForecastHistory {
     private readonly tableName: string,
     /** The plant whose history it is (default: the default plant). */
     private readonly plantId?: string,
+    /** History heads remembered, the oldest let go first (default: about an hour of forecasts made every second). */
+    private readonly knownHeads = KNOWN_HEADS,
   ) {}
 
   async inEffectAt(t: number): Promise<HistoricForecast | undefined> {
@@ -184,9 +180,9 @@ export class DynamoDbForecastHistory implements ForecastHistory {
     rest.sort((a, b) => a[0]!.asOf - b[0]!.asOf);
     // The oldest are let go first.
     let heads = rest.reduce((n, r) => n + r.length, 0);
-    while (heads > KNOWN_HEADS) {
+    while (heads > this.knownHeads) {
       const oldest = rest[0]!;
-      const drop = Math.min(oldest.length, heads - KNOWN_HEADS);
+      const drop = Math.min(oldest.length, heads - this.knownHeads);
       if (drop === oldest.length) rest.shift();
       else oldest.splice(0, drop);
       heads -= drop;

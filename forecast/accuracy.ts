@@ -6,6 +6,7 @@
 import type { ModelSummary, OrderForecast, StepSpan } from '../contracts/forecastRecord.ts';
 import { nearestRank } from '../sim-core/index.ts';
 import type { FinishedOrder } from '../state/StateStore.ts';
+import { DEFAULT_HORIZONS_MS } from './observerSettings.ts';
 
 /** What the comparison reads of a forecast: when it was made (plant time) and what it said of each order. */
 export interface PastForecast {
@@ -106,9 +107,6 @@ export interface StepAccuracy extends ErrorFigures {
   /** Orders whose end of this step was compared. */
   orders: number;
 }
-
-/** Horizons compared when none are given: 5 minutes to an hour ahead. */
-export const DEFAULT_HORIZONS_MS = [5, 15, 30, 60].map((m) => m * 60_000);
 
 /** The index of the latest of `sorted` (ascending by `timeOf`) at or before `t`, or -1. */
 export function latestAtOrBefore<T>(sorted: readonly T[], t: number, timeOf: (item: T) => number): number {

@@ -14,7 +14,6 @@ import {
   type Comparison,
   compareForecasts,
   compareStepEnds,
-  DEFAULT_HORIZONS_MS,
   forecastsNeeded,
   type HorizonAccuracy,
   type PastForecast,
@@ -25,6 +24,7 @@ import {
   summarise,
   summariseSteps,
 } from './accuracy.ts';
+import { DEFAULT_HORIZONS_MS } from './observerSettings.ts';
 
 export interface AccuracyReport {
   /** With `sinceMs`: only completions and step ends at or after this time (plant time) were compared. */

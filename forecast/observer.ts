@@ -15,12 +15,12 @@ import {
   type Comparison,
   compareForecasts,
   compareStepEnds,
-  DEFAULT_HORIZONS_MS,
   type PastForecast,
   type StepComparison,
 } from './accuracy.ts';
 import type { ForecastHistory, HistoricForecast } from './ForecastHistory.ts';
 import { type Observations, observationsOf } from './observations.ts';
+import { DEFAULT_HORIZONS_MS } from './observerSettings.ts';
 import { plantOfRecord } from './relevance.ts';
 import { addComparisons, addLatency, type DriftOptions, detectDrift } from './rollingAccuracy.ts';
 

@@ -1,15 +1,13 @@
 // The stack's settings the cost model needs, read from where the stack reads them (contracts/resources.ts
 // and lib/functionSizes.ts), so that the cost on paper follows the stack; test/cdk/costSettings.test.ts
 // checks them against the synthesized template. Free of aws-cdk-lib, so `twin cost` loads quickly.
-import { CHUNK_BYTES } from '../contracts/forecastItem.ts';
 import {
   ForecastEventSource,
   ForecastsTable,
   ObserverEventSource,
   OrderEventsStream,
 } from '../contracts/resources.ts';
-import { DEFAULT_HORIZONS_MS } from '../forecast/accuracy.ts';
-import { LOOKUP_PAGE } from '../forecast/ForecastHistory.ts';
+import { DEFAULT_HORIZONS_MS, LOOKUP_PAGE } from '../forecast/observerSettings.ts';
 import type { StackCostSettings } from './costModel.ts';
 import {
   DEFAULT_FORECAST_MEMORY_MB,
@@ -38,7 +36,7 @@ export function stackCostSettings(): StackCostSettings {
     forecastWindowSeconds: ForecastEventSource.batchingWindowSeconds,
     observerWindowSeconds: ObserverEventSource.batchingWindowSeconds,
     historyDays: ForecastsTable.historyDays,
-    forecastChunkBytes: CHUNK_BYTES,
+    forecastChunkBytes: ForecastsTable.chunkBytes,
     observerHorizons: DEFAULT_HORIZONS_MS.length,
     observerLookupPage: LOOKUP_PAGE,
     alarms: STACK_ALARMS,

@@ -3,13 +3,9 @@
 // an hour, an hour before said of it.
 import { DEFAULT_PLANT } from '../../contracts/plants.ts';
 import { formatPercent } from '../../dashboard/page/format.ts';
-import {
-  type Comparison,
-  DEFAULT_HORIZONS_MS,
-  type ErrorFigures,
-  type HorizonAccuracy,
-} from '../../forecast/accuracy.ts';
+import type { Comparison, ErrorFigures, HorizonAccuracy } from '../../forecast/accuracy.ts';
 import { type AccuracyReport, accuracyFromTables } from '../../forecast/accuracyFromTables.ts';
+import { DEFAULT_HORIZONS_MS } from '../../forecast/observerSettings.ts';
 import { createClients, destroyClients } from '../../local/clients.ts';
 import { defineCommand, jsonText } from '../command.ts';
 import { clock, dateTime, duration, table } from '../format.ts';

@@ -24,6 +24,11 @@ import type {
 /** The command line's entry: in a worker thread it serves replications (see bin/twin.cjs). */
 const ENTRY = fileURLToPath(new URL('../../bin/twin.cjs', import.meta.url));
 
+/** The code of the process warning that the pool's threads cannot start. */
+export const NO_THREADS_WARNING = 'TWIN_NO_REPLICATION_THREADS';
+/** The missing entries warned of. */
+const missingEntries = new Set<string>();
+
 /** What marks a worker thread of the pool (its workerData's role). */
 export const WORKER_ROLE = 'replications';
 /**
@@ -67,9 +72,23 @@ export class ReplicationPool {
    * and this one alone without a pool or for a count that is no whole number (refused later).
    */
   threadsFor(replications: number, worth: number): number {
+    if (this.size > 0 && !this.available) this.warnNoThreads();
     return this.available && Number.isInteger(replications)
       ? Math.max(1, Math.min(this.size + 1, replications, worth))
       : 1;
+  }
+
+  /**
+   * Says once per process and entry, as a process warning (on stderr, in a Lambda's log), that the
+   * threads wanted cannot start: the forecasts stay right, only slower, and a user knows why.
+   */
+  private warnNoThreads(): void {
+    if (missingEntries.has(this.entry)) return;
+    missingEntries.add(this.entry);
+    process.emitWarning(
+      `replications run on the calling thread alone: the entry of the ${this.size} worker thread${this.size === 1 ? '' : 's'} wanted, ${this.entry}, is missing`,
+      { code: NO_THREADS_WARNING },
+    );
   }
 
   /**

@@ -1,6 +1,10 @@
 // How many threads replications get, and the progress of threads that share them.
 import { describe, expect, it } from 'vitest';
-import { ReplicationPool, sharedProgress } from '../../forecast/threads/ReplicationPool.ts';
+import {
+  NO_THREADS_WARNING,
+  ReplicationPool,
+  sharedProgress,
+} from '../../forecast/threads/ReplicationPool.ts';
 
 describe('ReplicationPool.threadsFor', () => {
   const pool = new ReplicationPool(2);
@@ -21,6 +25,35 @@ describe('ReplicationPool.threadsFor', () => {
   it('gives the calling thread alone without threads to start', () => {
     expect(new ReplicationPool(0).threadsFor(100, 10)).toBe(1);
     expect(new ReplicationPool(2, 'no-such-entry.mjs').threadsFor(100, 10)).toBe(1);
+  });
+});
+
+describe('ReplicationPool without its threads', () => {
+  it('says once, as a process warning naming the missing entry, that replications run on the calling thread', async () => {
+    const entry = 'no-such-entry-of-this-test.mjs';
+    const heard: Error[] = [];
+    const listen = (warning: Error) => {
+      const ours = (warning as Error & { code?: string }).code === NO_THREADS_WARNING;
+      // (Another test's pool warns of its own entry on this tick too.)
+      if (ours && !warning.message.includes('no-such-entry.mjs')) heard.push(warning);
+    };
+    process.on('warning', listen);
+    try {
+      const pool = new ReplicationPool(2, entry);
+      expect(pool.threadsFor(100, 10)).toBe(1);
+      expect(pool.threadsFor(100, 10)).toBe(1);
+      new ReplicationPool(3, entry).threadsFor(100, 10);
+      // A pool of no threads wants none: nothing to say.
+      new ReplicationPool(0, 'another-missing-entry.mjs').threadsFor(100, 10);
+      // Warnings are emitted on the next tick.
+      await new Promise((resolve) => setImmediate(resolve));
+
+      expect(heard.map((w) => w.message)).toEqual([
+        `replications run on the calling thread alone: the entry of the 2 worker threads wanted, ${entry}, is missing`,
+      ]);
+    } finally {
+      process.off('warning', listen);
+    }
   });
 });
 

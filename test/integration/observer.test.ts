@@ -223,7 +223,7 @@ describe('the observer on DynamoDB Local', () => {
   });
 
   /** A history of plant `plantId` whose lookups (Queries down from a time) are counted, with the items they read. */
-  function countedHistory(plantId: string) {
+  function countedHistory(plantId: string, knownHeads?: number) {
     const { documentClient } = env.clients;
     const counts = { lookups: 0, items: 0 };
     const counting = {
@@ -236,7 +236,7 @@ describe('the observer on DynamoDB Local', () => {
         return output;
       },
     } as unknown as DynamoDBDocumentClient;
-    const history = new DynamoDbForecastHistory(counting, env.names.forecastsTable, plantId);
+    const history = new DynamoDbForecastHistory(counting, env.names.forecastsTable, plantId, knownHeads);
     return { counts, asOfAt: async (t: number) => (await history.inEffectAt(t))?.asOf };
   }
 
@@ -286,6 +286,27 @@ describe('the observer on DynamoDB Local', () => {
     expect(counts).toEqual({ lookups: 4, items: 9 + 3 + 1 });
     // Now joined with the first: no more lookups before the page.
     expect(await asOfAt(T0 + 2 * MIN)).toBe(T0 + 2 * MIN);
+    expect(counts.lookups).toBe(4);
+  });
+
+  it('remembers a bounded number of heads, the oldest let go first, and looks those up again', async () => {
+    const plantId = 'bounded';
+    const store = new DynamoDbForecastStore(env.clients.documentClient, env.names.forecastsTable);
+    for (let m = 0; m <= 5; m++) await store.save({ ...forecastAt(T0 + m * MIN), plantId });
+    const { counts, asOfAt } = countedHistory(plantId, 3);
+
+    expect(await asOfAt(T0 + MIN / 2)).toBe(T0);
+    // Six heads learned, three kept: the newest.
+    expect(await asOfAt(T0 + 5.5 * MIN)).toBe(T0 + 5 * MIN);
+    expect(await asOfAt(T0 + 3.5 * MIN)).toBe(T0 + 3 * MIN);
+    expect(counts).toEqual({ lookups: 2, items: 6 });
+    // Let go: read from the table again (one item, nothing kept before it), the right answer still.
+    expect(await asOfAt(T0 + 2.5 * MIN)).toBe(T0 + 2 * MIN);
+    expect(counts).toEqual({ lookups: 3, items: 7 });
+    // The oldest of four, it is let go at once: the next time asks the table again.
+    expect(await asOfAt(T0 + 2.5 * MIN)).toBe(T0 + 2 * MIN);
+    expect(counts).toEqual({ lookups: 4, items: 8 });
+    expect(await asOfAt(T0 + 4.5 * MIN)).toBe(T0 + 4 * MIN);
     expect(counts.lookups).toBe(4);
   });
 
