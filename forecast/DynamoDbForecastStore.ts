@@ -8,6 +8,7 @@ import { type DynamoDBDocumentClient, PutCommand, TransactWriteCommand } from '@
 import {
   chunkKey,
   encodeForecast,
+  FORECAST_ENCODING,
   type RecommendationsItem,
   readLatestForecast,
   readPlantSummaries,
@@ -74,7 +75,7 @@ export class DynamoDbForecastStore implements ForecastStore {
         sk: i === 0 ? base : chunkKey(base, i),
         forecastId,
         data,
-        ...(i === 0 && { ...summaryOf(record), chunks: chunks.length, encoding: 'gzip-json' }),
+        ...(i === 0 && { ...summaryOf(record), chunks: chunks.length, encoding: FORECAST_ENCODING }),
         ...extra,
       }));
 

@@ -1,11 +1,13 @@
 // The forecast handler: one forecast per batch of changes, none for changes that cannot move it,
 // nothing carried over between invocations, a failure retries the batch.
+
+import { gzipSync } from 'node:zlib';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { afterAll, describe, expect, it } from 'vitest';
 import { OrderEventSchema } from '../../contracts/events.ts';
-import { decodeForecast, encodeForecast } from '../../contracts/forecastItem.ts';
+import { decodeForecast, encodeForecast, FORECAST_ENCODING } from '../../contracts/forecastItem.ts';
 import { InMemoryForecastStore } from '../../forecast/ForecastStore.ts';
 import {
   createForecastHandler,
@@ -761,6 +763,36 @@ describe('forecast encoding', () => {
 
     expect(chunks.length).toBeGreaterThan(1);
     expect(chunks.every((c) => c.length <= 4_000)).toBe(true);
-    expect(await decodeForecast(chunks)).toEqual(record);
+    expect(await decodeForecast(chunks, FORECAST_ENCODING)).toEqual(record);
+  });
+
+  /** A stored forecast of `n` orders, as the handler makes it. */
+  async function recordOf(n: number) {
+    const states = await storeWith(...Array.from({ length: n }, (_, i) => [`o${i}`, String(1 + (i % 6))]));
+    return {
+      ...forecast({ asOf: NOW, orders: await states.listActive() }),
+      generatedAt: NOW,
+      stateVersion: { latestEventAt: NOW, activeOrders: n },
+      timings: { readMs: 1, simulateMs: 2 },
+    };
+  }
+
+  it('stores a forecast smaller than gzip did (fewer write units), and still reads one stored with gzip', async () => {
+    const record = await recordOf(200);
+    const gzipped = gzipSync(JSON.stringify(record), { level: 6 });
+
+    const stored = Buffer.concat(await encodeForecast(record));
+
+    expect(stored.length).toBeLessThan(0.9 * gzipped.length);
+    expect(await decodeForecast([gzipped])).toEqual(record);
+    expect(await decodeForecast([gzipped], 'gzip-json')).toEqual(record);
+  });
+
+  it('refuses an encoding it does not know, naming it and the ones it reads', async () => {
+    const chunks = await encodeForecast(await recordOf(3));
+
+    await expect(decodeForecast(chunks, 'zstd-json')).rejects.toThrow(
+      'a stored forecast\'s encoding is "zstd-json", which this twin cannot read (it reads br-json and gzip-json)',
+    );
   });
 });

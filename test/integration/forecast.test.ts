@@ -1,8 +1,10 @@
 // The forecast end to end on DynamoDB Local with its real stream: state written by the ingest path,
 // stream records read with the DynamoDB Streams client in the shape Lambda delivers, the handler,
 // and the forecast read back and checked against sim-core's own result for the same snapshot.
+
+import { gzipSync } from 'node:zlib';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { putItems, syntheticStateItems } from '../../bench/stateItems.ts';
 import { OrderEventSchema } from '../../contracts/events.ts';
@@ -169,6 +171,50 @@ describe('forecast on DynamoDB Local', () => {
     expect(latestItems.Items!.length).toBeGreaterThan(1);
     expect(latestItems.LastEvaluatedKey).toBeUndefined();
   }, 120_000);
+
+  it('reads a forecast stored with gzip, as before Brotli, beside one stored now', async () => {
+    const { clients, names } = env;
+    const forecasts = new DynamoDbForecastStore(clients.documentClient, names.forecastsTable);
+    const stored = (await readForecastAt(
+      clients.documentClient,
+      names.forecastsTable,
+      ForecastKeys.history(NOW + 200_000),
+    ))!;
+    const { recommendations, ...record } = stored;
+    const plantId = 'stored-with-gzip';
+    const now = { ...record, plantId, asOf: NOW + 60_000 };
+    expect(await forecasts.save(now)).toBe('saved');
+    const items = await clients.documentClient.send(
+      new QueryCommand({
+        TableName: names.forecastsTable,
+        KeyConditionExpression: 'pk = :pk AND sk = :sk',
+        ExpressionAttributeValues: {
+          ':pk': ForecastKeys.partitionOf(plantId),
+          ':sk': ForecastKeys.history(now.asOf),
+        },
+      }),
+    );
+    expect(items.Items![0]!.encoding).toBe('br-json');
+    // An item as the twin wrote it before: the same attributes, the JSON gzip-compressed.
+    const before = { ...record, plantId, asOf: NOW };
+    await clients.documentClient.send(
+      new PutCommand({
+        TableName: names.forecastsTable,
+        Item: {
+          ...items.Items![0]!,
+          sk: ForecastKeys.history(before.asOf),
+          asOf: before.asOf,
+          encoding: 'gzip-json',
+          data: gzipSync(JSON.stringify(before)),
+        },
+      }),
+    );
+
+    const read = (asOf: number) =>
+      readForecastAt(clients.documentClient, names.forecastsTable, ForecastKeys.history(asOf), plantId);
+    expect(await read(before.asOf)).toEqual(before);
+    expect(await read(now.asOf)).toEqual(now);
+  });
 
   it('replaces the latest forecast by one of the same moment made later, and not by one made earlier', async () => {
     const { clients, names } = env;
