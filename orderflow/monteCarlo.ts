@@ -297,10 +297,7 @@ function withSpread(o: OrderForecast, ends: Float64Array): OrderForecast {
   const p10 = nearestRankIndex(n, 0.1);
   const p50 = nearestRankIndex(n, 0.5);
   const p90 = nearestRankIndex(n, 0.9);
-  RANKS[0] = p10;
-  RANKS[1] = p50;
-  RANKS[2] = p90;
-  selectRanks(ends, RANKS);
+  selectRanks(ends, [p10, p50, p90]);
   // A copy, then the new fields set on it: V8 (Node.js 20) defines the fields that follow a spread in
   // an object literal one by one at run time, some microseconds an order (this way, a fraction of one).
   const result = Object.assign({}, o);
@@ -310,9 +307,6 @@ function withSpread(o: OrderForecast, ends: Float64Array): OrderForecast {
   if (o.dueAt !== undefined) result.onTimeProbability = countAtMost(ends, o.dueAt) / n;
   return result;
 }
-
-/** The ranks `withSpread` selects, reused order after order. */
-const RANKS = [0, 0, 0];
 
 /** How many of the values are at most `limit`. */
 function countAtMost(values: Float64Array, limit: number): number {

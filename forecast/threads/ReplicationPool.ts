@@ -72,8 +72,9 @@ export class ReplicationPool {
    * and this one alone without a pool or for a count that is no whole number (refused later).
    */
   threadsFor(replications: number, worth: number): number {
-    if (this.size > 0 && !this.available) this.warnNoThreads();
-    return this.available && Number.isInteger(replications)
+    const available = this.available;
+    if (this.size > 0 && !available) this.warnNoThreads();
+    return available && Number.isInteger(replications)
       ? Math.max(1, Math.min(this.size + 1, replications, worth))
       : 1;
   }
