@@ -4,7 +4,7 @@
 // each order with the times it starts and ends every step.
 import { LATEST_TIME_MS } from '../contracts/time.ts';
 import { type Block, type BlockObserver, Delay, Release, Seize, Sink } from '../sim-core/blocks/blocks.ts';
-import { Entity } from '../sim-core/blocks/Entity.ts';
+import { Entity, NO_ATTRIBUTES } from '../sim-core/blocks/Entity.ts';
 import type { Environment } from '../sim-core/kernel/Environment.ts';
 import {
   OrderedResource,
@@ -22,9 +22,6 @@ import type { ForecastWarning } from './types.ts';
  * operation longer than every time between failures, or than every shift, would never finish.
  */
 export const MAX_RESTARTS = 10;
-
-/** No order reads or writes sim-core's attributes: one shared empty object spares one per order. */
-const NO_ATTRIBUTES = Object.freeze({}) as Entity['attributes'];
 
 /** What a station's queue rule reads of an order, worked out once per order (and run). */
 export interface UnitKeys {
@@ -90,6 +87,7 @@ export class OrderUnit extends Entity {
   drawn = Number.NaN;
 
   constructor(keys: UnitKeys, times: Float64Array, base: number, createdAt: number) {
+    // No order reads or writes sim-core's attributes: its data are fields of its own.
     super(keys.orderId, createdAt, NO_ATTRIBUTES);
     this.acceptedKey = keys.acceptedKey;
     this.priorityKey = keys.priorityKey;
@@ -105,6 +103,7 @@ export class OrderUnit extends Entity {
   reset(): void {
     this.enteredAt = this.createdAt;
     this.held = undefined;
+    this.heldMore = undefined;
     this.timer = undefined;
     this.until = 0;
     this.work = 0;

@@ -4,10 +4,10 @@
 // runs fast; the kernel's processes remain available to hand-written models.
 import type { Environment } from '../kernel/Environment.ts';
 import { ModelError } from '../kernel/errors.ts';
-import type { Event } from '../kernel/events.ts';
+import { Event } from '../kernel/events.ts';
 import type { BaseResource, Request } from '../kernel/resources.ts';
 import type { Random, Sampler } from '../random/Random.ts';
-import { Entity } from './Entity.ts';
+import { Entity, NO_ATTRIBUTES } from './Entity.ts';
 import { Samples } from './stats.ts';
 
 /** Notified when an entity enters or leaves a block (to record step times, traces, animations). */
@@ -98,16 +98,34 @@ export class Source extends Block {
   /** Schedules the first arrival; call once when the model runs from empty. */
   begin(): void {
     if (this.count <= 0) return;
-    this.env.timeout(Math.max(0, this.start - this.env.now)).addCallback(this.arrive);
+    this.arrival = new Event(this.env);
+    this.arriveAfter(Math.max(0, this.start - this.env.now));
+  }
+
+  /**
+   * The next arrival's event. Only the source holds it, so one event serves every arrival in turn
+   * (re-armed once processed): a source of many entities costs one event, not one per entity.
+   */
+  private arrival: Event | undefined = undefined;
+
+  private arriveAfter(delay: number): void {
+    const arrival = this.arrival!;
+    if (arrival._processed) arrival._rearm();
+    arrival._callback = this.arrive;
+    arrival._succeedAfter(delay);
   }
 
   private arrive = (): void => {
     const n = ++this.created;
-    const attributes: Record<string, number> = {};
     const names = this.attributeNames;
-    for (let i = 0; i < names.length; i++) attributes[names[i]!] = this.attributes[names[i]!]!.sample();
+    let attributes = NO_ATTRIBUTES;
+    if (names.length > 0) {
+      const drawn: Record<string, number> = {};
+      for (let i = 0; i < names.length; i++) drawn[names[i]!] = this.attributes[names[i]!]!.sample();
+      attributes = drawn;
+    }
     const entity = new Entity(n, this.env.now, attributes);
-    if (this.created < this.count) this.env.timeout(this.interArrival.sample()).addCallback(this.arrive);
+    if (this.created < this.count) this.arriveAfter(this.interArrival.sample());
     this.enter(entity);
   };
 
@@ -253,18 +271,26 @@ export class Release extends Block {
   }
 
   protected accept(entity: Entity): void {
-    const held = entity.held;
-    let i = held === undefined ? -1 : held.length - 1;
-    while (i >= 0 && held![i]!.resource !== this.resource) i--;
-    if (i < 0) {
+    // The unit of this resource seized last: in `heldMore` from its end, else `held`; the last of
+    // `heldMore` takes its place.
+    const resource = this.resource;
+    const more = entity.heldMore;
+    let request: Request<Entity> | undefined;
+    let i = more === undefined ? -1 : more.length - 1;
+    while (i >= 0 && more![i]!.resource !== resource) i--;
+    if (i >= 0) {
+      request = more![i]!;
+      more![i] = more![more!.length - 1]!;
+      more!.pop();
+    } else if (entity.held !== undefined && entity.held.resource === resource) {
+      request = entity.held;
+      entity.held = more === undefined ? undefined : more.pop();
+    } else {
       throw new ModelError(
         `block "${this.id}": entity ${entity.id} does not hold resource "${this.resourceId}"`,
       );
     }
-    const request = held![i]!;
-    held![i] = held![held!.length - 1]!;
-    held!.pop();
-    this.resource.release(request);
+    resource.release(request);
     this.leave(entity);
   }
 }
@@ -311,10 +337,11 @@ export class Router extends Block {
   }
 }
 
-/** Adds `request` to the units `entity` holds (an array of one at first: most hold one at a time). */
+/** Adds `request` to the units `entity` holds (in `held` if it holds none, else in `heldMore`). */
 function addHolding(entity: Entity, request: Request<Entity>): void {
-  if (entity.held === undefined) entity.held = [request];
-  else entity.held.push(request);
+  if (entity.held === undefined) entity.held = request;
+  else if (entity.heldMore === undefined) entity.heldMore = [request];
+  else entity.heldMore.push(request);
 }
 
 /** Where entities leave the model; records time in system. */

@@ -955,6 +955,38 @@ describe('blocks', () => {
     expect(crew.count).toBe(0);
   });
 
+  it('releases the unit seized last of a resource held twice, and any of three held in any order', () => {
+    const env = new Environment();
+    const crew = new Resource<Entity>(env, { capacity: 2 });
+    const tool = new Resource<Entity>(env);
+    const blocks = [
+      new Seize(env, 'first-worker', crew, 'crew'),
+      new Delay(env, 'walk', fixed(1), undefined),
+      new Seize(env, 'take-tool', tool, 'tool'),
+      new Seize(env, 'second-worker', crew, 'crew'),
+      new Release(env, 'drop-worker', crew, 'crew'),
+      new Release(env, 'drop-tool', tool, 'tool'),
+      new Release(env, 'drop-other-worker', crew, 'crew'),
+      new Sink(env, 'sink'),
+    ];
+    for (let i = 0; i + 1 < blocks.length; i++) blocks[i]!.next = blocks[i + 1];
+    const seen: string[] = [];
+    const record = (block: { id: string }) =>
+      seen.push(`${block.id}: crew ${crew.holders.map((r) => r.grantedAt).join(',')} tool ${tool.count}`);
+    for (const block of blocks.slice(4)) block.observer = { enter: record };
+
+    blocks[0]!.enter(new Entity('heavy-part', 0));
+    env.run();
+
+    expect(seen).toEqual([
+      'drop-worker: crew 0,1 tool 1',
+      // The worker seized at 1 (last) is the one let go.
+      'drop-tool: crew 0 tool 1',
+      'drop-other-worker: crew 0 tool 0',
+      'sink: crew  tool 0',
+    ]);
+  });
+
   it('refuses to release a resource the entity does not hold', () => {
     const env = new Environment();
     const machine = new Resource<Entity>(env);
