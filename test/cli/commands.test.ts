@@ -219,7 +219,18 @@ describe('twin bench', () => {
   });
 
   it("gives a warmed-up run's time beside the process's first run, and the peak memory, when asked", async () => {
-    const run = await twin('bench', 'casymda', '--entities', '10000', '--warmup', '2', '--memory', '--json');
+    const run = await twin(
+      'bench',
+      'casymda',
+      '--entities',
+      '10000',
+      '--warmup',
+      '2',
+      '--runs',
+      '3',
+      '--memory',
+      '--json',
+    );
     const result = JSON.parse(run.stdout);
 
     expect(Object.keys(result)).toEqual(['endTime', 'events', 'wallMs', 'freshMs', 'peakRssMb']);

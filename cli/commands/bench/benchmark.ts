@@ -1,5 +1,6 @@
 // What every `twin bench` subcommand is made of: its options and run for a single measurement, and
 // for `twin bench all` a suite that measures in fresh processes and the tables it reports.
+import { quantileOf } from '../../../sim-core/quantile.ts';
 import type { Io, OptionSpec } from '../../command.ts';
 
 /** Option values as `runCommand` gives them, plus `--json`, which every benchmark takes. */
@@ -68,3 +69,41 @@ export async function withProgress<T>(io: Io, work: (progress: (text: string) =>
 /** A count for a table cell: `10,000`; a missing value (NaN, undefined): `-`. */
 export const count = (n: number | undefined | null) =>
   n === undefined || n === null || !Number.isFinite(n) ? '-' : n.toLocaleString('en');
+
+/** The options `--warmup N` and `--runs K` of a benchmark that measures one run in a fresh process, and warm. */
+export const warmOptions = {
+  warmup: {
+    type: 'string',
+    value: 'N',
+    description: 'N more runs in the same process before the warm measurement (adds freshMs, the first run)',
+    default: '0',
+  },
+  runs: {
+    type: 'string',
+    value: 'K',
+    description: 'with --warmup: the warm measurement is the median of K runs after those (default 1)',
+    default: '1',
+  },
+} as const satisfies Record<string, OptionSpec>;
+
+/**
+ * Runs `once` in this process: the first run (fresh), then `warmups` more, then `runs` measured runs,
+ * whose median wall time (nearest rank) is `wallMs` (the other fields are the last run's). Without warm-up, the
+ * first run alone.
+ */
+export function freshAndWarm<R extends { wallMs: number }>(
+  once: () => R,
+  warmups: number,
+  runs: number,
+): R & { freshMs?: number } {
+  const first = once();
+  if (warmups === 0) return first;
+  for (let i = 0; i < warmups; i++) once();
+  const walls: number[] = [];
+  let last = first;
+  for (let i = 0; i < runs; i++) {
+    last = once();
+    walls.push(last.wallMs);
+  }
+  return { ...last, wallMs: quantileOf(walls, 0.5), freshMs: first.wallMs };
+}

@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { casymda } from '../../../bench/workloads.ts';
 import { quantileOf } from '../../../sim-core/quantile.ts';
 import { intOption, numberOption } from '../../command.ts';
-import { count, defineBenchmark, type Suite } from './benchmark.ts';
+import { count, defineBenchmark, freshAndWarm, type Suite, warmOptions } from './benchmark.ts';
 
 const run = promisify(execFile);
 const simpyScript = resolve(dirname(fileURLToPath(import.meta.url)), '../../../bench/casymda_simpy.py');
@@ -15,29 +15,24 @@ const simpyScript = resolve(dirname(fileURLToPath(import.meta.url)), '../../../b
 export const casymdaBenchmark = defineBenchmark({
   name: 'casymda',
   usage: [
-    'twin bench casymda --entities N --inter-arrival T --json   one run: { "endTime", "events", "wallMs" }',
+    'twin bench casymda --entities N --inter-arrival T --json   one run: { "endTime", "events", "wallMs" }; with',
+    '                                                          --warmup N [--runs K], the median of K runs after N',
+    '                                                          more, the first as "freshMs"',
   ],
   options: {
     entities: { type: 'string', value: 'N', description: 'number of entities', default: '100000' },
     'inter-arrival': { type: 'string', value: 'T', description: 'time between arrivals', default: '0' },
-    warmup: {
-      type: 'string',
-      value: 'N',
-      description: 'measure after N more runs in the same process (adds freshMs, the first run)',
-      default: '0',
-    },
+    ...warmOptions,
     memory: { type: 'boolean', description: 'add the peak resident memory (peakRssMb)' },
   },
   run(values, io) {
     const entities = intOption('entities', values.entities, 1)!;
     const interArrival = numberOption('inter-arrival', values['inter-arrival'])!;
     const warmups = intOption('warmup', values.warmup, 0)!;
-    const first = casymda(entities, interArrival);
-    let result = first;
-    for (let i = 0; i < warmups; i++) result = casymda(entities, interArrival);
+    const runs = intOption('runs', values.runs, 1)!;
+    const result = freshAndWarm(() => casymda(entities, interArrival), warmups, runs);
     const out = {
       ...result,
-      ...(warmups > 0 && { freshMs: first.wallMs }),
       ...(values.memory && { peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024) }),
     };
     io.out(
@@ -100,7 +95,11 @@ export const casymdaSuite: Suite<CasymdaSuiteResult> = {
         const runs: { events: number; freshMs: number; wallMs: number; peakRssMb: number }[] = [];
         for (let i = 0; i < (large ? 1 : 3); i++) {
           const args = ['--entities', String(entities), '--inter-arrival', String(interArrival)];
-          const warmup = ['--warmup', large ? '1' : '2', '--memory', '--json'];
+          const warmup = [
+            ...(large ? ['--warmup', '1'] : ['--warmup', '4', '--runs', '5']),
+            '--memory',
+            '--json',
+          ];
           runs.push((await bundle(['bench', 'casymda', ...args, ...warmup])) as (typeof runs)[number]);
         }
         const row: CasymdaRow = {
@@ -135,8 +134,9 @@ export const casymdaSuite: Suite<CasymdaSuiteResult> = {
     {
       title: "Casymda's benchmark model: sim-core beside SimPy",
       measures:
-        'One run of the model in a fresh process (fresh, compilation included) and after warm-up runs in it (warm), ' +
-        'beside SimPy running the same model in plain Python; medians of 3 processes (1 at 1,000,000 entities; SimPy up to 100,000).',
+        'One run of the model in a fresh process (fresh, compilation included), and the median of 5 runs after 4 more in it (warm; ' +
+        'at 1,000,000 entities one run after one more), beside SimPy running the same model in plain Python; medians of 3 processes ' +
+        '(1 at 1,000,000 entities; SimPy up to 100,000).',
       rows: ({ rows, simpyMissing }) => [
         [
           'entities',

@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { MM1_THEORY_TIME_IN_SYSTEM, mm1 } from '../../../bench/mm1.ts';
 import { quantileOf } from '../../../sim-core/quantile.ts';
 import { intOption } from '../../command.ts';
-import { count, defineBenchmark, type Suite } from './benchmark.ts';
+import { count, defineBenchmark, freshAndWarm, type Suite, warmOptions } from './benchmark.ts';
 import { SIMPY_MISSING, speedUp } from './casymda.ts';
 
 const run = promisify(execFile);
@@ -18,25 +18,19 @@ export const mm1Benchmark = defineBenchmark({
   usage: [
     'twin bench mm1 --customers N [--warmup N] --json            the M/M/1 queue (arrivals 0.9, service 1), one',
     '                                                            run: { "endTime", "customers", "events", "wallMs",',
-    '                                                            "meanTimeInSystem" } (theory: 10); with --warmup N,',
-    '                                                            measured after N more runs, the first as "freshMs"',
+    '                                                            "meanTimeInSystem" } (theory: 10); with --warmup N',
+    '                                                            [--runs K], the median of K runs after N more, the',
+    '                                                            first as "freshMs"',
   ],
   options: {
     customers: { type: 'string', value: 'N', description: 'number of customers', default: '1000000' },
-    warmup: {
-      type: 'string',
-      value: 'N',
-      description: 'measure after N more runs in the same process (adds freshMs, the first run)',
-      default: '0',
-    },
+    ...warmOptions,
   },
   run(values, io) {
     const customers = intOption('customers', values.customers, 1)!;
     const warmups = intOption('warmup', values.warmup, 0)!;
-    const first = mm1(customers);
-    let result = first;
-    for (let i = 0; i < warmups; i++) result = mm1(customers);
-    const out = { ...result, ...(warmups > 0 && { freshMs: first.wallMs }) };
+    const runs = intOption('runs', values.runs, 1)!;
+    const out = freshAndWarm(() => mm1(customers), warmups, runs);
     io.out(
       values.json
         ? JSON.stringify(out)
@@ -70,6 +64,8 @@ export interface MM1SuiteResult {
 const median = (xs: number[]) => quantileOf(xs, 0.5);
 const perSecond = (events: number, ms: number) => count(Math.round((events / ms) * 1000));
 const WARM_UP_RUNS = 3;
+/** Warm runs measured after them in each process: the median is the process's warm figure. */
+const WARM_RUNS = 5;
 
 export const mm1Suite: Suite<MM1SuiteResult> = {
   key: 'mm1',
@@ -80,7 +76,16 @@ export const mm1Suite: Suite<MM1SuiteResult> = {
       progress(`mm1 ${size} ...`);
       const runs: { events: number; freshMs: number; wallMs: number; meanTimeInSystem: number }[] = [];
       for (let i = 0; i < 3; i++) {
-        const args = ['bench', 'mm1', '--customers', String(customers), '--warmup', String(WARM_UP_RUNS)];
+        const args = [
+          'bench',
+          'mm1',
+          '--customers',
+          String(customers),
+          '--warmup',
+          String(WARM_UP_RUNS),
+          '--runs',
+          String(WARM_RUNS),
+        ];
         runs.push((await bundle([...args, '--json'])) as (typeof runs)[number]);
       }
       const row: MM1Row = {
@@ -113,7 +118,7 @@ export const mm1Suite: Suite<MM1SuiteResult> = {
       title: 'The M/M/1 queue: sim-core beside SimPy',
       measures:
         'Customers arriving at rate 0.9 for one server of rate 1, to the last one out: one run in a fresh process ' +
-        `(fresh, compilation included) and after ${WARM_UP_RUNS} warm-up runs in it (warm), medians of 3 processes, ` +
+        `(fresh, compilation included) and the median of ${WARM_RUNS} runs after ${WARM_UP_RUNS} more in it (warm), medians of 3 processes, ` +
         'beside SimPy running the same queue in plain Python (medians of 3, 1 at 1,000,000 customers). Events are ' +
         "each kernel's own: SimPy's release is an event, sim-core's is not. " +
         'The mean time in system of each beside the theory, 1 / (μ − λ).',
