@@ -174,7 +174,7 @@ export class Delay extends Block {
     const duration = this.durationFor(entity);
     entity.work = duration;
     entity.until = this.env.now + duration;
-    entity.timer = this.env.timeout(duration, entity).addCallback(this.done);
+    this.startTimer(entity, duration);
   }
 
   /**
@@ -186,7 +186,7 @@ export class Delay extends Block {
     const left = Math.max(0, remaining);
     entity.until = this.env.now + left;
     entity.work = work ?? entity.until - since;
-    entity.timer = this.env.timeout(left, entity).addCallback(this.done);
+    this.startTimer(entity, left);
   }
 
   /**
@@ -208,7 +208,21 @@ export class Delay extends Block {
   resume(entity: Entity, restart: boolean): void {
     const left = restart ? entity.work : entity.left;
     entity.until = this.env.now + left;
-    entity.timer = this.env.timeout(left, entity).addCallback(this.done);
+    this.startTimer(entity, left);
+  }
+
+  /**
+   * Starts the clock of `entity` here: it leaves `duration` from now. The event that ended its
+   * last delay (processed, in this run) serves again: an entity that goes through many delays costs
+   * one event, not one per delay. A suspended entity's event is let go (it stays in the calendar).
+   */
+  private startTimer(entity: Entity, duration: number): void {
+    const timer = entity.timer;
+    if (timer !== undefined && timer._processed && timer.env === this.env) {
+      timer._rearm();
+      timer._callback = this.done;
+      timer._succeedAfter(duration, entity);
+    } else entity.timer = this.env.timeout(duration, entity).addCallback(this.done);
   }
 
   private done = (event: Event<Entity>): void => {

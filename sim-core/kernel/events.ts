@@ -143,12 +143,13 @@ export class Event<T = unknown> {
   }
 
   /**
-   * @internal schedules the event as succeeded `delay` from now, as a timeout: for an event that
-   * only its owner holds, re-armed (see `_rearm`) to serve again, which spares one event per use.
+   * @internal schedules the event as succeeded with `value`, `delay` from now: a timeout's start, and
+   * an event that only its owner holds, re-armed (see `_rearm`) to serve again, which spares one
+   * event per use.
    */
-  _succeedAfter(delay: number): void {
+  _succeedAfter(delay: number, value?: T): void {
     if (!(delay >= 0)) throw new SimError(`a timeout's delay must be a number >= 0, got ${delay}`);
-    this._value = undefined;
+    this._value = value;
     this.env.schedule(this, Priority.normal, delay);
   }
 
@@ -176,9 +177,7 @@ export class Timeout<T = undefined> extends Event<T> {
     value?: T,
   ) {
     super(env);
-    if (!(delay >= 0)) throw new SimError(`a timeout's delay must be a number >= 0, got ${delay}`);
-    this._value = value;
-    env.schedule(this, Priority.normal, delay);
+    this._succeedAfter(delay, value);
   }
 }
 

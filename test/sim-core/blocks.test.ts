@@ -883,6 +883,32 @@ describe('blocks', () => {
     expect(env.now).toBe(14);
   });
 
+  it('times an entity through delays one after another, and again in a run of another environment', () => {
+    const leftAt: string[] = [];
+    const line = (env: Environment) => {
+      const first = new Delay(env, 'first', fixed(3), undefined);
+      const second = new Delay(env, 'second', fixed(5), undefined);
+      const sink = new Sink(env, 'sink');
+      first.next = second;
+      second.next = sink;
+      for (const block of [first, second]) {
+        block.observer = { leave: (b, e, time) => leftAt.push(`${b.id} ${e.id} ${time}`) };
+      }
+      return first;
+    };
+    const entity = new Entity('part', 0);
+    const one = new Environment();
+    line(one).enter(entity);
+    one.run();
+    // The same entity, as a run that reuses its entities has it, in a run of its own.
+    const other = new Environment(100);
+    line(other).enter(entity);
+    other.run();
+
+    expect(leftAt).toEqual(['first part 3', 'second part 8', 'first part 103', 'second part 108']);
+    expect([one.now, other.now]).toEqual([8, 108]);
+  });
+
   it('hands a seized unit to the entity and takes it back at release', () => {
     const env = new Environment();
     const machine = new Resource<Entity>(env);
