@@ -108,17 +108,14 @@ export type RequestOrder<O> = ((a: Request<O>, b: Request<O>) => number) & {
  * grants exactly as a heap alone would, whatever the order requests join it in.
  */
 class HeapQueue<O> implements RequestQueue<O> {
-  // The order's numeric criteria live in typed arrays beside the requests: sifting a long queue
-  // compares numbers laid out in a row instead of reading requests scattered over the heap.
-  private ranks = new Float64Array(64);
-  private ranks2 = new Float64Array(64);
-  private ranks3 = new Float64Array(64);
+  // The order's numeric criteria live in a typed array beside the requests, the three of a request
+  // side by side (at 3i, 3i + 1, 3i + 2): sifting a long queue compares numbers laid out in a row
+  // instead of reading requests scattered over the heap, and growing the queue is one array.
+  private ranks = new Float64Array(3 * 64);
   private items: (Request<O> | undefined)[] = [];
   private n = 0;
   // The sorted run: requests [runHead, runEnd), with their criteria in the same layout.
-  private runRanks = new Float64Array(64);
-  private runRanks2 = new Float64Array(64);
-  private runRanks3 = new Float64Array(64);
+  private runRanks = new Float64Array(3 * 64);
   private runItems: (Request<O> | undefined)[] = [];
   private runHead = 0;
   private runEnd = 0;
@@ -153,18 +150,16 @@ class HeapQueue<O> implements RequestQueue<O> {
   /** `before` of the requests at heap positions i and j. */
   private beforeAt(i: number, j: number): boolean {
     const ranks = this.ranks;
-    const ranks2 = this.ranks2;
-    const ranks3 = this.ranks3;
     const items = this.items;
     return this.before(
       items[i]!,
-      ranks[i]!,
-      ranks2[i]!,
-      ranks3[i]!,
+      ranks[3 * i]!,
+      ranks[3 * i + 1]!,
+      ranks[3 * i + 2]!,
       items[j]!,
-      ranks[j]!,
-      ranks2[j]!,
-      ranks3[j]!,
+      ranks[3 * j]!,
+      ranks[3 * j + 1]!,
+      ranks[3 * j + 2]!,
     );
   }
   push(request: Request<O>): void {
@@ -172,13 +167,14 @@ class HeapQueue<O> implements RequestQueue<O> {
     const r2 = this.rank2 === undefined ? 0 : this.rank2(request);
     const r3 = this.rank3 === undefined ? 0 : this.rank3(request);
     const tail = this.runEnd - 1;
+    const runRanks = this.runRanks;
     if (
       tail < this.runHead ||
       this.before(
         this.runItems[tail]!,
-        this.runRanks[tail]!,
-        this.runRanks2[tail]!,
-        this.runRanks3[tail]!,
+        runRanks[3 * tail]!,
+        runRanks[3 * tail + 1]!,
+        runRanks[3 * tail + 2]!,
         request,
         r,
         r2,
@@ -188,66 +184,63 @@ class HeapQueue<O> implements RequestQueue<O> {
       this.append(request, r, r2, r3);
       return;
     }
-    if (this.n === this.ranks.length) this.grow();
+    if (3 * this.n === this.ranks.length) this.ranks = doubled(this.ranks);
     const ranks = this.ranks;
-    const ranks2 = this.ranks2;
-    const ranks3 = this.ranks3;
     const items = this.items;
     let i = this.n++;
     while (i > 0) {
       const p = (i - 1) >> 1;
-      if (!this.before(request, r, r2, r3, items[p]!, ranks[p]!, ranks2[p]!, ranks3[p]!)) break;
-      ranks[i] = ranks[p]!;
-      ranks2[i] = ranks2[p]!;
-      ranks3[i] = ranks3[p]!;
+      if (!this.before(request, r, r2, r3, items[p]!, ranks[3 * p]!, ranks[3 * p + 1]!, ranks[3 * p + 2]!)) {
+        break;
+      }
+      ranks[3 * i] = ranks[3 * p]!;
+      ranks[3 * i + 1] = ranks[3 * p + 1]!;
+      ranks[3 * i + 2] = ranks[3 * p + 2]!;
       items[i] = items[p];
       i = p;
     }
-    ranks[i] = r;
-    ranks2[i] = r2;
-    ranks3[i] = r3;
+    ranks[3 * i] = r;
+    ranks[3 * i + 1] = r2;
+    ranks[3 * i + 2] = r3;
     items[i] = request;
   }
   /** Appends to the sorted run (emptied runs start again at 0; a long-consumed head is dropped first). */
   private append(request: Request<O>, r: number, r2: number, r3: number): void {
     if (this.runHead === this.runEnd) this.runHead = this.runEnd = 0;
-    if (this.runEnd === this.runRanks.length) {
+    if (3 * this.runEnd === this.runRanks.length) {
       const live = this.runEnd - this.runHead;
-      if (this.runHead > 0 && live * 2 <= this.runRanks.length) {
+      if (this.runHead > 0 && 3 * live * 2 <= this.runRanks.length) {
         // Half or more of the run's space is consumed: slide the live part to the start.
-        this.runRanks.copyWithin(0, this.runHead, this.runEnd);
-        this.runRanks2.copyWithin(0, this.runHead, this.runEnd);
-        this.runRanks3.copyWithin(0, this.runHead, this.runEnd);
+        this.runRanks.copyWithin(0, 3 * this.runHead, 3 * this.runEnd);
         this.runItems.copyWithin(0, this.runHead, this.runEnd);
         this.runItems.length = live;
         this.runHead = 0;
         this.runEnd = live;
-      } else {
-        this.runRanks = doubled(this.runRanks);
-        this.runRanks2 = doubled(this.runRanks2);
-        this.runRanks3 = doubled(this.runRanks3);
-      }
+      } else this.runRanks = doubled(this.runRanks);
     }
     const end = this.runEnd++;
-    this.runRanks[end] = r;
-    this.runRanks2[end] = r2;
-    this.runRanks3[end] = r3;
+    const runRanks = this.runRanks;
+    runRanks[3 * end] = r;
+    runRanks[3 * end + 1] = r2;
+    runRanks[3 * end + 2] = r3;
     this.runItems[end] = request;
   }
   shift(): Request<O> | undefined {
     const head = this.runHead;
+    const runRanks = this.runRanks;
+    const ranks = this.ranks;
     if (
       head < this.runEnd &&
       (this.n === 0 ||
         this.before(
           this.runItems[head]!,
-          this.runRanks[head]!,
-          this.runRanks2[head]!,
-          this.runRanks3[head]!,
+          runRanks[3 * head]!,
+          runRanks[3 * head + 1]!,
+          runRanks[3 * head + 2]!,
           this.items[0]!,
-          this.ranks[0]!,
-          this.ranks2[0]!,
-          this.ranks3[0]!,
+          ranks[0]!,
+          ranks[1]!,
+          ranks[2]!,
         ))
     ) {
       const request = this.runItems[head];
@@ -261,32 +254,34 @@ class HeapQueue<O> implements RequestQueue<O> {
     const n = this.n;
     if (n === 0) return undefined;
     const ranks = this.ranks;
-    const ranks2 = this.ranks2;
-    const ranks3 = this.ranks3;
     const items = this.items;
     const top = items[0];
     const last = n - 1;
     this.n = last;
     if (last > 0) {
       const request = items[last]!;
-      const r = ranks[last]!;
-      const r2 = ranks2[last]!;
-      const r3 = ranks3[last]!;
+      const r = ranks[3 * last]!;
+      const r2 = ranks[3 * last + 1]!;
+      const r3 = ranks[3 * last + 2]!;
       let i = 0;
       for (;;) {
         let c = 2 * i + 1;
         if (c >= last) break;
         if (c + 1 < last && this.beforeAt(c + 1, c)) c++;
-        if (!this.before(items[c]!, ranks[c]!, ranks2[c]!, ranks3[c]!, request, r, r2, r3)) break;
-        ranks[i] = ranks[c]!;
-        ranks2[i] = ranks2[c]!;
-        ranks3[i] = ranks3[c]!;
+        if (
+          !this.before(items[c]!, ranks[3 * c]!, ranks[3 * c + 1]!, ranks[3 * c + 2]!, request, r, r2, r3)
+        ) {
+          break;
+        }
+        ranks[3 * i] = ranks[3 * c]!;
+        ranks[3 * i + 1] = ranks[3 * c + 1]!;
+        ranks[3 * i + 2] = ranks[3 * c + 2]!;
         items[i] = items[c];
         i = c;
       }
-      ranks[i] = r;
-      ranks2[i] = r2;
-      ranks3[i] = r3;
+      ranks[3 * i] = r;
+      ranks[3 * i + 1] = r2;
+      ranks[3 * i + 2] = r3;
       items[i] = request;
     }
     items[last] = undefined;
@@ -307,11 +302,6 @@ class HeapQueue<O> implements RequestQueue<O> {
     }));
     ranked.sort((a, b) => (this.before(a.request, a.r, a.r2, a.r3, b.request, b.r, b.r2, b.r3) ? -1 : 1));
     return ranked.map(({ request }) => request);
-  }
-  private grow(): void {
-    this.ranks = doubled(this.ranks);
-    this.ranks2 = doubled(this.ranks2);
-    this.ranks3 = doubled(this.ranks3);
   }
 }
 
