@@ -4,7 +4,7 @@
 // runs fast; the kernel's processes remain available to hand-written models.
 import type { Environment } from '../kernel/Environment.ts';
 import { ModelError } from '../kernel/errors.ts';
-import { Event } from '../kernel/events.ts';
+import type { Event } from '../kernel/events.ts';
 import type { BaseResource, Request } from '../kernel/resources.ts';
 import type { Random, Sampler } from '../random/Random.ts';
 import { Entity, NO_ATTRIBUTES } from './Entity.ts';
@@ -98,22 +98,14 @@ export class Source extends Block {
   /** Schedules the first arrival; call once when the model runs from empty. */
   begin(): void {
     if (this.count <= 0) return;
-    this.arrival = new Event(this.env);
-    this.arriveAfter(Math.max(0, this.start - this.env.now));
+    this.arrival = this.env.timeout(Math.max(0, this.start - this.env.now)).addCallback(this.arrive);
   }
 
   /**
    * The next arrival's event. Only the source holds it, so one event serves every arrival in turn
-   * (re-armed once processed): a source of many entities costs one event, not one per entity.
+   * (`_again` once processed): a source of many entities costs one event, not one per entity.
    */
   private arrival: Event | undefined = undefined;
-
-  private arriveAfter(delay: number): void {
-    const arrival = this.arrival!;
-    if (arrival._processed) arrival._rearm();
-    arrival._callback = this.arrive;
-    arrival._succeedAfter(delay);
-  }
 
   private arrive = (): void => {
     const n = ++this.created;
@@ -125,7 +117,7 @@ export class Source extends Block {
       attributes = drawn;
     }
     const entity = new Entity(n, this.env.now, attributes);
-    if (this.created < this.count) this.arriveAfter(this.interArrival.sample());
+    if (this.created < this.count) this.arrival!._again(this.arrive, this.interArrival.sample());
     this.enter(entity);
   };
 
@@ -218,11 +210,9 @@ export class Delay extends Block {
    */
   private startTimer(entity: Entity, duration: number): void {
     const timer = entity.timer;
-    if (timer !== undefined && timer._processed && timer.env === this.env) {
-      timer._rearm();
-      timer._callback = this.done;
-      timer._succeedAfter(duration, entity);
-    } else entity.timer = this.env.timeout(duration, entity).addCallback(this.done);
+    if (timer !== undefined && timer._processed && timer.env === this.env)
+      timer._again(this.done, duration, entity);
+    else entity.timer = this.env.timeout(duration, entity).addCallback(this.done);
   }
 
   private done = (event: Event<Entity>): void => {

@@ -144,13 +144,23 @@ export class Event<T = unknown> {
 
   /**
    * @internal schedules the event as succeeded with `value`, `delay` from now: a timeout's start, and
-   * an event that only its owner holds, re-armed (see `_rearm`) to serve again, which spares one
-   * event per use.
+   * an event that serves again (see `_again`).
    */
   _succeedAfter(delay: number, value?: T): void {
     if (!(delay >= 0)) throw new SimError(`a timeout's delay must be a number >= 0, got ${delay}`);
     this._value = value;
     this.env.schedule(this, Priority.normal, delay);
+  }
+
+  /**
+   * @internal makes a processed event that only its owner holds serve again: pending once more, with
+   * `callback` as its one callback, succeeding with `value` `delay` from now. One event per owner
+   * rather than one per use (a source's arrivals, an entity's delays).
+   */
+  _again(callback: Callback, delay: number, value?: T): void {
+    this._rearm();
+    this._callback = callback;
+    this._succeedAfter(delay, value);
   }
 
   /** @internal runs the callbacks (called by the environment) */

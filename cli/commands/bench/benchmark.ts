@@ -1,7 +1,7 @@
 // What every `twin bench` subcommand is made of: its options and run for a single measurement, and
 // for `twin bench all` a suite that measures in fresh processes and the tables it reports.
 import { quantileOf } from '../../../sim-core/quantile.ts';
-import type { Io, OptionSpec } from '../../command.ts';
+import { type Io, intOption, type OptionSpec } from '../../command.ts';
 
 /** Option values as `runCommand` gives them, plus `--json`, which every benchmark takes. */
 export type BenchValues<O extends Record<string, OptionSpec>> = {
@@ -87,15 +87,16 @@ export const warmOptions = {
 } as const satisfies Record<string, OptionSpec>;
 
 /**
- * Runs `once` in this process: the first run (fresh), then `warmups` more, then `runs` measured runs,
- * whose median wall time (nearest rank) is `wallMs` (the other fields are the last run's). Without warm-up, the
- * first run alone.
+ * Runs `once` in this process: the first run (fresh), then `--warmup` more, then `--runs` measured
+ * runs, whose median wall time (nearest rank) is `wallMs` (the other fields are the last run's).
+ * Without warm-up, the first run alone.
  */
 export function freshAndWarm<R extends { wallMs: number }>(
   once: () => R,
-  warmups: number,
-  runs: number,
+  values: { warmup?: string | undefined; runs?: string | undefined },
 ): R & { freshMs?: number } {
+  const warmups = intOption('warmup', values.warmup, 0)!;
+  const runs = intOption('runs', values.runs, 1)!;
   const first = once();
   if (warmups === 0) return first;
   for (let i = 0; i < warmups; i++) once();

@@ -28,9 +28,7 @@ export const casymdaBenchmark = defineBenchmark({
   run(values, io) {
     const entities = intOption('entities', values.entities, 1)!;
     const interArrival = numberOption('inter-arrival', values['inter-arrival'])!;
-    const warmups = intOption('warmup', values.warmup, 0)!;
-    const runs = intOption('runs', values.runs, 1)!;
-    const result = freshAndWarm(() => casymda(entities, interArrival), warmups, runs);
+    const result = freshAndWarm(() => casymda(entities, interArrival), values);
     const out = {
       ...result,
       ...(values.memory && { peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024) }),
@@ -83,6 +81,10 @@ const median = (xs: number[]) => quantileOf(xs, 0.5);
 export const speedUp = (peer: number | undefined, ours: number) =>
   peer === undefined ? '-' : `${Math.round((peer / ours) * 10) / 10}x`;
 
+/** Warm-up runs in each process below 1,000,000 entities, then the runs whose median is its warm figure. */
+const WARM_UP_RUNS = 4;
+const WARM_RUNS = 5;
+
 export const casymdaSuite: Suite<CasymdaSuiteResult> = {
   key: 'casymda',
   async measure({ bundle, python, quick, progress }) {
@@ -95,11 +97,10 @@ export const casymdaSuite: Suite<CasymdaSuiteResult> = {
         const runs: { events: number; freshMs: number; wallMs: number; peakRssMb: number }[] = [];
         for (let i = 0; i < (large ? 1 : 3); i++) {
           const args = ['--entities', String(entities), '--inter-arrival', String(interArrival)];
-          const warmup = [
-            ...(large ? ['--warmup', '1'] : ['--warmup', '4', '--runs', '5']),
-            '--memory',
-            '--json',
-          ];
+          const warm = large
+            ? ['--warmup', '1']
+            : ['--warmup', String(WARM_UP_RUNS), '--runs', String(WARM_RUNS)];
+          const warmup = [...warm, '--memory', '--json'];
           runs.push((await bundle(['bench', 'casymda', ...args, ...warmup])) as (typeof runs)[number]);
         }
         const row: CasymdaRow = {
@@ -134,7 +135,7 @@ export const casymdaSuite: Suite<CasymdaSuiteResult> = {
     {
       title: "Casymda's benchmark model: sim-core beside SimPy",
       measures:
-        'One run of the model in a fresh process (fresh, compilation included), and the median of 5 runs after 4 more in it (warm; ' +
+        `One run of the model in a fresh process (fresh, compilation included), and the median of ${WARM_RUNS} runs after ${WARM_UP_RUNS} more in it (warm; ` +
         'at 1,000,000 entities one run after one more), beside SimPy running the same model in plain Python; medians of 3 processes ' +
         '(1 at 1,000,000 entities; SimPy up to 100,000).',
       rows: ({ rows, simpyMissing }) => [

@@ -16,7 +16,7 @@ const simpyScript = resolve(dirname(fileURLToPath(import.meta.url)), '../../../b
 export const mm1Benchmark = defineBenchmark({
   name: 'mm1',
   usage: [
-    'twin bench mm1 --customers N [--warmup N] --json            the M/M/1 queue (arrivals 0.9, service 1), one',
+    'twin bench mm1 --customers N [--warmup N [--runs K]] --json the M/M/1 queue (arrivals 0.9, service 1), one',
     '                                                            run: { "endTime", "customers", "events", "wallMs",',
     '                                                            "meanTimeInSystem" } (theory: 10); with --warmup N',
     '                                                            [--runs K], the median of K runs after N more, the',
@@ -28,14 +28,12 @@ export const mm1Benchmark = defineBenchmark({
   },
   run(values, io) {
     const customers = intOption('customers', values.customers, 1)!;
-    const warmups = intOption('warmup', values.warmup, 0)!;
-    const runs = intOption('runs', values.runs, 1)!;
-    const out = freshAndWarm(() => mm1(customers), warmups, runs);
+    const out = freshAndWarm(() => mm1(customers), values);
     io.out(
       values.json
         ? JSON.stringify(out)
         : `${count(out.customers)} customers, ${count(out.events)} events, ${out.wallMs} ms` +
-            `${warmups > 0 ? ` (fresh ${out.freshMs} ms)` : ''}, ` +
+            `${out.freshMs !== undefined ? ` (fresh ${out.freshMs} ms)` : ''}, ` +
             `${count(Math.round((out.events / out.wallMs) * 1000))} events/s, ` +
             `mean time in system ${out.meanTimeInSystem.toFixed(2)} (theory ${MM1_THEORY_TIME_IN_SYSTEM.toFixed(2)})`,
     );
