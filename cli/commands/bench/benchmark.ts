@@ -2,6 +2,7 @@
 // for `twin bench all` a suite that measures in fresh processes and the tables it reports.
 import { quantileOf } from '../../../sim-core/quantile.ts';
 import { type Io, intOption, type OptionSpec } from '../../command.ts';
+import { CliError } from '../../errors.ts';
 
 /** Option values as `runCommand` gives them, plus `--json`, which every benchmark takes. */
 export type BenchValues<O extends Record<string, OptionSpec>> = {
@@ -89,14 +90,17 @@ export const warmOptions = {
 /**
  * Runs `once` in this process: the first run (fresh), then `--warmup` more, then `--runs` measured
  * runs, whose median wall time (nearest rank) is `wallMs` (the other fields are the last run's).
- * Without warm-up, the first run alone.
+ * Without warm-up, the first run alone (and `--runs` is refused: it names warm runs).
  */
 export function freshAndWarm<R extends { wallMs: number }>(
   once: () => R,
   values: { warmup?: string | undefined; runs?: string | undefined },
 ): R & { freshMs?: number } {
-  const warmups = intOption('warmup', values.warmup, 0)!;
-  const runs = intOption('runs', values.runs, 1)!;
+  const warmups = intOption('warmup', values.warmup, 0) ?? 0;
+  const runs = intOption('runs', values.runs, 1) ?? 1;
+  if (warmups === 0 && runs !== 1) {
+    throw new CliError(`--runs ${runs} measures warm runs: give --warmup N too (N >= 1 runs before them)`);
+  }
   const first = once();
   if (warmups === 0) return first;
   for (let i = 0; i < warmups; i++) once();

@@ -6,6 +6,21 @@ import { intOption } from '../../command.ts';
 import { loadPlantModel } from '../../files.ts';
 import { count, defineBenchmark, type Suite } from './benchmark.ts';
 
+/**
+ * Draws (orders × replications) each thread makes before a Monte Carlo forecast counts as warm. V8
+ * optimises a replication's functions as they grow hot, each thread its own, and replaces some of
+ * that code as later draws show it more: with 1,000 orders × 100 replications it compiled its last
+ * functions after about 25 forecasts on one thread and 45 on two, and the forecast took a third less
+ * from then on (`--trace-opt`; see docs/benchmarks.md).
+ */
+export const MONTE_CARLO_WARM_UP_DRAWS = 3_000_000;
+
+/** Warm-up forecasts that make MONTE_CARLO_WARM_UP_DRAWS per thread: 10 at least, 100 at most. */
+export function monteCarloWarmUpRuns(orders: number, replications: number, threads: number): number {
+  const runs = Math.ceil((MONTE_CARLO_WARM_UP_DRAWS * threads) / (orders * replications));
+  return Math.min(100, Math.max(10, runs));
+}
+
 export const forecastBenchmark = defineBenchmark({
   name: 'forecast',
   usage: [
@@ -35,12 +50,19 @@ export const forecastBenchmark = defineBenchmark({
     const replications = intOption('replications', values.replications, 1);
     const model = values.model === undefined ? undefined : await loadPlantModel(values.model);
     const threads = intOption('threads', values.threads, 1) ?? 1;
-    // A Monte Carlo forecast takes as long as that many forecasts: fewer runs. Ten warm-up runs: a
-    // worker thread gets only its share of each, and its code is warm after about that many.
+    // A Monte Carlo forecast takes as long as that many forecasts: fewer runs, after warm-up runs
+    // by the draws each thread makes (monteCarloWarmUpRuns).
     const result =
       replications === undefined
         ? await forecastBench(orders, 15, 30, undefined, model)
-        : await forecastBench(orders, 9, 10, replications, model, threads);
+        : await forecastBench(
+            orders,
+            9,
+            monteCarloWarmUpRuns(orders, replications, threads),
+            replications,
+            model,
+            threads,
+          );
     io.out(
       values.json
         ? JSON.stringify(result)
@@ -91,7 +113,8 @@ export const forecastSuite: Suite<ForecastBenchResult[]> = {
       measures:
         'A forecast of a synthetic plant of the demo plant (examples of orders at every step) or of the flow shop ' +
         '(examples/models/flow-shop.json), deterministic, or Monte Carlo of the demo plant with uncertain times, ' +
-        'in a fresh process (fresh, as a cold Lambda), and the median of the runs after warm-up runs in it (warm); ' +
+        'in a fresh process (fresh, as a cold Lambda), and the median of the runs after warm-up runs in it (warm: 15 after 30; ' +
+        `Monte Carlo 9 after enough to make ${count(MONTE_CARLO_WARM_UP_DRAWS)} draws per thread, 10 to 100); ` +
         "a Monte Carlo forecast's replications on one thread, or shared with worker threads (the same forecast).",
       rows: (results) => [
         [
