@@ -53,6 +53,11 @@ export const simulateCommand = defineCommand({
       description: `the most wall time the whole run may take: > 0, at most ${shownLimit(MAX_SECONDS)}`,
       default: String(DEFAULT_MAX_SECONDS),
     },
+    'no-percentiles': {
+      type: 'boolean',
+      description:
+        'keep no time of each entity: mean times only, no p95, and no memory per entity (runs of millions of entities)',
+    },
     json: { type: 'boolean', description: 'print JSON instead of a table' },
   },
   async run(values, io) {
@@ -80,6 +85,7 @@ export const simulateCommand = defineCommand({
         replications,
         seed,
         limits: { maxEvents, maxWallMs: maxSeconds * 1000 },
+        ...(values['no-percentiles'] && { percentiles: false }),
         ...(io.interactive && {
           onProgress: (replication: number, now: number, events: number) =>
             io.err(

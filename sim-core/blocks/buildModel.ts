@@ -294,6 +294,7 @@ const own = (attributes: Entity['attributes'], name: string) =>
 export interface ModelKpis {
   endTime: number;
   throughput: number;
+  /** Per block: its counts, and the mean and 95th percentile of the time spent in it (NaN if it keeps no times). */
   blocks: { id: string; type: string; entered: number; left: number; meanTime: number; p95Time: number }[];
   resources: { id: string; capacity: number; utilisation: number }[];
 }

@@ -132,4 +132,12 @@ describe('twin simulate option ranges', () => {
     expect(run.code).toBe(0);
     expect(JSON.parse(run.stdout).replications[0]).toMatchObject({ endTime: 1_000_000, events: 200_000 });
   });
+
+  it('with --no-percentiles, reports the mean times and no p95 ("-")', async () => {
+    const run = await twin('simulate', '--model', CASYMDA, '--no-percentiles');
+
+    expect(run.code).toBe(0);
+    // block, type, entered, left, mean time, p95 time: a delay of 10 takes 10, its p95 is not kept.
+    expect(run.stdout).toMatch(/parallel-delay\s+delay\s+50000\s+50000\s+10\s+-/);
+  });
 });

@@ -124,6 +124,26 @@ describe('casymda benchmark model', () => {
     );
   });
 
+  it('without percentiles, gives the same counts and mean times, no p95 and no time kept per entity', () => {
+    const options = { parameters: { entities: 2_000, interArrival: 3 }, seed: 7 };
+    const [all] = runModel(casymdaBenchmarkModel(), options).replications;
+    const [means] = runModel(casymdaBenchmarkModel(), { ...options, percentiles: false }).replications;
+
+    expect(means!.endTime).toBe(all!.endTime);
+    expect(means!.events).toBe(all!.events);
+    expect(means!.resources).toEqual(all!.resources);
+    expect(means!.blocks.map(({ p95Time, ...rest }) => rest)).toEqual(
+      all!.blocks.map(({ p95Time, ...rest }) => rest),
+    );
+    // The queue in front of the machine holds entities up: its p95 is a time, without percentiles none.
+    const buffer = all!.blocks.find((b) => b.id === 'buffer')!;
+    expect(buffer.p95Time).toBeGreaterThan(0);
+    for (const b of means!.blocks)
+      expect(b.p95Time).toSatisfy((t: number) =>
+        b.type === 'delay' || b.type === 'seize' ? Number.isNaN(t) : t === 0,
+      );
+  });
+
   it('splits the entities evenly with the alternate router', () => {
     const parameters = { entities: 1000, interArrival: 0 };
 
@@ -1205,6 +1225,38 @@ describe('Samples', () => {
     expect(samples.mean()).toBe(500.5);
     expect(samples.quantile(0.95)).toBe(950);
     expect(samples.quantile(0.001)).toBe(1);
+  });
+
+  it('without keeping values, counts them and gives their mean, and no quantile', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 1e6 }), { minLength: 1, maxLength: 300 }), (xs) => {
+        const kept = new Samples();
+        const counted = new Samples();
+        counted.keepValues = false;
+
+        for (const x of xs) {
+          kept.add(x);
+          counted.add(x);
+        }
+
+        expect(counted.keepValues).toBe(false);
+        expect(counted.count).toBe(xs.length);
+        expect(counted.mean()).toBe(kept.mean());
+        expect(counted.quantile(0.5)).toBeNaN();
+        expect(kept.quantile(0.5)).not.toBeNaN();
+      }),
+    );
+  });
+
+  it('refuses to change whether it keeps values once it has one', () => {
+    const samples = new Samples();
+    samples.keepValues = true;
+    samples.add(1);
+
+    expect(() => {
+      samples.keepValues = false;
+    }).toThrow(/set keepValues before adding any/);
+    expect(samples.quantile(0.5)).toBe(1);
   });
 
   it('gives the nearest-rank quantile of any samples', () => {

@@ -24,11 +24,16 @@ export const casymdaBenchmark = defineBenchmark({
     'inter-arrival': { type: 'string', value: 'T', description: 'time between arrivals', default: '0' },
     ...warmOptions,
     memory: { type: 'boolean', description: 'add the peak resident memory (peakRssMb)' },
+    percentiles: {
+      type: 'boolean',
+      description: "keep every entity's time in each block, for the p95s (SimPy's model keeps none)",
+    },
   },
   run(values, io) {
     const entities = intOption('entities', values.entities, 1)!;
     const interArrival = numberOption('inter-arrival', values['inter-arrival'])!;
-    const result = freshAndWarm(() => casymda(entities, interArrival), values);
+    const percentiles = values.percentiles === true;
+    const result = freshAndWarm(() => casymda(entities, interArrival, percentiles), values);
     const out = {
       ...result,
       ...(values.memory && { peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024) }),
@@ -50,6 +55,8 @@ export interface CasymdaRow {
   warmMs: number;
   /** Peak resident memory of the process, MB. */
   peakRssMb: number;
+  /** Warm, with every entity's time kept in each block for the p95s (one process), ms. */
+  warmWithPercentilesMs?: number;
   /** SimPy's run, in a fresh Python process, ms. */
   simpyMs?: number;
 }
@@ -111,6 +118,15 @@ export const casymdaSuite: Suite<CasymdaSuiteResult> = {
           warmMs: median(runs.map((r) => r.wallMs)),
           peakRssMb: median(runs.map((r) => r.peakRssMb)),
         };
+        // What keeping every entity's time for the p95s costs, beside.
+        if (!large) {
+          const args = ['--entities', String(entities), '--inter-arrival', String(interArrival)];
+          const warm = ['--warmup', String(WARM_UP_RUNS), '--runs', String(WARM_RUNS)];
+          const kept = (await bundle(['bench', 'casymda', ...args, ...warm, '--percentiles', '--json'])) as {
+            wallMs: number;
+          };
+          row.warmWithPercentilesMs = kept.wallMs;
+        }
         // SimPy's resource queue pops from the front of a list, quadratic with 500,000 waiting.
         if (python && !large) {
           progress(`simpy ${size} ...`);
@@ -137,7 +153,8 @@ export const casymdaSuite: Suite<CasymdaSuiteResult> = {
       measures:
         `One run of the model in a fresh process (fresh, compilation included), and the median of ${WARM_RUNS} runs after ${WARM_UP_RUNS} more in it (warm; ` +
         'at 1,000,000 entities one run after one more), beside SimPy running the same model in plain Python; medians of 3 processes ' +
-        '(1 at 1,000,000 entities; SimPy up to 100,000).',
+        "(1 at 1,000,000 entities; SimPy up to 100,000). sim-core's blocks keep their counts and mean times, not every entity's " +
+        'time (SimPy keeps none); beside, warm with every time kept for the p95s, in one process.',
       rows: ({ rows, simpyMissing }) => [
         [
           'entities',
@@ -145,6 +162,7 @@ export const casymdaSuite: Suite<CasymdaSuiteResult> = {
           'events',
           'sim-core fresh ms',
           'sim-core warm ms',
+          'warm ms with p95s',
           'events/s warm',
           'peak RSS MB',
           'SimPy ms',
@@ -156,6 +174,7 @@ export const casymdaSuite: Suite<CasymdaSuiteResult> = {
           count(r.events),
           count(r.freshMs),
           count(r.warmMs),
+          count(r.warmWithPercentilesMs),
           count(Math.round((r.events / r.warmMs) * 1000)),
           count(r.peakRssMb),
           r.simpyMs !== undefined ? count(r.simpyMs) : simpyMissing ? `not measured: ${simpyMissing}` : '-',
