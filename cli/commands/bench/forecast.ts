@@ -9,9 +9,9 @@ import { count, defineBenchmark, type Suite } from './benchmark.ts';
 /**
  * Draws (orders × replications) each thread makes before a Monte Carlo forecast counts as warm. V8
  * optimises a replication's functions as they grow hot, each thread its own, and replaces some of
- * that code as later draws show it more: with 1,000 orders × 100 replications it compiled its last
- * functions after about 25 forecasts on one thread and 45 on two, and the forecast took a third less
- * from then on (`--trace-opt`; see docs/benchmarks.md).
+ * that code as later draws show it more: with 1,000 orders × 100 replications it compiles its last
+ * functions in about the 24th forecast on one thread and the 43rd on two, and the forecast takes a
+ * third less from then on (`--trace-opt`; see docs/benchmarks.md).
  */
 export const MONTE_CARLO_WARM_UP_DRAWS = 3_000_000;
 
