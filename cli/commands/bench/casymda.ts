@@ -101,14 +101,20 @@ export const casymdaSuite: Suite<CasymdaSuiteResult> = {
         const size = `${entities.toLocaleString('en')} entities, inter-arrival ${interArrival}`;
         progress(`casymda ${size} ...`);
         const large = entities >= 1_000_000;
+        const model = [
+          'bench',
+          'casymda',
+          '--entities',
+          String(entities),
+          '--inter-arrival',
+          String(interArrival),
+        ];
+        const warm = large
+          ? ['--warmup', '1']
+          : ['--warmup', String(WARM_UP_RUNS), '--runs', String(WARM_RUNS)];
         const runs: { events: number; freshMs: number; wallMs: number; peakRssMb: number }[] = [];
         for (let i = 0; i < (large ? 1 : 3); i++) {
-          const args = ['--entities', String(entities), '--inter-arrival', String(interArrival)];
-          const warm = large
-            ? ['--warmup', '1']
-            : ['--warmup', String(WARM_UP_RUNS), '--runs', String(WARM_RUNS)];
-          const warmup = [...warm, '--memory', '--json'];
-          runs.push((await bundle(['bench', 'casymda', ...args, ...warmup])) as (typeof runs)[number]);
+          runs.push((await bundle([...model, ...warm, '--memory', '--json'])) as (typeof runs)[number]);
         }
         const row: CasymdaRow = {
           entities,
@@ -120,11 +126,7 @@ export const casymdaSuite: Suite<CasymdaSuiteResult> = {
         };
         // What keeping every entity's time for the p95s costs, beside.
         if (!large) {
-          const args = ['--entities', String(entities), '--inter-arrival', String(interArrival)];
-          const warm = ['--warmup', String(WARM_UP_RUNS), '--runs', String(WARM_RUNS)];
-          const kept = (await bundle(['bench', 'casymda', ...args, ...warm, '--percentiles', '--json'])) as {
-            wallMs: number;
-          };
+          const kept = (await bundle([...model, ...warm, '--percentiles', '--json'])) as { wallMs: number };
           row.warmWithPercentilesMs = kept.wallMs;
         }
         // SimPy's resource queue pops from the front of a list, quadratic with 500,000 waiting.
