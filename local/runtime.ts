@@ -1,7 +1,7 @@
 // The embedded twin behind `npm start`: the local AWS emulators (or a given endpoint), the stream
 // and tables provisioned from the shared definition, the ingest and forecast handlers run by the
 // local event-source mappings, the dashboard server and the plant emulator, in one process.
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -162,6 +162,21 @@ async function claimDataDir(
   }
 }
 
+/**
+ * At stop, removes the temporary data folder of a twin started without one, unless the ingest gave
+ * up on records: failures.jsonl is then their only copy, so the folder stays and the log says where.
+ * (The emulators kept the state in memory: nothing else in it outlives the twin.)
+ */
+export async function releaseTemporaryDataDir(dataDir: string, log: (line: string) => void): Promise<void> {
+  const failures = join(dataDir, 'failures.jsonl');
+  const size = await stat(failures).then(
+    (file) => file.size,
+    () => 0,
+  );
+  if (size > 0) log(`kept ${failures}: records that could not be applied`);
+  else await rm(dataDir, { recursive: true, force: true });
+}
+
 /** Fails at once, before any emulator starts, when something listens on the dashboard's port. */
 async function assertPortFree(port: number): Promise<void> {
   if (port === 0) return;
@@ -218,7 +233,10 @@ export async function startTwin(options: TwinOptions = {}): Promise<RunningTwin>
   const port = options.port ?? 8080;
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const { dataDir, claim } = await claimDataDir(options.dataDir, port);
-  const stopSteps: (() => unknown)[] = [() => claim.release()];
+  const stopSteps: (() => unknown)[] = [
+    ...(options.dataDir === undefined ? [() => releaseTemporaryDataDir(dataDir, log)] : []),
+    () => claim.release(),
+  ];
   try {
     // An emulator that exits is down for the pipeline at once (once the pipeline runs).
     let serviceDown = (_service: PipelineService) => {};

@@ -2,7 +2,7 @@
 // through the local pipeline, and the forecasts table holds a forecast equal to the order domain's
 // forecast of the same snapshot, for the demo plant and for the flow shop (the model drives both the
 // emulated plant and the forecast); a restart with the same data directory keeps state and stream.
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -12,7 +12,7 @@ import { DynamoDbCalibrationStore } from '../../forecast/DynamoDbCalibrationStor
 import { DynamoDbForecastStore } from '../../forecast/DynamoDbForecastStore.ts';
 import { createClients, destroyClients } from '../../local/clients.ts';
 import { readAllRecords } from '../../local/kinesisEvent.ts';
-import { startTwin } from '../../local/runtime.ts';
+import { releaseTemporaryDataDir, startTwin } from '../../local/runtime.ts';
 import { calibratedModel } from '../../orderflow/calibration/calibrate.ts';
 import {
   forecast,
@@ -224,7 +224,26 @@ describe('embedded twin', () => {
     const status = twin.status();
     expect(status.eventsPublished).toBeGreaterThanOrEqual(300);
     expect(status.eventsIn + status.failures).toBe(status.eventsPublished);
+    // Started without a data directory and nothing given up on: its temporary folder is gone.
+    expect(status.failures).toBe(0);
+    expect(existsSync(twin.dataDir)).toBe(false);
   }, 120_000);
+
+  it('keeps a temporary data folder at stop when it holds records that could not be applied', async () => {
+    const lines: string[] = [];
+    const clean = mkdtempSync(join(tmpdir(), 'twin-release-'));
+    writeFileSync(join(clean, 'checkpoints.json'), '{}');
+    writeFileSync(join(clean, 'failures.jsonl'), '');
+    const failed = mkdtempSync(join(tmpdir(), 'twin-release-'));
+    writeFileSync(join(failed, 'failures.jsonl'), '{"reason":"x"}\n');
+
+    await releaseTemporaryDataDir(clean, (line) => lines.push(line));
+    await releaseTemporaryDataDir(failed, (line) => lines.push(line));
+
+    expect(existsSync(clean)).toBe(false);
+    expect(readFileSync(join(failed, 'failures.jsonl'), 'utf8')).toBe('{"reason":"x"}\n');
+    expect(lines).toEqual([`kept ${join(failed, 'failures.jsonl')}: records that could not be applied`]);
+  });
 
   it('keeps state, stream and checkpoints across a restart with the same data directory', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'twin-restart-'));
