@@ -88,9 +88,14 @@ const median = (xs: number[]) => quantileOf(xs, 0.5);
 export const speedUp = (peer: number | undefined, ours: number) =>
   peer === undefined ? '-' : `${Math.round((peer / ours) * 10) / 10}x`;
 
-/** Warm-up runs in each process below 1,000,000 entities, then the runs whose median is its warm figure. */
-const WARM_UP_RUNS = 4;
-const WARM_RUNS = 5;
+/**
+ * Warm-up runs in each process below 1,000,000 entities, then the runs whose median is its warm
+ * figure. A warm process has its young generation grown to its full size and every page of it
+ * touched once: at 100,000 entities and inter-arrival 0 (all of them alive at once) that takes about
+ * 25 runs, each of them paying thousands of page faults until then (docs/benchmarks.md).
+ */
+const WARM_UP_RUNS = 30;
+const WARM_RUNS = 10;
 
 export const casymdaSuite: Suite<CasymdaSuiteResult> = {
   key: 'casymda',
