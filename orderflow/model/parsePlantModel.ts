@@ -34,13 +34,35 @@ export function parsePlantModel(raw: unknown): PlantModel {
       'model: a block model (of twin simulate), not a plant model: a plant model declares stations and products with routings (twin schema model, docs/model-file.md)',
     );
   }
-  const result = PlantModelSchema.safeParse(raw);
+  if (
+    typeof raw === 'object' &&
+    raw !== null &&
+    Object.hasOwn(raw, 'orders') &&
+    Object.hasOwn(raw, 'asOf') &&
+    !Object.hasOwn(raw, 'products')
+  ) {
+    throw new ModelError(
+      'model: a snapshot of orders (of twin forecast --state), not a plant model: a plant model declares stations and products with routings (twin schema model, docs/model-file.md)',
+    );
+  }
+  const result = PlantModelSchema.safeParse(raw, { error: plainIssue });
   if (!result.success) throw new ModelError(describeIssue(result.error));
   const model = result.data;
   checkReferences(model);
   // Parameter values of the wrong kind (a name where a duration belongs...) are found by resolving.
   resolveModel(model);
   return model;
+}
+
+/**
+ * Zod's own wording of a field missing or of the wrong type, said plainly; a message of the schema's
+ * own comes first, and other problems keep zod's.
+ */
+function plainIssue(issue: z.core.$ZodRawIssue): string | undefined {
+  if (issue.code !== 'invalid_type') return undefined;
+  if (issue.input === undefined) return `required (${issue.expected})`;
+  const got = issue.input === null ? 'null' : Array.isArray(issue.input) ? 'an array' : typeof issue.input;
+  return `expected ${issue.expected}, got ${got}`;
 }
 
 function describeIssue(error: z.ZodError): string {

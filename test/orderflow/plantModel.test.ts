@@ -206,6 +206,30 @@ describe('the plant model file', () => {
     );
   });
 
+  it('refuses a snapshot of orders, saying what it is', () => {
+    expect(() => parsePlantModel({ asOf: NOW, orders: [] })).toThrow(
+      'model: a snapshot of orders (of twin forecast --state), not a plant model',
+    );
+  });
+
+  it('says a field is missing, or what it got instead, in plain words', () => {
+    const material = { step: 'm', kind: 'material', leadTime: 1 };
+    const operation = { step: 'o', kind: 'operation', duration: 1 };
+
+    expect(() => parsePlantModel({ products: [{ id: 'p', routing: [material] }] })).toThrow(
+      'model.name: required (string)',
+    );
+    expect(() => parsePlantModel({ name: 5, products: [{ id: 'p', routing: [material] }] })).toThrow(
+      'model.name: expected string, got number',
+    );
+    expect(() =>
+      parsePlantModel({ name: 'n', stations: 'a', products: [{ id: 'p', routing: [material] }] }),
+    ).toThrow('model.stations: expected array, got string');
+    expect(() => parsePlantModel({ name: 'n', products: [{ id: 'p', routing: [operation] }] })).toThrow(
+      'model.products[0].routing[0].station: required (string)',
+    );
+  });
+
   it('names a model by a hash of its content: the order of its keys does not change it, a value does', () => {
     const raw = flowShop();
     const reordered = Object.fromEntries(Object.entries(raw).reverse()) as PlantModelInput;
