@@ -2,6 +2,7 @@
 import { EventSchema, type OrderEvent, PLANT_EVENT_TYPES, type PlantEvent } from '../contracts/events.ts';
 import { V1_PRODUCTION_STEP } from '../contracts/orderState.ts';
 import { DEFAULT_PLANT, plantScopedKey } from '../contracts/plants.ts';
+import { plainIssue } from '../contracts/zodIssues.ts';
 
 /**
  * A validated event with its times in epoch ms. v1's ProductionStarted / ProductionFinished are
@@ -152,7 +153,7 @@ export function parseEvent(text: string): { ok: true; event: DomainEvent | Plant
   } catch (error) {
     return { ok: false, reason: `not valid JSON: ${(error as Error).message}` };
   }
-  const result = EventSchema.safeParse(json);
+  const result = EventSchema.safeParse(json, { error: plainIssue });
   if (!result.success) {
     const issue = result.error.issues[0]!;
     const field = issue.path.length > 0 ? `field "${issue.path.join('.')}": ` : '';

@@ -1,6 +1,7 @@
 // Loading a plant model: the schema, then what a schema cannot say (unique ids, references to
 // stations and parameters, parameter values of the right kind). Every error names the JSON path.
 import type * as z from 'zod';
+import { plainIssue } from '../../contracts/zodIssues.ts';
 import { FORBIDDEN_NAME } from '../../sim-core/blocks/distributions.ts';
 import { ModelError } from '../../sim-core/kernel/errors.ts';
 import { type PlantModel, PlantModelSchema } from './plantModel.ts';
@@ -52,17 +53,6 @@ export function parsePlantModel(raw: unknown): PlantModel {
   // Parameter values of the wrong kind (a name where a duration belongs...) are found by resolving.
   resolveModel(model);
   return model;
-}
-
-/**
- * Zod's own wording of a field missing or of the wrong type, said plainly; a message of the schema's
- * own comes first, and other problems keep zod's.
- */
-function plainIssue(issue: z.core.$ZodRawIssue): string | undefined {
-  if (issue.code !== 'invalid_type') return undefined;
-  if (issue.input === undefined) return `required (${issue.expected})`;
-  const got = issue.input === null ? 'null' : Array.isArray(issue.input) ? 'an array' : typeof issue.input;
-  return `expected ${issue.expected}, got ${got}`;
 }
 
 function describeIssue(error: z.ZodError): string {

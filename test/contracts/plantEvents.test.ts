@@ -132,7 +132,11 @@ describe('station and maintenance events', () => {
       ],
       [
         { ...common, type: 'MaintenanceCancelled' },
-        'not a valid v1 MaintenanceCancelled event: field "maintenanceId": Invalid input: expected string, received undefined',
+        'not a valid v1 MaintenanceCancelled event: field "maintenanceId": required (string)',
+      ],
+      [
+        { ...common, type: 'MaintenanceCancelled', maintenanceId: 7 },
+        'not a valid v1 MaintenanceCancelled event: field "maintenanceId": expected string, got number',
       ],
       [
         { ...common, type: 'StationDown', station: 's\ud800' },
