@@ -25,25 +25,10 @@ export function parsePlantModel(raw: unknown): PlantModel {
       );
     }
   }
-  if (
-    typeof raw === 'object' &&
-    raw !== null &&
-    Object.hasOwn(raw, 'blocks') &&
-    !Object.hasOwn(raw, 'products')
-  ) {
+  const other = otherFileKind(raw);
+  if (other !== undefined) {
     throw new ModelError(
-      'model: a block model (of twin simulate), not a plant model: a plant model declares stations and products with routings (twin schema model, docs/model-file.md)',
-    );
-  }
-  if (
-    typeof raw === 'object' &&
-    raw !== null &&
-    Object.hasOwn(raw, 'orders') &&
-    Object.hasOwn(raw, 'asOf') &&
-    !Object.hasOwn(raw, 'products')
-  ) {
-    throw new ModelError(
-      'model: a snapshot of orders (of twin forecast --state), not a plant model: a plant model declares stations and products with routings (twin schema model, docs/model-file.md)',
+      `model: ${other}, not a plant model: a plant model declares stations and products with routings (twin schema model, docs/model-file.md)`,
     );
   }
   const result = PlantModelSchema.safeParse(raw, { error: plainIssue });
@@ -53,6 +38,16 @@ export function parsePlantModel(raw: unknown): PlantModel {
   // Parameter values of the wrong kind (a name where a duration belongs...) are found by resolving.
   resolveModel(model);
   return model;
+}
+
+/** What a file given as a plant model is, when it is another file of the twin's. */
+function otherFileKind(raw: unknown): string | undefined {
+  if (typeof raw !== 'object' || raw === null || Object.hasOwn(raw, 'products')) return undefined;
+  if (Object.hasOwn(raw, 'blocks')) return 'a block model (of twin simulate)';
+  if (Object.hasOwn(raw, 'orders') && Object.hasOwn(raw, 'asOf')) {
+    return 'a snapshot of orders (of twin forecast --state)';
+  }
+  return undefined;
 }
 
 function describeIssue(error: z.ZodError): string {
