@@ -1,5 +1,6 @@
 // Reading the user's JSON files with errors that name the file.
 import { readFile } from 'node:fs/promises';
+import { otherFileProblem } from '../contracts/fileKinds.ts';
 import { parsePlantModel } from '../orderflow/model/parsePlantModel.ts';
 import type { PlantModel } from '../orderflow/model/plantModel.ts';
 import { orderFlowModel } from '../orderflow/models/index.ts';
@@ -29,6 +30,8 @@ export async function readJson(file: string): Promise<unknown> {
 export async function loadModel(file: string | undefined): Promise<ModelDefinition> {
   if (file === undefined) throw new CliError('--model is required');
   const raw = await readJson(file);
+  const other = otherFileProblem(raw, 'block model');
+  if (other !== undefined) throw new CliError(`${file}: ${other}`);
   // The block models' schemas load with the one command that reads them.
   const { parseModelDefinition } = await import('../sim-core/blocks/buildModel.ts');
   try {

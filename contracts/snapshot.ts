@@ -5,6 +5,7 @@
 import * as z from 'zod';
 import type { PlannedMaintenance, Snapshot, StationState } from '../orderflow/types.ts';
 import { SnapshotError } from './errors.ts';
+import { otherFileProblem } from './fileKinds.ts';
 import {
   EpochMsSchema,
   missingForStatus,
@@ -23,6 +24,8 @@ import { isWellFormed, WELL_FORMED_RULE } from './wellFormed.ts';
 
 /** Validates `raw` as a snapshot; throws SnapshotError naming the order and field at fault. */
 export function parseSnapshot(raw: unknown): Snapshot {
+  const other = otherFileProblem(raw, 'snapshot');
+  if (other !== undefined) throw new SnapshotError(other);
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new SnapshotError('expected an object { "asOf": <epoch ms>, "orders": [...] }');
   }

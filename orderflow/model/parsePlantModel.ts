@@ -1,6 +1,7 @@
 // Loading a plant model: the schema, then what a schema cannot say (unique ids, references to
 // stations and parameters, parameter values of the right kind). Every error names the JSON path.
 import type * as z from 'zod';
+import { otherFileProblem } from '../../contracts/fileKinds.ts';
 import { plainIssue } from '../../contracts/zodIssues.ts';
 import { FORBIDDEN_NAME } from '../../sim-core/blocks/distributions.ts';
 import { ModelError } from '../../sim-core/kernel/errors.ts';
@@ -25,12 +26,8 @@ export function parsePlantModel(raw: unknown): PlantModel {
       );
     }
   }
-  const other = otherFileKind(raw);
-  if (other !== undefined) {
-    throw new ModelError(
-      `model: ${other}, not a plant model: a plant model declares stations and products with routings (twin schema model, docs/model-file.md)`,
-    );
-  }
+  const other = otherFileProblem(raw, 'plant model');
+  if (other !== undefined) throw new ModelError(`model: ${other}`);
   const result = PlantModelSchema.safeParse(raw, { error: plainIssue });
   if (!result.success) throw new ModelError(describeIssue(result.error));
   const model = result.data;
@@ -38,16 +35,6 @@ export function parsePlantModel(raw: unknown): PlantModel {
   // Parameter values of the wrong kind (a name where a duration belongs...) are found by resolving.
   resolveModel(model);
   return model;
-}
-
-/** What a file given as a plant model is, when it is another file of the twin's. */
-function otherFileKind(raw: unknown): string | undefined {
-  if (typeof raw !== 'object' || raw === null || Object.hasOwn(raw, 'products')) return undefined;
-  if (Object.hasOwn(raw, 'blocks')) return 'a block model (of twin simulate)';
-  if (Object.hasOwn(raw, 'orders') && Object.hasOwn(raw, 'asOf')) {
-    return 'a snapshot of orders (of twin forecast --state)';
-  }
-  return undefined;
 }
 
 function describeIssue(error: z.ZodError): string {

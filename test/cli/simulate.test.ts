@@ -84,6 +84,17 @@ describe('twin simulate with a model that never ends', () => {
   });
 });
 
+describe('twin simulate given another of the twin’s files', () => {
+  it('names it for what it is, with what a block model is, exit code 2', async () => {
+    const run = await twin('simulate', '--model', 'examples/order-flow-uncertain.json');
+
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe(
+      'twin: examples/order-flow-uncertain.json: a plant model (of --model), not a block model: a block model declares blocks and resources (docs/model-and-forecasts.md#block-models-twin-simulate)\n',
+    );
+  });
+});
+
 describe('twin simulate option ranges', () => {
   const cases: [string[], string][] = [
     [['--until', '0'], '--until must be a number above 0 and at most 1e15, got "0"'],

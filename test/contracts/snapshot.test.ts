@@ -319,3 +319,19 @@ describe("a snapshot of the stations' state and the maintenance planned", () => 
     }
   });
 });
+
+describe('another of the twin’s files given as a snapshot', () => {
+  it('is named for what it is, with what a snapshot is', () => {
+    const read = (path: string) =>
+      JSON.parse(readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8'));
+    const snapshotIs =
+      'a snapshot is { "asOf": <epoch ms>, "orders": [order states] } (twin snapshot saves one)';
+
+    expect(() => parseSnapshot(read('examples/order-flow-uncertain.json'))).toThrow(
+      new SnapshotError(`a plant model (of --model), not a snapshot: ${snapshotIs}`),
+    );
+    expect(() => parseSnapshot(read('sim-core/models/casymda-benchmark.json'))).toThrow(
+      new SnapshotError(`a block model (of twin simulate), not a snapshot: ${snapshotIs}`),
+    );
+  });
+});
