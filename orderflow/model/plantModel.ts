@@ -2,7 +2,11 @@
 // schema at load, so that a mistake in a file is reported by its JSON path, not found mid-forecast.
 import * as z from 'zod';
 import { isWellFormed, WELL_FORMED_RULE } from '../../contracts/wellFormed.ts';
-import { FORBIDDEN_NAME, ParameterValueSchema } from '../../sim-core/blocks/distributions.ts';
+import {
+  DISTRIBUTION_RULE,
+  FORBIDDEN_NAME,
+  ParameterValueSchema,
+} from '../../sim-core/blocks/distributions.ts';
 import type { DistributionSpec } from '../../sim-core/random/Random.ts';
 import { isTimeZone, WEEKDAYS, wallMinutes } from '../shifts.ts';
 
@@ -38,7 +42,9 @@ export const Distribution = (
 ).options[0];
 
 /** A duration: a distribution in the model's time unit, or a parameter holding one. */
-const Duration = z.union([Distribution, ParamRef]);
+const Duration = z.union([Distribution, ParamRef], {
+  error: `expected ${DISTRIBUTION_RULE}, or { "param": name }`,
+});
 
 /** A wall time of day, `HH:MM` from 00:00 to 24:00. */
 const WallTime = z

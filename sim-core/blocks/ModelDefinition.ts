@@ -1,7 +1,13 @@
 // The model file: a process model declared as data (parameters, resources, blocks), validated
 // with a schema so that a mistake in a file is reported by name, not discovered mid-run.
 import * as z from 'zod';
-import { DistributionSchema, FORBIDDEN_NAME, nonNegative, ParameterValueSchema } from './distributions.ts';
+import {
+  DISTRIBUTION_RULE,
+  DistributionSchema,
+  FORBIDDEN_NAME,
+  nonNegative,
+  ParameterValueSchema,
+} from './distributions.ts';
 
 const name = z
   .string()
@@ -11,7 +17,9 @@ const name = z
 /** `{ "param": "name" }`: the value of a model parameter. */
 const ParamRef = z.object({ param: z.string().min(1) }).strict();
 
-const DistributionOrParam = z.union([DistributionSchema, ParamRef]);
+const DistributionOrParam = z.union([DistributionSchema, ParamRef], {
+  error: `expected ${DISTRIBUTION_RULE}, or { "param": name }`,
+});
 
 /** Ascending sort keys on entity attributes; a leading `-` sorts that key descending. */
 const QueueRule = z
@@ -33,7 +41,11 @@ const QueueRule = z
 const Resource = z
   .object({
     id: z.string().min(1),
-    capacity: z.union([z.number().int().min(1), z.literal('unlimited'), ParamRef]).default(1),
+    capacity: z
+      .union([z.number().int().min(1), z.literal('unlimited'), ParamRef], {
+        error: 'expected a whole number >= 1, "unlimited" or { "param": name }',
+      })
+      .default(1),
     /** `fifo`, or the name of one of the model's `queueRules`, or a parameter naming one. */
     queue: z.union([z.string().min(1), ParamRef]).default('fifo'),
     /** `end-of-instant`: requests made at one instant compete by queue order, whatever their event order. */
@@ -50,7 +62,11 @@ const Block = z.discriminatedUnion('type', [
       ...base,
       type: z.literal('source'),
       interArrival: DistributionOrParam,
-      count: z.union([z.number().int().min(0), ParamRef]).optional(),
+      count: z
+        .union([z.number().int().min(0), ParamRef], {
+          error: 'expected a whole number >= 0 or { "param": name }',
+        })
+        .optional(),
       start: nonNegative.optional(),
       attributes: z.record(z.string(), DistributionOrParam).optional(),
       next,

@@ -17,51 +17,60 @@ export const nonNegative = finite
   .refine((x) => x >= 0, 'must be >= 0')
   .refine((x) => x <= MAX_MODEL_VALUE, 'must be at most 1e15');
 
-export const DistributionSchema = z.union([
-  nonNegative,
-  z.object({ dist: z.literal('deterministic'), value: nonNegative }).strict(),
-  z
-    .object({ dist: z.literal('uniform'), min: nonNegative, max: nonNegative })
-    .strict()
-    .refine((d) => d.min <= d.max, { message: 'min must not exceed max', path: ['min'] }),
-  z
-    .object({ dist: z.literal('triangular'), min: nonNegative, mode: nonNegative, max: nonNegative })
-    .strict()
-    .refine((d) => d.min <= d.mode && d.mode <= d.max, {
-      message: 'needs min <= mode <= max',
-      path: ['mode'],
-    }),
-  z
-    .object({ dist: z.literal('exponential'), mean: nonNegative })
-    .strict()
-    .refine((d) => d.mean > 0, { message: 'must be > 0', path: ['mean'] }),
-  z.object({ dist: z.literal('normal'), mean: nonNegative, sd: nonNegative }).strict(),
-  z
-    .object({ dist: z.literal('lognormal'), mean: nonNegative, sd: nonNegative })
-    .strict()
-    .refine((d) => d.mean > 0, { message: 'must be > 0', path: ['mean'] })
-    .refine((d) => d.mean === 0 || Number.isFinite(lognormalSigma2(d.mean, d.sd)), {
-      message:
-        'with this mean, sd is too large (or the mean too small) for a lognormal: its sigma is not a finite number',
-      path: ['sd'],
-    }),
-  z
-    .object({
-      dist: z.literal('empirical'),
-      values: z.array(nonNegative).min(1),
-      weights: z.array(nonNegative).optional(),
-    })
-    .strict()
-    .refine((d) => d.weights === undefined || d.weights.length === d.values.length, {
-      message: 'needs one weight per value',
-      path: ['weights'],
-    })
-    .refine((d) => d.weights === undefined || d.weights.some((w) => w > 0), {
-      message: 'needs a weight above zero',
-      path: ['weights'],
-    }),
-]);
+/** What a distribution may be: the message of a value that is none. */
+export const DISTRIBUTION_RULE =
+  'a number >= 0 or a distribution: { "dist": "deterministic", "value" }, "uniform" (min, max), "triangular" (min, mode, max), "exponential" (mean), "normal" (mean, sd), "lognormal" (mean, sd) or "empirical" (values, weights)';
+
+export const DistributionSchema = z.union(
+  [
+    nonNegative,
+    z.object({ dist: z.literal('deterministic'), value: nonNegative }).strict(),
+    z
+      .object({ dist: z.literal('uniform'), min: nonNegative, max: nonNegative })
+      .strict()
+      .refine((d) => d.min <= d.max, { message: 'min must not exceed max', path: ['min'] }),
+    z
+      .object({ dist: z.literal('triangular'), min: nonNegative, mode: nonNegative, max: nonNegative })
+      .strict()
+      .refine((d) => d.min <= d.mode && d.mode <= d.max, {
+        message: 'needs min <= mode <= max',
+        path: ['mode'],
+      }),
+    z
+      .object({ dist: z.literal('exponential'), mean: nonNegative })
+      .strict()
+      .refine((d) => d.mean > 0, { message: 'must be > 0', path: ['mean'] }),
+    z.object({ dist: z.literal('normal'), mean: nonNegative, sd: nonNegative }).strict(),
+    z
+      .object({ dist: z.literal('lognormal'), mean: nonNegative, sd: nonNegative })
+      .strict()
+      .refine((d) => d.mean > 0, { message: 'must be > 0', path: ['mean'] })
+      .refine((d) => d.mean === 0 || Number.isFinite(lognormalSigma2(d.mean, d.sd)), {
+        message:
+          'with this mean, sd is too large (or the mean too small) for a lognormal: its sigma is not a finite number',
+        path: ['sd'],
+      }),
+    z
+      .object({
+        dist: z.literal('empirical'),
+        values: z.array(nonNegative).min(1),
+        weights: z.array(nonNegative).optional(),
+      })
+      .strict()
+      .refine((d) => d.weights === undefined || d.weights.length === d.values.length, {
+        message: 'needs one weight per value',
+        path: ['weights'],
+      })
+      .refine((d) => d.weights === undefined || d.weights.some((w) => w > 0), {
+        message: 'needs a weight above zero',
+        path: ['weights'],
+      }),
+  ],
+  { error: `expected ${DISTRIBUTION_RULE}` },
+);
 
 /** A parameter's value: a distribution (a number is a fixed one) or a name (a queue rule). */
-export const ParameterValueSchema = z.union([DistributionSchema, z.string().min(1)]);
+export const ParameterValueSchema = z.union([DistributionSchema, z.string().min(1)], {
+  error: `expected ${DISTRIBUTION_RULE}, or a name (a queue rule)`,
+});
 export type ParameterValue = z.output<typeof ParameterValueSchema>;

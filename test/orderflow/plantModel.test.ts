@@ -230,6 +230,28 @@ describe('the plant model file', () => {
     );
   });
 
+  it('says what a duration may be when it is none of them, and keeps a distribution’s own rule', () => {
+    const withDuration = (duration: unknown) => ({
+      name: 'n',
+      stations: [{ id: 's' }],
+      products: [{ id: 'p', routing: [{ step: 'o', kind: 'operation', station: 's', duration }] }],
+    });
+    const at = 'model.products[0].routing[0].duration';
+
+    for (const duration of [{ dist: 'gamma', mean: 2 }, { dist: 'uniform', min: 1 }, 'ten']) {
+      expect(() => parsePlantModel(withDuration(duration)), JSON.stringify(duration)).toThrow(
+        `${at}: expected a number >= 0 or a distribution: { "dist": "deterministic", "value" }, "uniform" (min, max),`,
+      );
+    }
+    expect(() => parsePlantModel(withDuration({ dist: 'uniform', min: 3, max: 1 }))).toThrow(
+      `${at}.min: min must not exceed max`,
+    );
+    expect(() => parsePlantModel(withDuration(-4))).toThrow(`${at}: must be >= 0`);
+    expect(() =>
+      parsePlantModel({ ...withDuration({ param: 't' }), parameters: { t: { dist: 'gamma' } } }),
+    ).toThrow('model.parameters.t: expected a number >= 0 or a distribution: { "dist": "deterministic"');
+  });
+
   it('names a model by a hash of its content: the order of its keys does not change it, a value does', () => {
     const raw = flowShop();
     const reordered = Object.fromEntries(Object.entries(raw).reverse()) as PlantModelInput;

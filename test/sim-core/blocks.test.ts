@@ -2,6 +2,7 @@
 // definition, of runModel and of the statistics the blocks keep.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { DISTRIBUTION_RULE } from '../../sim-core/blocks/distributions.ts';
 import {
   type Block,
   type BlockObserver,
@@ -400,7 +401,7 @@ describe('parseModelDefinition', () => {
           { id: 'sink', type: 'sink' },
         ],
       }),
-      'model.blocks[0].interArrival: Invalid input',
+      `model.blocks[0].interArrival: expected ${DISTRIBUTION_RULE}, or { "param": name }`,
     ],
     [
       'an unknown distribution',
@@ -410,7 +411,7 @@ describe('parseModelDefinition', () => {
           { id: 'wait', type: 'delay', duration: { dist: 'gamma', mean: 2 } as never, next: 'sink' },
         ],
       }),
-      'model.blocks[1].duration: Invalid input',
+      `model.blocks[1].duration: expected ${DISTRIBUTION_RULE}, or { "param": name }`,
     ],
     [
       'a negative duration',
@@ -436,7 +437,7 @@ describe('parseModelDefinition', () => {
     [
       'a capacity that is not a whole number',
       machineModel({ resources: [{ id: 'machine', capacity: 1.5 }] }),
-      'model.resources[0].capacity: Invalid input',
+      'model.resources[0].capacity: expected a whole number >= 1, "unlimited" or { "param": name }',
     ],
     [
       'an unknown dispatch rule',
