@@ -3,7 +3,7 @@
 import * as z from 'zod';
 import { isWellFormed, WELL_FORMED_RULE } from '../../contracts/wellFormed.ts';
 import {
-  DISTRIBUTION_RULE,
+  DISTRIBUTION_OR_PARAM_RULE,
   FORBIDDEN_NAME,
   ParameterValueSchema,
 } from '../../sim-core/blocks/distributions.ts';
@@ -43,7 +43,7 @@ export const Distribution = (
 
 /** A duration: a distribution in the model's time unit, or a parameter holding one. */
 const Duration = z.union([Distribution, ParamRef], {
-  error: `expected ${DISTRIBUTION_RULE}, or { "param": name }`,
+  error: `expected ${DISTRIBUTION_OR_PARAM_RULE}`,
 });
 
 /** A wall time of day, `HH:MM` from 00:00 to 24:00. */

@@ -2,7 +2,7 @@
 // with a schema so that a mistake in a file is reported by name, not discovered mid-run.
 import * as z from 'zod';
 import {
-  DISTRIBUTION_RULE,
+  DISTRIBUTION_OR_PARAM_RULE,
   DistributionSchema,
   FORBIDDEN_NAME,
   nonNegative,
@@ -18,7 +18,7 @@ const name = z
 const ParamRef = z.object({ param: z.string().min(1) }).strict();
 
 const DistributionOrParam = z.union([DistributionSchema, ParamRef], {
-  error: `expected ${DISTRIBUTION_RULE}, or { "param": name }`,
+  error: `expected ${DISTRIBUTION_OR_PARAM_RULE}`,
 });
 
 /** Ascending sort keys on entity attributes; a leading `-` sorts that key descending. */

@@ -21,6 +21,9 @@ export const nonNegative = finite
 export const DISTRIBUTION_RULE =
   'a number >= 0 or a distribution: { "dist": "deterministic", "value" }, "uniform" (min, max), "triangular" (min, mode, max), "exponential" (mean), "normal" (mean, sd), "lognormal" (mean, sd) or "empirical" (values, weights)';
 
+/** The same, where a model may also name one of its parameters. */
+export const DISTRIBUTION_OR_PARAM_RULE = `${DISTRIBUTION_RULE}, or { "param": name }`;
+
 export const DistributionSchema = z.union(
   [
     nonNegative,
