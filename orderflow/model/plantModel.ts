@@ -111,7 +111,11 @@ const Station = z
     /** Display name (default: the id). */
     name: z.string().min(1).max(200).optional(),
     /** Units that work at once: a whole number >= 1, or a parameter holding one. */
-    capacity: z.union([z.number().int('must be a whole number >= 1').min(1), ParamRef]).default(1),
+    capacity: z
+      .union([z.number().int('must be a whole number >= 1').min(1), ParamRef], {
+        error: 'expected a whole number >= 1 or { "param": name }',
+      })
+      .default(1),
     /** The order in which waiting orders are taken: fifo, priority or due-date, or a parameter naming one. */
     queueRule: z.union([z.enum(QUEUE_RULES), ParamRef]).default('fifo'),
     /** How its units break down: the time a unit works between failures, and the time to repair it. */

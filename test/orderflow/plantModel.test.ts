@@ -247,6 +247,9 @@ describe('the plant model file', () => {
       `${at}.min: min must not exceed max`,
     );
     expect(() => parsePlantModel(withDuration(-4))).toThrow(`${at}: must be >= 0`);
+    expect(() => parsePlantModel({ ...withDuration(1), stations: [{ id: 's', capacity: 1.5 }] })).toThrow(
+      'model.stations[0].capacity: expected a whole number >= 1 or { "param": name }',
+    );
     expect(() =>
       parsePlantModel({ ...withDuration({ param: 't' }), parameters: { t: { dist: 'gamma' } } }),
     ).toThrow('model.parameters.t: expected a number >= 0 or a distribution: { "dist": "deterministic"');
