@@ -2,12 +2,13 @@
 // with the esbuild options the CDK stack gives it (lib/TwinFunction.ts), loaded in a fresh process
 // that the template's NODE_OPTIONS configure (module load), then invoked on DynamoDB Local tables
 // holding N active orders (the first invocation), then again (warm), each process a cold start
-// (bench/lambdaColdRunner.mjs).
+// (bench/lambdaColdRunner.mjs). Its plant model is the stack's default, the demo plant's model file
+// in the bundle, which the function reads and checks at its start (MODEL_FILE).
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { copyFile, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { FORECAST_NODE_OPTIONS, resourceNames } from '../contracts/resources.ts';
+import { dirname, join } from 'node:path';
+import { FORECAST_NODE_OPTIONS, ModelFile, resourceNames } from '../contracts/resources.ts';
 import { createClients, destroyClients, LOCAL_CREDENTIALS, LOCAL_REGION } from '../local/clients.ts';
 import { startEmulators } from '../local/emulators/index.ts';
 import { provision } from '../local/provision.ts';
@@ -39,7 +40,8 @@ export interface LambdaColdRow {
 /**
  * Bundles lambdas/forecast.ts into `outDir`/index.mjs as NodejsFunction does for the stack
  * (esbuild: ESM for the Node.js 24 runtime, minified, source maps without sources, the require
- * shim, module fields first, every package bundled); returns the bundle's path.
+ * shim, module fields first, every package bundled), with the demo plant's model file beside it as
+ * the stack bundles it (lib/ForecastPipeline.ts); returns the bundle's path.
  */
 export async function bundleForecastLambda(root: string, outDir: string): Promise<string> {
   const outfile = join(outDir, 'index.mjs');
@@ -58,6 +60,7 @@ export async function bundleForecastLambda(root: string, outDir: string): Promis
     mainFields: ['module', 'main'],
     logLevel: 'error',
   });
+  await copyFile(join(root, ModelFile.demoPath), join(outDir, ModelFile.bundledName));
   return outfile;
 }
 
@@ -88,6 +91,7 @@ export function coldStart(
     AWS_ENDPOINT_URL_DYNAMODB: endpoint,
     ORDER_STATE_TABLE: names.orderStateTable,
     FORECASTS_TABLE: names.forecastsTable,
+    MODEL_FILE: join(dirname(bundle), ModelFile.bundledName),
     // The synthetic plant's clock: its orders' latest event (the wall clock is months after it).
     FORECAST_CLOCK: 'latest-event',
   };

@@ -140,6 +140,16 @@ export function resourceNames(prefix = ''): {
 }
 
 /**
+ * The plant model file of the functions that simulate (MODEL_FILE): the stack bundles it beside their
+ * code as `bundledName`; without a model of its own, the demo plant's (`demoPath`, from the project's
+ * root).
+ */
+export const ModelFile = {
+  bundledName: 'model.json',
+  demoPath: 'orderflow/models/order-flow.json',
+} as const;
+
+/**
  * Node.js options of the forecast: a young generation that holds a whole forecast's objects spares
  * the garbage collector most of its copying. The forecast Lambda, `npm start` and the benchmarks
  * run with it.

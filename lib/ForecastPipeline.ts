@@ -10,16 +10,21 @@ import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources'
 import type { ICommandHooks } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { FORECAST_NODE_OPTIONS, ForecastEventSource, OrderStateTable } from '../contracts/resources.ts';
+import {
+  FORECAST_NODE_OPTIONS,
+  ForecastEventSource,
+  ModelFile,
+  OrderStateTable,
+} from '../contracts/resources.ts';
 import type { AlertTopic } from './AlertTopic.ts';
 import { DEFAULT_FORECAST_MEMORY_MB } from './functionSizes.ts';
 import { LAMBDA_TASK_ROOT, PROJECT_ROOT, shellQuote, TwinFunction } from './TwinFunction.ts';
 
 /** The demo plant's model file: the forecast's model when the stack is given none. */
-export const DEMO_MODEL_FILE = join(PROJECT_ROOT, 'orderflow', 'models', 'order-flow.json');
+export const DEMO_MODEL_FILE = join(PROJECT_ROOT, ModelFile.demoPath);
 
 /** The name of the model file in the forecast function's bundle. */
-export const BUNDLED_MODEL_NAME = 'model.json';
+export const BUNDLED_MODEL_NAME = ModelFile.bundledName;
 
 /** Where the forecast function finds its model file (MODEL_FILE): in its bundle. */
 export const FORECAST_MODEL_FILE = `${LAMBDA_TASK_ROOT}/${BUNDLED_MODEL_NAME}`;

@@ -18,8 +18,20 @@ export function wallMinutes(time: string): number {
   return Number(time.slice(0, 2)) * 60 + Number(time.slice(3, 5));
 }
 
-/** Whether `timeZone` is an IANA time zone name that this runtime knows. */
+/** The time zone names the runtime lists, read when first needed. */
+let listedTimeZones: ReadonlySet<string> | undefined;
+
+/**
+ * Whether `timeZone` is an IANA time zone name that this runtime knows. Every model is checked, with
+ * shifts or without, and the first `Intl.DateTimeFormat` of a process loads the runtime's calendar
+ * data (about 20 ms, a cold Lambda's too): so a listed name, or "UTC" (which ECMA-402 requires of
+ * every runtime), is taken from the runtime's list (about 1 ms), and only another spelling it accepts
+ * (an alias such as "Asia/Kolkata", another case) or a wrong name goes to `Intl.DateTimeFormat`.
+ */
 export function isTimeZone(timeZone: string): boolean {
+  if (timeZone === 'UTC') return true;
+  listedTimeZones ??= new Set(Intl.supportedValuesOf('timeZone'));
+  if (listedTimeZones.has(timeZone)) return true;
   try {
     new Intl.DateTimeFormat('en-US', { timeZone });
     return true;

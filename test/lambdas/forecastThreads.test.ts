@@ -1,11 +1,12 @@
 // The forecast Lambda's bundle is its own worker thread: started with the pool's role, it serves
 // replications instead of invocations, with the numbers the calling thread would draw.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundleForecastLambda } from '../../bench/lambdaColdBench.ts';
+import { ModelFile } from '../../contracts/resources.ts';
 import { ReplicationPool, sharedReplicationQueue } from '../../forecast/threads/ReplicationPool.ts';
 import { forecastThreads } from '../../lib/ForecastPipeline.ts';
 import { type OrderState, parsePlantModel, type Snapshot } from '../../orderflow/index.ts';
@@ -67,6 +68,12 @@ describe("the forecast Lambda's worker threads", () => {
     const here = sampleMonteCarlo(prepared, ReplicationQueue.range(0, 30));
     expect(summariseMonteCarlo(prepared, served)).toEqual(summariseMonteCarlo(prepared, here));
   }, 60_000);
+
+  it("are in a bundle that has the stack's default model file beside the code, as the stack bundles it", () => {
+    expect(readFileSync(join(dirname(bundle), ModelFile.bundledName), 'utf8')).toBe(
+      readFileSync(join(root, ModelFile.demoPath), 'utf8'),
+    );
+  });
 
   it('are as many as the vCPUs the function memory buys', () => {
     expect([1024, 1769, 3008, 3538, 5307, 10_240].map(forecastThreads)).toEqual([1, 1, 2, 2, 3, 6]);

@@ -9,6 +9,7 @@ import {
   parsePlantModel,
   type Snapshot,
 } from '../../orderflow/index.ts';
+import { isTimeZone } from '../../orderflow/shifts.ts';
 import { ModelError } from '../../sim-core/kernel/errors.ts';
 import { stepStart } from './spans.ts';
 
@@ -325,6 +326,34 @@ describe('the model file’s shifts and time zone', () => {
   it('refuses a time zone that is not an IANA name, naming the path', () => {
     expect(() => model(WEEKDAYS_6_TO_14, {}, 3, 'Europe/Nowhere')).toThrow(ModelError);
     expect(() => model(WEEKDAYS_6_TO_14, {}, 3, 'Europe/Nowhere')).toThrow(/timeZone/);
+  });
+
+  it('takes the time zone names Intl.DateTimeFormat takes, listed or not, and no others', () => {
+    const takenByIntl = (timeZone: string) => {
+      try {
+        new Intl.DateTimeFormat('en-US', { timeZone });
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    const names = [
+      ...Intl.supportedValuesOf('timeZone'),
+      // Not in the runtime's list: "UTC", aliases, other cases; then names that are no time zone.
+      'UTC',
+      'Etc/UTC',
+      'utc',
+      'Asia/Kolkata',
+      'US/Pacific',
+      'europe/berlin',
+      'Europe/Nowhere',
+      'Mars/Olympus',
+      'Europe Berlin',
+      '',
+    ];
+    for (const name of names) expect([name, isTimeZone(name)]).toEqual([name, takenByIntl(name)]);
+    expect(isTimeZone('Europe/Nowhere')).toBe(false);
+    expect(isTimeZone('Asia/Kolkata')).toBe(true);
   });
 
   it('refuses a calendar with no shift on any weekday, a bad time, a bad date', () => {
