@@ -3,7 +3,7 @@
 import type * as z from 'zod';
 import { otherFileProblem } from '../../contracts/fileKinds.ts';
 import { plainIssue } from '../../contracts/zodIssues.ts';
-import { FORBIDDEN_NAME } from '../../sim-core/blocks/distributions.ts';
+import { FORBIDDEN_NAME, PARSE_ONCE } from '../../sim-core/blocks/distributions.ts';
 import { ModelError } from '../../sim-core/kernel/errors.ts';
 import { type PlantModel, PlantModelSchema } from './plantModel.ts';
 import { resolveModel } from './resolveModel.ts';
@@ -28,7 +28,7 @@ export function parsePlantModel(raw: unknown): PlantModel {
   }
   const other = otherFileProblem(raw, 'plant model');
   if (other !== undefined) throw new ModelError(`model: ${other}`);
-  const result = PlantModelSchema.safeParse(raw, { error: plainIssue });
+  const result = PlantModelSchema.safeParse(raw, { ...PARSE_ONCE, error: plainIssue });
   if (!result.success) throw new ModelError(describeIssue(result.error));
   const model = result.data;
   checkReferences(model);

@@ -11,7 +11,7 @@ import {
 } from '../kernel/resources.ts';
 import { type DistributionSpec, type Random, type Sampler, sampler } from '../random/Random.ts';
 import { type Block, Delay, Release, Router, Seize, Sink, Source } from './blocks.ts';
-import { FORBIDDEN_NAME, type ParameterValue, ParameterValueSchema } from './distributions.ts';
+import { FORBIDDEN_NAME, PARSE_ONCE, type ParameterValue, ParameterValueSchema } from './distributions.ts';
 import type { Entity } from './Entity.ts';
 import { successors, timeStandsStill } from './loops.ts';
 import { type BlockDefinition, type ModelDefinition, ModelDefinitionSchema } from './ModelDefinition.ts';
@@ -42,7 +42,7 @@ export interface Model {
  */
 export function parseModelDefinition(raw: unknown): ModelDefinition {
   refuseForbiddenKeys(raw);
-  const result = ModelDefinitionSchema.safeParse(raw);
+  const result = ModelDefinitionSchema.safeParse(raw, PARSE_ONCE);
   if (!result.success) throw new ModelError(describeIssue(result.error));
   const definition = result.data;
   checkReferences(definition);
