@@ -1,6 +1,7 @@
 // Human-readable tables and times for the terminal.
 import { AT_RISK_LATE_CHANCE } from '../contracts/forecastRecord.ts';
 import { formatPercent } from '../dashboard/page/format.ts';
+import { parameterText } from '../dashboard/page/model.ts';
 import {
   type Forecast,
   type OrderForecast,
@@ -44,28 +45,9 @@ export function table(rows: string[][]): string {
     .join('\n');
 }
 
-/**
- * A duration of a model, in its time unit (`unitMs` ms each): `10 min`, or a distribution such as
- * `triangular(min 8 min, mode 9 min, max 13 min)`.
- */
-function timeParameter(value: unknown, unitMs: number): string {
-  if (typeof value === 'number') return duration(value * unitMs);
-  if (typeof value !== 'object' || value === null || !('dist' in value)) return JSON.stringify(value);
-  const { dist, ...rest } = value as { dist: string } & Record<string, unknown>;
-  // Every field is a time but the empirical distribution's weights.
-  const time = (key: string, v: unknown): string =>
-    Array.isArray(v)
-      ? `[${v.map((x) => time(key, x)).join(', ')}]`
-      : typeof v === 'number' && key !== 'weights'
-        ? duration(v * unitMs)
-        : String(v);
-  const fields = Object.entries(rest).map(([key, v]) => `${key} ${time(key, v)}`);
-  return `${dist}(${fields.join(', ')})`;
-}
-
 /** The model as the forecast ran it: each product's routing with its times, and the stations. */
 function modelLines(f: Forecast, model: PlantModel | undefined): string[] {
-  const unitMs = TIME_UNITS[f.model.timeUnit as TimeUnit] ?? 1;
+  const unit = f.model.timeUnit in TIME_UNITS ? (f.model.timeUnit as TimeUnit) : undefined;
   const p = f.model.parameters;
   const value = (v: unknown): unknown =>
     typeof v === 'object' && v !== null && 'param' in v ? p[(v as { param: string }).param] : v;
@@ -76,7 +58,7 @@ function modelLines(f: Forecast, model: PlantModel | undefined): string[] {
       const time =
         d === undefined
           ? ''
-          : ` ${timeParameter(value(d.kind === 'material' ? d.leadTime : d.duration), unitMs)}`;
+          : ` ${parameterText(value(d.kind === 'material' ? d.leadTime : d.duration), unit)}`;
       return `${step.step}${time}${step.station === undefined ? '' : ` at ${step.station}`}`;
     });
     return `  ${product.id}: ${steps.join(' → ')}`;
@@ -88,7 +70,7 @@ function modelLines(f: Forecast, model: PlantModel | undefined): string[] {
     lines.push(`  stations: ${stations.join(', ')}`);
   }
   const slip = value(model?.etaSlip);
-  if (slip !== undefined && slip !== 0) lines.push(`  ETA slip ${timeParameter(slip, unitMs)}`);
+  if (slip !== undefined && slip !== 0) lines.push(`  ETA slip ${parameterText(slip, unit)}`);
   return lines;
 }
 

@@ -194,6 +194,11 @@ export interface ModelSummary {
   hash: string;
   /** The model's parameters, after the run's overrides. */
   parameters: Record<string, unknown>;
+  /**
+   * The parameters that are times in `timeUnit` (a duration, a lead time, a time between failures,
+   * the ETA slip), in the order of `parameters`. Absent from forecasts made before it was kept.
+   */
+  timeParameters?: string[];
   timeUnit: string;
   stations: { id: string; name: string; capacity: number; queueRule: string }[];
   products: { id: string; routing: { step: string; kind: 'material' | 'operation'; station?: string }[] }[];

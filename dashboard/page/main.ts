@@ -439,7 +439,7 @@ function renderModel(forecast: ForecastRecord | null | undefined): void {
   if (line.dataset.key === key) return;
   line.dataset.key = key;
   const count = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-  const parameters = parameterList(model.parameters);
+  const parameters = parameterList(model);
   line.innerHTML =
     `Model <strong>${escapeHtml(model.name)}</strong> <code title="model hash ${escapeHtml(model.hash)}">${escapeHtml(model.hash.slice(0, 8))}</code>` +
     ` · ${count(model.stations?.length ?? 0, 'station')}, ${count(model.products?.length ?? 0, 'product')}` +

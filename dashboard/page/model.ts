@@ -11,6 +11,7 @@ import {
   type StationOutage,
   type StepSpan,
 } from '../../contracts/forecastRecord.ts';
+import { modelTimeText, TIME_UNITS, type TimeUnit } from '../../orderflow/model/timeUnits.ts';
 import { formatDuration, formatInterval, formatTimeNear } from './format.ts';
 
 /**
@@ -557,29 +558,47 @@ export function summarise(forecast: ForecastRecord, view: ModelView = modelView(
   return summary;
 }
 
-/** A model parameter's value in a few words: a number, a name, or a distribution with its numbers. */
-export function parameterText(value: unknown): string {
-  if (typeof value === 'number')
+/**
+ * A model parameter's value in a few words: a number, a name, or a distribution with its numbers.
+ * With `unit`, the value is a time in that unit: its numbers read as times (`10 min`), but for an
+ * empirical distribution's weights.
+ */
+export function parameterText(value: unknown, unit?: TimeUnit, key?: string): string {
+  if (typeof value === 'number') {
+    if (unit !== undefined && key !== 'weights') return modelTimeText(value, unit);
     return Number.isInteger(value) ? String(value) : String(+value.toPrecision(4));
+  }
   if (typeof value === 'string') return value;
   if (Array.isArray(value)) {
-    const items = value.slice(0, 4).map(parameterText).join(', ');
+    const items = value
+      .slice(0, 4)
+      .map((v) => parameterText(v, unit, key))
+      .join(', ');
     return `[${items}${value.length > 4 ? ', …' : ''}]`;
   }
   if (value !== null && typeof value === 'object') {
     const { dist, param, ...rest } = value as Record<string, unknown>;
     if (typeof param === 'string') return `= ${param}`;
     const inner = Object.entries(rest)
-      .map(([k, v]) => `${k} ${parameterText(v)}`)
+      .map(([k, v]) => `${k} ${parameterText(v, unit, k)}`)
       .join(', ');
     return typeof dist === 'string' ? `${dist}(${inner})` : `{${inner}}`;
   }
   return String(value);
 }
 
-/** The model's parameters as "name value" pairs, in the model's order. */
-export function parameterList(parameters: Record<string, unknown> | undefined): string[] {
-  return Object.entries(parameters ?? {}).map(([name, value]) => `${name} ${parameterText(value)}`);
+/**
+ * The model's parameters as "name value" pairs, in the model's order; those of `model.timeParameters`
+ * as times in the model's time unit.
+ */
+export function parameterList(
+  model: Pick<ForecastRecord['model'], 'parameters' | 'timeParameters' | 'timeUnit'>,
+): string[] {
+  const times = new Set(model.timeParameters);
+  const unit = model.timeUnit in TIME_UNITS ? (model.timeUnit as TimeUnit) : undefined;
+  return Object.entries(model.parameters ?? {}).map(
+    ([name, value]) => `${name} ${parameterText(value, times.has(name) ? unit : undefined)}`,
+  );
 }
 
 /** The time span the chart covers: every step, due date, first ETA and likely end, and "now", with a margin. */

@@ -9,6 +9,7 @@ import {
 } from '../../sim-core/blocks/distributions.ts';
 import type { DistributionSpec } from '../../sim-core/random/Random.ts';
 import { isTimeZone, WEEKDAYS, wallMinutes } from '../shifts.ts';
+import { TIME_UNITS, type TimeUnit } from './timeUnits.ts';
 
 /** The queue rules a station may follow; ties always go to the earlier acceptedAt, then orderId. */
 export const QUEUE_RULES = ['fifo', 'priority', 'due-date'] as const;
@@ -18,9 +19,7 @@ export type QueueRule = (typeof QUEUE_RULES)[number];
 export const INTERRUPTIONS = ['resume', 'restart'] as const;
 export type Interruption = (typeof INTERRUPTIONS)[number];
 
-/** The time units a model's durations may be written in, and their length in ms. */
-export const TIME_UNITS = { ms: 1, s: 1_000, min: 60_000, h: 3_600_000 } as const;
-export type TimeUnit = keyof typeof TIME_UNITS;
+export { TIME_UNITS, type TimeUnit };
 
 /**
  * A name in a model (station, product, step, parameter): 1 to 100 characters of well-formed Unicode,

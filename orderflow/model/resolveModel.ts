@@ -103,8 +103,11 @@ export function resolveModel(
   };
   const unitMs = TIME_UNITS[model.timeUnit];
 
+  /** The parameters that give a time (a distribution in the model's time unit). */
+  const timeParameters = new Set<string>();
   const distribution = (value: unknown, path: string, what: string): DistributionSpec => {
     const resolved = resolve(value, path);
+    if (resolved.param !== undefined) timeParameters.add(resolved.param);
     if (typeof resolved.value === 'string') {
       fail(path, what, resolved.param, `must be a distribution, got "${resolved.value}"`);
     }
@@ -222,6 +225,7 @@ export function resolveModel(
       return modelHash(model);
     },
     parameters: { ...parameters },
+    timeParameters: Object.keys(parameters).filter((name) => timeParameters.has(name)),
     timeUnit: model.timeUnit,
     stations: stations.map((s) => ({ id: s.id, name: s.name, capacity: s.capacity, queueRule: s.queueRule })),
     products: products.map((p) => ({

@@ -139,18 +139,26 @@ describe('the model gives the colours and the names', () => {
   });
 
   it('reads parameters: numbers, names, references and distributions', () => {
-    expect(parameterList(flowShopRecord().model.parameters)).toEqual([
-      'materialLeadTime 10',
-      'cutTime 4',
-      'weldTime 9',
-      'paintTime 5',
+    expect(parameterList(flowShopRecord().model)).toEqual([
+      'materialLeadTime 10 min',
+      'cutTime 4 min',
+      'weldTime 9 min',
+      'paintTime 5 min',
     ]);
-    expect(parameterList(jobShopRecord().model.parameters)).toEqual([
-      'materialLeadTime lognormal(mean 30, sd 10)',
+    expect(parameterList(jobShopRecord().model)).toEqual([
+      'materialLeadTime lognormal(mean 30 min, sd 10 min)',
       'lathes 1',
       'mills 2',
-      'etaSlip empirical(values [0, 10], weights [0.8, 0.2])',
+      'etaSlip empirical(values [0 min, 10 min], weights [0.8, 0.2])',
     ]);
+    // A forecast of a model in ms, and one kept before the forecast named its times.
+    const demo = { parameters: { lead: 600_000, lines: 2, slip: 1500 }, timeUnit: 'ms' };
+    expect(parameterList({ ...demo, timeParameters: ['lead', 'slip'] })).toEqual([
+      'lead 10 min',
+      'lines 2',
+      'slip 1500 ms',
+    ]);
+    expect(parameterList(demo)).toEqual(['lead 600000', 'lines 2', 'slip 1500']);
     expect(parameterText('fifo')).toBe('fifo');
     expect(parameterText({ param: 'weldTime' })).toBe('= weldTime');
     expect(parameterText(1 / 3)).toBe('0.3333');

@@ -11,6 +11,7 @@ import {
   plantModelJsonSchema,
 } from '../../orderflow/index.ts';
 import { resolveModel } from '../../orderflow/model/resolveModel.ts';
+import { modelTimeText } from '../../orderflow/model/timeUnits.ts';
 import { ModelError } from '../../sim-core/index.ts';
 import { twinOfKind } from '../../twins/index.ts';
 import { stepStart } from './spans.ts';
@@ -34,6 +35,45 @@ describe('the plant model file', () => {
       expect(() => parsePlantModel(raw), path).not.toThrow();
       for (const key of Object.keys(raw)) expect(schema.properties, `${path}: ${key}`).toHaveProperty(key);
     }
+  });
+
+  it('names the parameters that are times, wherever a time takes them, and no others', () => {
+    const model = parsePlantModel({
+      name: 'times',
+      timeUnit: 's',
+      parameters: { presses: 2, rule: 'fifo', press: 30, lead: 600, up: 3600, fix: 60, slip: 5, unused: 7 },
+      stations: [
+        {
+          id: 'press',
+          capacity: { param: 'presses' },
+          queueRule: { param: 'rule' },
+          failures: { timeBetweenFailures: { param: 'up' }, timeToRepair: { param: 'fix' } },
+        },
+      ],
+      products: [
+        {
+          id: 'part',
+          routing: [
+            { step: 'material', kind: 'material', leadTime: { param: 'lead' } },
+            { step: 'pressing', kind: 'operation', station: 'press', duration: { param: 'press' } },
+          ],
+        },
+      ],
+      etaSlip: { param: 'slip' },
+    });
+    expect(resolveModel(model).summary.timeParameters).toEqual(['press', 'lead', 'up', 'fix', 'slip']);
+  });
+
+  it('writes a model time as a person reads it, exactly', () => {
+    expect(modelTimeText(600_000, 'ms')).toBe('10 min');
+    expect(modelTimeText(90, 's')).toBe('90 s');
+    expect(modelTimeText(120, 'min')).toBe('2 h');
+    expect(modelTimeText(8.5, 'min')).toBe('8.5 min');
+    expect(modelTimeText(1500, 'ms')).toBe('1500 ms');
+    expect(modelTimeText(0.25, 'h')).toBe('15 min');
+    expect(modelTimeText(0.5, 'min')).toBe('30 s');
+    expect(modelTimeText(0.001, 's')).toBe('0.001 s');
+    expect(modelTimeText(0, 'min')).toBe('0 min');
   });
 
   it('ships the flow shop exactly: material 10 min, cut on the saw 4 min, weld on two welders 9 min, paint in the booth 5 min, every queue fifo', () => {
