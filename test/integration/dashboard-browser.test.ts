@@ -208,7 +208,7 @@ describeInChromium('dashboard in headless Chromium', 'dashboard browser tests', 
     // The header: the model, its short hash and parameters, the busiest station.
     const model = await page.locator('#model').textContent();
     expect(model).toContain(`Model flow-shop ${record.model.hash.slice(0, 8)}`);
-    expect(model).toContain('3 stations, 1 product · times in min · materialLeadTime 10 · cutTime 4');
+    expect(model).toContain('3 stations, 1 product · times in min · materialLeadTime 10 min · cutTime 4 min');
     expect(await page.locator('#kpi-busiest').textContent()).toBe('95 %');
     expect(await page.locator('#kpi-busiest-label').textContent()).toBe('busiest: Paint booth');
     expect(await page.locator('.kpis').textContent()).not.toMatch(/\bline\b/);
