@@ -37,6 +37,17 @@ export function overviewRows(
   return rows.sort((a, b) => (a.plantId < b.plantId ? -1 : a.plantId > b.plantId ? 1 : 0));
 }
 
+/**
+ * The plant to open in place of the default one, when the address names no plant and the default
+ * plant has no forecast while others have (a deployment whose events all carry a plant id): the
+ * first of them by id. Undefined when the page should stay.
+ */
+export function plantInsteadOfDefault(search: string, plants: readonly PlantSummary[]): string | undefined {
+  if (new URLSearchParams(search).has('plant')) return undefined;
+  if (plants.length === 0 || plants.some((p) => p.plantId === DEFAULT_PLANT)) return undefined;
+  return plants.reduce((first, p) => (p.plantId < first ? p.plantId : first), plants[0]!.plantId);
+}
+
 /** The overview refreshes at most this often (ms): each poll may ask, most do not need to. */
 const REFRESH_MS = 4_000;
 
@@ -61,6 +72,14 @@ export class PlantsPanel {
     /** Opens the page for another plant (default: navigates to its address). */
     private readonly open: (plant: string) => void = (plant) =>
       location.assign(addressOf(location.href, plant)),
+    /**
+     * Shows another plant in place of this page, which named none (default: replaces the address,
+     * so that the back button does not come back to the empty default plant).
+     */
+    private readonly openInstead: (plant: string) => void = (plant) =>
+      location.replace(addressOf(location.href, plant)),
+    /** The page's query string, whether it names a plant (plantInsteadOfDefault). */
+    private readonly search: string = location.search,
   ) {
     this.url = new URL('api/plants', base).toString();
     el.select.addEventListener('change', () => this.choose(el.select.value));
@@ -85,6 +104,11 @@ export class PlantsPanel {
       if (!response.ok) return;
       const body = (await response.json()) as { plants: PlantSummary[] };
       this.plants = body.plants;
+      const instead = plantInsteadOfDefault(this.search, this.plants);
+      if (instead !== undefined) {
+        this.openInstead(instead);
+        return;
+      }
       this.render();
     } catch {
       // As above: the overview stays as it was.

@@ -1,7 +1,13 @@
 // The page's plant helpers (dashboard/page/plants.ts): which plant the address names, the API's
 // address for a plant, the page's address for another plant, and the overview's rows.
 import { describe, expect, it } from 'vitest';
-import { addressOf, overviewRows, plantOfSearch, plantUrl } from '../../dashboard/page/plants.ts';
+import {
+  addressOf,
+  overviewRows,
+  plantInsteadOfDefault,
+  plantOfSearch,
+  plantUrl,
+} from '../../dashboard/page/plants.ts';
 
 const summary = (plantId: string) => ({
   plantId,
@@ -40,5 +46,19 @@ describe('the page of a plant', () => {
       'south',
     ]);
     expect(overviewRows([summary('south')], 'east')).toEqual([{ plantId: 'east' }, summary('south')]);
+  });
+});
+
+describe('a page that names no plant', () => {
+  it('opens the first plant with a forecast when the default plant has none', () => {
+    expect(plantInsteadOfDefault('', [summary('plant-02'), summary('plant-01')])).toBe('plant-01');
+    expect(plantInsteadOfDefault('?poll=1', [summary('south')])).toBe('south');
+  });
+
+  it('stays on the default plant when it has a forecast, when no plant has one, or when the address names a plant', () => {
+    expect(plantInsteadOfDefault('', [summary('default'), summary('north')])).toBeUndefined();
+    expect(plantInsteadOfDefault('', [])).toBeUndefined();
+    expect(plantInsteadOfDefault('?plant=default', [summary('north')])).toBeUndefined();
+    expect(plantInsteadOfDefault('?plant=east', [summary('north')])).toBeUndefined();
   });
 });

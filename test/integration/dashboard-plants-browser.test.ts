@@ -1,6 +1,7 @@
 // The dashboard of many plants in headless Chromium, against DynamoDB Local: the overview lists every
 // plant with its last forecast's age, a row or the selector opens that plant (its orders in the Gantt,
-// its id in the address), a link with ?plant= opens it, and a deployment of one plant shows neither.
+// its id in the address), a link with ?plant= opens it, a page that names no plant opens the first
+// plant with a forecast when the default plant has none, and a deployment of one plant shows neither.
 import { join } from 'node:path';
 import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import type { Page } from 'playwright-core';
@@ -128,6 +129,21 @@ describeInChromium('the dashboard of many plants in headless Chromium', 'dashboa
     expect(linked.problems).toEqual([]);
     await page.close();
     await linked.page.close();
+  });
+
+  it('opens the first plant with a forecast when the address names none and the default plant has none', async () => {
+    const { server, store } = await setUp();
+    for (const plantId of ['south', 'north']) await store.save({ ...syntheticRecord(5), plantId });
+
+    const { page, problems } = await open(`${server.url}?poll=0.5`);
+    await page.waitForURL(/[?&]plant=north\b/);
+    await page.waitForSelector('#app[data-state="ready"][data-plant="north"]');
+    expect(new URL(page.url()).searchParams.get('poll')).toBe('0.5');
+    expect(await cells(page, '#plant option')).toEqual(['north', 'south']);
+    // The address of the default plant was replaced, not added to: back leaves the dashboard.
+    expect(await page.evaluate(() => history.length)).toBe(2);
+    expect(problems).toEqual([]);
+    await page.close();
   });
 
   it('shows a plant without a forecast yet as such, and no selector or overview to a deployment of one plant', async () => {
