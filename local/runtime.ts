@@ -99,10 +99,22 @@ export interface TwinStatus {
     /** Monte Carlo forecasts only. */
     ordersAtRisk?: number;
   };
+  /**
+   * With forecasts of more than one plant: their number, and the sums over each plant's latest
+   * forecast (the last forecast alone tells of one plant).
+   */
+  plants?: { count: number; activeOrders: number; ordersLate: number; ordersAtRisk?: number };
   failures: number;
   /** Alerts raised (lateness, drift, calibration), and the latest one. */
   alerts?: number;
-  lastAlert?: { kind: Alert['kind']; text: string; asOf: number; raisedAt: number };
+  lastAlert?: {
+    kind: Alert['kind'];
+    text: string;
+    asOf: number;
+    raisedAt: number;
+    /** Its plant, when not the default one. */
+    plantId?: string;
+  };
   eventsPublished: number;
   publishRetries: number;
   /** Kinesis and DynamoDB as the pipeline last found them: answering, unreachable, or without the twin's stream or tables. */

@@ -33,9 +33,11 @@ import {
 
 /** The live status line: what flowed, the latest forecast, the alerts raised, and a service that does not answer or lost its data. */
 export function statusLine(s: TwinStatus, now = Date.now()): string {
+  // Of many plants, the sums over each plant's latest forecast; of one, its latest forecast's.
+  const counts = s.plants ?? s.lastForecast;
   const last = s.lastForecast
-    ? `last ${formatDuration(now - s.lastForecast.generatedAt)} ago, ${s.lastForecast.activeOrders} active, ${s.lastForecast.ordersLate} late` +
-      (s.lastForecast.ordersAtRisk === undefined ? '' : `, ${s.lastForecast.ordersAtRisk} at risk`)
+    ? `${s.plants ? `${s.plants.count} plants, ` : ''}last ${formatDuration(now - s.lastForecast.generatedAt)} ago, ${counts!.activeOrders} active, ${counts!.ordersLate} late` +
+      (counts!.ordersAtRisk === undefined ? '' : `, ${counts!.ordersAtRisk} at risk`)
     : 'none yet';
   const services = (['kinesis', 'dynamodb'] as const)
     .map((service) => {
@@ -49,7 +51,7 @@ export function statusLine(s: TwinStatus, now = Date.now()): string {
     })
     .join('');
   const alerts = s.alerts
-    ? ` · alerts ${s.alerts}${s.lastAlert ? ` (latest: ${s.lastAlert.text})` : ''}`
+    ? ` · alerts ${s.alerts}${s.lastAlert ? ` (latest: ${s.lastAlert.plantId ? `${s.lastAlert.plantId}: ` : ''}${s.lastAlert.text})` : ''}`
     : '';
   return `events published ${s.eventsPublished} · in ${s.eventsIn} · forecasts ${s.forecastsWritten} (${last}) · failures ${s.failures}${alerts}${services}`;
 }

@@ -5,6 +5,7 @@ import type { LogLevel } from '@aws-lambda-powertools/logger/types';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import type { Alert, AlertSink, DriftAlert } from '../../contracts/alerts.ts';
 import type { ForecastRecord } from '../../contracts/index.ts';
+import { DEFAULT_PLANT } from '../../contracts/plants.ts';
 import { fanOut } from '../../forecast/alertSinks.ts';
 import { DynamoDbAccuracyStore } from '../../forecast/DynamoDbAccuracyStore.ts';
 import { DynamoDbAlertSink } from '../../forecast/DynamoDbAlertSink.ts';
@@ -98,9 +99,12 @@ export function createTwinHandlers(options: {
         text: latest.text,
         asOf: latest.asOf,
         raisedAt: latest.raisedAt,
+        ...(latest.plantId !== undefined && latest.plantId !== DEFAULT_PLANT && { plantId: latest.plantId }),
       };
     },
   };
+  // Each plant's latest forecast in brief, for the status line's sums over the plants.
+  const latestOfPlant = new Map<string, NonNullable<PipelineCounts['lastForecast']>>();
   const forecastStore = new DynamoDbForecastStore(clients.documentClient, names.forecastsTable);
   const calibrations = new DynamoDbCalibrationStore(clients.documentClient, names.forecastsTable);
   const forecasts: ForecastStore = {
@@ -115,6 +119,8 @@ export function createTwinHandlers(options: {
           ordersLate: record.kpis.ordersLate,
           ...(record.kpis.ordersAtRisk !== undefined && { ordersAtRisk: record.kpis.ordersAtRisk }),
         };
+        latestOfPlant.set(record.plantId ?? DEFAULT_PLANT, counts.lastForecast);
+        if (latestOfPlant.size > 1) counts.plants = plantTotals(latestOfPlant.values());
       }
       return outcome;
     },
@@ -177,4 +183,19 @@ export function createTwinHandlers(options: {
       return forecast(event);
     },
   };
+}
+
+/** The number of plants and the sums of their latest forecasts' counts (at risk: of those that have it). */
+export function plantTotals(
+  latest: Iterable<NonNullable<PipelineCounts['lastForecast']>>,
+): NonNullable<PipelineCounts['plants']> {
+  const totals: NonNullable<PipelineCounts['plants']> = { count: 0, activeOrders: 0, ordersLate: 0 };
+  for (const forecast of latest) {
+    totals.count++;
+    totals.activeOrders += forecast.activeOrders;
+    totals.ordersLate += forecast.ordersLate;
+    if (forecast.ordersAtRisk !== undefined)
+      totals.ordersAtRisk = (totals.ordersAtRisk ?? 0) + forecast.ordersAtRisk;
+  }
+  return totals;
 }

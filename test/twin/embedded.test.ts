@@ -214,6 +214,36 @@ describe('embedded twin', () => {
     }
   }, 120_000);
 
+  it("tells, of many plants, the sums of each plant's latest forecast, as the plants' overview holds them", async () => {
+    const twin = await startTwin({ port: 0, plants: 3, scenario: 'steady', speed: 300, log: () => {} });
+    const clients = createClients(twin.endpoints);
+    try {
+      await waitFor('a forecast of every plant', () => twin.status().plants?.count === 3, 60_000);
+      await twin.stopEmulator();
+      const forecasts = new DynamoDbForecastStore(clients.documentClient, resourceNames().forecastsTable);
+      // Once the last events are forecast, the status line's sums are the overview's.
+      const sums = await waitFor(
+        "the overview's sums",
+        async () => {
+          const plants = await forecasts.plants();
+          const sum = {
+            count: plants.length,
+            activeOrders: plants.reduce((n, p) => n + p.activeOrders, 0),
+            ordersLate: plants.reduce((n, p) => n + p.ordersLate, 0),
+          };
+          return JSON.stringify(sum) === JSON.stringify(twin.status().plants) ? sum : undefined;
+        },
+        30_000,
+        500,
+      );
+      expect(sums.count).toBe(3);
+      expect(sums.activeOrders).toBeGreaterThan(twin.status().lastForecast!.activeOrders);
+    } finally {
+      destroyClients(clients);
+      await twin.stop();
+    }
+  }, 120_000);
+
   it('takes in what the emulator published before it stops', async () => {
     const twin = await startTwin({ port: 0, scenario: 'load', log: () => {} });
     try {

@@ -5,6 +5,7 @@ import { statusLine } from '../../cli/commands/start.ts';
 import { resourceNames } from '../../contracts/resources.ts';
 import type { ServiceStatus } from '../../local/pollers/ServiceWatch.ts';
 import type { TwinStatus } from '../../local/runtime.ts';
+import { plantTotals } from '../../local/twin/handlers.ts';
 import { restartLine, serviceLines } from '../../local/twin/services.ts';
 
 const NOW = Date.UTC(2026, 0, 5, 8, 0, 0);
@@ -39,6 +40,45 @@ describe('the status line', () => {
       'events published 100 · in 90 · forecasts 3 (none yet) · failures 0 · alerts 2 (latest: order-4 will be 1 min 20 s late)',
     );
     expect(statusLine({ ...status(), alerts: 0 }, NOW)).not.toContain('alerts');
+  });
+
+  it("of many plants, sums each plant's latest forecast and names the latest alert's plant", () => {
+    const line = statusLine(
+      {
+        ...status(),
+        lastForecast: { asOf: NOW, generatedAt: NOW - 3_000, activeOrders: 4, ordersLate: 1 },
+        plants: plantTotals([
+          { asOf: NOW, generatedAt: NOW - 9_000, activeOrders: 7, ordersLate: 0 },
+          { asOf: NOW, generatedAt: NOW - 3_000, activeOrders: 4, ordersLate: 1 },
+          { asOf: NOW, generatedAt: NOW - 5_000, activeOrders: 3, ordersLate: 2 },
+        ]),
+        alerts: 1,
+        lastAlert: {
+          kind: 'lateness',
+          text: 'order-4 will be late',
+          asOf: NOW,
+          raisedAt: NOW,
+          plantId: 'plant-02',
+        },
+      },
+      NOW,
+    );
+    expect(line).toBe(
+      'events published 100 · in 90 · forecasts 3 (3 plants, last 3 s ago, 14 active, 3 late) · failures 0 · alerts 1 (latest: plant-02: order-4 will be late)',
+    );
+  });
+
+  it('sums the orders at risk over the plants whose forecasts have them', () => {
+    const forecast = { asOf: NOW, generatedAt: NOW, activeOrders: 2, ordersLate: 0 };
+    expect(plantTotals([forecast, forecast])).toEqual({ count: 2, activeOrders: 4, ordersLate: 0 });
+    expect(
+      plantTotals([forecast, { ...forecast, ordersAtRisk: 2 }, { ...forecast, ordersAtRisk: 1 }]),
+    ).toEqual({
+      count: 3,
+      activeOrders: 6,
+      ordersLate: 0,
+      ordersAtRisk: 3,
+    });
   });
 
   it('says which service does not answer, for how long, and that the twin retries', () => {
