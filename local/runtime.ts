@@ -86,6 +86,14 @@ export interface TwinOptions {
   clients?: (endpoints: Endpoints) => { handlers: AwsClients; pollers: PollerClients };
 }
 
+/** The plants forecast, and the sums of their latest forecasts' counts (at risk: of those that have it). */
+export interface PlantTotals {
+  count: number;
+  activeOrders: number;
+  ordersLate: number;
+  ordersAtRisk?: number;
+}
+
 export interface TwinStatus {
   eventsIn: number;
   /** Order-state changes the forecast's mapping read from the table's stream and handed over (a retried batch counts again). */
@@ -103,7 +111,7 @@ export interface TwinStatus {
    * With forecasts of more than one plant: their number, and the sums over each plant's latest
    * forecast (the last forecast alone tells of one plant).
    */
-  plants?: { count: number; activeOrders: number; ordersLate: number; ordersAtRisk?: number };
+  plants?: PlantTotals;
   failures: number;
   /** Alerts raised (lateness, drift, calibration), and the latest one. */
   alerts?: number;

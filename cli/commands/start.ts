@@ -33,12 +33,14 @@ import {
 
 /** The live status line: what flowed, the latest forecast, the alerts raised, and a service that does not answer or lost its data. */
 export function statusLine(s: TwinStatus, now = Date.now()): string {
+  const latest = s.lastForecast;
   // Of many plants, the sums over each plant's latest forecast; of one, its latest forecast's.
-  const counts = s.plants ?? s.lastForecast;
-  const last = s.lastForecast
-    ? `${s.plants ? `${s.plants.count} plants, ` : ''}last ${formatDuration(now - s.lastForecast.generatedAt)} ago, ${counts!.activeOrders} active, ${counts!.ordersLate} late` +
-      (counts!.ordersAtRisk === undefined ? '' : `, ${counts!.ordersAtRisk} at risk`)
-    : 'none yet';
+  const counts = s.plants ?? latest;
+  const last =
+    latest && counts
+      ? `${s.plants ? `${s.plants.count} plants, ` : ''}last ${formatDuration(now - latest.generatedAt)} ago, ${counts.activeOrders} active, ${counts.ordersLate} late` +
+        (counts.ordersAtRisk === undefined ? '' : `, ${counts.ordersAtRisk} at risk`)
+      : 'none yet';
   const services = (['kinesis', 'dynamodb'] as const)
     .map((service) => {
       const { state, since } = s.services[service];

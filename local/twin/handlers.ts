@@ -4,7 +4,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import type { LogLevel } from '@aws-lambda-powertools/logger/types';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import type { Alert, AlertSink, DriftAlert } from '../../contracts/alerts.ts';
-import type { ForecastRecord } from '../../contracts/index.ts';
+import { type ForecastRecord, type PlantSummary, plantSummaryOf } from '../../contracts/forecastRecord.ts';
 import { DEFAULT_PLANT } from '../../contracts/plants.ts';
 import { fanOut } from '../../forecast/alertSinks.ts';
 import { DynamoDbAccuracyStore } from '../../forecast/DynamoDbAccuracyStore.ts';
@@ -33,7 +33,7 @@ import { orderFlowModel, type PlantModel } from '../../orderflow/index.ts';
 import { DynamoDbStateStore } from '../../state/DynamoDbStateStore.ts';
 import type { AwsClients } from '../clients.ts';
 import type { ResourceNames } from '../provision.ts';
-import type { TwinStatus } from '../runtime.ts';
+import type { PlantTotals, TwinStatus } from '../runtime.ts';
 
 /** What the handlers have done so far (events in come from the pipeline, the plant emulator's counts from its publisher). */
 export type PipelineCounts = Omit<TwinStatus, 'eventsIn' | 'eventsPublished' | 'publishRetries' | 'services'>;
@@ -103,8 +103,8 @@ export function createTwinHandlers(options: {
       };
     },
   };
-  // Each plant's latest forecast in brief, for the status line's sums over the plants.
-  const latestOfPlant = new Map<string, NonNullable<PipelineCounts['lastForecast']>>();
+  // Each plant's line of the overview of every plant, for the status line's sums over the plants.
+  const latestOfPlant = new Map<string, PlantSummary>();
   const forecastStore = new DynamoDbForecastStore(clients.documentClient, names.forecastsTable);
   const calibrations = new DynamoDbCalibrationStore(clients.documentClient, names.forecastsTable);
   const forecasts: ForecastStore = {
@@ -119,7 +119,8 @@ export function createTwinHandlers(options: {
           ordersLate: record.kpis.ordersLate,
           ...(record.kpis.ordersAtRisk !== undefined && { ordersAtRisk: record.kpis.ordersAtRisk }),
         };
-        latestOfPlant.set(record.plantId ?? DEFAULT_PLANT, counts.lastForecast);
+        const summary = plantSummaryOf(record);
+        latestOfPlant.set(summary.plantId, summary);
         if (latestOfPlant.size > 1) counts.plants = plantTotals(latestOfPlant.values());
       }
       return outcome;
@@ -185,17 +186,15 @@ export function createTwinHandlers(options: {
   };
 }
 
-/** The number of plants and the sums of their latest forecasts' counts (at risk: of those that have it). */
-export function plantTotals(
-  latest: Iterable<NonNullable<PipelineCounts['lastForecast']>>,
-): NonNullable<PipelineCounts['plants']> {
-  const totals: NonNullable<PipelineCounts['plants']> = { count: 0, activeOrders: 0, ordersLate: 0 };
-  for (const forecast of latest) {
+/** The number of plants and the sums of their overview lines' counts (at risk: of those that have it). */
+export function plantTotals(summaries: Iterable<PlantSummary>): PlantTotals {
+  const totals: PlantTotals = { count: 0, activeOrders: 0, ordersLate: 0 };
+  for (const summary of summaries) {
     totals.count++;
-    totals.activeOrders += forecast.activeOrders;
-    totals.ordersLate += forecast.ordersLate;
-    if (forecast.ordersAtRisk !== undefined)
-      totals.ordersAtRisk = (totals.ordersAtRisk ?? 0) + forecast.ordersAtRisk;
+    totals.activeOrders += summary.activeOrders;
+    totals.ordersLate += summary.ordersLate;
+    if (summary.ordersAtRisk !== undefined)
+      totals.ordersAtRisk = (totals.ordersAtRisk ?? 0) + summary.ordersAtRisk;
   }
   return totals;
 }

@@ -2,6 +2,7 @@
 // or has lost the twin's data, and in the log lines when that changes.
 import { describe, expect, it } from 'vitest';
 import { statusLine } from '../../cli/commands/start.ts';
+import type { PlantSummary } from '../../contracts/forecastRecord.ts';
 import { resourceNames } from '../../contracts/resources.ts';
 import type { ServiceStatus } from '../../local/pollers/ServiceWatch.ts';
 import type { TwinStatus } from '../../local/runtime.ts';
@@ -18,6 +19,18 @@ const status = (services: Partial<TwinStatus['services']> = {}): TwinStatus => (
   eventsPublished: 100,
   publishRetries: 0,
   services: { kinesis: up, dynamodb: up, ...services },
+});
+
+/** A plant's line of the overview of every plant. */
+const summary = (plantId: string, counts: Partial<PlantSummary>): PlantSummary => ({
+  plantId,
+  asOf: NOW,
+  generatedAt: NOW,
+  latestEventAt: NOW,
+  activeOrders: 0,
+  ordersLate: 0,
+  ordersDelayed: 0,
+  ...counts,
 });
 
 describe('the status line', () => {
@@ -48,9 +61,9 @@ describe('the status line', () => {
         ...status(),
         lastForecast: { asOf: NOW, generatedAt: NOW - 3_000, activeOrders: 4, ordersLate: 1 },
         plants: plantTotals([
-          { asOf: NOW, generatedAt: NOW - 9_000, activeOrders: 7, ordersLate: 0 },
-          { asOf: NOW, generatedAt: NOW - 3_000, activeOrders: 4, ordersLate: 1 },
-          { asOf: NOW, generatedAt: NOW - 5_000, activeOrders: 3, ordersLate: 2 },
+          summary('plant-01', { generatedAt: NOW - 9_000, activeOrders: 7, ordersLate: 0 }),
+          summary('plant-02', { generatedAt: NOW - 3_000, activeOrders: 4, ordersLate: 1 }),
+          summary('plant-03', { generatedAt: NOW - 5_000, activeOrders: 3, ordersLate: 2 }),
         ]),
         alerts: 1,
         lastAlert: {
@@ -69,7 +82,7 @@ describe('the status line', () => {
   });
 
   it('sums the orders at risk over the plants whose forecasts have them', () => {
-    const forecast = { asOf: NOW, generatedAt: NOW, activeOrders: 2, ordersLate: 0 };
+    const forecast = summary('north', { activeOrders: 2, ordersLate: 0 });
     expect(plantTotals([forecast, forecast])).toEqual({ count: 2, activeOrders: 4, ordersLate: 0 });
     expect(
       plantTotals([forecast, { ...forecast, ordersAtRisk: 2 }, { ...forecast, ordersAtRisk: 1 }]),
