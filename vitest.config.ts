@@ -6,8 +6,8 @@ import { configDefaults, defineConfig } from 'vitest/config';
 /**
  * The test files that bound a wall time near what it takes (a page drawn within 100 ms, a recovery
  * after an outage within seconds): they run one at a time after all the others, so that no other
- * file's processes share the cores with them. (A bound that only tells a hang, ten times what it
- * takes, as the command line's refusals have, needs no place here.)
+ * file's processes share the cores with them. (A bound that only tells a hang, well above what the
+ * command takes even beside other files, as the command line's refusals have, needs no place here.)
  */
 const TIMED = [
   'test/faults/*.test.ts',
