@@ -19,6 +19,11 @@ function probeOf(...states: ServiceState[]) {
 }
 
 const settings = { firstWaitMs: 10, maxWaitMs: 40 };
+/**
+ * Waits long enough that a timer late by a busy machine (other test files run beside this one) does
+ * not make a shorter wait look longer than the next.
+ */
+const backoffSettings = { firstWaitMs: 50, maxWaitMs: 200 };
 
 describe('service watch', () => {
   it('tells a failure of the call from an outage with one probe', async () => {
@@ -35,18 +40,18 @@ describe('service watch', () => {
     const changes: string[] = [];
     const watch = new ServiceWatch('dynamodb', probe, {
       signal: new AbortController().signal,
-      settings,
+      settings: backoffSettings,
       onChange: (status, previous) => changes.push(`${previous.state} → ${status.state}`),
     });
 
     const held = await Promise.all([watch.heldUp(), watch.heldUp(), watch.heldUp()]);
 
     expect(held).toEqual([true, true, true]);
-    // Three pollers, five probes: the first, then after waits of 10, 20, 40 and 40 ms.
+    // Three pollers, five probes: the first, then after waits of 50, 100, 200 and 200 ms.
     expect(asked).toHaveLength(5);
     const gaps = asked.slice(1).map((t, i) => t - asked[i]!);
     expect(gaps[1]!).toBeGreaterThan(gaps[0]!);
-    expect(gaps.at(-1)!).toBeGreaterThanOrEqual(settings.maxWaitMs - 2);
+    expect(gaps.at(-1)!).toBeGreaterThanOrEqual(backoffSettings.maxWaitMs - 2);
     expect(changes).toEqual(['up → unreachable', 'unreachable → up']);
     expect(watch.status).toMatchObject({ state: 'up', outages: 1, probes: 5 });
   });
