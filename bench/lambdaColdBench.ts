@@ -82,6 +82,8 @@ export function coldStart(
     AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs24.x',
     AWS_LAMBDA_FUNCTION_NAME: 'twin-forecast-bench',
     AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '1024',
+    // As Lambda starts a function on demand: Powertools' logs then mark the first invocation as cold.
+    AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
     AWS_REGION: LOCAL_REGION,
     AWS_DEFAULT_REGION: LOCAL_REGION,
     AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
