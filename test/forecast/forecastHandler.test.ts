@@ -441,6 +441,8 @@ describe("the twin's recommendations with the forecast", () => {
       parameters: { productionTime: { dist: 'uniform' as const, min: 540_000, max: 660_000 } },
       replications: 20,
       clock: () => T0 + 16 * MIN,
+      // The most there is: a busy machine does not cut the draws this test reads.
+      recommendBudgetMs: 10_000,
     });
 
     await handler({ Records: [change('INSERT', undefined, active)] });
@@ -628,6 +630,8 @@ describe("the twin's recommendations with the forecast", () => {
         replications: 20,
         clock: () => T0 + 16 * MIN,
         pool: watched,
+        // The most there is: a busy machine does not cut the draws drawn again below.
+        recommendBudgetMs: 10_000,
       })({ Records: [change('INSERT', undefined, active)] });
 
       expect(tasks).toHaveLength(1);

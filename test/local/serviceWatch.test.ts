@@ -3,6 +3,7 @@
 // that lost the twin's resources holds them until the pipeline stops.
 import { describe, expect, it } from 'vitest';
 import { type ServiceState, ServiceWatch, stateFromProbeError } from '../../local/pollers/ServiceWatch.ts';
+import { waitFor } from '../support/wait.ts';
 
 /** A probe that answers `states` in turn (the last one from then on), recording when it was asked. */
 function probeOf(...states: ServiceState[]) {
@@ -20,8 +21,8 @@ function probeOf(...states: ServiceState[]) {
 
 const settings = { firstWaitMs: 10, maxWaitMs: 40 };
 /**
- * Waits long enough that a timer late by a busy machine (other test files run beside this one) does
- * not make a shorter wait look longer than the next.
+ * Waits far enough apart (50 against 200 ms) that a timer late by a busy machine (other test files
+ * run beside this one) does not make the first look as long as the longest.
  */
 const backoffSettings = { firstWaitMs: 50, maxWaitMs: 200 };
 
@@ -49,9 +50,10 @@ describe('service watch', () => {
     expect(held).toEqual([true, true, true]);
     // Three pollers, five probes: the first, then after waits of 50, 100, 200 and 200 ms.
     expect(asked).toHaveLength(5);
+    // A timer fires late, never early (but for a millisecond's rounding): each gap is at least its wait.
     const gaps = asked.slice(1).map((t, i) => t - asked[i]!);
-    expect(gaps[1]!).toBeGreaterThan(gaps[0]!);
-    expect(gaps.at(-1)!).toBeGreaterThanOrEqual(backoffSettings.maxWaitMs - 2);
+    [50, 100, 200, 200].forEach((wait, i) => expect(gaps[i]!).toBeGreaterThanOrEqual(wait - 2));
+    expect(gaps[0]!).toBeLessThan(gaps[2]!);
     expect(changes).toEqual(['up → unreachable', 'unreachable → up']);
     expect(watch.status).toMatchObject({ state: 'up', outages: 1, probes: 5 });
   });
@@ -72,9 +74,9 @@ describe('service watch', () => {
     const watch = new ServiceWatch('dynamodb', probe, { signal: stop.signal, settings });
 
     const held = watch.heldUp();
-    await new Promise((r) => setTimeout(r, 150));
-    expect(watch.status.state).toBe('gone');
-    // Nothing more is probed: nothing would change.
+    await waitFor('the service gone', () => watch.status.state === 'gone', 5_000, 5);
+    // Nothing more is probed (longer than twice the longest wait): nothing would change.
+    await new Promise((r) => setTimeout(r, 3 * settings.maxWaitMs));
     expect(asked).toHaveLength(2);
     stop.abort();
     expect(await held).toBe(true);

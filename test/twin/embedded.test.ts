@@ -67,14 +67,15 @@ describe('embedded twin', () => {
         dataDir: mkdtempSync(join(tmpdir(), 'twin-e2e-')),
         port: 0,
         scenario: 'demo',
-        speed: 300,
+        speed: 200,
         batchingWindowMs: 200,
         log: () => {},
         ...options,
       });
       const clients = createClients(twin.endpoints);
       try {
-        // The demo's first orders are in the plant after about 20 plant minutes: 4 s at speed 300.
+        // The demo's first orders are in the plant after about 20 plant minutes (6 s at speed 200),
+        // its last delivered after 53 (16 s): 10 s for the forecasts, even beside other test files.
         await waitFor(
           'orders in the plant',
           () => twin.status().eventsIn >= 8 && twin.status().forecastsWritten >= 2,
