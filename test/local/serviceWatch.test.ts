@@ -52,7 +52,7 @@ describe('service watch', () => {
     expect(asked).toHaveLength(5);
     // A timer fires late, never early (but for a millisecond's rounding): each gap is at least its wait.
     const gaps = asked.slice(1).map((t, i) => t - asked[i]!);
-    [50, 100, 200, 200].forEach((wait, i) => expect(gaps[i]!).toBeGreaterThanOrEqual(wait - 2));
+    for (const [i, wait] of [50, 100, 200, 200].entries()) expect(gaps[i]!).toBeGreaterThanOrEqual(wait - 2);
     expect(gaps[0]!).toBeLessThan(gaps[2]!);
     expect(changes).toEqual(['up → unreachable', 'unreachable → up']);
     expect(watch.status).toMatchObject({ state: 'up', outages: 1, probes: 5 });
