@@ -14,6 +14,7 @@ const TIMED = [
   'test/integration/dashboard-browser.test.ts',
   'test/integration/dashboard-whatif-browser.test.ts',
   'test/local/provision.test.ts',
+  'test/local/shardPollerPacing.test.ts',
   'test/orderflow/shifts.test.ts',
 ];
 

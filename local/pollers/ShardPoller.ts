@@ -108,13 +108,16 @@ export async function pollShard<R>(
   const capacity = 2 * settings.batchSize;
   const pending: PolledRecord<R>[] = [];
   /**
-   * When the batching window of the next batch began: when a record came to an empty `pending`, or
-   * when the batch before it was done. Records read while a batch is handled wait a window more
-   * after it: at high rates that paces the handler, and leaves the embedded twin's ingest and
-   * emulators the machine between forecasts (read from the records' arrival instead, a 50-plant
-   * twin fell minutes behind on two cores).
+   * When the batching window of the next batch began: when its first record was read. After a
+   * batch, the handler rests at least as long as that batch took, up to a whole window: a batch read
+   * while another is handled waits out its own window, not a window more after the other (a record
+   * would wait two handlings and a window), and when batches take longer than a window the handler
+   * still leaves the machine to the embedded twin's ingest and emulators as long as a window between
+   * them (with no rest, a 50-plant twin fell minutes behind on two cores).
    */
   let waitingSince = 0;
+  /** When each record of `pending` was read, in the same order. */
+  const readAt: number[] = [];
   let closed = false;
   const arrived = new Wakeup();
   const room = new Wakeup();
@@ -161,8 +164,10 @@ export async function pollShard<R>(
         continue;
       }
       if (page.records.length > 0) {
-        if (pending.length === 0) waitingSince = Date.now();
+        const now = Date.now();
+        if (pending.length === 0) waitingSince = now;
         pending.push(...page.records);
+        for (let i = 0; i < page.records.length; i++) readAt.push(now);
         lastRead = page.records[page.records.length - 1]!.sequenceNumber;
       }
       closed = page.closed;
@@ -232,6 +237,7 @@ export async function pollShard<R>(
     if (expired === 0) return false;
     await hooks.checkpoint(pending[expired - 1]!.sequenceNumber, expired);
     pending.splice(0, expired);
+    readAt.splice(0, expired);
     room.wake();
     return true;
   };
@@ -251,13 +257,18 @@ export async function pollShard<R>(
         continue;
       }
       const batch = pending.slice(0, settings.batchSize);
+      const began = Date.now();
       let done = 0;
       // A batch whose head failed is retried from there (resume from the lowest failed record).
       while (done === 0 && !signal.aborted) done = await handle(batch);
       if (done > 0) {
         await hooks.checkpoint(batch[done - 1]!.sequenceNumber, done);
         pending.splice(0, done);
-        waitingSince = Date.now();
+        readAt.splice(0, done);
+        const now = Date.now();
+        const window = settings.batchingWindowMs;
+        const rest = Math.min(window, now - began);
+        waitingSince = Math.max(readAt[0] ?? now, now + rest - window);
         room.wake();
       }
     }
