@@ -8,6 +8,7 @@ import {
   pollWait,
   type ShardReader,
 } from '../../local/pollers/ShardPoller.ts';
+import { steadyShard } from '../support/shards.ts';
 
 /** A shard holding `n` records "r1".."rn", with sequence numbers 1..n, closed at its end. */
 function shard(n: number): ShardReader<string> & { reads: number } {
@@ -156,21 +157,8 @@ describe('local event-source mapping', () => {
   });
 
   it('gathers records for the batching window before invoking', async () => {
-    // A shard where one record arrives every 10 ms, never closed.
-    let produced = 0;
-    const started = Date.now();
-    const reader: ShardReader<string> = {
-      async open() {},
-      async read(limit) {
-        const due = Math.min(20, Math.floor((Date.now() - started) / 10));
-        const records = [];
-        while (produced < due && records.length < limit) {
-          produced++;
-          records.push({ sequenceNumber: String(produced).padStart(5, '0'), record: `r${produced}` });
-        }
-        return { records, closed: false };
-      },
-    };
+    // A shard where one record arrives every 10 ms, twenty in all, never closed.
+    const reader = steadyShard(10, 20);
     const stop = new AbortController();
     const batches: number[] = [];
     const polling = pollShard(

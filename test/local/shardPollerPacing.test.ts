@@ -2,33 +2,12 @@
 // own batching window from its first record's read, and the handler rests between batches as long
 // as the last one took, up to a window. Wall-clock bounds: this file runs in the timed group.
 import { describe, expect, it } from 'vitest';
-import { type PolledRecord, pollShard, type ShardReader } from '../../local/pollers/ShardPoller.ts';
-
-/** A shard that never closes, with a record every 5 ms; when each record was read. */
-function steadyShard(): ShardReader<string> & { readAt: Map<string, number> } {
-  const started = Date.now();
-  const readAt = new Map<string, number>();
-  let produced = 0;
-  return {
-    readAt,
-    async open() {},
-    async read(limit) {
-      const due = Math.floor((Date.now() - started) / 5);
-      const records: PolledRecord<string>[] = [];
-      while (produced < due && records.length < limit) {
-        produced++;
-        const sequenceNumber = String(produced).padStart(6, '0');
-        readAt.set(sequenceNumber, Date.now());
-        records.push({ sequenceNumber, record: `r${produced}` });
-      }
-      return { records, closed: false };
-    },
-  };
-}
+import { pollShard } from '../../local/pollers/ShardPoller.ts';
+import { steadyShard } from '../support/shards.ts';
 
 /** Runs `batches` batches of a handler that takes `handleMs`; per batch, when its first record was read, and when it began and ended. */
 async function paced(windowMs: number, handleMs: number, batches: number) {
-  const reader = steadyShard();
+  const reader = steadyShard(5);
   const stop = new AbortController();
   const seen: { headReadAt: number; began: number; ended: number }[] = [];
   await pollShard(
