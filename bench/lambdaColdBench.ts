@@ -9,6 +9,7 @@ import { copyFile, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { FORECAST_NODE_OPTIONS, ModelFile, resourceNames } from '../contracts/resources.ts';
+import { DEFAULT_FORECAST_MEMORY_MB, MB_PER_VCPU } from '../lib/functionSizes.ts';
 import { createClients, destroyClients, LOCAL_CREDENTIALS, LOCAL_REGION } from '../local/clients.ts';
 import { startEmulators } from '../local/emulators/index.ts';
 import { provision } from '../local/provision.ts';
@@ -25,8 +26,23 @@ export const ESM_REQUIRE_SHIM = `import { createRequire } from 'node:module'; co
 /** The forecast function's NODE_OPTIONS, as the template sets them (lib/TwinFunction.ts, lib/ForecastPipeline.ts). */
 export const FORECAST_LAMBDA_NODE_OPTIONS = ['--enable-source-maps', FORECAST_NODE_OPTIONS].join(' ');
 
+/**
+ * A Monte Carlo forecast function: FORECAST_REPLICATIONS draws on FORECAST_THREADS threads, with the
+ * memory that buys the stack's function that many vCPUs (lib/functionSizes.ts).
+ */
+export interface MonteCarloFunction {
+  replications: number;
+  threads: number;
+}
+
+/** The memory (MB) of a forecast function with `threads` threads, as the stack would size it. */
+export const memoryForThreads = (threads: number): number =>
+  threads <= 1 ? DEFAULT_FORECAST_MEMORY_MB : threads * MB_PER_VCPU;
+
 export interface LambdaColdRow {
   orders: number;
+  /** The function's Monte Carlo draws and threads; none: deterministic, one thread. */
+  monteCarlo?: MonteCarloFunction;
   /** Medians over the fresh processes (ms): Node.js's own start, the module's load, the first invocation. */
   startMs: number;
   loadMs: number;
@@ -73,6 +89,7 @@ export function coldStart(
   asOf: number,
   warm: number,
   resultFile: string,
+  monteCarlo?: MonteCarloFunction,
 ): Promise<{ startMs: number; loadMs: number; firstMs: number; warmMs: number[] }> {
   const env = {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
@@ -81,7 +98,7 @@ export function coldStart(
     NODE_OPTIONS: FORECAST_LAMBDA_NODE_OPTIONS,
     AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs24.x',
     AWS_LAMBDA_FUNCTION_NAME: 'twin-forecast-bench',
-    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '1024',
+    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(memoryForThreads(monteCarlo?.threads ?? 1)),
     // As Lambda starts a function on demand: Powertools' logs then mark the first invocation as cold.
     AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
     AWS_REGION: LOCAL_REGION,
@@ -96,6 +113,10 @@ export function coldStart(
     MODEL_FILE: join(dirname(bundle), ModelFile.bundledName),
     // The synthetic plant's clock: its orders' latest event (the wall clock is months after it).
     FORECAST_CLOCK: 'latest-event',
+    ...(monteCarlo && {
+      FORECAST_REPLICATIONS: String(monteCarlo.replications),
+      FORECAST_THREADS: String(monteCarlo.threads),
+    }),
   };
   const runner = join(root, 'bench/lambdaColdRunner.mjs');
   return new Promise((resolve, reject) => {
@@ -120,11 +141,14 @@ export function coldStart(
 export async function lambdaColdBench(options: {
   root: string;
   sizes: readonly number[];
+  /** Also each size again as a Monte Carlo forecast function. */
+  monteCarlo?: MonteCarloFunction;
   processes?: number;
   warm?: number;
   progress?: (text: string) => void;
 }): Promise<LambdaColdRow[]> {
-  const { root, sizes, processes = 3, warm = 5, progress = () => {} } = options;
+  const { root, sizes, monteCarlo, processes = 3, warm = 5, progress = () => {} } = options;
+  const functions: (MonteCarloFunction | undefined)[] = monteCarlo ? [undefined, monteCarlo] : [undefined];
   const dir = await mkdtemp(join(tmpdir(), 'twin-bench-lambda-'));
   try {
     progress('forecast Lambda: bundling lambdas/forecast.ts as the stack does ...');
@@ -139,26 +163,29 @@ export async function lambdaColdBench(options: {
         const names = resourceNames(`cold-${orders}-`);
         await provision(clients, names);
         await putItems(clients.documentClient, names.orderStateTable, syntheticStateItems(orders));
-        // One cold start unmeasured first: DynamoDB Local is warm in a real plant, as the service is.
-        const runs = [];
-        for (let p = -1; p < processes; p++) {
-          progress(
-            `forecast Lambda, ${orders.toLocaleString('en')} active orders: cold start ${Math.max(p + 1, 0)} of ${processes} ...`,
-          );
-          const file = join(dir, `result-${orders}-${p}.json`);
-          const run = await coldStart(root, bundle, emulators.endpoints.dynamodb, names, asOf, warm, file);
-          if (p >= 0) runs.push(run);
+        for (const fn of functions) {
+          const what = `forecast Lambda, ${orders.toLocaleString('en')} active orders${fn ? `, ${fn.replications} draws on ${fn.threads} thread${fn.threads === 1 ? '' : 's'}` : ''}`;
+          // One cold start unmeasured first: DynamoDB Local is warm in a real plant, as the service is.
+          const runs = [];
+          for (let p = -1; p < processes; p++) {
+            progress(`${what}: cold start ${Math.max(p + 1, 0)} of ${processes} ...`);
+            const file = join(dir, `result-${orders}-${fn ? 'mc' : 'det'}-${p}.json`);
+            const endpoint = emulators.endpoints.dynamodb;
+            const run = await coldStart(root, bundle, endpoint, names, asOf, warm, file, fn);
+            if (p >= 0) runs.push(run);
+          }
+          const median = (xs: number[]) => Math.round(quantileOf(xs, 0.5) * 10) / 10;
+          rows.push({
+            orders,
+            ...(fn && { monteCarlo: fn }),
+            startMs: median(runs.map((r) => r.startMs)),
+            loadMs: median(runs.map((r) => r.loadMs)),
+            firstMs: median(runs.map((r) => r.firstMs)),
+            warmMs: median(runs.flatMap((r) => r.warmMs)),
+            processes,
+            warmRuns: warm,
+          });
         }
-        const median = (xs: number[]) => Math.round(quantileOf(xs, 0.5) * 10) / 10;
-        rows.push({
-          orders,
-          startMs: median(runs.map((r) => r.startMs)),
-          loadMs: median(runs.map((r) => r.loadMs)),
-          firstMs: median(runs.map((r) => r.firstMs)),
-          warmMs: median(runs.flatMap((r) => r.warmMs)),
-          processes,
-          warmRuns: warm,
-        });
       }
       return rows;
     } finally {

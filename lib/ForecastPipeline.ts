@@ -17,7 +17,7 @@ import {
   OrderStateTable,
 } from '../contracts/resources.ts';
 import type { AlertTopic } from './AlertTopic.ts';
-import { DEFAULT_FORECAST_MEMORY_MB } from './functionSizes.ts';
+import { DEFAULT_FORECAST_MEMORY_MB, forecastThreads } from './functionSizes.ts';
 import { LAMBDA_TASK_ROOT, PROJECT_ROOT, shellQuote, TwinFunction } from './TwinFunction.ts';
 
 /** The demo plant's model file: the forecast's model when the stack is given none. */
@@ -103,16 +103,7 @@ export interface ForecastPipelineProps {
 }
 
 /** The forecast function's memory unless the stack says otherwise (`twin:forecast-memory-mb`): in functionSizes.ts. */
-export { DEFAULT_FORECAST_MEMORY_MB };
-
-/**
- * The threads a forecast function of `memoryMb` runs a Monte Carlo forecast's replications on: one
- * per vCPU its memory buys (Lambda gives a function one vCPU's worth per 1,769 MB, up to 6 at
- * 10,240 MB), and at least its own.
- */
-export function forecastThreads(memoryMb: number): number {
-  return Math.max(1, Math.min(6, Math.round(memoryMb / 1769)));
-}
+export { DEFAULT_FORECAST_MEMORY_MB, forecastThreads };
 
 /** The forecast: one forecast of every active order per batch of relevant state changes. */
 export class ForecastPipeline extends Construct {

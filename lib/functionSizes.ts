@@ -7,6 +7,17 @@ export const INGEST_MEMORY_MB = 512;
 /** The forecast function's memory unless the stack says otherwise (`twin:forecast-memory-mb`). */
 export const DEFAULT_FORECAST_MEMORY_MB = 1024;
 
+/** Lambda gives a function one vCPU's worth of processor per this many MB of memory (up to 6 vCPUs). */
+export const MB_PER_VCPU = 1769;
+
+/**
+ * The threads a forecast function of `memoryMb` runs a Monte Carlo forecast's replications on: one
+ * per vCPU its memory buys (up to 6 at 10,240 MB), and at least its own.
+ */
+export function forecastThreads(memoryMb: number): number {
+  return Math.max(1, Math.min(6, Math.round(memoryMb / MB_PER_VCPU)));
+}
+
 /** The observer function's memory (MB). */
 export const OBSERVER_MEMORY_MB = 512;
 

@@ -1,7 +1,9 @@
 // What `twin bench all` reports, from given results (no benchmark runs here): the generated
 // docs/benchmark-results.md with one table per benchmark and its peer beside it, a benchmark that
 // could not run reported as not measured, and the live plant the latency benchmark feeds the twin.
+
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import type { ForecastHandlerBenchRow } from '../../bench/forecastHandlerBench.ts';
 import type { ForecastProcessResult } from '../../bench/forecastProcessBench.ts';
@@ -76,6 +78,16 @@ const forecastProcess: ForecastProcessResult = {
 const lambdaCold: LambdaColdRow[] = [
   { orders: 1_000, startMs: 30, loadMs: 150, firstMs: 400, warmMs: 100, processes: 3, warmRuns: 5 },
   { orders: 10_000, startMs: 30, loadMs: 150, firstMs: 1_200, warmMs: 600, processes: 3, warmRuns: 5 },
+  {
+    orders: 10_000,
+    monteCarlo: { replications: 100, threads: 2 },
+    startMs: 30,
+    loadMs: 160,
+    firstMs: 2_500,
+    warmMs: 1_800,
+    processes: 3,
+    warmRuns: 5,
+  },
 ];
 const row = (rate: number, p95Ms = 1_100): LatencyRow => ({
   rate,
@@ -305,7 +317,28 @@ describe('docs/benchmark-results.md', () => {
     // A Monte Carlo forecast on one thread and on two, side by side.
     expect(doc).toContain('| - | Monte Carlo, 100 draws | 1 | 1,000 | 120 | 12 | 11 | 10x | 5,000 |');
     expect(doc).toContain('| - | Monte Carlo, 100 draws | 2 | 1,000 | 120 | 12 | 11 | 10x | 5,000 |');
-    expect(doc).toContain('| 10,000 | 30 | 150 | 1,200 | 600 | 2x |');
+    expect(doc).toContain('| 10,000 | deterministic | 1,024 | 30 | 150 | 1,200 | 600 | 2x |');
+    // The Monte Carlo function with the memory that buys it a vCPU per thread.
+    expect(doc).toContain('| 10,000 | 100 draws, 2 threads | 3,538 | 30 | 160 | 2,500 | 1,800 | 1.4x |');
+  });
+
+  it("measures the Lambda's cold start as a deterministic function and as a Monte Carlo one of 100 draws on every core", async () => {
+    const context = cannedContext();
+
+    await measureAll(context);
+
+    const cold = context.calls.filter((args) => args[1] === 'lambda-cold');
+    expect(cold).toEqual([
+      [
+        'bench',
+        'lambda-cold',
+        '--replications',
+        '100',
+        '--threads',
+        String(Math.min(6, availableParallelism())),
+        '--json',
+      ],
+    ]);
   });
 
   it("reports the plants at scale: nothing lost, event to its plant's forecast, and the memory over the run", () => {

@@ -174,6 +174,16 @@ const CASES: UserErrorCase[] = [
     args: ['bench', 'forecast', '--orders', 'x'],
     says: /^--orders must be a whole number/,
   },
+  {
+    what: 'bench lambda-cold --threads 2 without --replications',
+    args: ['bench', 'lambda-cold', '--threads', '2'],
+    says: /^--threads goes with --replications/,
+  },
+  {
+    what: 'bench lambda-cold --threads 7',
+    args: ['bench', 'lambda-cold', '--replications', '100', '--threads', '7'],
+    says: /^--threads must be at most 6/,
+  },
 
   // Endpoints that are not URLs, given as options or in AWS_ENDPOINT_URL.
   ...['start', 'emulate', 'dashboard', 'reset'].map((command) => ({
