@@ -9,7 +9,7 @@ import { copyFile, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { FORECAST_NODE_OPTIONS, ModelFile, resourceNames } from '../contracts/resources.ts';
-import { DEFAULT_FORECAST_MEMORY_MB, MB_PER_VCPU } from '../lib/functionSizes.ts';
+import { DEFAULT_FORECAST_MEMORY_MB, MAX_FUNCTION_MEMORY_MB, MB_PER_VCPU } from '../lib/functionSizes.ts';
 import { createClients, destroyClients, LOCAL_CREDENTIALS, LOCAL_REGION } from '../local/clients.ts';
 import { startEmulators } from '../local/emulators/index.ts';
 import { provision } from '../local/provision.ts';
@@ -35,9 +35,12 @@ export interface MonteCarloFunction {
   threads: number;
 }
 
-/** The memory (MB) of a forecast function with `threads` threads, as the stack would size it. */
+/**
+ * The memory (MB) of a forecast function with `threads` threads (1 to 6), as the stack would size
+ * it: its default for one, else a vCPU's worth per thread, Lambda's most for six.
+ */
 export const memoryForThreads = (threads: number): number =>
-  threads <= 1 ? DEFAULT_FORECAST_MEMORY_MB : threads * MB_PER_VCPU;
+  threads <= 1 ? DEFAULT_FORECAST_MEMORY_MB : Math.min(MAX_FUNCTION_MEMORY_MB, threads * MB_PER_VCPU);
 
 export interface LambdaColdRow {
   orders: number;

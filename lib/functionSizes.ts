@@ -10,6 +10,9 @@ export const DEFAULT_FORECAST_MEMORY_MB = 1024;
 /** Lambda gives a function one vCPU's worth of processor per this many MB of memory (up to 6 vCPUs). */
 export const MB_PER_VCPU = 1769;
 
+/** The most memory a Lambda function can have (MB): 6 vCPUs. */
+export const MAX_FUNCTION_MEMORY_MB = 10_240;
+
 /**
  * The threads a forecast function of `memoryMb` runs a Monte Carlo forecast's replications on: one
  * per vCPU its memory buys (up to 6 at 10,240 MB), and at least its own.

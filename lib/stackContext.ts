@@ -7,6 +7,7 @@ import { ModelFileError, readPlantModelFile } from '../forecast/modelFile.ts';
 import { checkModelParameters, ModelParametersError } from '../forecast/modelParameters.ts';
 import { orderFlowModel, type PlantModel } from '../orderflow/index.ts';
 import { FORECAST_CLOCKS, type ForecastClockName } from './ForecastPipeline.ts';
+import { MAX_FUNCTION_MEMORY_MB } from './functionSizes.ts';
 import type { TwinStackProps } from './TwinStack.ts';
 
 /** The context keys the app reads, and what they do. */
@@ -171,7 +172,7 @@ export function twinStackPropsFromContext(node: Node): TwinStackProps {
     forecastBatchingWindow: windowSeconds === undefined ? undefined : Duration.seconds(windowSeconds),
     forecastReplications: integer(node, CONTEXT_KEYS.forecastReplications, 1, 10_000),
     forecastRecommendBudgetMs: integer(node, CONTEXT_KEYS.forecastRecommendBudgetMs, 0, 10_000),
-    forecastMemoryMb: integer(node, CONTEXT_KEYS.forecastMemoryMb, 1024, 10_240),
+    forecastMemoryMb: integer(node, CONTEXT_KEYS.forecastMemoryMb, 1024, MAX_FUNCTION_MEMORY_MB),
     forecastParallelizationFactor: integer(node, CONTEXT_KEYS.forecastParallelizationFactor, 1, 10),
     forecastModelFile: model?.file,
     forecastModelParameters: modelParameters(

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bundleForecastLambda } from '../../bench/lambdaColdBench.ts';
+import { bundleForecastLambda, memoryForThreads } from '../../bench/lambdaColdBench.ts';
 import { ModelFile } from '../../contracts/resources.ts';
 import { ReplicationPool, sharedReplicationQueue } from '../../forecast/threads/ReplicationPool.ts';
 import { forecastThreads } from '../../lib/ForecastPipeline.ts';
@@ -77,5 +77,14 @@ describe("the forecast Lambda's worker threads", () => {
 
   it('are as many as the vCPUs the function memory buys', () => {
     expect([1024, 1769, 3008, 3538, 5307, 10_240].map(forecastThreads)).toEqual([1, 1, 2, 2, 3, 6]);
+  });
+
+  it("are as many as the benchmark of a cold start sizes its function for, up to Lambda's most memory", () => {
+    const threads = [1, 2, 3, 4, 5, 6];
+    const memory = threads.map(memoryForThreads);
+
+    expect(memory.map(forecastThreads)).toEqual(threads);
+    expect(memory[0]).toBe(1024);
+    expect(Math.max(...memory)).toBe(10_240);
   });
 });
