@@ -70,8 +70,16 @@ export const lambdaColdBenchmark = defineBenchmark({
   ],
   options: {
     orders: { type: 'string', value: 'N', description: 'only this many active orders' },
-    replications: { type: 'string', value: 'R', description: 'also a Monte Carlo function of R draws' },
-    threads: { type: 'string', value: 'T', description: "the Monte Carlo function's threads (1 to 6)" },
+    replications: {
+      type: 'string',
+      value: 'R',
+      description: 'also a Monte Carlo function of that many draws',
+    },
+    threads: {
+      type: 'string',
+      value: 'T',
+      description: "the Monte Carlo function's threads, 1 to 6 (default: every core, up to 6)",
+    },
   },
   async run(values, io) {
     const orders = intOption('orders', values.orders, 1);
