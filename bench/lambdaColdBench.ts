@@ -42,6 +42,12 @@ export interface MonteCarloFunction {
 export const memoryForThreads = (threads: number): number =>
   threads <= 1 ? DEFAULT_FORECAST_MEMORY_MB : Math.min(MAX_FUNCTION_MEMORY_MB, threads * MB_PER_VCPU);
 
+/** What a row's function forecasts: "deterministic", or "100 draws, 2 threads". */
+export const functionLabel = (fn: MonteCarloFunction | undefined): string =>
+  fn === undefined
+    ? 'deterministic'
+    : `${fn.replications} draws, ${fn.threads} thread${fn.threads === 1 ? '' : 's'}`;
+
 export interface LambdaColdRow {
   orders: number;
   /** The function's Monte Carlo draws and threads; none: deterministic, one thread. */
@@ -140,6 +146,8 @@ export function coldStart(
   });
 }
 
+const median = (xs: number[]) => Math.round(quantileOf(xs, 0.5) * 10) / 10;
+
 /** Times cold starts of the forecast Lambda's bundle for each plant size; see the file comment. */
 export async function lambdaColdBench(options: {
   root: string;
@@ -167,7 +175,7 @@ export async function lambdaColdBench(options: {
         await provision(clients, names);
         await putItems(clients.documentClient, names.orderStateTable, syntheticStateItems(orders));
         for (const fn of functions) {
-          const what = `forecast Lambda, ${orders.toLocaleString('en')} active orders${fn ? `, ${fn.replications} draws on ${fn.threads} thread${fn.threads === 1 ? '' : 's'}` : ''}`;
+          const what = `forecast Lambda, ${orders.toLocaleString('en')} active orders, ${functionLabel(fn)}`;
           // One cold start unmeasured first: DynamoDB Local is warm in a real plant, as the service is.
           const runs = [];
           for (let p = -1; p < processes; p++) {
@@ -177,7 +185,6 @@ export async function lambdaColdBench(options: {
             const run = await coldStart(root, bundle, endpoint, names, asOf, warm, file, fn);
             if (p >= 0) runs.push(run);
           }
-          const median = (xs: number[]) => Math.round(quantileOf(xs, 0.5) * 10) / 10;
           rows.push({
             orders,
             ...(fn && { monteCarlo: fn }),

@@ -5,6 +5,7 @@ import { availableParallelism } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
+  functionLabel,
   type LambdaColdRow,
   lambdaColdBench,
   type MonteCarloFunction,
@@ -47,9 +48,7 @@ const coldTable: ResultTable<LambdaColdRow[]> = {
     ],
     ...rows.map((r) => [
       count(r.orders),
-      r.monteCarlo === undefined
-        ? 'deterministic'
-        : `${r.monteCarlo.replications} draws, ${r.monteCarlo.threads} thread${r.monteCarlo.threads === 1 ? '' : 's'}`,
+      functionLabel(r.monteCarlo),
       count(memoryForThreads(r.monteCarlo?.threads ?? 1)),
       ms(r.startMs),
       ms(r.loadMs),
